@@ -1,0 +1,39 @@
+# Sáng Tạo: `make demo` to try it, `make test` to check it. Needs only Python 3.11.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench install messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	$(PY) manage.py compiletranslations
+
+demo: install
+	DEMO_MODE=1 $(PY) manage.py migrate --noinput
+	DEMO_MODE=1 $(PY) manage.py load_demo
+	@echo "Serving http://127.0.0.1:8000 (the task worker runs alongside; Ctrl-C stops both)"
+	DEMO_MODE=1 $(PY) manage.py runtasks & trap "kill $$!" EXIT INT TERM; \
+	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check sangtao bench
+	$(VENV)/bin/mypy sangtao
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,0 +1,71 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.core.text import clean
+
+TOKEN_PREFIX = "st_"
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("Email"), unique=True)
+    full_name = models.CharField(_("Họ và tên"), max_length=150, blank=True)
+    language = models.CharField(
+        _("Ngôn ngữ"), max_length=5, choices=settings.LANGUAGES, default="vi"
+    )
+
+    def save(self, *args, **kwargs):
+        self.full_name = clean(self.full_name)
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its hash is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("Tên"), max_length=80)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=clean(name), prefix=raw[:10], digest=hash_token(raw)
+        )
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

@@ -1,0 +1,41 @@
+"""The one way to fetch challenges: only those the user may see; 404 for the rest."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sangtao.challenges.models import PUBLIC_STATUSES, Challenge
+from sangtao.orgs.roles import is_dost, staff_unit_ids
+
+
+def visible_challenges(user) -> QuerySet[Challenge]:
+    queryset = Challenge.objects.select_related("field", "owner_unit")
+    if is_dost(user):
+        return queryset
+    units = staff_unit_ids(user)
+    if not units:
+        return queryset.filter(status__in=PUBLIC_STATUSES)
+    co_owned = Challenge.co_owner_units.through.objects.filter(orgunit_id__in=units).values(
+        "challenge_id"
+    )
+    return queryset.filter(
+        Q(status__in=PUBLIC_STATUSES) | Q(owner_unit_id__in=units) | Q(pk__in=co_owned)
+    )
+
+
+def public_challenges() -> QuerySet[Challenge]:
+    return Challenge.objects.select_related("field", "owner_unit").filter(status__in=PUBLIC_STATUSES)
+
+
+def get_challenge_for(user, pk, *, for_update: bool = False) -> Challenge:
+    """The challenge if the user may see it; Http404 otherwise, whether or not it exists."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    queryset = visible_challenges(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    challenge = queryset.filter(pk=pk).first()
+    if challenge is None:
+        raise Http404
+    return challenge

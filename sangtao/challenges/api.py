@@ -1,0 +1,405 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema
+
+from sangtao.api import WRITE_AUTH, request_user
+from sangtao.challenges import services
+from sangtao.challenges.access import get_challenge_for, visible_challenges
+from sangtao.challenges.models import Challenge, Facet, Field, Follow, Question, SelectionMode, Status
+from sangtao.challenges.search import search, snippet
+from sangtao.challenges.workflow import MOVES, available_moves
+from sangtao.core.errors import InvalidInput
+from sangtao.orgs.models import OrgUnit
+
+router = Router(tags=["challenges"])
+
+StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+FacetName = Literal[tuple(Facet.values)]  # type: ignore[valid-type]
+ModeName = Literal[tuple(SelectionMode.values)]  # type: ignore[valid-type]
+MoveName = Literal[tuple(MOVES)]  # type: ignore[valid-type]
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    errors: list[ErrorItem] | None = None
+    current_status: str | None = None
+    current_version: int | None = None
+
+
+class FieldOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    slug: str
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class IndicatorSchema(Schema):
+    name: str = SchemaField(min_length=1, max_length=300)
+    unit_of_measure: str = SchemaField(min_length=1, max_length=50)
+    baseline_value: Decimal | None = None
+    baseline_date: date | None = None
+    target_value: Decimal | None = None
+    target_date: date | None = None
+    data_source: str = ""
+
+
+class ChallengeIn(Schema):
+    title: str = SchemaField(min_length=1, max_length=300)
+    title_en: str = SchemaField("", max_length=300)
+    summary: str = SchemaField(min_length=1, max_length=2000)
+    summary_en: str = SchemaField("", max_length=2000)
+    field_id: int
+    owner_unit_id: int
+    co_owner_unit_ids: list[int] = []
+    problem_statement: str = SchemaField(min_length=1)
+    current_situation: str = ""
+    desired_outcomes: str = ""
+    beneficiaries: str = ""
+    related_services: str = ""
+    constraints: str = ""
+    budget_min_vnd: int | None = SchemaField(None, ge=0)
+    budget_max_vnd: int | None = SchemaField(None, ge=0)
+    timeline_start: date | None = None
+    timeline_end: date | None = None
+    timeline_notes: str = ""
+    facet: FacetName
+    selection_mode: ModeName = "open"
+    call_opens_at: datetime | None = None
+    call_closes_at: datetime | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    tags: list[str] = []
+    indicators: list[IndicatorSchema] = []
+
+
+class ChallengeUpdate(ChallengeIn):
+    expected_version: int
+
+
+class ChallengeOut(Schema):
+    id: int
+    url: str
+    title: str
+    title_en: str
+    summary: str
+    summary_en: str
+    field: FieldOut
+    owner_unit: UnitRef
+    status: StatusName
+    facet: FacetName
+    selection_mode: ModeName
+    version: int
+    call_opens_at: datetime | None
+    call_closes_at: datetime | None
+    published_at: datetime | None
+    tags: list[str]
+    snippet: str | None = None
+
+    @staticmethod
+    def resolve_url(obj: Challenge) -> str:
+        return obj.get_absolute_url()
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+    url: str
+
+
+class ChallengeDetailOut(ChallengeOut):
+    problem_statement: str
+    current_situation: str
+    desired_outcomes: str
+    beneficiaries: str
+    related_services: str
+    constraints: str
+    budget_min_vnd: int | None
+    budget_max_vnd: int | None
+    timeline_start: date | None
+    timeline_end: date | None
+    timeline_notes: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    co_owner_units: list[UnitRef]
+    indicators: list[IndicatorSchema]
+    attachments: list[AttachmentOut]
+    available_moves: list[str]
+
+
+class ChallengePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    results: list[ChallengeOut]
+
+
+class MoveIn(Schema):
+    reason: str = SchemaField("", max_length=4000)
+    expected_status: StatusName | None = None
+
+
+class TransitionOut(Schema):
+    move: str
+    from_status: StatusName
+    to_status: StatusName
+    reason: str
+    at: datetime
+    actor: str | None
+
+
+class QuestionIn(Schema):
+    body: str = SchemaField(min_length=1, max_length=4000)
+
+
+class AnswerIn(Schema):
+    answer: str = SchemaField(min_length=1, max_length=8000)
+
+
+class ModerateIn(Schema):
+    approve: bool
+    note: str = SchemaField("", max_length=500)
+
+
+class QuestionOut(Schema):
+    id: int
+    challenge_id: int
+    body: str
+    status: Literal["pending", "approved", "answered", "rejected"]
+    is_clarification: bool
+    answer: str
+    answered_at: datetime | None
+    created_at: datetime
+
+
+class FollowIn(Schema):
+    kind: Literal["challenge", "field", "unit"]
+    id: int
+
+
+class FollowOut(Schema):
+    kind: str
+    id: int
+    name: str
+
+
+class ListParams(Schema):
+    q: str = SchemaField("", max_length=200)
+    field: str | None = None
+    unit: int | None = None
+    status: StatusName | None = None
+    facet: FacetName | None = None
+    sort: Literal["relevance", "newest", "closing"] | None = None
+    page: int = SchemaField(1, ge=1)
+    page_size: int = SchemaField(20, ge=1, le=100)
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _detail(challenge: Challenge, user) -> dict:
+    public_or_internal = challenge.is_public or user.has_perm("challenges.view_internal", challenge)
+    data = {name: getattr(challenge, name) for name in ChallengeDetailOut.model_fields
+            if hasattr(challenge, name) and name not in ("url", "field", "owner_unit")}
+    data.update(
+        url=challenge.get_absolute_url(),
+        field=challenge.field,
+        owner_unit=challenge.owner_unit,
+        co_owner_units=list(challenge.co_owner_units.all()),
+        indicators=[IndicatorSchema.from_orm(item) for item in challenge.indicators.all()],
+        attachments=[
+            {"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size,
+             "url": f"{challenge.get_absolute_url()}attachments/{a.pk}/"}
+            for a in (challenge.attachments.all() if public_or_internal else [])
+        ],
+        available_moves=[move.name for move in available_moves(user, challenge)] if user.is_authenticated else [],
+    )
+    return data
+
+
+def _service_data(payload: ChallengeIn) -> dict:
+    data = payload.dict(exclude={"field_id", "owner_unit_id", "co_owner_unit_ids", "expected_version"})
+    data["field"] = Field.objects.filter(pk=payload.field_id).first()
+    if data["field"] is None:
+        raise InvalidInput("field_id: không tồn tại / unknown field", field="field_id")
+    data["owner_unit"] = OrgUnit.objects.filter(pk=payload.owner_unit_id).first()
+    if data["owner_unit"] is None:
+        raise InvalidInput("owner_unit_id: không tồn tại / unknown unit", field="owner_unit_id")
+    data["co_owner_units"] = list(OrgUnit.objects.filter(pk__in=payload.co_owner_unit_ids))
+    if len(data["co_owner_units"]) != len(set(payload.co_owner_unit_ids)):
+        raise InvalidInput("co_owner_unit_ids: đơn vị không tồn tại / unknown unit", field="co_owner_unit_ids")
+    return data
+
+
+@router.get("/challenges", response={200: ChallengePage, 401: ErrorOut, 422: ErrorOut})
+def list_challenges(request, params: Query[ListParams]):
+    """Challenges the caller may see (the public sees published and closed ones)."""
+    user = request_user(request)
+    queryset = visible_challenges(user)
+    if params.field:
+        queryset = queryset.filter(field__slug=params.field)
+    if params.unit:
+        queryset = queryset.filter(owner_unit_id=params.unit)
+    if params.status:
+        queryset = queryset.filter(status=params.status)
+    if params.facet:
+        queryset = queryset.filter(facet=params.facet)
+    query = params.q.strip()
+    if query:
+        queryset = search(queryset, query)
+    sort = params.sort or ("relevance" if query else "newest")
+    if sort == "newest" or (sort == "relevance" and not query):
+        queryset = queryset.order_by("-published_at", "-created_at", "-id")
+    elif sort == "closing":
+        queryset = queryset.filter(call_closes_at__isnull=False).order_by("call_closes_at", "id")
+    paginator = Paginator(queryset, params.page_size)
+    page = paginator.get_page(params.page)
+    language = get_language()
+    results = []
+    for challenge in page.object_list:
+        item = ChallengeOut.from_orm(challenge)
+        if query:
+            item.snippet = str(snippet(challenge.localized_summary(language), query))
+        results.append(item)
+    return {"count": paginator.count, "page": page.number, "page_size": params.page_size,
+            "num_pages": paginator.num_pages, "results": results}
+
+
+@router.post("/challenges", response={201: ChallengeDetailOut, **ERRORS}, auth=WRITE_AUTH)
+def create_challenge(request, payload: ChallengeIn):
+    challenge = services.create_draft(request.user, _service_data(payload))
+    return 201, _detail(Challenge.objects.select_related("field", "owner_unit").get(pk=challenge.pk), request.user)
+
+
+@router.get("/challenges/{challenge_id}", response={200: ChallengeDetailOut, 401: ErrorOut, 404: ErrorOut})
+def get_challenge(request, challenge_id: int):
+    user = request_user(request)
+    return _detail(get_challenge_for(user, challenge_id), user)
+
+
+@router.put("/challenges/{challenge_id}", response={200: ChallengeDetailOut, **ERRORS}, auth=WRITE_AUTH)
+def update_challenge(request, challenge_id: int, payload: ChallengeUpdate):
+    challenge = get_challenge_for(request.user, challenge_id)
+    services.update_draft(challenge, request.user, _service_data(payload), payload.expected_version)
+    return _detail(get_challenge_for(request.user, challenge_id), request.user)
+
+
+@router.post("/challenges/{challenge_id}/moves/{move}", response={200: ChallengeDetailOut, **ERRORS},
+             auth=WRITE_AUTH)
+def move_challenge(request, challenge_id: int, move: MoveName, payload: MoveIn):
+    """Apply a workflow move. Send expected_status to refuse the move if the state changed."""
+    challenge = get_challenge_for(request.user, challenge_id)
+    services.apply_move(challenge, request.user, move, payload.reason, payload.expected_status)
+    return _detail(get_challenge_for(request.user, challenge_id), request.user)
+
+
+@router.get("/challenges/{challenge_id}/transitions", response={200: list[TransitionOut], 401: ErrorOut, 404: ErrorOut})
+def list_transitions(request, challenge_id: int):
+    user = request_user(request)
+    challenge = get_challenge_for(user, challenge_id)
+    internal = user.has_perm("challenges.view_internal", challenge)
+    return [
+        {"move": t.move, "from_status": t.from_status, "to_status": t.to_status,
+         "reason": t.reason if internal else "", "at": t.at,
+         "actor": (t.actor.display_name if t.actor else None) if internal else None}
+        for t in challenge.transitions.select_related("actor")
+        if internal or t.is_public
+    ]
+
+
+@router.get("/challenges/{challenge_id}/questions", response={200: list[QuestionOut], 401: ErrorOut, 404: ErrorOut})
+def list_questions(request, challenge_id: int):
+    user = request_user(request)
+    challenge = get_challenge_for(user, challenge_id)
+    questions = challenge.questions.all()
+    if not user.has_perm("challenges.moderate_questions", challenge):
+        questions = [q for q in questions if q.is_public or (user.is_authenticated and q.asker_id == user.pk)]
+    return list(questions)
+
+
+@router.post("/challenges/{challenge_id}/questions", response={201: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
+def ask_question(request, challenge_id: int, payload: QuestionIn):
+    challenge = get_challenge_for(request.user, challenge_id)
+    return 201, services.ask_question(challenge, request.user, payload.body)
+
+
+@router.post("/challenges/{challenge_id}/clarifications", response={201: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
+def post_clarification(request, challenge_id: int, payload: QuestionIn):
+    challenge = get_challenge_for(request.user, challenge_id)
+    return 201, services.post_clarification(challenge, request.user, payload.body)
+
+
+def _moderated_question(request, question_id: int) -> Question:
+    question = get_object_or_404(Question, pk=question_id)
+    get_challenge_for(request.user, question.challenge_id)  # 404 unless the caller may see it
+    return question
+
+
+@router.post("/questions/{question_id}/moderate", response={200: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
+def moderate_question(request, question_id: int, payload: ModerateIn):
+    question = _moderated_question(request, question_id)
+    return services.moderate_question(question, request.user, approve=payload.approve, note=payload.note)
+
+
+@router.post("/questions/{question_id}/answer", response={200: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
+def answer_question(request, question_id: int, payload: AnswerIn):
+    question = _moderated_question(request, question_id)
+    return services.answer_question(question, request.user, payload.answer)
+
+
+def _follow_target(request, kind: str, target_id: int):
+    if kind == "challenge":
+        return get_challenge_for(request.user, target_id)
+    if kind == "field":
+        return get_object_or_404(Field, pk=target_id)
+    return get_object_or_404(OrgUnit, pk=target_id)
+
+
+def _follow_out(row: Follow) -> dict:
+    target = row.challenge or row.field or row.unit
+    kind = "challenge" if row.challenge_id else "field" if row.field_id else "unit"
+    return {"kind": kind, "id": target.pk, "name": str(target)}
+
+
+@router.get("/follows", response={200: list[FollowOut], 401: ErrorOut}, auth=WRITE_AUTH)
+def list_follows(request):
+    return [_follow_out(row) for row in request.user.follows.select_related("challenge", "field", "unit")]
+
+
+@router.post("/follows", response={201: FollowOut, **ERRORS}, auth=WRITE_AUTH)
+def create_follow(request, payload: FollowIn):
+    return 201, _follow_out(services.follow(request.user, _follow_target(request, payload.kind, payload.id)))
+
+
+@router.delete("/follows/{kind}/{target_id}", response={204: None, **ERRORS}, auth=WRITE_AUTH)
+def delete_follow(request, kind: Literal["challenge", "field", "unit"], target_id: int):
+    services.unfollow(request.user, _follow_target(request, kind, target_id))
+    return 204, None
+
+
+@router.get("/fields", response=list[FieldOut])
+def list_fields(request):
+    return list(Field.objects.filter(active=True))

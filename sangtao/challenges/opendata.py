@@ -1,0 +1,137 @@
+"""Atom feed and open-data exports of public challenges (published and closed only)."""
+
+import csv
+import json
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from sangtao.challenges.access import public_challenges
+from sangtao.challenges.models import Field
+
+# Field name -> description (Vietnamese / English), shown on /open-data/.
+OPEN_DATA_FIELDS = [
+    ("id", "Mã bài toán / Challenge id"),
+    ("url", "Đường dẫn trang bài toán / Public page URL"),
+    ("title", "Tên bài toán / Title (Vietnamese)"),
+    ("title_en", "Tên tiếng Anh / English title (may be empty)"),
+    ("summary", "Tóm tắt / Summary"),
+    ("field", "Lĩnh vực / Field"),
+    ("owner_unit", "Đơn vị đặt hàng / Owning unit"),
+    ("owner_unit_code", "Mã đơn vị (mã hành chính nếu có) / Official unit code"),
+    ("status", "Trạng thái: published | closed / Status"),
+    ("facet", "Loại đổi mới OPSI: enhancement | mission | adaptive | anticipatory"),
+    ("selection_mode", "Hình thức: open (tuyển chọn) | direct (giao trực tiếp)"),
+    ("budget_min_vnd", "Kinh phí dự kiến từ (VNĐ) / Indicative budget from (VND)"),
+    ("budget_max_vnd", "Kinh phí dự kiến đến (VNĐ) / Indicative budget to (VND)"),
+    ("call_opens_at", "Mở nhận hồ sơ, ISO 8601 có múi giờ / Call opens (ISO 8601)"),
+    ("call_closes_at", "Hạn nhận hồ sơ, ISO 8601 có múi giờ / Call closes (ISO 8601)"),
+    ("published_at", "Thời điểm công bố / Published at (ISO 8601)"),
+    ("tags", "Từ khóa, phân cách bởi | / Tags separated by |"),
+]
+
+
+def _iso(value):
+    return value.isoformat() if value else ""
+
+
+def open_data_rows():
+    queryset = public_challenges().order_by("id")
+    for challenge in queryset.iterator(chunk_size=500):
+        yield {
+            "id": challenge.pk,
+            "url": settings.SITE_URL + challenge.get_absolute_url(),
+            "title": challenge.title,
+            "title_en": challenge.title_en,
+            "summary": challenge.summary,
+            "field": challenge.field.name,
+            "owner_unit": challenge.owner_unit.name,
+            "owner_unit_code": challenge.owner_unit.code,
+            "status": challenge.status,
+            "facet": challenge.facet,
+            "selection_mode": challenge.selection_mode,
+            "budget_min_vnd": challenge.budget_min_vnd,
+            "budget_max_vnd": challenge.budget_max_vnd,
+            "call_opens_at": _iso(challenge.call_opens_at),
+            "call_closes_at": _iso(challenge.call_closes_at),
+            "published_at": _iso(challenge.published_at),
+            "tags": "|".join(challenge.tags),
+        }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def open_data_csv(request):
+    writer = csv.DictWriter(_Echo(), fieldnames=[name for name, _d in OPEN_DATA_FIELDS])
+
+    def rows():
+        yield "\ufeff" + writer.writeheader()  # BOM so spreadsheet programs read UTF-8
+        for row in open_data_rows():
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="challenges.csv"'
+    return response
+
+
+def open_data_json(request):
+    payload = {
+        "licence": settings.OPEN_DATA_LICENCE,
+        "licence_url": settings.OPEN_DATA_LICENCE_URL,
+        "fields": dict(OPEN_DATA_FIELDS),
+        "challenges": list(open_data_rows()),
+    }
+    return HttpResponse(json.dumps(payload, ensure_ascii=False, indent=1),
+                        content_type="application/json; charset=utf-8")
+
+
+def open_data_page(request):
+    return render(request, "challenges/open_data.html", {
+        "fields": OPEN_DATA_FIELDS, "licence": settings.OPEN_DATA_LICENCE,
+        "licence_url": settings.OPEN_DATA_LICENCE_URL,
+    })
+
+
+class ChallengeFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request):
+        slug = request.GET.get("field")
+        return get_object_or_404(Field, slug=slug) if slug else None
+
+    def title(self, obj):
+        return _("Bài toán lớn đang công bố") + (f" — {obj.name}" if obj else "")
+
+    def link(self, obj):
+        return "/challenges/" + (f"?field={obj.slug}" if obj else "")
+
+    def subtitle(self, obj):
+        return _("Các bài toán lớn đổi mới sáng tạo khu vực công đang công bố trên Sáng Tạo.")
+
+    def items(self, obj):
+        queryset = public_challenges().order_by("-published_at", "-id")
+        if obj is not None:
+            queryset = queryset.filter(field=obj)
+        return queryset[:50]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.field.name]

@@ -1,0 +1,534 @@
+"""Every change to a challenge goes through a function here.
+
+Each one checks the actor's permission, changes state in a transaction, writes an
+append-only row (Transition for workflow moves, Version for edits, AuditEvent for
+the rest) and queues notifications.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.challenges.models import (
+    Attachment,
+    Challenge,
+    ClosingReminder,
+    Field,
+    Follow,
+    Indicator,
+    Question,
+    QuestionStatus,
+    ReviewComment,
+    SelectionMode,
+    Status,
+    Transition,
+    Version,
+)
+from sangtao.challenges.rules import is_dost_coordinator
+from sangtao.challenges.workflow import MOVES, Move
+from sangtao.core.audit import record
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.tasks import periodic
+from sangtao.core.text import clean
+from sangtao.core.uploads import check_upload
+from sangtao.notifications.services import notify
+from sangtao.orgs.models import OrgUnit, Role
+from sangtao.orgs.roles import is_dost, staff_unit_ids
+
+User = get_user_model()
+
+TEXT_FIELDS = (
+    "title", "title_en", "summary", "summary_en", "problem_statement", "current_situation",
+    "desired_outcomes", "beneficiaries", "related_services", "constraints", "timeline_notes",
+    "contact_name", "contact_email", "contact_phone",
+)
+PLAIN_FIELDS = (
+    "facet", "selection_mode", "budget_min_vnd", "budget_max_vnd", "timeline_start",
+    "timeline_end", "call_opens_at", "call_closes_at",
+)
+INDICATOR_FIELDS = (
+    "name", "unit_of_measure", "baseline_value", "baseline_date", "target_value", "target_date",
+    "data_source",
+)
+CLOSING_SOON = timedelta(days=3)
+
+
+# --- recipients ---------------------------------------------------------------------------
+
+def _unit_staff(unit_ids, roles=(Role.OFFICER, Role.LEADER)):
+    return User.objects.filter(
+        memberships__unit_id__in=list(unit_ids), memberships__role__in=list(roles)
+    ).distinct()
+
+
+def _dost_coordinators():
+    return User.objects.filter(memberships__role=Role.DOST_COORDINATOR).distinct()
+
+
+def _followers_of(challenge: Challenge, *, including_field_and_unit: bool = False):
+    condition = Q(follows__challenge=challenge)
+    if including_field_and_unit:
+        condition |= Q(follows__field_id=challenge.field_id) | Q(follows__unit_id=challenge.owner_unit_id)
+    return User.objects.filter(condition).distinct()
+
+
+# --- content ------------------------------------------------------------------------------
+
+def _validate_content(data: dict[str, Any], actor) -> None:
+    if not data.get("title"):
+        raise InvalidInput(_("Tên bài toán là bắt buộc."), field="title")
+    if not data.get("summary"):
+        raise InvalidInput(_("Tóm tắt là bắt buộc."), field="summary")
+    if not data.get("problem_statement"):
+        raise InvalidInput(_("Nêu vấn đề là bắt buộc."), field="problem_statement")
+    opens, closes = data.get("call_opens_at"), data.get("call_closes_at")
+    if opens and closes and closes <= opens:
+        raise InvalidInput(_("Hạn nhận hồ sơ phải sau thời điểm mở nhận hồ sơ."), field="call_closes_at")
+    low, high = data.get("budget_min_vnd"), data.get("budget_max_vnd")
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        raise InvalidInput(_("Kinh phí không được âm."), field="budget_min_vnd")
+    if low is not None and high is not None and high < low:
+        raise InvalidInput(_("Kinh phí tối đa phải lớn hơn hoặc bằng kinh phí tối thiểu."), field="budget_max_vnd")
+    start, end = data.get("timeline_start"), data.get("timeline_end")
+    if start and end and end < start:
+        raise InvalidInput(_("Ngày kết thúc phải sau ngày bắt đầu."), field="timeline_end")
+    owner = data.get("owner_unit")
+    if owner is None:
+        raise InvalidInput(_("Chọn đơn vị đặt hàng."), field="owner_unit")
+    if not is_dost(actor) and owner.pk not in staff_unit_ids(actor):
+        raise InvalidInput(_("Bạn chỉ có thể tạo bài toán cho đơn vị của mình."), field="owner_unit")
+    if owner.pk in {unit.pk for unit in data.get("co_owner_units", [])}:
+        raise InvalidInput(_("Đơn vị đặt hàng không thể đồng thời là đơn vị phối hợp."), field="co_owner_units")
+    field = data.get("field")
+    if field is None or not field.active:
+        raise InvalidInput(_("Chọn một lĩnh vực đang dùng."), field="field")
+    for position, indicator in enumerate(data.get("indicators", []), start=1):
+        if not indicator.get("name") or not indicator.get("unit_of_measure"):
+            raise InvalidInput(
+                _("Chỉ số %(n)s cần tên và đơn vị tính.") % {"n": position}, field="indicators"
+            )
+        if indicator.get("baseline_date") and indicator.get("target_date") and (
+            indicator["target_date"] < indicator["baseline_date"]
+        ):
+            raise InvalidInput(
+                _("Chỉ số %(n)s: ngày mục tiêu phải sau ngày đo giá trị nền.") % {"n": position},
+                field="indicators",
+            )
+
+
+def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(data)
+    for name in TEXT_FIELDS:
+        cleaned[name] = clean(cleaned.get(name) or "")
+    cleaned["tags"] = sorted({clean(tag).lower() for tag in cleaned.get("tags", []) if clean(tag)})
+    cleaned["indicators"] = [
+        {key: (clean(value) if isinstance(value, str) else value) for key, value in item.items()}
+        for item in cleaned.get("indicators", [])
+    ]
+    return cleaned
+
+
+def _apply_content(challenge: Challenge, data: dict[str, Any]) -> None:
+    for name in TEXT_FIELDS + PLAIN_FIELDS:
+        if name in data:
+            setattr(challenge, name, data[name])
+    challenge.field = data["field"]
+    challenge.owner_unit = data["owner_unit"]
+    challenge.tags = data["tags"]
+    challenge.refresh_search_columns()
+
+
+def _save_related(challenge: Challenge, data: dict[str, Any]) -> None:
+    challenge.co_owner_units.set(data.get("co_owner_units", []))
+    challenge.indicators.all().delete()
+    Indicator.objects.bulk_create(
+        Indicator(challenge=challenge, position=position, **{k: item.get(k) for k in INDICATOR_FIELDS})
+        for position, item in enumerate(data.get("indicators", []))
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def snapshot(challenge: Challenge) -> dict[str, Any]:
+    """The editable content as plain JSON, for versions and diffs."""
+    data = {name: getattr(challenge, name) for name in TEXT_FIELDS + PLAIN_FIELDS}
+    data["field"] = challenge.field.name
+    data["owner_unit"] = challenge.owner_unit.name
+    data["co_owner_units"] = sorted(unit.name for unit in challenge.co_owner_units.all())
+    data["tags"] = list(challenge.tags)
+    data["indicators"] = [
+        {name: _json_value(getattr(item, name)) for name in INDICATOR_FIELDS}
+        for item in challenge.indicators.all()
+    ]
+    return {key: _json_value(value) for key, value in data.items()}
+
+
+def create_draft(actor, data: dict[str, Any]) -> Challenge:
+    if not actor.has_perm("challenges.create_challenge"):
+        raise NotAllowed()
+    data = _clean_data(data)
+    _validate_content(data, actor)
+    with transaction.atomic():
+        challenge = Challenge(created_by=actor)
+        _apply_content(challenge, data)
+        challenge.save()
+        _save_related(challenge, data)
+        Version.objects.create(challenge=challenge, number=1, snapshot=snapshot(challenge), author=actor)
+        Transition.objects.create(
+            challenge=challenge, actor=actor, move="create", from_status=Status.DRAFT, to_status=Status.DRAFT
+        )
+    return challenge
+
+
+def update_draft(challenge: Challenge, actor, data: dict[str, Any], expected_version: int) -> Challenge:
+    """Save an edit as a new version; refused if someone else saved in between."""
+    data = _clean_data(data)
+    with transaction.atomic():
+        locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if not actor.has_perm("challenges.edit_challenge", locked):
+            raise NotAllowed(_("Chỉ sửa được bài toán ở trạng thái nháp (hoặc được yêu cầu chỉnh sửa)."))
+        if locked.version != expected_version:
+            raise StaleState(
+                _("Bài toán đã được lưu phiên bản %(v)s trong lúc bạn sửa. Nội dung bạn nhập vẫn được giữ trên biểu mẫu; hãy xem phiên bản mới rồi lưu lại.")
+                % {"v": locked.version},
+                current_version=locked.version,
+            )
+        _validate_content(data, actor)
+        _apply_content(locked, data)
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        locked.save()
+        _save_related(locked, data)
+        Version.objects.create(
+            challenge=locked, number=locked.version, snapshot=snapshot(locked), author=actor
+        )
+    return locked
+
+
+# --- workflow -----------------------------------------------------------------------------
+
+def _check_move_preconditions(move: Move, challenge: Challenge) -> None:
+    if move.name == "submit" and not challenge.indicators.exists():
+        raise InvalidInput(_("Cần ít nhất một chỉ số thành công trước khi trình."), field="indicators")
+    if move.name == "publish" and challenge.selection_mode == SelectionMode.OPEN:
+        if not challenge.call_opens_at or not challenge.call_closes_at:
+            raise InvalidInput(
+                _("Bài toán tuyển chọn cần thời gian mở và hạn nhận hồ sơ trước khi công bố."),
+                field="call_closes_at",
+            )
+        if challenge.call_closes_at <= timezone.now():
+            raise InvalidInput(_("Hạn nhận hồ sơ đã qua; hãy yêu cầu đơn vị cập nhật."), field="call_closes_at")
+
+
+def _notify_move(challenge: Challenge, move: Move, actor, reason: str) -> None:
+    url = challenge.get_absolute_url()
+    title = format_lazy(_("«{title}»: {state}"), title=challenge.title, state=challenge.get_status_display())
+    body = format_lazy(_("Lý do: {reason}"), reason=reason) if reason else ""
+    owners = _unit_staff([challenge.owner_unit_id])
+    if move.name == "submit":
+        recipients = _unit_staff([challenge.owner_unit_id], [Role.LEADER])
+    elif move.name in ("unit_approve", "withdraw"):
+        recipients = _dost_coordinators()
+    elif move.name == "publish":
+        recipients = list(owners) + list(_followers_of(challenge, including_field_and_unit=True))
+        title = format_lazy(_("Bài toán mới được công bố: «{title}»"), title=challenge.title)
+    elif move.name in ("close", "cancel"):
+        recipients = list(owners) + list(_followers_of(challenge))
+    else:
+        recipients = owners
+    notify(recipients, title, body, url, exclude=actor)
+
+
+def apply_move(challenge: Challenge, actor, move_name: str, reason: str = "",
+               expected_status: str | None = None) -> Challenge:
+    """Apply one workflow move, or refuse it without changing anything."""
+    move = MOVES[move_name]
+    reason = clean(reason or "")
+    with transaction.atomic():
+        locked = Challenge.objects.select_for_update().select_related("owner_unit").get(pk=challenge.pk)
+        current = locked.status
+        if (expected_status and current != expected_status) or current not in move.sources:
+            raise StaleState(
+                _("Bài toán hiện ở trạng thái «%(state)s»; thao tác «%(move)s» không còn áp dụng được.")
+                % {"state": locked.get_status_display(), "move": move.label},
+                current_status=current,
+            )
+        if actor is not None and not move.allowed.test(actor, locked):
+            raise NotAllowed()
+        if move.reason_required and not reason:
+            raise InvalidInput(_("Cần nêu lý do."), field="reason")
+        _check_move_preconditions(move, locked)
+        now = timezone.now()
+        changes: dict[str, Any] = {"status": move.target, "updated_at": now}
+        if move.target == Status.PUBLISHED:
+            changes["published_at"] = now
+        # The status guard in the WHERE clause makes a concurrent second move a no-op.
+        if not Challenge.objects.filter(pk=locked.pk, status=current).update(**changes):
+            raise StaleState(current_status=current)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        Transition.objects.create(
+            challenge=locked, actor=actor, move=move.name, from_status=current,
+            to_status=move.target, reason=reason, at=now,
+        )
+        _notify_move(locked, move, actor, reason)
+    return locked
+
+
+def submit(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "submit", reason, expected_status)
+
+
+def unit_approve(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "unit_approve", reason, expected_status)
+
+
+def unit_return(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "unit_return", reason, expected_status)
+
+
+def approve(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "approve", reason, expected_status)
+
+
+def request_changes(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "request_changes", reason, expected_status)
+
+
+def reject(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "reject", reason, expected_status)
+
+
+def publish(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "publish", reason, expected_status)
+
+
+def close(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "close", reason, expected_status)
+
+
+def withdraw(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "withdraw", reason, expected_status)
+
+
+def cancel(challenge, actor, reason="", expected_status=None):
+    return apply_move(challenge, actor, "cancel", reason, expected_status)
+
+
+@periodic
+def close_expired_calls() -> int:
+    """Close every published open call whose window has ended (the system is the actor)."""
+    expired = Challenge.objects.filter(
+        status=Status.PUBLISHED, selection_mode=SelectionMode.OPEN, call_closes_at__lte=timezone.now()
+    )
+    closed = 0
+    for challenge in expired:
+        try:
+            apply_move(challenge, None, "close", str(_("Hết hạn nhận hồ sơ")), Status.PUBLISHED)
+            closed += 1
+        except StaleState:
+            continue  # someone else moved it meanwhile
+    return closed
+
+
+@periodic
+def send_closing_reminders() -> int:
+    """Tell followers once when a call closes within three days."""
+    now = timezone.now()
+    due = Challenge.objects.filter(
+        status=Status.PUBLISHED, call_closes_at__gt=now, call_closes_at__lte=now + CLOSING_SOON,
+        closingreminder__isnull=True,
+    )
+    sent = 0
+    for challenge in due:
+        with transaction.atomic():
+            _, created = ClosingReminder.objects.get_or_create(challenge=challenge)
+            if not created:
+                continue
+            notify(
+                _followers_of(challenge),
+                format_lazy(_("«{title}» sắp hết hạn nhận hồ sơ"), title=challenge.title),
+                format_lazy(_("Hạn nhận hồ sơ: {when}"), when=timezone.localtime(challenge.call_closes_at).strftime("%H:%M %d/%m/%Y")),
+                challenge.get_absolute_url(),
+            )
+            sent += 1
+    return sent
+
+
+# --- comments and attachments ------------------------------------------------------------
+
+def add_comment(challenge: Challenge, actor, body: str) -> ReviewComment:
+    if not actor.has_perm("challenges.comment_challenge", challenge):
+        raise NotAllowed()
+    body = clean(body)
+    if not body:
+        raise InvalidInput(_("Nhận xét không được để trống."), field="body")
+    with transaction.atomic():
+        comment = ReviewComment.objects.create(challenge=challenge, author=actor, body=body)
+        notify(
+            list(_unit_staff([challenge.owner_unit_id])) + list(_dost_coordinators()
+                                                                 if challenge.status == Status.DOST_REVIEW else []),
+            format_lazy(_("Nhận xét mới về «{title}»"), title=challenge.title),
+            body[:500], reverse("challenges:detail", args=[challenge.pk]), exclude=actor,
+        )
+    return comment
+
+
+def add_attachment(challenge: Challenge, actor, upload) -> Attachment:
+    if not actor.has_perm("challenges.edit_challenge", challenge):
+        raise NotAllowed(_("Chỉ thêm tệp khi bài toán đang là bản nháp."))
+    checked = check_upload(upload)
+    with transaction.atomic():
+        attachment = Attachment(
+            challenge=challenge, original_name=clean(upload.name)[:255], kind=checked.kind,
+            size=checked.size, uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        record(actor, "attachment_added", challenge, attachment=attachment.original_name)
+    return attachment
+
+
+def remove_attachment(attachment: Attachment, actor) -> None:
+    challenge = attachment.challenge
+    if not actor.has_perm("challenges.edit_challenge", challenge):
+        raise NotAllowed(_("Chỉ xóa tệp khi bài toán đang là bản nháp."))
+    with transaction.atomic():
+        record(actor, "attachment_removed", challenge, attachment=attachment.original_name)
+        attachment.file.delete(save=False)
+        attachment.delete()
+
+
+# --- questions and answers ----------------------------------------------------------------
+
+def ask_question(challenge: Challenge, actor, body: str) -> Question:
+    if not actor.has_perm("challenges.ask_question", challenge):
+        raise NotAllowed(_("Chỉ đặt câu hỏi cho bài toán đang công bố, sau khi đăng nhập."))
+    body = clean(body)
+    if len(body) < 5:
+        raise InvalidInput(_("Câu hỏi quá ngắn."), field="body")
+    with transaction.atomic():
+        question = Question.objects.create(challenge=challenge, asker=actor, body=body)
+        notify(
+            _unit_staff([challenge.owner_unit_id]),
+            format_lazy(_("Câu hỏi mới chờ duyệt về «{title}»"), title=challenge.title),
+            body[:500], reverse("challenges:detail", args=[challenge.pk]) + "#hoi-dap", exclude=actor,
+        )
+    return question
+
+
+def _check_moderator(question: Question, actor) -> None:
+    if not actor.has_perm("challenges.moderate_questions", question.challenge):
+        raise NotAllowed()
+
+
+def moderate_question(question: Question, actor, *, approve: bool, note: str = "") -> Question:
+    _check_moderator(question, actor)
+    target = QuestionStatus.APPROVED if approve else QuestionStatus.REJECTED
+    with transaction.atomic():
+        updated = Question.objects.filter(pk=question.pk, status=QuestionStatus.PENDING).update(
+            status=target, moderation_note=clean(note)[:500]
+        )
+        if not updated:
+            raise StaleState(_("Câu hỏi đã được xử lý trước đó."))
+        record(actor, "question_approved" if approve else "question_rejected", question, note=clean(note))
+    question.refresh_from_db()
+    return question
+
+
+def answer_question(question: Question, actor, answer: str) -> Question:
+    _check_moderator(question, actor)
+    answer = clean(answer)
+    if not answer:
+        raise InvalidInput(_("Câu trả lời không được để trống."), field="answer")
+    with transaction.atomic():
+        updated = Question.objects.filter(
+            pk=question.pk, status__in=[QuestionStatus.PENDING, QuestionStatus.APPROVED]
+        ).update(status=QuestionStatus.ANSWERED, answer=answer, answered_by=actor, answered_at=timezone.now())
+        if not updated:
+            raise StaleState(_("Câu hỏi đã được trả lời hoặc không công bố."))
+        question.refresh_from_db()
+        record(actor, "question_answered", question)
+        challenge = question.challenge
+        notify(
+            [question.asker, *_followers_of(challenge)],
+            format_lazy(_("Câu hỏi về «{title}» đã được trả lời"), title=challenge.title),
+            answer[:500], challenge.get_absolute_url() + f"#q{question.pk}", exclude=actor,
+        )
+    return question
+
+
+def post_clarification(challenge: Challenge, actor, body: str) -> Question:
+    """A public clarification from the owner: published at once, as an answered item."""
+    if not actor.has_perm("challenges.moderate_questions", challenge) or not challenge.is_public:
+        raise NotAllowed()
+    body = clean(body)
+    if not body:
+        raise InvalidInput(_("Nội dung làm rõ không được để trống."), field="body")
+    with transaction.atomic():
+        question = Question.objects.create(
+            challenge=challenge, asker=actor, is_clarification=True, body=body,
+            status=QuestionStatus.ANSWERED, answered_by=actor, answered_at=timezone.now(),
+        )
+        notify(
+            _followers_of(challenge),
+            format_lazy(_("Làm rõ mới về «{title}»"), title=challenge.title),
+            body[:500], challenge.get_absolute_url() + f"#q{question.pk}", exclude=actor,
+        )
+    return question
+
+
+# --- follows ------------------------------------------------------------------------------
+
+def _follow_target(target) -> dict[str, Any]:
+    if isinstance(target, Challenge):
+        return {"challenge": target}
+    if isinstance(target, Field):
+        return {"field": target}
+    if isinstance(target, OrgUnit):
+        return {"unit": target}
+    raise TypeError(f"cannot follow {type(target).__name__}")
+
+
+def follow(user, target) -> Follow:
+    if not user.is_authenticated:
+        raise NotAllowed()
+    follow_row, _created = Follow.objects.get_or_create(user=user, **_follow_target(target))
+    return follow_row
+
+
+def unfollow(user, target) -> int:
+    if not user.is_authenticated:
+        raise NotAllowed()
+    deleted, _rows = Follow.objects.filter(user=user, **_follow_target(target)).delete()
+    return deleted
+
+
+def is_following(user, target) -> bool:
+    return user.is_authenticated and Follow.objects.filter(user=user, **_follow_target(target)).exists()
+
+
+# --- taxonomy -----------------------------------------------------------------------------
+
+def save_field(actor, field: Field) -> Field:
+    if not is_dost_coordinator.test(actor):
+        raise NotAllowed()
+    with transaction.atomic():
+        field.save()
+        record(actor, "field_saved", field, name=field.name)
+    return field
+

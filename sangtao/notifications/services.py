@@ -1,0 +1,59 @@
+"""Queue notifications: an in-app row for each recipient and an email sent by the worker."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+
+from sangtao.core.tasks import task
+from sangtao.notifications.models import Notification
+
+
+def notify(recipients: Iterable, title, body, url: str = "", exclude=None) -> list[Notification]:
+    """Create notifications, rendering lazy title/body in each recipient's language.
+
+    Call inside the transaction of the change that causes them: nothing is sent
+    if that change rolls back.
+    """
+    created = []
+    seen = set()
+    for user in recipients:
+        if user.pk in seen or (exclude is not None and user.pk == exclude.pk) or not user.is_active:
+            continue
+        seen.add(user.pk)
+        with translation.override(user.language):
+            note = Notification.objects.create(
+                recipient=user, title=str(title)[:300], body=str(body), url=url
+            )
+        send_notification_email.enqueue(notification_id=note.pk)
+        created.append(note)
+    return created
+
+
+@task
+def send_notification_email(notification_id: int) -> None:
+    note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if note is None or note.emailed_at is not None or not note.recipient.email:
+        return
+    link = f"{settings.SITE_URL}{note.url}" if note.url else ""
+    send_mail(
+        subject=f"[Sáng Tạo] {note.title}",
+        message=f"{note.body}\n\n{link}".strip(),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[note.recipient.email],
+    )
+    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, ids: list[int] | None = None) -> int:
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=timezone.now())

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sangtao.notifications.services import mark_read
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request):
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    mark_read(request.user, ids or None)
+    return redirect("notifications")

@@ -1,0 +1,57 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.orgs.models import Membership, OrgUnit
+
+User = get_user_model()
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitForm(forms.ModelForm):
+    successors = forms.ModelMultipleChoiceField(
+        queryset=OrgUnit.objects.all(), required=False, label=_("Đơn vị kế thừa"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["kind", "name", "name_en", "short_name", "code", "parent", "valid_from", "valid_to"]
+        widgets = {"valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["successors"].initial = self.instance.successors.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
+        return cleaned
+
+
+class UserForm(forms.ModelForm):
+    password = forms.CharField(label=_("Mật khẩu (để trống để người dùng tự đặt qua email)"),
+                               required=False, widget=forms.PasswordInput, min_length=8)
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "full_name", "language", "is_active"]
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "unit"]
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(required=False, label=_("Tìm đơn vị"))
+    kind = forms.ChoiceField(required=False, label=_("Loại"))
+    include_dissolved = forms.BooleanField(required=False, label=_("Gồm cả đơn vị đã giải thể"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Mọi loại"))] + list(OrgUnit._meta.get_field("kind").choices)

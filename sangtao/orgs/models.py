@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.core.text import clean, fold, sort_key
+
+
+class UnitKind(models.TextChoices):
+    DOST = "dost", _("Sở Khoa học và Công nghệ")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    PROVINCE = "province", _("Tỉnh / thành phố")
+    DISTRICT = "district", _("Quận / huyện / thành phố thuộc tỉnh (trước 2025)")
+    WARD = "ward", _("Phường")
+    COMMUNE = "commune", _("Xã")
+    SPECIAL_ZONE = "special_zone", _("Đặc khu")
+    SOLVER = "solver", _("Tổ chức giải quyết")
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Units valid on a date (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+    def matching(self, query: str):
+        """Units whose name or code contains every word of query, ignoring diacritics."""
+        queryset = self
+        for term in fold(query).split():
+            queryset = queryset.filter(Q(name_folded__contains=term) | Q(code__contains=term))
+        return queryset
+
+
+class OrgUnit(models.Model):
+    kind = models.CharField(_("Loại"), max_length=20, choices=UnitKind.choices)
+    name = models.CharField(_("Tên"), max_length=255)
+    name_en = models.CharField(_("Tên tiếng Anh"), max_length=255, blank=True)
+    short_name = models.CharField(_("Tên viết tắt"), max_length=50, blank=True)
+    code = models.CharField(_("Mã chính thức"), max_length=20, blank=True, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("Đơn vị cấp trên"),
+    )
+    valid_from = models.DateField(_("Hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("Hiệu lực đến"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="predecessors",
+        verbose_name=_("Đơn vị kế thừa"),
+    )
+    sort_name = models.CharField(max_length=1200, editable=False, db_index=True)
+    name_folded = models.CharField(max_length=255, editable=False, default="")
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"], condition=~Q(code=""), name="unique_unit_code_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean(self.name)
+        self.name_en = clean(self.name_en)
+        self.short_name = clean(self.short_name)
+        self.sort_name = sort_key(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.valid_to is not None and self.valid_to < timezone.localdate()
+
+    def current_successors(self) -> list["OrgUnit"]:
+        """Follow successor links until reaching units that are still valid."""
+        found, seen, frontier = [], {self.pk}, list(self.successors.all())
+        while frontier:
+            unit = frontier.pop(0)
+            if unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            if unit.is_dissolved:
+                frontier.extend(unit.successors.all())
+            else:
+                found.append(unit)
+        return found
+
+
+class Role(models.TextChoices):
+    DOST_COORDINATOR = "dost_coordinator", _("Điều phối viên Sở KH&CN")
+    OFFICER = "officer", _("Chuyên viên")
+    LEADER = "leader", _("Lãnh đạo đơn vị")
+    EXPERT = "expert", _("Chuyên gia hội đồng")
+    SOLVER = "solver", _("Thành viên tổ chức giải quyết")
+    CITIZEN = "citizen", _("Người dân")
+
+
+ROLES_NEEDING_UNIT = [Role.DOST_COORDINATOR, Role.OFFICER, Role.LEADER, Role.SOLVER]
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("Đơn vị"),
+    )
+    role = models.CharField(_("Vai trò"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership"),
+            models.CheckConstraint(
+                condition=~Q(role__in=ROLES_NEEDING_UNIT) | Q(unit__isnull=False),
+                name="membership_role_needs_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.unit or '-'}"

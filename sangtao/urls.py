@@ -1,0 +1,26 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from sangtao.api import api
+from sangtao.notifications import views as notification_views
+from sangtao.portal import views as portal_views
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("_trivial/", portal_views.trivial),
+]
+
+urlpatterns += i18n_patterns(
+    path("", portal_views.home, name="home"),
+    path("accounts/", include("sangtao.accounts.urls")),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.notification_read, name="notifications_read"),
+    path("", include("sangtao.challenges.urls")),
+    path("", include("sangtao.orgs.urls")),
+    prefix_default_language=False,
+)
+
