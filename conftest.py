@@ -33,6 +33,13 @@ PATH_TO = {
 ALL_STATES = list(PATH_TO)
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests create many users; a slow password hash would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

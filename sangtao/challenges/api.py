@@ -115,10 +115,6 @@ class ChallengeOut(Schema):
     tags: list[str]
     snippet: str | None = None
 
-    @staticmethod
-    def resolve_url(obj: Challenge) -> str:
-        return obj.get_absolute_url()
-
 
 class AttachmentOut(Schema):
     id: int
@@ -220,14 +216,17 @@ class ListParams(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
+def _summary(challenge: Challenge, fields=ChallengeOut.model_fields) -> dict:
+    data = {name: getattr(challenge, name) for name in fields
+            if name not in ("url", "field", "owner_unit", "snippet") and hasattr(challenge, name)}
+    data.update(url=challenge.get_absolute_url(), field=challenge.field, owner_unit=challenge.owner_unit)
+    return data
+
+
 def _detail(challenge: Challenge, user) -> dict:
     public_or_internal = challenge.is_public or user.has_perm("challenges.view_internal", challenge)
-    data = {name: getattr(challenge, name) for name in ChallengeDetailOut.model_fields
-            if hasattr(challenge, name) and name not in ("url", "field", "owner_unit")}
+    data = _summary(challenge, ChallengeDetailOut.model_fields)
     data.update(
-        url=challenge.get_absolute_url(),
-        field=challenge.field,
-        owner_unit=challenge.owner_unit,
         co_owner_units=list(challenge.co_owner_units.all()),
         indicators=[IndicatorSchema.from_orm(item) for item in challenge.indicators.all()],
         attachments=[
@@ -280,9 +279,9 @@ def list_challenges(request, params: Query[ListParams]):
     language = get_language()
     results = []
     for challenge in page.object_list:
-        item = ChallengeOut.from_orm(challenge)
+        item = _summary(challenge)
         if query:
-            item.snippet = str(snippet(challenge.localized_summary(language), query))
+            item["snippet"] = str(snippet(challenge.localized_summary(language), query))
         results.append(item)
     return {"count": paginator.count, "page": page.number, "page_size": params.page_size,
             "num_pages": paginator.num_pages, "results": results}

@@ -58,6 +58,7 @@ INDICATOR_FIELDS = (
     "name", "unit_of_measure", "baseline_value", "baseline_date", "target_value", "target_date",
     "data_source",
 )
+INDICATOR_TEXT = ("name", "unit_of_measure", "data_source")
 CLOSING_SOON = timedelta(days=3)
 
 
@@ -130,7 +131,7 @@ def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
         cleaned[name] = clean(cleaned.get(name) or "")
     cleaned["tags"] = sorted({clean(tag).lower() for tag in cleaned.get("tags", []) if clean(tag)})
     cleaned["indicators"] = [
-        {key: (clean(value) if isinstance(value, str) else value) for key, value in item.items()}
+        {key: clean(item.get(key) or "") if key in INDICATOR_TEXT else item.get(key) for key in INDICATOR_FIELDS}
         for item in cleaned.get("indicators", [])
     ]
     return cleaned
@@ -150,7 +151,7 @@ def _save_related(challenge: Challenge, data: dict[str, Any]) -> None:
     challenge.co_owner_units.set(data.get("co_owner_units", []))
     challenge.indicators.all().delete()
     Indicator.objects.bulk_create(
-        Indicator(challenge=challenge, position=position, **{k: item.get(k) for k in INDICATOR_FIELDS})
+        Indicator(challenge=challenge, position=position, **item)
         for position, item in enumerate(data.get("indicators", []))
     )
 
@@ -356,7 +357,7 @@ def send_closing_reminders() -> int:
     sent = 0
     for challenge in due:
         with transaction.atomic():
-            _, created = ClosingReminder.objects.get_or_create(challenge=challenge)
+            _reminder, created = ClosingReminder.objects.get_or_create(challenge=challenge)
             if not created:
                 continue
             notify(

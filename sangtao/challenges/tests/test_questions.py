@@ -1,0 +1,76 @@
+import pytest
+
+from conftest import ApiClient, client_for
+from sangtao.challenges import services
+from sangtao.challenges.models import Question, QuestionStatus, Status
+from sangtao.core.errors import NotAllowed
+from sangtao.notifications.models import Notification
+
+
+@pytest.mark.django_db
+def test_question_is_pending_until_approved_or_answered(make_challenge, outsider, officer, solver):
+    challenge = make_challenge(Status.PUBLISHED)
+    client_for(outsider).post(f"/challenges/{challenge.pk}/questions/", {"body": "Có cần hợp tác với bệnh viện không?"})
+    question = Question.objects.get()
+    assert question.status == QuestionStatus.PENDING
+    url = f"/challenges/{challenge.pk}/"
+    assert "Có cần hợp tác" in client_for(outsider).get(url).content.decode()  # the asker sees their own
+    assert "Có cần hợp tác" not in client_for(solver).get(url).content.decode()
+    assert "Có cần hợp tác" not in client_for(None).get(url).content.decode()
+    assert Notification.objects.filter(recipient=officer).exists()  # the owner is told to moderate
+
+    client_for(officer).post(f"/challenges/{challenge.pk}/questions/{question.pk}/answer/", {"answer": "Có, bắt buộc."})
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED
+    page = client_for(None).get(url).content.decode()
+    assert "Có cần hợp tác" in page and "Có, bắt buộc." in page
+    assert Notification.objects.filter(recipient=outsider).exists()
+
+
+@pytest.mark.django_db
+def test_rejected_question_stays_hidden(make_challenge, outsider, officer):
+    challenge = make_challenge(Status.PUBLISHED)
+    question = services.ask_question(challenge, outsider, "Nội dung quảng cáo không liên quan")
+    services.moderate_question(question, officer, approve=False, note="spam")
+    assert "quảng cáo" not in client_for(None).get(f"/challenges/{challenge.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_owning_unit_or_dost_moderate(make_challenge, outsider, ward_officer, solver):
+    challenge = make_challenge(Status.PUBLISHED)
+    question = services.ask_question(challenge, outsider, "Câu hỏi làm rõ phạm vi")
+    for user in (ward_officer, solver, outsider):
+        with pytest.raises(NotAllowed):
+            services.answer_question(question, user, "trả lời")
+        assert client_for(user).post(f"/challenges/{challenge.pk}/questions/{question.pk}/answer/",
+                                     {"answer": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_questions_only_on_published_challenges_and_only_signed_in(make_challenge, outsider):
+    draft = make_challenge(Status.DRAFT)
+    with pytest.raises(NotAllowed):
+        services.ask_question(draft, outsider, "Câu hỏi về bản nháp")
+    published = make_challenge(Status.PUBLISHED)
+    response = client_for(None).post(f"/challenges/{published.pk}/questions/", {"body": "Ẩn danh hỏi"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+def test_owner_posts_public_clarification(make_challenge, officer):
+    challenge = make_challenge(Status.PUBLISHED)
+    client_for(officer).post(f"/challenges/{challenge.pk}/clarifications/", {"body": "Hạn nộp không gia hạn."})
+    assert "Hạn nộp không gia hạn." in client_for(None).get(f"/challenges/{challenge.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_questions_api_round_trip(make_challenge, outsider, officer):
+    challenge = make_challenge(Status.PUBLISHED)
+    asked = ApiClient(outsider).post(f"/challenges/{challenge.pk}/questions", {"body": "Có tài liệu dữ liệu mẫu không?"})
+    assert asked.status_code == 201 and asked.json()["status"] == "pending"
+    qid = asked.json()["id"]
+    assert ApiClient(None).get(f"/challenges/{challenge.pk}/questions").json() == []
+    answered = ApiClient(officer).post(f"/questions/{qid}/answer", {"answer": "Có, trong phần tệp đính kèm."})
+    assert answered.status_code == 200 and answered.json()["status"] == "answered"
+    assert len(ApiClient(None).get(f"/challenges/{challenge.pk}/questions").json()) == 1

@@ -1,0 +1,117 @@
+"""Search: case-, diacritic- and normalisation-insensitive, every word must match,
+exact-diacritic matches first. Run on SQLite and PostgreSQL (CI runs both); on each,
+results over the demo data must equal an independent Python reference."""
+
+import re
+import unicodedata
+
+import pytest
+
+from conftest import ApiClient, client_for
+from sangtao.challenges.access import public_challenges
+from sangtao.challenges.models import Challenge, Status
+from sangtao.challenges.search import search, snippet
+
+
+def reference_ids(query: str) -> set[int]:
+    """Word-prefix matching of every term on text folded independently of the app's fold()."""
+
+    def strip(text):
+        text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+        return "".join(c for c in text if not unicodedata.combining(c))
+
+    terms = re.findall(r"\w+", strip(query))
+    found = set()
+    for challenge in public_challenges():
+        words = re.findall(r"\w+", strip(challenge.search_exact))
+        if all(any(word.startswith(term) for word in words) for term in terms):
+            found.add(challenge.pk)
+    return found
+
+
+@pytest.fixture
+def demo(db):
+    from sangtao.portal.demo import load_demo
+
+    load_demo()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [
+    "thu duc", "Thủ Đức", "duong", "đường", "ngap", "NGẬP", "benh vien", "dữ liệu",
+    unicodedata.normalize("NFD", "người cao tuổi"), "sipas", "xe buyt metro", "ho tich truc tuyen",
+    "gis", "2028", "không-tồn-tại-xyz",
+])
+def test_search_matches_reference_on_demo_data(demo, query):
+    expected = reference_ids(query)
+    got = set(search(public_challenges(), query).values_list("pk", flat=True))
+    assert got == expected
+
+
+@pytest.mark.django_db
+def test_thu_duc_and_duong_and_nfd(make_challenge):
+    a = make_challenge(Status.PUBLISHED, title="Chống ngập đường Thủ Đức", problem_statement="Ngập sâu.")
+    b = make_challenge(Status.PUBLISHED, title="Dương và cây xanh", problem_statement="Trồng cây.")
+    queryset = Challenge.objects.all()
+    assert set(search(queryset, "thu duc").values_list("pk", flat=True)) == {a.pk}
+    assert set(search(queryset, "duong").values_list("pk", flat=True)) == {a.pk, b.pk}
+    nfd = unicodedata.normalize("NFD", "Thủ Đức")
+    assert set(search(queryset, nfd).values_list("pk", flat=True)) == {a.pk}
+    assert set(search(queryset, "THỦ ĐỨC").values_list("pk", flat=True)) == {a.pk}
+
+
+@pytest.mark.django_db
+def test_all_words_must_match(make_challenge):
+    a = make_challenge(Status.PUBLISHED, title="Chống ngập đường phố")
+    make_challenge(Status.PUBLISHED, title="Chống ô nhiễm không khí")
+    assert list(search(Challenge.objects.all(), "chong ngap").values_list("pk", flat=True)) == [a.pk]
+
+
+@pytest.mark.django_db
+def test_exact_diacritic_matches_rank_first(make_challenge):
+    folded_only = make_challenge(Status.PUBLISHED, title="Cây dương ven sông")
+    exact = make_challenge(Status.PUBLISHED, title="Sửa đường ven sông")
+    assert list(search(Challenge.objects.all(), "đường").values_list("pk", flat=True))[0] == exact.pk
+    assert list(search(Challenge.objects.all(), "dương").values_list("pk", flat=True))[0] == folded_only.pk
+
+
+@pytest.mark.django_db
+def test_search_updates_when_a_draft_is_edited(make_challenge, officer):
+    from sangtao.challenges import services
+
+    challenge = make_challenge(Status.DRAFT, title="Tiêu đề cũ")
+    data = {"title": "Quản lý bãi đỗ xe thông minh", "summary": "s", "problem_statement": "p",
+            "field": challenge.field, "owner_unit": challenge.owner_unit, "facet": "enhancement",
+            "selection_mode": "open", "indicators": []}
+    services.update_draft(challenge, officer, data, expected_version=1)
+    assert list(search(Challenge.objects.all(), "bai do xe").values_list("pk", flat=True)) == [challenge.pk]
+    assert list(search(Challenge.objects.all(), "tieu de cu")) == []
+
+
+def test_snippet_highlights_and_escapes():
+    html = snippet("<b>Đường</b> ngập ở Thủ Đức", "duong thu duc")
+    assert "<mark>Đường</mark>" in html and "&lt;b&gt;" in html and "<mark>Thủ</mark>" in html
+
+
+@pytest.mark.django_db
+def test_search_page_and_api_agree_and_highlight(make_challenge):
+    challenge = make_challenge(Status.PUBLISHED, title="Chống ngập Thủ Đức", summary="Ngập ở Thủ Đức mỗi mùa mưa.")
+    page = client_for(None).get("/challenges/?q=thu+duc").content.decode()
+    assert "<mark>Thủ</mark>" in page and challenge.title in page
+    body = ApiClient().get("/challenges?q=thu%20duc").json()
+    assert [item["id"] for item in body["results"]] == [challenge.pk]
+    assert "<mark>" in body["results"][0]["snippet"]
+
+
+@pytest.mark.django_db
+def test_search_never_returns_hidden_challenges(make_challenge):
+    make_challenge(Status.DRAFT, title="Chống ngập bản nháp")
+    assert "Chống ngập bản nháp" not in client_for(None).get("/challenges/?q=chong+ngap").content.decode()
+    assert ApiClient().get("/challenges?q=chong%20ngap").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_query_with_only_punctuation_or_quotes_is_safe(make_challenge):
+    make_challenge(Status.PUBLISHED)
+    for query in ['"', "' OR 1=1 --", "*", "()", "AND OR NOT", "ngập\" OR \""]:
+        assert client_for(None).get("/challenges/", {"q": query}).status_code == 200

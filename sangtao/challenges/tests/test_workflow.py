@@ -1,0 +1,160 @@
+"""Every workflow move, tried by every role, from every state."""
+
+import pytest
+
+from conftest import ALL_STATES, client_for
+from sangtao.challenges import services
+from sangtao.challenges.models import Challenge, Status, Transition
+from sangtao.challenges.workflow import MOVES
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.notifications.models import Notification
+
+# Who may make each move (on a challenge owned by the Department of Health).
+ALLOWED_ROLES = {
+    "submit": {"officer", "leader"},
+    "unit_approve": {"leader"},
+    "unit_return": {"leader"},
+    "approve": {"dost"},
+    "request_changes": {"dost"},
+    "reject": {"dost"},
+    "publish": {"dost"},
+    "close": {"dost"},
+    "withdraw": {"officer", "leader"},
+    "cancel": {"dost"},
+}
+ROLE_NAMES = ["dost", "officer", "leader", "other_unit_officer", "expert", "solver", "outsider"]
+
+
+def test_the_table_names_who_may_make_every_move():
+    assert set(ALLOWED_ROLES) == set(MOVES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("move", list(MOVES))
+@pytest.mark.parametrize("state", ALL_STATES)
+def test_move_matrix(move, state, roles, make_challenge):
+    challenge = make_challenge(state)
+    for role in ROLE_NAMES:
+        user = roles[role]
+        expected_ok = state in MOVES[move].sources and role in ALLOWED_ROLES[move]
+        before = Transition.objects.filter(challenge=challenge).count()
+        try:
+            services.apply_move(challenge, user, move, "lý do")
+        except (NotAllowed, StaleState):
+            assert not expected_ok, f"{role} should be able to {move} from {state}"
+            assert Challenge.objects.get(pk=challenge.pk).status == state
+            assert Transition.objects.filter(challenge=challenge).count() == before
+        else:
+            assert expected_ok, f"{role} must not {move} from {state}"
+            challenge.refresh_from_db()
+            assert challenge.status == MOVES[move].target
+            last = Transition.objects.filter(challenge=challenge).last()
+            assert (last.actor, last.from_status, last.to_status, last.move) == (user, state, MOVES[move].target, move)
+            return  # the challenge has moved on; the remaining roles were tried before it
+
+
+@pytest.mark.django_db
+def test_full_path_writes_one_transition_per_move(make_challenge):
+    challenge = make_challenge(Status.PUBLISHED)
+    moves = list(Transition.objects.filter(challenge=challenge).values_list("move", flat=True))
+    assert moves == ["create", "submit", "unit_approve", "approve", "publish"]
+    assert challenge.published_at is not None
+
+
+@pytest.mark.django_db
+def test_reason_is_required_for_reject_and_nothing_changes_without_it(make_challenge, dost):
+    challenge = make_challenge(Status.DOST_REVIEW)
+    with pytest.raises(InvalidInput):
+        services.reject(challenge, dost, reason="   ")
+    assert Challenge.objects.get(pk=challenge.pk).status == Status.DOST_REVIEW
+
+
+@pytest.mark.django_db
+def test_request_changes_returns_to_draft_editable_with_reason_shown(make_challenge, dost, officer):
+    challenge = make_challenge(Status.DOST_REVIEW)
+    services.request_changes(challenge, dost, reason="Bổ sung số liệu năm 2025")
+    challenge.refresh_from_db()
+    assert challenge.status == Status.DRAFT
+    assert officer.has_perm("challenges.edit_challenge", challenge)
+    page = client_for(officer).get(challenge.get_absolute_url())
+    assert "Bổ sung số liệu năm 2025" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_move_made_twice_is_refused_the_second_time_with_the_current_state(make_challenge, dost):
+    challenge = make_challenge(Status.DOST_REVIEW)
+    services.approve(challenge, dost, expected_status=Status.DOST_REVIEW)
+    with pytest.raises(StaleState) as error:
+        services.approve(challenge, dost, expected_status=Status.DOST_REVIEW)
+    assert error.value.context["current_status"] == Status.APPROVED
+    assert Transition.objects.filter(challenge=challenge, move="approve").count() == 1
+
+
+@pytest.mark.django_db
+def test_stale_confirmation_page_post_shows_current_state_and_applies_nothing(make_challenge, dost):
+    challenge = make_challenge(Status.DOST_REVIEW)
+    client = client_for(dost)
+    services.reject(challenge, dost, reason="trùng lặp")  # someone else acted first
+    response = client.post(f"/challenges/{challenge.pk}/move/approve/", {"expected_status": "dost_review", "reason": ""})
+    assert response.status_code == 200
+    assert "Bị từ chối" in response.content.decode()
+    assert Challenge.objects.get(pk=challenge.pk).status == Status.REJECTED
+
+
+@pytest.mark.django_db
+def test_publish_needs_a_call_window_in_the_future(make_challenge, dost):
+    challenge = make_challenge(Status.APPROVED, call_opens_at=None, call_closes_at=None)
+    with pytest.raises(InvalidInput):
+        services.publish(challenge, dost)
+
+
+@pytest.mark.django_db
+def test_submit_needs_a_success_indicator(make_challenge, officer):
+    challenge = make_challenge(Status.DRAFT, indicators=[])
+    with pytest.raises(InvalidInput):
+        services.submit(challenge, officer)
+
+
+@pytest.mark.django_db
+def test_moves_notify_the_next_actor(make_challenge, officer, leader, dost):
+    challenge = make_challenge(Status.DRAFT)
+    services.submit(challenge, officer)
+    assert Notification.objects.filter(recipient=leader).exists()
+    services.unit_approve(challenge, leader)
+    assert Notification.objects.filter(recipient=dost).exists()
+
+
+@pytest.mark.django_db
+def test_expired_calls_close_automatically(make_challenge):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    challenge = make_challenge(Status.PUBLISHED)
+    Challenge.objects.filter(pk=challenge.pk).update(call_closes_at=timezone.now() - timedelta(minutes=1))
+    assert services.close_expired_calls() == 1
+    challenge.refresh_from_db()
+    assert challenge.status == Status.CLOSED
+    assert Transition.objects.filter(challenge=challenge).last().actor is None
+
+
+@pytest.mark.django_db
+def test_move_through_page_requires_confirmation_then_applies(make_challenge, officer):
+    challenge = make_challenge(Status.DRAFT)
+    client = client_for(officer)
+    confirm = client.get(f"/challenges/{challenge.pk}/move/submit/")
+    assert confirm.status_code == 200 and "Xác nhận" in confirm.content.decode()
+    assert Challenge.objects.get(pk=challenge.pk).status == Status.DRAFT
+    done = client.post(f"/challenges/{challenge.pk}/move/submit/", {"expected_status": "draft"})
+    assert done.status_code == 302
+    assert Challenge.objects.get(pk=challenge.pk).status == Status.UNIT_REVIEW
+
+
+def test_transitions_cannot_be_changed_or_deleted(db, make_challenge):
+    challenge = make_challenge(Status.DRAFT)
+    row = Transition.objects.filter(challenge=challenge).first()
+    row.reason = "sửa lịch sử"
+    with pytest.raises(ValueError):
+        row.save()
+    with pytest.raises(ValueError):
+        row.delete()
