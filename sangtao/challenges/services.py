@@ -262,14 +262,14 @@ def apply_move(challenge: Challenge, actor, move_name: str, reason: str = "",
     with transaction.atomic():
         locked = Challenge.objects.select_for_update().select_related("owner_unit").get(pk=challenge.pk)
         current = locked.status
+        if actor is not None and not move.allowed.test(actor, locked):
+            raise NotAllowed()
         if (expected_status and current != expected_status) or current not in move.sources:
             raise StaleState(
                 _("Bài toán hiện ở trạng thái «%(state)s»; thao tác «%(move)s» không còn áp dụng được.")
                 % {"state": locked.get_status_display(), "move": move.label},
                 current_status=current,
             )
-        if actor is not None and not move.allowed.test(actor, locked):
-            raise NotAllowed()
         if move.reason_required and not reason:
             raise InvalidInput(_("Cần nêu lý do."), field="reason")
         _check_move_preconditions(move, locked)

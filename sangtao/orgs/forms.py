@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.orgs.models import Membership, OrgUnit
+from sangtao.orgs.models import ROLES_NEEDING_UNIT, Membership, OrgUnit
 
 User = get_user_model()
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,6 +45,15 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["role", "unit"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") in ROLES_NEEDING_UNIT and not cleaned.get("unit"):
+            raise forms.ValidationError(_("Vai trò này cần chọn đơn vị."))
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        """Duplicate roles are reported by the service with a clearer message."""
 
 
 class UnitFilterForm(forms.Form):

@@ -100,7 +100,9 @@ def membership_add(request, pk):
         except ServiceError as error:
             messages.error(request, str(error.message))
     else:
-        messages.error(request, _("Chọn vai trò hợp lệ."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("orgs:user_edit", pk=user.pk)
 
 

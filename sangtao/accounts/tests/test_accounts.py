@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from conftest import PASSWORD, client_for
+from sangtao.accounts.models import ApiToken
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login", ["officer", "officer@example.vn", "OFFICER@EXAMPLE.VN"])
+def test_login_by_username_or_email(officer, login):
+    response = Client().post("/accounts/login/", {"username": login, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_keeps_the_username_and_explains(officer):
+    response = Client().post("/accounts/login/", {"username": "officer", "password": "sai"})
+    assert response.status_code == 200 and 'value="officer"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_logins_are_shown_only_in_demo_mode(settings, db):
+    settings.DEMO_MODE = False
+    assert "demo12345" not in Client().get("/accounts/login/").content.decode()
+    settings.DEMO_MODE = True
+    assert "demo12345" in Client().get("/accounts/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email(officer):
+    Client().post("/accounts/password-reset/", {"email": "officer@example.vn"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    client = Client()
+    form_page = client.get(link, follow=True)
+    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": "Mật-khẩu-mới-2026",
+                                                             "new_password2": "Mật-khẩu-mới-2026"})
+    assert response.status_code == 302
+    assert Client().login(username="officer", password="Mật-khẩu-mới-2026")
+
+
+@pytest.mark.django_db
+def test_token_is_shown_once_stored_hashed_and_revocable(outsider):
+    client = client_for(outsider)
+    client.post("/accounts/profile/tokens/", {"name": "script"})
+    page = client.get("/accounts/profile/").content.decode()
+    raw = re.search(r'id="new-token">(st_[^<]+)<', page).group(1)
+    token = ApiToken.objects.get()
+    assert token.digest != raw and raw not in token.digest
+    assert ApiToken.authenticate(raw) == outsider
+    assert "new-token" not in client.get("/accounts/profile/").content.decode()
+    client.post(f"/accounts/profile/tokens/{token.pk}/revoke/")
+    assert ApiToken.authenticate(raw) is None
+
+
+@pytest.mark.django_db
+def test_one_user_cannot_revoke_anothers_token(outsider, officer):
+    token, _raw = ApiToken.issue(officer, "x")
+    assert client_for(outsider).post(f"/accounts/profile/tokens/{token.pk}/revoke/").status_code == 404

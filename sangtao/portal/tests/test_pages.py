@@ -1,0 +1,84 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from sangtao.challenges.models import Status
+
+
+@pytest.mark.django_db
+def test_home_shows_empty_states_without_data():
+    page = Client().get("/").content.decode()
+    assert "Chưa có bài toán nào được công bố." in page
+
+
+@pytest.mark.django_db
+def test_home_lists_open_and_closing_soon_challenges_and_counts_by_field(make_challenge):
+    challenge = make_challenge(Status.PUBLISHED)
+    page = Client().get("/").content.decode()
+    assert page.count(challenge.title) >= 2 and "Y tế</a> (1)" in page
+
+
+@pytest.mark.django_db
+def test_english_under_en_prefix(make_challenge):
+    challenge = make_challenge(Status.PUBLISHED, title_en="Cutting hospital waiting times")
+    page = Client().get(f"/en/challenges/{challenge.pk}/").content.decode()
+    assert '<html lang="en">' in page and "Cutting hospital waiting times" in page
+    assert '<html lang="vi">' in Client().get(f"/challenges/{challenge.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_detail_has_opengraph_tags(make_challenge):
+    challenge = make_challenge(Status.PUBLISHED)
+    page = Client().get(f"/challenges/{challenge.pk}/").content.decode()
+    assert f'<meta property="og:title" content="{challenge.title}">' in page
+
+
+@pytest.mark.django_db
+def test_list_paginates_and_filters(make_challenge, settings):
+    settings.PAGE_SIZE = 2
+    for index in range(5):
+        make_challenge(Status.PUBLISHED, title=f"Bài toán số {index}", facet="adaptive" if index == 0 else "mission")
+    client = Client()
+    first = client.get("/challenges/").content.decode()
+    assert "Trang 1 / 3" in first
+    assert "Trang 3 / 3" in client.get("/challenges/?page=3").content.decode()
+    assert client.get("/challenges/?page=999").status_code == 200
+    filtered = client.get("/challenges/?facet=adaptive").content.decode()
+    assert "Bài toán số 0" in filtered and "Bài toán số 1" not in filtered
+    assert "Chưa có bài toán nào phù hợp" in client.get("/challenges/?status=closed").content.decode()
+
+
+@pytest.mark.django_db
+def test_sort_by_closing_soon(make_challenge):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = make_challenge(Status.PUBLISHED, title="Hạn muộn", call_closes_at=timezone.now() + timedelta(days=30))
+    sooner = make_challenge(Status.PUBLISHED, title="Hạn sớm", call_closes_at=timezone.now() + timedelta(days=3))
+    page = Client().get("/challenges/?sort=closing")
+    assert [c.pk for c in page.context["page"].object_list] == [sooner.pk, later.pk]
+
+
+def test_every_environment_variable_read_is_documented_in_readme():
+    import sangtao.settings  # noqa: F401 -- reading the settings records the names
+    from sangtao.env import NAMES_READ
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.MULTILINE))
+    assert NAMES_READ, "settings read no environment variables?"
+    assert NAMES_READ <= documented, f"undocumented: {sorted(NAMES_READ - documented)}"
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_idempotently_with_every_state():
+    from sangtao.challenges.models import Challenge
+    from sangtao.portal.demo import load_demo
+
+    first = load_demo()
+    second = load_demo()
+    assert second["challenges"] == first["challenges"] >= 40 and second["challenges_created"] == 0
+    assert set(Challenge.objects.values_list("status", flat=True)) == set(Status.values)
