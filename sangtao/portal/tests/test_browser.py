@@ -1,0 +1,108 @@
+"""Real headless Chromium walks a visitor and the full approval path.
+
+Skipped only when Chromium is missing and REQUIRE_BROWSER is unset; CI sets it.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from conftest import PASSWORD, challenge_data
+from sangtao.challenges import services
+from sangtao.challenges.models import Challenge, Status
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise RuntimeError("REQUIRE_BROWSER is set but chromium/chromedriver are not installed")
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def log_in(browser, base, username):
+    browser.delete_all_cookies()
+    browser.get(base + "/accounts/login/")
+    browser.find_element(By.ID, "id_username").send_keys(username)
+    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
+    assert "/accounts/login/" not in browser.current_url
+
+
+def confirm_move(browser, label_part):
+    browser.find_element(By.PARTIAL_LINK_TEXT, label_part).click()
+    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    # The confirmation page has no messages; wait for the next page's success message.
+    assert "Đã thực hiện" in browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
+
+
+def test_visitor_goes_from_home_through_search_to_a_challenge(live_server, browser, field, health, officer, leader,
+                                                             dost):
+    challenge = services.create_draft(officer, challenge_data(field, health, title="Chống ngập đường Thủ Đức",
+                                                              summary="Ngập sâu mỗi mùa mưa ở Thủ Đức."))
+    for move, actor in (("submit", officer), ("unit_approve", leader), ("approve", dost), ("publish", dost)):
+        services.apply_move(challenge, actor, move)
+    browser.get(live_server.url + "/")
+    search = browser.find_element(By.ID, "home-q")
+    search.send_keys("thu duc")
+    search.submit()
+    assert "/challenges/?q=thu+duc" in browser.current_url
+    assert browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
+    browser.find_element(By.LINK_TEXT, "Chống ngập đường Thủ Đức").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Chống ngập đường Thủ Đức"
+    assert browser.current_url.endswith(f"/challenges/{challenge.pk}/")
+
+
+def test_officer_drafts_leader_and_dost_approve_and_publish(live_server, browser, field, health, officer, leader, dost):
+    base = live_server.url
+    log_in(browser, base, "officer")
+    browser.get(base + "/challenges/new/")
+    values = {"id_title": "Số hóa sổ khám bệnh", "id_summary": "Sổ giấy hay thất lạc.",
+              "id_problem_statement": "Người bệnh mang sổ giấy mỗi lần khám.",
+              "id_ind-0-name": "Tỷ lệ sổ khám điện tử", "id_ind-0-unit_of_measure": "%"}
+    for element_id, value in values.items():
+        browser.find_element(By.ID, element_id).send_keys(value)
+    browser.find_element(By.CSS_SELECTOR, f"#id_field option[value='{field.pk}']").click()
+    browser.find_element(By.CSS_SELECTOR, f"#id_owner_unit option[value='{health.pk}']").click()
+    for element_id, value in (("id_call_opens_at", "2030-01-01T08:00"), ("id_call_closes_at", "2030-02-01T17:00")):
+        browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
+    browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
+    challenge = Challenge.objects.get(title="Số hóa sổ khám bệnh")
+    assert browser.current_url.endswith(f"/challenges/{challenge.pk}/")
+    confirm_move(browser, "Trình lãnh đạo")
+
+    log_in(browser, base, "leader")
+    browser.get(base + challenge.get_absolute_url())
+    confirm_move(browser, "Đồng ý")
+
+    log_in(browser, base, "dost")
+    browser.get(base + challenge.get_absolute_url())
+    confirm_move(browser, "Phê duyệt")
+    confirm_move(browser, "Công bố")
+    challenge.refresh_from_db()
+    assert challenge.status == Status.PUBLISHED
+
+    browser.delete_all_cookies()
+    browser.get(base + "/challenges/")
+    assert "Số hóa sổ khám bệnh" in browser.find_element(By.TAG_NAME, "main").text
