@@ -88,6 +88,7 @@ def test_officer_drafts_leader_and_dost_approve_and_publish(live_server, browser
     for element_id, value in (("id_call_opens_at", "2030-01-01T08:00"), ("id_call_closes_at", "2030-02-01T17:00")):
         browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
     browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
+    assert "Đã lưu bản nháp" in browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
     challenge = Challenge.objects.get(title="Số hóa sổ khám bệnh")
     assert browser.current_url.endswith(f"/challenges/{challenge.pk}/")
     confirm_move(browser, "Trình lãnh đạo")
