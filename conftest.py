@@ -16,7 +16,7 @@ from sangtao.challenges.models import Challenge, Field, Status
 from sangtao.core.tasks import run_pending
 from sangtao.orgs.models import Membership, OrgUnit, Role, UnitKind
 
-PASSWORD = "test-pass-123"
+PASSWORD = "test-pass-123"  # noqa: S105 -- test accounts only
 
 # The moves that lead from a new draft to each state.
 PATH_TO = {

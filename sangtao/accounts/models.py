@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.text import clean
 
-TOKEN_PREFIX = "st_"
+TOKEN_PREFIX = "st_"  # noqa: S105 -- a visible prefix, not a secret
 
 
 class User(AbstractUser):

@@ -13,16 +13,15 @@ from sangtao.challenges import services
 from sangtao.challenges.access import get_challenge_for, visible_challenges
 from sangtao.challenges.models import Challenge, Facet, Field, Follow, Question, SelectionMode, Status
 from sangtao.challenges.search import search, snippet
-from sangtao.challenges.workflow import MOVES, available_moves
+from sangtao.challenges.workflow import available_moves
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
 
 router = Router(tags=["challenges"])
 
-StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
-FacetName = Literal[tuple(Facet.values)]  # type: ignore[valid-type]
-ModeName = Literal[tuple(SelectionMode.values)]  # type: ignore[valid-type]
-MoveName = Literal[tuple(MOVES)]  # type: ignore[valid-type]
+# Spelled out for the schema and type checkers; a test keeps it equal to the workflow table.
+MoveName = Literal["submit", "unit_approve", "unit_return", "approve", "request_changes", "reject", "publish",
+                   "close", "withdraw", "cancel"]
 
 
 class ErrorItem(Schema):
@@ -81,8 +80,8 @@ class ChallengeIn(Schema):
     timeline_start: date | None = None
     timeline_end: date | None = None
     timeline_notes: str = ""
-    facet: FacetName
-    selection_mode: ModeName = "open"
+    facet: Facet
+    selection_mode: SelectionMode = SelectionMode.OPEN
     call_opens_at: datetime | None = None
     call_closes_at: datetime | None = None
     contact_name: str = ""
@@ -105,9 +104,9 @@ class ChallengeOut(Schema):
     summary_en: str
     field: FieldOut
     owner_unit: UnitRef
-    status: StatusName
-    facet: FacetName
-    selection_mode: ModeName
+    status: Status
+    facet: Facet
+    selection_mode: SelectionMode
     version: int
     call_opens_at: datetime | None
     call_closes_at: datetime | None
@@ -155,13 +154,13 @@ class ChallengePage(Schema):
 
 class MoveIn(Schema):
     reason: str = SchemaField("", max_length=4000)
-    expected_status: StatusName | None = None
+    expected_status: Status | None = None
 
 
 class TransitionOut(Schema):
     move: str
-    from_status: StatusName
-    to_status: StatusName
+    from_status: Status
+    to_status: Status
     reason: str
     at: datetime
     actor: str | None
@@ -206,8 +205,8 @@ class ListParams(Schema):
     q: str = SchemaField("", max_length=200)
     field: str | None = None
     unit: int | None = None
-    status: StatusName | None = None
-    facet: FacetName | None = None
+    status: Status | None = None
+    facet: Facet | None = None
     sort: Literal["relevance", "newest", "closing"] | None = None
     page: int = SchemaField(1, ge=1)
     page_size: int = SchemaField(20, ge=1, le=100)
@@ -333,10 +332,10 @@ def list_transitions(request, challenge_id: int):
 def list_questions(request, challenge_id: int):
     user = request_user(request)
     challenge = get_challenge_for(user, challenge_id)
-    questions = challenge.questions.all()
-    if not user.has_perm("challenges.moderate_questions", challenge):
-        questions = [q for q in questions if q.is_public or (user.is_authenticated and q.asker_id == user.pk)]
-    return list(questions)
+    questions = list(challenge.questions.all())
+    if user.has_perm("challenges.moderate_questions", challenge):
+        return questions
+    return [q for q in questions if q.is_public or (user.is_authenticated and q.asker_id == user.pk)]
 
 
 @router.post("/challenges/{challenge_id}/questions", response={201: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
@@ -379,6 +378,7 @@ def _follow_target(request, kind: str, target_id: int):
 
 def _follow_out(row: Follow) -> dict:
     target = row.challenge or row.field or row.unit
+    assert target is not None  # a database constraint requires exactly one target
     kind = "challenge" if row.challenge_id else "field" if row.field_id else "unit"
     return {"kind": kind, "id": target.pk, "name": str(target)}
 

@@ -53,7 +53,7 @@ class ChallengeForm(forms.ModelForm):
     def to_service_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
         data["co_owner_units"] = list(self.cleaned_data.get("co_owner_units") or [])
-        data["tags"] = [tag for tag in (self.cleaned_data.get("tags_text") or "").split(",")]
+        data["tags"] = list((self.cleaned_data.get("tags_text") or "").split(","))
         return data
 
     def clean(self):

@@ -3,8 +3,8 @@
 import rules
 
 from sangtao.challenges.models import PUBLIC_STATUSES, Status
-from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
 from sangtao.orgs.models import Role
+from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
 
 
 def _co_owner_ids(challenge) -> set[int]:

@@ -68,7 +68,8 @@ def snippet(text: str, query: str) -> SafeString:
     spans = highlight_spans(text, terms) if terms else []
     start = max(0, spans[0][0] - 60) if spans else 0
     end = min(len(text), start + SNIPPET_CHARS)
-    pieces, cursor = [], start
+    pieces: list[str] = []
+    cursor = start
     for span_start, span_end in spans:
         if span_end <= start or span_start >= end:
             continue

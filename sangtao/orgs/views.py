@@ -100,9 +100,9 @@ def membership_add(request, pk):
         except ServiceError as error:
             messages.error(request, str(error.message))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
     return redirect("orgs:user_edit", pk=user.pk)
 
 

@@ -19,7 +19,7 @@ from sangtao.orgs.importer import import_admin_units
 from sangtao.orgs.models import Membership, OrgUnit, Role, UnitKind
 
 User = get_user_model()
-PASSWORD = "demo12345"
+PASSWORD = "demo12345"  # noqa: S105 -- the documented demo password
 HCMC = "79"
 
 FIELDS = [

@@ -20,6 +20,15 @@ def payload(field, unit, **overrides):
     return data
 
 
+def test_api_move_names_equal_the_workflow_table():
+    from typing import get_args
+
+    from sangtao.challenges.api import MoveName
+    from sangtao.challenges.workflow import MOVES
+
+    assert set(get_args(MoveName)) == set(MOVES)
+
+
 def test_schema_is_served_and_lists_the_lifecycle():
     schema = openapi_schema()
     assert "/api/v1/challenges/{challenge_id}/moves/{move}" in schema["paths"]

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from sangtao.portal.demo import PASSWORD, load_demo
 from sangtao.accounts.views import DEMO_LOGINS
+from sangtao.portal.demo import PASSWORD, load_demo
 
 
 class Command(BaseCommand):
