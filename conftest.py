@@ -45,6 +45,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """The test client leaves the last request's language active in the thread; reset it."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def city(db):
     return OrgUnit.objects.create(kind=UnitKind.PROVINCE, code="79", name="Thành phố Hồ Chí Minh")

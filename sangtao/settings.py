@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "sangtao.core",
     "sangtao.accounts",
@@ -68,6 +69,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through TEMPLATES so the project's own widget templates are found.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -7,7 +7,7 @@ a GIN index. Matches that keep the query's diacritics rank first.
 """
 
 from django.db import connection
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -26,17 +26,19 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join(f"'{term}':*" for term in terms)
 
 
-def _matching_ids(terms: list[str]) -> RawSQL:
+def _match_condition(terms: list[str]) -> Q | RawSQL:
     if connection.vendor == "postgresql":
+        # A condition on the main table itself, so the planner always can use the GIN index.
         return RawSQL(
-            "SELECT id FROM challenges_challenge WHERE "
-            "to_tsvector('simple', sangtao_unaccent(search_exact)) @@ to_tsquery('simple', %s)",
+            "to_tsvector('simple', sangtao_unaccent(challenges_challenge.search_exact)) "
+            "@@ to_tsquery('simple', %s)",
             [_tsquery(terms)],
+            output_field=BooleanField(),
         )
-    return RawSQL(
+    return Q(pk__in=RawSQL(
         "SELECT rowid FROM challenges_challenge_fts WHERE challenges_challenge_fts MATCH %s",
         [_fts5_query(terms)],
-    )
+    ))
 
 
 def query_terms(query: str) -> list[str]:
@@ -56,7 +58,7 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
         Value(0),
     )
     return (
-        queryset.filter(pk__in=_matching_ids(terms))
+        queryset.filter(_match_condition(terms))
         .annotate(exact_score=exact_score)
         .order_by("-exact_score", "-published_at", "-id")
     )

@@ -82,3 +82,16 @@ def test_demo_data_loads_idempotently_with_every_state():
     second = load_demo()
     assert second["challenges"] == first["challenges"] >= 40 and second["challenges_created"] == 0
     assert set(Challenge.objects.values_list("status", flat=True)) == set(Status.values)
+
+
+def test_english_catalogue_translates_every_string():
+    import polib
+
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert catalogue.untranslated_entries() == [] and catalogue.fuzzy_entries() == []
+
+
+@pytest.mark.django_db
+def test_english_pages_use_the_catalogue():
+    page = Client().get("/en/challenges/").content.decode()
+    assert "Grand challenges" in page and "All fields" in page
