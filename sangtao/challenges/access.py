@@ -6,9 +6,12 @@ from django.http import Http404
 from sangtao.challenges.models import PUBLIC_STATUSES, Challenge
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
+# Only the search SQL reads these long derived columns; lists need not load them.
+SEARCH_COLUMNS = ("search_exact", "search_folded")
+
 
 def visible_challenges(user) -> QuerySet[Challenge]:
-    queryset = Challenge.objects.select_related("field", "owner_unit")
+    queryset = Challenge.objects.select_related("field", "owner_unit").defer(*SEARCH_COLUMNS)
     if is_dost(user):
         return queryset
     units = staff_unit_ids(user)
@@ -23,7 +26,11 @@ def visible_challenges(user) -> QuerySet[Challenge]:
 
 
 def public_challenges() -> QuerySet[Challenge]:
-    return Challenge.objects.select_related("field", "owner_unit").filter(status__in=PUBLIC_STATUSES)
+    return (
+        Challenge.objects.select_related("field", "owner_unit")
+        .defer(*SEARCH_COLUMNS)
+        .filter(status__in=PUBLIC_STATUSES)
+    )
 
 
 def get_challenge_for(user, pk, *, for_update: bool = False) -> Challenge:

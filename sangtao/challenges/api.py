@@ -270,7 +270,7 @@ def list_challenges(request, params: Query[ListParams]):
         queryset = search(queryset, query)
     sort = params.sort or ("relevance" if query else "newest")
     if sort == "newest" or (sort == "relevance" and not query):
-        queryset = queryset.order_by("-published_at", "-created_at", "-id")
+        queryset = queryset.order_by("-published_at", "-id")
     elif sort == "closing":
         queryset = queryset.filter(call_closes_at__isnull=False).order_by("call_closes_at", "id")
     paginator = Paginator(queryset, params.page_size)

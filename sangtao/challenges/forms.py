@@ -131,7 +131,7 @@ class ListFilterForm(forms.Form):
     facet = forms.ChoiceField(required=False, label=_("Loại đổi mới"), widget=FastSelect,
                               choices=[("", _("Tất cả loại"))] + list(Facet.choices))
     sort = forms.ChoiceField(required=False, label=_("Sắp xếp"), widget=FastSelect, choices=[
-        ("closing", _("Sắp hết hạn")), ("newest", _("Mới nhất")),
+        ("", _("Phù hợp nhất")), ("closing", _("Sắp hết hạn")), ("newest", _("Mới nhất")),
     ])
 
     def __init__(self, *args, statuses=(), units=None, **kwargs):

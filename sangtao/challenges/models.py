@@ -112,6 +112,8 @@ class Challenge(models.Model):
         indexes = [
             models.Index(fields=["status", "call_closes_at"]),
             models.Index(fields=["status", "published_at"]),
+            # Serves the public list's order, so a page reads 20 rows instead of sorting all.
+            models.Index(fields=["-published_at", "-id"], name="challenge_publication_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -139,7 +141,7 @@ class Challenge(models.Model):
 
     def refresh_search_columns(self) -> None:
         parts = [getattr(self, name) for name in self.SEARCHED_FIELDS]
-        parts.append(" ".join(self.tags or []))
+        parts += [" ".join(self.tags or []), self.field.name, self.owner_unit.name]
         exact = clean(" ".join(p for p in parts if p)).lower()
         self.search_exact = exact
         self.search_folded = fold(exact)

@@ -530,6 +530,12 @@ def save_field(actor, field: Field) -> Field:
         raise NotAllowed()
     with transaction.atomic():
         field.save()
+        # The field's name is part of each challenge's search text.
+        challenges = list(Challenge.objects.filter(field=field).select_related("field", "owner_unit"))
+        for challenge in challenges:
+            challenge.field = field
+            challenge.refresh_search_columns()
+        Challenge.objects.bulk_update(challenges, ["search_exact", "search_folded"], batch_size=500)
         record(actor, "field_saved", field, name=field.name)
     return field
 

@@ -49,7 +49,7 @@ def _page(request, queryset, per_page=None):
     return paginator.get_page(request.GET.get("page"))
 
 
-def filtered_challenges(request, base, statuses):
+def filtered_challenges(request, base, statuses, default_order=("-published_at", "-id")):
     """Apply the list filters, search and sort from the query string."""
     # Offer only units that own something in this list: shorter, and every choice finds results.
     units = OrgUnit.objects.filter(pk__in=base.order_by().values("owner_unit_id"))
@@ -74,7 +74,7 @@ def filtered_challenges(request, base, statuses):
     if sort == "closing":
         queryset = queryset.filter(call_closes_at__gte=timezone.now()).order_by("call_closes_at", "id")
     elif sort == "newest" or not query:
-        queryset = queryset.order_by("-published_at", "-created_at", "-id")
+        queryset = queryset.order_by(*default_order)
     return form, queryset, query
 
 
@@ -400,7 +400,8 @@ def my_challenges(request):
             co_owner_units__in=staff_unit_ids(request.user)
         )
         base = base.distinct()
-    form, queryset, query = filtered_challenges(request, base, [s for s, _label in Status.choices])
+    form, queryset, query = filtered_challenges(request, base, [s for s, _label in Status.choices],
+                                                default_order=("-updated_at", "-id"))
     return render(request, "challenges/mine.html", {
         "form": form, "page": _page(request, queryset), "query": query,
         "querystring": _querystring_without_page(request),

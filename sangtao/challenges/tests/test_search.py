@@ -115,3 +115,14 @@ def test_query_with_only_punctuation_or_quotes_is_safe(make_challenge):
     make_challenge(Status.PUBLISHED)
     for query in ['"', "' OR 1=1 --", "*", "()", "AND OR NOT", "ngập\" OR \""]:
         assert client_for(None).get("/challenges/", {"q": query}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_field_and_owning_unit_names_are_searchable_and_follow_renames(make_challenge, dost, field):
+    from sangtao.challenges import services
+
+    challenge = make_challenge(Status.PUBLISHED, title="Số hóa sổ khám")
+    assert list(search(Challenge.objects.all(), "so y te").values_list("pk", flat=True)) == [challenge.pk]
+    field.name = "Sức khỏe cộng đồng"
+    services.save_field(dost, field)
+    assert list(search(Challenge.objects.all(), "suc khoe cong dong").values_list("pk", flat=True)) == [challenge.pk]
