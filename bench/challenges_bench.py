@@ -68,9 +68,10 @@ def populate() -> None:
             Challenge.objects.bulk_create(batch)
             batch = []
     Challenge.objects.bulk_create(batch)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as autovacuum would give
+    with connection.cursor() as cursor:
+        # Fresh planner statistics after a bulk load, as autovacuum (PostgreSQL) or the
+        # worker's periodic PRAGMA optimize (SQLite) would give.
+        cursor.execute("ANALYZE")
 
 
 def throughput(client: Client, url: str) -> float:

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "sangtao.notifications"
     label = "notifications"
+
+    def ready(self):
+        # Register this app's background tasks and periodic jobs with the worker.
+        import sangtao.notifications.services  # noqa: F401

@@ -66,3 +66,21 @@ def test_progress_is_reported_on_the_task_row():
 
 def test_registry_names_tasks_by_module_and_function():
     assert record_call.task_name in REGISTRY
+
+
+def test_worker_knows_every_apps_tasks_and_periodic_jobs_without_importing_views():
+    from sangtao.core.tasks import PERIODIC
+
+    names = {fn.__name__ for fn in PERIODIC}
+    assert {"close_expired_calls", "send_closing_reminders", "refresh_planner_statistics"} <= names
+    assert "sangtao.notifications.services.send_notification_email" in REGISTRY
+
+
+@pytest.mark.django_db
+def test_runtasks_once_runs_periodic_jobs_and_queued_tasks():
+    from django.core.management import call_command
+
+    CALLS.clear()
+    record_call.enqueue(value=9)
+    call_command("runtasks", "--once")
+    assert CALLS == [9]
