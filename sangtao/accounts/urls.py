@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from sangtao.accounts import views
 
@@ -15,12 +16,13 @@ urlpatterns = [
         subject_template_name="accounts/password_reset_subject.txt"), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/message.html",
-        extra_context={"heading": "Đã gửi email", "text": "Nếu email có trong hệ thống, bạn sẽ nhận được đường dẫn đặt lại mật khẩu."}),
+        extra_context={"heading": _("Đã gửi email"),
+                       "text": _("Nếu email có trong hệ thống, bạn sẽ nhận được đường dẫn đặt lại mật khẩu.")}),
         name="password_reset_done"),
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html"), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/message.html",
-        extra_context={"heading": "Đã đặt lại mật khẩu", "text": "Bạn có thể đăng nhập bằng mật khẩu mới."}),
+        extra_context={"heading": _("Đã đặt lại mật khẩu"), "text": _("Bạn có thể đăng nhập bằng mật khẩu mới.")}),
         name="password_reset_complete"),
 ]
