@@ -351,9 +351,9 @@ def post_clarification(request, challenge_id: int, payload: QuestionIn):
 
 
 def _moderated_question(request, question_id: int) -> Question:
-    question = get_object_or_404(Question, pk=question_id)
-    get_challenge_for(request.user, question.challenge_id)  # 404 unless the caller may see it
-    return question
+    """Only questions on challenges the caller may see; 404 for the rest."""
+    visible = Question.objects.filter(challenge__in=visible_challenges(request.user)).select_related("challenge")
+    return get_object_or_404(visible, pk=question_id)
 
 
 @router.post("/questions/{question_id}/moderate", response={200: QuestionOut, **ERRORS}, auth=WRITE_AUTH)

@@ -224,7 +224,7 @@ def load_users(units):
     _user("ld.26740.extra", "ld.saigon@sangtao.local", "Lãnh đạo Phường Sài Gòn (2)", [(Role.LEADER, units["26740"])])
 
 
-def _staff(unit_key: str, units):
+def _staff(unit_key: str):
     if unit_key == "soyte":
         return User.objects.get(username="officer"), User.objects.get(username="leader")
     return User.objects.get(username=f"cv.{unit_key}"), User.objects.get(username=f"ld.{unit_key}")
@@ -251,7 +251,7 @@ def load_challenges(units):
         owner_key, field_slug, title, title_en, problem, indicator, tags = topic
         if Challenge.objects.filter(title=title).exists():
             continue
-        officer, leader = _staff(owner_key, units)
+        officer, leader = _staff(owner_key)
         opens = now - datetime.timedelta(days=10 + index)
         closes = now + datetime.timedelta(days=2 + (index * 3) % 45)
         name, unit_of_measure, baseline, target = indicator

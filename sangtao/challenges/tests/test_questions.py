@@ -74,3 +74,12 @@ def test_questions_api_round_trip(make_challenge, outsider, officer):
     answered = ApiClient(officer).post(f"/questions/{qid}/answer", {"answer": "Có, trong phần tệp đính kèm."})
     assert answered.status_code == 200 and answered.json()["status"] == "answered"
     assert len(ApiClient(None).get(f"/challenges/{challenge.pk}/questions").json()) == 1
+
+
+@pytest.mark.django_db
+def test_api_question_on_a_hidden_challenge_is_404(make_challenge, outsider, officer, dost):
+    challenge = make_challenge(Status.PUBLISHED)
+    question = services.ask_question(challenge, outsider, "Câu hỏi về phạm vi")
+    services.cancel(challenge, dost, reason="hủy")
+    assert ApiClient(outsider).post(f"/questions/{question.pk}/answer", {"answer": "x"}).status_code == 404
+    assert ApiClient(officer).post(f"/questions/{question.pk}/answer", {"answer": "Trả lời"}).status_code == 200
