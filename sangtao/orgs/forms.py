@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.orgs.models import ROLES_NEEDING_UNIT, Membership, OrgUnit
+from sangtao.orgs.models import ROLES_NEEDING_UNIT, Membership, OrgType, OrgUnit
 
 User = get_user_model()
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,3 +64,19 @@ class UnitFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Mọi loại"))] + list(OrgUnit._meta.get_field("kind").choices)
+
+
+class SolverRegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Tên tổ chức"), max_length=255)
+    org_type = forms.ChoiceField(label=_("Loại tổ chức"), choices=OrgType.choices)
+    tax_code = forms.CharField(label=_("Mã số thuế"), max_length=14,
+                               help_text=_("10 chữ số, hoặc 10 chữ số kèm \"-NNN\" cho đơn vị phụ thuộc."))
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300)
+    legal_representative = forms.CharField(label=_("Người đại diện theo pháp luật"), max_length=150)
+    email = forms.EmailField(label=_("Email liên hệ"), required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    website = forms.URLField(label=_("Trang web"), required=False, assume_scheme="https")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email người được mời"))

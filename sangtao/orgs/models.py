@@ -133,3 +133,61 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit or '-'}"
+
+
+class OrgType(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    UNIVERSITY = "university", _("Trường đại học")
+    RESEARCH = "research", _("Viện nghiên cứu")
+    STARTUP = "startup", _("Khởi nghiệp")
+    NGO = "ngo", _("Tổ chức phi chính phủ")
+    PUBLIC = "public", _("Đơn vị sự nghiệp công lập")
+
+
+# Mã số thuế: 10 digits, or 10 digits plus "-NNN" for a dependent unit.
+TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
+
+
+class SolverProfile(models.Model):
+    """What a solver organisation declares when it registers; DoST verifies it."""
+
+    unit = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="solver_profile")
+    org_type = models.CharField(_("Loại tổ chức"), max_length=20, choices=OrgType.choices)
+    tax_code = models.CharField(_("Mã số thuế"), max_length=14, unique=True)
+    address = models.CharField(_("Địa chỉ"), max_length=300)
+    legal_representative = models.CharField(_("Người đại diện theo pháp luật"), max_length=150)
+    email = models.EmailField(_("Email liên hệ"), blank=True)
+    phone = models.CharField(_("Điện thoại"), max_length=30, blank=True)
+    website = models.URLField(_("Trang web"), blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} ({self.tax_code})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class Invitation(models.Model):
+    """An invitation for someone to join a solver organisation, accepted by its link."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("Email người được mời"))
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.unit_id}"

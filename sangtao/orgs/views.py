@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from sangtao.core.errors import ServiceError
 from sangtao.orgs import services
-from sangtao.orgs.forms import MembershipForm, UnitFilterForm, UnitForm, UserForm
-from sangtao.orgs.models import Membership, OrgUnit
+from sangtao.orgs.forms import InviteForm, MembershipForm, SolverRegistrationForm, UnitFilterForm, UnitForm, UserForm
+from sangtao.orgs.models import Invitation, Membership, OrgUnit, Role, UnitKind
 
 User = get_user_model()
 
@@ -114,3 +114,93 @@ def membership_remove(request, pk, membership_id):
     services.remove_membership(request.user, membership)
     messages.success(request, _("Đã gỡ vai trò."))
     return redirect("orgs:user_edit", pk=pk)
+
+
+# --- solver organisations -----------------------------------------------------------------
+
+@login_required
+def solver_register(request):
+    form = SolverRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.register_solver(request.user, form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã đăng ký tổ chức. Sở KH&CN sẽ xác minh; trong lúc chờ, tổ chức vẫn có thể nộp hồ sơ."))
+            return redirect("orgs:solver", unit.pk)
+    return render(request, "orgs/solver_register.html", {"form": form})
+
+
+def _solver_for(pk) -> OrgUnit:
+    return get_object_or_404(OrgUnit.objects.select_related("solver_profile"), pk=pk, kind=UnitKind.SOLVER,
+                             solver_profile__isnull=False)
+
+
+def solver_detail(request, pk):
+    unit = _solver_for(pk)
+    insider = services.is_solver_member(request.user, unit) or request.user.has_perm("orgs.manage")
+    return render(request, "orgs/solver_detail.html", {
+        "unit": unit, "profile": unit.solver_profile, "insider": insider,
+        "members": Membership.objects.filter(unit=unit, role=Role.SOLVER).select_related("user") if insider else [],
+        "invitations": unit.invitations.filter(accepted_at__isnull=True) if insider else [],
+        "invite_form": InviteForm(),
+    })
+
+
+@login_required
+@require_POST
+def solver_invite(request, pk):
+    unit = _solver_for(pk)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nhập một địa chỉ email hợp lệ."))
+    else:
+        try:
+            services.invite_member(unit, request.user, form.cleaned_data["email"])
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Đã gửi lời mời tới %(email)s.") % {"email": form.cleaned_data["email"]})
+    return redirect("orgs:solver", unit.pk)
+
+
+@login_required
+@require_POST
+def solver_verify(request, pk):
+    unit = _solver_for(pk)
+    _require_manager(request)
+    try:
+        services.verify_solver(unit, request.user)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã xác minh %(name)s.") % {"name": unit.name})
+    return redirect("orgs:solver", unit.pk)
+
+
+@login_required
+def solver_list(request):
+    _require_manager(request)
+    units = OrgUnit.objects.filter(kind=UnitKind.SOLVER, solver_profile__isnull=False).select_related(
+        "solver_profile").order_by("-solver_profile__verified_at", "sort_name")
+    unverified = request.GET.get("unverified") == "1"
+    if unverified:
+        units = units.filter(solver_profile__verified_at__isnull=True)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/solver_list.html", {"page": page, "unverified": unverified,
+                                                     "querystring": "unverified=1" if unverified else ""})
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("unit"), token=token)
+    if request.method == "POST":
+        try:
+            services.accept_invitation(token, request.user)
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Bạn đã là thành viên của %(name)s.") % {"name": invitation.unit.name})
+            return redirect("orgs:solver", invitation.unit.pk)
+    return render(request, "orgs/invitation.html", {"invitation": invitation})
