@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sangtao.challenges.models import PUBLIC_STATUSES, Challenge
+from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
 # Only the search SQL reads these long derived columns; lists need not load them.
@@ -35,10 +36,7 @@ def public_challenges() -> QuerySet[Challenge]:
 
 def get_challenge_for(user, pk, *, for_update: bool = False) -> Challenge:
     """The challenge if the user may see it; Http404 otherwise, whether or not it exists."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(pk)
     queryset = visible_challenges(user)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))

@@ -21,7 +21,7 @@ router = Router(tags=["challenges"])
 
 # Spelled out for the schema and type checkers; a test keeps it equal to the workflow table.
 MoveName = Literal["submit", "unit_approve", "unit_return", "approve", "request_changes", "reject", "publish",
-                   "close", "withdraw", "cancel"]
+                   "close", "withdraw", "cancel", "complete"]
 
 
 class ErrorItem(Schema):

@@ -39,12 +39,15 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Đã phê duyệt")
     PUBLISHED = "published", _("Đang công bố")
     CLOSED = "closed", _("Đã đóng nhận hồ sơ")
+    IMPLEMENTING = "implementing", _("Đang triển khai")
+    EVALUATING = "evaluating", _("Đang đánh giá kết quả")
+    COMPLETED = "completed", _("Đã hoàn thành")
     REJECTED = "rejected", _("Bị từ chối")
     WITHDRAWN = "withdrawn", _("Đã rút")
     CANCELLED = "cancelled", _("Đã hủy")
 
 
-PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLOSED]
+PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLOSED, Status.IMPLEMENTING, Status.EVALUATING, Status.COMPLETED]
 
 
 class Facet(models.TextChoices):

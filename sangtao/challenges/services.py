@@ -223,6 +223,10 @@ def update_draft(challenge: Challenge, actor, data: dict[str, Any], expected_ver
 # --- workflow -----------------------------------------------------------------------------
 
 def _check_move_preconditions(move: Move, challenge: Challenge) -> None:
+    if move.name == "select_lead" and not hasattr(challenge, "decision"):
+        raise InvalidInput(_("Cần ghi nhận quyết định lựa chọn đơn vị chủ trì trước."))
+    if move.name == "start_evaluation" and getattr(getattr(challenge, "project", None), "status", "") != "accepted":
+        raise InvalidInput(_("Cần kết luận nghiệm thu đạt trước."))
     if move.name == "submit" and not challenge.indicators.exists():
         raise InvalidInput(_("Cần ít nhất một chỉ số thành công trước khi trình."), field="indicators")
     if move.name == "publish" and challenge.selection_mode == SelectionMode.OPEN:
@@ -247,7 +251,7 @@ def _notify_move(challenge: Challenge, move: Move, actor, reason: str) -> None:
     elif move.name == "publish":
         recipients = list(owners) + list(_followers_of(challenge, including_field_and_unit=True))
         title = format_lazy(_("Bài toán mới được công bố: «{title}»"), title=challenge.title)
-    elif move.name in ("close", "cancel"):
+    elif move.name in ("close", "cancel", "select_lead", "start_evaluation", "complete"):
         recipients = list(owners) + list(_followers_of(challenge))
     else:
         recipients = owners

@@ -39,6 +39,7 @@ from sangtao.challenges.models import (
 from sangtao.challenges.search import search, snippet
 from sangtao.challenges.workflow import MOVES, available_moves
 from sangtao.core.errors import InvalidInput, NotAllowed, ServiceError, StaleState
+from sangtao.core.feedback import run_service
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -199,7 +200,7 @@ def challenge_edit(request, pk):
 @login_required
 def challenge_move(request, pk, move):
     challenge = get_challenge_for(request.user, pk)
-    if move not in MOVES:
+    if move not in MOVES or MOVES[move].service_only:
         raise Http404
     spec = MOVES[move]
     form = ReasonForm(request.POST or None, initial={"expected_status": challenge.status})
@@ -260,22 +261,11 @@ def _lines(value) -> list[str]:
     return json.dumps(value, ensure_ascii=False, indent=1).splitlines()
 
 
-def _service_call(request, challenge, fn, *args, success=None, **kwargs):
-    try:
-        result = fn(*args, **kwargs)
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-        return None
-    if success:
-        messages.success(request, success)
-    return result
-
-
 @login_required
 @require_POST
 def comment_add(request, pk):
     challenge = get_challenge_for(request.user, pk)
-    _service_call(request, challenge, services.add_comment, challenge, request.user,
+    run_service(request, services.add_comment, challenge, request.user,
                   request.POST.get("body", ""), success=_("Đã thêm nhận xét."))
     return redirect(challenge.get_absolute_url() + "#nhan-xet")
 
@@ -288,7 +278,7 @@ def attachment_upload(request, pk):
     if not form.is_valid():
         messages.error(request, _("Chọn một tệp để tải lên."))
     else:
-        _service_call(request, challenge, services.add_attachment, challenge, request.user,
+        run_service(request, services.add_attachment, challenge, request.user,
                       form.cleaned_data["file"], success=_("Đã tải tệp lên."))
     return redirect(challenge.get_absolute_url() + "#tep")
 
@@ -310,7 +300,7 @@ def attachment_download(request, pk, attachment_id):
 @require_POST
 def attachment_delete(request, pk, attachment_id):
     attachment = _attachment_for(request, pk, attachment_id)
-    _service_call(request, attachment.challenge, services.remove_attachment, attachment, request.user,
+    run_service(request, services.remove_attachment, attachment, request.user,
                   success=_("Đã xóa tệp."))
     return redirect(attachment.challenge.get_absolute_url() + "#tep")
 
@@ -319,7 +309,7 @@ def attachment_delete(request, pk, attachment_id):
 @require_POST
 def question_ask(request, pk):
     challenge = get_challenge_for(request.user, pk)
-    _service_call(request, challenge, services.ask_question, challenge, request.user,
+    run_service(request, services.ask_question, challenge, request.user,
                   request.POST.get("body", ""),
                   success=_("Câu hỏi đã được gửi và sẽ hiển thị sau khi được duyệt hoặc trả lời."))
     return redirect(challenge.get_absolute_url() + "#hoi-dap")
@@ -337,7 +327,7 @@ def _question_for(request, pk, question_id) -> Question:
 def question_moderate(request, pk, question_id):
     question = _question_for(request, pk, question_id)
     approve = request.POST.get("decision") == "approve"
-    _service_call(request, question.challenge, services.moderate_question, question, request.user,
+    run_service(request, services.moderate_question, question, request.user,
                   approve=approve, note=request.POST.get("note", ""),
                   success=_("Đã duyệt câu hỏi.") if approve else _("Đã ẩn câu hỏi."))
     return redirect(question.challenge.get_absolute_url() + "#hoi-dap")
@@ -347,7 +337,7 @@ def question_moderate(request, pk, question_id):
 @require_POST
 def question_answer(request, pk, question_id):
     question = _question_for(request, pk, question_id)
-    _service_call(request, question.challenge, services.answer_question, question, request.user,
+    run_service(request, services.answer_question, question, request.user,
                   request.POST.get("answer", ""), success=_("Đã đăng câu trả lời."))
     return redirect(question.challenge.get_absolute_url() + f"#q{question.pk}")
 
@@ -356,7 +346,7 @@ def question_answer(request, pk, question_id):
 @require_POST
 def clarification_post(request, pk):
     challenge = get_challenge_for(request.user, pk)
-    _service_call(request, challenge, services.post_clarification, challenge, request.user,
+    run_service(request, services.post_clarification, challenge, request.user,
                   request.POST.get("body", ""), success=_("Đã đăng nội dung làm rõ."))
     return redirect(challenge.get_absolute_url() + "#hoi-dap")
 

@@ -23,6 +23,8 @@ class Move:
     label: object
     reason_required: bool = False
     danger: bool = False
+    # Made only by another context's service (e.g. the selection decision), never from a button.
+    service_only: bool = False
 
 
 _BEFORE_PUBLICATION = (Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.APPROVED)
@@ -48,8 +50,15 @@ MOVES: dict[str, Move] = {
              _("Đóng nhận hồ sơ")),
         Move("withdraw", _BEFORE_PUBLICATION, Status.WITHDRAWN, is_owner_staff,
              _("Rút bài toán"), danger=True),
-        Move("cancel", (*_BEFORE_PUBLICATION, Status.PUBLISHED, Status.CLOSED), Status.CANCELLED,
+        Move("cancel", (*_BEFORE_PUBLICATION, Status.PUBLISHED, Status.CLOSED, Status.IMPLEMENTING, Status.EVALUATING),
+             Status.CANCELLED,
              is_dost_coordinator, _("Hủy bài toán"), reason_required=True, danger=True),
+        Move("select_lead", (Status.PUBLISHED, Status.CLOSED), Status.IMPLEMENTING, is_dost_coordinator,
+             _("Quyết định đơn vị chủ trì"), service_only=True),
+        Move("start_evaluation", (Status.IMPLEMENTING,), Status.EVALUATING, is_dost_coordinator,
+             _("Nghiệm thu đạt, chuyển sang đánh giá kết quả"), service_only=True),
+        Move("complete", (Status.EVALUATING,), Status.COMPLETED, is_dost_coordinator,
+             _("Kết thúc: đã đánh giá kết quả"), reason_required=True),
     ]
 }
 
@@ -58,5 +67,5 @@ def available_moves(user, challenge) -> list[Move]:
     """Moves this user may make on the challenge in its current state."""
     return [
         move for move in MOVES.values()
-        if challenge.status in move.sources and move.allowed.test(user, challenge)
+        if not move.service_only and challenge.status in move.sources and move.allowed.test(user, challenge)
     ]

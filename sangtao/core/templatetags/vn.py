@@ -1,0 +1,15 @@
+from django import template
+
+from sangtao.core import formats
+
+register = template.Library()
+
+
+@register.filter
+def vnd(value) -> str:
+    return formats.vnd(value)
+
+
+@register.filter
+def vn_number(value, decimals=0) -> str:
+    return formats.number(value, int(decimals))

@@ -1,0 +1,166 @@
+"""Proposals in the API: the same services and access helper as the pages."""
+
+from datetime import date, datetime
+
+from django.core.paginator import Paginator
+from ninja import Field as SchemaField
+from ninja import Router, Schema
+
+from sangtao.api import WRITE_AUTH, request_user
+from sangtao.challenges.access import get_challenge_for
+from sangtao.challenges.api import ERRORS, ErrorOut
+from sangtao.core.errors import InvalidInput
+from sangtao.orgs.models import OrgUnit
+from sangtao.proposals import services
+from sangtao.proposals.access import get_proposal_for, is_applicant_view, is_blind_view, visible_proposals
+from sangtao.proposals.models import Proposal, ProposalStatus
+
+router = Router(tags=["proposals"])
+
+
+class TeamMember(Schema):
+    name: str = SchemaField(min_length=1, max_length=150)
+    role: str = ""
+    email: str = ""
+    experience: str = ""
+
+
+class Milestone(Schema):
+    milestone: str = SchemaField(min_length=1, max_length=300)
+    start: date | None = None
+    end: date | None = None
+    deliverable: str = ""
+
+
+class BudgetLine(Schema):
+    item: str = SchemaField(min_length=1, max_length=300)
+    amount_vnd: int = SchemaField(ge=0)
+
+
+class ProposalIn(Schema):
+    title: str = SchemaField(min_length=1, max_length=300)
+    summary: str = ""
+    approach: str = ""
+    experience: str = ""
+    risks: str = ""
+    team: list[TeamMember] = []
+    workplan: list[Milestone] = []
+    budget_lines: list[BudgetLine] = []
+    budget_total_vnd: int | None = SchemaField(None, ge=0)
+    expected_results: dict[str, str] = {}
+
+
+class ProposalCreate(ProposalIn):
+    organisation_id: int
+
+
+class ProposalUpdate(ProposalIn):
+    expected_revision: int
+
+
+class VersionOut(Schema):
+    number: int
+    receipt: str
+    submitted_at: datetime
+
+
+class ProposalOut(Schema):
+    id: int
+    challenge_id: int
+    organisation: str | None  # None in a blind council's view
+    title: str
+    summary: str
+    approach: str
+    experience: str | None
+    risks: str
+    team: list[dict]
+    workplan: list[dict]
+    budget_lines: list[dict]
+    budget_total_vnd: int | None
+    expected_results: dict[str, str]
+    status: ProposalStatus
+    revision: int
+    versions: list[VersionOut]
+    missing_for_submission: list[str]
+
+
+class ProposalPage(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[ProposalOut]
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+def _out(proposal: Proposal, user) -> dict:
+    applicant = is_applicant_view(user, proposal)
+    blind = is_blind_view(user, proposal)
+    team = [{k: v for k, v in m.items() if k not in ("name", "email")} for m in proposal.team] if blind \
+        else proposal.team
+    return {
+        "id": proposal.pk, "challenge_id": proposal.challenge_id,
+        "organisation": None if blind else proposal.organisation.name, "title": proposal.title,
+        "summary": proposal.summary, "approach": proposal.approach,
+        "experience": None if blind else proposal.experience, "risks": proposal.risks, "team": team,
+        "workplan": proposal.workplan, "budget_lines": proposal.budget_lines,
+        "budget_total_vnd": proposal.budget_total_vnd, "expected_results": proposal.expected_results,
+        "status": proposal.status, "revision": proposal.revision,
+        "versions": list(proposal.versions.values("number", "receipt", "submitted_at")) if applicant else [],
+        "missing_for_submission": [m for _f, m in services.missing_for_submission(proposal)] if applicant else [],
+    }
+
+
+def _content(payload: ProposalIn) -> dict:
+    return payload.dict(exclude={"organisation_id", "expected_revision"})
+
+
+@router.get("/proposals", response={200: ProposalPage, 401: ErrorOut})
+def list_proposals(request, challenge_id: int | None = None, page: int = 1):
+    """The proposals the caller may see: their organisation's, the ones they review, or all for DoST."""
+    user = request_user(request)
+    queryset = visible_proposals(user).order_by("pk")
+    if challenge_id is not None:
+        queryset = queryset.filter(challenge_id=challenge_id)
+    paginator = Paginator(queryset, 50)
+    current = paginator.get_page(page)
+    return {"count": paginator.count, "page": current.number, "num_pages": paginator.num_pages,
+            "results": [_out(p, user) for p in current.object_list]}
+
+
+@router.post("/challenges/{challenge_id}/proposals", response={201: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
+def create_proposal(request, challenge_id: int, payload: ProposalCreate):
+    challenge = get_challenge_for(request.user, challenge_id)
+    organisation = OrgUnit.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise InvalidInput("organisation_id: không tồn tại / unknown organisation", field="organisation_id")
+    proposal = services.start_proposal(challenge, request.user, organisation, _content(payload))
+    return 201, _out(proposal, request.user)
+
+
+@router.get("/proposals/{proposal_id}", response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut})
+def get_proposal(request, proposal_id: int):
+    user = request_user(request)
+    return _out(get_proposal_for(user, proposal_id), user)
+
+
+@router.put("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
+def update_proposal(request, proposal_id: int, payload: ProposalUpdate):
+    proposal = get_proposal_for(request.user, proposal_id)
+    saved = services.save_proposal(proposal, request.user, _content(payload), payload.expected_revision)
+    return _out(saved, request.user)
+
+
+@router.post("/proposals/{proposal_id}/submit", response={201: VersionOut, **ERRORS}, auth=WRITE_AUTH)
+def submit_proposal(request, proposal_id: int):
+    """Freeze the draft as a new version; refused with code call_closed after the deadline."""
+    version = services.submit(get_proposal_for(request.user, proposal_id), request.user)
+    return 201, version
+
+
+@router.post("/proposals/{proposal_id}/withdraw", response={200: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
+def withdraw_proposal(request, proposal_id: int, payload: WithdrawIn):
+    proposal = services.withdraw(get_proposal_for(request.user, proposal_id), request.user, payload.reason)
+    return _out(proposal, request.user)

@@ -1,0 +1,338 @@
+"""Every change to a proposal goes through a function here.
+
+Each one checks permission, changes state in a transaction, writes an append-only
+row (ProposalVersion, ProposalTransition, Screening or AuditEvent) and queues
+notifications. The call deadline is enforced here, under a lock on the challenge row.
+"""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.challenges.models import Challenge, SelectionMode, Status
+from sangtao.core.audit import record
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.formats import vnd
+from sangtao.core.text import clean
+from sangtao.core.uploads import check_upload
+from sangtao.notifications.services import notify
+from sangtao.orgs.models import OrgUnit, Role
+from sangtao.orgs.roles import units_with_role
+from sangtao.proposals.models import (
+    EligibilityCriterion,
+    Proposal,
+    ProposalAttachment,
+    ProposalStatus,
+    ProposalTransition,
+    ProposalVersion,
+    Screening,
+)
+from sangtao.proposals.workflow import MOVES
+
+User = get_user_model()
+
+TEXT_FIELDS = ("title", "summary", "approach", "experience", "risks")
+TEAM_KEYS = ("name", "role", "email", "experience")
+WORKPLAN_KEYS = ("milestone", "start", "end", "deliverable")
+
+
+class CallClosed(InvalidInput):
+    code = "call_closed"
+
+
+def members_of(organisation_id: int):
+    return User.objects.filter(memberships__unit_id=organisation_id, memberships__role=Role.SOLVER).distinct()
+
+
+def _local(when: datetime.datetime) -> str:
+    return timezone.localtime(when).strftime("%H:%M:%S %d/%m/%Y")
+
+
+# --- content ------------------------------------------------------------------------------
+
+def _date(value, field: str, position: int) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise InvalidInput(_("Mốc %(n)s: ngày không hợp lệ.") % {"n": position}, field=field) from None
+
+
+def _amount(value, position: int) -> int:
+    try:
+        amount = int(str(value).replace(".", "").replace(" ", "")) if value not in (None, "") else 0
+    except ValueError:
+        raise InvalidInput(_("Dòng kinh phí %(n)s: số tiền phải là số đồng.") % {"n": position},
+                           field="budget_lines") from None
+    if amount < 0:
+        raise InvalidInput(_("Dòng kinh phí %(n)s: số tiền không được âm.") % {"n": position}, field="budget_lines")
+    return amount
+
+
+def clean_content(data: dict[str, Any], challenge: Challenge) -> dict[str, Any]:
+    """NFC text, typed lists; rejects only what cannot be stored (dates, amounts)."""
+    cleaned: dict[str, Any] = {name: clean(data.get(name) or "") for name in TEXT_FIELDS}
+    cleaned["team"] = [
+        {key: clean(str(item.get(key) or "")) for key in TEAM_KEYS}
+        for item in data.get("team", []) if clean(str(item.get("name") or ""))
+    ]
+    cleaned["workplan"] = []
+    for position, item in enumerate(data.get("workplan", []), start=1):
+        if not clean(str(item.get("milestone") or "")):
+            continue
+        row = {"milestone": clean(item["milestone"]), "deliverable": clean(str(item.get("deliverable") or "")),
+               "start": _date(item.get("start"), "workplan", position),
+               "end": _date(item.get("end"), "workplan", position)}
+        if row["start"] and row["end"] and row["end"] < row["start"]:
+            raise InvalidInput(_("Mốc %(n)s: ngày kết thúc phải sau ngày bắt đầu.") % {"n": position},
+                               field="workplan")
+        cleaned["workplan"].append(row)
+    cleaned["budget_lines"] = [
+        {"item": clean(str(item.get("item") or "")), "amount_vnd": _amount(item.get("amount_vnd"), position)}
+        for position, item in enumerate(data.get("budget_lines", []), start=1)
+        if clean(str(item.get("item") or ""))
+    ]
+    total = data.get("budget_total_vnd")
+    cleaned["budget_total_vnd"] = None if total in (None, "") else _amount(total, 0)
+    indicator_ids = {str(pk) for pk in challenge.indicators.values_list("pk", flat=True)}
+    cleaned["expected_results"] = {
+        str(key): clean(str(value or "")) for key, value in (data.get("expected_results") or {}).items()
+        if str(key) in indicator_ids and clean(str(value or ""))
+    }
+    return cleaned
+
+
+def budget_problem(proposal: Proposal) -> str | None:
+    """Why the budget does not add up, or None."""
+    lines_total = sum(line["amount_vnd"] for line in proposal.budget_lines)
+    if proposal.budget_total_vnd is not None and proposal.budget_total_vnd != lines_total:
+        return str(_("Các dòng kinh phí cộng lại %(lines)s nhưng tổng kinh phí ghi %(total)s.")
+                   % {"lines": vnd(lines_total), "total": vnd(proposal.budget_total_vnd)})
+    return None
+
+
+def missing_for_submission(proposal: Proposal) -> list[tuple[str, str]]:
+    """Every (field, message) that stops this draft from being submitted."""
+    missing = []
+    for name, message in (("title", _("Tên giải pháp")), ("summary", _("Tóm tắt")),
+                          ("approach", _("Cách tiếp cận")), ("experience", _("Năng lực và kinh nghiệm"))):
+        if not getattr(proposal, name):
+            missing.append((name, str(format_lazy(_("Thiếu: {what}."), what=message))))
+    if not proposal.team:
+        missing.append(("team", str(_("Cần ít nhất một thành viên nhóm thực hiện."))))
+    if not proposal.workplan:
+        missing.append(("workplan", str(_("Cần ít nhất một mốc trong kế hoạch thực hiện."))))
+    if not proposal.budget_lines:
+        missing.append(("budget_lines", str(_("Cần ít nhất một dòng dự toán kinh phí."))))
+    elif problem := budget_problem(proposal):
+        missing.append(("budget_lines", problem))
+    for indicator in proposal.challenge.indicators.all():
+        if not proposal.expected_results.get(str(indicator.pk)):
+            missing.append(("expected_results", str(
+                format_lazy(_("Nêu kết quả dự kiến cho chỉ số «{name}»."), name=indicator.name))))
+    return missing
+
+
+def _apply_content(proposal: Proposal, content: dict[str, Any]) -> None:
+    for name, value in content.items():
+        setattr(proposal, name, value)
+
+
+def _lock_open_call(challenge: Challenge) -> Challenge:
+    """Lock the challenge row and check that its call takes proposals at this moment.
+
+    The close job locks the same row, so a submission and the close are serialised;
+    the time is read after the lock is held.
+    """
+    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    now = timezone.now()
+    if locked.selection_mode != SelectionMode.OPEN or locked.status not in (Status.PUBLISHED, Status.CLOSED):
+        raise CallClosed(_("Bài toán này không nhận hồ sơ tuyển chọn."))
+    if locked.call_opens_at and now < locked.call_opens_at:
+        raise CallClosed(_("Chưa đến thời gian nhận hồ sơ (mở lúc %(when)s).") % {"when": _local(locked.call_opens_at)})
+    if locked.status != Status.PUBLISHED or locked.call_closes_at is None or now >= locked.call_closes_at:
+        closes = _local(locked.call_closes_at) if locked.call_closes_at else "—"
+        raise CallClosed(
+            _("Đã hết hạn nhận hồ sơ lúc %(when)s; hồ sơ không được nhận. Bản nháp của bạn vẫn được giữ nguyên.")
+            % {"when": closes}
+        )
+    return locked
+
+
+def start_proposal(challenge: Challenge, actor, organisation: OrgUnit, data: dict[str, Any]) -> Proposal:
+    if organisation.pk not in units_with_role(actor, Role.SOLVER):
+        raise NotAllowed(_("Bạn chỉ có thể đăng ký thay mặt tổ chức mà bạn là thành viên."))
+    content = clean_content(data, challenge)
+    if not content["title"]:
+        raise InvalidInput(_("Tên giải pháp là bắt buộc."), field="title")
+    with transaction.atomic():
+        _lock_open_call(challenge)
+        if Proposal.objects.filter(challenge=challenge, organisation=organisation).exists():
+            raise InvalidInput(_("Tổ chức của bạn đã có hồ sơ cho bài toán này; hãy mở hồ sơ đó để sửa."))
+        proposal = Proposal(challenge=challenge, organisation=organisation, created_by=actor)
+        _apply_content(proposal, content)
+        proposal.save()
+        ProposalTransition.objects.create(proposal=proposal, actor=actor, move="create",
+                                          from_status=ProposalStatus.DRAFT, to_status=ProposalStatus.DRAFT)
+    return proposal
+
+
+def save_proposal(proposal: Proposal, actor, data: dict[str, Any], expected_revision: int) -> Proposal:
+    """Save the working draft; refused if another member saved in between."""
+    content = clean_content(data, proposal.challenge)
+    if not content["title"]:
+        raise InvalidInput(_("Tên giải pháp là bắt buộc."), field="title")
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not actor.has_perm("proposals.edit_proposal", locked):
+            raise NotAllowed()
+        if locked.status not in MOVES["submit"].sources:
+            raise StaleState(_("Hồ sơ đã được xét, không sửa được nữa."), current_status=locked.status)
+        if locked.revision != expected_revision:
+            raise StaleState(
+                _("Một thành viên khác đã lưu hồ sơ (lần lưu %(n)s) trong lúc bạn sửa. Nội dung bạn nhập vẫn ở trên biểu mẫu.")
+                % {"n": locked.revision}, current_version=locked.revision,
+            )
+        _lock_open_call(locked.challenge)
+        _apply_content(locked, content)
+        locked.revision += 1
+        locked.updated_at = timezone.now()
+        locked.save()
+        record(actor, "proposal_saved", locked, revision=locked.revision)
+    return locked
+
+
+def snapshot(proposal: Proposal) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(proposal, name) for name in TEXT_FIELDS}
+    data.update(team=proposal.team, workplan=proposal.workplan, budget_lines=proposal.budget_lines,
+                budget_total_vnd=proposal.budget_total_vnd, expected_results=proposal.expected_results,
+                organisation=proposal.organisation.name)
+    data["attachments"] = [
+        {"id": a.pk, "name": a.original_name, "kind": a.kind, "size": a.size, "identifying": a.identifying}
+        for a in proposal.attachments.filter(removed_at__isnull=True)
+    ]
+    return data
+
+
+def _move(proposal: Proposal, actor, move_name: str, reason: str = "") -> Proposal:
+    """Apply one move of the proposal table to a locked row, with its transition."""
+    move = MOVES[move_name]
+    if actor is not None and not move.allowed.test(actor, proposal):
+        raise NotAllowed()
+    if proposal.status not in move.sources:
+        raise StaleState(
+            _("Hồ sơ đang ở trạng thái «%(state)s»; thao tác «%(move)s» không áp dụng được.")
+            % {"state": proposal.get_status_display(), "move": move.label}, current_status=proposal.status,
+        )
+    previous = proposal.status
+    Proposal.objects.filter(pk=proposal.pk).update(status=move.target, updated_at=timezone.now())
+    proposal.status = move.target
+    ProposalTransition.objects.create(proposal=proposal, actor=actor, move=move.name, from_status=previous,
+                                      to_status=move.target, reason=clean(reason))
+    return proposal
+
+
+def submit(proposal: Proposal, actor) -> ProposalVersion:
+    """Freeze the draft as a new version with a receipt number and the server's time."""
+    with transaction.atomic():
+        challenge = _lock_open_call(proposal.challenge)
+        locked = Proposal.objects.select_for_update().select_related("challenge", "organisation").get(pk=proposal.pk)
+        if not actor.has_perm("proposals.edit_proposal", locked):
+            raise NotAllowed()
+        missing = missing_for_submission(locked)
+        if missing:
+            field, _message = missing[0]
+            raise InvalidInput(" ".join(message for _f, message in missing), field=field)
+        number = locked.versions.count() + 1
+        _move(locked, actor, "submit")
+        version = ProposalVersion.objects.create(
+            proposal=locked, number=number, receipt=f"ST-{locked.challenge_id}-{locked.pk}-{number:02d}",
+            snapshot=snapshot(locked), submitted_by=actor, submitted_at=timezone.now(),
+        )
+        notify(
+            members_of(locked.organisation_id),
+            format_lazy(_("Biên nhận hồ sơ {receipt}"), receipt=version.receipt),
+            format_lazy(_("Hồ sơ «{title}» (phiên bản {n}) cho bài toán «{challenge}» đã được nhận lúc {when}."),
+                        title=locked.title, n=number, challenge=locked.challenge.title,
+                        when=_local(version.submitted_at)),
+            locked.get_absolute_url(),
+        )
+        # Checked again as the last step, so a slow transaction cannot commit after the close.
+        if challenge.call_closes_at is None or timezone.now() >= challenge.call_closes_at:
+            raise CallClosed(_("Đã hết hạn nhận hồ sơ trong lúc đang nộp; hồ sơ không được nhận. Bản nháp vẫn được giữ."))
+    return version
+
+
+def withdraw(proposal: Proposal, actor, reason: str = "") -> Proposal:
+    with transaction.atomic():
+        _lock_open_call(proposal.challenge)
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        _move(locked, actor, "withdraw", reason)
+        notify(members_of(locked.organisation_id), format_lazy(_("Hồ sơ «{title}» đã được rút"), title=locked.title),
+               reason, locked.get_absolute_url(), exclude=actor)
+    return locked
+
+
+def add_attachment(proposal: Proposal, actor, upload, identifying: bool = False) -> ProposalAttachment:
+    if not actor.has_perm("proposals.edit_proposal", proposal):
+        raise NotAllowed()
+    checked = check_upload(upload)
+    with transaction.atomic():
+        _lock_open_call(proposal.challenge)
+        attachment = ProposalAttachment(proposal=proposal, original_name=clean(upload.name)[:255], kind=checked.kind,
+                                        size=checked.size, identifying=identifying, uploaded_by=actor)
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        record(actor, "proposal_attachment_added", proposal, attachment=attachment.original_name)
+    return attachment
+
+
+def remove_attachment(attachment: ProposalAttachment, actor) -> None:
+    """Take a file off the working draft; versions that listed it keep it."""
+    proposal = attachment.proposal
+    if not actor.has_perm("proposals.edit_proposal", proposal):
+        raise NotAllowed()
+    with transaction.atomic():
+        _lock_open_call(proposal.challenge)
+        ProposalAttachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
+        record(actor, "proposal_attachment_removed", proposal, attachment=attachment.original_name)
+
+
+def screen(proposal: Proposal, actor, passed: dict[int, bool], reason: str = "") -> Screening:
+    """DoST checks a proposal against the eligibility checklist once the call has closed."""
+    if not actor.has_perm("proposals.screen_proposal", proposal):
+        raise NotAllowed()
+    reason = clean(reason or "")
+    criteria = list(EligibilityCriterion.objects.filter(active=True))
+    checks = [{"criterion": c.pk, "text": c.text, "passed": bool(passed.get(c.pk))} for c in criteria]
+    eligible = all(check["passed"] for check in checks)
+    if not eligible and not reason:
+        raise InvalidInput(_("Nêu lý do hồ sơ không hợp lệ; lý do được gửi tới tổ chức đăng ký."), field="reason")
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().select_related("challenge").get(pk=proposal.pk)
+        if locked.challenge.is_open_for_proposals:
+            raise InvalidInput(_("Chỉ kiểm tra tính hợp lệ sau khi hết hạn nhận hồ sơ."))
+        _move(locked, actor, "mark_eligible" if eligible else "mark_ineligible", reason)
+        screening = Screening.objects.create(proposal=locked, checks=checks, eligible=eligible, reason=reason,
+                                             screened_by=actor)
+        title = (_("Hồ sơ «{title}» hợp lệ và được chuyển hội đồng") if eligible
+                 else _("Hồ sơ «{title}» không hợp lệ"))
+        notify(members_of(locked.organisation_id), format_lazy(title, title=locked.title), reason,
+               locked.get_absolute_url())
+    return screening
+
+
+def settle_after_decision(challenge: Challenge, actor, selected: Proposal | None) -> None:
+    """Mark the chosen proposal selected and every other one still in the running not selected."""
+    for proposal in Proposal.objects.select_for_update().filter(
+        challenge=challenge, status__in=[ProposalStatus.ELIGIBLE, ProposalStatus.SUBMITTED]
+    ):
+        _move(proposal, actor, "select" if selected and proposal.pk == selected.pk else "not_select")

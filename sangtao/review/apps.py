@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ReviewConfig(AppConfig):
+    name = "sangtao.review"
+    label = "review"
+
+    def ready(self):
+        # Register this app's background tasks and periodic jobs with the worker.
+        import sangtao.review.services  # noqa: F401

@@ -1,0 +1,113 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.challenges.models import Challenge, SelectionMode, Status
+from sangtao.orgs.models import OrgUnit, UnitKind
+from sangtao.proposals.models import Proposal
+from sangtao.review.models import (
+    AssignmentRun,
+    Council,
+    CouncilRole,
+    Expert,
+    ExpertRelationship,
+    PairRule,
+)
+
+User = get_user_model()
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ExpertForm(forms.ModelForm):
+    class Meta:
+        model = Expert
+        fields = ["user", "title", "organisation", "organisation_name", "organisation_tax_code", "fields", "profile",
+                  "active"]
+        widgets = {"profile": forms.Textarea(attrs={"rows": 8}), "fields": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, own_profile=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if own_profile or self.instance.pk:
+            del self.fields["user"]
+        if own_profile:
+            del self.fields["active"]
+        if "user" in self.fields:
+            self.fields["user"].queryset = User.objects.filter(expert__isnull=True).order_by("username")
+
+
+class RelationshipForm(forms.ModelForm):
+    class Meta:
+        model = ExpertRelationship
+        fields = ["kind", "organisation", "organisation_name", "tax_code", "started_on", "ended_on"]
+        widgets = {"started_on": DATE_WIDGET, "ended_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = OrgUnit.objects.filter(kind=UnitKind.SOLVER)
+
+
+class CouncilForm(forms.ModelForm):
+    challenges = forms.ModelMultipleChoiceField(
+        queryset=Challenge.objects.filter(selection_mode=SelectionMode.OPEN,
+                                          status__in=[Status.PUBLISHED, Status.CLOSED]),
+        label=_("Bài toán"), widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    class Meta:
+        model = Council
+        fields = ["name", "challenges", "rules", "rubric", "blind", "score_publication", "anonymise_exports",
+                  "session_date", "location"]
+        widgets = {"session_date": DATE_WIDGET}
+
+
+class MemberForm(forms.Form):
+    expert = forms.ModelChoiceField(queryset=Expert.objects.filter(active=True).select_related("user"),
+                                    label=_("Chuyên gia"))
+    role = forms.ChoiceField(choices=CouncilRole.choices, label=_("Vai trò"))
+
+
+class RunForm(forms.ModelForm):
+    class Meta:
+        model = AssignmentRun
+        fields = ["reviewers_per_proposal", "min_load", "max_load"]
+
+
+class PairForm(forms.Form):
+    expert = forms.ModelChoiceField(queryset=Expert.objects.none(), label=_("Chuyên gia"))
+    proposal = forms.IntegerField(label=_("Mã hồ sơ"), min_value=1)
+    kind = forms.ChoiceField(choices=[("add", _("Phân công ngay")), *PairRule.Kind.choices, ("clear", _("Bỏ quy tắc"))],
+                             label=_("Thao tác"))
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = Expert.objects.filter(council_seats__council=council).select_related("user")
+
+
+class DeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Cam kết"), widget=forms.RadioSelect, coerce=lambda value: value == "1",
+        choices=[("0", _("Tôi không có xung đột lợi ích với tổ chức và nhóm thực hiện hồ sơ này")),
+                 ("1", _("Tôi có xung đột lợi ích (sẽ không xem và không chấm hồ sơ này)"))])
+    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DecisionForm(forms.Form):
+    proposal = forms.ModelChoiceField(queryset=Proposal.objects.none(), label=_("Hồ sơ được chọn"), required=False)
+    lead_organisation = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị chủ trì"),
+                                               required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
+    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
+    legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), widget=forms.Textarea(attrs={"rows": 2}),
+                                  required=False)
+    rationale = forms.CharField(label=_("Lý do lựa chọn"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, challenge, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = proposals
+        if challenge.selection_mode == SelectionMode.OPEN:
+            del self.fields["lead_organisation"]
+            self.fields["proposal"].required = True
+        else:
+            del self.fields["proposal"]
+            self.fields["lead_organisation"].queryset = OrgUnit.objects.current().exclude(kind=UnitKind.PROVINCE)
+            self.fields["lead_organisation"].required = True
+            self.fields["legal_basis"].required = True

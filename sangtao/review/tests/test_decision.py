@@ -1,0 +1,65 @@
+"""From scores to DoST's decision: the challenge moves on, applicants are told, complaints are answered."""
+
+import datetime
+
+import pytest
+
+from conftest import score_all
+from sangtao.challenges.models import Status, Transition
+from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.notifications.models import Notification
+from sangtao.proposals.models import ProposalStatus
+from sangtao.review import services
+from sangtao.review.models import CouncilStatus, Decision
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {"1": 12, "2": 40, "3": 30}
+WEAK = {"1": 10, "2": 30, "3": 20}
+
+
+def test_decision_selects_the_passing_proposal_and_moves_the_challenge(selection, dost):
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: GOOD, second.pk: WEAK})
+    decision = services.record_decision(selection["challenge"], dost, proposal=first, rationale="Điểm cao nhất",
+                                        decided_on=datetime.date(2026, 11, 20), decision_number="123/QĐ-SKHCN")
+    challenge = selection["challenge"]
+    challenge.refresh_from_db()
+    assert challenge.status == Status.IMPLEMENTING
+    assert Transition.objects.filter(challenge=challenge).last().move == "select_lead"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (ProposalStatus.SELECTED, ProposalStatus.NOT_SELECTED)
+    assert decision.lead_organisation == first.organisation
+    selection["council"].refresh_from_db()
+    assert selection["council"].status == CouncilStatus.DECIDED
+    assert Notification.objects.filter(recipient=selection["other_member"], title__contains="Kết quả").exists()
+
+
+def test_a_failing_proposal_cannot_be_selected(selection, dost):
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: GOOD, second.pk: WEAK})
+    with pytest.raises(InvalidInput):
+        services.record_decision(selection["challenge"], dost, proposal=second, rationale="x",
+                                 decided_on=datetime.date(2026, 11, 20))
+    assert not Decision.objects.exists()
+
+
+def test_only_dost_decides(selection, officer):
+    first, _second = selection["proposals"]
+    with pytest.raises(NotAllowed):
+        services.record_decision(selection["challenge"], officer, proposal=first, rationale="x",
+                                 decided_on=datetime.date(2026, 11, 20))
+
+
+def test_applicant_files_a_complaint_in_the_window_and_dost_answers(selection, dost):
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: GOOD, second.pk: WEAK})
+    services.record_decision(selection["challenge"], dost, proposal=first, rationale="Điểm cao nhất",
+                             decided_on=datetime.date(2026, 11, 20))
+    complaint = services.file_complaint(second, selection["other_member"], "Đề nghị xem lại điểm tiêu chí 2.")
+    answered = services.answer_complaint(complaint, dost, "Hội đồng đã rà soát, giữ nguyên kết quả.")
+    assert answered.answered_by == dost and answered.answer
+    Decision.objects.update(complaints_close_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    with pytest.raises(InvalidInput):
+        services.file_complaint(second, selection["other_member"], "Khiếu nại quá hạn nộp.")

@@ -1,0 +1,113 @@
+"""Declarations before content, scoresheet rules, locking and the secretary's reopening."""
+
+import pytest
+
+from conftest import ApiClient, client_for
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.models import AuditEvent
+from sangtao.review import services
+from sangtao.review.models import CouncilRole, Scoresheet, SheetEvent, SheetStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def item(selection):
+    return selection["council"].assignments.select_related("expert__user", "council").first()
+
+
+def leaf_ids(item):
+    return [c.pk for c in item.council.rubric.leaves()]
+
+
+def test_content_is_hidden_until_the_declaration_is_signed(item):
+    client = client_for(item.expert.user)
+    assert client.get(f"/proposals/{item.proposal_id}/").status_code == 404
+    assert client.get(f"/reviews/{item.pk}/score/").url.endswith(f"/reviews/{item.pk}/declare/")
+    declare_page = client.get(f"/reviews/{item.pk}/declare/").content.decode()
+    assert "Hệ thống đặt lịch khám" not in declare_page  # no content before signing
+    client.post(f"/reviews/{item.pk}/declare/", {"has_conflict": "0"})
+    assert client.get(f"/proposals/{item.proposal_id}/").status_code == 200
+
+
+def test_a_conflicted_member_never_scores(item):
+    services.declare(item, item.expert.user, has_conflict=True)
+    with pytest.raises(NotAllowed):
+        services.save_scores(item, item.expert.user, {leaf_ids(item)[0]: 10}, {})
+    assert client_for(item.expert.user).get(f"/reviews/{item.pk}/score/").status_code == 404
+
+
+def test_a_second_declaration_is_refused(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    with pytest.raises(StaleState):
+        services.declare(item, item.expert.user, has_conflict=True)
+
+
+def test_another_member_cannot_use_someone_elses_assignment(item, selection):
+    other = next(e.user for e in selection["experts"] if e.pk != item.expert_id)
+    with pytest.raises(NotAllowed):
+        services.declare(item, other, has_conflict=False)
+    assert client_for(other).get(f"/reviews/{item.pk}/declare/").status_code == 404
+
+
+def test_points_out_of_range_are_refused(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    with pytest.raises(InvalidInput, match="từ 0 đến 15"):
+        services.save_scores(item, item.expert.user, {leaf_ids(item)[0]: 16}, {})
+
+
+def test_a_comment_is_required_below_half_the_maximum(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency, feasibility, effect = leaf_ids(item)
+    services.save_scores(item, item.expert.user, {urgency: 7, feasibility: 40, effect: 30}, {})
+    with pytest.raises(InvalidInput, match="dưới một nửa"):
+        services.submit_scoresheet(item, item.expert.user)
+    services.save_scores(item, item.expert.user, {urgency: 7, feasibility: 40, effect: 30}, {urgency: "Chưa cấp thiết"})
+    assert services.submit_scoresheet(item, item.expert.user).status == SheetStatus.SUBMITTED
+
+
+def test_a_submitted_sheet_is_locked_and_only_the_secretary_reopens_it_with_a_reason(item, selection, dost):
+    services.declare(item, item.expert.user, has_conflict=False)
+    services.save_scores(item, item.expert.user, dict(zip(leaf_ids(item), [12, 40, 30], strict=True)), {})
+    sheet = services.submit_scoresheet(item, item.expert.user)
+    with pytest.raises(StaleState):
+        services.save_scores(item, item.expert.user, {leaf_ids(item)[0]: 1}, {})
+    chair = selection["council"].members.get(role=CouncilRole.CHAIR).expert.user
+    secretary = selection["council"].members.get(role=CouncilRole.SECRETARY).expert.user
+    for not_secretary in (item.expert.user, chair, dost):
+        with pytest.raises(NotAllowed):
+            services.reopen_scoresheet(sheet, not_secretary, "sửa")
+    with pytest.raises(InvalidInput):
+        services.reopen_scoresheet(sheet, secretary, "")
+    reopened = services.reopen_scoresheet(sheet, secretary, "Thành viên nhập nhầm điểm tiêu chí 2")
+    assert reopened.status == SheetStatus.DRAFT
+    event = SheetEvent.objects.filter(scoresheet=sheet).last()
+    assert (event.move, event.actor, event.reason) == ("reopen", secretary, "Thành viên nhập nhầm điểm tiêu chí 2")
+    assert AuditEvent.objects.filter(action="scoresheet_reopened", object_id=str(sheet.pk)).exists()
+
+
+def test_the_score_page_keeps_typed_values_when_submission_fails(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency, feasibility, effect = leaf_ids(item)
+    response = client_for(item.expert.user).post(f"/reviews/{item.pk}/score/", {
+        f"points_{urgency}": "5", f"points_{feasibility}": "41", f"points_{effect}": "30", "submit": "1",
+        "general_comment": "Nhận xét chung giữ lại"})
+    page = response.content.decode()
+    assert "dưới một nửa" in page and 'value="41"' in page and "Nhận xét chung giữ lại" in page
+    assert Scoresheet.objects.get(assignment=item).status == SheetStatus.DRAFT
+
+
+def test_scoring_through_the_api(item):
+    api = ApiClient(item.expert.user)
+    assert api.get(f"/reviews/{item.pk}/scoresheet").status_code == 403
+    assert api.post(f"/reviews/{item.pk}/declaration", {"has_conflict": False}).status_code == 201
+    urgency, feasibility, effect = leaf_ids(item)
+    saved = api.put(f"/reviews/{item.pk}/scoresheet", {"scores": [
+        {"criterion_id": urgency, "points": 12}, {"criterion_id": feasibility, "points": 40},
+        {"criterion_id": effect, "points": 30}]})
+    assert saved.status_code == 200 and saved.json()["problems"] == []
+    submitted = api.post(f"/reviews/{item.pk}/scoresheet/submit")
+    assert submitted.json()["status"] == "submitted"
+    assert api.post(f"/reviews/{item.pk}/scoresheet/submit").status_code == 409
+    listed = api.get("/reviews").json()
+    assert any(r["id"] == item.pk and r["scoresheet_status"] == "submitted" for r in listed)

@@ -1,0 +1,455 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sangtao.challenges.access import get_challenge_for
+from sangtao.core.errors import ServiceError
+from sangtao.core.feedback import run_service
+from sangtao.orgs.roles import is_dost
+from sangtao.proposals.access import get_proposal_for
+from sangtao.proposals.models import Proposal
+from sangtao.review import services
+from sangtao.review.access import get_assignment_for, get_council_for, my_assignments
+from sangtao.review.export import scores_workbook
+from sangtao.review.forms import (
+    CouncilForm,
+    DecisionForm,
+    DeclarationForm,
+    ExpertForm,
+    MemberForm,
+    PairForm,
+    RelationshipForm,
+    RunForm,
+)
+from sangtao.review.minutes import minutes_pdf
+from sangtao.review.models import (
+    AssignmentRun,
+    Complaint,
+    Council,
+    CouncilRules,
+    Expert,
+    Rubric,
+    Scoresheet,
+    SheetStatus,
+)
+from sangtao.review.results import council_results
+
+
+def _manager(request) -> None:
+    if not request.user.has_perm("review.manage"):
+        raise Http404
+
+
+# --- expert registry ------------------------------------------------------------------------
+
+@login_required
+def expert_list(request):
+    _manager(request)
+    experts = Expert.objects.select_related("user").prefetch_related("fields")
+    query = request.GET.get("q", "").strip()
+    if query:
+        experts = experts.filter(user__full_name__icontains=query) | experts.filter(profile__icontains=query)
+    page = Paginator(experts, 50).get_page(request.GET.get("page"))
+    return render(request, "review/expert_list.html", {"page": page, "query": query,
+                                                       "querystring": f"q={query}" if query else ""})
+
+
+@login_required
+def expert_edit(request, pk=None):
+    expert = get_object_or_404(Expert, pk=pk) if pk else None
+    own = expert is not None and expert.user_id == request.user.pk
+    if not (request.user.has_perm("review.manage") or own):
+        raise Http404
+    form = ExpertForm(request.POST or None, instance=expert, own_profile=own and not is_dost(request.user))
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(request, services.save_expert, request.user, form.save(commit=False),
+                      form.cleaned_data.get("fields"), success=_("Đã lưu hồ sơ chuyên gia."))
+        if saved:
+            return redirect("review:expert", saved.pk)
+    context = {"form": form, "expert": expert, "relationship_form": RelationshipForm()}
+    if expert:
+        context["relationships"] = expert.relationships.select_related("organisation")
+    return render(request, "review/expert_form.html", context)
+
+
+@login_required
+def my_expert_profile(request):
+    expert = getattr(request.user, "expert", None)
+    if expert is None:
+        raise Http404
+    return redirect("review:expert", expert.pk)
+
+
+@login_required
+@require_POST
+def relationship_add(request, pk):
+    expert = get_object_or_404(Expert, pk=pk)
+    if not request.user.has_perm("review.edit_expert", expert):
+        raise Http404
+    form = RelationshipForm(request.POST)
+    if form.is_valid():
+        run_service(request, services.add_relationship, request.user, expert, form.save(commit=False),
+              success=_("Đã ghi nhận quan hệ."))
+    else:
+        messages.error(request, _("Thông tin quan hệ chưa hợp lệ."))
+    return redirect("review:expert", expert.pk)
+
+
+@login_required
+@require_POST
+def relationship_remove(request, pk, relationship_id):
+    expert = get_object_or_404(Expert, pk=pk)
+    if not request.user.has_perm("review.edit_expert", expert):
+        raise Http404
+    relationship = get_object_or_404(expert.relationships, pk=relationship_id)
+    run_service(request, services.remove_relationship, request.user, relationship, success=_("Đã xóa quan hệ."))
+    return redirect("review:expert", expert.pk)
+
+
+# --- councils -------------------------------------------------------------------------------
+
+@login_required
+def council_list(request):
+    _manager(request)
+    councils = Council.objects.prefetch_related("challenges")
+    return render(request, "review/council_list.html", {"page": Paginator(councils, 20).get_page(
+        request.GET.get("page"))})
+
+
+@login_required
+def council_edit(request, pk=None):
+    _manager(request)
+    council = get_council_for(request.user, pk) if pk else None
+    initial = {"rules": CouncilRules.objects.filter(is_default=True).first(),
+               "rubric": Rubric.objects.filter(is_default=True).first()}
+    if council is None and request.GET.get("challenge"):
+        initial["challenges"] = [request.GET["challenge"]]
+    form = CouncilForm(request.POST or None, instance=council, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_council(request.user, form.save(commit=False), form.cleaned_data["challenges"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã lưu hội đồng."))
+            return redirect(saved)
+    return render(request, "generic_form.html", {"form": form, "heading": council.name if council else _(
+        "Thành lập hội đồng tuyển chọn"), "back": "review:councils"})
+
+
+@login_required
+def council_detail(request, pk):
+    council = get_council_for(request.user, pk)
+    manager = request.user.has_perm("review.manage")
+    secretary = request.user.has_perm("review.reopen_sheet", council)
+    assignments = council.assignments.select_related("expert__user", "proposal__organisation")
+    sheets = {s.assignment_id: s for s in Scoresheet.objects.filter(assignment__council=council)}
+    for item in assignments:
+        item.sheet = sheets.get(item.pk)
+    return render(request, "review/council_detail.html", {
+        "council": council, "manager": manager, "secretary": secretary,
+        "members": council.members.select_related("expert__user"),
+        "problems": services.composition_problems(council) if manager else [],
+        "proposals": services.council_proposals(council) if manager else [],
+        "assignments": assignments, "runs": council.runs.all()[:5] if manager else [],
+        "pair_rules": council.pair_rules.select_related("expert__user", "proposal") if manager else [],
+        "member_form": MemberForm(), "run_form": RunForm(), "pair_form": PairForm(council=council),
+        "editable": council.assignments_released_at is None,
+    })
+
+
+@login_required
+@require_POST
+def member_add(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        run_service(request, services.add_member, request.user, council, form.cleaned_data["expert"],
+              form.cleaned_data["role"], success=_("Đã thêm thành viên."))
+    else:
+        messages.error(request, _("Chọn chuyên gia và vai trò."))
+    return redirect(council)
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, member_id):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    member = get_object_or_404(council.members, pk=member_id)
+    run_service(request, services.remove_member, request.user, member, success=_("Đã bỏ thành viên."))
+    return redirect(council)
+
+
+@login_required
+@require_POST
+def assign_all(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    count = run_service(request, services.assign_whole_council, request.user, council)
+    if count is not None:
+        messages.success(request, _("Đã phân công %(n)s cặp chuyên gia – hồ sơ.") % {"n": count})
+    return redirect(council)
+
+
+@login_required
+@require_POST
+def run_start(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Các tham số phân công chưa hợp lệ."))
+        return redirect(council)
+    run = run_service(request, services.start_assignment_run, request.user, council,
+                form.cleaned_data["reviewers_per_proposal"], form.cleaned_data["min_load"],
+                form.cleaned_data["max_load"])
+    return redirect("review:run", council.pk, run.pk) if run else redirect(council)
+
+
+@login_required
+def run_detail(request, pk, run_id):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    run = get_object_or_404(council.runs, pk=run_id)
+    return render(request, "review/run.html", {
+        "council": council, "run": run,
+        "running": run.state in (AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING),
+    })
+
+
+@login_required
+@require_POST
+def pair_edit(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    form = PairForm(request.POST, council=council)
+    if not form.is_valid():
+        messages.error(request, _("Chọn chuyên gia, mã hồ sơ và thao tác."))
+        return redirect(council)
+    proposal = Proposal.objects.filter(pk=form.cleaned_data["proposal"]).first()
+    if proposal is None:
+        messages.error(request, _("Không có hồ sơ mã %(n)s.") % {"n": form.cleaned_data["proposal"]})
+        return redirect(council)
+    expert, kind = form.cleaned_data["expert"], form.cleaned_data["kind"]
+    if kind == "add":
+        run_service(request, services.add_assignment, request.user, council, expert, proposal,
+              success=_("Đã thêm phân công."))
+    else:
+        run_service(request, services.set_pair_rule, request.user, council, expert, proposal,
+              None if kind == "clear" else kind, success=_("Đã lưu quy tắc cặp cho lần phân công tới."))
+    return redirect(council)
+
+
+@login_required
+@require_POST
+def assignment_remove(request, pk, assignment_id):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    item = get_object_or_404(council.assignments, pk=assignment_id)
+    run_service(request, services.remove_assignment, request.user, item, success=_("Đã bỏ phân công."))
+    return redirect(council)
+
+
+@login_required
+@require_POST
+def release(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    run_service(request, services.release_assignments, request.user, council,
+          success=_("Đã gửi phân công tới các thành viên hội đồng."))
+    return redirect(council)
+
+
+@login_required
+def results(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    by_proposal, calibration = council_results(council)
+    proposals = {p.pk: p for p in services.council_proposals(council)}
+    top = council.rubric.top_level()
+    rows = []
+    for pid, result in sorted(by_proposal.items(), key=lambda item: (item[1].rank or 10**6, -item[1].mean_total)):
+        if pid in proposals:
+            result.criteria = [(result.criterion_means[c.pk], result.zero_counts[c.pk]) for c in top]
+            rows.append((proposals[pid], result))
+    outliers = sorted(((key, z) for key, z in calibration.residual.items()
+                       if abs(z) >= float(council.rules.outlier_z)), key=lambda item: -abs(item[1]))
+    experts = {e.pk: e for e in Expert.objects.filter(pk__in=calibration.bias).select_related("user")}
+    return render(request, "review/results.html", {
+        "council": council, "rows": rows, "top": top, "calibration": calibration,
+        "outliers": [(experts[r], proposals.get(p), z) for (r, p), z in outliers if r in experts],
+        "biases": sorted(((experts[r], b) for r, b in calibration.bias.items() if r in experts),
+                         key=lambda item: item[1]),
+    })
+
+
+@login_required
+def minutes(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    response = HttpResponse(minutes_pdf(council), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-hoi-dong-{council.pk}.pdf"'
+    return response
+
+
+@login_required
+def scores_export(request, pk):
+    council = get_council_for(request.user, pk)
+    _manager(request)
+    response = HttpResponse(scores_workbook(council),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="diem-hoi-dong-{council.pk}.xlsx"'
+    return response
+
+
+# --- members' reviews -----------------------------------------------------------------------
+
+@login_required
+def my_reviews(request):
+    if not hasattr(request.user, "expert"):
+        raise Http404
+    items = list(my_assignments(request.user).order_by("council_id", "proposal_id"))
+    declarations = {(d.council_id, d.proposal_id): d for d in request.user.expert.declarations.all()}
+    sheets = {s.assignment_id: s for s in Scoresheet.objects.filter(assignment__in=items)}
+    for item in items:
+        item.declaration = declarations.get((item.council_id, item.proposal_id))
+        item.sheet = sheets.get(item.pk)
+    return render(request, "review/my_reviews.html", {"items": items})
+
+
+@login_required
+def declare(request, assignment_id):
+    item = get_assignment_for(request.user, assignment_id)
+    if services.declaration_for(item) is not None:
+        return redirect("review:score", item.pk)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        declaration = run_service(request, services.declare, item, request.user, form.cleaned_data["has_conflict"],
+                            form.cleaned_data["note"])
+        if declaration is not None:
+            if declaration.has_conflict:
+                messages.info(request, _("Đã ghi nhận xung đột lợi ích; bạn sẽ không xem và không chấm hồ sơ này."))
+                return redirect("review:my_reviews")
+            messages.success(request, _("Đã ký bản khai. Bạn có thể xem và chấm hồ sơ."))
+            return redirect("review:score", item.pk)
+    return render(request, "review/declare.html", {"item": item, "form": form,
+                                                   "blind": item.council.blind})
+
+
+@login_required
+def score(request, assignment_id):
+    item = get_assignment_for(request.user, assignment_id)
+    declaration = services.declaration_for(item)
+    if declaration is None:
+        return redirect("review:declare", item.pk)
+    if declaration.has_conflict:
+        raise Http404
+    proposal = get_proposal_for(request.user, item.proposal_id)
+    criteria = item.council.rubric.leaves()
+    sheet = Scoresheet.objects.filter(assignment=item).first()
+    saved = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
+    errors: dict[str, str] = {}
+    values = {c.pk: (str(saved[c.pk].points) if c.pk in saved else "", saved[c.pk].comment if c.pk in saved else "")
+              for c in criteria}
+    general = sheet.general_comment if sheet else ""
+    if request.method == "POST":
+        points = {c.pk: request.POST.get(f"points_{c.pk}", "") for c in criteria}
+        comments = {c.pk: request.POST.get(f"comment_{c.pk}", "") for c in criteria}
+        values = {c.pk: (points[c.pk], comments[c.pk]) for c in criteria}
+        general = request.POST.get("general_comment", "")
+        try:
+            services.save_scores(item, request.user, points, comments, general)
+            if "submit" in request.POST:
+                services.submit_scoresheet(item, request.user)
+                messages.success(request, _("Đã nộp phiếu chấm. Phiếu được khóa."))
+                return redirect("review:my_reviews")
+            messages.success(request, _("Đã lưu phiếu chấm (chưa nộp)."))
+            return redirect("review:score", item.pk)
+        except ServiceError as error:
+            errors[error.field or ""] = str(error.message)
+            messages.error(request, str(error.message))
+    rows = [(c, values[c.pk][0], values[c.pk][1], errors.get(f"points_{c.pk}") or errors.get(f"comment_{c.pk}"))
+            for c in criteria]
+    return render(request, "review/score.html", {
+        "item": item, "proposal": proposal, "rows": rows, "general": general, "sheet": sheet,
+        "locked": sheet is not None and sheet.status == SheetStatus.SUBMITTED, "blind": item.council.blind,
+    })
+
+
+@login_required
+@require_POST
+def reopen(request, pk, sheet_id):
+    council = get_council_for(request.user, pk)
+    sheet = get_object_or_404(Scoresheet.objects.select_related("assignment__council", "assignment__expert__user"),
+                              pk=sheet_id, assignment__council=council)
+    run_service(request, services.reopen_scoresheet, sheet, request.user, request.POST.get("reason", ""),
+          success=_("Đã mở lại phiếu chấm."))
+    return redirect(council)
+
+
+# --- decision and complaints ----------------------------------------------------------------
+
+@login_required
+def decide(request, challenge_pk):
+    _manager(request)
+    challenge = get_challenge_for(request.user, challenge_pk)
+    if hasattr(challenge, "decision"):
+        messages.info(request, _("Bài toán đã có quyết định."))
+        return redirect(challenge)
+    eligible = Proposal.objects.filter(challenge=challenge, assignments__isnull=False).distinct().select_related(
+        "organisation")
+    form = DecisionForm(request.POST or None, challenge=challenge, proposals=eligible,
+                        initial={"decided_on": timezone.localdate()})
+    council = challenge.councils.first()
+    ranking = []
+    if council is not None:
+        by_proposal, _calibration = council_results(council)
+        ranking = [(p, by_proposal.get(p.pk)) for p in eligible]
+        ranking.sort(key=lambda row: (row[1].rank or 10**6) if row[1] else 10**6)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_decision(
+                challenge, request.user, proposal=data.get("proposal"),
+                lead_organisation=data.get("lead_organisation"), rationale=data["rationale"],
+                legal_basis=data["legal_basis"], decided_on=data["decided_on"],
+                decision_number=data["decision_number"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã ghi nhận quyết định; bài toán chuyển sang triển khai và các tổ chức đăng ký "
+                                        "đã được thông báo."))
+            return redirect(challenge)
+    return render(request, "review/decide.html", {"challenge": challenge, "form": form, "ranking": ranking,
+                                                  "council": council})
+
+
+@login_required
+@require_POST
+def complain(request, proposal_pk):
+    proposal = get_proposal_for(request.user, proposal_pk)
+    run_service(request, services.file_complaint, proposal, request.user, request.POST.get("body", ""),
+          success=_("Đã gửi khiếu nại. Sở KH&CN sẽ trả lời trên hồ sơ."))
+    return redirect(proposal)
+
+
+@login_required
+def complaints(request):
+    _manager(request)
+    if request.method == "POST":
+        complaint = get_object_or_404(Complaint, pk=request.POST.get("complaint"))
+        run_service(request, services.answer_complaint, complaint, request.user, request.POST.get("answer", ""),
+              success=_("Đã trả lời khiếu nại."))
+        return redirect("review:complaints")
+    items = Complaint.objects.select_related("proposal__organisation", "decision__challenge").order_by(
+        "answered_at", "-filed_at")
+    return render(request, "review/complaints.html", {"page": Paginator(items, 20).get_page(request.GET.get("page"))})
+
+
