@@ -1,0 +1,164 @@
+"""Step 4: the plan, reports and their review, derived health, overdue escalation, acceptance, deployment."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from conftest import client_for, make_expert
+from sangtao.challenges.models import Status
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.notifications.models import Notification
+from sangtao.projects import services
+from sangtao.projects.acceptance import acceptance_result
+from sangtao.projects.models import Escalation, Grade, Milestone, ProjectStatus, ReportStatus
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def test_project_is_created_from_the_decision_with_its_plan(project, selection):
+    assert project.lead_organisation == selection["proposals"][0].organisation
+    assert [m.title for m in project.milestones.all()] == ["Thiết kế hệ thống", "Thí điểm tại bệnh viện"]
+    assert project.partners.get().responsibilities == "Triển khai thí điểm tại phường"
+
+
+def test_a_project_needs_a_challenge_in_implementation(project, dost):
+    with pytest.raises((StaleState, InvalidInput)):
+        services.create_project(project.decision, dost, {"starts_on": TODAY(), "ends_on": TODAY(),
+                                                         "milestones": [{"title": "x", "due_on": TODAY()}]})
+
+
+def test_health_is_derived_from_dates_and_reports(project, solver, officer):
+    assert services.health(project)[0] == "at_risk"  # first milestone due in 10 days, no progress reported
+    report = services.submit_report(project, solver, TODAY(), "Đã xong thiết kế sơ bộ",
+                                    {project.milestones.first().pk: 80})
+    services.review_report(report, officer, accept=True)
+    assert services.health(project) == ("on_track", [])
+    later = TODAY() + datetime.timedelta(days=11)
+    state, reasons = services.health(project, later)
+    assert state == "late" and any("Thiết kế hệ thống" in r for r in reasons)
+
+
+def test_a_report_is_returned_with_a_note_and_only_the_owner_reviews(project, solver, officer, ward_officer):
+    report = services.submit_report(project, solver, TODAY(), "Tiến độ tháng 1", {})
+    with pytest.raises(NotAllowed):
+        services.review_report(report, ward_officer, accept=True)
+    with pytest.raises(InvalidInput):
+        services.review_report(report, officer, accept=False)
+    returned = services.review_report(report, officer, accept=False, note="Bổ sung số liệu")
+    assert returned.status == ReportStatus.RETURNED
+    assert Notification.objects.filter(recipient=solver, body="Bổ sung số liệu").exists()
+
+
+def test_only_the_lead_reports(project, officer):
+    with pytest.raises(NotAllowed):
+        services.submit_report(project, officer, TODAY(), "x", {})
+
+
+def test_overdue_items_escalate_owner_then_leader_then_dost_once_each(project, solver, leader, dost):
+    milestone = project.milestones.first()
+    Milestone.objects.filter(pk=milestone.pk).update(due_on=TODAY() - datetime.timedelta(days=1))
+    services.escalate_overdue()
+    assert set(Escalation.objects.filter(subject=f"milestone:{milestone.pk}").values_list("level", flat=True)) == {1}
+    assert Notification.objects.filter(recipient=solver, title__contains="Thiết kế hệ thống").exists()
+    services.escalate_overdue(TODAY() + datetime.timedelta(days=7))
+    assert Notification.objects.filter(recipient=leader, title__contains="Quá hạn").exists()
+    services.escalate_overdue(TODAY() + datetime.timedelta(days=14))
+    services.escalate_overdue(TODAY() + datetime.timedelta(days=15))
+    levels = list(Escalation.objects.filter(subject=f"milestone:{milestone.pk}").values_list("level", flat=True))
+    assert sorted(levels) == [1, 2, 3]
+    assert Notification.objects.filter(recipient=dost, title__contains="Thiết kế hệ thống").count() == 1
+
+
+def test_a_missing_periodic_report_is_overdue(project):
+    state, reasons = services.health(project, TODAY() + datetime.timedelta(days=11))
+    assert state == "late" and any("Báo cáo" in r for r in reasons)
+
+
+def grade_all(project, members, milestone_grades, report_grade):
+    for member in members:
+        for milestone, (quantity, quality) in zip(project.milestones.all(), milestone_grades, strict=True):
+            services.rate(project, member.user, milestone, quality, quantity)
+        services.rate(project, member.user, None, report_grade)
+
+
+ACCEPTANCE_TABLE = [
+    ([("excellent", "excellent"), ("excellent", "excellent")], "pass", Grade.EXCELLENT),
+    ([("excellent", "excellent"), ("pass", "excellent")], "pass", Grade.PASS),
+    ([("fail", "pass"), ("pass", "pass")], "pass", Grade.FAIL),  # 1/2 quantity criteria < 3/4
+    ([("pass", "fail"), ("pass", "pass")], "pass", Grade.FAIL),  # a quality criterion fails
+    ([("pass", "pass"), ("pass", "pass")], "fail", Grade.FAIL),  # the report fails
+]
+
+
+@pytest.mark.parametrize(("grades", "report", "expected"), ACCEPTANCE_TABLE)
+def test_acceptance_rule_table(project, solver, dost, grades, report, expected):
+    members = [make_expert(f"nt{i}") for i in range(3)]
+    for member in members:
+        services.add_acceptance_member(project, dost, member)
+    services.self_assess(project, solver, "Hoàn thành đủ sản phẩm")
+    grade_all(project, members, grades, report)
+    assert acceptance_result(project).overall == expected
+
+
+def test_quantity_share_is_data(project, solver, dost):
+    rules = project.rules
+    rules.quantity_share_numerator, rules.quantity_share_denominator = 1, 2
+    rules.save()
+    members = [make_expert("nt0")]
+    services.add_acceptance_member(project, dost, members[0])
+    services.self_assess(project, solver, "Xong")
+    grade_all(project, members, [("fail", "pass"), ("pass", "pass")], "pass")
+    assert acceptance_result(project).overall == Grade.PASS
+
+
+def test_passing_acceptance_moves_the_challenge_to_evaluation_then_deployment(project, solver, dost, officer, ward):
+    member = make_expert("nt0")
+    services.add_acceptance_member(project, dost, member)
+    with pytest.raises(InvalidInput):
+        services.rate(project, member.user, None, "pass")  # before the self-assessment
+    services.self_assess(project, solver, "Xong")
+    with pytest.raises(InvalidInput, match="Còn thiếu"):
+        services.conclude_acceptance(project, dost)
+    grade_all(project, [member], [("pass", "pass"), ("pass", "pass")], "pass")
+    services.conclude_acceptance(project, dost)
+    project.refresh_from_db()
+    project.challenge.refresh_from_db()
+    assert project.status == ProjectStatus.ACCEPTED and project.challenge.status == Status.EVALUATING
+    deployment = services.record_deployment(project, officer, ward, "Đặt lịch khám", TODAY())
+    assert deployment.unit == ward
+    with pytest.raises(InvalidInput):
+        services.record_deployment(project, officer, ward, "Đặt lịch khám", TODAY())
+
+
+def test_project_pages_are_for_insiders(project, dost, solver, officer, ward_officer, outsider, expert):
+    for user, visible in ((dost, True), (solver, True), (officer, True), (ward_officer, True), (outsider, False),
+                          (expert, False), (None, False)):
+        response = client_for(user).get(f"/projects/{project.pk}/")
+        assert (response.status_code == 200) == visible, user
+
+
+def test_evidence_on_reports_and_documents_on_tasks_are_for_insiders(project, solver, officer, ward, outsider):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sangtao.projects.models import ProjectDocument
+
+    pdf = SimpleUploadedFile("bang-chung.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    client_for(solver).post(f"/projects/{project.pk}/do/report/", {
+        "period_end": TODAY().isoformat(), "narrative": "Có minh chứng", "evidence": pdf})
+    evidence = ProjectDocument.objects.get()
+    assert evidence.report is not None and evidence.kind == "pdf"
+    task = services.add_task(project, officer, ward, "Bố trí điểm hỗ trợ", TODAY())
+    fake = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", content_type="application/pdf")
+    client_for(officer).post(f"/projects/{project.pk}/do/document/", {"task": task.pk, "file": fake})
+    assert ProjectDocument.objects.count() == 1  # refused by content, not by name
+    assert client_for(officer).get(f"/projects/{project.pk}/documents/{evidence.pk}/").status_code == 200
+    assert client_for(outsider).get(f"/projects/{project.pk}/documents/{evidence.pk}/").status_code == 404
+
+
+def test_acceptance_council_members_see_the_project(project, dost):
+    member = make_expert("nt-view")
+    assert client_for(member.user).get(f"/projects/{project.pk}/").status_code == 404
+    services.add_acceptance_member(project, dost, member)
+    assert client_for(member.user).get(f"/projects/{project.pk}/").status_code == 200

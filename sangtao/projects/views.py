@@ -1,0 +1,243 @@
+import datetime
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sangtao.challenges.access import get_challenge_for
+from sangtao.core.errors import ServiceError
+from sangtao.core.feedback import run_service
+from sangtao.core.uploads import ALLOWED_KINDS
+from sangtao.orgs.roles import staff_unit_ids
+from sangtao.projects import services
+from sangtao.projects.acceptance import acceptance_result
+from sangtao.projects.access import get_project_for, visible_projects
+from sangtao.projects.forms import (
+    GRADE_CHOICES,
+    DeploymentForm,
+    MilestoneFormSet,
+    PartnerFormSet,
+    ProjectForm,
+    TaskForm,
+    current_units,
+)
+from sangtao.projects.minutes import acceptance_minutes_pdf
+from sangtao.projects.models import Milestone, ProgressReport, ProjectDocument, Task
+from sangtao.projects.timeline import timeline_svg
+from sangtao.review.models import Decision, Expert
+
+HEALTH_LABELS = {"on_track": _("Đúng tiến độ"), "at_risk": _("Có nguy cơ chậm"), "late": _("Chậm tiến độ"),
+                 "closed": _("Đã kết thúc thực hiện")}
+
+
+@login_required
+def portfolio(request):
+    projects = list(visible_projects(request.user).prefetch_related("milestones", "tasks", "reports"))
+    if not projects and not (request.user.has_perm("review.manage") or staff_unit_ids(request.user)):
+        raise Http404
+    today = timezone.localdate()
+    for project in projects:
+        project.health, project.reasons = services.health(project, today)
+    wanted = request.GET.get("health", "")
+    by_health = Counter(p.health for p in projects)
+    by_field = Counter((p.challenge.field.name, p.health) for p in projects)
+    by_unit = Counter((p.challenge.owner_unit.name, p.health) for p in projects)
+    shown = [p for p in projects if not wanted or p.health == wanted]
+    return render(request, "projects/portfolio.html", {
+        "projects": shown, "wanted": wanted, "labels": HEALTH_LABELS,
+        "by_health": [(key, label, by_health.get(key, 0)) for key, label in HEALTH_LABELS.items()],
+        "by_field": _matrix(by_field), "by_unit": _matrix(by_unit),
+    })
+
+
+def _matrix(counter: Counter) -> list[tuple[str, list[int]]]:
+    names = sorted({name for name, _health in counter})
+    return [(name, [counter.get((name, key), 0) for key in HEALTH_LABELS]) for name in names]
+
+
+@login_required
+def create(request, challenge_pk):
+    challenge = get_challenge_for(request.user, challenge_pk)
+    if not (request.user.has_perm("review.manage") or challenge.owner_unit_id in staff_unit_ids(request.user)):
+        raise Http404
+    decision = get_object_or_404(Decision, challenge=challenge)
+    if hasattr(challenge, "project"):
+        return redirect(challenge.project)
+    data = request.POST if request.method == "POST" else None
+    form = ProjectForm(data)
+    partners, milestones = PartnerFormSet(data, prefix="partner"), MilestoneFormSet(data, prefix="ms")
+    valid = [f.is_valid() for f in (form, partners, milestones)]
+    if request.method == "POST" and all(valid):
+        payload = dict(form.cleaned_data)
+        payload["partners"] = [(f.cleaned_data["unit"], f.cleaned_data["responsibilities"]) for f in partners
+                               if f.cleaned_data.get("unit")]
+        payload["milestones"] = [f.cleaned_data for f in milestones if f.cleaned_data.get("title")]
+        try:
+            project = services.create_project(decision, request.user, payload)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã lập dự án."))
+            return redirect(project)
+    return render(request, "projects/create.html", {"challenge": challenge, "decision": decision, "form": form,
+                                                    "partners": partners, "milestones": milestones})
+
+
+@login_required
+def detail(request, pk):
+    project = get_project_for(request.user, pk)
+    today = timezone.localdate()
+    state, reasons = services.health(project, today)
+    user = request.user
+    member = project.acceptance_members.filter(expert__user=user).exists()
+    ratings = {r.milestone_id: r for r in project.acceptance_ratings.filter(member=user)} if member else {}
+    milestones = list(project.milestones.all())
+    for milestone in milestones:
+        milestone.my_rating = ratings.get(milestone.pk)
+    return render(request, "projects/detail.html", {
+        "project": project, "health": state, "health_label": HEALTH_LABELS[state], "reasons": reasons,
+        "timeline": timeline_svg(project, today), "milestones": milestones, "today": today,
+        "partners": project.partners.select_related("unit"),
+        "tasks": project.tasks.select_related("unit").prefetch_related("comments__author", "documents"),
+        "reports": project.reports.select_related("submitted_by").prefetch_related("documents"), "next_report": services.next_report_due(project),
+        "escalations": project.escalations.all(), "deployments": project.deployments.select_related("unit"),
+        "can_manage": user.has_perm("projects.manage", project), "can_report": user.has_perm("projects.report", project),
+        "is_dost": user.has_perm("review.manage"), "is_member": member, "report_rating": ratings.get(None),
+        "grades": GRADE_CHOICES, "result": acceptance_result(project),
+        "members": project.acceptance_members.select_related("expert__user"),
+        "experts": Expert.objects.filter(active=True).select_related("user"),
+        "task_form": TaskForm(), "deployment_form": DeploymentForm(), "units": current_units(),
+    })
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return timezone.localdate()
+
+
+def _task(request, project):
+    return get_object_or_404(Task, project=project, pk=request.POST.get("task"))
+
+
+def _milestone(request, project):
+    return get_object_or_404(Milestone, project=project, pk=request.POST.get("milestone"))
+
+
+def _add_task(request, project):
+    form = TaskForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn đơn vị, nêu nhiệm vụ và hạn."))
+        return
+    run_service(request, services.add_task, project, request.user, form.cleaned_data["unit"],
+                form.cleaned_data["title"], form.cleaned_data["due_on"], success=_("Đã giao nhiệm vụ."))
+
+
+def _report(request, project):
+    progress = {m.pk: request.POST.get(f"progress_{m.pk}", "") for m in project.milestones.all()}
+    report = run_service(request, services.submit_report, project, request.user,
+                         _date(request.POST.get("period_end")), request.POST.get("narrative", ""), progress,
+                         request.POST.get("issues", ""), success=_("Đã gửi báo cáo tiến độ."))
+    if report is not None:
+        for upload in request.FILES.getlist("evidence"):
+            run_service(request, services.add_document, project, request.user, upload, report=report)
+
+
+def _document(request, project):
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Chọn một tệp để tải lên."))
+        return
+    task = _task(request, project) if request.POST.get("task") else None
+    run_service(request, services.add_document, project, request.user, upload, task=task,
+                success=_("Đã tải tài liệu lên."))
+
+
+def _review(request, project):
+    report = get_object_or_404(ProgressReport, project=project, pk=request.POST.get("report"))
+    run_service(request, services.review_report, report, request.user, request.POST.get("decision") == "accept",
+                request.POST.get("note", ""), success=_("Đã xem xét báo cáo."))
+
+
+def _deploy(request, project):
+    form = DeploymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn đơn vị, dịch vụ và ngày đưa vào sử dụng."))
+        return
+    data = form.cleaned_data
+    run_service(request, services.record_deployment, project, request.user, data["unit"], data["service"],
+                data["go_live_on"], data["notes"], success=_("Đã ghi nhận nơi áp dụng."))
+
+
+def _rate(request, project):
+    for milestone in [*project.milestones.all(), None]:
+        key = milestone.pk if milestone else "report"
+        quality = request.POST.get(f"quality_{key}", "")
+        if quality and run_service(request, services.rate, project, request.user, milestone, quality,
+                       request.POST.get(f"quantity_{key}", "")) is None:
+            return
+    messages.success(request, _("Đã lưu đánh giá nghiệm thu."))
+
+
+def _add_member(request, project):
+    expert = get_object_or_404(Expert, pk=request.POST.get("expert"))
+    run_service(request, services.add_acceptance_member, project, request.user, expert,
+                success=_("Đã thêm thành viên hội đồng nghiệm thu."))
+
+
+ACTIONS = {
+    "task": _add_task,
+    "task_done": lambda r, p: run_service(r, services.complete_task, _task(r, p), r.user,
+                                          success=_("Đã ghi hoàn thành nhiệm vụ.")),
+    "task_comment": lambda r, p: run_service(r, services.comment_task, _task(r, p), r.user, r.POST.get("body", "")),
+    "milestone_done": lambda r, p: run_service(r, services.complete_milestone, _milestone(r, p), r.user,
+                                               _date(r.POST.get("on")), success=_("Đã ghi hoàn thành mốc.")),
+    "disburse": lambda r, p: run_service(r, services.record_disbursement, _milestone(r, p), r.user,
+                                         int(r.POST.get("amount") or -1), _date(r.POST.get("on")),
+                                         success=_("Đã ghi nhận giải ngân.")),
+    "report": _report,
+    "review": _review,
+    "self_assess": lambda r, p: run_service(r, services.self_assess, p, r.user, r.POST.get("summary", ""),
+                                            success=_("Đã gửi tự đánh giá.")),
+    "member": _add_member,
+    "rate": _rate,
+    "conclude": lambda r, p: run_service(r, services.conclude_acceptance, p, r.user,
+                                         success=_("Đã kết luận nghiệm thu.")),
+    "deploy": _deploy,
+    "document": _document,
+}
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    project = get_project_for(request.user, pk)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    handler(request, project)
+    return redirect(project.get_absolute_url() + f"#{action}")
+
+
+@login_required
+def document(request, pk, document_id):
+    project = get_project_for(request.user, pk)
+    found = get_object_or_404(ProjectDocument, project=project, pk=document_id)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
+                        content_type=ALLOWED_KINDS[found.kind])
+
+
+@login_required
+def minutes(request, pk):
+    project = get_project_for(request.user, pk)
+    response = HttpResponse(acceptance_minutes_pdf(project), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-nghiem-thu-{project.pk}.pdf"'
+    return response
+
+
