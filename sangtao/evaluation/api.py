@@ -1,0 +1,64 @@
+"""KPI measurements in the API."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from sangtao.api import WRITE_AUTH, request_user
+from sangtao.challenges.access import get_challenge_for
+from sangtao.challenges.api import ERRORS, ErrorOut
+from sangtao.challenges.models import Indicator
+from sangtao.evaluation import services
+from sangtao.evaluation.outcome import challenge_outcome
+
+router = Router(tags=["evaluation"])
+
+
+class MeasurementIn(Schema):
+    value: Decimal
+    measured_on: date
+    source: str
+    evidence_url: str = ""
+
+
+class MeasurementOut(Schema):
+    value: Decimal
+    measured_on: date
+    source: str
+
+
+class KpiOut(Schema):
+    indicator_id: int
+    name: str
+    unit_of_measure: str
+    baseline_value: Decimal | None
+    target_value: Decimal | None
+    status: str
+    latest: Decimal | None
+    measurements: list[MeasurementOut]
+
+
+@router.get("/challenges/{challenge_id}/kpis", response={200: list[KpiOut], 401: ErrorOut, 404: ErrorOut})
+def kpis(request, challenge_id: int):
+    """Each success indicator as a KPI: measurements and the status derived from them."""
+    challenge = get_challenge_for(request_user(request), challenge_id)
+    return [{"indicator_id": k.indicator.pk, "name": k.indicator.name, "unit_of_measure": k.indicator.unit_of_measure,
+             "baseline_value": k.indicator.baseline_value, "target_value": k.indicator.target_value,
+             "status": k.status.code, "latest": k.status.latest, "measurements": k.measurements}
+            for k in challenge_outcome(challenge)[0]]
+
+
+def _indicator_for(user, indicator_id: int) -> Indicator:
+    indicator = get_object_or_404(Indicator, pk=indicator_id)
+    get_challenge_for(user, indicator.challenge_id)  # 404 unless the challenge is visible
+    return indicator
+
+
+@router.post("/indicators/{indicator_id}/measurements", response={201: MeasurementOut, **ERRORS}, auth=WRITE_AUTH)
+def add_measurement(request, indicator_id: int, payload: MeasurementIn):
+    """Record a measurement (the lead organisation, the owning unit or DoST)."""
+    indicator = _indicator_for(request.user, indicator_id)
+    return 201, services.record_measurement(indicator, request.user, payload.value, payload.measured_on,
+                                            payload.source, payload.evidence_url)

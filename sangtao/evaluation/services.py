@@ -1,0 +1,65 @@
+"""Recording KPI measurements: by form, CSV import or the API; every one audited."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.challenges.models import Challenge, Indicator
+from sangtao.core.audit import record
+from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.text import clean
+from sangtao.evaluation.models import Measurement
+
+
+def record_measurement(indicator: Indicator, actor, value, measured_on: datetime.date, source: str,
+                       evidence_url: str = "") -> Measurement:
+    if not actor.has_perm("evaluation.measure", indicator.challenge):
+        raise NotAllowed()
+    source = clean(source or "")
+    if not source:
+        raise InvalidInput(_("Nêu nguồn số liệu."), field="source")
+    try:
+        value = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput(_("Giá trị phải là số."), field="value") from None
+    try:
+        with transaction.atomic():
+            measurement = Measurement.objects.create(indicator=indicator, value=value, measured_on=measured_on,
+                                                     source=source, evidence_url=clean(evidence_url or ""),
+                                                     recorded_by=actor)
+            record(actor, "measurement_recorded", indicator.challenge, indicator=indicator.pk, value=str(value),
+                   on=measured_on.isoformat())
+    except IntegrityError:
+        raise InvalidInput(_("Đã có số đo của chỉ số này vào ngày này từ nguồn này."), field="measured_on") from None
+    return measurement
+
+
+def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
+    """CSV columns: indicator (name), date (YYYY-MM-DD), value, source. All rows or none."""
+    if not actor.has_perm("evaluation.measure", challenge):
+        raise NotAllowed()
+    indicators = {clean(i.name).lower(): i for i in challenge.indicators.all()}
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    problems, parsed = [], []
+    for number, row in enumerate(rows, start=2):
+        indicator = indicators.get(clean(row.get("indicator") or "").lower())
+        try:
+            day = datetime.date.fromisoformat(clean(row.get("date") or ""))
+            value = Decimal(clean(row.get("value") or "").replace(",", "."))
+        except (ValueError, InvalidOperation):
+            indicator = None
+        if indicator is None or not clean(row.get("source") or ""):
+            problems.append(str(number))
+            continue
+        parsed.append((indicator, value, day, row["source"]))
+    if problems:
+        raise InvalidInput(_("Dòng lỗi (chỉ số, ngày, giá trị hoặc nguồn): %(rows)s. Không dòng nào được nhập.")
+                           % {"rows": ", ".join(problems)}, field="file")
+    with transaction.atomic():
+        for indicator, value, day, source in parsed:
+            record_measurement(indicator, actor, value, day, source)
+    return len(parsed)

@@ -1,0 +1,94 @@
+"""KPIs with derived status, measurements by form/CSV, and the outcome in public."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from conftest import client_for
+from sangtao.challenges.models import Indicator
+from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.evaluation import services
+from sangtao.evaluation.kpis import kpi_status
+from sangtao.evaluation.models import Measurement
+
+pytestmark = pytest.mark.django_db
+
+
+def m(value, day):
+    return Measurement(value=Decimal(value), measured_on=day)
+
+
+@pytest.mark.parametrize(("values", "today", "expected"), [
+    ([], datetime.date(2027, 1, 1), "no_data"),
+    ([("100", datetime.date(2026, 6, 1)), ("55", datetime.date(2027, 6, 1))], datetime.date(2027, 6, 1), "met"),
+    # Halfway in time, more than halfway down from 180 to 60 minutes.
+    ([("110", datetime.date(2027, 1, 1))], datetime.date(2027, 1, 1), "on_track"),
+    ([("170", datetime.date(2027, 1, 1))], datetime.date(2027, 1, 1), "off_track"),
+])
+def test_kpi_status_is_derived(values, today, expected):
+    indicator = Indicator(name="Thời gian chờ", baseline_value=Decimal(180), target_value=Decimal(60),
+                          baseline_date=datetime.date(2026, 1, 1), target_date=datetime.date(2028, 1, 1))
+    assert kpi_status(indicator, [m(v, d) for v, d in values], today).code == expected
+
+
+def test_rising_indicators_work_the_same_way():
+    indicator = Indicator(name="Tỷ lệ", baseline_value=Decimal(12), target_value=Decimal(80),
+                          baseline_date=datetime.date(2026, 1, 1), target_date=datetime.date(2027, 1, 1))
+    assert kpi_status(indicator, [m("85", datetime.date(2026, 12, 1))], datetime.date(2026, 12, 1)).code == "met"
+
+
+def test_measurements_by_the_lead_the_owner_and_dost_only(project, solver, officer, dost, outsider):
+    indicator = project.challenge.indicators.get()
+    services.record_measurement(indicator, solver, "150", datetime.date(2026, 3, 1), "Báo cáo bệnh viện")
+    services.record_measurement(indicator, officer, "120", datetime.date(2026, 6, 1), "Sở Y tế")
+    with pytest.raises(NotAllowed):
+        services.record_measurement(indicator, outsider, "1", datetime.date(2026, 6, 1), "x")
+    with pytest.raises(InvalidInput):
+        services.record_measurement(indicator, dost, "120", datetime.date(2026, 6, 1), "Sở Y tế")  # duplicate
+
+
+def test_csv_import_is_all_or_nothing(project, officer):
+    challenge = project.challenge
+    good = "indicator,date,value,source\nThời gian chờ,2026-03-01,150,HIS\nThời gian chờ,2026-06-01,120,HIS\n"
+    assert services.import_measurements(challenge, officer, good.encode()) == 2
+    bad = "indicator,date,value,source\nThời gian chờ,2026-09-01,100,HIS\nKhông tồn tại,2026-09-01,1,HIS\n"
+    with pytest.raises(InvalidInput, match="3"):
+        services.import_measurements(challenge, officer, bad.encode())
+    assert Measurement.objects.count() == 2
+
+
+def test_the_public_page_shows_the_outcome_with_a_chart_and_its_data(project, officer):
+    challenge = project.challenge
+    indicator = challenge.indicators.get()
+    services.record_measurement(indicator, officer, "150", datetime.date(2026, 3, 1), "HIS")
+    page = client_for(None).get(challenge.get_absolute_url()).content.decode()
+    assert "Kết quả đo được" in page and "<svg" in page and "150" in page
+    data = client_for(None).get(f"/challenges/{challenge.pk}/outcome.csv").content.decode("utf-8-sig")
+    assert "kpi,Thời gian chờ,2026-03-01,150" in data
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(client_for(None).get(f"/challenges/{challenge.pk}/outcome.xlsx").content))
+    assert list(workbook.active.iter_rows(values_only=True))[1][:4] == ("kpi", "Thời gian chờ", "2026-03-01", 150)
+    report = client_for(None).get(f"/challenges/{challenge.pk}/outcome-report.pdf")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+
+def test_outcomes_dashboard(project):
+    response = client_for(None).get("/outcomes/")
+    assert response.status_code == 200 and "Đang triển khai" in response.content.decode()
+
+
+def test_measurements_through_the_api(project, solver, outsider):
+    from conftest import ApiClient
+
+    indicator = project.challenge.indicators.get()
+    created = ApiClient(solver).post(f"/indicators/{indicator.pk}/measurements",
+                                     {"value": "140", "measured_on": "2026-04-01", "source": "HIS"})
+    assert created.status_code == 201
+    assert ApiClient(outsider).post(f"/indicators/{indicator.pk}/measurements",
+                                    {"value": "1", "measured_on": "2026-04-01", "source": "x"}).status_code == 403
+    listed = ApiClient().get(f"/challenges/{project.challenge_id}/kpis").json()
+    assert listed[0]["latest"] in ("140", "140.0000", 140) and listed[0]["status"] in ("on_track", "off_track", "met")

@@ -1,0 +1,143 @@
+import csv
+import datetime
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sangtao.challenges.access import get_challenge_for, public_challenges
+from sangtao.challenges.models import Indicator, Status
+from sangtao.core.documents import AdministrativeDocument
+from sangtao.core.feedback import run_service
+from sangtao.core.formats import long_date
+from sangtao.evaluation import services
+from sangtao.evaluation.outcome import challenge_outcome
+
+STATUS_LABELS = {"met": _("Đạt mục tiêu"), "on_track": _("Đúng hướng"), "off_track": _("Chưa đạt tiến độ"),
+                 "no_data": _("Chưa có số liệu")}
+
+
+@login_required
+@require_POST
+def measurement_add(request, pk):
+    challenge = get_challenge_for(request.user, pk)
+    indicator = get_object_or_404(Indicator, challenge=challenge, pk=request.POST.get("indicator"))
+    try:
+        day = datetime.date.fromisoformat(request.POST.get("measured_on", ""))
+    except ValueError:
+        messages.error(request, _("Ngày đo không hợp lệ."))
+        return redirect(challenge.get_absolute_url() + "#ket-qua-do")
+    run_service(request, services.record_measurement, indicator, request.user, request.POST.get("value", ""), day,
+                request.POST.get("source", ""), request.POST.get("evidence_url", ""), success=_("Đã ghi số đo."))
+    return redirect(challenge.get_absolute_url() + "#ket-qua-do")
+
+
+@login_required
+@require_POST
+def measurement_import(request, pk):
+    challenge = get_challenge_for(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Chọn một tệp CSV."))
+    else:
+        count = run_service(request, services.import_measurements, challenge, request.user, upload.read())
+        if count is not None:
+            messages.success(request, _("Đã nhập %(n)s số đo.") % {"n": count})
+    return redirect(challenge.get_absolute_url() + "#ket-qua-do")
+
+
+def _outcome_rows(request, pk) -> tuple[object, list[list]]:
+    """The data behind a challenge's outcome: KPI series and satisfaction around deployment."""
+    challenge = get_challenge_for(request.user, pk)
+    if not challenge.is_public:
+        raise Http404
+    kpis, surveys = challenge_outcome(challenge)
+    rows: list[list] = [["kind", "name", "date_or_period", "value", "baseline", "target", "low", "high", "n", "source"]]
+    for kpi in kpis:
+        for m in kpi.measurements:
+            rows.append(["kpi", kpi.indicator.name, m.measured_on.isoformat(), float(m.value),
+                         kpi.indicator.baseline_value, kpi.indicator.target_value, "", "", "", m.source])
+    for view in surveys:
+        result = view.impact
+        if result is None:
+            continue
+        for label, cell in (("before", result.before), ("after", result.after),
+                            ("control_before", result.control_before), ("control_after", result.control_after)):
+            if cell and cell.share:
+                rows.append(["satisfaction", view.survey.service, label, round(cell.share.estimate, 4), "", "",
+                             round(cell.share.low, 4), round(cell.share.high, 4), cell.n, view.survey.name])
+    return challenge, rows
+
+
+def outcome_csv(request, pk):
+    challenge, rows = _outcome_rows(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-{challenge.pk}.csv"'
+    response.write("\ufeff")
+    csv.writer(response).writerows(rows)
+    return response
+
+
+def outcome_xlsx(request, pk):
+    from openpyxl import Workbook
+
+    challenge, rows = _outcome_rows(request, pk)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Kết quả"
+    for row in rows:
+        sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-{challenge.pk}.xlsx"'
+    return response
+
+
+def outcome_report(request, pk):
+    """A PDF outcome report per challenge, in the administrative-document layout."""
+    challenge = get_challenge_for(request.user, pk)
+    if not challenge.is_public:
+        raise Http404
+    kpis, surveys = challenge_outcome(challenge)
+    doc = AdministrativeDocument(f"Báo cáo kết quả {challenge.title}")
+    doc.header_block(["SỞ KHOA HỌC VÀ CÔNG NGHỆ"], ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
+    doc.paragraph(f"Thành phố Hồ Chí Minh, {long_date(timezone.localdate())}")
+    doc.heading(f"BÁO CÁO KẾT QUẢ\n{challenge.title}")
+    doc.paragraph("1. Chỉ số thành công", "B")
+    doc.data_table(["Chỉ số", "Nền", "Mục tiêu", "Mới nhất", "Đánh giá"], [
+        [k.indicator.name, f"{k.indicator.baseline_value or ''}", f"{k.indicator.target_value or ''}",
+         f"{k.status.latest if k.status.latest is not None else '—'}", str(STATUS_LABELS[k.status.code])]
+        for k in kpis], [60, 25, 25, 25, 30])
+    doc.paragraph("2. Mức độ hài lòng trước và sau khi áp dụng", "B")
+    for view in surveys:
+        result = view.impact
+        if result and result.change:
+            doc.paragraph(f"{view.survey.service}: thay đổi {100 * result.change.estimate:.1f} điểm phần trăm "
+                          f"(khoảng tin cậy 95%: {100 * result.change.low:.1f} đến {100 * result.change.high:.1f}).")
+        else:
+            doc.paragraph(f"{view.survey.service}: chưa đủ số liệu trước và sau khi áp dụng.")
+    response = HttpResponse(doc.render(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-ket-qua-{challenge.pk}.pdf"'
+    return response
+
+
+def dashboard(request):
+    """The city's public outcomes: challenges by stage, and the measured change for those deployed."""
+    challenges = public_challenges()
+    by_status = dict(challenges.values_list("status").annotate(n=Count("id")))
+    stages = [(value, label, by_status.get(value, 0)) for value, label in Status.choices if value in by_status]
+    finished = challenges.filter(status__in=[Status.EVALUATING, Status.COMPLETED]).order_by("-updated_at")[:50]
+    rows = []
+    for challenge in finished:
+        kpis, surveys = challenge_outcome(challenge)
+        change = next((v.impact.change for v in surveys if v.impact and v.impact.change), None)
+        rows.append((challenge, kpis, change))
+    return render(request, "evaluation/dashboard.html", {"stages": stages, "rows": rows, "labels": STATUS_LABELS})

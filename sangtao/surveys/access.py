@@ -1,0 +1,24 @@
+"""The one way to fetch surveys for their managers: DoST, and staff of the challenge's owning unit."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sangtao.core.lookup import pk_or_404
+from sangtao.orgs.roles import is_dost, staff_unit_ids
+from sangtao.surveys.models import Survey
+
+
+def managed_surveys(user) -> QuerySet[Survey]:
+    queryset = Survey.objects.select_related("version__instrument", "rule", "challenge")
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if is_dost(user):
+        return queryset
+    return queryset.filter(challenge__owner_unit_id__in=staff_unit_ids(user))
+
+
+def get_survey_for(user, pk) -> Survey:
+    survey = managed_surveys(user).filter(pk=pk_or_404(pk)).first()
+    if survey is None:
+        raise Http404
+    return survey

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "sangtao.surveys"
+    label = "surveys"
+
+    def ready(self):
+        # Register the import task with the worker.
+        import sangtao.surveys.imports  # noqa: F401

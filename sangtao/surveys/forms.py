@@ -1,0 +1,58 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.challenges.models import Challenge
+from sangtao.orgs.models import OrgUnit
+from sangtao.surveys.models import InstrumentVersion, Source
+
+
+class SurveyForm(forms.Form):
+    name = forms.CharField(label=_("Tên khảo sát"), max_length=300)
+    version = forms.ModelChoiceField(queryset=InstrumentVersion.objects.select_related("instrument"),
+                                     label=_("Bộ câu hỏi"), required=False,
+                                     help_text=_("Để trống để tạo bộ câu hỏi mới theo mẫu SIPAS."))
+    service = forms.CharField(label=_("Dịch vụ công được khảo sát"), max_length=300)
+    challenge = forms.ModelChoiceField(queryset=Challenge.objects.all(), label=_("Bài toán liên quan"),
+                                       required=False)
+    units = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị khảo sát"),
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+    periods = forms.CharField(
+        label=_("Các kỳ (mỗi dòng: nhãn; từ ngày; đến ngày)"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ví dụ: 2026-Q1; 2026-01-01; 2026-03-31"))
+    uses_tokens = forms.BooleanField(label=_("Mỗi phiếu dùng một mã mời"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = OrgUnit.objects.current()
+
+    def clean_periods(self):
+        periods = []
+        for number, line in enumerate(self.cleaned_data["periods"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(";")]
+            try:
+                label, starts, ends = parts[0], datetime.date.fromisoformat(parts[1]), datetime.date.fromisoformat(
+                    parts[2])
+            except (IndexError, ValueError):
+                raise forms.ValidationError(_("Dòng %(n)s: cần «nhãn; YYYY-MM-DD; YYYY-MM-DD».") % {"n": number}) \
+                    from None
+            periods.append((label, starts, ends))
+        return periods
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp CSV hoặc Excel (.xlsx)"))
+    source = forms.ChoiceField(label=_("Nguồn"), choices=[(Source.PAPER, Source.PAPER.label),
+                                                          (Source.IMPORT, Source.IMPORT.label)])
+
+
+class TokenForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
+    count = forms.IntegerField(label=_("Số mã mời"), min_value=1, max_value=10_000, initial=100)
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = survey.units.all()

@@ -1,0 +1,186 @@
+"""Importing paper and partner-system responses from CSV or Excel.
+
+Columns: response_id, unit_code, period, optional weight, then one column per item code
+(1-5, or empty; free text for text items). Every row is validated first, streaming, with
+progress; any error rejects the whole file and the errors are offered as a CSV; a clean
+file is then written in one transaction (all or nothing). Response ids already stored are
+skipped, so importing the same file twice adds nothing.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.tasks import task
+from sangtao.core.text import clean
+from sangtao.surveys.ingest import Incoming, apply_deltas, ingest
+from sangtao.surveys.models import ImportJob, Survey
+
+BATCH = 5000
+FIXED = ("response_id", "unit_code", "period", "weight")
+
+
+class RowError(Exception):
+    def __init__(self, column: str, message: str):
+        self.column, self.message = column, message
+
+
+def read_rows(path: Path, name: str) -> Iterator[list[str]]:
+    """Rows of a CSV (UTF-8, with or without BOM) or an Excel sheet, one at a time."""
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for row in workbook.active.iter_rows(values_only=True):
+                yield ["" if cell is None else str(cell) for cell in row]
+        finally:
+            workbook.close()
+        return
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+class RowReader:
+    """Turns validated rows into Incoming responses for one survey."""
+
+    def __init__(self, survey: Survey, header: list[str]):
+        self.header = [clean(h).lower() for h in header]
+        missing = [c for c in ("response_id", "unit_code", "period") if c not in self.header]
+        if missing:
+            raise InvalidInput(_("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)})
+        items = {item.code.lower(): item for item in survey.version.items.all()}
+        unknown = [h for h in self.header if h not in FIXED and h not in items]
+        if unknown:
+            raise InvalidInput(_("Cột không thuộc bộ câu hỏi: %(cols)s.") % {"cols": ", ".join(unknown)})
+        self.columns = [(index, items[h]) for index, h in enumerate(self.header) if h in items]
+        self.units = {u.code: u.pk for u in survey.units.all()}
+        self.periods = {p.label: p.pk for p in survey.periods.all()}
+
+    def read(self, row: list[str]) -> Incoming:
+        cells = dict(zip(self.header, row, strict=False))
+        response_id = clean(cells.get("response_id", ""))
+        if not response_id:
+            raise RowError("response_id", _("thiếu mã phiếu"))
+        unit = self.units.get(clean(cells.get("unit_code", "")))
+        if unit is None:
+            raise RowError("unit_code", _("đơn vị không thuộc khảo sát"))
+        period = self.periods.get(clean(cells.get("period", "")))
+        if period is None:
+            raise RowError("period", _("kỳ khảo sát không tồn tại"))
+        weight = 1.0
+        if clean(cells.get("weight", "")):
+            try:
+                weight = float(cells["weight"].replace(",", "."))
+            except ValueError:
+                raise RowError("weight", _("trọng số không phải là số")) from None
+            if weight <= 0:
+                raise RowError("weight", _("trọng số phải dương"))
+        values, texts = {}, {}
+        for index, item in self.columns:
+            raw = clean(row[index]) if index < len(row) else ""
+            if not raw:
+                continue
+            if not item.is_scale:
+                texts[item.pk] = raw
+                continue
+            if raw not in {"1", "2", "3", "4", "5"}:
+                raise RowError(item.code, _("giá trị phải từ 1 đến 5"))
+            values[item.pk] = int(raw)
+        return Incoming(unit_id=unit, period_id=period, values=values, texts=texts, external_id=response_id,
+                        weight=weight)
+
+
+def start_import(survey: Survey, actor, upload, source: str) -> ImportJob:
+    if not actor.has_perm("surveys.manage", survey):
+        raise NotAllowed()
+    name = clean(upload.name)
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise InvalidInput(_("Chỉ nhận tệp CSV hoặc Excel (.xlsx)."), field="file")
+    with transaction.atomic():
+        job = ImportJob(survey=survey, original_name=name[:255], source=source, created_by=actor)
+        job.file.save(name, upload, save=False)
+        job.save()
+        run_import.enqueue(job_id=job.pk)
+    return job
+
+
+def _update(job: ImportJob, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _validate(job: ImportJob, path: Path) -> tuple[RowReader, list[tuple[int, str, str]], int]:
+    rows = read_rows(path, job.original_name)
+    header = next(rows, None)
+    if header is None:
+        raise InvalidInput(_("Tệp trống."))
+    reader = RowReader(job.survey, header)
+    errors, count = [], 0
+    for number, row in enumerate(rows, start=2):
+        count += 1
+        try:
+            reader.read(row)
+        except RowError as error:
+            errors.append((number, error.column, str(error.message)))
+        if count % BATCH == 0:
+            _update(job, rows_done=count, state=ImportJob.State.RUNNING)
+    return reader, errors, count
+
+
+def _error_report(errors: list[tuple[int, str, str]]) -> ContentFile:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["row", "column", "error"])
+    writer.writerows(errors)
+    return ContentFile(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+def _write(job: ImportJob, path: Path, reader: RowReader) -> tuple[int, int]:
+    added = duplicates = 0
+    pending: dict[tuple, list[float]] = {}
+    with transaction.atomic():
+        rows = read_rows(path, job.original_name)
+        next(rows)
+        batch: list[Incoming] = []
+        for row in rows:
+            batch.append(reader.read(row))
+            if len(batch) == BATCH:
+                done = ingest(job.survey, batch, job.source, pending)
+                added, duplicates, batch = added + done.added, duplicates + done.duplicates, []
+        done = ingest(job.survey, batch, job.source, pending)
+        apply_deltas(job.survey, pending)  # the file's statistics, once, in the same transaction
+    return added + done.added, duplicates + done.duplicates
+
+
+@task
+def run_import(job_id: int) -> None:
+    job = ImportJob.objects.select_related("survey__version", "survey__rule").get(pk=job_id)
+    path = Path(job.file.path)
+    _update(job, state=ImportJob.State.RUNNING)
+    try:
+        reader, errors, count = _validate(job, path)
+    except InvalidInput as refused:
+        _update(job, state=ImportJob.State.REJECTED, message=str(refused.message), finished_at=timezone.now())
+        return
+    _update(job, rows_total=count, rows_done=count)
+    if errors:
+        job.error_report.save(f"errors-{job.pk}.csv", _error_report(errors), save=False)
+        _update(job, state=ImportJob.State.REJECTED, errors=len(errors), error_report=job.error_report.name,
+                message=_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)},
+                finished_at=timezone.now())
+        return
+    try:
+        added, duplicates = _write(job, path, reader)
+    except Exception as failure:  # nothing was kept: the file's transaction rolled back
+        _update(job, state=ImportJob.State.FAILED, message=repr(failure)[:500], finished_at=timezone.now())
+        raise
+    _update(job, state=ImportJob.State.DONE, added=added, duplicates=duplicates, finished_at=timezone.now(),
+            message=_("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua.")
+            % {"added": added, "dup": duplicates})

@@ -1,0 +1,20 @@
+"""Named permission predicates for surveys (django-rules)."""
+
+import rules
+
+from sangtao.orgs.roles import is_dost, staff_unit_ids
+
+
+@rules.predicate
+def is_dost_coordinator(user) -> bool:
+    return is_dost(user)
+
+
+@rules.predicate
+def is_owner_staff(user, survey) -> bool:
+    return survey is not None and survey.challenge_id is not None and (
+        survey.challenge.owner_unit_id in staff_unit_ids(user))
+
+
+rules.add_perm("surveys.create", is_dost_coordinator)
+rules.add_perm("surveys.manage", is_dost_coordinator | is_owner_staff)

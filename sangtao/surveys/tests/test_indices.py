@@ -1,0 +1,168 @@
+"""Indices from incrementally kept statistics, checked against an independent pandas computation;
+recomputation gives the same numbers; suppression; impact around a deployment."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sangtao.surveys.indices import OVERALL, index_cells
+from sangtao.surveys.ingest import Incoming, ingest, recompute
+from sangtao.surveys.models import Aggregate, Answer, Measure, Response, Source
+from sangtao.surveys.stats import wilson
+
+pytestmark = pytest.mark.django_db
+STAT_FIELDS = ("n", "total", "total_sq", "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")
+
+
+def fill(survey, rng, per_cell=40, p_by_unit=None, weights=False):
+    """Random responses for every unit and period; returns the rows as a DataFrame of answers."""
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    rows, incoming = [], []
+    for unit in survey.units.all():
+        for period in survey.periods.all():
+            for n in range(per_cell):
+                p = (p_by_unit or {}).get(unit.pk, 0.75)
+                values = {item.pk: int(rng.choice([4, 5]) if rng.random() < p else rng.choice([1, 2, 3]))
+                          for item in items}
+                weight = float(rng.choice([0.5, 1.0, 2.0])) if weights else 1.0
+                incoming.append(Incoming(unit.pk, period.pk, values, external_id=f"{unit.pk}-{period.pk}-{n}",
+                                         weight=weight))
+                rows += [(unit.pk, period.pk, item.element, value, weight) for item_id, value in values.items()
+                         for item in items if item.pk == item_id]
+    for start in range(0, len(incoming), 97):  # several batches, as imports and the API send them
+        ingest(survey, incoming[start:start + 97], Source.IMPORT)
+    return pd.DataFrame(rows, columns=["unit", "period", "element", "value", "weight"])
+
+
+def test_indices_match_an_independent_pandas_computation(survey):
+    frame = fill(survey, np.random.default_rng(1), per_cell=35)
+    cells = index_cells(survey)
+    frame["ok"] = frame["value"] >= 4
+    expected = frame.groupby(["unit", "period", "element"]).agg(n=("ok", "size"), k=("ok", "sum"),
+                                                                 mean=("value", "mean"))
+    for (unit, period, element), row in expected.iterrows():
+        cell = cells[(unit, period, element)]
+        reference = wilson(int(row.k), int(row.n))
+        assert (cell.n, cell.satisfied) == (row.n, row.k)
+        assert cell.share.estimate == pytest.approx(row.k / row.n)
+        assert (cell.share.low, cell.share.high) == (pytest.approx(reference.low), pytest.approx(reference.high))
+        assert cell.mean.estimate == pytest.approx(row["mean"])
+    overall = frame.groupby(["unit", "period"]).agg(n=("ok", "size"), k=("ok", "sum"))
+    for (unit, period), row in overall.iterrows():
+        assert cells[(unit, period, OVERALL)].satisfied == row.k
+
+
+def test_weighted_indices_match_pandas(survey):
+    frame = fill(survey, np.random.default_rng(2), per_cell=35, weights=True)
+    frame["ok"] = (frame["value"] >= 4).astype(float)
+    cells = index_cells(survey)
+    for (unit, period, element), group in frame.groupby(["unit", "period", "element"]):
+        w, y = group["weight"].to_numpy(), group["ok"].to_numpy()
+        p = (w * y).sum() / w.sum()
+        half = 1.959963984540054 * np.sqrt((w**2 * (y - p) ** 2).sum()) / w.sum()
+        cell = cells[(unit, period, element)]
+        assert cell.weighted
+        assert (cell.share.estimate, cell.share.high) == (pytest.approx(p), pytest.approx(min(1, p + half)))
+
+
+def test_recomputing_from_raw_answers_gives_identical_statistics(survey):
+    fill(survey, np.random.default_rng(3), per_cell=12, weights=True)
+    before = {(a.unit_id, a.period_id, a.item_id): tuple(getattr(a, f) for f in STAT_FIELDS)
+              for a in Aggregate.objects.filter(survey=survey)}
+    recompute(survey)
+    after = {(a.unit_id, a.period_id, a.item_id): tuple(getattr(a, f) for f in STAT_FIELDS)
+             for a in Aggregate.objects.filter(survey=survey)}
+    assert before.keys() == after.keys()
+    for key, stats in before.items():
+        assert stats[:4] == after[key][:4]  # counts and sums: exactly equal
+        assert stats[4:] == pytest.approx(after[key][4:], rel=1e-12)  # weighted sums: to rounding
+
+
+def test_cells_below_the_minimum_n_are_suppressed(survey):
+    fill(survey, np.random.default_rng(4), per_cell=10)
+    assert all(cell.suppressed for key, cell in index_cells(survey).items() if key[2] != OVERALL)
+    survey.rule.min_n = 5
+    survey.rule.save()
+    assert not any(cell.suppressed for cell in index_cells(survey).values())
+
+
+def test_ingest_is_idempotent_by_response_id(survey):
+    unit = survey.units.first()
+    period = survey.periods.first()
+    item = survey.version.items.filter(measure=Measure.SATISFACTION).first()
+    batch = [Incoming(unit.pk, period.pk, {item.pk: 5}, external_id="A-1")]
+    assert ingest(survey, batch, Source.API).added == 1
+    again = ingest(survey, batch + batch, Source.API)
+    assert (again.added, again.duplicates) == (0, 2)
+    assert Response.objects.count() == 1 and Aggregate.objects.get(item=item).n == 1
+    survey.refresh_from_db()
+    assert survey.response_count == 1
+
+
+def test_the_first_response_freezes_the_instrument_version(survey, dost):
+    from sangtao.surveys.services import edit_item
+
+    item = survey.version.items.first()
+    edit_item(dost, item, "Câu hỏi đã sửa")  # not frozen yet: edited in place
+    assert survey.version.items.get(pk=item.pk).text == "Câu hỏi đã sửa"
+    ingest(survey, [Incoming(survey.units.first().pk, survey.periods.first().pk, {item.pk: 4})], Source.WEB)
+    edited = edit_item(dost, item, "Câu hỏi phiên bản 2")
+    assert edited.version.number == 2 and survey.version.items.get(pk=item.pk).text == "Câu hỏi đã sửa"
+    assert Answer.objects.get().item_id == item.pk
+
+
+def test_impact_before_and_after_a_deployment_with_difference_in_differences(survey, project, officer):
+    from sangtao.projects import services as project_services
+    from sangtao.surveys.impact import impact
+
+    units = list(survey.units.order_by("pk"))
+    treated, *controls = units
+    rng = np.random.default_rng(9)
+    periods = list(survey.periods.all())
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    for period in periods:
+        for unit in units:
+            p = 0.9 if unit == treated and period.starts_on >= datetime.date(2026, 7, 1) else 0.6
+            ingest(survey, [Incoming(unit.pk, period.pk, {i.pk: 5 if rng.random() < p else 2 for i in items},
+                                     external_id=f"{unit.pk}-{period.pk}-{n}") for n in range(60)], Source.IMPORT)
+    from sangtao.projects.models import Deployment, Project
+
+    Project.objects.filter(pk=project.pk).update(status="accepted")
+    project.refresh_from_db()
+    project_services.record_deployment(project, officer, treated, "Đặt lịch khám", datetime.date(2026, 7, 1))
+    result = impact(survey, Deployment.objects.filter(project=project))
+    assert result.change.estimate > 0.2 and result.change.low > 0.1
+    assert result.did.low < result.did.estimate < result.did.high
+    assert result.did.estimate == pytest.approx(result.change.estimate - (
+        result.control_after.share.estimate - result.control_before.share.estimate))
+
+
+def test_the_recompute_command_rebuilds_every_survey(survey):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    fill(survey, np.random.default_rng(6), per_cell=3)
+    Aggregate.objects.all().delete()
+    out = StringIO()
+    call_command("recompute_indices", stdout=out)
+    assert Aggregate.objects.filter(survey=survey).count() == 3 * 4 * 5 and "cells" in out.getvalue()
+
+
+def test_the_instrument_builder_edits_in_place_until_frozen_then_versions(survey, dost):
+    from conftest import client_for
+
+    client = client_for(dost)
+    version = survey.version
+    client.post(f"/surveys/instruments/{version.pk}/", {"code": "E1X", "element": "1", "measure": "satisfaction",
+                                                        "text": "Câu hỏi mới"})
+    assert version.items.filter(code="E1X").exists()
+    item = version.items.get(code="E1X")
+    ingest(survey, [Incoming(survey.units.first().pk, survey.periods.first().pk, {item.pk: 5})], Source.WEB)
+    response = client.post(f"/surveys/instruments/{version.pk}/", {"item": item.pk, "text": "Đã sửa"})
+    version.refresh_from_db()
+    assert version.items.get(code="E1X").text == "Câu hỏi mới"
+    assert version.instrument.versions.get(number=2).items.get(code="E1X").text == "Đã sửa"
+    assert response.url.endswith(f"/surveys/instruments/{version.instrument.versions.get(number=2).pk}/")

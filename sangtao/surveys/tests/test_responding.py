@@ -1,0 +1,93 @@
+"""The public response page: no login, consent, anonymous, one answer per token, rate-limited."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from conftest import ApiClient, client_for
+from sangtao.surveys import services
+from sangtao.surveys.models import Aggregate, Measure, Period, Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _open_period_and_clean_cache(survey):
+    today = timezone.localdate()
+    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
+                          ends_on=today + datetime.timedelta(days=30))
+    cache.clear()
+
+
+def answers(survey, value=5):
+    return {f"q{i.pk}": str(value) for i in survey.version.items.filter(measure=Measure.SATISFACTION)}
+
+
+def test_a_citizen_answers_without_logging_in_and_stays_anonymous(survey):
+    unit = survey.units.first()
+    page = client_for(None).get(survey.public_url())
+    assert page.status_code == 200 and "Tiếp cận dịch vụ" in page.content.decode()
+    response = client_for(None).post(survey.public_url(), {"unit": unit.pk, "consent": "1", **answers(survey),
+                                                           "email": "toi@example.vn"})
+    assert response.status_code == 302 and response.url.endswith("/thanks/")
+    stored = Response.objects.get()
+    assert stored.follow_up_email == "" and stored.consented_at is not None  # email kept only on opt-in
+    assert sum(Aggregate.objects.values_list("satisfied", flat=True)) == 5
+
+
+def test_without_consent_nothing_is_stored_and_answers_stay_on_the_page(survey):
+    unit = survey.units.first()
+    page = client_for(None).post(survey.public_url(), {"unit": unit.pk, **answers(survey, 4)}).content.decode()
+    assert "Cần đồng ý" in page and 'value="4" checked' in page
+    assert not Response.objects.exists()
+
+
+def test_follow_up_email_is_kept_only_when_asked_for(survey):
+    client_for(None).post(survey.public_url(), {"unit": survey.units.first().pk, "consent": "1", "follow_up": "1",
+                                                "email": "toi@example.vn", **answers(survey)})
+    assert Response.objects.get().follow_up_email == "toi@example.vn"
+
+
+def test_one_response_per_invitation_token(survey, dost):
+    survey.uses_tokens = True
+    survey.save()
+    token = services.issue_tokens(survey, dost, survey.units.last(), 1)[0]
+    first = client_for(None).post(survey.public_url() + f"?t={token.token}", {"consent": "1", **answers(survey)})
+    assert first.status_code == 302 and Response.objects.get().unit == survey.units.last()
+    second = client_for(None).post(survey.public_url() + f"?t={token.token}", {"consent": "1", **answers(survey)})
+    assert "đã được dùng" in second.content.decode() and Response.objects.count() == 1
+
+
+def test_responses_without_tokens_are_rate_limited(survey):
+    client = client_for(None)
+    data = {"unit": survey.units.first().pk, "consent": "1", **answers(survey)}
+    for _ in range(20):
+        client.post(survey.public_url(), data)
+    refused = client.post(survey.public_url(), data)
+    assert "thử lại sau" in refused.content.decode() and Response.objects.count() == 20
+
+
+def test_the_page_is_in_english_too(survey):
+    page = client_for(None).get("/en" + survey.public_url()).content.decode()
+    assert "How satisfied are you with" in page and "This survey is anonymous" in page
+
+
+def test_batch_api_for_rating_systems_is_idempotent(survey, dost):
+    from sangtao.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(dost, "hệ thống đánh giá")
+    api = ApiClient(token=raw)
+    item = survey.version.items.filter(measure=Measure.SATISFACTION).first()
+    unit = survey.units.first()
+    batch = {"responses": [{"response_id": f"HS-{n}", "unit_code": unit.code, "period": "2026-Q1",
+                            "answers": {item.code: 5 - n % 3}} for n in range(10)]}
+    first = api.post(f"/surveys/{survey.pk}/responses", batch)
+    assert first.status_code == 200 and first.json() == {"added": 10, "duplicates": 0}
+    again = api.post(f"/surveys/{survey.pk}/responses", batch)
+    assert again.json() == {"added": 0, "duplicates": 10}
+    bad = api.post(f"/surveys/{survey.pk}/responses", {"responses": [{"response_id": "x", "unit_code": "nope",
+                                                                       "period": "2026-Q1", "answers": {}}]})
+    assert bad.status_code == 422 and "unit_code" in bad.json()["message"]
+    assert ApiClient().post(f"/surveys/{survey.pk}/responses", batch).status_code == 401

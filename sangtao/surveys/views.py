@@ -1,0 +1,274 @@
+import csv
+import hashlib
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sangtao.core.errors import ServiceError
+from sangtao.projects.models import Deployment
+from sangtao.surveys import services
+from sangtao.surveys.access import get_survey_for, managed_surveys
+from sangtao.surveys.forms import ImportForm, SurveyForm, TokenForm
+from sangtao.surveys.impact import impact
+from sangtao.surveys.imports import start_import
+from sangtao.surveys.indices import OVERALL, index_cells
+from sangtao.surveys.models import Element, InstrumentVersion, Measure, Survey
+
+RATE_LIMIT = 20  # web responses per hour from one address to one survey, when tokens are not used
+
+
+@login_required
+def survey_list(request):
+    surveys = managed_surveys(request.user)
+    if not surveys.exists() and not request.user.has_perm("surveys.create"):
+        raise Http404
+    return render(request, "surveys/list.html", {"surveys": surveys})
+
+
+@login_required
+def survey_create(request):
+    if not request.user.has_perm("surveys.create"):
+        raise Http404
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = data["version"] or services.create_sipas_instrument(
+                request.user, f"SIPAS — {data['service']}").versions.get()
+            survey = services.create_survey(request.user, name=data["name"], version=version, service=data["service"],
+                                            units=data["units"], periods=data["periods"], challenge=data["challenge"],
+                                            uses_tokens=data["uses_tokens"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã tạo khảo sát."))
+            return redirect(survey)
+    return render(request, "generic_form.html", {"form": form, "heading": _("Khảo sát mới"),
+                                                 "back": "surveys:list"})
+
+
+ELEMENTS = [(OVERALL, _("Chung (5 yếu tố)")), *Element.choices]
+
+
+def index_rows(survey: Survey, periods=None, units=None):
+    """Rows for the index table: one per unit and period, cells per element."""
+    periods = list(periods if periods is not None else survey.periods.all())
+    units = list(units if units is not None else survey.units.order_by("sort_name"))
+    cells = index_cells(survey, period_id__in=[p.pk for p in periods], unit_id__in=[u.pk for u in units])
+    return [(unit, period, [cells.get((unit.pk, period.pk, key)) for key, _label in ELEMENTS])
+            for unit in units for period in periods]
+
+
+def _impacts(survey: Survey):
+    return impact(survey, Deployment.objects.filter(project__challenge_id=survey.challenge_id)) \
+        if survey.challenge_id else None
+
+
+@login_required
+def survey_detail(request, pk):
+    """The index table for one period at a time (the latest with answers by default), 50 units a page."""
+    survey = get_survey_for(request.user, pk)
+    periods = list(survey.periods.all())
+    with_data = set(survey.aggregates.values_list("period_id", flat=True).distinct())
+    chosen = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or next(
+        (p for p in reversed(periods) if p.pk in with_data), periods[-1] if periods else None)
+    page = Paginator(survey.units.order_by("sort_name"), 50).get_page(request.GET.get("page"))
+    return render(request, "surveys/detail.html", {
+        "survey": survey, "rows": index_rows(survey, [chosen] if chosen else [], page.object_list),
+        "periods": periods, "chosen": chosen, "page": page,
+        "querystring": f"period={chosen.pk}" if chosen else "", "elements": ELEMENTS, "impact": _impacts(survey),
+        "imports": survey.imports.all()[:10], "import_form": ImportForm(), "token_form": TokenForm(survey=survey),
+        "public_url": request.build_absolute_uri(survey.public_url()), "responses": survey.response_count,
+    })
+
+
+@login_required
+def import_upload(request, pk):
+    survey = get_survey_for(request.user, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = start_import(survey, request.user, form.cleaned_data["file"], form.cleaned_data["source"])
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            return redirect("surveys:import", survey.pk, job.pk)
+    else:
+        messages.error(request, _("Chọn một tệp CSV hoặc Excel."))
+    return redirect(survey)
+
+
+@login_required
+def import_status(request, pk, job_id):
+    survey = get_survey_for(request.user, pk)
+    job = get_object_or_404(survey.imports, pk=job_id)
+    percent = int(100 * job.rows_done / job.rows_total) if job.rows_total else (100 if job.finished_at else 0)
+    return render(request, "surveys/import.html", {"survey": survey, "job": job, "percent": percent,
+                                                   "running": job.state in ("queued", "running")})
+
+
+@login_required
+def import_errors(request, pk, job_id):
+    survey = get_survey_for(request.user, pk)
+    job = get_object_or_404(survey.imports, pk=job_id)
+    if not job.error_report:
+        raise Http404
+    return FileResponse(job.error_report.open("rb"), as_attachment=True, filename=f"loi-nhap-{job.pk}.csv",
+                        content_type="text/csv")
+
+
+@login_required
+def tokens_issue(request, pk):
+    survey = get_survey_for(request.user, pk)
+    form = TokenForm(request.POST or None, survey=survey)
+    if request.method != "POST" or not form.is_valid():
+        raise Http404
+    try:
+        tokens = services.issue_tokens(survey, request.user, form.cleaned_data["unit"], form.cleaned_data["count"])
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+        return redirect(survey)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ma-moi-{survey.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["token", "link"])
+    for token in tokens:
+        writer.writerow([token.token, f"{settings.SITE_URL}{survey.public_url()}?t={token.token}"])
+    return response
+
+
+def _index_table(survey: Survey) -> list[list]:
+    header = ["unit_code", "unit", "period", "element", "n", "index", "ci_low", "ci_high", "mean", "suppressed"]
+    table = [header]
+    for unit, period, cells in index_rows(survey):
+        for (_key, label), cell in zip(ELEMENTS, cells, strict=True):
+            if cell is None:
+                continue
+            share = cell.share
+            table.append([unit.code, unit.name, period.label, str(label), cell.n,
+                          round(share.estimate, 4) if share else "", round(share.low, 4) if share else "",
+                          round(share.high, 4) if share else "", round(cell.mean.estimate, 3) if cell.mean else "",
+                          "yes" if cell.suppressed else "no"])
+    return table
+
+
+@login_required
+def indices_csv(request, pk):
+    survey = get_survey_for(request.user, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="chi-so-{survey.pk}.csv"'
+    response.write("\ufeff")
+    csv.writer(response).writerows(_index_table(survey))
+    return response
+
+
+@login_required
+def indices_xlsx(request, pk):
+    from openpyxl import Workbook
+
+    survey = get_survey_for(request.user, pk)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Chỉ số"
+    for row in _index_table(survey):
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="chi-so-{survey.pk}.xlsx"'
+    return response
+
+
+@login_required
+def instrument(request, version_id):
+    """The instrument builder: edit questions or add one; a frozen version changes into a new version."""
+    if not request.user.has_perm("surveys.create"):
+        raise Http404
+    version = get_object_or_404(InstrumentVersion.objects.select_related("instrument"), pk=version_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("item"):
+                item = services.edit_item(request.user, get_object_or_404(version.items, pk=request.POST["item"]),
+                                          request.POST.get("text", ""), request.POST.get("text_en", ""))
+            else:
+                element = request.POST.get("element")
+                item = services.add_item(request.user, version, code=request.POST.get("code", ""),
+                                         element=int(element) if element else None,
+                                         measure=request.POST.get("measure", ""), text=request.POST.get("text", ""),
+                                         text_en=request.POST.get("text_en", ""))
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        else:
+            if item.version_id != version.pk:
+                messages.info(request, _("Phiên bản này đã có phiếu trả lời nên được giữ nguyên; thay đổi nằm ở phiên bản "
+                                         "%(n)s.") % {"n": item.version.number})
+            else:
+                messages.success(request, _("Đã lưu câu hỏi."))
+            return redirect("surveys:instrument", item.version_id)
+    return render(request, "surveys/instrument.html", {
+        "version": version, "items": version.items.all(), "elements": Element.choices, "measures": Measure.choices,
+        "others": version.instrument.versions.exclude(pk=version.pk)})
+
+
+# --- the public response page ----------------------------------------------------------------
+
+def _rate_key(request, survey: Survey) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    # Only a hash of the address is kept, and only for an hour.
+    return "survey-rate:" + hashlib.sha256(f"{survey.pk}:{address}:{settings.SECRET_KEY}".encode()).hexdigest()
+
+
+def respond(request, slug):
+    survey = get_object_or_404(Survey.objects.select_related("version"), slug=slug)
+    token = request.GET.get("t") or request.POST.get("t", "")
+    items = list(survey.version.items.all())
+    language = get_language()
+    groups = []
+    for value, label in Element.choices:
+        groups.append((label, [i for i in items if i.element == value and i.measure != Measure.TEXT]))
+    text_item = next((i for i in items if i.measure == Measure.TEXT), None)
+    error = None
+    chosen = {}
+    if request.method == "POST":
+        chosen = {i.pk: int(request.POST[f"q{i.pk}"]) for i in items
+                  if i.is_scale and request.POST.get(f"q{i.pk}", "") in {"1", "2", "3", "4", "5"}}
+        key = _rate_key(request, survey)
+        if not survey.uses_tokens and cache.get(key, 0) >= RATE_LIMIT:
+            error = _("Đã nhận nhiều phiếu từ thiết bị này; vui lòng thử lại sau.")
+        else:
+            try:
+                services.respond(survey, unit_id=int(request.POST.get("unit") or 0) or None, values=chosen,
+                                 text=request.POST.get("text", ""), consent=bool(request.POST.get("consent")),
+                                 follow_up_email=request.POST.get("email", "") if request.POST.get("follow_up") else "",
+                                 token=token)
+            except ServiceError as refused:
+                error = str(refused.message)
+            else:
+                cache.set(key, cache.get(key, 0) + 1, 3600)
+                return redirect("surveys:thanks", survey.slug)
+    for item in items:
+        item.chosen = chosen.get(item.pk)  # a refused submission shows the answers again
+    consent = survey.version.consent_text_en if language == "en" and survey.version.consent_text_en else \
+        survey.version.consent_text
+    return render(request, "surveys/respond.html", {
+        "survey": survey, "groups": groups, "text_item": text_item, "error": error, "chosen": chosen,
+        "token": token, "units": survey.units.order_by("sort_name"), "consent": consent, "english": language == "en",
+        "period": services.current_period(survey, timezone.localdate()), "scale": range(1, 6),
+        "chosen_unit": int(request.POST.get("unit") or 0) if request.method == "POST" else None,
+        "typed_text": request.POST.get("text", "") if request.method == "POST" else "",
+    })
+
+
+def thanks(request, slug):
+    survey = get_object_or_404(Survey, slug=slug)
+    return render(request, "surveys/thanks.html", {"survey": survey})
