@@ -4,6 +4,7 @@ API client that validates every response against the OpenAPI schema."""
 import datetime
 import json
 import re
+import shutil
 from decimal import Decimal
 
 import jsonschema
@@ -176,6 +177,22 @@ def client_for(user):
 
 
 @pytest.fixture
+def seeded_rules(transactional_db):
+    """Transactional tests flush the database after each test, seeded rules included: seed them again."""
+    from sangtao.proposals.models import EligibilityCriterion
+    from sangtao.review.defaults import seed_defaults
+    from sangtao.review.models import CouncilRules, Criterion, Rubric
+
+    seed_defaults(CouncilRules, Rubric, Criterion, EligibilityCriterion)
+    from sangtao.projects.models import ProjectRules
+
+    ProjectRules.objects.get_or_create(is_default=True, defaults={"name": "Quy tắc dự án (mặc định)"})
+    from sangtao.surveys.models import IndexRule
+
+    IndexRule.objects.get_or_create(is_default=True, defaults={"name": "Chỉ số hài lòng"})
+
+
+@pytest.fixture
 def process_tasks(db):
     return run_pending
 
@@ -247,3 +264,205 @@ class ApiClient:
 @pytest.fixture
 def api_client():
     return ApiClient
+
+
+# --- step 3: solver organisations, proposals, experts, councils ---------------------------
+
+def proposal_data(challenge, **overrides):
+    data = {
+        "title": "Hệ thống đặt lịch khám thông minh",
+        "summary": "Đặt lịch khám trực tuyến, phân luồng người bệnh.",
+        "approach": "Ứng dụng di động và tổng đài tự động, tích hợp hệ thống thông tin bệnh viện.",
+        "experience": "Đã triển khai tại 5 bệnh viện.",
+        "risks": "Người cao tuổi khó dùng ứng dụng: giữ kênh tổng đài.",
+        "team": [{"name": "Phạm Văn An", "role": "Chủ nhiệm", "email": "an@giaiphapxanh.vn", "experience": "10 năm"}],
+        "workplan": [{"milestone": "Thí điểm", "start": "2027-01-01", "end": "2027-06-30", "deliverable": "Báo cáo"}],
+        "budget_lines": [{"item": "Phát triển phần mềm", "amount_vnd": 800_000_000},
+                         {"item": "Đào tạo", "amount_vnd": 200_000_000}],
+        "budget_total_vnd": 1_000_000_000,
+        "expected_results": {str(i.pk): "Giảm còn 45 phút" for i in challenge.indicators.all()},
+    }
+    data.update(overrides)
+    return data
+
+
+def make_solver_org(name, tax_code, username, verified=True):
+    from sangtao.orgs.models import SolverProfile
+
+    org = OrgUnit.objects.create(kind=UnitKind.SOLVER, code=tax_code, name=name)
+    SolverProfile.objects.create(unit=org, org_type="enterprise", tax_code=tax_code, address="Quận 1",
+                                 legal_representative="Người đại diện",
+                                 verified_at=timezone.now() if verified else None)
+    return org, make_user(username, Role.SOLVER, org, full_name=f"Thành viên {name}")
+
+
+@pytest.fixture
+def solver_org(solver):
+    from sangtao.orgs.models import SolverProfile
+
+    org = solver.memberships.get().unit
+    SolverProfile.objects.create(unit=org, org_type="enterprise", tax_code=org.code, address="Quận 1",
+                                 legal_representative="Phạm Văn An", verified_at=timezone.now())
+    return org
+
+
+def make_expert(username, full_name="", profile="", organisation=None, fields=()):
+    from sangtao.review.models import Expert
+
+    user = make_user(username, Role.EXPERT, None, full_name=full_name or username)
+    expert = Expert.objects.create(user=user, profile=profile, organisation=organisation,
+                                   organisation_name=organisation.name if organisation else "Đại học Bách khoa")
+    expert.fields.set(fields)
+    return expert
+
+
+def close_call(challenge, dost):
+    """Move the deadline into the past and close the call, as the close job would."""
+    Challenge.objects.filter(pk=challenge.pk).update(call_closes_at=timezone.now() - datetime.timedelta(seconds=1))
+    return services.apply_move(Challenge.objects.get(pk=challenge.pk), dost, "close", "hết hạn")
+
+
+COUNCIL_ROLES = ["chair", "vice_chair", "secretary", "reviewer", "reviewer", "member", "member"]
+
+
+@pytest.fixture
+def selection(make_challenge, solver, solver_org, dost, field):
+    """A closed open call with two eligible proposals and a released seven-member council."""
+    from sangtao.proposals import services as proposal_services
+    from sangtao.review import services as review_services
+    from sangtao.review.models import Council, CouncilRules, Rubric
+
+    challenge = make_challenge(Status.PUBLISHED)
+    other_org, other_member = make_solver_org("Viện Công nghệ Số", "0398765432", "solver2")
+    first = proposal_services.start_proposal(challenge, solver, solver_org, proposal_data(challenge))
+    second = proposal_services.start_proposal(challenge, other_member, other_org, proposal_data(
+        challenge, title="Phân luồng bằng dữ liệu", team=[{"name": "Lê Thị Bình", "role": "Chủ nhiệm"}]))
+    proposal_services.submit(first, solver)
+    proposal_services.submit(second, other_member)
+    challenge = close_call(challenge, dost)
+    from sangtao.proposals.models import EligibilityCriterion
+
+    everything = {c.pk: True for c in EligibilityCriterion.objects.all()}
+    for proposal in (first, second):
+        proposal_services.screen(proposal, dost, everything)
+    experts = [make_expert(f"expert{i}", f"Chuyên gia {i}", "y tế bệnh viện đặt lịch khám", fields=[field])
+               for i in range(7)]
+    council = review_services.save_council(dost, Council(
+        name="Hội đồng tuyển chọn Y tế 2026", rules=CouncilRules.objects.get(is_default=True),
+        rubric=Rubric.objects.get(is_default=True)), [challenge])
+    for expert, role in zip(experts, COUNCIL_ROLES, strict=True):
+        review_services.add_member(dost, council, expert, role)
+    review_services.assign_whole_council(dost, council)
+    council = review_services.release_assignments(dost, council)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    return {"challenge": challenge, "proposals": [first, second], "experts": experts, "council": council,
+            "other_member": other_member, "other_org": other_org}
+
+
+def score_all(council, points_by_proposal):
+    """Every assigned member declares no conflict and submits the given points (code -> points)."""
+    from sangtao.review import services as review_services
+
+    leaves = {c.code: c.pk for c in council.rubric.leaves()}
+    for item in council.assignments.select_related("expert__user", "proposal"):
+        review_services.declare(item, item.expert.user, has_conflict=False)
+        points = points_by_proposal[item.proposal_id]
+        if callable(points):
+            points = points(item)
+        review_services.save_scores(item, item.expert.user, {leaves[code]: value for code, value in points.items()},
+                                    {leaves[code]: "nhận xét" for code in points})
+        review_services.submit_scoresheet(item, item.expert.user)
+
+
+# --- a real headless Chromium for browser tests --------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(20)  # generous: CI runs the browser beside the rest of the suite
+    yield driver
+    driver.quit()
+
+
+def log_in(browser, base, username):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.delete_all_cookies()
+    browser.get(base + "/accounts/login/")
+    browser.find_element(By.ID, "id_username").send_keys(username)
+    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
+    WebDriverWait(browser, 10).until(lambda driver: "/accounts/login/" not in driver.current_url)
+
+
+def click_and_wait(browser, by, selector) -> None:
+    """Click something that loads a new page and wait until that page has loaded.
+
+    A marker set on the old window vanishes with it. Polling the marker survives the moment the
+    old document is torn down, where Selenium's staleness_of can fail with an inspector error
+    ("Node with given id does not belong to the document") instead of reporting staleness.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("window.sangtaoOldPage = true")
+    browser.find_element(by, selector).click()
+    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda driver: driver.execute_script("return !window.sangtaoOldPage && document.readyState === 'complete'"))
+
+
+# --- step 4: a project under way --------------------------------------------------------------
+
+@pytest.fixture
+def project(selection, dost, ward):
+    """The selection decided in favour of the first proposal, and its project planned."""
+    from sangtao.projects import services as project_services
+    from sangtao.review import services as review_services
+
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: {"1": 12, "2": 40, "3": 30}, second.pk: {"1": 8, "2": 30, "3": 20}})
+    decision = review_services.record_decision(selection["challenge"], dost, proposal=first, rationale="Điểm cao nhất",
+                                               decided_on=datetime.date(2026, 1, 5))
+    today = timezone.localdate()
+    return project_services.create_project(decision, dost, {
+        "contract_number": "01/2026/HĐ", "contract_value_vnd": 1_000_000_000,
+        "starts_on": today - datetime.timedelta(days=20), "ends_on": today + datetime.timedelta(days=300),
+        "report_every_days": 30, "partners": [(ward, "Triển khai thí điểm tại phường")],
+        "milestones": [
+            {"title": "Thiết kế hệ thống", "due_on": today + datetime.timedelta(days=10), "tranche_vnd": 300_000_000},
+            {"title": "Thí điểm tại bệnh viện", "due_on": today + datetime.timedelta(days=120)},
+        ],
+    })
+
+
+# --- step 5: a satisfaction survey ------------------------------------------------------------
+
+@pytest.fixture
+def survey(dost, health, ward, city, make_challenge):
+    """A SIPAS survey of one service at the Department of Health and a ward, over four quarters."""
+    from sangtao.surveys import services as survey_services
+
+    other_ward = OrgUnit.objects.create(kind=UnitKind.WARD, code="26743", name="Phường Bến Thành", parent=city)
+    instrument = survey_services.create_sipas_instrument(dost, "SIPAS 2026")
+    return survey_services.create_survey(
+        dost, name="Hài lòng với đặt lịch khám", version=instrument.versions.get(), service="Khám bệnh ngoại trú",
+        units=[health, ward, other_ward], challenge=make_challenge(Status.PUBLISHED),
+        periods=[("2026-Q1", datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
+                 ("2026-Q2", datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)),
+                 ("2026-Q3", datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),
+                 ("2026-Q4", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))])

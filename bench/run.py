@@ -44,11 +44,52 @@ def report(result: dict) -> None:
     print(f"search latency      p50 {latency['p50_ms']:.2f} ms, p95 {latency['p95_ms']:.2f} ms")
 
 
+def assignment() -> None:
+    output = subprocess.run([sys.executable, str(HERE / "assignment_bench.py")], check=True, capture_output=True,
+                            text=True).stdout
+    r = json.loads(output.strip().splitlines()[-1])
+    print(f"\n== reviewer assignment: {r['proposals']} proposals x {r['experts']} experts, k = 3, loads 4-8, "
+          f"{100 * r['conflict_share']:.2f}% conflicting pairs (best of {r['repeats']} runs) ==")
+    print(f"affinities (TF-IDF)  {r['affinity_s']:8.3f} s")
+    print(f"conflict detection   {r['conflicts_s']:8.3f} s   {100 * r['conflicts_vs_solve']:.1f}% of the sparse solve "
+          "(goal <= 10%)")
+    print(f"sparse solve (K={r['top_k']}) {r['sparse_s']:8.3f} s   {r['sparse_arcs']} arcs"
+          + ("   FELL BACK to dense" if r["fell_back"] else ""))
+    print(f"dense solve          {r['dense_s']:8.3f} s   {r['dense_arcs']} arcs (baseline)")
+    print(f"speed-up             {r['speedup']:8.1f} x   (goal >= 10x)")
+    print(f"objective            {r['objective_pct_of_dense']:8.3f} % of the dense optimum (goal >= 98.5%)")
+    print(f"peak memory (RSS)    {r['peak_mib_after_sparse']:8.1f} MiB after the sparse solve, "
+          f"{r['peak_mib_after_dense']:.1f} MiB after the dense one")
+
+
+def surveys(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run([sys.executable, str(HERE / "surveys_bench.py")], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    r = json.loads(output.strip().splitlines()[-1])
+    print(f"\n== surveys on {r['vendor']} (200 units x 12 periods) ==")
+    print(f"import {r['import_rows']} rows ({r['file_mib']} MiB CSV) {r['import_s']:8.2f} s   {r['import_rps']} rows/s; "
+          f"peak RSS {r['import_peak_mib']} MiB (+{r['import_peak_growth_mib']} MiB during the import)")
+    if "copy_s" in r:
+        print(f"raw COPY of the same file      {r['copy_s']:8.2f} s   {r['copy_rps']} rows/s (baseline); "
+              f"import/COPY throughput ratio {r['import_vs_copy']} (goal >= 0.5)")
+    print(f"refresh over {r['refresh_responses']} responses ({r['refresh_answers']} answers) {r['refresh_s']:8.2f} s; "
+          f"DuckDB {r['duckdb_s']:.3f} s (baseline); ratio {r['refresh_vs_duckdb']} (goal <= 2); "
+          f"identical: {r['identical']}")
+    print(f"survey dashboard: {r['dashboard_queries']} SQL queries per page (constant), {r['dashboard_rps']} req/s; "
+          f"outcomes page: {r['outcomes_queries']} queries")
+
+
 def main() -> None:
+    assignment()
     with tempfile.TemporaryDirectory() as tmp:
         report(run(f"sqlite:///{tmp}/bench.sqlite3"))
+        surveys(f"sqlite:///{tmp}/surveys.sqlite3")
     if postgres_available():
         report(run(PG_URL))
+        subprocess.run(["psql", PG_URL.rsplit("/", 1)[0] + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_s",
+                        "-c", "CREATE DATABASE sangtao_bench_s"], check=True, capture_output=True)
+        surveys(PG_URL.rsplit("/", 1)[0] + "/sangtao_bench_s")
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
 

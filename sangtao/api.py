@@ -83,3 +83,7 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", "sangtao.challenges.api.router")
 api.add_router("/", "sangtao.orgs.api.router")
+api.add_router("/", "sangtao.proposals.api.router")
+api.add_router("/", "sangtao.review.api.router")
+api.add_router("/", "sangtao.surveys.api.router")
+api.add_router("/", "sangtao.evaluation.api.router")

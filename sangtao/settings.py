@@ -35,6 +35,11 @@ INSTALLED_APPS = [
     "sangtao.orgs",
     "sangtao.notifications",
     "sangtao.challenges",
+    "sangtao.proposals",
+    "sangtao.review",
+    "sangtao.projects",
+    "sangtao.surveys",
+    "sangtao.evaluation",
     "sangtao.portal",
 ]
 

@@ -21,6 +21,11 @@ urlpatterns += i18n_patterns(
     path("notifications/read/", notification_views.notification_read, name="notifications_read"),
     path("", include("sangtao.challenges.urls")),
     path("", include("sangtao.orgs.urls")),
+    path("", include("sangtao.proposals.urls")),
+    path("", include("sangtao.review.urls")),
+    path("", include("sangtao.projects.urls")),
+    path("", include("sangtao.surveys.urls")),
+    path("", include("sangtao.evaluation.urls")),
     prefix_default_language=False,
 )
 

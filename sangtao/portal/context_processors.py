@@ -1,7 +1,8 @@
 from django.conf import settings
 
 from sangtao.notifications.services import unread_count
-from sangtao.orgs.roles import is_dost, staff_unit_ids
+from sangtao.orgs.models import Role
+from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
 
 
 def site(request):
@@ -11,4 +12,6 @@ def site(request):
         "unread_notifications": unread_count(user),
         "user_is_dost": is_dost(user),
         "user_is_staff_member": bool(staff_unit_ids(user)),
+        "user_is_solver": bool(units_with_role(user, Role.SOLVER)),
+        "user_is_expert": bool(getattr(user, "is_authenticated", False) and hasattr(user, "expert")),
     }

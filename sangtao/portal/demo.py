@@ -214,8 +214,6 @@ def load_users(units):
     _user("officer", "officer@sangtao.local", "Nguyễn Thị Hồng", [(Role.OFFICER, units["soyte"])])
     _user("leader", "leader@sangtao.local", "Lê Văn Đức", [(Role.LEADER, units["soyte"])])
     _user("officer2", "officer2@sangtao.local", "Phạm Thu Hà", [(Role.OFFICER, units["26740"])])
-    _user("expert", "expert@sangtao.local", "PGS.TS. Đặng Quốc Bảo", [(Role.EXPERT, None)])
-    _user("solver", "solver@sangtao.local", "Võ Thanh Tùng", [(Role.SOLVER, units["solver_org"])])
     _user("citizen", "citizen@sangtao.local", "Huỳnh Ngọc Ánh")
     # Staff of the other units, so every challenge has a real author and approver.
     for key in [slug for slug, _n, _e in DEPARTMENTS if slug != "soyte"] + WARDS:
@@ -289,11 +287,256 @@ def load_challenges(units):
     return created
 
 
+SOLVERS = [
+    ("0312345678", "enterprise", "solver"),
+    ("0301234567", "university", "sv.bachkhoa"),
+    ("0319876543-001", "startup", "sv.khoinghiep"),
+]
+EXPERTS = [
+    ("expert", "PGS.TS. Đặng Quốc Bảo", "y-te", "Quản lý bệnh viện, hệ thống thông tin y tế, phân luồng người bệnh."),
+    ("cg.1", "TS. Nguyễn Minh Châu", "y-te", "Y tế công cộng, dịch tễ học, dữ liệu sức khỏe cộng đồng."),
+    ("cg.2", "ThS. Trần Quốc Dũng", "chuyen-doi-so", "Kiến trúc phần mềm, tích hợp hệ thống, dịch vụ công trực tuyến."),
+    ("cg.3", "TS. Lê Thị Giang", "y-te", "Kinh tế y tế, đánh giá hiệu quả can thiệp, chi phí điều trị."),
+    ("cg.4", "PGS.TS. Phạm Hữu Hòa", "chuyen-doi-so", "Trí tuệ nhân tạo, học máy, xử lý dữ liệu lớn."),
+    ("cg.5", "TS. Võ Thị Kim", "thu-tuc-hanh-chinh", "Cải cách hành chính, đo lường sự hài lòng người dân (SIPAS)."),
+    ("cg.6", "ThS. Huỳnh Văn Lâm", "y-te", "Điều dưỡng, quy trình khám chữa bệnh ngoại trú."),
+]
+SELECTION_TITLE = "Ứng dụng đặt lịch khám và phân luồng người bệnh ngoại trú"
+OPEN_CALL_TITLE = "Hệ thống nhắc lịch tiêm chủng cho trẻ em qua ứng dụng di động"
+DIRECT_TITLE = "Thanh toán viện phí không dùng tiền mặt tại trạm y tế phường"
+RUNNING_TITLE = "Số hóa sổ tiêm chủng tại trạm y tế phường"
+
+
+def load_solvers_and_experts(units) -> None:
+    from sangtao.orgs.models import SolverProfile
+    from sangtao.review.models import Expert
+
+    dost = User.objects.get(username="dost")
+    names = {"0301234567": ("Trường Đại học Bách khoa (ĐHQG-HCM)", "Tạ Quang Bửu", "Lý Thường Kiệt, Phường Diên Hồng"),
+             "0319876543-001": ("Công ty TNHH Khởi nghiệp Sức khỏe Số - Chi nhánh TP.HCM", "Đoàn Minh Nhật",
+                                "Đường Lê Lợi, Phường Sài Gòn"),
+             "0312345678": ("Công ty Cổ phần Giải pháp Đô thị Xanh", "Võ Thanh Tùng", "Đường Nguyễn Huệ, Phường Sài Gòn")}
+    for tax_code, org_type, username in SOLVERS:
+        name, representative, address = names[tax_code]
+        unit = units["solver_org"] if tax_code == "0312345678" else _unit(UnitKind.SOLVER, tax_code, name)
+        SolverProfile.objects.get_or_create(unit=unit, defaults={
+            "org_type": org_type, "tax_code": tax_code, "address": address, "legal_representative": representative,
+            # The start-up is left unverified so the flag shows in the demo.
+            "verified_at": None if org_type == "startup" else timezone.now(),
+            "verified_by": None if org_type == "startup" else dost})
+        _user(username, f"{username}@sangtao.local", f"Thành viên {name}" if username != "solver" else "Võ Thanh Tùng",
+              [(Role.SOLVER, unit)])
+    fields = {f.slug: f for f in Field.objects.all()}
+    for username, full_name, field_slug, profile in EXPERTS:
+        user = _user(username, f"{username}@sangtao.local", full_name, [(Role.EXPERT, None)])
+        expert, created = Expert.objects.get_or_create(user=user, defaults={
+            "title": full_name.split(" ")[0], "organisation_name": "Đại học Quốc gia TP.HCM", "profile": profile})
+        if created:
+            expert.fields.set([fields[field_slug]])
+
+
+def _selection_challenge(units, title, closes_in_days, mode=SelectionMode.OPEN):
+    officer, leader = _staff("soyte")
+    dost = User.objects.get(username="dost")
+    now = timezone.now()
+    challenge = services.create_draft(officer, {
+        "title": title, "summary": "Người bệnh ngoại trú chờ lâu; cần đặt lịch và phân luồng trước khi đến bệnh viện.",
+        "problem_statement": "Bệnh viện tuyến thành phố tiếp nhận 3.000-5.000 lượt khám ngoại trú mỗi ngày.",
+        "field": Field.objects.get(slug="y-te"), "owner_unit": units["soyte"], "facet": Facet.ENHANCEMENT,
+        "selection_mode": mode, "call_opens_at": now - datetime.timedelta(days=30),
+        "call_closes_at": now + datetime.timedelta(days=closes_in_days), "tags": ["đặt lịch", "bệnh viện"],
+        "budget_min_vnd": 800_000_000, "budget_max_vnd": 2_500_000_000,
+        "indicators": [{"name": "Thời gian chờ khám trung bình", "unit_of_measure": "phút",
+                        "baseline_value": Decimal(150), "target_value": Decimal(45)}],
+    })
+    for move, actor in (("submit", officer), ("unit_approve", leader), ("approve", dost), ("publish", dost)):
+        services.apply_move(challenge, actor, move)
+    return Challenge.objects.get(pk=challenge.pk)
+
+
+def _proposal_content(challenge, title, lead, budget):
+    return {
+        "title": title, "summary": f"{title}: giải pháp cho «{challenge.title}».",
+        "approach": "Ứng dụng di động và tổng đài tự động đặt lịch khám; phân luồng theo chuyên khoa và khung giờ; "
+                    "tích hợp hệ thống thông tin bệnh viện (HIS) và cổng dịch vụ công.",
+        "experience": "Nhóm đã triển khai hệ thống đặt lịch tại nhiều cơ sở y tế.",
+        "risks": "Người cao tuổi khó dùng ứng dụng: giữ kênh tổng đài và quầy hỗ trợ.",
+        "team": [{"name": lead, "role": "Chủ nhiệm", "email": "", "experience": "10 năm"}],
+        "workplan": [{"milestone": "Thí điểm tại 2 bệnh viện", "start": "2027-01-01", "end": "2027-06-30",
+                      "deliverable": "Báo cáo thí điểm"},
+                     {"milestone": "Nhân rộng", "start": "2027-07-01", "end": "2027-12-31",
+                      "deliverable": "Hệ thống vận hành"}],
+        "budget_lines": [{"item": "Phát triển phần mềm", "amount_vnd": budget * 7 // 10},
+                         {"item": "Đào tạo và truyền thông", "amount_vnd": budget - budget * 7 // 10}],
+        "budget_total_vnd": budget,
+        "expected_results": {str(i.pk): "Giảm thời gian chờ còn dưới 45 phút" for i in challenge.indicators.all()},
+    }
+
+
+def load_selection(units) -> None:
+    """One challenge taken through step 3 to a decision, and one open call with a draft proposal."""
+    from sangtao.proposals import services as proposal_services
+    from sangtao.proposals.models import EligibilityCriterion
+    from sangtao.review import services as review_services
+    from sangtao.review.models import Council, CouncilRules, Expert, Rubric
+
+    if Challenge.objects.filter(title=SELECTION_TITLE).exists():
+        return
+    dost = User.objects.get(username="dost")
+    challenge = _selection_challenge(units, SELECTION_TITLE, 10)
+    proposals = []
+    for (tax_code, _t, username), lead, budget in zip(SOLVERS, ["Võ Thanh Tùng", "Tạ Quang Bửu", "Đoàn Minh Nhật"],
+                                                      [1_800_000_000, 2_200_000_000, 950_000_000], strict=True):
+        member = User.objects.get(username=username)
+        org = OrgUnit.objects.get(kind=UnitKind.SOLVER, code=tax_code)
+        title = {"solver": "Đặt lịch khám thông minh Xanh", "sv.bachkhoa": "Phân luồng người bệnh bằng dữ liệu",
+                 "sv.khoinghiep": "Tổng đài đặt lịch tự động"}[username]
+        proposal = proposal_services.start_proposal(challenge, member, org, _proposal_content(challenge, title, lead,
+                                                                                             budget))
+        proposal_services.submit(proposal, member)
+        proposals.append(proposal)
+    # The demo compresses time: the deadline moves into the past and the call closes as the job would.
+    Challenge.objects.filter(pk=challenge.pk).update(call_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    services.apply_move(Challenge.objects.get(pk=challenge.pk), dost, "close", "Hết hạn nhận hồ sơ")
+    checklist = {c.pk: True for c in EligibilityCriterion.objects.filter(active=True)}
+    for proposal in proposals:
+        proposal_services.screen(proposal, dost, checklist)
+    council = review_services.save_council(dost, Council(
+        name="Hội đồng tuyển chọn lĩnh vực Y tế 2026", rules=CouncilRules.objects.get(is_default=True),
+        rubric=Rubric.objects.get(is_default=True), location="Sở Khoa học và Công nghệ TP.HCM"), [challenge])
+    roles = ["chair", "vice_chair", "secretary", "reviewer", "reviewer", "member", "member"]
+    for (username, *_rest), role in zip(EXPERTS, roles, strict=True):
+        review_services.add_member(dost, council, Expert.objects.get(user__username=username), role)
+    review_services.assign_whole_council(dost, council)
+    review_services.release_assignments(dost, council)
+    leaves = {c.code: c.pk for c in council.rubric.leaves()}
+    plan = {proposals[0].pk: (13, 42, 30), proposals[1].pk: (12, 38, 27), proposals[2].pk: (10, 30, 22)}
+    for offset, item in enumerate(council.assignments.select_related("expert__user").order_by("pk")):
+        review_services.declare(item, item.expert.user, has_conflict=False)
+        points = [max(0, p - (offset % 3)) for p in plan[item.proposal_id]]
+        review_services.save_scores(item, item.expert.user, dict(zip(leaves.values(), points, strict=True)),
+                                    dict.fromkeys(leaves.values(), "Nhận xét của thành viên hội đồng."),
+                                    "Hồ sơ đáp ứng yêu cầu của bài toán.")
+        review_services.submit_scoresheet(item, item.expert.user)
+    review_services.record_decision(
+        Challenge.objects.get(pk=challenge.pk), dost, proposal=proposals[0], decision_number="215/QĐ-SKHCN",
+        decided_on=timezone.localdate(), rationale="Hồ sơ đạt điểm trung bình cao nhất và đáp ứng mọi tiêu chí.")
+    open_call = _selection_challenge(units, OPEN_CALL_TITLE, 20)
+    solver = User.objects.get(username="solver")
+    proposal_services.start_proposal(open_call, solver, units["solver_org"], _proposal_content(
+        open_call, "Nhắc lịch tiêm chủng qua Zalo và ứng dụng", "Võ Thanh Tùng", 900_000_000))
+
+
+def _run_project(challenge, dost, lead_user, ward, accept: bool):
+    """Plan a project for a decided challenge, report on it and, if asked, take it through acceptance."""
+    from sangtao.projects import services as project_services
+    from sangtao.review.models import Expert
+
+    officer, _leader = _staff("soyte")
+    today = timezone.localdate()
+    project = project_services.create_project(challenge.decision, dost, {
+        "contract_number": f"{challenge.pk:02d}/2026/HĐ-SKHCN", "contract_value_vnd": 1_500_000_000,
+        "starts_on": today - datetime.timedelta(days=200), "ends_on": today + datetime.timedelta(days=160),
+        "report_every_days": 30, "partners": [(ward, "Thí điểm tại phường, vận động người dân sử dụng")],
+        "milestones": [
+            {"title": "Khảo sát và thiết kế", "due_on": today - datetime.timedelta(days=150), "tranche_vnd": 450_000_000},
+            {"title": "Phát triển và thí điểm", "due_on": today - datetime.timedelta(days=40), "tranche_vnd": 600_000_000},
+            {"title": "Nhân rộng", "due_on": today + datetime.timedelta(days=120), "tranche_vnd": 450_000_000},
+        ]})
+    milestones = list(project.milestones.all())
+    project_services.add_task(project, dost, ward, "Bố trí điểm hỗ trợ người dân", today + datetime.timedelta(days=20))
+    report = project_services.submit_report(project, lead_user, today - datetime.timedelta(days=5),
+                                            "Hoàn thành thiết kế, đang thí điểm tại hai bệnh viện.",
+                                            {milestones[0].pk: 100, milestones[1].pk: 70, milestones[2].pk: 0})
+    project_services.review_report(report, officer, accept=True)
+    if not accept:
+        return project
+    for milestone in milestones:
+        project_services.complete_milestone(milestone, lead_user, milestone.due_on)
+    project_services.self_assess(project, lead_user, "Hoàn thành đủ khối lượng; hệ thống vận hành ổn định.")
+    for expert in Expert.objects.order_by("pk")[:3]:
+        project_services.add_acceptance_member(project, dost, expert)
+        for milestone in milestones:
+            project_services.rate(project, expert.user, milestone, "pass", "pass")
+        project_services.rate(project, expert.user, None, "pass")
+    project_services.conclude_acceptance(project, dost)
+    project_services.record_deployment(project, officer, ward, "Đặt lịch khám trực tuyến", today - datetime.timedelta(days=95))
+    return project
+
+
+def load_projects(units) -> None:
+    """The decided challenge in evaluation; a direct assignment taken all the way to completion."""
+    from sangtao.review import services as review_services
+
+    challenge = Challenge.objects.get(title=SELECTION_TITLE)
+    if hasattr(challenge, "project"):
+        return
+    dost = User.objects.get(username="dost")
+    solver = User.objects.get(username="solver")
+    ward = units["26740"]
+    _run_project(challenge, dost, solver, ward, accept=True)
+    for title, finished in ((DIRECT_TITLE, True), (RUNNING_TITLE, False)):
+        direct = _selection_challenge(units, title, 30, SelectionMode.DIRECT)
+        review_services.record_decision(direct, dost, lead_organisation=units["solver_org"],
+                                        decided_on=timezone.localdate(),
+                                        legal_basis="Luật Khoa học, công nghệ và đổi mới sáng tạo 2025",
+                                        rationale="Đơn vị đã triển khai giải pháp tương tự cho thành phố.")
+        _run_project(Challenge.objects.get(pk=direct.pk), dost, solver, ward, accept=finished)
+        if finished:
+            services.apply_move(Challenge.objects.get(pk=direct.pk), dost, "complete",
+                                "Kết quả đã được đo và công bố; kết thúc theo dõi.")
+
+
+def load_outcomes(units) -> None:
+    """A satisfaction survey around the deployment and KPI measurements for the completed challenge."""
+    import random
+
+    from sangtao.evaluation import services as evaluation_services
+    from sangtao.surveys import services as survey_services
+    from sangtao.surveys.ingest import Incoming, ingest
+    from sangtao.surveys.models import Measure, Source, Survey
+
+    challenge = Challenge.objects.get(title=DIRECT_TITLE)
+    if Survey.objects.filter(challenge=challenge).exists():
+        return
+    dost = User.objects.get(username="dost")
+    today = timezone.localdate()
+    wards = [units[code] for code in WARDS[:3]]
+    treated = units["26740"]
+    instrument = survey_services.create_sipas_instrument(dost, "SIPAS — thanh toán viện phí")
+    quarters = [(f"Quý {n + 1}", today - datetime.timedelta(days=360 - 90 * n), today - datetime.timedelta(days=271 - 90 * n))
+                for n in range(4)]
+    quarters[-1] = (quarters[-1][0], quarters[-1][1], today + datetime.timedelta(days=60))
+    survey = survey_services.create_survey(
+        dost, name="Mức độ hài lòng với thanh toán viện phí", version=instrument.versions.get(),
+        service="Thanh toán viện phí tại trạm y tế", units=[treated, *[w for w in wards if w != treated]],
+        periods=quarters, challenge=challenge)
+    go_live = challenge.project.deployments.get().go_live_on
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    rng = random.Random(2026)  # noqa: S311 -- demo data, not security
+    for period in survey.periods.all():
+        for unit in survey.units.all():
+            improved = unit == treated and period.starts_on >= go_live
+            share = 0.86 if improved else 0.64
+            ingest(survey, [Incoming(unit.pk, period.pk, {i.pk: rng.choice([4, 5]) if rng.random() < share
+                                                          else rng.choice([1, 2, 3]) for i in items},
+                                     external_id=f"demo-{unit.pk}-{period.pk}-{n}") for n in range(45)], Source.PAPER)
+    officer, _leader = _staff("soyte")
+    indicator = challenge.indicators.get()
+    for days_ago, value in ((300, 140), (200, 118), (100, 80), (10, 52)):
+        evaluation_services.record_measurement(indicator, officer, value, today - datetime.timedelta(days=days_ago),
+                                               "Hệ thống thông tin bệnh viện")
+
+
 def load_demo() -> dict[str, int]:
     with transaction.atomic():
         units = load_units()
         load_users(units)
         created = load_challenges(units)
+        load_solvers_and_experts(units)
+        load_selection(units)
+        load_projects(units)
+        load_outcomes(units)
     return {"units": OrgUnit.objects.count(), "users": User.objects.count(),
             "challenges": Challenge.objects.count(), "challenges_created": created}
 

@@ -4,51 +4,22 @@ Skipped only when Chromium is missing and REQUIRE_BROWSER is unset; CI sets it.
 """
 
 import os
-import shutil
 
 import pytest
 
-from conftest import PASSWORD, challenge_data
+from conftest import CHROMEDRIVER, CHROMIUM, challenge_data, log_in
 from sangtao.challenges import services
 from sangtao.challenges.models import Challenge, Status
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("REQUIRE_BROWSER"):
         raise RuntimeError("REQUIRE_BROWSER is set but chromium/chromedriver are not installed")
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(20)  # generous: CI runs the browser beside the rest of the suite
-    yield driver
-    driver.quit()
-
-
-def log_in(browser, base, username):
-    browser.delete_all_cookies()
-    browser.get(base + "/accounts/login/")
-    browser.find_element(By.ID, "id_username").send_keys(username)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
-    WebDriverWait(browser, 10).until(lambda driver: "/accounts/login/" not in driver.current_url)
 
 
 def confirm_move(browser, move):
@@ -70,9 +41,10 @@ def test_visitor_goes_from_home_through_search_to_a_challenge(live_server, brows
     search = browser.find_element(By.ID, "home-q")
     search.send_keys("thu duc")
     search.submit()
-    assert "/challenges/?q=thu+duc" in browser.current_url
+    WebDriverWait(browser, 20).until(lambda driver: "/challenges/?q=thu+duc" in driver.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
     browser.find_element(By.LINK_TEXT, "Chống ngập đường Thủ Đức").click()
+    WebDriverWait(browser, 20).until(lambda driver: driver.current_url.endswith(f"/challenges/{challenge.pk}/"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Chống ngập đường Thủ Đức"
     assert browser.current_url.endswith(f"/challenges/{challenge.pk}/")
 
