@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
-from sangtao.surveys.ingest import Incoming, apply_deltas, ingest
+from sangtao.surveys.ingest import Deltas, Incoming, apply_deltas, ingest
 from sangtao.surveys.models import ImportJob, Survey
 
 BATCH = 5000
@@ -144,7 +144,7 @@ def _error_report(errors: list[tuple[int, str, str]]) -> ContentFile:
 
 def _write(job: ImportJob, path: Path, reader: RowReader) -> tuple[int, int]:
     added = duplicates = 0
-    pending: dict[tuple, list[float]] = {}
+    pending = Deltas()
     with transaction.atomic():
         rows = read_rows(path, job.original_name)
         next(rows)

@@ -2,17 +2,23 @@
 
 The index of an element is the share of its satisfaction answers at or above the rule's
 level (default 4 and 5: "satisfied" and "very satisfied"); the mean is always shown too.
-A cell below the rule's minimum n is suppressed. Intervals are Wilson, or design-based
-(linearised) when responses carry weights.
+The overall index pools the five elements' answers. n counts respondents, and a cell with
+fewer than the rule's minimum is suppressed. Intervals treat each respondent as a cluster
+of answers (one person's answers move together): Wilson at the effective sample size, or
+design-based (linearised) when responses carry weights. With one answer per respondent
+these are the plain Wilson and weighted intervals.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sangtao.surveys.models import Aggregate, Measure, Survey
-from sangtao.surveys.stats import Mean, Share, mean_interval, weighted_share, wilson
+from sangtao.surveys.ingest import ALL_ELEMENTS, RESPONDENT_STATS
+from sangtao.surveys.models import Aggregate, Measure, RespondentAggregate, Survey
+from sangtao.surveys.stats import Mean, RespondentSums, Share, ratio_mean, ratio_share
 
-OVERALL = 0  # element key for all five elements together
+OVERALL = ALL_ELEMENTS  # element key for all five elements together
+
+Key = tuple[int, int, int]
 
 
 @dataclass
@@ -20,8 +26,9 @@ class Cell:
     unit_id: int
     period_id: int
     element: int
-    n: int
-    satisfied: int
+    n: int  # respondents
+    answers: int
+    satisfied: int  # answers at or above the rule's level
     share: Share | None  # None when suppressed
     mean: Mean | None
     weighted: bool
@@ -31,42 +38,55 @@ class Cell:
         return self.share is None
 
 
-def _sums(survey: Survey, **filters) -> dict[tuple[int, int, int | None], list[float]]:
-    sums: dict[tuple[int, int, int | None], list[float]] = defaultdict(lambda: [0.0] * 8)
+def _answer_sums(survey: Survey, **filters) -> dict[Key, list[float]]:
+    """Per cell: answers, satisfied answers, and whether any weight differs from 1."""
+    sums: dict[Key, list[float]] = defaultdict(lambda: [0.0] * 3)
     rows = Aggregate.objects.filter(survey=survey, item__measure=Measure.SATISFACTION, **filters).values_list(
-        "unit_id", "period_id", "item__element", "n", "total", "total_sq", "satisfied", "w_sum", "w_satisfied",
-        "w2_sum", "w2_satisfied")
-    for unit_id, period_id, element, *stats in rows:
-        for key in ((unit_id, period_id, element), (unit_id, period_id, OVERALL)):
+        "unit_id", "period_id", "item__element", "n", "satisfied", "w_sum", "w2_sum")
+    for unit_id, period_id, element, n, satisfied, w_sum, w2_sum in rows:
+        unequal = abs(w_sum - n) > 1e-9 or abs(w2_sum - n) > 1e-9
+        for key in {(unit_id, period_id, element or OVERALL), (unit_id, period_id, OVERALL)}:
             cell = sums[key]
-            for position, value in enumerate(stats):
-                cell[position] += value
+            cell[0] += n
+            cell[1] += satisfied
+            cell[2] = max(cell[2], unequal)
     return sums
 
 
-def make_cell(key: tuple[int, int, int | None], stats: list[float], min_n: int) -> Cell:
-    n, total, total_sq, satisfied, w_sum, w_satisfied, w2_sum, w2_satisfied = stats
-    n = int(n)
-    weighted = abs(w2_sum - n) > 1e-9 or abs(w_sum - n) > 1e-9
+def _respondent_sums(survey: Survey, **filters) -> dict[Key, list[float]]:
+    rows = RespondentAggregate.objects.filter(survey=survey, **filters).values_list(
+        "unit_id", "period_id", "element", *RESPONDENT_STATS)
+    return {(unit_id, period_id, element): list(stats) for unit_id, period_id, element, *stats in rows}
+
+
+def make_cell(key: Key, answer_sums: list[float], respondent_sums: list[float] | None, min_n: int) -> Cell:
+    answers, satisfied, weighted = int(answer_sums[0]), int(answer_sums[1]), bool(answer_sums[2])
+    sums = RespondentSums(int(respondent_sums[0]), *respondent_sums[1:]) if respondent_sums else None
+    respondents = sums.respondents if sums else 0
     share = mean = None
-    if n >= min_n and n > 0:
-        share = weighted_share(w_sum, w_satisfied, w2_sum, w2_satisfied, n) if weighted else wilson(satisfied, n)
-        mean = mean_interval(n, total, total_sq)
-    return Cell(key[0], key[1], key[2] or OVERALL, n, int(satisfied), share, mean, weighted)
+    if sums and respondents >= min_n:
+        share, mean = ratio_share(sums, weighted), ratio_mean(sums)
+    return Cell(key[0], key[1], key[2], respondents, answers, satisfied, share, mean, weighted)
 
 
-def index_cells(survey: Survey, **filters) -> dict[tuple[int, int, int | None], Cell]:
+def index_cells(survey: Survey, **filters) -> dict[Key, Cell]:
     """(unit, period, element) -> cell; element OVERALL pools the five elements' answers."""
-    return {key: make_cell(key, stats, survey.rule.min_n) for key, stats in _sums(survey, **filters).items()}
+    respondents = _respondent_sums(survey, **filters)
+    return {key: make_cell(key, sums, respondents.get(key), survey.rule.min_n)
+            for key, sums in _answer_sums(survey, **filters).items()}
 
 
 def pooled(survey: Survey, unit_ids: list[int], period_ids: list[int], element: int = OVERALL) -> Cell | None:
     """One cell pooling several units and periods (for before/after and comparisons)."""
     if not unit_ids or not period_ids:
         return None
-    total = [0.0] * 8
-    for (_unit_id, _period_id, cell_element), stats in _sums(survey, unit_id__in=unit_ids,
-                                                           period_id__in=period_ids).items():
+    filters = {"unit_id__in": unit_ids, "period_id__in": period_ids}
+    answers, respondents = [0.0] * 3, [0.0] * len(RESPONDENT_STATS)
+    for (_unit, _period, cell_element), sums in _answer_sums(survey, **filters).items():
         if cell_element == element:
-            total = [a + b for a, b in zip(total, stats, strict=True)]
-    return make_cell((0, 0, element), total, survey.rule.min_n) if total[0] else None
+            answers = [a + b for a, b in zip(answers[:2], sums[:2], strict=True)] + [max(answers[2], sums[2])]
+    for (_unit, _period, cell_element), sums in _respondent_sums(survey, **filters).items():
+        if cell_element == element:
+            respondents = [a + b for a, b in zip(respondents, sums, strict=True)]
+    return make_cell((0, 0, element), answers, respondents if respondents[0] else None, survey.rule.min_n) \
+        if answers[0] else None

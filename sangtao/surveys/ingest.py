@@ -13,9 +13,20 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Sum, Value, When
 from django.utils import timezone
 
-from sangtao.surveys.models import Aggregate, Answer, InstrumentVersion, Response, Survey
+from sangtao.surveys.models import (
+    Aggregate,
+    Answer,
+    InstrumentVersion,
+    Item,
+    Measure,
+    RespondentAggregate,
+    Response,
+    Survey,
+)
 
 STATS = ("n", "total", "total_sq", "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")
+RESPONDENT_STATS = ("respondents", "w_sum", "wm", "wk", "ws", "w2_mm", "w2_km", "w2_kk", "w2_sm", "w2_ss")
+ALL_ELEMENTS = 0  # the respondent sums over the five elements together
 
 
 @dataclass
@@ -36,9 +47,22 @@ class Ingested:
     duplicates: int = 0
 
 
+@dataclass
+class Deltas:
+    """What a batch adds: per item cell (unit, period, item) and per respondent cell (unit, period, element)."""
+
+    items: dict[tuple, list[float]] = field(default_factory=dict)
+    respondents: dict[tuple, list[float]] = field(default_factory=dict)
+
+    def merge(self, more: "Deltas") -> None:
+        for mine, theirs in ((self.items, more.items), (self.respondents, more.respondents)):
+            for key, sums in theirs.items():
+                mine[key] = [a + b for a, b in zip(mine[key], sums, strict=True)] if key in mine else list(sums)
+
+
 def cell_deltas(rows: Iterable[tuple[int, int, int, int | None, float]], satisfied_min: int,
                 ) -> dict[tuple, list[float]]:
-    """(unit, period, item, value, weight) rows -> the sums each cell gains."""
+    """(unit, period, item, value, weight) rows -> the sums each item cell gains."""
     deltas: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0.0, 0.0, 0.0, 0.0])
     for unit_id, period_id, item_id, value, weight in rows:
         if value is None:
@@ -53,40 +77,74 @@ def cell_deltas(rows: Iterable[tuple[int, int, int, int | None, float]], satisfi
         cell[5] += weight * ok
         cell[6] += weight * weight
         cell[7] += weight * weight * ok
-    return deltas
+    return dict(deltas)
 
 
-def apply_deltas(survey: Survey, deltas: dict[tuple, list[float]]) -> None:
+def respondent_deltas(responses: Iterable[Incoming], elements: dict[int, int | None], satisfied_min: int,
+                      ) -> dict[tuple, list[float]]:
+    """Responses -> the sums each (unit, period, element) gains, one respondent at a time.
+
+    `elements` maps each satisfaction item to its element; answers to other items are not counted.
+    """
+    deltas: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    for response in responses:
+        groups: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # element -> m, k, s
+        for item_id, value in response.values.items():
+            if item_id not in elements:
+                continue
+            for element in {elements[item_id] or ALL_ELEMENTS, ALL_ELEMENTS}:
+                group = groups[element]
+                group[0] += 1
+                group[1] += value >= satisfied_min
+                group[2] += value
+        w, w2 = response.weight, response.weight * response.weight
+        for element, (m, k, s) in groups.items():
+            cell = deltas[(response.unit_id, response.period_id, element)]
+            for position, gain in enumerate((1, w, w * m, w * k, w * s, w2 * m * m, w2 * k * m, w2 * k * k,
+                                             w2 * s * m, w2 * s * s)):
+                cell[position] += gain
+    return dict(deltas)
+
+
+def apply_deltas(survey: Survey, deltas: Deltas) -> None:
+    _apply(survey, Aggregate, "item_id", STATS, deltas.items)
+    _apply(survey, RespondentAggregate, "element", RESPONDENT_STATS, deltas.respondents)
+
+
+def _apply(survey: Survey, model, key: str, stats: tuple[str, ...], deltas: dict[tuple, list[float]]) -> None:
     """Add a batch's sums to its cells: rows locked, summed in memory, written back in bulk."""
     if not deltas:
         return
-    Aggregate.objects.bulk_create([Aggregate(survey=survey, unit_id=u, period_id=p, item_id=i) for u, p, i in deltas],
-                                  ignore_conflicts=True, batch_size=2000)
-    units, periods, items = ({key[n] for key in deltas} for n in range(3))
+    model.objects.bulk_create([model(survey=survey, unit_id=u, period_id=p, **{key: k}) for u, p, k in deltas],
+                              ignore_conflicts=True, batch_size=2000)
+    units, periods, keys = ({cell[n] for cell in deltas} for n in range(3))
     touched = []
-    for row in Aggregate.objects.select_for_update().filter(survey=survey, unit_id__in=units, period_id__in=periods,
-                                                            item_id__in=items):
-        sums = deltas.get((row.unit_id, row.period_id, row.item_id))
-        if sums is None:
-            continue
-        touched.append((row.pk, *sums))
+    for pk, *cell in model.objects.select_for_update().filter(
+            survey=survey, unit_id__in=units, period_id__in=periods, **{f"{key}__in": keys}).values_list(
+            "pk", "unit_id", "period_id", key):
+        sums = deltas.get(tuple(cell))
+        if sums is not None:
+            touched.append((pk, *sums))
     for start in range(0, len(touched), 1000):
-        _add_to_rows(touched[start:start + 1000])
+        _add_to_rows(model._meta.db_table, stats, touched[start:start + 1000])
 
 
-def _add_to_rows(rows: list[tuple]) -> None:
+def _add_to_rows(table: str, stats: tuple[str, ...], rows: list[tuple]) -> None:
     """UPDATE ... FROM (VALUES ...): one statement per thousand cells (Django's bulk_update is far slower)."""
-    table = Aggregate._meta.db_table
-    values = ", ".join(["(" + ", ".join(["%s"] * (1 + len(STATS))) + ")"] * len(rows))
+    values = ", ".join(["(" + ", ".join(["%s"] * (1 + len(stats))) + ")"] * len(rows))
     params = [value for row in rows for value in row]
-    assignments = ", ".join(f"{name} = {table}.{name} + v.{name}" for name in STATS)
+    assignments = ", ".join(f"{name} = {table}.{name} + v.{name}" for name in stats)
     if connection.vendor == "postgresql":
-        source = f"(VALUES {values}) AS v(id, {', '.join(STATS)})"
+        source = f"(VALUES {values}) AS v(id, {', '.join(stats)})"
     else:  # SQLite names VALUES columns column1, column2, ...
-        columns = ", ".join(f"column{n + 1} AS {name}" for n, name in enumerate(("id", *STATS)))
+        columns = ", ".join(f"column{n + 1} AS {name}" for n, name in enumerate(("id", *stats)))
         source = f"(SELECT {columns} FROM (VALUES {values})) AS v"  # noqa: S608 -- placeholders only
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.id = v.id", params)  # noqa: S608 -- names are ours
+
+
+def satisfaction_elements(survey: Survey) -> dict[int, int | None]:
+    return dict(survey.version.items.filter(measure=Measure.SATISFACTION).values_list("pk", "element"))
 
 
 def freeze_version(survey: Survey) -> None:
@@ -128,8 +186,7 @@ def _write_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def ingest(survey: Survey, incoming: Iterable[Incoming], source: str,
-           pending: dict[tuple, list[float]] | None = None) -> Ingested:
+def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, pending: Deltas | None = None) -> Ingested:
     """Store a batch of responses and their statistics; ids already stored are skipped, not doubled.
 
     Runs in the caller's transaction (or its own): all of the batch, or none of it. A caller
@@ -167,23 +224,16 @@ def ingest(survey: Survey, incoming: Iterable[Incoming], source: str,
             for item_id, text in row.texts.items():
                 answers.append((pk, item_id, None, text))
         _write_rows(Answer, ANSWER_COLUMNS, answers)
-        deltas = cell_deltas(cells, survey.rule.satisfied_min)
+        minimum = survey.rule.satisfied_min
+        deltas = Deltas(cell_deltas(cells, minimum), respondent_deltas(fresh, satisfaction_elements(survey), minimum))
         if pending is None:
             apply_deltas(survey, deltas)
         else:
-            merge_deltas(pending, deltas)
+            pending.merge(deltas)
         freeze_version(survey)
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + len(fresh))
         result.added = len(fresh)
     return result
-
-
-def merge_deltas(into: dict[tuple, list[float]], more: dict[tuple, list[float]]) -> None:
-    for key, sums in more.items():
-        if key in into:
-            into[key] = [a + b for a, b in zip(into[key], sums, strict=True)]
-        else:
-            into[key] = list(sums)
 
 
 def recompute(survey: Survey) -> int:
@@ -207,4 +257,31 @@ def recompute(survey: Survey) -> int:
             # One row per cell (thousands, not millions): a plain fetch lets the database plan in parallel.
             for row in list(rows)
         ), batch_size=2000)
+        rebuild_respondent_sums(survey.pk, survey.rule.satisfied_min)
     return len(created)
+
+
+def rebuild_respondent_sums(survey_id: int, satisfied_min: int) -> None:
+    """The respondent sums, by two GROUP BYs in the database: per respondent and element, then per cell.
+
+    Plain SQL over table names only, so the migration that added these sums can backfill them too.
+    """
+    RespondentAggregate.objects.filter(survey_id=survey_id).delete()
+    answer, response, item = (model._meta.db_table for model in (Answer, Response, Item))
+    per_respondent = (  # m, k, s of each respondent for each element, and for all elements (0)
+        f"SELECT r.unit_id, r.period_id, r.weight AS w, {{element}} AS element, COUNT(*) AS m, "  # noqa: S608 -- names are ours
+        f"SUM(CASE WHEN a.value >= %s THEN 1 ELSE 0 END) AS k, SUM(a.value) AS s "
+        f"FROM {answer} a JOIN {response} r ON r.id = a.response_id JOIN {item} i ON i.id = a.item_id "
+        f"WHERE r.survey_id = %s AND a.value IS NOT NULL AND i.measure = %s {{where}}"
+        f"GROUP BY r.id, r.unit_id, r.period_id, r.weight{{group}}")
+    elements = per_respondent.format(element="i.element", where="AND i.element IS NOT NULL ", group=", i.element")
+    together = per_respondent.format(element=str(ALL_ELEMENTS), where="", group="")
+    columns = ", ".join(RESPONDENT_STATS)
+    params: list[int | str] = [satisfied_min, survey_id, Measure.SATISFACTION.value] * 2
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RespondentAggregate._meta.db_table} (survey_id, unit_id, period_id, element, {columns}) "  # noqa: S608
+            f"SELECT {int(survey_id)}, unit_id, period_id, element, COUNT(*), SUM(w), SUM(w * m), SUM(w * k), SUM(w * s), "
+            "SUM(w * w * m * m), SUM(w * w * k * m), SUM(w * w * k * k), SUM(w * w * s * m), SUM(w * w * s * s) "
+            f"FROM ({elements} UNION ALL {together}) per_respondent GROUP BY unit_id, period_id, element",
+            params)

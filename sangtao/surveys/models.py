@@ -210,6 +210,38 @@ class Aggregate(models.Model):
         return f"{self.survey_id}/{self.unit_id}/{self.period_id}/{self.item_id}"
 
 
+class RespondentAggregate(models.Model):
+    """Sums over respondents at one unit in one period for one element (0 = all five together).
+
+    One person's answers to several questions move together, so an index pooling them cannot
+    treat each answer as an independent observation. Per respondent i, with weight w, m answers,
+    k of them satisfied and s the sum of their values, these sums give the ratio estimates and
+    their linearised (respondent-clustered) variances. Kept current on every ingest.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="respondent_aggregates")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    element = models.PositiveSmallIntegerField()  # Element value, or 0 for the five together
+    respondents = models.PositiveIntegerField(default=0)
+    w_sum = models.FloatField(default=0)
+    wm = models.FloatField(default=0)
+    wk = models.FloatField(default=0)
+    ws = models.FloatField(default=0)
+    w2_mm = models.FloatField(default=0)
+    w2_km = models.FloatField(default=0)
+    w2_kk = models.FloatField(default=0)
+    w2_sm = models.FloatField(default=0)
+    w2_ss = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "unit", "period", "element"],
+                                               name="one_respondent_aggregate")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.unit_id}/{self.period_id}/e{self.element}"
+
+
 class ImportJob(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from sangtao.surveys.indices import OVERALL, index_cells
-from sangtao.surveys.ingest import Incoming, ingest, recompute
-from sangtao.surveys.models import Aggregate, Answer, Measure, Response, Source
+from sangtao.surveys.ingest import RESPONDENT_STATS, Incoming, ingest, recompute
+from sangtao.surveys.models import Aggregate, Answer, Measure, RespondentAggregate, Response, Source
 from sangtao.surveys.stats import wilson
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +29,11 @@ def fill(survey, rng, per_cell=40, p_by_unit=None, weights=False):
                 weight = float(rng.choice([0.5, 1.0, 2.0])) if weights else 1.0
                 incoming.append(Incoming(unit.pk, period.pk, values, external_id=f"{unit.pk}-{period.pk}-{n}",
                                          weight=weight))
-                rows += [(unit.pk, period.pk, item.element, value, weight) for item_id, value in values.items()
-                         for item in items if item.pk == item_id]
+                rows += [(f"{unit.pk}-{period.pk}-{n}", unit.pk, period.pk, item.element, value, weight)
+                         for item_id, value in values.items() for item in items if item.pk == item_id]
     for start in range(0, len(incoming), 97):  # several batches, as imports and the API send them
         ingest(survey, incoming[start:start + 97], Source.IMPORT)
-    return pd.DataFrame(rows, columns=["unit", "period", "element", "value", "weight"])
+    return pd.DataFrame(rows, columns=["response", "unit", "period", "element", "value", "weight"])
 
 
 def test_indices_match_an_independent_pandas_computation(survey):
@@ -54,6 +54,35 @@ def test_indices_match_an_independent_pandas_computation(survey):
         assert cells[(unit, period, OVERALL)].satisfied == row.k
 
 
+def clustered_reference(group: pd.DataFrame, weighted: bool) -> tuple[float, float, float]:
+    """The overall share and its interval with respondents as clusters, from the raw answers
+    (linearised ratio variance; Wilson at the effective n when unweighted)."""
+    z = 1.959963984540054
+    people = group.groupby("response").agg(m=("ok", "size"), k=("ok", "sum"), w=("weight", "first"))
+    m, k, w = people["m"].to_numpy(float), people["k"].to_numpy(float), people["w"].to_numpy(float)
+    p = (w * k).sum() / (w * m).sum()
+    variance = (w**2 * (k - p * m) ** 2).sum() / (w * m).sum() ** 2
+    if weighted:
+        return p, max(0, p - z * np.sqrt(variance)), min(1, p + z * np.sqrt(variance))
+    n = p * (1 - p) / variance
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return p, centre - half, centre + half
+
+
+@pytest.mark.parametrize("weights", [False, True])
+def test_overall_index_counts_respondents_and_clusters_their_answers_like_pandas(survey, weights):
+    frame = fill(survey, np.random.default_rng(7), per_cell=35, weights=weights)
+    frame["ok"] = (frame["value"] >= 4).astype(float)
+    cells = index_cells(survey)
+    for (unit, period), group in frame.groupby(["unit", "period"]):
+        cell = cells[(unit, period, OVERALL)]
+        p, low, high = clustered_reference(group, weights)
+        assert (cell.n, cell.answers) == (group["response"].nunique(), len(group))
+        assert (cell.share.estimate, cell.share.low, cell.share.high) == (pytest.approx(p), pytest.approx(low),
+                                                                          pytest.approx(high))
+
+
 def test_weighted_indices_match_pandas(survey):
     frame = fill(survey, np.random.default_rng(2), per_cell=35, weights=True)
     frame["ok"] = (frame["value"] >= 4).astype(float)
@@ -71,6 +100,8 @@ def test_recomputing_from_raw_answers_gives_identical_statistics(survey):
     fill(survey, np.random.default_rng(3), per_cell=12, weights=True)
     before = {(a.unit_id, a.period_id, a.item_id): tuple(getattr(a, f) for f in STAT_FIELDS)
               for a in Aggregate.objects.filter(survey=survey)}
+    respondents_before = respondent_sums(survey)
+    assert len(respondents_before) == 3 * 4 * 6  # units x periods x (five elements and all together)
     recompute(survey)
     after = {(a.unit_id, a.period_id, a.item_id): tuple(getattr(a, f) for f in STAT_FIELDS)
              for a in Aggregate.objects.filter(survey=survey)}
@@ -78,11 +109,22 @@ def test_recomputing_from_raw_answers_gives_identical_statistics(survey):
     for key, stats in before.items():
         assert stats[:4] == after[key][:4]  # counts and sums: exactly equal
         assert stats[4:] == pytest.approx(after[key][4:], rel=1e-12)  # weighted sums: to rounding
+    assert respondents_before.keys() == respondent_sums(survey).keys()
+    for key, stats in respondent_sums(survey).items():
+        assert stats == pytest.approx(respondents_before[key], rel=1e-12)
+
+
+def respondent_sums(survey) -> dict[tuple, tuple]:
+    return {(r.unit_id, r.period_id, r.element): tuple(getattr(r, f) for f in RESPONDENT_STATS)
+            for r in RespondentAggregate.objects.filter(survey=survey)}
 
 
 def test_cells_below_the_minimum_n_are_suppressed(survey):
+    """The minimum counts people: ten respondents' fifty answers to the overall index stay hidden."""
     fill(survey, np.random.default_rng(4), per_cell=10)
-    assert all(cell.suppressed for key, cell in index_cells(survey).items() if key[2] != OVERALL)
+    cells = index_cells(survey)
+    assert all(cell.suppressed for cell in cells.values())
+    assert {cell.answers for key, cell in cells.items() if key[2] == OVERALL} == {50}
     survey.rule.min_n = 5
     survey.rule.save()
     assert not any(cell.suppressed for cell in index_cells(survey).values())

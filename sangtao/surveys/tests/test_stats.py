@@ -7,9 +7,12 @@ import pytest
 from scipy import stats as scipy_stats
 
 from sangtao.surveys.stats import (
+    RespondentSums,
     difference_in_differences,
     mean_interval,
     newcombe_difference,
+    ratio_mean,
+    ratio_share,
     sample_size,
     weighted_share,
     wilson,
@@ -88,3 +91,61 @@ def test_difference_intervals_cover_the_true_change():
 def test_sample_size_rule():
     assert sample_size(10_000) == 385
     assert sample_size(100) == 80
+
+
+def respondent_sums(m, k, s, w=None) -> RespondentSums:
+    """The sums the database keeps, computed here with NumPy from per-respondent counts."""
+    w = np.ones(len(m)) if w is None else w
+    w2 = w * w
+    return RespondentSums(len(m), w.sum(), (w * m).sum(), (w * k).sum(), (w * s).sum(), (w2 * m * m).sum(),
+                          (w2 * k * m).sum(), (w2 * k * k).sum(), (w2 * s * m).sum(), (w2 * s * s).sum())
+
+
+def test_ratio_share_with_one_answer_per_respondent_is_the_plain_wilson_interval():
+    values = np.random.default_rng(5).integers(1, 6, size=80)
+    k = (values >= 4).astype(float)
+    share = ratio_share(respondent_sums(np.ones(80), k, values.astype(float)), weighted=False)
+    low, high = wilson_by_formula(int(k.sum()), 80)
+    assert (share.estimate, share.low, share.high, share.n) == (pytest.approx(k.mean()), pytest.approx(low),
+                                                                  pytest.approx(high), 80)
+    mean = ratio_mean(respondent_sums(np.ones(80), k, values.astype(float)))
+    plain = mean_interval(80, values.sum(), (values**2).sum())
+    assert (mean.estimate, mean.low, mean.high) == (pytest.approx(plain.estimate), pytest.approx(plain.low),
+                                                    pytest.approx(plain.high))
+
+
+def test_weighted_ratio_share_with_one_answer_each_is_the_weighted_share():
+    rng = np.random.default_rng(6)
+    w, y = rng.choice([0.5, 1.0, 3.0], size=200), (rng.random(200) < 0.7).astype(float)
+    share = ratio_share(respondent_sums(np.ones(200), y, 5 * y, w), weighted=True)
+    plain = weighted_share(w.sum(), (w * y).sum(), (w * w).sum(), (w * w * y).sum(), 200)
+    assert (share.estimate, share.low, share.high) == (pytest.approx(plain.estimate), pytest.approx(plain.low),
+                                                       pytest.approx(plain.high))
+
+
+def test_ratio_share_interval_widens_with_correlated_answers_by_the_design_effect():
+    """Each respondent answers five items alike: the effective sample is the respondents, not the answers."""
+    k = np.array([5.0] * 30 + [0.0] * 10)  # 40 respondents, all five answers satisfied or none
+    share = ratio_share(respondent_sums(np.full(40, 5.0), k, 4 * k + 1), weighted=False)
+    low, high = wilson_by_formula(30, 40)
+    assert (share.low, share.high) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_overall_intervals_cover_the_true_share_when_one_persons_answers_move_together():
+    """Respondents differ (each has their own chance of being satisfied) and answer five items:
+    the respondent-clustered interval covers the true share about 95% of the time, where
+    Wilson over the 5n pooled answers, as if they were independent, falls far short."""
+    rng = np.random.default_rng(12)
+    a, b, items, n = 1.5, 0.5, 5, 60  # chance per respondent ~ Beta(1.5, 0.5): true share 0.75
+    true_share = a / (a + b)
+    clustered = pooled = 0
+    repeats = 2000
+    for _ in range(repeats):
+        chance = rng.beta(a, b, size=n)
+        k = rng.binomial(items, chance).astype(float)
+        share = ratio_share(respondent_sums(np.full(n, float(items)), k, 4 * k + 1), weighted=False)
+        clustered += share.low <= true_share <= share.high
+        naive = wilson(k.sum(), n * items)
+        pooled += naive.low <= true_share <= naive.high
+    assert 0.93 <= clustered / repeats <= 0.975, clustered / repeats
+    assert pooled / repeats < 0.85, pooled / repeats  # about 0.79
