@@ -39,7 +39,7 @@ from sangtao.orgs.models import Membership, OrgUnit, Role, UnitKind  # noqa: E40
 from sangtao.surveys import services  # noqa: E402
 from sangtao.surveys.imports import run_import, start_import  # noqa: E402
 from sangtao.surveys.ingest import recompute  # noqa: E402
-from sangtao.surveys.models import Aggregate, Answer, Measure, Response  # noqa: E402
+from sangtao.surveys.models import Aggregate, Answer, Measure, RespondentAggregate, Response  # noqa: E402
 
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
 REFRESH_RESPONSES = int(os.environ.get("BENCH_REFRESH_RESPONSES", "10000000"))
@@ -147,24 +147,39 @@ def bench_refresh(survey, tmp: Path) -> dict:
     # The same answers, exported once for DuckDB (not timed), then grouped by DuckDB (timed).
     export = tmp / "answers.csv"
     rows = Answer.objects.filter(response__survey=survey).values_list(
-        "response__unit_id", "response__period_id", "item_id", "value", "response__weight").iterator(chunk_size=50000)
+        "response_id", "response__unit_id", "response__period_id", "item_id", "value", "response__weight").iterator(
+        chunk_size=50000)
     with open(export, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["unit", "period", "item", "value", "weight"])
+        writer.writerow(["response", "unit", "period", "item", "value", "weight"])
         writer.writerows(rows)
     duck = duckdb.connect()
     duck.execute(f"CREATE TABLE a AS SELECT * FROM read_csv_auto('{export}')")  # noqa: S608 -- our temp file; not timed
+    duck.execute("CREATE TABLE items (item INTEGER, element INTEGER)")
+    duck.executemany("INSERT INTO items VALUES (?, ?)", list(
+        survey.version.items.filter(measure=Measure.SATISFACTION).values_list("pk", "element")))
     m = survey.rule.satisfied_min
     started = time.perf_counter()
     reference = duck.execute(
         "SELECT unit, period, item, count(*), sum(value), sum(value*value), sum(CASE WHEN value >= ? THEN 1 ELSE 0 END),"
         " sum(weight) FROM a WHERE value IS NOT NULL GROUP BY 1, 2, 3", [m]).fetchall()
+    respondents = duck.execute(
+        "WITH per AS (SELECT response, unit, period, weight AS w, element, count(*) AS m, "
+        "sum(CASE WHEN value >= ? THEN 1 ELSE 0 END) AS k, sum(value) AS s FROM a JOIN items USING (item) "
+        "WHERE value IS NOT NULL GROUP BY GROUPING SETS ((response, unit, period, weight, element), "
+        "(response, unit, period, weight))) "
+        "SELECT unit, period, coalesce(element, 0), count(*), sum(w * m), sum(w * k), sum(w * w * k * k) "
+        "FROM per GROUP BY 1, 2, 3", [m]).fetchall()
     duck_s = time.perf_counter() - started
     ours = {(a.unit_id, a.period_id, a.item_id): (a.n, a.total, a.total_sq, a.satisfied, a.w_sum)
             for a in Aggregate.objects.filter(survey=survey)}
     identical = len(ours) == len(reference) and all(
         ours[(u, p, i)][:4] == (n, t, sq, s) and abs(ours[(u, p, i)][4] - w) < 1e-6
         for u, p, i, n, t, sq, s, w in reference)
+    ours_people = {(r.unit_id, r.period_id, r.element): (r.respondents, r.wm, r.wk, r.w2_kk)
+                   for r in RespondentAggregate.objects.filter(survey=survey)}
+    identical = identical and len(ours_people) == len(respondents) and all(
+        ours_people[(u, p, e)] == (n, wm, wk, kk) for u, p, e, n, wm, wk, kk in respondents)
     return {"refresh_responses": REFRESH_RESPONSES, "refresh_answers": REFRESH_RESPONSES * 5, "cells": cells,
             "refresh_s": round(refresh_s, 2), "duckdb_s": round(duck_s, 3),
             "refresh_vs_duckdb": round(refresh_s / duck_s, 1), "identical": identical}
