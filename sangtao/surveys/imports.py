@@ -9,6 +9,7 @@ skipped, so importing the same file twice adds nothing.
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,10 @@ from sangtao.surveys.models import ImportJob, Survey
 
 BATCH = 5000
 FIXED = ("response_id", "unit_code", "period", "weight")
+ID_LENGTH = 80  # Response.external_id
+# A decimal number, with a comma or a point; short enough that no database overflows on it.
+WEIGHT = re.compile(r"[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?")
+WEIGHT_LENGTH = 30
 
 
 class RowError(Exception):
@@ -45,7 +50,12 @@ def read_rows(path: Path, name: str) -> Iterator[list[str]]:
             workbook.close()
         return
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        yield from csv.reader(handle)
+        try:
+            yield from csv.reader(handle)
+        except UnicodeDecodeError:
+            raise InvalidInput(_("Tệp CSV phải được mã hoá UTF-8.")) from None
+        except csv.Error as error:
+            raise InvalidInput(_("Tệp CSV hỏng: %(error)s.") % {"error": error}) from None
 
 
 class RowReader:
@@ -60,6 +70,9 @@ class RowReader:
         unknown = [h for h in self.header if h not in FIXED and h not in items]
         if unknown:
             raise InvalidInput(_("Cột không thuộc bộ câu hỏi: %(cols)s.") % {"cols": ", ".join(unknown)})
+        repeated = sorted({h for h in self.header if self.header.count(h) > 1})
+        if repeated:
+            raise InvalidInput(_("Cột bị lặp: %(cols)s.") % {"cols": ", ".join(repeated)})
         self.columns = [(index, items[h]) for index, h in enumerate(self.header) if h in items]
         self.units = {u.code: u.pk for u in survey.units.all()}
         self.periods = {p.label: p.pk for p in survey.periods.all()}
@@ -69,6 +82,8 @@ class RowReader:
         response_id = clean(cells.get("response_id", ""))
         if not response_id:
             raise RowError("response_id", _("thiếu mã phiếu"))
+        if len(response_id) > ID_LENGTH:
+            raise RowError("response_id", _("mã phiếu dài quá %(n)s ký tự") % {"n": ID_LENGTH})
         unit = self.units.get(clean(cells.get("unit_code", "")))
         if unit is None:
             raise RowError("unit_code", _("đơn vị không thuộc khảo sát"))
@@ -76,11 +91,11 @@ class RowReader:
         if period is None:
             raise RowError("period", _("kỳ khảo sát không tồn tại"))
         weight = 1.0
-        if clean(cells.get("weight", "")):
-            try:
-                weight = float(cells["weight"].replace(",", "."))
-            except ValueError:
-                raise RowError("weight", _("trọng số không phải là số")) from None
+        raw_weight = clean(cells.get("weight", "")).replace(",", ".")
+        if raw_weight:
+            if len(raw_weight) > WEIGHT_LENGTH or not WEIGHT.fullmatch(raw_weight):
+                raise RowError("weight", _("trọng số không phải là số"))
+            weight = float(raw_weight)
             if weight <= 0:
                 raise RowError("weight", _("trọng số phải dương"))
         values, texts = {}, {}
@@ -116,12 +131,16 @@ def _update(job: ImportJob, **fields) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def _validate(job: ImportJob, path: Path) -> tuple[RowReader, list[tuple[int, str, str]], int]:
-    rows = read_rows(path, job.original_name)
-    header = next(rows, None)
+def _header(job: ImportJob, path: Path) -> RowReader:
+    header = next(read_rows(path, job.original_name), None)
     if header is None:
         raise InvalidInput(_("Tệp trống."))
-    reader = RowReader(job.survey, header)
+    return RowReader(job.survey, header)
+
+
+def _validate(job: ImportJob, path: Path, reader: RowReader) -> tuple[list[tuple[int, str, str]], int]:
+    rows = read_rows(path, job.original_name)
+    next(rows)
     errors, count = [], 0
     for number, row in enumerate(rows, start=2):
         count += 1
@@ -131,7 +150,16 @@ def _validate(job: ImportJob, path: Path) -> tuple[RowReader, list[tuple[int, st
             errors.append((number, error.column, str(error.message)))
         if count % BATCH == 0:
             _update(job, rows_done=count, state=ImportJob.State.RUNNING)
-    return reader, errors, count
+    return errors, count
+
+
+def _estimated_rows(path: Path) -> int:
+    """Line ends after the header: the progress bar's length until the rows are counted."""
+    lines = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)
 
 
 def _error_report(errors: list[tuple[int, str, str]]) -> ContentFile:
@@ -161,26 +189,39 @@ def _write(job: ImportJob, path: Path, reader: RowReader) -> tuple[int, int]:
 
 @task
 def run_import(job_id: int) -> None:
+    from sangtao.surveys import copy_import  # PostgreSQL's path for CSV files; it builds on this module
+
     job = ImportJob.objects.select_related("survey__version", "survey__rule").get(pk=job_id)
     path = Path(job.file.path)
     _update(job, state=ImportJob.State.RUNNING)
+    staged = None
     try:
-        reader, errors, count = _validate(job, path)
-    except InvalidInput as refused:
-        _update(job, state=ImportJob.State.REJECTED, message=str(refused.message), finished_at=timezone.now())
-        return
-    _update(job, rows_total=count, rows_done=count)
-    if errors:
-        job.error_report.save(f"errors-{job.pk}.csv", _error_report(errors), save=False)
-        _update(job, state=ImportJob.State.REJECTED, errors=len(errors), error_report=job.error_report.name,
-                message=_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)},
-                finished_at=timezone.now())
-        return
-    try:
-        added, duplicates = _write(job, path, reader)
-    except Exception as failure:  # nothing was kept: the file's transaction rolled back
-        _update(job, state=ImportJob.State.FAILED, message=repr(failure)[:500], finished_at=timezone.now())
-        raise
+        try:
+            reader = _header(job, path)
+            if copy_import.applies(job):
+                _update(job, rows_total=_estimated_rows(path))
+                staged = copy_import.StagedFile(job, reader)
+                if not staged.load(path, lambda done: _update(job, rows_done=done)):
+                    staged = None  # a form COPY refuses: the Python path reports it row by row
+            errors, count = (staged.errors(), staged.count) if staged else _validate(job, path, reader)
+        except InvalidInput as refused:
+            _update(job, state=ImportJob.State.REJECTED, message=str(refused.message), finished_at=timezone.now())
+            return
+        _update(job, rows_total=count, rows_done=count)
+        if errors:
+            job.error_report.save(f"errors-{job.pk}.csv", _error_report(errors), save=False)
+            _update(job, state=ImportJob.State.REJECTED, errors=len(errors), error_report=job.error_report.name,
+                    message=_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)},
+                    finished_at=timezone.now())
+            return
+        try:
+            added, duplicates = staged.write() if staged else _write(job, path, reader)
+        except Exception as failure:  # nothing was kept: the file's transaction rolled back
+            _update(job, state=ImportJob.State.FAILED, message=repr(failure)[:500], finished_at=timezone.now())
+            raise
+    finally:
+        if staged:
+            staged.drop()
     _update(job, state=ImportJob.State.DONE, added=added, duplicates=duplicates, finished_at=timezone.now(),
             message=_("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua.")
             % {"added": added, "dup": duplicates})

@@ -5,13 +5,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from openpyxl import Workbook
 
 from conftest import client_for
 from sangtao.core.errors import NotAllowed
-from sangtao.surveys import imports
+from sangtao.surveys import copy_import, imports
 from sangtao.surveys.imports import start_import
-from sangtao.surveys.models import Aggregate, ImportJob, Measure, Response
+from sangtao.surveys.models import Aggregate, Answer, ImportJob, Measure, RespondentAggregate, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,20 @@ def test_unknown_columns_are_refused_before_reading_rows(survey, dost, process_t
     assert job.state == "rejected" and "XYZ" in job.message.upper()
 
 
+def test_repeated_columns_are_refused(survey, dost, process_tasks):
+    header = ["response_id", "unit_code", "period", "E1S", "e1s"]
+    job = run(survey, dost, csv_file(survey, [], header=header), process_tasks)
+    assert job.state == "rejected" and "E1S" in job.message.upper()
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_a_reason(survey, dost, process_tasks):
+    text = "response_id,unit_code,period,E1S\nP-1,{},2026-Q1,5\nP-2,Phường Bến Thành,2026-Q1,5\n".format(
+        survey.units.first().code)
+    job = run(survey, dost, SimpleUploadedFile("phieu.csv", text.encode("cp1258", errors="replace")), process_tasks)
+    assert job.state == "rejected" and "UTF-8" in job.message
+    assert not Response.objects.exists()
+
+
 def test_an_excel_file_imports_like_a_csv(survey, dost, process_tasks):
     workbook = Workbook()
     sheet = workbook.active
@@ -86,6 +101,7 @@ def test_an_excel_file_imports_like_a_csv(survey, dost, process_tasks):
 
 
 def test_an_import_killed_midway_keeps_nothing(survey, dost, process_tasks, monkeypatch):
+    monkeypatch.setattr(copy_import, "applies", lambda job: False)  # the Python path, on either database
     real_ingest = imports.ingest
     calls = []
 
@@ -109,3 +125,99 @@ def test_only_managers_import(survey, outsider):
     with pytest.raises(NotAllowed):
         start_import(survey, outsider, csv_file(survey, []), "paper")
     assert not ImportJob.objects.exists()
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+
+
+@postgresql_only
+def test_a_postgresql_import_killed_after_writing_rows_keeps_nothing(survey, dost, process_tasks, monkeypatch):
+    def dies(*args, **kwargs):
+        assert Response.objects.filter(survey=survey).count() == 100  # written, not yet committed
+        raise SystemError("worker killed")
+
+    monkeypatch.setattr(copy_import, "add_respondent_sums", dies)
+    job = run(survey, dost, csv_file(survey, good_rows(survey, 100)), process_tasks)
+    assert job.state == "failed"
+    assert not Response.objects.exists() and not Answer.objects.exists() and not Aggregate.objects.exists()
+
+
+def tricky_rows(survey):
+    """Rows that exercise every rule: whitespace and decomposed Vietnamese around values, weights with
+    commas, a response id repeated in the file, blank and text answers."""
+    health, ward = (u.code for u in survey.units.order_by("pk")[:2])
+    return [
+        [" A-1 ", f" {health}\u00a0", "2026-Q1", "1,5", "5", "4", "", "3", "2", " Cho\u0302\u0300 lâu "],
+        ["A-2", ward, "2026-Q2", "", "1", "5", "5", "5", "5", ""],
+        ["A-1", ward, "2026-Q2", "2", "1", "1", "1", "1", "1", "lặp lại: bỏ qua"],
+        ["A-3", ward, " 2026-Q2", ".5e1", "4", "4", "4", "4", "", ""],
+    ]
+
+
+def bad_rows(survey):
+    health = survey.units.first().code
+    return [
+        ["", health, "2026-Q1", "", "5", "5", "5", "5", "5", ""],
+        ["B" * 81, health, "2026-Q1", "", "5", "5", "5", "5", "5", ""],
+        ["B-3", "00000", "2026-Q9", "", "9", "5", "5", "5", "5", ""],
+        ["B-4", health, "2026-Q9", "x", "5", "5", "5", "5", "5", ""],
+        ["B-5", health, "2026-Q1", "1e400", "5", "5", "5", "5", "5", ""],
+        ["B-6", health, "2026-Q1", "nan", "5", "5", "5", "5", "5", ""],
+        ["B-7", health, "2026-Q1", "-1", "5", "5", "5", "5", "5", ""],
+        ["B-8", health, "2026-Q1", "0,0", "5", "5", "5", "5", "5", ""],
+        ["B-9", health, "2026-Q1", "1", "5", "5", "5", "6", "0", ""],
+        ["B-10", health, "2026-Q1", "1", "5", "5", "５", "5", "5", ""],
+        ["B-11", health, "2026-Q1", "1", "5", "5", "5", "5", "4.0", "ổn"],
+    ]
+
+
+def both_paths(survey, dost, rows, process_tasks, monkeypatch):
+    """Import the same file by the Python path, then (after removing what it wrote) by COPY."""
+    codes = [i.code for i in survey.version.items.filter(measure=Measure.SATISFACTION)]
+    header = ["response_id", "unit_code", "period", "weight", *codes, "Y_KIEN"]
+    results = []
+    for use_copy in (False, True):
+        monkeypatch.setattr(copy_import, "applies", lambda job, use=use_copy: use)
+        job = run(survey, dost, csv_file(survey, rows, header=header), process_tasks)
+        report = job.error_report.read().decode("utf-8-sig") if job.error_report else ""
+        stored = (sorted(Response.objects.values_list("external_id", "unit__code", "period__label", "weight")),
+                  sorted(Answer.objects.values_list("response__external_id", "item__code", "value", "text")),
+                  sorted(Aggregate.objects.values_list("unit_id", "period_id", "item_id", "n", "total", "total_sq",
+                                                       "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")),
+                  sorted(RespondentAggregate.objects.values_list("unit_id", "period_id", "element", "respondents",
+                                                                 "w_sum", "wm", "wk", "ws", "w2_mm", "w2_kk")))
+        results.append(((job.state, job.rows_total, job.added, job.duplicates, job.errors, report), stored))
+        Response.objects.all().delete()
+        Aggregate.objects.all().delete()
+        RespondentAggregate.objects.all().delete()
+    return results
+
+
+@postgresql_only
+def test_the_copy_path_stores_exactly_what_the_python_path_stores(survey, dost, process_tasks, monkeypatch):
+    by_python, by_copy = both_paths(survey, dost, tricky_rows(survey), process_tasks, monkeypatch)
+    assert by_python[0][:5] == ("done", 4, 3, 1, 0)
+    responses, answers, _items, _people = by_python[1]
+    assert [r[0] for r in responses] == ["A-1", "A-2", "A-3"] and responses[0][3] == 1.5 and responses[2][3] == 5.0
+    assert ("A-1", "Y_KIEN", None, "Chồ lâu") in answers  # cleaned: NFC, whitespace off
+    assert by_copy == by_python
+
+
+@postgresql_only
+def test_the_copy_path_reports_exactly_the_errors_the_python_path_reports(survey, dost, process_tasks, monkeypatch):
+    by_python, by_copy = both_paths(survey, dost, bad_rows(survey), process_tasks, monkeypatch)
+    assert by_python[0][0] == "rejected" and by_python[0][4] == 11
+    report = list(csv.reader(io.StringIO(by_python[0][5])))
+    assert [row[1] for row in report[1:]] == ["response_id", "response_id", "unit_code", "period", "weight",
+                                              "weight", "weight", "weight", "E4S", "E3S", "E5S"]
+    assert by_copy == by_python
+
+
+@postgresql_only
+def test_a_file_copy_refuses_falls_back_to_row_by_row_checks(survey, dost, process_tasks):
+    rows = good_rows(survey, 5)
+    rows[2] = rows[2][:3]  # a short row: COPY refuses the whole file
+    job = run(survey, dost, csv_file(survey, rows), process_tasks)
+    # The Python path reads a short row's missing cells as blank answers, as it always has.
+    assert (job.state, job.added) == ("done", 5)
+    assert Answer.objects.count() == 4 * 5
