@@ -264,7 +264,16 @@ def recompute(survey: Survey) -> int:
 def rebuild_respondent_sums(survey_id: int, satisfied_min: int) -> None:
     """Plain SQL over table names only, so the migration that added these sums can backfill them too."""
     RespondentAggregate.objects.filter(survey_id=survey_id).delete()
-    add_respondent_sums(survey_id, satisfied_min, "r.survey_id = %s", [survey_id])
+    add_respondent_sums(survey_id, satisfied_min, stored_answers(), [survey_id])
+
+
+def stored_answers() -> str:
+    """The survey's stored answers (one parameter: the survey id), as the sums below read them:
+    response_id, unit_id, period_id, w (weight), item_id, value, element, measure."""
+    answer, response, item = (model._meta.db_table for model in (Answer, Response, Item))
+    return (f"(SELECT a.response_id, r.unit_id, r.period_id, r.weight AS w, a.item_id, a.value, i.element, "  # noqa: S608 -- names are ours
+            f"i.measure FROM {answer} a JOIN {response} r ON r.id = a.response_id JOIN {item} i ON i.id = a.item_id "
+            "WHERE r.survey_id = %s AND a.value IS NOT NULL)")
 
 
 def _adding(table: str, key: str, stats: tuple[str, ...]) -> str:
@@ -274,30 +283,25 @@ def _adding(table: str, key: str, stats: tuple[str, ...]) -> str:
             f"ON CONFLICT (survey_id, unit_id, period_id, {key}) DO UPDATE SET {additions}")
 
 
-def add_item_sums(survey_id: int, satisfied_min: int, responses: str, params: list) -> None:
-    """Add the item sums of the responses matching `responses` (SQL over `r`) to their cells."""
-    answer, response = Answer._meta.db_table, Response._meta.db_table
-    ok = "CASE WHEN a.value >= %s THEN 1 ELSE 0 END"
-    select = (f"SELECT {int(survey_id)}, r.unit_id, r.period_id, a.item_id, COUNT(*), SUM(a.value), "  # noqa: S608 -- names are ours
-              f"SUM(a.value * a.value), SUM({ok}), SUM(r.weight), SUM(r.weight * {ok}), SUM(r.weight * r.weight), "
-              f"SUM(r.weight * r.weight * {ok}) FROM {answer} a JOIN {response} r ON r.id = a.response_id "
-              f"WHERE a.value IS NOT NULL AND {responses} GROUP BY r.unit_id, r.period_id, a.item_id")
+def add_item_sums(survey_id: int, satisfied_min: int, answers: str, params: list) -> None:
+    """Add the item sums of `answers` (a relation shaped as stored_answers()) to their cells."""
+    ok = "CASE WHEN value >= %s THEN 1 ELSE 0 END"
+    select = (f"SELECT {int(survey_id)}, unit_id, period_id, item_id, COUNT(*), SUM(value), SUM(value * value), "  # noqa: S608 -- names are ours
+              f"SUM({ok}), SUM(w), SUM(w * {ok}), SUM(w * w), SUM(w * w * {ok}) FROM {answers} src "
+              "WHERE value IS NOT NULL GROUP BY unit_id, period_id, item_id")
     with connection.cursor() as cursor:
         cursor.execute(_adding(Aggregate._meta.db_table, "item_id", STATS).format(select=select),
                        [satisfied_min] * 3 + list(params))
 
 
-def add_respondent_sums(survey_id: int, satisfied_min: int, responses: str, params: list) -> None:
-    """Add the respondent sums of the responses matching `responses` (SQL over `r`) to their cells:
+def add_respondent_sums(survey_id: int, satisfied_min: int, answers: str, params: list) -> None:
+    """Add the respondent sums of `answers` (a relation shaped as stored_answers()) to their cells:
     one GROUP BY per respondent and element (and all elements, 0), then one per cell."""
-    answer, response, item = (model._meta.db_table for model in (Answer, Response, Item))
     per_respondent = (  # m, k, s of each respondent for each element, and for all elements (0)
-        f"SELECT r.unit_id, r.period_id, r.weight AS w, {{element}} AS element, COUNT(*) AS m, "  # noqa: S608 -- names are ours
-        f"SUM(CASE WHEN a.value >= %s THEN 1 ELSE 0 END) AS k, SUM(a.value) AS s "
-        f"FROM {answer} a JOIN {response} r ON r.id = a.response_id JOIN {item} i ON i.id = a.item_id "
-        f"WHERE {responses} AND a.value IS NOT NULL AND i.measure = %s {{where}}"
-        f"GROUP BY r.id, r.unit_id, r.period_id, r.weight{{group}}")
-    elements = per_respondent.format(element="i.element", where="AND i.element IS NOT NULL ", group=", i.element")
+        "SELECT unit_id, period_id, w, {element} AS element, COUNT(*) AS m, "  # noqa: S608 -- names are ours
+        f"SUM(CASE WHEN value >= %s THEN 1 ELSE 0 END) AS k, SUM(value) AS s FROM {answers} src "
+        "WHERE value IS NOT NULL AND measure = %s {where}GROUP BY response_id, unit_id, period_id, w{group}")
+    elements = per_respondent.format(element="element", where="AND element IS NOT NULL ", group=", element")
     together = per_respondent.format(element=str(ALL_ELEMENTS), where="", group="")
     select = (f"SELECT {int(survey_id)}, unit_id, period_id, element, COUNT(*), SUM(w), SUM(w * m), SUM(w * k), "  # noqa: S608
               "SUM(w * s), SUM(w * w * m * m), SUM(w * w * k * m), SUM(w * w * k * k), SUM(w * w * s * m), "

@@ -79,8 +79,7 @@ def test_repeated_columns_are_refused(survey, dost, process_tasks):
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_reason(survey, dost, process_tasks):
-    text = "response_id,unit_code,period,E1S\nP-1,{},2026-Q1,5\nP-2,Phường Bến Thành,2026-Q1,5\n".format(
-        survey.units.first().code)
+    text = f"response_id,unit_code,period,E1S\nP-1,{survey.units.first().code},2026-Q1,5\nP-2,Phường Bến Thành,2026-Q1,5\n"
     job = run(survey, dost, SimpleUploadedFile("phieu.csv", text.encode("cp1258", errors="replace")), process_tasks)
     assert job.state == "rejected" and "UTF-8" in job.message
     assert not Response.objects.exists()
