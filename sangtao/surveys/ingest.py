@@ -262,9 +262,17 @@ def recompute(survey: Survey) -> int:
 
 
 def rebuild_respondent_sums(survey_id: int, satisfied_min: int) -> None:
-    """Plain SQL over table names only, so the migration that added these sums can backfill them too."""
+    """From the stored answers; also the backfill of the migration that added these sums."""
     RespondentAggregate.objects.filter(survey_id=survey_id).delete()
-    add_respondent_sums(survey_id, satisfied_min, stored_answers(), [survey_id])
+    # SELECT, then insert the few thousand cells: unlike INSERT ... SELECT, PostgreSQL may plan it in parallel.
+    with connection.cursor() as cursor:
+        cursor.execute(_respondent_sums_select(survey_id, stored_answers()),
+                       [satisfied_min, survey_id, Measure.SATISFACTION.value])
+        cells = cursor.fetchall()
+    RespondentAggregate.objects.bulk_create(
+        (RespondentAggregate(survey_id=survey_id, unit_id=unit_id, period_id=period_id, element=element,
+                             **dict(zip(RESPONDENT_STATS, stats, strict=True)))
+         for _survey, unit_id, period_id, element, *stats in cells), batch_size=2000)
 
 
 def stored_answers() -> str:
@@ -294,19 +302,25 @@ def add_item_sums(survey_id: int, satisfied_min: int, answers: str, params: list
                        [satisfied_min] * 3 + list(params))
 
 
-def add_respondent_sums(survey_id: int, satisfied_min: int, answers: str, params: list) -> None:
-    """Add the respondent sums of `answers` (a relation shaped as stored_answers()) to their cells:
-    one GROUP BY per respondent and element (and all elements, 0), then one per cell."""
-    per_respondent = (  # m, k, s of each respondent for each element, and for all elements (0)
-        "SELECT unit_id, period_id, w, {element} AS element, COUNT(*) AS m, "  # noqa: S608 -- names are ours
+def _respondent_sums_select(survey_id: int, answers: str) -> str:
+    """SELECT of the respondent sums per (unit, period, element) from `answers`, in one scan: m, k, s
+    per respondent and element, then per respondent over all elements (0) from those, then per cell.
+    Parameters: the satisfied level, the relation's own, the satisfaction measure."""
+    return (
+        "WITH per_element AS (SELECT response_id, unit_id, period_id, w, element, COUNT(*) AS m, "  # noqa: S608 -- names are ours
         f"SUM(CASE WHEN value >= %s THEN 1 ELSE 0 END) AS k, SUM(value) AS s FROM {answers} src "
-        "WHERE value IS NOT NULL AND measure = %s {where}GROUP BY response_id, unit_id, period_id, w{group}")
-    elements = per_respondent.format(element="element", where="AND element IS NOT NULL ", group=", element")
-    together = per_respondent.format(element=str(ALL_ELEMENTS), where="", group="")
-    select = (f"SELECT {int(survey_id)}, unit_id, period_id, element, COUNT(*), SUM(w), SUM(w * m), SUM(w * k), "  # noqa: S608
-              "SUM(w * s), SUM(w * w * m * m), SUM(w * w * k * m), SUM(w * w * k * k), SUM(w * w * s * m), "
-              f"SUM(w * w * s * s) FROM ({elements} UNION ALL {together}) per_respondent "
-              "GROUP BY unit_id, period_id, element")
+        "WHERE value IS NOT NULL AND measure = %s GROUP BY response_id, unit_id, period_id, w, element), "
+        "per_respondent AS (SELECT unit_id, period_id, w, element, m, k, s FROM per_element "
+        f"WHERE element IS NOT NULL UNION ALL SELECT unit_id, period_id, w, {ALL_ELEMENTS}, SUM(m), SUM(k), SUM(s) "
+        "FROM per_element GROUP BY response_id, unit_id, period_id, w) "
+        f"SELECT {int(survey_id)}, unit_id, period_id, element, COUNT(*), SUM(w), SUM(w * m), SUM(w * k), SUM(w * s), "
+        "SUM(w * w * m * m), SUM(w * w * k * m), SUM(w * w * k * k), SUM(w * w * s * m), SUM(w * w * s * s) "
+        "FROM per_respondent GROUP BY unit_id, period_id, element")
+
+
+def add_respondent_sums(survey_id: int, satisfied_min: int, answers: str, params: list) -> None:
+    """Add the respondent sums of `answers` (a relation shaped as stored_answers()) to their cells."""
+    select = _respondent_sums_select(survey_id, answers)
     with connection.cursor() as cursor:
         cursor.execute(_adding(RespondentAggregate._meta.db_table, "element", RESPONDENT_STATS).format(select=select),
-                       [satisfied_min, *params, Measure.SATISFACTION.value] * 2)
+                       [satisfied_min, *params, Measure.SATISFACTION.value])
