@@ -214,6 +214,7 @@ def run_import(job_id: int) -> None:
                     message=_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)},
                     finished_at=timezone.now())
             return
+        _update(job, message=_("Tệp hợp lệ; đang ghi %(n)s dòng (tất cả hoặc không dòng nào)…") % {"n": count})
         try:
             added, duplicates = staged.write() if staged else _write(job, path, reader)
         except Exception as failure:  # nothing was kept: the file's transaction rolled back

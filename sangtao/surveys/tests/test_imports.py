@@ -120,6 +120,23 @@ def test_an_import_killed_midway_keeps_nothing(survey, dost, process_tasks, monk
     assert (job.state, job.added) == ("done", 100)
 
 
+def test_while_writing_the_page_says_the_file_is_valid_and_being_written(survey, dost, process_tasks,
+                                                                         monkeypatch):
+    seen = []
+    real_write = imports._write
+
+    def write(job, *args):
+        seen.append(ImportJob.objects.get(pk=job.pk).message)
+        seen.append(client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode())
+        return real_write(job, *args)
+
+    monkeypatch.setattr(copy_import, "applies", lambda job: False)
+    monkeypatch.setattr(imports, "_write", write)
+    job = run(survey, dost, csv_file(survey, good_rows(survey, 12)), process_tasks)
+    assert job.state == "done" and "đang ghi 12 dòng" in seen[0]
+    assert "đang ghi 12 dòng" in seen[1] and "alert error" not in seen[1]
+
+
 def test_only_managers_import(survey, outsider):
     with pytest.raises(NotAllowed):
         start_import(survey, outsider, csv_file(survey, []), "paper")
