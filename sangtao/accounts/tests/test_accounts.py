@@ -60,3 +60,19 @@ def test_token_is_shown_once_stored_hashed_and_revocable(outsider):
 def test_one_user_cannot_revoke_anothers_token(outsider, officer):
     token, _raw = ApiToken.issue(officer, "x")
     assert client_for(outsider).post(f"/accounts/profile/tokens/{token.pk}/revoke/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_superuser_is_bound_by_the_programme_rules_but_keeps_the_admin(make_challenge, dost):
+    from sangtao.accounts.models import User
+    from sangtao.challenges.models import Status
+
+    admin = User.objects.create_superuser("quantri", "quantri@example.vn", PASSWORD)
+    draft, published = make_challenge(Status.DRAFT), make_challenge(Status.PUBLISHED)
+    assert not admin.has_perm("challenges.edit_challenge", published)  # the workflow forbids it for anyone
+    assert not admin.has_perm("challenges.view_challenge", draft)  # not a member of the owning unit
+    assert client_for(admin).get(draft.get_absolute_url()).status_code == 404
+    assert admin.has_perm("review.change_councilrules")  # Django's model permission: the admin site
+    assert client_for(admin).get("/admin/review/councilrules/").status_code == 200
+    assert dost.has_perm("challenges.view_challenge", draft) and not dost.has_perm("challenges.edit_challenge",
+                                                                                   published)
