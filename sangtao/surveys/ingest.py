@@ -5,7 +5,7 @@ Each batch is written with bulk inserts and the sufficient statistics of every t
 raw responses and a rolled-back batch leaves no trace in either.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -82,28 +82,35 @@ def cell_deltas(rows: Iterable[tuple[int, int, int, int | None, float]], satisfi
 
 def respondent_deltas(responses: Iterable[Incoming], elements: dict[int, int | None], satisfied_min: int,
                       ) -> dict[tuple, list[float]]:
-    """Responses -> the sums each (unit, period, element) gains, one respondent at a time.
+    """Responses -> the sums each (unit, period, element) gains.
 
     `elements` maps each satisfaction item to its element; answers to other items are not counted.
+    Respondents are first counted by profile (cell, weight, m, k, s): there are few distinct
+    profiles, so the sums are formed once per profile rather than once per respondent.
     """
-    deltas: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    targets = {item: (element, ALL_ELEMENTS) if element else (ALL_ELEMENTS,) for item, element in elements.items()}
+    profiles: Counter[tuple] = Counter()
     for response in responses:
-        groups: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # element -> m, k, s
+        groups: dict[int, list[int]] = {}  # element -> m, k, s
         for item_id, value in response.values.items():
-            if item_id not in elements:
-                continue
-            for element in {elements[item_id] or ALL_ELEMENTS, ALL_ELEMENTS}:
-                group = groups[element]
-                group[0] += 1
-                group[1] += value >= satisfied_min
-                group[2] += value
-        w, w2 = response.weight, response.weight * response.weight
+            for element in targets.get(item_id, ()):
+                group = groups.get(element)
+                if group is None:
+                    groups[element] = [1, value >= satisfied_min, value]
+                else:
+                    group[0] += 1
+                    group[1] += value >= satisfied_min
+                    group[2] += value
         for element, (m, k, s) in groups.items():
-            cell = deltas[(response.unit_id, response.period_id, element)]
-            for position, gain in enumerate((1, w, w * m, w * k, w * s, w2 * m * m, w2 * k * m, w2 * k * k,
-                                             w2 * s * m, w2 * s * s)):
-                cell[position] += gain
-    return dict(deltas)
+            profiles[(response.unit_id, response.period_id, element, response.weight, m, k, s)] += 1
+    deltas: dict[tuple, list[float]] = {}
+    for (unit_id, period_id, element, w, m, k, s), count in profiles.items():
+        cell = deltas.setdefault((unit_id, period_id, element), [0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+        w2 = w * w
+        for position, gain in enumerate((1, w, w * m, w * k, w * s, w2 * m * m, w2 * k * m, w2 * k * k, w2 * s * m,
+                                         w2 * s * s)):
+            cell[position] += count * gain
+    return deltas
 
 
 def apply_deltas(survey: Survey, deltas: Deltas) -> None:
@@ -112,35 +119,16 @@ def apply_deltas(survey: Survey, deltas: Deltas) -> None:
 
 
 def _apply(survey: Survey, model, key: str, stats: tuple[str, ...], deltas: dict[tuple, list[float]]) -> None:
-    """Add a batch's sums to its cells: rows locked, summed in memory, written back in bulk."""
-    if not deltas:
-        return
-    model.objects.bulk_create([model(survey=survey, unit_id=u, period_id=p, **{key: k}) for u, p, k in deltas],
-                              ignore_conflicts=True, batch_size=2000)
-    units, periods, keys = ({cell[n] for cell in deltas} for n in range(3))
-    touched = []
-    for pk, *cell in model.objects.select_for_update().filter(
-            survey=survey, unit_id__in=units, period_id__in=periods, **{f"{key}__in": keys}).values_list(
-            "pk", "unit_id", "period_id", key):
-        sums = deltas.get(tuple(cell))
-        if sums is not None:
-            touched.append((pk, *sums))
-    for start in range(0, len(touched), 1000):
-        _add_to_rows(model._meta.db_table, stats, touched[start:start + 1000])
-
-
-def _add_to_rows(table: str, stats: tuple[str, ...], rows: list[tuple]) -> None:
-    """UPDATE ... FROM (VALUES ...): one statement per thousand cells (Django's bulk_update is far slower)."""
-    values = ", ".join(["(" + ", ".join(["%s"] * (1 + len(stats))) + ")"] * len(rows))
-    params = [value for row in rows for value in row]
-    assignments = ", ".join(f"{name} = {table}.{name} + v.{name}" for name in stats)
-    if connection.vendor == "postgresql":
-        source = f"(VALUES {values}) AS v(id, {', '.join(stats)})"
-    else:  # SQLite names VALUES columns column1, column2, ...
-        columns = ", ".join(f"column{n + 1} AS {name}" for n, name in enumerate(("id", *stats)))
-        source = f"(SELECT {columns} FROM (VALUES {values})) AS v"  # noqa: S608 -- placeholders only
+    """Add a batch's sums to its cells by upsert, a thousand cells a statement. Cells go in key
+    order, so concurrent batches lock shared cells in the same order and cannot deadlock."""
+    statement = _adding(model._meta.db_table, key, stats)
+    cells = sorted(deltas.items())
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.id = v.id", params)  # noqa: S608 -- names are ours
+        for start in range(0, len(cells), 1000):
+            chunk = cells[start:start + 1000]
+            values = ", ".join(["(" + ", ".join(["%s"] * (4 + len(stats))) + ")"] * len(chunk))
+            cursor.execute(statement.format(select=f"VALUES {values}"),
+                           [value for cell, sums in chunk for value in (survey.pk, *cell, *sums)])
 
 
 def satisfaction_elements(survey: Survey) -> dict[int, int | None]:
