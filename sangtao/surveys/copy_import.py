@@ -17,14 +17,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sangtao.surveys.imports import ID_LENGTH, WEIGHT_LENGTH, RowReader
+from sangtao.surveys.imports import ID_LENGTH, SCALE, WEIGHT, WEIGHT_LENGTH, RowReader
 from sangtao.surveys.ingest import add_item_sums, add_respondent_sums, freeze_version
 from sangtao.surveys.models import Answer, ImportJob, Response, Survey
 
 CHUNK = 8 << 20  # bytes per COPY; progress is reported between them
 WHITESPACE = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())  # what str.strip() removes
-SCALE = ("1", "2", "3", "4", "5")
-WEIGHT_PATTERN = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?$"  # imports.WEIGHT, anchored
+WEIGHT_PATTERN = f"^{WEIGHT.pattern}$"  # PostgreSQL reads the same expression; anchored, as fullmatch is
 
 
 def applies(job: ImportJob) -> bool:

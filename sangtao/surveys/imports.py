@@ -30,6 +30,7 @@ ID_LENGTH = 80  # Response.external_id
 # A decimal number, with a comma or a point; short enough that no database overflows on it.
 WEIGHT = re.compile(r"[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?")
 WEIGHT_LENGTH = 30
+SCALE = ("1", "2", "3", "4", "5")  # an answer on a scale item, as written in the file
 
 
 class RowError(Exception):
@@ -106,7 +107,7 @@ class RowReader:
             if not item.is_scale:
                 texts[item.pk] = raw
                 continue
-            if raw not in {"1", "2", "3", "4", "5"}:
+            if raw not in SCALE:
                 raise RowError(item.code, _("giá trị phải từ 1 đến 5"))
             values[item.pk] = int(raw)
         return Incoming(unit_id=unit, period_id=period, values=values, texts=texts, external_id=response_id,
