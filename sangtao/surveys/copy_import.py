@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sangtao.surveys.imports import ID_LENGTH, SCALE, WEIGHT, WEIGHT_LENGTH, RowReader
-from sangtao.surveys.ingest import add_item_sums, add_respondent_sums, freeze_version
+from sangtao.surveys.ingest import BLANK, apply_deltas, freeze_version, scale_items, sums_of
 from sangtao.surveys.models import Answer, ImportJob, Response, Survey
 
 CHUNK = 8 << 20  # bytes per COPY; progress is reported between them
@@ -125,21 +125,24 @@ class StagedFile:
             return [(line + 1, checks[n][0], str(checks[n][1])) for line, n in cursor.fetchall()]  # row 1: header
 
     def write(self) -> tuple[int, int]:
-        """All of it in one transaction: responses, answers, then both kinds of sums from the new answers."""
+        """All of it in one transaction: responses with their scores, text answers, then both kinds
+        of sums, summed by the database from the new responses."""
         survey: Survey = self.survey
         response_table = Response._meta.db_table
-        answers = ", ".join(
-            f"({item.pk}, NULLIF(f.i{item.pk}, '')::smallint, '', {item.element or 'NULL'}::smallint, '{item.measure}')"
-            if item.is_scale else f"({item.pk}, NULL::smallint, f.i{item.pk}, NULL::smallint, '')"
-            for _index, item in self.reader.columns)
-        items = "".join(f", c.i{item.pk}" for _index, item in self.reader.columns)
         with transaction.atomic(), connection.cursor() as cursor:
+            if self.count:
+                freeze_version(survey)  # before the scale order is read: it cannot change from here on
+            items = scale_items(survey.version_id)
+            in_file = {item.pk for _index, item in self.reader.columns}
+            scores = " || ".join(f"COALESCE(NULLIF(c.i{item.pk}, ''), '{BLANK}')" if item.pk in in_file
+                                 else f"'{BLANK}'" for item in items) or "''"
+            texts = "".join(f", c.i{item.pk}" for _index, item in self.reader.columns if not item.is_scale)
             cursor.execute("SET LOCAL work_mem = '256MB'")  # hash the file's rows in memory, not on disk
             cursor.execute(
                 f"CREATE TEMP TABLE {self.fresh} ON COMMIT DROP AS "  # noqa: S608 -- names are ours
                 f"SELECT nextval(pg_get_serial_sequence('{response_table}', 'id')) AS id, c.line, c.response_id, "
-                f"u.id AS unit_id, p.id AS period_id, CASE WHEN c.weight = '' THEN 1.0 ELSE c.weight::float8 END AS w"
-                f"{items} FROM {self.cleaned} c "
+                f"u.id AS unit_id, p.id AS period_id, CASE WHEN c.weight = '' THEN 1.0 ELSE c.weight::float8 END AS w, "
+                f"{scores} AS scores{texts} FROM {self.cleaned} c "
                 "JOIN unnest(%(unit_codes)s::text[], %(unit_ids)s::bigint[]) AS u(code, id) ON u.code = c.unit "
                 "JOIN unnest(%(labels)s::text[], %(period_ids)s::bigint[]) AS p(label, id) ON p.label = c.period "
                 f"WHERE c.line IN (SELECT min(line) FROM {self.cleaned} GROUP BY response_id) "
@@ -151,22 +154,15 @@ class StagedFile:
             added = cursor.rowcount
             cursor.execute(
                 f"INSERT INTO {response_table} (id, survey_id, unit_id, period_id, external_id, source, weight, "  # noqa: S608 -- names are ours
-                "follow_up_email, consented_at, submitted_at) SELECT id, %(survey)s, unit_id, period_id, response_id, "
-                f"%(source)s, w, '', %(now)s, %(now)s FROM {self.fresh}",
+                "scores, follow_up_email, consented_at, submitted_at) SELECT id, %(survey)s, unit_id, period_id, "
+                f"response_id, %(source)s, w, scores, '', %(now)s, %(now)s FROM {self.fresh}",
                 {"survey": survey.pk, "source": self.job.source, "now": timezone.now()})
-            if answers:
-                new_answers = f"import_answers_{self.job.pk}"
-                cursor.execute(
-                    f"CREATE TEMP TABLE {new_answers} ON COMMIT DROP AS SELECT f.id AS response_id, f.unit_id, "  # noqa: S608 -- names are ours
-                    f"f.period_id, f.w, a.item_id, a.value, a.text, a.element, a.measure FROM {self.fresh} f "
-                    f"CROSS JOIN LATERAL (VALUES {answers}) AS a(item_id, value, text, element, measure) "
-                    "WHERE a.value IS NOT NULL OR a.text <> ''")
-                cursor.execute(f"INSERT INTO {Answer._meta.db_table} (response_id, item_id, value, text) "  # noqa: S608 -- names are ours
-                               f"SELECT response_id, item_id, value, text FROM {new_answers}")
-                add_item_sums(survey.pk, survey.rule.satisfied_min, new_answers, [])
-                add_respondent_sums(survey.pk, survey.rule.satisfied_min, new_answers, [])
-            if added:
-                freeze_version(survey)
+            for _index, item in self.reader.columns:
+                if not item.is_scale:
+                    cursor.execute(f"INSERT INTO {Answer._meta.db_table} (response_id, item_id, text) "  # noqa: S608 -- names are ours
+                                   f"SELECT id, {item.pk}, i{item.pk} FROM {self.fresh} WHERE i{item.pk} <> ''")
+            apply_deltas(survey.pk, sums_of(f"(SELECT unit_id, period_id, w, scores FROM {self.fresh})",  # noqa: S608
+                                            [], items, survey.rule.satisfied_min))
             Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + added)
         return added, self.count - added
 

@@ -184,7 +184,7 @@ def _write(job: ImportJob, path: Path, reader: RowReader) -> tuple[int, int]:
                 done = ingest(job.survey, batch, job.source, pending)
                 added, duplicates, batch = added + done.added, duplicates + done.duplicates, []
         done = ingest(job.survey, batch, job.source, pending)
-        apply_deltas(job.survey, pending)  # the file's statistics, once, in the same transaction
+        apply_deltas(job.survey.pk, pending)  # the file's statistics, once, in the same transaction
     return added + done.added, duplicates + done.duplicates
 
 

@@ -8,9 +8,10 @@ raw responses and a rolled-back batch leaves no trace in either.
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Sum, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from sangtao.surveys.models import (
@@ -24,6 +25,8 @@ from sangtao.surveys.models import (
     Survey,
 )
 
+BLANK = "-"  # an unanswered scale item in Response.scores
+ITEMS_PER_SCAN = 32  # items summed by one scan in sums_of: well inside PostgreSQL's limit on columns
 STATS = ("n", "total", "total_sq", "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")
 RESPONDENT_STATS = ("respondents", "w_sum", "wm", "wk", "ws", "w2_mm", "w2_km", "w2_kk", "w2_sm", "w2_ss")
 ALL_ELEMENTS = 0  # the respondent sums over the five elements together
@@ -39,6 +42,12 @@ class Incoming:
     weight: float = 1.0
     follow_up_email: str = ""
     consented: bool = True
+
+
+class ScaleItem(NamedTuple):
+    pk: int
+    element: int | None
+    measure: str
 
 
 @dataclass
@@ -113,12 +122,12 @@ def respondent_deltas(responses: Iterable[Incoming], elements: dict[int, int | N
     return deltas
 
 
-def apply_deltas(survey: Survey, deltas: Deltas) -> None:
-    _apply(survey, Aggregate, "item_id", STATS, deltas.items)
-    _apply(survey, RespondentAggregate, "element", RESPONDENT_STATS, deltas.respondents)
+def apply_deltas(survey_id: int, deltas: Deltas) -> None:
+    _apply(survey_id, Aggregate, "item_id", STATS, deltas.items)
+    _apply(survey_id, RespondentAggregate, "element", RESPONDENT_STATS, deltas.respondents)
 
 
-def _apply(survey: Survey, model, key: str, stats: tuple[str, ...], deltas: dict[tuple, list[float]]) -> None:
+def _apply(survey_id: int, model, key: str, stats: tuple[str, ...], deltas: dict[tuple, list[float]]) -> None:
     """Add a batch's sums to its cells by upsert, a thousand cells a statement. Cells go in key
     order, so concurrent batches lock shared cells in the same order and cannot deadlock."""
     statement = _adding(model._meta.db_table, key, stats)
@@ -128,20 +137,38 @@ def _apply(survey: Survey, model, key: str, stats: tuple[str, ...], deltas: dict
             chunk = cells[start:start + 1000]
             values = ", ".join(["(" + ", ".join(["%s"] * (4 + len(stats))) + ")"] * len(chunk))
             cursor.execute(statement.format(select=f"VALUES {values}"),
-                           [value for cell, sums in chunk for value in (survey.pk, *cell, *sums)])
+                           [value for cell, sums in chunk for value in (survey_id, *cell, *sums)])
 
 
-def satisfaction_elements(survey: Survey) -> dict[int, int | None]:
-    return dict(survey.version.items.filter(measure=Measure.SATISFACTION).values_list("pk", "element"))
+def _adding(table: str, key: str, stats: tuple[str, ...]) -> str:
+    """INSERT ... ON CONFLICT: new cells are created, existing cells gain the sums."""
+    additions = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in stats)
+    return (f"INSERT INTO {table} (survey_id, unit_id, period_id, {key}, {', '.join(stats)}) {{select}} "
+            f"ON CONFLICT (survey_id, unit_id, period_id, {key}) DO UPDATE SET {additions}")
+
+
+def scale_items(version_id: int) -> list[ScaleItem]:
+    """The version's scale items in the order of Response.scores. A version is frozen before its
+    first response is written, so the order never changes under stored responses."""
+    return [ScaleItem(*row) for row in Item.objects.filter(version_id=version_id).exclude(measure=Measure.TEXT)
+            .order_by("position", "id").values_list("pk", "element", "measure")]
+
+
+def encode_scores(values: dict[int, int], items: list[ScaleItem]) -> str:
+    return "".join(str(values[item.pk]) if item.pk in values else BLANK for item in items)
+
+
+def satisfaction_elements(items: list[ScaleItem]) -> dict[int, int | None]:
+    return {item.pk: item.element for item in items if item.measure == Measure.SATISFACTION}
 
 
 def freeze_version(survey: Survey) -> None:
     InstrumentVersion.objects.filter(pk=survey.version_id, frozen_at__isnull=True).update(frozen_at=timezone.now())
 
 
-RESPONSE_COLUMNS = ("id", "survey_id", "unit_id", "period_id", "external_id", "source", "weight", "follow_up_email",
-                    "consented_at", "submitted_at")
-ANSWER_COLUMNS = ("response_id", "item_id", "value", "text")
+RESPONSE_COLUMNS = ("id", "survey_id", "unit_id", "period_id", "external_id", "source", "weight", "scores",
+                    "follow_up_email", "consented_at", "submitted_at")
+ANSWER_COLUMNS = ("response_id", "item_id", "text")
 
 
 def _new_ids(count: int) -> list[int]:
@@ -197,118 +224,130 @@ def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, pending: D
             fresh.append(row)
         if not fresh:
             return result
+        freeze_version(survey)  # before the scale order is read: it cannot change from here on
+        items = scale_items(survey.version_id)
         now = connection.ops.adapt_datetimefield_value(timezone.now()) if connection.vendor != "postgresql" \
             else timezone.now()
         ids = _new_ids(len(fresh))
         _write_rows(Response, RESPONSE_COLUMNS, [
-            (pk, survey.pk, row.unit_id, row.period_id, row.external_id, source, row.weight, row.follow_up_email,
-             now if row.consented else None, now) for pk, row in zip(ids, fresh, strict=True)])
-        answers: list[tuple[int, int, int | None, str]] = []
-        cells = []
-        for pk, row in zip(ids, fresh, strict=True):
-            for item_id, value in row.values.items():
-                answers.append((pk, item_id, value, ""))
-                cells.append((row.unit_id, row.period_id, item_id, value, row.weight))
-            for item_id, text in row.texts.items():
-                answers.append((pk, item_id, None, text))
-        _write_rows(Answer, ANSWER_COLUMNS, answers)
+            (pk, survey.pk, row.unit_id, row.period_id, row.external_id, source, row.weight,
+             encode_scores(row.values, items), row.follow_up_email, now if row.consented else None, now)
+            for pk, row in zip(ids, fresh, strict=True)])
+        _write_rows(Answer, ANSWER_COLUMNS, [(pk, item_id, text) for pk, row in zip(ids, fresh, strict=True)
+                                             for item_id, text in row.texts.items()])
         minimum = survey.rule.satisfied_min
-        deltas = Deltas(cell_deltas(cells, minimum), respondent_deltas(fresh, satisfaction_elements(survey), minimum))
+        cells = ((row.unit_id, row.period_id, item_id, value, row.weight) for row in fresh
+                 for item_id, value in row.values.items())
+        deltas = Deltas(cell_deltas(cells, minimum), respondent_deltas(fresh, satisfaction_elements(items), minimum))
         if pending is None:
-            apply_deltas(survey, deltas)
+            apply_deltas(survey.pk, deltas)
         else:
             pending.merge(deltas)
-        freeze_version(survey)
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + len(fresh))
         result.added = len(fresh)
     return result
 
 
 def recompute(survey: Survey) -> int:
-    """Rebuild every aggregate of the survey from the raw answers, grouped by the database.
+    """Rebuild every aggregate of the survey from the stored responses, summed by the database.
 
     Counts and sums are exactly those that ingest keeps; weighted sums agree to rounding.
+    Returns the number of item cells.
     """
-    satisfied = Case(When(value__gte=survey.rule.satisfied_min, then=Value(1)), default=Value(0))
-    weight = F("response__weight")
-    rows = (Answer.objects.filter(response__survey=survey, value__isnull=False)
-            .values("response__unit_id", "response__period_id", "item_id").order_by()
-            .annotate(n=Count("id"), total=Sum("value"), total_sq=Sum(F("value") * F("value")),
-                      satisfied=Sum(satisfied), w_sum=Sum(weight), w_satisfied=Sum(satisfied * weight),
-                      w2_sum=Sum(weight * weight), w2_satisfied=Sum(satisfied * weight * weight)))
     with transaction.atomic():
         Survey.objects.filter(pk=survey.pk).update(response_count=Response.objects.filter(survey=survey).count())
-        Aggregate.objects.filter(survey=survey).delete()
-        created = Aggregate.objects.bulk_create((
-            Aggregate(survey=survey, unit_id=row["response__unit_id"], period_id=row["response__period_id"],
-                      item_id=row["item_id"], **{name: row[name] for name in STATS})
-            # One row per cell (thousands, not millions): a plain fetch lets the database plan in parallel.
-            for row in list(rows)
-        ), batch_size=2000)
-        rebuild_respondent_sums(survey.pk, survey.rule.satisfied_min)
-    return len(created)
+        return rebuild_sums(survey.pk, survey.version_id, survey.rule.satisfied_min)
 
 
-def rebuild_respondent_sums(survey_id: int, satisfied_min: int) -> None:
-    """From the stored answers; also the backfill of the migration that added these sums."""
+def rebuild_sums(survey_id: int, version_id: int, satisfied_min: int) -> int:
+    """Both kinds of sums from the stored responses; also run by the migration that moved answers into them."""
+    Aggregate.objects.filter(survey_id=survey_id).delete()
     RespondentAggregate.objects.filter(survey_id=survey_id).delete()
-    # SELECT, then insert the few thousand cells: unlike INSERT ... SELECT, PostgreSQL may plan it in parallel.
+    table = Response._meta.db_table
+    deltas = sums_of(f"(SELECT unit_id, period_id, weight AS w, scores FROM {table} WHERE survey_id = %s)",  # noqa: S608 -- our table
+                     [survey_id], scale_items(version_id), satisfied_min)
+    apply_deltas(survey_id, deltas)
+    return len(deltas.items)
+
+
+def sums_of(responses: str, params: list, items: list[ScaleItem], satisfied_min: int) -> Deltas:
+    """The sums of a relation of responses (unit_id, period_id, w, scores), by a few scans of it
+    that group by unit and period only; the cells come back as a batch's deltas."""
+    return Deltas(_item_sums(responses, params, items, satisfied_min),
+                  _respondent_sums(responses, params, items, satisfied_min))
+
+
+def _answer(slot: int) -> str:
+    """The answer in one slot of scores as an integer, or NULL (the same SQL on both databases)."""
+    return f"CAST(NULLIF(substr(scores, {slot + 1}, 1), '{BLANK}') AS integer) AS v{slot}"
+
+
+def _grouped(responses: str, params: list, slots: list[int], sums: list[str], per_respondent: tuple = ()) -> list:
+    """SELECT unit_id, period_id, *sums per unit and period, over the answers in `slots` (named
+    v<slot>) and, if given, per-respondent expressions of them. A plain SELECT of a few thousand
+    rows: unlike INSERT ... SELECT, PostgreSQL may plan it in parallel."""
+    # Each subquery must stay whole: merged into the query above it, its expressions would be worked
+    # out again at every use (neither database shares them). SQLite keeps a subquery with a LIMIT
+    # whole; PostgreSQL one that lists a volatile function (a LIMIT would stop its parallel scan),
+    # and clock_timestamp() is volatile yet safe in parallel workers.
+    column, limit = (", clock_timestamp() AS whole", "") if connection.vendor == "postgresql" \
+        else ("", " LIMIT -1 OFFSET 0")
+    answers = (f"SELECT unit_id, period_id, w, {', '.join(_answer(slot) for slot in slots)}{column} "  # noqa: S608 -- names are ours
+               f"FROM {responses} src{limit}")
+    if per_respondent:
+        answers = f"SELECT unit_id, period_id, w, {', '.join(per_respondent)}{column} FROM ({answers}) answers{limit}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(_respondent_sums_select(survey_id, stored_answers()),
-                       [satisfied_min, survey_id, Measure.SATISFACTION.value])
-        cells = cursor.fetchall()
-    RespondentAggregate.objects.bulk_create(
-        (RespondentAggregate(survey_id=survey_id, unit_id=unit_id, period_id=period_id, element=element,
-                             **dict(zip(RESPONDENT_STATS, stats, strict=True)))
-         for _survey, unit_id, period_id, element, *stats in cells), batch_size=2000)
+        cursor.execute(f"SELECT unit_id, period_id, {', '.join(sums)} FROM ({answers}) rows "  # noqa: S608 -- names are ours
+                       "GROUP BY unit_id, period_id", params)
+        return cursor.fetchall()
 
 
-def stored_answers() -> str:
-    """The survey's stored answers (one parameter: the survey id), as the sums below read them:
-    response_id, unit_id, period_id, w (weight), item_id, value, element, measure."""
-    answer, response, item = (model._meta.db_table for model in (Answer, Response, Item))
-    return (f"(SELECT a.response_id, r.unit_id, r.period_id, r.weight AS w, a.item_id, a.value, i.element, "  # noqa: S608 -- names are ours
-            f"i.measure FROM {answer} a JOIN {response} r ON r.id = a.response_id JOIN {item} i ON i.id = a.item_id "
-            "WHERE r.survey_id = %s AND a.value IS NOT NULL)")
+def _item_sums(responses: str, params: list, items: list[ScaleItem], satisfied_min: int) -> dict[tuple, list]:
+    cells: dict[tuple, list] = {}
+    slots = list(range(len(items)))
+    for start in range(0, len(slots), ITEMS_PER_SCAN):
+        chunk = slots[start:start + ITEMS_PER_SCAN]
+        sums = []
+        for slot in chunk:
+            v = f"v{slot}"
+            ok = f"CASE WHEN {v} >= {int(satisfied_min)} THEN 1 ELSE 0 END"
+            seen = f"CASE WHEN {v} IS NULL THEN 0 ELSE w END"
+            sums += [f"COUNT({v})", f"SUM({v})", f"SUM({v} * {v})", f"SUM({ok})", f"SUM({seen})", f"SUM(w * {ok})",
+                     f"SUM(w * {seen})", f"SUM(w * w * {ok})"]
+        for unit_id, period_id, *stats in _grouped(responses, params, chunk, sums):
+            for position, slot in enumerate(chunk):
+                cell = stats[len(STATS) * position:len(STATS) * (position + 1)]
+                if cell[0]:
+                    cells[(unit_id, period_id, items[slot].pk)] = cell
+    return cells
 
 
-def _adding(table: str, key: str, stats: tuple[str, ...]) -> str:
-    """INSERT ... ON CONFLICT: new cells are created, existing cells gain the sums."""
-    additions = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in stats)
-    return (f"INSERT INTO {table} (survey_id, unit_id, period_id, {key}, {', '.join(stats)}) {{select}} "
-            f"ON CONFLICT (survey_id, unit_id, period_id, {key}) DO UPDATE SET {additions}")
-
-
-def add_item_sums(survey_id: int, satisfied_min: int, answers: str, params: list) -> None:
-    """Add the item sums of `answers` (a relation shaped as stored_answers()) to their cells."""
-    ok = "CASE WHEN value >= %s THEN 1 ELSE 0 END"
-    select = (f"SELECT {int(survey_id)}, unit_id, period_id, item_id, COUNT(*), SUM(value), SUM(value * value), "  # noqa: S608 -- names are ours
-              f"SUM({ok}), SUM(w), SUM(w * {ok}), SUM(w * w), SUM(w * w * {ok}) FROM {answers} src "
-              "WHERE value IS NOT NULL GROUP BY unit_id, period_id, item_id")
-    with connection.cursor() as cursor:
-        cursor.execute(_adding(Aggregate._meta.db_table, "item_id", STATS).format(select=select),
-                       [satisfied_min] * 3 + list(params))
-
-
-def _respondent_sums_select(survey_id: int, answers: str) -> str:
-    """SELECT of the respondent sums per (unit, period, element) from `answers`, in one scan: m, k, s
-    per respondent and element, then per respondent over all elements (0) from those, then per cell.
-    Parameters: the satisfied level, the relation's own, the satisfaction measure."""
-    return (
-        "WITH per_element AS (SELECT response_id, unit_id, period_id, w, element, COUNT(*) AS m, "  # noqa: S608 -- names are ours
-        f"SUM(CASE WHEN value >= %s THEN 1 ELSE 0 END) AS k, SUM(value) AS s FROM {answers} src "
-        "WHERE value IS NOT NULL AND measure = %s GROUP BY response_id, unit_id, period_id, w, element), "
-        "per_respondent AS (SELECT unit_id, period_id, w, element, m, k, s FROM per_element "
-        f"WHERE element IS NOT NULL UNION ALL SELECT unit_id, period_id, w, {ALL_ELEMENTS}, SUM(m), SUM(k), SUM(s) "
-        "FROM per_element GROUP BY response_id, unit_id, period_id, w) "
-        f"SELECT {int(survey_id)}, unit_id, period_id, element, COUNT(*), SUM(w), SUM(w * m), SUM(w * k), SUM(w * s), "
-        "SUM(w * w * m * m), SUM(w * w * k * m), SUM(w * w * k * k), SUM(w * w * s * m), SUM(w * w * s * s) "
-        "FROM per_respondent GROUP BY unit_id, period_id, element")
-
-
-def add_respondent_sums(survey_id: int, satisfied_min: int, answers: str, params: list) -> None:
-    """Add the respondent sums of `answers` (a relation shaped as stored_answers()) to their cells."""
-    select = _respondent_sums_select(survey_id, answers)
-    with connection.cursor() as cursor:
-        cursor.execute(_adding(RespondentAggregate._meta.db_table, "element", RESPONDENT_STATS).format(select=select),
-                       [satisfied_min, *params, Measure.SATISFACTION.value])
+def _respondent_sums(responses: str, params: list, items: list[ScaleItem], satisfied_min: int,
+                     ) -> dict[tuple, list]:
+    """Per respondent and element: m answers, k satisfied, s their sum; then the cells' sums of those."""
+    groups: dict[int, list[int]] = defaultdict(list)  # element (0: all together) -> slots
+    for slot, item in enumerate(items):
+        if item.measure == Measure.SATISFACTION:
+            groups[ALL_ELEMENTS].append(slot)
+            if item.element:
+                groups[item.element].append(slot)
+    if not groups:
+        return {}
+    per_respondent, sums = [], []
+    for element, slots in groups.items():
+        m, k, s = (f"{name}{element}" for name in "mks")
+        per_respondent += [" + ".join(f"CASE WHEN v{slot} IS NULL THEN 0 ELSE 1 END" for slot in slots) + f" AS {m}",
+                           " + ".join(f"CASE WHEN v{slot} >= {int(satisfied_min)} THEN 1 ELSE 0 END" for slot in slots)
+                           + f" AS {k}",
+                           " + ".join(f"COALESCE(v{slot}, 0)" for slot in slots) + f" AS {s}"]
+        sums += [f"SUM(CASE WHEN {m} > 0 THEN 1 ELSE 0 END)", f"SUM(CASE WHEN {m} > 0 THEN w ELSE 0 END)",
+                 f"SUM(w * {m})", f"SUM(w * {k})", f"SUM(w * {s})", f"SUM(w * w * {m} * {m})", f"SUM(w * w * {k} * {m})",
+                 f"SUM(w * w * {k} * {k})", f"SUM(w * w * {s} * {m})", f"SUM(w * w * {s} * {s})"]
+    rows = _grouped(responses, params, groups[ALL_ELEMENTS], sums, tuple(per_respondent))
+    cells: dict[tuple, list] = {}
+    for unit_id, period_id, *stats in rows:
+        for position, element in enumerate(groups):
+            cell = stats[len(RESPONDENT_STATS) * position:len(RESPONDENT_STATS) * (position + 1)]
+            if cell[0]:
+                cells[(unit_id, period_id, element)] = cell
+    return cells

@@ -155,12 +155,17 @@ class Source(models.TextChoices):
 class Response(models.Model):
     """One anonymous response; contact details only if the respondent opts in for follow-up."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    # No index of its own: the (survey, unit, period) index serves lookups by survey.
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", db_index=False)
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="responses")
     external_id = models.CharField(max_length=80, null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     weight = models.FloatField(default=1.0)
+    # The answers to the version's scale items, one character each in scale order (see
+    # ingest.scale_items): "1"-"5", or "-" when not answered. One row per response rather than
+    # one per answer: a million-row file writes a million rows, and a refresh reads them once.
+    scores = models.TextField(default="", blank=True)
     follow_up_email = models.EmailField(blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
@@ -178,13 +183,14 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    """A free-text answer (scale answers are kept in Response.scores)."""
+
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    value = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
 
     def __str__(self) -> str:
-        return f"{self.item_id}={self.value}"
+        return f"{self.item_id}: {self.text[:40]}"
 
 
 class Aggregate(models.Model):

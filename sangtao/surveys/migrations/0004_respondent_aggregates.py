@@ -4,14 +4,8 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def backfill(apps, schema_editor):
-    from sangtao.surveys.ingest import rebuild_respondent_sums
-
-    for survey_id, satisfied_min in apps.get_model("surveys", "Survey").objects.values_list("pk", "rule__satisfied_min"):
-        rebuild_respondent_sums(survey_id, satisfied_min)
-
-
 class Migration(migrations.Migration):
+    # The new sums are filled by 0005, which rebuilds every survey's sums from the stored responses.
 
     dependencies = [
         ('orgs', '0002_solver_profiles'),
@@ -42,5 +36,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('survey', 'unit', 'period', 'element'), name='one_respondent_aggregate')],
             },
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

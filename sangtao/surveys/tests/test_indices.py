@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from sangtao.surveys.indices import OVERALL, index_cells
-from sangtao.surveys.ingest import RESPONDENT_STATS, Incoming, ingest, recompute
-from sangtao.surveys.models import Aggregate, Answer, Measure, RespondentAggregate, Response, Source
+from sangtao.surveys.ingest import RESPONDENT_STATS, Incoming, ingest, recompute, scale_items
+from sangtao.surveys.models import Aggregate, Measure, RespondentAggregate, Response, Source
 from sangtao.surveys.stats import wilson
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,9 @@ def test_the_first_response_freezes_the_instrument_version(survey, dost):
     ingest(survey, [Incoming(survey.units.first().pk, survey.periods.first().pk, {item.pk: 4})], Source.WEB)
     edited = edit_item(dost, item, "Câu hỏi phiên bản 2")
     assert edited.version.number == 2 and survey.version.items.get(pk=item.pk).text == "Câu hỏi đã sửa"
-    assert Answer.objects.get().item_id == item.pk
+    # The stored answer still reads against the frozen version's scale order.
+    slot = [scale.pk for scale in scale_items(survey.version_id)].index(item.pk)
+    assert Response.objects.get().scores == "-" * slot + "4" + "-" * (len(scale_items(survey.version_id)) - slot - 1)
 
 
 def test_impact_before_and_after_a_deployment_with_difference_in_differences(survey, project, officer):
