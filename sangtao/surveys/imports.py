@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
-from sangtao.surveys.ingest import Deltas, Incoming, apply_deltas, ingest
+from sangtao.surveys.ingest import Incoming, Written, add_sums, ingest
 from sangtao.surveys.models import ImportJob, Survey
 
 BATCH = 5000
@@ -173,7 +173,7 @@ def _error_report(errors: list[tuple[int, str, str]]) -> ContentFile:
 
 def _write(job: ImportJob, path: Path, reader: RowReader) -> tuple[int, int]:
     added = duplicates = 0
-    pending = Deltas()
+    written = Written()
     with transaction.atomic():
         rows = read_rows(path, job.original_name)
         next(rows)
@@ -181,10 +181,10 @@ def _write(job: ImportJob, path: Path, reader: RowReader) -> tuple[int, int]:
         for row in rows:
             batch.append(reader.read(row))
             if len(batch) == BATCH:
-                done = ingest(job.survey, batch, job.source, pending)
+                done = ingest(job.survey, batch, job.source, written)
                 added, duplicates, batch = added + done.added, duplicates + done.duplicates, []
-        done = ingest(job.survey, batch, job.source, pending)
-        apply_deltas(job.survey.pk, pending)  # the file's statistics, once, in the same transaction
+        done = ingest(job.survey, batch, job.source, written)
+        add_sums(job.survey, written)  # the file's statistics, summed once, in the same transaction
     return added + done.added, duplicates + done.duplicates
 
 

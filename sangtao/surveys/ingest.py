@@ -1,11 +1,13 @@
 """The one path by which responses enter: web form, file import and the batch API.
 
 Each batch is written with bulk inserts and the sufficient statistics of every touched
-(unit, period, item) cell are updated in the same transaction, so dashboards never scan
-raw responses and a rolled-back batch leaves no trace in either.
+(unit, period, item) and (unit, period, element) cell are updated in the same transaction, so
+dashboards never scan raw responses and a rolled-back batch leaves no trace in either. The
+statistics are summed by the database by one set of queries (sums_of), whether for a new batch,
+an imported file or a full refresh, so the three cannot disagree.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -26,6 +28,7 @@ from sangtao.surveys.models import (
 )
 
 BLANK = "-"  # an unanswered scale item in Response.scores
+RUNS_PER_SCAN = 500  # runs of new ids read by one scan in add_sums
 ITEMS_PER_SCAN = 32  # items summed by one scan in sums_of: well inside PostgreSQL's limit on columns
 STATS = ("n", "total", "total_sq", "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")
 RESPONDENT_STATS = ("respondents", "w_sum", "wm", "wk", "ws", "w2_mm", "w2_km", "w2_kk", "w2_sm", "w2_ss")
@@ -58,68 +61,26 @@ class Ingested:
 
 @dataclass
 class Deltas:
-    """What a batch adds: per item cell (unit, period, item) and per respondent cell (unit, period, element)."""
+    """What a set of responses adds: per item cell (unit, period, item) and per respondent cell
+    (unit, period, element)."""
 
     items: dict[tuple, list[float]] = field(default_factory=dict)
     respondents: dict[tuple, list[float]] = field(default_factory=dict)
 
-    def merge(self, more: "Deltas") -> None:
-        for mine, theirs in ((self.items, more.items), (self.respondents, more.respondents)):
-            for key, sums in theirs.items():
-                mine[key] = [a + b for a, b in zip(mine[key], sums, strict=True)] if key in mine else list(sums)
 
+@dataclass
+class Written:
+    """Ids of the responses that one transaction's batches wrote, as runs of consecutive ids, so
+    that their sums can be summed once at the end (add_sums) rather than batch by batch."""
 
-def cell_deltas(rows: Iterable[tuple[int, int, int, int | None, float]], satisfied_min: int,
-                ) -> dict[tuple, list[float]]:
-    """(unit, period, item, value, weight) rows -> the sums each item cell gains."""
-    deltas: dict[tuple, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0.0, 0.0, 0.0, 0.0])
-    for unit_id, period_id, item_id, value, weight in rows:
-        if value is None:
-            continue
-        cell = deltas[(unit_id, period_id, item_id)]
-        ok = value >= satisfied_min
-        cell[0] += 1
-        cell[1] += value
-        cell[2] += value * value
-        cell[3] += ok
-        cell[4] += weight
-        cell[5] += weight * ok
-        cell[6] += weight * weight
-        cell[7] += weight * weight * ok
-    return dict(deltas)
+    runs: list[list[int]] = field(default_factory=list)
 
-
-def respondent_deltas(responses: Iterable[Incoming], elements: dict[int, int | None], satisfied_min: int,
-                      ) -> dict[tuple, list[float]]:
-    """Responses -> the sums each (unit, period, element) gains.
-
-    `elements` maps each satisfaction item to its element; answers to other items are not counted.
-    Respondents are first counted by profile (cell, weight, m, k, s): there are few distinct
-    profiles, so the sums are formed once per profile rather than once per respondent.
-    """
-    targets = {item: (element, ALL_ELEMENTS) if element else (ALL_ELEMENTS,) for item, element in elements.items()}
-    profiles: Counter[tuple] = Counter()
-    for response in responses:
-        groups: dict[int, list[int]] = {}  # element -> m, k, s
-        for item_id, value in response.values.items():
-            for element in targets.get(item_id, ()):
-                group = groups.get(element)
-                if group is None:
-                    groups[element] = [1, value >= satisfied_min, value]
-                else:
-                    group[0] += 1
-                    group[1] += value >= satisfied_min
-                    group[2] += value
-        for element, (m, k, s) in groups.items():
-            profiles[(response.unit_id, response.period_id, element, response.weight, m, k, s)] += 1
-    deltas: dict[tuple, list[float]] = {}
-    for (unit_id, period_id, element, w, m, k, s), count in profiles.items():
-        cell = deltas.setdefault((unit_id, period_id, element), [0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
-        w2 = w * w
-        for position, gain in enumerate((1, w, w * m, w * k, w * s, w2 * m * m, w2 * k * m, w2 * k * k, w2 * s * m,
-                                         w2 * s * s)):
-            cell[position] += count * gain
-    return deltas
+    def add(self, ids: Iterable[int]) -> None:
+        for pk in ids:
+            if self.runs and self.runs[-1][1] + 1 == pk:
+                self.runs[-1][1] = pk
+            else:
+                self.runs.append([pk, pk])
 
 
 def apply_deltas(survey_id: int, deltas: Deltas) -> None:
@@ -156,10 +117,6 @@ def scale_items(version_id: int) -> list[ScaleItem]:
 
 def encode_scores(values: dict[int, int], items: list[ScaleItem]) -> str:
     return "".join(str(values[item.pk]) if item.pk in values else BLANK for item in items)
-
-
-def satisfaction_elements(items: list[ScaleItem]) -> dict[int, int | None]:
-    return {item.pk: item.element for item in items if item.measure == Measure.SATISFACTION}
 
 
 def freeze_version(survey: Survey) -> None:
@@ -201,12 +158,12 @@ def _write_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, pending: Deltas | None = None) -> Ingested:
-    """Store a batch of responses and their statistics; ids already stored are skipped, not doubled.
+def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, written: Written | None = None) -> Ingested:
+    """Store a batch of responses and add their sums; ids already stored are skipped, not doubled.
 
     Runs in the caller's transaction (or its own): all of the batch, or none of it. A caller
-    writing many batches in one transaction may pass `pending` to collect the cells' sums and
-    apply them once at the end (apply_deltas), instead of after every batch.
+    writing many batches in one transaction may pass `written` to collect the new ids and add
+    their sums once at the end (add_sums), instead of after every batch.
     """
     batch = list(incoming)
     result = Ingested()
@@ -235,17 +192,25 @@ def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, pending: D
             for pk, row in zip(ids, fresh, strict=True)])
         _write_rows(Answer, ANSWER_COLUMNS, [(pk, item_id, text) for pk, row in zip(ids, fresh, strict=True)
                                              for item_id, text in row.texts.items()])
-        minimum = survey.rule.satisfied_min
-        cells = ((row.unit_id, row.period_id, item_id, value, row.weight) for row in fresh
-                 for item_id, value in row.values.items())
-        deltas = Deltas(cell_deltas(cells, minimum), respondent_deltas(fresh, satisfaction_elements(items), minimum))
-        if pending is None:
-            apply_deltas(survey.pk, deltas)
-        else:
-            pending.merge(deltas)
+        collected = Written() if written is None else written
+        collected.add(ids)
+        if written is None:
+            add_sums(survey, collected, items)
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + len(fresh))
         result.added = len(fresh)
     return result
+
+
+def add_sums(survey: Survey, written: Written, items: list[ScaleItem] | None = None) -> None:
+    """Add the sums of the written responses to their cells, summed by the database as a refresh sums them."""
+    items = scale_items(survey.version_id) if items is None else items
+    table = Response._meta.db_table
+    for start in range(0, len(written.runs), RUNS_PER_SCAN):
+        runs = written.runs[start:start + RUNS_PER_SCAN]
+        where = " OR ".join(["id BETWEEN %s AND %s"] * len(runs))
+        responses = f"(SELECT unit_id, period_id, weight AS w, scores FROM {table} WHERE survey_id = %s AND ({where}))"  # noqa: S608 -- our table
+        apply_deltas(survey.pk, sums_of(responses, [survey.pk, *(pk for run in runs for pk in run)], items,
+                                        survey.rule.satisfied_min))
 
 
 def recompute(survey: Survey) -> int:
