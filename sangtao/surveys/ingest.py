@@ -115,8 +115,15 @@ def scale_items(version_id: int) -> list[ScaleItem]:
             .order_by("position", "id").values_list("pk", "element", "measure")]
 
 
-def encode_scores(values: dict[int, int], items: list[ScaleItem]) -> str:
-    return "".join(str(values[item.pk]) if item.pk in values else BLANK for item in items)
+def encode_scores(values: dict[int, int], slots: dict[int, int]) -> str:
+    """Scale answers (item id -> 1..5) as Response.scores; `slots` maps each scale item to its place.
+    Callers validate what people send; this guards the format, which one bad value would shift."""
+    scores = [BLANK] * len(slots)
+    for item_id, value in values.items():
+        if item_id not in slots or value not in range(1, 6):
+            raise ValueError(f"not an answer to a scale item of this version: {item_id}={value}")
+        scores[slots[item_id]] = str(value)
+    return "".join(scores)
 
 
 def freeze_version(survey: Survey) -> None:
@@ -183,12 +190,13 @@ def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, written: W
             return result
         freeze_version(survey)  # before the scale order is read: it cannot change from here on
         items = scale_items(survey.version_id)
+        slots = {item.pk: slot for slot, item in enumerate(items)}
         now = connection.ops.adapt_datetimefield_value(timezone.now()) if connection.vendor != "postgresql" \
             else timezone.now()
         ids = _new_ids(len(fresh))
         _write_rows(Response, RESPONSE_COLUMNS, [
             (pk, survey.pk, row.unit_id, row.period_id, row.external_id, source, row.weight,
-             encode_scores(row.values, items), row.follow_up_email, now if row.consented else None, now)
+             encode_scores(row.values, slots), row.follow_up_email, now if row.consented else None, now)
             for pk, row in zip(ids, fresh, strict=True)])
         _write_rows(Answer, ANSWER_COLUMNS, [(pk, item_id, text) for pk, row in zip(ids, fresh, strict=True)
                                              for item_id, text in row.texts.items()])

@@ -174,6 +174,16 @@ def test_ingest_is_idempotent_by_response_id(survey):
     assert survey.response_count == 1
 
 
+def test_ingest_refuses_what_is_not_a_scale_answer_and_writes_nothing(survey):
+    unit, period = survey.units.first(), survey.periods.first()
+    scale = survey.version.items.filter(measure=Measure.SATISFACTION).first()
+    text = survey.version.items.get(measure=Measure.TEXT)
+    for values in ({scale.pk: 7}, {scale.pk: 0}, {text.pk: 4}, {scale.pk: 5, 10**9: 3}):
+        with pytest.raises(ValueError, match="scale item"):
+            ingest(survey, [Incoming(unit.pk, period.pk, values)], Source.API)
+    assert not Response.objects.exists() and not Aggregate.objects.exists()
+
+
 def test_the_first_response_freezes_the_instrument_version(survey, dost):
     from sangtao.surveys.services import edit_item
 
