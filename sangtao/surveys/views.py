@@ -1,13 +1,14 @@
 import csv
 import hashlib
 from io import BytesIO
+from itertools import chain
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,11 +18,12 @@ from sangtao.core.errors import ServiceError
 from sangtao.projects.models import Deployment
 from sangtao.surveys import services
 from sangtao.surveys.access import get_survey_for, managed_surveys
+from sangtao.surveys.exports import response_rows
 from sangtao.surveys.forms import ImportForm, SurveyForm, TokenForm
 from sangtao.surveys.impact import impact
 from sangtao.surveys.imports import start_import
 from sangtao.surveys.indices import OVERALL, index_cells
-from sangtao.surveys.models import Element, InstrumentVersion, Measure, Survey
+from sangtao.surveys.models import Answer, Element, InstrumentVersion, Measure, Survey
 
 RATE_LIMIT = 20  # web responses per hour from one address to one survey, when tokens are not used
 
@@ -187,6 +189,43 @@ def indices_xlsx(request, pk):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="chi-so-{survey.pk}.xlsx"'
     return response
+
+
+class _Line:
+    """csv.writer writes into this and gets the line back, for a streamed response."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+@login_required
+def responses_csv(request, pk):
+    """Every stored response, streamed, in the import format; follow-up e-mails are never included."""
+    survey = get_survey_for(request.user, pk)
+    writer = csv.writer(_Line())
+    lines = (writer.writerow(row) for row in response_rows(survey))
+    response = StreamingHttpResponse(chain(["\ufeff"], lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="phieu-{survey.pk}.csv"'
+    return response
+
+
+@login_required
+def comments(request, pk):
+    """The free-text answers, newest first, by unit and period, 50 a page."""
+    survey = get_survey_for(request.user, pk)
+    answers = (Answer.objects.filter(response__survey=survey).exclude(text="")
+               .select_related("response__unit", "response__period").order_by("-response__submitted_at", "-pk"))
+    units, periods = list(survey.units.order_by("sort_name")), list(survey.periods.all())
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None)
+    if unit:
+        answers = answers.filter(response__unit=unit)
+    if period:
+        answers = answers.filter(response__period=period)
+    chosen = "&".join(f"{name}={value.pk}" for name, value in (("unit", unit), ("period", period)) if value)
+    return render(request, "surveys/comments.html", {
+        "survey": survey, "page": Paginator(answers, 50).get_page(request.GET.get("page")), "units": units,
+        "periods": periods, "unit": unit, "period": period, "querystring": chosen})
 
 
 @login_required

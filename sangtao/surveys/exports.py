@@ -1,0 +1,33 @@
+"""A survey's stored responses as rows in the import format (response_id, unit_code, period,
+weight, then one column per item code), read in id order a chunk at a time, so that a file of
+millions of responses streams and can be imported again into another survey of the version."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from sangtao.surveys.ingest import BLANK
+from sangtao.surveys.models import Answer, Measure, Response, Survey
+
+CHUNK = 5000
+
+
+def response_rows(survey: Survey) -> Iterator[list[str]]:
+    items = list(survey.version.items.order_by("position", "id"))
+    scale = [item for item in items if item.measure != Measure.TEXT]
+    yield ["response_id", "unit_code", "period", "weight", *(item.code for item in items)]
+    last = 0
+    while True:
+        chunk = list(Response.objects.filter(survey=survey, pk__gt=last).order_by("pk").values_list(
+            "pk", "external_id", "unit__code", "period__label", "weight", "scores")[:CHUNK])
+        if not chunk:
+            return
+        texts: dict[int, dict[int, str]] = defaultdict(dict)
+        for response_id, item_id, text in Answer.objects.filter(response_id__in=[row[0] for row in chunk]) \
+                .values_list("response_id", "item_id", "text"):
+            texts[response_id][item_id] = text
+        for pk, external_id, unit_code, period, weight, scores in chunk:
+            answers = {item.pk: value for item, value in zip(scale, scores, strict=False) if value != BLANK}
+            answers.update(texts.get(pk, {}))
+            # Web responses have no id of their own: the export names them by the stored row.
+            yield [external_id or f"ST{pk}", unit_code, period, repr(weight), *(answers.get(item.pk, "") for item in items)]
+        last = chunk[-1][0]
