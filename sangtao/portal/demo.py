@@ -487,6 +487,14 @@ def load_projects(units) -> None:
                                 "Kết quả đã được đo và công bố; kết thúc theo dõi.")
 
 
+COMMENTS = {  # free-text answers of the demo survey, before and after the deployment
+    False: ["Phải xếp hàng lâu ở quầy thu ngân.", "Không biết phải nộp tiền ở đâu, hỏi mãi mới biết.",
+            "Nên cho thanh toán bằng mã QR.", "Nhân viên nhiệt tình nhưng thủ tục còn rườm rà."],
+    True: ["Quét mã QR trả tiền rất nhanh, không phải chờ.", "Hoá đơn điện tử gửi về điện thoại, tiện lợi.",
+           "Mong áp dụng cho cả khám dịch vụ.", "Nhanh hơn nhiều so với trước."],
+}
+
+
 def load_outcomes(units) -> None:
     """A satisfaction survey around the deployment and KPI measurements for the completed challenge."""
     import random
@@ -513,6 +521,7 @@ def load_outcomes(units) -> None:
         periods=quarters, challenge=challenge)
     go_live = challenge.project.deployments.get().go_live_on
     items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    comment_item = survey.version.items.get(measure=Measure.TEXT)
     rng = random.Random(2026)  # noqa: S311 -- demo data, not security
     for period in survey.periods.all():
         for unit in survey.units.all():
@@ -520,6 +529,7 @@ def load_outcomes(units) -> None:
             share = 0.86 if improved else 0.64
             ingest(survey, [Incoming(unit.pk, period.pk, {i.pk: rng.choice([4, 5]) if rng.random() < share
                                                           else rng.choice([1, 2, 3]) for i in items},
+                                     texts={comment_item.pk: rng.choice(COMMENTS[improved])} if n % 9 == 0 else {},
                                      external_id=f"demo-{unit.pk}-{period.pk}-{n}") for n in range(45)], Source.PAPER)
     officer, _leader = _staff("soyte")
     indicator = challenge.indicators.get()
