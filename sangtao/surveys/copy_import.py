@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sangtao.surveys.imports import ID_LENGTH, SCALE, WEIGHT, WEIGHT_LENGTH, RowReader
-from sangtao.surveys.ingest import BLANK, apply_deltas, freeze_version, scale_items, sums_of
+from sangtao.surveys.ingest import BLANK, apply_deltas, freeze_version, lock_survey, scale_items, sums_of
 from sangtao.surveys.models import Answer, ImportJob, Response, Survey
 
 CHUNK = 8 << 20  # bytes per COPY; progress is reported between them
@@ -130,6 +130,7 @@ class StagedFile:
         survey: Survey = self.survey
         response_table = Response._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor:
+            lock_survey(survey.pk)
             if self.count:
                 freeze_version(survey)  # before the scale order is read: it cannot change from here on
             items = scale_items(survey.version_id)

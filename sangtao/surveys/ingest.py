@@ -126,6 +126,13 @@ def encode_scores(values: dict[int, int], slots: dict[int, int]) -> str:
     return "".join(scores)
 
 
+def lock_survey(survey_id: int) -> None:
+    """Writers of a survey's responses and sums take turns on its row (SQLite has one writer anyway):
+    a batch's check for stored ids sees every committed batch, and a refresh can neither miss nor
+    count twice a batch committed while it runs."""
+    list(Survey.objects.select_for_update().filter(pk=survey_id).values_list("pk", flat=True))
+
+
 def freeze_version(survey: Survey) -> None:
     InstrumentVersion.objects.filter(pk=survey.version_id, frozen_at__isnull=True).update(frozen_at=timezone.now())
 
@@ -175,6 +182,7 @@ def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, written: W
     batch = list(incoming)
     result = Ingested()
     with transaction.atomic():
+        lock_survey(survey.pk)
         wanted = {row.external_id for row in batch if row.external_id}
         seen = set(Response.objects.filter(survey=survey, external_id__in=wanted).values_list("external_id",
                                                                                            flat=True))
@@ -228,6 +236,7 @@ def recompute(survey: Survey) -> int:
     Returns the number of item cells.
     """
     with transaction.atomic():
+        lock_survey(survey.pk)
         Survey.objects.filter(pk=survey.pk).update(response_count=Response.objects.filter(survey=survey).count())
         return rebuild_sums(survey.pk, survey.version_id, survey.rule.satisfied_min)
 
