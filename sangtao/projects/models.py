@@ -5,6 +5,7 @@ escalation delays, the acceptance rule) are data DoST edits.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -35,6 +36,12 @@ class ProjectRules(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.leader_after_days > self.dost_after_days:
+            raise ValidationError({"dost_after_days": _("Sở KH&CN được báo sau lãnh đạo đơn vị, không trước.")})
+        if not 1 <= self.quantity_share_numerator <= self.quantity_share_denominator:
+            raise ValidationError({"quantity_share_numerator": _("Tỷ lệ phải lớn hơn 0 và không quá 1.")})
 
 
 class ProjectStatus(models.TextChoices):

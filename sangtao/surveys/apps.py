@@ -6,5 +6,6 @@ class SurveysConfig(AppConfig):
     label = "surveys"
 
     def ready(self):
-        # Register the import task with the worker.
+        # Register the import and recompute tasks with the worker.
         import sangtao.surveys.imports  # noqa: F401
+        import sangtao.surveys.services  # noqa: F401

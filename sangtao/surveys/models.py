@@ -6,6 +6,7 @@ that indices are computed from.
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +42,12 @@ class IndexRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if not 1 <= self.satisfied_min <= 5:
+            raise ValidationError({"satisfied_min": _("Mức hài lòng phải từ 1 đến 5.")})
+        if self.min_n < 1:
+            raise ValidationError({"min_n": _("Ngưỡng ẩn chỉ số phải ít nhất là 1.")})
 
 
 class Instrument(models.Model):

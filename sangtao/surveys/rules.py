@@ -17,4 +17,5 @@ def is_owner_staff(user, survey) -> bool:
 
 
 rules.add_perm("surveys.create", is_dost_coordinator)
+rules.add_perm("surveys.edit_rules", is_dost_coordinator)
 rules.add_perm("surveys.manage", is_dost_coordinator | is_owner_staff)

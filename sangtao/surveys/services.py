@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.tasks import task
 from sangtao.core.text import clean
-from sangtao.surveys.ingest import Incoming, ingest
+from sangtao.surveys.ingest import Incoming, ingest, recompute
 from sangtao.surveys.models import (
     Element,
     IndexRule,
@@ -182,3 +183,27 @@ def respond(survey: Survey, *, unit_id: int | None, values: dict[int, int], text
         texts = {text_item.pk: clean(text)[:2000]} if text_item and clean(text or "") else {}
         ingest(survey, [Incoming(unit_id=unit_id, period_id=period.pk, values=values, texts=texts,
                                  follow_up_email=clean(follow_up_email or "")[:254])], Source.WEB)
+
+
+def save_index_rule(actor, rule: IndexRule, changed: list[str]) -> int:
+    """Save an index rule an administrator edited. The satisfied level is inside the stored sums, so
+    a new level has every survey under the rule recomputed in the background; returns how many."""
+    if not actor.has_perm("surveys.edit_rules"):
+        raise NotAllowed()
+    with transaction.atomic():
+        rule.save()
+        record(actor, "surveys.index_rule_saved", rule, changed=changed, satisfied_min=rule.satisfied_min,
+               min_n=rule.min_n)
+        if "satisfied_min" not in changed:
+            return 0
+        surveys = list(Survey.objects.filter(rule=rule).values_list("pk", flat=True))
+        for survey_id in surveys:
+            recompute_survey.enqueue(survey_id=survey_id)
+    return len(surveys)
+
+
+@task
+def recompute_survey(survey_id: int) -> None:
+    survey = Survey.objects.select_related("rule").filter(pk=survey_id).first()
+    if survey is not None:
+        recompute(survey)
