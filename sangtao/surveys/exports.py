@@ -5,15 +5,15 @@ millions of responses streams and can be imported again into another survey of t
 from collections import defaultdict
 from collections.abc import Iterator
 
-from sangtao.surveys.ingest import BLANK
-from sangtao.surveys.models import Answer, Measure, Response, Survey
+from sangtao.surveys.ingest import decode_scores, scale_items
+from sangtao.surveys.models import Answer, Response, Survey
 
 CHUNK = 5000
 
 
 def response_rows(survey: Survey) -> Iterator[list[str]]:
     items = list(survey.version.items.order_by("position", "id"))
-    scale = [item for item in items if item.measure != Measure.TEXT]
+    scale = scale_items(survey.version_id)
     yield ["response_id", "unit_code", "period", "weight", *(item.code for item in items)]
     last = 0
     while True:
@@ -26,8 +26,8 @@ def response_rows(survey: Survey) -> Iterator[list[str]]:
                 .values_list("response_id", "item_id", "text"):
             texts[response_id][item_id] = text
         for pk, external_id, unit_code, period, weight, scores in chunk:
-            answers = {item.pk: value for item, value in zip(scale, scores, strict=False) if value != BLANK}
-            answers.update(texts.get(pk, {}))
+            answers: dict[int, int | str] = {**decode_scores(scores, scale), **texts.get(pk, {})}
             # Web responses have no id of their own: the export names them by the stored row.
-            yield [external_id or f"ST{pk}", unit_code, period, repr(weight), *(answers.get(item.pk, "") for item in items)]
+            yield [external_id or f"ST{pk}", unit_code, period, repr(weight),
+                   *(str(answers.get(item.pk, "")) for item in items)]
         last = chunk[-1][0]

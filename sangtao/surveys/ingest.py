@@ -126,6 +126,11 @@ def encode_scores(values: dict[int, int], slots: dict[int, int]) -> str:
     return "".join(scores)
 
 
+def decode_scores(scores: str, items: list[ScaleItem]) -> dict[int, int]:
+    """Response.scores back to scale answers (item id -> 1..5); `items` from scale_items()."""
+    return {item.pk: int(value) for item, value in zip(items, scores, strict=False) if value != BLANK}
+
+
 def lock_survey(survey_id: int) -> None:
     """Writers of a survey's responses and sums take turns on its row (SQLite has one writer anyway):
     a batch's check for stored ids sees every committed batch, and a refresh can neither miss nor
