@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
 from sangtao.core.models import AppendOnlyModel
+from sangtao.core.text import clean as clean_text
 from sangtao.orgs.models import OrgUnit
 from sangtao.review.models import Decision
 
@@ -38,6 +39,7 @@ class ProjectRules(models.Model):
         return self.name
 
     def clean(self) -> None:
+        self.name = clean_text(self.name)  # edited in the admin: NFC, no surrounding space
         if self.leader_after_days > self.dost_after_days:
             raise ValidationError({"dost_after_days": _("Sở KH&CN được báo sau lãnh đạo đơn vị, không trước.")})
         if not 1 <= self.quantity_share_numerator <= self.quantity_share_denominator:

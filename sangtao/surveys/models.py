@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
+from sangtao.core.text import clean as clean_text
 from sangtao.orgs.models import OrgUnit
 
 
@@ -44,6 +45,7 @@ class IndexRule(models.Model):
         return self.name
 
     def clean(self) -> None:
+        self.name = clean_text(self.name)  # edited in the admin: NFC, no surrounding space
         if not 1 <= self.satisfied_min <= 5:
             raise ValidationError({"satisfied_min": _("Mức hài lòng phải từ 1 đến 5.")})
         if self.min_n < 1:

@@ -48,6 +48,12 @@ def test_a_new_minimum_n_needs_no_recompute(survey, admin_client):
     assert not Task.objects.filter(name=services.recompute_survey.task_name).exists()
 
 
+def test_a_rule_name_edited_in_the_admin_is_stored_in_nfc(survey, admin_client):
+    rule = survey.rule
+    admin_client.post(f"/admin/surveys/indexrule/{rule.pk}/change/", form(rule, name=" Chi\u0309 số mới "))
+    assert IndexRule.objects.get(pk=rule.pk).name == "Chỉ số mới"
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"satisfied_min": 6}, "Mức hài lòng phải từ 1 đến 5."),
     ({"satisfied_min": 0}, "Mức hài lòng phải từ 1 đến 5."),
