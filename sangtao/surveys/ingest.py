@@ -89,16 +89,22 @@ def apply_deltas(survey_id: int, deltas: Deltas) -> None:
 
 
 def _apply(survey_id: int, model, key: str, stats: tuple[str, ...], deltas: dict[tuple, list[float]]) -> None:
-    """Add a batch's sums to its cells by upsert, a thousand cells a statement. Cells go in key
-    order, so concurrent batches lock shared cells in the same order and cannot deadlock."""
+    """Add a batch's sums to its cells by upsert: one statement on PostgreSQL, fed an array per
+    column (a third of the time of multi-row VALUES), one small statement per cell on SQLite, where
+    a statement costs little. Cells go in key order, so concurrent batches lock shared cells in the
+    same order and cannot deadlock."""
+    if not deltas:
+        return
+    columns = ("survey_id", "unit_id", "period_id", key, *stats)
     statement = _adding(model._meta.db_table, key, stats)
-    cells = sorted(deltas.items())
+    rows = [(survey_id, *cell, *sums) for cell, sums in sorted(deltas.items())]
     with connection.cursor() as cursor:
-        for start in range(0, len(cells), 1000):
-            chunk = cells[start:start + 1000]
-            values = ", ".join(["(" + ", ".join(["%s"] * (4 + len(stats))) + ")"] * len(chunk))
-            cursor.execute(statement.format(select=f"VALUES {values}"),
-                           [value for cell, sums in chunk for value in (survey_id, *cell, *sums)])
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{model._meta.get_field(column).db_type(connection)}[]" for column in columns)
+            cursor.execute(statement.format(select=f"SELECT * FROM unnest({arrays})"),  # noqa: S608 -- our types
+                           [list(column) for column in zip(*rows, strict=True)])
+        else:
+            cursor.executemany(statement.format(select="VALUES (" + ", ".join(["%s"] * len(columns)) + ")"), rows)
 
 
 def _adding(table: str, key: str, stats: tuple[str, ...]) -> str:
