@@ -17,7 +17,7 @@ from sangtao.core.documents import AdministrativeDocument
 from sangtao.core.feedback import run_service
 from sangtao.core.formats import long_date
 from sangtao.evaluation import services
-from sangtao.evaluation.outcome import challenge_outcome
+from sangtao.evaluation.outcome import challenge_outcome, outcomes
 
 STATUS_LABELS = {"met": _("Đạt mục tiêu"), "on_track": _("Đúng hướng"), "off_track": _("Chưa đạt tiến độ"),
                  "no_data": _("Chưa có số liệu")}
@@ -134,10 +134,11 @@ def dashboard(request):
     challenges = public_challenges()
     by_status = dict(challenges.values_list("status").annotate(n=Count("id")))
     stages = [(value, label, by_status.get(value, 0)) for value, label in Status.choices if value in by_status]
-    finished = challenges.filter(status__in=[Status.EVALUATING, Status.COMPLETED]).order_by("-updated_at")[:50]
+    finished = list(challenges.filter(status__in=[Status.EVALUATING, Status.COMPLETED]).order_by("-updated_at")[:50])
+    measured = outcomes(finished)
     rows = []
     for challenge in finished:
-        kpis, surveys = challenge_outcome(challenge)
+        kpis, surveys = measured[challenge.pk]
         change = next((v.impact.change for v in surveys if v.impact and v.impact.change), None)
         rows.append((challenge, kpis, change))
     return render(request, "evaluation/dashboard.html", {"stages": stages, "rows": rows, "labels": STATUS_LABELS})

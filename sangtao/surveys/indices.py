@@ -74,19 +74,3 @@ def index_cells(survey: Survey, **filters) -> dict[Key, Cell]:
     respondents = _respondent_sums(survey, **filters)
     return {key: make_cell(key, sums, respondents.get(key), survey.rule.min_n)
             for key, sums in _answer_sums(survey, **filters).items()}
-
-
-def pooled(survey: Survey, unit_ids: list[int], period_ids: list[int], element: int = OVERALL) -> Cell | None:
-    """One cell pooling several units and periods (for before/after and comparisons)."""
-    if not unit_ids or not period_ids:
-        return None
-    filters = {"unit_id__in": unit_ids, "period_id__in": period_ids}
-    answers, respondents = [0.0] * 3, [0.0] * len(RESPONDENT_STATS)
-    for (_unit, _period, cell_element), sums in _answer_sums(survey, **filters).items():
-        if cell_element == element:
-            answers = [a + b for a, b in zip(answers[:2], sums[:2], strict=True)] + [max(answers[2], sums[2])]
-    for (_unit, _period, cell_element), sums in _respondent_sums(survey, **filters).items():
-        if cell_element == element:
-            respondents = [a + b for a, b in zip(respondents, sums, strict=True)]
-    return make_cell((0, 0, element), answers, respondents if respondents[0] else None, survey.rule.min_n) \
-        if answers[0] else None

@@ -81,6 +81,39 @@ def test_outcomes_dashboard(project):
     assert response.status_code == 200 and "Đang triển khai" in response.content.decode()
 
 
+def test_outcomes_dashboard_makes_the_same_queries_however_many_challenges_it_lists(project, survey, officer,
+                                                                                     make_challenge):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sangtao.challenges.models import Challenge, Status
+    from sangtao.projects import services as project_services
+    from sangtao.projects.models import Project
+    from sangtao.surveys.ingest import Incoming, ingest
+    from sangtao.surveys.models import Measure, Source, Survey
+
+    first = project.challenge
+    Survey.objects.filter(pk=survey.pk).update(challenge=first)  # the first challenge's survey, with answers
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    ingest(survey, [Incoming(unit.pk, period.pk, {item.pk: 4 + n % 2 for item in items},
+                             external_id=f"{unit.pk}-{period.pk}-{n}")
+                    for unit in survey.units.all() for period in survey.periods.all() for n in range(3)], Source.IMPORT)
+    Project.objects.filter(pk=project.pk).update(status="accepted")
+    project.refresh_from_db()
+    project_services.record_deployment(project, officer, survey.units.first(), "Đặt lịch khám", datetime.date(2026, 7, 1))
+    services.record_measurement(first.indicators.get(), officer, "150", datetime.date(2026, 3, 1), "HIS")
+
+    def queries(finished):
+        Challenge.objects.filter(pk__in=[c.pk for c in finished]).update(status=Status.EVALUATING)
+        with CaptureQueriesContext(connection) as captured:
+            page = client_for(None).get("/outcomes/").content.decode()
+        assert all(c.title in page for c in finished)
+        return len(captured)
+
+    others = [make_challenge(Status.PUBLISHED, title=f"Bài toán thứ {n}") for n in range(3)]
+    assert queries([first]) == queries([first, *others])
+
+
 def test_measurements_through_the_api(project, solver, outsider):
     from conftest import ApiClient
 

@@ -224,6 +224,31 @@ def test_impact_before_and_after_a_deployment_with_difference_in_differences(sur
         result.control_after.share.estimate - result.control_before.share.estimate))
 
 
+def test_impact_pools_each_arm_and_phase_as_pandas_counts_them(survey, project, officer):
+    """Treated and comparison units, before and after go-live: answers and satisfied answers as
+    counted from the raw rows, flagged weighted, for the five elements together and for one."""
+    from sangtao.projects import services as project_services
+    from sangtao.projects.models import Deployment, Project
+    from sangtao.surveys.impact import impact
+
+    frame = fill(survey, np.random.default_rng(12), per_cell=8, weights=True)
+    treated = survey.units.order_by("pk").first()
+    Project.objects.filter(pk=project.pk).update(status="accepted")
+    project.refresh_from_db()
+    go_live = datetime.date(2026, 7, 1)
+    project_services.record_deployment(project, officer, treated, "Đặt lịch khám", go_live)
+    after = {p.pk: p.starts_on >= go_live for p in survey.periods.all()}
+    one_element = int(frame.element.iloc[0])
+    for element in (OVERALL, one_element):
+        result = impact(survey, Deployment.objects.filter(project=project), element)
+        rows = frame if element == OVERALL else frame[frame.element == element]
+        for cell, in_treated, in_after in ((result.before, True, False), (result.after, True, True),
+                                           (result.control_before, False, False), (result.control_after, False, True)):
+            part = rows[((rows.unit == treated.pk) == in_treated) & (rows.period.map(after) == in_after)]
+            assert (cell.answers, cell.satisfied) == (len(part), int((part.value >= 4).sum()))
+            assert cell.weighted and cell.n == part.response.nunique()
+
+
 def test_the_recompute_command_rebuilds_every_survey(survey):
     from io import StringIO
 
