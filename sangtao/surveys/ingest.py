@@ -270,24 +270,32 @@ def sums_of(responses: str, params: list, items: list[ScaleItem], satisfied_min:
                   _respondent_sums(responses, params, items, satisfied_min))
 
 
-def _answer(slot: int) -> str:
-    """The answer in one slot of scores as an integer, or NULL (the same SQL on both databases)."""
-    return f"CAST(NULLIF(substr(scores, {slot + 1}, 1), '{BLANK}') AS integer) AS v{slot}"
+def _answers(responses: str, slots: list[int]) -> str:
+    """SELECT unit_id, period_id, w and the answers in `slots` (v<slot>: an integer, or NULL).
+
+    Each subquery must stay whole: merged into the query above it, its expressions would be worked
+    out again at every use (neither database shares them). SQLite keeps a subquery with a LIMIT
+    whole; PostgreSQL one that lists a volatile function (a LIMIT would stop its parallel scan), and
+    clock_timestamp() is volatile yet safe in parallel workers. PostgreSQL reads the answers as bytes:
+    get_byte goes straight to its byte, where substr counts UTF-8 characters from the start (a
+    refresh of ten million responses: a third less time)."""
+    if connection.vendor == "postgresql":
+        raw = f"SELECT unit_id, period_id, w, convert_to(scores, 'UTF8') AS scores, clock_timestamp() AS whole FROM {responses} src"  # noqa: S608, E501
+        values = ", ".join(f"NULLIF(get_byte(scores, {slot}), {ord(BLANK)}) - {ord('0')} AS v{slot}" for slot in slots)
+        return f"SELECT unit_id, period_id, w, {values}, clock_timestamp() AS whole FROM ({raw}) raw"  # noqa: S608
+    values = ", ".join(f"CAST(NULLIF(substr(scores, {slot + 1}, 1), '{BLANK}') AS integer) AS v{slot}" for slot in slots)
+    return f"SELECT unit_id, period_id, w, {values} FROM {responses} src LIMIT -1 OFFSET 0"  # noqa: S608
 
 
 def _grouped(responses: str, params: list, slots: list[int], sums: list[str], per_respondent: tuple = ()) -> list:
     """SELECT unit_id, period_id, *sums per unit and period, over the answers in `slots` (named
-    v<slot>) and, if given, per-respondent expressions of them. A plain SELECT of a few thousand
-    rows: unlike INSERT ... SELECT, PostgreSQL may plan it in parallel."""
-    # Each subquery must stay whole: merged into the query above it, its expressions would be worked
-    # out again at every use (neither database shares them). SQLite keeps a subquery with a LIMIT
-    # whole; PostgreSQL one that lists a volatile function (a LIMIT would stop its parallel scan),
-    # and clock_timestamp() is volatile yet safe in parallel workers.
-    column, limit = (", clock_timestamp() AS whole", "") if connection.vendor == "postgresql" \
-        else ("", " LIMIT -1 OFFSET 0")
-    answers = (f"SELECT unit_id, period_id, w, {', '.join(_answer(slot) for slot in slots)}{column} "  # noqa: S608 -- names are ours
-               f"FROM {responses} src{limit}")
+    v<slot>) and, if given, per-respondent expressions of them (in a subquery kept whole, as in
+    _answers). A plain SELECT of a few thousand rows: unlike INSERT ... SELECT, PostgreSQL may plan
+    it in parallel."""
+    answers = _answers(responses, slots)
     if per_respondent:
+        column, limit = (", clock_timestamp() AS whole", "") if connection.vendor == "postgresql" \
+            else ("", " LIMIT -1 OFFSET 0")
         answers = f"SELECT unit_id, period_id, w, {', '.join(per_respondent)}{column} FROM ({answers}) answers{limit}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT unit_id, period_id, {', '.join(sums)} FROM ({answers}) rows "  # noqa: S608 -- names are ours
