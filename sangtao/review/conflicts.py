@@ -32,6 +32,12 @@ class ExpertFacts:
     related_orgs: dict[int, str] = field(default_factory=dict)  # org id -> relationship label
     related_tax: dict[str, str] = field(default_factory=dict)  # tax base -> relationship label
 
+    def __post_init__(self) -> None:
+        # Compared as proposals' team members are: folded names, lower-case e-mails. Worked out
+        # once with the facts, which a round matches more than once.
+        self.name_key = fold(self.name).strip()
+        self.email_key = self.email.lower()
+
 
 @dataclass
 class ProposalFacts:
@@ -59,6 +65,8 @@ class Matches:
     detail: list[str] = field(default_factory=list)
 
     def add(self, expert: int, proposals: list[int], code: str, detail: str = "") -> None:
+        if not proposals:
+            return
         self.expert.extend([expert] * len(proposals))
         self.proposal.extend(proposals)
         self.code.extend([code] * len(proposals))
@@ -88,10 +96,10 @@ def match(experts: list[ExpertFacts], proposals: list[ProposalFacts]) -> Matches
             found.add(position, by_org.get(org_id, []), "relationship", label)
         for base, label in expert.related_tax.items():
             found.add(position, by_tax.get(base, []), "relationship", label)
-        if expert.email:
-            found.add(position, by_email.get(expert.email.lower(), []), "team")
-        if expert.name:
-            found.add(position, by_name.get(fold(expert.name).strip(), []), "team")
+        if expert.email_key:
+            found.add(position, by_email.get(expert.email_key, []), "team")
+        if expert.name_key:
+            found.add(position, by_name.get(expert.name_key, []), "team")
     return found
 
 
