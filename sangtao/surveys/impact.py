@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Exists, F, Max, OuterRef, Q, Sum, Value, When
 
-from sangtao.surveys.indices import OVERALL, Cell, make_cell
+from sangtao.surveys.indices import OVERALL, UNEQUAL, Cell, make_cell
 from sangtao.surveys.ingest import RESPONDENT_STATS
 from sangtao.surveys.models import Aggregate, Measure, Period, RespondentAggregate, Survey
 from sangtao.surveys.stats import Difference, difference_in_differences, newcombe_difference
 
 TREATED, CONTROL = 0, 1  # arms: the deployed units, the survey's other units
 BEFORE, AFTER = 0, 1
-UNEQUAL = 1e-9  # a weight sum further than this from n means the weights are not all 1
 
 
 @dataclass
@@ -105,6 +104,7 @@ def _pooled(plans: dict[int, Plan], element: int) -> dict[tuple[int, int, int], 
                default=Value(CONTROL))
     phase = Case(When(period_id__in=before, then=Value(BEFORE)), default=Value(AFTER))
     items = Q(item__measure=Measure.SATISFACTION) & (Q() if element == OVERALL else Q(item__element=element))
+    # Weighted, as in indices._answer_sums: a cell whose weight sums differ from n.
     unequal = (Q(w_sum__gt=F("n") + UNEQUAL) | Q(w_sum__lt=F("n") - UNEQUAL)
                | Q(w2_sum__gt=F("n") + UNEQUAL) | Q(w2_sum__lt=F("n") - UNEQUAL))
     answers = {(s, a, p): [n, satisfied, weighted] for s, a, p, n, satisfied, weighted in (

@@ -17,6 +17,7 @@ from sangtao.surveys.models import Aggregate, Measure, RespondentAggregate, Surv
 from sangtao.surveys.stats import Mean, RespondentSums, Share, ratio_mean, ratio_share
 
 OVERALL = ALL_ELEMENTS  # element key for all five elements together
+UNEQUAL = 1e-9  # a cell's weight sums further than this from n: its weights are not all 1
 
 Key = tuple[int, int, int]
 
@@ -44,7 +45,7 @@ def _answer_sums(survey: Survey, **filters) -> dict[Key, list[float]]:
     rows = Aggregate.objects.filter(survey=survey, item__measure=Measure.SATISFACTION, **filters).values_list(
         "unit_id", "period_id", "item__element", "n", "satisfied", "w_sum", "w2_sum")
     for unit_id, period_id, element, n, satisfied, w_sum, w2_sum in rows:
-        unequal = abs(w_sum - n) > 1e-9 or abs(w2_sum - n) > 1e-9
+        unequal = abs(w_sum - n) > UNEQUAL or abs(w2_sum - n) > UNEQUAL
         for key in {(unit_id, period_id, element or OVERALL), (unit_id, period_id, OVERALL)}:
             cell = sums[key]
             cell[0] += n
