@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import pytest
+from django.db import transaction
 
 from conftest import ApiClient, client_for
 from sangtao.challenges.access import public_challenges
@@ -29,23 +30,31 @@ def reference_ids(query: str) -> set[int]:
     return found
 
 
-@pytest.fixture
-def demo(db):
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the class in a transaction rolled back after its last test.
+
+    Each test's own transaction nests inside it as a savepoint, as in Django's TestCase.setUpTestData.
+    """
     from sangtao.portal.demo import load_demo
 
-    load_demo()
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", [
-    "thu duc", "Thủ Đức", "duong", "đường", "ngap", "NGẬP", "benh vien", "dữ liệu",
-    unicodedata.normalize("NFD", "người cao tuổi"), "sipas", "xe buyt metro", "ho tich truc tuyen",
-    "gis", "2028", "không-tồn-tại-xyz",
-])
-def test_search_matches_reference_on_demo_data(demo, query):
-    expected = reference_ids(query)
-    got = set(search(public_challenges(), query).values_list("pk", flat=True))
-    assert got == expected
+class TestOnDemoData:
+    @pytest.mark.parametrize("query", [
+        "thu duc", "Thủ Đức", "duong", "đường", "ngap", "NGẬP", "benh vien", "dữ liệu",
+        unicodedata.normalize("NFD", "người cao tuổi"), "sipas", "xe buyt metro", "ho tich truc tuyen",
+        "gis", "2028", "không-tồn-tại-xyz",
+    ])
+    def test_search_matches_reference_on_demo_data(self, demo, query):
+        expected = reference_ids(query)
+        got = set(search(public_challenges(), query).values_list("pk", flat=True))
+        assert got == expected
 
 
 @pytest.mark.django_db
