@@ -1,17 +1,18 @@
 """Atom feed and open-data exports of public challenges (published and closed only)."""
 
-import csv
 import json
+from itertools import chain
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from sangtao.challenges.access import public_challenges
 from sangtao.challenges.models import Field
+from sangtao.core.csv import streamed_csv_response
 
 # Field name -> description (Vietnamese / English), shown on /open-data/.
 OPEN_DATA_FIELDS = [
@@ -63,22 +64,10 @@ def open_data_rows():
         }
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def open_data_csv(request):
-    writer = csv.DictWriter(_Echo(), fieldnames=[name for name, _d in OPEN_DATA_FIELDS])
-
-    def rows():
-        yield "\ufeff" + writer.writeheader()  # BOM so spreadsheet programs read UTF-8
-        for row in open_data_rows():
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="challenges.csv"'
-    return response
+    names = [name for name, _d in OPEN_DATA_FIELDS]
+    rows = ([row[name] for name in names] for row in open_data_rows())
+    return streamed_csv_response(chain([names], rows), "challenges.csv")
 
 
 def open_data_json(request):

@@ -1,4 +1,3 @@
-import csv
 import datetime
 from io import BytesIO
 
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for, public_challenges
 from sangtao.challenges.models import Indicator, Status
+from sangtao.core.csv import append_row, csv_response
 from sangtao.core.documents import AdministrativeDocument
 from sangtao.core.feedback import run_service
 from sangtao.core.formats import long_date
@@ -77,11 +77,7 @@ def _outcome_rows(request, pk) -> tuple[object, list[list]]:
 
 def outcome_csv(request, pk):
     challenge, rows = _outcome_rows(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ket-qua-{challenge.pk}.csv"'
-    response.write("\ufeff")
-    csv.writer(response).writerows(rows)
-    return response
+    return csv_response(rows, f"ket-qua-{challenge.pk}.csv")
 
 
 def outcome_xlsx(request, pk):
@@ -92,7 +88,7 @@ def outcome_xlsx(request, pk):
     sheet = workbook.active
     sheet.title = "Kết quả"
     for row in rows:
-        sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        append_row(sheet, [float(v) if hasattr(v, "as_tuple") else v for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),

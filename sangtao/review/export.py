@@ -5,6 +5,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from sangtao.core.csv import append_row
 from sangtao.review.models import Council, SheetStatus
 from sangtao.review.results import council_results
 
@@ -16,7 +17,7 @@ def scores_workbook(council: Council) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Phiếu chấm"
-    sheet.append(["Hồ sơ", "Tổ chức", "Thành viên", *[f"{c.code}. {c.name} (/{c.max_points})" for c in leaves],
+    append_row(sheet, ["Hồ sơ", "Tổ chức", "Thành viên", *[f"{c.code}. {c.name} (/{c.max_points})" for c in leaves],
                   "Tổng", "Nhận xét"])
     members: dict[int, str] = {}
     assignments = council.assignments.select_related("proposal__organisation", "expert__user", "scoresheet") \
@@ -33,22 +34,22 @@ def scores_workbook(council: Council) -> bytes:
         else:
             member = item.expert.user.display_name
         points = {s.criterion_id: s.points for s in scoresheet.scores.all()}
-        sheet.append([f"HS-{proposal.pk}", "" if council.blind else proposal.organisation.name, member,
+        append_row(sheet, [f"HS-{proposal.pk}", "" if council.blind else proposal.organisation.name, member,
                       *[float(points.get(c.pk, 0)) for c in leaves], float(sum(points.values())),
                       scoresheet.general_comment])
     summary = workbook.create_sheet("Kết quả")
-    summary.append(["Hồ sơ", "Số phiếu", *[f"TB {c.code}" for c in top], *[f"Số điểm 0 {c.code}" for c in top],
+    append_row(summary, ["Hồ sơ", "Số phiếu", *[f"TB {c.code}" for c in top], *[f"Số điểm 0 {c.code}" for c in top],
                     "Tổng TB (thô)", "Đạt", "Xếp hạng", "Đồng hạng với", "Tổng hiệu chỉnh (tham khảo)",
                     "Xếp hạng hiệu chỉnh"])
     for pid, result in sorted(results.items()):
-        summary.append([
+        append_row(summary, [
             proposal_labels.get(pid, f"HS-{pid}"), result.sheets, *[float(result.criterion_means[c.pk]) for c in top],
             *[result.zero_counts[c.pk] for c in top], float(result.mean_total), "Đạt" if result.passed else "Không đạt",
             result.rank, ", ".join(f"HS-{o}" for o in result.tied_with),
             round(result.adjusted_total, 2) if result.adjusted_total is not None else None, result.adjusted_rank,
         ])
-    summary.append([])
-    summary.append(["Krippendorff alpha (khoảng)", calibration.alpha])
+    append_row(summary, [])
+    append_row(summary, ["Krippendorff alpha (khoảng)", calibration.alpha])
     for worksheet in (sheet, summary):
         for cell in worksheet[1]:
             cell.font = Font(bold=True)

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sangtao.core.csv import TRIGGERS
 from sangtao.surveys.imports import ID_LENGTH, SCALE, WEIGHT, WEIGHT_LENGTH, RowReader
 from sangtao.surveys.ingest import BLANK, apply_deltas, freeze_version, lock_survey, scale_items, sums_of
 from sangtao.surveys.models import Answer, ImportJob, Response, Survey
@@ -24,6 +25,13 @@ from sangtao.surveys.models import Answer, ImportJob, Response, Survey
 CHUNK = 8 << 20  # bytes per COPY; progress is reported between them
 WHITESPACE = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())  # what str.strip() removes
 WEIGHT_PATTERN = f"^{WEIGHT.pattern}$"  # PostgreSQL reads the same expression; anchored, as fullmatch is
+# Cells that csv.unquote takes the first quote off: quotes, then a formula trigger.
+QUOTED = "^'+[" + "".join(t for t in TRIGGERS if t != "-") + "-]"
+
+
+def _unquoted(column: str) -> str:
+    """SQL for csv.unquote of a column."""
+    return f"CASE WHEN {column} ~ %(quoted)s THEN substr({column}, 2) ELSE {column} END"
 
 
 def applies(job: ImportJob) -> bool:
@@ -83,7 +91,7 @@ class StagedFile:
         return True
 
     def _column(self, name: str) -> str | None:
-        return f"c{self.reader.header.index(name)}" if name in self.reader.header else None
+        return _unquoted(f"c{self.reader.header.index(name)}") if name in self.reader.header else None
 
     def _clean(self) -> None:
         """One pass of cleaning, as clean() does: NFC, then surrounding whitespace off (scale answers
@@ -96,11 +104,11 @@ class StagedFile:
                     f"{text(self._column('period'))} AS period",
                     f"replace({text(weight)}, ',', '.') AS weight" if weight else "'' AS weight"]
         for index, item in self.reader.columns:
-            value = f"btrim(c{index}, %(ws)s)" if item.is_scale else text(f"c{index}")
+            value = f"btrim({_unquoted(f'c{index}')}, %(ws)s)" if item.is_scale else text(_unquoted(f"c{index}"))
             selected.append(f"{value} AS i{item.pk}")
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE {self.cleaned} AS SELECT line, {', '.join(selected)} "  # noqa: S608 -- names are ours
-                           f"FROM {self.staging}", {"ws": WHITESPACE})
+                           f"FROM {self.staging}", {"ws": WHITESPACE, "quoted": QUOTED})
             cursor.execute(f"DROP TABLE {self.staging}")
 
     def errors(self) -> list[tuple[int, str, str]]:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sangtao.core import csv as safe_csv
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
@@ -39,7 +40,13 @@ class RowError(Exception):
 
 
 def read_rows(path: Path, name: str) -> Iterator[list[str]]:
-    """Rows of a CSV (UTF-8, with or without BOM) or an Excel sheet, one at a time."""
+    """Rows of a CSV (UTF-8, with or without BOM) or an Excel sheet, one at a time, with the quote
+    that exports put before formula-like text taken off (an export imports again unchanged)."""
+    for row in _cells(path, name):
+        yield [safe_csv.unquote(cell) for cell in row]
+
+
+def _cells(path: Path, name: str) -> Iterator[list[str]]:
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -165,7 +172,7 @@ def _estimated_rows(path: Path) -> int:
 
 def _error_report(errors: list[tuple[int, str, str]]) -> ContentFile:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = safe_csv.Writer(buffer)
     writer.writerow(["row", "column", "error"])
     writer.writerows(errors)
     return ContentFile(("\ufeff" + buffer.getvalue()).encode("utf-8"))

@@ -1,19 +1,18 @@
-import csv
 import hashlib
 from io import BytesIO
-from itertools import chain
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sangtao.core.csv import append_row, csv_response, streamed_csv_response
 from sangtao.core.errors import ServiceError
 from sangtao.projects.models import Deployment
 from sangtao.surveys import services
@@ -139,13 +138,8 @@ def tokens_issue(request, pk):
     except ServiceError as error:
         messages.error(request, str(error.message))
         return redirect(survey)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ma-moi-{survey.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["token", "link"])
-    for token in tokens:
-        writer.writerow([token.token, f"{settings.SITE_URL}{survey.public_url()}?t={token.token}"])
-    return response
+    return csv_response([["token", "link"], *([token.token, f"{settings.SITE_URL}{survey.public_url()}?t={token.token}"]
+                                              for token in tokens)], f"ma-moi-{survey.pk}.csv")
 
 
 def _index_table(survey: Survey) -> list[list]:
@@ -166,11 +160,7 @@ def _index_table(survey: Survey) -> list[list]:
 @login_required
 def indices_csv(request, pk):
     survey = get_survey_for(request.user, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="chi-so-{survey.pk}.csv"'
-    response.write("\ufeff")
-    csv.writer(response).writerows(_index_table(survey))
-    return response
+    return csv_response(_index_table(survey), f"chi-so-{survey.pk}.csv")
 
 
 @login_required
@@ -182,7 +172,7 @@ def indices_xlsx(request, pk):
     sheet = workbook.active
     sheet.title = "Chỉ số"
     for row in _index_table(survey):
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),
@@ -191,22 +181,11 @@ def indices_xlsx(request, pk):
     return response
 
 
-class _Line:
-    """csv.writer writes into this and gets the line back, for a streamed response."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
 @login_required
 def responses_csv(request, pk):
     """Every stored response, streamed, in the import format; follow-up e-mails are never included."""
     survey = get_survey_for(request.user, pk)
-    writer = csv.writer(_Line())
-    lines = (writer.writerow(row) for row in response_rows(survey))
-    response = StreamingHttpResponse(chain(["\ufeff"], lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="phieu-{survey.pk}.csv"'
-    return response
+    return streamed_csv_response(response_rows(survey), f"phieu-{survey.pk}.csv")
 
 
 @login_required

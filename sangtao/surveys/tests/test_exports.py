@@ -104,3 +104,29 @@ def test_comments_are_listed_newest_first_and_filtered_by_unit_and_period(survey
     silent = list(survey.units.all())[1]  # its responses (n % 3 == 1) left no comment
     empty = client.get(f"/surveys/{survey.pk}/comments/", {"unit": silent.pk}).content.decode()
     assert "Không có ý kiến nào cho lựa chọn này." in empty
+
+
+def test_formula_like_answers_and_ids_are_quoted_in_the_export_and_import_back_unchanged(survey, dost, process_tasks):
+    text = survey.version.items.get(measure=Measure.TEXT)
+    unit, period = survey.units.first(), survey.periods.first()
+    hostile = ["=1+1", "-nguy hiểm", "'@đã có dấu nháy", "+84 90"]
+    ingest(survey, [Incoming(unit.pk, period.pk, {}, texts={text.pk: value}, external_id=f"-{n}", weight=1.0)
+                    for n, value in enumerate(hostile)], Source.PAPER)
+    rows = download(survey, dost)
+    assert [row[0] for row in rows[1:]] == ["'-0", "'-1", "'-2", "'-3"]
+    assert {row[-1] for row in rows[1:]} == {"'" + value for value in hostile}
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    content = buffer.getvalue().encode()
+    again = start_import(survey, dost, SimpleUploadedFile("phieu.csv", content), "import")
+    copy = services.create_survey(dost, name="Bản sao", version=survey.version, service=survey.service,
+                                  units=list(survey.units.all()),
+                                  periods=[(p.label, p.starts_on, p.ends_on) for p in survey.periods.all()])
+    other = start_import(copy, dost, SimpleUploadedFile("phieu.csv", content), "import")
+    process_tasks()
+    again.refresh_from_db()
+    other.refresh_from_db()
+    assert (again.state, again.added, again.duplicates) == ("done", 0, 4)
+    assert other.state == "done"
+    assert sorted(Response.objects.filter(survey=copy).values_list("external_id", flat=True)) == ["-0", "-1", "-2", "-3"]
+    assert sorted(Answer.objects.filter(response__survey=copy).values_list("text", flat=True)) == sorted(hostile)

