@@ -1,13 +1,11 @@
 """The public API at /api/v1/: session (with CSRF) or personal-token authentication."""
 
-from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from sangtao.accounts.models import ApiToken
-from sangtao.core.errors import ServiceError
+from sangtao.core.api_errors import install as install_error_handlers
 
 
 class TokenAuth(HttpBearer):
@@ -44,42 +42,7 @@ def request_user(request):
     return request.user
 
 
-def _error(request, status: int, code: str, message: str, **extra):
-    body = {"code": code, "message": message, "field": extra.pop("field", None)}
-    body.update(extra)
-    return api.create_response(request, body, status=status)
-
-
-@api.exception_handler(ServiceError)
-def service_error(request, exc: ServiceError):
-    return _error(request, exc.status, exc.code, str(exc.message), field=exc.field,
-                  **{k: v for k, v in exc.context.items() if isinstance(v, (str, int))})
-
-
-@api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
-    errors = []
-    for item in exc.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload", "query")]
-        errors.append({"field": ".".join(location), "message": item.get("msg", "")})
-    first = errors[0]["field"] if errors else None
-    return _error(request, 422, "validation_error", _("Dữ liệu không hợp lệ."), field=first, errors=errors)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return _error(request, 404, "not_found", _("Không tìm thấy."))
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
-    return _error(request, 401, "unauthenticated", _("Cần đăng nhập hoặc token hợp lệ."))
-
-
-@api.exception_handler(HttpError)
-def http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
-
+install_error_handlers(api)
 
 api.add_router("/", "sangtao.challenges.api.router")
 api.add_router("/", "sangtao.orgs.api.router")

@@ -14,6 +14,7 @@ from sangtao.challenges.access import get_challenge_for, visible_challenges
 from sangtao.challenges.models import Challenge, Facet, Field, Follow, Question, SelectionMode, Status
 from sangtao.challenges.search import search, snippet
 from sangtao.challenges.workflow import available_moves
+from sangtao.core.api_errors import ERRORS, ErrorOut
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
 
@@ -22,20 +23,6 @@ router = Router(tags=["challenges"])
 # Spelled out for the schema and type checkers; a test keeps it equal to the workflow table.
 MoveName = Literal["submit", "unit_approve", "unit_return", "approve", "request_changes", "reject", "publish",
                    "close", "withdraw", "cancel", "complete"]
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    errors: list[ErrorItem] | None = None
-    current_status: str | None = None
-    current_version: int | None = None
 
 
 class FieldOut(Schema):
@@ -210,9 +197,6 @@ class ListParams(Schema):
     sort: Literal["relevance", "newest", "closing"] | None = None
     page: int = SchemaField(1, ge=1)
     page_size: int = SchemaField(20, ge=1, le=100)
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _summary(challenge: Challenge, fields=ChallengeOut.model_fields) -> dict:

@@ -8,8 +8,8 @@ from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.access import get_challenge_for
-from sangtao.challenges.api import ERRORS, ErrorOut
 from sangtao.challenges.models import Indicator
+from sangtao.core.api_errors import ERRORS, ErrorOut
 from sangtao.evaluation import services
 from sangtao.evaluation.outcome import challenge_outcome
 

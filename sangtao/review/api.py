@@ -8,7 +8,7 @@ from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.access import get_challenge_for
-from sangtao.challenges.api import ERRORS, ErrorOut
+from sangtao.core.api_errors import ERRORS, ErrorOut
 from sangtao.core.errors import NotAllowed
 from sangtao.review import services
 from sangtao.review.access import get_assignment_for, get_council_for, my_assignments

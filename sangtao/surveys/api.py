@@ -5,7 +5,7 @@ from ninja import Field as SchemaField
 from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH
-from sangtao.challenges.api import ERRORS
+from sangtao.core.api_errors import ERRORS
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.surveys.access import get_survey_for
 from sangtao.surveys.imports import RowError, RowReader
