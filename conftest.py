@@ -466,3 +466,63 @@ def survey(dost, health, ward, city, make_challenge):
                  ("2026-Q2", datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)),
                  ("2026-Q3", datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),
                  ("2026-Q4", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))])
+
+
+# --- the role x state x move matrix of any workflow -----------------------------------------
+
+class _Undo(Exception):
+    """Rolls a successful move back, so the next role tries it from the same state."""
+
+
+def _transition_count(flow, obj) -> int:
+    from sangtao.core.models import AuditEvent
+
+    if flow.transitions is not None:
+        return flow.transitions.objects.filter(**{flow.subject: obj}).count()
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                                     action__startswith=f"{flow.name}.").count()
+
+
+def assert_move_matrix(obj, roles: dict, allowed: dict[str, set[str]], apply=None) -> int:
+    """Try every move of the object's workflow as every role, from the object's state; returns how many applied.
+
+    A move applies exactly when its table allows it from this state to this role (the `allowed` map
+    says which roles may make each move); unmet preconditions refuse it with InvalidInput. Every
+    success writes one transition row and is rolled back before the next attempt; every refusal
+    changes nothing.
+    """
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import transaction
+
+    from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+    from sangtao.core.workflow import apply_move, unmet_preconditions, workflow_of
+
+    flow = workflow_of(obj)
+    assert set(allowed) == set(flow.moves), "the test names who may make every move of the table"
+    apply = apply or (lambda target, move, user: apply_move(target, move, actor=user, reason="lý do thử nghiệm"))
+    state = flow.state_of(obj)
+    applied = 0
+    for move in flow.moves.values():
+        blocked = bool(unmet_preconditions(None, obj, move))
+        for role, user in roles.items():
+            user = user if user is not None else AnonymousUser()
+            permitted = state in move.sources and role in allowed[move.name]
+            before = _transition_count(flow, obj)
+            try:
+                with transaction.atomic():
+                    moved = apply(obj, move.name, user)
+                    assert permitted and not blocked, f"{role} must not {move.name} from {state}"
+                    assert flow.state_of(moved) == move.target
+                    assert flow.state_of(type(obj).objects.get(pk=obj.pk)) == move.target
+                    assert _transition_count(flow, obj) == before + 1, f"{move.name} writes one transition row"
+                    applied += 1
+                    raise _Undo
+            except _Undo:
+                pass
+            except (NotAllowed, StaleState):
+                assert not permitted, f"{role} should be able to {move.name} from {state}"
+            except InvalidInput:
+                assert permitted and blocked, f"{role}: {move.name} from {state} refused for a precondition"
+            assert flow.state_of(type(obj).objects.get(pk=obj.pk)) == state
+            assert _transition_count(flow, obj) == before
+    return applied

@@ -4,7 +4,8 @@ import rules
 
 from sangtao.challenges.models import PUBLIC_STATUSES, Status
 from sangtao.orgs.models import Role
-from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
+from sangtao.orgs.roles import staff_unit_ids, units_with_role
+from sangtao.orgs.rules import is_dost_coordinator, is_signed_in, is_unit_staff
 
 
 def _co_owner_ids(challenge) -> set[int]:
@@ -13,16 +14,6 @@ def _co_owner_ids(challenge) -> set[int]:
         cached = set(challenge.co_owner_units.values_list("pk", flat=True))
         challenge._co_owner_ids = cached
     return cached
-
-
-@rules.predicate
-def is_dost_coordinator(user) -> bool:
-    return is_dost(user)
-
-
-@rules.predicate
-def is_unit_staff(user) -> bool:
-    return bool(staff_unit_ids(user))
 
 
 @rules.predicate
@@ -41,6 +32,12 @@ def is_co_owner_staff(user, challenge) -> bool:
 
 
 @rules.predicate
+def is_question_moderator(user, question) -> bool:
+    """DoST or the owning unit's staff approve, reject and answer the public's questions."""
+    return question is not None and (is_dost_coordinator.test(user) or is_owner_staff.test(user, question.challenge))
+
+
+@rules.predicate
 def is_public_challenge(user, challenge) -> bool:
     return challenge is not None and challenge.status in PUBLIC_STATUSES
 
@@ -48,11 +45,6 @@ def is_public_challenge(user, challenge) -> bool:
 @rules.predicate
 def is_editable(user, challenge) -> bool:
     return challenge is not None and challenge.status == Status.DRAFT
-
-
-@rules.predicate
-def is_signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
 
 
 is_internal_viewer = is_dost_coordinator | is_owner_staff | is_co_owner_staff

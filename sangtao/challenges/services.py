@@ -9,9 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -32,18 +30,17 @@ from sangtao.challenges.models import (
     Transition,
     Version,
 )
-from sangtao.challenges.rules import is_dost_coordinator
-from sangtao.challenges.workflow import MOVES, Move
+from sangtao.challenges.workflow import MOVES, followers_of
+from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import periodic
 from sangtao.core.text import clean
 from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
-from sangtao.orgs.models import OrgUnit, Role
-from sangtao.orgs.roles import is_dost, staff_unit_ids
-
-User = get_user_model()
+from sangtao.orgs.models import OrgUnit
+from sangtao.orgs.roles import dost_coordinators, is_dost, staff_unit_ids, unit_staff
+from sangtao.orgs.rules import is_dost_coordinator
 
 TEXT_FIELDS = (
     "title", "title_en", "summary", "summary_en", "problem_statement", "current_situation",
@@ -63,23 +60,6 @@ CLOSING_SOON = timedelta(days=3)
 
 
 # --- recipients ---------------------------------------------------------------------------
-
-def _unit_staff(unit_ids, roles=(Role.OFFICER, Role.LEADER)):
-    return User.objects.filter(
-        memberships__unit_id__in=list(unit_ids), memberships__role__in=list(roles)
-    ).distinct()
-
-
-def _dost_coordinators():
-    return User.objects.filter(memberships__role=Role.DOST_COORDINATOR).distinct()
-
-
-def _followers_of(challenge: Challenge, *, including_field_and_unit: bool = False):
-    condition = Q(follows__challenge=challenge)
-    if including_field_and_unit:
-        condition |= Q(follows__field_id=challenge.field_id) | Q(follows__unit_id=challenge.owner_unit_id)
-    return User.objects.filter(condition).distinct()
-
 
 # --- content ------------------------------------------------------------------------------
 
@@ -222,76 +202,12 @@ def update_draft(challenge: Challenge, actor, data: dict[str, Any], expected_ver
 
 # --- workflow -----------------------------------------------------------------------------
 
-def _check_move_preconditions(move: Move, challenge: Challenge) -> None:
-    if move.name == "select_lead" and not hasattr(challenge, "decision"):
-        raise InvalidInput(_("Cần ghi nhận quyết định lựa chọn đơn vị chủ trì trước."))
-    if move.name == "start_evaluation" and getattr(getattr(challenge, "project", None), "status", "") != "accepted":
-        raise InvalidInput(_("Cần kết luận nghiệm thu đạt trước."))
-    if move.name == "submit" and not challenge.indicators.exists():
-        raise InvalidInput(_("Cần ít nhất một chỉ số thành công trước khi trình."), field="indicators")
-    if move.name == "publish" and challenge.selection_mode == SelectionMode.OPEN:
-        if not challenge.call_opens_at or not challenge.call_closes_at:
-            raise InvalidInput(
-                _("Bài toán tuyển chọn cần thời gian mở và hạn nhận hồ sơ trước khi công bố."),
-                field="call_closes_at",
-            )
-        if challenge.call_closes_at <= timezone.now():
-            raise InvalidInput(_("Hạn nhận hồ sơ đã qua; hãy yêu cầu đơn vị cập nhật."), field="call_closes_at")
-
-
-def _notify_move(challenge: Challenge, move: Move, actor, reason: str) -> None:
-    url = challenge.get_absolute_url()
-    title = format_lazy(_("«{title}»: {state}"), title=challenge.title, state=challenge.get_status_display())
-    body = format_lazy(_("Lý do: {reason}"), reason=reason) if reason else ""
-    owners = _unit_staff([challenge.owner_unit_id])
-    if move.name == "submit":
-        recipients = _unit_staff([challenge.owner_unit_id], [Role.LEADER])
-    elif move.name in ("unit_approve", "withdraw"):
-        recipients = _dost_coordinators()
-    elif move.name == "publish":
-        recipients = list(owners) + list(_followers_of(challenge, including_field_and_unit=True))
-        title = format_lazy(_("Bài toán mới được công bố: «{title}»"), title=challenge.title)
-    elif move.name in ("close", "cancel", "select_lead", "start_evaluation", "complete"):
-        recipients = list(owners) + list(_followers_of(challenge))
-    else:
-        recipients = owners
-    notify(recipients, title, body, url, exclude=actor)
-
-
 def apply_move(challenge: Challenge, actor, move_name: str, reason: str = "",
                expected_status: str | None = None) -> Challenge:
-    """Apply one workflow move, or refuse it without changing anything."""
-    move = MOVES[move_name]
-    reason = clean(reason or "")
-    with transaction.atomic():
-        locked = Challenge.objects.select_for_update().select_related("owner_unit").get(pk=challenge.pk)
-        current = locked.status
-        if actor is not None and not move.allowed.test(actor, locked):
-            raise NotAllowed()
-        if (expected_status and current != expected_status) or current not in move.sources:
-            raise StaleState(
-                _("Bài toán hiện ở trạng thái «%(state)s»; thao tác «%(move)s» không còn áp dụng được.")
-                % {"state": locked.get_status_display(), "move": move.label},
-                current_status=current,
-            )
-        if move.reason_required and not reason:
-            raise InvalidInput(_("Cần nêu lý do."), field="reason")
-        _check_move_preconditions(move, locked)
-        now = timezone.now()
-        changes: dict[str, Any] = {"status": move.target, "updated_at": now}
-        if move.target == Status.PUBLISHED:
-            changes["published_at"] = now
-        # The status guard in the WHERE clause makes a concurrent second move a no-op.
-        if not Challenge.objects.filter(pk=locked.pk, status=current).update(**changes):
-            raise StaleState(current_status=current)
-        for key, value in changes.items():
-            setattr(locked, key, value)
-        Transition.objects.create(
-            challenge=locked, actor=actor, move=move.name, from_status=current,
-            to_status=move.target, reason=reason, at=now,
-        )
-        _notify_move(locked, move, actor, reason)
-    return locked
+    """Apply one move of the challenge table, or refuse it without changing anything."""
+    changes = {"published_at": timezone.now()} if MOVES[move_name].target == Status.PUBLISHED else None
+    return workflow.apply_move(challenge, move_name, actor=actor, reason=reason, expected_state=expected_status,
+                               changes=changes)
 
 
 def submit(challenge, actor, reason="", expected_status=None):
@@ -343,7 +259,7 @@ def close_expired_calls() -> int:
     closed = 0
     for challenge in expired:
         try:
-            apply_move(challenge, None, "close", str(_("Hết hạn nhận hồ sơ")), Status.PUBLISHED)
+            apply_move(challenge, workflow.SYSTEM, "close", str(_("Hết hạn nhận hồ sơ")), Status.PUBLISHED)
             closed += 1
         except StaleState:
             continue  # someone else moved it meanwhile
@@ -365,7 +281,7 @@ def send_closing_reminders() -> int:
             if not created:
                 continue
             notify(
-                _followers_of(challenge),
+                followers_of(challenge),
                 format_lazy(_("«{title}» sắp hết hạn nhận hồ sơ"), title=challenge.title),
                 format_lazy(_("Hạn nhận hồ sơ: {when}"), when=timezone.localtime(challenge.call_closes_at).strftime("%H:%M %d/%m/%Y")),
                 challenge.get_absolute_url(),
@@ -385,7 +301,7 @@ def add_comment(challenge: Challenge, actor, body: str) -> ReviewComment:
     with transaction.atomic():
         comment = ReviewComment.objects.create(challenge=challenge, author=actor, body=body)
         notify(
-            list(_unit_staff([challenge.owner_unit_id])) + list(_dost_coordinators()
+            list(unit_staff([challenge.owner_unit_id])) + list(dost_coordinators()
                                                                  if challenge.status == Status.DOST_REVIEW else []),
             format_lazy(_("Nhận xét mới về «{title}»"), title=challenge.title),
             body[:500], reverse("challenges:detail", args=[challenge.pk]), exclude=actor,
@@ -429,52 +345,24 @@ def ask_question(challenge: Challenge, actor, body: str) -> Question:
     with transaction.atomic():
         question = Question.objects.create(challenge=challenge, asker=actor, body=body)
         notify(
-            _unit_staff([challenge.owner_unit_id]),
+            unit_staff([challenge.owner_unit_id]),
             format_lazy(_("Câu hỏi mới chờ duyệt về «{title}»"), title=challenge.title),
             body[:500], reverse("challenges:detail", args=[challenge.pk]) + "#hoi-dap", exclude=actor,
         )
     return question
 
 
-def _check_moderator(question: Question, actor) -> None:
-    if not actor.has_perm("challenges.moderate_questions", question.challenge):
-        raise NotAllowed()
-
-
 def moderate_question(question: Question, actor, *, approve: bool, note: str = "") -> Question:
-    _check_moderator(question, actor)
-    target = QuestionStatus.APPROVED if approve else QuestionStatus.REJECTED
-    with transaction.atomic():
-        updated = Question.objects.filter(pk=question.pk, status=QuestionStatus.PENDING).update(
-            status=target, moderation_note=clean(note)[:500]
-        )
-        if not updated:
-            raise StaleState(_("Câu hỏi đã được xử lý trước đó."))
-        record(actor, "question_approved" if approve else "question_rejected", question, note=clean(note))
-    question.refresh_from_db()
-    return question
+    return workflow.apply_move(question, "approve" if approve else "reject", actor=actor, reason=note,
+                               changes={"moderation_note": clean(note)[:500]})
 
 
 def answer_question(question: Question, actor, answer: str) -> Question:
-    _check_moderator(question, actor)
     answer = clean(answer)
     if not answer:
         raise InvalidInput(_("Câu trả lời không được để trống."), field="answer")
-    with transaction.atomic():
-        updated = Question.objects.filter(
-            pk=question.pk, status__in=[QuestionStatus.PENDING, QuestionStatus.APPROVED]
-        ).update(status=QuestionStatus.ANSWERED, answer=answer, answered_by=actor, answered_at=timezone.now())
-        if not updated:
-            raise StaleState(_("Câu hỏi đã được trả lời hoặc không công bố."))
-        question.refresh_from_db()
-        record(actor, "question_answered", question)
-        challenge = question.challenge
-        notify(
-            [question.asker, *_followers_of(challenge)],
-            format_lazy(_("Câu hỏi về «{title}» đã được trả lời"), title=challenge.title),
-            answer[:500], challenge.get_absolute_url() + f"#q{question.pk}", exclude=actor,
-        )
-    return question
+    return workflow.apply_move(question, "answer", actor=actor, changes={
+        "answer": answer, "answered_by": actor, "answered_at": timezone.now()})
 
 
 def post_clarification(challenge: Challenge, actor, body: str) -> Question:
@@ -490,7 +378,7 @@ def post_clarification(challenge: Challenge, actor, body: str) -> Question:
             status=QuestionStatus.ANSWERED, answered_by=actor, answered_at=timezone.now(),
         )
         notify(
-            _followers_of(challenge),
+            followers_of(challenge),
             format_lazy(_("Làm rõ mới về «{title}»"), title=challenge.title),
             body[:500], challenge.get_absolute_url() + f"#q{question.pk}", exclude=actor,
         )

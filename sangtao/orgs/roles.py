@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
+
 from sangtao.orgs.models import Membership, Role
 
 
@@ -38,3 +40,13 @@ def units_with_role(user, *roles: str) -> set[int]:
 def staff_unit_ids(user) -> set[int]:
     """Units in which the user is an officer or a leader."""
     return units_with_role(user, Role.OFFICER, Role.LEADER)
+
+
+def unit_staff(unit_ids, roles=(Role.OFFICER, Role.LEADER)):
+    """The people holding one of these roles in any of these units."""
+    return get_user_model().objects.filter(
+        memberships__unit_id__in=list(unit_ids), memberships__role__in=list(roles)).distinct()
+
+
+def dost_coordinators():
+    return get_user_model().objects.filter(memberships__role=Role.DOST_COORDINATOR).distinct()

@@ -1,5 +1,30 @@
+"""Role predicates shared by every context, each defined once (django-rules)."""
+
 import rules
 
-from sangtao.orgs.roles import is_dost
+from sangtao.orgs.models import Role
+from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
 
-rules.add_perm("orgs.manage", rules.predicate(is_dost))
+
+@rules.predicate
+def is_dost_coordinator(user) -> bool:
+    return is_dost(user)
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+@rules.predicate
+def is_unit_staff(user) -> bool:
+    """An officer or a leader of some public unit."""
+    return bool(staff_unit_ids(user))
+
+
+@rules.predicate
+def is_solver_member(user) -> bool:
+    return bool(units_with_role(user, Role.SOLVER))
+
+
+rules.add_perm("orgs.manage", is_dost_coordinator)

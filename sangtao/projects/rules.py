@@ -3,12 +3,8 @@
 import rules
 
 from sangtao.orgs.models import Role
-from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
-
-
-@rules.predicate
-def is_dost_coordinator(user) -> bool:
-    return is_dost(user)
+from sangtao.orgs.roles import staff_unit_ids, units_with_role
+from sangtao.orgs.rules import is_dost_coordinator
 
 
 @rules.predicate

@@ -3,23 +3,14 @@
 import rules
 
 from sangtao.orgs.models import Role
-from sangtao.orgs.roles import is_dost, units_with_role
-
-
-@rules.predicate
-def is_dost_coordinator(user) -> bool:
-    return is_dost(user)
+from sangtao.orgs.roles import units_with_role
+from sangtao.orgs.rules import is_dost_coordinator, is_solver_member
 
 
 @rules.predicate
 def is_applicant_member(user, proposal) -> bool:
     """The user belongs to the organisation that applies."""
     return proposal is not None and proposal.organisation_id in units_with_role(user, Role.SOLVER)
-
-
-@rules.predicate
-def is_solver_member(user) -> bool:
-    return bool(units_with_role(user, Role.SOLVER))
 
 
 rules.add_perm("proposals.edit_proposal", is_applicant_member)

@@ -15,6 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, SelectionMode, Status
+from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.formats import vnd
@@ -223,21 +224,8 @@ def snapshot(proposal: Proposal) -> dict[str, Any]:
 
 
 def _move(proposal: Proposal, actor, move_name: str, reason: str = "") -> Proposal:
-    """Apply one move of the proposal table to a locked row, with its transition."""
-    move = MOVES[move_name]
-    if actor is not None and not move.allowed.test(actor, proposal):
-        raise NotAllowed()
-    if proposal.status not in move.sources:
-        raise StaleState(
-            _("Hồ sơ đang ở trạng thái «%(state)s»; thao tác «%(move)s» không áp dụng được.")
-            % {"state": proposal.get_status_display(), "move": move.label}, current_status=proposal.status,
-        )
-    previous = proposal.status
-    Proposal.objects.filter(pk=proposal.pk).update(status=move.target, updated_at=timezone.now())
-    proposal.status = move.target
-    ProposalTransition.objects.create(proposal=proposal, actor=actor, move=move.name, from_status=previous,
-                                      to_status=move.target, reason=clean(reason))
-    return proposal
+    """Apply one move of the proposal table; returns the proposal as moved."""
+    return workflow.apply_move(proposal, move_name, actor=actor, reason=reason)
 
 
 def submit(proposal: Proposal, actor) -> ProposalVersion:
@@ -252,7 +240,7 @@ def submit(proposal: Proposal, actor) -> ProposalVersion:
             field, _message = missing[0]
             raise InvalidInput(" ".join(message for _f, message in missing), field=field)
         number = locked.versions.count() + 1
-        _move(locked, actor, "submit")
+        locked = _move(locked, actor, "submit")
         version = ProposalVersion.objects.create(
             proposal=locked, number=number, receipt=f"ST-{locked.challenge_id}-{locked.pk}-{number:02d}",
             snapshot=snapshot(locked), submitted_by=actor, submitted_at=timezone.now(),
@@ -275,9 +263,7 @@ def withdraw(proposal: Proposal, actor, reason: str = "") -> Proposal:
     with transaction.atomic():
         _lock_open_call(proposal.challenge)
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        _move(locked, actor, "withdraw", reason)
-        notify(members_of(locked.organisation_id), format_lazy(_("Hồ sơ «{title}» đã được rút"), title=locked.title),
-               reason, locked.get_absolute_url(), exclude=actor)
+        locked = _move(locked, actor, "withdraw", reason)
     return locked
 
 
@@ -320,13 +306,9 @@ def screen(proposal: Proposal, actor, passed: dict[int, bool], reason: str = "")
         locked = Proposal.objects.select_for_update().select_related("challenge").get(pk=proposal.pk)
         if locked.challenge.is_open_for_proposals:
             raise InvalidInput(_("Chỉ kiểm tra tính hợp lệ sau khi hết hạn nhận hồ sơ."))
-        _move(locked, actor, "mark_eligible" if eligible else "mark_ineligible", reason)
+        locked = _move(locked, actor, "mark_eligible" if eligible else "mark_ineligible", reason)
         screening = Screening.objects.create(proposal=locked, checks=checks, eligible=eligible, reason=reason,
                                              screened_by=actor)
-        title = (_("Hồ sơ «{title}» hợp lệ và được chuyển hội đồng") if eligible
-                 else _("Hồ sơ «{title}» không hợp lệ"))
-        notify(members_of(locked.organisation_id), format_lazy(title, title=locked.title), reason,
-               locked.get_absolute_url())
     return screening
 
 

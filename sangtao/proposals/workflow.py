@@ -1,32 +1,40 @@
-"""The proposal workflow: one table of allowed moves, applied only by proposals.services."""
+"""The proposal workflow: one table of moves, applied by sangtao.core.workflow for proposals.services."""
 
-from dataclasses import dataclass
-
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from rules import Predicate
 
+from sangtao.core.workflow import Move, workflow
+from sangtao.orgs.models import Role
+from sangtao.orgs.roles import unit_staff
+from sangtao.orgs.rules import is_dost_coordinator
+from sangtao.proposals.models import Proposal, ProposalTransition
 from sangtao.proposals.models import ProposalStatus as S
-from sangtao.proposals.rules import is_applicant_member, is_dost_coordinator
+from sangtao.proposals.rules import is_applicant_member
 
 
-@dataclass(frozen=True)
-class Move:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    allowed: Predicate
-    label: object
+def applicant_members(proposal):
+    return unit_staff([proposal.organisation_id], [Role.SOLVER])
 
 
-MOVES: dict[str, Move] = {
-    move.name: move
-    for move in [
-        # A new submission while the call is open makes a new version; earlier ones stay.
-        Move("submit", (S.DRAFT, S.SUBMITTED, S.WITHDRAWN), S.SUBMITTED, is_applicant_member, _("Nộp hồ sơ")),
-        Move("withdraw", (S.SUBMITTED,), S.WITHDRAWN, is_applicant_member, _("Rút hồ sơ")),
-        Move("mark_eligible", (S.SUBMITTED,), S.ELIGIBLE, is_dost_coordinator, _("Hợp lệ")),
-        Move("mark_ineligible", (S.SUBMITTED,), S.INELIGIBLE, is_dost_coordinator, _("Không hợp lệ")),
-        Move("select", (S.ELIGIBLE,), S.SELECTED, is_dost_coordinator, _("Chọn làm đơn vị chủ trì")),
-        Move("not_select", (S.ELIGIBLE, S.SUBMITTED), S.NOT_SELECTED, is_dost_coordinator, _("Không được chọn")),
-    ]
-}
+def _notice(proposal, move, reason):
+    return move.label, reason, proposal.get_absolute_url()
+
+
+PROPOSAL = workflow("proposal", Proposal, [
+    # A new submission while the call is open makes a new version; earlier ones stay. The service
+    # sends the receipt itself, to every member: it carries the version's number and time.
+    Move("submit", (S.DRAFT, S.SUBMITTED, S.WITHDRAWN), S.SUBMITTED, is_applicant_member, _("Nộp hồ sơ")),
+    Move("withdraw", (S.SUBMITTED,), S.WITHDRAWN, is_applicant_member, _("Rút hồ sơ"), notify=applicant_members,
+         notice_title=lambda p: format_lazy(_("Hồ sơ «{title}» đã được rút"), title=p.title)),
+    Move("mark_eligible", (S.SUBMITTED,), S.ELIGIBLE, is_dost_coordinator, _("Hợp lệ"), notify=applicant_members,
+         notice_title=lambda p: format_lazy(_("Hồ sơ «{title}» hợp lệ và được chuyển hội đồng"), title=p.title)),
+    Move("mark_ineligible", (S.SUBMITTED,), S.INELIGIBLE, is_dost_coordinator, _("Không hợp lệ"),
+         notify=applicant_members,
+         notice_title=lambda p: format_lazy(_("Hồ sơ «{title}» không hợp lệ"), title=p.title)),
+    # The decision tells every applicant itself (review.services), with the lead organisation named.
+    Move("select", (S.ELIGIBLE,), S.SELECTED, is_dost_coordinator, _("Chọn làm đơn vị chủ trì"), service_only=True),
+    Move("not_select", (S.ELIGIBLE, S.SUBMITTED), S.NOT_SELECTED, is_dost_coordinator, _("Không được chọn"),
+         service_only=True),
+], _("Hồ sơ"), transitions=ProposalTransition, subject="proposal", notice=_notice)
+
+MOVES = PROPOSAL.moves

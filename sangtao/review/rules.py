@@ -2,17 +2,7 @@
 
 import rules
 
-from sangtao.orgs.roles import is_dost
-
-
-@rules.predicate
-def is_dost_coordinator(user) -> bool:
-    return is_dost(user)
-
-
-@rules.predicate
-def is_registered_expert(user) -> bool:
-    return getattr(user, "is_authenticated", False) and hasattr(user, "expert")
+from sangtao.orgs.rules import is_dost_coordinator
 
 
 @rules.predicate

@@ -2,12 +2,8 @@
 
 import rules
 
-from sangtao.orgs.roles import is_dost, staff_unit_ids
-
-
-@rules.predicate
-def is_dost_coordinator(user) -> bool:
-    return is_dost(user)
+from sangtao.orgs.roles import staff_unit_ids
+from sangtao.orgs.rules import is_dost_coordinator
 
 
 @rules.predicate

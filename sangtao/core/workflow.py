@@ -1,0 +1,179 @@
+"""The one move machinery every stateful object uses.
+
+A workflow is a table of moves. Each move names the states it starts from, the state it
+leads to, the predicate of who may make it, its preconditions (guards: what must be true,
+the message when it is not and where it is fixed) and who is told. `apply_move` is the
+only code that changes a workflow's state field: it checks permission, state, reason and
+guards, changes the state under a row lock in a transaction, writes the append-only
+transition row and queues the notices. Services keep one public function per action and
+delegate the move here; views and the API never set a state.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rules import Predicate, always_deny
+
+from sangtao.core.audit import record
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.text import clean
+
+# Only a service acting for the platform (a periodic job, a background import) passes no actor.
+SYSTEM = None
+# For moves that only the platform makes: every person is refused.
+nobody: Predicate = always_deny
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A precondition of a move: `met(obj)` must hold; otherwise `message` says why and `fix` where to act."""
+
+    met: Callable[[Any], bool]
+    message: Any  # text, or a function of the object giving the text
+    fix: Callable[[Any], str] | None = None  # the object's URL where the condition is put right
+    field: str | None = None
+
+    def text(self, obj) -> str:
+        return str(self.message(obj) if callable(self.message) else self.message)
+
+    def fix_url(self, obj) -> str:
+        return self.fix(obj) if self.fix else ""
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    allowed: Predicate
+    label: Any
+    guards: tuple[Guard, ...] = ()
+    # Who is told of the move (the actor never is); None: nobody, or the service tells them itself.
+    notify: Callable[[Any], Iterable] | None = None
+    notice_title: Callable[[Any], Any] | None = None  # a title other than the workflow's default
+    reason_required: bool = False
+    danger: bool = False
+    # Made only by a service of another step (a decision, an acceptance, a job), never from a button.
+    service_only: bool = False
+
+
+Notice = Callable[[Any, Move, str], tuple[Any, Any, str]]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    model: type[models.Model]
+    moves: dict[str, Move]
+    noun: Any  # "the challenge", for messages
+    state_field: str = "status"
+    # The append-only table of this workflow's transitions and the name of its key to the object;
+    # without one, each move is an AuditEvent "<workflow>.<move>".
+    transitions: type[models.Model] | None = None
+    subject: str = ""
+    # (title, body, url) of the notice of a move, from the object, the move and the reason.
+    notice: Notice | None = None
+
+    def state_of(self, obj) -> str:
+        return getattr(obj, self.state_field)
+
+
+def workflow(name: str, model: type[models.Model], moves: Iterable[Move], noun, **options) -> Workflow:
+    """Declare a workflow and register it for its model."""
+    flow = Workflow(name, model, {move.name: move for move in moves}, noun, **options)
+    REGISTRY[model] = flow
+    return flow
+
+
+REGISTRY: dict[type[models.Model], Workflow] = {}
+
+
+def workflow_of(obj) -> Workflow:
+    return REGISTRY[type(obj)]
+
+
+def available_moves(user, obj) -> list[Move]:
+    """The moves this user may offer on the object in its current state (guards met or not)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    flow = workflow_of(obj)
+    state = flow.state_of(obj)
+    return [move for move in flow.moves.values()
+            if not move.service_only and state in move.sources and move.allowed.test(user, obj)]
+
+
+def unmet_preconditions(user, obj, move: Move | str) -> list[Guard]:
+    """The guards of a move not met now, so the page can list them before the user confirms."""
+    move = workflow_of(obj).moves[move] if isinstance(move, str) else move
+    return [guard for guard in move.guards if not guard.met(obj)]
+
+
+def _refuse_unmet(obj, move: Move) -> None:
+    unmet = unmet_preconditions(SYSTEM, obj, move)
+    if unmet:
+        raise InvalidInput(" ".join(guard.text(obj) for guard in unmet), field=unmet[0].field,
+                           unmet=[guard.text(obj) for guard in unmet])
+
+
+def apply_move(obj, move_name: str, *, actor, reason: str = "", expected_state: str | None = None,
+               changes: dict[str, Any] | None = None, notice: tuple[Any, Any] | None = None):
+    """Make one move, or refuse it and change nothing; returns the object as locked and moved.
+
+    `changes` are other fields the move sets with the state (a time stamp, a note); `notice`
+    replaces the workflow's (title, body) when the service knows more (a receipt number).
+    """
+    flow = workflow_of(obj)
+    move = flow.moves[move_name]
+    reason = clean(reason or "")
+    with transaction.atomic():
+        locked = flow.model._default_manager.select_for_update().get(pk=obj.pk)
+        current = flow.state_of(locked)
+        if actor is not SYSTEM and not move.allowed.test(actor, locked):
+            raise NotAllowed()
+        if (expected_state and current != expected_state) or current not in move.sources:
+            raise StaleState(
+                _("%(noun)s đang ở trạng thái «%(state)s»; thao tác «%(move)s» không còn áp dụng được.")
+                % {"noun": flow.noun, "state": getattr(locked, f"get_{flow.state_field}_display")(),
+                   "move": move.label},
+                current_status=current,
+            )
+        if move.reason_required and not reason:
+            raise InvalidInput(_("Cần nêu lý do."), field="reason")
+        _refuse_unmet(locked, move)
+        now = timezone.now()
+        values = {flow.state_field: move.target, **(changes or {})}
+        if any(f.name == "updated_at" for f in flow.model._meta.fields):
+            values["updated_at"] = now
+        # The state in the WHERE clause keeps a second, concurrent move from applying twice.
+        if not flow.model._default_manager.filter(pk=locked.pk, **{flow.state_field: current}).update(**values):
+            raise StaleState(current_status=current)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        _write_transition(flow, locked, move, actor, current, reason, now)
+        _notify(flow, locked, move, actor, reason, notice)
+    return locked
+
+
+def _write_transition(flow: Workflow, obj, move: Move, actor, source: str, reason: str, at) -> None:
+    if flow.transitions is None:
+        record(actor, f"{flow.name}.{move.name}", obj, from_status=source, to_status=move.target, reason=reason)
+        return
+    flow.transitions._default_manager.create(**{flow.subject: obj}, actor=actor, move=move.name,
+                                             from_status=source, to_status=move.target, reason=reason, at=at)
+
+
+def _notify(flow: Workflow, obj, move: Move, actor, reason: str, notice: tuple[Any, Any] | None) -> None:
+    if move.notify is None or flow.notice is None:
+        return
+    from sangtao.notifications.services import notify  # notifications build on core, not the reverse
+
+    title, body, url = flow.notice(obj, move, reason)
+    if move.notice_title is not None:
+        title = move.notice_title(obj)
+    if notice is not None:
+        title, body = notice
+    notify(move.notify(obj), title, body, url, exclude=actor)
