@@ -132,6 +132,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sáng Tạo <no-reply@sangta
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Survey imports (CSV or .xlsx) are larger than attachments; a spreadsheet is also refused when its
+# zip would unpack to more than IMPORT_MAX_UNPACKED_BYTES.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
 
 # Background tasks: "database" queues rows processed by `manage.py runtasks`;
 # "immediate" runs each task when its transaction commits (handy for one-off scripts).

@@ -1,6 +1,7 @@
 """Check uploaded files by their content, not their name."""
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -52,8 +53,8 @@ def sniff_kind(upload) -> str | None:
     return None
 
 
-def check_upload(upload) -> CheckedUpload:
-    limit = settings.ATTACHMENT_MAX_BYTES
+def check_size(upload, limit: int) -> None:
+    """Refuse an empty file, or one larger than limit, naming both sizes."""
     if upload.size > limit:
         raise InvalidInput(
             _("Tệp %(name)s có dung lượng %(size)s, vượt giới hạn %(limit)s.")
@@ -62,6 +63,10 @@ def check_upload(upload) -> CheckedUpload:
         )
     if upload.size == 0:
         raise InvalidInput(_("Tệp %(name)s rỗng.") % {"name": upload.name}, field="file")
+
+
+def check_upload(upload) -> CheckedUpload:
+    check_size(upload, settings.ATTACHMENT_MAX_BYTES)
     kind = sniff_kind(upload)
     if kind is None:
         raise InvalidInput(
@@ -69,3 +74,46 @@ def check_upload(upload) -> CheckedUpload:
             field="file",
         )
     return CheckedUpload(kind=kind, content_type=ALLOWED_KINDS[kind], size=upload.size)
+
+
+# --- spreadsheets that are read, not only stored ---------------------------------------------
+
+XLSX_MAX_ROWS = 1_048_576  # the most rows a sheet can have in Excel
+_ROW_TAGS = (b"<row", b":row")  # a row element's start, with or without a namespace prefix
+
+
+def _more_rows_than(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> bool:
+    """Whether a worksheet's XML has more than limit rows, counted while it is decompressed a block
+    at a time (an over-count at worst: rowBreaks counts once), stopping as soon as it has."""
+    rows, tail = 0, b""
+    with archive.open(member) as stream:
+        while block := stream.read(1 << 20):
+            data = tail + block
+            tail = data[-4:]  # a tag cut by the block's end is counted with the next block
+            rows += sum(data.count(tag) - tail.count(tag) for tag in _ROW_TAGS)
+            if rows > limit:
+                return True
+    return rows + sum(tail.count(tag) for tag in _ROW_TAGS) > limit
+
+
+def check_workbook(path, name: str) -> None:
+    """Before a spreadsheet is opened: an .xlsx by its content, no larger unpacked than
+    IMPORT_MAX_UNPACKED_BYTES (the sizes its zip declares, which reading never exceeds), and no
+    sheet with more rows than Excel allows. A zip bomb of a few kilobytes is refused here."""
+    try:
+        with open(path, "rb") as handle:
+            if sniff_kind(handle) != "xlsx":
+                raise InvalidInput(_("Tệp %(name)s không phải bảng tính Excel (.xlsx).") % {"name": name}, field="file")
+            archive = zipfile.ZipFile(handle)
+            members = archive.infolist()
+            unpacked, limit = sum(m.file_size for m in members), settings.IMPORT_MAX_UNPACKED_BYTES
+            if unpacked > limit:
+                raise InvalidInput(_("Bảng tính %(name)s giải nén ra %(size)s, vượt giới hạn %(limit)s.") % {
+                    "name": name, "size": filesizeformat(unpacked), "limit": filesizeformat(limit)}, field="file")
+            for member in members:
+                if member.filename.startswith("xl/worksheets/") and _more_rows_than(archive, member, XLSX_MAX_ROWS):
+                    raise InvalidInput(_("Bảng tính %(name)s có hơn %(n)s dòng.")
+                                       % {"name": name, "n": XLSX_MAX_ROWS}, field="file")
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error):
+        raise InvalidInput(_("Tệp %(name)s bị hỏng: không đọc được bảng tính.") % {"name": name},
+                           field="file") from None

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from sangtao.core import csv as safe_csv
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
+from sangtao.core.uploads import check_size, check_workbook
 from sangtao.surveys.ingest import Incoming, Written, add_sums, ingest
 from sangtao.surveys.models import ImportJob, Survey
 
@@ -48,14 +50,7 @@ def read_rows(path: Path, name: str) -> Iterator[list[str]]:
 
 def _cells(path: Path, name: str) -> Iterator[list[str]]:
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            for row in workbook.active.iter_rows(values_only=True):
-                yield ["" if cell is None else str(cell) for cell in row]
-        finally:
-            workbook.close()
+        yield from _sheet_rows(path, name)
         return
     with open(path, encoding="utf-8-sig", newline="") as handle:
         try:
@@ -64,6 +59,23 @@ def _cells(path: Path, name: str) -> Iterator[list[str]]:
             raise InvalidInput(_("Tệp CSV phải được mã hoá UTF-8.")) from None
         except csv.Error as error:
             raise InvalidInput(_("Tệp CSV hỏng: %(error)s.") % {"error": error}) from None
+
+
+def _sheet_rows(path: Path, name: str) -> Iterator[list[str]]:
+    """The active sheet's rows, streamed (check_workbook has bounded its size and rows); whatever
+    the parser cannot read in this untrusted file rejects it with a message."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for row in workbook.active.iter_rows(values_only=True):
+                yield ["" if cell is None else str(cell) for cell in row]
+        finally:
+            workbook.close()
+    except Exception as error:  # any failure of the parser means the file is damaged
+        raise InvalidInput(_("Tệp %(name)s bị hỏng: không đọc được bảng tính (%(error)s).")
+                           % {"name": name, "error": type(error).__name__}, field="file") from None
 
 
 class RowReader:
@@ -86,6 +98,9 @@ class RowReader:
         self.periods = {p.label: p.pk for p in survey.periods.all()}
 
     def read(self, row: list[str]) -> Incoming:
+        for column, cell in zip(self.header, row, strict=False):
+            if "\x00" in cell:  # no database stores it in text
+                raise RowError(column, _("chứa ký tự NUL"))
         cells = dict(zip(self.header, row, strict=False))
         response_id = clean(cells.get("response_id", ""))
         if not response_id:
@@ -127,6 +142,7 @@ def start_import(survey: Survey, actor, upload, source: str) -> ImportJob:
     name = clean(upload.name)
     if not name.lower().endswith((".csv", ".xlsx")):
         raise InvalidInput(_("Chỉ nhận tệp CSV hoặc Excel (.xlsx)."), field="file")
+    check_size(upload, settings.IMPORT_MAX_BYTES)
     with transaction.atomic():
         job = ImportJob(survey=survey, original_name=name[:255], source=source, created_by=actor)
         job.file.save(name, upload, save=False)
@@ -140,6 +156,8 @@ def _update(job: ImportJob, **fields) -> None:
 
 
 def _header(job: ImportJob, path: Path) -> RowReader:
+    if job.original_name.lower().endswith(".xlsx"):
+        check_workbook(path, job.original_name)
     header = next(read_rows(path, job.original_name), None)
     if header is None:
         raise InvalidInput(_("Tệp trống."))
