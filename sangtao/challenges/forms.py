@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
+from sangtao.core import formats
 from sangtao.core.text import clean
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=formats.HTML_DATETIME)
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
 GOVERNMENT_KINDS = [UnitKind.DOST, UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE,
                     UnitKind.SPECIAL_ZONE, UnitKind.PROVINCE]
 

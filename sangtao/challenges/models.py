@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.core import formats
 from sangtao.core.models import AppendOnlyModel
 from sangtao.core.text import clean, fold, sort_key
 from sangtao.orgs.models import OrgUnit
@@ -191,7 +192,7 @@ class Indicator(models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    return f"challenges/{instance.challenge_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    return f"challenges/{instance.challenge_id}/{formats.file_stamp(timezone.now())}-{filename}"
 
 
 class Attachment(models.Model):

@@ -31,7 +31,7 @@ from sangtao.challenges.models import (
     Version,
 )
 from sangtao.challenges.workflow import MOVES, followers_of
-from sangtao.core import workflow
+from sangtao.core import formats, workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import periodic
@@ -283,7 +283,7 @@ def send_closing_reminders() -> int:
             notify(
                 followers_of(challenge),
                 format_lazy(_("«{title}» sắp hết hạn nhận hồ sơ"), title=challenge.title),
-                format_lazy(_("Hạn nhận hồ sơ: {when}"), when=timezone.localtime(challenge.call_closes_at).strftime("%H:%M %d/%m/%Y")),
+                format_lazy(_("Hạn nhận hồ sơ: {when}"), when=formats.short_datetime(challenge.call_closes_at)),
                 challenge.get_absolute_url(),
             )
             sent += 1

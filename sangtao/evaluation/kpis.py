@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from sangtao.challenges.models import Indicator
+from sangtao.core import formats
 
 
 @dataclass
@@ -63,8 +65,8 @@ def chart_svg(indicator: Indicator, measurements: list, width: int = 420, height
 
     parts = [f'<svg class="kpi-chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
              f'aria-label="{escape(indicator.name)}">']
-    for value, colour, label in ((indicator.baseline_value, "#999", "nền"), (indicator.target_value, "#2e7d32",
-                                                                             "mục tiêu")):
+    for value, colour, label in ((indicator.baseline_value, "#999", gettext("nền")),
+                                 (indicator.target_value, "#2e7d32", gettext("mục tiêu"))):
         if value is not None:
             parts.append(f'<line x1="{pad}" x2="{width - pad}" y1="{y(float(value)):.1f}" y2="{y(float(value)):.1f}" '
                          f'stroke="{colour}" stroke-dasharray="5 4"/><text x="{width - pad}" '
@@ -74,6 +76,6 @@ def chart_svg(indicator: Indicator, measurements: list, width: int = 420, height
         parts.append(f'<polyline points="{points}" fill="none" stroke="#1565c0" stroke-width="2"/>')
         for m in measurements:
             parts.append(f'<circle cx="{x(m.measured_on):.1f}" cy="{y(float(m.value)):.1f}" r="3" fill="#1565c0">'
-                         f'<title>{m.measured_on:%d/%m/%Y}: {float(m.value):g}</title></circle>')
+                         f'<title>{formats.short_date(m.measured_on)}: {float(m.value):g}</title></circle>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 -- the only text is escaped or numeric

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.core import formats
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.projects.models import Grade
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
 
 
 def current_units():

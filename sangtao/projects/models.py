@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
+from sangtao.core import formats
 from sangtao.core.models import AppendOnlyModel
 from sangtao.core.text import clean as clean_text
 from sangtao.orgs.models import OrgUnit
@@ -268,7 +269,7 @@ class AcceptanceMember(models.Model):
 
 
 def document_path(instance: "ProjectDocument", filename: str) -> str:
-    return f"projects/{instance.project_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    return f"projects/{instance.project_id}/{formats.file_stamp(timezone.now())}-{filename}"
 
 
 class ProjectDocument(models.Model):

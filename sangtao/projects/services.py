@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges import services as challenge_services
 from sangtao.challenges.models import Challenge, Status
+from sangtao.core import formats
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import periodic
@@ -120,7 +121,7 @@ def add_task(project: Project, actor, unit: OrgUnit, title: str, due_on: datetim
         task = Task.objects.create(project=project, unit=unit, title=title, due_on=due_on)
         record(actor, "task_added", project, task=task.pk, unit=unit.name)
         notify(_staff([unit.pk]), format_lazy(_("Nhiệm vụ mới: {title}"), title=title),
-               format_lazy(_("Hạn: {due}"), due=due_on.strftime("%d/%m/%Y")), project.get_absolute_url())
+               format_lazy(_("Hạn: {due}"), due=formats.short_date(due_on)), project.get_absolute_url())
     return task
 
 
@@ -220,7 +221,7 @@ def review_report(report: ProgressReport, actor, accept: bool, note: str = "") -
         record(actor, "report_accepted" if accept else "report_returned", report.project, report=report.pk,
                note=note)
         notify(lead_members(report.project), format_lazy(
-            _("Báo cáo tiến độ đến {day}: {result}"), day=report.period_end.strftime("%d/%m/%Y"),
+            _("Báo cáo tiến độ đến {day}: {result}"), day=formats.short_date(report.period_end),
             result=ReportStatus(target).label), note, report.project.get_absolute_url())
     report.refresh_from_db()
     return report
@@ -257,13 +258,13 @@ def health(project: Project, today: datetime.date | None = None) -> tuple[str, l
     today = today or timezone.localdate()
     if project.status != ProjectStatus.ACTIVE:
         return "closed", []
-    late = [f"{text} ({due:%d/%m/%Y})" for _s, text, due, _u in overdue_items(project, today)]
+    late = [f"{text} ({formats.short_date(due)})" for _s, text, due, _u in overdue_items(project, today)]
     if late:
         return "late", late
     soon = today + datetime.timedelta(days=project.rules.at_risk_within_days)
     latest = project.reports.filter(status=ReportStatus.ACCEPTED).order_by("-period_end").first()
     progress = latest.milestone_progress if latest else {}
-    risky = [str(format_lazy(_("Mốc «{t}» đến hạn {d:%d/%m/%Y}, mới đạt {p}%"), t=m.title, d=m.due_on,
+    risky = [str(format_lazy(_("Mốc «{t}» đến hạn {d}, mới đạt {p}%"), t=m.title, d=formats.short_date(m.due_on),
                              p=progress.get(str(m.pk), 0)))
              for m in project.milestones.all()
              if m.completed_on is None and m.due_on <= soon and progress.get(str(m.pk), 0) < 50]
@@ -302,7 +303,7 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
                     notify(_recipients(project, level, owner_units),
                            format_lazy(_("Quá hạn {n} ngày: {what} ({title})"), n=late_days, what=text,
                                        title=project.challenge.title),
-                           format_lazy(_("Hạn: {due}"), due=due.strftime("%d/%m/%Y")), project.get_absolute_url())
+                           format_lazy(_("Hạn: {due}"), due=formats.short_date(due)), project.get_absolute_url())
                     sent += 1
     return sent
 

@@ -5,6 +5,8 @@ import datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from sangtao.core import formats
+
 WIDTH, ROW, LEFT = 760, 28, 10
 
 
@@ -20,19 +22,19 @@ def timeline_svg(project, today: datetime.date) -> SafeString:
     parts = [f'<svg class="timeline" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
              f'aria-label="{escape(project.challenge.title)}">',
              f'<line x1="{LEFT}" y1="{ROW // 2}" x2="{WIDTH - LEFT}" y2="{ROW // 2}" stroke="#888"/>',
-             f'<text x="{LEFT}" y="{ROW - 2}" font-size="11">{start:%d/%m/%Y}</text>',
-             f'<text x="{WIDTH - LEFT}" y="{ROW - 2}" font-size="11" text-anchor="end">{end:%d/%m/%Y}</text>']
+             f'<text x="{LEFT}" y="{ROW - 2}" font-size="11">{formats.short_date(start)}</text>',
+             f'<text x="{WIDTH - LEFT}" y="{ROW - 2}" font-size="11" text-anchor="end">{formats.short_date(end)}</text>']
     for row, milestone in enumerate(milestones, start=1):
         y = ROW * row + ROW // 2
         done = milestone.completed_on is not None
         colour = "#2e7d32" if done else ("#c62828" if milestone.due_on < today else "#1565c0")
         cx = x(milestone.due_on)
         parts.append(f'<circle cx="{cx:.1f}" cy="{y}" r="6" fill="{colour}"><title>{escape(milestone.title)} — '
-                     f'{milestone.due_on:%d/%m/%Y}</title></circle>')
+                     f'{formats.short_date(milestone.due_on)}</title></circle>')
         anchor = "end" if cx > WIDTH * 0.6 else "start"
         offset = -10 if anchor == "end" else 10
         parts.append(f'<text x="{cx + offset:.1f}" y="{y + 4}" font-size="12" text-anchor="{anchor}">'
-                     f'{escape(milestone.title)} ({milestone.due_on:%d/%m})</text>')
+                     f'{escape(milestone.title)} ({formats.day_month(milestone.due_on)})</text>')
     tx = x(today)
     parts.append(f'<line x1="{tx:.1f}" y1="0" x2="{tx:.1f}" y2="{height}" stroke="#f9a825" stroke-dasharray="4 3"/>')
     parts.append("</svg>")

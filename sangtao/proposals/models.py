@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
+from sangtao.core import formats
 from sangtao.core.models import AppendOnlyModel
 from sangtao.orgs.models import OrgUnit
 
@@ -72,7 +73,7 @@ class Proposal(models.Model):
 
 
 def attachment_path(instance: "ProposalAttachment", filename: str) -> str:
-    return f"proposals/{instance.proposal_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    return f"proposals/{instance.proposal_id}/{formats.file_stamp(timezone.now())}-{filename}"
 
 
 class ProposalAttachment(models.Model):

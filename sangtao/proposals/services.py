@@ -18,7 +18,7 @@ from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
-from sangtao.core.formats import vnd
+from sangtao.core.formats import to_the_second, vnd
 from sangtao.core.text import clean
 from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
@@ -48,10 +48,6 @@ class CallClosed(InvalidInput):
 
 def members_of(organisation_id: int):
     return User.objects.filter(memberships__unit_id=organisation_id, memberships__role=Role.SOLVER).distinct()
-
-
-def _local(when: datetime.datetime) -> str:
-    return timezone.localtime(when).strftime("%H:%M:%S %d/%m/%Y")
 
 
 # --- content ------------------------------------------------------------------------------
@@ -158,9 +154,9 @@ def _lock_open_call(challenge: Challenge) -> Challenge:
     if locked.selection_mode != SelectionMode.OPEN or locked.status not in (Status.PUBLISHED, Status.CLOSED):
         raise CallClosed(_("Bài toán này không nhận hồ sơ tuyển chọn."))
     if locked.call_opens_at and now < locked.call_opens_at:
-        raise CallClosed(_("Chưa đến thời gian nhận hồ sơ (mở lúc %(when)s).") % {"when": _local(locked.call_opens_at)})
+        raise CallClosed(_("Chưa đến thời gian nhận hồ sơ (mở lúc %(when)s).") % {"when": to_the_second(locked.call_opens_at)})
     if locked.status != Status.PUBLISHED or locked.call_closes_at is None or now >= locked.call_closes_at:
-        closes = _local(locked.call_closes_at) if locked.call_closes_at else "—"
+        closes = to_the_second(locked.call_closes_at) if locked.call_closes_at else "—"
         raise CallClosed(
             _("Đã hết hạn nhận hồ sơ lúc %(when)s; hồ sơ không được nhận. Bản nháp của bạn vẫn được giữ nguyên.")
             % {"when": closes}
@@ -250,7 +246,7 @@ def submit(proposal: Proposal, actor) -> ProposalVersion:
             format_lazy(_("Biên nhận hồ sơ {receipt}"), receipt=version.receipt),
             format_lazy(_("Hồ sơ «{title}» (phiên bản {n}) cho bài toán «{challenge}» đã được nhận lúc {when}."),
                         title=locked.title, n=number, challenge=locked.challenge.title,
-                        when=_local(version.submitted_at)),
+                        when=to_the_second(version.submitted_at)),
             locked.get_absolute_url(),
         )
         # Checked again as the last step, so a slow transaction cannot commit after the close.

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, SelectionMode, Status
+from sangtao.core import formats
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.proposals.models import Proposal
 from sangtao.review.models import (
@@ -15,7 +16,7 @@ from sangtao.review.models import (
 )
 
 User = get_user_model()
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
 
 
 class ExpertForm(forms.ModelForm):

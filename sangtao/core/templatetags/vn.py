@@ -13,3 +13,8 @@ def vnd(value) -> str:
 @register.filter
 def vn_number(value, decimals=0) -> str:
     return formats.number(value, int(decimals))
+
+
+@register.filter
+def to_the_second(value) -> str:
+    return formats.to_the_second(value) if value else ""
