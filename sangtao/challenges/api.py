@@ -5,6 +5,7 @@ from typing import Literal
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
@@ -226,13 +227,13 @@ def _service_data(payload: ChallengeIn) -> dict:
     data = payload.dict(exclude={"field_id", "owner_unit_id", "co_owner_unit_ids", "expected_version"})
     data["field"] = Field.objects.filter(pk=payload.field_id).first()
     if data["field"] is None:
-        raise InvalidInput("field_id: không tồn tại / unknown field", field="field_id")
+        raise InvalidInput(_("Lĩnh vực không tồn tại."), field="field_id")
     data["owner_unit"] = OrgUnit.objects.filter(pk=payload.owner_unit_id).first()
     if data["owner_unit"] is None:
-        raise InvalidInput("owner_unit_id: không tồn tại / unknown unit", field="owner_unit_id")
+        raise InvalidInput(_("Đơn vị chủ trì không tồn tại."), field="owner_unit_id")
     data["co_owner_units"] = list(OrgUnit.objects.filter(pk__in=payload.co_owner_unit_ids))
     if len(data["co_owner_units"]) != len(set(payload.co_owner_unit_ids)):
-        raise InvalidInput("co_owner_unit_ids: đơn vị không tồn tại / unknown unit", field="co_owner_unit_ids")
+        raise InvalidInput(_("Có đơn vị phối hợp không tồn tại."), field="co_owner_unit_ids")
     return data
 
 

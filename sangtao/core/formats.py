@@ -23,9 +23,9 @@ def short_date(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def short_datetime(value: datetime.datetime) -> str:
-    """14:05 05/03/2020 in local time."""
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+def short_datetime(value: datetime.datetime | None) -> str:
+    """14:05 05/03/2020 in local time; nothing for no time, as the template filter shows."""
+    return "" if value is None else date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 def to_the_second(value: datetime.datetime) -> str:

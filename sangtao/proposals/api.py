@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Router, Schema
 
@@ -135,7 +136,7 @@ def create_proposal(request, challenge_id: int, payload: ProposalCreate):
     challenge = get_challenge_for(request.user, challenge_id)
     organisation = OrgUnit.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
-        raise InvalidInput("organisation_id: không tồn tại / unknown organisation", field="organisation_id")
+        raise InvalidInput(_("Tổ chức không tồn tại."), field="organisation_id")
     proposal = services.start_proposal(challenge, request.user, organisation, _content(payload))
     return 201, _out(proposal, request.user)
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH, request_user
@@ -147,7 +148,7 @@ def _cleared(request, review_id: int):
     item = get_assignment_for(request.user, review_id)
     declaration = services.declaration_for(item)
     if declaration is None or declaration.has_conflict:
-        raise NotAllowed("Cần ký bản khai không có xung đột lợi ích trước / declare no conflict first")
+        raise NotAllowed(_("Cần ký bản khai không có xung đột lợi ích trước khi chấm."))
     return item
 
 

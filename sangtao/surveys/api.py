@@ -1,6 +1,8 @@
 """The batch API for rating systems (e.g. the city's per-dossier satisfaction ratings)."""
 
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Router, Schema
 
@@ -46,13 +48,15 @@ def post_responses(request, survey_id: int, payload: BatchIn):
         answers = {code.upper(): str(value) for code, value in item.answers.items()}
         unknown = set(answers) - {c.upper() for c in codes}
         if unknown:
-            raise InvalidInput(f"responses[{number}]: {', '.join(sorted(unknown))}", field="answers")
+            raise InvalidInput(format_lazy(_("Phiếu thứ {n}: không có câu hỏi {codes} trong khảo sát"), n=number + 1,
+                                           codes=", ".join(sorted(unknown))), field="answers")
         row = [item.response_id, item.unit_code, item.period, "" if item.weight is None else str(item.weight),
                *[answers.get(c.upper(), "") for c in codes]]
         try:
             batch.append(reader.read(row))
         except RowError as error:
-            raise InvalidInput(f"responses[{number}].{error.column}: {error.message}", field=error.column) from None
+            raise InvalidInput(format_lazy(_("Phiếu thứ {n}, cột {column}: {message}"), n=number + 1, column=error.column,
+                                           message=error.message), field=error.column) from None
     with transaction.atomic():
         result = ingest(survey, batch, Source.API)
     return {"added": result.added, "duplicates": result.duplicates}
