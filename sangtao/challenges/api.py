@@ -274,7 +274,7 @@ def list_challenges(request, params: Query[ListParams]):
 @router.post("/challenges", response={201: ChallengeDetailOut, **ERRORS}, auth=WRITE_AUTH)
 def create_challenge(request, payload: ChallengeIn):
     challenge = services.create_draft(request.user, _service_data(payload))
-    return 201, _detail(Challenge.objects.select_related("field", "owner_unit").get(pk=challenge.pk), request.user)
+    return 201, _detail(get_challenge_for(request.user, challenge.pk), request.user)
 
 
 @router.get("/challenges/{challenge_id}", response={200: ChallengeDetailOut, 401: ErrorOut, 404: ErrorOut})

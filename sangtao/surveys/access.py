@@ -1,7 +1,8 @@
-"""The one way to fetch surveys for their managers: DoST, and staff of the challenge's owning unit."""
+"""The ways to fetch surveys: for their managers (DoST, staff of the challenge's owning unit), and by public link."""
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -22,3 +23,8 @@ def get_survey_for(user, pk) -> Survey:
     if survey is None:
         raise Http404
     return survey
+
+
+def get_public_survey(slug) -> Survey:
+    """Anyone holding the link may answer: the unguessable slug is the survey's public address."""
+    return get_object_or_404(Survey.objects.select_related("version"), slug=slug)

@@ -16,7 +16,7 @@ from sangtao.core.csv import append_row, csv_response, streamed_csv_response
 from sangtao.core.errors import ServiceError
 from sangtao.projects.models import Deployment
 from sangtao.surveys import services
-from sangtao.surveys.access import get_survey_for, managed_surveys
+from sangtao.surveys.access import get_public_survey, get_survey_for, managed_surveys
 from sangtao.surveys.exports import response_rows
 from sangtao.surveys.forms import ImportForm, SurveyForm, TokenForm
 from sangtao.surveys.impact import impact
@@ -247,7 +247,7 @@ def _rate_key(request, survey: Survey) -> str:
 
 
 def respond(request, slug):
-    survey = get_object_or_404(Survey.objects.select_related("version"), slug=slug)
+    survey = get_public_survey(slug)
     token = request.GET.get("t") or request.POST.get("t", "")
     items = list(survey.version.items.all())
     language = get_language()
@@ -288,5 +288,5 @@ def respond(request, slug):
 
 
 def thanks(request, slug):
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = get_public_survey(slug)
     return render(request, "surveys/thanks.html", {"survey": survey})
