@@ -31,6 +31,7 @@ lint: install
 	$(VENV)/bin/ruff check sangtao bench
 	$(VENV)/bin/mypy sangtao
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m sangtao.core.conventions
 
 bench: install
 	$(PY) bench/run.py

@@ -1,0 +1,352 @@
+"""The project's conventions, checked by `make lint`: `python -m sangtao.core.conventions [root]`.
+
+Ruff and mypy know Python, not this project: these rules catch the ways our own decisions
+(README, "Conventions") are most easily broken. One function per rule; each reads one parsed
+file and yields (line, message). Standard library only, so it runs before Django is set up.
+
+A justified exception is marked on its line: `# convention: allow <rule> -- <reason>`.
+An allowance without a reason does not count.
+"""
+
+import ast
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ALLOW = re.compile(r"#\s*convention:\s*allow\s+([\w-]+)\s+--\s*\S")
+
+# Where a status may be set: the one mechanism that performs every move.
+WORKFLOW_HOMES = ("sangtao/core/workflow.py",)
+STATUS_FIELDS = {"status", "state"}
+# Files not yet brought to a convention, each with what brings it there. An entry whose file keeps
+# the convention is reported, so it goes as soon as the file is fixed.
+PENDING = {
+    ("sangtao/challenges/services.py", "status-outside-workflow"): "Question moves to a table (issue 10 §5)",
+    ("sangtao/projects/services.py", "status-outside-workflow"): "Project, Task, ProgressReport tables (§5)",
+    ("sangtao/proposals/services.py", "status-outside-workflow"): "Proposal moves to core/workflow.py (§5)",
+    ("sangtao/review/services.py", "status-outside-workflow"): "Council, Scoresheet tables (§5)",
+    ("sangtao/surveys/imports.py", "status-outside-workflow"): "ImportJob table (§5)",
+    ("sangtao/core/tasks.py", "status-outside-workflow"): "the hand-made queue goes for django-tasks (§1)",
+    ("sangtao/challenges/forms.py", "inline-role-check"): "role predicates defined once in orgs/rules.py (§5)",
+    ("sangtao/challenges/views.py", "inline-role-check"): "role predicates defined once in orgs/rules.py (§5)",
+    ("sangtao/projects/views.py", "inline-role-check"): "projects stop borrowing review's permission (§5)",
+    ("sangtao/proposals/views.py", "inline-role-check"): "role predicates defined once in orgs/rules.py (§5)",
+    ("sangtao/review/views.py", "inline-role-check"): "role predicates defined once in orgs/rules.py (§5)",
+}
+WRITES = {"update", "create", "get_or_create", "update_or_create", "bulk_update"}
+LOOKUPS = {"filter", "exclude", "get", "Q", "When"}
+
+# The low-level role readers (orgs/roles.py): rules.py builds named predicates from them.
+ROLE_READERS = {"is_dost", "has_role", "roles_of", "units_with_role", "staff_unit_ids"}
+
+# Exceptions whose message reaches the user (a form error, a flash message, an API error, an
+# import's error report), with the position of the message among their arguments.
+USER_FACING_ERRORS = {"ValidationError": 0, "ServiceError": 0, "NotAllowed": 0, "StaleState": 0,
+                      "InvalidInput": 0, "PermissionDenied": 0, "RowError": 1, "HttpError": 1}
+MESSAGE_FUNCTIONS = {"debug", "info", "success", "warning", "error"}
+TEXT_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label"}
+
+DATE_FORMAT_HOMES = ("sangtao/core/formats.py", "sangtao/formats/")
+# strftime directives; two or more in one literal make it a date format.
+STRFTIME = re.compile(r"%[aAbBdHIjmMpSyYzZ]")
+# Template date formats that are not shown to people: ISO 8601 and the value of <input type="date">.
+MACHINE_DATE_FORMATS = {"c", "Y-m-d"}
+TEMPLATE_DATE = re.compile(r"\|(?:date|time):(?:\"([^\"]*)\"|'([^']*)')")
+
+
+@dataclass
+class Facts:
+    """What the rules need to know about the whole tree."""
+
+    protected_models: set[str] = field(default_factory=set)
+    initial_states: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Source:
+    path: str  # relative to the project root, with forward slashes
+    tree: ast.Module
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: str
+    line: int
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.rule}: {self.message}"
+
+
+def _root_name(node: ast.AST) -> str | None:
+    """`Proposal` for `Proposal.objects.select_related(...).filter(...)`."""
+    while True:
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            return node.id if isinstance(node, ast.Name) else None
+
+
+def _called_name(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
+def _chain_has(node: ast.AST, attr: str) -> bool:
+    while isinstance(node, ast.Attribute | ast.Call):
+        if isinstance(node, ast.Attribute) and node.attr == attr:
+            return True
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return False
+
+
+def _operands(compare: ast.Compare) -> Iterator[ast.AST]:
+    """Both sides of a comparison, and the members of a literal tuple, list or set among them."""
+    for operand in [compare.left, *compare.comparators]:
+        yield from operand.elts if isinstance(operand, ast.Tuple | ast.List | ast.Set) else [operand]
+
+
+def _names_a_state(node: ast.AST) -> bool:
+    """`ImportJob.State.DONE`: a constant of a choices class, passed to some helper that saves it."""
+    return isinstance(node, ast.Attribute) and node.attr.isupper()
+
+
+def _is_web_module(path: str) -> bool:
+    return Path(path).name in {"views.py", "api.py", "forms.py"} or "/templatetags/" in path
+
+
+def _untranslated_text(node: ast.AST | None) -> bool:
+    """A literal with words in it, not passed through gettext first."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and any(char.isalpha() for char in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(_untranslated_text(part) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return _untranslated_text(node.left) or _untranslated_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return _untranslated_text(node.body) or _untranslated_text(node.orelse)
+    if isinstance(node, ast.Dict):
+        return any(_untranslated_text(value) for value in node.values)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _untranslated_text(node.func.value)
+    if isinstance(node, ast.Call) and _called_name(node) == "format_lazy":
+        return _untranslated_text(node.args[0] if node.args else None)
+    return False
+
+
+def status_outside_workflow(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """A status changes only through its workflow's table of moves, which checks who may make the
+    move, writes the audit row and notifies. Creating a row in its initial state is not a move."""
+    if source.path.startswith(WORKFLOW_HOMES):
+        return
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr in STATUS_FIELDS:
+                    yield node.lineno, f"`.{target.attr} =` outside the workflow: make a move instead"
+        elif isinstance(node, ast.Call) and _called_name(node) not in LOOKUPS:
+            for keyword in node.keywords:
+                if (keyword.arg in STATUS_FIELDS and ast.unparse(keyword.value) not in facts.initial_states
+                        and (_called_name(node) in WRITES or _names_a_state(keyword.value))):
+                    yield node.lineno, f"`{_called_name(node)}({keyword.arg}=...)` outside the workflow"
+
+
+def unguarded_fetch(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """A view or API fetches a protected model only through its access helper, so a user who may
+    not see it gets the same 404 as for one that does not exist."""
+    if Path(source.path).name not in {"views.py", "api.py"}:
+        return
+    for node in ast.walk(source.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _called_name(node)
+        if name == "get_object_or_404" and node.args:
+            model = _root_name(node.args[0])
+        elif name == "get" and isinstance(node.func, ast.Attribute) and _chain_has(node.func.value, "objects"):
+            model = _root_name(node.func.value)
+        else:
+            continue
+        if model in facts.protected_models:
+            yield node.lineno, f"{model} fetched directly: use its helper in access.py"
+
+
+def inline_role_check(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """Who may do what is decided by named django-rules predicates (rules.py), defined once, so a
+    change of policy is one edit and the same rule guards the page, the API and the button."""
+    if not _is_web_module(source.path):
+        return
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Attribute) and node.attr in {"is_superuser", "is_staff"}:
+            yield node.lineno, f"`.{node.attr}` checked inline: use a predicate from rules.py"
+        elif isinstance(node, ast.Call) and _called_name(node) in ROLE_READERS:
+            yield node.lineno, f"`{_called_name(node)}()` read inline: use a predicate from rules.py"
+        elif isinstance(node, ast.Call) and _chain_has(node.func, "memberships") and any(
+            keyword.arg and keyword.arg.startswith("role") for keyword in node.keywords
+        ):
+            yield node.lineno, "memberships filtered by role inline: use a predicate from rules.py"
+        elif isinstance(node, ast.Compare) and any(
+            _root_name(operand) == "Role" for operand in _operands(node)
+        ):
+            yield node.lineno, "role compared inline: use a predicate from rules.py"
+
+
+def untranslated_string(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """Vietnamese first, English complete: every string a person reads goes through gettext, or the
+    English interface shows it in Vietnamese (or the reverse)."""
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.ClassDef) and any(ast.unparse(base).endswith("Choices") for base in node.bases):
+            for statement in node.body:
+                if (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Tuple)
+                        and len(statement.value.elts) > 1 and _untranslated_text(statement.value.elts[-1])):
+                    yield statement.lineno, "choice label without translation"
+        if not isinstance(node, ast.Call):
+            continue
+        name = _called_name(node)
+        texts: list[ast.AST] = [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS | {"error_messages"}]
+        if name in USER_FACING_ERRORS:
+            position = USER_FACING_ERRORS[name]
+            texts += node.args[position:position + 1] + [k.value for k in node.keywords if k.arg == "message"]
+        elif name == "notify":
+            texts += node.args[1:3] + [k.value for k in node.keywords if k.arg in {"title", "body"}]
+        elif name and name.startswith("HttpResponse"):
+            texts += node.args[:1] + [k.value for k in node.keywords if k.arg == "content"]
+        elif name in MESSAGE_FUNCTIONS and _root_name(node.func) == "messages":
+            texts += node.args[1:2] + [k.value for k in node.keywords if k.arg == "message"]
+        elif name == "add_message" and _root_name(node.func) == "messages":
+            texts += node.args[2:3] + [k.value for k in node.keywords if k.arg == "message"]
+        if any(_untranslated_text(text) for text in texts):
+            yield node.lineno, f"user-facing text in `{name}(...)` without gettext"
+
+
+def inline_date_format(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """Dates are shown in one format per language, kept in core/formats.py and the format modules
+    (sangtao/formats/): a format written inline drifts from them and ignores the language."""
+    if source.path.startswith(DATE_FORMAT_HOMES):
+        return
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if len(STRFTIME.findall(node.value)) >= 2:
+                yield node.lineno, f"date format {node.value!r} inline: use sangtao.core.formats"
+        elif isinstance(node, ast.Call) and _called_name(node) in {"strftime", "date_format", "time_format"}:
+            formats = node.args[-1:] if _called_name(node) == "strftime" else node.args[1:2]
+            if any(isinstance(arg, ast.Constant) and not str(arg.value).endswith("_FORMAT") for arg in formats):
+                yield node.lineno, f"`{_called_name(node)}` with an inline format: use sangtao.core.formats"
+
+
+RULES: dict[str, Callable[[Source, Facts], Iterator[tuple[int, str]]]] = {
+    "status-outside-workflow": status_outside_workflow,
+    "unguarded-fetch": unguarded_fetch,
+    "inline-role-check": inline_role_check,
+    "untranslated-string": untranslated_string,
+    "inline-date-format": inline_date_format,
+}
+
+
+def template_date_formats(path: str, text: str) -> Iterator[Violation]:
+    """inline-date-format in templates: `|date:` takes a named format (SHORT_DATE_FORMAT...)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in TEMPLATE_DATE.finditer(line):
+            fmt = match.group(1) if match.group(1) is not None else match.group(2)
+            if not fmt.endswith("_FORMAT") and fmt not in MACHINE_DATE_FORMATS and not _allowed(
+                line, "inline-date-format"
+            ):
+                yield Violation(path, number, "inline-date-format",
+                                f"|date:{fmt!r} inline: use a named format such as SHORT_DATE_FORMAT")
+
+
+def _allowed(line: str, rule: str) -> bool:
+    return any(match.group(1) == rule for match in ALLOW.finditer(line))
+
+
+def gather_facts(sources: list[Source]) -> Facts:
+    """Protected models are those an access.py returns; initial states are status fields' defaults."""
+    facts = Facts()
+    models = {node.name for source in sources if source.path.endswith("models.py")
+              for node in source.tree.body if isinstance(node, ast.ClassDef)}
+    for source in sources:
+        for node in ast.walk(source.tree):
+            if source.path.endswith("access.py") and isinstance(node, ast.FunctionDef):
+                facts.protected_models |= _returned_model(node)
+            elif source.path.endswith("models.py") and isinstance(node, ast.Assign):
+                default = _status_default(node)
+                if default:
+                    # Written bare in its model (`State.QUEUED`), through the model elsewhere.
+                    facts.initial_states |= {default} | {f"{model}.{default}" for model in models}
+    return facts
+
+
+def _returned_model(function: ast.FunctionDef) -> set[str]:
+    """{'Proposal'} for `-> Proposal` or `-> QuerySet[Proposal]`."""
+    returned = function.returns
+    if isinstance(returned, ast.Subscript):
+        returned = returned.slice
+    if isinstance(returned, ast.Name) and returned.id[:1].isupper() and returned.id != "QuerySet":
+        return {returned.id}
+    return set()
+
+
+def _status_default(assign: ast.Assign) -> str | None:
+    """'Status.DRAFT' for `status = models.CharField(..., default=Status.DRAFT)`."""
+    if not (isinstance(assign.value, ast.Call)
+            and any(isinstance(t, ast.Name) and t.id in STATUS_FIELDS for t in assign.targets)):
+        return None
+    return next((ast.unparse(k.value) for k in assign.value.keywords if k.arg == "default"), None)
+
+
+def _is_checked(path: str) -> bool:
+    parts = path.split("/")
+    return not ({"migrations", "tests"} & set(parts)) and not parts[-1].startswith(("test_", "conftest"))
+
+
+def check_sources(sources: list[Source], lines_of: dict[str, list[str]], facts: Facts,
+                  pending: dict[tuple[str, str], str] = PENDING) -> list[Violation]:
+    found: dict[tuple[str, int, str], Violation] = {}  # one report per line and rule
+    for source in sources:
+        lines = lines_of[source.path]
+        for rule, check in RULES.items():
+            for line, message in check(source, facts):
+                if not _allowed(lines[line - 1], rule):
+                    found.setdefault((source.path, line, rule), Violation(source.path, line, rule, message))
+    broken = {(v.path, v.rule) for v in found.values()}
+    kept = [Violation(path, 1, rule, "keeps this convention now (or is gone): remove its entry from PENDING")
+            for (path, rule) in pending if (path, rule) not in broken]
+    return sorted([v for v in found.values() if (v.path, v.rule) not in pending] + kept,
+                  key=lambda v: (v.path, v.line, v.rule))
+
+
+def check_tree(root: Path) -> list[Violation]:
+    """Every convention over the project's Python modules and templates under root/sangtao."""
+    sources, lines_of = [], {}
+    for file in sorted((root / "sangtao").rglob("*.py")):
+        path = file.relative_to(root).as_posix()
+        if _is_checked(path):
+            text = file.read_text(encoding="utf-8")
+            sources.append(Source(path, ast.parse(text, filename=path)))
+            lines_of[path] = text.splitlines()
+    found = check_sources(sources, lines_of, gather_facts(sources))
+    for file in sorted((root / "sangtao").rglob("*.html")):
+        found += template_date_formats(file.relative_to(root).as_posix(), file.read_text(encoding="utf-8"))
+    return found
+
+
+def main(argv: list[str]) -> int:
+    violations = check_tree(Path(argv[0]) if argv else Path.cwd())
+    for violation in violations:
+        print(violation)
+    if violations:
+        print(f"{len(violations)} convention(s) broken; see sangtao/core/conventions.py for why.")
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

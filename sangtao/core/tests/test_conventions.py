@@ -1,0 +1,202 @@
+"""The conventions checker run by `make lint`: each rule reports what breaks it and only that."""
+
+import ast
+import textwrap
+from pathlib import Path
+
+from sangtao.core import conventions
+
+ROOT = Path(__file__).resolve().parents[3]
+
+MODELS = """
+from django.db import models
+
+class Proposal(models.Model):
+    status = models.CharField(max_length=20, default=ProposalStatus.DRAFT)
+
+class ImportJob(models.Model):
+    state = models.CharField(max_length=10, default=State.QUEUED)
+"""
+ACCESS = """
+def visible_proposals(user) -> QuerySet[Proposal]:
+    ...
+
+def get_proposal_for(user, pk) -> Proposal:
+    ...
+"""
+
+
+def check(path: str, code: str, pending: dict | None = None) -> list[str]:
+    """The violations found in `code` as if it were at `path`, next to a models.py and an access.py."""
+    files = {"sangtao/proposals/models.py": MODELS, "sangtao/proposals/access.py": ACCESS,
+             path: textwrap.dedent(code)}
+    sources = [conventions.Source(name, ast.parse(text)) for name, text in files.items()]
+    lines = {name: text.splitlines() for name, text in files.items()}
+    found = conventions.check_sources(sources, lines, conventions.gather_facts(sources), pending or {})
+    return [f"{v.path}:{v.line}: {v.rule}" for v in found if v.path == path]
+
+
+def test_a_status_set_by_a_service_is_reported_with_file_line_and_rule():
+    code = """
+    def withdraw(proposal):
+        proposal.status = ProposalStatus.WITHDRAWN
+        Proposal.objects.filter(pk=1).update(status=ProposalStatus.WITHDRAWN)
+        ImportJob.objects.filter(pk=1).update(state=ImportJob.State.DONE)
+        _save(job, state=ImportJob.State.FAILED, message="")
+    """
+    assert check("sangtao/example/services.py", code) == [
+        f"sangtao/example/services.py:{line}: status-outside-workflow" for line in (3, 4, 5, 6)
+    ]
+
+
+def test_a_row_created_in_its_initial_state_or_a_move_in_the_workflow_module_is_not_reported():
+    created = """
+    Proposal.objects.create(status=ProposalStatus.DRAFT, title="x")
+    ImportJob.objects.create(state=ImportJob.State.QUEUED)
+    Proposal.objects.filter(status=ProposalStatus.SUBMITTED).count()
+    Q(status=ProposalStatus.SUBMITTED) | Q(state=ImportJob.State.DONE)
+    raise StaleState(current_status=locked.status)
+    notice = format_lazy(_("«{title}»: {state}"), state=proposal.get_status_display())
+    """
+    moved = "def apply(obj, move):\n    obj.status = move.target\n"
+    assert check("sangtao/example/services.py", created) == []
+    assert check("sangtao/core/workflow.py", moved) == []
+
+
+def test_a_protected_model_fetched_directly_in_a_view_or_api_is_reported():
+    code = """
+    def detail(request, pk):
+        first = get_object_or_404(Proposal, pk=pk)
+        second = get_object_or_404(Proposal.objects.select_related("challenge"), pk=pk)
+        third = Proposal.objects.select_related("challenge").get(pk=pk)
+    """
+    expected = [(name, line) for name in ("views.py", "api.py") for line in (3, 4, 5)]
+    found = check("sangtao/example/views.py", code) + check("sangtao/example/api.py", code)
+    assert found == [f"sangtao/example/{name}:{line}: unguarded-fetch" for name, line in expected]
+
+
+def test_a_fetch_through_the_access_helper_or_of_an_unprotected_model_is_not_reported():
+    code = """
+    def detail(request, pk):
+        proposal = get_proposal_for(request.user, pk)
+        field = get_object_or_404(Field, pk=1)
+        version = get_object_or_404(proposal.versions, number=2)
+        return Proposal.objects.filter(pk=pk).first()
+    """
+    assert check("sangtao/example/views.py", code) == []
+    # Services fetch what the view already cleared.
+    assert check("sangtao/example/services.py", "Proposal.objects.get(pk=1)\n") == []
+
+
+def test_an_inline_role_check_in_a_view_is_reported():
+    code = """
+    def portfolio(request):
+        if request.user.is_superuser:
+            pass
+        if is_dost(request.user):
+            pass
+        if request.user.memberships.filter(role=Role.LEADER).exists():
+            pass
+        if membership.role == Role.OFFICER or membership.role in (Role.LEADER,):
+            pass
+    """
+    assert check("sangtao/example/views.py", code) == [
+        f"sangtao/example/views.py:{line}: inline-role-check" for line in (3, 5, 7, 9)
+    ]
+
+
+def test_a_named_predicate_in_a_view_or_a_role_read_in_rules_is_not_reported():
+    view = """
+    def portfolio(request):
+        if request.user.has_perm("challenges.view_portfolio") or is_dost_coordinator(request.user):
+            pass
+    """
+    predicate = "@rules.predicate\ndef is_dost_coordinator(user):\n    return is_dost(user)\n"
+    assert check("sangtao/example/views.py", view) == []
+    assert check("sangtao/example/rules.py", predicate) == []
+
+
+def test_user_facing_text_without_gettext_is_reported():
+    code = """
+    def view(request):
+        messages.success(request, "Đã lưu.")
+        raise ValidationError(f"Sai {x}")
+    name = forms.CharField(label="Tên", help_text=_("Tên đầy đủ"), error_messages={"required": "Bắt buộc"})
+    raise HttpError(404, "Không tìm thấy")
+    notify(users, "Tiêu đề", "")
+    raise RowError("weight", "trọng số không phải là số")
+    class Kind(models.TextChoices):
+        A = "a", "Loại A"
+    raise InvalidInput(format_lazy("Phiếu {n} sai", n=1))
+    """
+    assert check("sangtao/example/views.py", code) == [
+        f"sangtao/example/views.py:{line}: untranslated-string" for line in (3, 4, 5, 6, 7, 8, 10, 11)
+    ]
+
+
+def test_text_passed_through_gettext_or_without_words_is_not_reported():
+    code = """
+    def view(request):
+        messages.success(request, _("Đã lưu."))
+        raise ValidationError(_("Sai %(x)s") % {"x": x})
+    name = forms.CharField(label=_("Tên"), help_text=gettext_lazy("Tên đầy đủ"), empty_label="—")
+    raise HttpError(404, pgettext("api", "Không tìm thấy"))
+    notify(users, format_lazy(_("Hồ sơ «{t}»"), t=title), body)
+    raise RowError("weight", _("trọng số không phải là số"))
+    class Kind(models.TextChoices):
+        A = "a", _("Loại A")
+    """
+    assert check("sangtao/example/views.py", code) == []
+
+
+def test_an_inline_date_format_is_reported():
+    code = """
+    when = day.strftime("%d/%m/%Y")
+    label = f"{day:%d/%m}"
+    text = date_format(day, "d/m/Y")
+    """
+    assert check("sangtao/example/services.py", code) == [
+        f"sangtao/example/services.py:{line}: inline-date-format" for line in (2, 3, 4)
+    ]
+
+
+def test_a_named_format_or_a_format_in_its_home_is_not_reported():
+    code = """
+    when = formats.short_date(day)
+    text = date_format(day, "SHORT_DATE_FORMAT")
+    share = "%d%%" % percent
+    """
+    assert check("sangtao/example/services.py", code) == []
+    assert check("sangtao/core/formats.py", 'HTML_DATE = "%Y-%m-%d"\n') == []
+
+
+def test_a_template_date_with_a_literal_format_is_reported_and_a_named_one_is_not():
+    template = ('<p>{{ at|date:"H:i d/m/Y" }}</p>\n<p>{{ at|date:"SHORT_DATETIME_FORMAT" }}</p>\n'
+                "<time datetime=\"{{ at|date:'c' }}\"></time>\n")
+    found = list(conventions.template_date_formats("sangtao/x/templates/x.html", template))
+    assert [f"{v.path}:{v.line}: {v.rule}" for v in found] == ["sangtao/x/templates/x.html:1: inline-date-format"]
+
+
+def test_an_exception_with_a_reason_on_its_line_is_allowed_and_one_without_a_reason_is_not():
+    code = """
+    a = day.strftime("%Y%m%d")  # convention: allow inline-date-format -- a file name, read by no person
+    b = day.strftime("%Y%m%d")  # convention: allow inline-date-format
+    c = day.strftime("%Y%m%d")  # convention: allow untranslated-string -- wrong rule
+    """
+    assert check("sangtao/example/services.py", code) == [
+        f"sangtao/example/services.py:{line}: inline-date-format" for line in (3, 4)
+    ]
+
+
+def test_a_pending_file_is_not_reported_until_it_keeps_the_convention_and_then_its_entry_is():
+    pending = {("sangtao/example/services.py", "inline-date-format"): "moving to core/formats.py"}
+    assert check("sangtao/example/services.py", 'day.strftime("%d/%m/%Y")\n', pending) == []
+    assert check("sangtao/example/services.py", "formats.short_date(day)\n", pending) == [
+        "sangtao/example/services.py:1: inline-date-format"
+    ]
+
+
+def test_the_project_keeps_its_conventions():
+    """Fails when a change breaks a convention: `make lint` prints where and why."""
+    violations = conventions.check_tree(ROOT)
+    assert not violations, "\n".join(map(str, violations))
