@@ -373,7 +373,7 @@ def post_clarification(challenge: Challenge, actor, body: str) -> Question:
     if not body:
         raise InvalidInput(_("Nội dung làm rõ không được để trống."), field="body")
     with transaction.atomic():
-        question = Question.objects.create(
+        question = Question.objects.create(  # convention: allow status-outside-workflow -- born answered, no move
             challenge=challenge, asker=actor, is_clarification=True, body=body,
             status=QuestionStatus.ANSWERED, answered_by=actor, answered_at=timezone.now(),
         )

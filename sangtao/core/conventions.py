@@ -23,9 +23,7 @@ STATUS_FIELDS = {"status", "state"}
 # Files not yet brought to a convention, each with what brings it there. An entry whose file keeps
 # the convention is reported, so it goes as soon as the file is fixed.
 PENDING = {
-    ("sangtao/challenges/services.py", "status-outside-workflow"): "Question moves to a table (issue 10 §5)",
     ("sangtao/projects/services.py", "status-outside-workflow"): "Project, Task, ProgressReport tables (§5)",
-    ("sangtao/proposals/services.py", "status-outside-workflow"): "Proposal moves to core/workflow.py (§5)",
     ("sangtao/review/services.py", "status-outside-workflow"): "Council, Scoresheet tables (§5)",
     ("sangtao/surveys/imports.py", "status-outside-workflow"): "ImportJob table (§5)",
     ("sangtao/core/tasks.py", "status-outside-workflow"): "the hand-made queue goes for django-tasks (§1)",
