@@ -267,13 +267,14 @@ def _allowed(line: str, rule: str) -> bool:
 
 
 def gather_facts(sources: list[Source]) -> Facts:
-    """Protected models are those an access.py returns; initial states are status fields' defaults."""
+    """Protected models are those an access.py fetches one by one (`get_*`); initial states are status
+    fields' defaults."""
     facts = Facts()
     models = {node.name for source in sources if source.path.endswith("models.py")
               for node in source.tree.body if isinstance(node, ast.ClassDef)}
     for source in sources:
         for node in ast.walk(source.tree):
-            if source.path.endswith("access.py") and isinstance(node, ast.FunctionDef):
+            if source.path.endswith("access.py") and isinstance(node, ast.FunctionDef) and node.name.startswith("get_"):
                 facts.protected_models |= _returned_model(node)
             elif source.path.endswith("models.py") and isinstance(node, ast.Assign):
                 default = _status_default(node)
@@ -284,10 +285,8 @@ def gather_facts(sources: list[Source]) -> Facts:
 
 
 def _returned_model(function: ast.FunctionDef) -> set[str]:
-    """{'Proposal'} for `-> Proposal` or `-> QuerySet[Proposal]`."""
+    """{'Proposal'} for `-> Proposal`."""
     returned = function.returns
-    if isinstance(returned, ast.Subscript):
-        returned = returned.slice
     if isinstance(returned, ast.Name) and returned.id[:1].isupper() and returned.id != "QuerySet":
         return {returned.id}
     return set()

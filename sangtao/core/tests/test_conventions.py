@@ -21,6 +21,9 @@ ACCESS = """
 def visible_proposals(user) -> QuerySet[Proposal]:
     ...
 
+def applicant_organisations(user) -> QuerySet[OrgUnit]:
+    ...
+
 def get_proposal_for(user, pk) -> Proposal:
     ...
 """
@@ -80,6 +83,7 @@ def test_a_fetch_through_the_access_helper_or_of_an_unprotected_model_is_not_rep
     def detail(request, pk):
         proposal = get_proposal_for(request.user, pk)
         field = get_object_or_404(Field, pk=1)
+        unit = get_object_or_404(OrgUnit, pk=1)  # listed by an access helper, not fetched by one
         version = get_object_or_404(proposal.versions, number=2)
         return Proposal.objects.filter(pk=pk).first()
     """
