@@ -5,6 +5,7 @@ from django.http import Http404
 
 from sangtao.challenges.models import PUBLIC_STATUSES, Challenge
 from sangtao.core.lookup import pk_or_404
+from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
 # Only the search SQL reads these long derived columns; lists need not load them.
@@ -44,3 +45,17 @@ def get_challenge_for(user, pk, *, for_update: bool = False) -> Challenge:
     if challenge is None:
         raise Http404
     return challenge
+
+
+def worklist_challenges(user) -> QuerySet[Challenge]:
+    """What a unit officer or leader works on: their units' and co-owned challenges; all for DoST."""
+    queryset = visible_challenges(user)
+    if is_dost(user):
+        return queryset
+    units = staff_unit_ids(user)
+    return (queryset.filter(owner_unit_id__in=units) | queryset.filter(co_owner_units__in=units)).distinct()
+
+
+def ownable_units(user, units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    """Of these units, those the user may file a challenge for: any for DoST, their own for staff."""
+    return units if is_dost(user) else units.filter(pk__in=staff_unit_ids(user))

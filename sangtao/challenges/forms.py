@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.challenges.access import ownable_units
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
 from sangtao.core import formats
 from sangtao.core.text import clean
 from sangtao.orgs.models import OrgUnit, UnitKind
-from sangtao.orgs.roles import is_dost, staff_unit_ids
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=formats.HTML_DATETIME)
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
@@ -42,7 +42,7 @@ class ChallengeForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.current().filter(kind__in=GOVERNMENT_KINDS)
-        self.fields["owner_unit"].queryset = units if is_dost(user) else units.filter(pk__in=staff_unit_ids(user))
+        self.fields["owner_unit"].queryset = ownable_units(user, units)
         self.fields["co_owner_units"].queryset = units
         self.fields["field"].queryset = Field.objects.filter(active=True)
         self.fields["facet"].choices = Facet.choices

@@ -52,6 +52,7 @@ is_internal_viewer = is_dost_coordinator | is_owner_staff | is_co_owner_staff
 rules.add_perm("challenges.view_challenge", is_public_challenge | is_internal_viewer)
 rules.add_perm("challenges.view_internal", is_internal_viewer)
 rules.add_perm("challenges.create_challenge", is_unit_staff | is_dost_coordinator)
+rules.add_perm("challenges.view_worklist", is_unit_staff | is_dost_coordinator)
 rules.add_perm("challenges.edit_challenge", is_editable & (is_owner_staff | is_dost_coordinator))
 rules.add_perm("challenges.comment_challenge", is_internal_viewer)
 rules.add_perm("challenges.moderate_questions", is_dost_coordinator | is_owner_staff)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges import services
-from sangtao.challenges.access import get_challenge_for, public_challenges, visible_challenges
+from sangtao.challenges.access import get_challenge_for, public_challenges, worklist_challenges
 from sangtao.challenges.forms import (
     AnswerForm,
     AttachmentForm,
@@ -42,7 +42,6 @@ from sangtao.core.errors import InvalidInput, NotAllowed, ServiceError, StaleSta
 from sangtao.core.feedback import run_service
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
-from sangtao.orgs.roles import is_dost, staff_unit_ids
 
 
 def _page(request, queryset, per_page=None):
@@ -382,14 +381,9 @@ def _safe_next(request) -> bool:
 @login_required
 def my_challenges(request):
     """The work list of a unit officer or leader (and DoST): everything they may act on."""
-    if not (staff_unit_ids(request.user) or is_dost(request.user)):
+    if not request.user.has_perm("challenges.view_worklist"):
         raise Http404
-    base = visible_challenges(request.user)
-    if not is_dost(request.user):
-        base = base.filter(owner_unit_id__in=staff_unit_ids(request.user)) | base.filter(
-            co_owner_units__in=staff_unit_ids(request.user)
-        )
-        base = base.distinct()
+    base = worklist_challenges(request.user)
     form, queryset, query = filtered_challenges(request, base, [s for s, _label in Status.choices],
                                                 default_order=("-updated_at", "-id"))
     return render(request, "challenges/mine.html", {

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from sangtao.core.lookup import pk_or_404
-from sangtao.orgs.models import Role
+from sangtao.orgs.models import OrgUnit, Role
 from sangtao.orgs.roles import is_dost, units_with_role
 from sangtao.proposals.models import HANDED_IN, Proposal
 
@@ -61,3 +61,8 @@ def is_blind_view(user, proposal: Proposal) -> bool:
     if is_applicant_view(user, proposal):
         return False
     return cleared_reviews(user).filter(proposal=proposal, council__blind=True).exists()
+
+
+def applicant_organisations(user) -> QuerySet[OrgUnit]:
+    """The solver organisations the user is a member of, and so may apply for."""
+    return OrgUnit.objects.filter(pk__in=units_with_role(user, Role.SOLVER))

@@ -15,4 +15,5 @@ def is_applicant_member(user, proposal) -> bool:
 
 rules.add_perm("proposals.edit_proposal", is_applicant_member)
 rules.add_perm("proposals.screen_proposal", is_dost_coordinator)
+rules.add_perm("proposals.view_applications", is_dost_coordinator)
 rules.add_perm("proposals.apply", is_solver_member)

@@ -9,10 +9,14 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core.errors import ServiceError
 from sangtao.core.uploads import ALLOWED_KINDS
-from sangtao.orgs.models import OrgUnit, Role
-from sangtao.orgs.roles import is_dost, units_with_role
 from sangtao.proposals import services
-from sangtao.proposals.access import get_proposal_for, is_applicant_view, is_blind_view, visible_proposals
+from sangtao.proposals.access import (
+    applicant_organisations,
+    get_proposal_for,
+    is_applicant_view,
+    is_blind_view,
+    visible_proposals,
+)
 from sangtao.proposals.forms import (
     AttachmentForm,
     BudgetFormSet,
@@ -65,7 +69,7 @@ def _valid(*forms) -> bool:
 @login_required
 def proposal_start(request, challenge_pk):
     challenge = get_challenge_for(request.user, challenge_pk)
-    organisations = OrgUnit.objects.filter(pk__in=units_with_role(request.user, Role.SOLVER))
+    organisations = applicant_organisations(request.user)
     if not organisations:
         messages.info(request, _("Để nộp hồ sơ, hãy đăng ký tổ chức của bạn (hoặc nhận lời mời từ tổ chức)."))
         return redirect("orgs:solver_register")
@@ -129,7 +133,7 @@ def proposal_detail(request, pk):
         and proposal.challenge.is_open_for_proposals,
         "can_withdraw": can_edit and proposal.status == ProposalStatus.SUBMITTED
         and proposal.challenge.is_open_for_proposals,
-        "can_screen": is_dost(request.user) and proposal.status == ProposalStatus.SUBMITTED
+        "can_screen": request.user.has_perm("proposals.screen_proposal") and proposal.status == ProposalStatus.SUBMITTED
         and not proposal.challenge.is_open_for_proposals,
         "decision": decision, "complaints": proposal.complaints.all() if applicant else [],
         "can_complain": can_edit and decision is not None and decision.complaints_open,
@@ -236,17 +240,16 @@ def attachment_remove(request, pk, attachment_id):
 
 @login_required
 def my_proposals(request):
-    organisations = units_with_role(request.user, Role.SOLVER)
-    if not organisations:
+    if not request.user.has_perm("proposals.apply"):
         raise Http404
-    proposals = visible_proposals(request.user).filter(organisation_id__in=organisations)
+    proposals = visible_proposals(request.user).filter(organisation__in=applicant_organisations(request.user))
     page = Paginator(proposals, 20).get_page(request.GET.get("page"))
     return render(request, "proposals/mine.html", {"page": page})
 
 
 @login_required
 def challenge_applications(request, challenge_pk):
-    if not is_dost(request.user):
+    if not request.user.has_perm("proposals.view_applications"):
         raise Http404
     challenge = get_challenge_for(request.user, challenge_pk)
     proposals = visible_proposals(request.user).filter(challenge=challenge).exclude(status=ProposalStatus.DRAFT)
