@@ -252,7 +252,11 @@ def cancel(challenge, actor, reason="", expected_status=None):
 
 @periodic
 def close_expired_calls() -> int:
-    """Close every published open call whose window has ended (the system is the actor)."""
+    """Close every published open call whose window has ended (the system is the actor).
+
+    The close's row lock waits for submissions in flight (they share-lock the row); those
+    that arrived before the deadline are accepted even when they commit after the close.
+    """
     expired = Challenge.objects.filter(
         status=Status.PUBLISHED, selection_mode=SelectionMode.OPEN, call_closes_at__lte=timezone.now()
     )

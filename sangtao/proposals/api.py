@@ -157,11 +157,12 @@ def update_proposal(request, proposal_id: int, payload: ProposalUpdate):
 @router.post("/proposals/{proposal_id}/submit", response={201: VersionOut, **ERRORS}, auth=WRITE_AUTH)
 def submit_proposal(request, proposal_id: int):
     """Freeze the draft as a new version; refused with code call_closed after the deadline."""
-    version = services.submit(get_proposal_for(request.user, proposal_id), request.user)
+    version = services.submit(get_proposal_for(request.user, proposal_id), request.user, arrived_at=request.arrived_at)
     return 201, version
 
 
 @router.post("/proposals/{proposal_id}/withdraw", response={200: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
 def withdraw_proposal(request, proposal_id: int, payload: WithdrawIn):
-    proposal = services.withdraw(get_proposal_for(request.user, proposal_id), request.user, payload.reason)
+    proposal = services.withdraw(get_proposal_for(request.user, proposal_id), request.user, payload.reason,
+                                 arrived_at=request.arrived_at)
     return _out(proposal, request.user)

@@ -2,19 +2,20 @@
 
 Each one checks permission, changes state in a transaction, writes an append-only
 row (ProposalVersion, ProposalTransition, Screening or AuditEvent) and queues
-notifications. The call deadline is enforced here, under a lock on the challenge row.
+notifications. The call deadline is enforced here: a change is judged by the server time
+at which its request arrived, under a shared lock on the challenge row.
 """
 
 import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.challenges.models import Challenge, SelectionMode, Status
+from sangtao.challenges.models import Challenge, SelectionMode, Status, Transition
 from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
@@ -143,19 +144,39 @@ def _apply_content(proposal: Proposal, content: dict[str, Any]) -> None:
         setattr(proposal, name, value)
 
 
-def _lock_open_call(challenge: Challenge) -> Challenge:
-    """Lock the challenge row and check that its call takes proposals at this moment.
+def _share_lock(challenge_pk: int) -> Challenge:
+    """Read the challenge row under a lock that other changes to the call share.
 
-    The close job locks the same row, so a submission and the close are serialised;
-    the time is read after the lock is held.
+    Changes to one call's proposals then run side by side, while the close job and every
+    edit of the challenge (FOR UPDATE) wait for them, and they for it. SQLite has no row
+    locks: its IMMEDIATE transactions already take turns.
     """
-    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    now = timezone.now()
+    if connection.vendor != "postgresql":
+        return Challenge.objects.get(pk=challenge_pk)
+    return Challenge.objects.raw("SELECT * FROM challenges_challenge WHERE id = %s FOR SHARE", [challenge_pk])[0]
+
+
+def _closed_before(challenge: Challenge, arrived_at: datetime.datetime) -> bool:
+    """Whether the call had been closed (by DoST or the close job) when the request arrived."""
+    return challenge.status == Status.CLOSED and Transition.objects.filter(
+        challenge=challenge, to_status=Status.CLOSED, at__lte=arrived_at).exists()
+
+
+def _lock_open_call(challenge: Challenge, arrived_at: datetime.datetime | None = None) -> Challenge:
+    """Share-lock the challenge row and check that its call took proposals when the request arrived.
+
+    The arrival time, not the moment this transaction wins its lock, decides: a request that
+    reached the server before the deadline is accepted however long it waited, even once
+    the close job has run; one that arrived at or after the deadline never is.
+    """
+    arrived_at = arrived_at or timezone.now()
+    locked = _share_lock(challenge.pk)
     if locked.selection_mode != SelectionMode.OPEN or locked.status not in (Status.PUBLISHED, Status.CLOSED):
         raise CallClosed(_("Bài toán này không nhận hồ sơ tuyển chọn."))
-    if locked.call_opens_at and now < locked.call_opens_at:
-        raise CallClosed(_("Chưa đến thời gian nhận hồ sơ (mở lúc %(when)s).") % {"when": to_the_second(locked.call_opens_at)})
-    if locked.status != Status.PUBLISHED or locked.call_closes_at is None or now >= locked.call_closes_at:
+    if locked.call_opens_at and arrived_at < locked.call_opens_at:
+        raise CallClosed(_("Chưa đến thời gian nhận hồ sơ (mở lúc %(when)s).")
+                         % {"when": to_the_second(locked.call_opens_at)})
+    if locked.call_closes_at is None or arrived_at >= locked.call_closes_at or _closed_before(locked, arrived_at):
         closes = to_the_second(locked.call_closes_at) if locked.call_closes_at else "—"
         raise CallClosed(
             _("Đã hết hạn nhận hồ sơ lúc %(when)s; hồ sơ không được nhận. Bản nháp của bạn vẫn được giữ nguyên.")
@@ -224,11 +245,18 @@ def _move(proposal: Proposal, actor, move_name: str, reason: str = "") -> Propos
     return workflow.apply_move(proposal, move_name, actor=actor, reason=reason)
 
 
-def submit(proposal: Proposal, actor) -> ProposalVersion:
-    """Freeze the draft as a new version with a receipt number and the server's time."""
+def submit(proposal: Proposal, actor, arrived_at: datetime.datetime | None = None) -> ProposalVersion:
+    """Freeze the draft as a new version with a receipt number and the time its request arrived.
+
+    `arrived_at` is the server time at which the request reached us (request.arrived_at);
+    the deadline judges it, and the receipt carries it.
+    """
+    arrived_at = arrived_at or timezone.now()
     with transaction.atomic():
-        challenge = _lock_open_call(proposal.challenge)
-        locked = Proposal.objects.select_for_update().select_related("challenge", "organisation").get(pk=proposal.pk)
+        challenge = _lock_open_call_for(proposal, arrived_at)
+        # of=self: FOR UPDATE on the joined challenge would undo the shared lock.
+        locked = (Proposal.objects.select_for_update(of=("self",)).select_related("challenge", "organisation")
+                  .get(pk=proposal.pk))
         if not actor.has_perm("proposals.edit_proposal", locked):
             raise NotAllowed()
         missing = missing_for_submission(locked)
@@ -239,7 +267,7 @@ def submit(proposal: Proposal, actor) -> ProposalVersion:
         locked = _move(locked, actor, "submit")
         version = ProposalVersion.objects.create(
             proposal=locked, number=number, receipt=f"ST-{locked.challenge_id}-{locked.pk}-{number:02d}",
-            snapshot=snapshot(locked), submitted_by=actor, submitted_at=timezone.now(),
+            snapshot=snapshot(locked), submitted_by=actor, submitted_at=arrived_at,
         )
         notify(
             members_of(locked.organisation_id),
@@ -249,17 +277,45 @@ def submit(proposal: Proposal, actor) -> ProposalVersion:
                         when=to_the_second(version.submitted_at)),
             locked.get_absolute_url(),
         )
-        # Checked again as the last step, so a slow transaction cannot commit after the close.
-        if challenge.call_closes_at is None or timezone.now() >= challenge.call_closes_at:
+        # The last step: the stored time is checked against the deadline as the database holds it.
+        if not Challenge.objects.filter(pk=challenge.pk, call_closes_at__gt=version.submitted_at).exists():
             raise CallClosed(_("Đã hết hạn nhận hồ sơ trong lúc đang nộp; hồ sơ không được nhận. Bản nháp vẫn được giữ."))
     return version
 
 
-def withdraw(proposal: Proposal, actor, reason: str = "") -> Proposal:
+def _lock_open_call_for(proposal: Proposal, arrived_at: datetime.datetime) -> Challenge:
+    """The call check of a submission; a withdrawn proposal's refusal says it stays withdrawn."""
+    try:
+        return _lock_open_call(proposal.challenge, arrived_at)
+    except CallClosed as closed:
+        if Proposal.objects.filter(pk=proposal.pk, status=ProposalStatus.WITHDRAWN).exists():
+            raise CallClosed(format_lazy(
+                "{closed} {withdrawn}", closed=closed.message,
+                withdrawn=_("Hồ sơ của tổ chức bạn đã được rút trước đó nên sẽ không được xét."))) from None
+        raise
+
+
+def withdraw(proposal: Proposal, actor, reason: str = "", arrived_at: datetime.datetime | None = None) -> Proposal:
+    """Withdraw a submitted proposal, judged by the time its request arrived.
+
+    Every member is told, the one who withdrew included: the notification and its e-mail
+    stay when the page's answer is lost, and say that a withdrawn proposal is not considered.
+    """
+    arrived_at = arrived_at or timezone.now()
     with transaction.atomic():
-        _lock_open_call(proposal.challenge)
+        challenge = _lock_open_call(proposal.challenge, arrived_at)
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         locked = _move(locked, actor, "withdraw", reason)
+        body = format_lazy(
+            _("Hồ sơ «{title}» đã được rút lúc {when}. Hồ sơ đã rút không được xét, trừ khi được nộp lại "
+              "trước hạn nhận hồ sơ {deadline}."),
+            title=locked.title, when=to_the_second(arrived_at),
+            deadline=to_the_second(challenge.call_closes_at or arrived_at))
+        if reason:
+            body = format_lazy("{body}\n{reason}", body=body,
+                               reason=format_lazy(_("Lý do: {reason}"), reason=clean(reason)))
+        notify(members_of(locked.organisation_id), format_lazy(_("Hồ sơ «{title}» đã được rút"), title=locked.title),
+               body, locked.get_absolute_url())
     return locked
 
 

@@ -160,7 +160,7 @@ def proposal_submit(request, pk):
         raise Http404
     if request.method == "POST":
         try:
-            version = services.submit(proposal, request.user)
+            version = services.submit(proposal, request.user, arrived_at=request.arrived_at)
         except ServiceError as error:
             messages.error(request, str(error.message))
         else:
@@ -180,11 +180,15 @@ def proposal_withdraw(request, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw(proposal, request.user, form.cleaned_data["reason"])
+            withdrawn = services.withdraw(proposal, request.user, form.cleaned_data["reason"],
+                                          arrived_at=request.arrived_at)
         except ServiceError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("Đã rút hồ sơ. Bạn vẫn có thể nộp lại trước hạn."))
+            if withdrawn.challenge.is_open_for_proposals:  # read after the withdrawal
+                messages.success(request, _("Đã rút hồ sơ. Bạn vẫn có thể nộp lại trước hạn."))
+            else:  # the withdrawal arrived before the deadline, which has passed since
+                messages.warning(request, _("Đã rút hồ sơ. Hạn nhận hồ sơ đã qua nên hồ sơ đã rút sẽ không được xét."))
             return redirect(proposal)
     return render(request, "proposals/withdraw_confirm.html", {"proposal": proposal, "form": form})
 

@@ -24,8 +24,9 @@ PROPOSAL = workflow("proposal", Proposal, [
     # A new submission while the call is open makes a new version; earlier ones stay. The service
     # sends the receipt itself, to every member: it carries the version's number and time.
     Move("submit", (S.DRAFT, S.SUBMITTED, S.WITHDRAWN), S.SUBMITTED, is_applicant_member, _("Nộp hồ sơ")),
-    Move("withdraw", (S.SUBMITTED,), S.WITHDRAWN, is_applicant_member, _("Rút hồ sơ"), notify=applicant_members,
-         notice_title=lambda p: format_lazy(_("Hồ sơ «{title}» đã được rút"), title=p.title)),
+    # The service tells every member of a withdrawal itself, the one who withdrew included: the
+    # notice says when, and that a withdrawn proposal is not considered after the deadline.
+    Move("withdraw", (S.SUBMITTED,), S.WITHDRAWN, is_applicant_member, _("Rút hồ sơ")),
     Move("mark_eligible", (S.SUBMITTED,), S.ELIGIBLE, is_dost_coordinator, _("Hợp lệ"), notify=applicant_members,
          notice_title=lambda p: format_lazy(_("Hồ sơ «{title}» hợp lệ và được chuyển hội đồng"), title=p.title)),
     Move("mark_ineligible", (S.SUBMITTED,), S.INELIGIBLE, is_dost_coordinator, _("Không hợp lệ"),
