@@ -392,10 +392,13 @@ def browser(tmp_path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(20)  # generous: CI runs the browser beside the rest of the suite
     yield driver
+    blocked = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
     driver.quit()
+    assert blocked == [], "the pages did something their Content-Security-Policy refuses"
 
 
 def log_in(browser, base, username):

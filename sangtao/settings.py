@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.env import env_bool, env_int, env_list, env_str
@@ -19,6 +20,39 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SECURE_COOKIES = env_bool("SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+
+# HTTPS in production: redirect plain HTTP, ask browsers to remember HTTPS (HSTS), and, behind
+# a reverse proxy that ends TLS, believe its X-Forwarded-Proto header (only when it sets it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client (core/ratelimit.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+
+# Content-Security-Policy: scripts, styles, images and fonts come from this site only; no
+# inline script or style (templates keep them in static files) and no framing.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the API docs' stylesheet draws its icons as data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"report-uri": [env_str("CSP_REPORT_URI", "")]} if env_str("CSP_REPORT_URI", "") else {}),
+    },
+}
+if env_bool("CSP_REPORT_ONLY", False):  # try a policy out: browsers report, nothing is blocked
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "sangtao.urls"
@@ -89,6 +124,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # instead of failing half-way; wait up to 20 s for it.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache every web process shares (the survey rate limit counts in it): Redis when REDIS_URL
+# is set, else a table in the database, created by `manage.py migrate`.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
+    if env_str("REDIS_URL", "") else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sangtao_cache"}
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

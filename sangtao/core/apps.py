@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def _create_cache_table(using: str, **_kwargs) -> None:
+    """`migrate` creates the database cache's table too (settings.CACHES); nothing if it exists."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +16,5 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Register this app's background tasks and periodic jobs with the worker.
         import sangtao.core.jobs  # noqa: F401
+
+        post_migrate.connect(_create_cache_table, sender=self)

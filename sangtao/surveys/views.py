@@ -1,10 +1,8 @@
-import hashlib
 from io import BytesIO
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from sangtao.core.csv import append_row, csv_response, streamed_csv_response
 from sangtao.core.errors import ServiceError
+from sangtao.core.ratelimit import RateLimit, client_address
 from sangtao.projects.models import Deployment
 from sangtao.surveys import services
 from sangtao.surveys.access import get_public_survey, get_survey_for, managed_surveys
@@ -24,7 +23,8 @@ from sangtao.surveys.imports import start_import
 from sangtao.surveys.indices import OVERALL, index_cells
 from sangtao.surveys.models import Answer, Element, InstrumentVersion, Measure, Survey
 
-RATE_LIMIT = 20  # web responses per hour from one address to one survey, when tokens are not used
+# Web responses per hour from one address to one survey, when tokens are not used.
+RESPONSES_PER_ADDRESS = RateLimit("survey-response", limit=20, window=3600)
 
 
 @login_required
@@ -240,12 +240,6 @@ def instrument(request, version_id):
 
 # --- the public response page ----------------------------------------------------------------
 
-def _rate_key(request, survey: Survey) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    # Only a hash of the address is kept, and only for an hour.
-    return "survey-rate:" + hashlib.sha256(f"{survey.pk}:{address}:{settings.SECRET_KEY}".encode()).hexdigest()
-
-
 def respond(request, slug):
     survey = get_public_survey(slug)
     token = request.GET.get("t") or request.POST.get("t", "")
@@ -260,8 +254,8 @@ def respond(request, slug):
     if request.method == "POST":
         chosen = {i.pk: int(request.POST[f"q{i.pk}"]) for i in items
                   if i.is_scale and request.POST.get(f"q{i.pk}", "") in {"1", "2", "3", "4", "5"}}
-        key = _rate_key(request, survey)
-        if not survey.uses_tokens and cache.get(key, 0) >= RATE_LIMIT:
+        key = f"{survey.pk}:{client_address(request)}"
+        if not survey.uses_tokens and RESPONSES_PER_ADDRESS.reached(key):
             error = _("Đã nhận nhiều phiếu từ thiết bị này; vui lòng thử lại sau.")
         else:
             try:
@@ -272,7 +266,7 @@ def respond(request, slug):
             except ServiceError as refused:
                 error = str(refused.message)
             else:
-                cache.set(key, cache.get(key, 0) + 1, 3600)
+                RESPONSES_PER_ADDRESS.count(key)
                 return redirect("surveys:thanks", survey.slug)
     for item in items:
         item.chosen = chosen.get(item.pk)  # a refused submission shows the answers again

@@ -1,0 +1,162 @@
+"""Production settings: HTTPS, the Content-Security-Policy, and a rate limit shared by every process."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.test import RequestFactory
+
+from conftest import client_for
+from sangtao.core.ratelimit import RateLimit, client_address
+
+ROOT = Path(settings.BASE_DIR)
+PRODUCTION_ENV = {
+    "SECRET_KEY": "k7Q2v9XzR4pL8mN1bT6yW3sD5fG0hJ2aE9cV7uI4oP1qZ8xK6lM3nB5vC0rT2wY4",
+    "ALLOWED_HOSTS": "sangtao.example.vn",
+    "CSRF_TRUSTED_ORIGINS": "https://sangtao.example.vn",
+    "SECURE_COOKIES": "1",
+    "SECURE_SSL_REDIRECT": "1",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "SECURE_HSTS_PRELOAD": "1",
+    "SECURE_PROXY_SSL_HEADER": "1",
+    "DEBUG": "0",
+}
+
+
+def test_check_deploy_is_clean_with_the_production_environment():
+    env = {**os.environ, **PRODUCTION_ENV}
+    checked = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_unsafe_inline():
+    response = client_for(None).get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+INLINE = re.compile(
+    r"<script(?![^>]*\b(src=|type=\"application/json\"))[^>]*>"  # an inline script
+    r"|\son[a-z]+\s*="  # an event handler attribute
+    r"|\sstyle\s*=|<style\b"  # inline style
+    r"|javascript:", re.IGNORECASE)
+
+
+def test_no_template_holds_script_style_or_handlers_the_policy_would_block():
+    offending = [f"{path.relative_to(ROOT)}: {match.group(0)}"
+                 for path in (ROOT / "sangtao").rglob("templates/**/*.html")
+                 for match in INLINE.finditer(path.read_text())]
+    assert offending == []
+
+
+# --- the client's address behind proxies --------------------------------------------------------
+
+def _request(peer: str, forwarded: str = ""):
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    return RequestFactory().get("/", REMOTE_ADDR=peer, **extra)
+
+
+def test_forwarded_for_is_ignored_from_a_peer_that_is_not_a_trusted_proxy(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert client_address(_request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
+
+
+def test_behind_trusted_proxies_the_client_is_the_first_untrusted_hop_from_the_right(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "192.0.2.1"]
+    # The client wrote a false first hop; the proxies appended what they saw.
+    request = _request("10.0.0.2", "1.2.3.4, 198.51.100.7, 192.0.2.1")
+    assert client_address(request) == "198.51.100.7"
+    assert client_address(_request("10.0.0.2")) == "10.0.0.2"
+
+
+def test_with_no_trusted_proxy_the_peer_is_the_client(settings):
+    settings.TRUSTED_PROXIES = []
+    assert client_address(_request("10.0.0.2", "198.51.100.7")) == "10.0.0.2"
+
+
+# --- the limit is shared by every process -------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_default_cache_is_shared_between_processes():
+    assert not isinstance(caches["default"], LocMemCache)
+
+
+def _two_processes_count(first, second, scope: str = "test") -> None:
+    """Two web processes, each with its own cache client, count one address against one limit."""
+    first_limit, second_limit = RateLimit(scope, 3, 60, first), RateLimit(scope, 3, 60, second)
+    first_limit.count("198.51.100.7")
+    second_limit.count("198.51.100.7")
+    assert not first_limit.reached("198.51.100.7")
+    first_limit.count("198.51.100.7")
+    assert second_limit.reached("198.51.100.7"), "the second process sees the first one's counts"
+    assert not second_limit.reached("198.51.100.8")
+
+
+@pytest.mark.django_db
+def test_the_limit_is_shared_by_two_cache_clients_on_the_database():
+    _two_processes_count(caches.create_connection("default"), caches.create_connection("default"))
+
+
+def test_the_limit_is_shared_by_two_cache_clients_on_redis():
+    from django.core.cache.backends.redis import RedisCache
+
+    def client():
+        return RedisCache(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), {})
+
+    first, second = client(), client()
+    try:
+        first.get("sangtao-test-ping")
+    except Exception:  # noqa: BLE001 - any connection error means no Redis here
+        pytest.skip("no Redis server")
+    # A scope of its own: the counts expire within a minute, and nothing else in Redis is touched.
+    _two_processes_count(first, second, scope=f"test-{os.getpid()}-{time.time()}")
+
+
+@pytest.fixture
+def survey_open_now(survey):
+    import datetime
+
+    from django.utils import timezone
+
+    from sangtao.surveys.models import Period
+
+    today = timezone.localdate()
+    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
+                          ends_on=today + datetime.timedelta(days=30))
+    return survey
+
+
+@pytest.mark.django_db
+def test_two_citizens_behind_the_same_trusted_proxy_each_have_their_own_limit(survey_open_now, settings,
+                                                                               monkeypatch):
+    from sangtao.surveys import views
+    from sangtao.surveys.models import Measure, Response
+
+    survey = survey_open_now
+    monkeypatch.setattr(views, "RESPONSES_PER_ADDRESS", RateLimit("survey-response-test", 1, 3600))
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    answers = {f"q{i.pk}": "5" for i in survey.version.items.filter(measure=Measure.SATISFACTION)}
+    form = {"unit": survey.units.first().pk, "consent": "1", **answers}
+
+    def answer_from(client_ip: str, peer: str = "10.0.0.1"):
+        return client_for(None).post(survey.public_url(), form, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=client_ip)
+
+    assert answer_from("198.51.100.7").status_code == 302
+    assert answer_from("198.51.100.7").status_code == 200, "the same citizen again: refused"
+    assert answer_from("198.51.100.8").status_code == 302, "another citizen behind the proxy: accepted"
+    assert answer_from("198.51.100.9", peer="203.0.113.5").status_code == 302
+    assert answer_from("198.51.100.10", peer="203.0.113.5").status_code == 200, \
+        "an untrusted peer cannot pose as many clients"
+    assert Response.objects.count() == 3
