@@ -116,7 +116,9 @@ def _names_a_state(node: ast.AST) -> bool:
 
 
 def _is_web_module(path: str) -> bool:
-    return Path(path).name in {"views.py", "api.py", "forms.py"} or "/templatetags/" in path
+    """Where requests are answered and pages drawn, templates' Python included."""
+    return (Path(path).name in {"views.py", "api.py", "forms.py", "context_processors.py"}
+            or "/templatetags/" in path)
 
 
 def _untranslated_text(node: ast.AST | None) -> bool:

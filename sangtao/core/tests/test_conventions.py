@@ -107,6 +107,9 @@ def test_an_inline_role_check_in_a_view_is_reported():
     assert check("sangtao/example/views.py", code) == [
         f"sangtao/example/views.py:{line}: inline-role-check" for line in (3, 5, 7, 9)
     ]
+    assert check("sangtao/example/context_processors.py", "flags = {'dost': is_dost(user)}\n") == [
+        "sangtao/example/context_processors.py:1: inline-role-check"
+    ]
 
 
 def test_a_named_predicate_in_a_view_or_a_role_read_in_rules_is_not_reported():
