@@ -227,8 +227,13 @@ def review_report(report: ProgressReport, actor, accept: bool, note: str = "") -
     return report
 
 
+def _latest_report(project: Project, statuses: set[str]) -> ProgressReport | None:
+    # Read through .all() so that a list with the reports prefetched asks nothing per project.
+    return max((r for r in project.reports.all() if r.status in statuses), key=lambda r: r.period_end, default=None)
+
+
 def next_report_due(project: Project) -> datetime.date:
-    last = project.reports.exclude(status=ReportStatus.RETURNED).order_by("-period_end").first()
+    last = _latest_report(project, set(ReportStatus.values) - {ReportStatus.RETURNED})
     start = last.period_end if last else project.starts_on
     return start + datetime.timedelta(days=project.report_every_days)
 
@@ -262,7 +267,7 @@ def health(project: Project, today: datetime.date | None = None) -> tuple[str, l
     if late:
         return "late", late
     soon = today + datetime.timedelta(days=project.rules.at_risk_within_days)
-    latest = project.reports.filter(status=ReportStatus.ACCEPTED).order_by("-period_end").first()
+    latest = _latest_report(project, {ReportStatus.ACCEPTED})
     progress = latest.milestone_progress if latest else {}
     risky = [str(format_lazy(_("Mốc «{t}» đến hạn {d}, mới đạt {p}%"), t=m.title, d=formats.short_date(m.due_on),
                              p=progress.get(str(m.pk), 0)))

@@ -1,8 +1,11 @@
 import datetime
 from collections import Counter
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,8 +51,10 @@ def portfolio(request):
     by_field = Counter((p.challenge.field.name, p.health) for p in projects)
     by_unit = Counter((p.challenge.owner_unit.name, p.health) for p in projects)
     shown = [p for p in projects if not wanted or p.health == wanted]
+    page = Paginator(shown, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/portfolio.html", {
-        "projects": shown, "wanted": wanted, "labels": HEALTH_LABELS,
+        "page": page, "querystring": urlencode({"health": wanted}) if wanted else "",
+        "wanted": wanted, "labels": HEALTH_LABELS,
         "by_health": [(key, label, by_health.get(key, 0)) for key, label in HEALTH_LABELS.items()],
         "by_field": _matrix(by_field), "by_unit": _matrix(by_unit),
     })

@@ -56,6 +56,13 @@ def is_applicant_view(user, proposal: Proposal) -> bool:
     return is_dost(user) or proposal.organisation_id in units_with_role(user, Role.SOLVER)
 
 
+def blind_proposal_ids(user) -> set[int]:
+    """Ids of the proposals the user reviews in a blind council (shown blind unless the user applied)."""
+    if not getattr(user, "is_authenticated", False) or not hasattr(user, "expert"):
+        return set()
+    return set(cleared_reviews(user).filter(council__blind=True).values_list("proposal_id", flat=True))
+
+
 def is_blind_view(user, proposal: Proposal) -> bool:
     """A reviewer in a blind council sees the proposal without the applicant's identity."""
     if is_applicant_view(user, proposal):

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Router, Schema
@@ -13,8 +14,14 @@ from sangtao.core.api_errors import ERRORS, ErrorOut
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
 from sangtao.proposals import services
-from sangtao.proposals.access import get_proposal_for, is_applicant_view, is_blind_view, visible_proposals
-from sangtao.proposals.models import Proposal, ProposalStatus
+from sangtao.proposals.access import (
+    blind_proposal_ids,
+    get_proposal_for,
+    is_applicant_view,
+    is_blind_view,
+    visible_proposals,
+)
+from sangtao.proposals.models import Proposal, ProposalStatus, ProposalVersion
 
 router = Router(tags=["proposals"])
 
@@ -96,9 +103,10 @@ class WithdrawIn(Schema):
     reason: str = ""
 
 
-def _out(proposal: Proposal, user) -> dict:
+def _out(proposal: Proposal, user, blind_ids: set[int] | None = None) -> dict:
+    """The proposal as the user may see it; a list passes the ids it shows blind, worked out once."""
     applicant = is_applicant_view(user, proposal)
-    blind = is_blind_view(user, proposal)
+    blind = is_blind_view(user, proposal) if blind_ids is None else not applicant and proposal.pk in blind_ids
     team = [{k: v for k, v in m.items() if k not in ("name", "email")} for m in proposal.team] if blind \
         else proposal.team
     return {
@@ -109,7 +117,8 @@ def _out(proposal: Proposal, user) -> dict:
         "workplan": proposal.workplan, "budget_lines": proposal.budget_lines,
         "budget_total_vnd": proposal.budget_total_vnd, "expected_results": proposal.expected_results,
         "status": proposal.status, "revision": proposal.revision,
-        "versions": list(proposal.versions.values("number", "receipt", "submitted_at")) if applicant else [],
+        "versions": [{"number": v.number, "receipt": v.receipt, "submitted_at": v.submitted_at}
+                     for v in proposal.versions.all()] if applicant else [],
         "missing_for_submission": [m for _f, m in services.missing_for_submission(proposal)] if applicant else [],
     }
 
@@ -122,13 +131,15 @@ def _content(payload: ProposalIn) -> dict:
 def list_proposals(request, challenge_id: int | None = None, page: int = 1):
     """The proposals the caller may see: their organisation's, the ones they review, or all for DoST."""
     user = request_user(request)
-    queryset = visible_proposals(user).order_by("pk")
+    versions = Prefetch("versions", ProposalVersion.objects.only("proposal_id", "number", "receipt", "submitted_at"))
+    queryset = visible_proposals(user).prefetch_related(versions, "challenge__indicators").order_by("pk")
     if challenge_id is not None:
         queryset = queryset.filter(challenge_id=challenge_id)
     paginator = Paginator(queryset, 50)
     current = paginator.get_page(page)
+    blind_ids = blind_proposal_ids(user)
     return {"count": paginator.count, "page": current.number, "num_pages": paginator.num_pages,
-            "results": [_out(p, user) for p in current.object_list]}
+            "results": [_out(p, user, blind_ids) for p in current.object_list]}
 
 
 @router.post("/challenges/{challenge_id}/proposals", response={201: ProposalOut, **ERRORS}, auth=WRITE_AUTH)

@@ -21,7 +21,7 @@ def scores_workbook(council: Council) -> bytes:
                   "Tổng", "Nhận xét"])
     members: dict[int, str] = {}
     assignments = council.assignments.select_related("proposal__organisation", "expert__user", "scoresheet") \
-        .order_by("proposal_id", "expert_id")
+        .prefetch_related("scoresheet__scores").order_by("proposal_id", "expert_id")
     proposal_labels = {}
     for item in assignments:
         proposal = item.proposal
