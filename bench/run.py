@@ -15,11 +15,42 @@ HERE = Path(__file__).resolve().parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/sangtao_bench")
 
 
-def run(database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    output = subprocess.run([sys.executable, str(HERE / "challenges_bench.py")], env=env, check=True,
+SEARCH_SIZES = (500, 3000, 10000)
+
+
+def run(database_url: str, challenges: int = 10000, script: str = "challenges_bench.py") -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "BENCH_CHALLENGES": str(challenges)}
+    output = subprocess.run([sys.executable, str(HERE / script)], env=env, check=True,
                             capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def challenges(database_url: str) -> None:
+    """Search latency as the challenges grow (one database, filled up to each size in turn); the
+    full list and search report at the largest."""
+    for size in SEARCH_SIZES:
+        result = run(database_url, size)
+        latency = result["search_latency"]
+        print(f"search at {result['challenges']:6d} challenges ({result['vendor']}): p50 {latency['p50_ms']:.2f} ms, "
+              f"p95 {latency['p95_ms']:.2f} ms")
+    report(result)
+
+
+def pages(database_url: str) -> None:
+    r = run(database_url, script="pages_bench.py")
+    budgets = r["budget_ms"]
+    print(f"\n== every page at ten times the demo on {r['vendor']}: {r['challenges']} challenges, {r['users']} users "
+          f"(set-up {r['setup_s']} s); p95 server time over each role that sees the page ==")
+    over = {name: page for name, page in r["pages"].items() if page["p95_ms"] > budgets[page["kind"]]}
+    for kind, budget in budgets.items():
+        of_kind = [page for page in r["pages"].values() if page["kind"] == kind]
+        worst = max(of_kind, key=lambda page: page["p95_ms"])
+        print(f"{kind + 's':10s} {len(of_kind):3d}, {sum(p['p95_ms'] <= budget for p in of_kind):3d} within "
+              f"{budget} ms; slowest {worst['url']} p95 {worst['p95_ms']} ms")
+    for name, page in sorted(r["pages"].items(), key=lambda item: -item[1]["p95_ms"])[:10]:
+        print(f"  {page['p95_ms']:7.1f} ms p95 {page['median_ms']:7.1f} ms median  {page['url']}  ({name})")
+    print("OVER BUDGET: " + ", ".join(f"{p['url']} {p['p95_ms']} ms" for p in over.values()) if over
+          else "every page within its budget")
 
 
 def postgres_available() -> bool:
@@ -89,10 +120,15 @@ def surveys(database_url: str) -> None:
 def main() -> None:
     assignment()
     with tempfile.TemporaryDirectory() as tmp:
-        report(run(f"sqlite:///{tmp}/bench.sqlite3"))
+        challenges(f"sqlite:///{tmp}/bench.sqlite3")
+        pages(f"sqlite:///{tmp}/pages.sqlite3")
         surveys(f"sqlite:///{tmp}/surveys.sqlite3")
     if postgres_available():
-        report(run(PG_URL))
+        challenges(PG_URL)
+        admin = PG_URL.rsplit("/", 1)[0]
+        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_p",
+                        "-c", "CREATE DATABASE sangtao_bench_p"], check=True, capture_output=True)
+        pages(admin + "/sangtao_bench_p")
         subprocess.run(["psql", PG_URL.rsplit("/", 1)[0] + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_s",
                         "-c", "CREATE DATABASE sangtao_bench_s"], check=True, capture_output=True)
         surveys(PG_URL.rsplit("/", 1)[0] + "/sangtao_bench_s")

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from sangtao.core.admin import FewQueriesDeleteAdmin
 from sangtao.review.models import CouncilRules, Criterion, Rubric
 
 
@@ -12,12 +13,12 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(FewQueriesDeleteAdmin):
     list_display = ["name", "pass_mean_total", "zero_share_numerator", "zero_share_denominator", "is_default"]
     inlines = [CriterionInline]
 
 
 @admin.register(CouncilRules)
-class CouncilRulesAdmin(admin.ModelAdmin):
+class CouncilRulesAdmin(FewQueriesDeleteAdmin):
     list_display = ["name", "min_members", "max_members", "reviewers", "max_from_applicant", "complaint_window_days",
                     "is_default"]

@@ -1,0 +1,115 @@
+"""Server time of every page, as every demo role, at ten times the demo's data, on one database.
+
+The pages are those the query-budget test crawls (sangtao/portal/tests/world.py): discovered
+from the URL conf and filled with the objects of a programme built through the services.
+Run by bench/run.py once per database (DATABASE_URL chooses it); prints one JSON line.
+"""
+
+import copy
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sangtao.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from sangtao.accounts.models import User  # noqa: E402
+from sangtao.challenges.models import Challenge, Field  # noqa: E402
+from sangtao.orgs.models import Membership, OrgUnit, Role  # noqa: E402
+from sangtao.portal.demo import load_demo  # noqa: E402
+from sangtao.portal.tests.world import build_world, fill, routes  # noqa: E402
+
+SCALE = int(os.environ.get("BENCH_SCALE", "10"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+ROLES = ["dost", "officer", "leader", "officer2", "expert", "solver", "citizen", None]
+BUDGET_MS = {"page": 50, "export": 200, "document": 250}
+
+
+def kind(route: str) -> str:
+    if route.endswith(".pdf"):
+        return "document"
+    return "export" if route.rsplit(".", 1)[-1] in ("csv", "xlsx", "json", "atom") else "page"
+
+
+def populate() -> dict:
+    """The demo, then as much again nine times: a programme through the services, challenges and
+    users in bulk."""
+    call_command("migrate", verbosity=0)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # set-up speed only
+    load_demo()
+    demo_challenges, demo_users = Challenge.objects.count(), User.objects.count()
+    world = build_world(
+        (SCALE - 1) * 3, {"dost": "dost", "officer": "officer", "leader": "leader", "solver": "solver",
+                          "expert": "expert", "citizen": "citizen"},
+        Field.objects.get(slug="y-te"), OrgUnit.objects.get(code="26740"))
+    published = list(Challenge.objects.filter(status="published"))
+    copies = []
+    for index in range(demo_challenges * SCALE - Challenge.objects.count()):
+        challenge = copy.copy(published[index % len(published)])
+        challenge.pk, challenge.title = None, f"{challenge.title} ({index})"
+        challenge.refresh_search_columns()
+        copies.append(challenge)
+    Challenge.objects.bulk_create(copies, batch_size=500)
+    units = list(OrgUnit.objects.filter(kind__in=["department", "ward"]))
+    users = User.objects.bulk_create(User(username=f"bulk{i}", email=f"bulk{i}@sangtao.local", full_name=f"Cán bộ {i}")
+                                     for i in range(demo_users * SCALE - User.objects.count()))
+    Membership.objects.bulk_create(Membership(user=user, role=Role.OFFICER, unit=units[i % len(units)])
+                                   for i, user in enumerate(users))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return world
+
+
+def timings(world: dict) -> dict[str, dict]:
+    from django.test import Client
+
+    clients = {}
+    for name in ROLES:
+        clients[name] = Client()
+        if name:
+            clients[name].force_login(User.objects.get(username=name))
+    pages = {}
+    for route, name in routes():
+        url = fill(route, world)
+        if url is None:
+            continue
+        samples = []
+        for client in clients.values():
+            if client.get(url).status_code != 200:  # also the warm-up
+                continue
+            for _repeat in range(REPEATS):
+                started = time.perf_counter()
+                client.get(url)
+                samples.append((time.perf_counter() - started) * 1000)
+        if samples:
+            samples.sort()
+            pages[name] = {"url": url, "kind": kind(route), "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 1),
+                           "median_ms": round(statistics.median(samples), 1), "samples": len(samples)}
+    return pages
+
+
+def main() -> None:
+    started = time.perf_counter()
+    world = populate()
+    setup = time.perf_counter() - started
+    pages = timings(world)
+    print(json.dumps({
+        "vendor": connection.vendor, "setup_s": round(setup, 1), "challenges": Challenge.objects.count(),
+        "users": User.objects.count(), "budget_ms": BUDGET_MS, "pages": pages,
+    }))
+
+
+if __name__ == "__main__":
+    main()

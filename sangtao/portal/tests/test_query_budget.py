@@ -1,0 +1,61 @@
+"""Every page asks the database the same number of times however much data it shows.
+
+The pages are discovered from the URL conf (site, admin and API alike) and fetched as every
+standard role, once in a world of size 1 and once in a world of size 3: three times the
+challenges, proposals in one council, scoresheets, projects and their reports, councils,
+experts, surveys, questions, measurements, units, users and follows (see world.py). A page
+whose query count grows with the data (one query per row) fails, named with the role and
+both counts.
+
+A page is fetched when every parameter of its route names an object of the world (ARGS);
+the rest show one object's leaf that does not grow with the data, or take only POST, and are
+listed in NOT_CRAWLED with the reason, so that a new page must be put in one or the other.
+"""
+
+import pytest
+from django.db import transaction
+
+from sangtao.portal.tests.world import ARGS, NOT_CRAWLED, build_world, crawl, fill, routes
+
+USERNAMES = {"dost": "dost", "officer": "officer", "leader": "leader", "solver": "solver", "expert": "expert",
+             "citizen": "citizen"}
+
+
+def test_every_page_is_crawled_or_says_why_not():
+    world = dict.fromkeys(set(ARGS.values()), 1)
+    unfilled = {name for route, name in routes() if fill(route, world) is None}
+    assert unfilled == set(NOT_CRAWLED)
+
+
+@pytest.mark.django_db
+def test_no_page_asks_more_queries_as_the_data_grows(roles, field, ward):
+    role_names = [user.username if user else None for user in roles.values()]
+    with transaction.atomic():
+        small = crawl(build_world(1, USERNAMES, field, ward), role_names)
+        transaction.set_rollback(True)
+    shown = {key: queries for key, (status, queries) in small.items() if status == 200}
+    assert len({page for page, _role in shown}) > 80, "the crawl reached too few pages"
+    with transaction.atomic():
+        large = crawl(build_world(3, USERNAMES, field, ward), role_names, only=shown)
+        transaction.set_rollback(True)
+    assert {key: status for key, (status, _queries) in large.items()} == dict.fromkeys(shown, 200)
+    grows = {f"{page} as {role}": f"{queries} -> {large[(page, role)][1]} queries"
+             for (page, role), queries in shown.items() if large[(page, role)][1] > queries}
+    assert grows == {}
+
+
+def test_openapi_schema_is_built_once_per_process_and_language(monkeypatch):
+    from django.test import Client
+    from ninja import NinjaAPI
+
+    from sangtao.api import api
+
+    built = []
+    build = NinjaAPI.get_openapi_schema
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", lambda self, **kw: built.append(kw) or build(self, **kw))
+    monkeypatch.setattr(api, "_schemas", {})
+    first = Client().get("/api/v1/openapi.json")
+    second = Client().get("/api/v1/openapi.json")
+    english = Client().get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert first.status_code == 200 and first.content == second.content == english.content
+    assert len(built) == 2  # Vietnamese, then English

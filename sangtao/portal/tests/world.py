@@ -1,0 +1,237 @@
+"""A programme of any size built through the services, and every page of the site it fills.
+
+Shared by the query-budget test (sizes 1 and 3) and `make bench` (ten times the demo).
+"""
+
+import datetime
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+
+from conftest import (
+    COUNCIL_ROLES,
+    client_for,
+    close_call,
+    make_expert,
+    make_solver_org,
+    make_user,
+    proposal_data,
+    score_all,
+)
+from sangtao.accounts.models import User
+from sangtao.challenges import services as challenge_services
+from sangtao.challenges.models import SelectionMode
+from sangtao.orgs.models import OrgUnit, Role, SolverProfile, UnitKind
+
+# (the literal path segment before a parameter, the parameter's name) -> the world's object it names
+ARGS = {
+    ("challenges", "pk"): "challenge", ("challenges", "challenge_pk"): "challenge",
+    ("challenges", "challenge_id"): "challenge",
+    ("proposals", "pk"): "proposal", ("proposals", "proposal_pk"): "proposal", ("proposals", "proposal_id"): "proposal",
+    ("councils", "pk"): "council", ("councils", "council_id"): "council",
+    ("reviews", "review_id"): "assignment", ("reviews", "assignment_id"): "assignment",
+    ("projects", "pk"): "project", ("surveys", "pk"): "survey", ("surveys", "survey_id"): "survey",
+    ("s", "slug"): "survey_slug", ("instruments", "version_id"): "instrument_version",
+    ("experts", "pk"): "expert", ("units", "pk"): "unit", ("units", "unit_id"): "unit", ("users", "pk"): "user",
+    ("fields", "pk"): "field", ("solvers", "pk"): "solver_org", ("indicators", "indicator_id"): "indicator",
+    **{(model, "object_id"): model for model in
+       ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion")},
+}
+NOT_CRAWLED = {
+    "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
+    "challenges:move": "one move's form", "challenges:diff": "two versions of one challenge",
+    "challenges:attachment": "one file", "challenges:attachment_delete": "one file",
+    "challenges:moderate": "one question", "challenges:answer": "one question", "challenges:follow": "POST only",
+    "orgs:membership_remove": "POST only", "orgs:invitation": "needs an invitation token",
+    "proposals:version": "one frozen version", "proposals:attachment": "one file",
+    "proposals:attachment_remove": "one file",
+    "review:relationship_remove": "POST only", "review:member_remove": "POST only", "review:run": "one run",
+    "review:assignment_remove": "POST only", "review:reopen": "POST only",
+    "projects:act": "one action's form", "projects:document": "one file",
+    "surveys:import": "one import", "surveys:import_errors": "one import's errors",
+    "api:move_challenge": "POST only", "api:moderate_question": "POST only", "api:answer_question": "POST only",
+    "api:delete_follow": "DELETE only",
+    "admin:app_list": "a regular expression route; the admin index lists the same",
+    "admin:view_on_site": "a redirect to the site", "admin:admin/auth/group/<path:object_id>/": "a redirect",
+    **{f"admin:auth_group_{page}": "Django's groups, which the platform does not use"
+       for page in ("change", "delete", "history")},
+    "admin:admin/(?P<url>.*)$": "the admin's catch-all redirect",
+}
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def routes(patterns=None, prefix="", namespace=""):
+    """(route, name) of every URL route, the admin's and the API's included, each route once (the
+    API routes one path for several methods); an unnamed route is named by its path."""
+    seen = set()
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{pattern.namespace}:" if pattern.namespace else namespace
+            found = routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            route = prefix + str(pattern.pattern)
+            found = [(route, namespace + (pattern.name or route))]
+        for route, name in found:
+            if route not in seen:
+                seen.add(route)
+                yield route, name
+
+
+def fill(route: str, world: dict) -> str | None:
+    """The route's URL for the world's objects, or None when a parameter names nothing in ARGS."""
+    if "(?P<" in route:
+        return None
+    url, position = "/", 0
+    for match in PARAMETER.finditer(route):
+        literal = route[position:match.start()]
+        segment = [s for s in route[:match.start()].split("/") if s and "<" not in s][-1]
+        key = ARGS.get((segment, match.group(1)))
+        if key is None:
+            return None
+        url += literal + str(world[key])
+        position = match.end()
+    return url + route[position:]
+
+
+def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
+    """A programme of size n, built through the services as users would build it, beside whatever
+    is there already; usernames names the dost, officer, leader, solver, expert and citizen.
+
+    Returns the ids of the objects whose pages ARGS fills.
+    """
+    from sangtao.evaluation import services as evaluation_services
+    from sangtao.projects import services as project_services
+    from sangtao.proposals import services as proposal_services
+    from sangtao.proposals.models import EligibilityCriterion
+    from sangtao.review import services as review_services
+    from sangtao.review.models import Council, CouncilRules, Expert, Rubric
+    from sangtao.surveys import services as survey_services
+    from sangtao.surveys.ingest import Incoming, ingest
+    from sangtao.surveys.models import IndexRule, Measure, Source
+
+    # Fresh instances: services cache roles and profiles on the user objects they are given.
+    users = {role: User.objects.get(username=username) for role, username in usernames.items()}
+    dost, officer, leader, solver = users["dost"], users["officer"], users["leader"], users["solver"]
+    User.objects.filter(pk=dost.pk).update(is_staff=True, is_superuser=True)  # the admin, as in the demo
+    health = officer.memberships.get().unit
+    solver_org = solver.memberships.get().unit
+    SolverProfile.objects.get_or_create(unit=solver_org, defaults={
+        "org_type": "enterprise", "tax_code": solver_org.code, "address": "Quận 1",
+        "legal_representative": "Phạm Văn An", "verified_at": timezone.now()})
+    today = timezone.localdate()
+
+    def publish(title, **extra):
+        challenge = challenge_services.create_draft(officer, {
+            "title": title, "summary": "Tóm tắt.", "problem_statement": "Vấn đề.", "field": field,
+            "owner_unit": health, "facet": "enhancement", "call_opens_at": timezone.now() - datetime.timedelta(days=1),
+            "call_closes_at": timezone.now() + datetime.timedelta(days=30), "tags": ["thử"],
+            "indicators": [{"name": "Thời gian chờ", "unit_of_measure": "phút", "baseline_value": 180,
+                            "target_value": 60}], **extra})
+        for move, actor in (("submit", officer), ("unit_approve", leader), ("approve", dost), ("publish", dost)):
+            challenge = challenge_services.apply_move(challenge, actor, move)
+        return challenge
+
+    def plan(decision):
+        project = project_services.create_project(decision, dost, {
+            "contract_number": "01/HĐ", "contract_value_vnd": 1_000_000_000, "starts_on": today - datetime.timedelta(days=40),
+            "ends_on": today + datetime.timedelta(days=300), "report_every_days": 30,
+            "partners": [(ward, "Thí điểm")],
+            "milestones": [{"title": "Thiết kế", "due_on": today + datetime.timedelta(days=10)},
+                           {"title": "Thí điểm", "due_on": today + datetime.timedelta(days=120)}]})
+        project_services.add_task(project, dost, ward, "Bố trí điểm hỗ trợ", today + datetime.timedelta(days=20))
+        milestones = list(project.milestones.all())
+        report = project_services.submit_report(project, solver, today - datetime.timedelta(days=5), "Đang làm.",
+                                                {milestones[0].pk: 60, milestones[1].pk: 10})
+        project_services.review_report(report, officer, accept=True)
+        return project
+
+    others = [publish(f"Bài toán thứ {i}") for i in range(n)]
+    challenge = publish("Giảm thời gian chờ khám")
+    organisations = [(solver_org, solver)] + [make_solver_org(f"Tổ chức {n}.{i}", f"03{n}{i:07d}", f"solver{n}.{i}")
+                                              for i in range(n)]
+    proposals = []
+    for organisation, member in organisations:
+        proposal = proposal_services.start_proposal(challenge, member, organisation, proposal_data(challenge))
+        proposal_services.submit(proposal, member)
+        proposals.append(proposal)
+    for other in others:  # the solver's drafts elsewhere
+        proposal_services.start_proposal(other, solver, solver_org, proposal_data(other))
+    challenge = close_call(challenge, dost)
+    everything = {c.pk: True for c in EligibilityCriterion.objects.all()}
+    for proposal in proposals:
+        proposal_services.screen(proposal, dost, everything)
+    expert, _created = Expert.objects.get_or_create(user=users["expert"], defaults={
+        "profile": "y tế", "organisation_name": "Đại học Y"})
+    experts = [expert] + [make_expert(f"expert{n}.{i}", f"Chuyên gia {i}", "y tế", fields=[field]) for i in range(6 + n)]
+    rules, rubric = CouncilRules.objects.get(is_default=True), Rubric.objects.get(is_default=True)
+    council = review_services.save_council(dost, Council(name="Hội đồng Y tế", rules=rules, rubric=rubric), [challenge])
+    for member, role in zip(experts, COUNCIL_ROLES, strict=False):
+        review_services.add_member(dost, council, member, role)
+    review_services.assign_whole_council(dost, council)
+    council = review_services.release_assignments(dost, council)
+    score_all(council, {p.pk: {"1": 12, "2": 40, "3": 30} for p in proposals})
+    decision = review_services.record_decision(challenge, dost, proposal=proposals[0], rationale="Điểm cao nhất",
+                                               decided_on=today)
+    for proposal, (_organisation, member) in zip(proposals[1:], organisations[1:], strict=True):
+        review_services.file_complaint(proposal, member, "Đề nghị xem xét lại điểm của hồ sơ.")
+    project = plan(decision)
+    for i in range(n):  # more projects, assigned directly
+        direct = publish(f"Giao trực tiếp {i}", selection_mode=SelectionMode.DIRECT)
+        plan(review_services.record_decision(direct, dost, lead_organisation=solver_org, rationale="Năng lực",
+                                             legal_basis="Luật", decided_on=today))
+        review_services.save_council(dost, Council(name=f"Hội đồng {i}", rules=rules, rubric=rubric), [others[i]])
+    units = [ward] + [OrgUnit.objects.create(kind=UnitKind.WARD, code=f"T{n}-{i}", name=f"Phường thử {n}.{i}",
+                                             parent=ward.parent) for i in range(n)]
+    for i in range(n):
+        make_user(f"staff{n}.{i}", Role.OFFICER, health)
+        challenge_services.ask_question(challenge, users["citizen"], f"Câu hỏi số {i} về bài toán?")
+        challenge_services.follow(users["citizen"], others[i])
+        evaluation_services.record_measurement(challenge.indicators.get(), officer, 100 - i,
+                                               today - datetime.timedelta(days=30 * (i + 1)), "Thống kê")
+    instrument = survey_services.create_sipas_instrument(dost, "SIPAS")
+    periods = [(f"Kỳ {i}", today - datetime.timedelta(days=90 * (i + 1)), today - datetime.timedelta(days=90 * i + 1))
+               for i in range(n + 1)]
+    surveys = [survey_services.create_survey(dost, name=f"Khảo sát {i}", version=instrument.versions.get(),
+                                             service="Khám bệnh", units=units, periods=periods,
+                                             challenge=challenge if i == 0 else None) for i in range(n)]
+    survey = surveys[0]
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    text_item = survey.version.items.get(measure=Measure.TEXT)
+    ingest(survey, [Incoming(unit.pk, period.pk, {item.pk: 4 for item in items}, texts={text_item.pk: "Tốt."},
+                             external_id=f"r{unit.pk}-{period.pk}")
+                    for unit in survey.units.all() for period in survey.periods.all()], Source.PAPER)
+    return {
+        "challenge": challenge.pk, "proposal": proposals[0].pk, "council": council.pk, "project": project.pk,
+        "assignment": council.assignments.get(expert=expert, proposal=proposals[0]).pk, "survey": survey.pk,
+        "survey_slug": survey.slug, "instrument_version": survey.version_id, "expert": expert.pk,
+        "unit": health.pk, "user": officer.pk, "field": field.pk, "solver_org": solver_org.pk,
+        "indicator": challenge.indicators.get().pk, "projectrules": project.rules_id, "rubric": rubric.pk,
+        "councilrules": rules.pk, "indexrule": IndexRule.objects.get(is_default=True).pk,
+        "eligibilitycriterion": EligibilityCriterion.objects.first().pk,
+    }
+
+
+def crawl(world: dict, role_names, only=None) -> dict[tuple[str, str], tuple[int, int]]:
+    """(page, role) -> (status, queries) of a GET of every page the world fills (or only of the
+    (page, role) pairs given). The first role should be DoST's: a page that refuses GET to DoST
+    (405) takes only POST, and the other roles are not asked."""
+    clients = {name or "anonymous": client_for(User.objects.get(username=name) if name else None)
+               for name in role_names}
+    found = {}
+    for route, name in routes():
+        url = fill(route, world)
+        if url is None:
+            continue
+        for role, client in clients.items():
+            if only is not None and (name, role) not in only or route.startswith("admin/") and role != "dost":
+                continue  # the admin is for staff, and DoST is the only staff role
+            connection.queries_log.clear()  # a full log (9,000 queries) would miscount
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            found[(name, role)] = (response.status_code, len(queries))
+            if response.status_code == 405:
+                break
+    return found
