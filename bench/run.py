@@ -48,7 +48,8 @@ def pages(database_url: str) -> None:
         print(f"{kind + 's':10s} {len(of_kind):3d}, {sum(p['p95_ms'] <= budget for p in of_kind):3d} within "
               f"{budget} ms; slowest {worst['url']} p95 {worst['p95_ms']} ms")
     for name, page in sorted(r["pages"].items(), key=lambda item: -item[1]["p95_ms"])[:10]:
-        print(f"  {page['p95_ms']:7.1f} ms p95 {page['median_ms']:7.1f} ms median  {page['url']}  ({name})")
+        print(f"  {page['p95_ms']:7.1f} ms p95 {page['median_ms']:7.1f} ms median {page['cpu_p95_ms']:7.1f} ms CPU p95"
+              f"  {page['url']}  ({name})")
     print("OVER BUDGET: " + ", ".join(f"{p['url']} {p['p95_ms']} ms" for p in over.values()) if over
           else "every page within its budget")
 
