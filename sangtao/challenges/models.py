@@ -214,10 +214,9 @@ class Attachment(models.Model):
 class Transition(AppendOnlyModel):
     """One workflow move of a challenge: the append-only history."""
 
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
     move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
@@ -238,10 +237,10 @@ class Transition(AppendOnlyModel):
 class Version(AppendOnlyModel):
     """A snapshot of the editable content after each save, for history and diffs."""
 
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="versions")
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Register this app's background tasks and periodic jobs with the worker.
+        import sangtao.core.checks  # noqa: F401
         import sangtao.core.jobs  # noqa: F401
 
         post_migrate.connect(_create_cache_table, sender=self)

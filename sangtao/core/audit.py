@@ -1,4 +1,7 @@
-from sangtao.core.models import AuditEvent
+from django.apps import apps
+
+from sangtao.core.chain import BrokenLink, first_broken_link
+from sangtao.core.models import AppendOnlyModel, AuditEvent
 
 
 def record(actor, action: str, obj, **data) -> AuditEvent:
@@ -10,3 +13,12 @@ def record(actor, action: str, obj, **data) -> AuditEvent:
         object_id=str(obj.pk),
         data=data,
     )
+
+
+def append_only_models() -> list[type[AppendOnlyModel]]:
+    return [model for model in apps.get_models() if issubclass(model, AppendOnlyModel)]
+
+
+def broken_links() -> list[BrokenLink]:
+    """The first broken link of each append-only table's hash chain; empty when all hold."""
+    return [link for model in append_only_models() if (link := first_broken_link(model)) is not None]

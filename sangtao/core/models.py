@@ -1,10 +1,37 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
+
+from sangtao.core import chain
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are inserted one way, chained; nothing here changes or removes them."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise ValueError(f"{self.model.__name__} rows are append-only: every row given must be inserted")
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            chain.lock(self.model, self.db)
+            chain.seal(objs, chain.last_hash(self.model, self.db))
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def _refuse(self, *args, **kwargs):
+        raise ValueError(f"{self.model.__name__} rows are append-only")
+
+    update = delete = bulk_update = update_or_create = _refuse  # type: ignore[assignment]
 
 
 class AppendOnlyModel(models.Model):
-    """A record that is written once and never changed or deleted."""
+    """A record that is written once and never changed or deleted, chained to the previous row
+    of its table by hash (core/chain.py), so that a change made behind the application's back
+    is found by manage.py verify_audit. On PostgreSQL a trigger refuses UPDATE and DELETE."""
+
+    prev_hash = models.CharField(max_length=64, default="", editable=False)
+    hash = models.CharField(max_length=64, default="", editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -12,7 +39,11 @@ class AppendOnlyModel(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            chain.lock(type(self), using)
+            chain.seal([self], chain.last_hash(type(self), using))
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError(f"{type(self).__name__} rows are append-only")
@@ -21,9 +52,7 @@ class AppendOnlyModel(models.Model):
 class AuditEvent(AppendOnlyModel):
     """Who did what to which object, for actions outside a workflow's transition table."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)

@@ -184,7 +184,7 @@ class Escalation(AppendOnlyModel):
         LEADER = 2, _("Lãnh đạo đơn vị chủ quản")
         DOST = 3, _("Sở KH&CN")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="escalations")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="escalations")
     subject = models.CharField(max_length=40)  # "milestone:12", "task:3", "report:2026-11-30"
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     at = models.DateTimeField(default=timezone.now)

@@ -99,7 +99,7 @@ class ProposalAttachment(models.Model):
 class ProposalVersion(AppendOnlyModel):
     """One submission: the frozen content, its receipt number and the server's time."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     receipt = models.CharField(max_length=40, unique=True)
     snapshot = models.JSONField()
@@ -115,8 +115,8 @@ class ProposalVersion(AppendOnlyModel):
 
 
 class ProposalTransition(AppendOnlyModel):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
@@ -149,7 +149,7 @@ class EligibilityCriterion(models.Model):
 class Screening(AppendOnlyModel):
     """DoST's check of one proposal against the checklist, as it stood that day."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="screenings")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="screenings")
     checks = models.JSONField()  # [{criterion, text, passed}]
     eligible = models.BooleanField()
     reason = models.TextField(blank=True)

@@ -281,7 +281,7 @@ class AssignmentRun(models.Model):
 class ConflictDeclaration(AppendOnlyModel):
     """A member's signed declaration on one proposal, before any of its content is shown."""
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="declarations")
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="declarations")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="declarations")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="declarations")
     has_conflict = models.BooleanField()
@@ -329,8 +329,8 @@ class Score(models.Model):
 class SheetEvent(AppendOnlyModel):
     """Submission and reopening of scoresheets: who, when, why."""
 
-    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     move = models.CharField(max_length=20)
     from_status = models.CharField(max_length=10, choices=SheetStatus.choices)
     to_status = models.CharField(max_length=10, choices=SheetStatus.choices)

@@ -1,0 +1,142 @@
+"""The hash chain of append-only tables: a row changed or removed behind the application's back is
+found by verify_audit on both databases, and refused by the database itself on PostgreSQL."""
+
+import io
+import threading
+from contextlib import contextmanager
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, connections, models, transaction
+
+from sangtao.challenges.models import Status, Transition
+from sangtao.core.audit import append_only_models, broken_links
+from sangtao.core.models import AuditEvent
+
+on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the trigger is PostgreSQL's")
+
+
+@contextmanager
+def triggers_off():
+    """What an intruder with a superuser's rights can do on PostgreSQL; SQLite has no trigger."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            cursor.execute("SET session_replication_role = origin")
+
+
+def verify_audit_output() -> str:
+    with pytest.raises(CommandError) as failed:
+        call_command("verify_audit", stderr=(errors := io.StringIO()))
+    assert "1 audit chain(s) broken" in str(failed.value)
+    return errors.getvalue()
+
+
+def test_each_row_is_chained_to_the_previous_one_of_its_table(make_challenge):
+    make_challenge(Status.PUBLISHED)
+    rows = list(Transition.objects.order_by("pk"))
+    assert rows[0].prev_hash == "" and all(len(row.hash) == 64 for row in rows)
+    assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
+    assert broken_links() == []
+    call_command("verify_audit", stdout=io.StringIO())
+
+
+def test_a_transition_rewritten_by_sql_is_reported_with_expected_and_found(make_challenge):
+    make_challenge(Status.PUBLISHED)
+    target = Transition.objects.order_by("pk")[1]
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute("UPDATE challenges_transition SET reason = %s WHERE id = %s", ["sửa lịch sử", target.pk])
+    report = verify_audit_output()
+    assert f"challenges_transition #{target.pk}: hash expected " in report
+    assert f"found {target.hash}" in report
+
+
+def test_a_transition_removed_by_sql_breaks_the_link_of_the_next(make_challenge):
+    make_challenge(Status.PUBLISHED)
+    removed, following = Transition.objects.order_by("pk")[1:3]
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM challenges_transition WHERE id = %s", [removed.pk])
+    report = verify_audit_output()
+    assert (f"challenges_transition #{following.pk}: prev_hash expected {removed.prev_hash}, "
+            f"found {removed.hash}") in report
+
+
+def test_the_application_refuses_to_change_or_delete_rows(make_challenge):
+    make_challenge(Status.APPROVED)
+    with pytest.raises(ValueError):
+        Transition.objects.filter(move="submit").update(reason="x")
+    with pytest.raises(ValueError):
+        Transition.objects.all().delete()
+    with pytest.raises(ValueError):
+        Transition.objects.bulk_create([Transition(challenge_id=1, move="x")], ignore_conflicts=True)
+
+
+def test_bulk_created_rows_are_chained(db, dost):
+    AuditEvent.objects.create(action="first", object_type="t", object_id="1")
+    AuditEvent.objects.bulk_create(AuditEvent(action=f"bulk {n}", object_type="t", object_id=str(n)) for n in range(3))
+    rows = list(AuditEvent.objects.order_by("pk"))
+    assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
+    assert broken_links() == []
+
+
+@on_postgresql
+@pytest.mark.parametrize("statement", [
+    "UPDATE challenges_transition SET reason = 'x'",
+    "DELETE FROM challenges_transition",
+])
+def test_the_database_refuses_raw_sql_changes(make_challenge, statement):
+    make_challenge(Status.DOST_REVIEW)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert broken_links() == []
+
+
+@on_postgresql
+def test_the_database_refuses_queryset_changes_that_skip_the_model(make_challenge):
+    make_challenge(Status.DOST_REVIEW)
+    before = Transition.objects.count()
+    plain = models.QuerySet(Transition)  # a queryset without the append-only guard
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        plain.update(reason="x")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        plain.filter(move="submit")._raw_delete(connection.alias)
+    assert Transition.objects.count() == before and broken_links() == []
+
+
+@on_postgresql
+def test_every_append_only_table_has_the_trigger(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT event_object_table FROM information_schema.triggers WHERE trigger_name = 'append_only'")
+        guarded = {table for (table,) in cursor.fetchall()}
+    missing = {model._meta.db_table for model in append_only_models()} - guarded
+    assert not missing, f"add chain.refuse_changes({sorted(missing)}) to a migration"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_valid_chain():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every writer already")
+    writers, each = 6, 15
+    start = threading.Barrier(writers)
+
+    def append(writer: int) -> None:
+        try:
+            start.wait()
+            for n in range(each):
+                with transaction.atomic():
+                    AuditEvent.objects.create(action="race", object_type="t", object_id=f"{writer}-{n}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert AuditEvent.objects.filter(action="race").count() == writers * each
+    assert broken_links() == []
