@@ -19,8 +19,7 @@ urlpatterns = [
         extra_context={"heading": _("Đã gửi email"),
                        "text": _("Nếu email có trong hệ thống, bạn sẽ nhận được đường dẫn đặt lại mật khẩu.")}),
         name="password_reset_done"),
-    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="accounts/password_reset_confirm.html"), name="password_reset_confirm"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/message.html",
         extra_context={"heading": _("Đã đặt lại mật khẩu"), "text": _("Bạn có thể đăng nhập bằng mật khẩu mới.")}),

@@ -1,10 +1,10 @@
 from django.contrib import admin
 
-from sangtao.core.admin import FewQueriesDeleteAdmin
+from sangtao.core.admin import AuditedAdmin
 from sangtao.proposals.models import EligibilityCriterion
 
 
 @admin.register(EligibilityCriterion)
-class EligibilityCriterionAdmin(FewQueriesDeleteAdmin):
+class EligibilityCriterionAdmin(AuditedAdmin):
     list_display = ["text", "active", "position"]
     list_editable = ["active", "position"]

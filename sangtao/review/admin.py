@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from sangtao.core.admin import FewQueriesDeleteAdmin
+from sangtao.core.admin import AuditedAdmin
 from sangtao.review.models import CouncilRules, Criterion, Rubric
 
 
@@ -13,12 +13,12 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(FewQueriesDeleteAdmin):
+class RubricAdmin(AuditedAdmin):
     list_display = ["name", "pass_mean_total", "zero_share_numerator", "zero_share_denominator", "is_default"]
     inlines = [CriterionInline]
 
 
 @admin.register(CouncilRules)
-class CouncilRulesAdmin(FewQueriesDeleteAdmin):
+class CouncilRulesAdmin(AuditedAdmin):
     list_display = ["name", "min_members", "max_members", "reviewers", "max_from_applicant", "complaint_window_days",
                     "is_default"]

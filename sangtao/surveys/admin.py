@@ -4,14 +4,14 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from sangtao.core.admin import FewQueriesDeleteAdmin
+from sangtao.core.admin import AuditedAdmin
 from sangtao.core.errors import NotAllowed
 from sangtao.surveys import services
 from sangtao.surveys.models import IndexRule
 
 
 @admin.register(IndexRule)
-class IndexRuleAdmin(FewQueriesDeleteAdmin):
+class IndexRuleAdmin(AuditedAdmin):
     list_display = ["name", "satisfied_min", "min_n", "is_default"]
 
     def save_model(self, request, obj, form, change):

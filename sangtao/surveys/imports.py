@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sangtao.core import csv as safe_csv
+from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
@@ -148,6 +149,7 @@ def start_import(survey: Survey, actor, upload, source: str) -> ImportJob:
         job.file.save(name, upload, save=False)
         job.save()
         run_import.enqueue(job_id=job.pk)
+        record(actor, "survey_import_started", survey, job=job.pk, file=job.original_name, source=source)
     return job
 
 
@@ -249,6 +251,7 @@ def run_import(job_id: int) -> None:
     finally:
         if staged:
             staged.drop()
+    record(job.created_by, "survey_import_done", job.survey, job=job.pk, added=added, duplicates=duplicates)
     _update(job, state=ImportJob.State.DONE, added=added, duplicates=duplicates, finished_at=timezone.now(),
             message=_("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua.")
             % {"added": added, "dup": duplicates})
