@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sangtao.surveys",
     "sangtao.evaluation",
     "sangtao.portal",
+    "sangtao.audit",
 ]
 
 MIDDLEWARE = [

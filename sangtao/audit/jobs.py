@@ -1,0 +1,46 @@
+"""The daily check of the audit chains, and DoST's alert when one is broken."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.core.audit import append_only_models, broken_links
+from sangtao.core.chain import BrokenLink
+from sangtao.core.models import AuditEvent
+from sangtao.core.tasks import periodic
+from sangtao.notifications.services import notify
+from sangtao.orgs.models import Role
+
+VERIFY_EVERY = datetime.timedelta(hours=24)
+VERIFIED, BROKEN = "audit_chains_verified", "audit_chain_broken"
+
+
+def _dost_coordinators():
+    return get_user_model().objects.filter(memberships__role=Role.DOST_COORDINATOR).distinct()
+
+
+@periodic
+def verify_audit_chains() -> list[BrokenLink] | None:
+    """Check every chain once a day (the check is its own audit row); alert DoST when one is broken.
+    Returns the broken links, or None when the last check is recent enough."""
+    if AuditEvent.objects.filter(action__in=[VERIFIED, BROKEN], at__gt=timezone.now() - VERIFY_EVERY).exists():
+        return None
+    broken = broken_links()
+    with transaction.atomic():
+        if not broken:
+            AuditEvent.objects.create(action=VERIFIED, object_type=AuditEvent._meta.label_lower, object_id="",
+                                      data={"tables": len(append_only_models())})
+            return broken
+        for link in broken:
+            AuditEvent.objects.create(action=BROKEN, object_type=link.label, object_id=str(link.row_id),
+                                      data={"table": link.table, "what": link.what, "expected": link.expected,
+                                            "found": link.found})
+        notify(_dost_coordinators(),
+               format_lazy(_("Nhật ký kiểm toán đã bị sửa ngoài hệ thống: {n} bảng"), n=len(broken)),
+               "\n".join(map(str, broken)), f"{reverse('audit:log')}?action={BROKEN}")
+    return broken

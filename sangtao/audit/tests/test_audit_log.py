@@ -1,0 +1,104 @@
+"""DoST reads the audit trail in the product: filters, pages, CSV; nobody else sees it. A daily
+check of the chains alerts DoST's coordinators when one was rewritten."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from conftest import client_for
+from sangtao.audit.jobs import BROKEN, VERIFIED, verify_audit_chains
+from sangtao.core.audit import record
+from sangtao.core.models import AuditEvent
+from sangtao.notifications.models import Notification
+
+
+@pytest.fixture
+def events(dost, officer, health):
+    record(officer, "unit_updated", health, name="=HYPERLINK(\"http://evil\")")
+    record(dost, "membership_added", officer, role="officer")
+    old = record(dost, "unit_created", health, name=health.name)
+    return old
+
+
+def rows_of(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("who", ["officer", "leader", "expert", "solver", "outsider", None])
+def test_only_dost_coordinators_find_the_audit_log(request, events, who):
+    client = client_for(request.getfixturevalue(who) if who else None)
+    for url in ("/audit/", "/audit/export.csv"):
+        response = client.get(url)
+        assert response.status_code == (302 if who is None else 404)
+
+
+def test_dost_filters_by_actor_action_object_and_date(dost, officer, health, events):
+    client = client_for(dost)  # its login is the fourth event
+    assert client.get("/audit/").context["page"].paginator.count == 4
+    by_actor = client.get("/audit/", {"actor": "Hồng"}).context["page"].object_list  # the officer's full name
+    assert [e.action for e in by_actor] == ["unit_updated"]
+    by_action = client.get("/audit/", {"action": "membership_added"}).context["page"].object_list
+    assert [e.object_id for e in by_action] == [str(officer.pk)]
+    by_object = client.get("/audit/", {"object_type": "orgs.orgunit", "object_id": health.pk}).context["page"]
+    assert {e.action for e in by_object.object_list} == {"unit_updated", "unit_created"}
+    today = timezone.localdate()
+    assert client.get("/audit/", {"date_from": today, "date_to": today}).context["page"].paginator.count == 4
+    assert client.get("/audit/", {"date_to": today - datetime.timedelta(days=1)}).context["page"].paginator.count == 0
+    refused = client.get("/audit/", {"date_from": today, "date_to": today - datetime.timedelta(days=1)})
+    assert refused.status_code == 200 and refused.context["page"].paginator.count == 0
+    assert "Ngày bắt đầu phải trước ngày kết thúc." in refused.content.decode()
+
+
+def test_the_log_is_paginated_and_says_when_nothing_matches(dost, health):
+    AuditEvent.objects.bulk_create(AuditEvent(actor=dost, action="bulk", object_type="t", object_id=str(n))
+                                   for n in range(55))
+    client = client_for(dost)
+    second = client.get("/audit/", {"action": "bulk", "page": 2})
+    assert len(second.context["page"].object_list) == 5 and 'rel="prev"' in second.content.decode()
+    empty = client.get("/audit/", {"action": "nothing"})
+    assert "Không có sự kiện nào phù hợp." in empty.content.decode()
+    english = client_for(dost)
+    english.cookies["django_language"] = "en"
+    assert "No matching events." in english.get("/en/audit/", {"action": "nothing"}).content.decode()
+
+
+def test_the_csv_holds_the_filtered_rows_with_formulas_neutralised(dost, officer, events):
+    response = client_for(dost).get("/audit/export.csv", {"actor": "officer"})
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = rows_of(response)
+    assert header[:6] == ["id", "at", "actor", "action", "object_type", "object_id"]
+    assert [(row[2], row[3]) for row in rows] == [("officer", "unit_updated")]
+    data = rows[0][6]
+    assert data.startswith("{") and "HYPERLINK" in data
+    hostile = rows_of(client_for(dost).get("/audit/export.csv", {"action": "unit_updated"}))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in hostile for cell in row)
+
+
+def test_the_daily_check_records_itself_and_runs_once_a_day(dost, events):
+    assert verify_audit_chains() == []
+    assert AuditEvent.objects.filter(action=VERIFIED).count() == 1
+    assert verify_audit_chains() is None, "a second tick the same day checks nothing"
+    assert not Notification.objects.exists()
+
+
+def test_a_broken_chain_alerts_dost_coordinators(dost, officer, events):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute("UPDATE core_auditevent SET action = 'unit_viewed' WHERE id = %s", [events.pk])
+            cursor.execute("SET session_replication_role = origin")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_auditevent SET action = 'unit_viewed' WHERE id = %s", [events.pk])
+    broken = verify_audit_chains()
+    assert [(link.table, link.row_id) for link in broken] == [("core_auditevent", events.pk)]
+    alert = AuditEvent.objects.get(action=BROKEN)
+    assert (alert.object_type, alert.object_id, alert.data["found"]) == ("core.auditevent", str(events.pk),
+                                                                          events.hash)
+    note = Notification.objects.get()
+    assert note.recipient == dost and f"core_auditevent #{events.pk}" in note.body
+    assert note.url == f"/audit/?action={BROKEN}"

@@ -1,0 +1,129 @@
+"""Changes that wrote no audit row before now write one: logins, failed logins, password resets,
+profile and e-mail changes, API tokens, survey imports and edits of rule tables in the admin."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from conftest import PASSWORD, client_for
+from sangtao.core.models import AuditEvent
+from sangtao.proposals.models import EligibilityCriterion
+from sangtao.review.models import CouncilRules, Rubric
+from sangtao.surveys.tests.test_imports import csv_file, good_rows, run
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action).order_by("pk"))
+
+
+def test_a_login_is_recorded_with_the_address(officer):
+    assert Client(REMOTE_ADDR="203.0.113.7").post(
+        "/accounts/login/", {"username": "officer@example.vn", "password": PASSWORD}).status_code == 302
+    [login] = rows("login")
+    assert (login.actor, login.object_id, login.data) == (officer, str(officer.pk), {"ip": "203.0.113.7"})
+
+
+def test_failed_logins_are_recorded_with_the_name_tried_never_the_password(officer):
+    Client().post("/accounts/login/", {"username": "officer", "password": "sai-mat-khau"})
+    Client().post("/accounts/login/", {"username": "ai.do@example.vn", "password": "sai-mat-khau"})
+    known, unknown = rows("login_failed")
+    assert (known.actor, known.object_id, known.data["login"]) == (None, str(officer.pk), "officer")
+    assert (unknown.object_id, unknown.data["login"]) == ("", "ai.do@example.vn")
+    assert "sai-mat-khau" not in str(known.data) + str(unknown.data)
+
+
+def test_a_completed_password_reset_is_recorded(officer):
+    Client().post("/accounts/password-reset/", {"email": "officer@example.vn"})
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body).group(1)
+    client = Client()
+    form_page = client.get(link, follow=True)
+    assert not rows("password_reset")
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "Mật-khẩu-mới-2026",
+                                                  "new_password2": "Mật-khẩu-mới-2026"})
+    [reset] = rows("password_reset")
+    assert (reset.actor, reset.object_id) == (officer, str(officer.pk))
+
+
+def test_profile_and_email_changes_are_recorded_apart(officer):
+    client = client_for(officer)
+    client.post("/accounts/profile/", {"full_name": "Nguyễn Thị Hồng Nhung", "email": "Hong.Moi@Example.vn",
+                                       "language": "en"})
+    [email] = rows("email_changed")
+    assert (email.actor, email.data) == (officer, {"old": "officer@example.vn", "new": "hong.moi@example.vn"})
+    [profile] = rows("profile_updated")
+    assert profile.data == {"changed": {"full_name": ["Nguyễn Thị Hồng", "Nguyễn Thị Hồng Nhung"],
+                                        "language": ["vi", "en"]}}
+    client.post("/accounts/profile/", {"full_name": "Nguyễn Thị Hồng Nhung", "email": "hong.moi@example.vn",
+                                       "language": "en"})
+    assert len(rows("email_changed")) == len(rows("profile_updated")) == 1, "saving unchanged writes nothing"
+
+
+def test_api_token_creation_and_revocation_are_recorded(outsider):
+    client = client_for(outsider)
+    client.post("/accounts/profile/tokens/", {"name": "script"})
+    token = outsider.api_tokens.get()
+    client.post(f"/accounts/profile/tokens/{token.pk}/revoke/")
+    assert [(e.action, e.actor, e.object_id) for e in rows("api_token_created") + rows("api_token_revoked")] == [
+        ("api_token_created", outsider, str(token.pk)), ("api_token_revoked", outsider, str(token.pk))]
+
+
+def test_a_survey_import_is_recorded_when_started_and_when_done(survey, dost, process_tasks):
+    job = run(survey, dost, csv_file(survey, good_rows(survey, 3)), process_tasks)
+    [started] = rows("survey_import_started")
+    assert (started.actor, started.object_id, started.data["job"], started.data["file"]) == (
+        dost, str(survey.pk), job.pk, "phieu.csv")
+    [done] = rows("survey_import_done")
+    assert (done.actor, done.data) == (dost, {"job": job.pk, "added": 3, "duplicates": 0})
+
+
+@pytest.fixture
+def admin_client(dost):
+    dost.is_staff = dost.is_superuser = True
+    dost.save()
+    return client_for(dost)
+
+
+def resubmitted(page, **changes) -> dict:
+    """The admin change form's data as the browser would post it back, with some fields changed."""
+    formsets = [inline.formset for inline in page.context["inline_admin_formsets"]]
+    forms = [page.context["adminform"].form] + [form for fs in formsets for form in [fs.management_form, *fs.forms]]
+    data = {}
+    for bound in (bound for form in forms for bound in form):
+        value = bound.value()
+        if value is not False:
+            data[bound.html_name] = "on" if value is True else "" if value is None else value
+    return {**data, **changes}
+
+
+def test_council_rules_edited_in_the_admin_are_recorded_with_old_and_new_values(admin_client, dost):
+    rules = CouncilRules.objects.get(is_default=True)
+    url = f"/admin/review/councilrules/{rules.pk}/change/"
+    assert admin_client.post(url, resubmitted(admin_client.get(url), complaint_window_days=15)).status_code == 302
+    [changed] = rows("rule_changed")
+    assert (changed.actor, changed.object_type, changed.object_id) == (dost, "review.councilrules", str(rules.pk))
+    assert changed.data["changes"] == {"complaint_window_days": [rules.complaint_window_days, 15]}
+
+
+def test_rubric_criteria_edited_inline_are_recorded(admin_client):
+    rubric = Rubric.objects.get(is_default=True)
+    url = f"/admin/review/rubric/{rubric.pk}/change/"
+    page = admin_client.get(url)
+    first = page.context["inline_admin_formsets"][0].formset.forms[0]
+    response = admin_client.post(url, resubmitted(page, **{first.add_prefix("name"): "Mức độ cấp thiết (sửa)"}))
+    assert response.status_code == 302
+    [criterion_row] = rows("rule_changed")
+    assert (criterion_row.object_type, criterion_row.object_id) == ("review.criterion", str(first.instance.pk))
+    assert criterion_row.data == {"changes": {"name": [first.instance.name, "Mức độ cấp thiết (sửa)"]},
+                                  "parent": rubric.pk}
+
+
+def test_eligibility_criteria_deleted_in_the_admin_are_recorded(admin_client, dost):
+    criterion = EligibilityCriterion.objects.create(text="Có giấy phép", position=9)
+    page = admin_client.post(f"/admin/proposals/eligibilitycriterion/{criterion.pk}/delete/", {"post": "yes"})
+    assert page.status_code == 302
+    [deleted] = rows("rule_deleted")
+    assert (deleted.actor, deleted.object_id, deleted.data["name"]) == (dost, str(criterion.pk), "Có giấy phép")
