@@ -4,12 +4,13 @@ check of the chains alerts DoST's coordinators when one was rewritten."""
 import csv
 import datetime
 import io
+import json
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from conftest import client_for
+from conftest import client_for, make_user
 from sangtao.audit.jobs import BROKEN, VERIFIED, verify_audit_chains
 from sangtao.core.audit import record
 from sangtao.core.models import AuditEvent
@@ -66,16 +67,16 @@ def test_the_log_is_paginated_and_says_when_nothing_matches(dost, health):
     assert "No matching events." in english.get("/en/audit/", {"action": "nothing"}).content.decode()
 
 
-def test_the_csv_holds_the_filtered_rows_with_formulas_neutralised(dost, officer, events):
+def test_the_csv_holds_the_filtered_rows_with_formulas_neutralised(dost, officer, health, events):
     response = client_for(dost).get("/audit/export.csv", {"actor": "officer"})
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = rows_of(response)
-    assert header[:6] == ["id", "at", "actor", "action", "object_type", "object_id"]
-    assert [(row[2], row[3]) for row in rows] == [("officer", "unit_updated")]
-    data = rows[0][6]
-    assert data.startswith("{") and "HYPERLINK" in data
-    hostile = rows_of(client_for(dost).get("/audit/export.csv", {"action": "unit_updated"}))
-    assert all(not cell.startswith(("=", "+", "-", "@")) for row in hostile for cell in row)
+    assert header == ["id", "at", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash"]
+    assert [(row[2], row[3], row[5]) for row in rows] == [("officer", "unit_updated", str(health.pk))]
+    assert json.loads(rows[0][6]) == {"name": "=HYPERLINK(\"http://evil\")"}
+    record(make_user("-1+2"), "unit_viewed", health)  # a valid username a spreadsheet would compute
+    [hostile] = rows_of(client_for(dost).get("/audit/export.csv", {"action": "unit_viewed"}))[1:]
+    assert hostile[2] == "'-1+2"
 
 
 def test_the_daily_check_records_itself_and_runs_once_a_day(dost, events):
