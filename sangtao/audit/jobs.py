@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.audit import append_only_models, broken_links
+from sangtao.core.audit import CHECKPOINT, broken_links, heads
 from sangtao.core.chain import BrokenLink
 from sangtao.core.models import AuditEvent
 from sangtao.core.tasks import periodic
@@ -17,7 +17,7 @@ from sangtao.notifications.services import notify
 from sangtao.orgs.models import Role
 
 VERIFY_EVERY = datetime.timedelta(hours=24)
-VERIFIED, BROKEN = "audit_chains_verified", "audit_chain_broken"
+VERIFIED, BROKEN = CHECKPOINT, "audit_chain_broken"
 
 
 def _dost_coordinators():
@@ -26,7 +26,8 @@ def _dost_coordinators():
 
 @periodic
 def verify_audit_chains() -> list[BrokenLink] | None:
-    """Check every chain once a day (the check is its own audit row); alert DoST when one is broken.
+    """Check every chain once a day; a check that finds them whole is an audit row naming each table's
+    last row, which the next check must find unchanged. Alert DoST when a chain is broken.
     Returns the broken links, or None when the last check is recent enough."""
     if AuditEvent.objects.filter(action__in=[VERIFIED, BROKEN], at__gt=timezone.now() - VERIFY_EVERY).exists():
         return None
@@ -34,7 +35,7 @@ def verify_audit_chains() -> list[BrokenLink] | None:
     with transaction.atomic():
         if not broken:
             AuditEvent.objects.create(action=VERIFIED, object_type=AuditEvent._meta.label_lower, object_id="",
-                                      data={"tables": len(append_only_models())})
+                                      data={"heads": heads()})
             return broken
         for link in broken:
             AuditEvent.objects.create(action=BROKEN, object_type=link.label, object_id=str(link.row_id),

@@ -97,7 +97,7 @@ class BrokenLink:
     table: str
     label: str  # the model's app_label.model_name, as audit rows name object types
     row_id: Any
-    what: str  # "prev_hash": the link to the previous row; "hash": the row's own content
+    what: str  # "prev_hash": the link to the previous row; "hash": the row's own content; "head": see below
     expected: str
     found: str
 
@@ -105,7 +105,10 @@ class BrokenLink:
         return f"{self.table} #{self.row_id}: {self.what} expected {self.expected or '(empty)'}, found {self.found}"
 
 
-def first_broken_link(model: type[models.Model], using: str = "default") -> BrokenLink | None:
+def first_broken_link(model: type[models.Model], using: str = "default",
+                      head: tuple[Any, str] | None = None) -> BrokenLink | None:
+    """Walk the table's chain. head is its last row (id, hash) at an earlier check: a chain cut
+    short after it, or rewritten and hashed again up to the end, no longer holds that row."""
     previous = ""
     rows: Iterator[models.Model] = model._base_manager.using(using).order_by("pk").iterator(chunk_size=VERIFY_BATCH)
     names = model._meta.db_table, model._meta.label_lower
@@ -115,8 +118,12 @@ def first_broken_link(model: type[models.Model], using: str = "default") -> Brok
         expected = row_hash(row)
         if row.hash != expected:  # type: ignore[attr-defined]
             return BrokenLink(*names, row.pk, "hash", expected, row.hash)  # type: ignore[attr-defined]
+        if head is not None and row.pk == head[0]:
+            if row.hash != head[1]:  # type: ignore[attr-defined]
+                return BrokenLink(*names, row.pk, "head", head[1], row.hash)  # type: ignore[attr-defined]
+            head = None
         previous = row.hash  # type: ignore[attr-defined]
-    return None
+    return None if head is None else BrokenLink(*names, head[0], "head", head[1], "(missing)")
 
 
 def seal_existing(app_label: str, model_name: str):

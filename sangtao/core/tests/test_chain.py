@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, models, transaction
 
 from sangtao.challenges.models import Status, Transition
-from sangtao.core.audit import append_only_models, broken_links
+from sangtao.core import chain
+from sangtao.core.audit import CHECKPOINT, append_only_models, broken_links, heads
 from sangtao.core.models import AuditEvent
 
 on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the trigger is PostgreSQL's")
@@ -64,6 +65,34 @@ def test_a_transition_removed_by_sql_breaks_the_link_of_the_next(make_challenge)
     report = verify_audit_output()
     assert (f"challenges_transition #{following.pk}: prev_hash expected {removed.prev_hash}, "
             f"found {removed.hash}") in report
+
+
+def checkpoint() -> None:
+    AuditEvent.objects.create(action=CHECKPOINT, object_type="core.auditevent", object_id="", data={"heads": heads()})
+
+
+def test_the_last_rows_cut_off_after_a_check_are_missed(make_challenge):
+    make_challenge(Status.PUBLISHED)
+    checkpoint()
+    last = Transition.objects.order_by("pk").last()
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM challenges_transition WHERE id = %s", [last.pk])
+    assert f"challenges_transition #{last.pk}: head expected {last.hash}, found (missing)" in verify_audit_output()
+
+
+def test_a_chain_rewritten_and_hashed_again_after_a_check_no_longer_holds_its_last_row(make_challenge):
+    make_challenge(Status.PUBLISHED)
+    checkpoint()
+    rows = list(Transition.objects.order_by("pk"))
+    checked = rows[-1].hash
+    rows[1].reason = "sửa lịch sử"
+    chain.seal(rows, "")
+    with triggers_off(), connection.cursor() as cursor:
+        for row in rows:
+            cursor.execute("UPDATE challenges_transition SET reason = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                           [row.reason, row.prev_hash, row.hash, row.pk])
+    report = verify_audit_output()
+    assert f"challenges_transition #{rows[-1].pk}: head expected {checked}, found {rows[-1].hash}" in report
 
 
 def test_the_application_refuses_to_change_or_delete_rows(make_challenge):
