@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +13,10 @@ from sangtao.core.chain import BrokenLink
 from sangtao.core.models import AuditEvent
 from sangtao.core.tasks import periodic
 from sangtao.notifications.services import notify
-from sangtao.orgs.models import Role
+from sangtao.orgs.roles import dost_coordinators
 
 VERIFY_EVERY = datetime.timedelta(hours=24)
 VERIFIED, BROKEN = CHECKPOINT, "audit_chain_broken"
-
-
-def _dost_coordinators():
-    return get_user_model().objects.filter(memberships__role=Role.DOST_COORDINATOR).distinct()
 
 
 @periodic
@@ -41,7 +36,7 @@ def verify_audit_chains() -> list[BrokenLink] | None:
             AuditEvent.objects.create(action=BROKEN, object_type=link.label, object_id=str(link.row_id),
                                       data={"table": link.table, "what": link.what, "expected": link.expected,
                                             "found": link.found})
-        notify(_dost_coordinators(),
+        notify(dost_coordinators(),
                format_lazy(_("Nhật ký kiểm toán đã bị sửa ngoài hệ thống: {n} bảng"), n=len(broken)),
                "\n".join(map(str, broken)), f"{reverse('audit:log')}?action={BROKEN}")
     return broken

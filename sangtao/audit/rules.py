@@ -1,5 +1,5 @@
 import rules
 
-from sangtao.orgs.roles import is_dost
+from sangtao.orgs.rules import is_dost_coordinator
 
-rules.add_perm("audit.read", rules.predicate(is_dost))
+rules.add_perm("audit.read", is_dost_coordinator)
