@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0002_hash_chain"),
-        ("challenges", "0006_hash_chain"),
+        ("challenges", "0007_hash_chain"),
         ("proposals", "0002_hash_chain"),
         ("review", "0004_hash_chain"),
         ("projects", "0005_hash_chain"),

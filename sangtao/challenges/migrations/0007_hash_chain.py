@@ -10,7 +10,7 @@ from sangtao.core.chain import seal_existing
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('challenges', '0005_evaluation_statuses'),
+        ('challenges', '0006_search_vector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
