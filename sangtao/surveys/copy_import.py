@@ -1,11 +1,15 @@
-"""The PostgreSQL path for CSV imports: the file is COPYed into a staging table, then checked
-and written by set-based SQL, so a million rows take seconds rather than minutes.
+"""A file's rows staged in temporary tables of the import's connection, checked, then published.
 
-The rules are those of imports.RowReader, row for row: the same first error of each row with
-the same message, the same cleaning (NFC, surrounding whitespace), the first of repeated
-response ids kept and ids already stored skipped. A test runs both paths over the same files.
-A file PostgreSQL cannot COPY as it is (rows of uneven length, bytes that are not UTF-8) is
-left to the Python path, which reports it row by row.
+Two ways in. On PostgreSQL a CSV file is COPYed into a staging table, then cleaned and checked by
+set-based SQL, so a million rows take seconds rather than minutes; the rules are those of
+imports.RowReader, row for row: the same first error of each row with the same message, the same
+cleaning (NFC, surrounding whitespace). A test runs both ways over the same files. A file PostgreSQL
+cannot COPY as it is (rows of uneven length, bytes that are not UTF-8), an Excel file, and every
+file on SQLite are read row by row by RowReader, and their rows are staged as they are checked.
+
+Either way the rows wait in a temporary table of cleaned values (line, response_id, unit_id,
+period_id, weight, i<item id>): no lock is taken and nothing is visible to anyone else until
+ingest.publish stores the new ones (the first of repeated response ids, not those already stored).
 """
 
 from collections.abc import Iterator
@@ -13,18 +17,17 @@ from pathlib import Path
 
 import psycopg
 from django.db import connection, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sangtao.core.csv import TRIGGERS
 from sangtao.surveys.imports import ID_LENGTH, SCALE, WEIGHT, WEIGHT_LENGTH, RowReader
-from sangtao.surveys.ingest import BLANK, apply_deltas, freeze_version, lock_survey, scale_items, sums_of
-from sangtao.surveys.models import Answer, ImportJob, Response, Survey
+from sangtao.surveys.ingest import BLANK, Incoming, freeze_version, publish, scale_items
+from sangtao.surveys.models import ImportJob, Response
 
 CHUNK = 8 << 20  # bytes per COPY; progress is reported between them
 WHITESPACE = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())  # what str.strip() removes
 WEIGHT_PATTERN = f"^{WEIGHT.pattern}$"  # PostgreSQL reads the same expression; anchored, as fullmatch is
+ROWS_PER_INSERT = 50  # rows staged by one INSERT on SQLite
 # Cells that csv.unquote takes the first quote off: quotes, then a formula trigger.
 QUOTED = "^'+[" + "".join(t for t in TRIGGERS if t != "-") + "-]"
 
@@ -58,7 +61,8 @@ def _records(path: Path) -> Iterator[bytes]:
 
 
 class StagedFile:
-    """A CSV file in a temporary table of this connection, checked and written in SQL."""
+    """A file's rows in temporary tables of this connection: loaded (COPY) or added (row by row),
+    checked, then written by ingest.publish."""
 
     def __init__(self, job: ImportJob, reader: RowReader):
         self.job, self.reader, self.survey = job, reader, job.survey
@@ -95,29 +99,65 @@ class StagedFile:
 
     def _clean(self) -> None:
         """One pass of cleaning, as clean() does: NFC, then surrounding whitespace off (scale answers
-        are compared as they are trimmed: NFC never turns anything into an ASCII digit)."""
+        are compared as they are trimmed: NFC never turns anything into an ASCII digit). Units and
+        periods are looked up by code and label (NULL: not the survey's)."""
         def text(column: str | None) -> str:
             return f"btrim(normalize({column}, NFC), %(ws)s)" if column else "''"
 
         weight = self._column("weight")
-        selected = [f"{text(self._column('response_id'))} AS response_id", f"{text(self._column('unit_code'))} AS unit",
-                    f"{text(self._column('period'))} AS period",
+        selected = [f"{text(self._column('response_id'))} AS response_id", "u.id AS unit_id", "p.id AS period_id",
                     f"replace({text(weight)}, ',', '.') AS weight" if weight else "'' AS weight"]
         for index, item in self.reader.columns:
             value = f"btrim({_unquoted(f'c{index}')}, %(ws)s)" if item.is_scale else text(_unquoted(f"c{index}"))
             selected.append(f"{value} AS i{item.pk}")
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE {self.cleaned} AS SELECT line, {', '.join(selected)} "  # noqa: S608 -- names are ours
-                           f"FROM {self.staging}", {"ws": WHITESPACE, "quoted": QUOTED})
+            cursor.execute(
+                f"CREATE TEMP TABLE {self.cleaned} AS SELECT line, {', '.join(selected)} FROM {self.staging} "  # noqa: S608 -- names are ours
+                f"LEFT JOIN unnest(%(unit_codes)s::text[], %(unit_ids)s::bigint[]) AS u(code, id) "
+                f"ON u.code = {text(self._column('unit_code'))} "
+                f"LEFT JOIN unnest(%(labels)s::text[], %(period_ids)s::bigint[]) AS p(label, id) "
+                f"ON p.label = {text(self._column('period'))}",
+                {"ws": WHITESPACE, "quoted": QUOTED, "unit_codes": list(self.reader.units), "unit_ids": list(self.reader.units.values()),
+                 "labels": list(self.reader.periods), "period_ids": list(self.reader.periods.values())})
             cursor.execute(f"DROP TABLE {self.staging}")
+
+    def create(self) -> None:
+        """The cleaned table, empty, for rows added one batch at a time (add)."""
+        self.drop()
+        columns = ", ".join(f"i{item.pk} text" for _index, item in self.reader.columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE {self.cleaned} (line bigint, response_id text, unit_id bigint, "
+                           f"period_id bigint, weight text{', ' if columns else ''}{columns})")
+
+    def add(self, rows: list[tuple[int, Incoming]]) -> None:
+        """Rows RowReader checked, with their line numbers. Not in a transaction: on SQLite one would
+        take the database's write lock, which a temporary table does not need."""
+        if not rows:
+            return
+        table = self.cleaned
+        values = [(line, row.external_id, row.unit_id, row.period_id, repr(row.weight),
+                   *(str(row.values.get(item.pk, "")) if item.is_scale else row.texts.get(item.pk, "")
+                     for _index, item in self.reader.columns)) for line, row in rows]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    for value in values:
+                        copy.write_row(value)
+            else:
+                marks = ", ".join(["%s"] * len(values[0]))
+                for start in range(0, len(values), ROWS_PER_INSERT):  # a statement per row would be a transaction each
+                    chunk = values[start:start + ROWS_PER_INSERT]
+                    cursor.execute(f"INSERT INTO {table} VALUES " + ", ".join([f"({marks})"] * len(chunk)),  # noqa: S608
+                                   [cell for value in chunk for cell in value])
+        self.count += len(rows)
 
     def errors(self) -> list[tuple[int, str, str]]:
         """(row, column, error) of every row that fails, its first failure only, as RowReader finds it."""
         checks = [  # (column, message, SQL true when the row fails), in RowReader's order
             ("response_id", _("thiếu mã phiếu"), "response_id = ''"),
             ("response_id", _("mã phiếu dài quá %(n)s ký tự") % {"n": ID_LENGTH}, f"length(response_id) > {ID_LENGTH}"),
-            ("unit_code", _("đơn vị không thuộc khảo sát"), "NOT (unit = ANY(%(units)s))"),
-            ("period", _("kỳ khảo sát không tồn tại"), "NOT (period = ANY(%(periods)s))"),
+            ("unit_code", _("đơn vị không thuộc khảo sát"), "unit_id IS NULL"),
+            ("period", _("kỳ khảo sát không tồn tại"), "period_id IS NULL"),
             ("weight", _("trọng số không phải là số"),
              f"weight <> '' AND (length(weight) > {WEIGHT_LENGTH} OR weight !~ %(pattern)s)"),
             ("weight", _("trọng số phải dương"), "weight <> '' AND weight::float8 <= 0"),
@@ -127,55 +167,38 @@ class StagedFile:
         failure = "CASE " + " ".join(f"WHEN {sql} THEN {n}" for n, (_c, _m, sql) in enumerate(checks)) + " END"
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT line, failure FROM (SELECT line, {failure} AS failure FROM {self.cleaned}) f "  # noqa: S608 -- names are ours
-                           "WHERE failure IS NOT NULL ORDER BY line",
-                           {"units": list(self.reader.units), "periods": list(self.reader.periods),
-                            "pattern": WEIGHT_PATTERN, "scale": list(SCALE)})
+                           "WHERE failure IS NOT NULL ORDER BY line", {"pattern": WEIGHT_PATTERN, "scale": list(SCALE)})
             return [(line + 1, checks[n][0], str(checks[n][1])) for line, n in cursor.fetchall()]  # row 1: header
 
     def write(self) -> tuple[int, int]:
-        """All of it in one transaction: responses with their scores, text answers, then both kinds
-        of sums, summed by the database from the new responses."""
-        survey: Survey = self.survey
-        response_table = Response._meta.db_table
-        with transaction.atomic(), connection.cursor() as cursor:
-            lock_survey(survey.pk)
-            if self.count:
-                freeze_version(survey)  # before the scale order is read: it cannot change from here on
-            items = scale_items(survey.version_id)
-            in_file = {item.pk for _index, item in self.reader.columns}
-            scores = " || ".join(f"COALESCE(NULLIF(c.i{item.pk}, ''), '{BLANK}')" if item.pk in in_file
-                                 else f"'{BLANK}'" for item in items) or "''"
-            texts = "".join(f", c.i{item.pk}" for _index, item in self.reader.columns if not item.is_scale)
-            cursor.execute("SET LOCAL work_mem = '256MB'")  # hash the file's rows in memory, not on disk
+        """The new rows (the first of repeated response ids, not those already stored) into the fresh
+        table with their scores, outside any transaction; then published. Returns (added, duplicates)."""
+        if not self.count:
+            return 0, 0
+        freeze_version(self.survey)  # before the scale order is read; committed at once, so no answer waits on it
+        items = scale_items(self.survey.version_id)
+        in_file = {item.pk for _index, item in self.reader.columns}
+        scores = " || ".join(f"COALESCE(NULLIF(c.i{item.pk}, ''), '{BLANK}')" if item.pk in in_file
+                             else f"'{BLANK}'" for item in items) or "''"
+        texts = [item.pk for _index, item in self.reader.columns if not item.is_scale]
+        new_id = f"nextval(pg_get_serial_sequence('{Response._meta.db_table}', 'id'))" \
+            if connection.vendor == "postgresql" else "CAST(NULL AS integer)"  # SQLite: set under the write lock
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET work_mem = '256MB'")  # hash the file's rows in memory, not on disk
             cursor.execute(
-                f"CREATE TEMP TABLE {self.fresh} ON COMMIT DROP AS "  # noqa: S608 -- names are ours
-                f"SELECT nextval(pg_get_serial_sequence('{response_table}', 'id')) AS id, c.line, c.response_id, "
-                f"u.id AS unit_id, p.id AS period_id, CASE WHEN c.weight = '' THEN 1.0 ELSE c.weight::float8 END AS w, "
-                f"{scores} AS scores{texts} FROM {self.cleaned} c "
-                "JOIN unnest(%(unit_codes)s::text[], %(unit_ids)s::bigint[]) AS u(code, id) ON u.code = c.unit "
-                "JOIN unnest(%(labels)s::text[], %(period_ids)s::bigint[]) AS p(label, id) ON p.label = c.period "
+                f"CREATE TEMP TABLE {self.fresh} AS SELECT {new_id} AS id, c.line, c.response_id, c.unit_id, "  # noqa: S608 -- names are ours
+                "c.period_id, CASE WHEN c.weight = '' THEN 1.0 ELSE CAST(c.weight AS double precision) END AS w, "
+                f"{scores} AS scores{''.join(f', c.i{pk}' for pk in texts)} FROM {self.cleaned} c "
                 f"WHERE c.line IN (SELECT min(line) FROM {self.cleaned} GROUP BY response_id) "
-                f"AND NOT EXISTS (SELECT 1 FROM {response_table} r WHERE r.survey_id = %(survey)s "
-                "AND r.external_id = c.response_id)",
-                {"unit_codes": list(self.reader.units), "unit_ids": list(self.reader.units.values()),
-                 "labels": list(self.reader.periods), "period_ids": list(self.reader.periods.values()),
-                 "survey": survey.pk})
-            added = cursor.rowcount
-            cursor.execute(
-                f"INSERT INTO {response_table} (id, survey_id, unit_id, period_id, external_id, source, weight, "  # noqa: S608 -- names are ours
-                "scores, follow_up_email, consented_at, submitted_at) SELECT id, %(survey)s, unit_id, period_id, "
-                f"response_id, %(source)s, w, scores, '', %(now)s, %(now)s FROM {self.fresh}",
-                {"survey": survey.pk, "source": self.job.source, "now": timezone.now()})
-            for _index, item in self.reader.columns:
-                if not item.is_scale:
-                    cursor.execute(f"INSERT INTO {Answer._meta.db_table} (response_id, item_id, text) "  # noqa: S608 -- names are ours
-                                   f"SELECT id, {item.pk}, i{item.pk} FROM {self.fresh} WHERE i{item.pk} <> ''")
-            apply_deltas(survey.pk, sums_of(f"(SELECT unit_id, period_id, w, scores FROM {self.fresh})",  # noqa: S608
-                                            [], items, survey.rule.satisfied_min))
-            Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + added)
+                f"AND NOT EXISTS (SELECT 1 FROM {Response._meta.db_table} r WHERE r.survey_id = %s "
+                "AND r.external_id = c.response_id)", [self.survey.pk])
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET work_mem")
+        added = publish(self.survey, self.fresh, texts, self.job.source)
         return added, self.count - added
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            for table in (self.staging, self.cleaned):
+            for table in (self.staging, self.cleaned, self.fresh):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,6 +1,7 @@
 """A survey's stored responses as rows in the import format (response_id, unit_code, period,
 weight, then one column per item code), read in id order a chunk at a time, so that a file of
-millions of responses streams and can be imported again into another survey of the version."""
+millions of responses streams and can be imported into another survey of the version, or into
+its own survey again, where it adds nothing: every response is written with its response id."""
 
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,7 +28,8 @@ def response_rows(survey: Survey) -> Iterator[list[str]]:
             texts[response_id][item_id] = text
         for pk, external_id, unit_code, period, weight, scores in chunk:
             answers: dict[int, int | str] = {**decode_scores(scores, scale), **texts.get(pk, {})}
-            # Web responses have no id of their own: the export names them by the stored row.
+            # Every response has an id since migration 0007, but for web responses whose name
+            # (ST<id>) an imported response already held.
             yield [external_id or f"ST{pk}", unit_code, period, repr(weight),
                    *(str(answers.get(item.pk, "")) for item in items)]
         last = chunk[-1][0]

@@ -2,9 +2,11 @@
 
 Columns: response_id, unit_code, period, optional weight, then one column per item code
 (1-5, or empty; free text for text items). Every row is validated first, streaming, with
-progress; any error rejects the whole file and the errors are offered as a CSV; a clean
-file is then written in one transaction (all or nothing). Response ids already stored are
-skipped, so importing the same file twice adds nothing.
+progress, and staged in a temporary table (copy_import.StagedFile); any error rejects the whole
+file and the errors are offered as a CSV; a clean file is then published in one transaction (all
+or nothing) that holds the survey's lock only to add its sums, so web answers and API batches go
+through while it runs. Response ids already stored are skipped, so importing the same file twice,
+or a survey's own export, adds nothing.
 """
 
 import csv
@@ -25,7 +27,7 @@ from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
 from sangtao.core.uploads import check_size, check_workbook
-from sangtao.surveys.ingest import Incoming, Written, add_sums, ingest
+from sangtao.surveys.ingest import Incoming
 from sangtao.surveys.models import ImportJob, Survey
 
 BATCH = 5000
@@ -166,18 +168,25 @@ def _header(job: ImportJob, path: Path) -> RowReader:
     return RowReader(job.survey, header)
 
 
-def _validate(job: ImportJob, path: Path, reader: RowReader) -> tuple[list[tuple[int, str, str]], int]:
+def _validate(job: ImportJob, path: Path, reader: RowReader, staged) -> tuple[list[tuple[int, str, str]], int]:
+    """Every row checked, row by row; while none has failed, the rows are staged for writing."""
     rows = read_rows(path, job.original_name)
     next(rows)
-    errors, count = [], 0
+    staged.create()
+    errors, batch, count = [], [], 0
     for number, row in enumerate(rows, start=2):
         count += 1
         try:
-            reader.read(row)
+            incoming = reader.read(row)
         except RowError as error:
             errors.append((number, error.column, str(error.message)))
+        else:
+            batch.append((number - 1, incoming))
         if count % BATCH == 0:
+            staged.add([] if errors else batch)
+            batch = []
             _update(job, rows_done=count, state=ImportJob.State.RUNNING)
+    staged.add([] if errors else batch)
     return errors, count
 
 
@@ -198,26 +207,13 @@ def _error_report(errors: list[tuple[int, str, str]]) -> ContentFile:
     return ContentFile(("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
-def _write(job: ImportJob, path: Path, reader: RowReader) -> tuple[int, int]:
-    added = duplicates = 0
-    written = Written()
-    with transaction.atomic():
-        rows = read_rows(path, job.original_name)
-        next(rows)
-        batch: list[Incoming] = []
-        for row in rows:
-            batch.append(reader.read(row))
-            if len(batch) == BATCH:
-                done = ingest(job.survey, batch, job.source, written)
-                added, duplicates, batch = added + done.added, duplicates + done.duplicates, []
-        done = ingest(job.survey, batch, job.source, written)
-        add_sums(job.survey, written)  # the file's statistics, summed once, in the same transaction
-    return added + done.added, duplicates + done.duplicates
+def _write(job: ImportJob, staged) -> tuple[int, int]:
+    return staged.write()
 
 
 @task
 def run_import(job_id: int) -> None:
-    from sangtao.surveys import copy_import  # PostgreSQL's path for CSV files; it builds on this module
+    from sangtao.surveys import copy_import  # the staged file; it builds on this module
 
     job = ImportJob.objects.select_related("survey__version", "survey__rule").get(pk=job_id)
     path = Path(job.file.path)
@@ -226,12 +222,13 @@ def run_import(job_id: int) -> None:
     try:
         try:
             reader = _header(job, path)
+            staged = copy_import.StagedFile(job, reader)
+            copied = False
             if copy_import.applies(job):
                 _update(job, rows_total=_estimated_rows(path))
-                staged = copy_import.StagedFile(job, reader)
-                if not staged.load(path, lambda done: _update(job, rows_done=done)):
-                    staged = None  # a form COPY refuses: the Python path reports it row by row
-            errors, count = (staged.errors(), staged.count) if staged else _validate(job, path, reader)
+                # A form COPY refuses is read row by row, which reports it row by row.
+                copied = staged.load(path, lambda done: _update(job, rows_done=done))
+            errors, count = (staged.errors(), staged.count) if copied else _validate(job, path, reader, staged)
         except InvalidInput as refused:
             _update(job, state=ImportJob.State.REJECTED, message=str(refused.message), finished_at=timezone.now())
             return
@@ -244,8 +241,8 @@ def run_import(job_id: int) -> None:
             return
         _update(job, message=_("Tệp hợp lệ; đang ghi %(n)s dòng (tất cả hoặc không dòng nào)…") % {"n": count})
         try:
-            added, duplicates = staged.write() if staged else _write(job, path, reader)
-        except Exception as failure:  # nothing was kept: the file's transaction rolled back
+            added, duplicates = _write(job, staged)
+        except Exception as failure:  # nothing was kept: the publishing transaction rolled back
             _update(job, state=ImportJob.State.FAILED, message=repr(failure)[:500], finished_at=timezone.now())
             raise
     finally:

@@ -5,8 +5,17 @@ Each batch is written with bulk inserts and the sufficient statistics of every t
 dashboards never scan raw responses and a rolled-back batch leaves no trace in either. The
 statistics are summed by the database by one set of queries (sums_of), whether for a new batch,
 an imported file or a full refresh, so the three cannot disagree.
+
+Every response has a response id (external_id): the file's or the caller's, or one made here for a
+web answer; the export writes it, so a file exported and imported again adds nothing.
+
+A file is staged and checked in temporary tables first (copy_import.StagedFile), then published
+(publish): its rows are inserted without the survey's lock, which is taken only at the end, to add
+the sums. A web answer or an API batch arriving meanwhile goes through and is counted once, in its
+own transaction.
 """
 
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -138,10 +147,17 @@ def decode_scores(scores: str, items: list[ScaleItem]) -> dict[int, int]:
 
 
 def lock_survey(survey_id: int) -> None:
-    """Writers of a survey's responses and sums take turns on its row (SQLite has one writer anyway):
-    a batch's check for stored ids sees every committed batch, and a refresh can neither miss nor
-    count twice a batch committed while it runs."""
-    list(Survey.objects.select_for_update().filter(pk=survey_id).values_list("pk", flat=True))
+    """Writers of a survey's sums take turns on its row (SQLite has one writer anyway): a batch's
+    check for stored ids sees every committed batch, and a refresh can neither miss nor count twice
+    a batch committed while it runs. The lock is FOR NO KEY UPDATE: it does not wait for the key
+    share locks that the foreign-key checks of an import's rows hold until the import commits."""
+    list(Survey.objects.select_for_update(no_key=True).filter(pk=survey_id).values_list("pk", flat=True))
+
+
+def web_response_id() -> str:
+    """A response id for an answer that comes without one (the web form): random, so that no file
+    can hold it before the answer is stored, and kept, so that the export and the import agree."""
+    return f"web-{secrets.token_hex(10)}"
 
 
 def freeze_version(survey: Survey) -> None:
@@ -214,7 +230,7 @@ def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, written: W
             else timezone.now()
         ids = _new_ids(len(fresh))
         _write_rows(Response, RESPONSE_COLUMNS, [
-            (pk, survey.pk, row.unit_id, row.period_id, row.external_id, source, row.weight,
+            (pk, survey.pk, row.unit_id, row.period_id, row.external_id or web_response_id(), source, row.weight,
              encode_scores(row.values, slots), row.follow_up_email, now if row.consented else None, now)
             for pk, row in zip(ids, fresh, strict=True)])
         _write_rows(Answer, ANSWER_COLUMNS, [(pk, item_id, text) for pk, row in zip(ids, fresh, strict=True)
@@ -238,6 +254,50 @@ def add_sums(survey: Survey, written: Written, items: list[ScaleItem] | None = N
         responses = f"(SELECT unit_id, period_id, weight AS w, scores FROM {table} WHERE survey_id = %s AND ({where}))"  # noqa: S608 -- our table
         apply_deltas(survey.pk, sums_of(responses, [survey.pk, *(pk for run in runs for pk in run)], items,
                                         survey.rule.satisfied_min))
+
+
+def publish(survey: Survey, fresh: str, text_items: list[int], source: str) -> int:
+    """Store a staged file's new responses and add their sums, all or nothing; returns how many
+    were added. `fresh` is a temporary table (id, line, response_id, unit_id, period_id, w, scores,
+    i<item id> for each text item) of rows checked and not stored when it was built.
+
+    Nothing that a web answer or an API batch waits for is held while the rows go in: the sums are
+    summed before the transaction, foreign keys are checked as rows are inserted (their key share
+    locks do not stop other writers), and the survey's lock and the cells' row locks are taken only
+    at the end, to add the sums and the count. A response id stored meanwhile by someone else is
+    theirs: the row is skipped (ON CONFLICT) and the sums are summed again without it. On SQLite the
+    transaction still holds the one write lock, but it only copies rows already checked and summed."""
+    table = Response._meta.db_table
+    items = scale_items(survey.version_id)
+    relation = f"(SELECT unit_id, period_id, w, scores FROM {fresh})"  # noqa: S608 -- our table
+    satisfied_min = survey.rule.satisfied_min
+    sums = sums_of(relation, [], items, satisfied_min)  # the long read, outside any transaction
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # not at commit, while the cells are locked
+        else:  # ids under the write lock, above every stored one
+            cursor.execute(f"UPDATE {fresh} SET id = line + (SELECT COALESCE(MAX(id), 0) FROM {table})")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {fresh}")  # noqa: S608 -- our table
+        staged = cursor.fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(RESPONSE_COLUMNS)}) SELECT id, %s, unit_id, period_id, response_id, %s, w, "  # noqa: S608
+            f"scores, '', %s, %s FROM {fresh} WHERE true ON CONFLICT DO NOTHING",
+            [survey.pk, source, *[connection.ops.adapt_datetimefield_value(timezone.now())] * 2])
+        added = cursor.rowcount
+        if added < staged:  # ids another writer stored after the file was staged: its rows, not ours
+            cursor.execute(f"DELETE FROM {fresh} WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = {fresh}.id)")  # noqa: S608
+        for item_id in text_items:
+            cursor.execute(f"INSERT INTO {Answer._meta.db_table} ({', '.join(ANSWER_COLUMNS)}) "  # noqa: S608
+                           f"SELECT id, %s, i{int(item_id)} FROM {fresh} WHERE i{int(item_id)} <> ''", [item_id])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        lock_survey(survey.pk)
+        rule = Survey.objects.filter(pk=survey.pk).values_list("rule__satisfied_min", flat=True).get()
+        if added < staged or rule != satisfied_min:  # rare: sum what is really ours, by the rule now
+            sums = sums_of(relation, [], items, rule)
+        apply_deltas(survey.pk, sums)
+        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + added)
+    return added
 
 
 def recompute(survey: Survey) -> int:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from conftest import client_for
 from sangtao.core.errors import NotAllowed
 from sangtao.surveys import copy_import, imports
+from sangtao.surveys import ingest as ingest_module
 from sangtao.surveys.imports import start_import
 from sangtao.surveys.models import Aggregate, Answer, ImportJob, Measure, RespondentAggregate, Response
 
@@ -101,21 +102,17 @@ def test_an_excel_file_imports_like_a_csv(survey, dost, process_tasks):
 
 def test_an_import_killed_midway_keeps_nothing(survey, dost, process_tasks, monkeypatch):
     monkeypatch.setattr(copy_import, "applies", lambda job: False)  # the Python path, on either database
-    real_ingest = imports.ingest
-    calls = []
+    real_apply = ingest_module.apply_deltas
 
-    def dies_on_the_second_batch(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise SystemError("worker killed")
-        return real_ingest(*args, **kwargs)
+    def dies(*args, **kwargs):
+        assert Response.objects.filter(survey=survey).count() == 100  # written, not yet committed
+        raise SystemError("worker killed")
 
-    monkeypatch.setattr(imports, "ingest", dies_on_the_second_batch)
-    monkeypatch.setattr(imports, "BATCH", 40)
+    monkeypatch.setattr(ingest_module, "apply_deltas", dies)
     job = run(survey, dost, csv_file(survey, good_rows(survey, 100)), process_tasks)
     assert job.state == "failed"
     assert not Response.objects.exists() and not Aggregate.objects.exists()
-    monkeypatch.setattr(imports, "ingest", real_ingest)
+    monkeypatch.setattr(ingest_module, "apply_deltas", real_apply)
     job = run(survey, dost, csv_file(survey, good_rows(survey, 100)), process_tasks)
     assert (job.state, job.added) == ("done", 100)
 
@@ -152,7 +149,7 @@ def test_a_postgresql_import_killed_after_writing_rows_keeps_nothing(survey, dos
         assert Response.objects.filter(survey=survey).count() == 100  # written, not yet committed
         raise SystemError("worker killed")
 
-    monkeypatch.setattr(copy_import, "apply_deltas", dies)
+    monkeypatch.setattr(ingest_module, "apply_deltas", dies)
     job = run(survey, dost, csv_file(survey, good_rows(survey, 100)), process_tasks)
     assert job.state == "failed"
     assert not Response.objects.exists() and not Answer.objects.exists() and not Aggregate.objects.exists()
