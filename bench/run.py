@@ -101,6 +101,13 @@ def surveys(database_url: str) -> None:
     print(f"\n== surveys on {r['vendor']} (200 units x 12 periods) ==")
     print(f"import {r['import_rows']} rows ({r['file_mib']} MiB CSV) {r['import_s']:8.2f} s   {r['import_rps']} rows/s; "
           f"peak RSS {r['import_peak_mib']} MiB (+{r['import_peak_growth_mib']} MiB during the import)")
+    print(f"public answers posted at {r['answers_per_s']}/s to a local server: during the import {r['answer_n']}, "
+          f"p50 {r['answer_p50_ms']} ms, p99 {r['answer_p99_ms']} ms (goal <= 1000), max {r['answer_max_ms']} ms; "
+          f"with no import (baseline) {r['baseline_n']}, p50 {r['baseline_p50_ms']} ms, p99 {r['baseline_p99_ms']} ms")
+    print(f"  {r['answers_sent']} posted, {r['answers_accepted']} accepted, {r['answers_stored']} stored; "
+          f"file rows added {r['import_added']}; sums and count equal a full recompute: {r['sums_equal_recompute']}"
+          + (f"; of the 50 ms samples, {r['lock_wait_samples']} saw a connection wait for a lock, "
+             f"{r['waits_on_import_samples']} for a lock the import held" if r["vendor"] == "postgresql" else ""))
     if "copy_s" in r:
         print(f"raw COPY of the same file      {r['copy_s']:8.2f} s   {r['copy_rps']} rows/s (baseline); "
               f"import/COPY throughput ratio {r['import_vs_copy']} (goal >= 0.5)")

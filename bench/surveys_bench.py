@@ -2,7 +2,10 @@
 
 (a) import of a generated response CSV through the product's import path, as a ratio of
     rows per second to a raw COPY of the same file into a staging table (PostgreSQL), and
-    rows per second on SQLite; peak memory of the import (it streams);
+    rows per second on SQLite; peak memory of the import (it streams); while it runs, citizens
+    answer the same survey on its public page, served by a real server on 127.0.0.1, at a steady
+    rate: the answers' latency (p50, p99), and proof that each was stored and counted once (the
+    kept sums equal a full recompute);
 (b) a full refresh of the indices (recompute) against DuckDB computing the same numbers
     from the same responses (loaded with a typed column per item, its fastest layout), checked equal;
 (c) the public outcomes dashboard, its challenge evaluated by a survey of 200 units x 12 periods:
@@ -16,14 +19,21 @@ summed), and one grouped scan of the responses that reads no answer.
 
 import csv
 import datetime
+import http.client
 import json
 import math
 import os
 import random
+import re
 import resource
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,12 +61,22 @@ from sangtao.review.models import Decision  # noqa: E402
 from sangtao.surveys import services  # noqa: E402
 from sangtao.surveys.imports import run_import, start_import  # noqa: E402
 from sangtao.surveys.ingest import BLANK, recompute, scale_items  # noqa: E402
-from sangtao.surveys.models import Aggregate, Measure, RespondentAggregate, Response, Survey  # noqa: E402
+from sangtao.surveys.models import (  # noqa: E402
+    Aggregate,
+    Measure,
+    Period,
+    RespondentAggregate,
+    Response,
+    Survey,
+)
 
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
 REFRESH_RESPONSES = int(os.environ.get("BENCH_REFRESH_RESPONSES", "10000000"))
 UNITS, PERIODS = 200, 12
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+ANSWERS_PER_S = float(os.environ.get("BENCH_ANSWERS_PER_S", "5"))
+BASELINE_S = float(os.environ.get("BENCH_BASELINE_S", "15"))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def setup():
@@ -93,16 +113,22 @@ def bench_import(dost, survey, tmp: Path) -> dict:
     write_csv(survey, path, IMPORT_ROWS, "R")
     upload = SimpleUploadedFile("responses.csv", path.read_bytes())
     job = start_import(survey, dost, upload, "import")
+    citizens = Citizens(dost, survey)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    run_import(job_id=job.pk)
-    seconds = time.perf_counter() - started
+    with citizens.answering():
+        time.sleep(BASELINE_S)  # answers with no import running: the server's own latency on this machine
+        citizens.phase = "import"
+        started = time.perf_counter()
+        run_import(job_id=job.pk)
+        seconds = time.perf_counter() - started
+        citizens.phase = "after"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     job.refresh_from_db()
     assert job.state == "done", job.message
     result = {"import_rows": IMPORT_ROWS, "import_s": round(seconds, 2), "import_rps": round(IMPORT_ROWS / seconds),
               "import_peak_mib": round(peak / 1024, 1), "import_peak_growth_mib": round((peak - before) / 1024, 1),
-              "file_mib": round(path.stat().st_size / 2**20, 1)}
+              "file_mib": round(path.stat().st_size / 2**20, 1), "import_added": job.added,
+              **citizens.report(seconds)}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             codes = [i.code.lower() for i in survey.version.items.filter(measure=Measure.SATISFACTION)]
@@ -119,6 +145,156 @@ def bench_import(dost, survey, tmp: Path) -> dict:
                       import_vs_copy=round(copy_s / seconds, 3), store_floor_s=round(store_s, 2),
                       store_floor_vs_copy=round(copy_s / store_s, 3))
     return result
+
+
+class Citizens:
+    """Web answers to the survey on its public page, posted to a real server (manage.py runserver on
+    127.0.0.1, its own process and database connections) at a steady rate, each from its own thread
+    at its planned time, so one slow answer does not delay the next (no coordinated omission).
+    Invitation tokens spare them the per-address rate limit, as a kiosk's would. While they answer,
+    a sampler watches PostgreSQL's lock waits: whether any answer waits for a lock the import holds."""
+
+    def __init__(self, dost, survey):
+        today = timezone.localdate()
+        Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
+                              ends_on=today + datetime.timedelta(days=30))
+        Survey.objects.filter(pk=survey.pk).update(uses_tokens=True)
+        self.survey = Survey.objects.get(pk=survey.pk)
+        # Citizens at every office: a token set per unit, taken in turn.
+        per_unit = [services.issue_tokens(self.survey, dost, unit, 25) for unit in self.survey.units.all()]
+        self.tokens = [t.token for tokens in zip(*per_unit, strict=True) for t in tokens]
+        self.items = [i.pk for i in self.survey.version.items.filter(measure=Measure.SATISFACTION)]
+        self.answers: list[tuple[str, float, int]] = []  # (phase when sent, seconds, HTTP status)
+        self.phase = "idle"
+        self.stop = threading.Event()
+        self.lock_waits = 0  # samples (every 50 ms) in which a connection waited for a lock (PostgreSQL)
+        self.waits_on_import = 0  # ... for a lock that the import's connection held
+
+    def answering(self):
+        citizens = self
+
+        class Running:
+            def __enter__(self):
+                citizens.start()
+
+            def __exit__(self, *exc):
+                citizens.finish()
+
+        return Running()
+
+    def start(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": os.environ.get("DATABASE_URL", "")}
+        self.server = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload",
+                                        f"127.0.0.1:{self.port}"], env=env, cwd=ROOT,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _attempt in range(300):
+            try:
+                status, _headers, page = self.request("GET", self.survey.public_url())
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        assert status == 200, status
+        self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        self.cookie = _headers["Set-Cookie"].split(";")[0]
+        self.clock = threading.Thread(target=self.post_steadily)
+        self.clock.start()
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            self.importer = connection.connection.info.backend_pid  # the import runs on this thread's connection
+            self.sampler = threading.Thread(target=self.sample_lock_waits)
+            self.sampler.start()
+
+    def sample_lock_waits(self) -> None:
+        """Every 50 ms while answers are posted: does any connection wait for a lock, and does any
+        wait for one the import's connection holds?"""
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as sampler:
+            while not self.stop.wait(0.05):
+                waiting, behind_import = sampler.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE %s = ANY(pg_blocking_pids(pid))) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'", [self.importer]).fetchone()
+                self.lock_waits += waiting > 0
+                self.waits_on_import += behind_import > 0
+
+    def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
+        connection_ = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection_.request(method, path, body=body, headers=headers or {})
+            reply = connection_.getresponse()
+            return reply.status, reply.headers, reply.read().decode()
+        finally:
+            connection_.close()
+
+    def post_steadily(self) -> None:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            for number, token in enumerate(self.tokens):
+                planned = started + number / ANSWERS_PER_S
+                if self.stop.wait(max(0.0, planned - time.perf_counter())):
+                    return
+                pool.submit(self.answer, token, number)
+
+    def answer(self, token: str, number: int) -> None:
+        from urllib.parse import urlencode
+
+        body = urlencode({"csrfmiddlewaretoken": self.csrf, "t": token, "consent": "1",
+                          **{f"q{pk}": str(1 + (number + slot) % 5) for slot, pk in enumerate(self.items)}})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie,
+                   "Referer": f"http://127.0.0.1:{self.port}/"}
+        phase, sent = self.phase, time.perf_counter()
+        try:
+            status = self.request("POST", self.survey.public_url(), body, headers)[0]
+        except OSError:
+            status = 0
+        self.answers.append((phase, time.perf_counter() - sent, status))
+
+    def finish(self) -> None:
+        self.stop.set()
+        self.clock.join()  # the pool waits for answers in flight
+        if connection.vendor == "postgresql":
+            self.sampler.join()
+        self.server.terminate()
+        self.server.wait(30)
+
+    def report(self, import_s: float) -> dict:
+        """Latencies, and the proof: every answer the server accepted (302) is stored once, and the
+        kept sums and count equal a full recompute of every stored response."""
+        accepted = sum(status == 302 for _phase, _s, status in self.answers)
+        stored = Response.objects.filter(survey=self.survey, source="web").count()
+        kept = sums_snapshot(self.survey), Survey.objects.get(pk=self.survey.pk).response_count
+        recompute(Survey.objects.get(pk=self.survey.pk))
+        recomputed = sums_snapshot(self.survey), Response.objects.filter(survey=self.survey).count()
+        return {"answers_sent": len(self.answers), "answers_accepted": accepted, "answers_stored": stored,
+                "answers_per_s": ANSWERS_PER_S, "lock_wait_samples": self.lock_waits,
+                "waits_on_import_samples": self.waits_on_import,
+                **self.latency("idle", "baseline"), **self.latency("import", "answer"),
+                "sums_equal_recompute": kept[1] == recomputed[1] and same_sums(kept[0], recomputed[0])}
+
+    def latency(self, phase: str, name: str) -> dict:
+        seconds = sorted(s for sent_in, s, _status in self.answers if sent_in == phase)
+        return {f"{name}_n": len(seconds), f"{name}_p50_ms": round(1000 * statistics.median(seconds), 1),
+                f"{name}_p99_ms": round(1000 * seconds[max(0, math.ceil(0.99 * len(seconds)) - 1)], 1),
+                f"{name}_max_ms": round(1000 * seconds[-1], 1)}
+
+
+def sums_snapshot(survey) -> tuple[dict, dict]:
+    items = {(a.unit_id, a.period_id, a.item_id): (a.n, a.total, a.total_sq, a.satisfied, a.w_sum, a.w_satisfied,
+                                                   a.w2_sum, a.w2_satisfied)
+             for a in Aggregate.objects.filter(survey=survey)}
+    people = {(r.unit_id, r.period_id, r.element): (r.respondents, r.w_sum, r.wm, r.wk, r.ws, r.w2_mm, r.w2_km,
+                                                    r.w2_kk, r.w2_sm, r.w2_ss)
+              for r in RespondentAggregate.objects.filter(survey=survey)}
+    return items, people
+
+
+def same_sums(kept: tuple[dict, dict], recomputed: tuple[dict, dict]) -> bool:
+    return same(kept[0], recomputed[0], 4) and same(kept[1], recomputed[1], 1)
 
 
 STORED = ("survey_id", "unit_id", "period_id", "external_id", "source", "weight", "scores", "follow_up_email",

@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 
 from sangtao.core.csv import TRIGGERS
 from sangtao.surveys.imports import ID_LENGTH, SCALE, WEIGHT, WEIGHT_LENGTH, RowReader
-from sangtao.surveys.ingest import BLANK, Incoming, freeze_version, publish, scale_items
+from sangtao.surveys.ingest import BLANK, ROWS_PER_INSERT, Incoming, freeze_version, publish, scale_items
 from sangtao.surveys.models import ImportJob, Response
 
 CHUNK = 8 << 20  # bytes per COPY; progress is reported between them
 WHITESPACE = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())  # what str.strip() removes
 WEIGHT_PATTERN = f"^{WEIGHT.pattern}$"  # PostgreSQL reads the same expression; anchored, as fullmatch is
-ROWS_PER_INSERT = 50  # rows staged by one INSERT on SQLite
 # Cells that csv.unquote takes the first quote off: quotes, then a formula trigger.
 QUOTED = "^'+[" + "".join(t for t in TRIGGERS if t != "-") + "-]"
 

@@ -10,14 +10,15 @@ Every response has a response id (external_id): the file's or the caller's, or o
 web answer; the export writes it, so a file exported and imported again adds nothing.
 
 A file is staged and checked in temporary tables first (copy_import.StagedFile), then published
-(publish): its rows are inserted without the survey's lock, which is taken only at the end, to add
-the sums. A web answer or an API batch arriving meanwhile goes through and is counted once, in its
-own transaction.
+(publish): its rows are inserted while other writers go on, and only its last step, adding its sums
+to their cells, holds locks another writer may wait for. A web answer or an API batch arriving
+meanwhile goes through and is counted once, in its own transaction. Writers share the survey's row;
+a refresh takes it exclusively.
 """
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -37,7 +38,8 @@ from sangtao.surveys.models import (
 )
 
 BLANK = "-"  # an unanswered scale item in Response.scores
-RUNS_PER_SCAN = 500  # runs of new ids read by one scan in add_sums
+RUNS_PER_SCAN = 500  # runs of new ids read by one scan in _sums_of_runs
+ROWS_PER_INSERT = 50  # rows a statement inserts on SQLite
 ITEMS_PER_SCAN = 32  # items summed by one scan in sums_of: well inside PostgreSQL's limit on columns
 STATS = ("n", "total", "total_sq", "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")
 RESPONDENT_STATS = ("respondents", "w_sum", "wm", "wk", "ws", "w2_mm", "w2_km", "w2_kk", "w2_sm", "w2_ss")
@@ -79,8 +81,7 @@ class Deltas:
 
 @dataclass
 class Written:
-    """Ids of the responses that one transaction's batches wrote, as runs of consecutive ids, so
-    that their sums can be summed once at the end (add_sums) rather than batch by batch."""
+    """Ids of the responses a batch wrote, as runs of consecutive ids, which a scan reads by range."""
 
     runs: list[list[int]] = field(default_factory=list)
 
@@ -147,11 +148,19 @@ def decode_scores(scores: str, items: list[ScaleItem]) -> dict[int, int]:
 
 
 def lock_survey(survey_id: int) -> None:
-    """Writers of a survey's sums take turns on its row (SQLite has one writer anyway): a batch's
-    check for stored ids sees every committed batch, and a refresh can neither miss nor count twice
-    a batch committed while it runs. The lock is FOR NO KEY UPDATE: it does not wait for the key
-    share locks that the foreign-key checks of an import's rows hold until the import commits."""
-    list(Survey.objects.select_for_update(no_key=True).filter(pk=survey_id).values_list("pk", flat=True))
+    """A refresh takes the survey's row exclusively (FOR UPDATE): it waits for every writer of the
+    survey's sums that holds the row (share_survey) and they wait for it, so a refresh can neither
+    miss nor count twice a batch committed while it runs."""
+    list(Survey.objects.select_for_update().filter(pk=survey_id).values_list("pk", flat=True))
+
+
+def share_survey(survey_id: int) -> None:
+    """Writers of a survey's sums share its row (FOR KEY SHARE, as a foreign-key check does): they
+    never wait for each other here (the cells' row locks, taken in key order, order them), only for
+    a refresh. SQLite has one writer anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {Survey._meta.db_table} WHERE id = %s FOR KEY SHARE", [survey_id])  # noqa: S608
 
 
 def web_response_id() -> str:
@@ -199,61 +208,96 @@ def _write_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def ingest(survey: Survey, incoming: Iterable[Incoming], source: str, written: Written | None = None) -> Ingested:
+def ingest(survey: Survey, incoming: Iterable[Incoming], source: str) -> Ingested:
     """Store a batch of responses and add their sums; ids already stored are skipped, not doubled.
 
-    Runs in the caller's transaction (or its own): all of the batch, or none of it. A caller
-    writing many batches in one transaction may pass `written` to collect the new ids and add
-    their sums once at the end (add_sums), instead of after every batch.
+    Runs in the caller's transaction (or its own): all of the batch, or none of it. Only the last
+    step may wait for other writers: the rows go in first, and a response id that another batch or an
+    import stored (or is storing) is skipped by the unique constraint (ON CONFLICT); the new rows'
+    sums are summed; then they are added to their cells, and the count (add_sums).
     """
     batch = list(incoming)
     result = Ingested()
+    wanted = {row.external_id for row in batch if row.external_id}
+    seen = set(Response.objects.filter(survey=survey, external_id__in=wanted).values_list("external_id", flat=True))
+    fresh = []
+    for row in batch:
+        if row.external_id and row.external_id in seen:
+            result.duplicates += 1
+            continue
+        if row.external_id:
+            seen.add(row.external_id)
+        fresh.append(row)
+    if not fresh:
+        return result
     with transaction.atomic():
-        lock_survey(survey.pk)
-        wanted = {row.external_id for row in batch if row.external_id}
-        seen = set(Response.objects.filter(survey=survey, external_id__in=wanted).values_list("external_id",
-                                                                                           flat=True))
-        fresh = []
-        for row in batch:
-            if row.external_id and row.external_id in seen:
-                result.duplicates += 1
-                continue
-            if row.external_id:
-                seen.add(row.external_id)
-            fresh.append(row)
-        if not fresh:
-            return result
         freeze_version(survey)  # before the scale order is read: it cannot change from here on
         items = scale_items(survey.version_id)
         slots = {item.pk: slot for slot, item in enumerate(items)}
         now = connection.ops.adapt_datetimefield_value(timezone.now()) if connection.vendor != "postgresql" \
             else timezone.now()
         ids = _new_ids(len(fresh))
-        _write_rows(Response, RESPONSE_COLUMNS, [
+        stored = _insert_new([
             (pk, survey.pk, row.unit_id, row.period_id, row.external_id or web_response_id(), source, row.weight,
              encode_scores(row.values, slots), row.follow_up_email, now if row.consented else None, now)
             for pk, row in zip(ids, fresh, strict=True)])
         _write_rows(Answer, ANSWER_COLUMNS, [(pk, item_id, text) for pk, row in zip(ids, fresh, strict=True)
-                                             for item_id, text in row.texts.items()])
-        collected = Written() if written is None else written
-        collected.add(ids)
-        if written is None:
-            add_sums(survey, collected, items)
-        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + len(fresh))
-        result.added = len(fresh)
+                                             if pk in stored for item_id, text in row.texts.items()])
+        written = Written()
+        written.add(sorted(stored))
+        satisfied_min = survey.rule.satisfied_min
+        add_sums(survey.pk, lambda rule: _sums_of_runs(survey.pk, written, items, rule),
+                 _sums_of_runs(survey.pk, written, items, satisfied_min), satisfied_min, len(stored))
+        result.added, result.duplicates = len(stored), result.duplicates + len(fresh) - len(stored)
     return result
 
 
-def add_sums(survey: Survey, written: Written, items: list[ScaleItem] | None = None) -> None:
-    """Add the sums of the written responses to their cells, summed by the database as a refresh sums them."""
-    items = scale_items(survey.version_id) if items is None else items
+def _insert_new(rows: list[tuple]) -> set[int]:
+    """Responses (RESPONSE_COLUMNS) inserted, but those whose response id is stored already; the ids
+    of those inserted. A row whose id a concurrent writer is storing waits for it to end."""
     table = Response._meta.db_table
+    insert = f"INSERT INTO {table} ({', '.join(RESPONSE_COLUMNS)}) {{select}} ON CONFLICT DO NOTHING RETURNING id"
+    inserted: set[int] = set()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{Response._meta.get_field(column).db_type(connection)}[]"
+                               for column in RESPONSE_COLUMNS)
+            cursor.execute(insert.format(select=f"SELECT * FROM unnest({arrays})"),  # noqa: S608 -- our types
+                           [list(column) for column in zip(*rows, strict=True)])
+            inserted.update(pk for (pk,) in cursor.fetchall())
+            return inserted
+        marks = "(" + ", ".join(["%s"] * len(RESPONSE_COLUMNS)) + ")"
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            chunk = rows[start:start + ROWS_PER_INSERT]
+            cursor.execute(insert.format(select="VALUES " + ", ".join([marks] * len(chunk))),
+                           [cell for row in chunk for cell in row])
+            inserted.update(pk for (pk,) in cursor.fetchall())
+    return inserted
+
+
+def add_sums(survey_id: int, summed: Callable[[int], list[Deltas]], sums: list[Deltas], satisfied_min: int,
+             added: int) -> None:
+    """Under the survey's lock, the last step of every writer: `sums`, summed beforehand with the
+    rule's satisfied level `satisfied_min`, added to their cells (summed again by `summed` if the
+    rule changed meanwhile: rare), and the new responses counted, last: that update holds the survey's
+    row against other writers' counts until the commit, which follows. Until then a refresh waits."""
+    share_survey(survey_id)
+    rule = Survey.objects.filter(pk=survey_id).values_list("rule__satisfied_min", flat=True).get()
+    for deltas in sums if rule == satisfied_min else summed(rule):
+        apply_deltas(survey_id, deltas)
+    Survey.objects.filter(pk=survey_id).update(response_count=F("response_count") + added)
+
+
+def _sums_of_runs(survey_id: int, written: Written, items: list[ScaleItem], satisfied_min: int) -> list[Deltas]:
+    """The sums of the responses written, summed by the database as a refresh sums them."""
+    table = Response._meta.db_table
+    summed = []
     for start in range(0, len(written.runs), RUNS_PER_SCAN):
         runs = written.runs[start:start + RUNS_PER_SCAN]
         where = " OR ".join(["id BETWEEN %s AND %s"] * len(runs))
         responses = f"(SELECT unit_id, period_id, weight AS w, scores FROM {table} WHERE survey_id = %s AND ({where}))"  # noqa: S608 -- our table
-        apply_deltas(survey.pk, sums_of(responses, [survey.pk, *(pk for run in runs for pk in run)], items,
-                                        survey.rule.satisfied_min))
+        summed.append(sums_of(responses, [survey_id, *(pk for run in runs for pk in run)], items, satisfied_min))
+    return summed
 
 
 def publish(survey: Survey, fresh: str, text_items: list[int], source: str) -> int:
@@ -263,15 +307,15 @@ def publish(survey: Survey, fresh: str, text_items: list[int], source: str) -> i
 
     Nothing that a web answer or an API batch waits for is held while the rows go in: the sums are
     summed before the transaction, foreign keys are checked as rows are inserted (their key share
-    locks do not stop other writers), and the survey's lock and the cells' row locks are taken only
-    at the end, to add the sums and the count. A response id stored meanwhile by someone else is
+    locks do not stop other writers), and the cells' row locks are taken only at the end, to add the
+    sums (add_sums); the count is updated last, just before the commit. A response id stored meanwhile by someone else is
     theirs: the row is skipped (ON CONFLICT) and the sums are summed again without it. On SQLite the
     transaction still holds the one write lock, but it only copies rows already checked and summed."""
     table = Response._meta.db_table
     items = scale_items(survey.version_id)
     relation = f"(SELECT unit_id, period_id, w, scores FROM {fresh})"  # noqa: S608 -- our table
     satisfied_min = survey.rule.satisfied_min
-    sums = sums_of(relation, [], items, satisfied_min)  # the long read, outside any transaction
+    sums = [sums_of(relation, [], items, satisfied_min)]  # the long read, outside any transaction
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # not at commit, while the cells are locked
@@ -289,14 +333,13 @@ def publish(survey: Survey, fresh: str, text_items: list[int], source: str) -> i
         for item_id in text_items:
             cursor.execute(f"INSERT INTO {Answer._meta.db_table} ({', '.join(ANSWER_COLUMNS)}) "  # noqa: S608
                            f"SELECT id, %s, i{int(item_id)} FROM {fresh} WHERE i{int(item_id)} <> ''", [item_id])
+
+        def summed(rule: int) -> list[Deltas]:
+            return [sums_of(relation, [], items, rule)]
+
+        add_sums(survey.pk, summed, sums if added == staged else summed(satisfied_min), satisfied_min, added)
         if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        lock_survey(survey.pk)
-        rule = Survey.objects.filter(pk=survey.pk).values_list("rule__satisfied_min", flat=True).get()
-        if added < staged or rule != satisfied_min:  # rare: sum what is really ours, by the rule now
-            sums = sums_of(relation, [], items, rule)
-        apply_deltas(survey.pk, sums)
-        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + added)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as before (the caller's transaction may go on)
     return added
 
 

@@ -112,22 +112,22 @@ def export_bytes(rows) -> bytes:
 def test_a_web_answer_and_a_batch_go_through_while_an_import_holds_its_rows_uncommitted(survey, dost,
                                                                                           monkeypatch):
     """PostgreSQL, real connections: the import has inserted its rows (not committed) and waits
-    before taking the survey's lock; a web answer and an API batch to the same survey finish
+    before adding its sums; a web answer and an API batch to the same survey finish
     meanwhile, without waiting for it (a lock wait of 5 s fails them), and all is counted once."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer: the publishing transaction (a copy of checked rows) holds it")
     from sangtao.surveys.imports import run_import
 
     inserted, release = threading.Event(), threading.Event()
-    real_lock = ingest_module.lock_survey
+    real_add_sums = ingest_module.add_sums
 
-    def pause_before_the_lock(survey_id):
+    def pause_before_adding_sums(*args):
         if threading.current_thread().name == "import":
             inserted.set()
             release.wait(30)
-        real_lock(survey_id)
+        real_add_sums(*args)
 
-    monkeypatch.setattr(ingest_module, "lock_survey", pause_before_the_lock)
+    monkeypatch.setattr(ingest_module, "add_sums", pause_before_adding_sums)
     job = start_import(survey, dost, csv_file(survey, good_rows(survey, 200)), "paper")
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
     failures, replies = [], []

@@ -7,9 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sangtao.surveys import ingest as ingest_module
 from sangtao.surveys.indices import OVERALL, index_cells
-from sangtao.surveys.ingest import RESPONDENT_STATS, Incoming, Written, ingest, recompute, scale_items
+from sangtao.surveys.ingest import RESPONDENT_STATS, Incoming, ingest, recompute, scale_items
 from sangtao.surveys.models import Aggregate, Measure, RespondentAggregate, Response, Source
 from sangtao.surveys.stats import wilson
 
@@ -113,36 +112,6 @@ def test_recomputing_from_raw_answers_gives_identical_statistics(survey):
     assert respondents_before.keys() == respondent_sums(survey).keys()
     for key, stats in respondent_sums(survey).items():
         assert stats == pytest.approx(respondents_before[key], rel=1e-12)
-
-
-def test_a_files_sums_are_added_once_from_the_runs_of_ids_it_wrote(survey, monkeypatch):
-    """A file's batches collect their ids; a web response written between them splits the ids into
-    two runs (read one run per scan here); the file's sums are added once, at the end."""
-    monkeypatch.setattr(ingest_module, "RUNS_PER_SCAN", 1)
-    rng = np.random.default_rng(8)
-    items = scale_items(survey.version_id)
-    units, periods = list(survey.units.all()), list(survey.periods.all())
-
-    def batch(prefix: str, size: int) -> list[Incoming]:
-        return [Incoming(units[n % 3].pk, periods[n % 4].pk, {item.pk: int(rng.integers(1, 6)) for item in items},
-                         external_id=f"{prefix}-{n}", weight=float(rng.choice([0.5, 2.0]))) for n in range(size)]
-
-    written = Written()
-    ingest(survey, batch("F1", 30), Source.IMPORT, written)
-    ingest(survey, batch("W", 1), Source.WEB)  # another writer: its sums are added at once
-    ingest(survey, batch("F2", 30), Source.IMPORT, written)
-    assert len(written.runs) == 2 and set(Aggregate.objects.values_list("n", flat=True)) == {1}
-    ingest_module.add_sums(survey, written)
-    added = {(a.unit_id, a.period_id, a.item_id): tuple(getattr(a, f) for f in STAT_FIELDS)
-             for a in Aggregate.objects.filter(survey=survey)}
-    people = respondent_sums(survey)
-    recompute(survey)
-    assert added.keys() == {(a.unit_id, a.period_id, a.item_id) for a in Aggregate.objects.all()}
-    for a in Aggregate.objects.all():
-        assert added[(a.unit_id, a.period_id, a.item_id)] == pytest.approx(tuple(getattr(a, f) for f in STAT_FIELDS))
-    rebuilt = respondent_sums(survey)
-    assert people.keys() == rebuilt.keys() and all(people[key] == pytest.approx(rebuilt[key]) for key in people)
-    assert sum(a.n for a in Aggregate.objects.filter(item_id=items[0].pk)) == 61
 
 
 def respondent_sums(survey) -> dict[tuple, tuple]:
