@@ -110,11 +110,16 @@ def _apply(survey_id: int, model, key: str, stats: tuple[str, ...], deltas: dict
     rows = [(survey_id, *cell, *sums) for cell, sums in sorted(deltas.items())]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{model._meta.get_field(column).db_type(connection)}[]" for column in columns)
-            cursor.execute(statement.format(select=f"SELECT * FROM unnest({arrays})"),  # noqa: S608 -- our types
+            cursor.execute(statement.format(select=_unnest(model, columns)),
                            [list(column) for column in zip(*rows, strict=True)])
         else:
             cursor.executemany(statement.format(select="VALUES (" + ", ".join(["%s"] * len(columns)) + ")"), rows)
+
+
+def _unnest(model, columns: tuple[str, ...]) -> str:
+    """SELECT rows from one array parameter per column (PostgreSQL)."""
+    arrays = ", ".join(f"%s::{model._meta.get_field(column).db_type(connection)}[]" for column in columns)
+    return f"SELECT * FROM unnest({arrays})"  # noqa: S608 -- our types
 
 
 def _adding(table: str, key: str, stats: tuple[str, ...]) -> str:
@@ -260,9 +265,7 @@ def _insert_new(rows: list[tuple]) -> set[int]:
     inserted: set[int] = set()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{Response._meta.get_field(column).db_type(connection)}[]"
-                               for column in RESPONSE_COLUMNS)
-            cursor.execute(insert.format(select=f"SELECT * FROM unnest({arrays})"),  # noqa: S608 -- our types
+            cursor.execute(insert.format(select=_unnest(Response, RESPONSE_COLUMNS)),
                            [list(column) for column in zip(*rows, strict=True)])
             inserted.update(pk for (pk,) in cursor.fetchall())
             return inserted
