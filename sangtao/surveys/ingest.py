@@ -280,10 +280,10 @@ def _insert_new(rows: list[tuple]) -> set[int]:
 
 def add_sums(survey_id: int, summed: Callable[[int], list[Deltas]], sums: list[Deltas], satisfied_min: int,
              added: int) -> None:
-    """Under the survey's lock, the last step of every writer: `sums`, summed beforehand with the
-    rule's satisfied level `satisfied_min`, added to their cells (summed again by `summed` if the
-    rule changed meanwhile: rare), and the new responses counted, last: that update holds the survey's
-    row against other writers' counts until the commit, which follows. Until then a refresh waits."""
+    """The last step of every writer, sharing the survey's row with other writers (a refresh waits):
+    `sums`, summed beforehand with the rule's satisfied level `satisfied_min`, added to their cells
+    (summed again by `summed` if the rule changed meanwhile: rare); then the new responses counted,
+    last, as that update holds the survey's row against other writers' counts until the commit."""
     share_survey(survey_id)
     rule = Survey.objects.filter(pk=survey_id).values_list("rule__satisfied_min", flat=True).get()
     for deltas in sums if rule == satisfied_min else summed(rule):
@@ -310,10 +310,11 @@ def publish(survey: Survey, fresh: str, text_items: list[int], source: str) -> i
 
     Nothing that a web answer or an API batch waits for is held while the rows go in: the sums are
     summed before the transaction, foreign keys are checked as rows are inserted (their key share
-    locks do not stop other writers), and the cells' row locks are taken only at the end, to add the
-    sums (add_sums); the count is updated last, just before the commit. A response id stored meanwhile by someone else is
-    theirs: the row is skipped (ON CONFLICT) and the sums are summed again without it. On SQLite the
-    transaction still holds the one write lock, but it only copies rows already checked and summed."""
+    locks do not stop other writers), and the cells' row locks are taken only at the end, to add
+    the sums (add_sums), whose count update comes last, just before the commit. A response id that
+    someone else stored meanwhile is theirs: the row is skipped (ON CONFLICT) and the sums are summed
+    again without it. On SQLite the transaction still holds the one write lock, but it only copies
+    rows already checked and summed."""
     table = Response._meta.db_table
     items = scale_items(survey.version_id)
     relation = f"(SELECT unit_id, period_id, w, scores FROM {fresh})"  # noqa: S608 -- our table
