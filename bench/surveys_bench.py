@@ -148,8 +148,8 @@ def bench_import(dost, survey, tmp: Path) -> dict:
 
 
 class Citizens:
-    """Web answers to the survey on its public page, posted to a real server (manage.py runserver on
-    127.0.0.1, its own process and database connections) at a steady rate, each from its own thread
+    """Web answers to the survey on its public page, posted to a real server (answer_server.py on
+    127.0.0.1: its own process, eight threads and their database connections) at a steady rate, each from its own thread
     at its planned time, so one slow answer does not delay the next (no coordinated omission).
     Invitation tokens spare them the per-address rate limit, as a kiosk's would. While they answer,
     a sampler watches PostgreSQL's lock waits: whether any answer waits for a lock the import holds."""
@@ -187,9 +187,8 @@ class Citizens:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": os.environ.get("DATABASE_URL", "")}
-        self.server = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload",
-                                        f"127.0.0.1:{self.port}"], env=env, cwd=ROOT,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.server = subprocess.Popen([sys.executable, str(ROOT / "bench" / "answer_server.py"), str(self.port)],
+                                       env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _attempt in range(300):
             try:
                 status, _headers, page = self.request("GET", self.survey.public_url())

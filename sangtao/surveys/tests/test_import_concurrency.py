@@ -20,8 +20,8 @@ from sangtao.surveys.models import Aggregate, ImportJob, Measure, Period, Respon
 from sangtao.surveys.tests.test_imports import csv_file, good_rows
 
 
-@pytest.fixture(autouse=True)
-def _open_period(survey):
+@pytest.fixture
+def open_period(survey):
     today = timezone.localdate()
     Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
                           ends_on=today + datetime.timedelta(days=30))
@@ -60,8 +60,8 @@ def assert_counted_once(survey) -> None:
 
 
 @pytest.mark.django_db
-def test_answers_and_batches_that_arrive_while_a_file_is_staged_are_counted_once_with_it(survey, dost, process_tasks,
-                                                                                          monkeypatch):
+def test_answers_and_batches_that_arrive_while_a_file_is_staged_are_counted_once_with_it(open_period, survey, dost,
+                                                                                          process_tasks, monkeypatch):
     """Between staging (checked, not yet stored) and publishing: a web answer, and an API batch that
     stores one of the file's ids first. The file adds the rest; each response is counted once."""
     real_publish = copy_import.publish
@@ -84,7 +84,7 @@ def test_answers_and_batches_that_arrive_while_a_file_is_staged_are_counted_once
 
 
 @pytest.mark.django_db
-def test_a_survey_export_imported_into_the_same_survey_adds_nothing(survey, dost, process_tasks):
+def test_a_survey_export_imported_into_the_same_survey_adds_nothing(open_period, survey, dost, process_tasks):
     web_answer(survey)
     web_answer(survey)
     start_import(survey, dost, csv_file(survey, good_rows(survey, 5)), "paper")
@@ -108,14 +108,13 @@ def export_bytes(rows) -> bytes:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("seeded_rules")
-def test_a_web_answer_and_a_batch_go_through_while_an_import_holds_its_rows_uncommitted(survey, dost,
-                                                                                          monkeypatch):
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite has one writer: the publishing transaction (a copy of checked rows) holds it")
+def test_a_web_answer_and_a_batch_go_through_while_an_import_holds_its_rows_uncommitted(seeded_rules, open_period,
+                                                                                          survey, dost, monkeypatch):
     """PostgreSQL, real connections: the import has inserted its rows (not committed) and waits
     before adding its sums; a web answer and an API batch to the same survey finish
     meanwhile, without waiting for it (a lock wait of 5 s fails them), and all is counted once."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has one writer: the publishing transaction (a copy of checked rows) holds it")
     from sangtao.surveys.imports import run_import
 
     inserted, release = threading.Event(), threading.Event()
