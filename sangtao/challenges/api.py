@@ -1,5 +1,4 @@
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.core.paginator import Paginator
@@ -15,7 +14,8 @@ from sangtao.challenges.access import get_challenge_for, visible_challenges
 from sangtao.challenges.models import Challenge, Facet, Field, Follow, Question, SelectionMode, Status
 from sangtao.challenges.search import search, snippet
 from sangtao.challenges.workflow import available_moves
-from sangtao.core.api_errors import ERRORS, ErrorOut
+from sangtao.core.api_errors import ERRORS, LIST, MINE, READ
+from sangtao.core.api_input import Count, Id, Input, Money, Page, Quantity
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
 
@@ -39,32 +39,32 @@ class UnitRef(Schema):
     code: str
 
 
-class IndicatorSchema(Schema):
+class IndicatorSchema(Input):
     name: str = SchemaField(min_length=1, max_length=300)
     unit_of_measure: str = SchemaField(min_length=1, max_length=50)
-    baseline_value: Decimal | None = None
+    baseline_value: Quantity | None = None
     baseline_date: date | None = None
-    target_value: Decimal | None = None
+    target_value: Quantity | None = None
     target_date: date | None = None
-    data_source: str = ""
+    data_source: str = SchemaField("", max_length=300)
 
 
-class ChallengeIn(Schema):
+class ChallengeIn(Input):
     title: str = SchemaField(min_length=1, max_length=300)
     title_en: str = SchemaField("", max_length=300)
     summary: str = SchemaField(min_length=1, max_length=2000)
     summary_en: str = SchemaField("", max_length=2000)
-    field_id: int
-    owner_unit_id: int
-    co_owner_unit_ids: list[int] = []
+    field_id: Id
+    owner_unit_id: Id
+    co_owner_unit_ids: list[Id] = SchemaField([], max_length=100)
     problem_statement: str = SchemaField(min_length=1)
     current_situation: str = ""
     desired_outcomes: str = ""
     beneficiaries: str = ""
     related_services: str = ""
     constraints: str = ""
-    budget_min_vnd: int | None = SchemaField(None, ge=0)
-    budget_max_vnd: int | None = SchemaField(None, ge=0)
+    budget_min_vnd: Money | None = None
+    budget_max_vnd: Money | None = None
     timeline_start: date | None = None
     timeline_end: date | None = None
     timeline_notes: str = ""
@@ -72,15 +72,15 @@ class ChallengeIn(Schema):
     selection_mode: SelectionMode = SelectionMode.OPEN
     call_opens_at: datetime | None = None
     call_closes_at: datetime | None = None
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    tags: list[str] = []
-    indicators: list[IndicatorSchema] = []
+    contact_name: str = SchemaField("", max_length=150)
+    contact_email: str = SchemaField("", max_length=254)
+    contact_phone: str = SchemaField("", max_length=30)
+    tags: list[str] = SchemaField([], max_length=50)
+    indicators: list[IndicatorSchema] = SchemaField([], max_length=50)
 
 
 class ChallengeUpdate(ChallengeIn):
-    expected_version: int
+    expected_version: Count
 
 
 class ChallengeOut(Schema):
@@ -140,7 +140,7 @@ class ChallengePage(Schema):
     results: list[ChallengeOut]
 
 
-class MoveIn(Schema):
+class MoveIn(Input):
     reason: str = SchemaField("", max_length=4000)
     expected_status: Status | None = None
 
@@ -154,22 +154,22 @@ class TransitionOut(Schema):
     actor: str | None
 
 
-class QuestionIn(Schema):
+class QuestionIn(Input):
     body: str = SchemaField(min_length=1, max_length=4000)
 
 
-class AnswerIn(Schema):
+class AnswerIn(Input):
     answer: str = SchemaField(min_length=1, max_length=8000)
 
 
-class ModerateIn(Schema):
+class ModerateIn(Input):
     approve: bool
     note: str = SchemaField("", max_length=500)
 
 
 class QuestionOut(Schema):
     id: int
-    challenge_id: int
+    challenge_id: Id
     body: str
     status: Literal["pending", "approved", "answered", "rejected"]
     is_clarification: bool
@@ -178,9 +178,9 @@ class QuestionOut(Schema):
     created_at: datetime
 
 
-class FollowIn(Schema):
+class FollowIn(Input):
     kind: Literal["challenge", "field", "unit"]
-    id: int
+    id: Id
 
 
 class FollowOut(Schema):
@@ -189,14 +189,14 @@ class FollowOut(Schema):
     name: str
 
 
-class ListParams(Schema):
+class ListParams(Input):
     q: str = SchemaField("", max_length=200)
-    field: str | None = None
-    unit: int | None = None
+    field: str | None = SchemaField(None, max_length=100)
+    unit: Id | None = None
     status: Status | None = None
     facet: Facet | None = None
     sort: Literal["relevance", "newest", "closing"] | None = None
-    page: int = SchemaField(1, ge=1)
+    page: Page = 1
     page_size: int = SchemaField(20, ge=1, le=100)
 
 
@@ -237,7 +237,7 @@ def _service_data(payload: ChallengeIn) -> dict:
     return data
 
 
-@router.get("/challenges", response={200: ChallengePage, 401: ErrorOut, 422: ErrorOut})
+@router.get("/challenges", response={200: ChallengePage, **LIST})
 def list_challenges(request, params: Query[ListParams]):
     """Challenges the caller may see (the public sees published and closed ones)."""
     user = request_user(request)
@@ -277,14 +277,14 @@ def create_challenge(request, payload: ChallengeIn):
     return 201, _detail(get_challenge_for(request.user, challenge.pk), request.user)
 
 
-@router.get("/challenges/{challenge_id}", response={200: ChallengeDetailOut, 401: ErrorOut, 404: ErrorOut})
-def get_challenge(request, challenge_id: int):
+@router.get("/challenges/{challenge_id}", response={200: ChallengeDetailOut, **READ})
+def get_challenge(request, challenge_id: Id):
     user = request_user(request)
     return _detail(get_challenge_for(user, challenge_id), user)
 
 
 @router.put("/challenges/{challenge_id}", response={200: ChallengeDetailOut, **ERRORS}, auth=WRITE_AUTH)
-def update_challenge(request, challenge_id: int, payload: ChallengeUpdate):
+def update_challenge(request, challenge_id: Id, payload: ChallengeUpdate):
     challenge = get_challenge_for(request.user, challenge_id)
     services.update_draft(challenge, request.user, _service_data(payload), payload.expected_version)
     return _detail(get_challenge_for(request.user, challenge_id), request.user)
@@ -292,15 +292,15 @@ def update_challenge(request, challenge_id: int, payload: ChallengeUpdate):
 
 @router.post("/challenges/{challenge_id}/moves/{move}", response={200: ChallengeDetailOut, **ERRORS},
              auth=WRITE_AUTH)
-def move_challenge(request, challenge_id: int, move: MoveName, payload: MoveIn):
+def move_challenge(request, challenge_id: Id, move: MoveName, payload: MoveIn):
     """Apply a workflow move. Send expected_status to refuse the move if the state changed."""
     challenge = get_challenge_for(request.user, challenge_id)
     services.apply_move(challenge, request.user, move, payload.reason, payload.expected_status)
     return _detail(get_challenge_for(request.user, challenge_id), request.user)
 
 
-@router.get("/challenges/{challenge_id}/transitions", response={200: list[TransitionOut], 401: ErrorOut, 404: ErrorOut})
-def list_transitions(request, challenge_id: int):
+@router.get("/challenges/{challenge_id}/transitions", response={200: list[TransitionOut], **READ})
+def list_transitions(request, challenge_id: Id):
     user = request_user(request)
     challenge = get_challenge_for(user, challenge_id)
     internal = user.has_perm("challenges.view_internal", challenge)
@@ -313,8 +313,8 @@ def list_transitions(request, challenge_id: int):
     ]
 
 
-@router.get("/challenges/{challenge_id}/questions", response={200: list[QuestionOut], 401: ErrorOut, 404: ErrorOut})
-def list_questions(request, challenge_id: int):
+@router.get("/challenges/{challenge_id}/questions", response={200: list[QuestionOut], **READ})
+def list_questions(request, challenge_id: Id):
     user = request_user(request)
     challenge = get_challenge_for(user, challenge_id)
     questions = list(challenge.questions.all())
@@ -324,36 +324,36 @@ def list_questions(request, challenge_id: int):
 
 
 @router.post("/challenges/{challenge_id}/questions", response={201: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
-def ask_question(request, challenge_id: int, payload: QuestionIn):
+def ask_question(request, challenge_id: Id, payload: QuestionIn):
     challenge = get_challenge_for(request.user, challenge_id)
     return 201, services.ask_question(challenge, request.user, payload.body)
 
 
 @router.post("/challenges/{challenge_id}/clarifications", response={201: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
-def post_clarification(request, challenge_id: int, payload: QuestionIn):
+def post_clarification(request, challenge_id: Id, payload: QuestionIn):
     challenge = get_challenge_for(request.user, challenge_id)
     return 201, services.post_clarification(challenge, request.user, payload.body)
 
 
-def _moderated_question(request, question_id: int) -> Question:
+def _moderated_question(request, question_id: Id) -> Question:
     """Only questions on challenges the caller may see; 404 for the rest."""
     visible = Question.objects.filter(challenge__in=visible_challenges(request.user)).select_related("challenge")
     return get_object_or_404(visible, pk=question_id)
 
 
 @router.post("/questions/{question_id}/moderate", response={200: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
-def moderate_question(request, question_id: int, payload: ModerateIn):
+def moderate_question(request, question_id: Id, payload: ModerateIn):
     question = _moderated_question(request, question_id)
     return services.moderate_question(question, request.user, approve=payload.approve, note=payload.note)
 
 
 @router.post("/questions/{question_id}/answer", response={200: QuestionOut, **ERRORS}, auth=WRITE_AUTH)
-def answer_question(request, question_id: int, payload: AnswerIn):
+def answer_question(request, question_id: Id, payload: AnswerIn):
     question = _moderated_question(request, question_id)
     return services.answer_question(question, request.user, payload.answer)
 
 
-def _follow_target(request, kind: str, target_id: int):
+def _follow_target(request, kind: str, target_id: Id):
     if kind == "challenge":
         return get_challenge_for(request.user, target_id)
     if kind == "field":
@@ -368,7 +368,7 @@ def _follow_out(row: Follow) -> dict:
     return {"kind": kind, "id": target.pk, "name": str(target)}
 
 
-@router.get("/follows", response={200: list[FollowOut], 401: ErrorOut}, auth=WRITE_AUTH)
+@router.get("/follows", response={200: list[FollowOut], **MINE}, auth=WRITE_AUTH)
 def list_follows(request):
     return [_follow_out(row) for row in request.user.follows.select_related("challenge", "field", "unit")]
 
@@ -379,7 +379,7 @@ def create_follow(request, payload: FollowIn):
 
 
 @router.delete("/follows/{kind}/{target_id}", response={204: None, **ERRORS}, auth=WRITE_AUTH)
-def delete_follow(request, kind: Literal["challenge", "field", "unit"], target_id: int):
+def delete_follow(request, kind: Literal["challenge", "field", "unit"], target_id: Id):
     services.unfollow(request.user, _follow_target(request, kind, target_id))
     return 204, None
 

@@ -42,6 +42,11 @@ WRITE = errors(400, 401, 403, 404, 409, 422)  # a change, with or without a body
 ERRORS = WRITE
 
 
+# Where ninja says a value came from, and the names our endpoints give a schema argument.
+LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file")
+ARGUMENTS = ("payload", "params")
+
+
 def _error(api: NinjaAPI, request, status: int, code: str, message: str, **extra):
     body = {"code": code, "message": message, "field": extra.pop("field", None)}
     body.update(extra)
@@ -60,7 +65,9 @@ def install(api: NinjaAPI) -> None:
     def validation_error(request, exc: ValidationError):
         items = []
         for item in exc.errors:
-            location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload", "query")]
+            location = [str(part) for part in item.get("loc", [])]
+            if location[:1] and location[0] in LOCATIONS:  # ("body", "payload", "title") names field "title"
+                location = location[2:] if location[1:2] and location[1] in ARGUMENTS else location[1:]
             items.append({"field": ".".join(location), "message": item.get("msg", "")})
         first = items[0]["field"] if items else None
         return _error(api, request, 422, "validation_error", _("Dữ liệu không hợp lệ."), field=first, errors=items)

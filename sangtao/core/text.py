@@ -23,8 +23,9 @@ def nfc(value: str) -> str:
 
 
 def clean(value: str) -> str:
-    """NFC-normalise and strip; the standard treatment of user text on the way in."""
-    return nfc(value).strip()
+    """NFC-normalise and strip; the standard treatment of user text on the way in. NUL characters
+    go: no database stores them in text (PostgreSQL refuses them)."""
+    return nfc(value).replace("\x00", "").strip()
 
 
 @lru_cache(maxsize=4096)

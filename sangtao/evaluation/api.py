@@ -4,23 +4,25 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from ninja import Field as SchemaField
 from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.access import get_challenge_for
 from sangtao.challenges.models import Indicator
-from sangtao.core.api_errors import ERRORS, ErrorOut
+from sangtao.core.api_errors import ERRORS, READ
+from sangtao.core.api_input import Id, Input, Quantity
 from sangtao.evaluation import services
 from sangtao.evaluation.outcome import challenge_outcome
 
 router = Router(tags=["evaluation"])
 
 
-class MeasurementIn(Schema):
-    value: Decimal
+class MeasurementIn(Input):
+    value: Quantity
     measured_on: date
-    source: str
-    evidence_url: str = ""
+    source: str = SchemaField(min_length=1, max_length=300)
+    evidence_url: str = SchemaField("", max_length=200)
 
 
 class MeasurementOut(Schema):
@@ -30,7 +32,7 @@ class MeasurementOut(Schema):
 
 
 class KpiOut(Schema):
-    indicator_id: int
+    indicator_id: Id
     name: str
     unit_of_measure: str
     baseline_value: Decimal | None
@@ -40,8 +42,8 @@ class KpiOut(Schema):
     measurements: list[MeasurementOut]
 
 
-@router.get("/challenges/{challenge_id}/kpis", response={200: list[KpiOut], 401: ErrorOut, 404: ErrorOut})
-def kpis(request, challenge_id: int):
+@router.get("/challenges/{challenge_id}/kpis", response={200: list[KpiOut], **READ})
+def kpis(request, challenge_id: Id):
     """Each success indicator as a KPI: measurements and the status derived from them."""
     challenge = get_challenge_for(request_user(request), challenge_id)
     return [{"indicator_id": k.indicator.pk, "name": k.indicator.name, "unit_of_measure": k.indicator.unit_of_measure,
@@ -50,14 +52,14 @@ def kpis(request, challenge_id: int):
             for k in challenge_outcome(challenge)[0]]
 
 
-def _indicator_for(user, indicator_id: int) -> Indicator:
+def _indicator_for(user, indicator_id: Id) -> Indicator:
     indicator = get_object_or_404(Indicator, pk=indicator_id)
     get_challenge_for(user, indicator.challenge_id)  # 404 unless the challenge is visible
     return indicator
 
 
 @router.post("/indicators/{indicator_id}/measurements", response={201: MeasurementOut, **ERRORS}, auth=WRITE_AUTH)
-def add_measurement(request, indicator_id: int, payload: MeasurementIn):
+def add_measurement(request, indicator_id: Id, payload: MeasurementIn):
     """Record a measurement (the lead organisation, the owning unit or DoST)."""
     indicator = _indicator_for(request.user, indicator_id)
     return 201, services.record_measurement(indicator, request.user, payload.value, payload.measured_on,

@@ -14,18 +14,26 @@ from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.text import clean
 from sangtao.evaluation.models import Measurement
 
+# The columns of Measurement: value DecimalField(max_digits=18, decimal_places=4), source, evidence_url.
+LARGEST_VALUE = Decimal(10) ** 14
+SOURCE_LENGTH = 300
+URL_LENGTH = 200
 
 def record_measurement(indicator: Indicator, actor, value, measured_on: datetime.date, source: str,
                        evidence_url: str = "") -> Measurement:
     if not actor.has_perm("evaluation.measure", indicator.challenge):
         raise NotAllowed()
     source = clean(source or "")
-    if not source:
+    if not source or len(source) > SOURCE_LENGTH:
         raise InvalidInput(_("Nêu nguồn số liệu."), field="source")
     try:
         value = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
         raise InvalidInput(_("Giá trị phải là số."), field="value") from None
+    if not value.is_finite() or abs(value) >= LARGEST_VALUE:
+        raise InvalidInput(_("Giá trị phải là số."), field="value")
+    if len(clean(evidence_url or "")) > URL_LENGTH:
+        raise InvalidInput(_("Đường dẫn minh chứng quá dài."), field="evidence_url")
     try:
         with transaction.atomic():
             measurement = Measurement.objects.create(indicator=indicator, value=value, measured_on=measured_on,
@@ -43,7 +51,12 @@ def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
     if not actor.has_perm("evaluation.measure", challenge):
         raise NotAllowed()
     indicators = {clean(i.name).lower(): i for i in challenge.indicators.all()}
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    try:
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    except UnicodeDecodeError:
+        raise InvalidInput(_("Tệp CSV phải được mã hoá UTF-8."), field="file") from None
+    except csv.Error as error:
+        raise InvalidInput(_("Tệp CSV hỏng: %(error)s.") % {"error": error}, field="file") from None
     problems, parsed = [], []
     for number, row in enumerate(rows, start=2):
         indicator = indicators.get(clean(row.get("indicator") or "").lower())

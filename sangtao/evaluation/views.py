@@ -1,11 +1,12 @@
 import datetime
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,8 @@ from sangtao.core.csv import append_row, csv_response
 from sangtao.core.documents import AdministrativeDocument
 from sangtao.core.feedback import run_service
 from sangtao.core.formats import long_date
+from sangtao.core.forms import chosen
+from sangtao.core.uploads import check_size
 from sangtao.evaluation import services
 from sangtao.evaluation.outcome import challenge_outcome, outcomes
 
@@ -27,7 +30,7 @@ STATUS_LABELS = {"met": _("Đạt mục tiêu"), "on_track": _("Đúng hướng"
 @require_POST
 def measurement_add(request, pk):
     challenge = get_challenge_for(request.user, pk)
-    indicator = get_object_or_404(Indicator, challenge=challenge, pk=request.POST.get("indicator"))
+    indicator = chosen(Indicator.objects.filter(challenge=challenge), request.POST.get("indicator"))
     try:
         day = datetime.date.fromisoformat(request.POST.get("measured_on", ""))
     except ValueError:
@@ -46,10 +49,15 @@ def measurement_import(request, pk):
     if upload is None:
         messages.error(request, _("Chọn một tệp CSV."))
     else:
-        count = run_service(request, services.import_measurements, challenge, request.user, upload.read())
+        count = run_service(request, _import_measurements, challenge, request.user, upload)
         if count is not None:
             messages.success(request, _("Đã nhập %(n)s số đo.") % {"n": count})
     return redirect(challenge.get_absolute_url() + "#ket-qua-do")
+
+
+def _import_measurements(challenge, user, upload) -> int:
+    check_size(upload, settings.ATTACHMENT_MAX_BYTES)  # the upload checks of every attachment
+    return services.import_measurements(challenge, user, upload.read())
 
 
 def _outcome_rows(request, pk) -> tuple[object, list[list]]:

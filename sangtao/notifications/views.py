@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from sangtao.core.forms import ids
 from sangtao.notifications.services import mark_read
 
 
@@ -15,6 +16,5 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_read(request):
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
-    mark_read(request.user, ids or None)
+    mark_read(request.user, ids(request.POST.getlist("id")) or None)
     return redirect("notifications")

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
+from sangtao.core.api_errors import LIST, READ
+from sangtao.core.api_input import Id, Input, Page
 from sangtao.orgs.models import OrgUnit, UnitKind
 
 router = Router(tags=["units"])
@@ -30,11 +32,11 @@ class UnitPage(Schema):
     results: list[UnitOut]
 
 
-class UnitParams(Schema):
+class UnitParams(Input):
     q: str = SchemaField("", max_length=200)
     kind: str | None = SchemaField(None, pattern="^(" + "|".join(UnitKind.values) + ")$")
     include_dissolved: bool = False
-    page: int = SchemaField(1, ge=1)
+    page: Page = 1
 
 
 def _unit_out(unit: OrgUnit) -> dict:
@@ -46,7 +48,7 @@ def _unit_out(unit: OrgUnit) -> dict:
     }
 
 
-@router.get("/units", response=UnitPage)
+@router.get("/units", response={200: UnitPage, **LIST})
 def list_units(request, params: Query[UnitParams]):
     """Organisation units in Vietnamese collation; `q` is diacritic-insensitive."""
     units = OrgUnit.objects.prefetch_related("successors", "predecessors")
@@ -60,6 +62,6 @@ def list_units(request, params: Query[UnitParams]):
             "results": [_unit_out(unit) for unit in page.object_list]}
 
 
-@router.get("/units/{unit_id}", response=UnitOut)
-def get_unit(request, unit_id: int):
+@router.get("/units/{unit_id}", response={200: UnitOut, **READ})
+def get_unit(request, unit_id: Id):
     return _unit_out(get_object_or_404(OrgUnit.objects.prefetch_related("successors", "predecessors"), pk=unit_id))

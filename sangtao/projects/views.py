@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
+from sangtao.core.forms import chosen, integer
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.roles import staff_unit_ids
 from sangtao.projects import services
@@ -128,11 +129,11 @@ def _date(value: str) -> datetime.date:
 
 
 def _task(request, project):
-    return get_object_or_404(Task, project=project, pk=request.POST.get("task"))
+    return chosen(Task.objects.filter(project=project), request.POST.get("task"))
 
 
 def _milestone(request, project):
-    return get_object_or_404(Milestone, project=project, pk=request.POST.get("milestone"))
+    return chosen(Milestone.objects.filter(project=project), request.POST.get("milestone"))
 
 
 def _add_task(request, project):
@@ -145,7 +146,13 @@ def _add_task(request, project):
 
 
 def _report(request, project):
-    progress = {m.pk: request.POST.get(f"progress_{m.pk}", "") for m in project.milestones.all()}
+    progress = {}
+    for milestone in project.milestones.all():
+        raw = request.POST.get(f"progress_{milestone.pk}", "")
+        progress[milestone.pk] = integer(raw, max_value=100) if raw else ""
+        if progress[milestone.pk] is None:
+            messages.error(request, _("Tiến độ phải từ 0 đến 100%."))
+            return
     report = run_service(request, services.submit_report, project, request.user,
                          _date(request.POST.get("period_end")), request.POST.get("narrative", ""), progress,
                          request.POST.get("issues", ""), success=_("Đã gửi báo cáo tiến độ."))
@@ -165,7 +172,7 @@ def _document(request, project):
 
 
 def _review(request, project):
-    report = get_object_or_404(ProgressReport, project=project, pk=request.POST.get("report"))
+    report = chosen(ProgressReport.objects.filter(project=project), request.POST.get("report"))
     run_service(request, services.review_report, report, request.user, request.POST.get("decision") == "accept",
                 request.POST.get("note", ""), success=_("Đã xem xét báo cáo."))
 
@@ -191,7 +198,7 @@ def _rate(request, project):
 
 
 def _add_member(request, project):
-    expert = get_object_or_404(Expert, pk=request.POST.get("expert"))
+    expert = chosen(Expert.objects.all(), request.POST.get("expert"))
     run_service(request, services.add_acceptance_member, project, request.user, expert,
                 success=_("Đã thêm thành viên hội đồng nghiệm thu."))
 
@@ -204,7 +211,7 @@ ACTIONS = {
     "milestone_done": lambda r, p: run_service(r, services.complete_milestone, _milestone(r, p), r.user,
                                                _date(r.POST.get("on")), success=_("Đã ghi hoàn thành mốc.")),
     "disburse": lambda r, p: run_service(r, services.record_disbursement, _milestone(r, p), r.user,
-                                         int(r.POST.get("amount") or -1), _date(r.POST.get("on")),
+                                         integer(r.POST.get("amount")), _date(r.POST.get("on")),
                                          success=_("Đã ghi nhận giải ngân.")),
     "report": _report,
     "review": _review,

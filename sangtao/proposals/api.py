@@ -10,7 +10,8 @@ from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.access import get_challenge_for
-from sangtao.core.api_errors import ERRORS, ErrorOut
+from sangtao.core.api_errors import ERRORS, LIST, READ
+from sangtao.core.api_input import Count, Id, Input, Money, Page
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
 from sangtao.proposals import services
@@ -26,44 +27,44 @@ from sangtao.proposals.models import Proposal, ProposalStatus, ProposalVersion
 router = Router(tags=["proposals"])
 
 
-class TeamMember(Schema):
+class TeamMember(Input):
     name: str = SchemaField(min_length=1, max_length=150)
     role: str = ""
     email: str = ""
     experience: str = ""
 
 
-class Milestone(Schema):
+class Milestone(Input):
     milestone: str = SchemaField(min_length=1, max_length=300)
     start: date | None = None
     end: date | None = None
     deliverable: str = ""
 
 
-class BudgetLine(Schema):
+class BudgetLine(Input):
     item: str = SchemaField(min_length=1, max_length=300)
-    amount_vnd: int = SchemaField(ge=0)
+    amount_vnd: Money
 
 
-class ProposalIn(Schema):
+class ProposalIn(Input):
     title: str = SchemaField(min_length=1, max_length=300)
     summary: str = ""
     approach: str = ""
     experience: str = ""
     risks: str = ""
-    team: list[TeamMember] = []
-    workplan: list[Milestone] = []
-    budget_lines: list[BudgetLine] = []
-    budget_total_vnd: int | None = SchemaField(None, ge=0)
+    team: list[TeamMember] = SchemaField([], max_length=100)
+    workplan: list[Milestone] = SchemaField([], max_length=100)
+    budget_lines: list[BudgetLine] = SchemaField([], max_length=200)
+    budget_total_vnd: Money | None = None
     expected_results: dict[str, str] = {}
 
 
 class ProposalCreate(ProposalIn):
-    organisation_id: int
+    organisation_id: Id
 
 
 class ProposalUpdate(ProposalIn):
-    expected_revision: int
+    expected_revision: Count
 
 
 class VersionOut(Schema):
@@ -74,7 +75,7 @@ class VersionOut(Schema):
 
 class ProposalOut(Schema):
     id: int
-    challenge_id: int
+    challenge_id: Id
     organisation: str | None  # None in a blind council's view
     title: str
     summary: str
@@ -99,7 +100,7 @@ class ProposalPage(Schema):
     results: list[ProposalOut]
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(Input):
     reason: str = ""
 
 
@@ -127,8 +128,8 @@ def _content(payload: ProposalIn) -> dict:
     return payload.dict(exclude={"organisation_id", "expected_revision"})
 
 
-@router.get("/proposals", response={200: ProposalPage, 401: ErrorOut})
-def list_proposals(request, challenge_id: int | None = None, page: int = 1):
+@router.get("/proposals", response={200: ProposalPage, **LIST})
+def list_proposals(request, challenge_id: Id | None = None, page: Page = 1):
     """The proposals the caller may see: their organisation's, the ones they review, or all for DoST."""
     user = request_user(request)
     versions = Prefetch("versions", ProposalVersion.objects.only("proposal_id", "number", "receipt", "submitted_at"))
@@ -143,7 +144,7 @@ def list_proposals(request, challenge_id: int | None = None, page: int = 1):
 
 
 @router.post("/challenges/{challenge_id}/proposals", response={201: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
-def create_proposal(request, challenge_id: int, payload: ProposalCreate):
+def create_proposal(request, challenge_id: Id, payload: ProposalCreate):
     challenge = get_challenge_for(request.user, challenge_id)
     organisation = OrgUnit.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
@@ -152,28 +153,28 @@ def create_proposal(request, challenge_id: int, payload: ProposalCreate):
     return 201, _out(proposal, request.user)
 
 
-@router.get("/proposals/{proposal_id}", response={200: ProposalOut, 401: ErrorOut, 404: ErrorOut})
-def get_proposal(request, proposal_id: int):
+@router.get("/proposals/{proposal_id}", response={200: ProposalOut, **READ})
+def get_proposal(request, proposal_id: Id):
     user = request_user(request)
     return _out(get_proposal_for(user, proposal_id), user)
 
 
 @router.put("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
-def update_proposal(request, proposal_id: int, payload: ProposalUpdate):
+def update_proposal(request, proposal_id: Id, payload: ProposalUpdate):
     proposal = get_proposal_for(request.user, proposal_id)
     saved = services.save_proposal(proposal, request.user, _content(payload), payload.expected_revision)
     return _out(saved, request.user)
 
 
 @router.post("/proposals/{proposal_id}/submit", response={201: VersionOut, **ERRORS}, auth=WRITE_AUTH)
-def submit_proposal(request, proposal_id: int):
+def submit_proposal(request, proposal_id: Id):
     """Freeze the draft as a new version; refused with code call_closed after the deadline."""
     version = services.submit(get_proposal_for(request.user, proposal_id), request.user, arrived_at=request.arrived_at)
     return 201, version
 
 
 @router.post("/proposals/{proposal_id}/withdraw", response={200: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
-def withdraw_proposal(request, proposal_id: int, payload: WithdrawIn):
+def withdraw_proposal(request, proposal_id: Id, payload: WithdrawIn):
     proposal = services.withdraw(get_proposal_for(request.user, proposal_id), request.user, payload.reason,
                                  arrived_at=request.arrived_at)
     return _out(proposal, request.user)

@@ -5,11 +5,13 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Field as SchemaField
 from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.access import get_challenge_for
-from sangtao.core.api_errors import ERRORS, ErrorOut
+from sangtao.core.api_errors import ERRORS, MINE, READ
+from sangtao.core.api_input import Id, Input, Points
 from sangtao.core.errors import NotAllowed
 from sangtao.review import services
 from sangtao.review.access import get_assignment_for, get_council_for, my_assignments
@@ -21,16 +23,16 @@ router = Router(tags=["review"])
 
 class ReviewOut(Schema):
     id: int
-    council_id: int
+    council_id: Id
     council: str
     proposal_id: int
-    challenge_id: int
+    challenge_id: Id
     declared: bool
     has_conflict: bool | None
     scoresheet_status: str | None
 
 
-class DeclarationIn(Schema):
+class DeclarationIn(Input):
     has_conflict: bool
     note: str = ""
 
@@ -50,14 +52,14 @@ class ScoreItem(Schema):
     comment: str
 
 
-class ScoreIn(Schema):
-    criterion_id: int
-    points: Decimal | None = None
+class ScoreIn(Input):
+    criterion_id: Id
+    points: Points | None = None
     comment: str = ""
 
 
-class ScoresheetIn(Schema):
-    scores: list[ScoreIn]
+class ScoresheetIn(Input):
+    scores: list[ScoreIn] = SchemaField(max_length=500)
     general_comment: str = ""
 
 
@@ -89,14 +91,14 @@ class ProposalResultOut(Schema):
 
 
 class ResultsOut(Schema):
-    council_id: int
+    council_id: Id
     pass_rule_uses: str
     alpha: float | None
     results: list[ProposalResultOut]
 
 
 class DecisionOut(Schema):
-    challenge_id: int
+    challenge_id: Id
     mode: str
     lead_organisation: str
     decision_number: str
@@ -114,7 +116,7 @@ def _review(item, declarations, sheets) -> dict:
             "scoresheet_status": sheet.status if sheet else None}
 
 
-@router.get("/reviews", response={200: list[ReviewOut], 401: ErrorOut}, auth=WRITE_AUTH)
+@router.get("/reviews", response={200: list[ReviewOut], **MINE}, auth=WRITE_AUTH)
 def list_reviews(request):
     """The caller's assignments as a council member, once released."""
     items = list(my_assignments(request.user))
@@ -125,7 +127,7 @@ def list_reviews(request):
 
 
 @router.post("/reviews/{review_id}/declaration", response={201: DeclarationOut, **ERRORS}, auth=WRITE_AUTH)
-def declare(request, review_id: int, payload: DeclarationIn):
+def declare(request, review_id: Id, payload: DeclarationIn):
     """Sign the conflict-of-interest declaration; required before any content is shown."""
     item = get_assignment_for(request.user, review_id)
     return 201, services.declare(item, request.user, payload.has_conflict, payload.note)
@@ -144,7 +146,7 @@ def _sheet_out(item) -> dict:
     }
 
 
-def _cleared(request, review_id: int):
+def _cleared(request, review_id: Id):
     item = get_assignment_for(request.user, review_id)
     declaration = services.declaration_for(item)
     if declaration is None or declaration.has_conflict:
@@ -153,12 +155,12 @@ def _cleared(request, review_id: int):
 
 
 @router.get("/reviews/{review_id}/scoresheet", response={200: ScoresheetOut, **ERRORS}, auth=WRITE_AUTH)
-def get_scoresheet(request, review_id: int):
+def get_scoresheet(request, review_id: Id):
     return _sheet_out(_cleared(request, review_id))
 
 
 @router.put("/reviews/{review_id}/scoresheet", response={200: ScoresheetOut, **ERRORS}, auth=WRITE_AUTH)
-def save_scoresheet(request, review_id: int, payload: ScoresheetIn):
+def save_scoresheet(request, review_id: Id, payload: ScoresheetIn):
     item = _cleared(request, review_id)
     services.save_scores(item, request.user, {s.criterion_id: s.points for s in payload.scores},
                          {s.criterion_id: s.comment for s in payload.scores}, payload.general_comment)
@@ -166,7 +168,7 @@ def save_scoresheet(request, review_id: int, payload: ScoresheetIn):
 
 
 @router.post("/reviews/{review_id}/scoresheet/submit", response={200: ScoresheetOut, **ERRORS}, auth=WRITE_AUTH)
-def submit_scoresheet(request, review_id: int):
+def submit_scoresheet(request, review_id: Id):
     """Submit and lock the scoresheet; only the council's secretary can reopen it."""
     item = _cleared(request, review_id)
     services.submit_scoresheet(item, request.user)
@@ -174,7 +176,7 @@ def submit_scoresheet(request, review_id: int):
 
 
 @router.get("/councils/{council_id}/results", response={200: ResultsOut, **ERRORS}, auth=WRITE_AUTH)
-def results(request, council_id: int):
+def results(request, council_id: Id):
     """DoST only: raw results with the pass rule, and the calibrated view alongside."""
     if not request.user.has_perm("review.manage"):
         raise Http404
@@ -189,8 +191,8 @@ def results(request, council_id: int):
         for pid, r in sorted(by_proposal.items())]}
 
 
-@router.get("/challenges/{challenge_id}/decision", response={200: DecisionOut, 401: ErrorOut, 404: ErrorOut})
-def decision(request, challenge_id: int):
+@router.get("/challenges/{challenge_id}/decision", response={200: DecisionOut, **READ})
+def decision(request, challenge_id: Id):
     """The published decision on a challenge's lead organisation."""
     challenge = get_challenge_for(request_user(request), challenge_id)
     found = Decision.objects.filter(challenge=challenge).select_related("lead_organisation").first()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
+from sangtao.core.forms import chosen
 from sangtao.orgs.roles import is_dost
 from sangtao.proposals.access import get_proposal_for
 from sangtao.proposals.models import Proposal
@@ -444,7 +445,7 @@ def complain(request, proposal_pk):
 def complaints(request):
     _manager(request)
     if request.method == "POST":
-        complaint = get_object_or_404(Complaint, pk=request.POST.get("complaint"))
+        complaint = chosen(Complaint.objects.all(), request.POST.get("complaint"))
         run_service(request, services.answer_complaint, complaint, request.user, request.POST.get("answer", ""),
               success=_("Đã trả lời khiếu nại."))
         return redirect("review:complaints")

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH
 from sangtao.core.api_errors import ERRORS
+from sangtao.core.api_input import Id, Input
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.surveys.access import get_survey_for
 from sangtao.surveys.imports import RowError, RowReader
@@ -17,15 +18,15 @@ from sangtao.surveys.models import Source
 router = Router(tags=["surveys"])
 
 
-class ResponseIn(Schema):
+class ResponseIn(Input):
     response_id: str = SchemaField(min_length=1, max_length=80)
-    unit_code: str
-    period: str
-    weight: float | None = None
-    answers: dict[str, int | str]
+    unit_code: str = SchemaField(max_length=100)
+    period: str = SchemaField(max_length=100)
+    weight: float | None = SchemaField(None, gt=0, allow_inf_nan=False)
+    answers: dict[str, int | str] = SchemaField(max_length=500)
 
 
-class BatchIn(Schema):
+class BatchIn(Input):
     responses: list[ResponseIn] = SchemaField(max_length=10_000)
 
 
@@ -35,7 +36,7 @@ class BatchOut(Schema):
 
 
 @router.post("/surveys/{survey_id}/responses", response={200: BatchOut, **ERRORS}, auth=WRITE_AUTH)
-def post_responses(request, survey_id: int, payload: BatchIn):
+def post_responses(request, survey_id: Id, payload: BatchIn):
     """Add up to 10,000 responses at once. All or nothing; response ids already stored are skipped,
     so a batch can be re-sent safely. Answers are keyed by item code (1-5, or text for text items)."""
     survey = get_survey_for(request.user, survey_id)

@@ -56,3 +56,31 @@ class TokenForm(forms.Form):
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = survey.units.all()
+
+
+class ResponseForm(forms.Form):
+    """What the public response page posts: answers q<item id> (1-5), the unit, the free text and
+    consent. A value the page cannot have sent (unit=abc) is an error shown on the page."""
+
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False,
+                                  error_messages={"invalid_choice": _("Chọn nơi Ông/Bà đã sử dụng dịch vụ.")})
+    text = forms.CharField(required=False, max_length=2000)
+    consent = forms.BooleanField(required=False)
+    follow_up = forms.BooleanField(required=False)
+    email = forms.EmailField(required=False)
+    t = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, *args, survey, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = survey.units.all()
+        self.scale_items = [item for item in items if item.is_scale]
+        for item in self.scale_items:
+            self.fields[f"q{item.pk}"] = forms.TypedChoiceField(choices=[(n, n) for n in range(1, 6)], coerce=int,
+                                                                required=False, empty_value=None)
+
+    def answers(self) -> dict[int, int]:
+        return {item.pk: self.cleaned_data[f"q{item.pk}"] for item in self.scale_items
+                if self.cleaned_data.get(f"q{item.pk}") is not None}
+
+    def first_error(self) -> str:
+        return next(str(message) for messages in self.errors.values() for message in messages)

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from sangtao.core.csv import append_row, csv_response, streamed_csv_response
 from sangtao.core.errors import ServiceError
+from sangtao.core.forms import chosen, integer
 from sangtao.core.ratelimit import RateLimit, client_address
 from sangtao.projects.models import Deployment
 from sangtao.surveys import services
 from sangtao.surveys.access import get_public_survey, get_survey_for, managed_surveys
 from sangtao.surveys.exports import response_rows
-from sangtao.surveys.forms import ImportForm, SurveyForm, TokenForm
+from sangtao.surveys.forms import ImportForm, ResponseForm, SurveyForm, TokenForm
 from sangtao.surveys.impact import impact
 from sangtao.surveys.imports import start_import
 from sangtao.surveys.indices import OVERALL, index_cells
@@ -216,12 +217,12 @@ def instrument(request, version_id):
     if request.method == "POST":
         try:
             if request.POST.get("item"):
-                item = services.edit_item(request.user, get_object_or_404(version.items, pk=request.POST["item"]),
+                item = services.edit_item(request.user, chosen(version.items.all(), request.POST["item"]),
                                           request.POST.get("text", ""), request.POST.get("text_en", ""))
             else:
                 element = request.POST.get("element")
                 item = services.add_item(request.user, version, code=request.POST.get("code", ""),
-                                         element=int(element) if element else None,
+                                         element=integer(element) if element else None,
                                          measure=request.POST.get("measure", ""), text=request.POST.get("text", ""),
                                          text_en=request.POST.get("text_en", ""))
         except ServiceError as error:
@@ -242,7 +243,7 @@ def instrument(request, version_id):
 
 def respond(request, slug):
     survey = get_public_survey(slug)
-    token = request.GET.get("t") or request.POST.get("t", "")
+    token = request.GET.get("t", "")  # carried by the page's hidden field t, and cleaned by the form
     items = list(survey.version.items.all())
     language = get_language()
     groups = []
@@ -251,18 +252,24 @@ def respond(request, slug):
     text_item = next((i for i in items if i.measure == Measure.TEXT), None)
     error = None
     chosen = {}
+    posted = request.POST.copy()
+    posted.setdefault("t", token)  # an invitation link's token, when the page's field did not carry it
+    form = ResponseForm(posted if request.method == "POST" else None, survey=survey, items=items)
     if request.method == "POST":
-        chosen = {i.pk: int(request.POST[f"q{i.pk}"]) for i in items
-                  if i.is_scale and request.POST.get(f"q{i.pk}", "") in {"1", "2", "3", "4", "5"}}
+        valid = form.is_valid()
+        chosen = form.answers()
         key = f"{survey.pk}:{client_address(request)}"
-        if not survey.uses_tokens and RESPONSES_PER_ADDRESS.reached(key):
+        if not valid:
+            error = form.first_error()
+        elif not survey.uses_tokens and RESPONSES_PER_ADDRESS.reached(key):
             error = _("Đã nhận nhiều phiếu từ thiết bị này; vui lòng thử lại sau.")
         else:
+            data = form.cleaned_data
+            token = data["t"]
             try:
-                services.respond(survey, unit_id=int(request.POST.get("unit") or 0) or None, values=chosen,
-                                 text=request.POST.get("text", ""), consent=bool(request.POST.get("consent")),
-                                 follow_up_email=request.POST.get("email", "") if request.POST.get("follow_up") else "",
-                                 token=token)
+                services.respond(survey, unit_id=data["unit"].pk if data["unit"] else None, values=chosen,
+                                 text=data["text"], consent=data["consent"],
+                                 follow_up_email=data["email"] if data["follow_up"] else "", token=token)
             except ServiceError as refused:
                 error = str(refused.message)
             else:
@@ -276,8 +283,8 @@ def respond(request, slug):
         "survey": survey, "groups": groups, "text_item": text_item, "error": error, "chosen": chosen,
         "token": token, "units": survey.units.order_by("sort_name"), "consent": consent, "english": language == "en",
         "period": services.current_period(survey, timezone.localdate()), "scale": range(1, 6),
-        "chosen_unit": int(request.POST.get("unit") or 0) if request.method == "POST" else None,
-        "typed_text": request.POST.get("text", "") if request.method == "POST" else "",
+        "chosen_unit": form.cleaned_data["unit"].pk if form.is_bound and form.cleaned_data.get("unit") else None,
+        "typed_text": form.cleaned_data.get("text", "") if form.is_bound else "",
     })
 
 

@@ -1,0 +1,46 @@
+"""What the API accepts: the base of every input schema, and number types bounded by the columns
+they are stored in, so that no value a client sends can overflow a column or a driver (a 422 with
+the field named, never a 500).
+"""
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+BIGINT_MAX = 2**63 - 1  # BigIntegerField, and every id (BigAutoField)
+INT_MAX = 2**31 - 1  # IntegerField, PositiveIntegerField
+
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+Money = Annotated[int, Field(ge=0, le=BIGINT_MAX)]  # VND amounts, BigIntegerField
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]  # versions, revisions
+Page = Annotated[int, Field(ge=1, le=INT_MAX)]
+Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]  # indicator values, measurements
+Points = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]  # a criterion's score
+
+
+def _storable(value: Any) -> bool:
+    """Text every database stores: no NUL character, no lone surrogate (from a JSON \\ud800)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_storable(key) and _storable(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_storable(item) for item in value)
+    return True
+
+
+class Input(Schema):
+    """The base of every schema the API reads (bodies and query parameters)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_storable(cls, value: Any) -> Any:
+        if not _storable(value):
+            raise ValueError("text with a NUL character or an invalid code point")
+        return value

@@ -1,0 +1,130 @@
+"""Values no page or client should send get a clear 4xx answer with a message, never a 5xx."""
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from conftest import client_for, make_user
+from sangtao.accounts.models import ApiToken
+from sangtao.challenges.models import Status
+from sangtao.core.api_input import BIGINT_MAX
+from sangtao.surveys.models import Period, Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_survey(survey):
+    today = timezone.localdate()
+    Period.objects.filter(survey=survey).delete()
+    Period.objects.create(survey=survey, label="Kỳ hiện tại", starts_on=today - datetime.timedelta(days=5),
+                          ends_on=today + datetime.timedelta(days=5))
+    return survey
+
+
+@pytest.mark.parametrize("unit", ["abc", "1e9", str(10**30), "-1", "1\x00"])
+def test_the_public_survey_answers_a_unit_it_cannot_have_offered_with_a_message(open_survey, unit):
+    item = open_survey.version.items.filter(measure="satisfaction").first()
+    response = client_for(None).post(open_survey.public_url(), {"unit": unit, f"q{item.pk}": "4", "consent": "on"})
+    assert response.status_code == 200 and response.context["error"] in response.content.decode()
+    if "\x00" not in unit:
+        assert response.context["error"] == "Chọn nơi Ông/Bà đã sử dụng dịch vụ."
+    assert not Response.objects.exists()
+
+
+def test_the_public_survey_still_takes_a_good_answer(open_survey):
+    item = open_survey.version.items.filter(measure="satisfaction").first()
+    unit = open_survey.units.first()
+    response = client_for(None).post(open_survey.public_url(), {"unit": unit.pk, f"q{item.pk}": "4", "consent": "on"})
+    assert response.status_code == 302 and Response.objects.get().unit_id == unit.pk
+
+
+def _post(user, path, payload):
+    return client_for(None).post("/api/v1" + path, json.dumps(payload), content_type="application/json",
+                                 HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user, 't')[1]}")
+
+
+@pytest.mark.parametrize(("name", "value"), [("budget_min_vnd", 10**30), ("budget_max_vnd", BIGINT_MAX + 1),
+                                             ("field_id", 10**30), ("co_owner_unit_ids", [10**30])])
+def test_a_number_beyond_its_column_is_a_422_naming_the_field(officer, field, health, name, value):
+    payload = {"title": "T", "summary": "S", "problem_statement": "P", "field_id": field.pk,
+               "owner_unit_id": health.pk, "facet": "enhancement", name: value}
+    response = _post(officer, "/challenges", payload)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error" and body["field"].startswith(name) and body["errors"][0]["message"]
+
+
+def test_the_largest_bigint_budget_is_accepted(officer, field, health):
+    payload = {"title": "T", "summary": "S", "problem_statement": "P", "field_id": field.pk,
+               "owner_unit_id": health.pk, "facet": "enhancement", "budget_max_vnd": BIGINT_MAX}
+    assert _post(officer, "/challenges", payload).status_code == 201
+
+
+@pytest.mark.parametrize("text", ["nul\x00byte", "lone \ud800 surrogate"])
+def test_text_no_database_stores_is_a_422(officer, make_challenge, text):
+    challenge = make_challenge(Status.PUBLISHED)
+    response = client_for(None).post(
+        f"/api/v1/challenges/{challenge.pk}/questions", json.dumps({"body": text}), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(officer, 't')[1]}")
+    assert response.status_code == 422 and response.json()["field"] == "body"
+
+
+def test_an_id_beyond_bigint_in_a_path_is_a_422(officer):
+    response = client_for(None).get(f"/api/v1/challenges/{10**30}")
+    assert response.status_code == 422 and response.json()["field"] == "challenge_id"
+
+
+@pytest.mark.parametrize("value", ["NaN", "1e30", "Infinity"])
+def test_a_measurement_beyond_its_column_is_refused_with_a_message(make_challenge, dost, value):
+    challenge = make_challenge(Status.PUBLISHED)
+    indicator = challenge.indicators.get()
+    client = client_for(dost)
+    response = client.post(f"/challenges/{challenge.pk}/measurements/", {
+        "indicator": indicator.pk, "measured_on": "2026-01-01", "value": value, "source": "Sở"}, follow=True)
+    assert response.status_code == 200 and "Giá trị phải là số." in response.content.decode()
+    assert not indicator.measurements.exists()
+    api = _post(dost, f"/indicators/{indicator.pk}/measurements",
+                {"value": value, "measured_on": "2026-01-01", "source": "Sở"})
+    assert api.status_code == 422
+
+
+def test_a_measurement_file_that_is_not_utf8_is_refused_with_a_message(make_challenge, dost):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    challenge = make_challenge(Status.PUBLISHED)
+    upload = SimpleUploadedFile("so-do.csv", "indicator,date,value,source\nThời gian chờ,2026-01-01,5,Sở\n"
+                                .encode("utf-16"))
+    response = client_for(dost).post(f"/challenges/{challenge.pk}/measurements/import/", {"file": upload}, follow=True)
+    assert response.status_code == 200 and "UTF-8" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "1e9", str(10**30)])
+def test_an_id_posted_beside_a_form_that_names_nothing_is_a_404(project, dost, value):
+    client = client_for(dost)
+    for action, name in (("task_done", "task"), ("milestone_done", "milestone"), ("review", "report"),
+                         ("member", "expert")):
+        response = client.post(f"/projects/{project.pk}/do/{action}/", {name: value})
+        assert response.status_code == 404, (action, value)
+
+
+def test_a_disbursement_or_progress_that_is_not_a_number_is_a_message(project, dost):
+    milestone = project.milestones.first()
+    client = client_for(dost)
+    for amount in (str(10**30), "abc"):
+        response = client.post(f"/projects/{project.pk}/do/disburse/", {"milestone": milestone.pk, "amount": amount},
+                               follow=True)
+        assert "Số tiền không hợp lệ." in response.content.decode()
+    response = client.post(f"/projects/{project.pk}/do/report/", {"period_end": "2026-01-01",
+                                                                   f"progress_{milestone.pk}": "1e9"}, follow=True)
+    assert "Tiến độ phải từ 0 đến 100%." in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.disbursed_vnd is None
+
+
+def test_notification_ids_that_are_not_ids_are_ignored(db):
+    user = make_user("nguoi")
+    response = client_for(user).post("/notifications/read/", {"id": ["abc", str(10**30), "1e9"]})
+    assert response.status_code == 302
