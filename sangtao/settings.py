@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "sangtao.core",
     "sangtao.accounts",
     "sangtao.orgs",
@@ -182,9 +184,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
 
-# Background tasks: "database" queues rows processed by `manage.py runtasks`;
-# "immediate" runs each task when its transaction commits (handy for one-off scripts).
+# Background jobs (django.tasks API): "database" queues rows in this database (no broker);
+# "rq" queues them in Redis for RQ workers (scale-out); "immediate" runs each job when its
+# transaction commits (one-off scripts). Workers start with `manage.py runtasks` for every backend.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 PAGE_SIZE = env_int("PAGE_SIZE", 20)
 OPEN_DATA_LICENCE = env_str(

@@ -1,8 +1,15 @@
 """Periodic maintenance of the database itself."""
 
-from django.db import connection
+import datetime
 
-from sangtao.core.tasks import periodic
+from django.db import connection
+from django.utils import timezone
+
+from sangtao.core.models import PeriodicTick, WorkerBeat
+from sangtao.core.tasks import periodic, purge_finished_jobs
+
+KEEP_FINISHED_JOBS = datetime.timedelta(days=30)
+KEEP_TICKS = datetime.timedelta(days=1)
 
 
 @periodic
@@ -11,3 +18,12 @@ def refresh_planner_statistics() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA optimize")
+
+
+@periodic(every=3600)
+def purge_job_history() -> None:
+    """Forget finished jobs after a month, and ticks and silent workers after a day."""
+    now = timezone.now()
+    purge_finished_jobs(now - KEEP_FINISHED_JOBS)
+    PeriodicTick.objects.filter(tick__lt=now - KEEP_TICKS).delete()
+    WorkerBeat.objects.filter(seen_at__lt=now - KEEP_TICKS).delete()

@@ -67,28 +67,25 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.action} {self.object_type}#{self.object_id}"
 
 
-class Task(models.Model):
-    """A queued background job: the database is the queue."""
+class PeriodicTick(models.Model):
+    """A periodic job's tick, claimed by the one worker that queues it: the unique pair makes it once."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed"
-
-    name = models.CharField(max_length=100)
-    kwargs = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    run_after = models.DateTimeField(default=timezone.now)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    job = models.CharField(max_length=200)
+    tick = models.DateTimeField()
+    claimed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "run_after"])]
+        constraints = [models.UniqueConstraint(fields=["job", "tick"], name="one_run_per_tick")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.status})"
+        return f"{self.job} @ {self.tick:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerBeat(models.Model):
+    """A worker's last sign of life: the jobs of a worker that stopped beating are recovered."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.worker_id

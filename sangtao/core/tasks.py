@@ -1,111 +1,163 @@
-"""The one interface for background work.
+"""The one interface for background work, on Django's task API.
 
-``@task`` registers a function; ``fn.enqueue(**kwargs)`` queues it in the same
-transaction as the state change that caused it, so a rolled-back change sends
-nothing. ``run_pending()`` (the ``runtasks`` worker command) executes queued
-tasks; with TASKS_BACKEND=immediate they run as soon as the transaction commits.
+Every job is written against ``django.tasks`` through its backport ``django_tasks``;
+this is the only module that imports it, so moving to Django 6 changes one line.
+
+``@task`` declares a job; ``fn.enqueue(**kwargs)`` queues it so that it takes effect
+only when the surrounding transaction commits (a rolled-back change sends nothing).
+What the backport does not give is added here, once: retries with backoff
+(``@task(retries=3)``), a hook that tells the person who started a job that it failed
+(``@task(on_failure=...)``), and periodic jobs (``@periodic``) that run once per tick
+however many workers run (see ``core/scheduler.py``).
 """
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
-
-from sangtao.core.models import Task
+from django.utils.translation import gettext
+from django_tasks import base, signals, task_backends  # the one import of the task API
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
-REGISTRY: dict[str, Callable[..., Any]] = {}
+
+ATTEMPT = "_attempt"  # the kwarg that counts attempts across retries; the job never sees it
 
 
-class QueuedTask(Protocol):
-    task_name: str
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Job(base.Task):
+    """A task that may be retried with exponential backoff and reports its final failure."""
 
-    def __call__(self, **kwargs: Any) -> Any: ...
-    def enqueue(self, **kwargs: Any) -> Task | None: ...
+    retries: int = 0
+    backoff: float = 30.0  # seconds before the first retry; doubled for each further one
+    on_failure: Callable[..., Any] | None = None  # called as on_failure(message, **kwargs)
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run in the caller's process, as a plain function (periodic jobs are called so in tests)."""
+        return self.func(*args, **kwargs)
 
-def task(fn: Callable[..., Any]) -> QueuedTask:
-    name = f"{fn.__module__}.{fn.__name__}"
-    REGISTRY[name] = fn
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.pop(ATTEMPT, None)
+        return self.func(*args, **kwargs)
 
-    def enqueue(**kwargs: Any) -> Task | None:
-        if settings.TASKS_BACKEND == "immediate":
-            transaction.on_commit(lambda: fn(**kwargs))
-            return None
-        return Task.objects.create(name=name, kwargs=kwargs)
+    @property
+    def task_name(self) -> str:
+        return self.module_path
 
-    fn.enqueue = enqueue  # type: ignore[attr-defined]
-    fn.task_name = name  # type: ignore[attr-defined]
-    return fn  # type: ignore[return-value]
+    def enqueue(self, *args: Any, **kwargs: Any) -> Any:
+        """Queue the job with the surrounding transaction.
 
-
-def report_progress(task_row: Task | None, done: int, total: int) -> None:
-    """Long jobs call this so their progress can be shown."""
-    if task_row is not None:
-        Task.objects.filter(pk=task_row.pk).update(progress_done=done, progress_total=total)
-
-
-def _claim_next() -> Task | None:
-    with transaction.atomic():
-        queryset = Task.objects.filter(
-            status=Task.Status.QUEUED, run_after__lte=timezone.now()
-        ).order_by("id")
-        if connection.features.has_select_for_update_skip_locked:
-            queryset = queryset.select_for_update(skip_locked=True)
-        task_row = queryset.first()
-        if task_row is None:
-            return None
-        task_row.status = Task.Status.RUNNING
-        task_row.attempts += 1
-        task_row.save(update_fields=["status", "attempts"])
-        return task_row
+        The database backend writes its row in that transaction, so a rollback removes it;
+        other backends (RQ, immediate) are handed the job when the transaction commits.
+        """
+        if isinstance(self.get_backend(), DatabaseBackend):
+            return base.Task.enqueue(self, *args, **kwargs)
+        transaction.on_commit(lambda: base.Task.enqueue(self, *args, **kwargs))
+        return None
 
 
-def _execute(task_row: Task) -> None:
-    fn = REGISTRY.get(task_row.name)
-    try:
-        if fn is None:
-            raise LookupError(f"no task registered as {task_row.name}")
-        fn(**task_row.kwargs)
-    except Exception as exc:  # a failing task must not stop the worker
-        logger.exception("task %s failed", task_row.name)
-        retry = task_row.attempts < MAX_ATTEMPTS and fn is not None
-        task_row.status = Task.Status.QUEUED if retry else Task.Status.FAILED
-        task_row.run_after = timezone.now() + timedelta(seconds=30 * 2**task_row.attempts)
-        task_row.error = repr(exc)[:2000]
-        task_row.save(update_fields=["status", "run_after", "error"])
+def task(function: Callable[..., Any] | None = None, *, retries: int = 0, backoff: float = 30.0,
+         on_failure: Callable[..., Any] | None = None) -> Any:
+    """Declare a background job: ``@task`` or ``@task(retries=3, backoff=10, on_failure=...)``."""
+
+    def declare(fn: Callable[..., Any]) -> Job:
+        return Job(func=fn, retries=retries, backoff=backoff, on_failure=on_failure)
+
+    return declare(function) if function is not None else declare
+
+
+def job_failed(job: Job, kwargs: dict[str, Any], message: str) -> None:
+    """An attempt failed (an error, or its worker died): retry it later, or tell whoever waits for it."""
+    attempt = kwargs.get(ATTEMPT, 1)
+    arguments = {name: value for name, value in kwargs.items() if name != ATTEMPT}
+    if attempt <= job.retries:
+        retry, delay = job, job.backoff * 2 ** (attempt - 1)
+        if delay > 0 and job.get_backend().supports_defer:
+            retry = job.using(run_after=timezone.now() + timedelta(seconds=delay))
+        retry.enqueue(**arguments, **{ATTEMPT: attempt + 1})
         return
-    task_row.status = Task.Status.DONE
-    task_row.finished_at = timezone.now()
-    task_row.save(update_fields=["status", "finished_at"])
+    logger.error("job %s failed for good: %s", job.module_path, message)
+    if job.on_failure is not None:
+        job.on_failure(message, **arguments)
+
+
+def failure_message(traceback: str) -> str:
+    """The last line of a traceback: the exception and its message, for the person who waits."""
+    lines = [line for line in traceback.strip().splitlines() if line.strip()]
+    return lines[-1][:500] if lines else ""
+
+
+@receiver(signals.task_finished)
+def _retry_or_report(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    if task_result.status != base.TaskResultStatus.FAILED or not isinstance(task_result.task, Job):
+        return
+    traceback = task_result.errors[-1].traceback if task_result.errors else ""
+    try:
+        job_failed(task_result.task, task_result.kwargs, failure_message(traceback or ""))
+    except Exception:  # the worker must go on with the next job
+        logger.exception("handling the failure of %s failed", task_result.task.module_path)
+
+
+class WorkerDied(Exception):
+    """The process running a job stopped (killed, power cut) before the job finished."""
+
+    def __str__(self) -> str:
+        return gettext("Tiến trình chạy công việc đã dừng đột ngột; công việc chưa hoàn tất.")
+
+
+def fail_abandoned(row: Any) -> None:
+    """Mark a database job whose worker died as failed, then retry or report it like any failure."""
+    row.set_failed(WorkerDied())
+    if isinstance(row.task, Job):
+        job_failed(row.task, row.args_kwargs["kwargs"], str(WorkerDied()))
+
+
+PERIODIC: dict[str, tuple[Job, timedelta]] = {}
+
+
+def periodic(function: Callable[..., Any] | None = None, *, every: float = 60.0) -> Any:
+    """Declare a job the workers run once per tick of ``every`` seconds (``@periodic`` or ``@periodic(every=...)``)."""
+
+    def declare(fn: Callable[..., Any]) -> Job:
+        job = Job(func=fn)
+        PERIODIC[job.module_path] = (job, timedelta(seconds=every))
+        return job
+
+    return declare(function) if function is not None else declare
+
+
+def backend_stores_rows() -> bool:
+    """Is the queue the database (so workers claim rows) rather than Redis?"""
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def purge_finished_jobs(before: Any) -> None:
+    """Delete the database queue's finished jobs older than before (RQ expires its results itself)."""
+    if backend_stores_rows():
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
 
 
 def run_pending(limit: int = 1000) -> int:
-    """Run up to limit queued tasks that are due; return how many ran."""
+    """Run the database queue's due jobs in this process and thread; return how many ran (tests, scripts)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="in-process", excluded_queue_names=[])
     ran = 0
-    while ran < limit and (task_row := _claim_next()) is not None:
-        _execute(task_row)
+    while ran < limit:
+        with transaction.atomic():
+            row = DBTaskResult.objects.ready().get_locked()
+            if row is None:
+                return ran
+            row.claim(worker.worker_id)
+        worker.run_task(row)
         ran += 1
     return ran
-
-
-PERIODIC: list[Callable[[], Any]] = []
-
-
-def periodic(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """Register a job the worker runs on every scheduling tick (about once a minute)."""
-    PERIODIC.append(fn)
-    return fn
-
-
-def run_periodic() -> None:
-    for fn in PERIODIC:
-        try:
-            fn()
-        except Exception:  # one failing job must not block the others
-            logger.exception("periodic job %s failed", fn.__name__)

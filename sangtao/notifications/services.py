@@ -31,7 +31,7 @@ def notify(recipients: Iterable, title, body, url: str = "", exclude=None) -> li
     return created
 
 
-@task
+@task(retries=4)  # a mail server that is away for a while gets five tries over about eight minutes
 def send_notification_email(notification_id: int) -> None:
     note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if note is None or note.emailed_at is not None or not note.recipient.email:

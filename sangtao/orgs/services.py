@@ -154,7 +154,7 @@ def invite_member(unit: OrgUnit, actor, email: str) -> Invitation:
     return invitation
 
 
-@task
+@task(retries=4)  # a mail server that is away for a while gets five tries over about eight minutes
 def send_invitation_email(invitation_id: int) -> None:
     invitation = Invitation.objects.select_related("unit").filter(pk=invitation_id).first()
     if invitation is None or invitation.accepted_at is not None:

@@ -282,7 +282,13 @@ SPARSE_ABOVE = 200_000  # pairs; below this the dense graph is solved directly
 TOP_K = 30
 
 
-@task
+def _run_failed(message: str, run_id: int) -> None:
+    """The run ended in an error or its worker died: whoever started it reads why."""
+    AssignmentRun.objects.filter(pk=run_id, state__in=[AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING]).update(
+        state=AssignmentRun.State.FAILED, finished_at=timezone.now(), messages=[message])
+
+
+@task(on_failure=_run_failed)
 def run_assignment(run_id: int) -> None:
     run = AssignmentRun.objects.select_related("council__rules").get(pk=run_id)
     council = run.council

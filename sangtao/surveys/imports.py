@@ -211,7 +211,13 @@ def _write(job: ImportJob, staged) -> tuple[int, int]:
     return staged.write()
 
 
-@task
+def _import_failed(message: str, job_id: int) -> None:
+    """The job ended in an error or its worker died: the person who started it reads why."""
+    ImportJob.objects.filter(pk=job_id, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]).update(
+        state=ImportJob.State.FAILED, message=message, finished_at=timezone.now())
+
+
+@task(on_failure=_import_failed)
 def run_import(job_id: int) -> None:
     from sangtao.surveys import copy_import  # the staged file; it builds on this module
 

@@ -1,9 +1,17 @@
+import datetime
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from sangtao.core.models import Task
-from sangtao.core.tasks import REGISTRY, report_progress, run_pending, task
+from sangtao.core.models import PeriodicTick, WorkerBeat
+from sangtao.core.scheduler import Scheduler, recover_jobs_of_dead_workers
+from sangtao.core.tasks import ATTEMPT, PERIODIC, periodic, run_pending, task
 
-CALLS = []
+CALLS: list = []
+FAILURES: list = []
 
 
 @task
@@ -11,76 +19,155 @@ def record_call(value: int) -> None:
     CALLS.append(value)
 
 
-@task
-def always_fails() -> None:
-    raise RuntimeError("boom")
+def remember_failure(message: str, **kwargs) -> None:
+    FAILURES.append((message, kwargs))
+
+
+@task(retries=2, backoff=10, on_failure=remember_failure)
+def flaky(value: int) -> None:
+    raise RuntimeError(f"boom {value}")
+
+
+@task(on_failure=remember_failure)
+def fails_once_for_good(value: int) -> None:
+    raise ValueError("the file is not a spreadsheet")
+
+
+@periodic(every=3600)
+def hourly() -> None:
+    CALLS.append("tick")
+
+
+@pytest.fixture(autouse=True)
+def _clear():
+    CALLS.clear()
+    FAILURES.clear()
+
+
+def rows(job):
+    return DBTaskResult.objects.filter(task_path=job.module_path)
+
+
+def make_due(job):
+    rows(job).update(run_after=timezone.now() - datetime.timedelta(seconds=1))
 
 
 @pytest.mark.django_db
-def test_enqueued_task_waits_in_the_database_until_the_worker_runs_it():
-    CALLS.clear()
+def test_enqueued_job_waits_in_the_database_until_a_worker_runs_it():
     record_call.enqueue(value=7)
-    assert Task.objects.filter(status=Task.Status.QUEUED).count() == 1
+    assert rows(record_call).get().status == "READY"
     assert CALLS == []
     assert run_pending() == 1
     assert CALLS == [7]
-    assert Task.objects.get().status == Task.Status.DONE
+    assert rows(record_call).get().status == "SUCCESSFUL"
 
 
 @pytest.mark.django_db
-def test_failing_task_is_retried_later_with_the_error_kept():
-    always_fails.enqueue()
-    run_pending()
-    row = Task.objects.get()
-    assert row.status == Task.Status.QUEUED and row.attempts == 1 and "boom" in row.error
-    assert run_pending() == 0  # not due again yet
-
-
-@pytest.mark.django_db
-def test_unknown_task_fails_without_stopping_the_worker():
-    Task.objects.create(name="no.such.task")
-    record_call.enqueue(value=1)
-    assert run_pending() == 2
-    assert Task.objects.get(name="no.such.task").status == Task.Status.FAILED
+def test_a_rolled_back_change_queues_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_call.enqueue(value=1)
+        raise RuntimeError("the change is refused")
+    assert not rows(record_call).exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_immediate_backend_runs_after_commit(settings):
-    settings.TASKS_BACKEND = "immediate"
-    CALLS.clear()
-    from django.db import transaction
-
+def test_backends_without_rows_get_the_job_only_when_the_transaction_commits(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with transaction.atomic():
         record_call.enqueue(value=3)
         assert CALLS == []
     assert CALLS == [3]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_call.enqueue(value=4)
+        raise RuntimeError("rolled back")
+    assert CALLS == [3]
 
 
 @pytest.mark.django_db
-def test_progress_is_reported_on_the_task_row():
-    row = record_call.enqueue(value=1)
-    report_progress(row, 5, 10)
-    row.refresh_from_db()
-    assert (row.progress_done, row.progress_total) == (5, 10)
-
-
-def test_registry_names_tasks_by_module_and_function():
-    assert record_call.task_name in REGISTRY
-
-
-def test_worker_knows_every_apps_tasks_and_periodic_jobs_without_importing_views():
-    from sangtao.core.tasks import PERIODIC
-
-    names = {fn.__name__ for fn in PERIODIC}
-    assert {"close_expired_calls", "send_closing_reminders", "refresh_planner_statistics"} <= names
-    assert "sangtao.notifications.services.send_notification_email" in REGISTRY
+def test_a_failing_job_is_retried_later_with_growing_delays_then_reported():
+    flaky.enqueue(value=5)
+    delays = []
+    for _attempt in range(3):
+        before = timezone.now()
+        run_pending()
+        waiting = rows(flaky).filter(status="READY").first()
+        if waiting is not None:
+            delays.append(round((waiting.run_after - before).total_seconds()))
+            assert run_pending() == 0  # not due yet
+            make_due(flaky)
+    assert delays == [10, 20]
+    assert [row.args_kwargs["kwargs"].get(ATTEMPT, 1) for row in rows(flaky).order_by("enqueued_at")] == [1, 2, 3]
+    assert rows(flaky).filter(status="FAILED").count() == 3
+    assert FAILURES == [("RuntimeError: boom 5", {"value": 5})]
 
 
 @pytest.mark.django_db
-def test_runtasks_once_runs_periodic_jobs_and_queued_tasks():
-    from django.core.management import call_command
+def test_a_failure_is_reported_with_its_message_to_whoever_waits_for_the_job():
+    fails_once_for_good.enqueue(value=1)
+    run_pending()
+    assert FAILURES == [("ValueError: the file is not a spreadsheet", {"value": 1})]
 
-    CALLS.clear()
+
+@pytest.mark.django_db
+def test_unknown_job_fails_without_stopping_the_worker():
+    DBTaskResult.objects.create(task_path="no.such.task", args_kwargs={"args": [], "kwargs": {}},
+                                backend_name="default")
+    record_call.enqueue(value=1)
+    assert run_pending() == 2
+    assert DBTaskResult.objects.get(task_path="no.such.task").status == "FAILED"
+    assert CALLS == [1]
+
+
+def test_the_worker_knows_every_apps_periodic_jobs():
+    names = {name.rsplit(".", 1)[1] for name in PERIODIC}
+    assert {"close_expired_calls", "send_closing_reminders", "escalate_overdue", "refresh_planner_statistics",
+            "purge_job_history"} <= names
+
+
+@pytest.mark.django_db
+def test_workers_queue_a_periodic_job_once_per_tick_however_many_they_are():
+    workers = [Scheduler(f"worker-{n}") for n in range(3)]
+    for worker in workers * 2:
+        worker.step()
+    assert rows(hourly).count() == 1
+    assert PeriodicTick.objects.filter(job=hourly.module_path).count() == 1
+    assert set(WorkerBeat.objects.values_list("worker_id", flat=True)) == {"worker-0", "worker-1", "worker-2"}
+
+
+@pytest.mark.django_db
+def test_runtasks_once_queues_the_due_ticks_and_runs_queued_jobs():
     record_call.enqueue(value=9)
     call_command("runtasks", "--once")
-    assert CALLS == [9]
+    assert sorted(CALLS, key=str) == [9, "tick"]
+
+
+@pytest.mark.django_db
+def test_a_job_left_running_by_a_worker_that_stopped_beating_is_failed_then_retried():
+    flaky.enqueue(value=2)
+    row = rows(flaky).get()
+    row.claim("dead-worker")
+    WorkerBeat.objects.create(worker_id="dead-worker", seen_at=timezone.now() - datetime.timedelta(minutes=5))
+    WorkerBeat.objects.create(worker_id="live-worker")
+    assert recover_jobs_of_dead_workers(timezone.now() - datetime.timedelta(minutes=1)) == 1
+    row.refresh_from_db()
+    assert row.status == "FAILED" and "WorkerDied" in row.traceback
+    assert rows(flaky).filter(status="READY").get().args_kwargs["kwargs"] == {"value": 2, ATTEMPT: 2}
+
+
+@pytest.mark.django_db
+def test_a_running_job_of_a_live_worker_is_left_alone():
+    record_call.enqueue(value=2)
+    rows(record_call).get().claim("live-worker")
+    WorkerBeat.objects.create(worker_id="live-worker")
+    assert recover_jobs_of_dead_workers(timezone.now() - datetime.timedelta(minutes=1)) == 0
+    assert rows(record_call).get().status == "RUNNING"
+
+
+@pytest.mark.django_db
+def test_a_dead_workers_job_without_retries_is_reported_failed_with_a_message():
+    fails_once_for_good.enqueue(value=3)
+    rows(fails_once_for_good).get().claim("dead-worker")
+    WorkerBeat.objects.create(worker_id="dead-worker", seen_at=timezone.now() - datetime.timedelta(minutes=5))
+    recover_jobs_of_dead_workers(timezone.now() - datetime.timedelta(minutes=1))
+    [(message, kwargs)] = FAILURES
+    assert kwargs == {"value": 3} and "dừng đột ngột" in message

@@ -124,3 +124,16 @@ def test_direct_assignment_records_the_lead_and_legal_basis_without_a_call(make_
     assert challenge.status == "implementing"
     assert challenge.decision.lead_organisation == solver_org and challenge.decision.mode == "direct"
     assert challenge.decision.decided_on == datetime.date(2026, 11, 20)
+
+
+def test_a_run_that_crashes_shows_the_person_who_started_it_failed_and_why(forming, dost, process_tasks,
+                                                                            monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(services.affinity, "affinity_matrix", crash)
+    run = services.start_assignment_run(dost, forming, k=1, min_load=0, max_load=2)
+    process_tasks()
+    run.refresh_from_db()
+    assert (run.state, run.messages) == ("failed", ["RuntimeError: out of memory"])
+    assert "RuntimeError: out of memory" in client_for(dost).get(f"/councils/{forming.pk}/runs/{run.pk}/").content.decode()

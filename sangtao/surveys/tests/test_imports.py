@@ -234,3 +234,15 @@ def test_a_file_copy_refuses_falls_back_to_row_by_row_checks(survey, dost, proce
     # The Python path reads a short row's missing cells as blank answers, as it always has.
     assert (job.state, job.added) == ("done", 5)
     assert sum(len(scores.replace("-", "")) for scores in Response.objects.values_list("scores", flat=True)) == 4 * 5
+
+
+def test_an_import_that_crashes_shows_the_person_who_started_it_failed_and_why(survey, dost, process_tasks,
+                                                                               monkeypatch):
+    def crash(job, path):
+        raise OSError("the disk is gone")
+
+    monkeypatch.setattr(imports, "_header", crash)
+    job = run(survey, dost, csv_file(survey, good_rows(survey, 3)), process_tasks)
+    assert (job.state, job.message) == ("failed", "OSError: the disk is gone")
+    page = client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode()
+    assert "alert error" in page and "OSError: the disk is gone" in page

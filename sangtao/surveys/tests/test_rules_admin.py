@@ -2,10 +2,11 @@
 has the surveys under the rule recomputed in the background."""
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from conftest import client_for
 from sangtao.core.errors import NotAllowed
-from sangtao.core.models import AuditEvent, Task
+from sangtao.core.models import AuditEvent
 from sangtao.projects.models import ProjectRules
 from sangtao.surveys import services
 from sangtao.surveys.ingest import Incoming, ingest, scale_items
@@ -45,7 +46,7 @@ def test_a_new_minimum_n_needs_no_recompute(survey, admin_client):
     page = admin_client.post(f"/admin/surveys/indexrule/{rule.pk}/change/", form(rule, min_n=10), follow=True)
     assert "đang được tính lại" not in page.content.decode()
     assert IndexRule.objects.get(pk=rule.pk).min_n == 10
-    assert not Task.objects.filter(name=services.recompute_survey.task_name).exists()
+    assert not DBTaskResult.objects.filter(task_path=services.recompute_survey.task_name).exists()
 
 
 def test_a_rule_name_edited_in_the_admin_is_stored_in_nfc(survey, admin_client):
