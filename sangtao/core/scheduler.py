@@ -2,7 +2,9 @@
 
 - Its heartbeat, so that the jobs of a worker that died (SIGKILL, power cut) are found.
 - The periodic jobs' ticks: each tick is claimed by inserting a unique (job, tick) row in the
-  same transaction that queues the job, so however many workers run, one queues it.
+  same transaction that queues the job, so however many workers run, one queues it. (On RQ the
+  job reaches Redis when that transaction commits: a worker killed in between loses the tick,
+  and the next tick does its work, as every periodic job handles all that is due.)
 - On the database backend, the recovery of jobs left "running" by a dead worker: they are
   marked failed with a message, then retried if the job declares retries (RQ does this
   itself for a killed work-horse, see ``RQWorker``).
@@ -12,7 +14,7 @@ import datetime
 import logging
 import threading
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 from rq.worker import Worker
 
@@ -36,8 +38,10 @@ class Scheduler:
 
     def run(self, stop: threading.Event) -> None:
         while True:
+            close_old_connections()  # this thread's own connection: renewed like a request's, and after errors
             self.step()
             if stop.wait(self.poll):
+                connection.close()
                 return
 
     def step(self) -> None:

@@ -17,7 +17,7 @@ def count_tick() -> None:
         ticks.write(f"{os.getpid()}\n")
 
 
-@task(retries=1, backoff=0)
+@task(retries=1, backoff=0.5)  # the retry waits for RQ's scheduler or the database queue's due time
 def stall_the_first_time() -> None:
     """The first attempt hangs until its worker is killed; the retry finishes."""
     started = _out("started")
