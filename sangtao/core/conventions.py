@@ -26,7 +26,6 @@ PENDING = {
     ("sangtao/projects/services.py", "status-outside-workflow"): "Project, Task, ProgressReport tables (§5)",
     ("sangtao/review/services.py", "status-outside-workflow"): "Council, Scoresheet tables (§5)",
     ("sangtao/surveys/imports.py", "status-outside-workflow"): "ImportJob table (§5)",
-    ("sangtao/core/tasks.py", "status-outside-workflow"): "the hand-made queue goes for django-tasks (§1)",
     ("sangtao/projects/views.py", "inline-role-check"): "projects stop borrowing review's permission (§5)",
     ("sangtao/review/views.py", "inline-role-check"): "role predicates defined once in orgs/rules.py (§5)",
 }

@@ -3,6 +3,7 @@ from django.db import models, router, transaction
 from django.utils import timezone
 
 from sangtao.core import chain
+from sangtao.core.formats import to_the_second
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -78,7 +79,7 @@ class PeriodicTick(models.Model):
         constraints = [models.UniqueConstraint(fields=["job", "tick"], name="one_run_per_tick")]
 
     def __str__(self) -> str:
-        return f"{self.job} @ {self.tick:%Y-%m-%d %H:%M:%S}"
+        return f"{self.job} @ {to_the_second(self.tick)}"
 
 
 class WorkerBeat(models.Model):
