@@ -37,12 +37,10 @@ class Scheduler:
         self.seen: dict[str, datetime.datetime] = {}
 
     def run(self, stop: threading.Event) -> None:
-        while True:
+        while not stop.wait(self.poll):
             close_old_connections()  # this thread's own connection: renewed like a request's, and after errors
             self.step()
-            if stop.wait(self.poll):
-                connection.close()
-                return
+        connection.close()
 
     def step(self) -> None:
         try:

@@ -159,11 +159,12 @@ def test_three_workers_run_a_periodic_job_once_per_tick(engine, start_workers, t
 
 def test_a_job_whose_worker_is_killed_mid_run_is_failed_and_run_again(engine, start_workers, tmp_path):
     workers = start_workers(engine, 2, "--stale-after=1")
+    wait_for(lambda: WorkerBeat.objects.count() == 2, workers)
     worker_jobs.stall_the_first_time.enqueue()
     pid = int(wait_for(lambda: (tmp_path / "started").exists() and (tmp_path / "started").read_text(), workers))
     os.kill(pid, signal.SIGKILL)
     finisher = int(wait_for(lambda: (tmp_path / "finished").exists() and (tmp_path / "finished").read_text(),
-                            workers, seconds=30))
+                            workers))
     assert finisher != pid
     if engine["TASKS_BACKEND"] == "database":
         stalled = worker_jobs.stall_the_first_time.module_path

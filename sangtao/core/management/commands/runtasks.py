@@ -22,8 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, once: bool = False, poll: float = 1.0, stale_after: float = 120.0, **options):
         worker_id = get_random_string(32)
         scheduler = Scheduler(worker_id, poll=poll, stale_after=stale_after)
+        scheduler.step()  # the first heartbeat before any job is taken: a worker killed at once is still known
         if once:
-            scheduler.step()
             if backend_stores_rows():
                 run_pending()
             else:
