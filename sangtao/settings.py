@@ -188,7 +188,6 @@ IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1
 # "rq" queues them in Redis for RQ workers (scale-out); "immediate" runs each job when its
 # transaction commits (one-off scripts). Workers start with `manage.py runtasks` for every backend.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS = {
     "default": {
         "BACKEND": {
@@ -199,7 +198,7 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "") or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
 
