@@ -21,7 +21,7 @@ def move_queued_tasks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0001_initial'),
+        ('core', '0003_append_only_triggers'),
         ('django_tasks_database', '0021_conditional_partial_index_ordering'),
     ]
 
