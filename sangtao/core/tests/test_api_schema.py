@@ -4,7 +4,9 @@ DoST coordinator and a unit officer: no server error, and every response as the 
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -26,6 +28,17 @@ EXAMPLES = 5  # per operation, caller and mode: about 900 requests in all
 SCHEMA = schemathesis.openapi.from_dict(openapi_schema())
 SCHEMA.app = get_wsgi_application()
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+@pytest.fixture(autouse=True)
+def _one_connection():
+    """The WSGI app would close the test's database connection after each request (Django's test
+    client stops that too): PostgreSQL would lose the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
