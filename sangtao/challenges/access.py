@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sangtao.challenges.models import PUBLIC_STATUSES, Challenge
+from sangtao.challenges.models import PUBLIC_STATUSES, Challenge, Indicator
 from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -59,3 +59,12 @@ def worklist_challenges(user) -> QuerySet[Challenge]:
 def ownable_units(user, units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     """Of these units, those the user may file a challenge for: any for DoST, their own for staff."""
     return units if is_dost(user) else units.filter(pk__in=staff_unit_ids(user))
+
+
+def get_indicator_for(user, pk, *, challenge: Challenge | None = None) -> Indicator:
+    """A success indicator of a challenge the user may see (of `challenge`, when given); Http404 otherwise."""
+    indicator = Indicator.objects.filter(pk=pk_or_404(pk)).first()
+    if indicator is None or (challenge is not None and indicator.challenge_id != challenge.pk):
+        raise Http404
+    indicator.challenge = challenge or get_challenge_for(user, indicator.challenge_id)
+    return indicator

@@ -13,10 +13,10 @@ from sangtao.challenges import services
 from sangtao.challenges.access import get_challenge_for, visible_challenges
 from sangtao.challenges.models import Challenge, Facet, Field, Follow, Question, SelectionMode, Status
 from sangtao.challenges.search import search, snippet
-from sangtao.challenges.workflow import available_moves
 from sangtao.core.api_errors import ERRORS, LIST, MINE, READ
 from sangtao.core.api_input import Count, Id, Input, Money, Page, Quantity
 from sangtao.core.errors import InvalidInput
+from sangtao.core.workflow import available_moves
 from sangtao.orgs.models import OrgUnit
 
 router = Router(tags=["challenges"])

@@ -37,7 +37,8 @@ from sangtao.challenges.models import (
     Status,
 )
 from sangtao.challenges.search import search, snippet
-from sangtao.challenges.workflow import MOVES, available_moves
+from sangtao.challenges.workflow import MOVES
+from sangtao.core import workflow
 from sangtao.core.errors import InvalidInput, NotAllowed, ServiceError, StaleState
 from sangtao.core.feedback import run_service
 from sangtao.core.uploads import ALLOWED_KINDS
@@ -116,7 +117,7 @@ def challenge_detail(request, pk):
         "co_owners": challenge.co_owner_units.all(),
         "questions": visible_questions,
         "history": transitions if internal else [t for t in transitions if t.is_public],
-        "moves": available_moves(request.user, challenge) if request.user.is_authenticated else [],
+        "moves": workflow.move_choices(request.user, challenge),
         "can_edit": request.user.has_perm("challenges.edit_challenge", challenge),
         "can_ask": request.user.has_perm("challenges.ask_question", challenge),
         "can_moderate": request.user.has_perm("challenges.moderate_questions", challenge),
@@ -213,10 +214,11 @@ def challenge_move(request, pk, move):
         else:
             messages.success(request, _("Đã thực hiện: %(move)s.") % {"move": spec.label})
             return redirect(challenge)
-    elif spec not in available_moves(request.user, challenge) and request.method != "POST":
+    elif spec not in workflow.available_moves(request.user, challenge) and request.method != "POST":
         messages.error(request, _("Thao tác này không áp dụng cho bài toán ở trạng thái hiện tại."))
         return redirect(challenge)
-    return render(request, "challenges/move_confirm.html", {"challenge": challenge, "move": spec, "form": form})
+    return render(request, "challenges/move_confirm.html", {
+        "challenge": challenge, "move": spec, "form": form, "choice": workflow.choice_of(request.user, challenge, spec)})
 
 
 def challenge_history(request, pk):

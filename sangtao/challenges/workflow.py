@@ -1,5 +1,6 @@
 """The challenge and question workflows: tables of moves applied by sangtao.core.workflow."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -8,17 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, Question, QuestionStatus, SelectionMode, Status, Transition
 from sangtao.challenges.rules import is_owner_leader, is_owner_staff, is_question_moderator
-from sangtao.core.workflow import Guard, Move, available_moves, workflow
+from sangtao.core.workflow import Guard, Move, workflow
 from sangtao.orgs.models import Role
 from sangtao.orgs.roles import dost_coordinators, unit_staff
 from sangtao.orgs.rules import is_dost_coordinator
 
-__all__ = ["CHALLENGE", "MOVES", "QUESTION", "available_moves"]
-
 
 def followers_of(challenge, *, including_field_and_unit: bool = False):
-    from django.contrib.auth import get_user_model
-
     condition = Q(follows__challenge=challenge)
     if including_field_and_unit:
         condition |= Q(follows__field_id=challenge.field_id) | Q(follows__unit_id=challenge.owner_unit_id)

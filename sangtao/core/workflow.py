@@ -112,6 +112,27 @@ def unmet_preconditions(user, obj, move: Move | str) -> list[Guard]:
     return [guard for guard in move.guards if not guard.met(obj)]
 
 
+@dataclass(frozen=True)
+class Choice:
+    """A move offered on a page, with what still stops it: (why, where it is put right)."""
+
+    move: Move
+    unmet: list[tuple[str, str]]
+
+    @property
+    def why_disabled(self) -> str:
+        return " ".join(why for why, _fix in self.unmet)
+
+
+def move_choices(user, obj) -> list[Choice]:
+    """The moves to show this user, each with its unmet preconditions, known before anyone confirms."""
+    return [choice_of(user, obj, move) for move in available_moves(user, obj)]
+
+
+def choice_of(user, obj, move: Move) -> Choice:
+    return Choice(move, [(guard.text(obj), guard.fix_url(obj)) for guard in unmet_preconditions(user, obj, move)])
+
+
 def _refuse_unmet(obj, move: Move) -> None:
     unmet = unmet_preconditions(SYSTEM, obj, move)
     if unmet:

@@ -3,13 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from ninja import Field as SchemaField
 from ninja import Router, Schema
 
 from sangtao.api import WRITE_AUTH, request_user
-from sangtao.challenges.access import get_challenge_for
-from sangtao.challenges.models import Indicator
+from sangtao.challenges.access import get_challenge_for, get_indicator_for
 from sangtao.core.api_errors import ERRORS, READ
 from sangtao.core.api_input import Id, Input, Quantity
 from sangtao.evaluation import services
@@ -52,15 +50,9 @@ def kpis(request, challenge_id: Id):
             for k in challenge_outcome(challenge)[0]]
 
 
-def _indicator_for(user, indicator_id: Id) -> Indicator:
-    indicator = get_object_or_404(Indicator, pk=indicator_id)
-    get_challenge_for(user, indicator.challenge_id)  # 404 unless the challenge is visible
-    return indicator
-
-
 @router.post("/indicators/{indicator_id}/measurements", response={201: MeasurementOut, **ERRORS}, auth=WRITE_AUTH)
 def add_measurement(request, indicator_id: Id, payload: MeasurementIn):
     """Record a measurement (the lead organisation, the owning unit or DoST)."""
-    indicator = _indicator_for(request.user, indicator_id)
+    indicator = get_indicator_for(request.user, indicator_id)
     return 201, services.record_measurement(indicator, request.user, payload.value, payload.measured_on,
                                             payload.source, payload.evidence_url)

@@ -2,19 +2,20 @@
 
 import rules
 
+from sangtao.challenges.rules import is_owner_staff
 from sangtao.orgs.models import Role
-from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
+from sangtao.orgs.roles import staff_unit_ids, units_with_role
+from sangtao.orgs.rules import is_dost_coordinator, is_signed_in
 
 
 @rules.predicate
-def may_measure(user, challenge) -> bool:
-    if challenge is None or not getattr(user, "is_authenticated", False):
-        return False
-    if is_dost(user) or challenge.owner_unit_id in staff_unit_ids(user):
-        return True
+def is_lead_member(user, challenge) -> bool:
+    """A member of the organisation the selection decision named to lead the challenge."""
     decision = getattr(challenge, "decision", None)
     return decision is not None and decision.lead_organisation_id in (
         units_with_role(user, Role.SOLVER) | staff_unit_ids(user))
 
+
+may_measure = is_signed_in & (is_dost_coordinator | is_owner_staff | is_lead_member)
 
 rules.add_perm("evaluation.measure", may_measure)

@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges import services as challenge_services
 from sangtao.challenges.models import Challenge, Status
-from sangtao.core import formats
+from sangtao.core import formats, workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import periodic
@@ -19,7 +18,7 @@ from sangtao.core.text import clean
 from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
-from sangtao.orgs.roles import staff_unit_ids
+from sangtao.orgs.roles import dost_coordinators, unit_staff
 from sangtao.projects.acceptance import acceptance_result
 from sangtao.projects.models import (
     AcceptanceMember,
@@ -38,28 +37,14 @@ from sangtao.projects.models import (
     SelfAssessment,
     Task,
     TaskComment,
-    TaskStatus,
 )
+from sangtao.projects.workflow import lead_members
 from sangtao.review.models import Decision
 
-User = get_user_model()
 
-
-def _require(actor, perm: str, project: Project | None = None) -> None:
-    if not actor.has_perm(perm, project):
+def _require(actor, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
         raise NotAllowed()
-
-
-def _staff(unit_ids, roles=(Role.OFFICER, Role.LEADER)):
-    return User.objects.filter(memberships__unit_id__in=list(unit_ids), memberships__role__in=list(roles)).distinct()
-
-
-def lead_members(project: Project):
-    return User.objects.filter(memberships__unit_id=project.lead_organisation_id).distinct()
-
-
-def _dost():
-    return User.objects.filter(memberships__role=Role.DOST_COORDINATOR).distinct()
 
 
 def _active(project: Project) -> Project:
@@ -74,8 +59,7 @@ def _active(project: Project) -> Project:
 def create_project(decision: Decision, actor, data: dict[str, Any]) -> Project:
     """Start the project from the decision: contract, dates, partners and the workplan."""
     challenge = Challenge.objects.get(pk=decision.challenge_id)
-    if not (actor.has_perm("review.manage") or challenge.owner_unit_id in staff_unit_ids(actor)):
-        raise NotAllowed()
+    _require(actor, "projects.create", challenge)
     if challenge.status != Status.IMPLEMENTING:
         raise InvalidInput(_("Chỉ lập dự án cho bài toán đang triển khai."))
     starts, ends = data.get("starts_on"), data.get("ends_on")
@@ -103,7 +87,7 @@ def create_project(decision: Decision, actor, data: dict[str, Any]) -> Project:
                     acceptance_criteria=clean(item.get("acceptance_criteria") or ""),
                     tranche_vnd=item.get("tranche_vnd"), position=position)
             record(actor, "project_created", project, challenge=challenge.pk)
-            notify(list(lead_members(project)) + list(_staff([challenge.owner_unit_id])),
+            notify(list(lead_members(project)) + list(unit_staff([challenge.owner_unit_id])),
                    format_lazy(_("Dự án «{title}» đã được lập"), title=challenge.title), "", project.get_absolute_url(),
                    exclude=actor)
     except IntegrityError:
@@ -120,20 +104,13 @@ def add_task(project: Project, actor, unit: OrgUnit, title: str, due_on: datetim
         _active(project)
         task = Task.objects.create(project=project, unit=unit, title=title, due_on=due_on)
         record(actor, "task_added", project, task=task.pk, unit=unit.name)
-        notify(_staff([unit.pk]), format_lazy(_("Nhiệm vụ mới: {title}"), title=title),
+        notify(unit_staff([unit.pk]), format_lazy(_("Nhiệm vụ mới: {title}"), title=title),
                format_lazy(_("Hạn: {due}"), due=formats.short_date(due_on)), project.get_absolute_url())
     return task
 
 
 def complete_task(task: Task, actor) -> Task:
-    _require(actor, "projects.work", task.project)
-    with transaction.atomic():
-        if not Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(status=TaskStatus.DONE,
-                                                                              done_on=timezone.localdate()):
-            raise StaleState(_("Nhiệm vụ đã hoàn thành."))
-        record(actor, "task_done", task.project, task=task.pk)
-    task.refresh_from_db()
-    return task
+    return workflow.apply_move(task, "complete", actor=actor, changes={"done_on": timezone.localdate()})
 
 
 def comment_task(task: Task, actor, body: str) -> TaskComment:
@@ -202,7 +179,7 @@ def submit_report(project: Project, actor, period_end: datetime.date, narrative:
         report = ProgressReport.objects.create(project=project, period_end=period_end, narrative=narrative,
                                                milestone_progress=cleaned, issues=clean(issues or ""),
                                                submitted_by=actor)
-        notify(_staff([project.challenge.owner_unit_id]),
+        notify(unit_staff([project.challenge.owner_unit_id]),
                format_lazy(_("Báo cáo tiến độ mới: {title}"), title=project.challenge.title), narrative[:300],
                project.get_absolute_url(), exclude=actor)
     return report
@@ -213,18 +190,8 @@ def review_report(report: ProgressReport, actor, accept: bool, note: str = "") -
     note = clean(note or "")
     if not accept and not note:
         raise InvalidInput(_("Nêu điều cần bổ sung khi trả lại báo cáo."), field="note")
-    target = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
-    with transaction.atomic():
-        if not ProgressReport.objects.filter(pk=report.pk, status=ReportStatus.SUBMITTED).update(
-                status=target, review_note=note, reviewed_by=actor):
-            raise StaleState(_("Báo cáo đã được xem xét."))
-        record(actor, "report_accepted" if accept else "report_returned", report.project, report=report.pk,
-               note=note)
-        notify(lead_members(report.project), format_lazy(
-            _("Báo cáo tiến độ đến {day}: {result}"), day=formats.short_date(report.period_end),
-            result=ReportStatus(target).label), note, report.project.get_absolute_url())
-    report.refresh_from_db()
-    return report
+    return workflow.apply_move(report, "accept" if accept else "return", actor=actor, reason=note,
+                               changes={"review_note": note, "reviewed_by": actor})
 
 
 def _latest_report(project: Project, statuses: set[str]) -> ProgressReport | None:
@@ -279,11 +246,11 @@ def health(project: Project, today: datetime.date | None = None) -> tuple[str, l
 def _recipients(project: Project, level: int, owner_units: list[int]):
     if level == Escalation.Level.OWNER:
         units = [u for u in owner_units if u != project.lead_organisation_id]
-        return list(_staff(units)) + (list(lead_members(project)) if project.lead_organisation_id in owner_units
+        return list(unit_staff(units)) + (list(lead_members(project)) if project.lead_organisation_id in owner_units
                                       else [])
     if level == Escalation.Level.LEADER:
-        return _staff([project.challenge.owner_unit_id], [Role.LEADER])
-    return _dost()
+        return unit_staff([project.challenge.owner_unit_id], [Role.LEADER])
+    return dost_coordinators()
 
 
 @periodic
@@ -325,13 +292,13 @@ def self_assess(project: Project, actor, summary: str) -> SelfAssessment:
         assessment, _created = SelfAssessment.objects.update_or_create(
             project=project, defaults={"summary": summary, "submitted_by": actor, "submitted_at": timezone.now()})
         record(actor, "self_assessed", project)
-        notify(_dost(), format_lazy(_("Dự án «{title}» đã tự đánh giá, chờ nghiệm thu"), title=project.challenge.title),
+        notify(dost_coordinators(), format_lazy(_("Dự án «{title}» đã tự đánh giá, chờ nghiệm thu"), title=project.challenge.title),
                summary[:300], project.get_absolute_url())
     return assessment
 
 
 def add_acceptance_member(project: Project, actor, expert) -> AcceptanceMember:
-    _require(actor, "review.manage")
+    _require(actor, "projects.accept")
     try:
         with transaction.atomic():
             member = AcceptanceMember.objects.create(project=project, expert=expert)
@@ -359,22 +326,13 @@ def rate(project: Project, actor, milestone: Milestone | None, quality: str, qua
 
 def conclude_acceptance(project: Project, actor) -> Project:
     """DoST records the council's result; a pass moves the challenge on to evaluation."""
-    _require(actor, "review.manage")
-    result = acceptance_result(project)
-    if result.overall is None:
-        raise InvalidInput(_("Còn thiếu đánh giá: %(what)s.") % {"what": ", ".join(result.missing)})
+    overall = acceptance_result(project).overall
+    grade = str(Grade(overall).label) if overall else ""
     with transaction.atomic():
-        _active(project)
-        status = ProjectStatus.FAILED if result.overall == Grade.FAIL else ProjectStatus.ACCEPTED
-        Project.objects.filter(pk=project.pk).update(status=status)
-        project.status = status
-        record(actor, "acceptance_concluded", project, result=result.overall)
-        if status == ProjectStatus.ACCEPTED:
-            challenge_services.apply_move(project.challenge, actor, "start_evaluation",
-                                          str(Grade(result.overall).label))
-        notify(list(lead_members(project)) + list(_staff([project.challenge.owner_unit_id])),
-               format_lazy(_("Kết quả nghiệm thu «{title}»: {result}"), title=project.challenge.title,
-                           result=Grade(result.overall).label), "", project.get_absolute_url(), exclude=actor)
+        project = workflow.apply_move(project, "fail" if overall == Grade.FAIL else "accept", actor=actor,
+                                      reason=grade)
+        if project.status == ProjectStatus.ACCEPTED:
+            challenge_services.apply_move(project.challenge, actor, "start_evaluation", grade)
     return project
 
 

@@ -17,7 +17,6 @@ from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.uploads import ALLOWED_KINDS
-from sangtao.orgs.roles import staff_unit_ids
 from sangtao.projects import services
 from sangtao.projects.acceptance import acceptance_result
 from sangtao.projects.access import get_project_for, visible_projects
@@ -33,6 +32,7 @@ from sangtao.projects.forms import (
 from sangtao.projects.minutes import acceptance_minutes_pdf
 from sangtao.projects.models import Milestone, ProgressReport, ProjectDocument, Task
 from sangtao.projects.timeline import timeline_svg
+from sangtao.review.access import visible_experts
 from sangtao.review.models import Decision, Expert
 
 HEALTH_LABELS = {"on_track": _("Đúng tiến độ"), "at_risk": _("Có nguy cơ chậm"), "late": _("Chậm tiến độ"),
@@ -42,7 +42,7 @@ HEALTH_LABELS = {"on_track": _("Đúng tiến độ"), "at_risk": _("Có nguy c�
 @login_required
 def portfolio(request):
     projects = list(visible_projects(request.user).prefetch_related("milestones", "tasks", "reports"))
-    if not projects and not (request.user.has_perm("review.manage") or staff_unit_ids(request.user)):
+    if not projects and not request.user.has_perm("projects.view_portfolio"):
         raise Http404
     today = timezone.localdate()
     for project in projects:
@@ -69,7 +69,7 @@ def _matrix(counter: Counter) -> list[tuple[str, list[int]]]:
 @login_required
 def create(request, challenge_pk):
     challenge = get_challenge_for(request.user, challenge_pk)
-    if not (request.user.has_perm("review.manage") or challenge.owner_unit_id in staff_unit_ids(request.user)):
+    if not request.user.has_perm("projects.create", challenge):
         raise Http404
     decision = get_object_or_404(Decision, challenge=challenge)
     if hasattr(challenge, "project"):
@@ -113,7 +113,7 @@ def detail(request, pk):
         "reports": project.reports.select_related("submitted_by").prefetch_related("documents"), "next_report": services.next_report_due(project),
         "escalations": project.escalations.all(), "deployments": project.deployments.select_related("unit"),
         "can_manage": user.has_perm("projects.manage", project), "can_report": user.has_perm("projects.report", project),
-        "is_dost": user.has_perm("review.manage"), "is_member": member, "report_rating": ratings.get(None),
+        "is_dost": user.has_perm("projects.accept"), "is_member": member, "report_rating": ratings.get(None),
         "grades": GRADE_CHOICES, "result": acceptance_result(project),
         "members": project.acceptance_members.select_related("expert__user"),
         "experts": Expert.objects.filter(active=True).select_related("user"),
@@ -198,7 +198,7 @@ def _rate(request, project):
 
 
 def _add_member(request, project):
-    expert = chosen(Expert.objects.all(), request.POST.get("expert"))
+    expert = chosen(visible_experts(request.user), request.POST.get("expert"))
     run_service(request, services.add_acceptance_member, project, request.user, expert,
                 success=_("Đã thêm thành viên hội đồng nghiệm thu."))
 

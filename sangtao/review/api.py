@@ -17,6 +17,7 @@ from sangtao.review import services
 from sangtao.review.access import get_assignment_for, get_council_for, my_assignments
 from sangtao.review.models import Decision, Scoresheet
 from sangtao.review.results import council_results
+from sangtao.review.workflow import sheet_problems
 
 router = Router(tags=["review"])
 
@@ -142,7 +143,7 @@ def _sheet_out(item) -> dict:
         "scores": [{"criterion_id": c.pk, "code": c.code, "name": c.name, "max_points": c.max_points,
                     "points": scores[c.pk].points if c.pk in scores else None,
                     "comment": scores[c.pk].comment if c.pk in scores else ""} for c in item.council.rubric.leaves()],
-        "problems": [text for _f, text in services.sheet_problems(sheet)] if sheet else [],
+        "problems": [text for _f, text in sheet_problems(sheet)] if sheet else [],
     }
 
 

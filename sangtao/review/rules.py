@@ -31,6 +31,17 @@ def is_council_member(user, council) -> bool:
     ).exists()
 
 
+@rules.predicate
+def is_sheet_reviewer(user, sheet) -> bool:
+    return sheet is not None and is_assigned_expert.test(user, sheet.assignment)
+
+
+@rules.predicate
+def is_sheet_secretary(user, sheet) -> bool:
+    """The scientific secretary of the council the sheet was scored in."""
+    return sheet is not None and is_council_secretary.test(user, sheet.assignment.council)
+
+
 rules.add_perm("review.manage", is_dost_coordinator)
 rules.add_perm("review.edit_expert", is_dost_coordinator | is_the_expert)
 rules.add_perm("review.review_assignment", is_assigned_expert)

@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges import services as challenge_services
 from sangtao.challenges.models import Challenge, SelectionMode, Status
+from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit
+from sangtao.orgs.roles import dost_coordinators
 from sangtao.proposals import services as proposal_services
 from sangtao.proposals.models import Proposal, ProposalStatus
 from sangtao.review import affinity, assignment
@@ -52,7 +54,6 @@ from sangtao.review.models import (
     PairRule,
     Score,
     Scoresheet,
-    SheetEvent,
     SheetStatus,
 )
 from sangtao.review.results import council_results
@@ -63,12 +64,6 @@ User = get_user_model()
 def _require(actor, perm: str, obj=None) -> None:
     if not actor.has_perm(perm, obj):
         raise NotAllowed()
-
-
-def _dost_users():
-    from sangtao.orgs.models import Role
-
-    return User.objects.filter(memberships__role=Role.DOST_COORDINATOR).distinct()
 
 
 # --- expert registry ------------------------------------------------------------------------
@@ -398,22 +393,8 @@ def remove_assignment(actor, item: Assignment) -> None:
 
 def release_assignments(actor, council: Council) -> Council:
     """Send the assignment to the members: the council starts reviewing."""
-    _require(actor, "review.manage")
-    problems = composition_problems(council)
-    if problems:
-        raise InvalidInput(" ".join(problems), field="members")
-    with transaction.atomic():
-        locked = _open_for_assignment(council)
-        if not locked.assignments.exists():
-            raise InvalidInput(_("Chưa có phân công nào để công bố."))
-        locked.assignments_released_at = timezone.now()
-        locked.status = CouncilStatus.REVIEWING
-        locked.save(update_fields=["assignments_released_at", "status"])
-        record(actor, "assignments_released", locked, pairs=locked.assignments.count())
-        experts = User.objects.filter(expert__assignments__council=locked).distinct()
-        notify(experts, format_lazy(_("Hội đồng «{name}»: mời khai báo xung đột lợi ích và chấm điểm"),
-                                    name=locked.name), "", reverse("review:my_reviews"))
-    return locked
+    return workflow.apply_move(council, "release", actor=actor,
+                               changes={"assignments_released_at": timezone.now()})
 
 
 # --- conflict declarations and scoring -------------------------------------------------------
@@ -443,7 +424,7 @@ def declare(item: Assignment, actor, has_conflict: bool, note: str = "") -> Conf
                 has_conflict=bool(has_conflict or detected), detected=[t for _c, t in detected], note=clean(note),
             )
             if declaration.has_conflict:
-                notify(_dost_users(), format_lazy(_("Thành viên hội đồng khai có xung đột lợi ích với một hồ sơ ({name})"),
+                notify(dost_coordinators(), format_lazy(_("Thành viên hội đồng khai có xung đột lợi ích với một hồ sơ ({name})"),
                                                   name=item.council.name),
                        "; ".join([*declaration.detected, declaration.note]), item.council.get_absolute_url())
     except IntegrityError:
@@ -498,54 +479,18 @@ def save_scores(item: Assignment, actor, points: dict[int, Any], comments: dict[
     return sheet
 
 
-def sheet_problems(sheet: Scoresheet) -> list[tuple[str, str]]:
-    """What stops a scoresheet from being submitted: missing scores, missing comments."""
-    scores = {s.criterion_id: s for s in sheet.scores.all()}
-    problems = []
-    for criterion in sheet.assignment.council.rubric.leaves():
-        score = scores.get(criterion.pk)
-        if score is None:
-            problems.append((f"points_{criterion.pk}", str(_("Chưa chấm tiêu chí %(code)s.") % {"code": criterion.code})))
-        elif score.points < criterion.max_points / 2 and not score.comment:
-            problems.append((f"comment_{criterion.pk}", str(
-                _("Tiêu chí %(code)s: điểm dưới một nửa điểm tối đa cần có nhận xét.") % {"code": criterion.code})))
-    return problems
-
-
 def submit_scoresheet(item: Assignment, actor) -> Scoresheet:
     with transaction.atomic():
         sheet = _cleared_sheet(item, actor)
-        if sheet.status == SheetStatus.SUBMITTED:
-            raise StaleState(_("Phiếu đã được nộp."))
-        problems = sheet_problems(sheet)
-        if problems:
-            raise InvalidInput(" ".join(text for _f, text in problems), field=problems[0][0])
-        Scoresheet.objects.filter(pk=sheet.pk).update(status=SheetStatus.SUBMITTED, submitted_at=timezone.now())
-        SheetEvent.objects.create(scoresheet=sheet, actor=actor, move="submit", from_status=SheetStatus.DRAFT,
-                                  to_status=SheetStatus.SUBMITTED)
-    sheet.refresh_from_db()
-    return sheet
+        return workflow.apply_move(sheet, "submit", actor=actor, changes={"submitted_at": timezone.now()})
 
 
 def reopen_scoresheet(sheet: Scoresheet, actor, reason: str) -> Scoresheet:
     """Only the council's scientific secretary reopens a submitted sheet, with a reason."""
-    council = sheet.assignment.council
-    _require(actor, "review.reopen_sheet", council)
-    reason = clean(reason or "")
-    if not reason:
+    _require(actor, "review.reopen_sheet", sheet.assignment.council)
+    if not clean(reason or ""):
         raise InvalidInput(_("Cần nêu lý do mở lại phiếu."), field="reason")
-    with transaction.atomic():
-        if not Scoresheet.objects.filter(pk=sheet.pk, status=SheetStatus.SUBMITTED).update(
-                status=SheetStatus.DRAFT, submitted_at=None):
-            raise StaleState(_("Phiếu không ở trạng thái đã nộp."))
-        SheetEvent.objects.create(scoresheet=sheet, actor=actor, move="reopen", from_status=SheetStatus.SUBMITTED,
-                                  to_status=SheetStatus.DRAFT, reason=reason)
-        record(actor, "scoresheet_reopened", sheet, reason=reason)
-        notify([sheet.assignment.expert.user], format_lazy(_("Phiếu chấm của bạn được mở lại ({name})"),
-                                                           name=council.name),
-               reason, reverse("review:score", args=[sheet.assignment_id]), exclude=actor)
-    sheet.refresh_from_db()
-    return sheet
+    return workflow.apply_move(sheet, "reopen", actor=actor, reason=reason, changes={"submitted_at": None})
 
 
 # --- decision, publication and complaints ----------------------------------------------------
@@ -593,16 +538,11 @@ def record_decision(challenge: Challenge, actor, *, rationale: str, decided_on: 
         )
         challenge_services.apply_move(challenge, actor, "select_lead", rationale)
         proposal_services.settle_after_decision(challenge, actor, proposal)
-        if council is not None:
-            _close_council_if_done(council)
+        if council is not None and not workflow.unmet_preconditions(actor, council, "decide"):
+            workflow.apply_move(council, "decide", actor=actor, reason=rationale)
         record(actor, "decision_recorded", challenge, lead=lead_organisation.name, mode=decision.mode)
         _notify_applicants(challenge, decision)
     return decision
-
-
-def _close_council_if_done(council: Council) -> None:
-    if not council.challenges.exclude(decision__isnull=False).exists():
-        Council.objects.filter(pk=council.pk).update(status=CouncilStatus.DECIDED)
 
 
 def _notify_applicants(challenge: Challenge, decision: Decision) -> None:
@@ -627,7 +567,7 @@ def file_complaint(proposal: Proposal, actor, body: str) -> Complaint:
     with transaction.atomic():
         complaint = Complaint.objects.create(decision=decision, proposal=proposal, filed_by=actor, body=body)
         record(actor, "complaint_filed", complaint)
-        notify(_dost_users(), format_lazy(_("Khiếu nại mới về kết quả tuyển chọn «{title}»"),
+        notify(dost_coordinators(), format_lazy(_("Khiếu nại mới về kết quả tuyển chọn «{title}»"),
                                           title=proposal.challenge.title), body[:500], reverse("review:complaints"))
     return complaint
 

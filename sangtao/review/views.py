@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
+from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen
@@ -15,7 +16,14 @@ from sangtao.orgs.roles import is_dost
 from sangtao.proposals.access import get_proposal_for
 from sangtao.proposals.models import Proposal
 from sangtao.review import services
-from sangtao.review.access import get_assignment_for, get_council_for, my_assignments
+from sangtao.review.access import (
+    get_assignment_for,
+    get_council_for,
+    get_expert_for,
+    my_assignments,
+    visible_complaints,
+    visible_experts,
+)
 from sangtao.review.export import scores_workbook
 from sangtao.review.forms import (
     CouncilForm,
@@ -30,15 +38,16 @@ from sangtao.review.forms import (
 from sangtao.review.minutes import minutes_pdf
 from sangtao.review.models import (
     AssignmentRun,
-    Complaint,
     Council,
     CouncilRules,
+    CouncilStatus,
     Expert,
     Rubric,
     Scoresheet,
     SheetStatus,
 )
 from sangtao.review.results import council_results
+from sangtao.review.workflow import COUNCIL
 
 
 def _manager(request) -> None:
@@ -51,7 +60,7 @@ def _manager(request) -> None:
 @login_required
 def expert_list(request):
     _manager(request)
-    experts = Expert.objects.select_related("user").prefetch_related("fields")
+    experts = visible_experts(request.user).prefetch_related("fields")
     query = request.GET.get("q", "").strip()
     if query:
         experts = experts.filter(user__full_name__icontains=query) | experts.filter(profile__icontains=query)
@@ -62,9 +71,9 @@ def expert_list(request):
 
 @login_required
 def expert_edit(request, pk=None):
-    expert = get_object_or_404(Expert, pk=pk) if pk else None
+    expert = get_expert_for(request.user, pk) if pk else None
     own = expert is not None and expert.user_id == request.user.pk
-    if not (request.user.has_perm("review.manage") or own):
+    if expert is None and not request.user.has_perm("review.manage"):
         raise Http404
     form = ExpertForm(request.POST or None, instance=expert, own_profile=own and not is_dost(request.user))
     if request.method == "POST" and form.is_valid():
@@ -89,9 +98,7 @@ def my_expert_profile(request):
 @login_required
 @require_POST
 def relationship_add(request, pk):
-    expert = get_object_or_404(Expert, pk=pk)
-    if not request.user.has_perm("review.edit_expert", expert):
-        raise Http404
+    expert = get_expert_for(request.user, pk)
     form = RelationshipForm(request.POST)
     if form.is_valid():
         run_service(request, services.add_relationship, request.user, expert, form.save(commit=False),
@@ -104,9 +111,7 @@ def relationship_add(request, pk):
 @login_required
 @require_POST
 def relationship_remove(request, pk, relationship_id):
-    expert = get_object_or_404(Expert, pk=pk)
-    if not request.user.has_perm("review.edit_expert", expert):
-        raise Http404
+    expert = get_expert_for(request.user, pk)
     relationship = get_object_or_404(expert.relationships, pk=relationship_id)
     run_service(request, services.remove_relationship, request.user, relationship, success=_("Đã xóa quan hệ."))
     return redirect("review:expert", expert.pk)
@@ -161,6 +166,8 @@ def council_detail(request, pk):
         "pair_rules": council.pair_rules.select_related("expert__user", "proposal") if manager else [],
         "member_form": MemberForm(), "run_form": RunForm(), "pair_form": PairForm(council=council),
         "editable": council.assignments_released_at is None,
+        "choice": workflow.choice_of(request.user, council, COUNCIL.moves["release"])
+        if manager and council.status == CouncilStatus.FORMING else None,
     })
 
 
@@ -445,11 +452,11 @@ def complain(request, proposal_pk):
 def complaints(request):
     _manager(request)
     if request.method == "POST":
-        complaint = chosen(Complaint.objects.all(), request.POST.get("complaint"))
+        complaint = chosen(visible_complaints(request.user), request.POST.get("complaint"))
         run_service(request, services.answer_complaint, complaint, request.user, request.POST.get("answer", ""),
               success=_("Đã trả lời khiếu nại."))
         return redirect("review:complaints")
-    items = Complaint.objects.select_related("proposal__organisation", "decision__challenge").order_by(
+    items = visible_complaints(request.user).order_by(
         "answered_at", "-filed_at")
     return render(request, "review/complaints.html", {"page": Paginator(items, 20).get_page(request.GET.get("page"))})
 

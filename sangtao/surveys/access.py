@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.roles import is_dost, staff_unit_ids
-from sangtao.surveys.models import Survey
+from sangtao.surveys.models import InstrumentVersion, Survey
 
 
 def managed_surveys(user) -> QuerySet[Survey]:
@@ -28,3 +28,13 @@ def get_survey_for(user, pk) -> Survey:
 def get_public_survey(slug) -> Survey:
     """Anyone holding the link may answer: the unguessable slug is the survey's public address."""
     return get_object_or_404(Survey.objects.select_related("version"), slug=slug)
+
+
+def get_instrument_version_for(user, pk) -> InstrumentVersion:
+    """Instruments are DoST's to build and version; Http404 for everyone else."""
+    version = None
+    if user.has_perm("surveys.create"):
+        version = InstrumentVersion.objects.select_related("instrument").filter(pk=pk_or_404(pk)).first()
+    if version is None:
+        raise Http404
+    return version

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sangtao.core import csv as safe_csv
+from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.tasks import task
@@ -159,6 +160,10 @@ def _update(job: ImportJob, **fields) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
+def _move(job: ImportJob, move: str, **fields) -> None:
+    workflow.apply_move(job, move, actor=workflow.SYSTEM, changes=fields)
+
+
 def _header(job: ImportJob, path: Path) -> RowReader:
     if job.original_name.lower().endswith(".xlsx"):
         check_workbook(path, job.original_name)
@@ -185,7 +190,7 @@ def _validate(job: ImportJob, path: Path, reader: RowReader, staged) -> tuple[li
         if count % BATCH == 0:
             staged.add([] if errors else batch)
             batch = []
-            _update(job, rows_done=count, state=ImportJob.State.RUNNING)
+            _update(job, rows_done=count)
     staged.add([] if errors else batch)
     return errors, count
 
@@ -223,7 +228,7 @@ def run_import(job_id: int) -> None:
 
     job = ImportJob.objects.select_related("survey__version", "survey__rule").get(pk=job_id)
     path = Path(job.file.path)
-    _update(job, state=ImportJob.State.RUNNING)
+    _move(job, "start")
     staged = None
     try:
         try:
@@ -236,12 +241,12 @@ def run_import(job_id: int) -> None:
                 copied = staged.load(path, lambda done: _update(job, rows_done=done))
             errors, count = (staged.errors(), staged.count) if copied else _validate(job, path, reader, staged)
         except InvalidInput as refused:
-            _update(job, state=ImportJob.State.REJECTED, message=str(refused.message), finished_at=timezone.now())
+            _move(job, "reject", message=str(refused.message), finished_at=timezone.now())
             return
         _update(job, rows_total=count, rows_done=count)
         if errors:
             job.error_report.save(f"errors-{job.pk}.csv", _error_report(errors), save=False)
-            _update(job, state=ImportJob.State.REJECTED, errors=len(errors), error_report=job.error_report.name,
+            _move(job, "reject", errors=len(errors), error_report=job.error_report.name,
                     message=_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)},
                     finished_at=timezone.now())
             return
@@ -249,12 +254,12 @@ def run_import(job_id: int) -> None:
         try:
             added, duplicates = _write(job, staged)
         except Exception as failure:  # nothing was kept: the publishing transaction rolled back
-            _update(job, state=ImportJob.State.FAILED, message=repr(failure)[:500], finished_at=timezone.now())
+            _move(job, "fail", message=repr(failure)[:500], finished_at=timezone.now())
             raise
     finally:
         if staged:
             staged.drop()
     record(job.created_by, "survey_import_done", job.survey, job=job.pk, added=added, duplicates=duplicates)
-    _update(job, state=ImportJob.State.DONE, added=added, duplicates=duplicates, finished_at=timezone.now(),
+    _move(job, "finish", added=added, duplicates=duplicates, finished_at=timezone.now(),
             message=_("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua.")
             % {"added": added, "dup": duplicates})

@@ -16,13 +16,13 @@ from sangtao.core.forms import chosen, integer
 from sangtao.core.ratelimit import RateLimit, client_address
 from sangtao.projects.models import Deployment
 from sangtao.surveys import services
-from sangtao.surveys.access import get_public_survey, get_survey_for, managed_surveys
+from sangtao.surveys.access import get_instrument_version_for, get_public_survey, get_survey_for, managed_surveys
 from sangtao.surveys.exports import response_rows
 from sangtao.surveys.forms import ImportForm, ResponseForm, SurveyForm, TokenForm
 from sangtao.surveys.impact import impact
 from sangtao.surveys.imports import start_import
 from sangtao.surveys.indices import OVERALL, index_cells
-from sangtao.surveys.models import Answer, Element, InstrumentVersion, Measure, Survey
+from sangtao.surveys.models import Answer, Element, Measure, Survey
 
 # Web responses per hour from one address to one survey, when tokens are not used.
 RESPONSES_PER_ADDRESS = RateLimit("survey-response", limit=20, window=3600)
@@ -211,9 +211,7 @@ def comments(request, pk):
 @login_required
 def instrument(request, version_id):
     """The instrument builder: edit questions or add one; a frozen version changes into a new version."""
-    if not request.user.has_perm("surveys.create"):
-        raise Http404
-    version = get_object_or_404(InstrumentVersion.objects.select_related("instrument"), pk=version_id)
+    version = get_instrument_version_for(request.user, version_id)
     if request.method == "POST":
         try:
             if request.POST.get("item"):

@@ -164,3 +164,52 @@ def test_transitions_cannot_be_changed_or_deleted(db, make_challenge):
         row.save()
     with pytest.raises(ValueError):
         row.delete()
+
+
+QUESTION_ALLOWED = {"approve": {"dost", "officer", "leader"}, "reject": {"dost", "officer", "leader"},
+                    "answer": {"dost", "officer", "leader"}}
+
+
+@pytest.mark.django_db
+def test_every_role_tries_every_question_move_from_every_state(roles, make_challenge, outsider):
+    from sangtao.challenges.models import Question, QuestionStatus
+
+    question = services.ask_question(make_challenge(Status.PUBLISHED), outsider, "Hệ thống có dùng VNeID không?")
+    for state in QuestionStatus.values:
+        Question.objects.filter(pk=question.pk).update(status=state)  # the matrix starts from each state
+        question.refresh_from_db()
+        applied = assert_move_matrix(question, roles, QUESTION_ALLOWED, lambda q, move, user: workflow.apply_move(
+            q, move, actor=user, changes={"answer": "Có."} if move == "answer" else None))
+        assert applied == sum(len(QUESTION_ALLOWED[name]) for name, move in workflow.workflow_of(question).moves.items()
+                              if state in move.sources)
+
+
+@pytest.mark.django_db
+def test_the_page_lists_an_unmet_precondition_with_where_to_fix_it_before_anyone_confirms(make_challenge, officer):
+    challenge = make_challenge(Status.DRAFT, indicators=[])
+    page = client_for(officer).get(challenge.get_absolute_url()).content.decode()
+    assert 'disabled aria-describedby="unmet-submit"' in page
+    assert "Cần ít nhất một chỉ số thành công trước khi trình." in page
+    assert f'href="/challenges/{challenge.pk}/edit/"' in page
+    assert f'href="/challenges/{challenge.pk}/move/submit/"' not in page  # no way to the confirmation yet
+    assert Challenge.objects.get(pk=challenge.pk).status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_publishing_without_call_dates_shows_the_checklist_on_the_page_and_the_confirmation(make_challenge, dost):
+    challenge = make_challenge(Status.APPROVED, call_opens_at=None, call_closes_at=None)
+    client = client_for(dost)
+    for url in (challenge.get_absolute_url(), f"/challenges/{challenge.pk}/move/publish/"):
+        page = client.get(url).content.decode()
+        assert "cần thời gian mở và hạn nhận hồ sơ trước khi công bố" in page
+        assert f'href="/challenges/{challenge.pk}/move/request_changes/"' in page  # where DoST sends it back
+        assert 'disabled aria-describedby="unmet-publish"' in page
+    english = client.get(f"/en/challenges/{challenge.pk}/").content.decode()
+    assert "An open-selection challenge needs a call window before publication." in english
+
+
+@pytest.mark.django_db
+def test_a_met_precondition_leaves_the_button_enabled(make_challenge, officer):
+    challenge = make_challenge(Status.DRAFT)
+    page = client_for(officer).get(challenge.get_absolute_url()).content.decode()
+    assert f'href="/challenges/{challenge.pk}/move/submit/"' in page and "unmet-submit" not in page

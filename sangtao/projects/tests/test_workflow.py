@@ -1,0 +1,45 @@
+"""The project, task and progress-report tables: every role tries every move from every state."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from conftest import assert_move_matrix
+from sangtao.projects import services
+from sangtao.projects.models import ProgressReport, Project, ProjectStatus, ReportStatus, Task, TaskStatus
+
+pytestmark = pytest.mark.django_db
+
+# The project of the conftest fixture: owned by the Department of Health, led by the solver's
+# organisation, with the ward (other_unit_officer's unit) as a partner.
+PROJECT_ALLOWED = {"accept": {"dost"}, "fail": {"dost"}}
+TASK_ALLOWED = {"complete": {"dost", "officer", "leader", "other_unit_officer", "solver"}}
+REPORT_ALLOWED = {"accept": {"dost", "officer", "leader"}, "return": {"dost", "officer", "leader"}}
+
+
+def test_every_role_tries_every_project_move_from_every_state(roles, project):
+    for state in ProjectStatus.values:
+        Project.objects.filter(pk=project.pk).update(status=state)  # the matrix starts from each state
+        project.refresh_from_db()
+        # No acceptance council has graded yet: DoST's moves wait for the grades.
+        assert assert_move_matrix(project, roles, PROJECT_ALLOWED) == 0
+
+
+def test_every_role_tries_every_task_move_from_every_state(roles, project, dost, ward):
+    task = services.add_task(project, dost, ward, "Tập huấn cán bộ phường", timezone.localdate())
+    for state in TaskStatus.values:
+        Task.objects.filter(pk=task.pk).update(status=state)
+        task.refresh_from_db()
+        applied = assert_move_matrix(task, roles, TASK_ALLOWED)
+        assert applied == (len(TASK_ALLOWED["complete"]) if state == TaskStatus.OPEN else 0)
+
+
+def test_every_role_tries_every_report_move_from_every_state(roles, project, solver):
+    report = services.submit_report(project, solver, timezone.localdate() - datetime.timedelta(days=1),
+                                    "Đã hoàn thành thiết kế.", {})
+    for state in ReportStatus.values:
+        ProgressReport.objects.filter(pk=report.pk).update(status=state)
+        report.refresh_from_db()
+        applied = assert_move_matrix(report, roles, REPORT_ALLOWED)
+        assert applied == (6 if state == ReportStatus.SUBMITTED else 0)

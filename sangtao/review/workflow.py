@@ -1,0 +1,87 @@
+"""The council and scoresheet workflows: tables of moves applied by sangtao.core.workflow."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.core.workflow import Guard, Move, workflow
+from sangtao.orgs.rules import is_dost_coordinator
+from sangtao.review.models import Council, CouncilStatus, Scoresheet, SheetEvent, SheetStatus
+from sangtao.review.rules import is_sheet_reviewer, is_sheet_secretary
+
+# --- councils -----------------------------------------------------------------------------
+
+def _council_page(council) -> str:
+    return reverse("review:council", args=[council.pk])
+
+
+def _composition_problems(council) -> list[str]:
+    from sangtao.review.services import composition_problems  # the rules of composition build on this table
+
+    return composition_problems(council)
+
+
+def _assigned_experts(council):
+    return get_user_model().objects.filter(expert__assignments__council=council).distinct()
+
+
+def _council_notice(council, move, reason):
+    return (format_lazy(_("Hội đồng «{name}»: mời khai báo xung đột lợi ích và chấm điểm"), name=council.name), "",
+            reverse("review:my_reviews"))
+
+
+COMPOSED_BY_THE_RULES = Guard(lambda c: not _composition_problems(c), lambda c: " ".join(_composition_problems(c)),
+                              _council_page, "members")
+HAS_ASSIGNMENTS = Guard(lambda c: c.assignments.exists(), _("Chưa có phân công nào để công bố."), _council_page)
+ALL_DECIDED = Guard(lambda c: not c.challenges.filter(decision__isnull=True).exists(),
+                    _("Còn bài toán của hội đồng chưa có quyết định lựa chọn."))
+
+COUNCIL = workflow("council", Council, [
+    Move("release", (CouncilStatus.FORMING,), CouncilStatus.REVIEWING, is_dost_coordinator,
+         _("Công bố phân công tới các thành viên"), guards=(COMPOSED_BY_THE_RULES, HAS_ASSIGNMENTS),
+         notify=_assigned_experts),
+    # Made by the decision on the council's last challenge (review.services.record_decision).
+    Move("decide", (CouncilStatus.REVIEWING,), CouncilStatus.DECIDED, is_dost_coordinator,
+         _("Kết thúc: đã có quyết định"), guards=(ALL_DECIDED,), service_only=True),
+], _("Hội đồng"), notice=_council_notice)
+
+
+# --- scoresheets --------------------------------------------------------------------------
+
+def sheet_problems(sheet) -> list[tuple[str, str]]:
+    """What stops a scoresheet from being submitted: missing scores, missing comments."""
+    scores = {s.criterion_id: s for s in sheet.scores.all()}
+    problems = []
+    for criterion in sheet.assignment.council.rubric.leaves():
+        score = scores.get(criterion.pk)
+        if score is None:
+            problems.append((f"points_{criterion.pk}", str(_("Chưa chấm tiêu chí %(code)s.") % {"code": criterion.code})))
+        elif score.points < criterion.max_points / 2 and not score.comment:
+            problems.append((f"comment_{criterion.pk}", str(
+                _("Tiêu chí %(code)s: điểm dưới một nửa điểm tối đa cần có nhận xét.") % {"code": criterion.code})))
+    return problems
+
+
+def _score_page(sheet) -> str:
+    return reverse("review:score", args=[sheet.assignment_id])
+
+
+def _sheet_reviewer(sheet):
+    return [sheet.assignment.expert.user]
+
+
+def _sheet_notice(sheet, move, reason):
+    return (format_lazy(_("Phiếu chấm của bạn được mở lại ({name})"), name=sheet.assignment.council.name), reason,
+            _score_page(sheet))
+
+
+SHEET_COMPLETE = Guard(lambda s: not sheet_problems(s), lambda s: " ".join(text for _f, text in sheet_problems(s)),
+                       _score_page)
+
+SCORESHEET = workflow("scoresheet", Scoresheet, [
+    Move("submit", (SheetStatus.DRAFT,), SheetStatus.SUBMITTED, is_sheet_reviewer, _("Nộp phiếu chấm"),
+         guards=(SHEET_COMPLETE,)),
+    Move("reopen", (SheetStatus.SUBMITTED,), SheetStatus.DRAFT, is_sheet_secretary, _("Mở lại phiếu chấm"),
+         reason_required=True, notify=_sheet_reviewer),
+], _("Phiếu chấm"), transitions=SheetEvent, subject="scoresheet", notice=_sheet_notice)
