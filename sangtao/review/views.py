@@ -12,7 +12,6 @@ from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen
-from sangtao.orgs.roles import is_dost
 from sangtao.proposals.access import get_proposal_for
 from sangtao.proposals.models import Proposal
 from sangtao.review import services
@@ -75,7 +74,7 @@ def expert_edit(request, pk=None):
     own = expert is not None and expert.user_id == request.user.pk
     if expert is None and not request.user.has_perm("review.manage"):
         raise Http404
-    form = ExpertForm(request.POST or None, instance=expert, own_profile=own and not is_dost(request.user))
+    form = ExpertForm(request.POST or None, instance=expert, own_profile=own and not request.user.has_perm("review.manage"))
     if request.method == "POST" and form.is_valid():
         saved = run_service(request, services.save_expert, request.user, form.save(commit=False),
                       form.cleaned_data.get("fields"), success=_("Đã lưu hồ sơ chuyên gia."))
