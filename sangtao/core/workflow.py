@@ -11,6 +11,7 @@ delegate the move here; views and the API never set a state.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.db import models, transaction
@@ -93,7 +94,10 @@ REGISTRY: dict[type[models.Model], Workflow] = {}
 
 
 def workflow_of(obj) -> Workflow:
-    return REGISTRY[type(obj)]
+    model = type(obj)
+    if model not in REGISTRY:  # each app declares its tables in its workflow module: load it on first use
+        import_module(f"{model._meta.app_config.name}.workflow")
+    return REGISTRY[model]
 
 
 def available_moves(user, obj) -> list[Move]:

@@ -9,4 +9,3 @@ class SurveysConfig(AppConfig):
         # Register the import and recompute tasks with the worker.
         import sangtao.surveys.imports  # noqa: F401
         import sangtao.surveys.services  # noqa: F401
-        import sangtao.surveys.workflow  # noqa: F401  (the import job's move table)
