@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for, public_challenges
-from sangtao.challenges.models import Status
+from sangtao.challenges.models import Indicator, Status
 from sangtao.core.csv import append_row, csv_response
 from sangtao.core.documents import AdministrativeDocument
 from sangtao.core.feedback import run_service
