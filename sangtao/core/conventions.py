@@ -23,6 +23,8 @@ STATUS_FIELDS = {"status", "state"}
 # Files not yet brought to a convention, each with what brings it there. An entry whose file keeps
 # the convention is reported, so it goes as soon as the file is fixed.
 PENDING = {
+    ("sangtao/review/services.py", "status-outside-workflow"): "the assignment run's state (a job: §1)",
+    ("sangtao/surveys/imports.py", "status-outside-workflow"): "a failed job's state, set by the job engine (§1)",
 }
 WRITES = {"update", "create", "get_or_create", "update_or_create", "bulk_update"}
 LOOKUPS = {"filter", "exclude", "get", "Q", "When"}
