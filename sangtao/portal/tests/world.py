@@ -58,6 +58,9 @@ NOT_CRAWLED = {
     "admin:view_on_site": "a redirect to the site", "admin:admin/auth/group/<path:object_id>/": "a redirect",
     **{f"admin:auth_group_{page}": "Django's groups, which the platform does not use"
        for page in ("change", "delete", "history")},
+    "admin:admin/django_tasks_database/dbtaskresult/<path:object_id>/": "a redirect",
+    **{f"admin:django_tasks_database_dbtaskresult_{page}": "a job result, keyed by a UUID the world does not make"
+       for page in ("change", "delete", "history")},
     "admin:admin/(?P<url>.*)$": "the admin's catch-all redirect",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
