@@ -1,4 +1,4 @@
-# Sáng Tạo: `make demo` to try it, `make test` to check it. Needs only Python 3.11.
+# Sáng Tạo: `make demo` to try it, `make test` to check it. Needs Python 3.11 (and npm for `make test`).
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,6 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Browser-side tools from npm (axe-core for the accessibility gate), pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
 install: $(STAMP) messages
 
 messages: $(STAMP)
@@ -24,7 +28,7 @@ demo: install
 	DEMO_MODE=1 $(PY) manage.py runtasks & trap "kill $$!" EXIT INT TERM; \
 	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install node_modules/.package-lock.json
 	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
 
 lint: install
@@ -37,4 +41,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles

@@ -429,6 +429,58 @@ def click_and_wait(browser, by, selector) -> None:
         lambda driver: driver.execute_script("return !window.sangtaoOldPage && document.readyState === 'complete'"))
 
 
+# --- the accessibility gate: axe-core (from npm, `make test` runs npm ci) in the real browser --------
+
+AXE_JS = __import__("pathlib").Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP, PHONE = (1366, 900), (390, 844)
+_axe_source: list[str] = []
+
+
+def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
+    """Run axe-core on the page as it is now, at desktop and phone widths: no critical or serious violation.
+
+    axe is injected through the webdriver (never a script in the page: the CSP forbids inline
+    script, and no CDN is used). Call it after each interaction that changes the page. The window
+    is left at its original size. Without node_modules (npm ci not run) it fails when
+    REQUIRE_BROWSER is set (CI) and warns otherwise.
+    """
+    import os
+    import warnings
+
+    if not _axe_source:
+        if not AXE_JS.exists():
+            message = f"axe-core is not installed ({AXE_JS}): run `npm ci` (make test does)"
+            if os.environ.get("REQUIRE_BROWSER"):
+                raise AssertionError(message)
+            warnings.warn(message, stacklevel=2)
+            return
+        _axe_source.append(AXE_JS.read_text(encoding="utf-8"))
+    original = browser.get_window_size()
+    found = []
+    try:
+        for width, height in widths:
+            browser.set_window_size(width, height)
+            if not browser.execute_script("return !!window.axe"):
+                browser.execute_script(_axe_source[0])
+            result = browser.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "axe.run(document, {resultTypes: ['violations']})"
+                ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e),"
+                " nodes: []}]));")
+            scroll = browser.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            for violation in result:
+                if violation["impact"] in ("critical", "serious"):
+                    targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
+                    found.append(f"[{width}px] {violation['impact']} {violation['id']}: {violation['help']} -> {targets}")
+            if scroll > 0:
+                found.append(f"[{width}px] serious horizontal-scroll: the page is {scroll}px wider than the window")
+    finally:
+        browser.set_window_size(original["width"], original["height"])
+    where = what or browser.current_url
+    assert not found, f"accessibility violations on {where}:\n" + "\n".join(found)
+
+
 # --- step 4: a project under way --------------------------------------------------------------
 
 @pytest.fixture

@@ -146,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "my_work"  # "Việc của tôi": what awaits the person
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "vi"

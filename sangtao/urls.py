@@ -16,6 +16,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", portal_views.home, name="home"),
+    path("my-work/", portal_views.my_work, name="my_work"),
+    path("accessibility/", portal_views.accessibility, name="accessibility"),
     path("accounts/", include("sangtao.accounts.urls")),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notification_read, name="notifications_read"),

@@ -13,6 +13,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # "Cần xử lý": the recipient can act on what it is about (else "để biết", for information).
+    action_needed = models.BooleanField(default=False)
+    # What it is about ("<workflow>:<pk>"): the next move on that object clears the action needed.
+    subject = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,6 +2,7 @@ from django.conf import settings
 
 from sangtao.notifications.services import unread_count
 from sangtao.orgs.rules import is_dost_coordinator, is_solver_member, is_unit_staff
+from sangtao.portal.menu import menu_for
 
 
 def site(request):
@@ -13,4 +14,5 @@ def site(request):
         "user_is_staff_member": is_unit_staff(user),
         "user_is_solver": is_solver_member(user),
         "user_is_expert": bool(getattr(user, "is_authenticated", False) and hasattr(user, "expert")),
+        **menu_for(request),
     }

@@ -1,10 +1,18 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from sangtao.challenges.access import public_challenges
-from sangtao.challenges.models import Field, Status
+from sangtao.challenges.models import Field, Follow, Status
+from sangtao.core.workitems import work_for
+from sangtao.notifications.models import Notification
+
+FOLLOWED_SHOWN = 8
+NOTIFICATIONS_SHOWN = 8
 
 
 def home(request):
@@ -26,3 +34,32 @@ def home(request):
 def trivial(request):
     """A view doing nothing: the baseline the benchmarks compare against."""
     return HttpResponse("ok", content_type="text/plain")  # convention: allow untranslated-string -- the benchmarks' baseline, read by no person
+
+
+@login_required
+def my_work(request):
+    """"Việc của tôi": what awaits the person now (from every context's work-item providers),
+    their unread notifications split into action needed and for information, and what changed
+    in what they follow. A fixed number of queries, whatever the number of items."""
+    items = work_for(request.user)
+    groups: dict[str, list] = {}
+    for item in items:
+        if item.action_needed:
+            groups.setdefault(str(item.group), []).append(item)
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    since = timezone.now() - datetime.timedelta(days=30)
+    followed = (Follow.objects.filter(user=request.user, challenge__isnull=False)
+                .select_related("challenge").order_by("-challenge__updated_at")[:FOLLOWED_SHOWN])
+    return render(request, "portal/my_work.html", {
+        "work_groups": list(groups.items()),
+        "work_count": sum(len(group) for group in groups.values()),
+        "info_items": [item for item in items if not item.action_needed],
+        "notifications_action": unread.filter(action_needed=True)[:NOTIFICATIONS_SHOWN],
+        "notifications_info": unread.filter(action_needed=False)[:NOTIFICATIONS_SHOWN],
+        "followed": [(follow.challenge, follow.challenge.updated_at >= since) for follow in followed],
+    })
+
+
+def accessibility(request):
+    """The accessibility statement: the target (WCAG 2.2 AA), what is checked and how, what is known."""
+    return render(request, "portal/accessibility.html")

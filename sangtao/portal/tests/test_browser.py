@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, challenge_data, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, challenge_data, log_in
 from sangtao.challenges import services
 from sangtao.challenges.models import Challenge, Status
 
@@ -38,14 +38,17 @@ def test_visitor_goes_from_home_through_search_to_a_challenge(live_server, brows
     for move, actor in (("submit", officer), ("unit_approve", leader), ("approve", dost), ("publish", dost)):
         services.apply_move(challenge, actor, move)
     browser.get(live_server.url + "/")
+    assert_accessible(browser)
     search = browser.find_element(By.ID, "home-q")
     search.send_keys("thu duc")
     search.submit()
     WebDriverWait(browser, 20).until(lambda driver: "/challenges/?q=thu+duc" in driver.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
+    assert_accessible(browser)
     browser.find_element(By.LINK_TEXT, "Chống ngập đường Thủ Đức").click()
     WebDriverWait(browser, 20).until(lambda driver: driver.current_url.endswith(f"/challenges/{challenge.pk}/"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Chống ngập đường Thủ Đức"
+    assert_accessible(browser)
     assert browser.current_url.endswith(f"/challenges/{challenge.pk}/")
 
 

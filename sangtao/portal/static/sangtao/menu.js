@@ -1,0 +1,49 @@
+// The header menu: progressive enhancement of a menu that works without script.
+// Without script, on a phone the whole menu is shown stacked under the brand and each group is a
+// <details> that opens on its own. With script, a "Menu" button (aria-expanded) shows and hides it,
+// Escape closes what is open, and opening one group closes the others.
+(function () {
+  "use strict";
+  var header = document.querySelector("header.site");
+  if (!header) { return; }
+  var toggle = header.querySelector(".menu-toggle");
+  var menu = document.getElementById("site-menu");
+  var groups = Array.prototype.slice.call(header.querySelectorAll(".menu-group details"));
+  header.classList.add("js");
+  function setOpen(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+    if (open) {
+      groups.forEach(function (group) { group.open = true; });
+    }
+  }
+  if (toggle && menu) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+  }
+  function phone() { return toggle && window.getComputedStyle(toggle).display !== "none"; }
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (group.open && !phone()) {
+        groups.forEach(function (other) { if (other !== group) { other.open = false; } });
+      }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = groups.filter(function (group) { return group.open; });
+    if (!phone() && open.length) {
+      open.forEach(function (group) { group.open = false; });
+      open[0].querySelector("summary").focus();
+    } else if (toggle && toggle.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (phone()) { return; }
+    groups.forEach(function (group) { if (!group.contains(event.target)) { group.open = false; } });
+  });
+}());
