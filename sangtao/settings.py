@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sangtao.projects",
     "sangtao.surveys",
     "sangtao.evaluation",
+    "sangtao.capacity",
     "sangtao.portal",
     "sangtao.audit",
 ]

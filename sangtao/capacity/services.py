@@ -1,0 +1,164 @@
+"""Capacity rounds: every change goes through a function here; the surveys themselves, their
+one-answer tokens, the ingest of answers and the sufficient statistics are the survey engine's."""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.capacity import scores
+from sangtao.capacity.instruments import YES, ensure_templates, latest_version
+from sangtao.capacity.models import CapacityRule, Invitation, Module, Round
+from sangtao.core.audit import record
+from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.formats import short_date
+from sangtao.core.text import clean
+from sangtao.core.workflow import apply_move
+from sangtao.orgs.models import Role
+from sangtao.orgs.roles import unit_staff
+from sangtao.surveys import services as survey_services
+from sangtao.surveys.models import IndexRule, Survey, SurveyToken
+
+SERVICE = "Năng lực đổi mới sáng tạo"
+
+
+def default_rule() -> CapacityRule:
+    return CapacityRule.objects.filter(is_default=True).first() or CapacityRule.objects.create(
+        name="Mặc định", is_default=True)
+
+
+def create_round(actor, *, year: int, name: str, units, opens_on: datetime.date, closes_on: datetime.date,
+                 managers_per_unit: int = 1, staff_per_unit: int = 10) -> Round:
+    if not actor.has_perm("capacity.run"):
+        raise NotAllowed()
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(_("Năm không hợp lệ."), field="year")
+    if Round.objects.filter(year=year).exists():
+        raise InvalidInput(_("Năm này đã có đợt khảo sát."), field="year")
+    if not 1 <= managers_per_unit <= 50 or not 1 <= staff_per_unit <= 500:
+        raise InvalidInput(_("Số người được mời mỗi đơn vị không hợp lệ."), field="staff_per_unit")
+    with transaction.atomic():
+        round_ = Round.objects.create(year=year, name=clean(name) or f"Khảo sát năng lực đổi mới {year}",
+                                      opens_on=opens_on, closes_on=closes_on, managers_per_unit=managers_per_unit,
+                                      staff_per_unit=staff_per_unit, rule=default_rule(), created_by=actor)
+        round_.units.set(units)
+        record(actor, "capacity.round_created", round_, year=year)
+    return round_
+
+
+def _index_rule(rule: CapacityRule) -> IndexRule:
+    name = f"Năng lực ĐMST (≥{rule.positive_min}, n≥{rule.min_n})"
+    return IndexRule.objects.get_or_create(name=name, defaults={"satisfied_min": rule.positive_min,
+                                                                "min_n": rule.min_n})[0]
+
+
+def launch_round(actor, round_: Round) -> Round:
+    """Open the round: one survey per module over the round's units for the year, and one
+    one-answer invitation per respondent (managers for the barometer, staff for the others),
+    addressed to the unit's people where the registry knows them."""
+    if not actor.has_perm("capacity.run"):
+        raise NotAllowed()
+    with transaction.atomic():
+        round_ = apply_move(round_, "launch", actor=actor)
+        templates = ensure_templates(actor)
+        units = list(round_.units.all())
+        rule = _index_rule(round_.rule)
+        for module in Module.values:
+            survey = survey_services.create_survey(
+                actor, name=f"{round_.name}: {templates[module].name}", version=latest_version(templates[module]),
+                service=SERVICE, units=units, periods=[(str(round_.year), round_.opens_on, round_.closes_on)],
+                uses_tokens=True)
+            Survey.objects.filter(pk=survey.pk).update(rule=rule)
+            setattr(round_, module, survey)
+        round_.save(update_fields=Module.values)
+        _invite(round_, units)
+        scores.refresh(round_)
+    return round_
+
+
+def _invite(round_: Round, units) -> None:
+    leaders, staff = {}, {}
+    for unit in units:
+        leaders[unit.pk] = list(unit_staff([unit.pk], [Role.LEADER]).order_by("pk"))
+        staff[unit.pk] = list(unit_staff([unit.pk]).order_by("pk"))
+    plan = []
+    for unit in units:
+        plan += [(Module.BAROMETER, unit, person) for person in _fill(leaders[unit.pk], round_.managers_per_unit)]
+        for module in (Module.CLIMATE, Module.DETERMINANTS):
+            plan += [(module, unit, person) for person in _fill(staff[unit.pk], round_.staff_per_unit)]
+    tokens = SurveyToken.objects.bulk_create(SurveyToken(survey=round_.survey_of(module), unit=unit)
+                                             for module, unit, _person in plan)
+    Invitation.objects.bulk_create(Invitation(round=round_, module=module, unit=unit, token=token, invitee=person)
+                                   for (module, unit, person), token in zip(plan, tokens, strict=True))
+
+
+def _fill(people: list, count: int) -> list:
+    """`count` invitees: the people known, then unaddressed invitations the unit hands out."""
+    return (people + [None] * count)[:count]
+
+
+def answer(invitation: Invitation, values: dict[int, int], *, consent: bool) -> None:
+    """A respondent's anonymous answers through the survey engine (the token answers once); then the
+    unit's numbers are brought up to date."""
+    round_ = invitation.round
+    if round_.status != Round.Status.OPEN:
+        raise InvalidInput(_("Đợt khảo sát không mở."))
+    survey = round_.survey_of(invitation.module)
+    with transaction.atomic():
+        survey_services.respond(survey, unit_id=None, values=values, consent=consent, token=invitation.token.token)
+        scores.refresh(round_, [invitation.unit_id])
+
+
+def yes_no(value: bool) -> int:
+    return YES if value else 1
+
+
+def remind(actor, round_: Round) -> int:
+    """Remind every addressed invitee who has not answered yet; returns how many were reminded."""
+    if not actor.has_perm("capacity.run"):
+        raise NotAllowed()
+    if round_.status != Round.Status.OPEN:
+        raise InvalidInput(_("Chỉ nhắc khi đợt khảo sát đang mở."))
+    from sangtao.notifications.services import notify
+
+    pending = list(Invitation.objects.select_related("invitee", "token").filter(
+        round=round_, token__used_at__isnull=True, invitee__isnull=False))
+    now = timezone.now()
+    with transaction.atomic():
+        for invitation in pending:
+            notify([invitation.invitee], _("Nhắc trả lời khảo sát năng lực đổi mới"),
+                   _("Phiếu khảo sát của Ông/Bà chưa được trả lời; hạn chót %(date)s.") % {
+                       "date": short_date(round_.closes_on)}, reverse("capacity:answer", args=[invitation.token.token]))
+            invitation.reminders += 1
+            invitation.last_reminded_at = now
+        Invitation.objects.bulk_update(pending, ["reminders", "last_reminded_at"])
+        record(actor, "capacity.reminded", round_, count=len(pending))
+    return len(pending)
+
+
+def close_round(actor, round_: Round) -> Round:
+    with transaction.atomic():
+        round_ = apply_move(round_, "close", actor=actor)
+        Survey.objects.filter(pk__in=[round_.barometer_id, round_.climate_id, round_.determinants_id]).update(
+            is_open=False)
+    return round_
+
+
+def reopen_round(actor, round_: Round, reason: str) -> Round:
+    with transaction.atomic():
+        round_ = apply_move(round_, "reopen", actor=actor, reason=reason)
+        Survey.objects.filter(pk__in=[round_.barometer_id, round_.climate_id, round_.determinants_id]).update(
+            is_open=True)
+    return round_
+
+
+def recompute(round_: Round) -> None:
+    """Rebuild the round's surveys' sums from the stored answers, then its scores."""
+    from sangtao.surveys.ingest import recompute as recompute_survey
+
+    for survey in (round_.barometer, round_.climate, round_.determinants):
+        if survey is not None:
+            recompute_survey(survey)
+    scores.refresh(round_)
