@@ -70,7 +70,8 @@ def launch_round(actor, round_: Round) -> Round:
                 actor, name=f"{round_.name}: {templates[module].name}", version=latest_version(templates[module]),
                 service=SERVICE, units=units, periods=[(str(round_.year), round_.opens_on, round_.closes_on)],
                 uses_tokens=True)
-            Survey.objects.filter(pk=survey.pk).update(rule=rule)
+            survey.rule = rule
+            survey.save(update_fields=["rule"])
             setattr(round_, module, survey)
         round_.save(update_fields=Module.values)
         _invite(round_, units)
@@ -99,7 +100,7 @@ def _fill(people: list, count: int) -> list:
     return (people + [None] * count)[:count]
 
 
-def answer(invitation: Invitation, values: dict[int, int], *, consent: bool) -> None:
+def answer(invitation: Invitation, values: dict[int, int], *, consent: bool) -> Invitation:
     """A respondent's anonymous answers through the survey engine (the token answers once); then the
     unit's numbers are brought up to date."""
     round_ = invitation.round
@@ -109,6 +110,7 @@ def answer(invitation: Invitation, values: dict[int, int], *, consent: bool) -> 
     with transaction.atomic():
         survey_services.respond(survey, unit_id=None, values=values, consent=consent, token=invitation.token.token)
         scores.refresh(round_, [invitation.unit_id])
+    return invitation
 
 
 def yes_no(value: bool) -> int:

@@ -1,0 +1,71 @@
+"""The benchmark across units and years, read from the maintained scores only (a fixed number of
+queries whatever the number of units): one definition of each column, used by the page and the
+exports alike; suppressed values stay empty everywhere."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.capacity.models import Round, UnitScore
+
+COLUMNS = [
+    ("unit", _("Đơn vị"), _("Đơn vị tham gia đợt khảo sát.")),
+    ("kind", _("Loại"), _("Loại đơn vị trong danh mục tổ chức.")),
+    ("size_band", _("Quy mô"), _("Nhóm quy mô theo số cán bộ, công chức (dữ liệu do Sở KH&CN cập nhật).")),
+    ("composite", _("Điểm tổng hợp (0-10)"), _("Công thức công bố ở đầu trang; trống khi mọi thành phần bị ẩn.")),
+    ("composite_low", _("Cận dưới 95%"), _("Khoảng tin cậy 95% của điểm tổng hợp (giữ nhỏ nhất, lớn nhất cố định).")),
+    ("composite_high", _("Cận trên 95%"), _("")),
+    ("rank", _("Thứ hạng (khoảng)"), _("Hạng tốt nhất – kém nhất có thể: đơn vị có khoảng tin cậy chồng nhau không "
+                                        "được xếp khác hạng.")),
+    ("climate", _("Môi trường đổi mới (%)"), _("Trung bình % tích cực (4-5) của ba câu FEVS; ẩn khi dưới số người "
+                                                "tối thiểu.")),
+    ("climate_n", _("Số người (môi trường)"), _("Số cán bộ đã trả lời; dưới ngưỡng ghi «<n tối thiểu».")),
+    ("determinants", _("Yếu tố OECD (%)"), _("% tích cực trên 12 câu tự đánh giá (4 yếu tố × 3 cấp).")),
+    ("barometer", _("Phong vũ biểu (%)"), _("Tỷ lệ trong bốn loại đổi mới (dịch vụ, quy trình, tổ chức, truyền "
+                                            "thông) mà lãnh đạo, quản lý cho biết đã triển khai trong 2 năm.")),
+]
+
+
+@dataclass
+class Row:
+    score: UnitScore
+    similar: bool = False
+
+    def value(self, key: str, min_n: int):
+        s = self.score
+        if key == "unit":
+            return s.unit.name
+        if key == "kind":
+            return s.unit.get_kind_display()
+        if key == "size_band":
+            return s.get_size_band_display() if hasattr(s, "get_size_band_display") else s.size_band
+        if key == "rank":
+            return "" if s.rank_best is None else (
+                str(s.rank_best) if s.rank_best == s.rank_worst else f"{s.rank_best}–{s.rank_worst}")
+        if key == "climate_n":
+            return s.climate_n if s.climate_n >= min_n else f"<{min_n}"
+        value = getattr(s, key)
+        return "" if value is None else round(value, 2)
+
+
+def rows_for(round_: Round, kind: str = "", size_band: str = "") -> list[Row]:
+    scores = UnitScore.objects.filter(round=round_).select_related("unit")
+    if kind:
+        scores = scores.filter(kind=kind)
+    if size_band:
+        scores = scores.filter(size_band=size_band)
+    found = list(scores)
+    found.sort(key=lambda s: (s.composite is None, -(s.composite or 0), s.unit.sort_name))
+    return [Row(s) for s in found]
+
+
+def table(round_: Round, rows: list[Row]) -> list[list]:
+    """The export: a header of column names, then one line per unit, suppressed cells empty."""
+    min_n = round_.rule.min_n
+    return [[str(label) for _key, label, _definition in COLUMNS]] + [
+        [row.value(key, min_n) for key, _label, _definition in COLUMNS] for row in rows]
+
+
+def similar_units(score: UnitScore) -> list[UnitScore]:
+    return list(UnitScore.objects.filter(round_id=score.round_id, kind=score.kind, size_band=score.size_band)
+                .select_related("unit").order_by("-composite"))

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.orgs.models import OrgUnit, UnitKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SURVEYED_KINDS = [UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE, UnitKind.DISTRICT]
+
+
+class RoundForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Tên đợt khảo sát"), max_length=300, required=False)
+    opens_on = forms.DateField(label=_("Mở từ ngày"), widget=DATE)
+    closes_on = forms.DateField(label=_("Đóng ngày"), widget=DATE)
+    managers_per_unit = forms.IntegerField(label=_("Số lãnh đạo, quản lý trả lời phong vũ biểu mỗi đơn vị"),
+                                           min_value=1, max_value=50, initial=5)
+    staff_per_unit = forms.IntegerField(label=_("Số cán bộ được mời mỗi đơn vị"), min_value=1, max_value=500,
+                                        initial=10)
+    units = forms.ModelMultipleChoiceField(label=_("Đơn vị tham gia"), queryset=OrgUnit.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = OrgUnit.objects.current().filter(kind__in=SURVEYED_KINDS)
+
+
+class AnswerForm(forms.Form):
+    """The answers to a module's items: yes/no items as 5/1, Likert items 1-5; all optional but one."""
+
+    consent = forms.BooleanField(label=_("Tôi đã đọc và đồng ý tham gia khảo sát"), required=False)
+
+    def __init__(self, *args, items, binary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            choices = [(5, _("Có")), (1, _("Không"))] if binary(item) else [(v, str(v)) for v in range(1, 6)]
+            self.fields[f"q{item.pk}"] = forms.TypedChoiceField(choices=choices, coerce=int, required=False,
+                                                                 empty_value=None, widget=forms.RadioSelect)
+
+    def values(self) -> dict[int, int]:
+        return {item.pk: self.cleaned_data[f"q{item.pk}"] for item in self.items
+                if self.cleaned_data.get(f"q{item.pk}") is not None}

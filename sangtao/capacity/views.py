@@ -1,0 +1,292 @@
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sangtao.capacity import benchmark as bench
+from sangtao.capacity import portfolio as folio
+from sangtao.capacity import scores, services
+from sangtao.capacity.charts import interval_chart
+from sangtao.capacity.access import get_invitation, get_round_for, get_unit_for
+from sangtao.capacity.forms import AnswerForm, RoundForm
+from sangtao.capacity.impact import ASSUMPTIONS, staggered_impact
+from sangtao.capacity.instruments import DETERMINANTS
+from sangtao.capacity.models import Invitation, Module, Round, SizeBand, UnitScore
+from sangtao.capacity.scores import COMPOSITE_FORMULA
+from sangtao.capacity.workflow import ROUND
+from sangtao.challenges.models import Facet, Field
+from sangtao.core.csv import append_row, csv_response
+from sangtao.core.feedback import run_service
+from sangtao.core.forms import chosen, integer
+from sangtao.core.lookup import pk_or_404
+from sangtao.core.workflow import move_choices
+from sangtao.orgs.models import OrgUnit, UnitKind
+from sangtao.orgs.roles import staff_unit_ids
+from sangtao.surveys.access import managed_surveys
+from sangtao.surveys.models import Measure
+
+
+def _xlsx(rows: list[list], title: str, filename: str, notes: list[list] | None = None) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for row in rows:
+        append_row(sheet, row)
+    if notes:
+        definitions = workbook.create_sheet(_("Định nghĩa")[:31])
+        for row in notes:
+            append_row(definitions, row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def index(request):
+    if not request.user.has_perm("capacity.see_benchmark"):
+        raise Http404
+    form = None
+    if request.user.has_perm("capacity.run"):
+        form = RoundForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            created = run_service(request, services.create_round, request.user, year=data["year"], name=data["name"],
+                                  units=list(data["units"]), opens_on=data["opens_on"], closes_on=data["closes_on"],
+                                  managers_per_unit=data["managers_per_unit"], staff_per_unit=data["staff_per_unit"],
+                                  success=_("Đã tạo đợt khảo sát."))
+            if created is not None:
+                return redirect(created)
+    return render(request, "capacity/index.html", {"rounds": Round.objects.all(), "form": form})
+
+
+def _response_rates(round_: Round) -> list[tuple]:
+    """Per unit and module: invitations and answers (counts of people, never of answers' content)."""
+    counts: dict[tuple[int, str], list[int]] = {}
+    for unit_id, module, used in Invitation.objects.filter(round=round_).values_list(
+            "unit_id", "module", "token__used_at"):
+        cell = counts.setdefault((unit_id, module), [0, 0])
+        cell[0] += 1
+        cell[1] += used is not None
+    return [(unit, [counts.get((unit.pk, m), [0, 0]) for m in Module.values]) for unit in round_.units.all()]
+
+
+@login_required
+def round_detail(request, pk):
+    round_ = get_round_for(request.user, pk)
+    kind = request.GET.get("kind", "")
+    return render(request, "capacity/round.html", {
+        "round": round_, "moves": move_choices(request.user, round_), "rates": _response_rates(round_),
+        "modules": Module.choices, "shares": scores.barometer_shares(round_, kind or None),
+        "codes": _item_texts(round_), "kinds": UnitKind.choices, "kind": kind,
+        "invitations": Invitation.objects.filter(round=round_).select_related("token", "unit").order_by(
+            "unit__sort_name", "module", "pk")[:300],
+    })
+
+
+def _item_texts(round_: Round) -> dict[str, str]:
+    if round_.barometer is None:
+        return {}
+    english = get_language() == "en"
+    return {i.code: (i.text_en if english and i.text_en else i.text) for i in round_.barometer.version.items.all()}
+
+
+@login_required
+@require_POST
+def round_move(request, pk, move):
+    round_ = get_round_for(request.user, pk)
+    actions = {"launch": lambda: services.launch_round(request.user, round_),
+               "close": lambda: services.close_round(request.user, round_),
+               "reopen": lambda: services.reopen_round(request.user, round_, request.POST.get("reason", ""))}
+    if move not in actions or move not in ROUND.moves:
+        raise Http404
+    run_service(request, actions[move], success=_("Đã thực hiện: %(move)s.") % {"move": ROUND.moves[move].label})
+    return redirect(round_)
+
+
+@login_required
+@require_POST
+def round_remind(request, pk):
+    round_ = get_round_for(request.user, pk)
+    count = run_service(request, services.remind, request.user, round_)
+    if count is not None:
+        messages.success(request, _("Đã nhắc %(n)s người chưa trả lời.") % {"n": count})
+    return redirect(round_)
+
+
+def _benchmark_context(request):
+    if not request.user.has_perm("capacity.see_benchmark"):
+        raise Http404
+    rounds = list(Round.objects.exclude(barometer=None))
+    if not rounds:
+        return None, [], {}
+    year = integer(request.GET.get("year"), min_value=2000, max_value=2100)
+    round_ = next((r for r in rounds if r.year == year), rounds[0])
+    kind = request.GET.get("kind", "") if request.GET.get("kind", "") in UnitKind.values else ""
+    band = request.GET.get("size", "") if request.GET.get("size", "") in SizeBand.values else ""
+    return round_, bench.rows_for(round_, kind, band), {"rounds": rounds, "kind": kind, "size": band}
+
+
+@login_required
+def benchmark(request):
+    round_, rows, filters = _benchmark_context(request)
+    mine = staff_unit_ids(request.user)
+    chart = interval_chart([(r.score.unit.name, r.score.composite, r.score.composite_low, r.score.composite_high,
+                             r.score.unit_id in mine) for r in rows[:60]], 10, _("Điểm tổng hợp và khoảng tin cậy 95%"))
+    return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine,
+        "round": round_, "rows": rows, "formula": COMPOSITE_FORMULA, "columns": bench.COLUMNS,
+        "kinds": UnitKind.choices, "sizes": SizeBand.choices, **filters,
+        "min_n": round_.rule.min_n if round_ else 5,
+    })
+
+
+@login_required
+def benchmark_csv(request):
+    round_, rows, _filters = _benchmark_context(request)
+    if round_ is None:
+        raise Http404
+    return csv_response(bench.table(round_, rows), f"nang-luc-{round_.year}.csv")
+
+
+@login_required
+def benchmark_xlsx(request):
+    round_, rows, _filters = _benchmark_context(request)
+    if round_ is None:
+        raise Http404
+    notes = [[str(label), str(definition)] for _key, label, definition in bench.COLUMNS] + [
+        [_("Công thức"), str(COMPOSITE_FORMULA)]]
+    return _xlsx(bench.table(round_, rows), _("Năng lực"), f"nang-luc-{round_.year}.xlsx", notes)
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_unit_for(request.user, pk)
+    history = list(UnitScore.objects.filter(unit=unit).select_related("round").order_by("round__year"))
+    latest = history[-1] if history else None
+    similar = bench.similar_units(latest) if latest else []
+    english = get_language() == "en"
+    profile = [(label_en if english else label_vi, latest.profile.get(str(e)))
+               for e, (_k, label_vi, label_en) in DETERMINANTS.items()] if latest else []
+    chart = interval_chart([(s.unit.name, s.composite, s.composite_low, s.composite_high, s.unit_id == unit.pk)
+                            for s in similar], 10, _("Điểm tổng hợp của các đơn vị tương tự"))
+    return render(request, "capacity/unit.html", {
+        "unit": unit, "history": history, "latest": latest, "similar": similar, "formula": COMPOSITE_FORMULA,
+        "profile": profile, "similar_chart": chart,
+        "min_n": latest.round.rule.min_n if latest else 5,
+    })
+
+
+@login_required
+def impact_list(request):
+    if not request.user.has_perm("capacity.see_impact"):
+        raise Http404
+    surveys = managed_surveys(request.user).exclude(challenge=None).filter(challenge__project__deployments__isnull=False)
+    return render(request, "capacity/impacts.html", {"surveys": surveys.distinct()})
+
+
+@login_required
+def impact_detail(request, pk):
+    if not request.user.has_perm("capacity.see_impact"):
+        raise Http404
+    survey = managed_surveys(request.user).filter(pk=pk_or_404(pk)).exclude(challenge=None).first()
+    if survey is None:
+        raise Http404
+    view = staggered_impact(survey)
+    labels = [p.label for p in view.panel.periods]
+    study = sorted(view.result.event_study.items())
+    chart = interval_chart([(str(e), est.att, est.low, est.high, e >= 0) for e, est in study], 30,
+                           _("Tác động theo số kỳ kể từ khi áp dụng (điểm %)"), zero=0)
+    return render(request, "capacity/impact.html", {"chart": chart,
+        "survey": survey, "view": view, "result": view.result, "assumptions": ASSUMPTIONS, "labels": labels,
+        "cohorts": [(labels[g], n) for g, n in sorted(view.result.cohorts.items())],
+        "study": study,
+    })
+
+
+def _portfolio_filters(request) -> dict:
+    filters = {}
+    if request.GET.get("facet") in Facet.values:
+        filters["facet"] = request.GET["facet"]
+    for key, queryset in (("field", Field.objects.all()), ("unit", OrgUnit.objects.all())):
+        if request.GET.get(key):
+            filters[key] = chosen(queryset, request.GET[key]).pk
+    year = integer(request.GET.get("year"), min_value=2000, max_value=2100)
+    if year:
+        filters["year"] = year
+    return filters
+
+
+@login_required
+def portfolio(request):
+    if not request.user.has_perm("capacity.see_portfolio"):
+        raise Http404
+    filters = _portfolio_filters(request)
+    lines = folio.challenge_lines(filters)
+    counts = folio.counters(lines)
+    return render(request, "capacity/portfolio.html", {
+        "lines": lines, "counters": [(key, label, definition, counts[key])
+                                     for key, (label, definition) in folio.COUNTERS.items()],
+        "facets": folio.by_facet(lines), "facet_choices": Facet.choices, "fields": Field.objects.all(),
+        "filters": filters, "units": OrgUnit.objects.filter(owned_challenges__isnull=False).distinct(),
+    })
+
+
+@login_required
+def portfolio_xlsx(request):
+    if not request.user.has_perm("capacity.see_portfolio"):
+        raise Http404
+    lines = folio.challenge_lines(_portfolio_filters(request))
+    counts = folio.counters(lines)
+    rows = [[_("Loại"), _("Tên"), _("Loại đổi mới (OPSI)"), _("Lĩnh vực"), _("Đơn vị"), _("Giai đoạn"), _("Năm"),
+             _("Chỉ số thành công"), _("Thay đổi hài lòng (điểm %)"), _("Cận dưới"), _("Cận trên"),
+             _("Năng lực đơn vị (0-10)")]]
+    for line in lines:
+        rows.append([line.kind, line.title, str(Facet(line.facet).label), line.field, line.unit, line.stage, line.year,
+                     line.kpi_status, *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
+                                         round(100 * line.change.high, 1)] if line.change else ["", "", ""]),
+                     "" if line.capacity is None else round(line.capacity, 2)])
+    notes = [[str(label), str(definition), counts[key]] for key, (label, definition) in folio.COUNTERS.items()]
+    return _xlsx(rows, _("Danh mục"), "danh-muc-doi-moi.xlsx", notes)
+
+
+def answer(request, token):
+    """A respondent's page: the invitation's token is the key (one answer), nothing identifies the person."""
+    invitation = get_invitation(token)
+    round_ = invitation.round
+    survey = round_.survey_of(invitation.module)
+    items = [i for i in survey.version.items.all() if i.measure != Measure.TEXT]
+    binary = (lambda item: item.measure == Measure.PERCEPTION or item.code.startswith("B_")) \
+        if invitation.module == Module.BAROMETER else (lambda item: False)
+    form = AnswerForm(request.POST or None, items=items, binary=binary)
+    error = None
+    if invitation.token.used_at is not None:
+        error = _("Phiếu này đã được trả lời. Cảm ơn Ông/Bà.")
+    elif request.method == "POST":
+        if not form.is_valid():
+            error = _("Câu trả lời không hợp lệ.")
+        else:
+            done = run_service(request, services.answer, invitation, form.values(),
+                               consent=form.cleaned_data["consent"])
+            if done is not None:
+                return redirect("capacity:thanks", token)
+    english = get_language() == "en"
+    questions = [(item, form[f"q{item.pk}"], item.text_en if english and item.text_en else item.text) for item in items]
+    return render(request, "capacity/answer.html", {
+        "invitation": invitation, "round": round_, "form": form, "questions": questions, "error": error,
+        "consent": survey.version.consent_text_en if english and survey.version.consent_text_en
+        else survey.version.consent_text, "scale": invitation.module != Module.BAROMETER,
+    })
+
+
+def thanks(request, token):
+    invitation = get_invitation(token)
+    return render(request, "capacity/thanks.html", {"invitation": invitation})
