@@ -14,7 +14,7 @@ COLUMNS = [
     ("size_band", _("Quy mô"), _("Nhóm quy mô theo số cán bộ, công chức (dữ liệu do Sở KH&CN cập nhật).")),
     ("composite", _("Điểm tổng hợp (0-10)"), _("Công thức công bố ở đầu trang; trống khi mọi thành phần bị ẩn.")),
     ("composite_low", _("Cận dưới 95%"), _("Khoảng tin cậy 95% của điểm tổng hợp (giữ nhỏ nhất, lớn nhất cố định).")),
-    ("composite_high", _("Cận trên 95%"), _("")),
+    ("composite_high", _("Cận trên 95%"), _("Cận trên của khoảng tin cậy 95% của điểm tổng hợp.")),
     ("rank", _("Thứ hạng (khoảng)"), _("Hạng tốt nhất – kém nhất có thể: đơn vị có khoảng tin cậy chồng nhau không "
                                         "được xếp khác hạng.")),
     ("climate", _("Môi trường đổi mới (%)"), _("Trung bình % tích cực (4-5) của ba câu FEVS; ẩn khi dưới số người "

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.core.formats import HTML_DATE
 from sangtao.orgs.models import OrgUnit, UnitKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DateInput(attrs={"type": "date"}, format=HTML_DATE)
 SURVEYED_KINDS = [UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE, UnitKind.DISTRICT]
 
 

@@ -7,6 +7,7 @@ Units of the survey without a deployment are never treated in the window. A unit
 respondents than the survey's rule shows is missing, and the unit is left out of the panel.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,12 +36,12 @@ class Panel:
     unit_ids: list[int]
     outcome: np.ndarray  # units x periods, % satisfied (NaN: missing or suppressed)
     cohort: np.ndarray
-    go_live: dict[int, object]
+    go_live: dict[int, datetime.date]
 
 
-def deployments_of(survey: Survey) -> dict[int, object]:
+def deployments_of(survey: Survey) -> dict[int, datetime.date]:
     """unit -> its first go-live date, among the deployments of the survey's challenge."""
-    go_live: dict[int, object] = {}
+    go_live: dict[int, datetime.date] = {}
     if survey.challenge_id:
         for unit_id, day in Deployment.objects.filter(project__challenge_id=survey.challenge_id).values_list(
                 "unit_id", "go_live_on"):

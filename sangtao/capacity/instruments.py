@@ -80,7 +80,7 @@ CONSENT = ("Phiếu khảo sát ẩn danh về năng lực đổi mới sáng t�
 CONSENT_EN = ("An anonymous survey of your workplace's innovation capacity. The invitation code works once and is "
               "not stored with your answers; results of groups below the minimum number of respondents are never "
               "shown. By continuing you agree to take part.")
-NAMES = {Module.BAROMETER: "Phong vũ biểu đổi mới nơi làm việc", Module.CLIMATE: "Môi trường đổi mới",
+NAMES: dict[str, str] = {Module.BAROMETER: "Phong vũ biểu đổi mới nơi làm việc", Module.CLIMATE: "Môi trường đổi mới",
          Module.DETERMINANTS: "Tự đánh giá năng lực đổi mới (OECD)"}
 
 
@@ -94,7 +94,9 @@ def determinant_items() -> list[tuple]:
 
 
 def template_rows(module: str) -> list[tuple]:
-    return {Module.BAROMETER: BAROMETER, Module.CLIMATE: CLIMATE, Module.DETERMINANTS: determinant_items()}[module]
+    rows: dict[str, list[tuple]] = {Module.BAROMETER: BAROMETER, Module.CLIMATE: CLIMATE,
+                                    Module.DETERMINANTS: determinant_items()}
+    return rows[module]
 
 
 def ensure_templates(actor) -> dict[str, Instrument]:
@@ -120,4 +122,4 @@ def ensure_templates(actor) -> dict[str, Instrument]:
 
 
 def latest_version(instrument: Instrument) -> InstrumentVersion:
-    return instrument.versions.order_by("-number").first()
+    return instrument.versions.order_by("-number")[0]

@@ -110,7 +110,7 @@ class Round(models.Model):
         return getattr(self, module)
 
 
-class Invitation(models.Model):
+class RoundInvitation(models.Model):
     """One respondent's invitation: a one-answer token of the module's survey. The token is not
     written on the response, so an answer cannot be traced back to the person invited."""
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.capacity.models import UnitScore
 from sangtao.challenges.models import Challenge, Facet, Status
 from sangtao.evaluation.outcome import outcomes
+from sangtao.surveys.stats import Difference
 
 # The facet map: directionality (top-down <-> bottom-up) and certainty (known <-> uncertain).
-FACET_MAP = {
+FACET_MAP: dict[str, tuple] = {
     Facet.MISSION: (_("Từ trên xuống"), _("Chắc chắn hơn")),
     Facet.ENHANCEMENT: (_("Từ dưới lên"), _("Chắc chắn hơn")),
     Facet.ADAPTIVE: (_("Từ dưới lên"), _("Bất định hơn")),
@@ -44,7 +45,7 @@ class Line:
     status: str
     year: int
     kpi_status: str
-    change: object  # Difference or None
+    change: Difference | None
     capacity: float | None
 
 

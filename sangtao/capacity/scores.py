@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.capacity.instruments import FEVS_ITEMS, INNOVATION_TYPES, TYPE_ELEMENT
+from sangtao.capacity.instruments import FEVS_ITEMS, TYPE_ELEMENT
 from sangtao.capacity.models import Round, SizeBand, StratumPopulation, UnitProfile, UnitScore
 from sangtao.surveys.ingest import ALL_ELEMENTS, RESPONDENT_STATS
 from sangtao.surveys.models import Aggregate, RespondentAggregate
@@ -61,17 +61,17 @@ def _climate(round_: Round, unit_ids, min_n: int) -> dict[int, tuple]:
     """unit -> (n, score, low, high), score None when suppressed."""
     if round_.climate is None:
         return {}
-    items = defaultdict(dict)
+    items: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for unit_id, code, n, satisfied in Aggregate.objects.filter(
             survey=round_.climate, item__code__in=FEVS_ITEMS, **_units(unit_ids)).values_list(
             "unit_id", "item__code", "n", "satisfied"):
         items[unit_id][code] = (n, satisfied)
     respondents = _respondents(round_.climate, unit_ids)
-    found = {}
+    found: dict[int, tuple] = {}
     for unit_id, codes in items.items():
         cell = respondents.get((unit_id, 1))
         n = int(cell[0]) if cell else 0
-        if n < min_n or len(codes) < len(FEVS_ITEMS):
+        if cell is None or n < min_n or len(codes) < len(FEVS_ITEMS):
             found[unit_id] = (n, None, None, None)
             continue
         score = sum(100 * s / c for c, s in codes.values()) / len(codes)
@@ -86,7 +86,7 @@ def _determinants(round_: Round, unit_ids, min_n: int) -> dict[int, tuple]:
     if round_.determinants is None:
         return {}
     cells = _respondents(round_.determinants, unit_ids)
-    found = {}
+    found: dict[int, tuple] = {}
     for (unit_id, element), stats in cells.items():
         if element != ALL_ELEMENTS:
             continue
@@ -105,7 +105,7 @@ def _barometer(round_: Round, unit_ids, min_n: int) -> dict[int, tuple]:
     """unit -> (managers, share of the four kinds introduced, se)."""
     if round_.barometer is None:
         return {}
-    found = {}
+    found: dict[int, tuple] = {}
     for (unit_id, element), stats in _respondents(round_.barometer, unit_ids).items():
         if element != TYPE_ELEMENT:
             continue
@@ -129,7 +129,8 @@ def refresh(round_: Round, unit_ids=None) -> None:
         determinants = _determinants(round_, unit_ids, min_n)
         barometer = _barometer(round_, unit_ids, min_n)
         existing = {s.unit_id: s for s in UnitScore.objects.filter(round=round_, **_units(unit_ids))}
-        fresh, changed = [], []
+        fresh: list[UnitScore] = []
+        changed: list[UnitScore] = []
         for unit in units.only("pk", "kind"):
             score = existing.get(unit.pk) or UnitScore(round=round_, unit=unit)
             score.kind, score.size_band = unit.kind, bands.get(unit.pk, SizeBand.SMALL)
@@ -171,19 +172,22 @@ def _composites(round_: Round) -> None:
         score.composite = 10 * sum(scaled) / k
         half = Z95 * 10 / k * math.sqrt(variance)
         score.composite_low, score.composite_high = max(0.0, score.composite - half), min(10.0, score.composite + half)
-    ranked = [s for s in scores if s.composite is not None]
+    bounds = [(s.composite_low, s.composite_high) for s in scores
+              if s.composite_low is not None and s.composite_high is not None]
     for score in scores:
-        if score.composite is None:
+        low, high = score.composite_low, score.composite_high
+        if low is None or high is None:
             score.rank_best = score.rank_worst = None
             continue
-        score.rank_best = 1 + sum(1 for other in ranked if other.composite_low > score.composite_high)
-        score.rank_worst = len(ranked) - sum(1 for other in ranked if other.composite_high < score.composite_low)
+        score.rank_best = 1 + sum(1 for other_low, _h in bounds if other_low > high)
+        score.rank_worst = len(bounds) - sum(1 for _l, other_high in bounds if other_high < low)
     UnitScore.objects.bulk_update(scores, ["composite", "composite_low", "composite_high", "rank_best", "rank_worst"])
 
 
 def component_se(score: UnitScore, name: str) -> float:
     if name == "climate":
-        return (score.climate_high - score.climate_low) / (2 * Z95) if score.climate_high is not None else 0.0
+        low, high = score.climate_low, score.climate_high
+        return (high - low) / (2 * Z95) if low is not None and high is not None else 0.0
     return getattr(score, f"{name}_se") or 0.0
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.capacity import scores
 from sangtao.capacity.instruments import YES, ensure_templates, latest_version
-from sangtao.capacity.models import CapacityRule, Invitation, Module, Round
+from sangtao.capacity.models import CapacityRule, Module, Round, RoundInvitation
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.formats import short_date
@@ -91,7 +91,7 @@ def _invite(round_: Round, units) -> None:
             plan += [(module, unit, person) for person in _fill(staff[unit.pk], round_.staff_per_unit)]
     tokens = SurveyToken.objects.bulk_create(SurveyToken(survey=round_.survey_of(module), unit=unit)
                                              for module, unit, _person in plan)
-    Invitation.objects.bulk_create(Invitation(round=round_, module=module, unit=unit, token=token, invitee=person)
+    RoundInvitation.objects.bulk_create(RoundInvitation(round=round_, module=module, unit=unit, token=token, invitee=person)
                                    for (module, unit, person), token in zip(plan, tokens, strict=True))
 
 
@@ -100,13 +100,15 @@ def _fill(people: list, count: int) -> list:
     return (people + [None] * count)[:count]
 
 
-def answer(invitation: Invitation, values: dict[int, int], *, consent: bool) -> Invitation:
+def answer(invitation: RoundInvitation, values: dict[int, int], *, consent: bool) -> RoundInvitation:
     """A respondent's anonymous answers through the survey engine (the token answers once); then the
     unit's numbers are brought up to date."""
     round_ = invitation.round
     if round_.status != Round.Status.OPEN:
         raise InvalidInput(_("Đợt khảo sát không mở."))
     survey = round_.survey_of(invitation.module)
+    if survey is None:
+        raise InvalidInput(_("Đợt khảo sát không mở."))
     with transaction.atomic():
         survey_services.respond(survey, unit_id=None, values=values, consent=consent, token=invitation.token.token)
         scores.refresh(round_, [invitation.unit_id])
@@ -125,7 +127,7 @@ def remind(actor, round_: Round) -> int:
         raise InvalidInput(_("Chỉ nhắc khi đợt khảo sát đang mở."))
     from sangtao.notifications.services import notify
 
-    pending = list(Invitation.objects.select_related("invitee", "token").filter(
+    pending = list(RoundInvitation.objects.select_related("invitee", "token").filter(
         round=round_, token__used_at__isnull=True, invitee__isnull=False))
     now = timezone.now()
     with transaction.atomic():
@@ -135,7 +137,7 @@ def remind(actor, round_: Round) -> int:
                        "date": short_date(round_.closes_on)}, reverse("capacity:answer", args=[invitation.token.token]))
             invitation.reminders += 1
             invitation.last_reminded_at = now
-        Invitation.objects.bulk_update(pending, ["reminders", "last_reminded_at"])
+        RoundInvitation.objects.bulk_update(pending, ["reminders", "last_reminded_at"])
         record(actor, "capacity.reminded", round_, count=len(pending))
     return len(pending)
 

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 from sangtao.capacity import benchmark as bench
 from sangtao.capacity import portfolio as folio
 from sangtao.capacity import scores, services
+from sangtao.capacity.access import capacity_unit_for, get_invitation, get_round_for
 from sangtao.capacity.charts import interval_chart
-from sangtao.capacity.access import get_invitation, get_round_for, get_unit_for
 from sangtao.capacity.forms import AnswerForm, RoundForm
 from sangtao.capacity.impact import ASSUMPTIONS, staggered_impact
 from sangtao.capacity.instruments import DETERMINANTS
-from sangtao.capacity.models import Invitation, Module, Round, SizeBand, UnitScore
+from sangtao.capacity.models import Module, Round, RoundInvitation, SizeBand, UnitScore
+from sangtao.capacity.rules import is_unit_of_score
 from sangtao.capacity.scores import COMPOSITE_FORMULA
 from sangtao.capacity.workflow import ROUND
 from sangtao.challenges.models import Facet, Field
@@ -26,7 +27,6 @@ from sangtao.core.forms import chosen, integer
 from sangtao.core.lookup import pk_or_404
 from sangtao.core.workflow import move_choices
 from sangtao.orgs.models import OrgUnit, UnitKind
-from sangtao.orgs.roles import staff_unit_ids
 from sangtao.surveys.access import managed_surveys
 from sangtao.surveys.models import Measure
 
@@ -72,7 +72,7 @@ def index(request):
 def _response_rates(round_: Round) -> list[tuple]:
     """Per unit and module: invitations and answers (counts of people, never of answers' content)."""
     counts: dict[tuple[int, str], list[int]] = {}
-    for unit_id, module, used in Invitation.objects.filter(round=round_).values_list(
+    for unit_id, module, used in RoundInvitation.objects.filter(round=round_).values_list(
             "unit_id", "module", "token__used_at"):
         cell = counts.setdefault((unit_id, module), [0, 0])
         cell[0] += 1
@@ -88,7 +88,7 @@ def round_detail(request, pk):
         "round": round_, "moves": move_choices(request.user, round_), "rates": _response_rates(round_),
         "modules": Module.choices, "shares": scores.barometer_shares(round_, kind or None),
         "codes": _item_texts(round_), "kinds": UnitKind.choices, "kind": kind,
-        "invitations": Invitation.objects.filter(round=round_).select_related("token", "unit").order_by(
+        "invitations": RoundInvitation.objects.filter(round=round_).select_related("token", "unit").order_by(
             "unit__sort_name", "module", "pk")[:300],
     })
 
@@ -139,7 +139,7 @@ def _benchmark_context(request):
 @login_required
 def benchmark(request):
     round_, rows, filters = _benchmark_context(request)
-    mine = staff_unit_ids(request.user)
+    mine = {r.score.unit_id for r in rows if is_unit_of_score.test(request.user, r.score.unit)}
     chart = interval_chart([(r.score.unit.name, r.score.composite, r.score.composite_low, r.score.composite_high,
                              r.score.unit_id in mine) for r in rows[:60]], 10, _("Điểm tổng hợp và khoảng tin cậy 95%"))
     return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine,
@@ -169,7 +169,7 @@ def benchmark_xlsx(request):
 
 @login_required
 def unit_detail(request, pk):
-    unit = get_unit_for(request.user, pk)
+    unit = capacity_unit_for(request.user, pk)
     history = list(UnitScore.objects.filter(unit=unit).select_related("round").order_by("round__year"))
     latest = history[-1] if history else None
     similar = bench.similar_units(latest) if latest else []

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.capacity.models import Invitation, Round
+from sangtao.capacity.models import Round, RoundInvitation
 from sangtao.core.workitems import WorkItem, provider
 from sangtao.orgs.roles import is_dost
 
@@ -13,7 +13,7 @@ GROUP = _("Năng lực đổi mới")
 @provider("capacity.answer")
 def to_answer(user) -> list[WorkItem]:
     """One line per unanswered invitation of an open round (one query)."""
-    rows = list(Invitation.objects.filter(invitee=user, round__status=Round.Status.OPEN, token__used_at__isnull=True)
+    rows = list(RoundInvitation.objects.filter(invitee=user, round__status=Round.Status.OPEN, token__used_at__isnull=True)
                 .select_related("token", "round").order_by("round__closes_on")[:20])
     return [WorkItem("capacity.answer", _("Trả lời khảo sát: %(module)s") % {"module": row.get_module_display()}, 1,
                      reverse("capacity:answer", args=[row.token.token]), due=row.round.closes_on, group=GROUP)

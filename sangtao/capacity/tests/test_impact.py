@@ -9,7 +9,6 @@ from conftest import client_for
 from sangtao.capacity import impact
 from sangtao.capacity.staggered import NEVER, att_gt
 from sangtao.orgs.models import OrgUnit, UnitKind
-from sangtao.surveys import services as survey_services
 from sangtao.surveys.ingest import Incoming, decode_scores, ingest, scale_items
 from sangtao.surveys.models import Measure, Response, Source
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from conftest import assert_move_matrix, client_for
 from sangtao.capacity import services
-from sangtao.capacity.models import Invitation, Module, Round, UnitScore
+from sangtao.capacity.models import Module, Round, RoundInvitation, UnitScore
 from sangtao.core.errors import StaleState
 from sangtao.notifications.models import Notification
 from sangtao.surveys.models import Response
@@ -36,15 +36,15 @@ def test_launching_makes_one_survey_per_module_and_one_token_per_respondent(open
         survey = open_round.survey_of(module)
         assert survey.uses_tokens and set(survey.units.all()) == set(units.values())
         assert survey.rule.min_n == 5
-    counts = {m: Invitation.objects.filter(round=open_round, module=m).count() for m in Module.values}
+    counts = {m: RoundInvitation.objects.filter(round=open_round, module=m).count() for m in Module.values}
     assert counts == {"barometer": 5 * 5, "climate": 8 * 5, "determinants": 8 * 5}
     # The unit head known to the registry is addressed; the rest are links the unit hands out.
-    assert Invitation.objects.filter(round=open_round, module="barometer", invitee__username="head_w1").count() == 1
+    assert RoundInvitation.objects.filter(round=open_round, module="barometer", invitee__username="head_w1").count() == 1
     assert UnitScore.objects.filter(round=open_round).count() == len(units)
 
 
 def test_an_invitation_answers_once_anonymously_through_the_page_and_updates_the_score(open_round):
-    invitation = Invitation.objects.filter(round=open_round, module="climate", unit__code="W1").first()
+    invitation = RoundInvitation.objects.filter(round=open_round, module="climate", unit__code="W1").first()
     items = list(open_round.climate.version.items.all())
     client = client_for(None)
     url = invitation.get_absolute_url()
@@ -60,11 +60,11 @@ def test_an_invitation_answers_once_anonymously_through_the_page_and_updates_the
     again = client.post(url, posted)
     assert again.status_code == 200 and Response.objects.filter(survey=open_round.climate).count() == 1
     with pytest.raises(StaleState):
-        services.answer(Invitation.objects.get(pk=invitation.pk), {items[0].pk: 4}, consent=True)
+        services.answer(RoundInvitation.objects.get(pk=invitation.pk), {items[0].pk: 4}, consent=True)
 
 
 def test_barometer_questions_are_yes_or_no_and_stored_as_five_or_one(open_round):
-    invitation = Invitation.objects.filter(round=open_round, module="barometer").first()
+    invitation = RoundInvitation.objects.filter(round=open_round, module="barometer").first()
     items = list(open_round.barometer.version.items.all())
     page = client_for(None).get(invitation.get_absolute_url()).content.decode()
     assert "Có" in page and "Không" in page
@@ -77,15 +77,15 @@ def test_reminders_go_to_addressed_invitees_who_have_not_answered(open_round, do
     # The head of W1 is invited to the barometer and, as staff, to the two staff modules.
     assert services.remind(dost, open_round) == 3
     assert Notification.objects.filter(recipient__username="head_w1").count() == 3
-    assert set(Invitation.objects.filter(invitee__username="head_w1").values_list("reminders", flat=True)) == {1}
-    invitation = Invitation.objects.get(invitee__username="head_w1", module="climate")
+    assert set(RoundInvitation.objects.filter(invitee__username="head_w1").values_list("reminders", flat=True)) == {1}
+    invitation = RoundInvitation.objects.get(invitee__username="head_w1", module="climate")
     client_for(None).post(invitation.get_absolute_url(), {"consent": "1", f"q{open_round.climate.version.items.first().pk}": "4"})
     assert services.remind(dost, open_round) == 2
 
 
 def test_a_closed_round_takes_no_more_answers(open_round, dost):
     services.close_round(dost, open_round)
-    invitation = Invitation.objects.filter(round=open_round, module="climate").first()
+    invitation = RoundInvitation.objects.filter(round=open_round, module="climate").first()
     response = client_for(None).post(invitation.get_absolute_url(), {"consent": "1"})
     assert response.status_code == 200 and not Response.objects.exists()
 
