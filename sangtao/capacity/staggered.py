@@ -31,6 +31,7 @@ from scipy.stats import chi2
 Z95 = 1.959963984540054
 NEVER = -1  # the cohort of units never treated in the window
 MIN_CONTROLS = 2
+PER_PARAMETER = 10  # units per pre-period estimate for the joint pre-trend test
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,28 @@ def _aggregate(cells: list[Cell], influence: np.ndarray, chosen: list[int], n: i
     return Estimate(att, float(np.sqrt(psi @ psi) / n))
 
 
+def _pretrend(cells: list[Cell], influence: np.ndarray, n: int) -> tuple[float | None, int, float | None]:
+    """A Wald test that the effects before go-live are zero: jointly over the event-study estimates
+    before go-live when there are at least PER_PARAMETER units per estimate (a covariance from few
+    units is near singular and the joint test would reject everything), else on their average (1 df)."""
+    pre_events = sorted({c.event for c in cells if c.event < 0})
+    if not pre_events:
+        return None, 0, None
+    columns = []
+    for e in pre_events:
+        chosen = [k for k, c in enumerate(cells) if c.event == e]
+        weights = np.array([cells[k].treated for k in chosen], dtype=float)
+        weights /= weights.sum()
+        columns.append((float(weights @ np.array([cells[k].att for k in chosen])), influence[:, chosen] @ weights))
+    atts = np.array([att for att, _psi in columns])
+    psi = np.column_stack([column for _att, column in columns])
+    if n < PER_PARAMETER * len(pre_events):
+        atts, psi = np.array([atts.mean()]), psi.mean(axis=1, keepdims=True)
+    covariance = psi.T @ psi / (n * n)
+    statistic = float(atts @ np.linalg.pinv(covariance) @ atts)
+    return statistic, len(atts), float(chi2.sf(statistic, len(atts)))
+
+
 def att_gt(outcome: np.ndarray, cohort: np.ndarray) -> Staggered:
     """outcome: units x periods (NaN where missing); cohort: first treated period per unit, or NEVER."""
     outcome = np.asarray(outcome, dtype=float)
@@ -137,14 +160,8 @@ def att_gt(outcome: np.ndarray, cohort: np.ndarray) -> Staggered:
         if estimate is not None:
             study[e] = estimate
     overall = _aggregate(cells, influence, [k for k, c in enumerate(cells) if c.event >= 0], n)
-    pre = [k for k, c in enumerate(cells) if c.event < 0]
-    statistic = p_value = None
-    if pre:
-        atts = np.array([cells[k].att for k in pre])
-        covariance = influence[:, pre].T @ influence[:, pre] / (n * n)
-        statistic = float(atts @ np.linalg.pinv(covariance) @ atts)
-        p_value = float(chi2.sf(statistic, len(pre)))
-    return Staggered(cells, study, overall, statistic, len(pre), p_value, n, sizes,
+    statistic, df, p_value = _pretrend(cells, influence, n)
+    return Staggered(cells, study, overall, statistic, df, p_value, n, sizes,
                      int((g_of == NEVER).sum()), dropped, too_few and overall is None)
 
 

@@ -547,6 +547,9 @@ def load_demo() -> dict[str, int]:
         load_selection(units)
         load_projects(units)
         load_outcomes(units)
+        from sangtao.capacity.demo import load_capacity
+
+        load_capacity(units, DIRECT_TITLE)
     return {"units": OrgUnit.objects.count(), "users": User.objects.count(),
             "challenges": Challenge.objects.count(), "challenges_created": created}
 

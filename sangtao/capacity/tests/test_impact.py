@@ -72,6 +72,7 @@ def test_the_panel_and_its_estimate_equal_a_computation_from_raw_answers(stagger
     assert found.result.overall.att == pytest.approx(expected.overall.att, abs=1e-9)
     assert found.result.overall.se == pytest.approx(expected.overall.se, abs=1e-9)
     assert found.result.overall.low > 0  # the planted rise of 20 points is seen
+    assert found.result.pretrend_df == 1  # few units: the pre-trend test is on the average pre-period effect
 
 
 def test_the_impact_page_states_assumptions_and_refuses_without_enough_untreated_units(
