@@ -54,6 +54,7 @@ def _answer(round_: Round, rng, leans: dict, gain: float, thin: int) -> None:
     """Most invitations answered (a thin ward stays below the minimum), then the scores refreshed."""
     for module in Module.values:
         survey = round_.survey_of(module)
+        assert survey is not None  # launched
         items = list(survey.version.items.exclude(measure=Measure.TEXT))
         period = survey.periods.get()
         batch, used = [], []
