@@ -28,6 +28,8 @@ COUNTERS = {
     "satisfaction_up": (_("Hài lòng tăng rõ"), _("Bài toán có thay đổi mức hài lòng trước/sau với cận dưới của "
                                                  "khoảng tin cậy 95% lớn hơn 0.")),
 }
+KPI_LABELS = {"met": _("Đạt mục tiêu"), "on_track": _("Đúng hướng"), "off_track": _("Chưa đạt tiến độ"),
+              "no_data": _("Chưa có số liệu")}
 EXCLUDED = [Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.REJECTED, Status.WITHDRAWN,
             Status.CANCELLED]
 
@@ -47,6 +49,10 @@ class Line:
     kpi_status: str
     change: Difference | None
     capacity: float | None
+
+    @property
+    def kpi_label(self):
+        return KPI_LABELS[self.kpi_status]
 
 
 def challenge_lines(filters: dict) -> list[Line]:

@@ -251,7 +251,7 @@ def portfolio_xlsx(request):
              _("Năng lực đơn vị (0-10)")]]
     for line in lines:
         rows.append([line.kind, line.title, str(Facet(line.facet).label), line.field, line.unit, line.stage, line.year,
-                     line.kpi_status, *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
+                     str(line.kpi_label), *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
                                          round(100 * line.change.high, 1)] if line.change else ["", "", ""]),
                      "" if line.capacity is None else round(line.capacity, 2)])
     notes = [[str(label), str(definition), counts[key]] for key, (label, definition) in folio.COUNTERS.items()]

@@ -33,7 +33,7 @@ ARGS = {
     ("proposals", "pk"): "proposal", ("proposals", "proposal_pk"): "proposal", ("proposals", "proposal_id"): "proposal",
     ("councils", "pk"): "council", ("councils", "council_id"): "council",
     ("reviews", "review_id"): "assignment", ("reviews", "assignment_id"): "assignment",
-    ("projects", "pk"): "project", ("surveys", "pk"): "survey", ("surveys", "survey_id"): "survey",
+    ("projects", "pk"): "project", ("surveys", "pk"): "survey", ("impact", "pk"): "survey", ("surveys", "survey_id"): "survey",
     ("s", "slug"): "survey_slug", ("instruments", "version_id"): "instrument_version",
     ("experts", "pk"): "expert", ("units", "pk"): "unit", ("units", "unit_id"): "unit", ("users", "pk"): "user",
     ("fields", "pk"): "field", ("solvers", "pk"): "solver_org", ("indicators", "indicator_id"): "indicator",
@@ -62,6 +62,10 @@ NOT_CRAWLED = {
     **{f"admin:django_tasks_database_dbtaskresult_{page}": "a job result, keyed by a UUID the world does not make"
        for page in ("change", "delete", "history")},
     "admin:admin/(?P<url>.*)$": "the admin's catch-all redirect",
+    "capacity:round": "one capacity round (the world has none yet; its page reads the round's invitations, capped)",
+    "capacity:move": "POST only", "capacity:remind": "POST only",
+    "capacity:answer": "needs an invitation token", "capacity:thanks": "needs an invitation token",
+    "api:round_scores": "a year's capacity round (the world has none yet)",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
