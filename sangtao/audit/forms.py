@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.core import formats
 from sangtao.core.text import clean
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATE_WIDGET = formats.DateInput()
 
 
 class AuditFilterForm(forms.Form):

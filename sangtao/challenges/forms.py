@@ -7,8 +7,8 @@ from sangtao.core import formats
 from sangtao.core.text import clean
 from sangtao.orgs.models import OrgUnit, UnitKind
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=formats.HTML_DATETIME)
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATETIME_WIDGET = formats.DateTimeInput()
+DATE_WIDGET = formats.DateInput()
 GOVERNMENT_KINDS = [UnitKind.DOST, UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE,
                     UnitKind.SPECIAL_ZONE, UnitKind.PROVINCE]
 
@@ -38,6 +38,7 @@ class ChallengeForm(forms.ModelForm):
             "summary_en": forms.Textarea(attrs={"rows": 3}),
             "co_owner_units": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"budget_min_vnd": formats.MoneyField, "budget_max_vnd": formats.MoneyField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -125,12 +125,14 @@ class Challenge(models.Model):
                 | Q(call_opens_at__isnull=True)
                 | Q(call_closes_at__gt=models.F("call_opens_at")),
                 name="call_closes_after_opening",
+                violation_error_message=_("Hạn nhận hồ sơ phải sau thời điểm mở nhận hồ sơ."),
             ),
             models.CheckConstraint(
                 condition=Q(budget_max_vnd__isnull=True)
                 | Q(budget_min_vnd__isnull=True)
                 | Q(budget_max_vnd__gte=models.F("budget_min_vnd")),
                 name="budget_range_ordered",
+                violation_error_message=_("Kinh phí tối đa phải lớn hơn hoặc bằng kinh phí tối thiểu."),
             ),
         ]
 

@@ -17,5 +17,8 @@ class CoreConfig(AppConfig):
         # Register this app's background tasks and periodic jobs with the worker.
         import sangtao.core.checks  # noqa: F401
         import sangtao.core.jobs  # noqa: F401
+        from sangtao.core import constraints
+
+        constraints.install()  # constraint violations become field messages (core/constraints.py)
 
         post_migrate.connect(_create_cache_table, sender=self)

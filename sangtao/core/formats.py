@@ -2,14 +2,23 @@
 written in Python lives here (templates use the named formats of sangtao/formats/)."""
 
 import datetime
+import re
 from decimal import Decimal
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 # The values <input type="date"> and <input type="datetime-local"> read and write, in any language.
 HTML_DATE = "%Y-%m-%d"
 HTML_DATETIME = "%Y-%m-%dT%H:%M"
+# What a person types and reads in a date field, in both languages, whatever the browser's locale
+# (a text input: <input type="date"> shows mm/dd/yyyy to a browser set to American English).
+INPUT_DATE = "%d/%m/%Y"
+INPUT_DATETIME = "%d/%m/%Y %H:%M"
 
 
 def long_date(value: datetime.date) -> str:
@@ -19,7 +28,7 @@ def long_date(value: datetime.date) -> str:
 
 
 def short_date(value: datetime.date) -> str:
-    """05/03/2020 in Vietnamese, 2020-03-05 in English."""
+    """05/03/2020, in both languages (as typed in date fields)."""
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
@@ -43,13 +52,98 @@ def file_stamp(value: datetime.datetime) -> str:
     return value.strftime("%Y%m%d%H%M%S")
 
 
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
 def number(value, decimals: int = 0) -> str:
-    """1.234,5: dot for thousands, comma for decimals."""
-    if value is None:
+    """1.234,5 in Vietnamese (dot for thousands, comma for decimals); 1,234.5 in English."""
+    if value is None or value == "":
         return ""
     text = f"{Decimal(value):,.{decimals}f}"
+    if _english():
+        return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def vnd(value) -> str:
-    return "" if value is None else f"{number(value)} đ"
+    """1.500.000.000 đ in Vietnamese; VND 1,500,000,000 in English."""
+    if value is None or value == "":
+        return ""
+    return f"VND {number(value)}" if _english() else f"{number(value)} đ"
+
+
+GROUPED = re.compile(r"^\d{1,3}([.,\u00a0 ]\d{3})+$")
+
+
+def parse_money(text: str) -> int | None:
+    """A whole amount of đồng as people type it: 1500000, 1.500.000, 1,500,000, '1 500 000 đ', VND 1,500."""
+    text = (text or "").strip().replace("đ", "").replace("VND", "").replace("VNĐ", "").strip()
+    if not text:
+        return None
+    if GROUPED.match(text):
+        text = re.sub(r"[.,\u00a0 ]", "", text)
+    if not text.isdigit():
+        raise ValidationError(_("Nhập số tiền bằng chữ số, ví dụ 1.500.000."), code="invalid")
+    return int(text)
+
+
+class DateInput(forms.DateInput):
+    """A date typed as DD/MM/YYYY (a text box with its format shown), in any language and browser."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        base = {"inputmode": "numeric", "placeholder": _("dd/mm/yyyy"), "autocomplete": "off",
+                "class": "date", "size": 10}
+        super().__init__(attrs={**base, **(attrs or {})}, format=INPUT_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A moment typed as DD/MM/YYYY HH:MM (24-hour), in any language and browser."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": _("dd/mm/yyyy hh:mm"), "autocomplete": "off", "class": "datetime", "size": 16}
+        super().__init__(attrs={**base, **(attrs or {})}, format=INPUT_DATETIME)
+
+
+class MoneyInput(forms.TextInput):
+    """An amount of đồng shown with the language's thousands separators; guide.js regroups it as typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "class": "money", "data-money": "", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, int | Decimal) or (isinstance(value, str) and value.isdigit()):
+            return number(value)
+        return super().format_value(value)
+
+
+class MoneyField(forms.IntegerField):
+    """A whole amount of đồng, typed with or without thousands separators (parse_money)."""
+
+    widget = MoneyInput
+
+    def __init__(self, *, min_value=0, **kwargs):
+        kwargs.pop("localize", None)
+        super().__init__(min_value=min_value, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {}  # no min/max/step: it is a text box, grouped as people read amounts
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        return parse_money(str(value))
+
+
+def parse_date(text) -> datetime.date | None:
+    """A date as typed in a date field (DD/MM/YYYY, or ISO as a script sends it); None if it is not one."""
+    try:
+        return forms.DateField().clean(text)
+    except ValidationError:
+        return None

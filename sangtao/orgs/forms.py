@@ -6,7 +6,7 @@ from sangtao.core import formats
 from sangtao.orgs.models import ROLES_NEEDING_UNIT, Membership, OrgType, OrgUnit
 
 User = get_user_model()
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATE_WIDGET = formats.DateInput()
 
 
 class UnitForm(forms.ModelForm):

@@ -59,13 +59,15 @@ class OrgUnit(models.Model):
         ordering = ["sort_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "code"], condition=~Q(code=""), name="unique_unit_code_per_kind"
+                fields=["kind", "code"], condition=~Q(code=""), name="unique_unit_code_per_kind",
+                violation_error_message=_("Đã có đơn vị cùng loại mang mã này."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)
                 | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_validity_ordered",
+                violation_error_message=_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
             ),
         ]
 
@@ -124,10 +126,12 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership"),
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership",
+                                    violation_error_message=_("Người này đã có vai trò này tại đơn vị này.")),
             models.CheckConstraint(
                 condition=~Q(role__in=ROLES_NEEDING_UNIT) | Q(unit__isnull=False),
                 name="membership_role_needs_unit",
+                violation_error_message=_("Vai trò này cần chọn đơn vị."),
             ),
         ]
 

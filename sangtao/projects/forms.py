@@ -5,7 +5,7 @@ from sangtao.core import formats
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.projects.models import Grade
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATE_WIDGET = formats.DateInput()
 
 
 def current_units():
@@ -14,7 +14,7 @@ def current_units():
 
 class ProjectForm(forms.Form):
     contract_number = forms.CharField(label=_("Số hợp đồng"), max_length=60, required=False)
-    contract_value_vnd = forms.IntegerField(label=_("Giá trị hợp đồng (đồng)"), min_value=0, required=False)
+    contract_value_vnd = formats.MoneyField(label=_("Giá trị hợp đồng (đồng)"), required=False)
     starts_on = forms.DateField(label=_("Ngày bắt đầu"), widget=DATE_WIDGET)
     ends_on = forms.DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
     report_every_days = forms.IntegerField(label=_("Chu kỳ báo cáo (ngày)"), min_value=7, max_value=366, initial=30)
@@ -37,7 +37,7 @@ class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Mốc / sản phẩm"), max_length=300, required=False)
     due_on = forms.DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
     acceptance_criteria = forms.CharField(label=_("Tiêu chí nghiệm thu"), max_length=500, required=False)
-    tranche_vnd = forms.IntegerField(label=_("Đợt kinh phí (đồng)"), min_value=0, required=False)
+    tranche_vnd = formats.MoneyField(label=_("Đợt kinh phí (đồng)"), required=False)
 
 
 PartnerFormSet = forms.formset_factory(PartnerForm, extra=2)

@@ -225,6 +225,24 @@ def overdue_items(project: Project, today: datetime.date) -> list[tuple[str, str
     return items
 
 
+def describe_subject(subject: str, milestones, tasks) -> str:
+    """What an escalation was about, as a person reads it ("Mốc «Thí điểm»"), never its key ("milestone:7")."""
+    kind, _sep, key = subject.partition(":")
+    if kind == "milestone":
+        title = next((m.title for m in milestones if str(m.pk) == key), "")
+        return str(format_lazy(_("Mốc «{t}»"), t=title))
+    if kind == "task":
+        title = next((t.title for t in tasks if str(t.pk) == key), "")
+        return str(format_lazy(_("Nhiệm vụ «{t}»"), t=title))
+    if kind == "report":
+        try:
+            due = formats.short_date(datetime.date.fromisoformat(key))
+        except ValueError:
+            due = ""
+        return str(format_lazy(_("Báo cáo tiến độ định kỳ (hạn {d})"), d=due))
+    return str(_("Việc quá hạn"))
+
+
 def health(project: Project, today: datetime.date | None = None) -> tuple[str, list[str]]:
     """on_track, at_risk or late, with the reasons: derived from dates and reports, never typed in."""
     today = today or timezone.localdate()

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
+from sangtao.core import formats
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
@@ -111,7 +113,8 @@ def detail(request, pk):
         "partners": project.partners.select_related("unit"),
         "tasks": project.tasks.select_related("unit").prefetch_related("comments__author", "documents"),
         "reports": project.reports.select_related("submitted_by").prefetch_related("documents"), "next_report": services.next_report_due(project),
-        "escalations": project.escalations.all(), "deployments": project.deployments.select_related("unit"),
+        "escalations": [(e, services.describe_subject(e.subject, milestones, project.tasks.all()))
+                        for e in project.escalations.all()], "deployments": project.deployments.select_related("unit"),
         "can_manage": user.has_perm("projects.manage", project), "can_report": user.has_perm("projects.report", project),
         "is_dost": user.has_perm("projects.accept"), "is_member": member, "report_rating": ratings.get(None),
         "grades": GRADE_CHOICES, "result": acceptance_result(project),
@@ -122,10 +125,14 @@ def detail(request, pk):
 
 
 def _date(value: str) -> datetime.date:
+    return formats.parse_date(value) or timezone.localdate()
+
+
+def _money(value) -> int | None:
     try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return timezone.localdate()
+        return formats.MoneyField(required=False).clean(value)
+    except ValidationError:
+        return None
 
 
 def _task(request, project):
@@ -211,7 +218,7 @@ ACTIONS = {
     "milestone_done": lambda r, p: run_service(r, services.complete_milestone, _milestone(r, p), r.user,
                                                _date(r.POST.get("on")), success=_("Đã ghi hoàn thành mốc.")),
     "disburse": lambda r, p: run_service(r, services.record_disbursement, _milestone(r, p), r.user,
-                                         integer(r.POST.get("amount")), _date(r.POST.get("on")),
+                                         _money(r.POST.get("amount")), _date(r.POST.get("on")),
                                          success=_("Đã ghi nhận giải ngân.")),
     "report": _report,
     "review": _review,

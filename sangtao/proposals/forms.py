@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.core import formats
 from sangtao.orgs.models import OrgUnit
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATE_WIDGET = formats.DateInput()
 
 
 class ProposalForm(forms.Form):
@@ -17,8 +17,9 @@ class ProposalForm(forms.Form):
     experience = forms.CharField(label=_("Năng lực và kinh nghiệm"), widget=forms.Textarea(attrs={"rows": 4}),
                                  required=False)
     risks = forms.CharField(label=_("Rủi ro và biện pháp"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    budget_total_vnd = forms.IntegerField(label=_("Tổng kinh phí đề xuất (đồng)"), min_value=0, required=False,
-                                          help_text=_("Phải bằng tổng các dòng dự toán."))
+    budget_total_vnd = formats.MoneyField(label=_("Tổng kinh phí đề xuất (đồng)"), required=False,
+                                         help_text=_("Phải bằng tổng các dòng dự toán."),
+                                         widget=formats.MoneyInput(attrs={"data-total-of": "budget"}))
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, challenge, organisations=None, **kwargs):
@@ -61,7 +62,8 @@ class MilestoneForm(forms.Form):
 
 class BudgetLineForm(forms.Form):
     item = forms.CharField(label=_("Khoản chi"), max_length=300, required=False)
-    amount_vnd = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=0, required=False)
+    amount_vnd = formats.MoneyField(label=_("Số tiền (đồng)"), required=False,
+                                    widget=formats.MoneyInput(attrs={"data-sum": "budget"}))
 
 
 TeamFormSet = forms.formset_factory(TeamMemberForm, extra=2)

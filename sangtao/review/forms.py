@@ -16,7 +16,7 @@ from sangtao.review.models import (
 )
 
 User = get_user_model()
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATE_WIDGET = formats.DateInput()
 
 
 class ExpertForm(forms.ModelForm):

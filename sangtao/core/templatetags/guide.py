@@ -1,0 +1,33 @@
+"""Template pieces that guide a person through a form: the error summary at the top of a refused
+form, linking to each field in error (GOV.UK's pattern), for a form and any formsets beside it."""
+
+from django import template
+
+register = template.Library()
+
+
+def _errors_of(form, row: int | None = None):
+    prefix = "" if row is None else f"{row}. "
+    for error in form.non_field_errors():
+        yield None, f"{prefix}{error}"
+    for field in form:
+        for error in field.errors:
+            target = field.id_for_label if not field.is_hidden else None
+            label = f"{prefix}{field.label}" if field.label else prefix.strip()
+            yield target, f"{label}: {error}" if label else error
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(form=None, *formsets):
+    """Each error of the form, then each formset's (numbered by row), with the field's id to link to."""
+    items = []
+    if form is not None and form.is_bound:
+        items += _errors_of(form)
+    for formset in formsets:
+        if formset is None or not formset.is_bound:
+            continue
+        items += [(None, str(error)) for error in formset.non_form_errors()]
+        for number, row in enumerate(formset.forms, start=1):
+            if row.errors:
+                items += _errors_of(row, number)
+    return {"items": items, "bound": bool(form is not None and form.is_bound)}

@@ -1,0 +1,117 @@
+"""Forms that guide: refused forms list their errors at the top, linked to the fields; constraint
+violations are field messages in both languages; dates read and typed DD/MM/YYYY; amounts grouped
+per language; every input of the long forms has a visible label."""
+
+import datetime
+import re
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.template import Context, Template
+from django.utils import translation
+
+from conftest import client_for, proposal_data
+from sangtao.challenges.forms import ChallengeForm
+from sangtao.challenges.models import Challenge, Status
+from sangtao.core import formats
+from sangtao.proposals import services as proposal_services
+
+
+def test_amounts_are_grouped_per_language_and_read_back_however_they_were_typed():
+    with translation.override("vi"):
+        assert formats.vnd(1_500_000_000) == "1.500.000.000 đ"
+        assert formats.number(11.856, 2) == "11,86"
+    with translation.override("en"):
+        assert formats.vnd(1_500_000_000) == "VND 1,500,000,000"
+        assert formats.number(11.856, 2) == "11.86"
+    for typed in ("1500000", "1.500.000", "1,500,000", "1 500 000 đ", "VND 1,500,000"):
+        assert formats.parse_money(typed) == 1_500_000
+    with pytest.raises(Exception, match="1.500.000"):
+        formats.parse_money("1,5 triệu")
+
+
+def test_dates_are_typed_and_shown_day_first_in_both_languages():
+    day = datetime.date(2026, 3, 5)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert formats.short_date(day) == "05/03/2026"
+            assert formats.parse_date("05/03/2026") == day
+            assert formats.parse_date("2026-03-05") == day  # what a script or an old page sends
+            html = formats.DateInput().render("on", day)
+            assert 'type="text"' in html and 'value="05/03/2026"' in html and "dd/mm/yyyy" in html
+
+
+@pytest.mark.django_db
+def test_a_constraint_violation_is_a_message_on_its_field_in_both_languages(officer, health, field):
+    data = {"title": "Bài toán", "field": field.pk, "owner_unit": health.pk, "problem_statement": "x",
+            "facet": "enhancement", "selection_mode": "open", "budget_min_vnd": "2.000.000",
+            "budget_max_vnd": "1.000.000"}
+    for language, expected in (("vi", "Kinh phí tối đa phải lớn hơn"), ("en", "The maximum budget must be")):
+        with translation.override(language):
+            form = ChallengeForm(data, user=officer)
+            assert not form.is_valid()
+            assert expected in form.errors["budget_max_vnd"][0]
+            assert NON_FIELD_ERRORS not in form.errors
+            assert "budget_range_ordered" not in str(form.errors)
+
+
+@pytest.mark.django_db
+def test_a_constraint_without_its_own_message_never_shows_its_name(health):
+    from django.core.exceptions import ValidationError
+
+    from sangtao.orgs.models import OrgUnit
+
+    unit = OrgUnit(kind=health.kind, code=health.code, name="Bản sao", parent=health.parent)
+    with pytest.raises(ValidationError) as refused:
+        unit.validate_constraints()
+    assert "unique_unit_code_per_kind" not in str(refused.value)
+    assert "code" in refused.value.error_dict
+
+
+@pytest.mark.django_db
+def test_the_error_summary_links_each_error_to_its_field(officer, health, field):
+    form = ChallengeForm({"title": "", "owner_unit": health.pk}, user=officer)
+    form.is_valid()
+    html = Template("{% load guide %}{% error_summary form %}").render(Context({"form": form}))
+    assert 'class="error-summary"' in html and 'href="#id_title"' in html and 'href="#id_field"' in html
+
+
+def _unlabelled(page: str) -> list[str]:
+    labels = set(re.findall(r'<label[^>]* for="([^"]+)"', page))
+    missing = []
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", page):
+        if re.search(r'type="(hidden|submit)"', tag) or 'name="csrfmiddlewaretoken"' in tag:
+            continue
+        found = re.search(r'id="([^"]+)"', tag)
+        if not found or found.group(1) not in labels:
+            missing.append(tag)
+    return missing
+
+
+@pytest.mark.django_db
+def test_every_input_of_the_proposal_form_has_a_visible_label(make_challenge, solver, solver_org):
+    challenge = make_challenge(Status.PUBLISHED)
+    proposal = proposal_services.start_proposal(challenge, solver, solver_org, proposal_data(challenge))
+    page = client_for(solver).get(f"/proposals/{proposal.pk}/edit/").content.decode()
+    main = page.split('<main', 1)[1]
+    assert _unlabelled(main) == []
+    assert 'data-sum="budget"' in main and 'data-total-of="budget"' in main
+
+
+@pytest.mark.django_db
+def test_a_refused_proposal_lists_row_errors_at_the_top(make_challenge, solver, solver_org):
+    challenge = make_challenge(Status.PUBLISHED)
+    proposal = proposal_services.start_proposal(challenge, solver, solver_org, {"title": "Bản đầu"})
+    form = {"title": "Bản sửa", "revision": "1", "save": "1", "budget-0-amount_vnd": "nhiều",
+            **{f"{p}-TOTAL_FORMS": "2" for p in ("team", "plan", "budget")},
+            **{f"{p}-INITIAL_FORMS": "0" for p in ("team", "plan", "budget")}}
+    page = client_for(solver).post(f"/proposals/{proposal.pk}/edit/", form).content.decode()
+    assert 'class="error-summary"' in page and 'href="#id_budget-0-amount_vnd"' in page
+
+
+@pytest.mark.django_db
+def test_the_challenge_form_types_dates_day_first(officer):
+    page = client_for(officer).get("/challenges/new/").content.decode()
+    assert 'type="date"' not in page and 'type="datetime-local"' not in page
+    assert 'name="timeline_start"' in page
+    assert Challenge.objects.count() == 0
