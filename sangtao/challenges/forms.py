@@ -5,12 +5,11 @@ from sangtao.challenges.access import ownable_units
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
 from sangtao.core import formats
 from sangtao.core.text import clean
-from sangtao.orgs.models import OrgUnit, UnitKind
+from sangtao.orgs.models import GOVERNMENT_KINDS, OrgUnit
+from sangtao.orgs.roles import staff_unit_ids
 
 DATETIME_WIDGET = formats.DateTimeInput()
 DATE_WIDGET = formats.DateInput()
-GOVERNMENT_KINDS = [UnitKind.DOST, UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE,
-                    UnitKind.SPECIAL_ZONE, UnitKind.PROVINCE]
 
 
 class ChallengeForm(forms.ModelForm):
@@ -43,14 +42,49 @@ class ChallengeForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.current().filter(kind__in=GOVERNMENT_KINDS)
-        self.fields["owner_unit"].queryset = ownable_units(user, units)
+        owners = ownable_units(user, units)
+        self.fields["owner_unit"].queryset = owners
         self.fields["co_owner_units"].queryset = units
+        for name in ("owner_unit", "co_owner_units"):
+            self.fields[name].widget.attrs["data-searchable"] = _("Lọc đơn vị theo tên")
+        if not self.instance.pk and user is not None:
+            own = [u.pk for u in owners if u.pk in staff_unit_ids(user)]
+            if len(own) == 1:  # an officer files for their own unit: chosen already
+                self.fields["owner_unit"].initial = own[0]
         self.fields["field"].queryset = Field.objects.filter(active=True)
         self.fields["facet"].choices = Facet.choices
         self.fields["selection_mode"].choices = SelectionMode.choices
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags)
             self.fields["expected_version"].initial = self.instance.version
+
+    # The form's parts, in order, for the page's sections and its summary of what is filled.
+    SECTIONS = [
+        ("s-main", _("Nội dung chính"), ["title", "title_en", "field", "facet", "owner_unit", "co_owner_units",
+                                          "summary", "summary_en"]),
+        ("s-problem", _("Vấn đề cần giải quyết"), ["problem_statement", "current_situation", "desired_outcomes",
+                                                   "beneficiaries", "related_services", "constraints"]),
+        ("s-indicators", _("Chỉ số thành công"), []),
+        ("s-budget", _("Kinh phí, thời gian, lựa chọn"), ["budget_min_vnd", "budget_max_vnd", "timeline_start",
+                                                          "timeline_end", "timeline_notes", "selection_mode",
+                                                          "call_opens_at", "call_closes_at"]),
+        ("s-contact", _("Liên hệ và từ khóa"), ["contact_name", "contact_email", "contact_phone", "tags_text"]),
+    ]
+
+    def sections(self, formset=None) -> list[dict]:
+        """Each part with its fields and how much of it is filled (bound data, or the saved values)."""
+        parts = []
+        for key, label, names in self.SECTIONS:
+            fields = [self[name] for name in names]
+            if key == "s-indicators" and formset is not None:
+                fields = [f for row in formset for f in row if not f.is_hidden]
+            filled = sum(1 for f in fields if _filled(f))
+            missing = [f for f in fields if f.field.required and not _filled(f) and f.form is self]
+            errors = any(f.errors for f in fields)
+            parts.append({"id": key, "label": label, "fields": [self[name] for name in names], "filled": filled,
+                          "total": len(fields), "complete": not missing and not errors and filled > 0,
+                          "errors": errors})
+        return parts
 
     def to_service_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -64,6 +98,13 @@ class ChallengeForm(forms.ModelForm):
         if opens and closes and closes <= opens:
             self.add_error("call_closes_at", _("Hạn nhận hồ sơ phải sau thời điểm mở nhận hồ sơ."))
         return cleaned
+
+
+def _filled(bound_field) -> bool:
+    value = bound_field.value()
+    if isinstance(value, list | tuple):
+        return bool(value)
+    return value not in (None, "", False)
 
 
 class IndicatorForm(forms.ModelForm):

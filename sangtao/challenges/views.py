@@ -217,8 +217,10 @@ def challenge_move(request, pk, move):
     elif spec not in workflow.available_moves(request.user, challenge) and request.method != "POST":
         messages.error(request, _("Thao tác này không áp dụng cho bài toán ở trạng thái hiện tại."))
         return redirect(challenge)
+    # After a refusal (the state moved on, a deadline passed) the page offers the move only if it still applies.
     return render(request, "challenges/move_confirm.html", {
-        "challenge": challenge, "move": spec, "form": form, "choice": workflow.choice_of(request.user, challenge, spec)})
+        "challenge": challenge, "move": spec, "form": form, "choice": workflow.choice_of(request.user, challenge, spec),
+        "applies": spec in workflow.available_moves(request.user, challenge)})
 
 
 def challenge_history(request, pk):

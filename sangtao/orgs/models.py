@@ -18,6 +18,12 @@ class UnitKind(models.TextChoices):
     SOLVER = "solver", _("Tổ chức giải quyết")
 
 
+# The units of government (a challenge's owners, the units a survey measures): never a solver organisation.
+GOVERNMENT_KINDS = [UnitKind.DOST, UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE,
+                    UnitKind.SPECIAL_ZONE, UnitKind.PROVINCE]
+SERVING_KINDS = [UnitKind.DOST, UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE]
+
+
 class OrgUnitQuerySet(models.QuerySet):
     def current(self, on=None):
         """Units valid on a date (today by default)."""

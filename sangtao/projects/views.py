@@ -34,6 +34,7 @@ from sangtao.projects.forms import (
 from sangtao.projects.minutes import acceptance_minutes_pdf
 from sangtao.projects.models import Milestone, ProgressReport, ProjectDocument, Task
 from sangtao.projects.timeline import timeline_svg
+from sangtao.projects.workflow import GRADED
 from sangtao.review.access import visible_experts
 from sangtao.review.models import Decision, Expert
 
@@ -118,6 +119,7 @@ def detail(request, pk):
         "can_manage": user.has_perm("projects.manage", project), "can_report": user.has_perm("projects.report", project),
         "is_dost": user.has_perm("projects.accept"), "is_member": member, "report_rating": ratings.get(None),
         "grades": GRADE_CHOICES, "result": acceptance_result(project),
+        "conclude_unmet": [(g.text(project), g.fix_url(project)) for g in (GRADED,) if not g.met(project)],
         "members": project.acceptance_members.select_related("expert__user"),
         "experts": Expert.objects.filter(active=True).select_related("user"),
         "task_form": TaskForm(), "deployment_form": DeploymentForm(), "units": current_units(),

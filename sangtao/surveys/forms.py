@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
-from sangtao.orgs.models import OrgUnit
+from sangtao.orgs.models import SERVING_KINDS, OrgUnit
 from sangtao.surveys.models import InstrumentVersion, Source
 
 
@@ -25,7 +25,8 @@ class SurveyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = OrgUnit.objects.current()
+        self.fields["units"].queryset = OrgUnit.objects.current().filter(kind__in=SERVING_KINDS)
+        self.fields["units"].widget.attrs["data-searchable"] = _("Lọc đơn vị theo tên")
 
     def clean_periods(self):
         periods = []

@@ -31,3 +31,9 @@ def error_summary(form=None, *formsets):
             if row.errors:
                 items += _errors_of(row, number)
     return {"items": items, "bound": bool(form is not None and form.is_bound)}
+
+
+@register.filter
+def sections_of(form, formset=None):
+    """The form's sections with what is filled (a form with a `sections(formset)` method)."""
+    return form.sections(formset)

@@ -115,3 +115,21 @@ def test_the_challenge_form_types_dates_day_first(officer):
     assert 'type="date"' not in page and 'type="datetime-local"' not in page
     assert 'name="timeline_start"' in page
     assert Challenge.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_challenge_form_is_in_sections_with_what_is_filled_and_the_officers_unit_chosen(officer, health):
+    page = client_for(officer).get("/challenges/new/").content.decode()
+    assert page.count("data-section>") == 5 and 'href="#s-budget"' in page
+    assert "Đã điền 0/" in page or "Đã điền 1/" in page
+    selected = re.search(r'<select name="owner_unit"[^>]*>.*?</select>', page, re.S).group(0)
+    assert f'value="{health.pk}" selected' in selected
+    assert "data-searchable" in selected
+
+
+@pytest.mark.django_db
+def test_a_survey_lists_only_units_that_serve_the_public(dost, health, solver_org):
+    from sangtao.surveys.forms import SurveyForm
+
+    units = list(SurveyForm().fields["units"].queryset)
+    assert health in units and solver_org not in units

@@ -49,14 +49,18 @@
   }
   function summarise(form) {
     form.querySelectorAll("fieldset[data-section]").forEach(function (section) {
-      var needed = section.querySelectorAll("[required], [aria-required=true]");
-      var done = 0;
-      needed.forEach(function (f) { if (filled(f)) { done += 1; } });
+      var fields = Array.prototype.filter.call(
+        section.querySelectorAll("input, select, textarea"),
+        function (f) { return f.type !== "hidden" && f.type !== "search" && !f.disabled; });
+      var done = 0, missing = 0;
+      fields.forEach(function (f) {
+        if (filled(f)) { done += 1; } else if (f.required) { missing += 1; }
+      });
       var status = document.querySelector('[data-status-of="' + section.id + '"]');
-      if (status) {
-        var complete = done === needed.length;
+      if (status && !section.querySelector(".has-error")) {
+        var complete = missing === 0 && done > 0;
         status.textContent = complete ? status.getAttribute("data-done") : status.getAttribute("data-todo")
-          .replace("%(done)s", done).replace("%(total)s", needed.length);
+          .replace("%(done)s", done).replace("%(total)s", fields.length);
         status.className = "tag " + (complete ? "done" : "todo");
       }
     });
