@@ -6,7 +6,6 @@ from sangtao.challenges.models import Challenge, Facet, Field, Indicator, Select
 from sangtao.core import formats
 from sangtao.core.text import clean
 from sangtao.orgs.models import GOVERNMENT_KINDS, OrgUnit
-from sangtao.orgs.roles import staff_unit_ids
 
 DATETIME_WIDGET = formats.DateTimeInput()
 DATE_WIDGET = formats.DateInput()
@@ -47,8 +46,8 @@ class ChallengeForm(forms.ModelForm):
         self.fields["co_owner_units"].queryset = units
         for name in ("owner_unit", "co_owner_units"):
             self.fields[name].widget.attrs["data-searchable"] = _("Lọc đơn vị theo tên")
-        if not self.instance.pk and user is not None:
-            own = [u.pk for u in owners if u.pk in staff_unit_ids(user)]
+        if not self.instance.pk:
+            own = list(owners.values_list("pk", flat=True)[:2])
             if len(own) == 1:  # an officer files for their own unit: chosen already
                 self.fields["owner_unit"].initial = own[0]
         self.fields["field"].queryset = Field.objects.filter(active=True)

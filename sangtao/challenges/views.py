@@ -416,7 +416,10 @@ def portfolio(request):
         (field, [matrix.get(field.pk, {}).get(value, 0) for value, _label in Status.choices])
         for field in field_rows
     ]
+    from sangtao.evaluation.views import counter_charts  # the same counters and charts as the outcomes page
+
     return render(request, "challenges/portfolio.html", {
+        "breakdowns": counter_charts(challenges, public=False),
         "total": challenges.count(), "status_rows": status_rows, "facet_rows": facet_rows,
         "unit_rows": unit_rows, "field_matrix": field_matrix, "status_choices": Status.choices,
     })

@@ -73,6 +73,7 @@ def vnd(value) -> str:
     return f"VND {number(value)}" if _english() else f"{number(value)} đ"
 
 
+BIGINT_MAX = 2**63 - 1  # as core.api_input: an amount fits the database's BIGINT
 GROUPED = re.compile(r"^\d{1,3}([.,\u00a0 ]\d{3})+$")
 
 
@@ -126,9 +127,9 @@ class MoneyField(forms.IntegerField):
 
     widget = MoneyInput
 
-    def __init__(self, *, min_value=0, **kwargs):
+    def __init__(self, *, min_value=0, max_value=BIGINT_MAX, **kwargs):
         kwargs.pop("localize", None)
-        super().__init__(min_value=min_value, **kwargs)
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
 
     def widget_attrs(self, widget):
         return {}  # no min/max/step: it is a text box, grouped as people read amounts

@@ -12,3 +12,35 @@ def arrival_time(get_response):
         request.arrived_at = timezone.now()
         return get_response(request)
     return middleware
+
+
+def api_language(get_response):
+    """The API answers in the language the client asks for (Accept-Language), Vietnamese by default.
+
+    Its URLs carry no language prefix, and for such paths LocaleMiddleware always picks the
+    default language; this runs after it and, on /api/ only, follows the client's header."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.cache import patch_vary_headers
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    supported = {code for code, _name in settings.LANGUAGES}
+
+    def chosen(header: str) -> str:
+        for code, _quality in parse_accept_lang_header(header or ""):
+            base = code.split("-")[0].lower()
+            if base in supported:
+                return base
+        return settings.LANGUAGE_CODE
+
+    def middleware(request):
+        if not request.path_info.startswith("/api/"):
+            return get_response(request)
+        language = chosen(request.headers.get("Accept-Language", ""))
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response
+    return middleware

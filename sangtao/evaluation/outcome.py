@@ -7,7 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from sangtao.challenges.models import Challenge, Indicator
-from sangtao.evaluation.kpis import KpiStatus, chart_svg, kpi_status
+from sangtao.core.charts import Chart
+from sangtao.evaluation.kpis import KpiStatus, kpi_chart, kpi_status
 from sangtao.evaluation.models import Measurement
 from sangtao.projects.models import Deployment
 from sangtao.surveys.impact import Impact, impacts
@@ -19,7 +20,7 @@ class KpiView:
     indicator: Indicator
     measurements: list
     status: KpiStatus
-    chart: str
+    chart: Chart
 
 
 @dataclass
@@ -47,7 +48,7 @@ def outcomes(challenges: list[Challenge]) -> dict[int, Outcome]:
     for indicator in Indicator.objects.filter(challenge_id__in=ids):
         measurements = measured[indicator.pk]
         kpis[indicator.challenge_id].append(KpiView(indicator, measurements, kpi_status(indicator, measurements, today),
-                                                    chart_svg(indicator, measurements)))
+                                                    kpi_chart(indicator, measurements)))
     deployed: dict[int | None, list] = defaultdict(list)
     for deployment in Deployment.objects.filter(project__challenge_id__in=ids).annotate(
             challenge_pk=F("project__challenge_id")):

@@ -1,4 +1,3 @@
-import datetime
 from io import BytesIO
 
 from django.conf import settings
@@ -12,11 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for, public_challenges
+from sangtao.challenges.counters import breakdowns
 from sangtao.challenges.models import Indicator, Status
+from sangtao.core import charts
+from sangtao.core.counters import Counter
 from sangtao.core.csv import append_row, csv_response
 from sangtao.core.documents import AdministrativeDocument
 from sangtao.core.feedback import run_service
-from sangtao.core.formats import long_date
+from sangtao.core.formats import long_date, parse_date
 from sangtao.core.forms import chosen
 from sangtao.core.uploads import check_size
 from sangtao.evaluation import services
@@ -31,9 +33,8 @@ STATUS_LABELS = {"met": _("Đạt mục tiêu"), "on_track": _("Đúng hướng"
 def measurement_add(request, pk):
     challenge = get_challenge_for(request.user, pk)
     indicator = chosen(Indicator.objects.filter(challenge=challenge), request.POST.get("indicator"))
-    try:
-        day = datetime.date.fromisoformat(request.POST.get("measured_on", ""))
-    except ValueError:
+    day = parse_date(request.POST.get("measured_on", ""))
+    if day is None:
         messages.error(request, _("Ngày đo không hợp lệ."))
         return redirect(challenge.get_absolute_url() + "#ket-qua-do")
     run_service(request, services.record_measurement, indicator, request.user, request.POST.get("value", ""), day,
@@ -145,4 +146,19 @@ def dashboard(request):
         kpis, surveys = measured[challenge.pk]
         change = next((v.impact.change for v in surveys if v.impact and v.impact.change), None)
         rows.append((challenge, kpis, change))
-    return render(request, "evaluation/dashboard.html", {"stages": stages, "rows": rows, "labels": STATUS_LABELS})
+    return render(request, "evaluation/dashboard.html", {"stages": stages, "rows": rows, "labels": STATUS_LABELS,
+                                                         "breakdowns": counter_charts(challenges, public=True)})
+
+
+def counter_charts(challenges, *, public: bool) -> list[tuple[Counter, charts.Chart]]:
+    """Each counter of the page with its chart (challenges/counters.py defines what each counts)."""
+    return [(c, charts.counts(str(c.label), items, noun=_("Số bài toán")))
+            for c, items in breakdowns(challenges, public=public)]
+
+
+def dashboard_csv(request):
+    """The outcomes page's counters as a table, each with its definition (the same text as the page)."""
+    rows = [["counter", "item", "count", "definition"]]
+    for c, items in breakdowns(public_challenges(), public=True):
+        rows += c.csv_rows(items)
+    return csv_response(rows, "ket-qua-thanh-pho.csv")

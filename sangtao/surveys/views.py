@@ -15,6 +15,7 @@ from sangtao.core.errors import ServiceError
 from sangtao.core.forms import chosen, integer
 from sangtao.core.ratelimit import RateLimit, client_address
 from sangtao.projects.models import Deployment
+from sangtao.surveys import charts as survey_charts
 from sangtao.surveys import services
 from sangtao.surveys.access import get_instrument_version_for, get_public_survey, get_survey_for, managed_surveys
 from sangtao.surveys.exports import response_rows
@@ -84,10 +85,15 @@ def survey_detail(request, pk):
     chosen = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or next(
         (p for p in reversed(periods) if p.pk in with_data), periods[-1] if periods else None)
     page = Paginator(survey.units.order_by("sort_name"), 50).get_page(request.GET.get("page"))
+    rows = index_rows(survey, [chosen] if chosen else [], page.object_list)
+    impact = _impacts(survey)
     return render(request, "surveys/detail.html", {
-        "survey": survey, "rows": index_rows(survey, [chosen] if chosen else [], page.object_list),
+        "survey": survey, "rows": rows,
+        "unit_chart": survey_charts.unit_index_chart(survey, chosen, rows) if chosen else None,
+        "trend_chart": survey_charts.trend_chart(survey, periods) if periods else None,
+        "can_see_instrument": request.user.has_perm("surveys.create"),  # as get_instrument_version_for
         "periods": periods, "chosen": chosen, "page": page,
-        "querystring": f"period={chosen.pk}" if chosen else "", "elements": ELEMENTS, "impact": _impacts(survey),
+        "querystring": f"period={chosen.pk}" if chosen else "", "elements": ELEMENTS, "impact": impact,
         "imports": survey.imports.all()[:10], "import_form": ImportForm(), "token_form": TokenForm(survey=survey),
         "public_url": request.build_absolute_uri(survey.public_url()), "responses": survey.response_count,
     })

@@ -60,7 +60,7 @@
       if (status && !section.querySelector(".has-error")) {
         var complete = missing === 0 && done > 0;
         status.textContent = complete ? status.getAttribute("data-done") : status.getAttribute("data-todo")
-          .replace("%(done)s", done).replace("%(total)s", fields.length);
+          .replace("{done}", done).replace("{total}", fields.length);
         status.className = "tag " + (complete ? "done" : "todo");
       }
     });
