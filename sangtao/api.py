@@ -4,20 +4,39 @@ import json
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from sangtao.accounts import throttle
 from sangtao.accounts.models import ApiToken
 from sangtao.core.api_errors import install as install_error_handlers
 
 
+class TokenGuessesBlocked(AuthenticationError):
+    """Too many wrong tokens from this address: refused until the stated time, even a right one."""
+
+    def __init__(self):
+        super().__init__(401, _("Quá nhiều token sai từ địa chỉ này. Hãy thử lại sau %(time)s.")
+                         % {"time": throttle.retry_text()})
+        self.explained = True
+
+
+def authenticate_token(request, raw: str):
+    if throttle.token_blocked(request):
+        raise TokenGuessesBlocked()
+    user = ApiToken.authenticate(raw)
+    if user is None:
+        throttle.count_token_failure(request)
+        return None
+    request.user = user
+    return user
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        return authenticate_token(request, token)
 
 
 token_auth = TokenAuth()
@@ -53,10 +72,9 @@ def request_user(request):
     """The caller: a token's owner, else the session's user (possibly anonymous)."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        user = ApiToken.authenticate(header[7:].strip())
+        user = authenticate_token(request, header[7:].strip())
         if user is None:
             raise AuthenticationError()
-        request.user = user
     return request.user
 
 

@@ -218,3 +218,52 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Accounts, sign-up, single sign-on and second factor: django-allauth (issue 11). The project's own
+# login page (username or e-mail) stays at /accounts/login/ and hands a checked password to allauth's
+# login flow, so e-mail confirmation and the second factor apply to every way in.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "sangtao.privacy",
+]
+MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
+ACCOUNT_ADAPTER = "sangtao.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "sangtao.accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"signup": "sangtao.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page with a button: mail scanners do not confirm
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_PREVENT_ENUMERATION = True  # sign-up with a taken address says the same and mails its owner
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sáng Tạo] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_COOKIES else "http"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_RATE_LIMITS = {"signup": "20/m/ip", "confirm_email": "1/3m/key", "reset_password": "20/m/ip,5/m/key"}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a matching e-mail never logs into an existing account by itself
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    # Providers are data (admin: Social applications, provider "openid_connect"); this class adds the
+    # nonce, always checks the ID token's RS256 signature against the provider's JWKS, and maps claims.
+    "openid_connect": {"provider_class": "sangtao.accounts.oidc.SangTaoOIDCProvider", "OAUTH_PKCE_ENABLED": True},
+}
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Sáng Tạo"
+
+# Login protection: failed logins per account and per client address in a window (then refused with
+# the time to try again); the same counts for password-reset requests and API token guesses.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 5)
+TOKEN_FAILURES_PER_ADDRESS = env_int("TOKEN_FAILURES_PER_ADDRESS", 20)
+# Accounts holding a unit role must sign in through single sign-on / must have a second factor.
+SSO_REQUIRED_FOR_UNIT_ROLES = env_bool("SSO_REQUIRED_FOR_UNIT_ROLES", False)
+MFA_REQUIRED_FOR_DOST = env_bool("MFA_REQUIRED_FOR_DOST", False)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from sangtao.accounts import oidc
 from sangtao.api import api
 from sangtao.notifications import views as notification_views
 from sangtao.portal import views as portal_views
@@ -12,6 +13,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("_trivial/", portal_views.trivial),
+    # OpenID Connect redirects land outside the language prefix: one redirect URI per provider.
+    path("sso/oidc/<str:provider_id>/login/callback/", oidc.callback, name="openid_connect_callback"),
+    path("sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -19,6 +23,10 @@ urlpatterns += i18n_patterns(
     path("my-work/", portal_views.my_work, name="my_work"),
     path("accessibility/", portal_views.accessibility, name="accessibility"),
     path("accounts/", include("sangtao.accounts.urls")),
+    path("accounts/", include("allauth.account.urls")),  # sign-up, e-mail confirmation (our login page first)
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/sso/", include("allauth.socialaccount.urls")),
+    path("privacy/", include("sangtao.privacy.urls")),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notification_read, name="notifications_read"),
     path("", include("sangtao.challenges.urls")),

@@ -1,10 +1,13 @@
-from django.contrib.auth.backends import ModelBackend
+from allauth.account.auth_backends import AuthenticationBackend
 
 from sangtao.accounts.models import User
 
 
-class EmailOrUsernameBackend(ModelBackend):
-    """Log in with either the username or the email address."""
+class EmailOrUsernameBackend(AuthenticationBackend):
+    """Log in with either the username or the email address.
+
+    It is allauth's backend class too, so the accounts allauth logs in (sign-up, single sign-on,
+    e-mail confirmation) are kept in the session under this one backend."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or not password:

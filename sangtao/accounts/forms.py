@@ -1,13 +1,76 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.accounts import throttle
 from sangtao.accounts.models import User
+from sangtao.core.audit import record
+from sangtao.core.ratelimit import client_address
+from sangtao.orgs.rules import holds_unit_role
 
 
 class LoginForm(AuthenticationForm):
+    """Username or e-mail and password; failures are counted per account and per address, and
+    a limit reached refuses further tries until a stated time, whether the account exists or not."""
+
     username = forms.CharField(label=_("Tên đăng nhập hoặc email"), max_length=254,
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+
+    def clean(self):
+        login = (self.cleaned_data.get("username") or "").strip()
+        if login and throttle.login_blocked(self.request, login):
+            raise ValidationError(
+                _("Đã sai quá nhiều lần. Vì an toàn, hãy thử lại sau %(time)s (hoặc đặt lại mật khẩu)."),
+                code="throttled", params={"time": throttle.retry_text()})
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if (login and self.cleaned_data.get("password") and error.code != "sso_required"
+                    and throttle.count_login_failure(self.request, login)):
+                user = User.objects.filter(**{"email__iexact" if "@" in login else "username__iexact": login}).first()
+                record(None, "login_locked", user or User(pk=0), login=login,
+                       ip=client_address(self.request), until=throttle.retry_at().isoformat())
+            raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if settings.SSO_REQUIRED_FOR_UNIT_ROLES and holds_unit_role(user):
+            raise ValidationError(_("Tài khoản có vai trò trong đơn vị phải đăng nhập bằng đăng nhập một lần (SSO)."),
+                                  code="sso_required")
+
+
+class SignupForm(AllauthSignupForm):
+    """Sign-up: e-mail and password (Django's validators), a name, and the consent to the account's
+    processing, recorded with the version of the notice shown (silence is not consent)."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    consent_account = forms.BooleanField(
+        label=_("Tôi đã đọc thông báo xử lý dữ liệu cá nhân cho tài khoản và đồng ý."), required=True,
+        error_messages={"required": _("Cần đồng ý với việc xử lý dữ liệu cho tài khoản để tạo tài khoản.")})
+
+    field_order = ["email", "full_name", "password1", "password2", "consent_account"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("email", _("Email")), ("password1", _("Mật khẩu")), ("password2", _("Nhập lại mật khẩu"))):
+            self.fields[name].label = label
+            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def save(self, request):
+        user = super().save(request)
+        if user is not None:  # None when the address was taken (the owner gets an e-mail instead)
+            from sangtao.privacy import services as privacy
+
+            privacy.give_consent(user, "account", request=request)
+        return user
+
+    def custom_signup(self, request, user):
+        user.full_name = self.cleaned_data.get("full_name", "")
+        user.save(update_fields=["full_name"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -37,3 +37,28 @@ def revoke_token(user: User, token: ApiToken) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         record(user, "api_token_revoked", token, name=token.name)
+
+
+def password_reset_requested(request, email: str) -> None:
+    """A reset asked for an address: audited with the account it names, if any (the page says the same either way)."""
+    from sangtao.core.ratelimit import client_address
+    from sangtao.core.text import clean
+
+    address = clean(email).strip().lower()[:254]
+    user = User.objects.filter(email__iexact=address).first()
+    record(None, "password_reset_requested", user or User(pk=0), email=address, ip=client_address(request))
+
+
+def link_identity(request, sociallogin) -> None:
+    """Attach a single sign-on identity to the signed-in account, which confirmed it."""
+    from allauth.account.models import EmailAddress
+
+    user = request.user
+    with transaction.atomic():
+        sociallogin.connect(request, user)
+        if any(address.verified and address.email.lower() == user.email for address in sociallogin.email_addresses):
+            # the provider vouches for the account's own address: later SSO logins need no e-mail round trip
+            EmailAddress.objects.update_or_create(user=user, email=user.email,
+                                                  defaults={"verified": True, "primary": True})
+        record(request.user, "sso_identity_linked", request.user, provider=sociallogin.account.provider,
+               uid=sociallogin.account.uid)

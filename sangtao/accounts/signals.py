@@ -1,5 +1,7 @@
 """Logins and failed logins go to the audit trail (Django's auth signals)."""
 
+from allauth.account import signals as allauth_signals
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
@@ -26,3 +28,25 @@ def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     user = User.objects.filter(**{field: login}).first() if login else None
     AuditEvent.objects.create(action="login_failed", object_type=User._meta.label_lower,
                               object_id=str(user.pk) if user else "", data={"login": login, "ip": _address(request)})
+
+
+@receiver(allauth_signals.user_signed_up, dispatch_uid="audit_signed_up")
+def audit_signed_up(sender, request, user, **kwargs) -> None:
+    sociallogin = kwargs.get("sociallogin")
+    record(user, "signed_up", user, ip=_address(request),
+           via=sociallogin.account.provider if sociallogin is not None else "password")
+
+
+@receiver(allauth_signals.email_confirmed, dispatch_uid="audit_email_confirmed")
+def audit_email_confirmed(sender, request, email_address, **kwargs) -> None:
+    record(email_address.user, "email_confirmed", email_address.user, email=email_address.email)
+
+
+@receiver(mfa_signals.authenticator_added, dispatch_uid="audit_mfa_added")
+def audit_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
+    record(user, "second_factor_added", user, type=authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="audit_mfa_removed")
+def audit_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
+    record(user, "second_factor_removed", user, type=authenticator.type)

@@ -10,10 +10,9 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/password_reset_email.txt",
-        subject_template_name="accounts/password_reset_subject.txt"), name="password_reset"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("welcome/", views.welcome, name="welcome"),
+    path("sso/link/", views.sso_link, name="sso_link"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/message.html",
         extra_context={"heading": _("Đã gửi email"),

@@ -1,3 +1,6 @@
+from allauth.account.internal.flows.login import perform_password_login
+from allauth.account.models import EmailAddress, Login
+from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,8 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sangtao.accounts import services
+from sangtao.accounts import services, throttle
+from sangtao.accounts.adapter import PENDING_LINK
 from sangtao.accounts.forms import LoginForm, ProfileForm, TokenForm
+from sangtao.accounts.oidc import mapped_claims
 from sangtao.orgs.models import Membership
 
 DEMO_LOGINS = [
@@ -30,7 +35,64 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["demo_logins"] = DEMO_LOGINS if settings.DEMO_MODE else []
+        context["providers"] = sso_providers()
         return context
+
+    def form_valid(self, form):
+        """The password is right: allauth's login flow takes over, so a sign-up's unconfirmed e-mail
+        and a second factor are asked for here too. Accounts made by DoST before sign-up existed have
+        no allauth e-mail row and are not asked to confirm."""
+        user = form.get_user()
+        mandatory = EmailAddress.objects.filter(user=user).exists()
+        login = Login(user=user, redirect_url=self.get_success_url(),
+                      email_verification=settings.ACCOUNT_EMAIL_VERIFICATION if mandatory else "none")
+        return perform_password_login(self.request, {"username": form.cleaned_data["username"]}, login)
+
+
+def sso_providers() -> list[SocialApp]:
+    return list(SocialApp.objects.filter(provider="openid_connect").order_by("name"))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset form, with requests counted per address and per e-mail; the answer never says
+    whether the address has an account."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if throttle.reset_blocked(self.request, form.cleaned_data["email"]):
+            form.add_error(None, _("Đã gửi quá nhiều yêu cầu. Hãy thử lại sau %(time)s.")
+                           % {"time": throttle.retry_text()})
+            return self.form_invalid(form)
+        services.password_reset_requested(self.request, form.cleaned_data["email"])
+        return super().form_valid(form)
+
+
+def welcome(request):
+    """Where a confirmed sign-up lands: what a new account can do next."""
+    return render(request, "accounts/welcome.html")
+
+
+@login_required
+def sso_link(request):
+    """Confirm linking a single sign-on identity to the signed-in account (or decline it)."""
+    data = request.session.get(PENDING_LINK)
+    if data is None:
+        return redirect("profile")
+    sociallogin = SocialLogin.deserialize(data)
+    app = SocialApp.objects.filter(provider="openid_connect", provider_id=sociallogin.account.provider).first()
+    if request.method == "POST":
+        del request.session[PENDING_LINK]
+        if "confirm" in request.POST:
+            services.link_identity(request, sociallogin)
+            messages.success(request, _("Đã liên kết danh tính đăng nhập một lần với tài khoản."))
+        else:
+            messages.info(request, _("Đã bỏ qua, không liên kết."))
+        return redirect("profile")
+    claims = mapped_claims(app, sociallogin.account.extra_data) if app else {}
+    return render(request, "accounts/sso_link.html", {"app": app, "claims": claims})
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -51,8 +113,12 @@ def profile(request):
         messages.success(request, _("Đã lưu hồ sơ."))
         return redirect("profile")
     new_token = request.session.pop("new_token", None)
+    apps = {app.provider_id: app for app in sso_providers()}
+    identities = [(account, mapped_claims(app, account.extra_data) if (app := apps.get(account.provider)) else {},
+                   app) for account in request.user.socialaccount_set.all()]
     return render(request, "accounts/profile.html", {
         "form": form, "token_form": TokenForm(), "new_token": new_token,
+        "identities": identities, "providers": list(apps.values()),
         "tokens": request.user.api_tokens.all(),
         "memberships": Membership.objects.filter(user=request.user).select_related("unit"),
     })

@@ -78,7 +78,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return _error(api, request, 401, "unauthenticated", _("Cần đăng nhập hoặc token hợp lệ."))
+        message = str(exc) if getattr(exc, "explained", False) else _("Cần đăng nhập hoặc token hợp lệ.")
+        return _error(api, request, 401, "unauthenticated", message)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -28,3 +28,10 @@ def is_solver_member(user) -> bool:
 
 
 rules.add_perm("orgs.manage", is_dost_coordinator)
+
+
+@rules.predicate
+def holds_unit_role(user) -> bool:
+    """Any role in a unit (DoST, officer, leader, solver member): what single sign-on and the
+    second factor can be required for (settings SSO_REQUIRED_FOR_UNIT_ROLES, MFA_REQUIRED_FOR_DOST)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.memberships.filter(unit__isnull=False).exists()

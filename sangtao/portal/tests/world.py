@@ -66,6 +66,16 @@ NOT_CRAWLED = {
     "capacity:move": "POST only", "capacity:remind": "POST only",
     "capacity:answer": "needs an invitation token", "capacity:thanks": "needs an invitation token",
     "api:round_scores": "a year's capacity round (the world has none yet)",
+    # accounts and personal data (issue 11)
+    "account_confirm_email": "needs a confirmation key", "account_reset_password_from_key": "needs a reset key",
+    "openid_connect_login": "a redirect to an identity provider", "openid_connect_callback": "a provider's redirect",
+    "privacy:consent": "POST only", "privacy:export_download": "one file",
+    **{f"admin:admin/{model}/<path:object_id>/": "a redirect" for model in (
+        "account/emailaddress", "mfa/authenticator", "socialaccount/socialaccount", "socialaccount/socialapp",
+        "socialaccount/socialtoken")},
+    **{f"admin:{model}_{page}": "allauth's rows, keyed by objects the world does not make"
+       for model in ("account_emailaddress", "mfa_authenticator", "socialaccount_socialaccount",
+                     "socialaccount_socialapp", "socialaccount_socialtoken") for page in ("change", "delete", "history")},
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "sangtao.privacy"
+    label = "privacy"
+    verbose_name = _("Dữ liệu cá nhân")
+
+    def ready(self):
+        import sangtao.privacy.jobs  # noqa: F401  -- the export job and the periodic purge

@@ -1,0 +1,64 @@
+"""Background work of the personal-data context: the export job and the periodic retention purge."""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sangtao.core import workflow
+from sangtao.core.tasks import periodic, task
+from sangtao.privacy.models import DataExport, ExportStatus, RetentionRule
+
+
+def _export_failed(message: str, export_id: int) -> None:
+    export = DataExport.objects.get(pk=export_id)
+    if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        workflow.apply_move(export, "fail", actor=workflow.SYSTEM,
+                            changes={"message": message[:300], "finished_at": timezone.now()})
+
+
+@task(retries=2, backoff=10, on_failure=_export_failed)
+def build_export(export_id: int) -> None:
+    """Gather everything about the person into a ZIP, reporting progress on the export row."""
+    from sangtao.privacy.services import export_contents
+
+    export = DataExport.objects.select_related("user").get(pk=export_id)
+    workflow.apply_move(export, "start", actor=workflow.SYSTEM, changes={"progress": 1})
+
+    def progress(percent: int) -> None:
+        DataExport.objects.filter(pk=export_id).update(progress=percent)
+
+    content = export_contents(export.user, progress)
+    export.file.save(f"export-{export.pk}.zip", ContentFile(content), save=False)
+    workflow.apply_move(export, "finish", actor=workflow.SYSTEM, changes={
+        "file": export.file.name, "progress": 100, "finished_at": timezone.now(), "message": gettext("Sẵn sàng")})
+
+
+@periodic(every=3600)
+def purge_expired_personal_data() -> dict[str, int]:
+    """Apply the retention periods (data): old exports, and accounts whose e-mail was never confirmed."""
+    from allauth.account.models import EmailAddress
+
+    from sangtao.accounts.models import User
+
+    days = dict(RetentionRule.objects.values_list("kind", "days"))
+    now, purged = timezone.now(), {}
+    if "data_exports" in days:
+        old = DataExport.objects.filter(created_at__lt=now - datetime.timedelta(days=days["data_exports"]))
+        for export in old:
+            export.file.delete(save=False)
+        purged["data_exports"] = old.delete()[0]
+    if "unconfirmed_accounts" in days:
+        cutoff = now - datetime.timedelta(days=days["unconfirmed_accounts"])
+        unconfirmed = EmailAddress.objects.filter(verified=False, user__date_joined__lt=cutoff,
+                                                  user__last_login__isnull=True).values_list("user_id", flat=True)
+        confirmed = EmailAddress.objects.filter(verified=True).values_list("user_id", flat=True)
+        stale = User.objects.filter(pk__in=unconfirmed, is_active=True, memberships__isnull=True).exclude(
+            pk__in=confirmed)
+        from sangtao.privacy.services import erase_account
+
+        for user in stale:
+            erase_account(user, actor=None)  # its consent and audit rows stay: a pseudonym replaces it
+        purged["unconfirmed_accounts"] = len(stale)
+    return purged

@@ -1,0 +1,175 @@
+"""Personal-data actions, one function each, every one audited."""
+
+import io
+import json
+import secrets
+import zipfile
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.core.audit import record
+from sangtao.core.csv import BOM, Writer
+from sangtao.core.errors import NotAllowed
+from sangtao.core.ratelimit import client_address
+from sangtao.core.text import clean
+from sangtao.privacy.models import Consent, DataExport, ExportStatus, PersonalDataRead, Purpose, ReadKind
+
+
+def current_consents(user) -> dict[str, Consent]:
+    """The latest consent row per purpose key (given or withdrawn)."""
+    latest: dict[str, Consent] = {}
+    for consent in Consent.objects.filter(user=user).select_related("purpose").order_by("at", "pk"):
+        latest[consent.purpose.key] = consent
+    return latest
+
+
+def has_consent(user, purpose_key: str) -> bool:
+    consent = current_consents(user).get(purpose_key)
+    return bool(consent and consent.given)
+
+
+def _set_consent(user, purpose_key: str, given: bool, request=None) -> Consent:
+    purpose = Purpose.objects.get(key=purpose_key)
+    with transaction.atomic():
+        consent = Consent.objects.create(user=user, purpose=purpose, version=purpose.version, given=given)
+        record(user, "consent_given" if given else "consent_withdrawn", consent, purpose=purpose.key,
+               version=purpose.version, ip=client_address(request) if request is not None else "")
+    return consent
+
+
+def give_consent(user, purpose_key: str, request=None) -> Consent:
+    return _set_consent(user, purpose_key, True, request)
+
+
+def withdraw_consent(user, purpose_key: str, request=None) -> Consent:
+    """Withdraw a consent. The account's own purpose cannot be withdrawn alone: that is deleting the account."""
+    if Purpose.objects.filter(key=purpose_key, required=True).exists():
+        raise NotAllowed()
+    return _set_consent(user, purpose_key, False, request)
+
+
+# What an erased account leaves behind, why, and for how long (shown before and after deletion).
+KEPT_ON_DELETION = [
+    (_("Các phiên bản hồ sơ đề xuất đã nộp, điểm chấm của hội đồng, quyết định"),
+     _("Là hồ sơ của một thủ tục lựa chọn công khai; người khiếu nại và cơ quan thanh tra cần đối chiếu"),
+     _("10 năm kể từ quyết định (lưu trữ hồ sơ công việc)")),
+    (_("Nhật ký kiểm toán và nhật ký truy cập dữ liệu cá nhân"),
+     _("Chứng cứ về ai đã làm gì, được xâu chuỗi bằng mã băm nên không sửa được"),
+     _("5 năm")),
+    (_("Bản ghi đồng ý và rút lại đồng ý"),
+     _("Chứng minh việc xử lý trước đây có căn cứ"),
+     _("5 năm")),
+]
+PSEUDONYM_PREFIX = "xoa-"
+
+
+def log_read(reader, kind: str, *, subject=None, subject_label: str = "", obj=None, reason: str = "") -> None:
+    """Record that reader saw a person's personal data (contact details, CV, team data, a survey e-mail)."""
+    PersonalDataRead.objects.create(
+        reader=reader if getattr(reader, "is_authenticated", False) else None, subject=subject,
+        subject_label=clean(subject_label)[:200], kind=kind,
+        object_type=obj._meta.label_lower if obj is not None else "", object_id=str(obj.pk) if obj is not None else "",
+        reason=clean(reason)[:200])
+
+
+def reads_of(user):
+    """Who read this person's personal data (the person and DoST see it)."""
+    return PersonalDataRead.objects.filter(subject=user).select_related("reader")
+
+
+def request_export(user) -> DataExport:
+    with transaction.atomic():
+        export = DataExport.objects.create(user=user)
+        record(user, "data_export_requested", export)
+        from sangtao.privacy.jobs import build_export
+
+        build_export.enqueue(export_id=export.pk)
+    return export
+
+
+def export_response(user, pk: int):
+    export = DataExport.objects.filter(pk=pk, user=user, status=ExportStatus.READY).first()
+    if export is None or not export.file:
+        raise Http404
+    log_read(user, ReadKind.EXPORT, subject=user, obj=export, reason=gettext("Người dùng tải bản xuất của mình"))
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"sangtao-du-lieu-{user.pk}.zip")
+
+
+def _holders() -> list[tuple[type[models.Model], str]]:
+    """Every model with a foreign key to the user, and the field: where the platform holds a person's data."""
+    user_model = get_user_model()
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.ForeignKey) and field.related_model is user_model and field.concrete:
+                found.append((model, field.name))
+    return found
+
+
+SECRET_FIELDS = {"password", "digest", "secret", "key", "data", "token", "token_secret", "hash", "prev_hash"}
+
+
+def _row(instance: models.Model) -> dict:
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS and field.name != "data":
+            continue
+        if field.name == "data" and instance._meta.label_lower.startswith("mfa."):
+            continue  # a second factor's secret
+        value = field.value_from_object(instance)
+        values[field.name] = value if isinstance(value, (int, float, bool, type(None), list, dict)) else str(value)
+    return values
+
+
+def export_contents(user, progress=None) -> bytes:
+    """A ZIP: everything.json (every table holding rows about the person) and one CSV per table."""
+    holders = _holders()
+    everything: dict[str, list[dict]] = {"accounts.user": [_row(user)]}
+    for number, (model, field) in enumerate(holders, start=1):
+        rows = [_row(instance) for instance in model._base_manager.filter(**{field: user})[:10000]]
+        if rows:
+            everything.setdefault(f"{model._meta.label_lower}.{field}", []).extend(rows)
+        if progress is not None:
+            progress(int(number * 90 / max(len(holders), 1)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("everything.json", json.dumps(everything, ensure_ascii=False, indent=1, default=str))
+        for name, rows in everything.items():
+            text = io.StringIO()
+            writer = Writer(text)
+            columns = list(rows[0])
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([json.dumps(row[c], ensure_ascii=False, default=str)
+                                 if isinstance(row[c], (list, dict)) else row[c] for c in columns])
+            archive.writestr(f"{name}.csv", BOM + text.getvalue())
+    return buffer.getvalue()
+
+
+def erase_account(user, actor) -> None:
+    """Delete what can be deleted, and replace the person's identifying fields with a pseudonym where
+    the record must stay (the user row that proposals, scores, decisions and the audit chain point to).
+    Append-only rows are not touched, so every hash chain stays valid."""
+    pseudonym = f"{PSEUDONYM_PREFIX}{user.pk}-{secrets.token_hex(4)}"
+    with transaction.atomic():
+        from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+        from allauth.socialaccount.models import SocialAccount
+
+        EmailAddress.objects.filter(user=user).delete()
+        SocialAccount.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        user.api_tokens.all().delete()
+        for export in user.data_exports.all():
+            export.file.delete(save=False)
+        user.data_exports.all().delete()
+        get_user_model().objects.filter(pk=user.pk).update(
+            username=pseudonym, email=f"{pseudonym}@deleted.invalid", full_name="", first_name="", last_name="",
+            is_active=False, password="!" + secrets.token_urlsafe(16))  # noqa: S106 -- an unusable password
+        record(actor, "account_erased", user, pseudonym=pseudonym)
+

@@ -1,0 +1,122 @@
+"""Personal-data rights (issue 11, point 4): consent records, notices from data, the export job,
+deletion with pseudonyms where the record must stay, the read log, and the retention purge."""
+
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from conftest import PASSWORD, client_for
+from sangtao.accounts.models import User
+from sangtao.core.audit import broken_links, record
+from sangtao.core.models import AuditEvent
+from sangtao.privacy import services
+from sangtao.privacy.jobs import purge_expired_personal_data
+from sangtao.privacy.models import Consent, DataExport, ExportStatus, PersonalDataRead, Purpose, ReadKind
+
+
+@pytest.mark.django_db
+def test_the_notice_of_every_purpose_is_shown_from_data_in_both_languages():
+    page = Client().get("/privacy/").content.decode()
+    assert "Liên hệ lại sau khảo sát" in page and "91/2025/QH15" in page
+    english = Client().get("/en/privacy/").content.decode()
+    assert "Follow-up contact after a survey" in english and "Publishing your name with an answer" in english
+
+
+@pytest.mark.django_db
+def test_consent_is_a_record_with_the_notice_version_and_can_be_withdrawn(outsider):
+    client = client_for(outsider)
+    assert not services.has_consent(outsider, "survey_followup")  # silence is not consent
+    client.post("/privacy/mine/consent/survey_followup/", {"give": "1"})
+    assert services.has_consent(outsider, "survey_followup")
+    purpose = Purpose.objects.get(key="survey_followup")
+    purpose.notice_vi += " Có thêm một câu."
+    purpose.save()
+    assert purpose.version == 2
+    client.post("/privacy/mine/consent/survey_followup/", {"give": "0"})
+    assert not services.has_consent(outsider, "survey_followup")
+    rows = list(Consent.objects.filter(user=outsider).order_by("at", "pk").values_list("given", "version"))
+    assert rows == [(True, 1), (False, 2)]
+    assert list(AuditEvent.objects.filter(actor=outsider, action__startswith="consent").values_list("action", flat=True).order_by("pk")) == [
+        "consent_given", "consent_withdrawn"]
+    page = client.get("/privacy/mine/").content.decode()
+    assert "Đã rút lại" in page
+
+
+@pytest.mark.django_db
+def test_the_accounts_own_consent_cannot_be_withdrawn_alone(outsider):
+    services.give_consent(outsider, "account")
+    client_for(outsider).post("/privacy/mine/consent/account/", {"give": "0"})
+    assert services.has_consent(outsider, "account")
+
+
+@pytest.mark.django_db
+def test_a_person_exports_everything_held_about_them_through_a_background_job(outsider, officer, process_tasks):
+    services.give_consent(outsider, "account")
+    record(outsider, "profile_updated", outsider, changed={"full_name": ["", "An"]})
+    client = client_for(outsider)
+    client.post("/privacy/mine/export/")
+    export = DataExport.objects.get(user=outsider)
+    assert export.status == ExportStatus.QUEUED
+    process_tasks()
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY and export.progress == 100
+    assert client_for(officer).get(f"/privacy/mine/export/{export.pk}/").status_code == 404
+    response = client.get(f"/privacy/mine/export/{export.pk}/")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    everything = json.loads(archive.read("everything.json"))
+    assert everything["accounts.user"][0]["email"] == "citizen@example.vn"
+    assert "password" not in everything["accounts.user"][0]
+    assert everything["privacy.consent.user"][0]["given"] is True
+    assert any(row["action"] == "profile_updated" for row in everything["core.auditevent.actor"])
+    assert "accounts.user.csv" in archive.namelist() and "privacy.consent.user.csv" in archive.namelist()
+    read = PersonalDataRead.objects.get(subject=outsider)
+    assert (read.reader, read.kind) == (outsider, ReadKind.EXPORT)
+    assert AuditEvent.objects.filter(action="data_export.finish", object_id=str(export.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_deletion_replaces_identifying_fields_with_a_pseudonym_and_keeps_the_audit_chain_valid(outsider):
+    services.give_consent(outsider, "account")
+    record(outsider, "profile_updated", outsider, changed={"full_name": ["", "An"]})
+    client = client_for(outsider)
+    page = client.get("/privacy/mine/delete/").content.decode()
+    assert "10 năm" in page and "bí danh" in page  # what is kept, why and for how long
+    client.post("/privacy/mine/delete/", {"password": "sai"})
+    assert User.objects.get(pk=outsider.pk).is_active
+    response = client.post("/privacy/mine/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    erased = User.objects.get(pk=outsider.pk)
+    assert erased.username.startswith("xoa-") and "citizen" not in erased.email and not erased.is_active
+    assert erased.full_name == "" and not erased.has_usable_password()
+    assert AuditEvent.objects.filter(actor=erased).count() >= 2 and Consent.objects.filter(user=erased).exists()
+    assert broken_links() == []
+    assert AuditEvent.objects.filter(action="account_erased", object_id=str(erased.pk)).exists()
+    assert not Client().login(username="citizen", password=PASSWORD)
+
+
+@pytest.mark.django_db
+def test_reads_of_personal_data_are_logged_and_shown_to_the_person(outsider, dost):
+    services.log_read(dost, ReadKind.CONTACT, subject=outsider, obj=outsider, reason="Liên hệ về hồ sơ")
+    page = client_for(outsider).get("/privacy/mine/").content.decode()
+    assert "Liên hệ về hồ sơ" in page and dost.display_name in page
+
+
+@pytest.mark.django_db
+def test_the_periodic_purge_applies_the_retention_periods(outsider):
+    from allauth.account.models import EmailAddress
+
+    old = DataExport.objects.create(user=outsider, created_at=timezone.now() - datetime.timedelta(days=8))
+    DataExport.objects.create(user=outsider)
+    stale = User.objects.create_user("cu", "cu@example.vn", PASSWORD)
+    User.objects.filter(pk=stale.pk).update(date_joined=timezone.now() - datetime.timedelta(days=31))
+    EmailAddress.objects.create(user=stale, email="cu@example.vn", verified=False, primary=True)
+    fresh = User.objects.create_user("moi", "moi@example.vn", PASSWORD)
+    EmailAddress.objects.create(user=fresh, email="moi@example.vn", verified=False, primary=True)
+    assert purge_expired_personal_data() == {"data_exports": 1, "unconfirmed_accounts": 1}
+    assert not DataExport.objects.filter(pk=old.pk).exists() and DataExport.objects.count() == 1
+    assert User.objects.get(pk=stale.pk).username.startswith("xoa-") and User.objects.get(pk=fresh.pk).is_active

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sangtao.privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("", views.notices, name="notices"),
+    path("mine/", views.my_data, name="mine"),
+    path("mine/consent/<slug:key>/", views.consent, name="consent"),
+    path("mine/export/", views.export_request, name="export"),
+    path("mine/export/<int:pk>/", views.export_download, name="export_download"),
+    path("mine/delete/", views.delete_account, name="delete"),
+]

@@ -1,0 +1,66 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sangtao.privacy import services
+from sangtao.privacy.models import Purpose
+
+
+def notices(request):
+    """The privacy notice of every purpose, in the reader's language, from the purposes' data."""
+    return render(request, "privacy/notices.html", {"purposes": Purpose.objects.all()})
+
+
+@login_required
+def my_data(request):
+    consents = services.current_consents(request.user)
+    purposes = [(purpose, consents.get(purpose.key)) for purpose in Purpose.objects.all()]
+    return render(request, "privacy/mine.html", {
+        "purposes": purposes, "exports": request.user.data_exports.all()[:5],
+        "reads": services.reads_of(request.user)[:50], "kept": services.KEPT_ON_DELETION,
+    })
+
+
+@login_required
+@require_POST
+def consent(request, key):
+    purpose = Purpose.objects.filter(key=key).first()
+    if purpose is None or purpose.required:
+        return redirect("privacy:mine")
+    if request.POST.get("give") == "1":
+        services.give_consent(request.user, key, request=request)
+        messages.success(request, _("Đã ghi nhận sự đồng ý."))
+    else:
+        services.withdraw_consent(request.user, key, request=request)
+        messages.success(request, _("Đã rút lại sự đồng ý."))
+    return redirect("privacy:mine")
+
+
+@login_required
+@require_POST
+def export_request(request):
+    services.request_export(request.user)
+    messages.success(request, _("Đang tạo bản xuất dữ liệu. Trang này sẽ cho tải về khi xong."))
+    return redirect("privacy:mine")
+
+
+@login_required
+def export_download(request, pk):
+    return services.export_response(request.user, pk)
+
+
+@login_required
+def delete_account(request):
+    if request.method == "POST":
+        if not request.user.check_password(request.POST.get("password", "")) and request.user.has_usable_password():
+            messages.error(request, _("Mật khẩu không đúng."))
+            return redirect("privacy:delete")
+        services.erase_account(request.user, actor=request.user)
+        from django.contrib.auth import logout
+
+        logout(request)
+        messages.success(request, _("Đã xoá tài khoản. Những gì luật yêu cầu giữ lại đã được thay bằng bí danh."))
+        return redirect("home")
+    return render(request, "privacy/delete.html", {"kept": services.KEPT_ON_DELETION})
