@@ -126,7 +126,7 @@ def test_a_new_person_signs_up_through_the_provider_with_pkce_and_nonce_and_clai
     assert AuditEvent.objects.filter(action="signed_up", object_id=str(user.pk), data__via="test-op").exists()
     # the next time the same identity signs straight in
     again = Client()
-    assert sso(again, op, "hung")[0]["Location"] == "/"
+    assert sso(again, op, "hung")[0]["Location"] == "/my-work/"
     assert signed_in(again) == str(user.pk) and User.objects.filter(email="hung@congty.vn").count() == 1
 
 
@@ -215,7 +215,7 @@ def test_id_tokens_are_checked_against_the_providers_jwks_rotated_key_audience_n
         (_token(op, op.keys["current"]), "n-khac"),
         (_token(op, op.keys["current"]), None),
         (jwt.encode({"iss": config["issuer"], "aud": CLIENT_ID, "sub": "1", "nonce": "n-1",
-                     "exp": int(time.time()) + 60}, CLIENT_SECRET, algorithm="HS256"), "n-1"),
+                     "exp": int(time.time()) + 60}, CLIENT_SECRET * 2, algorithm="HS256"), "n-1"),
     ]
     for raw, nonce in refused:
         with pytest.raises(OAuth2Error):
