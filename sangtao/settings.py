@@ -231,6 +231,7 @@ INSTALLED_APPS += [
     "sangtao.privacy",
 ]
 MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
+MIDDLEWARE.append("sangtao.accounts.middleware.sso_form_action")  # after CSP's: its answer is read by CSP
 ACCOUNT_ADAPTER = "sangtao.accounts.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sangtao.accounts.adapter.SocialAccountAdapter"
 ACCOUNT_FORMS = {"signup": "sangtao.accounts.forms.SignupForm"}

@@ -118,7 +118,8 @@ def profile(request):
                    app) for account in request.user.socialaccount_set.all()]
     return render(request, "accounts/profile.html", {
         "form": form, "token_form": TokenForm(), "new_token": new_token,
-        "identities": identities, "providers": list(apps.values()),
+        "identities": identities,
+        "providers": [app for app in apps.values() if app.provider_id not in {a.provider for a, _c, _app in identities}],
         "tokens": request.user.api_tokens.all(),
         "memberships": Membership.objects.filter(user=request.user).select_related("unit"),
     })

@@ -3,11 +3,6 @@ tests start as its own process on 127.0.0.1: discovery, authorization code with 
 RS256 ID token checked against the provider's JWKS (a rotated key too), claim mapping, the linking
 rules, and refusals (wrong nonce, state, audience, key, algorithm)."""
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from urllib.parse import parse_qs, urlencode, urljoin, urlparse, urlunparse
 
@@ -16,8 +11,6 @@ import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
 from conftest import PASSWORD, client_for
@@ -25,14 +18,10 @@ from sangtao.accounts.models import User
 from sangtao.accounts.oidc import verify_id_token
 from sangtao.accounts.tests.oidc_op.constants import CLIENT_ID, CLIENT_SECRET
 from sangtao.accounts.tests.oidc_op.constants import PASSWORD as OP_PASSWORD
+from sangtao.accounts.tests.oidc_op.runner import new_key, running_provider
 from sangtao.core.models import AuditEvent
 
 CALLBACK = "http://testserver/sso/oidc/test-op/login/callback/"
-
-
-def _pem(key) -> str:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
 
 
 class Provider:
@@ -44,27 +33,9 @@ class Provider:
 @pytest.fixture(scope="module")
 def op(tmp_path_factory):
     """The OpenID provider: signs with the current key, still publishes the retired one."""
-    current, retired = (rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "OP_DB": str(tmp_path_factory.mktemp("op") / "op.sqlite3"),
-           "OP_KEYS": json.dumps([_pem(current), _pem(retired)])}
-    env.pop("DATABASE_URL", None)
-    command = [sys.executable, "-m", "sangtao.accounts.tests.oidc_op.serve", str(port), CALLBACK]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603 -- our own module
-    try:
-        assert process.stdout.readline().strip() == "ready"
-        base = f"http://127.0.0.1:{port}"
-        for _attempt in range(50):
-            try:
-                yield Provider(base, {"current": current, "retired": retired})
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-    finally:
-        process.terminate()
-        process.wait(10)
+    current, retired = new_key(), new_key()
+    with running_provider(tmp_path_factory.mktemp("op"), [CALLBACK], [current, retired]) as base:
+        yield Provider(base, {"current": current, "retired": retired})
 
 
 @pytest.fixture
@@ -206,7 +177,7 @@ def test_id_tokens_are_checked_against_the_providers_jwks_rotated_key_audience_n
     config = op.config
     assert verify_id_token(config, app, _token(op, op.keys["current"]), "n-1")["sub"] == "1"
     assert verify_id_token(config, app, _token(op, op.keys["retired"]), "n-1")["sub"] == "1"  # rotated, still published
-    unknown = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    unknown = new_key()
     refused = [
         (_token(op, unknown), "n-1"),
         (_token(op, op.keys["current"], aud="ung-dung-khac"), "n-1"),
@@ -220,3 +191,10 @@ def test_id_tokens_are_checked_against_the_providers_jwks_rotated_key_audience_n
     for raw, nonce in refused:
         with pytest.raises(OAuth2Error):
             verify_id_token(config, app, raw, nonce)
+
+
+@pytest.mark.django_db
+def test_the_pages_that_start_single_sign_on_allow_only_the_providers_origins_as_form_targets(op, app):
+    login = Client().get("/accounts/login/")["Content-Security-Policy"]
+    assert f"form-action 'self' {op.base}" in login
+    assert op.base not in Client().get("/challenges/")["Content-Security-Policy"]
