@@ -12,6 +12,8 @@ from sangtao.core.errors import ServiceError
 from sangtao.orgs import services
 from sangtao.orgs.forms import InviteForm, MembershipForm, SolverRegistrationForm, UnitFilterForm, UnitForm, UserForm
 from sangtao.orgs.models import Invitation, Membership, OrgUnit, Role, UnitKind
+from sangtao.privacy.models import ReadKind
+from sangtao.privacy.services import log_read
 
 User = get_user_model()
 
@@ -82,6 +84,8 @@ def user_edit(request, pk=None):
         messages.success(request, _("Đã lưu người dùng %(name)s.") % {"name": saved.username})
         return redirect("orgs:user_edit", pk=saved.pk)
     context = {"form": form, "managed_user": user, "membership_form": MembershipForm()}
+    if user and request.method == "GET":  # the person's contact details are shown: logged
+        log_read(request.user, ReadKind.CONTACT, subject=user, obj=user, reason=_("Quản lý người dùng"))
     if user:
         context["memberships"] = Membership.objects.filter(user=user).select_related("unit")
     return render(request, "orgs/user_form.html", context)

@@ -9,3 +9,8 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         import sangtao.privacy.jobs  # noqa: F401  -- the export job and the periodic purge
+        from sangtao.orgs.rules import is_dost_coordinator
+        from sangtao.portal.menu import add
+
+        add("admin", "privacy:read_log", _("Nhật ký truy cập dữ liệu cá nhân"), is_dost_coordinator,
+            prefixes=("/privacy/reads/",), order=45)

@@ -6,6 +6,7 @@ app_name = "privacy"
 urlpatterns = [
     path("", views.notices, name="notices"),
     path("mine/", views.my_data, name="mine"),
+    path("reads/", views.read_log, name="read_log"),
     path("mine/consent/<slug:key>/", views.consent, name="consent"),
     path("mine/export/", views.export_request, name="export"),
     path("mine/export/<int:pk>/", views.export_download, name="export_download"),

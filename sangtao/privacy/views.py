@@ -1,16 +1,35 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sangtao.privacy import services
-from sangtao.privacy.models import Purpose
+from sangtao.privacy.models import PersonalDataRead, Purpose
+
+
+class ReadLogFilter(forms.Form):
+    user = forms.IntegerField(label=gettext_lazy("Mã người dùng"), min_value=1, max_value=2**63 - 1, required=False)
 
 
 def notices(request):
     """The privacy notice of every purpose, in the reader's language, from the purposes' data."""
     return render(request, "privacy/notices.html", {"purposes": Purpose.objects.all()})
+
+
+@login_required
+def read_log(request):
+    """DoST: every recorded read of personal data, newest first; ?user=<id> for one person's."""
+    if not request.user.has_perm("privacy.view_read_log"):
+        raise Http404
+    form = ReadLogFilter(request.GET or None)
+    reads = PersonalDataRead.objects.select_related("reader", "subject")
+    if form.is_valid() and form.cleaned_data.get("user"):
+        reads = reads.filter(subject_id=form.cleaned_data["user"])
+    return render(request, "privacy/read_log.html", {"reads": reads[:200], "form": form})
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core.errors import ServiceError
 from sangtao.core.uploads import ALLOWED_KINDS
+from sangtao.privacy.models import ReadKind
+from sangtao.privacy.services import log_read
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     applicant_organisations,
@@ -123,6 +125,9 @@ def proposal_detail(request, pk):
         attachments = attachments.filter(identifying=False)
     decision = getattr(proposal.challenge, "decision", None)
     can_edit = request.user.has_perm("proposals.edit_proposal", proposal)
+    if proposal.team and not blind and not applicant:  # third persons' data read by an official: logged
+        log_read(request.user, ReadKind.TEAM, obj=proposal, reason=_("Xem hồ sơ đề xuất"),
+                 subject_label=", ".join(str(member.get("name", "")) for member in proposal.team))
     return render(request, "proposals/detail.html", {
         "proposal": proposal, "challenge": proposal.challenge, "applicant": applicant, "blind": blind,
         "attachments": attachments, "versions": proposal.versions.all() if applicant else [],

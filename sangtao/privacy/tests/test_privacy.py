@@ -120,3 +120,24 @@ def test_the_periodic_purge_applies_the_retention_periods(outsider):
     assert purge_expired_personal_data() == {"data_exports": 1, "unconfirmed_accounts": 1}
     assert not DataExport.objects.filter(pk=old.pk).exists() and DataExport.objects.count() == 1
     assert User.objects.get(pk=stale.pk).username.startswith("xoa-") and User.objects.get(pk=fresh.pk).is_active
+
+
+@pytest.mark.django_db
+def test_an_officials_view_of_contact_details_or_team_members_is_logged_and_dost_sees_the_log(dost, outsider, officer):
+    client_for(dost).get(f"/manage/users/{outsider.pk}/")
+    read = PersonalDataRead.objects.get(subject=outsider)
+    assert (read.reader, read.kind) == (dost, ReadKind.CONTACT)
+    page = client_for(dost).get("/privacy/reads/", {"user": outsider.pk}).content.decode()
+    assert "Quản lý người dùng" in page and outsider.display_name in page
+    for user in (officer, outsider, None):
+        response = client_for(user).get("/privacy/reads/")
+        assert response.status_code == (302 if user is None else 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/privacy/mine/", "/privacy/mine/delete/", "/accounts/sso/link/",
+                                  "/accounts/2fa/"])
+def test_the_personal_pages_need_a_signed_in_person(path, outsider):
+    response = Client().get(path)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client_for(outsider).get(path).status_code in (200, 302)
