@@ -17,15 +17,16 @@ from sangtao.core.api_errors import install as install_error_handlers
 class TokenGuessesBlocked(AuthenticationError):
     """Too many wrong tokens from this address: refused until the stated time, even a right one."""
 
-    def __init__(self):
+    def __init__(self, until: float):
         super().__init__(401, _("Quá nhiều token sai từ địa chỉ này. Hãy thử lại sau %(time)s.")
-                         % {"time": throttle.retry_text()})
+                         % {"time": throttle.retry_text(until)})
         self.explained = True
 
 
 def authenticate_token(request, raw: str):
-    if throttle.token_blocked(request):
-        raise TokenGuessesBlocked()
+    until = throttle.token_locked_until(request)
+    if until:
+        raise TokenGuessesBlocked(until)
     user = ApiToken.authenticate(raw)
     if user is None:
         throttle.count_token_failure(request)

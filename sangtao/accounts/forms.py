@@ -21,10 +21,11 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         login = (self.cleaned_data.get("username") or "").strip()
-        if login and throttle.login_blocked(self.request, login):
+        until = throttle.login_locked_until(self.request, login) if login else None
+        if until:
             raise ValidationError(
                 _("Đã sai quá nhiều lần. Vì an toàn, hãy thử lại sau %(time)s (hoặc đặt lại mật khẩu)."),
-                code="throttled", params={"time": throttle.retry_text()})
+                code="throttled", params={"time": throttle.retry_text(until)})
         try:
             return super().clean()
         except ValidationError as error:

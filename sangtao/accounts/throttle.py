@@ -4,64 +4,98 @@ cache (core/ratelimit.py), so every web process sees them. A limit reached refus
 until the end of the window, and says when that is."""
 
 import datetime
+import hashlib
 import time
 
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 
 from sangtao.core.formats import short_datetime
-from sangtao.core.ratelimit import RateLimit, client_address
+from sangtao.core.ratelimit import client_address
 from sangtao.core.text import clean
 
 
-def _limit(scope: str, count: int) -> RateLimit:
-    return RateLimit(scope, count, settings.LOGIN_LOCKOUT_SECONDS)
+class _Counter:
+    """Failures of one kind for one key, counted from the first failure for LOGIN_LOCKOUT_SECONDS; reaching
+    the limit locks the key for LOGIN_LOCKOUT_SECONDS from then (so a lock never ends early at a window's
+    edge). Only a salted hash of the key (a login name, an address) is stored."""
+
+    def __init__(self, scope: str, limit: int):
+        self.scope, self.limit = scope, limit
+
+    def _bucket(self, key: str) -> str:
+        digest = hashlib.sha256(f"{self.scope}:{key}:{settings.SECRET_KEY}".encode()).hexdigest()
+        return f"throttle:{self.scope}:{digest}"
+
+    def locked_until(self, key: str) -> float | None:
+        until = caches["default"].get(self._bucket(key) + ":locked")
+        return until if until and until > time.time() else None
+
+    def count(self, key: str) -> bool:
+        """Count one failure; True when this one reached the limit (the lock starts)."""
+        cache, bucket, now, window = caches["default"], self._bucket(key), time.time(), settings.LOGIN_LOCKOUT_SECONDS
+        first, failures = cache.get(bucket) or (now, 0)
+        if first + window <= now:
+            first, failures = now, 0
+        failures += 1
+        cache.set(bucket, (first, failures), int(first + window - now) + 1)
+        if failures >= self.limit:
+            cache.set(bucket + ":locked", now + window, window)
+            return True
+        return False
 
 
 def _account_key(login: str) -> str:
     return clean(login).strip().lower()
 
 
-def retry_at() -> datetime.datetime:
-    """When the current window ends: the time a refused person may try again."""
-    window = settings.LOGIN_LOCKOUT_SECONDS
-    end = (int(time.time() // window) + 1) * window
-    return datetime.datetime.fromtimestamp(end, tz=datetime.UTC)
+def _account() -> _Counter:
+    return _Counter("login-account", settings.LOGIN_FAILURES_PER_ACCOUNT)
 
 
-def retry_text() -> str:
-    return short_datetime(timezone.localtime(retry_at()))
+def _address() -> _Counter:
+    return _Counter("login-address", settings.LOGIN_FAILURES_PER_ADDRESS)
 
 
-def login_blocked(request, login: str) -> bool:
-    account = _limit("login-account", settings.LOGIN_FAILURES_PER_ACCOUNT)
-    address = _limit("login-address", settings.LOGIN_FAILURES_PER_ADDRESS)
-    return account.reached(_account_key(login)) or address.reached(client_address(request))
+def retry_at(until: float | None = None) -> datetime.datetime:
+    """When a refused person may try again (the lock's end; a full window from now if unknown)."""
+    return datetime.datetime.fromtimestamp(until or time.time() + settings.LOGIN_LOCKOUT_SECONDS, tz=datetime.UTC)
+
+
+def retry_text(until: float | None = None) -> str:
+    return short_datetime(timezone.localtime(retry_at(until)))
+
+
+def login_locked_until(request, login: str) -> float | None:
+    """The end of the lock on this login name or this address, or None when neither is locked."""
+    ends = [end for end in (_account().locked_until(_account_key(login)), _address().locked_until(client_address(request)))
+            if end]
+    return max(ends) if ends else None
 
 
 def count_login_failure(request, login: str) -> bool:
     """Count one failed login; True when this failure reached a limit (the lockout starts)."""
-    account = _limit("login-account", settings.LOGIN_FAILURES_PER_ACCOUNT)
-    address = _limit("login-address", settings.LOGIN_FAILURES_PER_ADDRESS)
-    account.count(_account_key(login))
-    address.count(client_address(request))
-    return account.reached(_account_key(login)) or address.reached(client_address(request))
+    account = _account().count(_account_key(login))
+    address = _address().count(client_address(request))
+    return account or address
 
 
-def reset_blocked(request, email: str) -> bool:
-    """Count one password-reset request per address and per e-mail; True when over the limit."""
-    address = _limit("reset-address", settings.PASSWORD_RESETS_PER_ADDRESS)
-    account = _limit("reset-account", settings.PASSWORD_RESETS_PER_ADDRESS)
-    if address.reached(client_address(request)) or account.reached(_account_key(email)):
-        return True
+def reset_locked_until(request, email: str) -> float | None:
+    """Count one password-reset request per address and per e-mail; the lock's end when over the limit."""
+    address, account = (_Counter(f"reset-{kind}", settings.PASSWORD_RESETS_PER_ADDRESS) for kind in ("address", "account"))
+    ends = [end for end in (address.locked_until(client_address(request)), account.locked_until(_account_key(email)))
+            if end]
+    if ends:
+        return max(ends)
     address.count(client_address(request))
     account.count(_account_key(email))
-    return False
+    return None
 
 
-def token_blocked(request) -> bool:
-    return _limit("token-address", settings.TOKEN_FAILURES_PER_ADDRESS).reached(client_address(request))
+def token_locked_until(request) -> float | None:
+    return _Counter("token-address", settings.TOKEN_FAILURES_PER_ADDRESS).locked_until(client_address(request))
 
 
 def count_token_failure(request) -> None:
-    _limit("token-address", settings.TOKEN_FAILURES_PER_ADDRESS).count(client_address(request))
+    _Counter("token-address", settings.TOKEN_FAILURES_PER_ADDRESS).count(client_address(request))

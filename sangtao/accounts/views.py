@@ -62,9 +62,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
 
     def form_valid(self, form):
-        if throttle.reset_blocked(self.request, form.cleaned_data["email"]):
+        until = throttle.reset_locked_until(self.request, form.cleaned_data["email"])
+        if until:
             form.add_error(None, _("Đã gửi quá nhiều yêu cầu. Hãy thử lại sau %(time)s.")
-                           % {"time": throttle.retry_text()})
+                           % {"time": throttle.retry_text(until)})
             return self.form_invalid(form)
         services.password_reset_requested(self.request, form.cleaned_data["email"])
         return super().form_valid(form)
