@@ -67,5 +67,7 @@ def table(round_: Round, rows: list[Row]) -> list[list]:
 
 
 def similar_units(score: UnitScore) -> list[UnitScore]:
-    return list(UnitScore.objects.filter(round_id=score.round_id, kind=score.kind, size_band=score.size_band)
-                .select_related("unit").order_by("-composite"))
+    """Units of the same kind and size band in the same round, best first, suppressed last."""
+    found = list(UnitScore.objects.filter(round_id=score.round_id, kind=score.kind, size_band=score.size_band)
+                 .select_related("unit"))
+    return sorted(found, key=lambda s: (s.composite is None, -(s.composite or 0), s.unit.sort_name))

@@ -14,6 +14,7 @@ from sangtao.capacity.models import CapacityRule, Module, Round, RoundInvitation
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.formats import short_date
+from sangtao.core.tasks import task
 from sangtao.core.text import clean
 from sangtao.core.workflow import apply_move
 from sangtao.orgs.models import Role
@@ -166,3 +167,26 @@ def recompute(round_: Round) -> None:
         if survey is not None:
             recompute_survey(survey)
     scores.refresh(round_)
+
+
+def rule_changed(rule: CapacityRule) -> None:
+    """The rule's rounds move to the survey engine's index rule of the new levels and are recomputed
+    in the background (the positive level is inside the stored sums)."""
+    index_rule = _index_rule(rule)
+    for round_ in Round.objects.filter(rule=rule).exclude(barometer=None):
+        Survey.objects.filter(pk__in=[round_.barometer_id, round_.climate_id, round_.determinants_id]).update(
+            rule=index_rule)
+        recompute_round.enqueue(round_id=round_.pk)
+
+
+def profile_changed(profile) -> None:
+    """A unit's size band moves it to another stratum: its rounds' scores are refreshed."""
+    for round_ in Round.objects.filter(units=profile.unit_id).exclude(barometer=None):
+        scores.refresh(round_, [profile.unit_id])
+
+
+@task
+def recompute_round(round_id: int) -> None:
+    found = Round.objects.select_related("rule", "barometer", "climate", "determinants").filter(pk=round_id).first()
+    if found is not None:
+        recompute(found)

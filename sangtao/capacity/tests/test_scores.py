@@ -116,3 +116,22 @@ def test_the_recompute_command_rebuilds_the_maintained_numbers_identically(answe
     call_command("recompute_capacity")
     after = {s.unit_id: [getattr(s, f) for f in fields] for s in UnitScore.objects.filter(round=answered_round)}
     assert after == before
+
+
+def test_a_higher_minimum_n_set_in_the_admin_suppresses_more_after_the_recompute(answered_round, dost,
+                                                                                 process_tasks):
+    from django.test import Client
+
+    from sangtao.accounts.models import User
+
+    User.objects.filter(pk=dost.pk).update(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(User.objects.get(pk=dost.pk))
+    rule = answered_round.rule
+    response = client.post(f"/admin/capacity/capacityrule/{rule.pk}/change/", {
+        "name": rule.name, "min_n": 7, "positive_min": rule.positive_min, "is_default": "on"})
+    assert response.status_code == 302
+    process_tasks()
+    w1 = UnitScore.objects.get(round=answered_round, unit__code="W1")  # six climate answers
+    assert w1.climate_n == 6 and w1.climate is None
+    assert UnitScore.objects.get(round=answered_round, unit__code="D1").climate is not None  # eight

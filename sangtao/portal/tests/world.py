@@ -38,7 +38,8 @@ ARGS = {
     ("experts", "pk"): "expert", ("units", "pk"): "unit", ("units", "unit_id"): "unit", ("users", "pk"): "user",
     ("fields", "pk"): "field", ("solvers", "pk"): "solver_org", ("indicators", "indicator_id"): "indicator",
     **{(model, "object_id"): model for model in
-       ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion")},
+       ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion", "capacityrule",
+        "stratumpopulation", "unitprofile")},
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
@@ -227,8 +228,19 @@ def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
         "unit": health.pk, "user": officer.pk, "field": field.pk, "solver_org": solver_org.pk,
         "indicator": challenge.indicators.get().pk, "projectrules": project.rules_id, "rubric": rubric.pk,
         "councilrules": rules.pk, "indexrule": IndexRule.objects.get(is_default=True).pk,
-        "eligibilitycriterion": EligibilityCriterion.objects.first().pk,
+        "eligibilitycriterion": EligibilityCriterion.objects.first().pk, **_capacity_rules(health),
     }
+
+
+def _capacity_rules(unit) -> dict:
+    """The capacity context's rule rows (admin pages): the default rule, a stratum size, a unit's size."""
+    from sangtao.capacity.models import StratumPopulation, UnitProfile
+    from sangtao.capacity.services import default_rule
+
+    stratum, _created = StratumPopulation.objects.get_or_create(year=2026, kind=unit.kind, size_band="large",
+                                                                defaults={"population": 20})
+    profile, _created = UnitProfile.objects.get_or_create(unit=unit, defaults={"size_band": "large", "staff": 120})
+    return {"capacityrule": default_rule().pk, "stratumpopulation": stratum.pk, "unitprofile": profile.pk}
 
 
 def crawl(world: dict, role_names, only=None) -> dict[tuple[str, str], tuple[int, int]]:
