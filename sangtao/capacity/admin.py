@@ -30,7 +30,7 @@ class UnitProfileAdmin(AuditedAdmin):
     list_display = ["unit", "size_band", "staff"]
     list_filter = ["size_band"]
     list_select_related = ["unit"]
-    autocomplete_fields = ["unit"]
+    raw_id_fields = ["unit"]
     search_fields = ["unit__name"]
 
     def save_model(self, request, obj, form, change):
