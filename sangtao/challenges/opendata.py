@@ -9,30 +9,31 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sangtao.challenges.access import public_challenges
 from sangtao.challenges.models import Field
 from sangtao.core.csv import streamed_csv_response
 
-# Field name -> description (Vietnamese / English), shown on /open-data/.
+# Field name -> description, shown on /open-data/ in the page's language.
 OPEN_DATA_FIELDS = [
-    ("id", "Mã bài toán / Challenge id"),
-    ("url", "Đường dẫn trang bài toán / Public page URL"),
-    ("title", "Tên bài toán / Title (Vietnamese)"),
-    ("title_en", "Tên tiếng Anh / English title (may be empty)"),
-    ("summary", "Tóm tắt / Summary"),
-    ("field", "Lĩnh vực / Field"),
-    ("owner_unit", "Đơn vị đặt hàng / Owning unit"),
-    ("owner_unit_code", "Mã đơn vị (mã hành chính nếu có) / Official unit code"),
-    ("status", "Trạng thái: published | closed / Status"),
-    ("facet", "Loại đổi mới OPSI: enhancement | mission | adaptive | anticipatory"),
-    ("selection_mode", "Hình thức: open (tuyển chọn) | direct (giao trực tiếp)"),
-    ("budget_min_vnd", "Kinh phí dự kiến từ (VNĐ) / Indicative budget from (VND)"),
-    ("budget_max_vnd", "Kinh phí dự kiến đến (VNĐ) / Indicative budget to (VND)"),
-    ("call_opens_at", "Mở nhận hồ sơ, ISO 8601 có múi giờ / Call opens (ISO 8601)"),
-    ("call_closes_at", "Hạn nhận hồ sơ, ISO 8601 có múi giờ / Call closes (ISO 8601)"),
-    ("published_at", "Thời điểm công bố / Published at (ISO 8601)"),
-    ("tags", "Từ khóa, phân cách bởi | / Tags separated by |"),
+    ("id", gettext_lazy("Mã bài toán")),
+    ("url", gettext_lazy("Đường dẫn trang bài toán")),
+    ("title", gettext_lazy("Tên bài toán (tiếng Việt)")),
+    ("title_en", gettext_lazy("Tên tiếng Anh (có thể trống)")),
+    ("summary", gettext_lazy("Tóm tắt")),
+    ("field", gettext_lazy("Lĩnh vực")),
+    ("owner_unit", gettext_lazy("Đơn vị đặt hàng")),
+    ("owner_unit_code", gettext_lazy("Mã đơn vị (mã hành chính nếu có)")),
+    ("status", gettext_lazy("Trạng thái: published | closed")),
+    ("facet", gettext_lazy("Loại đổi mới OPSI: enhancement | mission | adaptive | anticipatory")),
+    ("selection_mode", gettext_lazy("Hình thức: open (tuyển chọn) | direct (giao trực tiếp)")),
+    ("budget_min_vnd", gettext_lazy("Kinh phí dự kiến từ (VNĐ)")),
+    ("budget_max_vnd", gettext_lazy("Kinh phí dự kiến đến (VNĐ)")),
+    ("call_opens_at", gettext_lazy("Mở nhận hồ sơ, ISO 8601 có múi giờ")),
+    ("call_closes_at", gettext_lazy("Hạn nhận hồ sơ, ISO 8601 có múi giờ")),
+    ("published_at", gettext_lazy("Thời điểm công bố, ISO 8601")),
+    ("tags", gettext_lazy("Từ khóa, phân cách bởi |")),
 ]
 
 
@@ -74,7 +75,7 @@ def open_data_json(request):
     payload = {
         "licence": settings.OPEN_DATA_LICENCE,
         "licence_url": settings.OPEN_DATA_LICENCE_URL,
-        "fields": dict(OPEN_DATA_FIELDS),
+        "fields": {name: str(text) for name, text in OPEN_DATA_FIELDS},
         "challenges": list(open_data_rows()),
     }
     return HttpResponse(json.dumps(payload, ensure_ascii=False, indent=1),

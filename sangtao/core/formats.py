@@ -142,6 +142,21 @@ class MoneyField(forms.IntegerField):
         return parse_money(str(value))
 
 
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def as_shown(value) -> str:
+    """A value kept as text (JSON) shown to a person: an ISO date becomes DD/MM/YYYY, the rest as is."""
+    if isinstance(value, datetime.date):
+        return short_date(value)
+    if isinstance(value, str) and ISO_DAY.match(value):
+        try:
+            return short_date(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
 def parse_date(text) -> datetime.date | None:
     """A date as typed in a date field (DD/MM/YYYY, or ISO as a script sends it); None if it is not one."""
     try:

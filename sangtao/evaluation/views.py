@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for, public_challenges
@@ -24,8 +25,8 @@ from sangtao.core.uploads import check_size
 from sangtao.evaluation import services
 from sangtao.evaluation.outcome import challenge_outcome, outcomes
 
-STATUS_LABELS = {"met": _("Đạt mục tiêu"), "on_track": _("Đúng hướng"), "off_track": _("Chưa đạt tiến độ"),
-                 "no_data": _("Chưa có số liệu")}
+STATUS_LABELS = {"met": gettext_lazy("Đạt mục tiêu"), "on_track": gettext_lazy("Đúng hướng"), "off_track": gettext_lazy("Chưa đạt tiến độ"),
+                 "no_data": gettext_lazy("Chưa có số liệu")}
 
 
 @login_required

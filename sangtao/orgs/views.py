@@ -143,9 +143,10 @@ def _solver_for(pk) -> OrgUnit:
 
 def solver_detail(request, pk):
     unit = _solver_for(pk)
-    insider = services.is_solver_member(request.user, unit) or request.user.has_perm("orgs.manage")
+    member = services.is_solver_member(request.user, unit)
+    insider = member or request.user.has_perm("orgs.manage")
     return render(request, "orgs/solver_detail.html", {
-        "unit": unit, "profile": unit.solver_profile, "insider": insider,
+        "unit": unit, "profile": unit.solver_profile, "insider": insider, "member": member,
         "members": Membership.objects.filter(unit=unit, role=Role.SOLVER).select_related("user") if insider else [],
         "invitations": unit.invitations.filter(accepted_at__isnull=True) if insider else [],
         "invite_form": InviteForm(),

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
@@ -38,8 +39,8 @@ from sangtao.projects.workflow import GRADED
 from sangtao.review.access import visible_experts
 from sangtao.review.models import Decision, Expert
 
-HEALTH_LABELS = {"on_track": _("Đúng tiến độ"), "at_risk": _("Có nguy cơ chậm"), "late": _("Chậm tiến độ"),
-                 "closed": _("Đã kết thúc thực hiện")}
+HEALTH_LABELS = {"on_track": gettext_lazy("Đúng tiến độ"), "at_risk": gettext_lazy("Có nguy cơ chậm"), "late": gettext_lazy("Chậm tiến độ"),
+                 "closed": gettext_lazy("Đã kết thúc thực hiện")}
 
 
 @login_required

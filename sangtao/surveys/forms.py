@@ -1,9 +1,9 @@
-import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
+from sangtao.core import formats
 from sangtao.orgs.models import SERVING_KINDS, OrgUnit
 from sangtao.surveys.models import InstrumentVersion, Source
 
@@ -20,7 +20,7 @@ class SurveyForm(forms.Form):
                                            widget=forms.SelectMultiple(attrs={"size": 8}))
     periods = forms.CharField(
         label=_("Các kỳ (mỗi dòng: nhãn; từ ngày; đến ngày)"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Ví dụ: 2026-Q1; 2026-01-01; 2026-03-31"))
+        help_text=_("Ví dụ: Quý 1/2026; 01/01/2026; 31/03/2026"))
     uses_tokens = forms.BooleanField(label=_("Mỗi phiếu dùng một mã mời"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -34,12 +34,11 @@ class SurveyForm(forms.Form):
             if not line.strip():
                 continue
             parts = [part.strip() for part in line.split(";")]
-            try:
-                label, starts, ends = parts[0], datetime.date.fromisoformat(parts[1]), datetime.date.fromisoformat(
-                    parts[2])
-            except (IndexError, ValueError):
-                raise forms.ValidationError(_("Dòng %(n)s: cần «nhãn; YYYY-MM-DD; YYYY-MM-DD».") % {"n": number}) \
-                    from None
+            label = parts[0]
+            starts, ends = (formats.parse_date(parts[i]) if len(parts) > i else None for i in (1, 2))
+            if starts is None or ends is None:
+                raise forms.ValidationError(_("Dòng %(n)s: cần «nhãn; ngày bắt đầu; ngày kết thúc», ngày theo dạng "
+                                              "dd/mm/yyyy.") % {"n": number})
             periods.append((label, starts, ends))
         return periods
 

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from sangtao.core.csv import append_row, csv_response, streamed_csv_response
@@ -59,7 +59,13 @@ def survey_create(request):
                                                  "back": "surveys:list"})
 
 
-ELEMENTS = [(OVERALL, _("Chung (5 yếu tố)")), *Element.choices]
+# What 1 and 5 mean, per kind of question: a perception is judged, a satisfaction felt, an expectation held.
+SCALE_ANCHORS = {
+    Measure.PERCEPTION: (gettext_lazy("Rất kém"), gettext_lazy("Rất tốt")),
+    Measure.SATISFACTION: (gettext_lazy("Rất không hài lòng"), gettext_lazy("Rất hài lòng")),
+    Measure.EXPECTATION: (gettext_lazy("Hoàn toàn không mong đợi"), gettext_lazy("Rất mong đợi")),
+}
+ELEMENTS = [(OVERALL, gettext_lazy("Chung (5 yếu tố)")), *Element.choices]
 
 
 def index_rows(survey: Survey, periods=None, units=None):
@@ -281,6 +287,7 @@ def respond(request, slug):
                 return redirect("surveys:thanks", survey.slug)
     for item in items:
         item.chosen = chosen.get(item.pk)  # a refused submission shows the answers again
+        item.anchors = SCALE_ANCHORS.get(item.measure, SCALE_ANCHORS[Measure.SATISFACTION])
     consent = survey.version.consent_text_en if language == "en" and survey.version.consent_text_en else \
         survey.version.consent_text
     return render(request, "surveys/respond.html", {

@@ -18,3 +18,9 @@ def vn_number(value, decimals=0) -> str:
 @register.filter
 def to_the_second(value) -> str:
     return formats.to_the_second(value) if value else ""
+
+
+@register.filter
+def shown(value) -> str:
+    """A stored value as a person reads it: an ISO date (kept as text in JSON) as DD/MM/YYYY."""
+    return formats.as_shown(value)

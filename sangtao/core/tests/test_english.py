@@ -1,10 +1,12 @@
 """English and formats: the API answers in the client's language; pages under /en/ show no
 Vietnamese interface text, numbers in English format and no ISO dates."""
 
+import re
 
 import pytest
+from django.utils import translation
 
-from conftest import ApiClient
+from conftest import ApiClient, client_for
 
 
 @pytest.mark.django_db
@@ -15,3 +17,101 @@ def test_the_api_answers_in_the_language_the_client_asks_for():
     vietnamese = ApiClient().get("/challenges/987654", HTTP_ACCEPT_LANGUAGE="vi")
     assert vietnamese.json()["message"] == "Không tìm thấy."
     assert ApiClient().get("/challenges/987654").json()["message"] == "Không tìm thấy."  # no header: Vietnamese
+
+
+# --- every page of every role, under /en/ ------------------------------------------------------
+
+VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáạảãằắặẳẵầấậẩẫèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ]",
+                        re.IGNORECASE)
+ISO_DATE = re.compile(r"(?<![\w/-])\d{4}-\d{2}-\d{2}(?![\w-])")
+DOT_GROUPS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\w.,])")  # 1.500.000: Vietnamese grouping
+COMMA_DECIMALS = re.compile(r"(?<![\w.,])\d+,\d{1,2}(?![\w.,])")  # 11,86: a Vietnamese decimal
+# Names that are Vietnamese in every language: the platform's name, the switch to Vietnamese (lang="vi").
+PROPER_NAMES = ("Sáng Tạo", "Tiếng Việt")
+LINK = re.compile(r'<a [^>]*href="(/[^"?#]*)"')
+TAG = re.compile(r"<(script|style|svg)\b.*?</\1>|<[^>]+>", re.S | re.I)
+
+
+def _data_strings() -> list[str]:
+    """Every text the world's rows hold (titles, names, answers, notices): people's content, which
+    stays in the language it was written in; the interface around it must be English."""
+    from django.apps import apps
+    from django.db import models
+
+    found: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, str) and VIETNAMESE.search(value):  # only Vietnamese content could be mistaken
+            found.update(part.strip() for part in [value, *value.splitlines()] if VIETNAMESE.search(part))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields
+                 if isinstance(f, models.CharField | models.TextField | models.JSONField) and not f.choices]
+        if names:
+            for row in model.objects.values_list(*names):
+                walk(list(row))
+    return sorted(found, key=len, reverse=True)
+
+
+def _visible_text(html: str) -> list[str]:
+    from html import unescape
+
+    body = html.split("<body", 1)[-1]
+    return [unescape(part).strip() for part in TAG.split(body) if part and part.strip()
+            and part.lower() not in ("script", "style", "svg")]
+
+
+def english_problems(html: str, data: list[str]) -> list[str]:
+    problems = []
+    for text in _visible_text(html):
+        for value in (*data, *PROPER_NAMES):  # people's content is not the interface: take it out first
+            if value in text:
+                text = text.replace(value, " ")
+        if VIETNAMESE.search(text):
+            problems.append(f"Vietnamese: {text.strip()[:80]!r}")
+        for pattern, what in ((ISO_DATE, "ISO date"), (DOT_GROUPS, "Vietnamese number"),
+                              (COMMA_DECIMALS, "Vietnamese decimal")):
+            for match in pattern.findall(text):
+                problems.append(f"{what}: {match!r} in {text.strip()[:60]!r}")
+    return problems
+
+
+@pytest.mark.django_db
+def test_every_page_of_every_role_under_en_is_english(roles, field, ward, settings):
+    from sangtao.accounts.models import User
+    from sangtao.portal.tests.world import build_world, fill, routes
+
+    settings.LANGUAGE_CODE = "vi"
+    usernames = {"dost": "dost", "officer": "officer", "leader": "leader", "solver": "solver", "expert": "expert",
+                 "citizen": "citizen"}
+    world = build_world(1, usernames, field, ward)
+    data = _data_strings()
+    with translation.override("vi"):  # the routes without a language prefix
+        pages = [(name, url) for route, name in routes() if (url := fill(route, world)) is not None
+                 and not route.startswith(("admin/", "api/", "i18n/", "_trivial"))]
+    found: dict[str, list[str]] = {}
+    for username in [None, *usernames.values()]:
+        client = client_for(User.objects.get(username=username) if username else None)
+        opened: dict[str, int] = {}
+        for name, url in pages:
+            response = client.get("/en" + url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            html = response.content.decode()
+            problems = english_problems(html, data)
+            for link in set(LINK.findall(html.split("<main", 1)[-1])):  # no link leads this role to a 404
+                if link not in opened:
+                    opened[link] = client.get(link).status_code
+                if opened[link] == 404:
+                    problems.append(f"link to a page that answers 404 to {username or 'a visitor'}: {link}")
+            for problem in problems:
+                found.setdefault(f"{name} ({url})", [])
+                if problem not in found[f"{name} ({url})"]:
+                    found[f"{name} ({url})"].append(problem)
+    assert found == {}, "\n".join(f"{page}: {'; '.join(p)}" for page, p in sorted(found.items()))

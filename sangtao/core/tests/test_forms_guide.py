@@ -133,3 +133,11 @@ def test_a_survey_lists_only_units_that_serve_the_public(dost, health, solver_or
 
     units = list(SurveyForm().fields["units"].queryset)
     assert health in units and solver_org not in units
+
+
+@pytest.mark.django_db
+def test_the_public_survey_asks_consent_once_before_the_questions_with_anchors_per_kind(survey):
+    page = client_for(None).get(f"/s/{survey.slug}/").content.decode()
+    assert page.count('name="consent"') == 1
+    assert page.index('name="consent"') < page.index('type="radio"')
+    assert "Rất không hài lòng" in page and "Rất mong đợi" in page
