@@ -26,6 +26,7 @@ from django.http import Http404, HttpResponseRedirect
 DEFAULT_CLAIMS = {"name": "name", "email": "email", "email_verified": "email_verified",
                   "phone": "phone_number", "identity_level": "acr"}
 MAPPED_FIELDS = ("name", "email", "phone", "identity_level")
+SSO_LOGOUT = "sso_logout"  # session key: how to end the provider's session at logout
 
 
 def claim_map(app: SocialApp) -> dict[str, str]:
@@ -73,6 +74,9 @@ class SangTaoOIDCAdapter(OpenIDConnectOAuth2Adapter):
             if str(userinfo.get("sub")) != str(id_token.get("sub")):
                 raise OAuth2Error("userinfo names another subject")
             data["userinfo"] = userinfo
+        if self.openid_config.get("end_session_endpoint"):  # for signing out at the provider too (logout page)
+            request.session[SSO_LOGOUT] = {"endpoint": self.openid_config["end_session_endpoint"], "id_token": raw,
+                                           "client_id": app.client_id, "name": app.name}
         return self.get_provider().sociallogin_from_response(request, data)
 
 
@@ -120,6 +124,13 @@ class SangTaoCallbackView(OAuth2CallbackView):
         state, response = super()._get_state(request, provider)
         self.adapter.state = state  # type: ignore[attr-defined]  # convention: allow status-outside-workflow -- OAuth state, not a status
         return state, response
+
+
+def end_session_url(sso: dict) -> str:
+    """The provider's RP-initiated logout URL for this sign-in (OpenID Connect RP-Initiated Logout 1.0)."""
+    from django.utils.http import urlencode
+
+    return f"{sso['endpoint']}?{urlencode({'id_token_hint': sso['id_token'], 'client_id': sso['client_id']})}"
 
 
 def callback(request, provider_id):

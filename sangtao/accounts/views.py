@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from sangtao.accounts import services, throttle
 from sangtao.accounts.adapter import PENDING_LINK
 from sangtao.accounts.forms import LoginForm, ProfileForm, TokenForm
-from sangtao.accounts.oidc import mapped_claims
+from sangtao.accounts.oidc import SSO_LOGOUT, end_session_url, mapped_claims
 from sangtao.orgs.models import Membership
 
 DEMO_LOGINS = [
@@ -47,6 +47,19 @@ class LoginView(auth_views.LoginView):
         login = Login(user=user, redirect_url=self.get_success_url(),
                       email_verification=settings.ACCOUNT_EMAIL_VERIFICATION if mandatory else "none")
         return perform_password_login(self.request, {"username": form.cleaned_data["username"]}, login)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out here; after a single sign-on, the page offers to sign out at the provider as well (a link:
+    the provider's page is the person's to open, and no form posts to another site)."""
+
+    def post(self, request, *args, **kwargs):
+        sso = request.session.get(SSO_LOGOUT)
+        response = super().post(request, *args, **kwargs)
+        if not sso:
+            return response
+        return render(request, "accounts/logged_out_sso.html", {"name": sso.get("name", ""),
+                                                                  "end_session": end_session_url(sso)})
 
 
 def sso_providers() -> list[SocialApp]:

@@ -3,6 +3,7 @@ tests start as its own process on 127.0.0.1: discovery, authorization code with 
 RS256 ID token checked against the provider's JWKS (a rotated key too), claim mapping, the linking
 rules, and refusals (wrong nonce, state, audience, key, algorithm)."""
 
+import re
 import time
 from urllib.parse import parse_qs, urlencode, urljoin, urlparse, urlunparse
 
@@ -46,7 +47,7 @@ def app(op, db):
                                         "claims": {"identity_level": "loa", "phone": "phone_number"}})
 
 
-def sso(client, op, username, *, process=None, tamper=None):
+def sso(client, op, username, *, process=None, tamper=None, agent=None):
     """Drive the whole round trip: the platform's redirect, the provider's login and authorization,
     and the callback. Returns the platform's answer to the callback and the authorization URL."""
     response = client.post("/sso/oidc/test-op/login/", {"process": process} if process else {})
@@ -54,7 +55,7 @@ def sso(client, op, username, *, process=None, tamper=None):
     authorize = response["Location"]
     if tamper is not None:
         authorize = tamper(authorize)
-    agent = requests.Session()
+    agent = agent or requests.Session()
     answer = agent.get(authorize, allow_redirects=False, timeout=10)
     if answer.status_code == 302 and "/login/" in answer.headers["Location"]:
         login_url = urljoin(op.base, answer.headers["Location"])
@@ -198,3 +199,18 @@ def test_the_pages_that_start_single_sign_on_allow_only_the_providers_origins_as
     login = Client().get("/accounts/login/")["Content-Security-Policy"]
     assert f"form-action 'self' {op.base}" in login
     assert op.base not in Client().get("/challenges/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_platform_session_and_offers_the_providers_logout(op, app):
+    client, agent = Client(), requests.Session()
+    sso(client, op, "hung", agent=agent)
+    page = client.post("/accounts/logout/").content.decode()
+    assert not signed_in(client) and "Đăng xuất khỏi VNeID (thử)" in page
+    end_session = re.search(r'id="end-session" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert end_session.startswith(op.config["end_session_endpoint"]) and "id_token_hint=" in end_session
+    assert agent.get(end_session, allow_redirects=False, timeout=10).status_code == 302  # signed out there
+    # the provider's session is over: the next sign-on asks for the password at the provider again
+    response = client.post("/sso/oidc/test-op/login/")
+    answer = agent.get(response["Location"], allow_redirects=False, timeout=10)
+    assert answer.status_code == 302 and "/login/" in answer.headers["Location"]
