@@ -40,8 +40,10 @@ def test_a_citizen_signs_up_confirms_the_address_and_lands_on_the_next_steps():
     page = client.get("/accounts/welcome/").content.decode()
     assert "Đăng ký tổ chức" in page and "Theo dõi bài toán" in page
     assert client.get("/accounts/profile/").status_code == 200  # signed in by the confirmation
-    actions = list(AuditEvent.objects.filter(object_id=str(user.pk)).values_list("action", flat=True))
-    assert {"signed_up", "email_confirmed", "consent_given", "login"} <= set(actions)
+    actions = set(AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk)).values_list(
+        "action", flat=True))
+    assert {"signed_up", "email_confirmed", "login"} <= actions
+    assert AuditEvent.objects.filter(actor=user, action="consent_given", data__purpose="account").exists()
     consent = user.consents.get()
     assert consent.given and consent.purpose.key == "account" and consent.version == 1
 
