@@ -4,9 +4,11 @@ exports alike; suppressed values stay empty everywhere."""
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.capacity.models import Round, UnitScore
+from sangtao.challenges.models import Challenge
 
 COLUMNS = [
     ("unit", _("Đơn vị"), _("Đơn vị tham gia đợt khảo sát.")),
@@ -21,6 +23,8 @@ COLUMNS = [
                                                 "tối thiểu.")),
     ("climate_n", _("Số người (môi trường)"), _("Số cán bộ đã trả lời; dưới ngưỡng ghi «<n tối thiểu».")),
     ("determinants", _("Yếu tố OECD (%)"), _("% tích cực trên 12 câu tự đánh giá (4 yếu tố × 3 cấp).")),
+    ("challenges", _("Bài toán chủ trì"), _("Số bài toán lớn đơn vị chủ trì, đã được phê duyệt trở đi (không tính bản "
+                                             "nháp, bị từ chối, đã rút, đã hủy): để đối chiếu chỉ số với việc làm.")),
     ("barometer", _("Phong vũ biểu (%)"), _("Tỷ lệ trong bốn loại đổi mới (dịch vụ, quy trình, tổ chức, truyền "
                                             "thông) mà lãnh đạo, quản lý cho biết đã triển khai trong 2 năm.")),
 ]
@@ -29,7 +33,7 @@ COLUMNS = [
 @dataclass
 class Row:
     score: UnitScore
-    similar: bool = False
+    challenges: int = 0
 
     def value(self, key: str, min_n: int):
         s = self.score
@@ -42,6 +46,8 @@ class Row:
         if key == "rank":
             return "" if s.rank_best is None else (
                 str(s.rank_best) if s.rank_best == s.rank_worst else f"{s.rank_best}–{s.rank_worst}")
+        if key == "challenges":
+            return self.challenges
         if key == "climate_n":
             return s.climate_n if s.climate_n >= min_n else f"<{min_n}"
         value = getattr(s, key)
@@ -56,7 +62,28 @@ def rows_for(round_: Round, kind: str = "", size_band: str = "") -> list[Row]:
         scores = scores.filter(size_band=size_band)
     found = list(scores)
     found.sort(key=lambda s: (s.composite is None, -(s.composite or 0), s.unit.sort_name))
-    return [Row(s) for s in found]
+    owned = _owned_challenges([s.unit_id for s in found])
+    return [Row(s, owned.get(s.unit_id, 0)) for s in found]
+
+
+def _owned_challenges(unit_ids: list[int]) -> dict[int, int]:
+    """unit -> challenges it owns that are in the portfolio (one grouped query)."""
+    from sangtao.capacity.portfolio import EXCLUDED
+
+    return dict(Challenge.objects.filter(owner_unit_id__in=unit_ids).exclude(status__in=EXCLUDED)
+                .values("owner_unit_id").annotate(n=Count("id")).values_list("owner_unit_id", "n"))
+
+
+def behaviour_check(rows: list[Row]) -> tuple[float, int] | None:
+    """Spearman's rank correlation between the composite score and the challenges owned, over the
+    units with a score; None with fewer than five units or no spread."""
+    pairs = [(row.score.composite, row.challenges) for row in rows if row.score.composite is not None]
+    if len(pairs) < 5 or len({c for _s, c in pairs}) < 2:
+        return None
+    from scipy.stats import spearmanr
+
+    rho = spearmanr([s for s, _c in pairs], [c for _s, c in pairs]).statistic
+    return float(rho), len(pairs)
 
 
 def table(round_: Round, rows: list[Row]) -> list[list]:

@@ -142,7 +142,7 @@ def benchmark(request):
     mine = {r.score.unit_id for r in rows if is_unit_of_score.test(request.user, r.score.unit)}
     chart = interval_chart([(r.score.unit.name, r.score.composite, r.score.composite_low, r.score.composite_high,
                              r.score.unit_id in mine) for r in rows[:60]], 10, _("Điểm tổng hợp và khoảng tin cậy 95%"))
-    return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine,
+    return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine, "check": bench.behaviour_check(rows),
         "round": round_, "rows": rows, "formula": COMPOSITE_FORMULA, "columns": bench.COLUMNS,
         "kinds": UnitKind.choices, "sizes": SizeBand.choices, **filters,
         "min_n": round_.rule.min_n if round_ else 5,

@@ -135,3 +135,19 @@ def test_a_higher_minimum_n_set_in_the_admin_suppresses_more_after_the_recompute
     w1 = UnitScore.objects.get(round=answered_round, unit__code="W1")  # six climate answers
     assert w1.climate_n == 6 and w1.climate is None
     assert UnitScore.objects.get(round=answered_round, unit__code="D1").climate is not None  # eight
+
+
+def test_the_benchmark_sets_each_unit_beside_the_challenges_it_owns(answered_round, make_challenge, health):
+    from sangtao.capacity import benchmark
+    from sangtao.challenges.models import Status
+
+    make_challenge(Status.PUBLISHED)
+    make_challenge(Status.DRAFT)  # not counted
+    answered_round.units.add(health)
+    scores.refresh(answered_round)
+    rows = benchmark.rows_for(answered_round)
+    assert {row.score.unit.code: row.challenges for row in rows}["SOYTE"] == 1
+    table = benchmark.table(answered_round, rows)
+    column = table[0].index("Bài toán chủ trì")
+    assert [line[column] for line in table[1:] if line[0] == health.name] == [1]
+    assert benchmark.behaviour_check(rows) is None  # no unit with a score owns a challenge: no spread
