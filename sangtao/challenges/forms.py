@@ -34,6 +34,9 @@ class ChallengeForm(forms.ModelForm):
             "timeline_end": DATE_WIDGET,
             "summary": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in (
+                "problem_statement", "current_situation", "desired_outcomes", "beneficiaries", "related_services",
+                "constraints", "timeline_notes")},
             "co_owner_units": forms.SelectMultiple(attrs={"size": 6}),
         }
         field_classes = {"budget_min_vnd": formats.MoneyField, "budget_max_vnd": formats.MoneyField}
