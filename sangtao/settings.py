@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sangtao.surveys",
     "sangtao.evaluation",
     "sangtao.capacity",
+    "sangtao.initiatives",
     "sangtao.portal",
     "sangtao.audit",
 ]

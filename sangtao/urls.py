@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", include("sangtao.surveys.urls")),
     path("", include("sangtao.evaluation.urls")),
     path("", include("sangtao.capacity.urls")),
+    path("", include("sangtao.initiatives.urls")),
     path("", include("sangtao.audit.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class InitiativesConfig(AppConfig):
+    name = "sangtao.initiatives"
+    label = "initiatives"
+    verbose_name = "Sáng kiến"
+
+    def ready(self):
+        # The work the initiatives give people ("Việc của tôi").
+        import sangtao.initiatives.work  # noqa: F401

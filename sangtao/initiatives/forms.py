@@ -1,0 +1,112 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.challenges.models import Field
+from sangtao.core import formats
+from sangtao.initiatives.models import DeploymentKind, EmulationTitle, Initiative, SeatRole
+from sangtao.orgs.models import OrgUnit, UnitKind
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+
+
+def public_units():
+    return OrgUnit.objects.current().exclude(kind__in=[UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.SOLVER])
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["unit", "title", "field", "kind", "description", "before", "novelty", "confidential",
+                  "first_applied_on", "benefit_vnd", "benefit_text", "cost_vnd", "cost_text", "public_summary",
+                  "publish"]
+        widgets = {"first_applied_on": DATE_WIDGET,
+                   **{name: forms.Textarea(attrs={"rows": 3}) for name in (
+                       "description", "before", "novelty", "confidential", "benefit_text", "cost_text",
+                       "public_summary")}}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else public_units()
+        self.fields["field"].queryset = Field.objects.filter(active=True)
+        for name in ("benefit_vnd", "cost_vnd"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["min"] = 0
+
+
+class AuthorForm(forms.Form):
+    name = forms.CharField(label=_("Họ và tên tác giả"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    position = forms.CharField(label=_("Chức vụ, nơi công tác"), max_length=200, required=False)
+    share = forms.DecimalField(label=_("Tỷ lệ đóng góp (%)"), max_digits=5, decimal_places=2, min_value=0,
+                               max_value=100, required=False)
+
+
+AuthorFormSet = forms.formset_factory(AuthorForm, extra=0, min_num=4, max_num=20)
+
+
+class DeploymentForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị áp dụng / áp dụng thử"),
+                                  required=False)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=[(DeploymentKind.APPLIED, DeploymentKind.APPLIED.label),
+                                                            (DeploymentKind.TRIAL, DeploymentKind.TRIAL.label)],
+                             required=False)
+    since = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = public_units()
+
+
+DeploymentFormSet = forms.formset_factory(DeploymentForm, extra=0, min_num=2, max_num=20)
+
+
+class SeatForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Thành viên"))
+    role = forms.ChoiceField(label=_("Vai trò"), choices=SeatRole.choices)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["user"].queryset = candidates
+        self.fields["user"].label_from_instance = lambda user: user.display_name
+
+
+class AdoptionForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị nhân rộng"))
+    since = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = public_units()
+
+
+class EmulationForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Tác giả"))
+    title = forms.ModelChoiceField(queryset=EmulationTitle.objects.all(), label=_("Danh hiệu thi đua"))
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda user: user.display_name
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VoteForm(forms.Form):
+    in_favour = forms.TypedChoiceField(label=_("Biểu quyết"), coerce=lambda v: v == "yes",
+                                       choices=[("yes", _("Đồng ý công nhận")), ("no", _("Không đồng ý"))],
+                                       widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Ý kiến"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), max_length=200, required=False)
+    status = forms.CharField(max_length=20, required=False)
+    unit = forms.IntegerField(min_value=1, required=False)

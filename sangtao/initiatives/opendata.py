@@ -1,0 +1,96 @@
+"""The public register of recognised initiatives in open data and the Atom feed: only what the unit
+chose to publish (title, unit, type, field, authors, dates, scope, the published summary); the
+description, the novelty and above all the confidential parts never leave the platform this way."""
+
+import json
+from itertools import chain
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from sangtao.core.csv import streamed_csv_response
+from sangtao.initiatives.access import public_initiatives
+
+OPEN_DATA_FIELDS = [
+    ("id", "Mã sáng kiến / Initiative id"),
+    ("url", "Đường dẫn trang công khai / Public page URL"),
+    ("title", "Tên sáng kiến / Title"),
+    ("unit", "Đơn vị công nhận / Recognising unit"),
+    ("unit_code", "Mã đơn vị / Unit code"),
+    ("type", "Loại giải pháp: technical | management | operational | tech_progress"),
+    ("field", "Lĩnh vực / Field"),
+    ("authors", "Tác giả (tỷ lệ đóng góp), phân cách bởi | / Authors (share) separated by |"),
+    ("register_number", "Số vào sổ của đơn vị / Unit register number"),
+    ("recognised_on", "Ngày công nhận / Recognised on (ISO 8601)"),
+    ("scope", "Phạm vi ảnh hưởng: unit | city / Scope of effect"),
+    ("city_recognised_on", "Ngày công nhận phạm vi thành phố / City scope recognised on"),
+    ("scope_valid_until", "Giá trị xét thi đua đến / Valid for emulation titles until"),
+    ("summary", "Tóm tắt công bố / Published summary"),
+]
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def open_data_rows():
+    for item in public_initiatives().prefetch_related("authors").order_by("id").iterator(chunk_size=500):
+        yield {
+            "id": item.pk, "url": settings.SITE_URL + reverse("initiatives:public_detail", args=[item.pk]),
+            "title": item.title, "unit": item.unit.name, "unit_code": item.unit.code, "type": item.kind,
+            "field": item.field.name if item.field else "",
+            "authors": "|".join(f"{a.name} ({a.share.normalize():f}%)" for a in item.authors.all()),
+            "register_number": item.register_code, "recognised_on": _iso(item.recognised_on), "scope": item.scope,
+            "city_recognised_on": _iso(item.city_recognised_on), "scope_valid_until": _iso(item.scope_valid_until),
+            "summary": item.public_summary,
+        }
+
+
+def open_data_csv(request):
+    names = [name for name, _d in OPEN_DATA_FIELDS]
+    rows = ([row[name] for name in names] for row in open_data_rows())
+    return streamed_csv_response(chain([names], rows), "initiatives.csv")
+
+
+def open_data_json(request):
+    payload = {"licence": settings.OPEN_DATA_LICENCE, "licence_url": settings.OPEN_DATA_LICENCE_URL,
+               "fields": dict(OPEN_DATA_FIELDS), "initiatives": list(open_data_rows())}
+    return HttpResponse(json.dumps(payload, ensure_ascii=False, indent=1),
+                        content_type="application/json; charset=utf-8")
+
+
+class InitiativeFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("Sáng kiến được công nhận")
+
+    def link(self):
+        return reverse("initiatives:register")
+
+    def subtitle(self):
+        return _("Sổ công khai các sáng kiến được công nhận trên Sáng Tạo.")
+
+    def items(self):
+        return public_initiatives().order_by("-recognised_on", "-id")[:50]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return f"{item.unit.name}. {item.public_summary}"
+
+    def item_link(self, item):
+        return reverse("initiatives:public_detail", args=[item.pk])
+
+    def item_pubdate(self, item):
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        day = item.city_recognised_on or item.recognised_on
+        return timezone.make_aware(datetime.combine(day, time(8))) if day else None
