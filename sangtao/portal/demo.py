@@ -550,6 +550,9 @@ def load_demo() -> dict[str, int]:
         from sangtao.capacity.demo import load_capacity
 
         load_capacity(units, DIRECT_TITLE)
+        from sangtao.initiatives.demo import load_initiatives
+
+        load_initiatives(units)
     return {"units": OrgUnit.objects.count(), "users": User.objects.count(),
             "challenges": Challenge.objects.count(), "challenges_created": created}
 

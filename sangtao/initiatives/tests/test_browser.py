@@ -1,0 +1,125 @@
+"""Real headless Chromium: a staff member submits an initiative and gets a receipt number; the unit's
+council of five votes four to one; the certificate PDF is issued and checked; the initiative is
+raised to city scope."""
+
+import io
+import os
+import urllib.request
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import CHROMEDRIVER, CHROMIUM, click_and_wait, log_in
+from sangtao.initiatives import services
+from sangtao.initiatives.models import Council, Initiative, InitiativeStatus
+from sangtao.initiatives.tests.conftest import seat_council, vote_all
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise RuntimeError("REQUIRE_BROWSER is set but chromium/chromedriver are not installed")
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+
+def set_value(browser, element_id, value) -> None:
+    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
+
+
+def message(browser) -> str:
+    return browser.find_element(By.CSS_SELECTOR, ".messages li").text
+
+
+def accessible(browser) -> None:
+    import conftest
+
+    if hasattr(conftest, "assert_accessible"):
+        conftest.assert_accessible(browser)
+
+
+def fetch(browser, url: str) -> bytes:
+    """The file a link serves, fetched with the browser's session (headless downloads are not read back)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    request = urllib.request.Request(url, headers={"Cookie": cookies})  # noqa: S310 -- the live test server
+    with urllib.request.urlopen(request) as response:  # noqa: S310 -- the live test server
+        assert response.headers["Content-Type"] == "application/pdf"
+        return response.read()
+
+
+def test_staff_submit_a_council_of_five_recognises_four_to_one_and_the_city_raises_its_scope(
+        live_server, browser, officer, leader, dost, panel, city):
+    base = live_server.url
+
+    # A staff member of the Department of Health writes the application with a colleague, then submits it.
+    log_in(browser, base, "officer")
+    browser.get(base + "/initiatives/new/")
+    accessible(browser)
+    browser.find_element(By.ID, "id_title").send_keys("Phân luồng người bệnh bằng mã QR tại khoa khám bệnh")
+    Select(browser.find_element(By.ID, "id_kind")).select_by_value("management")
+    browser.find_element(By.ID, "id_description").send_keys("Người bệnh quét mã QR tại cổng để xếp hàng theo chuyên khoa.")
+    browser.find_element(By.ID, "id_novelty").send_keys("Xếp hàng theo chuyên khoa ngay từ cổng.")
+    browser.find_element(By.ID, "id_confidential").send_keys("Bảng trọng số ưu tiên của khoa Cấp cứu.")
+    set_value(browser, "id_first_applied_on", "2026-09-01")
+    share = browser.find_element(By.ID, "id_author-0-share")
+    share.clear()
+    share.send_keys("80")
+    browser.find_element(By.ID, "id_author-1-name").send_keys("Trần Văn Bình")
+    browser.find_element(By.ID, "id_author-1-share").send_keys("20")
+    click_and_wait(browser, By.CSS_SELECTOR, "#initiative-form button.primary")
+    assert "Đã lưu bản nháp" in message(browser)
+    click_and_wait(browser, By.ID, "submit-initiative")
+    assert "Số vào sổ: 01/" in message(browser)
+    assert browser.find_element(By.ID, "register-code").text.startswith("01/")
+    accessible(browser)
+    initiative = Initiative.objects.get()
+    assert initiative.status == InitiativeStatus.RECEIVED
+
+    # The unit's leader forms a council of five, who vote four to one.
+    log_in(browser, base, "leader")
+    browser.get(base + initiative.get_absolute_url())
+    click_and_wait(browser, By.ID, "form-council")
+    for person, role in zip(panel, ["chair", "vice_chair", "secretary", "expert", "expert"], strict=True):
+        Select(browser.find_element(By.ID, "id_user")).select_by_visible_text(person.display_name)
+        Select(browser.find_element(By.ID, "id_role")).select_by_value(role)
+        click_and_wait(browser, By.CSS_SELECTOR, "#add-seat button")
+    click_and_wait(browser, By.ID, "open-voting")
+    accessible(browser)
+    council = Council.objects.get()
+    for position, person in enumerate(panel):
+        log_in(browser, base, person.username)
+        browser.get(base + council.get_absolute_url())
+        browser.find_element(By.ID, "id_in_favour_0" if position < 4 else "id_in_favour_1").click()
+        click_and_wait(browser, By.ID, "cast-vote")
+        assert "Đã ghi nhận biểu quyết" in message(browser)
+    log_in(browser, base, "leader")
+    browser.get(base + council.get_absolute_url())
+    click_and_wait(browser, By.ID, "decide-button")
+    assert "4/5" in browser.find_element(By.ID, "result").text
+    certificate = fetch(browser, browser.find_element(By.ID, "certificate").get_attribute("href"))
+    reader = PdfReader(io.BytesIO(certificate))
+    text = reader.pages[0].extract_text()
+    assert (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height))) == (595, 842)
+    assert "GIẤY CHỨNG NHẬN SÁNG KIẾN" in text and "01/GCN-SOYTE" in text and "Trần Văn Bình" in text
+    assert "Bảng trọng số" not in text
+
+    # The leader proposes city scope; DoST puts it to the city's council, which recognises it.
+    browser.get(base + initiative.get_absolute_url())
+    click_and_wait(browser, By.ID, "move-propose_city")
+    assert Initiative.objects.get().status == InitiativeStatus.CITY_PROPOSED
+    log_in(browser, base, "dost")
+    browser.get(base + initiative.get_absolute_url())
+    click_and_wait(browser, By.ID, "form-city-council")
+    city_council = Council.objects.get(level="city")
+    vote_all(seat_council(city_council, dost, panel), panel, in_favour=5)
+    browser.get(base + city_council.get_absolute_url())
+    click_and_wait(browser, By.ID, "decide-button")
+    assert "5/5" in browser.find_element(By.ID, "result").text
+    raised = Initiative.objects.get()
+    assert raised.status == InitiativeStatus.CITY_RECOGNISED and raised.scope_valid_until
+    browser.get(base + f"/initiatives/register/{raised.pk}/")
+    assert "Cấp thành phố" in browser.find_element(By.TAG_NAME, "main").text
+    assert "Bảng trọng số" not in browser.page_source
+    assert services.tally(city_council)[2]

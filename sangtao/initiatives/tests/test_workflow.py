@@ -1,0 +1,91 @@
+"""The initiative and council tables: every role tries every move from every state, by the service
+and through the API; the pages offer exactly the moves the table allows."""
+
+import pytest
+
+from conftest import ApiClient, assert_move_matrix, client_for
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.workflow import workflow_of
+from sangtao.initiatives import services
+from sangtao.initiatives.models import Council, CouncilStatus, Initiative, InitiativeStatus
+
+pytestmark = pytest.mark.django_db
+
+# The application is the officer's (with a colleague outside the platform), in the Department of Health.
+UNIT = {"leader"}
+INITIATIVE_ALLOWED = {
+    "submit": {"officer"}, "withdraw": {"officer"}, "return": UNIT, "refuse": UNIT, "to_council": UNIT,
+    "recognise": UNIT, "not_recognise": UNIT, "propose_city": UNIT, "decline_city": {"dost"},
+    "city_review": {"dost"}, "city_recognise": {"dost"}, "city_refuse": {"dost"},
+}
+COUNCIL_ALLOWED = {"open_voting": UNIT, "decide": UNIT}
+
+
+def test_every_role_tries_every_initiative_move_from_every_state(roles, draft):
+    for state in InitiativeStatus.values:
+        Initiative.objects.filter(pk=draft.pk).update(status=state)  # the matrix starts from each state
+        draft.refresh_from_db()
+        applied = assert_move_matrix(draft, roles, INITIATIVE_ALLOWED)
+        expected = sum(len(roles_) for name, roles_ in INITIATIVE_ALLOWED.items()
+                       if state in workflow_of(draft).moves[name].sources)
+        assert applied == expected
+
+
+def test_every_role_tries_every_council_move_from_every_state(roles, received, leader, panel):
+    from sangtao.initiatives.tests.conftest import seat_council, vote_all
+
+    council = seat_council(services.form_council(received, leader), leader, panel)
+    vote_all(council, panel, in_favour=5)
+    for state in CouncilStatus.values:
+        Council.objects.filter(pk=council.pk).update(status=state)
+        council.refresh_from_db()
+        assert assert_move_matrix(council, roles, COUNCIL_ALLOWED) == (1 if state != CouncilStatus.DECIDED else 0)
+
+
+API_MOVES = ("withdraw", "return", "refuse", "propose_city", "decline_city")
+
+
+def _through_api(target, move, user):
+    """A move made through the API, its refusals mapped back to the service's errors."""
+    if move not in API_MOVES:
+        raise NotAllowed()  # made by services only (a council, a decision): no endpoint offers them
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed()
+    response = ApiClient(user).post(f"/initiatives/{target.pk}/moves/{move}", {"reason": "lý do thử nghiệm"})
+    errors = {403: NotAllowed, 404: NotAllowed, 409: StaleState, 422: InvalidInput}
+    if response.status_code in errors:
+        raise errors[response.status_code]()
+    assert response.status_code == 200, response.content
+    return Initiative.objects.get(pk=target.pk)
+
+
+@pytest.mark.parametrize("state", [InitiativeStatus.RECEIVED, InitiativeStatus.RECOGNISED, InitiativeStatus.CITY_PROPOSED])
+def test_the_api_allows_exactly_the_moves_of_the_table(roles, draft, state):
+    Initiative.objects.filter(pk=draft.pk).update(status=state)
+    draft.refresh_from_db()
+    allowed = {name: (who if name in API_MOVES else set()) for name, who in INITIATIVE_ALLOWED.items()}
+    assert_move_matrix(draft, roles, allowed, apply=_through_api)
+
+
+def test_the_page_offers_each_role_the_moves_it_may_make(roles, received):
+    offered = {}
+    for role, user in roles.items():
+        response = client_for(user).get(received.get_absolute_url())
+        offered[role] = response.status_code if response.status_code != 200 else {
+            name for name in API_MOVES if f'id="move-{name}"' in response.content.decode()}
+    assert offered["officer"] == {"withdraw"}
+    assert offered["leader"] == {"return", "refuse"}
+    assert offered["dost"] == set()
+    for role in ("other_unit_officer", "expert", "solver", "outsider"):
+        assert offered[role] == 404
+    assert offered["anonymous"] == 302  # to the login page
+
+
+def test_a_move_posted_by_a_page_is_the_tables_move(received, leader, officer):
+    response = client_for(officer).post(f"/initiatives/{received.pk}/do/refuse/", {"reason": "x"})
+    assert response.status_code == 302
+    assert Initiative.objects.get(pk=received.pk).status == InitiativeStatus.RECEIVED
+    client_for(leader).post(f"/initiatives/{received.pk}/do/refuse/", {"reason": "Trùng với sáng kiến số 03/2025."})
+    refused = Initiative.objects.get(pk=received.pk)
+    assert refused.status == InitiativeStatus.REFUSED and refused.refusal_reasons.startswith("Trùng")
+    assert refused.transitions.last().move == "refuse"
