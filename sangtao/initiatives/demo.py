@@ -48,6 +48,11 @@ INITIATIVES = [
     ("soyte", [("officer", 100)], "Đặt lịch tái khám qua tổng đài tự động", "operational", "y-te",
      "Người bệnh đặt lịch tái khám qua tổng đài trả lời tự động.", "Đặt lịch tại quầy.",
      "Không cần đến bệnh viện để đặt lịch.", "", "", None, "Giảm người bệnh đến chỉ để hẹn lịch.", "overdue"),
+    ("soyte", [("officer", 60), ("cv.sogddt", 40)], "Ứng dụng nhắc uống thuốc điều trị lao qua tin nhắn", "tech_progress",
+     "y-te", "Tin nhắn nhắc uống thuốc hằng ngày và báo trạm y tế khi người bệnh bỏ liều 2 ngày liên tiếp.",
+     "Cán bộ đến nhà kiểm tra hằng tuần.", "Theo dõi tuân thủ điều trị hằng ngày, từ xa.", "",
+     "Nhắc uống thuốc lao qua tin nhắn; tỷ lệ bỏ trị giảm.", 60_000_000, "Tỷ lệ bỏ trị giảm từ 8% xuống 3%.",
+     "city_proposed"),
     ("soyte", [("officer", 100)], "Mẫu biên bản giao ban điện tử", "management", "y-te",
      "Mẫu biên bản giao ban trên phần mềm văn phòng.", "Biên bản giấy.", "", "", "", None, "", "draft"),
     ("26740", [("officer2", 100)], "Xếp hàng bằng mã QR tại bộ phận một cửa phường", "management",
@@ -146,9 +151,11 @@ def load_initiatives(units) -> int:
             _council(initiative, manager, people, in_favour=-2)
         elif end == "refused":
             _council(initiative, manager, people, in_favour=2, reasons=REFUSAL)
-        elif end in ("recognised", "city"):
+        elif end in ("recognised", "city", "city_proposed"):
             _council(initiative, manager, people, in_favour=4 if end == "city" else 5)
             initiative.refresh_from_db()
+            if end == "city_proposed":
+                services.move(initiative, manager, "propose_city", "Đã áp dụng tại 3 trạm y tế phường.")
             if end == "city":
                 for key in ("26740", "26809"):
                     services.record_deployment(initiative, manager, units[key], today - datetime.timedelta(days=30),

@@ -360,7 +360,7 @@ def decide(council: Council, actor, reasons: str = "") -> Council:
         changes: dict[str, Any] = {"in_favour": in_favour, "members_counted": members, "recognised": recognised,
                                    "decided_on": today, "reasons": reasons}
         changes["decision_number"] = f"{next_number(issuer, today.year, 'decision'):02d}/QĐ-{code}"
-        if recognised:
+        if recognised and council.level == Level.UNIT:  # the city's council recognises a scope, not a new initiative
             changes["certificate_number"] = f"{next_number(issuer, today.year, 'certificate'):02d}/GCN-{code}"
         council = apply_move(council, "decide", actor=actor, reason=reasons, changes=changes)
         initiative = council.initiative
