@@ -4,6 +4,7 @@ Idempotent: an initiative is matched by its title. Called from sangtao/portal/de
 """
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -17,7 +18,7 @@ PASSWORD = "demo12345"  # noqa: S105 -- the documented demo password
 
 # (unit key, author usernames with shares, title, kind, field slug, description, before, novelty, confidential,
 #  public summary, benefit VND a year or None, benefit text, where it ends)
-INITIATIVES = [
+INITIATIVES: list[tuple[Any, ...]] = [
     ("soyte", [("officer", 60), (None, 40)], "Phân luồng người bệnh bằng mã QR tại khoa khám bệnh", "management", "y-te",
      "Người bệnh quét mã QR dán tại cổng bệnh viện, khai triệu chứng trên điện thoại và được xếp hàng theo chuyên khoa "
      "trước khi vào sảnh; quầy tiếp đón chỉ còn xử lý các trường hợp cần hỗ trợ.",
