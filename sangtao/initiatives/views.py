@@ -388,8 +388,11 @@ def public_register(request):
     items = _search(public_initiatives(), q).order_by("-recognised_on", "-id").prefetch_related(
         Prefetch("authors", queryset=Author.objects.only("initiative_id", "name", "user_id")))
     page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "initiatives/register.html", {"page": page, "q": q,
-                                                          "querystring": urlencode({"q": q}) if q else ""})
+    from sangtao.initiatives.opendata import OPEN_DATA_FIELDS
+
+    return render(request, "initiatives/register.html", {
+        "page": page, "q": q, "querystring": urlencode({"q": q}) if q else "", "fields": OPEN_DATA_FIELDS,
+        "licence": settings.OPEN_DATA_LICENCE, "licence_url": settings.OPEN_DATA_LICENCE_URL})
 
 
 def public_detail(request, pk):

@@ -40,6 +40,11 @@ ARGS = {
     **{(model, "object_id"): model for model in
        ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion", "capacityrule",
         "stratumpopulation", "unitprofile")},
+       ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion")},
+    ("initiatives", "pk"): "initiative", ("initiatives", "initiative_id"): "initiative",
+    ("council", "pk"): "initiative_council", ("initiative-councils", "council_id"): "initiative_council",
+    ("register", "pk"): "public_initiative", ("people", "user_pk"): "initiative_person",
+    ("initiativerules", "object_id"): "initiativerules", ("emulationtitle", "object_id"): "emulationtitle",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
@@ -77,6 +82,8 @@ NOT_CRAWLED = {
     **{f"admin:{model}_{page}": "allauth's rows, keyed by objects the world does not make"
        for model in ("account_emailaddress", "mfa_authenticator", "socialaccount_socialaccount",
                      "socialaccount_socialapp", "socialaccount_socialtoken") for page in ("change", "delete", "history")},
+    "initiatives:act": "POST only", "initiatives:attachment": "one file", "initiatives:council_act": "POST only",
+    "api:move_initiative": "POST only",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -221,7 +228,15 @@ def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
     ingest(survey, [Incoming(unit.pk, period.pk, {item.pk: 4 for item in items}, texts={text_item.pk: "Tốt."},
                              external_id=f"r{unit.pk}-{period.pk}")
                     for unit in survey.units.all() for period in survey.periods.all()], Source.PAPER)
+    from sangtao.initiatives.defaults import seed_ladder
+    from sangtao.initiatives.models import EmulationTitle, InitiativeRules
+    from sangtao.initiatives.world import build_initiatives
+
+    seed_ladder(EmulationTitle)
+    initiatives = {**build_initiatives(n, officer, leader, dost, ward), "initiativerules": InitiativeRules.current().pk,
+                   "emulationtitle": EmulationTitle.objects.first().pk}
     return {
+        **initiatives,
         "challenge": challenge.pk, "proposal": proposals[0].pk, "council": council.pk, "project": project.pk,
         "assignment": council.assignments.get(expert=expert, proposal=proposals[0]).pk, "survey": survey.pk,
         "survey_slug": survey.slug, "instrument_version": survey.version_id, "expert": expert.pk,
