@@ -124,12 +124,27 @@ def surveys(database_url: str) -> None:
     print(f"survey dashboard: {r['dashboard_queries']} SQL queries per page, {r['dashboard_rps']} req/s")
 
 
+def initiatives(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run([sys.executable, str(HERE / "initiatives_bench.py")], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    r = json.loads(output.strip().splitlines()[-1])
+    print(f"\n== initiatives register on {r['vendor']}: {r['initiatives']} initiatives in {r['units']} units "
+          f"(set-up {r['setup_s']} s); goal p95 <= 300 ms and a fixed number of queries ==")
+    for role in ("dost", "leader"):
+        small, large, overdue = r["small"][role], r["large"][role], r["overdue"][role]
+        print(f"{role:7s} dashboard p95 {large['p95_ms']:7.1f} ms (median {large['median_ms']} ms); overdue filter "
+              f"p95 {overdue['p95_ms']} ms; queries {small['queries']} at 1,000, {large['queries']} at "
+              f"{r['initiatives']}" + (" (constant)" if small["queries"] == large["queries"] else " (GROWS!)"))
+
+
 def main() -> None:
     assignment()
     with tempfile.TemporaryDirectory() as tmp:
         challenges(f"sqlite:///{tmp}/bench.sqlite3")
         pages(f"sqlite:///{tmp}/pages.sqlite3")
         surveys(f"sqlite:///{tmp}/surveys.sqlite3")
+        initiatives(f"sqlite:///{tmp}/initiatives.sqlite3")
     if postgres_available():
         challenges(PG_URL)
         admin = PG_URL.rsplit("/", 1)[0]
@@ -139,6 +154,9 @@ def main() -> None:
         subprocess.run(["psql", PG_URL.rsplit("/", 1)[0] + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_s",
                         "-c", "CREATE DATABASE sangtao_bench_s"], check=True, capture_output=True)
         surveys(PG_URL.rsplit("/", 1)[0] + "/sangtao_bench_s")
+        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_i",
+                        "-c", "CREATE DATABASE sangtao_bench_i"], check=True, capture_output=True)
+        initiatives(admin + "/sangtao_bench_i")
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
 
