@@ -7,5 +7,8 @@ class InitiativesConfig(AppConfig):
     verbose_name = "Sáng kiến"
 
     def ready(self):
-        # The work the initiatives give people ("Việc của tôi").
+        # The work the initiatives give people ("Việc của tôi"), and their pages in the menu.
         import sangtao.initiatives.work  # noqa: F401
+        from sangtao.initiatives.menu import register
+
+        register()
