@@ -11,25 +11,27 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sangtao.core.csv import streamed_csv_response
 from sangtao.initiatives.access import public_initiatives
 
+# Field name -> description, shown in the page's language.
 OPEN_DATA_FIELDS = [
-    ("id", "Mã sáng kiến / Initiative id"),
-    ("url", "Đường dẫn trang công khai / Public page URL"),
-    ("title", "Tên sáng kiến / Title"),
-    ("unit", "Đơn vị công nhận / Recognising unit"),
-    ("unit_code", "Mã đơn vị / Unit code"),
-    ("type", "Loại giải pháp: technical | management | operational | tech_progress"),
-    ("field", "Lĩnh vực / Field"),
-    ("authors", "Tác giả (tỷ lệ đóng góp), phân cách bởi | / Authors (share) separated by |"),
-    ("register_number", "Số vào sổ của đơn vị / Unit register number"),
-    ("recognised_on", "Ngày công nhận / Recognised on (ISO 8601)"),
-    ("scope", "Phạm vi ảnh hưởng: unit | city / Scope of effect"),
-    ("city_recognised_on", "Ngày công nhận phạm vi thành phố / City scope recognised on"),
-    ("scope_valid_until", "Giá trị xét thi đua đến / Valid for emulation titles until"),
-    ("summary", "Tóm tắt công bố / Published summary"),
+    ("id", gettext_lazy("Mã sáng kiến")),
+    ("url", gettext_lazy("Đường dẫn trang công khai")),
+    ("title", gettext_lazy("Tên sáng kiến")),
+    ("unit", gettext_lazy("Đơn vị công nhận")),
+    ("unit_code", gettext_lazy("Mã đơn vị")),
+    ("type", gettext_lazy("Loại giải pháp: technical | management | operational | tech_progress")),
+    ("field", gettext_lazy("Lĩnh vực")),
+    ("authors", gettext_lazy("Tác giả (tỷ lệ đóng góp), phân cách bởi |")),
+    ("register_number", gettext_lazy("Số vào sổ của đơn vị")),
+    ("recognised_on", gettext_lazy("Ngày công nhận, ISO 8601")),
+    ("scope", gettext_lazy("Phạm vi ảnh hưởng: unit | city")),
+    ("city_recognised_on", gettext_lazy("Ngày công nhận phạm vi thành phố, ISO 8601")),
+    ("scope_valid_until", gettext_lazy("Giá trị xét thi đua đến, ISO 8601")),
+    ("summary", gettext_lazy("Tóm tắt công bố")),
 ]
 
 
@@ -58,7 +60,7 @@ def open_data_csv(request):
 
 def open_data_json(request):
     payload = {"licence": settings.OPEN_DATA_LICENCE, "licence_url": settings.OPEN_DATA_LICENCE_URL,
-               "fields": dict(OPEN_DATA_FIELDS), "initiatives": list(open_data_rows())}
+               "fields": {name: str(text) for name, text in OPEN_DATA_FIELDS}, "initiatives": list(open_data_rows())}
     return HttpResponse(json.dumps(payload, ensure_ascii=False, indent=1),
                         content_type="application/json; charset=utf-8")
 

@@ -40,7 +40,6 @@ ARGS = {
     **{(model, "object_id"): model for model in
        ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion", "capacityrule",
         "stratumpopulation", "unitprofile")},
-       ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion")},
     ("initiatives", "pk"): "initiative", ("initiatives", "initiative_id"): "initiative",
     ("council", "pk"): "initiative_council", ("initiative-councils", "council_id"): "initiative_council",
     ("register", "pk"): "public_initiative", ("people", "user_pk"): "initiative_person",
