@@ -48,7 +48,7 @@ def _font_bytes(style: str) -> bytes:
 @functools.cache
 def _parsed_font(style: str) -> TTFFont:
     """The font as fpdf2 reads it (widths, cmap, glyph ids: tens of ms a style), read once per process."""
-    return TTFFont(FPDF(), BytesIO(_font_bytes(style)), f"serif{style}", style)
+    return TTFFont(FPDF(), BytesIO(_font_bytes(style)), f"serif{style}", style)  # type: ignore[arg-type]  # fontTools reads a file object too
 
 
 def _font_for(document: FPDF, style: str) -> TTFFont:
