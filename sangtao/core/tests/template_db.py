@@ -1,0 +1,129 @@
+"""Test databases cloned from one migrated template instead of migrating in every xdist worker.
+
+Running every migration takes each worker 10-20 s of CPU. The first worker to get here migrates
+once into a template (SQLite: a file; PostgreSQL: a database `test_<name>_tpl_<key>`), under a
+file lock; every worker then copies it (SQLite: the backup API into its in-memory database;
+PostgreSQL: CREATE DATABASE ... TEMPLATE, a file copy). The template's name carries a hash of
+everything a migration run depends on (migration files, the modules data migrations import, the
+apps' post_migrate handlers, package versions, engine), so a change makes a new one; an unchanged
+template is reused by the next run too. Set TEST_DB_TEMPLATE=0 to migrate in each worker as before.
+"""
+
+import fcntl
+import hashlib
+import os
+import sqlite3
+import tempfile
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections
+
+ROOT = Path(__file__).resolve().parents[3]
+CACHE = Path(tempfile.gettempdir()) / "sangtao-test-templates"
+# Code that runs while migrating, beside the migration files themselves.
+MIGRATION_CODE = ["sangtao/core/chain.py", "sangtao/review/defaults.py", "sangtao/surveys/ingest.py"]
+
+
+def template_key(vendor: str) -> str:
+    digest = hashlib.sha256(vendor.encode())
+    files = sorted(ROOT.glob("sangtao/*/migrations/*.py")) + sorted(ROOT.glob("sangtao/*/apps.py"))
+    for path in files + [ROOT / name for name in MIGRATION_CODE]:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in ("django", "django-tasks", "django-tasks-db"):
+        digest.update(f"{package}=={metadata.version(package)}".encode())
+    digest.update(repr(settings.INSTALLED_APPS).encode())
+    return digest.hexdigest()[:12]
+
+
+@contextmanager
+def _locked(name: str):
+    CACHE.mkdir(exist_ok=True)
+    with open(CACHE / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def usable(aliases, serialized_aliases, keepdb: bool, use_migrations: bool) -> bool:
+    return (os.environ.get("TEST_DB_TEMPLATE", "1") != "0" and set(aliases) <= {"default"}
+            and not serialized_aliases and not keepdb and use_migrations
+            and connections["default"].vendor in ("sqlite", "postgresql"))
+
+
+def setup(verbosity: int):
+    """Give this process its test database; returns the old_config that teardown_databases takes."""
+    connection = connections["default"]
+    if connection.vendor == "sqlite":
+        return _setup_sqlite(connection, verbosity)
+    return _setup_postgresql(connection, verbosity)
+
+
+def _switch_to(connection, name: str) -> None:
+    """What create_test_db does once the database exists: point the settings at it."""
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def _setup_sqlite(connection, verbosity: int):
+    from django.test.utils import setup_databases
+
+    if not connection.creation.is_in_memory_db(connection.creation._get_test_db_name()):
+        return setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+    template = CACHE / f"sqlite-{template_key('sqlite')}.sqlite3"
+    with _locked(template.name):
+        if not template.exists():
+            old_config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+            partial = template.with_suffix(f".{os.getpid()}.partial")
+            copy = sqlite3.connect(partial)
+            connection.ensure_connection()
+            connection.connection.backup(copy)
+            copy.close()
+            partial.rename(template)
+            return old_config
+    old_name = connection.settings_dict["NAME"]
+    _switch_to(connection, connection.creation._get_test_db_name())
+    connection.ensure_connection()
+    source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+    source.backup(connection.connection)
+    source.close()
+    return [(connection, old_name, True)]
+
+
+def _setup_postgresql(connection, verbosity: int):
+    creation = connection.creation
+    old_name = connection.settings_dict["NAME"]
+    test_name = creation._get_test_db_name()
+    base = f"test_{old_name}"[:40]
+    template = f"{base}_tpl_{template_key('postgresql')}"
+    quote = connection.ops.quote_name
+    with _locked(template):
+        with creation._nodb_cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{base}\\_tpl\\_%"])
+            existing = {row[0] for row in cursor.fetchall()}
+        if template not in existing:
+            test_settings = connection.settings_dict["TEST"]
+            worker_test_name = test_settings.get("NAME")
+            test_settings["NAME"] = template
+            try:
+                creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+            finally:
+                test_settings["NAME"] = worker_test_name
+                _switch_to(connection, old_name)
+            for stale in existing:  # templates of older migrations, unless another run still clones one
+                try:
+                    with creation._nodb_cursor() as cursor:
+                        cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)}")
+                except Exception:  # noqa: BLE001,S110 -- in use: the next run drops it
+                    pass
+        with creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
+            cursor.execute(f"CREATE DATABASE {quote(test_name)} WITH TEMPLATE {quote(template)}")
+    _switch_to(connection, test_name)
+    connection.ensure_connection()
+    return [(connection, old_name, True)]
