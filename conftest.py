@@ -34,6 +34,16 @@ PATH_TO = {
 ALL_STATES = list(PATH_TO)
 
 
+def pytest_collection_modifyitems(items):
+    """Slow tests (marked slow, browser tests, real worker processes) first, the rest in their order:
+    xdist hands out the quick ones while the slow ones run, so no worker is left with a long tail."""
+    def slow(item) -> bool:
+        return bool(item.get_closest_marker("slow") or item.get_closest_marker("browser")
+                    or item.nodeid.startswith("sangtao/core/tests/test_workers.py"))
+
+    items.sort(key=lambda item: not slow(item))
+
+
 def pytest_configure(config):
     from django.conf import settings
 

@@ -82,6 +82,7 @@ def _try(operation, mode, callers: dict[str, dict], known) -> str | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_api_answers_every_generated_request_as_its_schema_says(known, roles):
     callers = {"anonymous": {}} | {caller: {"Authorization": f"Bearer {ApiToken.issue(roles[caller], 'schemathesis')[1]}"}

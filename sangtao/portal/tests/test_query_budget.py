@@ -27,6 +27,7 @@ def test_every_page_is_crawled_or_says_why_not():
     assert unfilled == set(NOT_CRAWLED)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_no_page_asks_more_queries_as_the_data_grows(roles, field, ward):
     role_names = [user.username if user else None for user in roles.values()]
