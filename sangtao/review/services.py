@@ -7,6 +7,7 @@ queues notifications.
 
 import datetime
 from collections import Counter, defaultdict
+from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -260,8 +261,11 @@ def start_assignment_run(actor, council: Council, k: int, min_load: int, max_loa
 
 
 def _progress(run: AssignmentRun, stage: object, percent: int) -> None:
-    AssignmentRun.objects.filter(pk=run.pk).update(state=AssignmentRun.State.RUNNING, stage=str(stage)[:200],
-                                                   progress=percent)
+    AssignmentRun.objects.filter(pk=run.pk).update(stage=str(stage)[:200], progress=percent)
+
+
+def _run_move(run: AssignmentRun, move: str, **changes) -> AssignmentRun:
+    return workflow.apply_move(run, move, actor=workflow.SYSTEM, changes=changes)
 
 
 def proposal_text(proposal: Proposal) -> str:
@@ -279,20 +283,21 @@ TOP_K = 30
 
 def _run_failed(message: str, run_id: int) -> None:
     """The run ended in an error or its worker died: whoever started it reads why."""
-    AssignmentRun.objects.filter(pk=run_id, state__in=[AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING]).update(
-        state=AssignmentRun.State.FAILED, finished_at=timezone.now(), messages=[message])
+    run = AssignmentRun.objects.filter(pk=run_id).first()
+    if run is not None:
+        with suppress(StaleState):  # it had already ended
+            _run_move(run, "fail", finished_at=timezone.now(), messages=[message])
 
 
 @task(on_failure=_run_failed)
 def run_assignment(run_id: int) -> None:
     run = AssignmentRun.objects.select_related("council__rules").get(pk=run_id)
     council = run.council
-    _progress(run, _("Đọc dữ liệu"), 1)
+    _run_move(run, "start", stage=str(_("Đọc dữ liệu")), progress=1)
     experts, proposals = _pool(council), list(council_proposals(council).order_by("pk"))
     if not experts or not proposals:
-        AssignmentRun.objects.filter(pk=run.pk).update(
-            state=AssignmentRun.State.INFEASIBLE, finished_at=timezone.now(), progress=100,
-            messages=[str(_("Cần ít nhất một chuyên gia trong hội đồng và một hồ sơ hợp lệ."))])
+        _run_move(run, "find_infeasible", finished_at=timezone.now(), progress=100,
+                  messages=[str(_("Cần ít nhất một chuyên gia trong hội đồng và một hồ sơ hợp lệ."))])
         return
     _progress(run, _("Tính độ phù hợp"), 10)
     scores = affinity.affinity_matrix(
@@ -320,9 +325,8 @@ def run_assignment(run_id: int) -> None:
     try:
         solution = assignment.solve(problem, top_k, progress=lambda stage, pct: _progress(run, stage, 30 + pct // 2))
     except assignment.Infeasible as infeasible:
-        AssignmentRun.objects.filter(pk=run.pk).update(
-            state=AssignmentRun.State.INFEASIBLE, finished_at=timezone.now(), progress=100,
-            messages=[str(m) for m in infeasible.messages])
+        _run_move(run, "find_infeasible", finished_at=timezone.now(), progress=100,
+                  messages=[str(m) for m in infeasible.messages])
         return
     _progress(run, _("Lưu kết quả"), 90)
     texts = {p.pk: proposal_text(p) for p in proposals}
@@ -343,12 +347,9 @@ def run_assignment(run_id: int) -> None:
             rows.append(Assignment(council=council, expert=expert, proposal=proposal, affinity=float(scores[i, j]),
                                    why="; ".join(reasons)[:500], source=Assignment.Source.SOLVER))
         Assignment.objects.bulk_create(rows, ignore_conflicts=True)
-        AssignmentRun.objects.filter(pk=run.pk).update(
-            state=AssignmentRun.State.DONE, finished_at=timezone.now(), progress=100, stage="",
-            objective=solution.objective,
-            stats={"pairs": len(rows), "arcs": solution.arcs, "sparse": solution.sparse,
-                   "fell_back": solution.fell_back},
-        )
+        _run_move(run, "finish", finished_at=timezone.now(), progress=100, stage="", objective=solution.objective,
+                  stats={"pairs": len(rows), "arcs": solution.arcs, "sparse": solution.sparse,
+                         "fell_back": solution.fell_back})
 
 
 def set_pair_rule(actor, council: Council, expert: Expert, proposal: Proposal, kind: str | None) -> None:

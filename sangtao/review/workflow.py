@@ -1,13 +1,13 @@
-"""The council and scoresheet workflows: tables of moves applied by sangtao.core.workflow."""
+"""The council, scoresheet and assignment-run workflows: tables of moves applied by sangtao.core.workflow."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.workflow import Guard, Move, workflow
+from sangtao.core.workflow import Guard, Move, nobody, workflow
 from sangtao.orgs.rules import is_dost_coordinator
-from sangtao.review.models import Council, CouncilStatus, Scoresheet, SheetEvent, SheetStatus
+from sangtao.review.models import AssignmentRun, Council, CouncilStatus, Scoresheet, SheetEvent, SheetStatus
 from sangtao.review.rules import is_sheet_reviewer, is_sheet_secretary
 
 # --- councils -----------------------------------------------------------------------------
@@ -85,3 +85,14 @@ SCORESHEET = workflow("scoresheet", Scoresheet, [
     Move("reopen", (SheetStatus.SUBMITTED,), SheetStatus.DRAFT, is_sheet_secretary, _("Mở lại phiếu chấm"),
          reason_required=True, notify=_sheet_reviewer),
 ], _("Phiếu chấm"), transitions=SheetEvent, subject="scoresheet", notice=_sheet_notice)
+
+# --- automatic assignment runs: only the background job moves them (services.run_assignment) ----
+
+R = AssignmentRun.State
+ASSIGNMENT_RUN = workflow("assignment_run", AssignmentRun, [
+    # A run whose worker died is started again from where it was left: running.
+    Move("start", (R.QUEUED, R.RUNNING), R.RUNNING, nobody, _("Bắt đầu phân công"), service_only=True),
+    Move("finish", (R.RUNNING,), R.DONE, nobody, _("Hoàn tất"), service_only=True),
+    Move("find_infeasible", (R.RUNNING,), R.INFEASIBLE, nobody, _("Không khả thi"), service_only=True),
+    Move("fail", (R.QUEUED, R.RUNNING), R.FAILED, nobody, _("Dừng vì lỗi hệ thống"), service_only=True),
+], _("Lượt phân công"), state_field="state")
