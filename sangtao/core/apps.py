@@ -20,5 +20,6 @@ class CoreConfig(AppConfig):
         from sangtao.core import constraints
 
         constraints.install()  # constraint violations become field messages (core/constraints.py)
+        import sangtao.core.progress  # noqa: F401  -- the job_run move table
 
         post_migrate.connect(_create_cache_table, sender=self)

@@ -11,8 +11,10 @@ or a survey's own export, adds nothing.
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from sangtao.core import csv as safe_csv
 from sangtao.core import workflow
 from sangtao.core.audit import record
-from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
 from sangtao.core.uploads import check_size, check_workbook
@@ -218,8 +220,55 @@ def _write(job: ImportJob, staged) -> tuple[int, int]:
 
 def _import_failed(message: str, job_id: int) -> None:
     """The job ended in an error or its worker died: the person who started it reads why."""
-    ImportJob.objects.filter(pk=job_id, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]).update(
-        state=ImportJob.State.FAILED, message=message, finished_at=timezone.now())
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return
+    with suppress(StaleState):  # it had already ended (the publishing step moved it to failed itself)
+        _move(job, "fail", message=message, finished_at=timezone.now())
+
+
+def retry_import(job: ImportJob, actor) -> ImportJob:
+    """Import a job's file again after a system failure, as a new job."""
+    if not actor.has_perm("surveys.manage", job.survey):
+        raise NotAllowed()
+    if job.state != ImportJob.State.FAILED:
+        raise StaleState(_("Chỉ nhập lại được lượt nhập dừng vì lỗi hệ thống."), current_status=job.state)
+    with transaction.atomic():
+        again = ImportJob.objects.create(survey=job.survey, file=job.file.name, original_name=job.original_name,
+                                         source=job.source, created_by=actor)
+        run_import.enqueue(job_id=again.pk)
+        record(actor, "survey_import_started", job.survey, job=again.pk, file=again.original_name,
+               source=again.source, retry_of=job.pk)
+    return again
+
+
+def error_rows(job: ImportJob, limit: int) -> list[dict]:
+    """The first rows of the job's error report, for the page; the file has them all."""
+    if not job.error_report:
+        return []
+    with job.error_report.open("rb") as handle:
+        lines = io.TextIOWrapper(handle, encoding="utf-8-sig")
+        rows = csv.reader(lines)
+        next(rows, None)
+        return [{"row": row[0], "column": row[1], "message": row[2]}
+                for row in itertools.islice(rows, limit) if len(row) >= 3]
+
+
+def progress_of(job: ImportJob):
+    """The job as core's progress bar shows it."""
+    from django.urls import reverse
+
+    from sangtao.core.progress import ERRORS_SHOWN, Progress
+
+    S = ImportJob.State
+    return Progress(
+        state_label=job.get_state_display(), running=job.state in (S.QUEUED, S.RUNNING), succeeded=job.state == S.DONE,
+        done=job.rows_done, total=job.rows_total or None, message=job.message,
+        errors=error_rows(job, ERRORS_SHOWN), error_count=job.errors,
+        error_file_url=reverse("surveys:import_errors", args=[job.survey_id, job.pk]) if job.error_report else "",
+        fix_url=job.survey.get_absolute_url() + "#import" if job.state in (S.REJECTED, S.FAILED) else "",
+        retry_url=reverse("surveys:import_retry", args=[job.survey_id, job.pk]) if job.state == S.FAILED else "",
+        status_url=reverse("surveys:import_progress", args=[job.survey_id, job.pk]))
 
 
 @task(on_failure=_import_failed)

@@ -207,3 +207,51 @@ def recompute_survey(survey_id: int) -> None:
     survey = Survey.objects.select_related("rule").filter(pk=survey_id).first()
     if survey is not None:
         recompute(survey)
+
+
+def export_responses(survey: Survey, actor):
+    """Write every stored response to a file in the background (the import format, as the streamed
+    CSV); the person follows a progress bar and downloads the file when it is ready."""
+    from sangtao.core.progress import start_job
+
+    if not actor.has_perm("surveys.manage", survey):
+        raise NotAllowed()
+    record(actor, "surveys.responses_exported", survey)
+    return start_job(write_responses_file, actor, _("Xuất phiếu: %(name)s") % {"name": survey.name},
+                     back_url=survey.get_absolute_url(), total=survey.response_count, survey_id=survey.pk)
+
+
+def _export_failed(message: str, run_id: str, **_arguments) -> None:
+    from sangtao.core.progress import run_failed
+
+    run_failed(message, run_id)
+
+
+@task(on_failure=_export_failed)
+def write_responses_file(run_id: str, survey_id: int) -> None:
+    import tempfile
+
+    from django.core.files import File
+
+    from sangtao.core import csv as safe_csv
+    from sangtao.core.formats import file_stamp
+    from sangtao.core.progress import Tracker
+    from sangtao.surveys.exports import response_rows
+
+    tracker = Tracker(run_id)
+    survey = Survey.objects.select_related("version").get(pk=survey_id)
+    tracker.begin(total=survey.response_count)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+        handle.write(safe_csv.BOM)
+        writer = safe_csv.Writer(handle)
+        rows = response_rows(survey)
+        writer.writerow(next(rows))
+        written = 0
+        for written, row in enumerate(rows, start=1):
+            writer.writerow(row)
+            if written % 1000 == 0:
+                tracker.advance(written)
+        tracker.advance(written, force=True)
+        handle.seek(0)
+        tracker.finish(_("Đã xuất %(n)s phiếu.") % {"n": written}, File(handle),
+                       f"phieu-{survey.pk}-{file_stamp(timezone.now())}.csv")

@@ -4,14 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from sangtao.core.csv import append_row, csv_response, streamed_csv_response
 from sangtao.core.errors import ServiceError
+from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.ratelimit import RateLimit, client_address
 from sangtao.projects.models import Deployment
@@ -21,7 +23,8 @@ from sangtao.surveys.access import get_instrument_version_for, get_public_survey
 from sangtao.surveys.exports import response_rows
 from sangtao.surveys.forms import ImportForm, ResponseForm, SurveyForm, TokenForm
 from sangtao.surveys.impact import impact
-from sangtao.surveys.imports import start_import
+from sangtao.surveys.imports import progress_of as import_progress_of
+from sangtao.surveys.imports import retry_import, start_import
 from sangtao.surveys.indices import OVERALL, index_cells
 from sangtao.surveys.models import Answer, Element, Measure, Survey
 
@@ -125,9 +128,32 @@ def import_upload(request, pk):
 def import_status(request, pk, job_id):
     survey = get_survey_for(request.user, pk)
     job = get_object_or_404(survey.imports, pk=job_id)
-    percent = int(100 * job.rows_done / job.rows_total) if job.rows_total else (100 if job.finished_at else 0)
-    return render(request, "surveys/import.html", {"survey": survey, "job": job, "percent": percent,
-                                                   "running": job.state in ("queued", "running")})
+    return render(request, "surveys/import.html", {"survey": survey, "job": job, "progress": import_progress_of(job)})
+
+
+@login_required
+def import_progress(request, pk, job_id):
+    """The import's progress as JSON, for core's progress.js."""
+    survey = get_survey_for(request.user, pk)
+    return JsonResponse(import_progress_of(get_object_or_404(survey.imports, pk=job_id)).as_json())
+
+
+@login_required
+@require_POST
+def import_retry(request, pk, job_id):
+    survey = get_survey_for(request.user, pk)
+    job = get_object_or_404(survey.imports, pk=job_id)
+    again = run_service(request, retry_import, job, request.user, success=_("Đã xếp lịch nhập lại tệp."))
+    return redirect("surveys:import", survey.pk, (again or job).pk)
+
+
+@login_required
+@require_POST
+def responses_export(request, pk):
+    """Prepare the responses file in the background, with a progress bar, for surveys too large to stream."""
+    survey = get_survey_for(request.user, pk)
+    run = run_service(request, services.export_responses, survey, request.user)
+    return redirect(run or survey)
 
 
 @login_required

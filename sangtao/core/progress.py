@@ -1,0 +1,177 @@
+"""How far a long job is, told the same way everywhere (imports, exports, assignment runs, reports).
+
+A job someone waits for records done/total, its errors (the first ones kept, all of them counted),
+a message and, at the end, its file. The person sees one status page (core/job.html, or the
+`core/_progress.html` partial inside their own page): a determinate progress bar with formatted
+counts, and when it ends, the errors with where to fix them and a button to run it again. The page
+refreshes itself without script (<noscript> refresh); with script, core/progress.js reads the JSON
+endpoint (`Progress.as_json`) and updates the bar in place.
+
+A context with its own job model (the survey import) builds a `Progress` from it; one without uses
+`JobRun`: `start_job(job, actor, title, ...)` queues a `@task(on_failure=run_failed)` that takes
+`run_id`, and the job reports through `Tracker(run_id)`.
+"""
+
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.core.errors import NotAllowed, StaleState
+from sangtao.core.models import JobRun
+from sangtao.core.workflow import SYSTEM, Move, apply_move, nobody, workflow
+
+ERRORS_KEPT = 100  # errors stored with a run; all are counted
+ERRORS_SHOWN = 20  # errors listed on the page; the rest are in the error file
+
+S = JobRun.State
+JOB_RUN = workflow("job_run", JobRun, [
+    # A run whose worker died is started again from where it was left: running.
+    Move("start", (S.QUEUED, S.RUNNING), S.RUNNING, nobody, _("Bắt đầu"), service_only=True),
+    Move("finish", (S.RUNNING,), S.DONE, nobody, _("Hoàn tất"), service_only=True),
+    Move("fail", (S.QUEUED, S.RUNNING), S.FAILED, nobody, _("Dừng vì lỗi"), service_only=True),
+], _("Công việc"), state_field="state")
+
+
+def count(value: int | None) -> str:
+    """1.234.567 in Vietnamese, 1,234,567 in English."""
+    return "…" if value is None else number_format(value, force_grouping=True)
+
+
+@dataclass
+class Progress:
+    """What the progress bar shows, whichever model the job keeps it in."""
+
+    state_label: str
+    running: bool
+    succeeded: bool
+    done: int
+    total: int | None
+    message: str = ""
+    errors: list[dict[str, Any]] = field(default_factory=list)  # {"row", "column", "message"}
+    error_count: int = 0
+    error_file_url: str = ""
+    fix_url: str = ""  # where the input is put right (the upload form)
+    retry_url: str = ""  # POST here to run the job again
+    result_url: str = ""
+    status_url: str = ""  # this object as JSON, for core/progress.js
+
+    @property
+    def percent(self) -> int:
+        if not self.running:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, 100 * self.done // self.total)
+
+    @property
+    def counts(self) -> str:
+        return f"{count(self.done)} / {count(self.total)}"
+
+    @property
+    def more_errors(self) -> int:
+        return max(0, self.error_count - len(self.errors))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"state": str(self.state_label), "running": self.running, "succeeded": self.succeeded,
+                "done": self.done, "total": self.total, "percent": self.percent, "counts": self.counts,
+                "message": str(self.message), "error_count": self.error_count}
+
+
+# --- JobRun: the progress of jobs without a model of their own ----------------------------------
+
+def start_job(job, actor, title: str, *, back_url: str = "", total: int | None = None, **arguments) -> JobRun:
+    """Record a run and queue `job(run_id=..., **arguments)` with it; the page is run.get_absolute_url()."""
+    with transaction.atomic():
+        run = JobRun.objects.create(kind=job.module_path, title=title[:255], arguments=arguments, back_url=back_url,
+                                    created_by=actor, total=total)
+        job.enqueue(run_id=str(run.pk), **arguments)
+    return run
+
+
+def get_run_for(user, pk) -> JobRun:
+    """A run is seen by the person who started it only; anyone else gets 404."""
+    run = JobRun.objects.filter(pk=pk, created_by_id=getattr(user, "pk", None)).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def retry(run: JobRun, actor) -> JobRun:
+    """Run a failed job again, with the same arguments, as a new run."""
+    if run.created_by_id != actor.pk:
+        raise NotAllowed()
+    if run.state != S.FAILED:
+        raise StaleState(_("Chỉ chạy lại được công việc đã dừng vì lỗi."), current_status=run.state)
+    return start_job(import_string(run.kind), actor, run.title, back_url=run.back_url, total=run.total,
+                     **run.arguments)
+
+
+def run_failed(message: str, run_id: str, **_arguments) -> None:
+    """`@task(on_failure=run_failed)`: the job raised or its worker died; the person reads why."""
+    run = JobRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return
+    with suppress(StaleState):  # it had already finished or failed
+        apply_move(run, "fail", actor=SYSTEM, changes={"message": message[:2000], "finished_at": timezone.now()})
+
+
+def progress_of(run: JobRun) -> Progress:
+    running = run.state in (S.QUEUED, S.RUNNING)
+    return Progress(
+        state_label=run.get_state_display(), running=running, succeeded=run.state == S.DONE, done=run.done,
+        total=run.total, message=run.message, errors=run.errors[:ERRORS_SHOWN], error_count=run.error_count,
+        retry_url=reverse("job_retry", args=[run.pk]) if run.state == S.FAILED else "",
+        result_url=reverse("job_result", args=[run.pk]) if run.state == S.DONE and run.result else "",
+        fix_url=run.back_url if run.state == S.FAILED or run.error_count else "",
+        status_url=reverse("job_progress", args=[run.pk]))
+
+
+class Tracker:
+    """What a running job tells the person waiting: `begin`, `advance` (written at most every
+    `every` seconds), `error`, then `finish` with the file; `run_failed` takes care of failures."""
+
+    def __init__(self, run_id: str, every: float = 0.5):
+        self.run = JobRun.objects.get(pk=run_id)
+        self.every = every
+        self.done = 0
+        self.errors: list[dict[str, Any]] = []
+        self.error_count = 0
+        self._written = 0.0
+
+    def begin(self, total: int | None = None) -> None:
+        self.run = apply_move(self.run, "start", actor=SYSTEM,
+                              changes={"total": total} if total is not None else {})
+
+    def set_total(self, total: int) -> None:
+        JobRun.objects.filter(pk=self.run.pk).update(total=total)
+
+    def advance(self, done: int, *, force: bool = False) -> None:
+        self.done = done
+        if force or time.monotonic() - self._written >= self.every:
+            JobRun.objects.filter(pk=self.run.pk).update(done=done, error_count=self.error_count,
+                                                         errors=self.errors)
+            self._written = time.monotonic()
+
+    def error(self, row: int | str, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append({"row": row, "column": column, "message": str(message)})
+
+    def finish(self, message: str = "", result: File | None = None, name: str = "") -> JobRun:
+        changes: dict[str, Any] = {"done": self.done, "error_count": self.error_count, "errors": self.errors,
+                                   "message": str(message), "finished_at": timezone.now()}
+        if result is not None:
+            self.run.result.save(name, result, save=False)
+            changes["result"] = self.run.result.name
+        self.run = apply_move(self.run, "finish", actor=SYSTEM, changes=changes)
+        return self.run

@@ -1,0 +1,150 @@
+"""Long jobs report their progress one way: a run records done/total and its errors; one status page
+(and its JSON) shows a determinate bar with formatted counts, then the errors, the file and a retry."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from conftest import assert_move_matrix, client_for
+from sangtao.core import progress
+from sangtao.core.models import JobRun
+from sangtao.surveys import exports, services
+from sangtao.surveys.imports import start_import
+from sangtao.surveys.models import ImportJob, Measure
+from sangtao.surveys.tests.test_exports import download, fill
+
+pytestmark = pytest.mark.django_db
+
+
+def test_counts_are_grouped_the_way_each_language_writes_them():
+    from django.utils import translation
+
+    bar = progress.Progress(state_label="", running=True, succeeded=False, done=1234567, total=2000000)
+    with translation.override("vi"):
+        assert bar.counts == "1.234.567 / 2.000.000"
+    with translation.override("en"):
+        assert bar.counts == "1,234,567 / 2,000,000"
+    assert bar.percent == 61
+    assert progress.Progress(state_label="", running=True, succeeded=False, done=5, total=None).percent == 0
+    assert progress.Progress(state_label="", running=False, succeeded=True, done=5, total=9).percent == 100
+
+
+def test_a_background_export_shows_its_progress_then_offers_the_same_file_as_the_stream(survey, dost, officer,
+                                                                                        process_tasks):
+    fill(survey, 7)
+    survey.refresh_from_db()
+    page = client_for(dost).post(f"/surveys/{survey.pk}/responses/export/")
+    run = JobRun.objects.get()
+    assert page.status_code == 302 and page.url == run.get_absolute_url()
+    waiting = client_for(dost).get(run.get_absolute_url()).content.decode()
+    assert 'data-progress-url="' in waiting and "<noscript><meta http-equiv=\"refresh\"" in waiting
+    assert 'value="0"' in waiting and "0 / 7" in waiting and "progress.js" in waiting
+    assert json.loads(client_for(dost).get(f"/jobs/{run.pk}/progress.json").content) == {
+        "state": "Đang chờ", "running": True, "succeeded": False, "done": 0, "total": 7, "percent": 0,
+        "counts": "0 / 7", "message": "", "error_count": 0}
+    for other in (officer, None):  # only the person who started it sees the run
+        for url in (run.get_absolute_url(), f"/jobs/{run.pk}/progress.json", f"/jobs/{run.pk}/result/"):
+            assert client_for(other).get(url).status_code in (404, 302)
+    process_tasks()
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total, run.message) == ("done", 7, 7, "Đã xuất 7 phiếu.")
+    finished = client_for(dost).get(run.get_absolute_url()).content.decode()
+    assert "data-progress-url" not in finished and "refresh" not in finished and 'value="100"' in finished
+    result = client_for(dost).get(f"/jobs/{run.pk}/result/")
+    rows = list(csv.reader(io.StringIO(b"".join(result.streaming_content).decode("utf-8-sig"))))
+    assert rows == download(survey, dost)
+    assert client_for(officer).get(f"/jobs/{run.pk}/result/").status_code == 404
+
+
+def test_a_failed_export_says_why_and_runs_again_on_request(survey, dost, process_tasks, monkeypatch):
+    fill(survey, 3)
+
+    def broken(survey):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(exports, "response_rows", broken)
+    run = services.export_responses(survey, dost)
+    process_tasks()
+    run.refresh_from_db()
+    assert run.state == "failed" and "the disk is full" in run.message
+    page = client_for(dost).get(run.get_absolute_url()).content.decode()
+    assert "alert error" in page and "the disk is full" in page and f"/jobs/{run.pk}/retry/" in page
+    monkeypatch.undo()
+    again = client_for(dost).post(f"/jobs/{run.pk}/retry/")
+    second = JobRun.objects.exclude(pk=run.pk).get()
+    assert again.url == second.get_absolute_url() and second.arguments == run.arguments
+    process_tasks()
+    second.refresh_from_db()
+    assert second.state == "done" and second.done == 3
+    assert client_for(dost).post(f"/jobs/{second.pk}/retry/").status_code == 302  # refused: it did not fail
+    assert JobRun.objects.count() == 2
+
+
+def test_the_tracker_keeps_the_first_errors_counts_them_all_and_writes_at_most_every_interval(dost):
+    run = JobRun.objects.create(kind="x", title="Báo cáo", created_by=dost)
+    tracker = progress.Tracker(str(run.pk), every=3600)
+    tracker.begin(total=500)
+    for row in range(1, 151):
+        tracker.error(row, "unit_code", "Không có đơn vị này.")
+    tracker.advance(10, force=True)
+    tracker.advance(20)  # within the interval: not written
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total, run.error_count, len(run.errors)) == ("running", 10, 500, 150, 100)
+    tracker.advance(500)
+    tracker.finish("Xong, có lỗi.")
+    run.refresh_from_db()
+    assert (run.state, run.done, run.error_count) == ("done", 500, 150)
+    shown = progress.progress_of(run)
+    assert len(shown.errors) == progress.ERRORS_SHOWN and shown.more_errors == 130
+
+
+def test_only_the_platform_moves_a_run(dost, roles):
+    run = JobRun.objects.create(kind="x", title="Báo cáo", created_by=dost)
+    assert assert_move_matrix(run, roles, {"start": set(), "finish": set(), "fail": set()}) == 0
+
+
+def _csv(survey, rows):
+    codes = [item.code for item in survey.version.items.filter(measure=Measure.SATISFACTION)]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["response_id", "unit_code", "period", *codes], *rows])
+    return SimpleUploadedFile("phieu.csv", buffer.getvalue().encode(), content_type="text/csv")
+
+
+def test_a_rejected_import_lists_its_first_errors_and_where_to_send_the_fixed_file(survey, dost, process_tasks):
+    unit = survey.units.first().code
+    job = start_import(survey, dost, _csv(survey, [["A", unit, "2026-Q1", "4", "4", "4", "4", "4"],
+                                                   ["B", "KHONG-CO", "2026-Q1", "4", "4", "4", "4", "9"]]), "paper")
+    process_tasks()
+    job.refresh_from_db()
+    assert job.state == "rejected"
+    page = client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode()
+    assert "<table>" in page and "KHONG-CO" in page or "unit_code" in page
+    assert f'href="{survey.get_absolute_url()}#import"' in page and "errors.csv" in page and "/retry/" not in page
+    state = json.loads(client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/progress.json").content)
+    assert (state["running"], state["percent"], state["error_count"]) == (False, 100, job.errors)
+
+
+def test_an_import_that_failed_for_the_system_is_run_again_from_its_file(survey, dost, process_tasks, monkeypatch):
+    from sangtao.surveys import imports
+
+    unit = survey.units.first().code
+
+    def crash(job, path):
+        raise OSError("the disk is gone")
+
+    monkeypatch.setattr(imports, "_header", crash)
+    job = start_import(survey, dost, _csv(survey, [["A", unit, "2026-Q1", "4", "4", "4", "4", "4"]]), "paper")
+    process_tasks()
+    job.refresh_from_db()
+    assert job.state == "failed"
+    page = client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode()
+    assert f"/surveys/{survey.pk}/imports/{job.pk}/retry/" in page
+    monkeypatch.undo()
+    client_for(dost).post(f"/surveys/{survey.pk}/imports/{job.pk}/retry/")
+    again = ImportJob.objects.exclude(pk=job.pk).get()
+    process_tasks()
+    again.refresh_from_db()
+    assert (again.state, again.added, again.file.name) == ("done", 1, job.file.name)
