@@ -34,9 +34,12 @@ PATH_TO = {
 ALL_STATES = list(PATH_TO)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Slow tests (marked slow, browser tests, real worker processes) first, the rest in their order:
-    xdist hands out the quick ones while the slow ones run, so no worker is left with a long tail."""
+    xdist hands out the quick ones while the slow ones run, so no worker is left with a long tail.
+    Runs before pytest-django's stable sort, which then keeps transactional tests (they flush the
+    seeded rules) after the others."""
     def slow(item) -> bool:
         return bool(item.get_closest_marker("slow") or item.get_closest_marker("browser")
                     or item.nodeid.startswith("sangtao/core/tests/test_workers.py"))
