@@ -8,11 +8,13 @@ from django.dispatch import receiver
 from sangtao.accounts.models import User
 from sangtao.core.audit import record
 from sangtao.core.models import AuditEvent
+from sangtao.core.ratelimit import client_address
 from sangtao.core.text import clean
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The client's address as the rate limit reads it: behind a trusted proxy, the one it names."""
+    return client_address(request) if request is not None else ""
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")

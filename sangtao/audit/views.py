@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from sangtao.audit.forms import AuditFilterForm
+from sangtao.audit.labels import known_actions
 from sangtao.core.csv import streamed_csv_response
 from sangtao.core.models import AuditEvent
 
@@ -25,6 +26,9 @@ def _events(request):
 def audit_log(request):
     form, events = _events(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(known_actions())
+    for event in page.object_list:
+        event.label = labels.get(event.action, event.action)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "audit/log.html", {"form": form, "page": page, "querystring": params.urlencode()})

@@ -1,0 +1,100 @@
+"""What each audit action code means, in the reader's language, for the audit log page.
+
+Codes written by `record()` are listed here; a workflow move ("<workflow>.<move>") is named from
+its move table (the workflow's noun and the move's label). A new context adds its codes with
+`ACTION_LABELS.update(...)` in its AppConfig.ready(); an unknown code is shown as it is.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "login": _("Đăng nhập"),
+    "login_failed": _("Đăng nhập không thành công"),
+    "password_reset": _("Đặt lại mật khẩu"),
+    "profile_updated": _("Cập nhật hồ sơ cá nhân"),
+    "email_changed": _("Đổi e-mail"),
+    "user_created": _("Tạo tài khoản"),
+    "api_token_created": _("Tạo khóa API"),
+    "api_token_revoked": _("Thu hồi khóa API"),
+    "invitation_accepted": _("Nhận lời mời"),
+    "member_invited": _("Mời thành viên"),
+    "membership_added": _("Thêm vai trò"),
+    "membership_removed": _("Bỏ vai trò"),
+    "unit_created": _("Tạo đơn vị"),
+    "unit_updated": _("Sửa đơn vị"),
+    "solver_registered": _("Đăng ký tổ chức giải pháp"),
+    "solver_verified": _("Xác minh tổ chức giải pháp"),
+    "field_saved": _("Lưu lĩnh vực"),
+    "attachment_added": _("Thêm tệp đính kèm"),
+    "attachment_removed": _("Gỡ tệp đính kèm"),
+    "proposal_saved": _("Lưu hồ sơ đề xuất"),
+    "proposal_attachment_added": _("Thêm tệp vào hồ sơ đề xuất"),
+    "proposal_attachment_removed": _("Gỡ tệp khỏi hồ sơ đề xuất"),
+    "expert_created": _("Tạo chuyên gia"),
+    "relationship_declared": _("Khai báo quan hệ"),
+    "relationship_removed": _("Gỡ quan hệ"),
+    "council_created": _("Lập hội đồng"),
+    "council_member_added": _("Thêm thành viên hội đồng"),
+    "council_member_removed": _("Bỏ thành viên hội đồng"),
+    "assigned_whole_council": _("Giao toàn bộ hội đồng chấm"),
+    "assignment_added": _("Thêm phân công"),
+    "assignment_removed": _("Bỏ phân công"),
+    "assignment_run_started": _("Chạy phân công tự động"),
+    "pair_rule_set": _("Chỉ định hoặc loại trừ cặp chấm"),
+    "scores_saved": _("Lưu điểm"),
+    "complaint_filed": _("Gửi khiếu nại"),
+    "complaint_answered": _("Trả lời khiếu nại"),
+    "decision_recorded": _("Ghi quyết định lựa chọn"),
+    "project_created": _("Tạo dự án"),
+    "project_document_added": _("Thêm tài liệu dự án"),
+    "task_added": _("Thêm nhiệm vụ"),
+    "milestone_completed": _("Hoàn thành mốc"),
+    "tranche_disbursed": _("Giải ngân đợt"),
+    "acceptance_member_added": _("Thêm thành viên nghiệm thu"),
+    "deployment_recorded": _("Ghi nhận nơi áp dụng"),
+    "measurement_recorded": _("Ghi số đo chỉ số"),
+    "self_assessed": _("Tự đánh giá"),
+    "instrument_created": _("Tạo bộ câu hỏi"),
+    "item_added": _("Thêm câu hỏi"),
+    "item_edited": _("Sửa câu hỏi"),
+    "survey_created": _("Tạo khảo sát"),
+    "survey_tokens_issued": _("Phát mã mời khảo sát"),
+    "survey_import_started": _("Bắt đầu nhập phiếu"),
+    "survey_import_done": _("Nhập phiếu xong"),
+    "surveys.index_rule_saved": _("Lưu quy tắc chỉ số"),
+    "surveys.responses_exported": _("Xuất phiếu khảo sát"),
+    "rule_created": _("Tạo quy tắc"),
+    "rule_changed": _("Sửa quy tắc"),
+    "rule_deleted": _("Xóa quy tắc"),
+    "audit_chains_verified": _("Kiểm tra chuỗi băm: nguyên vẹn"),
+    "audit_chain_broken": _("Kiểm tra chuỗi băm: bị sửa"),
+}
+
+
+def _moves() -> dict[str, str]:
+    from sangtao.core.workflow import REGISTRY
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("sangtao."):
+            try:
+                import_module(f"{config.name}.workflow")
+            except ModuleNotFoundError:
+                continue
+    return {f"{flow.name}.{move.name}": f"{flow.noun}: {move.label}"
+            for flow in REGISTRY.values() for move in flow.moves.values()}
+
+
+def action_label(code: str) -> str:
+    """The action in words; the code itself when nothing names it."""
+    if code in ACTION_LABELS:
+        return str(ACTION_LABELS[code])
+    return _moves().get(code, code)
+
+
+def known_actions() -> list[tuple[str, str]]:
+    """Every named action, (code, words), sorted by the words: the filter's choices."""
+    named = {code: str(label) for code, label in ACTION_LABELS.items()} | _moves()
+    return sorted(named.items(), key=lambda item: item[1])

@@ -1,0 +1,60 @@
+"""The audit log speaks the reader's language (actions named, not coded), records the client's
+address as the rate limit reads it behind a trusted proxy, and fits a phone without sideways scrolling."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from conftest import CHROMEDRIVER, CHROMIUM, PASSWORD, client_for
+from sangtao.audit.labels import ACTION_LABELS, action_label
+from sangtao.core.audit import record
+from sangtao.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_logins_record_the_client_behind_a_trusted_proxy_not_the_proxy(officer, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    def proxied():
+        return Client(REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="198.51.100.9, 10.0.0.5")
+
+    assert proxied().post("/accounts/login/", {"username": "officer", "password": PASSWORD}).status_code == 302
+    proxied().post("/accounts/login/", {"username": "officer", "password": "sai"})
+    # A client that is not a trusted proxy cannot choose its address with the header.
+    Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="192.0.2.1").post(
+        "/accounts/login/", {"username": "officer", "password": "sai"})
+    assert [event.data["ip"] for event in AuditEvent.objects.filter(action__startswith="login").order_by("pk")] == [
+        "198.51.100.9", "198.51.100.9", "203.0.113.7"]
+
+
+def test_the_log_names_actions_in_the_readers_language(dost, officer, health, make_challenge):
+    record(officer, "unit_updated", health, name="Sở Y tế")
+    make_challenge("unit_review")  # a workflow move: named from its table
+    page = client_for(dost).get("/audit/").content.decode()
+    assert ">Sửa đơn vị</a>" in page and 'title="unit_updated"' in page and ">unit_updated<" not in page
+    moves = [code for code in AuditEvent.objects.values_list("action", flat=True) if code != "unit_updated"]
+    for code in moves:
+        assert action_label(code) != code and f">{action_label(code)}</a>" in page
+    english = client_for(dost).get("/en/audit/").content.decode()
+    assert ">Edit a unit</a>" in english
+    assert action_label("something_new") == "something_new"
+    assert len(ACTION_LABELS) >= 50
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("REQUIRE_BROWSER"),
+                    reason="chromium and chromedriver are not installed")
+def test_the_log_has_no_sideways_scrolling_on_a_phone(live_server, browser, dost, officer, health, tmp_path):
+    from conftest import log_in
+
+    for n in range(3):
+        record(officer, "unit_updated", health, name="Sở Y tế " * 8, hash_of_a_file="f" * 64, note=n)
+    log_in(browser, live_server.url, "dost")
+    browser.set_window_size(390, 844)
+    browser.get(live_server.url + "/audit/")
+    assert "Sửa đơn vị" in browser.page_source
+    browser.execute_script("document.querySelector('table.stacked').scrollIntoView()")
+    browser.save_screenshot(str(tmp_path / "audit-390.png"))  # looked at: one block per event, labels in bold
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
