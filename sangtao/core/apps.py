@@ -17,9 +17,9 @@ class CoreConfig(AppConfig):
         # Register this app's background tasks and periodic jobs with the worker.
         import sangtao.core.checks  # noqa: F401
         import sangtao.core.jobs  # noqa: F401
+        import sangtao.core.progress  # noqa: F401  -- the job_run move table
         from sangtao.core import constraints
 
         constraints.install()  # constraint violations become field messages (core/constraints.py)
-        import sangtao.core.progress  # noqa: F401  -- the job_run move table
 
         post_migrate.connect(_create_cache_table, sender=self)

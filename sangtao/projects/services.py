@@ -354,6 +354,11 @@ def conclude_acceptance(project: Project, actor) -> Project:
     return project
 
 
+def cancel_project(project: Project, actor, reason: str) -> Project:
+    """DoST stops a project that cannot go on, with the reason; the lead and the owning unit are told."""
+    return workflow.apply_move(project, "cancel", actor=actor, reason=reason)
+
+
 def record_deployment(project: Project, actor, unit: OrgUnit, service: str, go_live_on: datetime.date,
                       notes: str = "") -> Deployment:
     _require(actor, "projects.manage", project)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
-from sangtao.core import formats
+from sangtao.core import formats, workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
@@ -118,7 +118,8 @@ def detail(request, pk):
         "escalations": [(e, services.describe_subject(e.subject, milestones, project.tasks.all()))
                         for e in project.escalations.all()], "deployments": project.deployments.select_related("unit"),
         "can_manage": user.has_perm("projects.manage", project), "can_report": user.has_perm("projects.report", project),
-        "is_dost": user.has_perm("projects.accept"), "is_member": member, "report_rating": ratings.get(None),
+        "is_dost": user.has_perm("projects.accept"), "is_member": member,
+        "can_cancel": any(move.name == "cancel" for move in workflow.available_moves(user, project)), "report_rating": ratings.get(None),
         "grades": GRADE_CHOICES, "result": acceptance_result(project),
         "conclude_unmet": [(g.text(project), g.fix_url(project)) for g in (GRADED,) if not g.met(project)],
         "members": project.acceptance_members.select_related("expert__user"),
@@ -214,6 +215,8 @@ def _add_member(request, project):
 
 
 ACTIONS = {
+    "cancel": lambda r, p: run_service(r, services.cancel_project, p, r.user, r.POST.get("reason", ""),
+                                       success=_("Đã hủy dự án.")),
     "task": _add_task,
     "task_done": lambda r, p: run_service(r, services.complete_task, _task(r, p), r.user,
                                           success=_("Đã ghi hoàn thành nhiệm vụ.")),

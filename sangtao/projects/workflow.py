@@ -34,6 +34,9 @@ def _project_page(project) -> str:
 
 
 def _project_notice(project, move, reason):
+    if move.name == "cancel":
+        return (format_lazy(_("Dự án «{title}» đã bị hủy"), title=project.challenge.title), reason,
+                project.get_absolute_url())
     return (format_lazy(_("Kết quả nghiệm thu «{title}»: {result}"), title=project.challenge.title, result=reason),
             "", project.get_absolute_url())
 
@@ -54,6 +57,10 @@ PROJECT = workflow("project", Project, [
          guards=(GRADED, PASSED), notify=_lead_and_owners, service_only=True),
     Move("fail", (ProjectStatus.ACTIVE,), ProjectStatus.FAILED, is_dost_coordinator, _("Nghiệm thu không đạt"),
          guards=(GRADED, NOT_PASSED), notify=_lead_and_owners, service_only=True),
+    # DoST stops a project that cannot go on (contract ended, lead organisation dissolved), saying why;
+    # the lead organisation and the owning unit are told.
+    Move("cancel", (ProjectStatus.ACTIVE,), ProjectStatus.CANCELLED, is_dost_coordinator, _("Hủy dự án"),
+         reason_required=True, danger=True, notify=_lead_and_owners),
 ], _("Dự án"), notice=_project_notice)
 
 

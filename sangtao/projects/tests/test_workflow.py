@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # The project of the conftest fixture: owned by the Department of Health, led by the solver's
 # organisation, with the ward (other_unit_officer's unit) as a partner.
-PROJECT_ALLOWED = {"accept": {"dost"}, "fail": {"dost"}}
+PROJECT_ALLOWED = {"accept": {"dost"}, "fail": {"dost"}, "cancel": {"dost"}}
 TASK_ALLOWED = {"complete": {"dost", "officer", "leader", "other_unit_officer", "solver"}}
 REPORT_ALLOWED = {"accept": {"dost", "officer", "leader"}, "return": {"dost", "officer", "leader"}}
 
@@ -22,8 +22,9 @@ def test_every_role_tries_every_project_move_from_every_state(roles, project):
     for state in ProjectStatus.values:
         Project.objects.filter(pk=project.pk).update(status=state)  # the matrix starts from each state
         project.refresh_from_db()
-        # No acceptance council has graded yet: DoST's moves wait for the grades.
-        assert assert_move_matrix(project, roles, PROJECT_ALLOWED) == 0
+        # No acceptance council has graded yet: DoST's acceptance moves wait for the grades; DoST may
+        # cancel an active project (with a reason: the matrix gives one).
+        assert assert_move_matrix(project, roles, PROJECT_ALLOWED) == (1 if state == ProjectStatus.ACTIVE else 0)
 
 
 def test_every_role_tries_every_task_move_from_every_state(roles, project, dost, ward):
@@ -43,3 +44,22 @@ def test_every_role_tries_every_report_move_from_every_state(roles, project, sol
         report.refresh_from_db()
         applied = assert_move_matrix(report, roles, REPORT_ALLOWED)
         assert applied == (6 if state == ReportStatus.SUBMITTED else 0)
+
+
+def test_dost_cancels_an_active_project_with_a_reason_and_the_lead_and_owner_are_told(project, dost, officer, solver,
+                                                                                      leader):
+    from conftest import client_for
+    from sangtao.core.errors import InvalidInput
+    from sangtao.notifications.models import Notification
+
+    assert "id=\"cancel\"" not in client_for(officer).get(project.get_absolute_url()).content.decode()
+    assert "id=\"cancel\"" in client_for(dost).get(project.get_absolute_url()).content.decode()
+    with pytest.raises(InvalidInput):
+        services.cancel_project(project, dost, "  ")
+    response = client_for(dost).post(f"/projects/{project.pk}/do/cancel/", {"reason": "Đơn vị chủ trì giải thể."})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.CANCELLED
+    told = Notification.objects.filter(title__contains="đã bị hủy")
+    assert {n.recipient for n in told} >= {solver, officer, leader} and dost not in {n.recipient for n in told}
+    assert all(n.body == "Đơn vị chủ trì giải thể." for n in told)
