@@ -83,6 +83,9 @@ NOT_CRAWLED = {
                      "socialaccount_socialapp", "socialaccount_socialtoken") for page in ("change", "delete", "history")},
     "initiatives:act": "POST only", "initiatives:attachment": "one file", "initiatives:council_act": "POST only",
     "api:move_initiative": "POST only",
+    "surveys:import_progress": "one import", "surveys:import_retry": "POST only",
+    "job": "one job run, keyed by a UUID", "job_progress": "one job run", "job_result": "one job run's file",
+    "job_retry": "POST only",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
