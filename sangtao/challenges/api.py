@@ -16,7 +16,7 @@ from sangtao.challenges.search import search, snippet
 from sangtao.core.api_errors import ERRORS, LIST, MINE, READ
 from sangtao.core.api_input import Count, Id, Input, Money, Page, Quantity
 from sangtao.core.errors import InvalidInput
-from sangtao.core.workflow import available_moves
+from sangtao.core.workflow import available_moves, move_choices
 from sangtao.orgs.models import OrgUnit
 
 router = Router(tags=["challenges"])
@@ -111,6 +111,17 @@ class AttachmentOut(Schema):
     url: str
 
 
+class UnmetOut(Schema):
+    message: str
+    fix_url: str  # the page where it is put right; empty when nothing on the site fixes it
+
+
+class MoveOut(Schema):
+    name: str
+    label: str
+    unmet: list[UnmetOut]  # empty: the move can be made now
+
+
 class ChallengeDetailOut(ChallengeOut):
     problem_statement: str
     current_situation: str
@@ -130,6 +141,7 @@ class ChallengeDetailOut(ChallengeOut):
     indicators: list[IndicatorSchema]
     attachments: list[AttachmentOut]
     available_moves: list[str]
+    moves: list[MoveOut]  # the same moves, each with what still stops it, before anyone tries it
 
 
 class ChallengePage(Schema):
@@ -219,6 +231,9 @@ def _detail(challenge: Challenge, user) -> dict:
             for a in (challenge.attachments.all() if public_or_internal else [])
         ],
         available_moves=[move.name for move in available_moves(user, challenge)] if user.is_authenticated else [],
+        moves=[{"name": choice.move.name, "label": str(choice.move.label),
+                "unmet": [{"message": why, "fix_url": fix} for why, fix in choice.unmet]}
+               for choice in move_choices(user, challenge)],
     )
     return data
 

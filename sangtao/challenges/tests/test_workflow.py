@@ -213,3 +213,18 @@ def test_a_met_precondition_leaves_the_button_enabled(make_challenge, officer):
     challenge = make_challenge(Status.DRAFT)
     page = client_for(officer).get(challenge.get_absolute_url()).content.decode()
     assert f'href="/challenges/{challenge.pk}/move/submit/"' in page and "unmet-submit" not in page
+
+
+@pytest.mark.django_db
+def test_the_api_lists_each_move_with_its_unmet_preconditions(make_challenge, dost, officer, api_client):
+    challenge = make_challenge(Status.APPROVED, call_opens_at=None, call_closes_at=None)
+    moves = {move["name"]: move for move in api_client(dost).get(f"/challenges/{challenge.pk}").json()["moves"]}
+    assert [unmet["message"] for unmet in moves["publish"]["unmet"]] == [
+        "Bài toán tuyển chọn cần thời gian mở và hạn nhận hồ sơ trước khi công bố."]
+    assert moves["publish"]["unmet"][0]["fix_url"] == f"/challenges/{challenge.pk}/move/request_changes/"
+    assert moves["publish"]["label"] == "Công bố" and all(move["unmet"] == [] for name, move in moves.items()
+                                                          if name != "publish")
+    draft = make_challenge(Status.DRAFT)
+    assert [(m["name"], m["unmet"]) for m in api_client(officer).get(f"/challenges/{draft.pk}").json()["moves"]
+            if m["name"] == "submit"] == [("submit", [])]
+    assert api_client(None).get(f"/challenges/{draft.pk}").status_code == 404
