@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sangtao.evaluation",
     "sangtao.capacity",
     "sangtao.initiatives",
+    "sangtao.annual",
     "sangtao.portal",
     "sangtao.audit",
 ]
@@ -212,6 +213,12 @@ OPEN_DATA_LICENCE = env_str(
 OPEN_DATA_LICENCE_URL = env_str(
     "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
 )
+
+# The city's name and DoST's heading on administrative documents, and the document number of the
+# consolidated annual innovation report ({year}, {seq}: the how-many-th report built that year).
+CITY_NAME = env_str("CITY_NAME", "Thành phố Hồ Chí Minh")
+CITY_DOST_NAME = env_str("CITY_DOST_NAME", "Sở Khoa học và Công nghệ")
+ANNUAL_REPORT_NUMBER = env_str("ANNUAL_REPORT_NUMBER", "{seq}/BC-SKHCN")
 
 LOGGING = {
     "version": 1,

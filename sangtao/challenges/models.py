@@ -173,10 +173,10 @@ class Challenge(models.Model):
         return self.summary_en if language == "en" and self.summary_en else self.summary
 
 
-class Indicator(models.Model):
-    """A success indicator: what will be measured, from what baseline, to what target."""
+class KpiDefinition(models.Model):
+    """What a KPI is, wherever it is tracked (a challenge's indicator, an annual task's KPI): what is
+    measured, from what baseline, to what target. evaluation/kpis.py derives its status."""
 
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("Tên chỉ số"), max_length=300)
     unit_of_measure = models.CharField(_("Đơn vị tính"), max_length=50)
     baseline_value = models.DecimalField(_("Giá trị nền"), max_digits=18, decimal_places=4, null=True, blank=True)
@@ -185,6 +185,16 @@ class Indicator(models.Model):
     target_date = models.DateField(_("Ngày đạt mục tiêu"), null=True, blank=True)
     data_source = models.CharField(_("Nguồn dữ liệu"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class Indicator(KpiDefinition):
+    """A success indicator of a challenge."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="indicators")
 
     class Meta:
         ordering = ["position", "id"]

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sangtao.challenges.models import Indicator
+from sangtao.challenges.models import KpiDefinition
 from sangtao.core import charts
 
 
@@ -20,7 +20,7 @@ class KpiStatus:
     progress: float | None  # share of the way from baseline to target
 
 
-def kpi_status(indicator: Indicator, measurements: list, today: datetime.date) -> KpiStatus:
+def kpi_status(indicator: KpiDefinition, measurements: list, today: datetime.date) -> KpiStatus:
     if not measurements:
         return KpiStatus("no_data", None, None)
     latest = measurements[-1].value
@@ -38,7 +38,7 @@ def kpi_status(indicator: Indicator, measurements: list, today: datetime.date) -
     return KpiStatus("on_track" if progress >= elapsed else "off_track", latest, progress)
 
 
-def kpi_chart(indicator: Indicator, measurements: list) -> charts.Chart:
+def kpi_chart(indicator: KpiDefinition, measurements: list) -> charts.Chart:
     """Measurements over their dates against the baseline and target lines, with summary and table."""
     name = f"{indicator.name} ({indicator.unit_of_measure})" if indicator.unit_of_measure else indicator.name
     return charts.dated_line(name, [(m.measured_on, m.value) for m in measurements],

@@ -1,0 +1,56 @@
+"""The one way to fetch annual plans and their reports: the unit's staff and DoST; 404 otherwise.
+
+DoST sees a plan once its unit's leader has approved it (a draft or one awaiting the leader is the
+unit's own), and a report once the leader has approved it.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sangtao.annual.models import DOST_VISIBLE_STATES, AnnualPlan, PlanReport, PlanStatus
+from sangtao.core.lookup import pk_or_404
+from sangtao.orgs.models import OrgUnit
+from sangtao.orgs.roles import is_dost, staff_unit_ids
+
+UNIT_ONLY_STATES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+
+
+def visible_plans(user) -> QuerySet[AnnualPlan]:
+    queryset = AnnualPlan.objects.select_related("unit")
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    mine = Q(unit_id__in=staff_unit_ids(user))
+    if is_dost(user):
+        # Once DoST has seen a version, it keeps seeing the plan while the unit amends it.
+        return queryset.filter(mine | ~Q(status__in=UNIT_ONLY_STATES) | Q(version__gt=1)
+                               | Q(consolidated_at__isnull=False))
+    return queryset.filter(mine)
+
+
+def plannable_units(user) -> QuerySet[OrgUnit]:
+    """The current units whose plans this user may register: where they are an officer or a leader."""
+    return OrgUnit.objects.current().filter(pk__in=staff_unit_ids(user))
+
+
+def get_plan_for(user, pk) -> AnnualPlan:
+    plan = visible_plans(user).filter(pk=pk_or_404(pk)).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def visible_reports(user, plan: AnnualPlan) -> QuerySet[PlanReport]:
+    queryset = PlanReport.objects.filter(plan=plan).select_related("period", "plan__unit")
+    if plan.unit_id in staff_unit_ids(user):
+        return queryset
+    if is_dost(user):
+        return queryset.filter(status__in=DOST_VISIBLE_STATES)
+    return queryset.none()
+
+
+def get_report_for(user, plan_pk, pk) -> PlanReport:
+    plan = get_plan_for(user, plan_pk)
+    report = visible_reports(user, plan).filter(pk=pk_or_404(pk)).first()
+    if report is None:
+        raise Http404
+    return report

@@ -1,0 +1,239 @@
+"""Annual plans in the API: list (with Vietnamese-folded search), one plan, create, moves, reports."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from ninja import Field as SchemaField
+from ninja import Query, Router, Schema
+
+from sangtao.annual import services
+from sangtao.annual.access import get_plan_for, plannable_units, visible_plans
+from sangtao.annual.models import BudgetSource, PlanStatus, ReportPeriod
+from sangtao.annual.results import task_results
+from sangtao.api import WRITE_AUTH, request_user
+from sangtao.challenges.models import Facet
+from sangtao.core.api_errors import ERRORS, LIST, READ
+from sangtao.core.api_input import Id, Input, Money, Page, Quantity
+
+router = Router(tags=["annual"])
+
+
+class KpiIn(Input):
+    name: str = SchemaField(min_length=1, max_length=300)
+    unit_of_measure: str = SchemaField(min_length=1, max_length=50)
+    baseline_value: Quantity
+    target_value: Quantity
+    target_date: date | None = None
+    data_source: str = SchemaField("", max_length=300)
+
+
+class MilestoneIn(Input):
+    title: str = SchemaField(min_length=1, max_length=300)
+    due_on: date
+
+
+class TaskIn(Input):
+    title: str = SchemaField(min_length=1, max_length=300)
+    problem: str = SchemaField(min_length=1, max_length=4000)
+    public_service: str = SchemaField(min_length=1, max_length=300)
+    facet: Facet
+    budget_vnd: Money = 0
+    budget_source: BudgetSource = BudgetSource.UNIT_BUDGET
+    spending_norm: str = SchemaField("", max_length=300)
+    ip_terms: str = SchemaField("", max_length=300)
+    partners: str = SchemaField("", max_length=2000)
+    person_in_charge: str = SchemaField(min_length=1, max_length=150)
+    related_reference: str = SchemaField("", max_length=200)
+    kpis: list[KpiIn] = SchemaField(default_factory=list, max_length=10)
+    milestones: list[MilestoneIn] = SchemaField(default_factory=list, max_length=20)
+
+
+class PlanIn(Input):
+    unit_id: Id
+    year: int = SchemaField(ge=2000, le=2100)
+    title: str = SchemaField(min_length=1, max_length=300)
+    summary: str = SchemaField("", max_length=4000)
+    tasks: list[TaskIn] = SchemaField(default_factory=list, max_length=100)
+
+
+class KpiOut(Schema):
+    id: int
+    name: str
+    unit_of_measure: str
+    baseline_value: Decimal | None
+    target_value: Decimal | None
+    latest: Decimal | None
+    status: str
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    problem: str
+    public_service: str
+    facet: str
+    budget_vnd: int
+    budget_source: str
+    spending_norm: str
+    person_in_charge: str
+    kpis: list[KpiOut]
+    satisfaction_change: float | None = None  # the change in the satisfaction index, in points of share
+
+
+class PlanOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    year: int
+    title: str
+    status: str
+    version: int
+    url: str
+
+
+class PlanDetailOut(PlanOut):
+    summary: str
+    moves: list[str]
+    tasks: list[TaskOut]
+
+
+class PlanPage(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[PlanOut]
+
+
+class PlanParams(Input):
+    q: str = SchemaField("", max_length=200)
+    year: int | None = SchemaField(None, ge=2000, le=2100)
+    status: PlanStatus | None = None
+    page: Page = 1
+
+
+class MoveIn(Input):
+    reason: str = SchemaField("", max_length=4000)
+
+
+class ProgressIn(Input):
+    task_id: Id
+    percent: int = SchemaField(ge=0, le=100)
+    note: str = SchemaField("", max_length=4000)
+
+
+class MeasurementIn(Input):
+    kpi_id: Id
+    value: Quantity
+    measured_on: date
+    source: str = SchemaField("", max_length=300)
+
+
+class ReportIn(Input):
+    period: str = SchemaField(min_length=1, max_length=20)
+    narrative: str = SchemaField("", max_length=20000)
+    difficulties: str = SchemaField("", max_length=20000)
+    progress: list[ProgressIn] = SchemaField(default_factory=list, max_length=100)
+    measurements: list[MeasurementIn] = SchemaField(default_factory=list, max_length=1000)
+    submit: bool = False
+
+
+class ReportOut(Schema):
+    id: int
+    plan_id: int
+    period: str
+    status: str
+    due_on: date
+
+
+def _plan_out(plan) -> dict:
+    return {"id": plan.pk, "unit_id": plan.unit_id, "unit": plan.unit.name, "year": plan.year, "title": plan.title,
+            "status": plan.status, "version": plan.version, "url": plan.get_absolute_url()}
+
+
+def _detail(plan, user) -> dict:
+    from sangtao.core.workflow import available_moves
+
+    tasks = list(plan.tasks.select_related("plan"))
+    results = task_results(tasks)
+    out = []
+    for task in tasks:
+        result = results[task.pk]
+        change = result.impact.change if result.impact else None
+        out.append({**{name: getattr(task, name) for name in ("id", "title", "problem", "public_service", "facet",
+                                                              "budget_vnd", "budget_source", "spending_norm",
+                                                              "person_in_charge")},
+                    "kpis": [{"id": k.kpi.pk, "name": k.kpi.name, "unit_of_measure": k.kpi.unit_of_measure,
+                              "baseline_value": k.kpi.baseline_value, "target_value": k.kpi.target_value,
+                              "latest": k.status.latest, "status": k.status.code} for k in result.kpis],
+                    "satisfaction_change": float(change.estimate) if change is not None else None})
+    return {**_plan_out(plan), "summary": plan.summary, "moves": [m.name for m in available_moves(user, plan)],
+            "tasks": out}
+
+
+@router.get("/annual/plans", response={200: PlanPage, **LIST})
+def list_plans(request, params: Query[PlanParams]):
+    """Annual plans the caller may see (its units' plans; DoST: those its units' leaders approved), searched
+    over unit, title and tasks with Vietnamese diacritics ignored."""
+    queryset = services.search_plans(visible_plans(request_user(request)), params.q)
+    if params.year:
+        queryset = queryset.filter(year=params.year)
+    if params.status:
+        queryset = queryset.filter(status=params.status)
+    page = Paginator(queryset.order_by("-year", "unit__sort_name", "id"), 20).get_page(params.page)
+    return {"count": page.paginator.count, "page": page.number, "num_pages": page.paginator.num_pages,
+            "results": [_plan_out(plan) for plan in page.object_list]}
+
+
+@router.get("/annual/plans/{plan_id}", response={200: PlanDetailOut, **READ})
+def plan_detail(request, plan_id: Id):
+    """One plan with its tasks, their KPIs against baseline and target, and the moves open to the caller."""
+    user = request_user(request)
+    return _detail(get_plan_for(user, plan_id), user)
+
+
+@router.post("/annual/plans", response={201: PlanDetailOut, **ERRORS}, auth=WRITE_AUTH)
+def create_plan(request, payload: PlanIn):
+    """Register a unit's plan for a year with its tasks, in draft (an officer or leader of the unit)."""
+    unit = plannable_units(request.user).filter(pk=payload.unit_id).first()
+    if unit is None:
+        raise Http404
+    with transaction.atomic():
+        plan = services.create_plan(request.user, unit, payload.year, payload.title, payload.summary)
+        for task in payload.tasks:
+            data = task.dict()
+            data["kpis"] = [k.dict() for k in task.kpis]
+            data["milestones"] = [m.dict() for m in task.milestones]
+            services.save_task(plan, request.user, data)
+    return 201, _detail(plan, request.user)
+
+
+@router.post("/annual/plans/{plan_id}/moves/{move}", response={200: PlanDetailOut, **ERRORS}, auth=WRITE_AUTH)
+def move_plan(request, plan_id: Id, move: Literal["submit", "approve", "return", "consolidate", "dost_return",
+                                                   "start", "amend", "complete", "drop"], payload: MoveIn):
+    """Make one move of the plan's table (submit, approve, return, consolidate, ...); a reason where it needs one."""
+    plan = get_plan_for(request.user, plan_id)
+    plan = services.move_plan(plan, request.user, move, payload.reason)
+    return _detail(plan, request.user)
+
+
+@router.post("/annual/plans/{plan_id}/reports", response={201: ReportOut, **ERRORS}, auth=WRITE_AUTH)
+def report(request, plan_id: Id, payload: ReportIn):
+    """Write the unit's report of a period (progress, KPI measurements, narrative) and, with submit, send it
+    to the unit's leader."""
+    plan = get_plan_for(request.user, plan_id)
+    period = ReportPeriod.objects.filter(code=payload.period, active=True).first()
+    if period is None:
+        raise Http404
+    with transaction.atomic():
+        found = services.start_report(plan, request.user, period)
+        found = services.save_report(found, request.user, payload.narrative, payload.difficulties,
+                                     {p.task_id: (p.percent, p.note) for p in payload.progress},
+                                     [(m.kpi_id, m.value, m.measured_on, m.source) for m in payload.measurements])
+        if payload.submit:
+            found = services.submit_report(found, request.user)
+    return 201, {"id": found.pk, "plan_id": plan.pk, "period": period.code, "status": found.status,
+                 "due_on": period.due_on(plan.year)}

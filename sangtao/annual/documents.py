@@ -1,0 +1,69 @@
+"""The city's consolidated annual report on innovation tasks: a Decree-30 PDF and an Excel workbook.
+
+An administrative document is written in Vietnamese whatever the reader's interface language; the
+city's name, DoST's name and the document number come from settings, never from code.
+"""
+
+import io
+from collections import Counter
+
+from django.conf import settings
+from django.utils import timezone
+
+from sangtao.annual.models import CityReport
+from sangtao.annual.rollup import CityRow
+from sangtao.core import formats
+from sangtao.core.csv import append_row
+from sangtao.core.documents import AdministrativeDocument
+
+
+def _number(value) -> str:
+    return "—" if value is None else formats.number(value, 2).rstrip("0").rstrip(",").rstrip(".")
+
+
+def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:
+    city = settings.CITY_NAME
+    doc = AdministrativeDocument(f"Báo cáo kết quả thực hiện nhiệm vụ đổi mới sáng tạo năm {report.year}")
+    doc.header_block([f"UBND {city.upper()}", settings.CITY_DOST_NAME.upper(), f"Số: {report.number}"],
+                     ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
+    doc.set_font("Serif", "I", 13)
+    doc.cell(0, 7, f"{city}, {formats.long_date(timezone.localdate())}", align="R", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(4)
+    doc.heading(f"BÁO CÁO\nKết quả thực hiện nhiệm vụ đổi mới sáng tạo trong quản lý nhà nước năm {report.year}")
+    units = {r.unit for r in rows}
+    budget = sum(r.budget_vnd for r in rows)
+    doc.paragraph(f"Năm {report.year}, {len(units)} đơn vị có kế hoạch đổi mới sáng tạo được Sở Khoa học và Công "
+                  f"nghệ tổng hợp, với {len(rows)} nhiệm vụ và tổng kinh phí {formats.vnd(budget)}.")
+    doc.paragraph("I. Nhiệm vụ theo loại đổi mới", "B")
+    by_facet = Counter(r.facet for r in rows)
+    doc.data_table(["Loại đổi mới (OPSI)", "Số nhiệm vụ"], [[k, str(v)] for k, v in sorted(by_facet.items())],
+                   [110, 55])
+    doc.paragraph("II. Nhiệm vụ và kết quả theo chỉ số", "B")
+    table = []
+    for r in rows:
+        kpis = "; ".join(f"{name}: {_number(base)} → {_number(target)} {uom} (đạt {_number(latest)})"
+                         for name, base, target, latest, uom in r.kpis) or "—"
+        table.append([r.unit, r.title, r.facet, formats.vnd(r.budget_vnd), kpis])
+    doc.data_table(["Đơn vị", "Nhiệm vụ", "Loại", "Kinh phí", "Chỉ số: nền → mục tiêu (kết quả)"], table,
+                   [32, 45, 22, 26, 40])
+    doc.paragraph("Nơi nhận:", "B")
+    doc.paragraph(f"- UBND {city};\n- Các sở, ban, ngành; UBND các phường, xã, đặc khu;\n- Lưu: VT.")
+    return doc.render()
+
+
+def city_workbook(report: CityReport, rows: list[CityRow]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"DMST {report.year}")
+    append_row(sheet, [f"{settings.CITY_DOST_NAME} — {report.number}", f"{settings.CITY_NAME}", report.year])
+    append_row(sheet, ["Đơn vị", "Loại đơn vị", "Trạng thái", "Nhiệm vụ", "Lĩnh vực", "Loại đổi mới (OPSI)",
+                       "Kinh phí (đồng)", "Dịch vụ công", "Chỉ số", "Giá trị nền", "Mục tiêu", "Kết quả mới nhất",
+                       "Đơn vị tính"])
+    for r in rows:
+        for name, base, target, latest, uom in r.kpis or [("", None, None, None, "")]:
+            append_row(sheet, [r.unit, r.kind, r.status, r.title, r.field, r.facet, r.budget_vnd, r.public_service,
+                               name, base, target, latest, uom])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
+from sangtao.challenges.models import Challenge, Facet, Field
+from sangtao.core import formats
+from sangtao.orgs.models import OrgUnit
+from sangtao.surveys.models import Survey
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+
+
+class PlanForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Tên kế hoạch"), max_length=300)
+    summary = forms.CharField(label=_("Mục tiêu chung"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else OrgUnit.objects.none()
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Tên nhiệm vụ"), max_length=300)
+    problem = forms.CharField(label=_("Vấn đề cần giải quyết"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    public_service = forms.CharField(label=_("Dịch vụ công / lĩnh vực quản lý chịu tác động"), max_length=300)
+    field = forms.ModelChoiceField(queryset=Field.objects.filter(active=True), label=_("Lĩnh vực"), required=False)
+    facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=Facet.choices)
+    budget_vnd = forms.IntegerField(label=_("Kinh phí (đồng)"), min_value=0, max_value=10**15 - 1, initial=0)
+    budget_source = forms.ChoiceField(label=_("Nguồn kinh phí"), choices=BudgetSource.choices)
+    spending_norm = forms.CharField(label=_("Định mức chi áp dụng"), max_length=300, required=False,
+                                    help_text=_("Văn bản quy định định mức chi cho hội thi, chuyên gia, hội đồng..."))
+    ip_terms = forms.CharField(label=_("Thỏa thuận sở hữu trí tuệ"), max_length=300, required=False)
+    partners = forms.CharField(label=_("Đơn vị phối hợp"), max_length=2000, required=False)
+    person_in_charge = forms.CharField(label=_("Người phụ trách"), max_length=150)
+    challenge = forms.ModelChoiceField(queryset=Challenge.objects.none(), label=_("Bài toán lớn liên quan"),
+                                       required=False)
+    related_reference = forms.CharField(label=_("Sáng kiến / tình huống liên quan (số, tên)"), max_length=200,
+                                        required=False)
+    survey = forms.ModelChoiceField(queryset=Survey.objects.all(), label=_("Khảo sát hài lòng của dịch vụ"),
+                                    required=False)
+    applied_on = forms.DateField(label=_("Ngày đưa giải pháp vào áp dụng"), widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args, challenges=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = challenges if challenges is not None else Challenge.objects.none()
+
+
+class KpiForm(forms.Form):
+    name = forms.CharField(label=_("Chỉ số (KPI)"), max_length=300, required=False)
+    unit_of_measure = forms.CharField(label=_("Đơn vị tính"), max_length=50, required=False)
+    baseline_value = forms.DecimalField(label=_("Giá trị nền"), max_digits=18, decimal_places=4, required=False)
+    target_value = forms.DecimalField(label=_("Giá trị mục tiêu"), max_digits=18, decimal_places=4, required=False)
+    target_date = forms.DateField(label=_("Ngày đạt mục tiêu"), widget=DATE_WIDGET, required=False)
+    data_source = forms.CharField(label=_("Nguồn dữ liệu"), max_length=300, required=False)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Mốc / sản phẩm"), max_length=300, required=False)
+    due_on = forms.DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
+
+
+KpiFormSet = forms.formset_factory(KpiForm, extra=2, max_num=10)
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, max_num=20)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do / ghi chú"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                             max_length=4000)
+
+
+class ReportForm(forms.Form):
+    narrative = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}),
+                                required=False, max_length=20000)
+    difficulties = forms.CharField(label=_("Khó khăn, vướng mắc, kiến nghị"), widget=forms.Textarea(attrs={"rows": 3}),
+                                   required=False, max_length=20000)
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100, required=False)
+    note = forms.CharField(label=_("Kết quả, sản phẩm"), max_length=4000, required=False)
+
+
+class MeasurementForm(forms.Form):
+    value = forms.DecimalField(label=_("Giá trị đo được"), max_digits=18, decimal_places=4, required=False)
+    measured_on = forms.DateField(label=_("Ngày đo"), widget=DATE_WIDGET, required=False)
+    source = forms.CharField(label=_("Nguồn số liệu"), max_length=300, required=False)
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("Tên minh chứng"), max_length=300, required=False)
+    file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, PNG, JPEG)"))
+    indicators = forms.ModelMultipleChoiceField(queryset=ExternalIndicator.objects.filter(active=True),
+                                                label=_("Minh chứng cho chỉ số"), required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), max_length=200, required=False)
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Tất cả")), *PlanStatus.choices],
+                               required=False)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel theo mẫu (.xlsx)"))
+
+
+def period_choices():
+    return ReportPeriod.objects.filter(active=True)

@@ -1,0 +1,108 @@
+"""DoST's roll-up of annual plans: by unit, field, OPSI facet and year, in a fixed number of
+queries whatever the number of units (aggregates in the database, never a query per row)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.annual.models import REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
+from sangtao.challenges.models import Facet
+from sangtao.orgs.models import OrgUnit, UnitKind
+
+PLANNING_UNITS = (UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
+
+
+@dataclass
+class Line:
+    key: object
+    label: str
+    plans: int = 0
+    tasks: int = 0
+    budget_vnd: int = 0
+    by_status: dict = field(default_factory=dict)
+
+
+def rollup(year: int | None = None, *, unit_kind: str = "") -> dict:
+    """The counts DoST reads: plans by state, tasks and budget by unit, field, facet and year."""
+    plans = AnnualPlan.objects.all()
+    tasks = AnnualTask.objects.all()
+    if year:
+        plans, tasks = plans.filter(year=year), tasks.filter(plan__year=year)
+    if unit_kind:
+        plans, tasks = plans.filter(unit__kind=unit_kind), tasks.filter(plan__unit__kind=unit_kind)
+    by_status = dict(plans.values_list("status").annotate(n=Count("id")).order_by())
+    by_year = [Line(y, str(y), plans=n, tasks=t or 0, budget_vnd=b or 0) for y, n, t, b in
+               AnnualPlan.objects.filter(pk__in=plans.values("pk")).values_list("year").annotate(
+                   n=Count("id", distinct=True), t=Count("tasks"), b=Sum("tasks__budget_vnd")).order_by("-year")]
+    by_field = [Line(fid, name or str(_("Chưa phân lĩnh vực")), tasks=n, budget_vnd=b or 0) for fid, name, n, b in
+                tasks.values_list("field_id", "field__name").annotate(n=Count("id"), b=Sum("budget_vnd"))
+                .order_by("field__name")]
+    labels = dict(Facet.choices)
+    by_facet = [Line(code, str(labels.get(code, code)), tasks=n, budget_vnd=b or 0) for code, n, b in
+                tasks.values_list("facet").annotate(n=Count("id"), b=Sum("budget_vnd")).order_by("facet")]
+    return {"by_status": [(code, label, by_status.get(code, 0)) for code, label in PlanStatus.choices],
+            "by_year": by_year, "by_field": by_field, "by_facet": by_facet,
+            "plans": sum(by_status.values())}
+
+
+def units_page(year: int, query_units, *, without_plan: bool = False):
+    """The units of one page with their plan of the year (state, tasks, budget): one query."""
+    units = query_units.filter(kind__in=PLANNING_UNITS).annotate(
+        plan_id=Max("annual_plans__id", filter=Q(annual_plans__year=year)),
+        plan_status=Max("annual_plans__status", filter=Q(annual_plans__year=year)),
+        task_count=Count("annual_plans__tasks", filter=Q(annual_plans__year=year)),
+        budget=Sum("annual_plans__tasks__budget_vnd", filter=Q(annual_plans__year=year)))
+    if without_plan:
+        units = units.filter(plan_id__isnull=True)
+    return units
+
+
+def units_without_plan(year: int):
+    return OrgUnit.objects.current().filter(kind__in=PLANNING_UNITS).exclude(annual_plans__year=year)
+
+
+@dataclass
+class CityRow:
+    unit: str
+    kind: str
+    status: str
+    title: str
+    field: str
+    facet: str
+    budget_vnd: int
+    public_service: str
+    kpis: list  # (name, baseline, target, latest, unit of measure)
+
+
+def city_rows(year: int, progress: Callable[[float], None] | None = None, chunk: int = 2000) -> list[CityRow]:
+    """Every task of every plan DoST consolidated for the year, with its KPIs' latest values:
+    read in chunks of plans so the background job reports its progress."""
+    from sangtao.annual.models import KpiMeasurement, TaskKpi
+
+    statuses = dict(PlanStatus.choices)
+    facets = dict(Facet.choices)
+    kinds = dict(UnitKind.choices)
+    plan_ids = list(AnnualPlan.objects.filter(year=year, status__in=REPORTING_STATES)
+                    .order_by("unit__sort_name", "id").values_list("id", flat=True))
+    rows: list[CityRow] = []
+    for start in range(0, len(plan_ids), chunk):
+        ids = plan_ids[start:start + chunk]
+        latest = {}
+        for kpi_id, value in KpiMeasurement.objects.filter(kpi__task__plan_id__in=ids).order_by(
+                "kpi_id", "measured_on", "id").values_list("kpi_id", "value"):
+            latest[kpi_id] = value
+        kpis: dict[int, list] = {}
+        for k in TaskKpi.objects.filter(task__plan_id__in=ids).order_by("task_id", "position", "id"):
+            kpis.setdefault(k.task_id, []).append((k.name, k.baseline_value, k.target_value, latest.get(k.pk),
+                                                   k.unit_of_measure))
+        order = {pk: i for i, pk in enumerate(ids)}
+        tasks = sorted(AnnualTask.objects.filter(plan_id__in=ids).select_related("plan__unit", "field"),
+                       key=lambda t: (order[t.plan_id], t.position, t.pk))
+        rows.extend(CityRow(t.plan.unit.name, str(kinds.get(t.plan.unit.kind, "")), str(statuses[t.plan.status]),
+                            t.title, t.field.name if t.field else "", str(facets.get(t.facet, t.facet)),
+                            t.budget_vnd, t.public_service, kpis.get(t.pk, [])) for t in tasks)
+        if progress:
+            progress(min(1.0, (start + chunk) / len(plan_ids)))
+    return rows

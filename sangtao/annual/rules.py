@@ -1,0 +1,37 @@
+"""Named permission predicates for annual plans and their reports (django-rules)."""
+
+import rules
+
+from sangtao.orgs.models import Role
+from sangtao.orgs.roles import units_with_role
+from sangtao.orgs.rules import is_dost_coordinator, is_unit_staff
+
+
+def _unit_of(obj) -> int | None:
+    """The unit a plan, or a report's plan, belongs to."""
+    if obj is None:
+        return None
+    plan = getattr(obj, "plan", obj)
+    return plan.unit_id
+
+
+@rules.predicate
+def is_plan_officer(user, obj) -> bool:
+    """An officer of the unit whose plan (or report) it is."""
+    return _unit_of(obj) in units_with_role(user, Role.OFFICER)
+
+
+@rules.predicate
+def is_plan_leader(user, obj) -> bool:
+    """A leader of the unit whose plan (or report) it is."""
+    return _unit_of(obj) in units_with_role(user, Role.LEADER)
+
+
+is_plan_staff = is_plan_officer | is_plan_leader
+
+rules.add_perm("annual.view_rollup", is_dost_coordinator)
+rules.add_perm("annual.create_plan", is_unit_staff)
+rules.add_perm("annual.edit_plan", is_plan_staff)  # in draft; the service checks the state
+rules.add_perm("annual.report", is_plan_staff)
+rules.add_perm("annual.import", is_dost_coordinator)
+rules.add_perm("annual.city_report", is_dost_coordinator)

@@ -1,0 +1,370 @@
+"""Pages of annual plans: the list and search, a plan with its tasks, results and reports, the
+moves, the version history, reports with evidence, and DoST's roll-up, import and city report."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sangtao.annual import rollup as rollups
+from sangtao.annual import services
+from sangtao.annual.access import get_plan_for, get_report_for, plannable_units, visible_plans, visible_reports
+from sangtao.annual.forms import (
+    EvidenceForm,
+    FilterForm,
+    ImportForm,
+    KpiFormSet,
+    MeasurementForm,
+    MilestoneFormSet,
+    PlanForm,
+    ProgressForm,
+    ReasonForm,
+    ReportForm,
+    TaskForm,
+    YearForm,
+)
+from sangtao.annual.models import (
+    AnnualTask,
+    CityReport,
+    EvidenceFile,
+    PlanReport,
+    ReportPeriod,
+    TaskKpi,
+)
+from sangtao.annual.results import task_results
+from sangtao.annual.workflow import PLAN, REPORT
+from sangtao.challenges.access import visible_challenges
+from sangtao.core import workflow
+from sangtao.core.errors import ServiceError
+from sangtao.core.feedback import run_service
+from sangtao.core.forms import chosen
+from sangtao.core.uploads import ALLOWED_KINDS
+from sangtao.orgs.models import OrgUnit
+
+
+@login_required
+def plan_list(request):
+    form = FilterForm(request.GET or None)
+    plans = visible_plans(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        plans = services.search_plans(plans, data["q"])
+        if data["year"]:
+            plans = plans.filter(year=data["year"])
+        if data["status"]:
+            plans = plans.filter(status=data["status"])
+    if not request.user.has_perm("annual.create_plan") and not request.user.has_perm("annual.view_rollup"):
+        raise Http404
+    page = Paginator(plans.order_by("-year", "unit__sort_name", "id"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "annual/list.html", {"form": form, "page": page, "querystring": query.urlencode(),
+                                                "can_create": request.user.has_perm("annual.create_plan"),
+                                                "is_dost": request.user.has_perm("annual.view_rollup")})
+
+
+@login_required
+def plan_create(request):
+    if not request.user.has_perm("annual.create_plan"):
+        raise Http404
+    units = plannable_units(request.user)
+    form = PlanForm(request.POST or None, units=units,
+                    initial={"year": timezone.localdate().year, "unit": units.first()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.create_plan(request.user, data["unit"], data["year"], data["title"], data["summary"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã tạo kế hoạch; thêm các nhiệm vụ."))
+            return redirect(plan)
+    return render(request, "annual/plan_form.html", {"form": form})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_plan_for(request.user, pk)
+    tasks = list(plan.tasks.select_related("field", "challenge", "survey", "plan").prefetch_related("milestones"))
+    results = task_results(tasks)
+    reports = {r.period_id: r for r in visible_reports(request.user, plan)}
+    calendar = [(period, due, reports.get(period.pk)) for period, due in services.report_calendar(plan.year)]
+    can_report = request.user.has_perm("annual.report", plan)
+    return render(request, "annual/detail.html", {
+        "plan": plan, "tasks": [(t, results[t.pk]) for t in tasks], "moves": workflow.move_choices(request.user, plan),
+        "calendar": calendar, "can_edit": plan.is_editable and request.user.has_perm("annual.edit_plan", plan),
+        "can_report": can_report, "today": timezone.localdate(),
+        "transitions": plan.transitions.select_related("actor"),
+        "evidence": plan.unit.annual_evidence.prefetch_related("indicators")[:50] if can_report else [],
+    })
+
+
+def _task_form(request, plan, task=None):
+    challenges = visible_challenges(request.user).filter(owner_unit=plan.unit)
+    if task is None:
+        initial, kpis, milestones = {}, [], []
+    else:
+        initial = {name: getattr(task, name) for name in TaskForm.base_fields if name not in {"field", "challenge",
+                                                                                                "survey"}}
+        initial.update(field=task.field_id, challenge=task.challenge_id, survey=task.survey_id)
+        kpis = [{"name": k.name, "unit_of_measure": k.unit_of_measure, "baseline_value": k.baseline_value,
+                 "target_value": k.target_value, "target_date": k.target_date, "data_source": k.data_source}
+                for k in task.kpis.all()]
+        milestones = [{"title": m.title, "due_on": m.due_on} for m in task.milestones.all()]
+    data = request.POST if request.method == "POST" else None
+    return (TaskForm(data, initial=initial, challenges=challenges),
+            KpiFormSet(data, initial=kpis, prefix="kpi"), MilestoneFormSet(data, initial=milestones, prefix="ms"))
+
+
+@login_required
+def task_edit(request, pk, task_pk=None):
+    plan = get_plan_for(request.user, pk)
+    if not request.user.has_perm("annual.edit_plan", plan) or not plan.is_editable:
+        raise Http404
+    task = chosen(plan.tasks.all(), task_pk) if task_pk else None
+    form, kpis, milestones = _task_form(request, plan, task)
+    if request.method == "POST" and all([form.is_valid(), kpis.is_valid(), milestones.is_valid()]):
+        payload = dict(form.cleaned_data)
+        payload["kpis"] = [f.cleaned_data for f in kpis if f.cleaned_data.get("name")]
+        payload["milestones"] = [f.cleaned_data for f in milestones if f.cleaned_data.get("title")]
+        try:
+            services.save_task(plan, request.user, payload, task)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã lưu nhiệm vụ."))
+            return redirect(plan.get_absolute_url() + "#tasks")
+    return render(request, "annual/task_form.html", {"plan": plan, "task": task, "form": form, "kpis": kpis,
+                                                     "milestones": milestones})
+
+
+@login_required
+@require_POST
+def task_delete(request, pk, task_pk):
+    plan = get_plan_for(request.user, pk)
+    task = chosen(AnnualTask.objects.filter(plan=plan), task_pk)
+    run_service(request, services.delete_task, task, request.user, success=_("Đã xóa nhiệm vụ."))
+    return redirect(plan.get_absolute_url() + "#tasks")
+
+
+def _move_page(request, obj, flow, move, back, act, template_context):
+    if move not in flow.moves or flow.moves[move].service_only:
+        raise Http404
+    spec = flow.moves[move]
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data["reason"])
+        except ServiceError as error:
+            form.add_error("reason" if error.field == "reason" else None, str(error.message))
+        else:
+            messages.success(request, _("Đã thực hiện: %(move)s.") % {"move": spec.label})
+            return redirect(back)
+    elif spec not in workflow.available_moves(request.user, obj) and request.method != "POST":
+        messages.error(request, _("Thao tác này không áp dụng ở trạng thái hiện tại."))
+        return redirect(back)
+    return render(request, "annual/move_confirm.html", {"object": obj, "move": spec, "form": form, "back": back,
+                                                       "choice": workflow.choice_of(request.user, obj, spec),
+                                                       **template_context})
+
+
+@login_required
+def plan_move(request, pk, move):
+    plan = get_plan_for(request.user, pk)
+    return _move_page(request, plan, PLAN, move, plan.get_absolute_url(),
+                      lambda reason: services.move_plan(plan, request.user, move, reason), {"plan": plan})
+
+
+@login_required
+def plan_history(request, pk):
+    plan = get_plan_for(request.user, pk)
+    return render(request, "annual/history.html", {"plan": plan, "versions": services.history(plan)})
+
+
+@login_required
+@require_POST
+def report_start(request, pk, period_pk):
+    plan = get_plan_for(request.user, pk)
+    period = chosen(ReportPeriod.objects.filter(active=True), period_pk)
+    report = run_service(request, services.start_report, plan, request.user, period)
+    return redirect(report.get_absolute_url() if report else plan.get_absolute_url() + "#reports")
+
+
+def _report_forms(request, report, tasks, kpis):
+    data = request.POST if request.method == "POST" else None
+    progress = {p.task_id: p for p in report.progress.all()}
+    form = ReportForm(data, initial={"narrative": report.narrative, "difficulties": report.difficulties})
+    progress_forms = [(t, ProgressForm(data, prefix=f"task{t.pk}", initial={
+        "percent": progress[t.pk].percent if t.pk in progress else None,
+        "note": progress[t.pk].note if t.pk in progress else ""})) for t in tasks]
+    measurement_forms = [(k, MeasurementForm(data, prefix=f"kpi{k.pk}", initial={
+        "measured_on": report.period.due_on(report.plan.year)})) for k in kpis]
+    return form, progress_forms, measurement_forms
+
+
+@login_required
+def report_detail(request, pk, report_pk):
+    report = get_report_for(request.user, pk, report_pk)
+    plan = report.plan
+    tasks = list(plan.tasks.all())
+    kpis = list(TaskKpi.objects.filter(task__plan=plan).select_related("task"))
+    editable = report.status == "draft" and request.user.has_perm("annual.report", report)
+    form, progress_forms, measurement_forms = _report_forms(request, report, tasks, kpis)
+    if request.method == "POST" and editable:
+        forms_ok = [form.is_valid()] + [f.is_valid() for _t, f in progress_forms] + [
+            f.is_valid() for _k, f in measurement_forms]
+        if all(forms_ok):
+            progress = {t.pk: (f.cleaned_data["percent"] or 0, f.cleaned_data["note"]) for t, f in progress_forms}
+            measurements = [(k.pk, f.cleaned_data["value"], f.cleaned_data["measured_on"], f.cleaned_data["source"])
+                            for k, f in measurement_forms if f.cleaned_data.get("value") is not None]
+            if run_service(request, services.save_report, report, request.user, form.cleaned_data["narrative"],
+                           form.cleaned_data["difficulties"], progress, measurements,
+                           success=_("Đã lưu báo cáo.")):
+                return redirect(report.get_absolute_url())
+        else:
+            messages.error(request, _("Kiểm tra lại các ô được đánh dấu."))
+    results = task_results(tasks)
+    return render(request, "annual/report.html", {
+        "report": report, "plan": plan, "form": form, "progress_forms": progress_forms,
+        "measurement_forms": measurement_forms, "editable": editable,
+        "moves": workflow.move_choices(request.user, report), "results": [results[t.pk] for t in tasks],
+        "progress": report.progress.select_related("task"), "evidence": report.evidence.prefetch_related("indicators"),
+        "evidence_form": EvidenceForm() if request.user.has_perm("annual.report", report) else None,
+        "kept": plan.unit.annual_evidence.exclude(reports=report)[:50]
+        if request.user.has_perm("annual.report", report) else [],
+        "transitions": report.transitions.select_related("actor"),
+    })
+
+
+@login_required
+def report_move(request, pk, report_pk, move):
+    report = get_report_for(request.user, pk, report_pk)
+    return _move_page(request, report, REPORT, move, report.get_absolute_url(),
+                      lambda reason: services.move_report(report, request.user, move, reason),
+                      {"plan": report.plan, "report": report})
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk, report_pk):
+    report = get_report_for(request.user, pk, report_pk)
+    if request.POST.get("evidence"):
+        kept = chosen(EvidenceFile.objects.filter(unit=report.plan.unit), request.POST.get("evidence"))
+        run_service(request, services.cite_evidence, kept, request.user, report, success=_("Đã dẫn minh chứng."))
+        return redirect(report.get_absolute_url() + "#evidence")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        run_service(request, services.add_evidence, report.plan.unit, request.user, form.cleaned_data["file"],
+                    form.cleaned_data["title"], list(form.cleaned_data["indicators"]), [report],
+                    success=_("Đã tải minh chứng lên."))
+    else:
+        messages.error(request, _("Chọn một tệp để tải lên."))
+    return redirect(report.get_absolute_url() + "#evidence")
+
+
+@login_required
+def evidence_file(request, pk, evidence_pk):
+    plan = get_plan_for(request.user, pk)
+    if request.user.has_perm("annual.report", plan):
+        files = EvidenceFile.objects.filter(unit=plan.unit)
+    else:  # DoST: the files cited in reports it may see
+        files = EvidenceFile.objects.filter(reports__in=visible_reports(request.user, plan)).distinct()
+    found = chosen(files, evidence_pk)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
+                        content_type=ALLOWED_KINDS[found.kind])
+
+
+# --- DoST ---------------------------------------------------------------------------------------
+
+def _dost(request) -> None:
+    if not request.user.has_perm("annual.view_rollup"):
+        raise Http404
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET)
+    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+
+
+@login_required
+def rollup(request):
+    _dost(request)
+    year = _year(request)
+    today = timezone.localdate()
+    late = services.missing_reports(year, today)
+    units = rollups.units_page(year, OrgUnit.objects.current().order_by("sort_name"),
+                               without_plan=request.GET.get("without") == "1")
+    page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "annual/rollup.html", {
+        "year": year, "years": range(today.year + 1, today.year - 5, -1), "summary": rollups.rollup(year),
+        "late": late[:200], "late_count": len(late), "page": page, "without": request.GET.get("without") == "1",
+        "querystring": f"year={year}" + ("&without=1" if request.GET.get("without") == "1" else ""),
+        "pending_reports": PlanReport.objects.filter(plan__year=year, status="approved").select_related(
+            "plan__unit", "period"),
+        "city_reports": CityReport.objects.filter(year=year)[:5], "import_form": ImportForm(),
+    })
+
+
+@login_required
+@require_POST
+def city_report_request(request):
+    _dost(request)
+    form = YearForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    report = run_service(request, services.request_city_report, request.user, form.cleaned_data["year"],
+                         success=_("Đang lập báo cáo tổng hợp; trang này cho biết tiến độ."))
+    return redirect("annual:city_report", report.pk) if report else redirect("annual:rollup")
+
+
+@login_required
+def city_report(request, report_pk):
+    _dost(request)
+    report = chosen(CityReport.objects.all(), report_pk)
+    return render(request, "annual/city_report.html", {"report": report})
+
+
+@login_required
+def city_report_file(request, report_pk, kind):
+    _dost(request)
+    report = chosen(CityReport.objects.all(), report_pk)
+    stored = {"pdf": report.pdf, "xlsx": report.workbook}.get(kind)
+    if not stored:
+        raise Http404
+    content_type = "application/pdf" if kind == "pdf" else ALLOWED_KINDS["xlsx"]
+    return FileResponse(stored.open("rb"), as_attachment=kind != "pdf", filename=f"{report.number.replace('/', '-')}.{kind}",
+                        content_type=content_type)
+
+
+@login_required
+def import_template(request):
+    _dost(request)
+    from sangtao.annual.importer import template_workbook
+
+    response = HttpResponse(template_workbook(), content_type=ALLOWED_KINDS["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="mau-ke-hoach-dmst.xlsx"'
+    return response
+
+
+@login_required
+def import_plans(request):
+    _dost(request)
+    from sangtao.annual.importer import ImportRefused, import_workbook
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome, problems = None, []
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = import_workbook(request.user, form.cleaned_data["file"])
+        except ImportRefused as refused:
+            problems = refused.problems
+        except ServiceError as error:
+            form.add_error("file", str(error.message))
+    return render(request, "annual/import.html", {"form": form, "outcome": outcome, "problems": problems})
+

@@ -1,0 +1,69 @@
+"""What awaits each person in annual plans and reports, for the role homes ("Việc của tôi").
+
+Each provider answers in a fixed number of queries whatever the number of plans.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, ReportStatus
+from sangtao.core.workitems import WorkItem, provider
+from sangtao.orgs.models import Role
+from sangtao.orgs.roles import is_dost, units_with_role
+
+GROUP = _("Kế hoạch ĐMST hằng năm")
+
+
+@provider("annual.plans")
+def plan_work(user) -> list[WorkItem]:
+    items = []
+    url = reverse("annual:list")
+    officer_units, leader_units = units_with_role(user, Role.OFFICER), units_with_role(user, Role.LEADER)
+    if officer_units:
+        items.append(WorkItem("annual.submit", _("Kế hoạch ĐMST đang soạn, cần trình lãnh đạo"),
+                              AnnualPlan.objects.filter(unit_id__in=officer_units, status=PlanStatus.DRAFT).count(),
+                              url + "?status=draft", group=GROUP))
+    if leader_units:
+        items.append(WorkItem("annual.approve", _("Kế hoạch ĐMST chờ lãnh đạo duyệt"),
+                              AnnualPlan.objects.filter(unit_id__in=leader_units, status=PlanStatus.SUBMITTED).count(),
+                              url + "?status=submitted", group=GROUP))
+        items.append(WorkItem("annual.approve_report", _("Báo cáo ĐMST chờ lãnh đạo duyệt"),
+                              PlanReport.objects.filter(plan__unit_id__in=leader_units,
+                                                        status=ReportStatus.SUBMITTED).count(), url, group=GROUP))
+    if is_dost(user):
+        items.append(WorkItem("annual.consolidate", _("Kế hoạch ĐMST chờ Sở KH&CN tổng hợp"),
+                              AnnualPlan.objects.filter(status=PlanStatus.APPROVED).count(), url + "?status=approved",
+                              group=GROUP))
+        items.append(WorkItem("annual.accept_report", _("Báo cáo ĐMST chờ Sở KH&CN tiếp nhận"),
+                              PlanReport.objects.filter(status=ReportStatus.APPROVED).count(), reverse("annual:rollup"),
+                              group=GROUP))
+    return items
+
+
+@provider("annual.reports_due")
+def report_work(user) -> list[WorkItem]:
+    """Reports due or late: for the unit's staff their own, for DoST every late unit (for information)."""
+    from sangtao.annual.services import missing_reports, report_calendar
+
+    today = timezone.localdate()
+    staff_units = units_with_role(user, Role.OFFICER, Role.LEADER)
+    dost = is_dost(user)
+    if not staff_units and not dost:
+        return []
+    items = []
+    near = [(period, due) for period, due in report_calendar(today.year)
+            if due < today or (due - today).days <= period.remind_days_before]
+    everything = missing_reports(today.year, today, late_only=False) if near else []
+    for period, due in near:
+        pending = [(plan, p) for plan, p, _due in everything if p.pk == period.pk]
+        late = due < today
+        mine = [plan for plan, _p in pending if plan.unit_id in staff_units]
+        if mine:
+            items.append(WorkItem("annual.report_due", period.name, len(mine), mine[0].get_absolute_url() + "#reports",
+                                  due=due, overdue=late, group=GROUP))
+        if dost and late and pending:
+            items.append(WorkItem("annual.report_late", _("Đơn vị chưa nộp %(period)s") % {"period": period.name},
+                                  len(pending), reverse("annual:rollup") + "#late", due=due, overdue=True,
+                                  action_needed=False, group=GROUP))
+    return items
