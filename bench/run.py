@@ -138,6 +138,19 @@ def initiatives(database_url: str) -> None:
               f"{r['initiatives']}" + (" (constant)" if small["queries"] == large["queries"] else " (GROWS!)"))
 
 
+def annual(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run([sys.executable, str(HERE / "annual_bench.py")], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    r = json.loads(output.strip().splitlines()[-1])
+    constant = "constant" if len(r["rollup_queries"]) == 1 else "VARIES!"
+    print(f"\n== annual plans on {r['vendor']}: {r['units']} units x {r['tasks_per_plan']} tasks x {r['years']} years "
+          f"(set-up {r['setup_s']} s) ==")
+    print(f"DoST roll-up page: {r['rollup_queries']} SQL queries ({constant}), p95 {r['rollup_p95_ms']} ms "
+          f"(goal <= 300), median {r['rollup_median_ms']} ms")
+    print(f"city annual report (PDF and Excel, background job): {r['city_report_s']} s (goal <= 60)")
+
+
 def main() -> None:
     assignment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,6 +158,7 @@ def main() -> None:
         pages(f"sqlite:///{tmp}/pages.sqlite3")
         surveys(f"sqlite:///{tmp}/surveys.sqlite3")
         initiatives(f"sqlite:///{tmp}/initiatives.sqlite3")
+        annual(f"sqlite:///{tmp}/annual.sqlite3")
     if postgres_available():
         challenges(PG_URL)
         admin = PG_URL.rsplit("/", 1)[0]
@@ -157,6 +171,9 @@ def main() -> None:
         subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_i",
                         "-c", "CREATE DATABASE sangtao_bench_i"], check=True, capture_output=True)
         initiatives(admin + "/sangtao_bench_i")
+        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_a",
+                        "-c", "CREATE DATABASE sangtao_bench_a"], check=True, capture_output=True)
+        annual(admin + "/sangtao_bench_a")
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
 

@@ -4,10 +4,10 @@ DoST sees a plan once its unit's leader has approved it (a draft or one awaiting
 unit's own), and a report once the leader has approved it.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from sangtao.annual.models import DOST_VISIBLE_STATES, AnnualPlan, PlanReport, PlanStatus
+from sangtao.annual.models import DOST_VISIBLE_STATES, AnnualPlan, PlanReport, PlanStatus, PlanTransition
 from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -21,9 +21,9 @@ def visible_plans(user) -> QuerySet[AnnualPlan]:
         return queryset.none()
     mine = Q(unit_id__in=staff_unit_ids(user))
     if is_dost(user):
-        # Once DoST has seen a version, it keeps seeing the plan while the unit amends it.
-        return queryset.filter(mine | ~Q(status__in=UNIT_ONLY_STATES) | Q(version__gt=1)
-                               | Q(consolidated_at__isnull=False))
+        # Once a leader has sent it, DoST keeps seeing the plan when it is returned or amended.
+        approved = Exists(PlanTransition.objects.filter(plan=OuterRef("pk"), move="approve"))
+        return queryset.filter(mine | ~Q(status__in=UNIT_ONLY_STATES) | approved)
     return queryset.filter(mine)
 
 

@@ -22,7 +22,7 @@ from sangtao.core.api_input import Id, Input, Money, Page, Quantity
 router = Router(tags=["annual"])
 
 
-class KpiIn(Input):
+class AnnualKpiIn(Input):
     name: str = SchemaField(min_length=1, max_length=300)
     unit_of_measure: str = SchemaField(min_length=1, max_length=50)
     baseline_value: Quantity
@@ -31,12 +31,12 @@ class KpiIn(Input):
     data_source: str = SchemaField("", max_length=300)
 
 
-class MilestoneIn(Input):
+class AnnualMilestoneIn(Input):
     title: str = SchemaField(min_length=1, max_length=300)
     due_on: date
 
 
-class TaskIn(Input):
+class AnnualTaskIn(Input):
     title: str = SchemaField(min_length=1, max_length=300)
     problem: str = SchemaField(min_length=1, max_length=4000)
     public_service: str = SchemaField(min_length=1, max_length=300)
@@ -48,19 +48,19 @@ class TaskIn(Input):
     partners: str = SchemaField("", max_length=2000)
     person_in_charge: str = SchemaField(min_length=1, max_length=150)
     related_reference: str = SchemaField("", max_length=200)
-    kpis: list[KpiIn] = SchemaField(default_factory=list, max_length=10)
-    milestones: list[MilestoneIn] = SchemaField(default_factory=list, max_length=20)
+    kpis: list[AnnualKpiIn] = SchemaField(default_factory=list, max_length=10)
+    milestones: list[AnnualMilestoneIn] = SchemaField(default_factory=list, max_length=20)
 
 
-class PlanIn(Input):
+class AnnualPlanIn(Input):
     unit_id: Id
     year: int = SchemaField(ge=2000, le=2100)
     title: str = SchemaField(min_length=1, max_length=300)
     summary: str = SchemaField("", max_length=4000)
-    tasks: list[TaskIn] = SchemaField(default_factory=list, max_length=100)
+    tasks: list[AnnualTaskIn] = SchemaField(default_factory=list, max_length=100)
 
 
-class KpiOut(Schema):
+class AnnualKpiOut(Schema):
     id: int
     name: str
     unit_of_measure: str
@@ -70,7 +70,7 @@ class KpiOut(Schema):
     status: str
 
 
-class TaskOut(Schema):
+class AnnualTaskOut(Schema):
     id: int
     title: str
     problem: str
@@ -80,11 +80,11 @@ class TaskOut(Schema):
     budget_source: str
     spending_norm: str
     person_in_charge: str
-    kpis: list[KpiOut]
+    kpis: list[AnnualKpiOut]
     satisfaction_change: float | None = None  # the change in the satisfaction index, in points of share
 
 
-class PlanOut(Schema):
+class AnnualPlanOut(Schema):
     id: int
     unit_id: int
     unit: str
@@ -95,53 +95,53 @@ class PlanOut(Schema):
     url: str
 
 
-class PlanDetailOut(PlanOut):
+class AnnualPlanDetailOut(AnnualPlanOut):
     summary: str
     moves: list[str]
-    tasks: list[TaskOut]
+    tasks: list[AnnualTaskOut]
 
 
-class PlanPage(Schema):
+class AnnualPlanPage(Schema):
     count: int
     page: int
     num_pages: int
-    results: list[PlanOut]
+    results: list[AnnualPlanOut]
 
 
-class PlanParams(Input):
+class AnnualPlanParams(Input):
     q: str = SchemaField("", max_length=200)
     year: int | None = SchemaField(None, ge=2000, le=2100)
     status: PlanStatus | None = None
     page: Page = 1
 
 
-class MoveIn(Input):
+class AnnualMoveIn(Input):
     reason: str = SchemaField("", max_length=4000)
 
 
-class ProgressIn(Input):
+class AnnualProgressIn(Input):
     task_id: Id
     percent: int = SchemaField(ge=0, le=100)
     note: str = SchemaField("", max_length=4000)
 
 
-class MeasurementIn(Input):
+class AnnualMeasurementIn(Input):
     kpi_id: Id
     value: Quantity
     measured_on: date
     source: str = SchemaField("", max_length=300)
 
 
-class ReportIn(Input):
+class AnnualReportIn(Input):
     period: str = SchemaField(min_length=1, max_length=20)
     narrative: str = SchemaField("", max_length=20000)
     difficulties: str = SchemaField("", max_length=20000)
-    progress: list[ProgressIn] = SchemaField(default_factory=list, max_length=100)
-    measurements: list[MeasurementIn] = SchemaField(default_factory=list, max_length=1000)
+    progress: list[AnnualProgressIn] = SchemaField(default_factory=list, max_length=100)
+    measurements: list[AnnualMeasurementIn] = SchemaField(default_factory=list, max_length=1000)
     submit: bool = False
 
 
-class ReportOut(Schema):
+class AnnualReportOut(Schema):
     id: int
     plan_id: int
     period: str
@@ -157,7 +157,7 @@ def _plan_out(plan) -> dict:
 def _detail(plan, user) -> dict:
     from sangtao.core.workflow import available_moves
 
-    tasks = list(plan.tasks.select_related("plan"))
+    tasks = list(plan.tasks.select_related("plan", "survey"))
     results = task_results(tasks)
     out = []
     for task in tasks:
@@ -174,8 +174,8 @@ def _detail(plan, user) -> dict:
             "tasks": out}
 
 
-@router.get("/annual/plans", response={200: PlanPage, **LIST})
-def list_plans(request, params: Query[PlanParams]):
+@router.get("/annual/plans", response={200: AnnualPlanPage, **LIST})
+def list_annual_plans(request, params: Query[AnnualPlanParams]):
     """Annual plans the caller may see (its units' plans; DoST: those its units' leaders approved), searched
     over unit, title and tasks with Vietnamese diacritics ignored."""
     queryset = services.search_plans(visible_plans(request_user(request)), params.q)
@@ -188,15 +188,15 @@ def list_plans(request, params: Query[PlanParams]):
             "results": [_plan_out(plan) for plan in page.object_list]}
 
 
-@router.get("/annual/plans/{plan_id}", response={200: PlanDetailOut, **READ})
-def plan_detail(request, plan_id: Id):
+@router.get("/annual/plans/{plan_id}", response={200: AnnualPlanDetailOut, **READ})
+def annual_plan(request, plan_id: Id):
     """One plan with its tasks, their KPIs against baseline and target, and the moves open to the caller."""
     user = request_user(request)
     return _detail(get_plan_for(user, plan_id), user)
 
 
-@router.post("/annual/plans", response={201: PlanDetailOut, **ERRORS}, auth=WRITE_AUTH)
-def create_plan(request, payload: PlanIn):
+@router.post("/annual/plans", response={201: AnnualPlanDetailOut, **ERRORS}, auth=WRITE_AUTH)
+def create_annual_plan(request, payload: AnnualPlanIn):
     """Register a unit's plan for a year with its tasks, in draft (an officer or leader of the unit)."""
     unit = plannable_units(request.user).filter(pk=payload.unit_id).first()
     if unit is None:
@@ -211,17 +211,17 @@ def create_plan(request, payload: PlanIn):
     return 201, _detail(plan, request.user)
 
 
-@router.post("/annual/plans/{plan_id}/moves/{move}", response={200: PlanDetailOut, **ERRORS}, auth=WRITE_AUTH)
-def move_plan(request, plan_id: Id, move: Literal["submit", "approve", "return", "consolidate", "dost_return",
-                                                   "start", "amend", "complete", "drop"], payload: MoveIn):
+@router.post("/annual/plans/{plan_id}/moves/{move}", response={200: AnnualPlanDetailOut, **ERRORS}, auth=WRITE_AUTH)
+def move_annual_plan(request, plan_id: Id, move: Literal["submit", "approve", "return", "consolidate", "dost_return",
+                                                   "start", "amend", "complete", "drop"], payload: AnnualMoveIn):
     """Make one move of the plan's table (submit, approve, return, consolidate, ...); a reason where it needs one."""
     plan = get_plan_for(request.user, plan_id)
     plan = services.move_plan(plan, request.user, move, payload.reason)
     return _detail(plan, request.user)
 
 
-@router.post("/annual/plans/{plan_id}/reports", response={201: ReportOut, **ERRORS}, auth=WRITE_AUTH)
-def report(request, plan_id: Id, payload: ReportIn):
+@router.post("/annual/plans/{plan_id}/reports", response={201: AnnualReportOut, **ERRORS}, auth=WRITE_AUTH)
+def report_annual_plan(request, plan_id: Id, payload: AnnualReportIn):
     """Write the unit's report of a period (progress, KPI measurements, narrative) and, with submit, send it
     to the unit's leader."""
     plan = get_plan_for(request.user, plan_id)

@@ -41,7 +41,7 @@ def task_results(tasks: list[AnnualTask]) -> dict[int, TaskResult]:
         kpis[kpi.task_id].append(KpiResult(kpi, values, kpi_status(kpi, values, today)))
     # The unit where the task applied its solution stands for a deployment of the survey's service.
     pairs: list[tuple[Survey, list]] = [(t.survey, [SimpleNamespace(unit_id=t.plan.unit_id, go_live_on=t.applied_on)])
-                                        for t in tasks if t.survey is not None and t.applied_on]
+                                        for t in tasks if t.survey_id and t.survey is not None and t.applied_on]
     found = impacts(pairs) if pairs else {}
     return {t.pk: TaskResult(t, kpis[t.pk], found.get(t.survey_id) if t.survey_id and t.applied_on else None)
             for t in tasks}

@@ -33,6 +33,7 @@ from sangtao.annual.models import (
     CityReport,
     EvidenceFile,
     PlanReport,
+    PlanStatus,
     ReportPeriod,
     TaskKpi,
 )
@@ -101,7 +102,6 @@ def plan_detail(request, pk):
         "calendar": calendar, "can_edit": plan.is_editable and request.user.has_perm("annual.edit_plan", plan),
         "can_report": can_report, "today": timezone.localdate(),
         "transitions": plan.transitions.select_related("actor"),
-        "evidence": plan.unit.annual_evidence.prefetch_related("indicators")[:50] if can_report else [],
     })
 
 
@@ -212,7 +212,7 @@ def _report_forms(request, report, tasks, kpis):
 def report_detail(request, pk, report_pk):
     report = get_report_for(request.user, pk, report_pk)
     plan = report.plan
-    tasks = list(plan.tasks.all())
+    tasks = list(plan.tasks.select_related("plan", "survey"))
     kpis = list(TaskKpi.objects.filter(task__plan=plan).select_related("task"))
     editable = report.status == "draft" and request.user.has_perm("annual.report", report)
     form, progress_forms, measurement_forms = _report_forms(request, report, tasks, kpis)
@@ -301,6 +301,9 @@ def rollup(request):
     units = rollups.units_page(year, OrgUnit.objects.current().order_by("sort_name"),
                                without_plan=request.GET.get("without") == "1")
     page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(PlanStatus.choices)
+    for unit in page.object_list:
+        unit.plan_label = labels.get(unit.plan_status, "")
     return render(request, "annual/rollup.html", {
         "year": year, "years": range(today.year + 1, today.year - 5, -1), "summary": rollups.rollup(year),
         "late": late[:200], "late_count": len(late), "page": page, "without": request.GET.get("without") == "1",

@@ -25,7 +25,7 @@ def _edit_url(plan) -> str:
 
 
 def _every_task_has_a_kpi(plan) -> bool:
-    return all(task.kpis.exists() for task in plan.tasks.all())
+    return not plan.tasks.filter(kpis__isnull=True).exists()
 
 
 HAS_TASKS = Guard(lambda plan: plan.tasks.exists(), _("Kế hoạch chưa có nhiệm vụ nào."), _edit_url)

@@ -553,6 +553,10 @@ def load_demo() -> dict[str, int]:
         from sangtao.initiatives.demo import load_initiatives
 
         load_initiatives(units)
+
+        from sangtao.annual.demo import load_annual
+
+        load_annual(units)
     return {"units": OrgUnit.objects.count(), "users": User.objects.count(),
             "challenges": Challenge.objects.count(), "challenges_created": created}
 

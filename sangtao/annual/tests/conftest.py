@@ -34,6 +34,15 @@ def task_data(title="Số hóa hồ sơ đăng ký hộ tịch", **overrides):
     return data
 
 
+@pytest.fixture(autouse=True)
+def _annual_defaults(db):
+    """The migration seeds the calendar and indicators; a transactional test elsewhere may have flushed them."""
+    from sangtao.annual.defaults import seed_defaults
+    from sangtao.annual.models import ExternalIndicator
+
+    seed_defaults(ReportPeriod, ExternalIndicator)
+
+
 @pytest.fixture
 def ward_leader(ward):
     return make_user("leader2", Role.LEADER, ward, full_name="Võ Thị Lan")

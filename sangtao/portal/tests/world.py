@@ -39,11 +39,12 @@ ARGS = {
     ("fields", "pk"): "field", ("solvers", "pk"): "solver_org", ("indicators", "indicator_id"): "indicator",
     **{(model, "object_id"): model for model in
        ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion", "capacityrule",
-        "stratumpopulation", "unitprofile")},
+        "stratumpopulation", "unitprofile", "reportperiod", "externalindicator")},
     ("initiatives", "pk"): "initiative", ("initiatives", "initiative_id"): "initiative",
     ("council", "pk"): "initiative_council", ("initiative-councils", "council_id"): "initiative_council",
     ("register", "pk"): "public_initiative", ("people", "user_pk"): "initiative_person",
     ("initiativerules", "object_id"): "initiativerules", ("emulationtitle", "object_id"): "emulationtitle",
+    ("annual", "pk"): "annual_plan", ("plans", "plan_id"): "annual_plan", ("reports", "report_pk"): "annual_report",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
@@ -86,6 +87,10 @@ NOT_CRAWLED = {
     "surveys:import_progress": "one import", "surveys:import_retry": "POST only",
     "job": "one job run, keyed by a UUID", "job_progress": "one job run", "job_result": "one job run's file",
     "job_retry": "POST only",
+    "annual:task_edit": "one task's form", "annual:task_delete": "POST only", "annual:move": "one move's form",
+    "annual:report_start": "POST only", "annual:report_move": "one move's form", "annual:evidence_file": "one file",
+    "annual:city_report": "one background report", "annual:city_report_file": "one file",
+    "api:move_annual_plan": "POST only",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -237,8 +242,13 @@ def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
     seed_ladder(EmulationTitle)
     initiatives = {**build_initiatives(n, officer, leader, dost, ward), "initiativerules": InitiativeRules.current().pk,
                    "emulationtitle": EmulationTitle.objects.first().pk}
+
+    from sangtao.annual.tests.world import build_annual_world
+
+    annual = build_annual_world(n, dost, officer, leader, survey, ward.parent)
     return {
         **initiatives,
+        **annual,
         "challenge": challenge.pk, "proposal": proposals[0].pk, "council": council.pk, "project": project.pk,
         "assignment": council.assignments.get(expert=expert, proposal=proposals[0]).pk, "survey": survey.pk,
         "survey_slug": survey.slug, "instrument_version": survey.version_id, "expert": expert.pk,

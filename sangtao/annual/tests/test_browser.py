@@ -1,0 +1,127 @@
+"""Real headless Chromium walks an annual plan: a ward officer registers a plan with two tasks, the
+leader approves, DoST consolidates; the 6-month report is late and the reminder and escalations arrive;
+the annual report records KPI results; DoST builds the city report and the PDF is opened and checked."""
+
+import datetime
+import io
+import os
+import urllib.request
+
+import pytest
+from django.utils import timezone
+
+import conftest
+from conftest import CHROMEDRIVER, CHROMIUM, click_and_wait, log_in
+from sangtao.annual import services
+from sangtao.annual.models import AnnualPlan, CityReport, PlanStatus, ReportNotice
+from sangtao.core.tasks import run_pending
+from sangtao.notifications.models import Notification
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise RuntimeError("REQUIRE_BROWSER is set but chromium/chromedriver are not installed")
+    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+
+
+def _accessible(browser) -> None:
+    check = getattr(conftest, "assert_accessible", None)  # axe-core, once the shared helper is in conftest
+    if check is not None:
+        check(browser)
+
+
+def _fill(browser, values: dict) -> None:
+    for element_id, value in values.items():
+        element = browser.find_element(By.ID, element_id)
+        if element.tag_name == "select":
+            browser.execute_script("arguments[0].value = arguments[1]", element, value)
+        else:
+            element.clear()
+            element.send_keys(value)
+
+
+def _add_task(browser, base, plan, title, kpi, baseline, target):
+    browser.get(base + f"/annual/{plan.pk}/tasks/new/")
+    _fill(browser, {"id_title": title, "id_problem": "Người dân phải đi lại nhiều lần.",
+                    "id_public_service": "Đăng ký hộ tịch", "id_facet": "enhancement", "id_budget_vnd": "0",
+                    "id_budget_source": "none", "id_person_in_charge": "Phạm Thu Hà", "id_kpi-0-name": kpi,
+                    "id_kpi-0-unit_of_measure": "ngày", "id_kpi-0-baseline_value": baseline,
+                    "id_kpi-0-target_value": target})
+    click_and_wait(browser, By.CSS_SELECTOR, "#task-form button.primary")
+
+
+def _move(browser, base, plan, username, label):
+    log_in(browser, base, username)
+    browser.get(base + plan.get_absolute_url())
+    click_and_wait(browser, By.LINK_TEXT, label)
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+
+
+def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, ward, ward_officer, ward_leader,
+                                                          dost, settings):
+    base = live_server.url
+    year = timezone.localdate().year
+    log_in(browser, base, "officer2")
+    browser.get(base + "/annual/new/")
+    _fill(browser, {"id_year": str(year), "id_title": "Kế hoạch đổi mới sáng tạo của Phường Sài Gòn"})
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    plan = AnnualPlan.objects.get()
+    _add_task(browser, base, plan, "Một cửa số hóa hồ sơ hộ tịch", "Thời gian giải quyết", "5", "1")
+    _add_task(browser, base, plan, "Trợ lý ảo trả lời thủ tục", "Thời gian chờ trả lời", "3", "0")
+    assert "Trợ lý ảo trả lời thủ tục" in browser.page_source
+    _accessible(browser)
+    click_and_wait(browser, By.LINK_TEXT, "Trình lãnh đạo đơn vị")
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    _move(browser, base, plan, "leader2", "Duyệt, gửi Sở KH&CN")
+    _move(browser, base, plan, "dost", "Tổng hợp vào kế hoạch thành phố")
+    assert AnnualPlan.objects.get().status == PlanStatus.CONSOLIDATED
+
+    # The 6-month report's due date has passed (the demo year runs to November): the hourly job reminds and escalates.
+    half = services.report_calendar(year)[0][1]
+    assert services.remind_and_escalate_reports(half + datetime.timedelta(days=20)) == 3  # officer, leader, DoST
+    assert ReportNotice.objects.filter(plan=plan, level=ReportNotice.Level.DOST).exists()
+    log_in(browser, base, "officer2")
+    browser.get(base + "/notifications/")
+    assert "Quá hạn" in browser.page_source
+
+    # The annual report records the KPI results; the leader approves it.
+    browser.get(base + plan.get_absolute_url())
+    buttons = browser.find_elements(By.CSS_SELECTOR, "#reports form button")
+    click_and_wait(browser, By.XPATH, "(//section[@id='reports']//form/button)[last()]")
+    assert len(buttons) == 2
+    kpis = list(plan.tasks.order_by("position").values_list("kpis__pk", flat=True))
+    _fill(browser, {"id_narrative": "Hoàn thành hai nhiệm vụ.", f"id_kpi{kpis[0]}-value": "2",
+                    f"id_kpi{kpis[0]}-source": "Phần mềm hộ tịch", f"id_kpi{kpis[1]}-value": "0"})
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    _accessible(browser)
+    click_and_wait(browser, By.LINK_TEXT, "Trình lãnh đạo đơn vị")
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    report = plan.reports.get()
+    log_in(browser, base, "leader2")
+    browser.get(base + report.get_absolute_url())
+    click_and_wait(browser, By.LINK_TEXT, "Duyệt, gửi Sở KH&CN")
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    assert "Đạt mục tiêu" in browser.page_source  # 0 of a target of 0 days' wait
+
+    # DoST builds the city report in the background and opens the PDF.
+    settings.ANNUAL_REPORT_NUMBER = "{seq}/BC-SKHCN"
+    log_in(browser, base, "dost")
+    browser.get(base + f"/annual/rollup/?year={year}")
+    _accessible(browser)
+    click_and_wait(browser, By.CSS_SELECTOR, "#city-report button.primary")
+    assert "Đang lập báo cáo" in browser.page_source
+    run_pending()
+    browser.refresh()
+    link = browser.find_element(By.ID, "city-pdf").get_attribute("href")
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(link, headers={"Cookie": cookie})) as response:  # noqa: S310
+        assert response.headers["Content-Type"] == "application/pdf"
+        content = response.read()
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
+    assert f"Số: {CityReport.objects.get().number}" in text and "Một cửa số hóa hồ sơ hộ tịch" in text
+    assert "Phường Sài Gòn" in text and Notification.objects.filter(recipient=dost).exists()

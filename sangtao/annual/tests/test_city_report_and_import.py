@@ -1,0 +1,130 @@
+"""DoST's roll-up (numbers equal a count from the raw rows, fixed queries), the city report built in the
+background (a Decree-30 PDF with the number and city from settings, and a workbook), and the Excel import
+(validated, all or nothing, row errors, idempotent)."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+
+from conftest import client_for, make_user
+from sangtao.annual import services
+from sangtao.annual.importer import COLUMNS, ImportRefused, import_workbook, template_workbook
+from sangtao.annual.models import AnnualPlan, AnnualTask, CityReport, PlanStatus
+from sangtao.annual.rollup import rollup
+from sangtao.annual.tests.conftest import task_data
+from sangtao.core.tasks import run_pending
+from sangtao.orgs.models import OrgUnit, Role, UnitKind
+
+MM = 72 / 25.4
+
+
+def _consolidated_plan(unit, dost, year, titles, facet="enhancement"):
+    officer = make_user(f"cv{unit.pk}{year}", Role.OFFICER, unit)
+    leader = make_user(f"ld{unit.pk}{year}", Role.LEADER, unit)
+    plan = services.create_plan(officer, unit, year, f"Kế hoạch ĐMST {year} — {unit.name}")
+    for title in titles:
+        services.save_task(plan, officer, task_data(title, facet=facet))
+    for move, actor in (("submit", officer), ("approve", leader), ("consolidate", dost)):
+        plan = services.move_plan(plan, actor, move)
+    return plan
+
+
+@pytest.fixture
+def city_plans(city, ward, health, dost):
+    other = OrgUnit.objects.create(kind=UnitKind.COMMUNE, code="27000", name="Xã Bình Hưng", parent=city)
+    _consolidated_plan(ward, dost, 2026, ["Một cửa số hóa", "Trợ lý ảo hộ tịch"])
+    _consolidated_plan(health, dost, 2026, ["Đặt lịch khám trực tuyến"], facet="mission")
+    _consolidated_plan(other, dost, 2025, ["Bản đồ ngập"], facet="adaptive")
+    return other
+
+
+def test_the_rollup_equals_a_count_from_the_raw_rows_in_a_fixed_number_of_queries(city_plans, dost):
+    summary = rollup(2026)
+    tasks = list(AnnualTask.objects.filter(plan__year=2026).values_list("facet", "budget_vnd"))
+    by_facet = Counter(facet for facet, _b in tasks)
+    assert {line.key: line.tasks for line in summary["by_facet"]} == dict(by_facet)
+    assert sum(line.budget_vnd for line in summary["by_facet"]) == sum(b for _f, b in tasks)
+    assert summary["plans"] == AnnualPlan.objects.filter(year=2026).count() == 2
+    client = client_for(dost)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/annual/rollup/?year=2026").status_code == 200
+    _consolidated_plan(city_plans, dost, 2026, ["Thêm một nhiệm vụ", "Và một nữa"])
+    with CaptureQueriesContext(connection) as more:
+        assert client.get("/annual/rollup/?year=2026").status_code == 200
+    assert len(more) == len(few)
+
+
+def test_dost_builds_the_city_report_in_the_background_pdf_and_workbook(city_plans, dost, settings):
+    settings.CITY_NAME = "Thành phố Đà Nẵng"
+    settings.ANNUAL_REPORT_NUMBER = "{seq}/BC-SKHCN-{year}"
+    report = services.request_city_report(dost, 2026)
+    assert report.number == "1/BC-SKHCN-2026" and not report.ready
+    run_pending()
+    report = CityReport.objects.get(pk=report.pk)
+    assert report.ready and report.progress == 100
+    reader = PdfReader(report.pdf.open("rb"))
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width) / MM), round(float(page.mediabox.height) / MM)) == (210, 297)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Số: 1/BC-SKHCN-2026" in text and "Thành phố Đà Nẵng, ngày" in text
+    assert "UBND THÀNH PHỐ ĐÀ NẴNG" in text and "Hồ Chí Minh" not in text
+    for title in ("Một cửa số hóa", "Trợ lý ảo hộ tịch", "Đặt lịch khám trực tuyến"):
+        assert title in text
+    assert "Bản đồ ngập" not in text  # another year
+    sheet = load_workbook(report.workbook.open("rb")).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert sorted(r[3] for r in rows) == ["Một cửa số hóa", "Trợ lý ảo hộ tịch", "Đặt lịch khám trực tuyến"]
+    assert sum(r[6] for r in rows) == 3 * 150_000_000
+    response = client_for(dost).get(f"/annual/city-reports/{report.pk}/file.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def _workbook(rows) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append([row.get(name) for name in COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("ke-hoach-2025.xlsx", out.getvalue())
+
+
+def _row(unit_code, title, **extra):
+    return {"ma_don_vi": unit_code, "nam": 2025, "ten_ke_hoach": "Kế hoạch ĐMST 2025", "ten_nhiem_vu": title,
+            "van_de": "Hồ sơ giấy", "dich_vu_cong": "Hộ tịch", "loai_doi_moi": "enhancement", "kinh_phi": 1000000,
+            "nguon_kinh_phi": "unit", "nguoi_phu_trach": "Anh Minh", "chi_so": "Thời gian xử lý",
+            "don_vi_tinh": "ngày", "gia_tri_nen": 5, "muc_tieu": 2, **extra}
+
+
+def test_the_import_is_all_or_nothing_names_bad_rows_and_is_idempotent(ward, health, dost):
+    bad = [_row("26740", "Số hóa"), _row("99999", "Không có đơn vị"), _row("SOYTE", "Thiếu loại", loai_doi_moi="")]
+    with pytest.raises(ImportRefused) as refused:
+        import_workbook(dost, _workbook(bad))
+    assert [number for number, _message in refused.value.problems] == [3, 4]
+    assert AnnualPlan.objects.count() == 0
+    good = [_row("26740", "Số hóa"), _row("26740", "Trợ lý ảo"), _row("SOYTE", "Đặt lịch khám", loai_doi_moi="Cải tiến")]
+    outcome = import_workbook(dost, _workbook(good))
+    assert (outcome.plans, outcome.tasks, outcome.skipped) == (2, 3, 0)
+    plan = AnnualPlan.objects.get(unit=ward)
+    assert plan.status == PlanStatus.CONSOLIDATED and plan.tasks.count() == 2
+    assert plan.transitions.first().actor is None and "ke-hoach-2025.xlsx" in plan.transitions.first().reason
+    again = import_workbook(dost, _workbook(good))
+    assert (again.plans, again.skipped) == (0, 3)
+    assert AnnualTask.objects.count() == 3
+
+
+def test_the_template_is_a_workbook_the_import_reads(ward, dost):
+    book = load_workbook(io.BytesIO(template_workbook()))
+    assert [c.value for c in book.active[1]] == COLUMNS
+    from sangtao.challenges.models import Field
+
+    Field.objects.create(name="Thủ tục hành chính", slug="thu-tuc-hanh-chinh")
+    outcome = import_workbook(dost, SimpleUploadedFile("mau.xlsx", template_workbook()))
+    assert (outcome.plans, outcome.tasks) == (1, 1)
