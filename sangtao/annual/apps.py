@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AnnualConfig(AppConfig):
@@ -9,3 +10,10 @@ class AnnualConfig(AppConfig):
         # The report reminders and escalations (periodic jobs), the city report job and the work items.
         import sangtao.annual.services  # noqa: F401
         import sangtao.annual.workitems  # noqa: F401
+        from sangtao.orgs.rules import is_dost_coordinator, is_unit_staff
+        from sangtao.portal.menu import add
+
+        add("programme", "annual:list", _("Kế hoạch ĐMST hằng năm"), is_dost_coordinator | is_unit_staff,
+            prefixes=("/annual/",), order=50)
+        add("programme", "annual:rollup", _("Tổng hợp kế hoạch ĐMST"), is_dost_coordinator,
+            prefixes=("/annual/rollup/", "/annual/city-reports/", "/annual/import/"), order=51)
