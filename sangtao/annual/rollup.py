@@ -4,7 +4,7 @@ queries whatever the number of units (aggregates in the database, never a query 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
@@ -33,8 +33,9 @@ def rollup(year: int | None = None, *, unit_kind: str = "") -> dict:
     if unit_kind:
         plans, tasks = plans.filter(unit__kind=unit_kind), tasks.filter(plan__unit__kind=unit_kind)
     by_status = dict(plans.values_list("status").annotate(n=Count("id")).order_by())
+    every_year = AnnualPlan.objects.filter(unit__kind=unit_kind) if unit_kind else AnnualPlan.objects.all()
     by_year = [Line(y, str(y), plans=n, tasks=t or 0, budget_vnd=b or 0) for y, n, t, b in
-               AnnualPlan.objects.filter(pk__in=plans.values("pk")).values_list("year").annotate(
+               every_year.values_list("year").annotate(
                    n=Count("id", distinct=True), t=Count("tasks"), b=Sum("tasks__budget_vnd")).order_by("-year")]
     by_field = [Line(fid, name or str(_("Chưa phân lĩnh vực")), tasks=n, budget_vnd=b or 0) for fid, name, n, b in
                 tasks.values_list("field_id", "field__name").annotate(n=Count("id"), b=Sum("budget_vnd"))
@@ -56,7 +57,7 @@ def units_page(year: int, query_units, *, without_plan: bool = False):
         budget=Sum("annual_plans__tasks__budget_vnd", filter=Q(annual_plans__year=year)))
     if without_plan:
         units = units.filter(plan_id__isnull=True)
-    return units
+    return units.order_by(F("plan_id").asc(nulls_last=True), "sort_name")
 
 
 def units_without_plan(year: int):

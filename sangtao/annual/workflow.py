@@ -76,7 +76,7 @@ PLAN = workflow("annual_plan", AnnualPlan, [
     Move("complete", (PlanStatus.IN_PROGRESS,), PlanStatus.DONE, is_plan_leader, _("Hoàn thành kế hoạch"),
          guards=(FINAL_REPORT,), notify=lambda plan: list(dost_coordinators())),
     Move("drop", (PlanStatus.CONSOLIDATED, PlanStatus.IN_PROGRESS), PlanStatus.DROPPED, is_plan_leader,
-         _("Dừng thực hiện"), reason_required=True, danger=True, notify=lambda plan: list(dost_coordinators())),
+         _("Dừng thực hiện kế hoạch"), reason_required=True, danger=True, notify=lambda plan: list(dost_coordinators())),
 ], _("Kế hoạch"), transitions=PlanTransition, subject="plan", notice=_plan_notice)
 
 
