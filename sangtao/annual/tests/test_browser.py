@@ -54,11 +54,17 @@ def _add_task(browser, base, plan, title, kpi, baseline, target):
     click_and_wait(browser, By.CSS_SELECTOR, "#task-form button.primary")
 
 
+def _confirm(browser, label) -> None:
+    """Follow a move's button to its confirmation page and confirm it."""
+    click_and_wait(browser, By.LINK_TEXT, label)
+    assert "/move/" in browser.current_url, (browser.current_url, browser.find_element(By.TAG_NAME, "main").text[:500])
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+
+
 def _move(browser, base, plan, username, label):
     log_in(browser, base, username)
     browser.get(base + plan.get_absolute_url())
-    click_and_wait(browser, By.LINK_TEXT, label)
-    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    _confirm(browser, label)
 
 
 def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, ward, ward_officer, ward_leader,
@@ -74,8 +80,7 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     _add_task(browser, base, plan, "Trợ lý ảo trả lời thủ tục", "Thời gian chờ trả lời", "3", "0")
     assert "Trợ lý ảo trả lời thủ tục" in browser.page_source
     _accessible(browser)
-    click_and_wait(browser, By.LINK_TEXT, "Trình lãnh đạo đơn vị")
-    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    _confirm(browser, "Trình lãnh đạo đơn vị")
     _move(browser, base, plan, "leader2", "Duyệt, gửi Sở KH&CN")
     _move(browser, base, plan, "dost", "Tổng hợp vào kế hoạch thành phố")
     assert AnnualPlan.objects.get().status == PlanStatus.CONSOLIDATED
@@ -98,13 +103,11 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
                     f"id_kpi{kpis[0]}-source": "Phần mềm hộ tịch", f"id_kpi{kpis[1]}-value": "0"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     _accessible(browser)
-    click_and_wait(browser, By.LINK_TEXT, "Trình lãnh đạo đơn vị")
-    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    _confirm(browser, "Trình lãnh đạo đơn vị")
     report = plan.reports.get()
     log_in(browser, base, "leader2")
     browser.get(base + report.get_absolute_url())
-    click_and_wait(browser, By.LINK_TEXT, "Duyệt, gửi Sở KH&CN")
-    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    _confirm(browser, "Duyệt, gửi Sở KH&CN")
     assert "Đạt mục tiêu" in browser.page_source  # 0 of a target of 0 days' wait
 
     # DoST builds the city report in the background and opens the PDF.
