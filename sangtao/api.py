@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -66,6 +66,9 @@ api = SangTaoAPI(
     "personal token: `Authorization: Bearer st_...`. Errors are JSON: "
     "{code, message, field?, errors?}; send Accept-Language: en for English messages.",
     urls_namespace="api",
+    # Swagger UI from django-ninja's static files (templates/ninja/swagger.html); deep links off, as they
+    # put a link inside each operation's button (nested controls a screen reader cannot use).
+    docs=Swagger(settings={"deepLinking": False}),
 )
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from the package's own static files (no CDN)
     "sangtao.core",
     "sangtao.accounts",
     "sangtao.orgs",

@@ -44,3 +44,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+
+handler500 = "sangtao.portal.views.server_error"

@@ -179,6 +179,7 @@ def apply_move(obj, move_name: str, *, actor, reason: str = "", expected_state: 
         for name, value in values.items():
             setattr(locked, name, value)
         _write_transition(flow, locked, move, actor, current, reason, now)
+        _resolve_notices(flow, locked)
         _notify(flow, locked, move, actor, reason, notice)
     return locked
 
@@ -191,6 +192,24 @@ def _write_transition(flow: Workflow, obj, move: Move, actor, source: str, reaso
                                              from_status=source, to_status=move.target, reason=reason, at=at)
 
 
+def notice_subject(flow: Workflow, obj) -> str:
+    return f"{flow.name}:{obj.pk}"
+
+
+def _resolve_notices(flow: Workflow, obj) -> None:
+    """A move was made: the notices that asked for an action on the object in its former state are done."""
+    from sangtao.notifications.services import resolve  # notifications build on core, not the reverse
+
+    resolve(notice_subject(flow, obj))
+
+
+def _can_act(flow: Workflow, obj, state: str) -> Callable[[Any], bool]:
+    """Whether a recipient can take the object forward (a move from a button, not a withdrawal or a
+    cancellation) from `state`: then their notice needs action."""
+    moves = [m for m in flow.moves.values() if state in m.sources and not m.service_only and not m.danger]
+    return lambda user: any(m.allowed.test(user, obj) for m in moves)
+
+
 def _notify(flow: Workflow, obj, move: Move, actor, reason: str, notice: tuple[Any, Any] | None) -> None:
     if move.notify is None or flow.notice is None:
         return
@@ -201,4 +220,5 @@ def _notify(flow: Workflow, obj, move: Move, actor, reason: str, notice: tuple[A
         title = move.notice_title(obj)
     if notice is not None:
         title, body = notice
-    notify(move.notify(obj), title, body, url, exclude=actor)
+    notify(move.notify(obj), title, body, url, exclude=actor, action_needed=_can_act(flow, obj, move.target),
+           subject=notice_subject(flow, obj))

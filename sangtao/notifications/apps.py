@@ -8,3 +8,4 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Register this app's background tasks and periodic jobs with the worker.
         import sangtao.notifications.services  # noqa: F401
+        import sangtao.notifications.workitems  # noqa: F401  (what awaits people, for their home page)

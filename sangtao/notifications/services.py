@@ -1,6 +1,7 @@
 """Queue notifications: an in-app row for each recipient and an email sent by the worker."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,11 +11,14 @@ from sangtao.core.tasks import task
 from sangtao.notifications.models import Notification
 
 
-def notify(recipients: Iterable, title, body, url: str = "", exclude=None) -> list[Notification]:
+def notify(recipients: Iterable, title, body, url: str = "", exclude=None, *,
+           action_needed: bool | Callable[[Any], bool] = False, subject: str = "") -> list[Notification]:
     """Create notifications, rendering lazy title/body in each recipient's language.
 
     Call inside the transaction of the change that causes them: nothing is sent
-    if that change rolls back.
+    if that change rolls back. `action_needed` (or a function of the recipient saying so) files
+    it under "cần xử lý" rather than "để biết"; `subject` ("<kind>:<pk>") names what it is about,
+    so that `resolve(subject)` clears it once the action is done.
     """
     created = []
     seen = set()
@@ -23,8 +27,10 @@ def notify(recipients: Iterable, title, body, url: str = "", exclude=None) -> li
             continue
         seen.add(user.pk)
         with translation.override(user.language):
+            needed = action_needed(user) if callable(action_needed) else action_needed
             note = Notification.objects.create(
-                recipient=user, title=str(title)[:300], body=str(body), url=url
+                recipient=user, title=str(title)[:300], body=str(body), url=url, action_needed=bool(needed),
+                subject=subject[:100],
             )
         send_notification_email.enqueue(notification_id=note.pk)
         created.append(note)
@@ -57,3 +63,17 @@ def mark_read(user, ids: list[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     return queryset.update(read_at=timezone.now())
+
+
+def resolve(subject: str) -> int:
+    """The action the notifications about `subject` asked for is done: they no longer wait (marked read)."""
+    if not subject:
+        return 0
+    return Notification.objects.filter(subject=subject, action_needed=True, read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+def unread_action_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True, action_needed=True).count()

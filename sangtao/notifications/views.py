@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sangtao.core.forms import ids
@@ -9,12 +10,18 @@ from sangtao.notifications.services import mark_read
 
 @login_required
 def notification_list(request):
-    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    """Unread notices that ask for an action first ("cần xử lý"), then the others ("để biết")."""
+    notes = request.user.notifications.all()
+    action = notes.filter(action_needed=True, read_at__isnull=True)
+    page = Paginator(notes.exclude(action_needed=True, read_at__isnull=True), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page, "action": list(action[:100])})
 
 
 @login_required
 @require_POST
 def notification_read(request):
     mark_read(request.user, ids(request.POST.getlist("id")) or None)
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
     return redirect("notifications")

@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -63,3 +63,12 @@ def my_work(request):
 def accessibility(request):
     """The accessibility statement: the target (WCAG 2.2 AA), what is checked and how, what is known."""
     return render(request, "portal/accessibility.html")
+
+
+def server_error(request):
+    """The styled 500 page, with the site's header; plain text if even that cannot be drawn."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 -- the page of last resort must not fail
+        text = "Lỗi máy chủ / Server error (500)"  # convention: allow untranslated-string -- bilingual last resort
+        return HttpResponseServerError(text, content_type="text/plain; charset=utf-8")

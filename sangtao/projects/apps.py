@@ -8,3 +8,4 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Register the overdue-escalation job with the worker.
         import sangtao.projects.services  # noqa: F401
+        import sangtao.projects.workitems  # noqa: F401  (what awaits people, for their home page)

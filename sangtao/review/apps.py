@@ -8,3 +8,4 @@ class ReviewConfig(AppConfig):
     def ready(self):
         # Register this app's background tasks and periodic jobs with the worker.
         import sangtao.review.services  # noqa: F401
+        import sangtao.review.workitems  # noqa: F401  (what awaits people, for their home page)

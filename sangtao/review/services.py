@@ -26,7 +26,7 @@ from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
-from sangtao.notifications.services import notify
+from sangtao.notifications.services import notify, resolve
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import dost_coordinators
 from sangtao.proposals import services as proposal_services
@@ -569,7 +569,8 @@ def file_complaint(proposal: Proposal, actor, body: str) -> Complaint:
         complaint = Complaint.objects.create(decision=decision, proposal=proposal, filed_by=actor, body=body)
         record(actor, "complaint_filed", complaint)
         notify(dost_coordinators(), format_lazy(_("Khiếu nại mới về kết quả tuyển chọn «{title}»"),
-                                          title=proposal.challenge.title), body[:500], reverse("review:complaints"))
+                                          title=proposal.challenge.title), body[:500], reverse("review:complaints"),
+               action_needed=True, subject=f"complaint:{complaint.pk}")
     return complaint
 
 
@@ -584,6 +585,7 @@ def answer_complaint(complaint: Complaint, actor, answer: str) -> Complaint:
             raise StaleState(_("Khiếu nại đã được trả lời."))
         complaint.refresh_from_db()
         record(actor, "complaint_answered", complaint)
+        resolve(f"complaint:{complaint.pk}")
         notify(proposal_services.members_of(complaint.proposal.organisation_id),
                _("Sở KH&CN đã trả lời khiếu nại của bạn"), answer[:500], complaint.proposal.get_absolute_url())
     return complaint

@@ -56,6 +56,7 @@ def test_officer_drafts_leader_and_dost_approve_and_publish(live_server, browser
     base = live_server.url
     log_in(browser, base, "officer")
     browser.get(base + "/challenges/new/")
+    assert_accessible(browser, what="the challenge form")
     values = {"id_title": "Số hóa sổ khám bệnh", "id_summary": "Sổ giấy hay thất lạc.",
               "id_problem_statement": "Người bệnh mang sổ giấy mỗi lần khám.",
               "id_ind-0-name": "Tỷ lệ sổ khám điện tử", "id_ind-0-unit_of_measure": "%"}
@@ -67,6 +68,7 @@ def test_officer_drafts_leader_and_dost_approve_and_publish(live_server, browser
         browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
     browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
     assert "Đã lưu bản nháp" in browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
+    assert_accessible(browser, what="the new draft challenge")
     challenge = Challenge.objects.get(title="Số hóa sổ khám bệnh")
     assert browser.current_url.endswith(f"/challenges/{challenge.pk}/")
     confirm_move(browser, "submit")

@@ -8,7 +8,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from conftest import CHROMEDRIVER, CHROMIUM, click_and_wait, log_in, make_expert, score_all
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, make_expert, score_all
 from sangtao.challenges.models import Status
 from sangtao.projects.models import Milestone, Project
 
@@ -48,6 +48,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     log_in(browser, base, "dost")
     browser.get(base + challenge.get_absolute_url())
     click_and_wait(browser, By.LINK_TEXT, "Lập dự án")
+    assert_accessible(browser, what="the project form")
     set_value(browser, "id_starts_on", (today - datetime.timedelta(days=40)).isoformat())
     set_value(browser, "id_ends_on", (today + datetime.timedelta(days=300)).isoformat())
     browser.find_element(By.ID, "id_ms-0-title").send_keys("Thiết kế hệ thống")
@@ -55,6 +56,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     browser.find_element(By.ID, "id_ms-0-tranche_vnd").send_keys("300000000")
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Đã lập dự án" in message(browser)
+    assert_accessible(browser, what="the new project, as DoST")
     project = Project.objects.get(challenge=challenge)
 
     # The lead organisation reports progress; the owning unit accepts the report.
@@ -63,9 +65,11 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     browser.find_element(By.ID, "narrative").send_keys("Đã hoàn thành khảo sát hiện trạng.")
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi báo cáo')]")
     assert "Đã gửi báo cáo" in message(browser)
+    assert_accessible(browser, what="the project, as the lead after reporting")
     log_in(browser, base, "officer")
     browser.get(base + project.get_absolute_url())
     click_and_wait(browser, By.CSS_SELECTOR, "button[name=decision][value=accept]")
+    assert_accessible(browser, what="the project, as the owning unit after accepting the report")
 
     # A milestone slips past its date: the scheduled job escalates, and the page says so.
     Milestone.objects.filter(project=project).update(due_on=today - datetime.timedelta(days=8))
@@ -73,6 +77,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     browser.get(base + project.get_absolute_url())
     assert "Chậm tiến độ" in browser.find_element(By.TAG_NAME, "main").text
     assert "Lãnh đạo đơn vị chủ quản" in browser.find_element(By.TAG_NAME, "main").text
+    assert_accessible(browser, what="a late project")
 
     # Acceptance: self-assessment, a council member's grades, DoST's conclusion.
     Milestone.objects.filter(project=project).update(completed_on=today)
@@ -91,6 +96,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
         select.find_element(By.CSS_SELECTOR, "option[value=pass]").click()
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Lưu đánh giá')]")
     assert "Đã lưu đánh giá" in message(browser)
+    assert_accessible(browser, what="the project, as an acceptance council member")
     log_in(browser, base, "dost")
     browser.get(base + project.get_absolute_url())
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Kết luận nghiệm thu')]")
@@ -105,6 +111,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     set_value(browser, "id_go_live_on", today.isoformat())
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Ghi nhận nơi áp dụng')]")
     assert "Đã ghi nhận nơi áp dụng" in message(browser)
+    assert_accessible(browser, what="the accepted project with a deployment")
 
     # A citizen answers the satisfaction survey on a phone-sized screen.
     instrument = survey_services.create_sipas_instrument(dost, "SIPAS")
@@ -116,12 +123,14 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     browser.delete_all_cookies()
     browser.set_window_size(390, 844)
     browser.get(base + survey.public_url())
+    assert_accessible(browser, widths=[(390, 844)], what="the public survey on a phone")
     browser.find_element(By.CSS_SELECTOR, f"#unit option[value='{ward.pk}']").click()
     for fieldset in browser.find_elements(By.CSS_SELECTOR, "fieldset.scale"):
         fieldset.find_element(By.CSS_SELECTOR, "input[value='5']").click()
     browser.find_element(By.NAME, "consent").click()
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi ý kiến')]")
     assert "Cảm ơn" in browser.find_element(By.TAG_NAME, "h1").text
+    assert_accessible(browser, widths=[(390, 844)], what="the survey's thanks page")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400  # no sideways scrolling
 
     # The challenge's public page shows the outcome.
@@ -129,3 +138,4 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     browser.get(base + challenge.get_absolute_url())
     outcome = browser.find_element(By.ID, "ket-qua-do").text
     assert "Kết quả đo được" in outcome and "Khám bệnh ngoại trú" in outcome
+    assert_accessible(browser, what="the challenge's public outcome")

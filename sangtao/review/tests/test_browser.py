@@ -5,7 +5,16 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, COUNCIL_ROLES, click_and_wait, close_call, log_in, make_expert
+from conftest import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    COUNCIL_ROLES,
+    assert_accessible,
+    click_and_wait,
+    close_call,
+    log_in,
+    make_expert,
+)
 from sangtao.challenges.models import Status
 from sangtao.proposals.models import Proposal, ProposalVersion
 
@@ -46,6 +55,7 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     assert "Chưa xác minh" in browser.find_element(By.TAG_NAME, "h1").text
     browser.get(base + challenge.get_absolute_url())
     click_and_wait(browser, By.LINK_TEXT, "Đăng ký hồ sơ")
+    assert_accessible(browser, what="the proposal form")
     indicator = challenge.indicators.get()
     fill(browser, {"id_title": "Phân luồng khám bằng trí tuệ nhân tạo", "id_summary": "Dự báo lượng khám theo giờ.",
                    "id_approach": "Mô hình dự báo và đặt lịch theo khung giờ.", "id_experience": "Ba dự án y tế.",
@@ -62,11 +72,13 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     proposal = Proposal.objects.get(title="Phân luồng khám bằng trí tuệ nhân tạo")
     receipt = ProposalVersion.objects.get(proposal=proposal).receipt
     assert receipt in browser.find_element(By.TAG_NAME, "h1").text
+    assert_accessible(browser, what="the submitted proposal with its receipt")
 
     # The call closes; DoST screens the proposal and forms the council.
     close_call(challenge, dost)
     log_in(browser, base, "dost")
     browser.get(base + f"/proposals/{proposal.pk}/screen/")
+    assert_accessible(browser, what="the screening form")
     for box in browser.find_elements(By.CSS_SELECTOR, "main form input[type=checkbox]"):
         box.click()
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
@@ -83,6 +95,7 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Toàn hội đồng chấm mọi hồ sơ')]")
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Công bố phân công')]")
     assert "Đã gửi phân công" in success_message(browser)
+    assert_accessible(browser, what="the council with released assignments")
 
     # Two members declare and score in the browser; the others through the services.
     leaves = [c.pk for c in council.rubric.leaves()]
@@ -93,6 +106,8 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
         browser.find_element(By.CSS_SELECTOR, "input[name=has_conflict][value='0']").click()
         click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
         assert "Đã ký bản khai" in success_message(browser)
+        if number == 0:
+            assert_accessible(browser, what="the scoresheet")
         fill(browser, {f"points_{pk}": value for pk, value in zip(leaves, points, strict=True)})
         click_and_wait(browser, By.CSS_SELECTOR, "button[name=submit]")
         assert "Đã nộp phiếu chấm" in success_message(browser)
@@ -105,6 +120,7 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     log_in(browser, base, "dost")
     browser.get(base + f"/councils/{council.pk}/results/")
     assert "Đạt" in browser.find_element(By.TAG_NAME, "main").text
+    assert_accessible(browser, what="the council's results")
     click_and_wait(browser, By.PARTIAL_LINK_TEXT, "Quyết định cho")
     browser.find_element(By.CSS_SELECTOR, f"#id_proposal option[value='{proposal.pk}']").click()
     fill(browser, {"id_decision_number": "12/QĐ-SKHCN", "id_rationale": "Hồ sơ duy nhất đạt yêu cầu."})
@@ -114,5 +130,6 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     browser.get(base + challenge.get_absolute_url())
     result = browser.find_element(By.ID, "ket-qua").text
     assert "Công ty TNHH Đổi Mới Sài Gòn" in result and "12/QĐ-SKHCN" in result
+    assert_accessible(browser, what="the decided challenge, in public")
     challenge.refresh_from_db()
     assert challenge.status == Status.IMPLEMENTING

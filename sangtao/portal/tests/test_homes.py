@@ -1,0 +1,219 @@
+"""Each role's home ("Việc của tôi"), the menus as data, notifications that need action, error pages,
+the accessibility statement and the offline API docs."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import client_for, make_user
+from sangtao.challenges import services
+from sangtao.challenges.models import Challenge, Follow, Status
+from sangtao.core.workitems import work_for
+from sangtao.notifications.models import Notification
+from sangtao.orgs.models import Role
+
+# Every query of the home, whatever the number of items: the session and user, the roles, each
+# provider's few aggregates, the notifications and follows shown, the header's menu and badge.
+HOME_QUERIES = 30
+
+
+def kinds(user) -> dict[str, int]:
+    return {item.kind: item.count for item in work_for(user) if not item.kind.startswith("notifications.")}
+
+
+def test_each_role_has_its_pending_work_counted(make_challenge, officer, leader, dost, ward_officer):
+    make_challenge(Status.DRAFT)
+    returned = make_challenge(Status.DOST_REVIEW)
+    services.apply_move(returned, dost, "request_changes", "Thiếu chỉ số")
+    make_challenge(Status.UNIT_REVIEW)
+    make_challenge(Status.DOST_REVIEW)
+    make_challenge(Status.APPROVED)
+    assert kinds(officer) == {"challenges.drafts": 1, "challenges.returns": 1}
+    assert kinds(leader) == {"challenges.drafts": 1, "challenges.returns": 1, "challenges.approve": 1}
+    assert kinds(dost) == {"challenges.review": 1, "challenges.publish": 1}
+    assert kinds(ward_officer) == {}
+
+
+def test_expert_and_solver_see_declarations_and_drafts_with_deadlines(selection, solver, solver_org, make_challenge):
+    from conftest import proposal_data
+    from sangtao.proposals import services as proposal_services
+
+    expert = selection["experts"][0].user
+    assert kinds(expert) == {"review.declare": 2}
+    open_call = make_challenge(Status.PUBLISHED)
+    proposal_services.start_proposal(open_call, solver, solver_org, proposal_data(open_call))
+    [draft] = [item for item in work_for(solver) if item.kind == "proposals.drafts"]
+    assert draft.count == 1 and draft.due == open_call.call_closes_at
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_home_asks_a_fixed_number_of_queries_whatever_the_items(
+        size, make_challenge, officer, leader, dost, django_assert_max_num_queries):
+    for _ in range(size):
+        for state in (Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.APPROVED, Status.PUBLISHED):
+            challenge = make_challenge(state)
+            Follow.objects.create(user=officer, challenge=challenge)
+    assert Notification.objects.filter(recipient=leader).count() >= size
+    for user in (officer, leader, dost):
+        client = client_for(user)
+        client.get("/my-work/")  # the session is warm: what is counted is the page
+        with django_assert_max_num_queries(HOME_QUERIES):
+            response = client.get("/my-work/")
+        assert response.status_code == 200
+
+
+def test_home_counts_do_not_grow_with_the_data(make_challenge, leader):
+    def count():
+        client = client_for(leader)
+        client.get("/my-work/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/my-work/").status_code == 200
+        return len(queries)
+
+    make_challenge(Status.UNIT_REVIEW)
+    first = count()
+    for _ in range(3):
+        make_challenge(Status.UNIT_REVIEW)
+        make_challenge(Status.DRAFT)
+    assert count() == first
+
+
+def test_login_lands_on_my_work_with_the_item_and_a_link_to_act(make_challenge, leader):
+    from conftest import PASSWORD
+
+    challenge = make_challenge(Status.UNIT_REVIEW)
+    client = client_for(None)
+    response = client.post("/accounts/login/", {"username": "leader", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == "/my-work/"
+    page = client.get("/my-work/").content.decode()
+    assert "Bài toán chờ lãnh đạo đơn vị phê duyệt" in page
+    assert f'href="/challenges/mine/?status={Status.UNIT_REVIEW}"' in page
+    worklist = client.get(f"/challenges/mine/?status={Status.UNIT_REVIEW}").content.decode()
+    assert challenge.title in worklist
+
+
+def test_notice_needs_action_only_from_who_can_act_and_is_cleared_by_the_next_move(make_challenge, leader,
+                                                                                   officer, dost):
+    challenge = make_challenge(Status.UNIT_REVIEW)  # the officer's submission told the leader
+    to_leader = Notification.objects.get(recipient=leader)
+    assert to_leader.action_needed and to_leader.read_at is None
+    services.apply_move(challenge, leader, "unit_approve")
+    to_leader.refresh_from_db()
+    assert to_leader.read_at is not None, "the approval it asked for is done"
+    to_dost = Notification.objects.filter(recipient=dost).latest("pk")
+    assert to_dost.action_needed
+    services.apply_move(Challenge.objects.get(pk=challenge.pk), dost, "approve")
+    to_officer = Notification.objects.filter(recipient=officer).latest("pk")
+    assert not to_officer.action_needed, "an approval is for information: the officer has nothing to do"
+
+
+def test_notifications_page_splits_action_from_information_and_marks_all_read(make_challenge, leader):
+    make_challenge(Status.UNIT_REVIEW)
+    Notification.objects.create(recipient=leader, title="Tin để biết")
+    client = client_for(leader)
+    page = client.get("/notifications/").content.decode()
+    action, info = page.split('id="info"')
+    assert "Lãnh đạo đơn vị xem xét" in action or "trình" in action.lower()
+    assert "Tin để biết" in info and "Tin để biết" not in action
+    response = client.post("/notifications/read/", {"next": "/my-work/"})
+    assert response.url == "/my-work/"
+    assert not Notification.objects.filter(recipient=leader, read_at__isnull=True).exists()
+    assert client.post("/notifications/read/", {"next": "https://evil.example/"}).url == "/notifications/"
+
+
+def menu_urls(user) -> dict[str, list[str]]:
+    response = client_for(user).get("/accessibility/")
+    groups = {group.key: [link.url for link in group.links] for group in response.context["menu_groups"]}
+    groups["public"] = [link.url for link in response.context["menu_public"]]
+    return groups
+
+
+def test_menus_are_grouped_by_the_work_and_reach_every_page_of_the_role(roles):
+    dost = menu_urls(roles["dost"])
+    assert list(dost) == ["programme", "selection", "delivery", "measurement", "admin", "public"]
+    assert "/experts/" in dost["selection"] and "/complaints/" in dost["selection"]
+    assert menu_urls(roles["expert"]) == {"public": dost["public"]}  # no Expert row: no expert pages
+    assert "/reviews/" not in dost["selection"]
+    officer = menu_urls(roles["officer"])
+    assert officer["programme"] == ["/challenges/mine/", "/challenges/new/"] and "admin" not in officer
+    assert menu_urls(roles["solver"])["selection"] == ["/proposals/mine/"]
+    assert menu_urls(None) == {"public": ["/challenges/", "/outcomes/", "/open-data/"]}
+
+
+@pytest.mark.parametrize("role", ["dost", "officer", "leader", "solver", "outsider", "anonymous"])
+def test_every_menu_link_opens_for_the_role(roles, role):
+    client = client_for(roles[role])
+    for urls in menu_urls(roles[role]).values():
+        for url in urls:
+            if url.startswith("/admin/"):
+                continue
+            assert client.get(url).status_code == 200, f"{role}: {url}"
+
+
+def test_nested_pages_have_breadcrumbs_and_menu_pages_do_not(dost, make_challenge):
+    from sangtao.review.models import Council, CouncilRules, Rubric
+
+    council = Council.objects.create(name="Hội đồng thử", rules=CouncilRules.objects.get(is_default=True),
+                                     rubric=Rubric.objects.get(is_default=True), created_by=dost)
+    client = client_for(dost)
+    crumbs = client.get(f"/councils/{council.pk}/").context["breadcrumbs"]
+    assert [(c.url, str(c.label)) for c in crumbs] == [("/", "Trang chủ"), ("", "Tuyển chọn"),
+                                                       ("/councils/", "Hội đồng")]
+    assert client.get("/councils/").context["breadcrumbs"] == []
+    english = client.get(f"/en/councils/{council.pk}/").context["breadcrumbs"]
+    assert english[-1].url == "/en/councils/"
+
+
+def test_a_context_adds_its_page_to_the_menu_with_one_line(dost, officer):
+    from sangtao.orgs.rules import is_dost_coordinator
+    from sangtao.portal import menu
+
+    before = list(menu.ENTRIES)
+    try:
+        menu.add("programme", "audit:log", "Kế hoạch năm (thử)", is_dost_coordinator, order=5)
+        assert menu_urls(dost)["programme"][0] == "/audit/"
+        assert "/audit/" not in sum(menu_urls(officer).values(), [])
+    finally:
+        menu.ENTRIES[:] = before
+
+
+@pytest.mark.parametrize(("url", "words"), [("/khong-co/", "Không tìm thấy trang"),
+                                            ("/en/no-such-page/", "Page not found")])
+def test_unknown_pages_are_styled_bilingual_with_the_header_and_a_way_back(db, url, words, settings):
+    response = client_for(None).get(url)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert words in page and 'class="brand"' in page and 'href="/' in page and "favicon.svg" in page
+
+
+def test_server_errors_are_styled(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+
+    from sangtao.portal.views import server_error
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = server_error(request)
+    assert response.status_code == 500 and "Hệ thống đang gặp sự cố" in response.content.decode()
+
+
+def test_accessibility_statement_names_the_target_and_the_checks(db):
+    page = client_for(None).get("/accessibility/").content.decode()
+    assert "WCAG" in page and "2.2" in page and "axe-core" in page
+    assert "Accessibility statement" in client_for(None).get("/en/accessibility/").content.decode()
+
+
+def test_api_docs_load_swagger_ui_from_the_site_never_a_cdn(db):
+    page = client_for(None).get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page and "/static/ninja/swagger-ui.css" in page
+    assert "cdn" not in page.lower() and "http" not in page.replace("http-equiv", "")
+    assert '<html lang="vi">' in page
+
+
+def test_membership_of_a_new_role_changes_the_menu(db, dost_unit):
+    user = make_user("newcomer")
+    assert "admin" not in menu_urls(user)
+    from sangtao.orgs.models import Membership
+
+    Membership.objects.create(user=user, role=Role.DOST_COORDINATOR, unit=dost_unit)
+    assert "/manage/units/" in menu_urls(user)["admin"]
