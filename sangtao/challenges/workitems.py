@@ -1,5 +1,7 @@
 """What awaits a person in the challenge workflow, for "Việc của tôi" (one query whatever the items)."""
 
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,7 @@ def challenge_work(user) -> list[WorkItem]:
     # Only the counts of the roles the user holds are asked (an empty "IN ()" in one filtered aggregate
     # would empty the others); counted distinct, as the join with questions repeats a challenge.
     mine = Q(owner_unit_id__in=staff)
-    wanted = {}
+    wanted: dict[str, Any] = {}
     if staff:
         wanted["drafts"] = Count("pk", filter=mine & Q(status=Status.DRAFT, returned=False), distinct=True)
         wanted["returns"] = Count("pk", filter=mine & Q(status=Status.DRAFT, returned=True), distinct=True)

@@ -52,7 +52,7 @@ def my_work(request):
                 .select_related("challenge").order_by("-challenge__updated_at")[:FOLLOWED_SHOWN])
     return render(request, "portal/my_work.html", {
         "work_groups": list(groups.items()),
-        "work_count": sum(len(group) for group in groups.values()),
+        "work_count": sum(item.count for group in groups.values() for item in group),
         "info_items": [item for item in items if not item.action_needed],
         "notifications_action": unread.filter(action_needed=True)[:NOTIFICATIONS_SHOWN],
         "notifications_info": unread.filter(action_needed=False)[:NOTIFICATIONS_SHOWN],

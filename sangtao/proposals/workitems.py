@@ -1,5 +1,7 @@
 """What awaits people in the applications: a solver's drafts before the deadline, DoST's screenings."""
 
+from typing import Any
+
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +26,13 @@ def proposal_work(user) -> list[WorkItem]:
     # Only the counts of the roles the user holds (an empty "IN ()" would empty the other aggregates).
     drafts = Q(organisation_id__in=organisations, status=ProposalStatus.DRAFT, challenge__call_closes_at__gt=now)
     screening = Q(status=ProposalStatus.SUBMITTED, challenge__status=Status.CLOSED)
-    wanted = {}
+    wanted: dict[str, Any] = {}
     if organisations:
         wanted.update(drafts=Count("pk", filter=drafts), draft_due=Min("challenge__call_closes_at", filter=drafts))
     if dost:
         wanted.update(screening=Count("pk", filter=screening), first=Min("challenge_id", filter=screening),
                       last=Max("challenge_id", filter=screening))
-    counts = {"drafts": 0, "draft_due": None, "screening": 0, "first": None, "last": None}
+    counts: dict[str, Any] = {"drafts": 0, "draft_due": None, "screening": 0, "first": None, "last": None}
     counts.update(Proposal.objects.aggregate(**wanted))
     if counts["screening"] and counts["first"] == counts["last"]:
         screen_url = reverse("proposals:applications", args=[counts["first"]])
