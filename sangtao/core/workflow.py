@@ -60,6 +60,8 @@ class Move:
     danger: bool = False
     # Made only by a service of another step (a decision, an acceptance, a job), never from a button.
     service_only: bool = False
+    # Whether its notice asks the recipients to act ("cần xử lý"); None: when they can make a move next.
+    action_needed: bool | None = None
 
 
 Notice = Callable[[Any, Move, str], tuple[Any, Any, str]]
@@ -220,5 +222,5 @@ def _notify(flow: Workflow, obj, move: Move, actor, reason: str, notice: tuple[A
         title = move.notice_title(obj)
     if notice is not None:
         title, body = notice
-    notify(move.notify(obj), title, body, url, exclude=actor, action_needed=_can_act(flow, obj, move.target),
-           subject=notice_subject(flow, obj))
+    needed = _can_act(flow, obj, move.target) if move.action_needed is None else move.action_needed
+    notify(move.notify(obj), title, body, url, exclude=actor, action_needed=needed, subject=notice_subject(flow, obj))

@@ -65,12 +65,15 @@ def mark_read(user, ids: list[int] | None = None) -> int:
     return queryset.update(read_at=timezone.now())
 
 
-def resolve(subject: str) -> int:
-    """The action the notifications about `subject` asked for is done: they no longer wait (marked read)."""
+def resolve(subject: str, recipient=None) -> int:
+    """The action the notifications about `subject` asked for (of `recipient`, else of everyone) is done:
+    they no longer wait (marked read)."""
     if not subject:
         return 0
-    return Notification.objects.filter(subject=subject, action_needed=True, read_at__isnull=True).update(
-        read_at=timezone.now())
+    notes = Notification.objects.filter(subject=subject, action_needed=True, read_at__isnull=True)
+    if recipient is not None:
+        notes = notes.filter(recipient=recipient)
+    return notes.update(read_at=timezone.now())
 
 
 def unread_action_count(user) -> int:

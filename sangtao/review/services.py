@@ -483,7 +483,18 @@ def save_scores(item: Assignment, actor, points: dict[int, Any], comments: dict[
 def submit_scoresheet(item: Assignment, actor) -> Scoresheet:
     with transaction.atomic():
         sheet = _cleared_sheet(item, actor)
-        return workflow.apply_move(sheet, "submit", actor=actor, changes={"submitted_at": timezone.now()})
+        sheet = workflow.apply_move(sheet, "submit", actor=actor, changes={"submitted_at": timezone.now()})
+        if not _open_pairs(item).exists():  # the member's last sheet: the release notice asks nothing more
+            resolve(f"council:{item.council_id}", recipient=actor)
+        return sheet
+
+
+def _open_pairs(item: Assignment):
+    """The member's other pairs in the council still to declare or to score (a conflict closes a pair)."""
+    return (Assignment.objects.filter(council_id=item.council_id, expert_id=item.expert_id)
+            .exclude(scoresheet__status=SheetStatus.SUBMITTED)
+            .exclude(proposal__declarations__council_id=item.council_id,
+                     proposal__declarations__expert_id=item.expert_id, proposal__declarations__has_conflict=True))
 
 
 def reopen_scoresheet(sheet: Scoresheet, actor, reason: str) -> Scoresheet:

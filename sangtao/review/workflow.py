@@ -40,7 +40,7 @@ ALL_DECIDED = Guard(lambda c: not c.challenges.filter(decision__isnull=True).exi
 COUNCIL = workflow("council", Council, [
     Move("release", (CouncilStatus.FORMING,), CouncilStatus.REVIEWING, is_dost_coordinator,
          _("Công bố phân công tới các thành viên"), guards=(COMPOSED_BY_THE_RULES, HAS_ASSIGNMENTS),
-         notify=_assigned_experts),
+         notify=_assigned_experts, action_needed=True),  # each member declares and scores (cleared at the last sheet)
     # Made by the decision on the council's last challenge (review.services.record_decision).
     Move("decide", (CouncilStatus.REVIEWING,), CouncilStatus.DECIDED, is_dost_coordinator,
          _("Kết thúc: đã có quyết định"), guards=(ALL_DECIDED,), service_only=True),

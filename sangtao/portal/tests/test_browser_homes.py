@@ -113,3 +113,10 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     assert_accessible(browser, what="the submitted proposal")
     browser.get(base + "/my-work/")
     assert not browser.find_elements(By.XPATH, "//a[contains(., 'Hồ sơ đăng ký chưa nộp')]")
+
+    # The API docs render from the site's own files only (no network beyond it) and pass the gate.
+    browser.get(base + "/api/v1/docs")
+    assert browser.find_elements(By.CSS_SELECTOR, ".swagger-ui .opblock")  # waits until Swagger UI has drawn
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded and all(url.startswith(base) for url in loaded), loaded
+    assert_accessible(browser, what="the API docs")

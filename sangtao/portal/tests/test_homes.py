@@ -217,3 +217,19 @@ def test_membership_of_a_new_role_changes_the_menu(db, dost_unit):
 
     Membership.objects.create(user=user, role=Role.DOST_COORDINATOR, unit=dost_unit)
     assert "/manage/units/" in menu_urls(user)["admin"]
+
+
+def test_a_members_invitation_to_score_needs_action_until_their_last_sheet(selection):
+    from sangtao.review import services as review_services
+
+    council, member = selection["council"], selection["experts"][0]
+    note = Notification.objects.get(recipient=member.user, subject=f"council:{council.pk}")
+    assert note.action_needed and note.read_at is None
+    leaves = {c.code: c.pk for c in council.rubric.leaves()}
+    items = list(council.assignments.filter(expert=member))
+    for number, item in enumerate(items):
+        review_services.declare(item, member.user, has_conflict=False)
+        review_services.save_scores(item, member.user, {leaves["1"]: 12, leaves["2"]: 40, leaves["3"]: 30}, {})
+        review_services.submit_scoresheet(item, member.user)
+        note.refresh_from_db()
+        assert (note.read_at is None) == (number < len(items) - 1)
