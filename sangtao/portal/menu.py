@@ -17,6 +17,7 @@ from typing import Any
 import rules
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.orgs.rules import is_dost_coordinator, is_signed_in, is_solver_member, is_unit_staff
 
@@ -24,10 +25,10 @@ from sangtao.orgs.rules import is_dost_coordinator, is_signed_in, is_solver_memb
 GROUPS: dict[str, Any] = {
     "public": _("Công khai"),
     "programme": _("Chương trình"),
-    "selection": _("Tuyển chọn"),
+    "selection": pgettext_lazy("menu", "Tuyển chọn"),
     "delivery": _("Triển khai"),
     "measurement": _("Đo lường"),
-    "admin": _("Quản trị"),
+    "admin": pgettext_lazy("menu", "Quản trị"),
 }
 
 
@@ -87,7 +88,7 @@ def manages_surveys(user) -> bool:
 
 # --- the pages of the contexts in place -----------------------------------------------------------
 add("public", "challenges:list", _("Bài toán"), order=10)
-add("public", "evaluation:dashboard", _("Kết quả"), order=20)
+add("public", "evaluation:dashboard", pgettext_lazy("menu", "Kết quả"), order=20)
 add("public", "challenges:open_data", _("Dữ liệu mở"), order=30)
 
 add("programme", "challenges:mine", _("Việc của đơn vị"), is_unit_staff | is_dost_coordinator, order=10)
