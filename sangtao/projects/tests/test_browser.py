@@ -48,7 +48,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     log_in(browser, base, "dost")
     browser.get(base + challenge.get_absolute_url())
     click_and_wait(browser, By.LINK_TEXT, "Lập dự án")
-    # the form itself is checked once its formset rows have labels (issue 12, section 3)
+    assert_accessible(browser, what="the project form")
     set_value(browser, "id_starts_on", (today - datetime.timedelta(days=40)).isoformat())
     set_value(browser, "id_ends_on", (today + datetime.timedelta(days=300)).isoformat())
     browser.find_element(By.ID, "id_ms-0-title").send_keys("Thiết kế hệ thống")

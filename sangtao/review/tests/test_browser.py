@@ -55,7 +55,7 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     assert "Chưa xác minh" in browser.find_element(By.TAG_NAME, "h1").text
     browser.get(base + challenge.get_absolute_url())
     click_and_wait(browser, By.LINK_TEXT, "Đăng ký hồ sơ")
-    # the form itself is checked once its formset rows have labels (issue 12, section 3)
+    assert_accessible(browser, what="the proposal form")
     indicator = challenge.indicators.get()
     fill(browser, {"id_title": "Phân luồng khám bằng trí tuệ nhân tạo", "id_summary": "Dự báo lượng khám theo giờ.",
                    "id_approach": "Mô hình dự báo và đặt lịch theo khung giờ.", "id_experience": "Ba dự án y tế.",
