@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sangtao.capacity",
     "sangtao.initiatives",
     "sangtao.annual",
+    "sangtao.knowledge",
     "sangtao.portal",
     "sangtao.audit",
 ]

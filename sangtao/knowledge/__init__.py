@@ -1,0 +1,1 @@
+"""Knowledge that travels between agencies: cases, lessons learned, and reuse before reinvention."""
