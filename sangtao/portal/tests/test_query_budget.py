@@ -10,11 +10,16 @@ both counts.
 A page is fetched when every parameter of its route names an object of the world (ARGS);
 the rest show one object's leaf that does not grow with the data, or take only POST, and are
 listed in NOT_CRAWLED with the reason, so that a new page must be put in one or the other.
+
+The crawl of size 1 fetches the pages under /en/ and also checks that they are English, with no
+link to a 404 (sangtao/core/tests/test_english.py): walking every page as every role is the
+slowest thing the suite does, so it is done once for both.
 """
 
 import pytest
 from django.db import transaction
 
+from sangtao.core.tests.test_english import EnglishPages
 from sangtao.portal.tests.world import ARGS, NOT_CRAWLED, build_world, crawl, fill, routes
 
 USERNAMES = {"dost": "dost", "officer": "officer", "leader": "leader", "solver": "solver", "expert": "expert",
@@ -29,15 +34,19 @@ def test_every_page_is_crawled_or_says_why_not():
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_no_page_asks_more_queries_as_the_data_grows(roles, field, ward):
+def test_every_page_is_english_under_en_and_asks_no_more_queries_as_the_data_grows(roles, field, ward, settings):
+    settings.LANGUAGE_CODE = "vi"
     role_names = [user.username if user else None for user in roles.values()]
     with transaction.atomic():
-        small = crawl(build_world(1, USERNAMES, field, ward), role_names)
+        world = build_world(1, USERNAMES, field, ward)
+        english = EnglishPages()
+        small = crawl(world, role_names, language="en", inspect=english)
         transaction.set_rollback(True)
+    assert english.found == {}, english.report()
     shown = {key: queries for key, (status, queries) in small.items() if status == 200}
     assert len({page for page, _role in shown}) > 80, "the crawl reached too few pages"
     with transaction.atomic():
-        large = crawl(build_world(3, USERNAMES, field, ward), role_names, only=shown)
+        large = crawl(build_world(3, USERNAMES, field, ward), role_names, only=shown, language="en")
         transaction.set_rollback(True)
     assert {key: status for key, (status, _queries) in large.items()} == dict.fromkeys(shown, 200)
     grows = {f"{page} as {role}": f"{queries} -> {large[(page, role)][1]} queries"

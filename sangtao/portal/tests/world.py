@@ -270,10 +270,17 @@ def _capacity_rules(unit) -> dict:
     return {"capacityrule": default_rule().pk, "stratumpopulation": stratum.pk, "unitprofile": profile.pk}
 
 
-def crawl(world: dict, role_names, only=None) -> dict[tuple[str, str], tuple[int, int]]:
+# Routes outside the language prefix (i18n_patterns): the admin, the API and the site's plumbing.
+UNTRANSLATED = ("admin/", "api/", "i18n/", "_trivial")
+
+
+def crawl(world: dict, role_names, only=None, language="", inspect=None) -> dict[tuple[str, str], tuple[int, int]]:
     """(page, role) -> (status, queries) of a GET of every page the world fills (or only of the
     (page, role) pairs given). The first role should be DoST's: a page that refuses GET to DoST
-    (405) takes only POST, and the other roles are not asked."""
+    (405) takes only POST, and the other roles are not asked.
+
+    language ("en") fetches the translated pages under its prefix; inspect(url, role, client,
+    response) is called with each answer, so one crawl can check more than the query counts."""
     clients = {name or "anonymous": client_for(User.objects.get(username=name) if name else None)
                for name in role_names}
     found = {}
@@ -281,6 +288,8 @@ def crawl(world: dict, role_names, only=None) -> dict[tuple[str, str], tuple[int
         url = fill(route, world)
         if url is None:
             continue
+        if language and not route.startswith(UNTRANSLATED):
+            url = f"/{language}{url}"
         for role, client in clients.items():
             if only is not None and (name, role) not in only or route.startswith("admin/") and role != "dost":
                 continue  # the admin is for staff, and DoST is the only staff role
@@ -288,6 +297,8 @@ def crawl(world: dict, role_names, only=None) -> dict[tuple[str, str], tuple[int
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             found[(name, role)] = (response.status_code, len(queries))
+            if inspect is not None:
+                inspect(url, role, client, response)
             if response.status_code == 405:
                 break
     return found
