@@ -52,6 +52,11 @@ def pytest_configure(config):
 
     # Tests create many users; a slow password hash would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test client builds its own middleware, and WhiteNoise with finders stats and describes
+    # every static file of every app each time (0.1 s, a tenth of a page test's time). Tests fetch
+    # no static file through the client; the browser tests' live server serves them itself
+    # (django's StaticFilesHandler), so WhiteNoise here would only serve a collected STATIC_ROOT.
+    settings.WHITENOISE_USE_FINDERS = False
 
 
 @pytest.fixture(scope="session")
