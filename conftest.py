@@ -434,10 +434,13 @@ def score_all(council, points_by_proposal):
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+BROWSER_WINDOW = (1280, 1000)
 
 
-@pytest.fixture
-def browser(tmp_path):
+@pytest.fixture(scope="session")
+def _chromium(tmp_path_factory):
+    """One headless Chromium per test process, shared by its browser tests: starting one costs
+    more than a second, and each test starts from a clean state (the browser fixture)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -445,14 +448,28 @@ def browser(tmp_path):
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000"):
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+                 f"--window-size={BROWSER_WINDOW[0]},{BROWSER_WINDOW[1]}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(20)  # generous: CI runs the browser beside the rest of the suite
     yield driver
-    blocked = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
     driver.quit()
+
+
+@pytest.fixture
+def browser(_chromium):
+    """The shared browser on a blank page, with no cookies or storage and the usual window size;
+    after the test, nothing the pages did may have been refused by their Content-Security-Policy."""
+    driver = _chromium
+    driver.get("about:blank")
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})  # every site's, not only the open page's
+    driver.set_window_size(*BROWSER_WINDOW)
+    driver.get_log("browser")  # reading the log empties it: only this test's entries remain
+    yield driver
+    blocked = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
+    driver.get("about:blank")
     assert blocked == [], "the pages did something their Content-Security-Policy refuses"
 
 
