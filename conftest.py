@@ -57,6 +57,11 @@ def pytest_configure(config):
     # no static file through the client; the browser tests' live server serves them itself
     # (django's StaticFilesHandler), so WhiteNoise here would only serve a collected STATIC_ROOT.
     settings.WHITENOISE_USE_FINDERS = False
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        # A test database need not survive a crash: commits need not wait for the disk (the browser
+        # and race tests commit thousands of times). Only this process's sessions are affected.
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 
 @pytest.fixture(scope="session")
