@@ -44,7 +44,7 @@ def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:
         kpis = "; ".join(f"{name}: {_number(base)} → {_number(target)} {uom} (đạt {_number(latest)})"
                          for name, base, target, latest, uom in r.kpis) or "—"
         table.append([r.unit, r.title, r.facet, formats.vnd(r.budget_vnd), kpis])
-    doc.data_table(["Đơn vị", "Nhiệm vụ", "Loại", "Kinh phí", "Chỉ số: nền → mục tiêu (kết quả)"], table,
+    doc.long_table(["Đơn vị", "Nhiệm vụ", "Loại", "Kinh phí", "Chỉ số: nền → mục tiêu (kết quả)"], table,
                    [32, 45, 22, 26, 40])
     doc.paragraph("Nơi nhận:", "B")
     doc.paragraph(f"- UBND {city};\n- Các sở, ban, ngành; UBND các phường, xã, đặc khu;\n- Lưu: VT.")

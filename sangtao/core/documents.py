@@ -118,5 +118,70 @@ class AdministrativeDocument(FPDF):
         self.ln(3)
         self.set_font("Serif", size=BODY_SIZE)
 
+    def long_table(self, headings: list[str], rows: list[list[str]], widths: list[float], size: float = 10) -> None:
+        """A table of thousands of rows (a city's appendix): fpdf2's table() lays each cell out several
+        times, which made it most of a long document's time (30 s for 3,400 rows). Here each word is
+        measured once, each cell wrapped by those widths and written as plain lines in a ruled box; the
+        heading row repeats at the top of every page; a row never splits across pages."""
+        line, pad = size * 0.46, 1.0
+        measured: dict[tuple[str, str], float] = {}
+
+        def width_of(text: str) -> float:  # what get_string_width gives without text shaping, at a tenth of its cost
+            widths = self.current_font.cw  # type: ignore[union-attr]  # a font is set before any row
+            return sum(widths[ord(c)] for c in text) * self.font_size_pt * 0.001 / self.k
+
+        def wrap(text: str, width: float, style: str) -> list[str]:
+            room = width - 2 * pad
+            lines: list[str] = []
+            for paragraph in str(text).split("\n"):
+                current, used = "", 0.0
+                for word in paragraph.split():
+                    key = (style, word)
+                    if key not in measured:
+                        measured[key] = width_of(word)
+                    w = measured[key]
+                    while w > room and len(word) > 1:  # a word wider than its column is cut
+                        if current:
+                            lines.append(current)
+                            current, used = "", 0.0
+                        cut = max(1, int(len(word) * room / w))
+                        lines.append(word[:cut])
+                        word = word[cut:]
+                        w = width_of(word)
+                    gap = measured.setdefault((style, " "), width_of(" ")) if current else 0.0
+                    if current and used + gap + w > room:
+                        lines.append(current)
+                        current, used = word, w
+                    else:
+                        current, used = (current + " " + word if current else word), used + gap + w
+                lines.append(current)
+            return lines
+
+        def draw(cells: list[str], style: str) -> None:
+            self.set_font("Serif", style, size)
+            wrapped = [wrap(text, width, style) for text, width in zip(cells, widths, strict=True)]
+            most = int((self.page_break_trigger - self.t_margin - 2 * pad) / line) - 4
+            wrapped = [lines if len(lines) <= most else [*lines[:most - 1], lines[most - 1] + " …"]
+                       for lines in wrapped]
+            height = max(len(lines) for lines in wrapped) * line + 2 * pad
+            if self.get_y() + height > self.page_break_trigger:
+                self.add_page()
+                if style == "":
+                    draw(headings, "B")
+                    self.set_font("Serif", style, size)
+            top, x = self.get_y(), self.l_margin
+            for lines, width in zip(wrapped, widths, strict=True):
+                self.rect(x, top, width, height)
+                for number, text in enumerate(lines):
+                    self.text(x + pad, top + pad + number * line + line * 0.78, text)
+                x += width
+            self.set_y(top + height)
+
+        draw(headings, "B")
+        for values in rows:
+            draw(values, "")
+        self.ln(3)
+        self.set_font("Serif", size=BODY_SIZE)
+
     def render(self) -> bytes:
         return bytes(self.output())
