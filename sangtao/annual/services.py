@@ -454,14 +454,15 @@ def report_calendar(year: int) -> list[tuple[ReportPeriod, datetime.date]]:
 
 def missing_reports(year: int, today: datetime.date | None = None, *, late_only: bool = True):
     """[(plan, period, due date)] for every plan DoST consolidated whose unit has not sent the report
-    of a period (due already, when late_only): three queries whatever the number of units."""
+    of a period (due already, when late_only): three queries whatever the number of units. A plan
+    done (its annual report approved) or dropped owes no more reports."""
     today = today or timezone.localdate()
     calendar = [(p, due) for p, due in report_calendar(year) if not late_only or due < today]
     if not calendar:
         return []
     plans = list(AnnualPlan.objects.filter(year=year).filter(Q(status__in=REPORTING_STATES)
                                                               | Q(consolidated_at__isnull=False))
-                 .exclude(status=PlanStatus.DROPPED).select_related("unit"))
+                 .exclude(status__in=(PlanStatus.DROPPED, PlanStatus.DONE)).select_related("unit"))
     sent = set(PlanReport.objects.filter(plan__year=year, status__in=SENT_STATES)
                .values_list("plan_id", "period_id"))
     return [(plan, period, due) for plan in plans for period, due in calendar if (plan.pk, period.pk) not in sent]

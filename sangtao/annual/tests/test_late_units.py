@@ -1,0 +1,56 @@
+"""DoST's list of units late with a report counts only plans that still owe one: a plan done (its
+annual report approved by the leader) is neither late nor reminded, whatever report it skipped."""
+
+import datetime
+
+from sangtao.annual import services
+from sangtao.annual.models import PlanStatus, ReportPeriod
+from django.utils import timezone
+
+from conftest import client_for, make_user
+from sangtao.annual.tests.conftest import PLAN_PATH, task_data
+from sangtao.orgs.models import OrgUnit, Role, UnitKind
+
+
+def _done_without_the_six_month_report(make_plan, plan_roles, year=2026):
+    plan = make_plan(PlanStatus.IN_PROGRESS, year=year)
+    annual = services.start_report(plan, plan_roles["officer"], ReportPeriod.objects.get(code="nam"))
+    services.submit_report(annual, plan_roles["officer"])
+    services.approve_report(annual, plan_roles["leader"])
+    return services.move_plan(plan, plan_roles["leader"], "complete")
+
+
+def _plan_of_another_ward(city, dost, year):
+    unit = OrgUnit.objects.create(kind=UnitKind.WARD, code="26743", name="Phường Bến Thành", parent=city)
+    roles = {"officer": make_user("cv.benthanh", Role.OFFICER, unit), "leader": make_user("ld.benthanh", Role.LEADER, unit),
+             "dost": dost}
+    plan = services.create_plan(roles["officer"], unit, year, "Kế hoạch ĐMST")
+    services.save_task(plan, roles["officer"], task_data())
+    for move, role in PLAN_PATH[PlanStatus.IN_PROGRESS]:
+        plan = services.move_plan(plan, roles[role], move)
+    return plan
+
+
+def test_a_done_plan_is_not_late_with_the_report_it_skipped(make_plan, plan_roles, city):
+    done = _done_without_the_six_month_report(make_plan, plan_roles)
+    assert done.status == PlanStatus.DONE
+    other = _plan_of_another_ward(city, plan_roles["dost"], 2026)
+    after_both = services.report_calendar(2026)[-1][1] + datetime.timedelta(days=1)
+    late = services.missing_reports(2026, after_both)
+    assert {(plan.pk, period.code) for plan, period, _due in late} == {(other.pk, "6-thang"), (other.pk, "nam")}
+
+
+def test_a_done_plan_gets_no_reminder(make_plan, plan_roles, half_year):
+    _done_without_the_six_month_report(make_plan, plan_roles)
+    due = half_year.due_on(2026)
+    assert services.remind_and_escalate_reports(due - datetime.timedelta(days=3)) == 0
+    assert services.remind_and_escalate_reports(due + datetime.timedelta(days=20)) == 0
+
+
+def test_the_rollup_lists_the_late_plan_but_not_the_done_one(make_plan, plan_roles, city):
+    last_year = timezone.localdate().year - 1  # both reports of last year are past due today
+    done = _done_without_the_six_month_report(make_plan, plan_roles, year=last_year)
+    late = _plan_of_another_ward(city, plan_roles["dost"], last_year)
+    page = client_for(plan_roles["dost"]).get(f"/annual/rollup/?year={last_year}").content.decode()
+    section = page.split('id="late"')[1].split("</section>")[0]
+    assert late.get_absolute_url() in section and done.get_absolute_url() not in section
