@@ -39,9 +39,24 @@ def task_results(tasks: list[AnnualTask]) -> dict[int, TaskResult]:
     for kpi in TaskKpi.objects.filter(task_id__in=ids):
         values = measured[kpi.pk]
         kpis[kpi.task_id].append(KpiResult(kpi, values, kpi_status(kpi, values, today)))
-    # The unit where the task applied its solution stands for a deployment of the survey's service.
-    pairs: list[tuple[Survey, list]] = [(t.survey, [SimpleNamespace(unit_id=t.plan.unit_id, go_live_on=t.applied_on)])
-                                        for t in tasks if t.survey_id and t.survey is not None and t.applied_on]
-    found = impacts(pairs) if pairs else {}
-    return {t.pk: TaskResult(t, kpis[t.pk], found.get(t.survey_id) if t.survey_id and t.applied_on else None)
-            for t in tasks}
+    # The unit where the task applied its solution stands for a deployment of the survey's service, from
+    # the day it was applied. impacts() pools one deployment set per survey, so tasks that share a survey
+    # with another unit or another date go in separate rounds: each task gets its own unit and date's
+    # change (one round, and its few queries, when every task of a survey shares them).
+    keys: dict[tuple, Survey] = {}
+    for t in tasks:
+        if t.survey_id and t.survey is not None and t.applied_on:
+            keys.setdefault((t.survey_id, t.plan.unit_id, t.applied_on), t.survey)
+    rounds: list[list[tuple]] = []
+    taken: dict[int, int] = defaultdict(int)  # survey id -> rounds it is in
+    for key in keys:
+        if taken[key[0]] == len(rounds):
+            rounds.append([])
+        rounds[taken[key[0]]].append(key)
+        taken[key[0]] += 1
+    found: dict[tuple, Impact | None] = {}
+    for keys_of_round in rounds:
+        pairs = [(keys[key], [SimpleNamespace(unit_id=key[1], go_live_on=key[2])]) for key in keys_of_round]
+        by_survey = impacts(pairs)
+        found.update({key: by_survey.get(key[0]) for key in keys_of_round})
+    return {t.pk: TaskResult(t, kpis[t.pk], found.get((t.survey_id, t.plan.unit_id, t.applied_on))) for t in tasks}

@@ -1,0 +1,91 @@
+"""A task's result includes the change in the satisfaction index of the service it changed, where that
+service has a satisfaction survey on the platform: computed from the survey's answers around the day
+the task applied its solution at its unit, never typed; each task its own date, checked against a
+count from the raw answers."""
+
+import datetime
+
+import pytest
+
+from conftest import client_for
+from sangtao.annual import services
+from sangtao.annual.models import AnnualPlan, PlanStatus
+from sangtao.annual.results import task_results
+from sangtao.annual.tests.conftest import PLAN_PATH, task_data
+from sangtao.surveys.ingest import Incoming, ingest
+from sangtao.surveys.models import Measure, Source
+
+PER_CELL = 30  # the survey's minimum n: a quarter alone is shown
+# satisfied respondents (of 30) at the ward per quarter; the other units stay at 18
+WARD_SATISFIED = {"2026-Q1": 12, "2026-Q2": 15, "2026-Q3": 22, "2026-Q4": 27}
+
+
+def _answer(survey, ward, satisfied_by=None):
+    """Each respondent answers every satisfaction item 5 (satisfied) or 2; returns the raw rows."""
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    rows = []
+    for unit in survey.units.all():
+        for period in survey.periods.all():
+            satisfied = (satisfied_by or WARD_SATISFIED)[period.label] if unit == ward else 18
+            incoming = [Incoming(unit.pk, period.pk, {i.pk: 5 if n < satisfied else 2 for i in items},
+                                 external_id=f"{unit.pk}-{period.pk}-{n}") for n in range(PER_CELL)]
+            ingest(survey, incoming, Source.IMPORT)
+            rows += [(unit.pk, period, n < satisfied) for n in range(PER_CELL) for _item in items]
+    return rows
+
+
+def _share(rows, unit_in, periods) -> float:
+    part = [ok for unit, period, ok in rows if unit_in(unit) and period in periods]
+    return sum(part) / len(part)
+
+
+@pytest.fixture
+def ward_plan(ward, plan_roles, survey):
+    """The ward's plan: the same surveyed service changed by three tasks on three dates, and a task
+    whose service has no survey."""
+    officer = plan_roles["officer"]
+    plan = services.create_plan(officer, ward, 2026, "Kế hoạch ĐMST 2026")
+    for title, applied in (("Đặt lịch khám qua Zalo", datetime.date(2026, 7, 1)),
+                           ("Kiosk tra cứu kết quả", datetime.date(2026, 10, 1)),
+                           ("Nhắn tin nhắc lịch", datetime.date(2026, 8, 15))):
+        services.save_task(plan, officer, task_data(title, survey=survey, applied_on=applied))
+    services.save_task(plan, officer, task_data("Sổ tay cán bộ"))
+    for move, role in PLAN_PATH[PlanStatus.IN_PROGRESS]:
+        plan = services.move_plan(plan, plan_roles[role], move)
+    return AnnualPlan.objects.get(pk=plan.pk)
+
+
+def test_each_task_gets_the_change_around_its_own_date_as_counted_from_the_raw_answers(ward_plan, survey, ward):
+    rows = _answer(survey, ward)
+    quarters = {p.label: p for p in survey.periods.all()}
+    q = [quarters[label] for label in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")]
+    tasks = list(ward_plan.tasks.select_related("survey", "plan").order_by("position"))
+    results = task_results(tasks)
+    # before: quarters ending before the day; after: quarters starting on or after it; a quarter spanning it is left out
+    expected = {"Đặt lịch khám qua Zalo": (q[:2], q[2:]), "Kiosk tra cứu kết quả": (q[:3], q[3:]),
+                "Nhắn tin nhắc lịch": (q[:2], q[3:])}
+    for task in tasks[:3]:
+        before, after = expected[task.title]
+        impact = results[task.pk].impact
+        assert impact is not None and impact.unit_ids == [ward.pk] and impact.go_live_on == task.applied_on
+        change = _share(rows, lambda u: u == ward.pk, after) - _share(rows, lambda u: u == ward.pk, before)
+        assert impact.change.estimate == pytest.approx(change)
+        assert impact.change.low < impact.change.estimate < impact.change.high
+        control = (_share(rows, lambda u: u != ward.pk, after) - _share(rows, lambda u: u != ward.pk, before))
+        assert impact.did.estimate == pytest.approx(change - control)
+    assert results[tasks[3].pk].impact is None  # its service has no survey
+
+
+def test_the_change_follows_the_answers_and_the_plan_page_shows_it(ward_plan, survey, ward, plan_roles):
+    tasks = list(ward_plan.tasks.select_related("survey", "plan").order_by("position"))
+    assert task_results(tasks)[tasks[0].pk].impact.change is None  # no answers yet: nothing to show, nothing typed
+    _answer(survey, ward, {"2026-Q1": 15, "2026-Q2": 15, "2026-Q3": 15, "2026-Q4": 15})
+    assert task_results(tasks)[tasks[0].pk].impact.change.estimate == pytest.approx(0)
+    more = [p for p in survey.periods.all() if p.label in ("2026-Q3", "2026-Q4")]
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    ingest(survey, [Incoming(ward.pk, period.pk, {i.pk: 5 for i in items}, external_id=f"more-{period.pk}-{n}")
+                    for period in more for n in range(PER_CELL)], Source.IMPORT)
+    # after: 15 + 30 satisfied of 60 a quarter against 15 of 30 before
+    assert task_results(tasks)[tasks[0].pk].impact.change.estimate == pytest.approx(0.75 - 0.5)
+    page = client_for(plan_roles["officer"]).get(ward_plan.get_absolute_url()).content.decode()
+    assert "Thay đổi chỉ số hài lòng của dịch vụ (tính từ khảo sát)" in page
