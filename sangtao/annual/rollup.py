@@ -4,7 +4,8 @@ queries whatever the number of units (aggregates in the database, never a query 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
@@ -49,12 +50,14 @@ def rollup(year: int | None = None, *, unit_kind: str = "") -> dict:
 
 
 def units_page(year: int, query_units, *, without_plan: bool = False):
-    """The units of one page with their plan of the year (state, tasks, budget): one query."""
+    """The units of one page with their plan of the year (state, tasks, budget): one query, each unit's
+    numbers read through the (unit, year) index rather than by joining every year's tasks."""
+    plan = AnnualPlan.objects.filter(unit=OuterRef("pk"), year=year).order_by()
+    tasks = AnnualTask.objects.filter(plan__unit=OuterRef("pk"), plan__year=year).order_by().values("plan__unit")
     units = query_units.filter(kind__in=PLANNING_UNITS).annotate(
-        plan_id=Max("annual_plans__id", filter=Q(annual_plans__year=year)),
-        plan_status=Max("annual_plans__status", filter=Q(annual_plans__year=year)),
-        task_count=Count("annual_plans__tasks", filter=Q(annual_plans__year=year)),
-        budget=Sum("annual_plans__tasks__budget_vnd", filter=Q(annual_plans__year=year)))
+        plan_id=Subquery(plan.values("id")[:1]), plan_status=Subquery(plan.values("status")[:1]),
+        task_count=Coalesce(Subquery(tasks.annotate(n=Count("id")).values("n")), 0),
+        budget=Subquery(tasks.annotate(b=Sum("budget_vnd")).values("b")))
     if without_plan:
         units = units.filter(plan_id__isnull=True)
     return units.order_by(F("plan_id").asc(nulls_last=True), "sort_name")

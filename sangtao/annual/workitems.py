@@ -44,7 +44,7 @@ def plan_work(user) -> list[WorkItem]:
 @provider("annual.reports_due")
 def report_work(user) -> list[WorkItem]:
     """Reports due or late: for the unit's staff their own, for DoST every late unit (for information)."""
-    from sangtao.annual.services import missing_reports, report_calendar
+    from sangtao.annual.services import not_reported, report_calendar
 
     today = timezone.localdate()
     staff_units = units_with_role(user, Role.OFFICER, Role.LEADER)
@@ -54,16 +54,16 @@ def report_work(user) -> list[WorkItem]:
     items = []
     near = [(period, due) for period, due in report_calendar(today.year)
             if due < today or (due - today).days <= period.remind_days_before]
-    everything = missing_reports(today.year, today, late_only=False) if near else []
-    for period, due in near:
-        pending = [(plan, p) for plan, p, _due in everything if p.pk == period.pk]
+    for period, due in near:  # counted by the database: DoST's home does not fetch every unit's plan
+        pending = not_reported(today.year, period)
         late = due < today
-        mine = [plan for plan, _p in pending if plan.unit_id in staff_units]
+        mine = list(pending.filter(unit_id__in=staff_units)) if staff_units else []
         if mine:
             items.append(WorkItem("annual.report_due", period.name, len(mine), mine[0].get_absolute_url() + "#reports",
                                   due=due, overdue=late, group=GROUP))
-        if dost and late and pending:
+        count = pending.count() if dost and late else 0
+        if count:
             items.append(WorkItem("annual.report_late", _("Đơn vị chưa nộp %(period)s") % {"period": period.name},
-                                  len(pending), reverse("annual:rollup") + "#late", due=due, overdue=True,
+                                  count, reverse("annual:rollup") + "#late", due=due, overdue=True,
                                   action_needed=False, group=GROUP))
     return items

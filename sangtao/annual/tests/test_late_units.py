@@ -3,11 +3,11 @@ annual report approved by the leader) is neither late nor reminded, whatever rep
 
 import datetime
 
-from sangtao.annual import services
-from sangtao.annual.models import PlanStatus, ReportPeriod
 from django.utils import timezone
 
 from conftest import client_for, make_user
+from sangtao.annual import services
+from sangtao.annual.models import PlanStatus, ReportPeriod
 from sangtao.annual.tests.conftest import PLAN_PATH, task_data
 from sangtao.orgs.models import OrgUnit, Role, UnitKind
 
@@ -38,6 +38,10 @@ def test_a_done_plan_is_not_late_with_the_report_it_skipped(make_plan, plan_role
     after_both = services.report_calendar(2026)[-1][1] + datetime.timedelta(days=1)
     late = services.missing_reports(2026, after_both)
     assert {(plan.pk, period.code) for plan, period, _due in late} == {(other.pk, "6-thang"), (other.pk, "nam")}
+    count, first = services.late_reports(2026, after_both)  # the roll-up page's count, by the database
+    assert count == 2 and [(p.pk, period.code, due) for p, period, due in first] == [
+        (p.pk, period.code, due) for p, period, due in late]
+    assert services.late_reports(2026, after_both, limit=1)[0] == 2
 
 
 def test_a_done_plan_gets_no_reminder(make_plan, plan_roles, half_year):
