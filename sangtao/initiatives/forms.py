@@ -94,6 +94,12 @@ class EmulationForm(forms.Form):
         self.fields["person"].label_from_instance = lambda user: user.display_name
 
 
+class NationalScopeForm(forms.Form):
+    decision = forms.CharField(label=_("Số quyết định, cơ quan ban hành"), max_length=200,
+                               help_text=_("Ví dụ: 1234/QĐ-BKHCN của Bộ Khoa học và Công nghệ"))
+    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=formats.DateInput())
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

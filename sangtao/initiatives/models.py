@@ -134,6 +134,12 @@ class Initiative(models.Model):
     city_recognised_on = models.DateField(null=True, blank=True, editable=False)
     scope_valid_until = models.DateField(null=True, blank=True, editable=False)
     city_refusal_reasons = models.TextField(blank=True, editable=False)
+    # Nationwide effect is recognised outside the platform (a ministry's or the national council's
+    # decision); DoST records the decision here so the national emulation rung can rely on it.
+    national_recognised_on = models.DateField(_("Ngày quyết định công nhận phạm vi toàn quốc"), null=True, blank=True,
+                                              editable=False)
+    national_decision = models.CharField(_("Quyết định công nhận phạm vi toàn quốc"), max_length=200, blank=True,
+                                         editable=False)
     search_text = models.TextField(editable=False, default="")  # folded title and description, words spaced
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -400,7 +400,11 @@ def emulation_problems(initiative: Initiative, person, title: EmulationTitle, ye
                                 % {"day": short_date(initiative.scope_valid_until) if initiative.scope_valid_until
                                    else "—"}))
     elif title.needs_scope == Level.NATIONAL:
-        problems.append(str(_("Danh hiệu cần sáng kiến có phạm vi ảnh hưởng toàn quốc, chưa được ghi nhận ở đây.")))
+        if not initiative.national_recognised_on:
+            problems.append(str(_("Danh hiệu cần sáng kiến có phạm vi ảnh hưởng toàn quốc; chưa có quyết định công "
+                                  "nhận phạm vi toàn quốc được ghi nhận.")))
+        elif year < initiative.national_recognised_on.year:
+            problems.append(str(_("Phạm vi ảnh hưởng toàn quốc được công nhận sau năm xét danh hiệu.")))
     if title.lower_title_id and title.consecutive_lower:
         years = set(EmulationUse.objects.filter(person=person, title_id=title.lower_title_id,
                                                 year__range=(year - title.consecutive_lower, year - 1))
@@ -409,6 +413,33 @@ def emulation_problems(initiative: Initiative, person, title: EmulationTitle, ye
             problems.append(str(_("Cần %(n)s năm liên tục đạt danh hiệu «%(lower)s» trước năm %(year)s.")
                                 % {"n": title.consecutive_lower, "lower": title.lower_title, "year": year}))
     return problems
+
+
+def record_national_scope(initiative: Initiative, actor, decision: str, decided_on: datetime.date) -> Initiative:
+    """DoST records the decision (number, issuing body) that recognised an initiative's nationwide effect,
+    taken outside the platform, for an initiative already of city scope; the authors are told."""
+    _require(actor, "initiatives.city", initiative)
+    decision = clean(decision or "").strip()
+    if not decision:
+        raise InvalidInput(_("Nhập số và cơ quan ban hành quyết định."), field="decision")
+    if initiative.status != InitiativeStatus.CITY_RECOGNISED:
+        raise InvalidInput(_("Chỉ ghi nhận phạm vi toàn quốc cho sáng kiến đã có phạm vi ảnh hưởng cấp thành phố."),
+                           field="decision")
+    if decided_on > timezone.localdate():
+        raise InvalidInput(_("Ngày quyết định không thể ở sau hôm nay."), field="decided_on")
+    if initiative.city_recognised_on and decided_on < initiative.city_recognised_on:
+        raise InvalidInput(_("Ngày quyết định không thể trước ngày công nhận phạm vi thành phố (%(day)s).")
+                           % {"day": short_date(initiative.city_recognised_on)}, field="decided_on")
+    with transaction.atomic():
+        Initiative.objects.filter(pk=initiative.pk).update(national_recognised_on=decided_on,
+                                                           national_decision=decision, updated_at=timezone.now())
+        initiative.refresh_from_db()
+        record(actor, "initiative.national_scope", initiative, decision=decision, decided_on=decided_on.isoformat())
+        notify(author_users(initiative),
+               format_lazy(_("Sáng kiến «{title}» được công nhận phạm vi ảnh hưởng toàn quốc"), title=initiative.title),
+               format_lazy(_("Quyết định {decision} ngày {day}."), decision=decision, day=short_date(decided_on)),
+               initiative.get_absolute_url())
+    return initiative
 
 
 def record_emulation(initiative: Initiative, actor, person, title: EmulationTitle, year: int) -> EmulationUse:

@@ -36,6 +36,7 @@ from sangtao.initiatives.forms import (
     DeploymentFormSet,
     EmulationForm,
     InitiativeForm,
+    NationalScopeForm,
     ReasonForm,
     SearchForm,
     SeatForm,
@@ -203,6 +204,8 @@ def detail(request, pk):
         "can_form_council": user.has_perm("initiatives.answer", initiative)
         and initiative.status == InitiativeStatus.RECEIVED,
         "can_form_city_council": user.has_perm("initiatives.city") and initiative.status == InitiativeStatus.CITY_PROPOSED,
+        "can_record_national": user.has_perm("initiatives.city") and initiative.status == InitiativeStatus.CITY_RECOGNISED,
+        "national_form": NationalScopeForm(),
         "can_record": user.has_perm("initiatives.record_use", initiative) and initiative.is_recognised,
         "same_unit": matches[0], "other_units": matches[1], "reason_form": ReasonForm(),
         "adoption_form": AdoptionForm(), "emulation_form": EmulationForm(people=_author_people(initiative)),
@@ -243,6 +246,13 @@ def act(request, pk, action):
                         form.cleaned_data["since"], form.cleaned_data["note"], success=_("Đã ghi nhận nhân rộng."))
         else:
             messages.error(request, _("Chọn đơn vị nhân rộng."))
+    elif action == "national":
+        form = NationalScopeForm(request.POST)
+        if form.is_valid():
+            run_service(request, services.record_national_scope, initiative, user, form.cleaned_data["decision"],
+                        form.cleaned_data["decided_on"], success=_("Đã ghi nhận phạm vi ảnh hưởng toàn quốc."))
+        else:
+            messages.error(request, _("Nhập số quyết định và ngày quyết định (dd/mm/yyyy)."))
     elif action == "emulation":
         form = EmulationForm(request.POST, people=_author_people(initiative))
         if form.is_valid():
