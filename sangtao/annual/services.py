@@ -482,7 +482,7 @@ def late_reports(year: int, today: datetime.date | None = None, limit: int = 200
     """How many reports are late, and the first `limit` of them [(plan, period, due date)], counted
     by the database: two queries per period past due, not thousands of plans fetched to show 200."""
     today = today or timezone.localdate()
-    count, rows = 0, []
+    count, rows = 0, []  # type: tuple[int, list[tuple[AnnualPlan, ReportPeriod, datetime.date]]]
     for period, due in report_calendar(year):
         if due >= today:
             continue

@@ -127,8 +127,8 @@ class AdministrativeDocument(FPDF):
         measured: dict[tuple[str, str], float] = {}
 
         def width_of(text: str) -> float:  # what get_string_width gives without text shaping, at a tenth of its cost
-            widths = self.current_font.cw  # type: ignore[union-attr]  # a font is set before any row
-            return sum(widths[ord(c)] for c in text) * self.font_size_pt * 0.001 / self.k
+            widths: dict[int, float] = self.current_font.cw  # type: ignore[union-attr,assignment]  # a TTF font is set
+            return float(sum(widths[ord(c)] for c in text)) * self.font_size_pt * 0.001 / self.k
 
         def wrap(text: str, width: float, style: str) -> list[str]:
             room = width - 2 * pad
