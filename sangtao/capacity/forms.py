@@ -1,18 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.formats import HTML_DATE
+from sangtao.core.formats import DateInput
 from sangtao.orgs.models import OrgUnit, UnitKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format=HTML_DATE)
 SURVEYED_KINDS = [UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE, UnitKind.DISTRICT]
 
 
 class RoundForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Tên đợt khảo sát"), max_length=300, required=False)
-    opens_on = forms.DateField(label=_("Mở từ ngày"), widget=DATE)
-    closes_on = forms.DateField(label=_("Đóng ngày"), widget=DATE)
+    opens_on = forms.DateField(label=_("Mở từ ngày"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Đóng ngày"), widget=DateInput())
     managers_per_unit = forms.IntegerField(label=_("Số lãnh đạo, quản lý trả lời phong vũ biểu mỗi đơn vị"),
                                            min_value=1, max_value=50, initial=5)
     staff_per_unit = forms.IntegerField(label=_("Số cán bộ được mời mỗi đơn vị"), min_value=1, max_value=500,

@@ -40,8 +40,7 @@ def test_dost_launches_a_head_answers_on_a_phone_and_dost_sees_the_score_among_s
     browser.find_element(By.ID, "id_year").send_keys(str(today.year))
     for element_id, day in (("id_opens_on", today - datetime.timedelta(days=1)),
                             ("id_closes_on", today + datetime.timedelta(days=20))):
-        browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id),
-                               day.isoformat())
+        browser.find_element(By.ID, element_id).send_keys(day.strftime("%d/%m/%Y"))  # typed as people write dates
     browser.find_element(By.ID, "id_managers_per_unit").clear()
     browser.find_element(By.ID, "id_managers_per_unit").send_keys("1")
     browser.find_element(By.ID, "id_staff_per_unit").clear()
