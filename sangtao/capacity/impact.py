@@ -78,6 +78,7 @@ class ImpactView:
 
 def staggered_impact(survey: Survey) -> ImpactView:
     data = panel(survey)
-    result = att_gt(data.outcome, data.cohort)
+    months = [p.starts_on.year * 12 + p.starts_on.month - 1 for p in data.periods]
+    result = att_gt(data.outcome, data.cohort, months)
     naive = twfe(data.outcome, data.cohort) if result.estimable else None
     return ImpactView(data, result, naive)

@@ -42,6 +42,7 @@ class Cell:
     se: float
     treated: int
     controls: int
+    months: int | None = None  # calendar months from the cohort's first treated wave to this wave
 
     @property
     def event(self) -> int:
@@ -83,6 +84,9 @@ class Staggered:
     never_treated: int
     dropped_cohorts: list[int] = field(default_factory=list)  # treated from the first period
     too_few_controls: bool = False
+    # months since go-live (month 0: the first wave starting on or after it) -> effect, when the waves'
+    # months are known: cells of every cohort the same number of months from their start pooled
+    event_months: dict[int, Estimate] = field(default_factory=dict)
 
     @property
     def estimable(self) -> bool:
@@ -121,8 +125,10 @@ def _pretrend(cells: list[Cell], influence: np.ndarray, n: int) -> tuple[float |
     return statistic, len(atts), float(chi2.sf(statistic, len(atts)))
 
 
-def att_gt(outcome: np.ndarray, cohort: np.ndarray) -> Staggered:
-    """outcome: units x periods (NaN where missing); cohort: first treated period per unit, or NEVER."""
+def att_gt(outcome: np.ndarray, cohort: np.ndarray, months=None) -> Staggered:
+    """outcome: units x periods (NaN where missing); cohort: first treated period per unit, or NEVER;
+    months: each period's start as a count of calendar months (year * 12 + month), for an event
+    study in months since go-live when the waves are not a month apart (or not evenly spaced)."""
     outcome = np.asarray(outcome, dtype=float)
     cohort = np.asarray(cohort, dtype=int)
     keep = ~np.isnan(outcome).any(axis=1)
@@ -150,7 +156,8 @@ def att_gt(outcome: np.ndarray, cohort: np.ndarray) -> Staggered:
             psi = np.zeros(n)
             psi[treated] = (n / n_t) * (change[treated] - mean_t)
             psi[controls] = -(n / n_c) * (change[controls] - mean_c)
-            cells.append(Cell(g, t, float(mean_t - mean_c), float(np.sqrt(psi @ psi) / n), n_t, n_c))
+            cells.append(Cell(g, t, float(mean_t - mean_c), float(np.sqrt(psi @ psi) / n), n_t, n_c,
+                              None if months is None else int(months[t]) - int(months[g])))
             columns.append(psi)
     influence = np.column_stack(columns) if columns else np.zeros((n, 0))
     events = sorted({cell.event for cell in cells})
@@ -159,10 +166,15 @@ def att_gt(outcome: np.ndarray, cohort: np.ndarray) -> Staggered:
         estimate = _aggregate(cells, influence, [k for k, c in enumerate(cells) if c.event == e], n)
         if estimate is not None:
             study[e] = estimate
+    by_months = {}
+    for m in sorted({cell.months for cell in cells if cell.months is not None}):
+        estimate = _aggregate(cells, influence, [k for k, c in enumerate(cells) if c.months == m], n)
+        if estimate is not None:
+            by_months[m] = estimate
     overall = _aggregate(cells, influence, [k for k, c in enumerate(cells) if c.event >= 0], n)
     statistic, df, p_value = _pretrend(cells, influence, n)
     return Staggered(cells, study, overall, statistic, df, p_value, n, sizes,
-                     int((g_of == NEVER).sum()), dropped, too_few and overall is None)
+                     int((g_of == NEVER).sum()), dropped, too_few and overall is None, by_months)
 
 
 def twfe(outcome: np.ndarray, cohort: np.ndarray) -> float:

@@ -1,7 +1,9 @@
+from collections import Counter
 from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -21,6 +23,7 @@ from sangtao.capacity.rules import is_unit_of_score
 from sangtao.capacity.scores import COMPOSITE_FORMULA
 from sangtao.capacity.workflow import ROUND
 from sangtao.challenges.models import Facet, Field
+from sangtao.core import charts
 from sangtao.core.csv import append_row, csv_response
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
@@ -30,8 +33,11 @@ from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.surveys.access import managed_surveys
 from sangtao.surveys.models import Measure
 
+PORTFOLIO_SHOWN = 200  # lines listed on the page; the export has them all
 
-def _xlsx(rows: list[list], title: str, filename: str, notes: list[list] | None = None) -> HttpResponse:
+
+def _xlsx(rows: list[list], title: str, filename: str, notes: list[list] | None = None,
+          extra: list[tuple] | None = None) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -43,6 +49,10 @@ def _xlsx(rows: list[list], title: str, filename: str, notes: list[list] | None 
         definitions = workbook.create_sheet(_("Định nghĩa")[:31])
         for row in notes:
             append_row(definitions, row)
+    for name, sheet_rows in extra or []:
+        sheet = workbook.create_sheet(str(name)[:31])
+        for row in sheet_rows:
+            append_row(sheet, row)
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),
@@ -203,12 +213,13 @@ def impact_detail(request, pk):
     view = staggered_impact(survey)
     labels = [p.label for p in view.panel.periods]
     study = sorted(view.result.event_study.items())
-    chart = interval_chart([(str(e), est.att, est.low, est.high, e >= 0) for e, est in study], 30,
-                           _("Tác động theo số kỳ kể từ khi áp dụng (điểm %)"), zero=0)
+    months = sorted(view.result.event_months.items())
+    chart = interval_chart([(str(m), est.att, est.low, est.high, m >= 0) for m, est in months], 30,
+                           _("Tác động theo số tháng kể từ khi áp dụng (điểm %)"), zero=0)
     return render(request, "capacity/impact.html", {"chart": chart,
         "survey": survey, "view": view, "result": view.result, "assumptions": ASSUMPTIONS, "labels": labels,
         "cohorts": [(labels[g], n) for g, n in sorted(view.result.cohorts.items())],
-        "study": study,
+        "study": study, "months": months,
     })
 
 
@@ -216,6 +227,8 @@ def _portfolio_filters(request) -> dict:
     filters = {}
     if request.GET.get("facet") in Facet.values:
         filters["facet"] = request.GET["facet"]
+    if request.GET.get("kind") in folio.KINDS:
+        filters["kind"] = request.GET["kind"]
     for key, queryset in (("field", Field.objects.all()), ("unit", OrgUnit.objects.all())):
         if request.GET.get(key):
             filters[key] = chosen(queryset, request.GET[key]).pk
@@ -225,18 +238,45 @@ def _portfolio_filters(request) -> dict:
     return filters
 
 
+def _portfolio(request) -> tuple[dict, list, list, dict, list]:
+    """The filters, every year's lines (for the year-over-year table), the lines of the year asked for,
+    their counters and the year-over-year rows."""
+    filters = _portfolio_filters(request)
+    every_year = folio.portfolio_lines({k: v for k, v in filters.items() if k != "year"})
+    lines = [line for line in every_year if not filters.get("year") or line.year == filters["year"]]
+    return filters, every_year, lines, folio.counters(lines), folio.by_year(every_year)
+
+
+def _portfolio_units():
+    from sangtao.annual.models import AnnualPlan
+    from sangtao.challenges.models import Challenge
+    from sangtao.initiatives.models import Initiative
+
+    return OrgUnit.objects.filter(Q(pk__in=Challenge.objects.values("owner_unit_id"))
+                                  | Q(pk__in=AnnualPlan.objects.values("unit_id"))
+                                  | Q(pk__in=Initiative.objects.values("unit_id"))).order_by("sort_name")
+
+
 @login_required
 def portfolio(request):
     if not request.user.has_perm("capacity.see_portfolio"):
         raise Http404
-    filters = _portfolio_filters(request)
-    lines = folio.challenge_lines(filters)
-    counts = folio.counters(lines)
+    filters, _every_year, lines, counts, years = _portfolio(request)
+    facets = folio.by_facet(lines)
+    kinds = Counter(line.kind for line in lines)
+    facet_chart = charts.counts(_("Việc theo loại đổi mới (OPSI)"), [(str(label), n) for _v, label, _p, n in facets],
+                                noun=_("Số việc"))
+    year_chart = charts.counts(_("Việc trong danh mục theo năm"), [(str(row["year"]), row["total"]) for row in years],
+                               noun=_("Số việc"))
     return render(request, "capacity/portfolio.html", {
-        "lines": lines, "counters": [(key, label, definition, counts[key])
-                                     for key, (label, definition) in folio.COUNTERS.items()],
-        "facets": folio.by_facet(lines), "facet_choices": Facet.choices, "fields": Field.objects.all(),
-        "filters": filters, "units": OrgUnit.objects.filter(owned_challenges__isnull=False).distinct(),
+        "lines": lines[:PORTFOLIO_SHOWN], "shown": min(len(lines), PORTFOLIO_SHOWN), "counters": [
+            (key, label, definition, counts[key]) for key, (label, definition) in folio.COUNTERS.items()],
+        "facets": facets, "facet_choices": Facet.choices, "fields": Field.objects.all(), "kind_choices": [
+            (key, label, kinds.get(key, 0)) for key, label in folio.KINDS.items()],
+        "filters": filters, "units": _portfolio_units(),
+        "facet_chart": facet_chart, "year_chart": year_chart, "years": years,
+        "capped": [label for key, label in folio.KINDS.items() if kinds.get(key, 0) >= folio.LIMIT],
+        "limit": folio.LIMIT,
     })
 
 
@@ -244,18 +284,21 @@ def portfolio(request):
 def portfolio_xlsx(request):
     if not request.user.has_perm("capacity.see_portfolio"):
         raise Http404
-    lines = folio.challenge_lines(_portfolio_filters(request))
-    counts = folio.counters(lines)
+    _filters, _every_year, lines, counts, years = _portfolio(request)
     rows = [[_("Loại"), _("Tên"), _("Loại đổi mới (OPSI)"), _("Lĩnh vực"), _("Đơn vị"), _("Giai đoạn"), _("Năm"),
              _("Chỉ số thành công"), _("Thay đổi hài lòng (điểm %)"), _("Cận dưới"), _("Cận trên"),
              _("Năng lực đơn vị (0-10)")]]
     for line in lines:
-        rows.append([line.kind, line.title, str(Facet(line.facet).label), line.field, line.unit, line.stage, line.year,
-                     str(line.kpi_label), *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
-                                         round(100 * line.change.high, 1)] if line.change else ["", "", ""]),
+        rows.append([str(line.kind_label), line.title, str(Facet(line.facet).label) if line.facet else "", line.field,
+                     line.unit, line.stage, line.year, str(line.kpi_label),
+                     *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
+                        round(100 * line.change.high, 1)] if line.change else ["", "", ""]),
                      "" if line.capacity is None else round(line.capacity, 2)])
     notes = [[str(label), str(definition), counts[key]] for key, (label, definition) in folio.COUNTERS.items()]
-    return _xlsx(rows, _("Danh mục"), "danh-muc-doi-moi.xlsx", notes)
+    by_year = [[_("Năm"), *[str(folio.COUNTERS[key][0]) for key in folio.YEAR_COLUMNS], _("So với năm trước")]]
+    by_year += [[row["year"], *[row[key] for key in folio.YEAR_COLUMNS],
+                 "" if row["change"] is None else row["change"]] for row in years]
+    return _xlsx(rows, _("Danh mục"), "danh-muc-doi-moi.xlsx", notes, extra=[(_("Theo năm"), by_year)])
 
 
 def answer(request, token):
