@@ -71,7 +71,7 @@ class Line:
         return KINDS[self.kind]
 
 
-def _capacity(unit_ids) -> dict[int, float]:
+def _capacity(unit_ids) -> dict[int, float | None]:
     """unit -> its latest year's composite capacity score."""
     capacity = {}
     for unit_id, composite in UnitScore.objects.filter(unit_id__in=set(unit_ids)).order_by(
@@ -196,7 +196,8 @@ YEAR_COLUMNS = ["challenges", "annual_tasks", "initiatives", "measured", "kpi_me
 def by_year(lines: list[Line]) -> list[dict]:
     """Year over year, newest first: each year's counters, and the change of the total from the year before."""
     years = sorted({line.year for line in lines}, reverse=True)
-    table = [{"year": year, **counters([line for line in lines if line.year == year])} for year in years]
+    table: list[dict[str, int | None]] = [
+        {"year": year, **counters([line for line in lines if line.year == year])} for year in years]
     for row, before in zip(table, [*table[1:], None], strict=True):
-        row["change"] = None if before is None else row["total"] - before["total"]
+        row["change"] = None if before is None else (row["total"] or 0) - (before["total"] or 0)
     return table
