@@ -21,6 +21,7 @@ from sangtao.capacity.forms import AnswerForm, RoundForm
 from sangtao.capacity.impact import ASSUMPTIONS, staggered_impact
 from sangtao.capacity.instruments import DETERMINANTS
 from sangtao.capacity.models import Module, Round, RoundInvitation, SizeBand, UnitScore
+from sangtao.capacity.rules import is_unit_of_score
 from sangtao.capacity.scores import COMPOSITE_FORMULA
 from sangtao.capacity.workflow import ROUND
 from sangtao.challenges.models import Facet, Field
@@ -31,7 +32,6 @@ from sangtao.core.forms import chosen, integer
 from sangtao.core.lookup import pk_or_404
 from sangtao.core.workflow import move_choices
 from sangtao.orgs.models import OrgUnit, UnitKind
-from sangtao.orgs.roles import staff_unit_ids
 from sangtao.surveys.access import managed_surveys
 from sangtao.surveys.models import Measure
 
@@ -154,10 +154,11 @@ def benchmark(request):
     """The ranked table a page at a time (3,400 units on one page took seconds to draw); the chart shows
     the leading units, the behaviour check and the exports use every unit."""
     round_, rows, filters = _benchmark_context(request)
-    mine = set(staff_unit_ids(request.user))
+    page = Paginator(rows, BENCHMARK_PAGE).get_page(request.GET.get("page"))
+    shown = {r.score.unit_id: r.score.unit for r in [*rows[:60], *page.object_list]}
+    mine = {unit_id for unit_id, unit in shown.items() if is_unit_of_score.test(request.user, unit)}
     chart = interval_chart([(r.score.unit.name, r.score.composite, r.score.composite_low, r.score.composite_high,
                              r.score.unit_id in mine) for r in rows[:60]], 10, _("Điểm tổng hợp và khoảng tin cậy 95%"))
-    page = Paginator(rows, BENCHMARK_PAGE).get_page(request.GET.get("page"))
     querystring = urlencode({"year": round_.year, "kind": filters["kind"], "size": filters["size"]}) if round_ else ""
     return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine, "check": bench.behaviour_check(rows),
         "round": round_, "rows": page.object_list, "page": page, "querystring": querystring,
