@@ -151,6 +151,23 @@ def annual(database_url: str) -> None:
     print(f"city annual report (PDF and Excel, background job): {r['city_report_s']} s (goal <= 60)")
 
 
+def capacity(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run([sys.executable, str(HERE / "capacity_bench.py")], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    r = json.loads(output.strip().splitlines()[-1])
+    print(f"\n== capacity on {r['vendor']}: {r['units']} units x {r['respondents']} staff and {r['managers']} managers "
+          f"x {r['years']} years (set-up {r['setup_s']} s) ==")
+    print(f"index computation of a round (every unit's components from the maintained sums, composites, ranks): "
+          f"{r['refresh_latest_s']} s (at launch of each year: {r['refresh_s']})")
+    for name, page in r["benchmark_pages"].items():
+        constant = "constant" if len(page["queries"]) == 1 else "VARIES!"
+        print(f"benchmark page ({name}): p95 {page['p95_ms']} ms (goal <= 300), median {page['median_ms']} ms, "
+              f"{page['queries']} SQL queries ({constant})")
+    print(f"staggered estimator, 200 units x 24 periods, 40 deployments: {r['staggered_s']} s worst of 5 (goal <= 2), "
+          f"{r['staggered_cells']} cells; largest difference from the regression reference {r['staggered_max_diff']:.1e}")
+
+
 def main() -> None:
     assignment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,6 +176,7 @@ def main() -> None:
         surveys(f"sqlite:///{tmp}/surveys.sqlite3")
         initiatives(f"sqlite:///{tmp}/initiatives.sqlite3")
         annual(f"sqlite:///{tmp}/annual.sqlite3")
+        capacity(f"sqlite:///{tmp}/capacity.sqlite3")
     if postgres_available():
         challenges(PG_URL)
         admin = PG_URL.rsplit("/", 1)[0]
@@ -174,6 +192,9 @@ def main() -> None:
         subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_a",
                         "-c", "CREATE DATABASE sangtao_bench_a"], check=True, capture_output=True)
         annual(admin + "/sangtao_bench_a")
+        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_c",
+                        "-c", "CREATE DATABASE sangtao_bench_c"], check=True, capture_output=True)
+        capacity(admin + "/sangtao_bench_c")
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
 
