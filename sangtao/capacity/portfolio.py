@@ -198,6 +198,7 @@ def by_year(lines: list[Line]) -> list[dict]:
     years = sorted({line.year for line in lines}, reverse=True)
     table: list[dict[str, int | None]] = [
         {"year": year, **counters([line for line in lines if line.year == year])} for year in years]
-    for row, before in zip(table, [*table[1:], None], strict=True):
+    for index, row in enumerate(table):
+        before = table[index + 1] if index + 1 < len(table) else None
         row["change"] = None if before is None else (row["total"] or 0) - (before["total"] or 0)
     return table

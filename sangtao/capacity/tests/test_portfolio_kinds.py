@@ -78,3 +78,8 @@ def test_the_page_and_the_export_show_the_kinds_charts_and_years(world, dost):
     assert definitions["Nhiệm vụ năm"] == 2 and definitions["Sáng kiến được công nhận"] == 1
     by_year = list(book["Theo năm"].iter_rows(values_only=True))
     assert by_year[1][0] == THIS_YEAR and by_year[1][-2:] == (4, 3) and by_year[2][0] == THIS_YEAR - 1
+
+
+def test_an_empty_portfolio_has_no_years_and_its_page_opens(dost):
+    assert portfolio.by_year([]) == []
+    assert client_for(dost).get("/capacity/portfolio/").status_code == 200
