@@ -32,14 +32,19 @@ def reference_ids(query: str) -> set[int]:
 
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for the class in a transaction rolled back after its last test.
+    """The demo's catalogue of challenges in every state, with the units and people who wrote them,
+    loaded once for the class in a transaction rolled back after its last test. The rest of the
+    demo (selections, projects, the other contexts) takes most of the loading time and adds only
+    the three challenges of its selections, which are like the catalogue's.
 
     Each test's own transaction nests inside it as a savepoint, as in Django's TestCase.setUpTestData.
     """
-    from sangtao.portal.demo import load_demo
+    from sangtao.portal.demo import load_challenges, load_units, load_users
 
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
+        units = load_units()
+        load_users(units)
+        load_challenges(units)
         yield
         transaction.set_rollback(True)
 
