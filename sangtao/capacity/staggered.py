@@ -26,7 +26,6 @@ independent regression formulation and with planted effects.
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import chi2
 
 Z95 = 1.959963984540054
 NEVER = -1  # the cohort of units never treated in the window
@@ -122,6 +121,8 @@ def _pretrend(cells: list[Cell], influence: np.ndarray, n: int) -> tuple[float |
         atts, psi = np.array([atts.mean()]), psi.mean(axis=1, keepdims=True)
     covariance = psi.T @ psi / (n * n)
     statistic = float(atts @ np.linalg.pinv(covariance) @ atts)
+    from scipy.stats import chi2  # here: scipy.stats takes a second to import, in every process that loads the URLs
+
     return statistic, len(atts), float(chi2.sf(statistic, len(atts)))
 
 
