@@ -103,3 +103,41 @@ def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+# Abbreviations of the administration, folded, and the folded words they stand for: "TTHC" and
+# "thủ tục hành chính" are the same terms to a search that expands both.
+ABBREVIATIONS = {
+    "tthc": "thu tuc hanh chinh", "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan",
+    "dvc": "dich vu cong", "dvctt": "dich vu cong truc tuyen", "cchc": "cai cach hanh chinh",
+    "hcc": "hanh chinh cong", "cntt": "cong nghe thong tin", "csdl": "co so du lieu", "cds": "chuyen doi so",
+    "dmst": "doi moi sang tao", "khcn": "khoa hoc cong nghe", "khdt": "ke hoach dau tu",
+    "tnmt": "tai nguyen moi truong", "gtvt": "giao thong van tai", "gddt": "giao duc dao tao",
+    "ldtbxh": "lao dong thuong binh xa hoi", "bhyt": "bao hiem y te", "bhxh": "bao hiem xa hoi",
+    "cccd": "can cuoc cong dan", "cmnd": "chung minh nhan dan", "pccc": "phong chay chua chay",
+    "attp": "an toan thuc pham", "gplx": "giay phep lai xe", "gpxd": "giay phep xay dung",
+    "qsdd": "quyen su dung dat", "gcn": "giay chung nhan", "vbqppl": "van ban quy pham phap luat",
+    "ttyt": "trung tam y te", "tyt": "tram y te", "bv": "benh vien", "dn": "doanh nghiep",
+    "hkd": "ho kinh doanh", "kcn": "khu cong nghiep", "mttq": "mat tran to quoc", "tp": "thanh pho",
+    "tphcm": "thanh pho ho chi minh", "hcm": "ho chi minh", "nsnn": "ngan sach nha nuoc",
+    "vphc": "vi pham hanh chinh", "atgt": "an toan giao thong", "ttatgt": "trat tu an toan giao thong",
+    "thcs": "trung hoc co so", "thpt": "trung hoc pho thong", "nld": "nguoi lao dong",
+    "nct": "nguoi cao tuoi", "ktxh": "kinh te xa hoi", "qlda": "quan ly du an", "clb": "cau lac bo",
+}
+_AMPERSAND = re.compile(r"(?<=\w)\s*&\s*(?=\w)")  # "KH&CN", "TN & MT": one abbreviation
+
+
+def search_words(value: str) -> list[str]:
+    """Folded words with the administration's abbreviations spelled out ("UBND" -> "uy ban nhan dan"),
+    the words a similarity search compares."""
+    found: list[str] = []
+    for word in _WORD.findall(_AMPERSAND.sub("", fold(value))):
+        expansion = ABBREVIATIONS.get(word)
+        found.extend(expansion.split() if expansion else (word,))
+    return found
+
+
+def shingles(words_: list[str]) -> list[str]:
+    """The words and each pair of neighbours ("thu tuc", "tuc hanh"): Vietnamese writes a word as
+    several syllables, so a pair of syllables is often the word itself."""
+    return words_ + [f"{a} {b}" for a, b in zip(words_, words_[1:], strict=False)]

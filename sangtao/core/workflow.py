@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import Any
 
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rules import Predicate, always_deny
@@ -27,6 +28,10 @@ from sangtao.core.text import clean
 SYSTEM = None
 # For moves that only the platform makes: every person is refused.
 nobody: Predicate = always_deny
+# Sent by `apply_move` inside the move's transaction, once the state has changed (sender: the model;
+# obj, move, source): what is derived from a state (a search index) follows it, or rolls back with it.
+# A state never changes through save(), so post_save alone would miss every move.
+moved = Signal()
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,7 @@ def apply_move(obj, move_name: str, *, actor, reason: str = "", expected_state: 
         for name, value in values.items():
             setattr(locked, name, value)
         _write_transition(flow, locked, move, actor, current, reason, now)
+        moved.send(sender=flow.model, obj=locked, move=move.name, source=current)
         _resolve_notices(flow, locked)
         _notify(flow, locked, move, actor, reason, notice)
     return locked

@@ -23,3 +23,11 @@ from sangtao.knowledge.models.cases import (  # noqa: F401
     Stage,
     SubjectKind,
 )
+from sangtao.knowledge.models.index import (  # noqa: F401
+    Audience,
+    DocumentKind,
+    IndexedDocument,
+    IndexTotals,
+    Posting,
+    Term,
+)

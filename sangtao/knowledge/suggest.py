@@ -1,0 +1,134 @@
+"""Reuse before reinvention: while a unit drafts a grand challenge, an annual task or an initiative,
+the records of other units that look like the draft (issue 15 §3).
+
+Ranking is BM25 over the index's terms (suggest_terms.py: folded syllables and syllable pairs, the
+administration's abbreviations spelled out). A query reads its terms' document counts, keeps the
+rarest ones up to a budget of postings (terms found in more than a fifth of the documents say little
+and are left out), and sums their weights in one grouped SQL query that reads only the postings'
+index. The best candidates are then filtered to what the user may see and to other units, and those
+whose words match the draft with its diacritics rank first among near-equals ("đường" and "dương"
+fold alike). The time of a query is bounded by the budget, not by the size of the index.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+
+from sangtao.core.text import words
+from sangtao.knowledge.models import Audience, IndexedDocument, Term
+from sangtao.knowledge.suggest_index import idf, totals
+from sangtao.knowledge.suggest_terms import term_counts
+from sangtao.orgs.roles import is_dost, staff_unit_ids
+
+MAX_TERMS = 40  # terms of a draft looked up
+POSTINGS_BUDGET = 30000  # postings read per query at most
+COMMON_SHARE = 0.2  # terms in more than this share of the documents are left out
+CANDIDATES = 200  # best-scored documents read before filtering
+EXACT_BONUS = 0.15  # at most this much more score for matching the draft's exact (diacritic) words
+TITLE_CHARS = 300
+PROBLEM_CHARS = 4000
+
+
+@dataclass
+class Suggestion:
+    document: IndexedDocument
+    score: float
+    url: str = ""
+    lessons: list[dict[str, Any]] = field(default_factory=list)
+
+
+def visible_documents(user):
+    """Index entries the user may see: public ones; shared ones for any unit's staff; everything for
+    DoST; and whatever belongs to the user's own units."""
+    queryset = IndexedDocument.objects.select_related("unit")
+    if is_dost(user):
+        return queryset
+    units = staff_unit_ids(user)
+    condition = Q(audience=Audience.PUBLIC) | Q(unit_id__in=units)
+    if units:
+        condition |= Q(audience=Audience.STAFF)
+    return queryset.filter(condition)
+
+
+def may_open(user, document: IndexedDocument) -> bool:
+    if document.link_audience == Audience.PUBLIC or is_dost(user):
+        return True
+    units = staff_unit_ids(user)
+    return document.unit_id in units or (document.link_audience == Audience.STAFF and bool(units))
+
+
+def weighted_terms(title: str, problem: str) -> list[tuple[str, float]]:
+    """The draft's terms worth reading, rarest first, each with its query weight (idf x count)."""
+    counts = term_counts(title[:TITLE_CHARS], problem[:PROBLEM_CHARS])
+    if not counts:
+        return []
+    total, _average = totals()
+    candidates = [term for term, _n in counts.most_common(MAX_TERMS * 3)]
+    known = dict(Term.objects.filter(term__in=candidates, documents__gt=0).values_list("term", "documents"))
+    chosen: list[tuple[str, float]] = []
+    budget = POSTINGS_BUDGET
+    for term in sorted(known, key=lambda t: (known[t], t)):
+        documents = known[term]
+        if documents > max(COMMON_SHARE * total, 50) or documents > budget or len(chosen) >= MAX_TERMS:
+            break
+        budget -= documents
+        query_tf = counts[term]
+        chosen.append((term, idf(documents, total) * (query_tf * 2.2 / (query_tf + 1.2))))
+    return chosen
+
+
+def ranked(terms: list[tuple[str, float]], limit: int = CANDIDATES) -> list[tuple[int, float]]:
+    """(document id, BM25 score), best first: one grouped query over the postings' index."""
+    if not terms:
+        return []
+    cases = " ".join("WHEN %s THEN %s" for _term in terms)
+    placeholders = ", ".join(["%s"] * len(terms))
+    sql = (f"SELECT document_id, SUM(weight * CASE term {cases} END) AS score "  # noqa: S608 -- placeholders only
+           f"FROM knowledge_posting WHERE term IN ({placeholders}) "
+           "GROUP BY document_id ORDER BY score DESC, document_id LIMIT %s")
+    params: list[Any] = [value for term, w in terms for value in (term, float(w))]
+    params += [term for term, _w in terms] + [limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _exact_share(draft_words: set[str], document: IndexedDocument) -> float:
+    if not draft_words:
+        return 0.0
+    theirs = set(words(f"{document.title} {document.excerpt}"))
+    return len(draft_words & theirs) / len(draft_words)
+
+
+def suggest(user, title: str, problem: str = "", *, unit_id: int | None = None, exclude: tuple[str, int] | None = None,
+            limit: int = 5) -> list[Suggestion]:
+    """Records of other units like this draft that the user may see, best first.
+
+    `unit_id` is the unit the draft is for (its records are left out; without it, the user's own
+    units' are); `exclude` is the record being edited, (kind, id)."""
+    scores = ranked(weighted_terms(title or "", problem or ""))
+    if not scores:
+        return []
+    by_id = dict(scores)
+    own = {unit_id} if unit_id else staff_unit_ids(user)
+    documents = visible_documents(user).filter(pk__in=list(by_id)).exclude(unit_id__in=own)
+    if exclude:
+        documents = documents.exclude(kind=exclude[0], object_id=exclude[1])
+    draft_words = set(words(f"{title} {problem[:PROBLEM_CHARS]}"))
+    found = []
+    for document in documents:
+        # Exact-diacritic matches first among near-equals: at most EXACT_BONUS more.
+        score = by_id[document.pk] * (1 + EXACT_BONUS * _exact_share(draft_words, document))
+        found.append(Suggestion(document, round(score, 4), document.url if may_open(user, document) else ""))
+    found.sort(key=lambda s: (-s.score, s.document.pk))
+    return found[:limit]
+
+
+def related_ids(title: str, problem: str = "", *, limit: int = 5) -> list[tuple[str, int]]:
+    """(kind, object id) of the best matches for everyone's eyes (the quality bench)."""
+    ids = [pk for pk, _score in ranked(weighted_terms(title, problem), limit)]
+    kinds = dict(IndexedDocument.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    objects = dict(IndexedDocument.objects.filter(pk__in=ids).values_list("pk", "object_id"))
+    return [(kinds[pk], objects[pk]) for pk in ids]
