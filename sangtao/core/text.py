@@ -37,12 +37,23 @@ def _fold_char(char: str) -> str:
     return (base[:1] or char).lower()
 
 
+class _FoldTable(dict):
+    """str.translate's table, filled as characters are met: folding runs at C speed."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(value: str) -> str:
     """Lower-case, remove diacritics and map đ to d, keeping the string's length.
 
     "Thủ Đức" -> "thu duc". Input in NFD is normalised to NFC first.
     """
-    return "".join(_fold_char(c) for c in nfc(value))
+    return nfc(value).translate(_FOLD_TABLE)
 
 
 def words(value: str) -> list[str]:
@@ -127,13 +138,17 @@ ABBREVIATIONS = {
 _AMPERSAND = re.compile(r"(?<=\w)\s*&\s*(?=\w)")  # "KH&CN", "TN & MT": one abbreviation
 
 
-def search_words(value: str) -> list[str]:
+def search_words(value: str, skip: frozenset[str] = frozenset()) -> list[str]:
     """Folded words with the administration's abbreviations spelled out ("UBND" -> "uy ban nhan dan"),
-    the words a similarity search compares."""
+    the words a similarity search compares. `skip`: words left out as written, diacritics kept
+    (function words: "chờ" and "chợ" fold to the function word "cho" and must stay)."""
     found: list[str] = []
-    for word in _WORD.findall(_AMPERSAND.sub("", fold(value))):
-        expansion = ABBREVIATIONS.get(word)
-        found.extend(expansion.split() if expansion else (word,))
+    for word in _WORD.findall(_AMPERSAND.sub("", nfc(value).lower())):
+        if word in skip:
+            continue
+        folded = fold(word)
+        expansion = ABBREVIATIONS.get(folded)
+        found.extend(expansion.split() if expansion else (folded,))
     return found
 
 

@@ -23,7 +23,7 @@ from sangtao.knowledge.suggest_terms import term_counts
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
 MAX_TERMS = 40  # terms of a draft looked up
-POSTINGS_BUDGET = 30000  # postings read per query at most
+POSTINGS_BUDGET = 10000  # postings read per query at most: the time of a query is about proportional
 COMMON_SHARE = 0.2  # terms in more than this share of the documents are left out
 CANDIDATES = 200  # best-scored documents read before filtering
 EXACT_BONUS = 0.15  # at most this much more score for matching the draft's exact (diacritic) words
@@ -83,13 +83,14 @@ def ranked(terms: list[tuple[str, float]], limit: int = CANDIDATES) -> list[tupl
     """(document id, BM25 score), best first: one grouped query over the postings' index."""
     if not terms:
         return []
-    cases = " ".join("WHEN %s THEN %s" for _term in terms)
-    placeholders = ", ".join(["%s"] * len(terms))
-    sql = (f"SELECT document_id, SUM(weight * CASE term {cases} END) AS score "  # noqa: S608 -- placeholders only
-           f"FROM knowledge_posting WHERE term IN ({placeholders}) "
-           "GROUP BY document_id ORDER BY score DESC, document_id LIMIT %s")
-    params: list[Any] = [value for term, w in terms for value in (term, float(w))]
-    params += [term for term, _w in terms] + [limit]
+    # The draft's terms as a small table joined to the postings: one index seek per term, no
+    # per-row CASE (the same SQL on SQLite and PostgreSQL).
+    values = ", ".join(["(%s, %s)"] * len(terms))
+    sql = (f"WITH q (term, w) AS (VALUES {values}) "  # noqa: S608 -- placeholders only
+           "SELECT p.document_id, SUM(p.weight * q.w) AS score FROM q "
+           "JOIN knowledge_posting p ON p.term = q.term "
+           "GROUP BY p.document_id ORDER BY score DESC, p.document_id LIMIT %s")
+    params: list[Any] = [value for term, w in terms for value in (term, float(w))] + [limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]

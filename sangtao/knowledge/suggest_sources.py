@@ -65,7 +65,7 @@ def all_entries() -> Iterator[Entry]:
         if entry := challenge_entry(challenge):
             yield entry
     tasks = AnnualTask.objects.filter(plan__status__in=REPORTING_STATES).select_related("plan").only(
-        "pk", "title", "problem", "plan__pk", "plan__status", "plan__unit_id").order_by("pk")
+        "pk", "title", "problem", "plan__id", "plan__status", "plan__unit_id").order_by("pk")
     for task in tasks.iterator(chunk_size=2000):
         if entry := task_entry(task):
             yield entry

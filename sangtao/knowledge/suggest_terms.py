@@ -6,13 +6,14 @@ from collections import Counter
 
 from sangtao.core.text import search_words, shingles
 
-# Function words, folded: they say nothing of the problem. Content words that every record uses
-# ("người dân", "thủ tục") are not listed: the query leaves out terms too common to tell records apart.
+# Function words as written (diacritics kept: folded, "cho" would take "chờ" and "chợ" with it).
+# Content words that every record uses ("người dân", "thủ tục") are not listed: the query leaves out
+# terms too common to tell records apart.
 STOPWORDS = frozenset({
-    "va", "cua", "cac", "nhung", "duoc", "cho", "trong", "tai", "la", "co", "voi", "de", "khi", "nay", "do",
-    "thi", "ma", "mot", "tren", "theo", "ve", "tu", "den", "da", "dang", "se", "cung", "nhu", "rat", "nen",
-    "bi", "boi", "vao", "ra", "qua", "neu", "hoac", "hay", "moi", "chua", "con", "nao", "gi", "ay", "vi",
-    "nham", "tung", "viec", "su", "o", "lai", "ca", "sao", "the", "nhat", "hon",
+    "và", "của", "các", "những", "được", "cho", "trong", "tại", "là", "có", "với", "để", "khi", "này", "do",
+    "thì", "mà", "một", "trên", "theo", "về", "từ", "đến", "đã", "đang", "sẽ", "cũng", "như", "rất", "nên",
+    "bị", "bởi", "vào", "ra", "qua", "nếu", "hoặc", "hay", "mỗi", "chưa", "còn", "nào", "gì", "ấy", "vì",
+    "nhằm", "từng", "việc", "sự", "ở", "lại", "cả", "sao", "thế", "nhất", "hơn", "đó", "thì", "mới",
 })
 MAX_TERM = 64
 TITLE_WEIGHT = 2  # a title's terms count twice: a title says what the record is about
@@ -20,7 +21,7 @@ PROBLEM_WORDS = 150  # the opening of a problem carries its gist; the index stay
 
 
 def words_of(text: str, limit: int | None = None) -> list[str]:
-    found = [w for w in search_words(text or "") if w not in STOPWORDS and not w.isdigit()]
+    found = [w for w in search_words(text or "", STOPWORDS) if not w.isdigit()]
     return found[:limit] if limit else found
 
 
