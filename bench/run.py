@@ -168,6 +168,22 @@ def capacity(database_url: str) -> None:
           f"{r['staggered_cells']} cells; largest difference from the regression reference {r['staggered_max_diff']:.1e}")
 
 
+def knowledge(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run([sys.executable, str(HERE / "knowledge_bench.py")], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    r = json.loads(output.strip().splitlines()[-1])
+    q, big = r["quality_pool"], r["quality_in_100k"]
+    print(f"\n== reuse before reinvention on {r['vendor']}: {r['documents']} documents, {r['postings']} postings "
+          f"(bulk build {r['build_s']} s) ==")
+    print(f"suggestion query p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms (goal <= 50), max {r['max_ms']} ms over "
+          f"{r['queries']} drafts; through the API p50 {r['api_p50_ms']} ms, p95 {r['api_p95_ms']} ms")
+    print(f"labelled set: {q['queries']} drafts, {q['pairs']} related pairs; recall@5 {q['recall_at_5']} (goal >= 0.8), "
+          f"precision@5 {q['precision_at_5']} (at most 0.6 with 3 related items a draft)")
+    print(f"the same drafts with the pool among the generated documents: recall@5 {big['recall_at_5']}, "
+          f"precision@5 {big['precision_at_5']} (generated documents on the same topics are unlabelled)")
+
+
 def main() -> None:
     assignment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,6 +193,7 @@ def main() -> None:
         initiatives(f"sqlite:///{tmp}/initiatives.sqlite3")
         annual(f"sqlite:///{tmp}/annual.sqlite3")
         capacity(f"sqlite:///{tmp}/capacity.sqlite3")
+        knowledge(f"sqlite:///{tmp}/knowledge.sqlite3")
     if postgres_available():
         challenges(PG_URL)
         admin = PG_URL.rsplit("/", 1)[0]
@@ -195,6 +212,9 @@ def main() -> None:
         subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_c",
                         "-c", "CREATE DATABASE sangtao_bench_c"], check=True, capture_output=True)
         capacity(admin + "/sangtao_bench_c")
+        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_k",
+                        "-c", "CREATE DATABASE sangtao_bench_k"], check=True, capture_output=True)
+        knowledge(admin + "/sangtao_bench_k")
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
 

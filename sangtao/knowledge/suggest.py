@@ -26,6 +26,7 @@ MAX_TERMS = 40  # terms of a draft looked up
 POSTINGS_BUDGET = 10000  # postings read per query at most: the time of a query is about proportional
 COMMON_SHARE = 0.2  # terms in more than this share of the documents are left out
 CANDIDATES = 200  # best-scored documents read before filtering
+RERANKED = 20  # of those the user may see, the best read in full and reordered
 EXACT_BONUS = 0.15  # at most this much more score for matching the draft's exact (diacritic) words
 TITLE_CHARS = 300
 PROBLEM_CHARS = 4000
@@ -114,12 +115,15 @@ def suggest(user, title: str, problem: str = "", *, unit_id: int | None = None, 
         return []
     by_id = dict(scores)
     own = {unit_id} if unit_id else staff_unit_ids(user)
-    documents = visible_documents(user).filter(pk__in=list(by_id)).exclude(unit_id__in=own)
+    allowed = visible_documents(user).filter(pk__in=list(by_id)).exclude(unit_id__in=own)
     if exclude:
-        documents = documents.exclude(kind=exclude[0], object_id=exclude[1])
+        allowed = allowed.exclude(kind=exclude[0], object_id=exclude[1])
+    allowed_ids = set(allowed.values_list("pk", flat=True))
+    # Only the best few are read in full: the exact-spelling bonus reorders near-equals, not the list.
+    best = [pk for pk, _score in scores if pk in allowed_ids][:RERANKED]
     draft_words = set(words(f"{title} {problem[:PROBLEM_CHARS]}"))
     found = []
-    for document in documents:
+    for document in IndexedDocument.objects.select_related("unit").filter(pk__in=best):
         # Exact-diacritic matches first among near-equals: at most EXACT_BONUS more.
         score = by_id[document.pk] * (1 + EXACT_BONUS * _exact_share(draft_words, document))
         found.append(Suggestion(document, round(score, 4), document.url if may_open(user, document) else ""))
