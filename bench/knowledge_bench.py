@@ -29,12 +29,12 @@ import django  # noqa: E402
 
 django.setup()
 
+import knowledge_corpus  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-import knowledge_corpus  # noqa: E402
 from sangtao.accounts.models import User  # noqa: E402
 from sangtao.knowledge.models import Audience  # noqa: E402
 from sangtao.knowledge.suggest import related_ids, suggest  # noqa: E402

@@ -146,6 +146,11 @@ def load(entries: Iterable[Entry], *, total: int | None = None,
     began = time.perf_counter()
     documents = length_sum = 0
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Keys checked as rows arrive: PostgreSQL refuses TRUNCATE and CREATE INDEX on a table
+                # with deferred checks pending (rows written earlier in this transaction).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _empty()
         with connection.cursor() as cursor:  # a B-tree built once at the end is faster than one kept up
             cursor.execute(f"DROP INDEX {TERM_INDEX}")
@@ -170,6 +175,8 @@ def load(entries: Iterable[Entry], *, total: int | None = None,
                 progress(documents, total)
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX {TERM_INDEX} ON knowledge_posting (term, document_id, weight)")
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django's keys are, for the rest of the transaction
             cursor.execute("INSERT INTO knowledge_term (term, documents) "
                            "SELECT term, COUNT(*) FROM knowledge_posting GROUP BY term")
         IndexTotals.objects.create(documents=documents, length=length_sum)

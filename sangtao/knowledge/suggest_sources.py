@@ -53,12 +53,28 @@ def initiative_entry(initiative) -> Entry | None:
                  initiative.title, f"{initiative.before}\n{initiative.description}", initiative.get_absolute_url())
 
 
+def case_entry(case) -> Entry | None:
+    from sangtao.knowledge.models import PUBLISHED_STATES, CaseStatus
+
+    if case.status not in PUBLISHED_STATES:
+        return None
+    audience = Audience.PUBLIC if case.status == CaseStatus.PUBLISHED_PUBLIC else Audience.STAFF
+    return Entry(DocumentKind.CASE, case.pk, case.unit_id, audience, audience, case.title,
+                 f"{case.summary}\n{case.problem}", case.get_absolute_url())
+
+
 def all_entries() -> Iterator[Entry]:
     """Every record the index should hold, read in batches."""
     from sangtao.annual.models import REPORTING_STATES, AnnualTask
     from sangtao.challenges.models import PUBLIC_STATUSES, Challenge
     from sangtao.initiatives.models import RECOGNISED_STATES, Initiative
+    from sangtao.knowledge.models import PUBLISHED_STATES, Case
 
+    cases = Case.objects.filter(status__in=PUBLISHED_STATES).only(
+        "pk", "status", "unit_id", "title", "summary", "problem").order_by("pk")
+    for case in cases.iterator(chunk_size=2000):
+        if entry := case_entry(case):
+            yield entry
     challenges = Challenge.objects.filter(status__in=PUBLIC_STATUSES).only(
         "pk", "status", "owner_unit_id", "title", "summary", "problem_statement").order_by("pk")
     for challenge in challenges.iterator(chunk_size=2000):
@@ -80,7 +96,9 @@ def count_entries() -> int:
     from sangtao.annual.models import REPORTING_STATES, AnnualTask
     from sangtao.challenges.models import PUBLIC_STATUSES, Challenge
     from sangtao.initiatives.models import RECOGNISED_STATES, Initiative
+    from sangtao.knowledge.models import PUBLISHED_STATES, Case
 
-    return (Challenge.objects.filter(status__in=PUBLIC_STATUSES).count()
+    return (Case.objects.filter(status__in=PUBLISHED_STATES).count()
+            + Challenge.objects.filter(status__in=PUBLIC_STATUSES).count()
             + AnnualTask.objects.filter(plan__status__in=REPORTING_STATES).count()
             + Initiative.objects.filter(status__in=RECOGNISED_STATES).count())

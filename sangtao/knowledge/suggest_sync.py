@@ -9,6 +9,8 @@ no worker needed to see a publication. `rebuild` (the `rebuild_knowledge_index` 
 puts the whole index right after a bulk change made without the models.
 """
 
+from typing import Any
+
 from django.db.models.signals import post_delete, post_save
 
 from sangtao.core.progress import Tracker, run_failed
@@ -35,6 +37,10 @@ def sync_initiative(obj) -> None:
 
 def sync_task(obj) -> None:
     _sync(DocumentKind.TASK, obj, suggest_sources.task_entry(obj))
+
+
+def sync_case(obj) -> None:
+    _sync(DocumentKind.CASE, obj, suggest_sources.case_entry(obj))
 
 
 def sync_plan(plan) -> None:
@@ -68,18 +74,21 @@ def connect() -> None:
     from sangtao.annual.models import AnnualPlan, AnnualTask
     from sangtao.challenges.models import Challenge
     from sangtao.initiatives.models import Initiative
+    from sangtao.knowledge.models import Case
 
-    for model, kind, sync in ((Challenge, DocumentKind.CHALLENGE, sync_challenge),
+    for model, kind, sync in ((Case, DocumentKind.CASE, sync_case), (Challenge, DocumentKind.CHALLENGE, sync_challenge),
                               (Initiative, DocumentKind.INITIATIVE, sync_initiative),
                               (AnnualTask, DocumentKind.TASK, sync_task)):
         handlers = (_on_save(sync), _on_delete(kind))
         _HANDLERS.extend(handlers)
         post_save.connect(handlers[0], sender=model, dispatch_uid=f"knowledge-index-save-{kind}")
         post_delete.connect(handlers[1], sender=model, dispatch_uid=f"knowledge-index-delete-{kind}")
-    for model, sync in ((Challenge, sync_challenge), (Initiative, sync_initiative), (AnnualPlan, sync_plan)):
-        handler = _on_move(sync)
+    moving: list[tuple[Any, Any]] = [(Case, sync_case), (Challenge, sync_challenge), (Initiative, sync_initiative),
+                                       (AnnualPlan, sync_plan)]
+    for moving_model, moving_sync in moving:
+        handler = _on_move(moving_sync)
         _HANDLERS.append(handler)
-        moved.connect(handler, sender=model, dispatch_uid=f"knowledge-index-move-{model._meta.label}")
+        moved.connect(handler, sender=moving_model, dispatch_uid=f"knowledge-index-move-{moving_model._meta.label}")
 
 
 def rebuild(progress=None) -> dict:

@@ -13,7 +13,7 @@ STOPWORDS = frozenset({
     "và", "của", "các", "những", "được", "cho", "trong", "tại", "là", "có", "với", "để", "khi", "này", "do",
     "thì", "mà", "một", "trên", "theo", "về", "từ", "đến", "đã", "đang", "sẽ", "cũng", "như", "rất", "nên",
     "bị", "bởi", "vào", "ra", "qua", "nếu", "hoặc", "hay", "mỗi", "chưa", "còn", "nào", "gì", "ấy", "vì",
-    "nhằm", "từng", "việc", "sự", "ở", "lại", "cả", "sao", "thế", "nhất", "hơn", "đó", "thì", "mới",
+    "nhằm", "từng", "việc", "sự", "ở", "lại", "cả", "sao", "thế", "nhất", "hơn", "đó", "mới",
 })
 MAX_TERM = 64
 TITLE_WEIGHT = 2  # a title's terms count twice: a title says what the record is about

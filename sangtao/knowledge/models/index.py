@@ -11,15 +11,16 @@ the same on SQLite and PostgreSQL. Written only by sangtao/knowledge/suggest_ind
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.orgs.models import OrgUnit
 
 
 class DocumentKind(models.TextChoices):
-    CASE = "case", _("Tình huống điển hình")
-    CHALLENGE = "challenge", _("Bài toán lớn")
-    TASK = "task", _("Nhiệm vụ ĐMST hằng năm")
-    INITIATIVE = "initiative", _("Sáng kiến")
+    CASE = "case", pgettext_lazy("kind of record", "Tình huống điển hình")
+    CHALLENGE = "challenge", pgettext_lazy("kind of record", "Bài toán lớn")
+    TASK = "task", pgettext_lazy("kind of record", "Nhiệm vụ ĐMST hằng năm")
+    INITIATIVE = "initiative", pgettext_lazy("kind of record", "Sáng kiến")
 
 
 class Audience(models.TextChoices):
