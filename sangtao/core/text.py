@@ -142,11 +142,14 @@ def search_words(value: str, skip: frozenset[str] = frozenset()) -> list[str]:
     """Folded words with the administration's abbreviations spelled out ("UBND" -> "uy ban nhan dan"),
     the words a similarity search compares. `skip`: words left out as written, diacritics kept
     (function words: "chờ" and "chợ" fold to the function word "cho" and must stay)."""
+    text = _AMPERSAND.sub("", nfc(value).lower())
+    exact, folded_ = _WORD.findall(text), _WORD.findall(text.translate(_FOLD_TABLE))
+    if len(exact) != len(folded_):  # folding keeps every letter a letter; this is only a safeguard
+        folded_ = [fold(word) for word in exact]
     found: list[str] = []
-    for word in _WORD.findall(_AMPERSAND.sub("", nfc(value).lower())):
+    for word, folded in zip(exact, folded_, strict=True):
         if word in skip:
             continue
-        folded = fold(word)
         expansion = ABBREVIATIONS.get(folded)
         found.extend(expansion.split() if expansion else (folded,))
     return found

@@ -13,7 +13,7 @@ fold alike). The time of a query is bounded by the budget, not by the size of th
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from sangtao.core.text import words
@@ -92,7 +92,11 @@ def ranked(terms: list[tuple[str, float]], limit: int = CANDIDATES) -> list[tupl
            "JOIN knowledge_posting p ON p.term = q.term "
            "GROUP BY p.document_id ORDER BY score DESC, p.document_id LIMIT %s")
     params: list[Any] = [value for term, w in terms for value in (term, float(w))] + [limit]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner cannot see how few postings each term has in a VALUES list and overestimates
+            # the cost; compiling the query (JIT) would then take longer than running it.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 

@@ -9,6 +9,7 @@ SQLite), reporting its progress.
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -155,6 +156,7 @@ def load(entries: Iterable[Entry], *, total: int | None = None,
         with connection.cursor() as cursor:  # a B-tree built once at the end is faster than one kept up
             cursor.execute(f"DROP INDEX {TERM_INDEX}")
         average = 0.0
+        frequencies: Counter = Counter()
         for chunk in _chunks(entries, BATCH):
             counted = [(entry, term_counts(entry.title, entry.problem)) for entry in chunk]
             lengths = [sum(counts.values()) for _entry, counts in counted]
@@ -169,19 +171,26 @@ def load(entries: Iterable[Entry], *, total: int | None = None,
             _write_postings([(term, document.pk, weight(tf, n, average))
                              for document, (_e, counts), n in zip(created, counted, lengths, strict=True)
                              for term, tf in counts.items()])
+            for _entry, counts in counted:
+                frequencies.update(counts.keys())
             documents += len(created)
             length_sum += sum(lengths)
             if progress:
                 progress(documents, total)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the index's sort in memory
             cursor.execute(f"CREATE INDEX {TERM_INDEX} ON knowledge_posting (term, document_id, weight)")
             if connection.vendor == "postgresql":
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django's keys are, for the rest of the transaction
-            cursor.execute("INSERT INTO knowledge_term (term, documents) "
-                           "SELECT term, COUNT(*) FROM knowledge_posting GROUP BY term")
+        for chunk in _chunks(sorted(frequencies.items()), 5000):
+            Term.objects.bulk_create([Term(term=term, documents=n) for term, n in chunk])
         IndexTotals.objects.create(documents=documents, length=length_sum)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE knowledge_posting")
-            cursor.execute("ANALYZE knowledge_term")
+            # VACUUM marks the new pages all-visible, so a query reads postings from the index alone
+            # (an index-only scan); it cannot run inside a transaction, where ANALYZE is the best we can do.
+            verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            for table in ("knowledge_posting", "knowledge_term", "knowledge_indexeddocument"):
+                cursor.execute(f"{verb} {table}")
     return {"documents": documents, "seconds": round(time.perf_counter() - began, 2)}

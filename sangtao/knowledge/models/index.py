@@ -53,7 +53,10 @@ class IndexedDocument(models.Model):
 
 class Posting(models.Model):
     term = models.CharField(max_length=64)
-    document = models.ForeignKey(IndexedDocument, on_delete=models.CASCADE, related_name="postings")
+    # No key constraint in the database: postings are derived rows that only suggest_index.py writes
+    # and removes with their document; a constraint would cost a trigger per posting in a bulk load.
+    document = models.ForeignKey(IndexedDocument, on_delete=models.CASCADE, related_name="postings",
+                                 db_constraint=False)
     weight = models.FloatField()  # BM25's term-frequency part: tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl))
 
     class Meta:
