@@ -13,12 +13,12 @@ fold alike). The time of a query is bounded by the budget, not by the size of th
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 
 from sangtao.core.text import words
-from sangtao.knowledge.models import Audience, IndexedDocument, Term
-from sangtao.knowledge.suggest_index import idf, totals
+from sangtao.knowledge.models import Audience, IndexedDocument
+from sangtao.knowledge.suggest_index import idf
 from sangtao.knowledge.suggest_terms import term_counts
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
@@ -65,9 +65,14 @@ def weighted_terms(title: str, problem: str) -> list[tuple[str, float]]:
     counts = term_counts(title[:TITLE_CHARS], problem[:PROBLEM_CHARS])
     if not counts:
         return []
-    total, _average = totals()
     candidates = [term for term, _n in counts.most_common(MAX_TERMS * 3)]
-    known = dict(Term.objects.filter(term__in=candidates, documents__gt=0).values_list("term", "documents"))
+    # The terms' document counts and the number of documents, in one round trip.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term, documents FROM knowledge_term "  # noqa: S608 -- placeholders only
+                       f"WHERE term IN ({', '.join(['%s'] * len(candidates))}) AND documents > 0 "
+                       "UNION ALL SELECT '', documents FROM knowledge_indextotals", candidates)
+        known = dict(cursor.fetchall())
+    total = known.pop("", 0)
     chosen: list[tuple[str, float]] = []
     budget = POSTINGS_BUDGET
     for term in sorted(known, key=lambda t: (known[t], t)):
@@ -92,11 +97,9 @@ def ranked(terms: list[tuple[str, float]], limit: int = CANDIDATES) -> list[tupl
            "JOIN knowledge_posting p ON p.term = q.term "
            "GROUP BY p.document_id ORDER BY score DESC, p.document_id LIMIT %s")
     params: list[Any] = [value for term, w in terms for value in (term, float(w))] + [limit]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The planner cannot see how few postings each term has in a VALUES list and overestimates
-            # the cost; compiling the query (JIT) would then take longer than running it.
-            cursor.execute("SET LOCAL jit = off")
+    # PostgreSQL reads the postings from the index alone once VACUUM has marked their pages visible
+    # (the bulk load runs it, autovacuum keeps it): then the plan is cheap and never compiled (JIT).
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 

@@ -62,12 +62,6 @@ def _totals(*, lock: bool) -> IndexTotals:
     return totals
 
 
-def totals() -> tuple[int, float]:
-    """(documents, average length) of the index as it stands."""
-    row = IndexTotals.objects.order_by("pk").values_list("documents", "length").first() or (0, 0)
-    return row[0], (row[1] / row[0] if row[0] else 0.0)
-
-
 def _count_terms(terms: Iterable[str], delta: int) -> None:
     terms = sorted(set(terms))
     if not terms:
