@@ -1,7 +1,9 @@
 // The header menu: progressive enhancement of a menu that works without script.
 // Without script, on a phone the whole menu is shown stacked under the brand and each group is a
 // <details> that opens on its own. With script, a "Menu" button (aria-expanded) shows and hides it,
-// Escape closes what is open, and opening one group closes the others.
+// Escape closes what is open, and opening one group closes the others. On a desktop the header is
+// one line; where a role's menu (or a long name, or a narrow window) would not fit on it, the header
+// becomes compact: the same menu button as on a phone.
 (function () {
   "use strict";
   var header = document.querySelector("header.site");
@@ -23,6 +25,20 @@
       setOpen(toggle.getAttribute("aria-expanded") !== "true");
     });
   }
+  var nav = header.querySelector("nav.menu");
+  var top = header.querySelector("nav.menu .menu-top");
+  function fit() {
+    header.classList.remove("compact");
+    var tooLong = (nav && top && top.scrollWidth > nav.clientWidth + 1) || header.scrollWidth > header.clientWidth + 1;
+    header.classList.toggle("compact", !!tooLong);
+  }
+  fit();
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fit(); });
+  });
   function phone() { return toggle && window.getComputedStyle(toggle).display !== "none"; }
   groups.forEach(function (group) {
     group.addEventListener("toggle", function () {
