@@ -42,12 +42,21 @@ class Guard:
     message: Any  # text, or a function of the object giving the text
     fix: Callable[[Any], str] | None = None  # the object's URL where the condition is put right
     field: str | None = None
+    # A condition made of several (a form's missing fields, a sheet's unscored criteria): each
+    # unmet part as (why, where it is put right), so a checklist links each to its own place.
+    parts: Callable[[Any], list[tuple[str, str]]] | None = None
 
     def text(self, obj) -> str:
         return str(self.message(obj) if callable(self.message) else self.message)
 
     def fix_url(self, obj) -> str:
         return self.fix(obj) if self.fix else ""
+
+    def items(self, obj) -> list[tuple[str, str]]:
+        """The checklist lines of this unmet guard: (why, where it is fixed)."""
+        if self.parts is not None:
+            return [(str(why), fix) for why, fix in self.parts(obj)] or [(self.text(obj), self.fix_url(obj))]
+        return [(self.text(obj), self.fix_url(obj))]
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,7 @@ def move_choices(user, obj) -> list[Choice]:
 
 
 def choice_of(user, obj, move: Move) -> Choice:
-    return Choice(move, [(guard.text(obj), guard.fix_url(obj)) for guard in unmet_preconditions(user, obj, move)])
+    return Choice(move, [item for guard in unmet_preconditions(user, obj, move) for item in guard.items(obj)])
 
 
 def _refuse_unmet(obj, move: Move) -> None:

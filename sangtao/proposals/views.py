@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
+from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.privacy.models import ReadKind
@@ -59,8 +60,13 @@ def _content(form, team, workplan, budget) -> dict:
 def _render_form(request, challenge, proposal, form, team, workplan, budget):
     return render(request, "proposals/form.html", {
         "challenge": challenge, "proposal": proposal, "form": form, "team": team, "workplan": workplan,
-        "budget": budget, "missing": services.missing_for_submission(proposal) if proposal else [],
+        "budget": budget, "submit_choice": _submit_choice(request.user, proposal) if proposal else None,
     })
+
+
+def _submit_choice(user, proposal):
+    """The submit move with what still stops it, each unmet point linked to where it is filled in."""
+    return workflow.choice_of(user, proposal, services.MOVES["submit"])
 
 
 def _valid(*forms) -> bool:
@@ -143,6 +149,7 @@ def proposal_detail(request, pk):
         "decision": decision, "complaints": proposal.complaints.all() if applicant else [],
         "can_complain": can_edit and decision is not None and decision.complaints_open,
         "attachment_form": AttachmentForm(), "budget_problem": services.budget_problem(proposal),
+        "submit_choice": _submit_choice(request.user, proposal) if can_edit else None,
     })
 
 
@@ -172,7 +179,7 @@ def proposal_submit(request, pk):
             messages.success(request, _("Đã nộp hồ sơ. Số biên nhận: %(receipt)s.") % {"receipt": version.receipt})
             return redirect("proposals:version", proposal.pk, version.number)
     return render(request, "proposals/submit_confirm.html", {
-        "proposal": proposal, "missing": services.missing_for_submission(proposal),
+        "proposal": proposal, "submit_choice": _submit_choice(request.user, proposal),
         "next_number": proposal.versions.count() + 1,
     })
 

@@ -1,9 +1,10 @@
 """The proposal workflow: one table of moves, applied by sangtao.core.workflow for proposals.services."""
 
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.workflow import Move, workflow
+from sangtao.core.workflow import Guard, Move, workflow
 from sangtao.orgs.models import Role
 from sangtao.orgs.roles import unit_staff
 from sangtao.orgs.rules import is_dost_coordinator
@@ -20,10 +21,32 @@ def _notice(proposal, move, reason):
     return move.label, reason, proposal.get_absolute_url()
 
 
+# Where each missing piece is filled in on the proposal form.
+_FORM_ANCHOR = {"team": "team", "workplan": "workplan", "budget_lines": "budget-lines",
+                "expected_results": "expected-results"}
+
+
+def _missing(proposal) -> list[tuple[str, str]]:
+    from sangtao.proposals.services import missing_for_submission  # services import this table
+
+    return missing_for_submission(proposal)
+
+
+def _missing_parts(proposal) -> list[tuple[str, str]]:
+    edit = reverse("proposals:edit", args=[proposal.pk])
+    return [(message, f"{edit}#{_FORM_ANCHOR.get(field, f'id_{field}')}") for field, message in _missing(proposal)]
+
+
+# Everything a submission needs (content, team, plan, a budget that adds up, a result per indicator).
+# The deadline is not a guard: the service judges it by the request's arrival time, not by now.
+COMPLETE = Guard(lambda p: not _missing(p), lambda p: " ".join(message for _f, message in _missing(p)),
+                 lambda p: reverse("proposals:edit", args=[p.pk]), parts=_missing_parts)
+
 PROPOSAL = workflow("proposal", Proposal, [
     # A new submission while the call is open makes a new version; earlier ones stay. The service
     # sends the receipt itself, to every member: it carries the version's number and time.
-    Move("submit", (S.DRAFT, S.SUBMITTED, S.WITHDRAWN), S.SUBMITTED, is_applicant_member, _("Nộp hồ sơ")),
+    Move("submit", (S.DRAFT, S.SUBMITTED, S.WITHDRAWN), S.SUBMITTED, is_applicant_member, _("Nộp hồ sơ"),
+         guards=(COMPLETE,)),
     # The service tells every member of a withdrawal itself, the one who withdrew included: the
     # notice says when, and that a withdrawn proposal is not considered after the deadline.
     Move("withdraw", (S.SUBMITTED,), S.WITHDRAWN, is_applicant_member, _("Rút hồ sơ")),

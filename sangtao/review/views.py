@@ -46,7 +46,7 @@ from sangtao.review.models import (
     SheetStatus,
 )
 from sangtao.review.results import council_results
-from sangtao.review.workflow import COUNCIL
+from sangtao.review.workflow import COUNCIL, SCORESHEET
 
 
 def _manager(request) -> None:
@@ -384,9 +384,13 @@ def score(request, assignment_id):
             messages.error(request, str(error.message))
     rows = [(c, values[c.pk][0], values[c.pk][1], errors.get(f"points_{c.pk}") or errors.get(f"comment_{c.pk}"))
             for c in criteria]
+    locked = sheet is not None and sheet.status == SheetStatus.SUBMITTED
+    # What the saved sheet still lacks before it can be submitted, each linked to its input.
+    submit_choice = None if locked else workflow.choice_of(
+        request.user, sheet or Scoresheet(assignment=item), SCORESHEET.moves["submit"])
     return render(request, "review/score.html", {
         "item": item, "proposal": proposal, "rows": rows, "general": general, "sheet": sheet,
-        "locked": sheet is not None and sheet.status == SheetStatus.SUBMITTED, "blind": item.council.blind,
+        "locked": locked, "blind": item.council.blind, "submit_choice": submit_choice,
     })
 
 

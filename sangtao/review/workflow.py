@@ -51,7 +51,7 @@ COUNCIL = workflow("council", Council, [
 
 def sheet_problems(sheet) -> list[tuple[str, str]]:
     """What stops a scoresheet from being submitted: missing scores, missing comments."""
-    scores = {s.criterion_id: s for s in sheet.scores.all()}
+    scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet.pk else {}  # a sheet not yet saved: none
     problems = []
     for criterion in sheet.assignment.council.rubric.leaves():
         score = scores.get(criterion.pk)
@@ -76,8 +76,13 @@ def _sheet_notice(sheet, move, reason):
             _score_page(sheet))
 
 
+def _sheet_problem_parts(sheet) -> list[tuple[str, str]]:
+    """Each missing score or comment, linked to its own input on the scoresheet."""
+    return [(text, f"{_score_page(sheet)}#{field}") for field, text in sheet_problems(sheet)]
+
+
 SHEET_COMPLETE = Guard(lambda s: not sheet_problems(s), lambda s: " ".join(text for _f, text in sheet_problems(s)),
-                       _score_page)
+                       _score_page, parts=_sheet_problem_parts)
 
 SCORESHEET = workflow("scoresheet", Scoresheet, [
     Move("submit", (SheetStatus.DRAFT,), SheetStatus.SUBMITTED, is_sheet_reviewer, _("Nộp phiếu chấm"),
