@@ -335,11 +335,9 @@ def load_solvers_and_experts(units) -> None:
             expert.fields.set([fields[field_slug]])
 
 
-def _selection_challenge(units, title, closes_in_days, mode=SelectionMode.OPEN):
-    officer, leader = _staff("soyte")
-    dost = User.objects.get(username="dost")
+def _health_challenge_data(units, title, closes_in_days, mode=SelectionMode.OPEN):
     now = timezone.now()
-    challenge = services.create_draft(officer, {
+    return {
         "title": title, "summary": "Người bệnh ngoại trú chờ lâu; cần đặt lịch và phân luồng trước khi đến bệnh viện.",
         "problem_statement": "Bệnh viện tuyến thành phố tiếp nhận 3.000-5.000 lượt khám ngoại trú mỗi ngày.",
         "field": Field.objects.get(slug="y-te"), "owner_unit": units["soyte"], "facet": Facet.ENHANCEMENT,
@@ -348,7 +346,13 @@ def _selection_challenge(units, title, closes_in_days, mode=SelectionMode.OPEN):
         "budget_min_vnd": 800_000_000, "budget_max_vnd": 2_500_000_000,
         "indicators": [{"name": "Thời gian chờ khám trung bình", "unit_of_measure": "phút",
                         "baseline_value": Decimal(150), "target_value": Decimal(45)}],
-    })
+    }
+
+
+def _selection_challenge(units, title, closes_in_days, mode=SelectionMode.OPEN):
+    officer, leader = _staff("soyte")
+    dost = User.objects.get(username="dost")
+    challenge = services.create_draft(officer, _health_challenge_data(units, title, closes_in_days, mode))
     for move, actor in (("submit", officer), ("unit_approve", leader), ("approve", dost), ("publish", dost)):
         services.apply_move(challenge, actor, move)
     return Challenge.objects.get(pk=challenge.pk)
@@ -538,6 +542,72 @@ def load_outcomes(units) -> None:
                                                "Hệ thống thông tin bệnh viện")
 
 
+RETURNED_TITLE = "Trả kết quả xét nghiệm trực tuyến cho người bệnh ngoại trú"
+DRAFT_TITLE = "Sổ theo dõi sức khỏe điện tử cho người cao tuổi tại phường"
+SECOND_SELECTION_TITLE = "Nhắc tái khám và cấp thuốc cho người bệnh mạn tính"
+SECOND_COUNCIL = "Hội đồng tuyển chọn «Nhắc tái khám» 2026"
+
+
+def load_pending_work(units) -> None:
+    """Work left waiting for the demo roles, so each one's "Việc của tôi" shows something to do:
+    the officer a challenge DoST returned for changes and a draft to finish; the expert (chair of a
+    second council meeting in a week) a scoresheet half done and a declaration to sign. The leader
+    (an approval), the solver (a draft before a deadline) and DoST (reviews) have theirs already."""
+    from sangtao.proposals import services as proposal_services
+    from sangtao.proposals.models import EligibilityCriterion
+    from sangtao.review import services as review_services
+    from sangtao.review.models import Council, CouncilRules, Expert, Rubric
+
+    officer, leader = _staff("soyte")
+    dost = User.objects.get(username="dost")
+    if not Challenge.objects.filter(title=RETURNED_TITLE).exists():
+        returned = services.create_draft(officer, _health_challenge_data(units, RETURNED_TITLE, 30))
+        for move, actor, reason in (("submit", officer, ""), ("unit_approve", leader, ""),
+                                    ("request_changes", dost, "Cần nêu số liệu hiện trạng theo từng bệnh viện và "
+                                                               "chỉ số đo thời gian trả kết quả.")):
+            services.apply_move(returned, actor, move, reason)
+    if not Challenge.objects.filter(title=DRAFT_TITLE).exists():
+        services.create_draft(officer, {"title": DRAFT_TITLE, "field": Field.objects.get(slug="y-te"),
+                                        "owner_unit": units["soyte"], "facet": Facet.ADAPTIVE,
+                                        "summary": "Người cao tuổi sống một mình cần được theo dõi huyết áp, "
+                                                   "đường huyết và lịch uống thuốc tại nhà.",
+                                        "problem_statement": "Trạm y tế phường chưa có công cụ theo dõi chỉ số "
+                                                             "sức khỏe của người cao tuổi giữa hai lần khám."})
+    if Council.objects.filter(name=SECOND_COUNCIL).exists():
+        return
+    challenge = _selection_challenge(units, SECOND_SELECTION_TITLE, 5)
+    proposals = []
+    for username, tax_code, title, lead, budget in (
+            ("sv.bachkhoa", "0301234567", "Nhắc tái khám bằng tin nhắn và tổng đài", "Tạ Quang Bửu", 1_200_000_000),
+            ("sv.khoinghiep", "0319876543-001", "Tủ thuốc thông minh tại trạm y tế", "Đoàn Minh Nhật", 800_000_000)):
+        member = User.objects.get(username=username)
+        org = OrgUnit.objects.get(kind=UnitKind.SOLVER, code=tax_code)
+        proposal = proposal_services.start_proposal(challenge, member, org,
+                                                    _proposal_content(challenge, title, lead, budget))
+        proposal_services.submit(proposal, member)
+        proposals.append(proposal)
+    Challenge.objects.filter(pk=challenge.pk).update(call_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    services.apply_move(Challenge.objects.get(pk=challenge.pk), dost, "close", "Hết hạn nhận hồ sơ")
+    checklist = {c.pk: True for c in EligibilityCriterion.objects.filter(active=True)}
+    for proposal in proposals:
+        proposal_services.screen(proposal, dost, checklist)
+    council = review_services.save_council(dost, Council(
+        name=SECOND_COUNCIL, rules=CouncilRules.objects.get(is_default=True),
+        rubric=Rubric.objects.get(is_default=True), location="Sở Khoa học và Công nghệ TP.HCM",
+        session_date=timezone.localdate() + datetime.timedelta(days=7)), [challenge])
+    roles = ["chair", "vice_chair", "secretary", "reviewer", "reviewer", "member", "member"]
+    for (username, *_rest), role in zip(EXPERTS, roles, strict=True):
+        review_services.add_member(dost, council, Expert.objects.get(user__username=username), role)
+    review_services.assign_whole_council(dost, council)
+    review_services.release_assignments(dost, council)
+    # The chair has signed for the first proposal and scored one criterion; the second awaits a signature.
+    first = council.assignments.select_related("expert__user").get(expert__user__username="expert",
+                                                                    proposal=proposals[0])
+    review_services.declare(first, first.expert.user, has_conflict=False)
+    leaf = council.rubric.leaves()[0]
+    review_services.save_scores(first, first.expert.user, {leaf.pk: leaf.max_points}, {leaf.pk: "Đáp ứng tốt."})
+
+
 def load_demo() -> dict[str, int]:
     with transaction.atomic():
         units = load_units()
@@ -557,6 +627,7 @@ def load_demo() -> dict[str, int]:
         from sangtao.annual.demo import load_annual
 
         load_annual(units)
+        load_pending_work(units)
     return {"units": OrgUnit.objects.count(), "users": User.objects.count(),
             "challenges": Challenge.objects.count(), "challenges_created": created}
 

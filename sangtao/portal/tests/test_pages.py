@@ -82,6 +82,18 @@ def test_demo_data_loads_idempotently_with_every_state():
     second = load_demo()
     assert second["challenges"] == first["challenges"] >= 40 and second["challenges_created"] == 0
     assert set(Challenge.objects.values_list("status", flat=True)) == set(Status.values)
+    # Every demo role finds real work waiting on "Việc của tôi" (and not only notifications).
+    from sangtao.accounts.models import User
+    from sangtao.core.workitems import work_for
+
+    expected = {"officer": {"challenges.returns", "challenges.drafts"}, "leader": {"challenges.approve"},
+                "expert": {"review.declare", "review.score"}, "solver": {"proposals.drafts"},
+                "dost": {"challenges.review"}}
+    for username, kinds in expected.items():
+        waiting = {item.kind: item for item in work_for(User.objects.get(username=username)) if item.action_needed}
+        assert kinds <= set(waiting), (username, sorted(waiting))
+        if username in ("expert", "solver"):
+            assert all(waiting[kind].due for kind in kinds), (username, waiting)
 
 
 def test_english_catalogue_translates_every_string():
