@@ -14,3 +14,5 @@ class PrivacyConfig(AppConfig):
 
         add("admin", "privacy:read_log", _("Nhật ký truy cập dữ liệu cá nhân"), is_dost_coordinator,
             prefixes=("/privacy/reads/",), order=45)
+        add("admin", "privacy:restrictions", _("Hạn chế xử lý dữ liệu"), is_dost_coordinator,
+            prefixes=("/privacy/restrictions/",), order=46)

@@ -62,3 +62,36 @@ def purge_expired_personal_data() -> dict[str, int]:
             erase_account(user, actor=None)  # its consent and audit rows stay: a pseudonym replaces it
         purged["unconfirmed_accounts"] = len(stale)
     return purged
+
+
+@task(retries=4)  # a mail server that is away for a while gets five tries over about eight minutes
+def send_third_party_notice(notice_id: int) -> None:
+    """E-mail a person whose data someone else entered the notice of that purpose, in both languages
+    (they have no account, so no language of their own), with a link to the notice page."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import translation
+
+    from sangtao.privacy.models import ThirdPartyNotice
+
+    notice = ThirdPartyNotice.objects.select_related("purpose", "entered_by").filter(pk=notice_id).first()
+    if notice is None:
+        return
+    model = apps.get_model(notice.object_type)
+    obj = model._base_manager.filter(pk=notice.object_id).first()
+    organisation = getattr(getattr(obj, "organisation", None), "name", "") or ""
+    about = str(getattr(obj, "title", "") or obj or "")
+    parts = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            link = settings.SITE_URL + reverse("privacy:notices") + f"#{notice.purpose.key}"
+            parts.append("\n\n".join([
+                gettext("Kính gửi %(name)s,") % {"name": notice.name or notice.email},
+                gettext("%(organisation)s đã đưa thông tin của bạn vào «%(about)s» trên Sáng Tạo.")
+                % {"organisation": organisation or gettext("Một tổ chức"), "about": about},
+                notice.purpose.notice, link]))
+    send_mail(subject="[Sáng Tạo] Thông báo xử lý dữ liệu cá nhân / Notice on the processing of your personal data",
+              message="\n\n----------\n\n".join(parts), from_email=settings.DEFAULT_FROM_EMAIL,
+              recipient_list=[notice.email])

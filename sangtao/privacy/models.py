@@ -24,6 +24,8 @@ class Purpose(models.Model):
     retention_vi = models.CharField(_("Thời hạn lưu (tiếng Việt)"), max_length=200)
     retention_en = models.CharField(_("Thời hạn lưu (tiếng Anh)"), max_length=200)
     required = models.BooleanField(_("Bắt buộc để dùng tài khoản"), default=False)
+    # A notice to people whose data someone else enters (a proposal's team members): told, not asked.
+    third_party = models.BooleanField(_("Thông báo cho người có dữ liệu do người khác nhập"), default=False)
     version = models.PositiveIntegerField(_("Phiên bản"), default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -139,3 +141,48 @@ class RetentionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.days}"
+
+
+class ThirdPartyNotice(AppendOnlyModel):
+    """A notice sent to a person whose data someone else entered (a proposal's team member): which
+    purpose and notice version, to whom, about which record, when and on whose entry."""
+
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="third_party_notices")
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField()
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class RestrictionStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang hạn chế")
+    LIFTED = "lifted", _("Đã gỡ")
+
+
+class ProcessingRestriction(models.Model):
+    """A person's request to restrict the processing of their data (Law 91/2025/QH15): while active
+    the data is kept but not shown to others beyond what the restriction itself needs; DoST lifts it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restrictions")
+    reason = models.TextField(_("Lý do"))
+    status = models.CharField(max_length=10, choices=RestrictionStatus.choices, default=RestrictionStatus.ACTIVE,
+                              editable=False)
+    requested_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", editable=False)
+    lift_reason = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user"], condition=models.Q(status="active"),
+                                               name="one_active_restriction_per_person")]
+
+    def __str__(self) -> str:
+        return f"restriction {self.user_id} ({self.status})"

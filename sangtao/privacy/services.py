@@ -9,15 +9,26 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.audit import record
 from sangtao.core.csv import BOM, Writer
-from sangtao.core.errors import NotAllowed
+from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.ratelimit import client_address
 from sangtao.core.text import clean
-from sangtao.privacy.models import Consent, DataExport, ExportStatus, PersonalDataRead, Purpose, ReadKind
+from sangtao.privacy.models import (
+    Consent,
+    DataExport,
+    ExportStatus,
+    PersonalDataRead,
+    ProcessingRestriction,
+    Purpose,
+    ReadKind,
+    RestrictionStatus,
+    ThirdPartyNotice,
+)
 
 
 def current_consents(user) -> dict[str, Consent]:
@@ -75,6 +86,15 @@ def log_read(reader, kind: str, *, subject=None, subject_label: str = "", obj=No
         subject_label=clean(subject_label)[:200], kind=kind,
         object_type=obj._meta.label_lower if obj is not None else "", object_id=str(obj.pk) if obj is not None else "",
         reason=clean(reason)[:200])
+
+
+def log_team_read(reader, proposal, reason=None) -> None:
+    """An official saw a proposal's team: one row per member, a CV read where the member's experience
+    (their CV) is shown, a team-data read otherwise."""
+    reason = reason or gettext("Xem hồ sơ đề xuất")
+    for member in proposal.team:
+        kind = ReadKind.CV if str(member.get("experience") or "").strip() else ReadKind.TEAM
+        log_read(reader, kind, obj=proposal, reason=reason, subject_label=str(member.get("name") or ""))
 
 
 def reads_of(user):
@@ -173,3 +193,80 @@ def erase_account(user, actor) -> None:
             is_active=False, password="!" + secrets.token_urlsafe(16))  # noqa: S106 -- an unusable password
         record(actor, "account_erased", user, pseudonym=pseudonym)
 
+
+
+# --- notices to people whose data someone else entered -------------------------------------------
+
+def send_third_party_notices(purpose_key: str, people, obj, *, actor) -> list[ThirdPartyNotice]:
+    """Tell each person (name, e-mail) whose data `actor` entered on `obj` what is done with it, once
+    per record, e-mail and notice version: a row each (append-only) and an e-mail queued with the change."""
+    from sangtao.privacy.jobs import send_third_party_notice
+
+    purpose = Purpose.objects.get(key=purpose_key, third_party=True)
+    object_type, object_id = obj._meta.label_lower, str(obj.pk)
+    already = set(ThirdPartyNotice.objects.filter(purpose=purpose, version=purpose.version, object_type=object_type,
+                                                  object_id=object_id).values_list("email", flat=True))
+    sent = []
+    for name, email in people:
+        email = clean(email or "").lower()
+        if "@" not in email or email in already:
+            continue
+        already.add(email)
+        notice = ThirdPartyNotice.objects.create(
+            purpose=purpose, version=purpose.version, name=clean(name or "")[:200], email=email,
+            object_type=object_type, object_id=object_id,
+            entered_by=actor if getattr(actor, "is_authenticated", False) else None)
+        send_third_party_notice.enqueue(notice_id=notice.pk)
+        sent.append(notice)
+    if sent:
+        record(actor, "third_party_notices_sent", obj, purpose=purpose_key, count=len(sent))
+    return sent
+
+
+def third_party_notices_for(obj):
+    return ThirdPartyNotice.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+# --- restriction of processing ---------------------------------------------------------------
+
+def is_restricted(user) -> bool:
+    """Whether the processing of this person's data is restricted now (their data is kept, not shown)."""
+    return bool(getattr(user, "pk", None)) and ProcessingRestriction.objects.filter(
+        user_id=user.pk, status=RestrictionStatus.ACTIVE).exists()
+
+
+def active_restriction(user) -> ProcessingRestriction | None:
+    return ProcessingRestriction.objects.filter(user=user, status=RestrictionStatus.ACTIVE).first()
+
+
+def request_restriction(user, reason: str, *, actor) -> ProcessingRestriction:
+    """The person asks to restrict the processing of their data; DoST's coordinators are told to act."""
+    from sangtao.notifications.services import notify
+    from sangtao.orgs.roles import dost_coordinators
+
+    if actor is None or actor.pk != user.pk:
+        raise NotAllowed()
+    reason = clean(reason or "")
+    if not reason:
+        raise InvalidInput(_("Cần nêu lý do."), field="reason")
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one request at a time
+        if ProcessingRestriction.objects.filter(user=user, status=RestrictionStatus.ACTIVE).exists():
+            raise StaleState(_("Việc xử lý dữ liệu của bạn đang được hạn chế."))
+        restriction = ProcessingRestriction.objects.create(user=user, reason=reason)
+        record(actor, "processing_restricted", user, reason=reason)
+        notify(dost_coordinators(), _("Yêu cầu hạn chế xử lý dữ liệu cá nhân"),
+               _("Một người dùng yêu cầu hạn chế xử lý dữ liệu cá nhân của mình; xem và gỡ khi không còn căn cứ."),
+               reverse("privacy:restrictions"), action_needed=True,
+               subject=f"processing_restriction:{restriction.pk}")
+    return restriction
+
+
+def lift_restriction(restriction: ProcessingRestriction, reason: str, *, actor) -> ProcessingRestriction:
+    """DoST lifts a restriction (a reason is required); the person is told."""
+    from django.utils import timezone
+
+    from sangtao.core.workflow import apply_move
+
+    return apply_move(restriction, "lift", actor=actor, reason=reason,
+                      changes={"lifted_at": timezone.now(), "lifted_by": actor, "lift_reason": clean(reason or "")})

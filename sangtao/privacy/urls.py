@@ -11,4 +11,7 @@ urlpatterns = [
     path("mine/export/", views.export_request, name="export"),
     path("mine/export/<int:pk>/", views.export_download, name="export_download"),
     path("mine/delete/", views.delete_account, name="delete"),
+    path("mine/restrict/", views.restrict, name="restrict"),
+    path("restrictions/", views.restrictions, name="restrictions"),
+    path("restrictions/<int:pk>/lift/", views.restriction_lift, name="restriction_lift"),
 ]

@@ -2,13 +2,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sangtao.core.feedback import run_service
 from sangtao.privacy import services
-from sangtao.privacy.models import PersonalDataRead, Purpose
+from sangtao.privacy.models import PersonalDataRead, ProcessingRestriction, Purpose, RestrictionStatus
 
 
 class ReadLogFilter(forms.Form):
@@ -35,8 +36,9 @@ def read_log(request):
 @login_required
 def my_data(request):
     consents = services.current_consents(request.user)
-    purposes = [(purpose, consents.get(purpose.key)) for purpose in Purpose.objects.all()]
+    purposes = [(purpose, consents.get(purpose.key)) for purpose in Purpose.objects.filter(third_party=False)]
     return render(request, "privacy/mine.html", {
+        "restriction": services.active_restriction(request.user),
         "purposes": purposes, "exports": request.user.data_exports.all()[:5],
         "reads": services.reads_of(request.user)[:50], "kept": services.KEPT_ON_DELETION,
     })
@@ -45,7 +47,7 @@ def my_data(request):
 @login_required
 @require_POST
 def consent(request, key):
-    purpose = Purpose.objects.filter(key=key).first()
+    purpose = Purpose.objects.filter(key=key, third_party=False).first()
     if purpose is None or purpose.required:
         return redirect("privacy:mine")
     if request.POST.get("give") == "1":
@@ -83,3 +85,34 @@ def delete_account(request):
         messages.success(request, _("Đã xoá tài khoản. Những gì luật yêu cầu giữ lại đã được thay bằng bí danh."))
         return redirect("home")
     return render(request, "privacy/delete.html", {"kept": services.KEPT_ON_DELETION})
+
+
+@login_required
+@require_POST
+def restrict(request):
+    """The person asks to restrict the processing of their data."""
+    run_service(request, services.request_restriction, request.user, request.POST.get("reason", ""),
+                actor=request.user, success=_("Đã ghi nhận yêu cầu hạn chế xử lý. Sở KH&CN đã được thông báo."))
+    return redirect("privacy:mine")
+
+
+@login_required
+def restrictions(request):
+    """DoST: every restriction of processing, active first, each with its lifting."""
+    if not request.user.has_perm("privacy.manage_restrictions"):
+        raise Http404
+    rows = ProcessingRestriction.objects.select_related("user", "lifted_by").order_by("status", "-requested_at")
+    return render(request, "privacy/restrictions.html", {
+        "active": [r for r in rows[:500] if r.status == RestrictionStatus.ACTIVE],
+        "lifted": [r for r in rows[:500] if r.status == RestrictionStatus.LIFTED][:50]})
+
+
+@login_required
+@require_POST
+def restriction_lift(request, pk):
+    if not request.user.has_perm("privacy.manage_restrictions"):
+        raise Http404
+    restriction = get_object_or_404(ProcessingRestriction, pk=pk)
+    run_service(request, services.lift_restriction, restriction, request.POST.get("reason", ""), actor=request.user,
+                success=_("Đã gỡ hạn chế xử lý."))
+    return redirect("privacy:restrictions")

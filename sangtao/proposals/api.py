@@ -14,6 +14,7 @@ from sangtao.core.api_errors import ERRORS, LIST, READ
 from sangtao.core.api_input import Count, Id, Input, Money, Page
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
+from sangtao.privacy.services import log_team_read
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     blind_proposal_ids,
@@ -23,6 +24,7 @@ from sangtao.proposals.access import (
     visible_proposals,
 )
 from sangtao.proposals.models import Proposal, ProposalStatus, ProposalVersion
+from sangtao.proposals.rules import is_applicant_member
 
 router = Router(tags=["proposals"])
 
@@ -156,7 +158,10 @@ def create_proposal(request, challenge_id: Id, payload: ProposalCreate):
 @router.get("/proposals/{proposal_id}", response={200: ProposalOut, **READ})
 def get_proposal(request, proposal_id: Id):
     user = request_user(request)
-    return _out(get_proposal_for(user, proposal_id), user)
+    proposal = get_proposal_for(user, proposal_id)
+    if proposal.team and not is_applicant_member.test(user, proposal) and not is_blind_view(user, proposal):
+        log_team_read(user, proposal)  # an official reads the team's personal data and CVs: logged
+    return _out(proposal, user)
 
 
 @router.put("/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, auth=WRITE_AUTH)

@@ -25,6 +25,7 @@ from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
 from sangtao.orgs.roles import units_with_role
+from sangtao.privacy.services import send_third_party_notices
 from sangtao.proposals.models import (
     EligibilityCriterion,
     Proposal,
@@ -277,6 +278,10 @@ def submit(proposal: Proposal, actor, arrived_at: datetime.datetime | None = Non
                         when=to_the_second(version.submitted_at)),
             locked.get_absolute_url(),
         )
+        # Every team member with an e-mail is told, once per proposal, what is done with their data
+        # (Law 91/2025/QH15): the solver entered it, the member never agreed to anything here.
+        send_third_party_notices("proposal_team", [(m.get("name"), m.get("email")) for m in locked.team], locked,
+                                 actor=actor)
         # The last step: the stored time is checked against the deadline as the database holds it.
         if not Challenge.objects.filter(pk=challenge.pk, call_closes_at__gt=version.submitted_at).exists():
             raise CallClosed(_("Đã hết hạn nhận hồ sơ trong lúc đang nộp; hồ sơ không được nhận. Bản nháp vẫn được giữ."))

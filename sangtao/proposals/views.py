@@ -10,8 +10,7 @@ from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.uploads import ALLOWED_KINDS
-from sangtao.privacy.models import ReadKind
-from sangtao.privacy.services import log_read
+from sangtao.privacy.services import log_team_read, third_party_notices_for
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     applicant_organisations,
@@ -30,6 +29,7 @@ from sangtao.proposals.forms import (
     WorkplanFormSet,
 )
 from sangtao.proposals.models import EligibilityCriterion, Proposal, ProposalStatus
+from sangtao.proposals.rules import is_applicant_member
 
 
 def _forms(request, challenge, proposal=None, organisations=None):
@@ -131,9 +131,9 @@ def proposal_detail(request, pk):
         attachments = attachments.filter(identifying=False)
     decision = getattr(proposal.challenge, "decision", None)
     can_edit = request.user.has_perm("proposals.edit_proposal", proposal)
-    if proposal.team and not blind and not applicant:  # third persons' data read by an official: logged
-        log_read(request.user, ReadKind.TEAM, obj=proposal, reason=_("Xem hồ sơ đề xuất"),
-                 subject_label=", ".join(str(member.get("name", "")) for member in proposal.team))
+    # Third persons' data read by anyone but the applicant's own members (DoST, a reviewer): logged.
+    if proposal.team and not blind and not is_applicant_member.test(request.user, proposal):
+        log_team_read(request.user, proposal)
     return render(request, "proposals/detail.html", {
         "proposal": proposal, "challenge": proposal.challenge, "applicant": applicant, "blind": blind,
         "attachments": attachments, "versions": proposal.versions.all() if applicant else [],
@@ -150,6 +150,7 @@ def proposal_detail(request, pk):
         "can_complain": can_edit and decision is not None and decision.complaints_open,
         "attachment_form": AttachmentForm(), "budget_problem": services.budget_problem(proposal),
         "submit_choice": _submit_choice(request.user, proposal) if can_edit else None,
+        "team_notices": third_party_notices_for(proposal) if applicant else [],
     })
 
 

@@ -26,8 +26,10 @@ class ExpertForm(forms.ModelForm):
                   "active"]
         widgets = {"profile": forms.Textarea(attrs={"rows": 8}), "fields": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, own_profile=False, **kwargs):
+    def __init__(self, *args, own_profile=False, restricted=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if restricted:  # the expert restricted the processing of their data: their CV is not shown to others
+            del self.fields["profile"]
         if own_profile or self.instance.pk:
             del self.fields["user"]
         if own_profile:

@@ -29,6 +29,7 @@ from sangtao.core.text import clean
 from sangtao.notifications.services import notify, resolve
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import dost_coordinators
+from sangtao.privacy.services import is_restricted
 from sangtao.proposals import services as proposal_services
 from sangtao.proposals.models import Proposal, ProposalStatus
 from sangtao.review import affinity, assignment
@@ -150,6 +151,9 @@ def add_member(actor, council: Council, expert: Expert, role: str) -> CouncilMem
     _require(actor, "review.manage")
     if role not in CouncilRole.values:
         raise InvalidInput(_("Chọn vai trò trong hội đồng."), field="role")
+    if is_restricted(expert.user):  # their data is kept, not processed further: no new council
+        raise InvalidInput(_("Chuyên gia này đã yêu cầu hạn chế xử lý dữ liệu cá nhân; không thể mời vào hội đồng."),
+                           field="expert")
     try:
         with transaction.atomic():
             _forming(council)

@@ -12,6 +12,8 @@ from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen
+from sangtao.privacy.models import ReadKind
+from sangtao.privacy.services import is_restricted, log_read
 from sangtao.proposals.access import get_proposal_for
 from sangtao.proposals.models import Proposal
 from sangtao.review import services
@@ -74,13 +76,17 @@ def expert_edit(request, pk=None):
     own = expert is not None and expert.user_id == request.user.pk
     if expert is None and not request.user.has_perm("review.manage"):
         raise Http404
-    form = ExpertForm(request.POST or None, instance=expert, own_profile=own and not request.user.has_perm("review.manage"))
+    restricted = expert is not None and not own and is_restricted(expert.user)
+    form = ExpertForm(request.POST or None, instance=expert, own_profile=own and not request.user.has_perm("review.manage"),
+                      restricted=restricted)
     if request.method == "POST" and form.is_valid():
         saved = run_service(request, services.save_expert, request.user, form.save(commit=False),
                       form.cleaned_data.get("fields"), success=_("Đã lưu hồ sơ chuyên gia."))
         if saved:
             return redirect("review:expert", saved.pk)
-    context = {"form": form, "expert": expert, "relationship_form": RelationshipForm()}
+    context = {"form": form, "expert": expert, "relationship_form": RelationshipForm(), "restricted": restricted}
+    if expert and not own and not restricted and request.method == "GET":  # someone else reads the CV: logged
+        log_read(request.user, ReadKind.CV, subject=expert.user, obj=expert, reason=_("Xem lý lịch khoa học chuyên gia"))
     if expert:
         context["relationships"] = expert.relationships.select_related("organisation")
     return render(request, "review/expert_form.html", context)

@@ -75,3 +75,15 @@ def test_every_roles_header_is_one_line_on_a_desktop_and_behind_the_menu_button_
     assert_accessible(browser, widths=[(390, 844)], what="the open phone menu")
     click_and_wait(browser, By.LINK_TEXT, "Hồ sơ của bạn")
     assert browser.current_url.endswith("/accounts/profile/")
+
+    # The personal-data pages added with the header (a restriction asked for and DoST's list) pass the gate.
+    from sangtao.privacy.services import request_restriction
+
+    request_restriction(outsider, "Thông tin của tôi chưa chính xác.", actor=outsider)
+    browser.set_window_size(1366, 900)
+    browser.get(base + "/privacy/restrictions/")
+    assert "Thông tin của tôi chưa chính xác." in browser.find_element(By.TAG_NAME, "main").text
+    assert_accessible(browser, what="DoST's restrictions of processing")
+    log_in(browser, base, "citizen")
+    browser.get(base + "/privacy/mine/")
+    assert_accessible(browser, what="the person's own data with a restriction in force")

@@ -1,0 +1,128 @@
+"""Issue 11, personal-data rights still missing: a notice to the team members a solver names in a
+proposal, reads of CVs in the read log, and restriction of processing (asked by the person, kept
+but not shown or used, lifted by DoST), each through the privacy app's services with audit."""
+
+import pytest
+from django.core import mail
+
+from conftest import ApiClient, client_for, close_call, make_expert, proposal_data
+from sangtao.challenges.models import Status
+from sangtao.core.errors import InvalidInput, StaleState
+from sangtao.core.models import AuditEvent
+from sangtao.notifications.models import Notification
+from sangtao.privacy import services
+from sangtao.privacy.models import (
+    PersonalDataRead,
+    ProcessingRestriction,
+    ReadKind,
+    RestrictionStatus,
+    ThirdPartyNotice,
+)
+from sangtao.proposals import services as proposal_services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(make_challenge, solver, solver_org):
+    challenge = make_challenge(Status.PUBLISHED)
+    team = [{"name": "Phạm Văn An", "role": "Chủ nhiệm", "email": "An@GiaiPhapXanh.vn", "experience": "10 năm y tế số"},
+            {"name": "Lê Thị Bình", "role": "Kỹ sư", "email": "", "experience": ""}]
+    proposal = proposal_services.start_proposal(challenge, solver, solver_org, proposal_data(challenge, team=team))
+    proposal_services.submit(proposal, solver)
+    return proposal
+
+
+def test_each_team_member_with_an_email_gets_one_notice_of_the_processing_when_the_proposal_is_submitted(
+        submitted, solver, process_tasks):
+    notice = ThirdPartyNotice.objects.get()
+    assert (notice.email, notice.name, notice.entered_by, notice.purpose.key) == (
+        "an@giaiphapxanh.vn", "Phạm Văn An", solver, "proposal_team")
+    process_tasks()
+    sent = [message for message in mail.outbox if message.to == ["an@giaiphapxanh.vn"]]
+    assert len(sent) == 1
+    assert "Kính gửi Phạm Văn An" in sent[0].body and "Dear Phạm Văn An" in sent[0].body
+    assert submitted.title in sent[0].body and "91/2025/QH15" in sent[0].body
+    assert "/privacy/#proposal_team" in sent[0].body
+    assert AuditEvent.objects.filter(action="third_party_notices_sent", object_id=str(submitted.pk)).exists()
+    proposal_services.submit(submitted, solver)  # a new version: the member was told already
+    assert ThirdPartyNotice.objects.count() == 1
+    page = client_for(solver).get(f"/proposals/{submitted.pk}/").content.decode()
+    assert "Thông báo cho thành viên nhóm" in page and "Phạm Văn An" in page
+    # The notice is public, in both languages; it is not a consent a person could give or withdraw.
+    assert "Thành viên nhóm thực hiện trong hồ sơ đề xuất" in client_for(None).get("/privacy/").content.decode()
+    assert "Team members named in a proposal" in client_for(None).get("/en/privacy/").content.decode()
+    assert "proposal_team" not in client_for(solver).get("/privacy/mine/").content.decode()
+
+
+def test_an_officials_read_of_a_proposals_team_logs_each_members_cv_on_the_page_and_through_the_api(
+        submitted, dost, solver):
+    client_for(solver).get(f"/proposals/{submitted.pk}/")  # the applicant's own reads are not logged
+    assert not PersonalDataRead.objects.exists()
+    close_call(submitted.challenge, dost)  # officials read proposals once the call has closed
+    assert client_for(dost).get(f"/proposals/{submitted.pk}/").status_code == 200
+    reads = {(read.subject_label, read.kind) for read in PersonalDataRead.objects.filter(reader=dost)}
+    assert reads == {("Phạm Văn An", ReadKind.CV), ("Lê Thị Bình", ReadKind.TEAM)}
+    ApiClient(dost).get(f"/proposals/{submitted.pk}")
+    assert PersonalDataRead.objects.filter(reader=dost, kind=ReadKind.CV).count() == 2
+    page = client_for(dost).get("/privacy/reads/").content.decode()
+    assert "Lý lịch (CV)" in page and "Phạm Văn An" in page
+
+
+def test_someone_elses_read_of_an_experts_cv_is_logged_for_the_expert_to_see(dost):
+    expert = make_expert("cg.an", "TS. Nguyễn An", profile="Hai mươi năm quản lý bệnh viện")
+    client_for(expert.user).get(f"/experts/{expert.pk}/")  # their own
+    assert not PersonalDataRead.objects.exists()
+    assert "Hai mươi năm quản lý bệnh viện" in client_for(dost).get(f"/experts/{expert.pk}/").content.decode()
+    read = PersonalDataRead.objects.get()
+    assert (read.reader, read.subject, read.kind) == (dost, expert.user, ReadKind.CV)
+    assert "Xem lý lịch khoa học chuyên gia" in client_for(expert.user).get("/privacy/mine/").content.decode()
+
+
+def test_a_restriction_keeps_the_data_unshown_and_unused_until_dost_lifts_it(dost, officer, make_challenge):
+    from sangtao.review import services as review_services
+    from sangtao.review.models import Council, CouncilRules, Rubric
+
+    expert = make_expert("cg.binh", "TS. Trần Bình", profile="Dịch tễ học và dữ liệu y tế")
+    person = client_for(expert.user)
+    person.post("/privacy/mine/restrict/", {"reason": ""})  # a reason is needed
+    assert not ProcessingRestriction.objects.exists()
+    person.post("/privacy/mine/restrict/", {"reason": "Lý lịch của tôi chưa chính xác, đang cập nhật."})
+    restriction = ProcessingRestriction.objects.get(user=expert.user)
+    assert restriction.status == RestrictionStatus.ACTIVE and services.is_restricted(expert.user)
+    assert AuditEvent.objects.filter(action="processing_restricted", object_id=str(expert.user.pk)).exists()
+    assert Notification.objects.filter(recipient=dost, action_needed=True, read_at__isnull=True,
+                                       url="/privacy/restrictions/").exists()
+    assert "đang được hạn chế" in person.get("/privacy/mine/").content.decode()
+    with pytest.raises(StaleState):
+        services.request_restriction(expert.user, "lần nữa", actor=expert.user)
+
+    # Kept, not shown: DoST does not see the CV (and no read is logged); the expert is not put on a council.
+    page = client_for(dost).get(f"/experts/{expert.pk}/").content.decode()
+    assert "Dịch tễ học và dữ liệu y tế" not in page and "hạn chế xử lý" in page
+    assert not PersonalDataRead.objects.exists()
+    council = review_services.save_council(dost, Council(
+        name="Hội đồng thử", rules=CouncilRules.objects.get(is_default=True),
+        rubric=Rubric.objects.get(is_default=True)), [make_challenge(Status.PUBLISHED)])
+    with pytest.raises(InvalidInput):
+        review_services.add_member(dost, council, expert, "member")
+    expert.refresh_from_db()
+    assert expert.profile == "Dịch tễ học và dữ liệu y tế"
+
+    # Only DoST sees the restrictions and lifts one, with a reason; the person is told.
+    for user in (officer, expert.user):
+        assert client_for(user).get("/privacy/restrictions/").status_code == 404
+        assert client_for(user).post(f"/privacy/restrictions/{restriction.pk}/lift/", {"reason": "x"}).status_code == 404
+    assert "Lý lịch của tôi chưa chính xác" in client_for(dost).get("/privacy/restrictions/").content.decode()
+    client_for(dost).post(f"/privacy/restrictions/{restriction.pk}/lift/", {"reason": ""})
+    assert services.is_restricted(expert.user)
+    client_for(dost).post(f"/privacy/restrictions/{restriction.pk}/lift/", {"reason": "Lý lịch đã cập nhật xong."})
+    restriction.refresh_from_db()
+    assert (restriction.status, restriction.lifted_by, restriction.lift_reason) == (
+        RestrictionStatus.LIFTED, dost, "Lý lịch đã cập nhật xong.")
+    assert AuditEvent.objects.filter(action="processing_restriction.lift", object_id=str(restriction.pk)).exists()
+    assert Notification.objects.filter(recipient=expert.user, title="Gỡ hạn chế xử lý").exists()
+    assert not Notification.objects.filter(recipient=dost, action_needed=True, read_at__isnull=True,
+                                           url="/privacy/restrictions/").exists()  # cleared by the move
+    assert "Dịch tễ học và dữ liệu y tế" in client_for(dost).get(f"/experts/{expert.pk}/").content.decode()
+    review_services.add_member(dost, council, expert, "member")
