@@ -18,6 +18,7 @@ from sangtao.core.csv import BOM, Writer
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.ratelimit import client_address
 from sangtao.core.text import clean
+from sangtao.privacy.defaults import third_party_purpose
 from sangtao.privacy.models import (
     Consent,
     DataExport,
@@ -202,7 +203,7 @@ def send_third_party_notices(purpose_key: str, people, obj, *, actor) -> list[Th
     per record, e-mail and notice version: a row each (append-only) and an e-mail queued with the change."""
     from sangtao.privacy.jobs import send_third_party_notice
 
-    purpose = Purpose.objects.get(key=purpose_key, third_party=True)
+    purpose = third_party_purpose(Purpose, purpose_key)
     object_type, object_id = obj._meta.label_lower, str(obj.pk)
     already = set(ThirdPartyNotice.objects.filter(purpose=purpose, version=purpose.version, object_type=object_type,
                                                   object_id=object_id).values_list("email", flat=True))

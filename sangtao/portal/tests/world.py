@@ -75,7 +75,7 @@ NOT_CRAWLED = {
     # accounts and personal data (issue 11)
     "account_confirm_email": "needs a confirmation key", "account_reset_password_from_key": "needs a reset key",
     "openid_connect_login": "a redirect to an identity provider", "openid_connect_callback": "a provider's redirect",
-    "privacy:consent": "POST only", "privacy:export_download": "one file",
+    "privacy:consent": "POST only", "privacy:restriction_lift": "POST only", "privacy:export_download": "one file",
     **{f"admin:admin/{model}/<path:object_id>/": "a redirect" for model in (
         "account/emailaddress", "mfa/authenticator", "socialaccount/socialaccount", "socialaccount/socialapp",
         "socialaccount/socialtoken")},

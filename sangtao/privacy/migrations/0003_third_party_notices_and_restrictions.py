@@ -6,37 +6,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 from sangtao.core.chain import refuse_changes
-
-TEAM_NOTICE = (
-    "proposal_team",
-    "Thành viên nhóm thực hiện trong hồ sơ đề xuất", "Team members named in a proposal",
-    "Một tổ chức đăng ký giải bài toán trên Sáng Tạo đã ghi tên bạn là thành viên nhóm thực hiện trong hồ sơ đề "
-    "xuất của họ, cùng vai trò, email và kinh nghiệm (lý lịch) của bạn. Mục đích: để Sở Khoa học và Công nghệ "
-    "(bên kiểm soát dữ liệu) và hội đồng tuyển chọn đánh giá hồ sơ. Dữ liệu được xem bởi cán bộ Sở và thành viên "
-    "hội đồng được phân công; mỗi lượt xem được ghi nhật ký. Hồ sơ đã nộp được lưu 10 năm kể từ quyết định lựa chọn "
-    "(lưu trữ hồ sơ công việc). Bạn có quyền được biết, yêu cầu sửa, hạn chế xử lý hoặc phản đối việc xử lý dữ liệu "
-    "của mình (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15, Nghị định 13/2023/NĐ-CP): liên hệ tổ chức đã nộp hồ sơ "
-    "hoặc Sở Khoa học và Công nghệ.",
-    "An organisation applying to solve a challenge on Sáng Tạo has named you as a member of the team in its "
-    "proposal, with your role, e-mail and experience (CV). Purpose: so that the Department of Science and "
-    "Technology (the controller) and the selection council can evaluate the proposal. The data is seen by the "
-    "Department's officers and the council members assigned to it; every read is logged. Submitted proposals are "
-    "kept for 10 years from the selection decision (records of public business). You have the right to be "
-    "informed, to ask for correction, to restrict or to object to the processing of your data (Law on Personal "
-    "Data Protection 91/2025/QH15, Decree 13/2023/ND-CP): contact the organisation that submitted the proposal or "
-    "the Department of Science and Technology.",
-    "Họ tên, vai trò, email, kinh nghiệm (lý lịch)", "Name, role, e-mail, experience (CV)",
-    "10 năm kể từ quyết định lựa chọn", "10 years from the selection decision",
-)
+from sangtao.privacy.defaults import third_party_purpose
 
 
 def seed(apps, schema_editor):
-    Purpose = apps.get_model("privacy", "Purpose")
-    key, name_vi, name_en, notice_vi, notice_en, data_vi, data_en, ret_vi, ret_en = TEAM_NOTICE
-    Purpose.objects.get_or_create(key=key, defaults={
-        "required": False, "third_party": True, "name_vi": name_vi, "name_en": name_en, "notice_vi": notice_vi,
-        "notice_en": notice_en, "data_vi": data_vi, "data_en": data_en, "retention_vi": ret_vi,
-        "retention_en": ret_en})
+    third_party_purpose(apps.get_model("privacy", "Purpose"), "proposal_team")
 
 
 class Migration(migrations.Migration):

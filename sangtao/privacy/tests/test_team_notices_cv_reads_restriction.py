@@ -126,3 +126,13 @@ def test_a_restriction_keeps_the_data_unshown_and_unused_until_dost_lifts_it(dos
                                            url="/privacy/restrictions/").exists()  # cleared by the move
     assert "Dịch tễ học và dữ liệu y tế" in client_for(dost).get(f"/experts/{expert.pk}/").content.decode()
     review_services.add_member(dost, council, expert, "member")
+
+
+def test_the_team_notice_is_seeded_again_when_its_purpose_is_missing(make_challenge, solver, solver_org):
+    from sangtao.privacy.models import Purpose
+
+    Purpose.objects.filter(key="proposal_team").delete()  # a flushed database (transactional tests) has none
+    challenge = make_challenge(Status.PUBLISHED)
+    proposal_services.submit(proposal_services.start_proposal(challenge, solver, solver_org, proposal_data(challenge)),
+                             solver)
+    assert ThirdPartyNotice.objects.get().purpose.third_party
