@@ -516,7 +516,8 @@ def load_outcomes(units) -> None:
     wards = [units[code] for code in WARDS[:3]]
     treated = units["26740"]
     instrument = survey_services.create_sipas_instrument(dost, "SIPAS — thanh toán viện phí")
-    quarters = [(f"Quý {n + 1}", today - datetime.timedelta(days=360 - 90 * n), today - datetime.timedelta(days=271 - 90 * n))
+    quarters = [(f"Quý {n + 1}/{(today - datetime.timedelta(days=360 - 90 * n)).year}",  # a label carries its year
+                 today - datetime.timedelta(days=360 - 90 * n), today - datetime.timedelta(days=271 - 90 * n))
                 for n in range(4)]
     quarters[-1] = (quarters[-1][0], quarters[-1][1], today + datetime.timedelta(days=60))
     survey = survey_services.create_survey(

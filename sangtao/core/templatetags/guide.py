@@ -37,3 +37,9 @@ def error_summary(form=None, *formsets):
 def sections_of(form, formset=None):
     """The form's sections with what is filled (a form with a `sections(formset)` method)."""
     return form.sections(formset)
+
+
+@register.filter
+def has_attr(attrs, name: str) -> bool:
+    """Whether a widget's attributes already set `name` (the long-list picker marks only what is not)."""
+    return bool(attrs) and name in attrs

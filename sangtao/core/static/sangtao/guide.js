@@ -1,7 +1,8 @@
 /* Forms that guide (progressive enhancement; every form works without this file).
    - amounts (input[data-money]) are regrouped with the page language's thousands separator;
    - a total (input[data-total-of=NAME]) shows the sum of input[data-sum=NAME] as the person types;
-   - a unit picker (select[data-searchable]) gets a filter box;
+   - a long picker (select[data-searchable]: units, people, organisations; every select of more than
+     15 choices is marked by the widget template) gets a filter box;
    - a long form's sections (form[data-sections]) each show whether their required fields are filled. */
 (function () {
   "use strict";
