@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.audit import record
@@ -92,7 +92,7 @@ def log_read(reader, kind: str, *, subject=None, subject_label: str = "", obj=No
 def log_team_read(reader, proposal, reason=None) -> None:
     """An official saw a proposal's team: one row per member, a CV read where the member's experience
     (their CV) is shown, a team-data read otherwise."""
-    reason = reason or gettext("Xem hồ sơ đề xuất")
+    reason = reason or gettext_noop("Xem hồ sơ đề xuất")  # stored as the source text, shown translated
     for member in proposal.team:
         kind = ReadKind.CV if str(member.get("experience") or "").strip() else ReadKind.TEAM
         log_read(reader, kind, obj=proposal, reason=reason, subject_label=str(member.get("name") or ""))

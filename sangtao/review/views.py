@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
@@ -86,7 +87,7 @@ def expert_edit(request, pk=None):
             return redirect("review:expert", saved.pk)
     context = {"form": form, "expert": expert, "relationship_form": RelationshipForm(), "restricted": restricted}
     if expert and not own and not restricted and request.method == "GET":  # someone else reads the CV: logged
-        log_read(request.user, ReadKind.CV, subject=expert.user, obj=expert, reason=_("Xem lý lịch khoa học chuyên gia"))
+        log_read(request.user, ReadKind.CV, subject=expert.user, obj=expert, reason=gettext_noop("Xem lý lịch khoa học chuyên gia"))
     if expert:
         context["relationships"] = expert.relationships.select_related("organisation")
     return render(request, "review/expert_form.html", context)

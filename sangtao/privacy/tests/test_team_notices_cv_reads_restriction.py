@@ -77,6 +77,8 @@ def test_someone_elses_read_of_an_experts_cv_is_logged_for_the_expert_to_see(dos
     read = PersonalDataRead.objects.get()
     assert (read.reader, read.subject, read.kind) == (dost, expert.user, ReadKind.CV)
     assert "Xem lý lịch khoa học chuyên gia" in client_for(expert.user).get("/privacy/mine/").content.decode()
+    # The reason is stored as its source text and shown in the reader's language.
+    assert "Reading an expert&#x27;s CV" in client_for(expert.user).get("/en/privacy/mine/").content.decode()
 
 
 def test_a_restriction_keeps_the_data_unshown_and_unused_until_dost_lifts_it(dost, officer, make_challenge):
