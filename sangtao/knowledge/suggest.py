@@ -15,9 +15,10 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.urls import NoReverseMatch
 
 from sangtao.core.text import words
-from sangtao.knowledge.models import Audience, IndexedDocument
+from sangtao.knowledge.models import Audience, DocumentKind, IndexedDocument
 from sangtao.knowledge.suggest_index import idf
 from sangtao.knowledge.suggest_terms import term_counts
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -135,7 +136,47 @@ def suggest(user, title: str, problem: str = "", *, unit_id: int | None = None, 
         score = by_id[document.pk] * (1 + EXACT_BONUS * _exact_share(draft_words, document))
         found.append(Suggestion(document, round(score, 4), document.url if may_open(user, document) else ""))
     found.sort(key=lambda s: (-s.score, s.document.pk))
-    return found[:limit]
+    return attach_lessons(user, found[:limit])
+
+
+# The key of a lesson's subject for each kind of indexed record (models/cases.py: Lesson).
+LESSON_SUBJECTS: dict[str, str] = {DocumentKind.CASE: "case", DocumentKind.CHALLENGE: "challenge", DocumentKind.TASK: "annual_task",
+                   DocumentKind.INITIATIVE: "initiative"}
+LESSONS_SHOWN = 2
+LESSON_CHARS = 200
+
+
+def _lesson_text(lesson) -> str:
+    text = " ".join((lesson.to_change or lesson.went_well or "").split())
+    return text if len(text) <= LESSON_CHARS else text[:LESSON_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _lesson_url(lesson) -> str | None:
+    try:
+        return lesson.get_absolute_url()
+    except NoReverseMatch:  # the lesson pages are the cases' part of the context (kcases); until they are routed
+        return None
+
+
+def attach_lessons(user, suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The answered lessons (after-action reviews) of each suggested record, the newest first, in one
+    query. Lessons are internal: only staff of a unit and DoST read them (as knowledge/access.py says)."""
+    from sangtao.knowledge.models import Lesson, LessonStatus
+
+    if not suggestions or not (is_dost(user) or staff_unit_ids(user)):
+        return suggestions
+    condition = Q()
+    for suggestion in suggestions:
+        subject = LESSON_SUBJECTS[suggestion.document.kind]
+        condition |= Q(subject_kind=subject, **{f"{subject}_id": suggestion.document.object_id})
+    found: dict[tuple[str, int], list] = {}
+    for lesson in Lesson.objects.filter(condition, status=LessonStatus.ANSWERED).order_by("-answered_at", "-id"):
+        found.setdefault((lesson.subject_kind, lesson.subject_id), []).append(lesson)
+    for suggestion in suggestions:
+        key = (LESSON_SUBJECTS[suggestion.document.kind], suggestion.document.object_id)
+        suggestion.lessons = [{"title": lesson.title, "text": _lesson_text(lesson), "url": _lesson_url(lesson)}
+                              for lesson in found.get(key, [])[:LESSONS_SHOWN]]
+    return suggestions
 
 
 def related_ids(title: str, problem: str = "", *, limit: int = 5) -> list[tuple[str, int]]:

@@ -176,3 +176,19 @@ def test_related_items_of_labelled_pairs_come_in_the_first_five():
         hits += len(top & set(pair["related"]))
         total += len(pair["related"])
     assert len(sample) >= 5 and hits / total >= 0.8
+
+
+@pytest.mark.django_db
+def test_a_suggestion_carries_its_lessons_for_staff_and_none_for_the_public(make_challenge, ward_officer, outsider,
+                                                                             health):
+    from sangtao.knowledge.models import Lesson, LessonStatus, SubjectKind
+
+    challenge = make_challenge(Status.PUBLISHED, title="Giảm thời gian chờ khám tại bệnh viện")
+    Lesson.objects.create(subject_kind=SubjectKind.CHALLENGE, challenge=challenge, unit=health,
+                          title="Đặt lịch khám cần kênh tổng đài cho người cao tuổi",
+                          to_change="Giữ kênh gọi điện song song với ứng dụng.", status=LessonStatus.ANSWERED)
+    [staff_view] = suggest(ward_officer, "thoi gian cho kham")
+    assert [lesson["title"] for lesson in staff_view.lessons] == ["Đặt lịch khám cần kênh tổng đài cho người cao tuổi"]
+    assert staff_view.lessons[0]["text"] == "Giữ kênh gọi điện song song với ứng dụng."
+    [public_view] = suggest(outsider, "thoi gian cho kham")
+    assert public_view.lessons == []
