@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("sangtao.capacity.urls")),
     path("", include("sangtao.initiatives.urls")),
     path("", include("sangtao.annual.urls")),
+    path("", include("sangtao.knowledge.urls")),
     path("", include("sangtao.audit.urls")),
     path("", include("sangtao.core.urls")),
     prefix_default_language=False,

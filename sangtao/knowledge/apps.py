@@ -11,3 +11,9 @@ class KnowledgeConfig(AppConfig):
         from sangtao.knowledge import suggest_sync
 
         suggest_sync.connect()
+        # The work the knowledge context gives people ("Việc của tôi"), and its pages in the menu.
+        import sangtao.knowledge.rules  # noqa: F401
+        import sangtao.knowledge.work  # noqa: F401
+        from sangtao.knowledge.menu import register
+
+        register()

@@ -357,6 +357,7 @@ class Adoption(models.Model):
     form = models.CharField(_("Hình thức áp dụng"), max_length=20, choices=AdoptionForm.choices)
     service = models.CharField(_("Dịch vụ áp dụng"), max_length=300)
     note = models.TextField(_("Kế hoạch áp dụng"), blank=True)
+    go_live_on = models.DateField(_("Ngày dự kiến đưa vào sử dụng"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=AdoptionStatus.choices, default=AdoptionStatus.REQUESTED,
                               editable=False)
     answer = models.TextField(_("Trả lời"), blank=True, editable=False)

@@ -1,0 +1,63 @@
+"""The completeness rule of a case (OECD OPSI case library): every section filled, in plain words,
+none answered by a link alone, each within its word limit (data: SectionRule). English texts are
+optional; when given, they keep to the same limits."""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from sangtao.core.text import words
+from sangtao.knowledge.models import SECTIONS, SectionRule
+
+LINK = re.compile(r"(https?://\S+|www\.\S+|\b[\w.-]+\.(?:vn|com|org|net|gov)(?:/\S*)?)", re.IGNORECASE)
+# Fewer words than this once the links are taken out: the section is answered by a link alone.
+MIN_WORDS_BESIDE_LINKS = 3
+
+
+def word_count(text: str) -> int:
+    return len(words(text or ""))
+
+
+def is_link_only(text: str) -> bool:
+    text = (text or "").strip()
+    return bool(LINK.search(text)) and word_count(LINK.sub(" ", text)) < MIN_WORDS_BESIDE_LINKS
+
+
+def word_limits() -> dict[str, int]:
+    return dict(SectionRule.objects.values_list("key", "word_limit"))
+
+
+def section_problem(case, key: str, limits: dict[str, int] | None = None) -> str:
+    """Why this section keeps the case from being submitted, or ''."""
+    limits = word_limits() if limits is None else limits
+    label = dict(SECTIONS)[key]
+    text = getattr(case, key) or ""
+    limit = limits.get(key)
+    if not text.strip():
+        return _("Mục «%(section)s» chưa có nội dung (nếu chưa có kết quả, nêu kết quả dự kiến).") % {"section": label}
+    if is_link_only(text):
+        return _("Mục «%(section)s» chỉ có đường dẫn: hãy viết nội dung, đường dẫn chỉ để tham khảo thêm.") % {
+            "section": label}
+    if limit and word_count(text) > limit:
+        return _("Mục «%(section)s» có %(n)s từ, vượt giới hạn %(limit)s từ.") % {
+            "section": label, "n": word_count(text), "limit": limit}
+    english = getattr(case, f"{key}_en") or ""
+    if limit and word_count(english) > limit:
+        return _("Bản tiếng Anh của mục «%(section)s» có %(n)s từ, vượt giới hạn %(limit)s từ.") % {
+            "section": label, "n": word_count(english), "limit": limit}
+    return ""
+
+
+def problems(case) -> list[tuple[str, str]]:
+    """(field, message) for every unmet part of the rule, in the order of the form."""
+    limits = word_limits()
+    found = []
+    if not case.title.strip():
+        found.append(("title", _("Cần tên tình huống.")))
+    if not case.stage:
+        found.append(("stage", _("Chọn giai đoạn của giải pháp.")))
+    for key, _label in SECTIONS:
+        message = section_problem(case, key, limits)
+        if message:
+            found.append((key, message))
+    return found

@@ -1,0 +1,86 @@
+"""Fixtures of the knowledge context: a challenge whose project passed acceptance, with a measured KPI and
+a satisfaction survey around its deployment; a complete case; a recognised initiative with a
+confidential part (the data each test needs, no more)."""
+
+import datetime
+
+import pytest
+
+from conftest import make_expert
+
+SECTION_TEXT = {
+    "summary": "Đặt lịch khám trực tuyến giúp người bệnh không phải xếp hàng từ sáng sớm.",
+    "problem": "Người bệnh chờ ba đến bốn giờ tại quầy tiếp đón của bệnh viện tuyến thành phố.",
+    "innovation": "Hệ thống đặt lịch theo khung giờ, kết nối với phần mềm quản lý bệnh viện.",
+    "novelty": "Lần đầu bệnh viện công của thành phố chia khung giờ khám theo chuyên khoa.",
+    "partners": "Sở Y tế, bệnh viện thí điểm, công ty giải pháp và phường Sài Gòn.",
+    "beneficiaries": "Người bệnh ngoại trú, người nhà và nhân viên quầy tiếp đón.",
+    "results": "Thời gian chờ giảm từ 190 phút xuống 52 phút trong năm đầu.",
+    "difficulties": "Người cao tuổi chưa quen dùng điện thoại; cần điểm hỗ trợ tại sảnh.",
+    "conditions": "Lãnh đạo bệnh viện cam kết và dữ liệu lịch bác sĩ cập nhật hằng ngày.",
+    "replication": "Các bệnh viện quận có thể dùng lại phần mềm và quy trình tiếp đón.",
+    "lessons": "Cần thử nghiệm với người dùng thật trước khi mở rộng.",
+    "materials": "Quy trình tiếp đón mới (tệp PDF) và báo cáo đánh giá https://example.vn/bao-cao",
+}
+
+
+def accept(project, dost, solver):
+    """Take a planned project through acceptance with one council member grading everything Đạt."""
+    from sangtao.projects import services
+
+    member = make_expert("nt-knowledge")
+    services.add_acceptance_member(project, dost, member)
+    services.self_assess(project, solver, "Hoàn thành đủ sản phẩm")
+    for milestone in project.milestones.all():
+        services.rate(project, member.user, milestone, "pass", "pass")
+    services.rate(project, member.user, None, "pass")
+    return services.conclude_acceptance(project, dost)
+
+
+@pytest.fixture
+def accepted(project, dost, solver, officer, survey, health):
+    """The project accepted, deployed at the Department of Health on 1 July 2026; the KPI measured; the
+    survey of its service answered before (mostly 3s) and after (mostly 5s) in every unit."""
+    from sangtao.evaluation import services as evaluation_services
+    from sangtao.projects import services as project_services
+    from sangtao.surveys.ingest import Incoming, ingest
+    from sangtao.surveys.models import Measure, Source, Survey
+
+    challenge = project.challenge
+    Survey.objects.filter(pk=survey.pk).update(challenge=challenge)
+    items = list(survey.version.items.filter(measure=Measure.SATISFACTION))
+    incoming = []
+    for unit in survey.units.all():
+        for period in survey.periods.all():
+            improved = unit == health and period.starts_on >= datetime.date(2026, 7, 1)
+            for n in range(40):
+                value = 5 if (n % 10 < (8 if improved else 5)) else 3
+                incoming.append(Incoming(unit.pk, period.pk, {item.pk: value for item in items},
+                                         external_id=f"k-{unit.pk}-{period.pk}-{n}"))
+    ingest(survey, incoming, Source.IMPORT)
+    accept(project, dost, solver)
+    project_services.record_deployment(project, officer, health, "Khám bệnh ngoại trú", datetime.date(2026, 7, 1))
+    indicator = challenge.indicators.get()
+    for day, value in ((datetime.date(2026, 3, 1), "150"), (datetime.date(2026, 9, 1), "72.5")):
+        evaluation_services.record_measurement(indicator, officer, value, day, "Hệ thống thông tin bệnh viện")
+    project.refresh_from_db()
+    challenge.refresh_from_db()
+    return project
+
+
+@pytest.fixture
+def complete_case(officer, health, field):
+    """A case of the Department of Health with every section filled."""
+    from sangtao.knowledge import services
+
+    case = services.do_create_case(actor=officer, unit=health, title="Đặt lịch khám trực tuyến")
+    return services.do_update_case(case, actor=officer, data={**SECTION_TEXT, "stage": "evaluating", "field": field})
+
+
+@pytest.fixture
+def published(complete_case, officer, dost):
+    """The complete case submitted and published for everyone."""
+    from sangtao.knowledge import services
+
+    services.do_submit_case(complete_case, actor=officer)
+    return services.do_publish_case(complete_case, actor=dost, public=True)
