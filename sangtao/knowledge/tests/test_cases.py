@@ -1,0 +1,93 @@
+"""Cases: the completeness rule, the editor's workflow, confidential parts of initiatives, exports."""
+
+import json
+
+import pytest
+
+from conftest import assert_move_matrix, client_for
+from sangtao.core.errors import InvalidInput
+from sangtao.knowledge import services
+from sangtao.knowledge.models import CaseStatus, SectionRule
+from sangtao.knowledge.tests.conftest import SECTION_TEXT
+
+
+def test_submitting_names_every_unfilled_or_link_only_section_and_changes_nothing(complete_case, officer):
+    case = services.do_update_case(complete_case, actor=officer, data={
+        "novelty": "", "materials": "https://example.vn/tai-lieu.pdf", "results": "Xem www.soyte.hcm.vn"})
+    with pytest.raises(InvalidInput) as refused:
+        services.do_submit_case(case, actor=officer)
+    unmet = " ".join(refused.value.context["unmet"])
+    assert "«Điểm mới» chưa có nội dung" in unmet
+    assert "«Tài liệu tham khảo» chỉ có đường dẫn" in unmet and "«Kết quả» chỉ có đường dẫn" in unmet
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT
+    # The edit page lists the same problems, each linked to its section, when the unit saves and sends.
+    response = client_for(officer).post(f"/cases/{case.pk}/edit/", {
+        **{k: getattr(case, k) for k in SECTION_TEXT}, "title": case.title, "stage": "evaluating", "send": "1"})
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and 'href="#id_novelty"' in page and 'href="#id_materials"' in page
+
+
+def test_the_word_limit_of_a_section_is_data(complete_case, officer):
+    SectionRule.objects.filter(key="summary").update(word_limit=5)
+    with pytest.raises(InvalidInput, match="vượt giới hạn 5 từ"):
+        services.do_submit_case(complete_case, actor=officer)
+    SectionRule.objects.filter(key="summary").update(word_limit=300)
+    services.do_update_case(complete_case, actor=officer, data={"summary_en": "word " * 301})
+    with pytest.raises(InvalidInput, match="Bản tiếng Anh"):
+        services.do_submit_case(complete_case, actor=officer)
+
+
+def test_the_case_workflow_as_every_role(complete_case, roles, officer, dost):
+    allowed = {"submit": {"officer", "leader"}, "request_changes": {"dost"}, "publish_internal": {"dost"},
+               "publish_public": {"dost"}, "open_to_public": {"dost"}, "make_internal": {"dost"}}
+    assert assert_move_matrix(complete_case, roles, allowed) == 2
+    submitted = services.do_submit_case(complete_case, actor=officer)
+    assert assert_move_matrix(submitted, roles, allowed) == 3
+    moved = services.do_request_changes(submitted, actor=dost, note="Bổ sung số liệu kết quả năm 2026.")
+    assert moved.status == CaseStatus.CHANGES_REQUESTED and moved.change_note.startswith("Bổ sung")
+    with pytest.raises(InvalidInput):
+        services.do_request_changes(services.do_submit_case(moved, actor=officer), actor=dost, note="")
+
+
+def test_a_case_from_an_initiative_never_holds_its_confidential_part(officer, leader, health, dost, ward_officer):
+    from sangtao.initiatives import services as initiative_services
+    from sangtao.initiatives.models import Initiative
+    from sangtao.initiatives.tests.conftest import initiative_data
+    from sangtao.knowledge.opendata import open_data_rows
+
+    initiative = initiative_services.create_draft(officer, initiative_data(health, officer))
+    Initiative.objects.filter(pk=initiative.pk).update(status="recognised")  # the council's decision, elsewhere tested
+    secret = "BÍ-MẬT-ĐỪNG-CÔNG-BỐ"
+    case = services.do_draft_case(actor=officer, source_kind="initiative", source_id=initiative.pk)
+    assert initiative.novelty in case.novelty and initiative.description in case.innovation
+    every_text = json.dumps({f.name: getattr(case, f.name) for f in case._meta.fields}, ensure_ascii=False, default=str)
+    assert secret not in every_text and "Thuật toán ưu tiên" not in every_text
+    # Pasting it in is refused, diacritics or not.
+    with pytest.raises(InvalidInput, match="bí mật"):
+        services.do_update_case(case, actor=officer, data={"conditions": "thuat toan uu tien bi-mat-dung-cong-bo theo "
+                                                                          "muc do khan cap"})
+    case = services.do_update_case(case, actor=officer, data={**SECTION_TEXT, "stage": "implementing"})
+    services.do_submit_case(case, actor=officer)
+    services.do_publish_case(case, actor=dost, public=True)
+    places = [client_for(None).get(f"/cases/{case.pk}/"), client_for(ward_officer).get(f"/cases/{case.pk}/oecd.json"),
+              client_for(None).get(f"/api/v1/cases/{case.pk}"), client_for(None).get("/open-data/cases.json"),
+              client_for(None).get("/cases/feed.atom")]
+    assert all(r.status_code == 200 for r in places)
+    assert not any(secret in r.content.decode() for r in places)
+    assert not any(secret in str(row) for row in open_data_rows())
+    csv = b"".join(client_for(None).get("/open-data/cases.csv").streaming_content).decode()
+    assert case.title in csv and secret not in csv
+
+
+def test_open_data_neutralises_formulas_and_the_public_page_has_opengraph(published, officer, dost):
+    from sangtao.knowledge.models import Case
+
+    Case.objects.filter(pk=published.pk).update(title='=HYPERLINK("http://evil/")')
+    csv = b"".join(client_for(None).get("/open-data/cases.csv").streaming_content).decode()
+    assert "'=HYPERLINK" in csv
+    page = client_for(None).get(f"/cases/{published.pk}/").content.decode()
+    assert '<meta property="og:title"' in page and 'og:type" content="article"' in page
+    oecd = json.loads(client_for(None).get(f"/cases/{published.pk}/oecd.json").content)
+    assert oecd["innovation_status"] == "Evaluation" and len(oecd["answers"]) == 12
+    assert "<entry>" in client_for(None).get("/cases/feed.atom").content.decode()
