@@ -64,16 +64,19 @@ class NoteForm(forms.Form):
 
 class CaseSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False, max_length=200)
-    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False)
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False,
+                                   empty_label="—")
     facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=[("", "—"), *Facet.choices], required=False)
     stage = forms.ChoiceField(label=_("Giai đoạn"), choices=[("", "—"), *Stage.choices], required=False)
 
 
 class LessonSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False, max_length=200)
-    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False)
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False,
+                                   empty_label="—")
     facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=[("", "—"), *Facet.choices], required=False)
-    problem_kind = forms.ModelChoiceField(label=_("Loại vấn đề"), queryset=ProblemKind.objects.all(), required=False)
+    problem_kind = forms.ModelChoiceField(label=_("Loại vấn đề"), queryset=ProblemKind.objects.all(),
+                                          required=False, empty_label="—")
     subject_kind = forms.ChoiceField(label=_("Đối tượng"), choices=[("", "—"), *SubjectKind.choices],
                                      required=False)
     service = forms.CharField(label=_("Dịch vụ công"), required=False, max_length=200)
@@ -108,6 +111,9 @@ class AdoptForm(forms.Form):
     def __init__(self, *args, units=None, forms_allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        if units is not None and len(units) == 1:  # the usual case: one unit, chosen already
+            self.fields["unit"].initial = units[0]
+            self.fields["unit"].empty_label = None
         self.fields["form"].choices = [(v, label) for v, label in AdoptionForm.choices if v in forms_allowed]
 
 

@@ -629,6 +629,9 @@ def load_demo() -> dict[str, int]:
 
         load_annual(units)
         load_pending_work(units)
+        from sangtao.knowledge.demo import load_knowledge
+
+        load_knowledge(units, DIRECT_TITLE)
     return {"units": OrgUnit.objects.count(), "users": User.objects.count(),
             "challenges": Challenge.objects.count(), "challenges_created": created}
 

@@ -24,8 +24,8 @@ SECTION_TEXT = {
 }
 
 
-def accept(project, dost, solver):
-    """Take a planned project through acceptance with one council member grading everything Đạt."""
+def grade(project, dost, solver):
+    """One acceptance-council member grades every deliverable Đạt: DoST may conclude."""
     from sangtao.projects import services
 
     member = make_expert("nt-knowledge")
@@ -34,13 +34,12 @@ def accept(project, dost, solver):
     for milestone in project.milestones.all():
         services.rate(project, member.user, milestone, "pass", "pass")
     services.rate(project, member.user, None, "pass")
-    return services.conclude_acceptance(project, dost)
 
 
 @pytest.fixture
-def accepted(project, dost, solver, officer, survey, health):
-    """The project accepted, deployed at the Department of Health on 1 July 2026; the KPI measured; the
-    survey of its service answered before (mostly 3s) and after (mostly 5s) in every unit."""
+def graded(project, dost, solver, officer, survey, health):
+    """The project graded for acceptance (not yet concluded), deployed at the Department of Health on 1 July
+    2026; the KPI measured; the survey of its service answered before (half satisfied) and after (80%)."""
     from sangtao.evaluation import services as evaluation_services
     from sangtao.projects import services as project_services
     from sangtao.surveys.ingest import Incoming, ingest
@@ -58,13 +57,21 @@ def accepted(project, dost, solver, officer, survey, health):
                 incoming.append(Incoming(unit.pk, period.pk, {item.pk: value for item in items},
                                          external_id=f"k-{unit.pk}-{period.pk}-{n}"))
     ingest(survey, incoming, Source.IMPORT)
-    accept(project, dost, solver)
+    grade(project, dost, solver)
     project_services.record_deployment(project, officer, health, "Khám bệnh ngoại trú", datetime.date(2026, 7, 1))
     indicator = challenge.indicators.get()
     for day, value in ((datetime.date(2026, 3, 1), "150"), (datetime.date(2026, 9, 1), "72.5")):
         evaluation_services.record_measurement(indicator, officer, value, day, "Hệ thống thông tin bệnh viện")
-    project.refresh_from_db()
-    challenge.refresh_from_db()
+    return project
+
+
+@pytest.fixture
+def accepted(graded, dost):
+    """The graded project through acceptance: its challenge is in evaluation."""
+    from sangtao.projects import services
+
+    project = services.conclude_acceptance(graded, dost)
+    project.challenge.refresh_from_db()
     return project
 
 
