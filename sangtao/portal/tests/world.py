@@ -45,6 +45,10 @@ ARGS = {
     ("register", "pk"): "public_initiative", ("people", "user_pk"): "initiative_person",
     ("initiativerules", "object_id"): "initiativerules", ("emulationtitle", "object_id"): "emulationtitle",
     ("annual", "pk"): "annual_plan", ("plans", "plan_id"): "annual_plan", ("reports", "report_pk"): "annual_report",
+    ("cases", "pk"): "case", ("cases", "case_id"): "case", ("lessons", "pk"): "lesson", ("lessons", "lesson_id"): "lesson",
+    ("adoptions", "pk"): "adoption", ("library", "pk"): "resource", ("reviews", "kind"): "review_kind",
+    ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
+    ("problemkind", "object_id"): "problemkind",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
@@ -91,6 +95,7 @@ NOT_CRAWLED = {
     "annual:report_start": "POST only", "annual:report_move": "one move's form", "annual:evidence_file": "one file",
     "annual:city_report": "one background report", "annual:city_report_file": "one file",
     "api:move_annual_plan": "POST only",
+    "knowledge:case_act": "POST only", "knowledge:adoption_act": "POST only", "knowledge:resource_file": "one file",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -246,9 +251,13 @@ def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
     from sangtao.annual.tests.world import build_annual_world
 
     annual = build_annual_world(n, dost, officer, leader, survey, ward.parent)
+    from sangtao.knowledge.tests.world import build_knowledge_world
+
+    knowledge = build_knowledge_world(n, dost, officer, ward)
     return {
         **initiatives,
         **annual,
+        **knowledge,
         "challenge": challenge.pk, "proposal": proposals[0].pk, "council": council.pk, "project": project.pk,
         "assignment": council.assignments.get(expert=expert, proposal=proposals[0]).pk, "survey": survey.pk,
         "survey_slug": survey.slug, "instrument_version": survey.version_id, "expert": expert.pk,
