@@ -1,6 +1,7 @@
 """Real headless Chromium, one journey: a project passes acceptance; its unit answers the after-action
 review; a case is drafted with the KPI and satisfaction results; DoST requests a change, then publishes
-it; an officer of another ward asks to adopt it from the case page; the adoption appears there."""
+it; an officer of another ward drafting a similar challenge sees the case suggested, asks to adopt it
+from the case page, and the adoption appears there."""
 
 import os
 
@@ -18,7 +19,7 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 ADDED = {  # what the unit writes in the sections the platform cannot draft
     "id_novelty": "Lần đầu bệnh viện công của thành phố chia khung giờ khám theo chuyên khoa.",
@@ -89,9 +90,15 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     click_and_wait(browser, By.ID, "move-publish_public")
     assert browser.find_element(By.ID, "status").text == "Đã công bố công khai"
     assert_accessible(browser)
-    # An officer of another ward asks to adopt it from the case page; the request shows there.
+    # An officer of another ward drafting a similar challenge sees the case suggested as they type, opens
+    # it and asks to adopt it from the case page; the request shows there.
     log_in(browser, base, "officer2")
-    browser.get(f"{base}/cases/{case.pk}/")
+    browser.get(f"{base}/challenges/new/")
+    browser.find_element(By.ID, "id_title").send_keys("Giảm thời gian chờ khám bệnh tại trạm y tế phường")
+    suggested = f"[data-suggest-list] li a[href$='{case.get_absolute_url()}']"
+    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, suggested))
+    click_and_wait(browser, By.CSS_SELECTOR, suggested)
+    assert browser.current_url.endswith(case.get_absolute_url())
     Select(browser.find_element(By.ID, "id_form")).select_by_value("deployment")
     fill(browser, "id_service", "Khám bệnh tại trạm y tế phường")
     fill(browser, "id_go_live_on", "15/01/2027")
