@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
-from django.urls import NoReverseMatch
 
 from sangtao.core.text import words
 from sangtao.knowledge.models import Audience, DocumentKind, IndexedDocument
@@ -151,31 +150,20 @@ def _lesson_text(lesson) -> str:
     return text if len(text) <= LESSON_CHARS else text[:LESSON_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def _lesson_url(lesson) -> str | None:
-    try:
-        return lesson.get_absolute_url()
-    except NoReverseMatch:  # the lesson pages are the cases' part of the context (kcases); until they are routed
-        return None
-
-
 def attach_lessons(user, suggestions: list[Suggestion]) -> list[Suggestion]:
-    """The answered lessons (after-action reviews) of each suggested record, the newest first, in one
-    query. Lessons are internal: only staff of a unit and DoST read them (as knowledge/access.py says)."""
-    from sangtao.knowledge.models import Lesson, LessonStatus
+    """The answered lessons (after-action reviews) of each suggested record, the newest first: a
+    case's include those of the work it was drafted from. One query per kind of record suggested;
+    lessons are internal, so someone who may not read them gets none (services.lessons_for)."""
+    from sangtao.knowledge.services import lessons_for
 
-    if not suggestions or not (is_dost(user) or staff_unit_ids(user)):
-        return suggestions
-    condition = Q()
+    by_kind: dict[str, list[int]] = {}
     for suggestion in suggestions:
-        subject = LESSON_SUBJECTS[suggestion.document.kind]
-        condition |= Q(subject_kind=subject, **{f"{subject}_id": suggestion.document.object_id})
-    found: dict[tuple[str, int], list] = {}
-    for lesson in Lesson.objects.filter(condition, status=LessonStatus.ANSWERED).order_by("-answered_at", "-id"):
-        found.setdefault((lesson.subject_kind, lesson.subject_id), []).append(lesson)
+        by_kind.setdefault(LESSON_SUBJECTS[suggestion.document.kind], []).append(suggestion.document.object_id)
+    found = {kind: lessons_for(kind, ids, user) for kind, ids in by_kind.items()}
     for suggestion in suggestions:
-        key = (LESSON_SUBJECTS[suggestion.document.kind], suggestion.document.object_id)
-        suggestion.lessons = [{"title": lesson.title, "text": _lesson_text(lesson), "url": _lesson_url(lesson)}
-                              for lesson in found.get(key, [])[:LESSONS_SHOWN]]
+        lessons = found[LESSON_SUBJECTS[suggestion.document.kind]].get(suggestion.document.object_id, [])
+        suggestion.lessons = [{"title": lesson.title, "text": _lesson_text(lesson), "url": lesson.get_absolute_url()}
+                              for lesson in lessons[:LESSONS_SHOWN]]
     return suggestions
 
 
