@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Facet, KpiDefinition
 from sangtao.core import formats
-from sangtao.core.models import AppendOnlyModel
+from sangtao.core.models import AppendOnlyModel, WorkflowTransition
 from sangtao.core.text import clean, fold
 from sangtao.orgs.models import OrgUnit
 
@@ -135,21 +135,10 @@ class AnnualPlan(models.Model):
         return self.status == PlanStatus.DRAFT
 
 
-class PlanTransition(AppendOnlyModel):
+class PlanTransition(WorkflowTransition):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=PlanStatus.choices)
     to_status = models.CharField(max_length=20, choices=PlanStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.plan_id}: {self.from_status} -> {self.to_status}"
 
 
 class PlanVersion(AppendOnlyModel):
@@ -270,21 +259,10 @@ class PlanReport(models.Model):
         return self.period.due_on(self.plan.year)
 
 
-class ReportTransition(AppendOnlyModel):
+class ReportTransition(WorkflowTransition):
     report = models.ForeignKey(PlanReport, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=ReportStatus.choices)
     to_status = models.CharField(max_length=20, choices=ReportStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id}: {self.from_status} -> {self.to_status}"
 
 
 class TaskProgress(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.core.models import WorkflowTransition
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.surveys.models import Instrument, Survey, SurveyToken
 
@@ -133,20 +134,10 @@ class RoundInvitation(models.Model):
         return reverse("capacity:answer", args=[self.token.token])
 
 
-class RoundTransition(models.Model):
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    move = models.CharField(max_length=30)
+class RoundTransition(WorkflowTransition):
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.round_id}: {self.move}"
 
 
 class UnitScore(models.Model):

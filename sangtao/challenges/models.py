@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
-from sangtao.core.models import AppendOnlyModel
+from sangtao.core.models import AppendOnlyModel, WorkflowTransition
 from sangtao.core.text import clean, fold, sort_key
 from sangtao.orgs.models import OrgUnit
 
@@ -223,23 +223,12 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Transition(AppendOnlyModel):
+class Transition(WorkflowTransition):
     """One workflow move of a challenge: the append-only history."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.challenge_id}: {self.from_status} -> {self.to_status}"
 
     @property
     def is_public(self) -> bool:

@@ -53,6 +53,25 @@ class AppendOnlyModel(models.Model):
         raise ValueError(f"{type(self).__name__} rows are append-only")
 
 
+class WorkflowTransition(AppendOnlyModel):
+    """One move of a workflow, as core/workflow.py writes it: who made which move, why and when. A
+    concrete table adds the object it belongs to (the workflow's `subject`) and from_status and
+    to_status with its states' choices."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    move = models.CharField(max_length=30)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.move}: {getattr(self, 'from_status', '')} -> {getattr(self, 'to_status', '')}"
+
+
 class AuditEvent(AppendOnlyModel):
     """Who did what to which object, for actions outside a workflow's transition table."""
 

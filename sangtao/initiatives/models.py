@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.formats import file_stamp
-from sangtao.core.models import AppendOnlyModel
+from sangtao.core.models import AppendOnlyModel, WorkflowTransition
 from sangtao.core.text import clean, folded_words
 from sangtao.orgs.models import OrgUnit
 
@@ -254,21 +254,10 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class InitiativeTransition(AppendOnlyModel):
+class InitiativeTransition(WorkflowTransition):
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=InitiativeStatus.choices)
     to_status = models.CharField(max_length=20, choices=InitiativeStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.initiative_id}: {self.from_status} -> {self.to_status}"
 
 
 class CouncilStatus(models.TextChoices):
@@ -345,21 +334,10 @@ class Vote(AppendOnlyModel):
         return f"{self.seat_id}: {self.in_favour}"
 
 
-class CouncilTransition(AppendOnlyModel):
+class CouncilTransition(WorkflowTransition):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=10, choices=CouncilStatus.choices)
     to_status = models.CharField(max_length=10, choices=CouncilStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.council_id}: {self.from_status} -> {self.to_status}"
 
 
 class DocumentCounter(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
 from sangtao.core import formats
-from sangtao.core.models import AppendOnlyModel
+from sangtao.core.models import AppendOnlyModel, WorkflowTransition
 from sangtao.orgs.models import OrgUnit
 
 
@@ -114,21 +114,10 @@ class ProposalVersion(AppendOnlyModel):
         return self.receipt
 
 
-class ProposalTransition(AppendOnlyModel):
+class ProposalTransition(WorkflowTransition):
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
     to_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.proposal_id}: {self.from_status} -> {self.to_status}"
 
 
 class EligibilityCriterion(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, Field, SelectionMode
-from sangtao.core.models import AppendOnlyModel
+from sangtao.core.models import AppendOnlyModel, WorkflowTransition
 from sangtao.core.text import clean
 from sangtao.orgs.models import OrgUnit
 from sangtao.proposals.models import Proposal
@@ -326,19 +326,12 @@ class Score(models.Model):
         return f"{self.criterion_id}: {self.points}"
 
 
-class SheetEvent(AppendOnlyModel):
+class SheetEvent(WorkflowTransition):
     """Submission and reopening of scoresheets: who, when, why."""
 
     scoresheet = models.ForeignKey(Scoresheet, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    move = models.CharField(max_length=20)
     from_status = models.CharField(max_length=10, choices=SheetStatus.choices)
     to_status = models.CharField(max_length=10, choices=SheetStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.scoresheet_id} {self.move}"
 
 
 class Decision(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Facet
 from sangtao.core import formats
-from sangtao.core.models import AppendOnlyModel
+from sangtao.core.models import WorkflowTransition
 from sangtao.core.text import clean, fold, folded_words
 from sangtao.orgs.models import OrgUnit
 
@@ -229,21 +229,10 @@ def searchable(*texts: str) -> str:
     return " " + " ".join(w for text in texts for w in folded_words(text or "")) + " "
 
 
-class CaseTransition(AppendOnlyModel):
+class CaseTransition(WorkflowTransition):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}: {self.from_status} -> {self.to_status}"
 
 
 class SubjectKind(models.TextChoices):
@@ -393,21 +382,10 @@ class Adoption(models.Model):
         return reverse("knowledge:adoption", args=[self.pk])
 
 
-class AdoptionTransition(AppendOnlyModel):
+class AdoptionTransition(WorkflowTransition):
     adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    move = models.CharField(max_length=30)
     from_status = models.CharField(max_length=10, choices=AdoptionStatus.choices)
     to_status = models.CharField(max_length=10, choices=AdoptionStatus.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.adoption_id}: {self.from_status} -> {self.to_status}"
 
 
 class ResourceKind(models.TextChoices):
