@@ -89,7 +89,8 @@ def manages_surveys(user) -> bool:
 # --- the pages of the contexts in place -----------------------------------------------------------
 add("public", "challenges:list", _("Bài toán"), order=10)
 add("public", "evaluation:dashboard", pgettext_lazy("menu", "Kết quả"), order=20)
-add("public", "challenges:open_data", _("Dữ liệu mở"), order=30)
+# Open data is linked from every page's footer (with the API and the feeds), where publishers keep it:
+# the header keeps its room for the work, on one line at 1366 px for every role.
 
 add("programme", "challenges:mine", _("Việc của đơn vị"), is_unit_staff | is_dost_coordinator, order=10)
 add("programme", "challenges:create", _("Đề xuất bài toán mới"), perm("challenges.create_challenge"), order=20)
