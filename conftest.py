@@ -440,6 +440,7 @@ def score_all(council, points_by_proposal):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 BROWSER_WINDOW = (1280, 1000)
+IMPLICIT_WAIT = 20  # seconds a find waits for its element: generous, CI runs the browser beside the rest of the suite
 
 
 @pytest.fixture(scope="session")
@@ -458,7 +459,7 @@ def _chromium(tmp_path_factory):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(20)  # generous: CI runs the browser beside the rest of the suite
+    driver.implicitly_wait(IMPLICIT_WAIT)
     yield driver
     driver.quit()
 
@@ -476,6 +477,16 @@ def browser(_chromium):
     blocked = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
     driver.get("about:blank")
     assert blocked == [], "the pages did something their Content-Security-Policy refuses"
+
+
+def absent(browser, by, selector) -> bool:
+    """Whether the loaded page has no such element, answered at once: find_elements of something
+    absent would wait the whole implicit wait (20 s) before saying so."""
+    browser.implicitly_wait(0)
+    try:
+        return not browser.find_elements(by, selector)
+    finally:
+        browser.implicitly_wait(IMPLICIT_WAIT)
 
 
 def log_in(browser, base, username):

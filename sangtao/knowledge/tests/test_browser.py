@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, absent, assert_accessible, click_and_wait, log_in
 from sangtao.evaluation.outcome import challenge_outcome
 from sangtao.knowledge.models import Adoption, Case, CaseStatus, Lesson
 
@@ -72,7 +72,7 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     for element_id, text in ADDED.items():
         fill(browser, element_id, text)
     click_and_wait(browser, By.ID, "send-case")
-    assert not browser.find_elements(By.CSS_SELECTOR, ".error-summary"), browser.find_element(By.TAG_NAME, "main").text
+    assert absent(browser, By.CSS_SELECTOR, ".error-summary"), browser.find_element(By.TAG_NAME, "main").text
     case = Case.objects.get(challenge=challenge)
     assert case.status == CaseStatus.SUBMITTED
     # DoST asks for a change, the unit makes it and sends again, DoST publishes for everyone.
