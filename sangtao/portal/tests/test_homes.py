@@ -138,7 +138,8 @@ def test_menus_are_grouped_by_the_work_and_reach_every_page_of_the_role(roles):
     assert officer["programme"][:2] == ["/challenges/mine/", "/challenges/new/"] and "admin" not in officer
     assert menu_urls(roles["solver"])["selection"] == ["/proposals/mine/"]
     anonymous = menu_urls(None)
-    assert list(anonymous) == ["public"] and {"/challenges/", "/outcomes/", "/open-data/"} <= set(anonymous["public"])
+    assert list(anonymous) == ["public"] and {"/challenges/", "/outcomes/", "/cases/"} <= set(anonymous["public"])
+    assert 'href="/open-data/"' in client_for(None).get("/").content.decode()  # in every page's footer
 
 
 @pytest.mark.parametrize("role", ["dost", "officer", "leader", "solver", "outsider", "anonymous"])
