@@ -16,6 +16,7 @@ urlpatterns = [
     path("open-data/cases.json", opendata.open_data_json, name="open_data_json"),
     path("knowledge/lessons/", views.lesson_list, name="lessons"),
     path("knowledge/lessons/<int:pk>/", views.lesson_detail, name="lesson"),
+    path("knowledge/lessons/<int:pk>/edit/", views.lesson_edit, name="lesson_edit"),
     path("knowledge/reviews/<slug:kind>/<int:pk>/", views.review, name="review"),
     path("knowledge/adoptions/", views.adoption_list, name="adoptions"),
     path("knowledge/adoptions/<int:pk>/", views.adoption_detail, name="adoption"),

@@ -253,6 +253,25 @@ def lesson_detail(request, pk):
 
 
 @login_required
+def lesson_edit(request, pk):
+    """The unit corrects or completes its lesson: the same questions as the review that asked it."""
+    lesson = get_lesson_for(request.user, pk)
+    if not request.user.has_perm("knowledge.edit_lesson", lesson):
+        raise Http404
+    form = ReviewForm(request.POST or None, initial={name: getattr(lesson, name) for name in ReviewForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lesson = services.do_update_lesson(lesson, actor=request.user, data=form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã lưu bài học kinh nghiệm."))
+            return redirect(lesson)
+    return render(request, "knowledge/review.html", {"subject": lesson.title, "unit": lesson.unit, "form": form,
+                                                     "lesson": lesson})
+
+
+@login_required
 def review(request, kind, pk):
     """The after-action review of one piece of work that ended, answered by its unit."""
     if kind not in SubjectKind.values or kind == SubjectKind.CASE:

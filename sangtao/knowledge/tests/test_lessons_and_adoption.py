@@ -48,6 +48,26 @@ def test_the_unit_answers_the_review_its_acceptance_asked_and_the_lesson_feeds_t
     assert services.lessons_for("challenge", [challenge.pk], user=ward_officer) == {challenge.pk: [lesson]}
 
 
+def test_the_unit_edits_its_lesson_and_no_other_unit_can(accepted, officer, ward_officer):
+    from sangtao.core.models import AuditEvent
+
+    challenge = accepted.challenge
+    lesson = services.do_answer_review(actor=officer, subject_kind="challenge", subject_id=challenge.pk, data=REVIEW)
+    edit = f"/knowledge/lessons/{lesson.pk}/edit/"
+    page = client_for(officer).get(lesson.get_absolute_url()).content.decode()
+    assert f'href="{edit}"' in page
+    assert client_for(officer).get(edit).content.decode().count(REVIEW["actual"]) == 1  # the form holds the answers
+    assert edit not in client_for(ward_officer).get(lesson.get_absolute_url()).content.decode()
+    assert client_for(ward_officer).post(edit, {**REVIEW, "to_change": "Khác"}).status_code == 404
+    refused = client_for(officer).post(edit, {**REVIEW, "to_change": ""})
+    assert refused.status_code == 200 and "error-summary" in refused.content.decode()
+    changed = "Mở điểm hỗ trợ tại sảnh từ ngày đầu; thử với mười người cao tuổi trước khi triển khai."
+    assert client_for(officer).post(edit, {**REVIEW, "to_change": changed}).status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.to_change == changed and lesson.actual == REVIEW["actual"]
+    assert AuditEvent.objects.filter(action="lesson.edited", object_id=str(lesson.pk)).count() == 1
+
+
 def test_an_accepted_adoption_becomes_a_deployment_shown_on_the_case_page(accepted, officer, leader, dost,
                                                                            ward_officer, ward):
     case = services.do_draft_case(actor=officer, source_kind="challenge", source_id=accepted.challenge.pk)
