@@ -1,6 +1,6 @@
 """Fixtures of the knowledge context: a challenge whose project passed acceptance, with a measured KPI and
 a satisfaction survey around its deployment; a complete case; a recognised initiative with a
-confidential part (the data each test needs, no more)."""
+confidential part; a ward's finished annual task (the data each test needs, no more)."""
 
 import datetime
 
@@ -91,3 +91,30 @@ def published(complete_case, officer, dost):
 
     services.do_submit_case(complete_case, actor=officer)
     return services.do_publish_case(complete_case, actor=dost, public=True)
+
+
+@pytest.fixture
+def finished_task(ward, ward_officer, dost):
+    """A ward's annual task reported done (100%), with its KPI measured at 1.5 days against 5 and 1."""
+    from conftest import make_user
+    from sangtao.annual import services as annual
+    from sangtao.annual.defaults import seed_defaults
+    from sangtao.annual.models import ExternalIndicator, ReportPeriod
+    from sangtao.orgs.models import Role
+
+    seed_defaults(ReportPeriod, ExternalIndicator)
+    leader = make_user("leader2", Role.LEADER, ward)
+    plan = annual.create_plan(ward_officer, ward, 2026, "Kế hoạch đổi mới sáng tạo năm 2026")
+    task = annual.save_task(plan, ward_officer, {
+        "title": "Trả kết quả khai sinh trong ngày", "problem": "Người dân chờ 5 ngày để nhận giấy khai sinh.",
+        "public_service": "Đăng ký khai sinh", "facet": "enhancement", "budget_vnd": 150_000_000,
+        "budget_source": "unit", "partners": "Công an phường", "person_in_charge": "Nguyễn Văn Bình",
+        "kpis": [{"name": "Thời gian trả kết quả", "unit_of_measure": "ngày", "baseline_value": "5",
+                  "target_value": "1"}]})
+    for move, actor in (("submit", ward_officer), ("approve", leader), ("consolidate", dost), ("start", ward_officer)):
+        plan = annual.move_plan(plan, actor, move)
+    report = annual.start_report(plan, ward_officer, ReportPeriod.objects.get(code="6-thang"))
+    annual.save_report(report, ward_officer, "Đã hoàn thành.", "",
+                       {task.pk: (100, "Ký số và trả kết quả qua cổng dịch vụ công")},
+                       [(task.kpis.get().pk, "1.5", datetime.date(2026, 6, 20), "Sổ theo dõi của phường")])
+    return task

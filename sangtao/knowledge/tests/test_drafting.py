@@ -61,32 +61,10 @@ def test_results_text_reads_the_figures_in_each_language():
         assert "1,234.5" in results_text(figures)
 
 
-def test_a_case_drafted_from_a_finished_annual_task_holds_its_kpi_results(ward, ward_officer, dost):
-    import datetime
-
-    from conftest import make_user
-    from sangtao.annual import services as annual
-    from sangtao.annual.defaults import seed_defaults
-    from sangtao.annual.models import ExternalIndicator, ReportPeriod
+def test_a_case_drafted_from_a_finished_annual_task_holds_its_kpi_results(finished_task, ward, ward_officer):
     from sangtao.annual.results import task_results
-    from sangtao.orgs.models import Role
 
-    seed_defaults(ReportPeriod, ExternalIndicator)
-    leader = make_user("leader2", Role.LEADER, ward)
-    plan = annual.create_plan(ward_officer, ward, 2026, "Kế hoạch đổi mới sáng tạo năm 2026")
-    task = annual.save_task(plan, ward_officer, {
-        "title": "Trả kết quả khai sinh trong ngày", "problem": "Người dân chờ 5 ngày để nhận giấy khai sinh.",
-        "public_service": "Đăng ký khai sinh", "facet": "enhancement", "budget_vnd": 150_000_000,
-        "budget_source": "unit", "partners": "Công an phường", "person_in_charge": "Nguyễn Văn Bình",
-        "kpis": [{"name": "Thời gian trả kết quả", "unit_of_measure": "ngày", "baseline_value": "5",
-                  "target_value": "1"}]})
-    for move, actor in (("submit", ward_officer), ("approve", leader), ("consolidate", dost), ("start", ward_officer)):
-        plan = annual.move_plan(plan, actor, move)
-    report = annual.start_report(plan, ward_officer, ReportPeriod.objects.get(code="6-thang"))
-    kpi = task.kpis.get()
-    annual.save_report(report, ward_officer, "Đã hoàn thành.", "", {task.pk: (100, "Ký số và trả kết quả qua cổng dịch vụ công")},
-                       [(kpi.pk, "1.5", datetime.date(2026, 6, 20), "Sổ theo dõi của phường")])
-
+    task = finished_task
     case = services.do_draft_case(actor=ward_officer, source_kind=SourceKind.ANNUAL_TASK, source_id=task.pk)
     [result] = task_results([task])[task.pk].kpis  # what the plan's results show
     [figures] = case.figures["kpis"]

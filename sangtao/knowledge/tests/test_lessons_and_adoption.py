@@ -48,6 +48,15 @@ def test_the_unit_answers_the_review_its_acceptance_asked_and_the_lesson_feeds_t
     assert services.lessons_for("challenge", [challenge.pk], user=ward_officer) == {challenge.pk: [lesson]}
 
 
+def test_a_finished_annual_task_asks_its_own_unit_for_a_review(finished_task, ward_officer, officer):
+    assert _kinds(ward_officer).get("knowledge.reviews") == 1 and "knowledge.reviews" not in _kinds(officer)
+    assert client_for(officer).post(f"/knowledge/reviews/annual_task/{finished_task.pk}/", REVIEW).status_code == 404
+    response = client_for(ward_officer).post(f"/knowledge/reviews/annual_task/{finished_task.pk}/", REVIEW)
+    assert response.status_code == 302 and "knowledge.reviews" not in _kinds(ward_officer)
+    [lesson] = services.lessons_for("annual_task", [finished_task.pk])[finished_task.pk]
+    assert (lesson.unit, lesson.service, lesson.facet) == (finished_task.plan.unit, "Đăng ký khai sinh", "enhancement")
+
+
 def test_the_unit_edits_its_lesson_and_no_other_unit_can(accepted, officer, ward_officer):
     from sangtao.core.models import AuditEvent
 
