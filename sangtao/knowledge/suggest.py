@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sangtao.core.text import words
 from sangtao.knowledge.models import Audience, DocumentKind, IndexedDocument
@@ -38,6 +40,21 @@ class Suggestion:
     score: float
     url: str = ""
     lessons: list[dict[str, Any]] = field(default_factory=list)
+
+
+# What the panel and the API show of a suggestion (one shape for both; the template tag must not
+# import the API module, which the API's own set-up imports).
+def suggestion_out(s: Suggestion) -> dict:
+    document = s.document
+    return {"kind": document.kind, "kind_label": str(document.get_kind_display()), "id": document.object_id,
+            "title": document.title, "unit": document.unit.name if document.unit else "", "url": s.url or None,
+            "excerpt": document.excerpt, "score": s.score, "lessons": s.lessons}
+
+
+def found_message(n: int) -> str:
+    if not n:
+        return _("Chưa thấy việc tương tự ở đơn vị khác.")
+    return ngettext("%(n)d việc tương tự ở đơn vị khác.", "%(n)d việc tương tự ở đơn vị khác.", n) % {"n": n}
 
 
 def visible_documents(user):

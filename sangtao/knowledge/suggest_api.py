@@ -2,8 +2,6 @@
 
 from typing import Literal
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
@@ -11,7 +9,7 @@ from sangtao.api import WRITE_AUTH
 from sangtao.core.api_errors import LIST
 from sangtao.core.api_input import Id, Input
 from sangtao.core.text import clean
-from sangtao.knowledge.suggest import Suggestion, suggest
+from sangtao.knowledge.suggest import found_message, suggest, suggestion_out
 
 router = Router(tags=["knowledge"])
 
@@ -47,19 +45,6 @@ class SuggestionsOut(Schema):
     count: int
     message: str = SchemaField(description="What was found, in the caller's language (for a live region).")
     items: list[SuggestionOut]
-
-
-def suggestion_out(s: Suggestion) -> dict:
-    document = s.document
-    return {"kind": document.kind, "kind_label": str(document.get_kind_display()), "id": document.object_id,
-            "title": document.title, "unit": document.unit.name if document.unit else "", "url": s.url or None,
-            "excerpt": document.excerpt, "score": s.score, "lessons": s.lessons}
-
-
-def found_message(n: int) -> str:
-    if not n:
-        return _("Chưa thấy việc tương tự ở đơn vị khác.")
-    return ngettext("%(n)d việc tương tự ở đơn vị khác.", "%(n)d việc tương tự ở đơn vị khác.", n) % {"n": n}
 
 
 @router.get("/knowledge/suggestions", response={200: SuggestionsOut, **LIST}, auth=WRITE_AUTH)

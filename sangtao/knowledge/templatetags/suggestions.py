@@ -6,8 +6,7 @@ from django import template
 from django.urls import reverse
 
 from sangtao.core.text import clean
-from sangtao.knowledge.suggest import suggest
-from sangtao.knowledge.suggest_api import found_message, suggestion_out
+from sangtao.knowledge.suggest import found_message, suggest, suggestion_out
 
 register = template.Library()
 
