@@ -13,7 +13,9 @@ A file is staged and checked in temporary tables first (copy_import.StagedFile),
 (publish): its rows are inserted while other writers go on, and only its last step, adding its sums
 to their cells, holds locks another writer may wait for. A web answer or an API batch arriving
 meanwhile goes through and is counted once, in its own transaction. Writers share the survey's row;
-a refresh takes it exclusively.
+a refresh takes it exclusively. No writer updates the survey's row: the count is kept in a row of
+its own (ResponseCount), because every version of the survey's row made while an import's
+transaction is open is walked by the foreign-key check of each of the import's rows.
 """
 
 import secrets
@@ -23,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from sangtao.surveys.models import (
@@ -34,6 +35,7 @@ from sangtao.surveys.models import (
     Measure,
     RespondentAggregate,
     Response,
+    ResponseCount,
     Survey,
 )
 
@@ -283,12 +285,21 @@ def add_sums(survey_id: int, summed: Callable[[int], list[Deltas]], sums: list[D
     """The last step of every writer, sharing the survey's row with other writers (a refresh waits):
     `sums`, summed beforehand with the rule's satisfied level `satisfied_min`, added to their cells
     (summed again by `summed` if the rule changed meanwhile: rare); then the new responses counted,
-    last, as that update holds the survey's row against other writers' counts until the commit."""
+    last, as that update holds the count's row against other writers' counts until the commit."""
     share_survey(survey_id)
     rule = Survey.objects.filter(pk=survey_id).values_list("rule__satisfied_min", flat=True).get()
     for deltas in sums if rule == satisfied_min else summed(rule):
         apply_deltas(survey_id, deltas)
-    Survey.objects.filter(pk=survey_id).update(response_count=F("response_count") + added)
+    count_responses(survey_id, added, "+")
+
+
+def count_responses(survey_id: int, responses: int, how: str) -> None:
+    """The survey's count of responses: `responses` added to it (how "+") or put in its place ("=")."""
+    table = ResponseCount._meta.db_table
+    value = f"{table}.responses + EXCLUDED.responses" if how == "+" else "EXCLUDED.responses"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (survey_id, responses) VALUES (%s, %s) "  # noqa: S608 -- our table
+                       f"ON CONFLICT (survey_id) DO UPDATE SET responses = {value}", [survey_id, responses])
 
 
 def _sums_of_runs(survey_id: int, written: Written, items: list[ScaleItem], satisfied_min: int) -> list[Deltas]:
@@ -355,7 +366,7 @@ def recompute(survey: Survey) -> int:
     """
     with transaction.atomic():
         lock_survey(survey.pk)
-        Survey.objects.filter(pk=survey.pk).update(response_count=Response.objects.filter(survey=survey).count())
+        count_responses(survey.pk, Response.objects.filter(survey=survey).count(), "=")
         return rebuild_sums(survey.pk, survey.version_id, survey.rule.satisfied_min)
 
 
