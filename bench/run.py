@@ -101,6 +101,8 @@ def surveys(database_url: str) -> None:
     print(f"\n== surveys on {r['vendor']} (200 units x 12 periods) ==")
     print(f"import {r['import_rows']} rows ({r['file_mib']} MiB CSV) {r['import_s']:8.2f} s   {r['import_rps']} rows/s; "
           f"peak RSS {r['import_peak_mib']} MiB (+{r['import_peak_growth_mib']} MiB during the import)")
+    print("  import steps (wall s / database CPU s): " + "; ".join(
+        f"{step} {wall}" + (f" / {cpu}" if cpu is not None else "") for step, wall, cpu in r["import_phases"]))
     print(f"public answers posted at {r['answers_per_s']}/s to a local server: during the import {r['answer_n']}, "
           f"p50 {r['answer_p50_ms']} ms, p99 {r['answer_p99_ms']} ms (goal <= 1000), max {r['answer_max_ms']} ms; "
           f"with no import (baseline) {r['baseline_n']}, p50 {r['baseline_p50_ms']} ms, p99 {r['baseline_p99_ms']} ms")

@@ -118,8 +118,10 @@ def bench_import(dost, survey, tmp: Path) -> dict:
     with citizens.answering():
         time.sleep(BASELINE_S)  # answers with no import running: the server's own latency on this machine
         citizens.phase = "import"
+        phases = Phases()
         started = time.perf_counter()
-        run_import(job_id=job.pk)
+        with phases.timing():
+            run_import(job_id=job.pk)
         seconds = time.perf_counter() - started
         citizens.phase = "after"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -128,7 +130,7 @@ def bench_import(dost, survey, tmp: Path) -> dict:
     result = {"import_rows": IMPORT_ROWS, "import_s": round(seconds, 2), "import_rps": round(IMPORT_ROWS / seconds),
               "import_peak_mib": round(peak / 1024, 1), "import_peak_growth_mib": round((peak - before) / 1024, 1),
               "file_mib": round(path.stat().st_size / 2**20, 1), "import_added": job.added,
-              **citizens.report(seconds)}
+              "import_phases": phases.report(seconds), **citizens.report(seconds)}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             codes = [i.code.lower() for i in survey.version.items.filter(measure=Measure.SATISFACTION)]
@@ -145,6 +147,92 @@ def bench_import(dost, survey, tmp: Path) -> dict:
                       import_vs_copy=round(copy_s / seconds, 3), store_floor_s=round(store_s, 2),
                       store_floor_vs_copy=round(copy_s / store_s, 3))
     return result
+
+
+class Phases:
+    """Where an import spends its time: wall seconds of each step, and on PostgreSQL on this machine
+    the CPU seconds its database backend spent in it (read from /proc), so that a step that waits
+    (for a lock, for a shared machine's cores) shows apart from one that works."""
+
+    STEPS = (("stage (COPY)", "COPY"), ("clean", "CREATE TEMP TABLE import_cleaned"), ("check", "SELECT line, failure"),
+             ("pick new rows", "CREATE TEMP TABLE import_fresh"), ("sum", "SELECT unit_id, period_id"),
+             ("publish: insert responses", "INSERT INTO surveys_response "), ("publish: insert answers", "INSERT INTO surveys_answer "),
+             ("publish: add sums", "INSERT INTO surveys_aggregate"), ("publish: add sums", "INSERT INTO surveys_respondentaggregate"),
+             ("publish: count", "INSERT INTO surveys_responsecount"))
+
+    def __init__(self):
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.backend = None
+
+    def backend_cpu(self) -> float | None:
+        try:
+            with open(f"/proc/{self.backend}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except (OSError, TypeError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def add(self, step: str, wall: float, cpu: float | None) -> None:
+        self.wall[step] = self.wall.get(step, 0.0) + wall
+        if cpu is not None:
+            self.cpu[step] = self.cpu.get(step, 0.0) + cpu
+
+    def timing(self):
+        from contextlib import contextmanager
+
+        from sangtao.surveys import copy_import
+
+        phases = self
+
+        def measured(step: str, run):
+            cpu, started = phases.backend_cpu(), time.perf_counter()
+            try:
+                return run()
+            finally:
+                after = phases.backend_cpu()
+                phases.add(step, time.perf_counter() - started, None if cpu is None or after is None else after - cpu)
+
+        def statement(execute, sql, params, many, context):
+            step = next((name for name, start in self.STEPS if sql.lstrip().startswith(start)), "other statements")
+            return measured(step, lambda: execute(sql, params, many, context))
+
+        real_load = copy_import.StagedFile.load
+
+        def load(staged, path, progress):  # the COPY itself; the statements it runs are timed one by one
+            started = time.perf_counter()
+            cpu = phases.backend_cpu()
+            before = dict(phases.wall), dict(phases.cpu)
+            try:
+                return real_load(staged, path, progress)
+            finally:
+                inner = sum(phases.wall.values()) - sum(before[0].values())
+                inner_cpu = sum(phases.cpu.values()) - sum(before[1].values())
+                after = phases.backend_cpu()
+                phases.add("stage (COPY)", time.perf_counter() - started - inner,
+                           None if cpu is None or after is None else after - cpu - inner_cpu)
+
+        @contextmanager
+        def timed():
+            if connection.vendor == "postgresql":
+                connection.ensure_connection()
+                phases.backend = connection.connection.info.backend_pid
+            copy_import.StagedFile.load = load
+            try:
+                with connection.execute_wrapper(statement):
+                    yield
+            finally:
+                copy_import.StagedFile.load = real_load
+
+        return timed()
+
+    def report(self, total: float) -> list:
+        """[step, wall s, backend CPU s or None], in the order the steps run; the rest (Python, the
+        job's own rows, commit) as "rest"."""
+        steps = list(dict.fromkeys(name for name, _start in self.STEPS)) + ["other statements"]
+        rows = [[step, round(self.wall[step], 2), round(self.cpu[step], 2) if step in self.cpu else None]
+                for step in steps if step in self.wall]
+        return rows + [["rest (Python, commit)", round(total - sum(self.wall.values()), 2), None]]
 
 
 class Citizens:
