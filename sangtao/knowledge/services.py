@@ -332,30 +332,44 @@ def lessons_for(kind: str, ids, user=None) -> dict[int, list[Lesson]]:
     are internal: with `user` given, someone who may not read them (not staff of a unit, not DoST)
     gets {}. A case's lessons are its own and those of the work it was drafted from.
     """
-    ids = [int(pk) for pk in ids]
-    if kind not in SubjectKind.values:
-        raise ValueError(f"unknown lesson subject {kind!r}")
-    if not ids or (user is not None and not user.has_perm("knowledge.read_internal")):
+    return {pk: lessons for (_kind, pk), lessons in lessons_of({kind: ids}, user).items()}
+
+
+def lessons_of(wanted: dict[str, Any], user=None, *, brief: bool = False) -> dict[tuple[str, int], list[Lesson]]:
+    """`lessons_for` for records of several kinds at once: {(kind, id): [Lesson, ...]}, in one query
+    (two when cases are among them: their sources are read first). `brief`: only what a suggestion
+    shows of a lesson (its title, answers and page), without the unit and tags."""
+    wanted = {kind: [int(pk) for pk in ids] for kind, ids in wanted.items() if ids}
+    for kind in wanted:
+        if kind not in SubjectKind.values:
+            raise ValueError(f"unknown lesson subject {kind!r}")
+    if not wanted or (user is not None and not user.has_perm("knowledge.read_internal")):
         return {}
-    found: dict[int, list[Lesson]] = defaultdict(list)
-    answered = Lesson.objects.filter(status=LessonStatus.ANSWERED).select_related("unit", "field", "problem_kind")
-    if kind != SubjectKind.CASE:
-        for lesson in answered.filter(subject_kind=kind, **{f"{kind}_id__in": ids}):
-            found[getattr(lesson, f"{kind}_id")].append(lesson)
-        return dict(found)
-    sources = {pk: (source_kind, source_id) for pk, source_kind, source_id in
-               ((c.pk, c.source_kind, getattr(c, f"{c.source_kind}_id", None) if c.source_kind else None)
-                for c in Case.objects.filter(pk__in=ids).only("pk", "source_kind", "challenge_id", "annual_task_id",
-                                                              "initiative_id"))}
-    condition = Q(subject_kind=SubjectKind.CASE, case_id__in=ids)
-    for source_kind, source_id in sources.values():
-        if source_kind:
-            condition |= Q(subject_kind=source_kind, **{f"{source_kind}_id": source_id})
+    # Whose lessons each wanted record shows: its own, and for a case those of its source too.
+    owners: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+    for kind, ids in wanted.items():
+        for pk in ids:
+            owners[(kind, pk)].append((kind, pk))
+    if wanted.get(SubjectKind.CASE):
+        for c in Case.objects.filter(pk__in=wanted[SubjectKind.CASE]).exclude(source_kind="").only(
+                "pk", "source_kind", "challenge_id", "annual_task_id", "initiative_id"):
+            owners[(c.source_kind, getattr(c, f"{c.source_kind}_id"))].append((SubjectKind.CASE, c.pk))
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for kind, pk in owners:
+        by_kind[kind].add(pk)
+    condition = Q()
+    for kind, pks in by_kind.items():
+        condition |= Q(subject_kind=kind, **{f"{kind}_id__in": sorted(pks)})
+    found: dict[tuple[str, int], list[Lesson]] = defaultdict(list)
+    answered = Lesson.objects.filter(status=LessonStatus.ANSWERED)
+    if brief:
+        answered = answered.only("subject_kind", *SubjectKind.values, "title", "went_well", "to_change",
+                                 "answered_at", "asked_at")
+    else:
+        answered = answered.select_related("unit", "field", "problem_kind")
     for lesson in answered.filter(condition):
-        for pk, (source_kind, source_id) in sources.items():
-            if (lesson.case_id == pk) or (source_kind and lesson.subject_kind == source_kind
-                                          and getattr(lesson, f"{source_kind}_id") == source_id):
-                found[pk].append(lesson)
+        for wanted_record in owners.get((lesson.subject_kind, lesson.subject_id), []):
+            found[wanted_record].append(lesson)
     return dict(found)
 
 
