@@ -8,9 +8,10 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Tri thức"
 
     def ready(self) -> None:
-        from sangtao.knowledge import suggest_sync
+        from sangtao.knowledge import asking, suggest_sync
 
         suggest_sync.connect()
+        asking.connect()
         # The work the knowledge context gives people ("Việc của tôi"), and its pages in the menu.
         import sangtao.knowledge.rules  # noqa: F401
         import sangtao.knowledge.work  # noqa: F401

@@ -61,6 +61,7 @@ rules.add_perm("knowledge.answer_adoption", leads_unit_of_adopted_case | is_dost
 rules.add_perm("knowledge.plan_adoption", is_adopting_staff)
 rules.add_perm("knowledge.review", is_unit_staff)  # answer an after-action review of one's unit
 rules.add_perm("knowledge.edit_lesson", is_lesson_unit_staff)
+rules.add_perm("knowledge.follow_reviews", is_dost_coordinator)  # every review asked and not yet answered
 rules.add_perm("knowledge.add_resource", reads_knowledge)
 rules.add_perm("knowledge.manage_section_rules", is_dost_coordinator)
 

@@ -239,27 +239,28 @@ def _decided_initiatives():
     return Initiative.objects.filter(councils__status=CouncilStatus.DECIDED).distinct()
 
 
-def owed_reviews(user) -> dict[str, QuerySet]:
-    """The after-action reviews the user's units owe: a project's acceptance ended, an annual task
-    was completed, a council decided an initiative, and nobody of the unit has answered yet."""
-    units = staff_unit_ids(user)
-    return {
-        SubjectKind.CHALLENGE: _reviewed_challenges().filter(owner_unit_id__in=units)
-        .exclude(_answered(SubjectKind.CHALLENGE)).select_related("owner_unit", "project"),
-        SubjectKind.ANNUAL_TASK: _finished_tasks().filter(plan__unit_id__in=units)
-        .exclude(_answered(SubjectKind.ANNUAL_TASK)).select_related("plan__unit"),
-        SubjectKind.INITIATIVE: _decided_initiatives().filter(unit_id__in=units)
-        .exclude(_answered(SubjectKind.INITIATIVE)).select_related("unit"),
-    }
+# The work whose end asks its unit for a review, by kind of lesson subject.
+ENDED_WORK: dict[str, Callable[[], QuerySet]] = {
+    SubjectKind.CHALLENGE: _reviewed_challenges, SubjectKind.ANNUAL_TASK: _finished_tasks,
+    SubjectKind.INITIATIVE: _decided_initiatives,
+}
+
+
+def asked_reviews() -> QuerySet[Lesson]:
+    """Every after-action review asked and not yet answered, the oldest ask first (DoST follows them)."""
+    return Lesson.objects.filter(status=LessonStatus.ASKED).select_related("unit").order_by("asked_at", "pk")
+
+
+def owed_reviews(user) -> QuerySet[Lesson]:
+    """The after-action reviews asked of the user's units and not yet answered."""
+    return asked_reviews().filter(unit_id__in=staff_unit_ids(user))
 
 
 def review_subject(kind: str, pk: int):
     """(the work reviewed, its unit, its tags) for a review that may be asked: the work has ended."""
-    finders: dict[str, Callable[[], QuerySet]] = {SubjectKind.CHALLENGE: _reviewed_challenges, SubjectKind.ANNUAL_TASK: _finished_tasks,
-               SubjectKind.INITIATIVE: _decided_initiatives}
-    if kind not in finders:
+    if kind not in ENDED_WORK:
         raise InvalidInput(_("Đối tượng rút kinh nghiệm không hợp lệ."))
-    subject = finders[kind]().filter(pk=pk).first()
+    subject = ENDED_WORK[kind]().filter(pk=pk).first()
     if subject is None:
         raise InvalidInput(_("Chỉ rút kinh nghiệm khi công việc đã kết thúc (nghiệm thu, hoàn thành, có quyết định)."))
     if kind == SubjectKind.CHALLENGE:
@@ -269,6 +270,37 @@ def review_subject(kind: str, pk: int):
         return subject, subject.plan.unit, {"field": subject.field, "facet": subject.facet,
                                             "service": subject.public_service}
     return subject, subject.unit, {"field": subject.field, "facet": "", "service": ""}
+
+
+def ask_review(kind: str, subject_id: int) -> Lesson | None:
+    """The end of a piece of work (a project's acceptance, an annual task completed, an initiative's
+    decision) asks its unit for an after-action review: an asked lesson, once per piece of work, with
+    an audit row and a notice to the unit's staff that needs their action. Made by the platform, in
+    the transaction of the change that ended the work (sangtao/knowledge/asking.py); returns the
+    lesson, or None when the work has not ended or was asked before."""
+    from django.urls import reverse
+
+    from sangtao.orgs.roles import unit_staff
+
+    if kind not in ENDED_WORK or not ENDED_WORK[kind]().filter(pk=subject_id).exists():
+        return None
+    if Lesson.objects.filter(subject_kind=kind, **{f"{kind}_id": subject_id}).exists():
+        return None
+    subject, unit, tags = review_subject(kind, subject_id)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                lesson = Lesson.objects.create(subject_kind=kind, unit=unit, title=str(subject)[:300],
+                                               **{kind: subject}, **tags)
+        except IntegrityError:  # asked at the same time by another change
+            return None
+        record(workflow.SYSTEM, "lesson.asked", lesson, subject_kind=kind, subject_id=subject_id)
+        notify(unit_staff([unit.pk]), format_lazy(_("Rút kinh nghiệm: {title}"), title=lesson.title),
+               _("Công việc đã kết thúc: đơn vị trả lời bốn câu hỏi rút kinh nghiệm (điều dự kiến, điều thực tế, "
+                 "điều làm tốt và vì sao, điều cần thay đổi và thay đổi thế nào)."),
+               reverse("knowledge:review", args=[kind, subject_id]), action_needed=True,
+               subject=f"lesson:{lesson.pk}")
+    return lesson
 
 
 def _lesson_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -299,15 +331,16 @@ def do_answer_review(*, actor, subject_kind: str, subject_id: int, data: dict[st
         values[name] = values.get(name) or tags[name]
     values.setdefault("title", str(subject)[:300])
     with transaction.atomic():
-        if Lesson.objects.filter(subject_kind=subject_kind, **{subject_kind: subject}).exists():
+        lesson = Lesson.objects.select_for_update().filter(subject_kind=subject_kind,
+                                                           **{subject_kind: subject}).first()
+        if lesson is None:  # not asked (the work ended before reviews were asked): asked and answered at once
+            lesson = ask_review(subject_kind, subject.pk)
+        if lesson is None or lesson.status != LessonStatus.ASKED:
             raise InvalidInput(_("Đơn vị đã rút kinh nghiệm cho công việc này; hãy sửa bài học đã có."))
-        try:
-            with transaction.atomic():
-                lesson = Lesson.objects.create(subject_kind=subject_kind, unit=unit, **{subject_kind: subject},
-                                               **values)
-        except IntegrityError:
-            raise InvalidInput(_("Đơn vị đã rút kinh nghiệm cho công việc này; hãy sửa bài học đã có.")) from None
-        lesson = workflow.apply_move(lesson, "answer", actor=actor,
+        for name, value in values.items():
+            setattr(lesson, name, value)
+        lesson.save()  # the answers, cleaned and made searchable
+        lesson = workflow.apply_move(lesson, "answer", actor=actor, expected_state=LessonStatus.ASKED,
                                      changes={"answered_at": timezone.now(), "answered_by": actor})
     return lesson
 

@@ -239,10 +239,11 @@ def lesson_list(request):
         shown = services.search(shown, params["service"])
     page = Paginator(shown, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: (v.pk if hasattr(v, "pk") else v) for k, v in params.items() if v}
-    owed = services.owed_reviews(request.user) if request.user.has_perm("knowledge.review") else {}
+    owed = list(services.owed_reviews(request.user)) if request.user.has_perm("knowledge.review") else []
+    # DoST follows every review asked and not yet answered (who was asked, when, for what).
+    asked = list(services.asked_reviews()) if request.user.has_perm("knowledge.follow_reviews") else []
     return render(request, "knowledge/lesson_list.html", {
-        "page": page, "form": form, "querystring": urlencode(query),
-        "owed": [(kind, item) for kind, items in owed.items() for item in items]})
+        "page": page, "form": form, "querystring": urlencode(query), "owed": owed, "asked": asked})
 
 
 @login_required

@@ -16,13 +16,12 @@ GROUP = _("Tri thức và nhân rộng")
 
 @provider("knowledge.reviews")
 def reviews(user) -> list[WorkItem]:
-    """Work of the user's units that ended without its after-action review (one counting query)."""
+    """After-action reviews asked of the user's units and not yet answered (one counting query)."""
     if not staff_unit_ids(user):
         return []
     from sangtao.knowledge.services import owed_reviews
 
-    owed = [queryset.order_by().values_list("pk") for queryset in owed_reviews(user).values()]
-    count = owed[0].union(*owed[1:], all=True).count()
+    count = owed_reviews(user).order_by().count()
     return [WorkItem("knowledge.reviews", _("Rút kinh nghiệm sau khi kết thúc công việc"), count,
                      reverse("knowledge:lessons") + "#owed", group=GROUP)] if count else []
 

@@ -48,6 +48,72 @@ def test_the_unit_answers_the_review_its_acceptance_asked_and_the_lesson_feeds_t
     assert services.lessons_for("challenge", [challenge.pk], user=ward_officer) == {challenge.pk: [lesson]}
 
 
+def _asked(kind, subject):
+    """The stored ask of a review: the asked lesson, its audit row, the notices to the unit's staff."""
+    from sangtao.core.models import AuditEvent
+    from sangtao.knowledge.models import Lesson
+
+    lesson = Lesson.objects.get(subject_kind=kind, **{kind: subject})
+    audit = AuditEvent.objects.filter(action="lesson.asked", object_id=str(lesson.pk))
+    notices = Notification.objects.filter(subject=f"lesson:{lesson.pk}", action_needed=True,
+                                          url=f"/knowledge/reviews/{kind}/{subject.pk}/")
+    return lesson, audit, notices
+
+
+def test_the_end_of_a_projects_acceptance_stores_the_ask_of_its_review(accepted, officer, leader, ward_officer, dost):
+    lesson, audit, notices = _asked("challenge", accepted.challenge)
+    assert (lesson.status, lesson.unit, lesson.title) == ("asked", accepted.challenge.owner_unit,
+                                                          accepted.challenge.title)
+    assert audit.count() == 1 and audit.get().actor is None  # asked by the platform, when acceptance ended
+    assert set(notices.values_list("recipient", flat=True)) == {officer.pk, leader.pk}  # the unit's staff only
+    assert notices.filter(read_at__isnull=True).count() == 2
+    page = client_for(dost).get("/knowledge/lessons/").content.decode()  # DoST follows the asks
+    assert 'id="asked"' in page and accepted.challenge.title in page
+    assert 'id="asked"' not in client_for(officer).get("/knowledge/lessons/").content.decode()
+    assert client_for(officer).post(f"/knowledge/reviews/challenge/{accepted.challenge.pk}/", REVIEW).status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.status == "answered" and lesson.to_change == REVIEW["to_change"] and lesson.answered_by == officer
+    assert notices.filter(read_at__isnull=True).count() == 0  # the answer settles the ask
+    assert 'id="asked"' not in client_for(dost).get("/knowledge/lessons/").content.decode()
+
+
+def test_an_initiatives_decision_asks_its_unit_for_a_review(officer, leader, health, ward_officer):
+    from conftest import make_user
+    from sangtao.initiatives import services as initiative_services
+    from sangtao.initiatives.tests.conftest import initiative_data, seat_council, vote_all
+    from sangtao.orgs.models import Role
+
+    initiative = initiative_services.submit(initiative_services.create_draft(officer, initiative_data(health, officer)),
+                                            officer)
+    people = [make_user(f"hd{i}", Role.OFFICER, health) for i in range(5)]
+    council = seat_council(initiative_services.form_council(initiative, leader), leader, people)
+    vote_all(council, people, 2)
+    assert "knowledge.reviews" not in _kinds(officer)  # no decision yet: nothing asked
+    initiative_services.decide(council, leader, "Chưa đủ số phiếu tán thành.")  # not recognised: a decision too
+    lesson, audit, notices = _asked("initiative", initiative)
+    assert lesson.status == "asked" and lesson.unit == health and audit.count() == 1
+    assert officer.pk in set(notices.values_list("recipient", flat=True))
+    assert _kinds(officer).get("knowledge.reviews") == 1 and "knowledge.reviews" not in _kinds(ward_officer)
+    assert client_for(ward_officer).post(f"/knowledge/reviews/initiative/{initiative.pk}/", REVIEW).status_code == 404
+    response = client_for(officer).post(f"/knowledge/reviews/initiative/{initiative.pk}/", REVIEW)
+    assert response.status_code == 302 and "knowledge.reviews" not in _kinds(officer)
+    [answered] = services.lessons_for("initiative", [initiative.pk])[initiative.pk]
+    assert answered.pk == lesson.pk and answered.went_well == REVIEW["went_well"]
+
+
+def test_work_that_ended_before_asks_were_stored_is_asked_by_the_migration(accepted, finished_task):
+    import importlib
+
+    from django.apps import apps
+
+    from sangtao.knowledge.models import Lesson
+
+    Lesson.objects.all().delete()
+    importlib.import_module("sangtao.knowledge.migrations.0005_ask_owed_reviews").ask_owed(apps, None)
+    assert set(Lesson.objects.values_list("subject_kind", "status", "unit")) == {
+        ("challenge", "asked", accepted.challenge.owner_unit_id), ("annual_task", "asked", finished_task.plan.unit_id)}
+
+
 def test_a_finished_annual_task_asks_its_own_unit_for_a_review(finished_task, ward_officer, officer):
     assert _kinds(ward_officer).get("knowledge.reviews") == 1 and "knowledge.reviews" not in _kinds(officer)
     assert client_for(officer).post(f"/knowledge/reviews/annual_task/{finished_task.pk}/", REVIEW).status_code == 404

@@ -1,0 +1,57 @@
+"""The end of a piece of work asks its unit for an after-action review (issue 15 §2): a project's
+acceptance concluded (passed or failed), an annual task completed (reported at 100% or its plan
+done), a council's decision on an initiative. Each hook calls `services.ask_review` in the
+transaction of the change that ended the work, so the ask is stored (an asked lesson, an audit row,
+a notice) with that change or not at all. States change through `core.workflow.apply_move`, which
+sends `moved`; a task's progress is saved as a report's row.
+"""
+
+from django.db.models.signals import post_save
+
+from sangtao.core.workflow import moved
+from sangtao.knowledge.models import SubjectKind
+
+_HANDLERS: list = []  # signals keep weak references: hold the handlers
+
+
+def _project_moved(sender, obj, move, **kwargs) -> None:
+    if move in ("accept", "fail"):
+        from sangtao.knowledge.services import ask_review
+
+        ask_review(SubjectKind.CHALLENGE, obj.challenge_id)
+
+
+def _council_moved(sender, obj, move, **kwargs) -> None:
+    if move == "decide":
+        from sangtao.knowledge.services import ask_review
+
+        ask_review(SubjectKind.INITIATIVE, obj.initiative_id)
+
+
+def _plan_moved(sender, obj, **kwargs) -> None:
+    from sangtao.annual.models import PlanStatus
+
+    if obj.status == PlanStatus.DONE:
+        from sangtao.knowledge.services import ask_review
+
+        for task_id in obj.tasks.values_list("pk", flat=True):
+            ask_review(SubjectKind.ANNUAL_TASK, task_id)
+
+
+def _progress_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw and instance.percent >= 100:
+        from sangtao.knowledge.services import ask_review
+
+        ask_review(SubjectKind.ANNUAL_TASK, instance.task_id)
+
+
+def connect() -> None:
+    from sangtao.annual.models import AnnualPlan, TaskProgress
+    from sangtao.initiatives.models import Council
+    from sangtao.projects.models import Project
+
+    _HANDLERS.extend((_project_moved, _council_moved, _plan_moved, _progress_saved))
+    moved.connect(_project_moved, sender=Project, dispatch_uid="knowledge-ask-review-project")
+    moved.connect(_council_moved, sender=Council, dispatch_uid="knowledge-ask-review-council")
+    moved.connect(_plan_moved, sender=AnnualPlan, dispatch_uid="knowledge-ask-review-plan")
+    post_save.connect(_progress_saved, sender=TaskProgress, dispatch_uid="knowledge-ask-review-progress")
