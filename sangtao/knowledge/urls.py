@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/do/<slug:action>/", views.case_act, name="case_act"),
     path("cases/<int:pk>/oecd.json", views.case_oecd, name="case_oecd"),
+    path("cases/<int:pk>/oecd.pdf", views.case_oecd_pdf, name="case_oecd_pdf"),
     path("cases/feed.atom", opendata.CaseFeed(), name="feed"),
     path("open-data/cases.csv", opendata.open_data_csv, name="open_data_csv"),
     path("open-data/cases.json", opendata.open_data_json, name="open_data_json"),

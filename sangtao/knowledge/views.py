@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from sangtao.knowledge.access import (
     visible_lessons,
     visible_resources,
 )
-from sangtao.knowledge.export import oecd_submission
+from sangtao.knowledge.export import oecd_document, oecd_submission, to_translate
 from sangtao.knowledge.forms import (
     AdoptForm,
     AnswerForm,
@@ -111,6 +111,8 @@ def case_detail(request, pk):
         "adopt_form": AdoptForm(units=_my_units(user).exclude(pk=case.unit_id),
                                 forms_allowed=services.adoption_forms(case)) if can_adopt else None,
         "note_form": NoteForm(),
+        "oecd_to_translate": to_translate(case) if user.has_perm("knowledge.edit_case", case)
+        or user.has_perm("knowledge.edit") else [],
         "transitions": case.transitions.select_related("actor") if user.has_perm("knowledge.edit_case", case)
         or user.has_perm("knowledge.edit") else [],
     })
@@ -220,6 +222,14 @@ def case_oecd(request, pk):
     case = get_case_for(request.user, pk)
     response = JsonResponse(oecd_submission(case), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="oecd-case-{case.pk}.json"'
+    return response
+
+
+def case_oecd_pdf(request, pk):
+    """The same submission as a document to read or to copy into the library's form (PDF)."""
+    case = get_case_for(request.user, pk)
+    response = HttpResponse(oecd_document(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="oecd-case-{case.pk}.pdf"'
     return response
 
 

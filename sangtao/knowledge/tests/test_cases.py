@@ -91,3 +91,34 @@ def test_open_data_neutralises_formulas_and_the_public_page_has_opengraph(publis
     oecd = json.loads(client_for(None).get(f"/cases/{published.pk}/oecd.json").content)
     assert oecd["innovation_status"] == "Evaluation" and len(oecd["answers"]) == 12
     assert "<entry>" in client_for(None).get("/cases/feed.atom").content.decode()
+
+
+def test_the_oecd_submission_follows_the_librarys_form_as_data_and_as_a_document_linked_from_the_case(
+        published, officer, dost):
+    import io
+
+    from pypdf import PdfReader
+
+    from sangtao.knowledge.models import Case
+
+    Case.objects.filter(pk=published.pk).update(facet="enhancement", title_en="Online hospital appointments",
+                                                summary_en="Patients book a time slot online instead of queueing.")
+    page = client_for(officer).get(f"/cases/{published.pk}/").content.decode()
+    assert f'href="/cases/{published.pk}/oecd.pdf"' in page and f'href="/cases/{published.pk}/oecd.json"' in page
+    assert "Còn 11 mục chưa có bản tiếng Anh" in page  # the unit sees what to put in English before submitting
+    assert "chưa có bản tiếng Anh" not in client_for(None).get(f"/cases/{published.pk}/").content.decode()
+    oecd = json.loads(client_for(None).get(f"/cases/{published.pk}/oecd.json").content)
+    assert (oecd["innovation_title"], oecd["level_of_government"], oecd["innovation_facet"], oecd["country"]) == (
+        "Online hospital appointments", "Regional/State government", "Enhancement-oriented innovation", "Viet Nam")
+    assert oecd["to_translate"] == [key for key in SECTION_TEXT if key != "summary"]
+    assert [a["question"] for a in oecd["answers"]][:2] == [
+        "Innovation summary", "What is the problem or opportunity the innovation addresses?"]
+    response = client_for(None).get(f"/cases/{published.pk}/oecd.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
+    assert "Online hospital appointments" in text and "Level of government: Regional/State government" in text
+    assert "Patients book a time slot online instead of queueing." in text  # English where the unit wrote it
+    assert "What is the problem or opportunity the innovation addresses?" in text
+    assert " ".join(SECTION_TEXT["problem"].split()) in text  # else the Vietnamese, marked as such
+    assert "[In Vietnamese: no English text yet]" in text
+    assert client_for(None).get("/cases/999999/oecd.pdf").status_code == 404

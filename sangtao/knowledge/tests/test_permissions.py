@@ -1,4 +1,5 @@
-"""Who sees which case and lesson, on the pages and in the API: every role against every visibility.
+"""Who sees which case and lesson, on the pages, the OECD exports and in the API: every role against
+every visibility.
 
 Decided (rules.py): public cases for everyone; internal cases for the staff of any unit and DoST;
 cases being written for their unit's staff (and DoST once submitted); lessons for staff and DoST.
@@ -41,6 +42,9 @@ def test_cases_and_lessons_are_seen_by_exactly_the_roles_the_rules_name(roles, o
             page = client.get(f"/cases/{case.pk}/").status_code
             answer = api.get(f"/cases/{case.pk}").status_code
             assert page == answer, f"{role} {name}: page {page}, API {answer}"
+            kinds = ("json", "pdf") if name == "draft" else ("json",)  # a document is costly: one case
+            exports = [client.get(f"/cases/{case.pk}/oecd.{kind}").status_code for kind in kinds]
+            assert exports == [page] * len(kinds), f"{role} {name}: page {page}, OECD exports {exports}"
             seen[(role, name)] = page == 200
         listed = {c["title"] for c in api.get("/cases").json()["results"]}
         assert listed == {case.title for name, (case, who) in cases.items() if role in who}, role
