@@ -25,9 +25,13 @@ def _kinds(user):
 
 def test_the_unit_answers_the_review_its_acceptance_asked_and_the_lesson_feeds_the_case(accepted, officer,
                                                                                         ward_officer):
+    from sangtao.knowledge.models import ProblemKind
+
     challenge = accepted.challenge
+    kind = ProblemKind.objects.create(code="thu-tuc-rom-ra", name="Thủ tục rườm rà")
     assert _kinds(officer).get("knowledge.reviews") == 1 and "knowledge.reviews" not in _kinds(ward_officer)
-    response = client_for(officer).post(f"/knowledge/reviews/challenge/{challenge.pk}/", REVIEW)
+    response = client_for(officer).post(f"/knowledge/reviews/challenge/{challenge.pk}/",
+                                        {**REVIEW, "problem_kind": kind.pk})
     assert response.status_code == 302
     assert "knowledge.reviews" not in _kinds(officer)
     with pytest.raises(InvalidInput):  # asked once
@@ -39,6 +43,14 @@ def test_the_unit_answers_the_review_its_acceptance_asked_and_the_lesson_feeds_t
         page = client_for(ward_officer).get("/knowledge/lessons/", {"q": q}).content.decode()
         assert lesson.title in page
     assert lesson.title not in client_for(ward_officer).get("/knowledge/lessons/", {"q": "ngập"}).content.decode()
+    # And by its tags: field, facet, service, kind of problem, what ended.
+    other_facet = next(f for f in ("enhancement", "mission") if f != challenge.facet)
+    for tags, found in (({"field": challenge.field.pk, "facet": challenge.facet, "problem_kind": kind.pk,
+                          "subject_kind": "challenge"}, True), ({"facet": other_facet}, False),
+                        ({"problem_kind": ProblemKind.objects.exclude(pk=kind.pk).first().pk}, False),
+                        ({"subject_kind": "initiative"}, False)):
+        page = client_for(ward_officer).get("/knowledge/lessons/", tags).content.decode()
+        assert (f'href="{lesson.get_absolute_url()}"' in page) is found, tags
     case = services.do_draft_case(actor=officer, source_kind="challenge", source_id=challenge.pk)
     assert REVIEW["to_change"] in case.lessons and REVIEW["went_well"] in case.lessons
     assert services.lessons_for("case", [case.pk])[case.pk] == [lesson]
