@@ -94,6 +94,19 @@ def test_demo_data_loads_idempotently_with_every_state():
         assert kinds <= set(waiting), (username, sorted(waiting))
         if username in ("expert", "solver"):
             assert all(waiting[kind].due for kind in kinds), (username, waiting)
+    # Knowledge (issue 15 §4): published cases, public and internal; one drafted from the completed
+    # challenge with its measured results and the lessons of its acceptance; an adoption request;
+    # templates; and the suggestions work on first login.
+    from sangtao.knowledge import services as knowledge
+    from sangtao.knowledge.models import Adoption, Case, Resource
+    from sangtao.knowledge.suggest import suggest
+
+    assert {"published_public", "published_internal"} <= set(Case.objects.values_list("status", flat=True))
+    drafted = Case.objects.get(source_kind="challenge", status="published_public")
+    assert drafted.figures["kpis"] and knowledge.lessons_for("case", [drafted.pk])[drafted.pk]
+    assert Adoption.objects.filter(case=drafted, status="requested").exists() and Resource.objects.count() >= 2
+    found = suggest(User.objects.get(username="cv.26809"), "Thanh toán viện phí bằng mã QR tại trạm y tế")
+    assert ("case", drafted.pk) in [(s.document.kind, s.document.object_id) for s in found]
 
 
 def test_english_catalogue_translates_every_string():
