@@ -27,7 +27,7 @@ from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
 MAX_TERMS = 40  # terms of a draft looked up
-POSTINGS_BUDGET = 10000  # postings read per query at most: the time of a query is about proportional
+POSTINGS_BUDGET = 6000  # postings read per query at most: the time of a query is about proportional
 COMMON_SHARE = 0.2  # terms in more than this share of the documents are left out
 CANDIDATES = 200  # best-scored documents read before filtering
 RERANKED = 20  # of those the user may see, the best read in full and reordered
