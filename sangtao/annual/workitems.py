@@ -3,12 +3,13 @@
 Each provider answers in a fixed number of queries whatever the number of plans.
 """
 
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, ReportStatus
-from sangtao.core.workitems import WorkItem, provider
+from sangtao.core.workitems import WorkItem, one_or_list, provider, span
 from sangtao.orgs.models import Role
 from sangtao.orgs.roles import is_dost, units_with_role
 
@@ -20,17 +21,24 @@ def plan_work(user) -> list[WorkItem]:
     items = []
     url = reverse("annual:list")
     officer_units, leader_units = units_with_role(user, Role.OFFICER), units_with_role(user, Role.LEADER)
+
+    def plans(queryset):  # its count, and the plan itself when there is one
+        found = queryset.aggregate(n=Count("pk"), **span("one", "pk", Q()))
+        return found["n"], one_or_list(found, "one", lambda pk: reverse("annual:detail", args=[pk]), "")
+
     if officer_units:
-        items.append(WorkItem("annual.submit", _("Kế hoạch ĐMST đang soạn, cần trình lãnh đạo"),
-                              AnnualPlan.objects.filter(unit_id__in=officer_units, status=PlanStatus.DRAFT).count(),
-                              url + "?status=draft", group=GROUP))
+        n, one = plans(AnnualPlan.objects.filter(unit_id__in=officer_units, status=PlanStatus.DRAFT))
+        items.append(WorkItem("annual.submit", _("Kế hoạch ĐMST đang soạn, cần trình lãnh đạo"), n,
+                              one or url + "?status=draft", group=GROUP))
     if leader_units:
-        items.append(WorkItem("annual.approve", _("Kế hoạch ĐMST chờ lãnh đạo duyệt"),
-                              AnnualPlan.objects.filter(unit_id__in=leader_units, status=PlanStatus.SUBMITTED).count(),
-                              url + "?status=submitted", group=GROUP))
-        items.append(WorkItem("annual.approve_report", _("Báo cáo ĐMST chờ lãnh đạo duyệt"),
-                              PlanReport.objects.filter(plan__unit_id__in=leader_units,
-                                                        status=ReportStatus.SUBMITTED).count(), url, group=GROUP))
+        n, one = plans(AnnualPlan.objects.filter(unit_id__in=leader_units, status=PlanStatus.SUBMITTED))
+        items.append(WorkItem("annual.approve", _("Kế hoạch ĐMST chờ lãnh đạo duyệt"), n,
+                              one or url + "?status=submitted", group=GROUP))
+        reports = PlanReport.objects.filter(plan__unit_id__in=leader_units, status=ReportStatus.SUBMITTED).aggregate(
+            n=Count("pk"), **span("one", "pk", Q()), plan=Max("plan_id"))
+        items.append(WorkItem("annual.approve_report", _("Báo cáo ĐMST chờ lãnh đạo duyệt"), reports["n"],
+                              one_or_list(reports, "one", lambda pk: reverse("annual:report", args=[reports["plan"], pk]),
+                                          url), group=GROUP))
     if is_dost(user):
         items.append(WorkItem("annual.consolidate", _("Kế hoạch ĐMST chờ Sở KH&CN tổng hợp"),
                               AnnualPlan.objects.filter(status=PlanStatus.APPROVED).count(), url + "?status=approved",

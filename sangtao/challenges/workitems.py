@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, QuestionStatus, Status, Transition
-from sangtao.core.workitems import WorkItem, provider
+from sangtao.core.workitems import WorkItem, one_or_list, provider, span
 from sangtao.orgs.models import Role
 from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
 
@@ -28,34 +28,42 @@ def challenge_work(user) -> list[WorkItem]:
         return []
     # Only the counts of the roles the user holds are asked (an empty "IN ()" in one filtered aggregate
     # would empty the others); counted distinct, as the join with questions repeats a challenge.
+    # Each line also asks the first and last challenge it counts: one challenge, and the line links to it.
     mine = Q(owner_unit_id__in=staff)
-    wanted: dict[str, Any] = {}
+    lines: dict[str, Q] = {}
     if staff:
-        wanted["drafts"] = Count("pk", filter=mine & Q(status=Status.DRAFT, returned=False), distinct=True)
-        wanted["returns"] = Count("pk", filter=mine & Q(status=Status.DRAFT, returned=True), distinct=True)
+        lines["drafts"] = mine & Q(status=Status.DRAFT, returned=False)
+        lines["returns"] = mine & Q(status=Status.DRAFT, returned=True)
     if leading:
-        wanted["approvals"] = Count("pk", filter=Q(owner_unit_id__in=leading, status=Status.UNIT_REVIEW),
-                                    distinct=True)
+        lines["approvals"] = Q(owner_unit_id__in=leading, status=Status.UNIT_REVIEW)
     if dost:
-        wanted["reviews"] = Count("pk", filter=Q(status=Status.DOST_REVIEW), distinct=True)
-        wanted["to_publish"] = Count("pk", filter=Q(status=Status.APPROVED), distinct=True)
-    wanted["questions"] = Count("questions", filter=Q(questions__status=QuestionStatus.PENDING)
-                                & (Q() if dost else mine), distinct=True)
+        lines["reviews"] = Q(status=Status.DOST_REVIEW)
+        lines["to_publish"] = Q(status=Status.APPROVED)
+    wanted: dict[str, Any] = {}
+    for name, condition in lines.items():
+        wanted.update({name: Count("pk", filter=condition, distinct=True), **span(name, "pk", condition)})
+    pending = Q(questions__status=QuestionStatus.PENDING) & (Q() if dost else mine)
+    wanted.update(**span("asked", "pk", pending), asked=Count("questions", filter=pending, distinct=True))
     returned = Exists(Transition.objects.filter(challenge=OuterRef("pk"), move__in=RETURNS))
     counts = dict.fromkeys(("drafts", "returns", "approvals", "reviews", "to_publish"), 0)
     counts.update(Challenge.objects.annotate(returned=returned).aggregate(**wanted))
+
+    def link(name: str, status: str, anchor: str = "") -> str:
+        return one_or_list(counts, name, lambda pk: reverse("challenges:detail", args=[pk]) + anchor,
+                           _worklist(status) if status else reverse("challenges:mine"))
+
     return [
         WorkItem("challenges.returns", _("Bài toán bị trả lại, cần sửa"), counts["returns"],
-                 _worklist(Status.DRAFT), group=GROUP),
+                 link("returns", Status.DRAFT), group=GROUP),
         WorkItem("challenges.drafts", _("Bản nháp cần hoàn thiện và trình"), counts["drafts"],
-                 _worklist(Status.DRAFT), group=GROUP),
+                 link("drafts", Status.DRAFT), group=GROUP),
         WorkItem("challenges.approve", _("Bài toán chờ lãnh đạo đơn vị phê duyệt"), counts["approvals"],
-                 _worklist(Status.UNIT_REVIEW), group=GROUP),
+                 link("approvals", Status.UNIT_REVIEW), group=GROUP),
         WorkItem("challenges.review", _("Bài toán chờ Sở KH&CN thẩm định"), counts["reviews"],
-                 _worklist(Status.DOST_REVIEW), group=GROUP),
+                 link("reviews", Status.DOST_REVIEW), group=GROUP),
         WorkItem("challenges.publish", _("Bài toán đã phê duyệt, chờ công bố"), counts["to_publish"],
-                 _worklist(Status.APPROVED), group=GROUP),
-        WorkItem("challenges.questions", _("Câu hỏi của công chúng chờ duyệt"), counts["questions"],
-                 reverse("challenges:mine"), group=GROUP),
+                 link("to_publish", Status.APPROVED), group=GROUP),
+        WorkItem("challenges.questions", _("Câu hỏi của công chúng chờ duyệt"), counts["asked"],
+                 link("asked", "", "#hoi-dap"), group=GROUP),
     ]
 

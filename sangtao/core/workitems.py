@@ -55,3 +55,20 @@ def _as_datetime(value: datetime.datetime | datetime.date | None) -> datetime.da
     if value is None or isinstance(value, datetime.datetime):
         return value
     return datetime.datetime.combine(value, datetime.time.max, tzinfo=datetime.UTC)
+
+
+def one_or_list(found: dict[str, Any], name: str, object_url: Callable[[Any], str], list_url: str) -> str:
+    """Where a line of work links: the object itself when the line is about one object, else the list.
+
+    `found` holds the aggregates `<name>_first` and `<name>_last` (Min and Max of the object's key over the
+    line's rows, asked in the same query as its count): equal keys mean one object, however many rows.
+    """
+    first, last = found.get(f"{name}_first"), found.get(f"{name}_last")
+    return object_url(first) if first is not None and first == last else list_url
+
+
+def span(name: str, field: str, condition) -> dict[str, Any]:
+    """The two aggregates one_or_list reads, for the rows of `condition` (a Q)."""
+    from django.db.models import Max, Min
+
+    return {f"{name}_first": Min(field, filter=condition), f"{name}_last": Max(field, filter=condition)}

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.workitems import WorkItem, provider
+from sangtao.core.workitems import WorkItem, one_or_list, provider, span
 from sangtao.knowledge.models import Adoption, AdoptionForm, AdoptionStatus, Case, CaseStatus
 from sangtao.orgs.models import Role
 from sangtao.orgs.roles import is_dost, staff_unit_ids, units_with_role
@@ -31,16 +31,22 @@ def cases(user) -> list[WorkItem]:
     units, dost = staff_unit_ids(user), is_dost(user)
     if not (units or dost):
         return []
-    found = Case.objects.aggregate(
-        changes=Count("id", filter=Q(unit_id__in=units, status=CaseStatus.CHANGES_REQUESTED)),
-        submitted=Count("id", filter=Q(status=CaseStatus.SUBMITTED)))
+    changes, submitted = Q(unit_id__in=units, status=CaseStatus.CHANGES_REQUESTED), Q(status=CaseStatus.SUBMITTED)
+    found = Case.objects.aggregate(changes=Count("id", filter=changes), submitted=Count("id", filter=submitted),
+                                   **span("changes", "pk", changes), **span("submitted", "pk", submitted))
+
+    def case(pk) -> str:
+        return reverse("knowledge:case", args=[pk])
+
     items = []
     if found["changes"]:
         items.append(WorkItem("knowledge.changes", _("Tình huống Sở KH&CN yêu cầu chỉnh sửa"), found["changes"],
-                              reverse("knowledge:cases") + "#my-cases", group=GROUP))
+                              one_or_list(found, "changes", case, reverse("knowledge:cases") + "#my-cases"),
+                              group=GROUP))
     if dost and found["submitted"]:
         items.append(WorkItem("knowledge.edit", _("Tình huống chờ biên tập và công bố"), found["submitted"],
-                              reverse("knowledge:cases") + "#to-edit", group=GROUP))
+                              one_or_list(found, "submitted", case, reverse("knowledge:cases") + "#to-edit"),
+                              group=GROUP))
     return items
 
 

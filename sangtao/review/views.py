@@ -466,8 +466,10 @@ def complaints(request):
         run_service(request, services.answer_complaint, complaint, request.user, request.POST.get("answer", ""),
               success=_("Đã trả lời khiếu nại."))
         return redirect("review:complaints")
-    items = visible_complaints(request.user).order_by(
-        "answered_at", "-filed_at")
+    from django.db.models import F
+
+    # Unanswered first on both databases (PostgreSQL sorts NULLs last in ascending order).
+    items = visible_complaints(request.user).order_by(F("answered_at").asc(nulls_first=True), "-filed_at")
     return render(request, "review/complaints.html", {"page": Paginator(items, 20).get_page(request.GET.get("page"))})
 
 

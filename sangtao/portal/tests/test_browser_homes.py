@@ -65,14 +65,12 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     # The leader approves the challenge awaiting them, from their home.
     log_in_to_home(browser, base, "leader")
     assert_accessible(browser, what="the leader's home")
-    open_item(browser, "chờ lãnh đạo đơn vị phê duyệt")
-    click_and_wait(browser, By.LINK_TEXT, challenge.title)
+    open_item(browser, "chờ lãnh đạo đơn vị phê duyệt")  # one challenge: the link opens it
     make_move(browser, "unit_approve")
 
     # DoST asks for changes; on a phone it reaches the complaints page through the menu.
     log_in_to_home(browser, base, "dost")
-    open_item(browser, "chờ Sở KH&CN thẩm định")
-    click_and_wait(browser, By.LINK_TEXT, challenge.title)
+    open_item(browser, "chờ Sở KH&CN thẩm định")  # one challenge: the link opens it
     make_move(browser, "request_changes", "Cần nêu rõ chỉ số đo.")
     browser.set_window_size(390, 844)
     toggle = browser.find_element(By.CSS_SELECTOR, "button.menu-toggle")
@@ -89,8 +87,7 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     # The officer fixes the returned challenge and submits it again.
     log_in_to_home(browser, base, "officer")
     assert_accessible(browser, what="the officer's home")
-    open_item(browser, "bị trả lại")
-    click_and_wait(browser, By.LINK_TEXT, challenge.title)
+    open_item(browser, "bị trả lại")  # one challenge: the link opens it
     make_move(browser, "submit")
     assert Challenge.objects.get(pk=challenge.pk).status == Status.UNIT_REVIEW
 
@@ -106,8 +103,7 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     # The solver submits the draft before the deadline.
     log_in_to_home(browser, base, "solver")
     assert_accessible(browser, what="the solver's home")
-    open_item(browser, "Hồ sơ đăng ký chưa nộp")
-    click_and_wait(browser, By.LINK_TEXT, "Đưa đón chung")
+    open_item(browser, "Hồ sơ đăng ký chưa nộp")  # one draft: the link opens it
     click_and_wait(browser, By.LINK_TEXT, "Nộp hồ sơ")
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Xác nhận nộp hồ sơ')]")
     assert_accessible(browser, what="the submitted proposal")

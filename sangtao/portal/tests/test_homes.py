@@ -87,9 +87,43 @@ def test_login_lands_on_my_work_with_the_item_and_a_link_to_act(make_challenge, 
     assert response.status_code == 302 and response.url == "/my-work/"
     page = client.get("/my-work/").content.decode()
     assert "Bài toán chờ lãnh đạo đơn vị phê duyệt" in page
-    assert f'href="/challenges/mine/?status={Status.UNIT_REVIEW}"' in page
+    assert f'href="/challenges/{challenge.pk}/"' in page  # one challenge: the link opens it
+    make_challenge(Status.UNIT_REVIEW)
+    page = client.get("/my-work/").content.decode()
+    assert f'href="/challenges/mine/?status={Status.UNIT_REVIEW}"' in page  # two: the filtered worklist
     worklist = client.get(f"/challenges/mine/?status={Status.UNIT_REVIEW}").content.decode()
     assert challenge.title in worklist
+
+
+def links(user) -> dict[str, str]:
+    return {item.kind: item.url for item in work_for(user) if not item.kind.startswith("notifications.")}
+
+
+def test_a_line_about_one_object_links_to_the_object_and_a_line_about_several_to_their_list(
+        selection, solver, solver_org, make_challenge, officer, dost):
+    from conftest import proposal_data
+    from sangtao.proposals import services as proposal_services
+
+    expert = selection["experts"][0].user
+    council = selection["council"]
+    # Two declarations owed in one council: two rows, the expert's list of reviews.
+    assert links(expert) == {"review.declare": "/reviews/"}
+    assert links(dost)["review.decide"] == f"/councils/{council.pk}/"  # one council scoring
+    draft = make_challenge(Status.DRAFT)
+    assert links(officer)["challenges.drafts"] == f"/challenges/{draft.pk}/"
+    make_challenge(Status.DRAFT)
+    assert links(officer)["challenges.drafts"] == f"/challenges/mine/?status={Status.DRAFT}"
+    open_call = make_challenge(Status.PUBLISHED)
+    proposal = proposal_services.start_proposal(open_call, solver, solver_org, proposal_data(open_call))
+    assert links(solver)["proposals.drafts"] == f"/proposals/{proposal.pk}/"
+    # Only one scoresheet left to declare: its own page.
+    from sangtao.review import services as review_services
+
+    first, second = council.assignments.filter(expert=selection["experts"][0]).order_by("pk")
+    review_services.declare(first, expert, has_conflict=False)
+    found = links(expert)
+    assert found["review.declare"] == f"/reviews/{second.pk}/declare/"
+    assert found["review.score"] == f"/reviews/{first.pk}/score/"
 
 
 def test_notice_needs_action_only_from_who_can_act_and_is_cleared_by_the_next_move(make_challenge, leader,
