@@ -336,6 +336,7 @@ def proposal_data(challenge, **overrides):
         "experience": "Đã triển khai tại 5 bệnh viện.",
         "risks": "Người cao tuổi khó dùng ứng dụng: giữ kênh tổng đài.",
         "team": [{"name": "Phạm Văn An", "role": "Chủ nhiệm", "email": "an@giaiphapxanh.vn", "experience": "10 năm"}],
+        "team_informed": True,  # the applicant told the team (needed to submit)
         "workplan": [{"milestone": "Thí điểm", "start": "2027-01-01", "end": "2027-06-30", "deliverable": "Báo cáo"}],
         "budget_lines": [{"item": "Phát triển phần mềm", "amount_vnd": 800_000_000},
                          {"item": "Đào tạo", "amount_vnd": 200_000_000}],

@@ -366,6 +366,7 @@ def _proposal_content(challenge, title, lead, budget):
         "experience": "Nhóm đã triển khai hệ thống đặt lịch tại nhiều cơ sở y tế.",
         "risks": "Người cao tuổi khó dùng ứng dụng: giữ kênh tổng đài và quầy hỗ trợ.",
         "team": [{"name": lead, "role": "Chủ nhiệm", "email": "", "experience": "10 năm"}],
+        "team_informed": True,
         "workplan": [{"milestone": "Thí điểm tại 2 bệnh viện", "start": "2027-01-01", "end": "2027-06-30",
                       "deliverable": "Báo cáo thí điểm"},
                      {"milestone": "Nhân rộng", "start": "2027-07-01", "end": "2027-12-31",

@@ -224,6 +224,11 @@ def send_third_party_notices(purpose_key: str, people, obj, *, actor) -> list[Th
     return sent
 
 
+def third_party_notice_version(purpose_key: str) -> int:
+    """The version of the notice to third persons now in force (what an applicant confirms they passed on)."""
+    return third_party_purpose(Purpose, purpose_key).version
+
+
 def third_party_notices_for(obj):
     return ThirdPartyNotice.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 

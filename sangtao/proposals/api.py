@@ -55,6 +55,8 @@ class ProposalIn(Input):
     experience: str = ""
     risks: str = ""
     team: list[TeamMember] = SchemaField([], max_length=100)
+    # The applicant confirms the team members were told their data is entered (needed to submit).
+    team_informed: bool = False
     workplan: list[Milestone] = SchemaField([], max_length=100)
     budget_lines: list[BudgetLine] = SchemaField([], max_length=200)
     budget_total_vnd: Money | None = None
@@ -85,6 +87,7 @@ class ProposalOut(Schema):
     experience: str | None
     risks: str
     team: list[dict]
+    team_informed: bool
     workplan: list[dict]
     budget_lines: list[dict]
     budget_total_vnd: int | None
@@ -117,6 +120,7 @@ def _out(proposal: Proposal, user, blind_ids: set[int] | None = None) -> dict:
         "organisation": None if blind else proposal.organisation.name, "title": proposal.title,
         "summary": proposal.summary, "approach": proposal.approach,
         "experience": None if blind else proposal.experience, "risks": proposal.risks, "team": team,
+        "team_informed": proposal.team_informed,
         "workplan": proposal.workplan, "budget_lines": proposal.budget_lines,
         "budget_total_vnd": proposal.budget_total_vnd, "expected_results": proposal.expected_results,
         "status": proposal.status, "revision": proposal.revision,

@@ -20,6 +20,10 @@ class ProposalForm(forms.Form):
     budget_total_vnd = formats.MoneyField(label=_("Tổng kinh phí đề xuất (đồng)"), required=False,
                                          help_text=_("Phải bằng tổng các dòng dự toán."),
                                          widget=formats.MoneyInput(attrs={"data-total-of": "budget"}))
+    team_informed = forms.BooleanField(
+        label=_("Tôi xác nhận đã thông báo cho những người có tên trong nhóm thực hiện rằng tên, vai trò, email và "
+                "kinh nghiệm của họ được nhập vào hồ sơ này để Sở KH&CN và hội đồng đánh giá."),
+        required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, challenge, organisations=None, **kwargs):

@@ -44,6 +44,9 @@ class Proposal(models.Model):
     budget_lines = models.JSONField(default=list, blank=True)  # [{item, amount_vnd}]
     budget_total_vnd = models.BigIntegerField(_("Tổng kinh phí đề xuất (đồng)"), null=True, blank=True)
     expected_results = models.JSONField(default=dict, blank=True)  # {indicator id: text}
+    # The applicant confirms that the people named in the team were told their data is entered here
+    # (Law 91/2025/QH15): asked with the team, needed to submit, kept in each version's snapshot.
+    team_informed = models.BooleanField(_("Đã thông báo cho các thành viên nhóm"), default=False)
 
     status = models.CharField(max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT,
                               editable=False)

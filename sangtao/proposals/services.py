@@ -25,7 +25,7 @@ from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
 from sangtao.orgs.roles import units_with_role
-from sangtao.privacy.services import send_third_party_notices
+from sangtao.privacy.services import send_third_party_notices, third_party_notice_version
 from sangtao.proposals.models import (
     EligibilityCriterion,
     Proposal,
@@ -83,6 +83,7 @@ def clean_content(data: dict[str, Any], challenge: Challenge) -> dict[str, Any]:
         {key: clean(str(item.get(key) or "")) for key in TEAM_KEYS}
         for item in data.get("team", []) if clean(str(item.get("name") or ""))
     ]
+    cleaned["team_informed"] = bool(data.get("team_informed"))
     cleaned["workplan"] = []
     for position, item in enumerate(data.get("workplan", []), start=1):
         if not clean(str(item.get("milestone") or "")):
@@ -127,6 +128,9 @@ def missing_for_submission(proposal: Proposal) -> list[tuple[str, str]]:
             missing.append((name, str(format_lazy(_("Thiếu: {what}."), what=message))))
     if not proposal.team:
         missing.append(("team", str(_("Cần ít nhất một thành viên nhóm thực hiện."))))
+    elif not proposal.team_informed:
+        missing.append(("team_informed", str(_(
+            "Cần xác nhận đã thông báo cho các thành viên nhóm về việc nhập dữ liệu cá nhân của họ vào hồ sơ."))))
     if not proposal.workplan:
         missing.append(("workplan", str(_("Cần ít nhất một mốc trong kế hoạch thực hiện."))))
     if not proposal.budget_lines:
@@ -231,7 +235,7 @@ def save_proposal(proposal: Proposal, actor, data: dict[str, Any], expected_revi
 
 def snapshot(proposal: Proposal) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(proposal, name) for name in TEXT_FIELDS}
-    data.update(team=proposal.team, workplan=proposal.workplan, budget_lines=proposal.budget_lines,
+    data.update(team=proposal.team, team_informed=proposal.team_informed, workplan=proposal.workplan, budget_lines=proposal.budget_lines,
                 budget_total_vnd=proposal.budget_total_vnd, expected_results=proposal.expected_results,
                 organisation=proposal.organisation.name)
     data["attachments"] = [
@@ -282,6 +286,9 @@ def submit(proposal: Proposal, actor, arrived_at: datetime.datetime | None = Non
         # (Law 91/2025/QH15): the solver entered it, the member never agreed to anything here.
         send_third_party_notices("proposal_team", [(m.get("name"), m.get("email")) for m in locked.team], locked,
                                  actor=actor)
+        # The applicant's confirmation that they told the team, with the notice version they were shown.
+        record(actor, "team_informed_confirmed", locked, version=number, members=len(locked.team),
+               notice_version=third_party_notice_version("proposal_team"))
         # The last step: the stored time is checked against the deadline as the database holds it.
         if not Challenge.objects.filter(pk=challenge.pk, call_closes_at__gt=version.submitted_at).exists():
             raise CallClosed(_("Đã hết hạn nhận hồ sơ trong lúc đang nộp; hồ sơ không được nhận. Bản nháp vẫn được giữ."))

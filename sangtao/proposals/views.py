@@ -39,6 +39,7 @@ def _forms(request, challenge, proposal=None, organisations=None):
         initial = {name: getattr(proposal, name) for name in services.TEXT_FIELDS}
         initial["budget_total_vnd"] = proposal.budget_total_vnd
         initial["revision"] = proposal.revision
+        initial["team_informed"] = proposal.team_informed
         initial.update({f"result_{key}": value for key, value in proposal.expected_results.items()})
     form = ProposalForm(data, initial=initial, challenge=challenge, organisations=organisations)
     team = TeamFormSet(data, prefix="team", initial=proposal.team if proposal else None)
@@ -52,6 +53,7 @@ def _content(form, team, workplan, budget) -> dict:
     data["budget_total_vnd"] = form.cleaned_data.get("budget_total_vnd")
     data["expected_results"] = {str(i.pk): form.cleaned_data.get(f"result_{i.pk}") for i in form.indicators}
     data["team"] = [f.cleaned_data for f in team.forms if f.cleaned_data]
+    data["team_informed"] = form.cleaned_data.get("team_informed")
     data["workplan"] = [f.cleaned_data for f in workplan.forms if f.cleaned_data]
     data["budget_lines"] = [f.cleaned_data for f in budget.forms if f.cleaned_data]
     return data

@@ -23,7 +23,8 @@ def _notice(proposal, move, reason):
 
 # Where each missing piece is filled in on the proposal form.
 _FORM_ANCHOR = {"team": "team", "workplan": "workplan", "budget_lines": "budget-lines",
-                "expected_results": "expected-results"}
+                "expected_results": "expected-results",
+                "team_informed": "id_team_informed"}
 
 
 def _missing(proposal) -> list[tuple[str, str]]:

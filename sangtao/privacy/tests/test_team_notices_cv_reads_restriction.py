@@ -138,3 +138,34 @@ def test_the_team_notice_is_seeded_again_when_its_purpose_is_missing(make_challe
     proposal_services.submit(proposal_services.start_proposal(challenge, solver, solver_org, proposal_data(challenge)),
                              solver)
     assert ThirdPartyNotice.objects.get().purpose.third_party
+
+
+def test_a_proposal_with_a_team_is_submitted_only_once_the_applicant_confirms_they_told_the_team(
+        make_challenge, solver, solver_org):
+    from sangtao.core.models import AuditEvent
+
+    challenge = make_challenge(Status.PUBLISHED)
+    proposal = proposal_services.start_proposal(challenge, solver, solver_org,
+                                                proposal_data(challenge, team_informed=False))
+    # Refused by the service (page and API alike), the unmet point listed with a link to the tick box.
+    with pytest.raises(InvalidInput) as refused:
+        proposal_services.submit(proposal, solver)
+    assert refused.value.field == "team_informed" and not ThirdPartyNotice.objects.exists()
+    page = client_for(solver).get(f"/proposals/{proposal.pk}/submit/").content.decode()
+    assert "Cần xác nhận đã thông báo cho các thành viên nhóm" in page
+    assert f"/proposals/{proposal.pk}/edit/#id_team_informed" in page
+    form = client_for(solver).get(f"/proposals/{proposal.pk}/edit/").content.decode()
+    assert 'name="team_informed"' in form and "Tôi xác nhận đã thông báo cho những người có tên" in form
+    api = ApiClient(solver)
+    assert api.get(f"/proposals/{proposal.pk}").json()["team_informed"] is False
+    response = api.post(f"/proposals/{proposal.pk}/submit")
+    assert response.status_code == 422 and response.json()["field"] == "team_informed"
+    # Confirmed through the API: submitted, the confirmation in the version and in the audit trail.
+    data = proposal_data(challenge, team_informed=True)
+    response = api.put(f"/proposals/{proposal.pk}", {**data, "expected_revision": proposal.revision})
+    assert response.status_code == 200, response.content
+    assert api.post(f"/proposals/{proposal.pk}/submit").status_code == 201
+    proposal.refresh_from_db()
+    assert proposal.latest_version().snapshot["team_informed"] is True
+    event = AuditEvent.objects.get(action="team_informed_confirmed", object_id=str(proposal.pk))
+    assert event.actor == solver and event.data["notice_version"] == 1
