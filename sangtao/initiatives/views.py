@@ -54,6 +54,7 @@ from sangtao.initiatives.models import (
     Level,
 )
 from sangtao.initiatives.novelty import similar
+from sangtao.privacy.services import is_restricted
 
 User = get_user_model()
 BUTTON_MOVES = ("withdraw", "return", "refuse", "propose_city", "decline_city")
@@ -418,7 +419,7 @@ def person(request, user_pk):
     if not items:
         raise Http404
     someone = User.objects.filter(pk=user_pk).first()
-    if someone is None:
+    if someone is None or is_restricted(someone):  # a restricted person's public page is not shown
         raise Http404
     uses = EmulationUse.objects.filter(person=someone, initiative__in=items).select_related("title", "initiative")
     return render(request, "initiatives/person.html", {"person": someone, "items": items, "uses": uses})

@@ -41,6 +41,11 @@ class UserForm(forms.ModelForm):
         model = User
         fields = ["username", "email", "full_name", "language", "is_active"]
 
+    def __init__(self, *args, restricted=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if restricted:  # the person restricted the processing of their data: the e-mail is kept, not shown
+            del self.fields["email"]
+
 
 class MembershipForm(forms.ModelForm):
     class Meta:

@@ -6,14 +6,15 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from sangtao.core.errors import ServiceError
 from sangtao.orgs import services
 from sangtao.orgs.forms import InviteForm, MembershipForm, SolverRegistrationForm, UnitFilterForm, UnitForm, UserForm
 from sangtao.orgs.models import Invitation, Membership, OrgUnit, Role, UnitKind
-from sangtao.privacy.models import ReadKind
-from sangtao.privacy.services import log_read
+from sangtao.privacy.models import ReadKind, RestrictionStatus
+from sangtao.privacy.services import is_restricted, log_read, restricted_among
 
 User = get_user_model()
 
@@ -69,23 +70,28 @@ def user_list(request):
     query = request.GET.get("q", "").strip()
     users = User.objects.order_by("username").prefetch_related("memberships__unit")
     if query:
-        users = users.filter(Q(username__icontains=query) | Q(email__icontains=query) | Q(full_name__icontains=query))
+        # A restricted person's e-mail is not used, not even to find them (their username and name still are).
+        by_email = Q(email__icontains=query) & ~Q(restrictions__status=RestrictionStatus.ACTIVE)
+        users = users.filter(Q(username__icontains=query) | by_email | Q(full_name__icontains=query)).distinct()
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/user_list.html", {"page": page, "query": query})
+    return render(request, "orgs/user_list.html", {
+        "page": page, "query": query, "restricted": restricted_among(u.pk for u in page.object_list)})
 
 
 @login_required
 def user_edit(request, pk=None):
     _require_manager(request)
     user = get_object_or_404(User, pk=pk) if pk else None
-    form = UserForm(request.POST or None, instance=user)
+    # While the person restricts the processing of their data, their e-mail is neither shown nor changed here.
+    restricted = user is not None and is_restricted(user)
+    form = UserForm(request.POST or None, instance=user, restricted=restricted)
     if request.method == "POST" and form.is_valid():
         saved = services.save_user(request.user, form.save(commit=False), form.cleaned_data["password"])
         messages.success(request, _("Đã lưu người dùng %(name)s.") % {"name": saved.username})
         return redirect("orgs:user_edit", pk=saved.pk)
-    context = {"form": form, "managed_user": user, "membership_form": MembershipForm()}
-    if user and request.method == "GET":  # the person's contact details are shown: logged
-        log_read(request.user, ReadKind.CONTACT, subject=user, obj=user, reason=_("Quản lý người dùng"))
+    context = {"form": form, "managed_user": user, "membership_form": MembershipForm(), "restricted": restricted}
+    if user and not restricted and request.method == "GET":  # the person's contact details are shown: logged
+        log_read(request.user, ReadKind.CONTACT, subject=user, obj=user, reason=gettext_noop("Quản lý người dùng"))  # stored as the source text
     if user:
         context["memberships"] = Membership.objects.filter(user=user).select_related("unit")
     return render(request, "orgs/user_form.html", context)
@@ -145,9 +151,11 @@ def solver_detail(request, pk):
     unit = _solver_for(pk)
     member = services.is_solver_member(request.user, unit)
     insider = member or request.user.has_perm("orgs.manage")
+    members = list(Membership.objects.filter(unit=unit, role=Role.SOLVER).select_related("user")) if insider else []
     return render(request, "orgs/solver_detail.html", {
         "unit": unit, "profile": unit.solver_profile, "insider": insider, "member": member,
-        "members": Membership.objects.filter(unit=unit, role=Role.SOLVER).select_related("user") if insider else [],
+        "members": members,
+        "restricted": restricted_among(m.user_id for m in members if m.user_id != request.user.pk),
         "invitations": unit.invitations.filter(accepted_at__isnull=True) if insider else [],
         "invite_form": InviteForm(),
     })

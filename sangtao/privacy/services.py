@@ -93,9 +93,28 @@ def log_team_read(reader, proposal, reason=None) -> None:
     """An official saw a proposal's team: one row per member, a CV read where the member's experience
     (their CV) is shown, a team-data read otherwise."""
     reason = reason or gettext_noop("Xem hồ sơ đề xuất")  # stored as the source text, shown translated
-    for member in proposal.team:
+    for member in team_as_shown(proposal.team):
+        if member.get("restricted"):
+            continue  # nothing of theirs but the name was shown
         kind = ReadKind.CV if str(member.get("experience") or "").strip() else ReadKind.TEAM
         log_read(reader, kind, obj=proposal, reason=reason, subject_label=str(member.get("name") or ""))
+
+
+def log_survey_email_reads(reader, responses, reason=None) -> None:
+    """An official saw survey respondents' follow-up e-mails: one row per response shown with one, in one
+    insert (a page of 50 answers is not 50 statements)."""
+    reason = reason or gettext_noop("Xem ý kiến người trả lời khảo sát")  # stored as the source text
+    rows, seen = [], set()
+    for response in responses:
+        if not response.follow_up_email or response.pk in seen:
+            continue
+        seen.add(response.pk)
+        rows.append(PersonalDataRead(
+            reader=reader if getattr(reader, "is_authenticated", False) else None,
+            subject_label=response.follow_up_email[:200], kind=ReadKind.SURVEY_EMAIL,
+            object_type=response._meta.label_lower, object_id=str(response.pk), reason=reason))
+    if rows:
+        PersonalDataRead.objects.bulk_create(rows)
 
 
 def reads_of(user):
@@ -239,6 +258,35 @@ def is_restricted(user) -> bool:
     """Whether the processing of this person's data is restricted now (their data is kept, not shown)."""
     return bool(getattr(user, "pk", None)) and ProcessingRestriction.objects.filter(
         user_id=user.pk, status=RestrictionStatus.ACTIVE).exists()
+
+
+def restricted_among(user_ids) -> set[int]:
+    """Which of these people have restricted the processing of their data (one query for a page of people)."""
+    ids = {pk for pk in user_ids if pk}
+    if not ids:
+        return set()
+    return set(ProcessingRestriction.objects.filter(user_id__in=ids, status=RestrictionStatus.ACTIVE)
+               .values_list("user_id", flat=True))
+
+
+def restricted_emails(emails) -> set[str]:
+    """Which of these e-mail addresses belong to a person who restricted the processing of their data."""
+    wanted = {clean(str(email or "")).lower() for email in emails} - {""}
+    if not wanted:
+        return set()
+    return set(ProcessingRestriction.objects.filter(user__email__in=wanted, status=RestrictionStatus.ACTIVE)
+               .values_list("user__email", flat=True))
+
+
+def team_as_shown(team: list[dict]) -> list[dict]:
+    """A proposal's team as officials see it: a member who has an account and restricted the processing of
+    their data shows with their name and role only (no e-mail, no CV); `restricted` marks them."""
+    restricted = restricted_emails(member.get("email") for member in team)
+    if not restricted:
+        return team
+    return [{"name": member.get("name", ""), "role": member.get("role", ""), "email": "", "experience": "",
+             "restricted": True} if str(member.get("email") or "").lower() in restricted else member
+            for member in team]
 
 
 def active_restriction(user) -> ProcessingRestriction | None:

@@ -14,7 +14,7 @@ from sangtao.core.api_errors import ERRORS, LIST, READ
 from sangtao.core.api_input import Count, Id, Input, Money, Page
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
-from sangtao.privacy.services import log_team_read
+from sangtao.privacy.services import log_team_read, team_as_shown
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     blind_proposal_ids,
@@ -113,8 +113,9 @@ def _out(proposal: Proposal, user, blind_ids: set[int] | None = None) -> dict:
     """The proposal as the user may see it; a list passes the ids it shows blind, worked out once."""
     applicant = is_applicant_view(user, proposal)
     blind = is_blind_view(user, proposal) if blind_ids is None else not applicant and proposal.pk in blind_ids
-    team = [{k: v for k, v in m.items() if k not in ("name", "email")} for m in proposal.team] if blind \
-        else proposal.team
+    # Restricted members show with their name and role only, to anyone but the applicant's own members.
+    shown = proposal.team if is_applicant_member.test(user, proposal) else team_as_shown(proposal.team)
+    team = [{k: v for k, v in m.items() if k not in ("name", "email")} for m in shown] if blind else shown
     return {
         "id": proposal.pk, "challenge_id": proposal.challenge_id,
         "organisation": None if blind else proposal.organisation.name, "title": proposal.title,

@@ -10,7 +10,7 @@ from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.uploads import ALLOWED_KINDS
-from sangtao.privacy.services import log_team_read, third_party_notices_for
+from sangtao.privacy.services import log_team_read, team_as_shown, third_party_notices_for
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     applicant_organisations,
@@ -136,8 +136,9 @@ def proposal_detail(request, pk):
     # Third persons' data read by anyone but the applicant's own members (DoST, a reviewer): logged.
     if proposal.team and not blind and not is_applicant_member.test(request.user, proposal):
         log_team_read(request.user, proposal)
+    shown_team = proposal.team if is_applicant_member.test(request.user, proposal) else team_as_shown(proposal.team)
     return render(request, "proposals/detail.html", {
-        "proposal": proposal, "challenge": proposal.challenge, "applicant": applicant, "blind": blind,
+        "proposal": proposal, "shown_team": shown_team, "challenge": proposal.challenge, "applicant": applicant, "blind": blind,
         "attachments": attachments, "versions": proposal.versions.all() if applicant else [],
         "expected": _expected(proposal, proposal.expected_results),
         "transitions": proposal.transitions.select_related("actor") if applicant else [],

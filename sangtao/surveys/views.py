@@ -16,6 +16,7 @@ from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.ratelimit import RateLimit, client_address
+from sangtao.privacy.services import log_survey_email_reads
 from sangtao.projects.models import Deployment
 from sangtao.surveys import charts as survey_charts
 from sangtao.surveys import services
@@ -241,8 +242,11 @@ def comments(request, pk):
     if period:
         answers = answers.filter(response__period=period)
     chosen = "&".join(f"{name}={value.pk}" for name, value in (("unit", unit), ("period", period)) if value)
+    page = Paginator(answers, 50).get_page(request.GET.get("page"))
+    # The follow-up e-mails shown on this page are personal data: each read is logged.
+    log_survey_email_reads(request.user, [answer.response for answer in page.object_list])
     return render(request, "surveys/comments.html", {
-        "survey": survey, "page": Paginator(answers, 50).get_page(request.GET.get("page")), "units": units,
+        "survey": survey, "page": page, "units": units,
         "periods": periods, "unit": unit, "period": period, "querystring": chosen})
 
 

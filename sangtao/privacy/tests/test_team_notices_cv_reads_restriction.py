@@ -169,3 +169,41 @@ def test_a_proposal_with_a_team_is_submitted_only_once_the_applicant_confirms_th
     assert proposal.latest_version().snapshot["team_informed"] is True
     event = AuditEvent.objects.get(action="team_informed_confirmed", object_id=str(proposal.pk))
     assert event.actor == solver and event.data["notice_version"] == 1
+
+
+def test_a_restricted_persons_email_and_cv_are_shown_nowhere_to_others_nor_used_to_find_them(
+        submitted, dost, solver, solver_org, officer):
+    from conftest import make_user
+    from sangtao.orgs.models import Role
+
+    colleague = make_user("colleague", Role.SOLVER, solver_org, full_name="Phạm Văn An")
+    colleague.email = "an@giaiphapxanh.vn"  # the team member the proposal names has an account
+    colleague.save()
+    close_call(submitted.challenge, dost)
+    services.request_restriction(colleague, "Tôi phản đối việc xử lý", actor=colleague)
+    manager = client_for(dost)
+    listing = manager.get("/manage/users/").content.decode()
+    assert "colleague" in listing and "an@giaiphapxanh.vn" not in listing and "hạn chế xử lý" in listing
+    assert "colleague" not in manager.get("/manage/users/", {"q": "giaiphapxanh"}).content.decode()
+    assert "colleague" in manager.get("/manage/users/", {"q": "colleague"}).content.decode()  # username still finds
+    page = manager.get(f"/manage/users/{colleague.pk}/").content.decode()
+    assert "an@giaiphapxanh.vn" not in page and 'name="email"' not in page and "hạn chế xử lý" in page
+    manager.post(f"/manage/users/{colleague.pk}/", {"username": "colleague", "full_name": "Phạm Văn An",
+                                                      "language": "vi", "is_active": "on"})
+    colleague.refresh_from_db()
+    assert colleague.email == "an@giaiphapxanh.vn"  # kept, not changed through the page
+    # The organisation's page shows the other members the name, not the address.
+    assert "an@giaiphapxanh.vn" not in client_for(solver).get(f"/solvers/{solver_org.pk}/").content.decode()
+    # As a proposal's team member: name and role only for officials, on the page and through the API,
+    # and no read of their data is logged (none was shown); the applicant still sees what it entered.
+    proposal_page = manager.get(f"/proposals/{submitted.pk}/").content.decode()
+    assert "Phạm Văn An" in proposal_page and "an@giaiphapxanh.vn" not in proposal_page
+    assert "10 năm y tế số" not in proposal_page and "hạn chế xử lý" in proposal_page
+    [member, other] = ApiClient(dost).get(f"/proposals/{submitted.pk}").json()["team"]
+    assert member == {"name": "Phạm Văn An", "role": "Chủ nhiệm", "email": "", "experience": "", "restricted": True}
+    assert {read.subject_label for read in PersonalDataRead.objects.filter(reader=dost)} == {"Lê Thị Bình"}
+    assert "10 năm y tế số" in client_for(solver).get(f"/proposals/{submitted.pk}/").content.decode()
+    # Lifted: shown again, and reads are logged again.
+    services.lift_restriction(services.active_restriction(colleague), "Đã giải quyết", actor=dost)
+    assert "an@giaiphapxanh.vn" in manager.get("/manage/users/").content.decode()
+    assert "10 năm y tế số" in manager.get(f"/proposals/{submitted.pk}/").content.decode()

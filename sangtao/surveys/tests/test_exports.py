@@ -130,3 +130,17 @@ def test_formula_like_answers_and_ids_are_quoted_in_the_export_and_import_back_u
     assert other.state == "done"
     assert sorted(Response.objects.filter(survey=copy).values_list("external_id", flat=True)) == ["-0", "-1", "-2", "-3"]
     assert sorted(Answer.objects.filter(response__survey=copy).values_list("text", flat=True)) == sorted(hostile)
+
+
+def test_each_view_of_a_respondents_follow_up_email_is_in_the_personal_data_read_log(survey, dost):
+    from sangtao.privacy.models import PersonalDataRead, ReadKind
+
+    fill(survey, 6)  # response 0 left an e-mail and a comment; 3 left a comment only
+    client_for(dost).get(f"/surveys/{survey.pk}/comments/")
+    read = PersonalDataRead.objects.get()
+    assert (read.reader, read.kind, read.subject_label, read.object_type) == (
+        dost, ReadKind.SURVEY_EMAIL, "nguoi.dan@example.vn", "surveys.response")
+    client_for(dost).get(f"/surveys/{survey.pk}/comments/", {"unit": list(survey.units.all())[1].pk})
+    assert PersonalDataRead.objects.count() == 1  # a page without an e-mail logs nothing
+    log = client_for(dost).get("/en/privacy/reads/").content.decode()
+    assert "nguoi.dan@example.vn" in log and "Reading survey respondents&#x27; comments" in log
