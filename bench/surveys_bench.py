@@ -88,7 +88,8 @@ def setup():
                                         for n in range(UNITS))
     version = services.create_sipas_instrument(dost, "SIPAS bench").versions.get()
     start = datetime.date(2025, 1, 1)
-    periods = [(f"P{m:02d}", start + datetime.timedelta(days=31 * m), start + datetime.timedelta(days=31 * m + 30))
+    periods = [(f"P{m:02d}/{(start + datetime.timedelta(days=31 * m)).year}", start + datetime.timedelta(days=31 * m),
+                start + datetime.timedelta(days=31 * m + 30))
                for m in range(PERIODS)]
     survey = services.create_survey(dost, name="Bench", version=version, service="Dịch vụ", units=units,
                                     periods=periods)

@@ -66,10 +66,13 @@ def launch_round(actor, round_: Round) -> Round:
         templates = ensure_templates(actor)
         units = list(round_.units.all())
         rule = _index_rule(round_.rule)
+        # The period is labelled by the round's year, and by the year it ran when that is another one.
+        label = str(round_.year) if round_.opens_on.year <= round_.year <= round_.closes_on.year else \
+            f"{round_.year} ({round_.opens_on.year})"
         for module in Module.values:
             survey = survey_services.create_survey(
                 actor, name=f"{round_.name}: {templates[module].name}", version=latest_version(templates[module]),
-                service=SERVICE, units=units, periods=[(str(round_.year), round_.opens_on, round_.closes_on)],
+                service=SERVICE, units=units, periods=[(label, round_.opens_on, round_.closes_on)],
                 uses_tokens=True)
             survey.rule = rule
             survey.save(update_fields=["rule"])

@@ -1,4 +1,3 @@
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +6,7 @@ from sangtao.challenges.models import Challenge
 from sangtao.core import formats
 from sangtao.orgs.models import SERVING_KINDS, OrgUnit
 from sangtao.surveys.models import InstrumentVersion, Source
+from sangtao.surveys.services import period_label_problem
 
 
 class SurveyForm(forms.Form):
@@ -40,13 +40,8 @@ class SurveyForm(forms.Form):
             if starts is None or ends is None:
                 raise forms.ValidationError(_("Dòng %(n)s: cần «nhãn; ngày bắt đầu; ngày kết thúc», ngày theo dạng "
                                               "dd/mm/yyyy.") % {"n": number})
-            years = {int(year) for year in re.findall(r"(?<!\d)(\d{4})(?!\d)", label)}
-            if not years & set(range(starts.year, ends.year + 1)):
-                # A period's label carries its year ("Quý 4/2026"), the year of its dates: a chart or an
-                # export that shows "Quý 4" alone cannot be read, nor one that says 2025 for 2026.
-                raise forms.ValidationError(_("Dòng %(n)s: nhãn «%(label)s» cần ghi năm của kỳ (ví dụ «Quý 1/%(year)s»), "
-                                              "trùng với năm của ngày bắt đầu hoặc kết thúc.")
-                                            % {"n": number, "label": label, "year": starts.year})
+            if problem := period_label_problem(label, starts, ends):  # the service checks it again
+                raise forms.ValidationError(_("Dòng %(n)s: %(problem)s") % {"n": number, "problem": problem})
             periods.append((label, starts, ends))
         return periods
 

@@ -1,6 +1,7 @@
 """Instruments, surveys and web responses: every change goes through a function here."""
 
 import datetime
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -115,6 +116,17 @@ def new_version(version: InstrumentVersion) -> InstrumentVersion:
     return copy
 
 
+def period_label_problem(label: str, starts, ends) -> str | None:
+    """Why a period's label cannot be shown, or None. A label carries its year ("Quý 4/2026"), the year
+    of its dates: a chart or an export that shows "Quý 4" alone cannot be read, nor one that says 2025
+    for 2026. Every way a period is made (the form, the API, the demo, a command) comes through here."""
+    years = {int(year) for year in re.findall(r"(?<!\d)(\d{4})(?!\d)", label)}
+    if years & set(range(starts.year, ends.year + 1)):
+        return None
+    return str(_("nhãn «%(label)s» cần ghi năm của kỳ (ví dụ «Quý 1/%(year)s»), trùng với năm của ngày bắt đầu "
+                 "hoặc kết thúc.") % {"label": label, "year": starts.year})
+
+
 def create_survey(actor, *, name: str, version: InstrumentVersion, service: str, units, periods, challenge=None,
                   uses_tokens: bool = False) -> Survey:
     if not actor.has_perm("surveys.create"):
@@ -127,6 +139,8 @@ def create_survey(actor, *, name: str, version: InstrumentVersion, service: str,
         if ends < starts:
             raise InvalidInput(_("Kỳ %(label)s: ngày kết thúc phải sau ngày bắt đầu.") % {"label": label},
                                field="periods")
+        if problem := period_label_problem(clean(label), starts, ends):
+            raise InvalidInput(problem, field="periods")
     with transaction.atomic():
         survey = Survey.objects.create(name=clean(name), version=version, service=clean(service), challenge=challenge,
                                        rule=IndexRule.objects.get(is_default=True), uses_tokens=uses_tokens,

@@ -229,7 +229,8 @@ def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
         evaluation_services.record_measurement(challenge.indicators.get(), officer, 100 - i,
                                                today - datetime.timedelta(days=30 * (i + 1)), "Thống kê")
     instrument = survey_services.create_sipas_instrument(dost, "SIPAS")
-    periods = [(f"Kỳ {i}", today - datetime.timedelta(days=90 * (i + 1)), today - datetime.timedelta(days=90 * i + 1))
+    periods = [(f"Kỳ {i}/{(today - datetime.timedelta(days=90 * (i + 1))).year}",  # a label carries its year
+                today - datetime.timedelta(days=90 * (i + 1)), today - datetime.timedelta(days=90 * i + 1))
                for i in range(n + 1)]
     surveys = [survey_services.create_survey(dost, name=f"Khảo sát {i}", version=instrument.versions.get(),
                                              service="Khám bệnh", units=units, periods=periods,

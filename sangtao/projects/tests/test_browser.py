@@ -118,8 +118,8 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     survey = survey_services.create_survey(
         dost, name="Hài lòng đặt lịch khám", version=instrument.versions.get(), service="Khám bệnh ngoại trú",
         units=[ward], challenge=challenge,
-        periods=[("Trước", today - datetime.timedelta(days=90), today - datetime.timedelta(days=1)),
-                 ("Sau", today, today + datetime.timedelta(days=90))])
+        periods=[(f"Trước {today.year}", today - datetime.timedelta(days=90), today - datetime.timedelta(days=1)),
+                 (f"Sau {today.year}", today, today + datetime.timedelta(days=90))])
     browser.delete_all_cookies()
     browser.set_window_size(390, 844)
     browser.get(base + survey.public_url())

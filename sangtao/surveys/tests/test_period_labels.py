@@ -32,3 +32,20 @@ def test_the_refusal_is_in_english_under_en(dost):
     page = client_for(dost).post("/en/surveys/new/", {"name": "S", "service": "Clinic",
                                                       "periods": "Q4; 01/10/2026; 31/12/2026"}).content.decode()
     assert "needs the year of the period" in page
+
+
+def test_every_way_of_making_a_survey_refuses_a_label_without_its_year_not_only_the_form(dost, health):
+    import datetime
+
+    from sangtao.core.errors import InvalidInput
+    from sangtao.surveys import services
+    from sangtao.surveys.models import Survey
+
+    version = services.create_sipas_instrument(dost, "SIPAS").versions.get()
+    with pytest.raises(InvalidInput) as refused:
+        services.create_survey(dost, name="S", version=version, service="Khám bệnh", units=[health],
+                               periods=[("Quý 4", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))])
+    assert refused.value.field == "periods" and "Quý 1/2026" in str(refused.value.message)
+    assert not Survey.objects.exists()
+    services.create_survey(dost, name="S", version=version, service="Khám bệnh", units=[health],
+                           periods=[("Quý 4/2026", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))])
