@@ -43,3 +43,17 @@ def sections_of(form, formset=None):
 def has_attr(attrs, name: str) -> bool:
     """Whether a widget's attributes already set `name` (the long-list picker marks only what is not)."""
     return bool(attrs) and name in attrs
+
+
+LONG_LIST = 15  # more choices than this and a picker gets a filter box (guide.js), as the select widget does
+
+
+@register.simple_tag
+def long_list(choices) -> str:
+    """For a hand-written <select>: the data-searchable attribute when its list is long, else nothing."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    if len(choices) <= LONG_LIST:
+        return ""
+    return format_html(' data-searchable="{}"', gettext("Gõ để lọc danh sách"))

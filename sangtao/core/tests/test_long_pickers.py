@@ -43,3 +43,40 @@ def test_dosts_unit_form_picks_the_parent_and_successors_from_a_filterable_list(
         assert re.search(rf'<select name="{name}"[^>]*data-searchable=', page), name
     english = client_for(dost).get("/en/manage/units/new/").content.decode()
     assert re.search(r'<select name="parent"[^>]*data-searchable="Type to filter the list"', english)
+
+
+# Hand-written lists over fixed, short enumerations (grades, measures, unit kinds, sizes, years, periods).
+SHORT_BY_NATURE = {"grades", "elements", "measures", "years", "rounds", "periods", "kinds", "sizes", "facets",
+                   "size_choices", "kind_choices", "facet_choices"}
+
+
+def test_every_hand_written_picker_over_records_gets_a_filter_box_when_long():
+    """A <select> written in a template (not a form widget) over a list of records says so with
+    {% long_list NAME %}: the widget template cannot mark it."""
+    from pathlib import Path
+
+    import sangtao
+
+    unmarked = []
+    for path in Path(sangtao.__file__).parent.rglob("*.html"):
+        if "widgets" in path.parts:
+            continue
+        for select in re.finditer(r"<select\b[^>]*>.*?</select>", path.read_text(), re.S):
+            loop = re.search(r"{% for [^%]* in ([\w.]+)", select.group(0))
+            head = re.match(r"<select\b[^>]*>", select.group(0)).group(0)
+            if loop and loop.group(1).split(".")[-1] not in SHORT_BY_NATURE and "data-searchable" not in head \
+                    and "long_list" not in head:
+                unmarked.append(f"{path.name}: {head}")
+    assert unmarked == []
+
+
+def test_the_public_survey_page_filters_a_long_list_of_wards_and_the_comments_page_too(survey, dost, city):
+    from sangtao.surveys.models import Survey
+
+    assert "data-searchable" not in client_for(None).get(survey.public_url()).content.decode()  # three units
+    wards(city, 20)
+    Survey.objects.get(pk=survey.pk).units.add(*OrgUnit.objects.filter(code__startswith="9"))
+    page = client_for(None).get(survey.public_url()).content.decode()
+    assert re.search(r'<select id="unit" name="unit" required data-searchable="Gõ để lọc danh sách"', page)
+    comments = client_for(dost).get(f"/en/surveys/{survey.pk}/comments/").content.decode()
+    assert re.search(r'<select id="unit" name="unit" data-searchable="Type to filter the list"', comments)
