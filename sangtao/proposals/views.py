@@ -32,6 +32,18 @@ from sangtao.proposals.models import EligibilityCriterion, Proposal, ProposalSta
 from sangtao.proposals.rules import is_applicant_member
 
 
+def _dated(row: dict) -> dict:
+    import datetime
+
+    def as_date(value):
+        try:
+            return datetime.date.fromisoformat(value) if isinstance(value, str) and value else value
+        except ValueError:
+            return value
+
+    return {**row, "start": as_date(row.get("start")), "end": as_date(row.get("end"))}
+
+
 def _forms(request, challenge, proposal=None, organisations=None):
     data = request.POST if request.method == "POST" else None
     initial = {}
@@ -43,7 +55,9 @@ def _forms(request, challenge, proposal=None, organisations=None):
         initial.update({f"result_{key}": value for key, value in proposal.expected_results.items()})
     form = ProposalForm(data, initial=initial, challenge=challenge, organisations=organisations)
     team = TeamFormSet(data, prefix="team", initial=proposal.team if proposal else None)
-    workplan = WorkplanFormSet(data, prefix="plan", initial=proposal.workplan if proposal else None)
+    # The workplan stores ISO dates; the form shows them as dates (dd/mm/yyyy), never as the stored text.
+    workplan = WorkplanFormSet(data, prefix="plan", initial=[_dated(row) for row in proposal.workplan] if proposal
+                               else None)
     budget = BudgetFormSet(data, prefix="budget", initial=proposal.budget_lines if proposal else None)
     return form, team, workplan, budget
 

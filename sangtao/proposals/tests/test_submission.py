@@ -143,3 +143,11 @@ def test_submission_through_the_pages_shows_the_receipt(draft, solver):
     version = ProposalVersion.objects.get(proposal=draft)
     assert version.receipt in response.content.decode()
     assert Proposal.objects.get(pk=draft.pk).status == ProposalStatus.SUBMITTED
+
+
+def test_the_edit_form_shows_the_workplans_stored_dates_as_dd_mm_yyyy_not_iso(challenge, solver, solver_org):
+    proposal = services.start_proposal(challenge, solver, solver_org, proposal_data(challenge))
+    page = client_for(solver).get(f"/proposals/{proposal.pk}/edit/").content.decode()
+    assert 'value="01/01/2027"' in page and 'value="30/06/2027"' in page and "2027-01-01" not in page
+    english = client_for(solver).get(f"/en/proposals/{proposal.pk}/edit/").content.decode()
+    assert 'value="01/01/2027"' in english  # DD/MM/YYYY whatever the language (issue 12)
