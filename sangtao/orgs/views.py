@@ -14,7 +14,7 @@ from sangtao.orgs import services
 from sangtao.orgs.forms import InviteForm, MembershipForm, SolverRegistrationForm, UnitFilterForm, UnitForm, UserForm
 from sangtao.orgs.models import Invitation, Membership, OrgUnit, Role, UnitKind
 from sangtao.privacy.models import ReadKind, RestrictionStatus
-from sangtao.privacy.services import is_restricted, log_read, restricted_among
+from sangtao.privacy.services import is_restricted, log_contact_reads, log_read, restricted_among
 
 User = get_user_model()
 
@@ -74,8 +74,11 @@ def user_list(request):
         by_email = Q(email__icontains=query) & ~Q(restrictions__status=RestrictionStatus.ACTIVE)
         users = users.filter(Q(username__icontains=query) | by_email | Q(full_name__icontains=query)).distinct()
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/user_list.html", {
-        "page": page, "query": query, "restricted": restricted_among(u.pk for u in page.object_list)})
+    restricted = restricted_among(u.pk for u in page.object_list)
+    # The e-mails shown are contact details: each is a logged read (a restricted person's is not shown).
+    log_contact_reads(request.user, [u for u in page.object_list if u.pk not in restricted],
+                      gettext_noop("Xem danh sách người dùng"))
+    return render(request, "orgs/user_list.html", {"page": page, "query": query, "restricted": restricted})
 
 
 @login_required
@@ -152,10 +155,13 @@ def solver_detail(request, pk):
     member = services.is_solver_member(request.user, unit)
     insider = member or request.user.has_perm("orgs.manage")
     members = list(Membership.objects.filter(unit=unit, role=Role.SOLVER).select_related("user")) if insider else []
+    restricted = restricted_among(m.user_id for m in members if m.user_id != request.user.pk)
+    log_contact_reads(request.user, [m.user for m in members if m.user_id not in restricted],
+                      gettext_noop("Xem thành viên của tổ chức"))
     return render(request, "orgs/solver_detail.html", {
         "unit": unit, "profile": unit.solver_profile, "insider": insider, "member": member,
         "members": members,
-        "restricted": restricted_among(m.user_id for m in members if m.user_id != request.user.pk),
+        "restricted": restricted,
         "invitations": unit.invitations.filter(accepted_at__isnull=True) if insider else [],
         "invite_form": InviteForm(),
     })

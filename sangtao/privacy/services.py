@@ -100,6 +100,16 @@ def log_team_read(reader, proposal, reason=None) -> None:
         log_read(reader, kind, obj=proposal, reason=reason, subject_label=str(member.get("name") or ""))
 
 
+def log_contact_reads(reader, users, reason: str) -> None:
+    """Reader saw these people's contact details on one page (a list of users, an organisation's members):
+    one row each, in one insert. `reason` is a source text (gettext_noop), shown in the reader's language."""
+    rows = [PersonalDataRead(reader=reader if getattr(reader, "is_authenticated", False) else None, subject=user,
+                             kind=ReadKind.CONTACT, object_type=user._meta.label_lower, object_id=str(user.pk),
+                             reason=reason) for user in users if user.pk != getattr(reader, "pk", None)]
+    if rows:
+        PersonalDataRead.objects.bulk_create(rows)
+
+
 def log_survey_email_reads(reader, responses, reason=None) -> None:
     """An official saw survey respondents' follow-up e-mails: one row per response shown with one, in one
     insert (a page of 50 answers is not 50 statements)."""

@@ -201,9 +201,25 @@ def test_a_restricted_persons_email_and_cv_are_shown_nowhere_to_others_nor_used_
     assert "10 năm y tế số" not in proposal_page and "hạn chế xử lý" in proposal_page
     [member, other] = ApiClient(dost).get(f"/proposals/{submitted.pk}").json()["team"]
     assert member == {"name": "Phạm Văn An", "role": "Chủ nhiệm", "email": "", "experience": "", "restricted": True}
-    assert {read.subject_label for read in PersonalDataRead.objects.filter(reader=dost)} == {"Lê Thị Bình"}
+    team_reads = PersonalDataRead.objects.filter(reader=dost, object_type="proposals.proposal")
+    assert {read.subject_label for read in team_reads} == {"Lê Thị Bình"}
+    assert not PersonalDataRead.objects.filter(subject=colleague).exists()  # their contact details were not shown
     assert "10 năm y tế số" in client_for(solver).get(f"/proposals/{submitted.pk}/").content.decode()
     # Lifted: shown again, and reads are logged again.
     services.lift_restriction(services.active_restriction(colleague), "Đã giải quyết", actor=dost)
     assert "an@giaiphapxanh.vn" in manager.get("/manage/users/").content.decode()
     assert "10 năm y tế số" in manager.get(f"/proposals/{submitted.pk}/").content.decode()
+
+
+def test_contact_details_shown_on_the_list_of_users_and_an_organisations_page_are_logged_reads(
+        dost, solver, solver_org):
+    from conftest import make_user
+    from sangtao.orgs.models import Role
+
+    colleague = make_user("colleague", Role.SOLVER, solver_org)
+    client_for(dost).get("/manage/users/", {"q": "colleague"})
+    read = PersonalDataRead.objects.get()
+    assert (read.reader, read.subject, read.kind) == (dost, colleague, ReadKind.CONTACT)
+    client_for(solver).get(f"/solvers/{solver_org.pk}/")  # a colleague's address; their own is not a read
+    assert set(PersonalDataRead.objects.filter(reader=solver).values_list("subject", flat=True)) == {colleague.pk}
+    assert "Reading an organisation&#x27;s members" in client_for(colleague).get("/en/privacy/mine/").content.decode()
