@@ -58,6 +58,10 @@ class MembershipForm(forms.ModelForm):
             raise forms.ValidationError(_("Vai trò này cần chọn đơn vị."))
         return cleaned
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.current().order_by("kind", "sort_name")  # never a dissolved one
+
     def validate_constraints(self, exclude=None):
         """Duplicate roles are reported by the service with a clearer message."""
 

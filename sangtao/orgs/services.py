@@ -21,6 +21,7 @@ from sangtao.core.tasks import task
 from sangtao.core.text import clean
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import (
+    GOVERNMENT_KINDS,
     ROLES_NEEDING_UNIT,
     TAX_CODE_PATTERN,
     Invitation,
@@ -67,10 +68,26 @@ def save_user(actor, user, password: str | None = None):
     return user
 
 
+# Which kinds of unit take each role: a coordinator sits in DoST, an officer or a leader in a unit of
+# government, a solver's staff in a solver organisation (never an "officer" of a company).
+UNIT_KINDS_OF_ROLE: dict[str, list[UnitKind]] = {
+    Role.DOST_COORDINATOR: [UnitKind.DOST],
+    Role.OFFICER: GOVERNMENT_KINDS,
+    Role.LEADER: GOVERNMENT_KINDS,
+    Role.SOLVER: [UnitKind.SOLVER],
+}
+
+
 def add_membership(actor, user, role: str, unit: OrgUnit | None) -> Membership:
     _check(actor)
     if role in ROLES_NEEDING_UNIT and unit is None:
         raise InvalidInput(_("Vai trò này cần chọn đơn vị."), field="unit")
+    if unit is not None and role in UNIT_KINDS_OF_ROLE and unit.kind not in UNIT_KINDS_OF_ROLE[role]:
+        raise InvalidInput(_("Đơn vị «%(unit)s» không nhận vai trò «%(role)s»: %(kinds)s.") % {
+            "unit": unit.name, "role": Role(role).label,
+            "kinds": ", ".join(str(UnitKind(kind).label) for kind in UNIT_KINDS_OF_ROLE[role])}, field="unit")
+    if unit is not None and unit.is_dissolved:
+        raise InvalidInput(_("Đơn vị «%(unit)s» đã giải thể.") % {"unit": unit.name}, field="unit")
     try:
         with transaction.atomic():
             membership = Membership.objects.create(user=user, role=role, unit=unit)

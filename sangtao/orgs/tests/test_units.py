@@ -114,3 +114,28 @@ def test_dost_manages_users_and_memberships_in_the_ui(dost, health):
     client.post(f"/manage/users/{user.pk}/memberships/{membership.pk}/delete/")
     assert not Membership.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="membership_removed").exists()
+
+
+@pytest.mark.django_db
+def test_a_role_is_given_only_in_a_unit_of_its_kind_and_never_in_a_dissolved_one(dost, health, city):
+    from conftest import make_user
+
+    user = make_user("nguoi.moi")
+    company = OrgUnit.objects.create(kind=UnitKind.SOLVER, code="0319999999", name="Công ty Thử")
+    old = OrgUnit.objects.create(kind=UnitKind.WARD, code="99999", name="Phường Cũ", parent=city,
+                                 valid_to=datetime.date(2025, 6, 30))
+    client = client_for(dost)
+    refused = client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.OFFICER, "unit": company.pk},
+                          follow=True).content.decode()
+    assert "không nhận vai trò" in refused and not Membership.objects.filter(user=user).exists()
+    client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.SOLVER, "unit": health.pk})
+    client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.DOST_COORDINATOR, "unit": health.pk})
+    client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.LEADER, "unit": old.pk})
+    assert not Membership.objects.filter(user=user).exists()
+    assert f'value="{old.pk}"' not in client.get(f"/manage/users/{user.pk}/").content.decode()
+    english = client.post(f"/en/manage/users/{user.pk}/memberships/", {"role": Role.OFFICER, "unit": company.pk},
+                          follow=True).content.decode()
+    assert "does not take the role" in english
+    client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.SOLVER, "unit": company.pk})
+    client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.OFFICER, "unit": health.pk})
+    assert Membership.objects.filter(user=user).count() == 2
