@@ -29,7 +29,7 @@ from sangtao.core.text import clean
 from sangtao.notifications.services import notify, resolve
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import dost_coordinators
-from sangtao.privacy.services import is_restricted
+from sangtao.privacy.services import is_restricted, restricted_among
 from sangtao.proposals import services as proposal_services
 from sangtao.proposals.models import Proposal, ProposalStatus
 from sangtao.review import affinity, assignment
@@ -225,8 +225,12 @@ def _open_for_assignment(council: Council) -> Council:
 
 
 def _pool(council: Council) -> list[Expert]:
-    return list(Expert.objects.filter(council_seats__council=council, active=True)
-                .select_related("user").prefetch_related("fields").order_by("pk"))
+    experts = list(Expert.objects.filter(council_seats__council=council, active=True)
+                   .select_related("user").prefetch_related("fields").order_by("pk"))
+    restricted = restricted_among(e.user_id for e in experts)
+    for expert in experts:
+        expert.cv_restricted = expert.user_id in restricted  # type: ignore[attr-defined]
+    return experts
 
 
 def _conflicted(council: Council, experts: list[Expert], proposals: list[Proposal]) -> dict:
@@ -278,6 +282,10 @@ def proposal_text(proposal: Proposal) -> str:
 
 
 def expert_text(expert: Expert) -> str:
+    """What the assignment matches against proposals: the expert's title, CV and fields. The CV of an expert
+    who restricted the processing of their data is kept but not used (set by _pool): their fields only."""
+    if getattr(expert, "cv_restricted", False):
+        return " ".join(f.name for f in expert.fields.all())
     return " ".join([expert.title, expert.profile, *(f.name for f in expert.fields.all())])
 
 

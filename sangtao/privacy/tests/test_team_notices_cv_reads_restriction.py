@@ -223,3 +223,18 @@ def test_contact_details_shown_on_the_list_of_users_and_an_organisations_page_ar
     client_for(solver).get(f"/solvers/{solver_org.pk}/")  # a colleague's address; their own is not a read
     assert set(PersonalDataRead.objects.filter(reader=solver).values_list("subject", flat=True)) == {colleague.pk}
     assert "Reading an organisation&#x27;s members" in client_for(colleague).get("/en/privacy/mine/").content.decode()
+
+
+def test_the_reviewer_assignment_does_not_match_proposals_against_a_restricted_experts_cv(selection):
+    from sangtao.review.services import _pool, expert_text
+
+    council = selection["council"]
+    expert = selection["experts"][0]
+    expert.profile = "Chuyên gia đặt lịch khám trực tuyến"
+    expert.save()
+    [seen] = [e for e in _pool(council) if e.pk == expert.pk]
+    assert "đặt lịch khám" in expert_text(seen)
+    services.request_restriction(expert.user, "Tôi phản đối", actor=expert.user)
+    [seen] = [e for e in _pool(council) if e.pk == expert.pk]
+    assert expert_text(seen) == " ".join(f.name for f in expert.fields.all())  # the fields only
+    assert {e.pk for e in _pool(council)} >= {expert.pk}  # still seated: the seat itself is kept
