@@ -288,10 +288,12 @@ def restricted_emails(emails) -> set[str]:
                .values_list("user__email", flat=True))
 
 
-def team_as_shown(team: list[dict]) -> list[dict]:
+def team_as_shown(team: list[dict], restricted: set[str] | None = None) -> list[dict]:
     """A proposal's team as officials see it: a member who has an account and restricted the processing of
-    their data shows with their name and role only (no e-mail, no CV); `restricted` marks them."""
-    restricted = restricted_emails(member.get("email") for member in team)
+    their data shows with their name and role only (no e-mail, no CV); `restricted` marks them. A list of
+    proposals passes the restricted addresses among all their teams, asked once."""
+    if restricted is None:
+        restricted = restricted_emails(member.get("email") for member in team)
     if not restricted:
         return team
     return [{"name": member.get("name", ""), "role": member.get("role", ""), "email": "", "experience": "",

@@ -14,7 +14,7 @@ from sangtao.core.api_errors import ERRORS, LIST, READ
 from sangtao.core.api_input import Count, Id, Input, Money, Page
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
-from sangtao.privacy.services import log_team_read, team_as_shown
+from sangtao.privacy.services import log_team_read, restricted_emails, team_as_shown
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     blind_proposal_ids,
@@ -109,12 +109,13 @@ class WithdrawIn(Input):
     reason: str = ""
 
 
-def _out(proposal: Proposal, user, blind_ids: set[int] | None = None) -> dict:
-    """The proposal as the user may see it; a list passes the ids it shows blind, worked out once."""
+def _out(proposal: Proposal, user, blind_ids: set[int] | None = None, restricted: set[str] | None = None) -> dict:
+    """The proposal as the user may see it; a list passes the ids it shows blind and the restricted team
+    members' addresses, worked out once."""
     applicant = is_applicant_view(user, proposal)
     blind = is_blind_view(user, proposal) if blind_ids is None else not applicant and proposal.pk in blind_ids
     # Restricted members show with their name and role only, to anyone but the applicant's own members.
-    shown = proposal.team if is_applicant_member.test(user, proposal) else team_as_shown(proposal.team)
+    shown = proposal.team if is_applicant_member.test(user, proposal) else team_as_shown(proposal.team, restricted)
     team = [{k: v for k, v in m.items() if k not in ("name", "email")} for m in shown] if blind else shown
     return {
         "id": proposal.pk, "challenge_id": proposal.challenge_id,
@@ -146,8 +147,9 @@ def list_proposals(request, challenge_id: Id | None = None, page: Page = 1):
     paginator = Paginator(queryset, 50)
     current = paginator.get_page(page)
     blind_ids = blind_proposal_ids(user)
+    restricted = restricted_emails(member.get("email") for p in current.object_list for member in p.team)
     return {"count": paginator.count, "page": current.number, "num_pages": paginator.num_pages,
-            "results": [_out(p, user, blind_ids) for p in current.object_list]}
+            "results": [_out(p, user, blind_ids, restricted) for p in current.object_list]}
 
 
 @router.post("/challenges/{challenge_id}/proposals", response={201: ProposalOut, **ERRORS}, auth=WRITE_AUTH)
