@@ -7,7 +7,7 @@ from sangtao.core import formats
 from sangtao.orgs.models import OrgUnit
 from sangtao.surveys.models import Survey
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATE_WIDGET = formats.DateInput()
 
 
 class PlanForm(forms.Form):

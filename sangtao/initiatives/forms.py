@@ -7,7 +7,7 @@ from sangtao.core import formats
 from sangtao.initiatives.models import DeploymentKind, EmulationTitle, Initiative, SeatRole
 from sangtao.orgs.models import OrgUnit, UnitKind
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=formats.HTML_DATE)
+DATE_WIDGET = formats.DateInput()
 
 
 def public_units():

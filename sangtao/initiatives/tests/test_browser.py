@@ -25,10 +25,6 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 
-def set_value(browser, element_id, value) -> None:
-    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
-
-
 def message(browser) -> str:
     return browser.find_element(By.CSS_SELECTOR, ".messages li").text
 
@@ -62,7 +58,7 @@ def test_staff_submit_a_council_of_five_recognises_four_to_one_and_the_city_rais
     browser.find_element(By.ID, "id_description").send_keys("Người bệnh quét mã QR tại cổng để xếp hàng theo chuyên khoa.")
     browser.find_element(By.ID, "id_novelty").send_keys("Xếp hàng theo chuyên khoa ngay từ cổng.")
     browser.find_element(By.ID, "id_confidential").send_keys("Bảng trọng số ưu tiên của khoa Cấp cứu.")
-    set_value(browser, "id_first_applied_on", "2026-09-01")
+    browser.find_element(By.ID, "id_first_applied_on").send_keys("01/09/2026")  # typed as people write dates
     share = browser.find_element(By.ID, "id_author-0-share")
     share.clear()
     share.send_keys("80")

@@ -1,0 +1,58 @@
+"""A plan's dates (a task's go-live, KPI target dates, milestones, measurement dates) are typed as
+the rest of the platform's: DD/MM/YYYY text boxes from core/formats.py, not the browser's date
+picker, whose format follows the browser's locale."""
+
+import datetime
+
+import pytest
+
+from conftest import client_for
+from sangtao.annual import services
+from sangtao.annual.models import KpiMeasurement, PlanStatus
+from sangtao.core.formats import short_date
+
+pytestmark = pytest.mark.django_db
+
+
+def boxes(page: str, name: str) -> str:
+    at = page.index(f'name="{name}"')
+    return page[page.rindex("<input", 0, at):page.index(">", at) + 1]
+
+
+def test_the_task_form_has_dd_mm_yyyy_date_boxes_and_reads_dates_day_first(make_plan, plan_roles):
+    plan = make_plan(PlanStatus.DRAFT, tasks=0)
+    officer = client_for(plan_roles["officer"])
+    page = officer.get(f"/annual/{plan.pk}/tasks/new/").content.decode()
+    assert 'type="date"' not in page
+    for name in ("applied_on", "kpi-0-target_date", "ms-0-due_on"):
+        assert 'placeholder="dd/mm/yyyy"' in boxes(page, name) and 'inputmode="numeric"' in boxes(page, name), name
+    response = officer.post(f"/annual/{plan.pk}/tasks/new/", {
+        "title": "Số hóa hộ tịch", "problem": "Hồ sơ giấy", "public_service": "Đăng ký khai sinh",
+        "facet": "enhancement", "budget_vnd": 0, "budget_source": "none", "person_in_charge": "Chị Lan",
+        "applied_on": "05/03/2026", "kpi-TOTAL_FORMS": 2, "kpi-INITIAL_FORMS": 0, "kpi-0-name": "Thời gian xử lý",
+        "kpi-0-unit_of_measure": "ngày", "kpi-0-baseline_value": "5", "kpi-0-target_value": "1",
+        "kpi-0-target_date": "31/12/2026", "ms-TOTAL_FORMS": 2, "ms-INITIAL_FORMS": 0, "ms-0-title": "Thí điểm",
+        "ms-0-due_on": "30/06/2026"})
+    assert response.status_code == 302
+    task = plan.tasks.get()
+    assert task.applied_on == datetime.date(2026, 3, 5)
+    assert task.kpis.get().target_date == datetime.date(2026, 12, 31)
+    assert task.milestones.get().due_on == datetime.date(2026, 6, 30)
+    page = officer.get(f"/annual/{plan.pk}/tasks/{task.pk}/").content.decode()
+    assert 'value="05/03/2026"' in boxes(page, "applied_on") and 'value="30/06/2026"' in boxes(page, "ms-0-due_on")
+
+
+def test_a_report_s_measurement_date_is_a_dd_mm_yyyy_box(make_plan, plan_roles, half_year):
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    report = services.start_report(plan, plan_roles["officer"], half_year)
+    kpi = plan.tasks.get().kpis.get()
+    officer = client_for(plan_roles["officer"])
+    page = officer.get(report.get_absolute_url()).content.decode()
+    assert 'type="date"' not in page
+    box = boxes(page, f"kpi{kpi.pk}-measured_on")
+    assert 'placeholder="dd/mm/yyyy"' in box and f'value="{short_date(half_year.due_on(2026))}"' in box
+    response = officer.post(report.get_absolute_url(), {
+        "narrative": "Đã thí điểm", "difficulties": "", f"task{kpi.task_id}-percent": 50,
+        f"kpi{kpi.pk}-value": "3", f"kpi{kpi.pk}-measured_on": "15/06/2026", f"kpi{kpi.pk}-source": "Sổ theo dõi"})
+    assert response.status_code == 302
+    assert KpiMeasurement.objects.get(kpi=kpi).measured_on == datetime.date(2026, 6, 15)
