@@ -2,6 +2,7 @@
 queries whatever the number of units): one definition of each column, used by the page and the
 exports alike; suppressed values stay empty everywhere."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -35,6 +36,10 @@ class Row:
     score: UnitScore
     challenges: int = 0
 
+    @property
+    def composite(self) -> float | None:
+        return self.score.composite
+
     def value(self, key: str, min_n: int):
         s = self.score
         if key == "unit":
@@ -54,30 +59,54 @@ class Row:
         return "" if value is None else round(value, 2)
 
 
-def rows_for(round_: Round, kind: str = "", size_band: str = "") -> list[Row]:
-    scores = UnitScore.objects.filter(round=round_).select_related("unit")
+@dataclass(frozen=True)
+class Ranked:
+    """A unit's place in the ranking, read for every unit of the round; the full score is read only for
+    the units shown (building 3,400 model instances was most of the page's time)."""
+
+    score_id: int
+    unit_id: int
+    composite: float | None
+    sort_name: str
+    challenges: int
+
+
+def ranking(round_: Round, kind: str = "", size_band: str = "") -> list[Ranked]:
+    """Every unit of the round (of a kind and size band), best first, suppressed last (two queries)."""
+    scores = UnitScore.objects.filter(round=round_)
     if kind:
         scores = scores.filter(kind=kind)
     if size_band:
         scores = scores.filter(size_band=size_band)
-    found = list(scores)
-    found.sort(key=lambda s: (s.composite is None, -(s.composite or 0), s.unit.sort_name))
-    owned = _owned_challenges([s.unit_id for s in found])
-    return [Row(s, owned.get(s.unit_id, 0)) for s in found]
+    found = list(scores.values_list("pk", "unit_id", "composite", "unit__sort_name"))
+    found.sort(key=lambda s: (s[2] is None, -(s[2] or 0), s[3]))
+    owned = _owned_challenges(round_)
+    return [Ranked(pk, unit_id, composite, sort_name, owned.get(unit_id, 0))
+            for pk, unit_id, composite, sort_name in found]
 
 
-def _owned_challenges(unit_ids: list[int]) -> dict[int, int]:
-    """unit -> challenges it owns that are in the portfolio (one grouped query)."""
+def rows_of(ranked: list[Ranked]) -> list[Row]:
+    """The full rows of these units, in the same order (one query)."""
+    scores = UnitScore.objects.select_related("unit").in_bulk([r.score_id for r in ranked])
+    return [Row(scores[r.score_id], r.challenges) for r in ranked]
+
+
+def rows_for(round_: Round, kind: str = "", size_band: str = "") -> list[Row]:
+    return rows_of(ranking(round_, kind, size_band))
+
+
+def _owned_challenges(round_: Round) -> dict[int, int]:
+    """unit -> challenges it owns that are in the portfolio, for the round's units (one grouped query)."""
     from sangtao.capacity.portfolio import EXCLUDED
 
-    return dict(Challenge.objects.filter(owner_unit_id__in=unit_ids).exclude(status__in=EXCLUDED)
+    return dict(Challenge.objects.filter(owner_unit__capacity_scores__round=round_).exclude(status__in=EXCLUDED)
                 .values("owner_unit_id").annotate(n=Count("id")).values_list("owner_unit_id", "n"))
 
 
-def behaviour_check(rows: list[Row]) -> tuple[float, int] | None:
+def behaviour_check(rows: Sequence[Row | Ranked]) -> tuple[float, int] | None:
     """Spearman's rank correlation between the composite score and the challenges owned, over the
     units with a score; None with fewer than five units or no spread."""
-    pairs = [(row.score.composite, row.challenges) for row in rows if row.score.composite is not None]
+    pairs = [(row.composite, row.challenges) for row in rows if row.composite is not None]
     if len(pairs) < 5 or len({c for _s, c in pairs}) < 2:
         return None
     from scipy.stats import spearmanr

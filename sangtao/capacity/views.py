@@ -146,22 +146,23 @@ def _benchmark_context(request):
     round_ = next((r for r in rounds if r.year == year), rounds[0])
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in UnitKind.values else ""
     band = request.GET.get("size", "") if request.GET.get("size", "") in SizeBand.values else ""
-    return round_, bench.rows_for(round_, kind, band), {"rounds": rounds, "kind": kind, "size": band}
+    return round_, bench.ranking(round_, kind, band), {"rounds": rounds, "kind": kind, "size": band}
 
 
 @login_required
 def benchmark(request):
     """The ranked table a page at a time (3,400 units on one page took seconds to draw); the chart shows
     the leading units, the behaviour check and the exports use every unit."""
-    round_, rows, filters = _benchmark_context(request)
-    page = Paginator(rows, BENCHMARK_PAGE).get_page(request.GET.get("page"))
-    shown = {r.score.unit_id: r.score.unit for r in [*rows[:60], *page.object_list]}
-    mine = {unit_id for unit_id, unit in shown.items() if is_unit_of_score.test(request.user, unit)}
+    round_, ranked, filters = _benchmark_context(request)
+    page = Paginator(ranked, BENCHMARK_PAGE).get_page(request.GET.get("page"))
+    full = {row.score.pk: row for row in bench.rows_of(list({r.score_id: r for r in [*ranked[:60], *page]}.values()))}
+    leading, rows = [full[r.score_id] for r in ranked[:60]], [full[r.score_id] for r in page]
+    mine = {row.score.unit_id for row in full.values() if is_unit_of_score.test(request.user, row.score.unit)}
     chart = interval_chart([(r.score.unit.name, r.score.composite, r.score.composite_low, r.score.composite_high,
-                             r.score.unit_id in mine) for r in rows[:60]], 10, _("Điểm tổng hợp và khoảng tin cậy 95%"))
+                             r.score.unit_id in mine) for r in leading], 10, _("Điểm tổng hợp và khoảng tin cậy 95%"))
     querystring = urlencode({"year": round_.year, "kind": filters["kind"], "size": filters["size"]}) if round_ else ""
-    return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine, "check": bench.behaviour_check(rows),
-        "round": round_, "rows": page.object_list, "page": page, "querystring": querystring,
+    return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine, "check": bench.behaviour_check(ranked),
+        "round": round_, "rows": rows, "page": page, "querystring": querystring,
         "see_all": request.user.has_perm("capacity.see_all"), "formula": COMPOSITE_FORMULA, "columns": bench.COLUMNS,
         "kinds": UnitKind.choices, "sizes": SizeBand.choices, **filters,
         "min_n": round_.rule.min_n if round_ else 5,
@@ -170,17 +171,18 @@ def benchmark(request):
 
 @login_required
 def benchmark_csv(request):
-    round_, rows, _filters = _benchmark_context(request)
+    round_, ranked, _filters = _benchmark_context(request)
     if round_ is None:
         raise Http404
-    return csv_response(bench.table(round_, rows), f"nang-luc-{round_.year}.csv")
+    return csv_response(bench.table(round_, bench.rows_of(ranked)), f"nang-luc-{round_.year}.csv")
 
 
 @login_required
 def benchmark_xlsx(request):
-    round_, rows, _filters = _benchmark_context(request)
+    round_, ranked, _filters = _benchmark_context(request)
     if round_ is None:
         raise Http404
+    rows = bench.rows_of(ranked)
     notes = [[str(label), str(definition)] for _key, label, definition in bench.COLUMNS] + [
         [_("Công thức"), str(COMPOSITE_FORMULA)]]
     return _xlsx(bench.table(round_, rows), _("Năng lực"), f"nang-luc-{round_.year}.xlsx", notes)
