@@ -122,8 +122,24 @@ def table(round_: Round, rows: list[Row]) -> list[list]:
         [row.value(key, min_n) for key, _label, _definition in COLUMNS] for row in rows]
 
 
-def similar_units(score: UnitScore) -> list[UnitScore]:
-    """Units of the same kind and size band in the same round, best first, suppressed last."""
-    found = list(UnitScore.objects.filter(round_id=score.round_id, kind=score.kind, size_band=score.size_band)
-                 .select_related("unit"))
-    return sorted(found, key=lambda s: (s.composite is None, -(s.composite or 0), s.unit.sort_name))
+SIMILAR_AROUND = 10
+
+
+@dataclass
+class Similar:
+    scores: list[UnitScore]  # the units ranked next to this one, best first, suppressed last
+    position: int  # this unit's place (1-based) among all similar units
+    total: int
+
+
+def similar_units(score: UnitScore, around: int | None = None) -> Similar:
+    """Units of the same kind and size band in the same round: the `around` ranked just above and
+    below this one (a band holds a thousand wards at the city's scale), with its place among them all."""
+    around = SIMILAR_AROUND if around is None else around
+    ranked = list(UnitScore.objects.filter(round_id=score.round_id, kind=score.kind, size_band=score.size_band)
+                  .values_list("pk", "composite", "unit__sort_name"))
+    ranked.sort(key=lambda s: (s[1] is None, -(s[1] or 0), s[2]))
+    at = next(i for i, (pk, _c, _n) in enumerate(ranked) if pk == score.pk)
+    shown = [pk for pk, _c, _n in ranked[max(0, at - around):at + around + 1]]
+    found = UnitScore.objects.select_related("unit").in_bulk(shown)
+    return Similar([found[pk] for pk in shown], at + 1, len(ranked))

@@ -193,12 +193,13 @@ def unit_detail(request, pk):
     unit = capacity_unit_for(request.user, pk)
     history = list(UnitScore.objects.filter(unit=unit).select_related("round").order_by("round__year"))
     latest = history[-1] if history else None
-    similar = bench.similar_units(latest) if latest else []
+    similar = bench.similar_units(latest) if latest else None
     english = get_language() == "en"
     profile = [(label_en if english else label_vi, latest.profile.get(str(e)))
                for e, (_k, label_vi, label_en) in DETERMINANTS.items()] if latest else []
     chart = interval_chart([(s.unit.name, s.composite, s.composite_low, s.composite_high, s.unit_id == unit.pk)
-                            for s in similar], 10, _("Điểm tổng hợp của các đơn vị tương tự"))
+                            for s in (similar.scores if similar else [])], 10,
+                           _("Điểm tổng hợp của các đơn vị tương tự"))
     return render(request, "capacity/unit.html", {
         "unit": unit, "history": history, "latest": latest, "similar": similar, "formula": COMPOSITE_FORMULA,
         "profile": profile, "similar_chart": chart,

@@ -34,3 +34,18 @@ def test_every_unit_is_on_one_page_in_rank_order(answered_round, dost, monkeypat
     first = client.get(f"/capacity/benchmark/?year={answered_round.year}").content.decode()
     nav = first.split('class="pagination"')[1].split("</nav>")[0]
     assert f"?year={answered_round.year}&amp;kind=&amp;size=&page=2" in nav
+
+
+def test_a_unit_page_shows_the_similar_units_ranked_next_to_it_and_its_place_among_them_all(answered_round, dost,
+                                                                                            units, monkeypatch):
+    """At the city's scale a kind and size band holds a thousand wards: the page shows the neighbours."""
+    monkeypatch.setattr(benchmark, "SIMILAR_AROUND", 1)
+    small_wards = [row.score for row in benchmark.rows_for(answered_round, kind="ward", size_band="small")]
+    assert [s.unit.code for s in small_wards][-1] == "W4" and len(small_wards) == 3  # W4 is suppressed: last
+    page = client_for(dost).get(f"/capacity/units/{units['W4'].pk}/").content.decode()
+    table = page.split("So với các đơn vị tương tự")[1].split("Xu hướng qua các năm")[0]
+    assert small_wards[1].unit.name in table and units["W4"].name in table
+    assert small_wards[0].unit.name not in table
+    assert "Đơn vị đứng thứ 3 theo điểm tổng hợp trong 3 đơn vị tương tự" in table
+    english = client_for(dost).get(f"/en/capacity/units/{units['W4'].pk}/").content.decode()
+    assert "This unit is number 3 by composite score among 3 similar units" in english
