@@ -161,12 +161,16 @@ def capacity(database_url: str) -> None:
     print(f"\n== capacity on {r['vendor']}: {r['units']} units x {r['respondents']} staff and {r['managers']} managers "
           f"x {r['years']} years (set-up {r['setup_s']} s) ==")
     print(f"index computation of a round (every unit's components from the maintained sums, composites, ranks): "
-          f"{r['refresh_latest_s']} s (at launch of each year: {r['refresh_s']})")
+          f"{r['refresh_latest_s']} s (at the end of each year's answers: {r['refresh_s']}); after one answer "
+          f"{r['one_unit_refresh_s']} s")
+    print(f"recompute of a round (manage.py recompute_capacity: the three surveys' sums from the answers, then the "
+          f"scores): {r['recompute_s']} s; identical to the maintained numbers: {r['recompute_identical']}")
     for name, page in r["benchmark_pages"].items():
         constant = "constant" if len(page["queries"]) == 1 else "VARIES!"
         print(f"benchmark page ({name}): p95 {page['p95_ms']} ms (goal <= 300), median {page['median_ms']} ms, "
               f"{page['queries']} SQL queries ({constant})")
-    print(f"staggered estimator, 200 units x 24 periods, 40 deployments: {r['staggered_s']} s worst of 5 (goal <= 2), "
+    print(f"staggered estimator, 200 units x 24 periods, 40 deployments: {r['staggered_s']} s worst of 5 (goal <= 2; "
+          f"the process's first call, which imports SciPy, {r['staggered_first_call_s']} s), "
           f"{r['staggered_cells']} cells; largest difference from the regression reference {r['staggered_max_diff']:.1e}")
 
 
