@@ -5,7 +5,7 @@ exports alike; suppressed values stay empty everywhere."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.capacity.models import Round, UnitScore
@@ -24,17 +24,33 @@ COLUMNS = [
                                                 "tối thiểu.")),
     ("climate_n", _("Số người (môi trường)"), _("Số cán bộ đã trả lời; dưới ngưỡng ghi «<n tối thiểu».")),
     ("determinants", _("Yếu tố OECD (%)"), _("% tích cực trên 12 câu tự đánh giá (4 yếu tố × 3 cấp).")),
-    ("challenges", _("Bài toán chủ trì"), _("Số bài toán lớn đơn vị chủ trì, đã được phê duyệt trở đi (không tính bản "
-                                             "nháp, bị từ chối, đã rút, đã hủy): để đối chiếu chỉ số với việc làm.")),
     ("barometer", _("Phong vũ biểu (%)"), _("Tỷ lệ trong bốn loại đổi mới (dịch vụ, quy trình, tổ chức, truyền "
                                             "thông) mà lãnh đạo, quản lý cho biết đã triển khai trong 2 năm.")),
 ]
+# What units actually do on the platform, beside the index (to check it against behaviour); the two
+# years to the round's year are the barometer's window.
+ACTIVITY = [
+    ("challenges", _("Bài toán chủ trì"), _("Số bài toán lớn đơn vị chủ trì, đã được phê duyệt trở đi (không tính bản "
+                                             "nháp, bị từ chối, đã rút, đã hủy): để đối chiếu chỉ số với việc làm.")),
+    ("challenges_completed", _("Bài toán đã hoàn thành"), _("Số bài toán lớn đơn vị chủ trì đã hoàn thành (đã nghiệm "
+                                                             "thu và đánh giá kết quả).")),
+    ("tasks_done", _("Nhiệm vụ năm hoàn thành"), _("Số nhiệm vụ đổi mới sáng tạo trong kế hoạch năm của đơn vị đã hoàn "
+                                                    "thành, năm của đợt khảo sát và năm trước đó.")),
+    ("initiatives", _("Sáng kiến được công nhận"), _("Số sáng kiến áp dụng tại đơn vị được hội đồng công nhận (kể cả "
+                                                      "phạm vi thành phố), công nhận trong năm của đợt khảo sát và năm "
+                                                      "trước đó.")),
+]
+COLUMNS += ACTIVITY
 
 
 @dataclass
 class Row:
     score: UnitScore
-    challenges: int = 0
+    activity: dict[str, int]
+
+    @property
+    def challenges(self) -> int:
+        return self.activity["challenges"]
 
     @property
     def composite(self) -> float | None:
@@ -51,8 +67,8 @@ class Row:
         if key == "rank":
             return "" if s.rank_best is None else (
                 str(s.rank_best) if s.rank_best == s.rank_worst else f"{s.rank_best}–{s.rank_worst}")
-        if key == "challenges":
-            return self.challenges
+        if key in self.activity:
+            return self.activity[key]
         if key == "climate_n":
             return s.climate_n if s.climate_n >= min_n else f"<{min_n}"
         value = getattr(s, key)
@@ -68,11 +84,12 @@ class Ranked:
     unit_id: int
     composite: float | None
     sort_name: str
-    challenges: int
+    activity: dict[str, int]
 
 
 def ranking(round_: Round, kind: str = "", size_band: str = "") -> list[Ranked]:
-    """Every unit of the round (of a kind and size band), best first, suppressed last (two queries)."""
+    """Every unit of the round (of a kind and size band), best first, suppressed last, with what it
+    does on the platform (four queries)."""
     scores = UnitScore.objects.filter(round=round_)
     if kind:
         scores = scores.filter(kind=kind)
@@ -80,39 +97,68 @@ def ranking(round_: Round, kind: str = "", size_band: str = "") -> list[Ranked]:
         scores = scores.filter(size_band=size_band)
     found = list(scores.values_list("pk", "unit_id", "composite", "unit__sort_name"))
     found.sort(key=lambda s: (s[2] is None, -(s[2] or 0), s[3]))
-    owned = _owned_challenges(round_)
-    return [Ranked(pk, unit_id, composite, sort_name, owned.get(unit_id, 0))
+    done = activity(round_)
+    return [Ranked(pk, unit_id, composite, sort_name, {key: done[key].get(unit_id, 0) for key, _l, _d in ACTIVITY})
             for pk, unit_id, composite, sort_name in found]
 
 
 def rows_of(ranked: list[Ranked]) -> list[Row]:
     """The full rows of these units, in the same order (one query)."""
     scores = UnitScore.objects.select_related("unit").in_bulk([r.score_id for r in ranked])
-    return [Row(scores[r.score_id], r.challenges) for r in ranked]
+    return [Row(scores[r.score_id], r.activity) for r in ranked]
 
 
 def rows_for(round_: Round, kind: str = "", size_band: str = "") -> list[Row]:
     return rows_of(ranking(round_, kind, size_band))
 
 
-def _owned_challenges(round_: Round) -> dict[int, int]:
-    """unit -> challenges it owns that are in the portfolio, for the round's units (one grouped query)."""
+def activity(round_: Round) -> dict[str, dict[int, int]]:
+    """Each ACTIVITY column: unit -> its count, for the round's units (one grouped query each, the
+    two kinds of challenge in one)."""
+    from sangtao.annual.models import AnnualTask, PlanStatus
     from sangtao.capacity.portfolio import EXCLUDED
+    from sangtao.challenges.models import Status
+    from sangtao.initiatives.models import RECOGNISED_STATES, Initiative
 
-    return dict(Challenge.objects.filter(owner_unit__capacity_scores__round=round_).exclude(status__in=EXCLUDED)
-                .values("owner_unit_id").annotate(n=Count("id")).values_list("owner_unit_id", "n"))
+    years = [round_.year - 1, round_.year]
+    found: dict[str, dict[int, int]] = {"challenges": {}, "challenges_completed": {}}
+    for unit_id, owned, completed in (
+            Challenge.objects.filter(owner_unit__capacity_scores__round=round_).exclude(status__in=EXCLUDED)
+            .values("owner_unit_id").annotate(n=Count("id"), done=Count("id", filter=Q(status=Status.COMPLETED)))
+            .values_list("owner_unit_id", "n", "done")):
+        found["challenges"][unit_id], found["challenges_completed"][unit_id] = owned, completed
+    found["tasks_done"] = dict(
+        AnnualTask.objects.filter(plan__unit__capacity_scores__round=round_, plan__status=PlanStatus.DONE,
+                                  plan__year__in=years)
+        .values("plan__unit_id").annotate(n=Count("id")).values_list("plan__unit_id", "n"))
+    found["initiatives"] = dict(
+        Initiative.objects.filter(unit__capacity_scores__round=round_, status__in=RECOGNISED_STATES,
+                                  recognised_on__year__in=years)
+        .values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    return found
 
 
-def behaviour_check(rows: Sequence[Row | Ranked]) -> tuple[float, int] | None:
-    """Spearman's rank correlation between the composite score and the challenges owned, over the
-    units with a score; None with fewer than five units or no spread."""
-    pairs = [(row.composite, row.challenges) for row in rows if row.composite is not None]
-    if len(pairs) < 5 or len({c for _s, c in pairs}) < 2:
-        return None
-    from scipy.stats import spearmanr
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    rho: float
+    units: int
 
-    rho = spearmanr([s for s, _c in pairs], [c for _s, c in pairs]).statistic
-    return float(rho), len(pairs)
+
+def behaviour_check(rows: Sequence[Row | Ranked]) -> list[Check]:
+    """Spearman's rank correlation between the composite score and each ACTIVITY count, over the units
+    with a score; a count is left out with fewer than five units or no spread."""
+    found = []
+    for key, label, _definition in ACTIVITY:
+        pairs = [(row.composite, row.activity[key]) for row in rows if row.composite is not None]
+        if len(pairs) < 5 or len({c for _s, c in pairs}) < 2:
+            continue
+        from scipy.stats import spearmanr
+
+        rho = spearmanr([s for s, _c in pairs], [c for _s, c in pairs]).statistic
+        found.append(Check(key, str(label), float(rho), len(pairs)))
+    return found
 
 
 def table(round_: Round, rows: list[Row]) -> list[list]:

@@ -164,7 +164,7 @@ def benchmark(request):
     return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine, "check": bench.behaviour_check(ranked),
         "round": round_, "rows": rows, "page": page, "querystring": querystring,
         "see_all": request.user.has_perm("capacity.see_all"), "formula": COMPOSITE_FORMULA, "columns": bench.COLUMNS,
-        "kinds": UnitKind.choices, "sizes": SizeBand.choices, **filters,
+        "activity": bench.ACTIVITY, "kinds": UnitKind.choices, "sizes": SizeBand.choices, **filters,
         "min_n": round_.rule.min_n if round_ else 5,
     })
 

@@ -150,4 +150,4 @@ def test_the_benchmark_sets_each_unit_beside_the_challenges_it_owns(answered_rou
     table = benchmark.table(answered_round, rows)
     column = table[0].index("Bài toán chủ trì")
     assert [line[column] for line in table[1:] if line[0] == health.name] == [1]
-    assert benchmark.behaviour_check(rows) is None  # no unit with a score owns a challenge: no spread
+    assert benchmark.behaviour_check(rows) == []  # no unit with a score owns a challenge: no spread
