@@ -59,7 +59,7 @@ def generate() -> tuple:
                 status="in_progress" if year == this_year else "done", consolidated_at=timezone.now(),
                 search_text=f"ke hoach dmst {year} {unit.name_folded}") for unit in units)
             tasks = AnnualTask.objects.bulk_create(AnnualTask(
-                plan=plan, position=t, title=f"Nhiệm vụ {t}", problem="Vấn đề", public_service="Dịch vụ",
+                plan=plan, year=year, position=t, title=f"Nhiệm vụ {t}", problem="Vấn đề", public_service="Dịch vụ",
                 facet=FACETS[(plan.pk + t) % 4], budget_vnd=10_000_000 * (t + 1), person_in_charge="Cán bộ")
                 for plan in plans for t in range(TASKS))
             TaskKpi.objects.bulk_create(TaskKpi(task=task, name="Thời gian xử lý", unit_of_measure="ngày",

@@ -51,6 +51,10 @@ def test_the_rollup_equals_a_count_from_the_raw_rows_in_a_fixed_number_of_querie
     assert {line.key: line.tasks for line in summary["by_facet"]} == dict(by_facet)
     assert sum(line.budget_vnd for line in summary["by_facet"]) == sum(b for _f, b in tasks)
     assert summary["plans"] == AnnualPlan.objects.filter(year=2026).count() == 2
+    # Every year's tasks, counted by the task's own year, equal the tasks of each year's plans.
+    per_plan_year = Counter(AnnualTask.objects.values_list("plan__year", flat=True))
+    assert {line.key: line.tasks for line in summary["by_year"] if line.tasks} == dict(per_plan_year)
+    assert all(task.year == task.plan.year for task in AnnualTask.objects.select_related("plan"))
     client = client_for(dost)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/annual/rollup/?year=2026").status_code == 200

@@ -16,7 +16,7 @@ from sangtao.initiatives.models import Initiative, InitiativeStatus
 def plan(unit, year, status, tasks, author):
     made = AnnualPlan.objects.create(unit=unit, year=year, title=f"Kế hoạch {year}", status=status, created_by=author)
     for position in range(tasks):
-        AnnualTask.objects.create(plan=made, position=position, title=f"Nhiệm vụ {position}", problem="Vấn đề",
+        AnnualTask.objects.create(plan=made, year=year, position=position, title=f"Nhiệm vụ {position}", problem="Vấn đề",
                                   public_service="Dịch vụ", facet="enhancement", person_in_charge="Cán bộ")
 
 
