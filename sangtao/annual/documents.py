@@ -54,9 +54,8 @@ def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:
 def city_workbook(report: CityReport, rows: list[CityRow]) -> bytes:
     from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"DMST {report.year}"
+    book = Workbook(write_only=True)  # streamed: 34,000 lines took 35 s as an ordinary workbook
+    sheet = book.create_sheet(f"DMST {report.year}")
     append_row(sheet, [f"{settings.CITY_DOST_NAME} — {report.number}", f"{settings.CITY_NAME}", report.year])
     append_row(sheet, ["Đơn vị", "Loại đơn vị", "Trạng thái", "Nhiệm vụ", "Lĩnh vực", "Loại đổi mới (OPSI)",
                        "Kinh phí (đồng)", "Dịch vụ công", "Chỉ số", "Giá trị nền", "Mục tiêu", "Kết quả mới nhất",
