@@ -3,6 +3,7 @@ background (a Decree-30 PDF with the number and city from settings, and a workbo
 (validated, all or nothing, row errors, idempotent)."""
 
 import io
+import unicodedata
 from collections import Counter
 
 import pytest
@@ -132,3 +133,15 @@ def test_the_template_is_a_workbook_the_import_reads(ward, dost):
     Field.objects.create(name="Thủ tục hành chính", slug="thu-tuc-hanh-chinh")
     outcome = import_workbook(dost, SimpleUploadedFile("mau.xlsx", template_workbook()))
     assert (outcome.plans, outcome.tasks) == (1, 1)
+
+
+def test_the_city_report_pdf_carries_every_vietnamese_letter(ward, dost):
+    from sangtao.initiatives.tests.test_pdf_letters import LETTERS
+
+    _consolidated_plan(ward, dost, 2026, [f"Nhiệm vụ {LETTERS}", f"NHIỆM VỤ {LETTERS.upper()}"])
+    report = services.request_city_report(dost, 2026)
+    run_pending()
+    report = CityReport.objects.get(pk=report.pk)
+    text = unicodedata.normalize("NFC", " ".join(" ".join(p.extract_text() for p in PdfReader(
+        report.pdf.open("rb")).pages).split()))
+    assert LETTERS in text and LETTERS.upper() in text and report.number in text
