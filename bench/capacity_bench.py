@@ -170,7 +170,7 @@ def main() -> None:
     for name, url in urls.items():
         client.get(url)
         times, queries = [], set()
-        for _ in range(int(os.environ.get("BENCH_REPEAT", "20"))):
+        for _ in range(int(os.environ.get("BENCH_REPEAT", "60"))):
             with CaptureQueriesContext(connection) as captured:
                 begun = time.perf_counter()
                 assert client.get(url).status_code == 200
