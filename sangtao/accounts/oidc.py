@@ -44,6 +44,23 @@ def mapped_claims(app: SocialApp, data: dict) -> dict[str, str]:
     return {field: str(claims.get(mapping[field]) or "") for field in MAPPED_FIELDS}
 
 
+PROFILE_FIELDS = ("phone", "identity_level")  # optional profile data: kept only with the person's consent
+
+
+def forget_profile_claims(account) -> None:
+    """Drop the claims that give the phone and identity level (as the provider's claim map names them)
+    from an identity's stored data: the ID token's copy, userinfo's and a flat one alike."""
+    app = SocialApp.objects.filter(provider_id=account.provider).first()
+    mapping = claim_map(app) if app is not None else DEFAULT_CLAIMS
+    names = {mapping[field] for field in PROFILE_FIELDS}
+    data = dict(account.extra_data or {})
+    for part in (data, data.get("id_token"), data.get("userinfo")):
+        if isinstance(part, dict):
+            for name in names:
+                part.pop(name, None)
+    account.extra_data = data
+
+
 def verify_id_token(config: dict, app: SocialApp, raw: str, nonce: str | None) -> dict:
     """An RS256 (or as the provider's settings allow) ID token signed by a key of the provider's JWKS,
     for this client, from this issuer, unexpired, carrying the nonce this login sent."""

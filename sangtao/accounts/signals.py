@@ -2,7 +2,9 @@
 
 from allauth.account import signals as allauth_signals
 from allauth.mfa import signals as mfa_signals
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from sangtao.accounts.models import User
@@ -10,6 +12,7 @@ from sangtao.core.audit import record
 from sangtao.core.models import AuditEvent
 from sangtao.core.ratelimit import client_address
 from sangtao.core.text import clean
+from sangtao.privacy.services import consent_changed
 
 
 def _address(request) -> str:
@@ -30,6 +33,24 @@ def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     user = User.objects.filter(**{field: login}).first() if login else None
     AuditEvent.objects.create(action="login_failed", object_type=User._meta.label_lower,
                               object_id=str(user.pk) if user else "", data={"login": login, "ip": _address(request)})
+
+
+@receiver(pre_save, sender=SocialAccount, dispatch_uid="profile_claims_need_consent")
+def keep_profile_claims_only_with_consent(sender, instance, **kwargs) -> None:
+    """The phone and identity level an identity provider sends are optional profile data: kept only while
+    the person consents to the "profile" purpose (silence is not consent), dropped at every save otherwise."""
+    from sangtao.accounts.oidc import forget_profile_claims
+    from sangtao.privacy.services import has_consent
+
+    if instance.user_id and not has_consent(instance.user, "profile"):
+        forget_profile_claims(instance)
+
+
+@receiver(consent_changed, dispatch_uid="profile_withdrawn")
+def erase_profile_claims_on_withdrawal(sender, user, purpose, given, **kwargs) -> None:
+    if purpose == "profile" and not given:
+        for account in SocialAccount.objects.filter(user=user):
+            account.save()  # the pre_save above drops the claims
 
 
 @receiver(allauth_signals.user_signed_up, dispatch_uid="audit_signed_up")

@@ -8,6 +8,7 @@ import zipfile
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
@@ -45,12 +46,18 @@ def has_consent(user, purpose_key: str) -> bool:
     return bool(consent and consent.given)
 
 
+# Sent when a person gives or withdraws a consent, inside its transaction: a context that keeps data
+# on that ground erases it on withdrawal (accounts: the phone and identity level of "profile").
+consent_changed = Signal()
+
+
 def _set_consent(user, purpose_key: str, given: bool, request=None) -> Consent:
     purpose = Purpose.objects.get(key=purpose_key)
     with transaction.atomic():
         consent = Consent.objects.create(user=user, purpose=purpose, version=purpose.version, given=given)
         record(user, "consent_given" if given else "consent_withdrawn", consent, purpose=purpose.key,
                version=purpose.version, ip=client_address(request) if request is not None else "")
+        consent_changed.send(sender=Consent, user=user, purpose=purpose.key, given=given)
     return consent
 
 

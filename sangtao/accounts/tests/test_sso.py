@@ -93,13 +93,23 @@ def test_a_new_person_signs_up_through_the_provider_with_pkce_and_nonce_and_clai
     assert not user.memberships.exists() and not user.has_usable_password()
     account = SocialAccount.objects.get(user=user)
     assert account.provider == "test-op" and account.extra_data["id_token"]["nonce"] == query["nonce"][0]
+    # The phone and identity level are optional profile data: not kept without the person's consent.
     profile = client.get("/accounts/profile/").content.decode()
-    assert "+84901234567" in profile and "muc-2" in profile  # phone and identity level through the claim map
+    assert "+84901234567" not in profile and "muc-2" not in profile
+    assert "+84901234567" not in str(account.extra_data) and "muc-2" not in str(account.extra_data)
     assert AuditEvent.objects.filter(action="signed_up", object_id=str(user.pk), data__via="test-op").exists()
-    # the next time the same identity signs straight in
+    # With consent, the next time the same identity signs straight in they are kept, through the claim map.
+    client.post("/privacy/mine/consent/profile/", {"give": "1"})
     again = Client()
     assert sso(again, op, "hung")[0]["Location"] == "/my-work/"
     assert signed_in(again) == str(user.pk) and User.objects.filter(email="hung@congty.vn").count() == 1
+    profile = again.get("/accounts/profile/").content.decode()
+    assert "+84901234567" in profile and "muc-2" in profile
+    # Withdrawn: erased at once from what the identity holds.
+    again.post("/privacy/mine/consent/profile/", {"give": "0"})
+    account.refresh_from_db()
+    assert "+84901234567" not in str(account.extra_data) and "muc-2" not in str(account.extra_data)
+    assert account.extra_data["id_token"]["nonce"]  # the rest of the identity is kept
 
 
 @pytest.mark.django_db
