@@ -99,12 +99,27 @@ def log_read(reader, kind: str, *, subject=None, subject_label: str = "", obj=No
 def log_team_read(reader, proposal, reason=None) -> None:
     """An official saw a proposal's team: one row per member, a CV read where the member's experience
     (their CV) is shown, a team-data read otherwise."""
+    log_team_reads(reader, [proposal], reason=reason)
+
+
+def log_team_reads(reader, proposals, reason=None, restricted: set[str] | None = None) -> None:
+    """An official saw these proposals' teams (a page, a list through the API): the rows of log_team_read
+    for each, in one insert; `restricted`: the restricted members' addresses when the caller has them."""
     reason = reason or gettext_noop("Xem hồ sơ đề xuất")  # stored as the source text, shown translated
-    for member in team_as_shown(proposal.team):
-        if member.get("restricted"):
-            continue  # nothing of theirs but the name was shown
-        kind = ReadKind.CV if str(member.get("experience") or "").strip() else ReadKind.TEAM
-        log_read(reader, kind, obj=proposal, reason=reason, subject_label=str(member.get("name") or ""))
+    if restricted is None:
+        restricted = restricted_emails(member.get("email") for proposal in proposals for member in proposal.team)
+    rows = []
+    for proposal in proposals:
+        for member in team_as_shown(proposal.team, restricted):
+            if member.get("restricted"):
+                continue  # nothing of theirs but the name was shown
+            kind = ReadKind.CV if str(member.get("experience") or "").strip() else ReadKind.TEAM
+            rows.append(PersonalDataRead(
+                reader=reader if getattr(reader, "is_authenticated", False) else None,
+                subject_label=clean(str(member.get("name") or ""))[:200], kind=kind,
+                object_type=proposal._meta.label_lower, object_id=str(proposal.pk), reason=reason))
+    if rows:
+        PersonalDataRead.objects.bulk_create(rows)
 
 
 def log_contact_reads(reader, users, reason: str) -> None:

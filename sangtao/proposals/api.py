@@ -14,7 +14,7 @@ from sangtao.core.api_errors import ERRORS, LIST, READ
 from sangtao.core.api_input import Count, Id, Input, Money, Page
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
-from sangtao.privacy.services import log_team_read, restricted_emails, team_as_shown
+from sangtao.privacy.services import log_team_read, log_team_reads, restricted_emails, team_as_shown
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     blind_proposal_ids,
@@ -148,6 +148,9 @@ def list_proposals(request, challenge_id: Id | None = None, page: Page = 1):
     current = paginator.get_page(page)
     blind_ids = blind_proposal_ids(user)
     restricted = restricted_emails(member.get("email") for p in current.object_list for member in p.team)
+    # The teams shown to an official (not the applicant's own members, not blind) are logged reads.
+    log_team_reads(user, [p for p in current.object_list if p.team and not is_applicant_member.test(user, p)
+                          and not (not is_applicant_view(user, p) and p.pk in blind_ids)], restricted=restricted)
     return {"count": paginator.count, "page": current.number, "num_pages": paginator.num_pages,
             "results": [_out(p, user, blind_ids, restricted) for p in current.object_list]}
 

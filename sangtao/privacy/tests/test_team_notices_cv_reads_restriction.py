@@ -238,3 +238,12 @@ def test_the_reviewer_assignment_does_not_match_proposals_against_a_restricted_e
     [seen] = [e for e in _pool(council) if e.pk == expert.pk]
     assert expert_text(seen) == " ".join(f.name for f in expert.fields.all())  # the fields only
     assert {e.pk for e in _pool(council)} >= {expert.pk}  # still seated: the seat itself is kept
+
+
+def test_the_teams_an_official_reads_in_the_proposals_list_of_the_api_are_logged_too(submitted, dost, solver):
+    close_call(submitted.challenge, dost)
+    ApiClient(solver).get("/proposals")  # the applicant's own: not logged
+    assert not PersonalDataRead.objects.exists()
+    assert ApiClient(dost).get("/proposals").status_code == 200
+    reads = {(read.subject_label, read.kind) for read in PersonalDataRead.objects.filter(reader=dost)}
+    assert reads == {("Phạm Văn An", ReadKind.CV), ("Lê Thị Bình", ReadKind.TEAM)}
