@@ -28,7 +28,7 @@ class TaskForm(forms.Form):
     public_service = forms.CharField(label=_("Dịch vụ công / lĩnh vực quản lý chịu tác động"), max_length=300)
     field = forms.ModelChoiceField(queryset=Field.objects.filter(active=True), label=_("Lĩnh vực"), required=False)
     facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=Facet.choices)
-    budget_vnd = forms.IntegerField(label=_("Kinh phí (đồng)"), min_value=0, max_value=10**15 - 1, initial=0)
+    budget_vnd = formats.MoneyField(label=_("Kinh phí (đồng)"), max_value=10**15 - 1, initial=0)
     budget_source = forms.ChoiceField(label=_("Nguồn kinh phí"), choices=BudgetSource.choices)
     spending_norm = forms.CharField(label=_("Định mức chi áp dụng"), max_length=300, required=False,
                                     help_text=_("Văn bản quy định định mức chi cho hội thi, chuyên gia, hội đồng..."))

@@ -20,6 +20,7 @@ class InitiativeForm(forms.ModelForm):
         fields = ["unit", "title", "field", "kind", "description", "before", "novelty", "confidential",
                   "first_applied_on", "benefit_vnd", "benefit_text", "cost_vnd", "cost_text", "public_summary",
                   "publish"]
+        field_classes = {"benefit_vnd": formats.MoneyField, "cost_vnd": formats.MoneyField}
         widgets = {"first_applied_on": DATE_WIDGET,
                    **{name: forms.Textarea(attrs={"rows": 3}) for name in (
                        "description", "before", "novelty", "confidential", "benefit_text", "cost_text",
@@ -29,9 +30,6 @@ class InitiativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else public_units()
         self.fields["field"].queryset = Field.objects.filter(active=True)
-        for name in ("benefit_vnd", "cost_vnd"):
-            self.fields[name].min_value = 0
-            self.fields[name].widget.attrs["min"] = 0
 
 
 class AuthorForm(forms.Form):

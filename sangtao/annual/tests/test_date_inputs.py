@@ -1,4 +1,4 @@
-"""A plan's dates (a task's go-live, KPI target dates, milestones, measurement dates) are typed as
+"""A plan's amounts are typed as people write them (1.500.000, core.formats.MoneyField), and its dates (a task's go-live, KPI target dates, milestones, measurement dates) are typed as
 the rest of the platform's: DD/MM/YYYY text boxes from core/formats.py, not the browser's date
 picker, whose format follows the browser's locale."""
 
@@ -56,3 +56,19 @@ def test_a_report_s_measurement_date_is_a_dd_mm_yyyy_box(make_plan, plan_roles, 
         f"kpi{kpi.pk}-value": "3", f"kpi{kpi.pk}-measured_on": "15/06/2026", f"kpi{kpi.pk}-source": "Sổ theo dõi"})
     assert response.status_code == 302
     assert KpiMeasurement.objects.get(kpi=kpi).measured_on == datetime.date(2026, 6, 15)
+
+
+def test_a_task_s_budget_is_typed_and_shown_with_thousands_separators(make_plan, plan_roles):
+    plan = make_plan(PlanStatus.DRAFT, tasks=0)
+    officer = client_for(plan_roles["officer"])
+    assert 'class="money"' in boxes(officer.get(f"/annual/{plan.pk}/tasks/new/").content.decode(), "budget_vnd")
+    response = officer.post(f"/annual/{plan.pk}/tasks/new/", {
+        "title": "Số hóa hộ tịch", "problem": "Hồ sơ giấy", "public_service": "Đăng ký khai sinh",
+        "facet": "enhancement", "budget_vnd": "1.500.000", "budget_source": "unit",
+        "person_in_charge": "Chị Lan", "kpi-TOTAL_FORMS": 2, "kpi-INITIAL_FORMS": 0, "ms-TOTAL_FORMS": 2,
+        "ms-INITIAL_FORMS": 0})
+    assert response.status_code == 302
+    task = plan.tasks.get()
+    assert task.budget_vnd == 1_500_000
+    page = officer.get(f"/annual/{plan.pk}/tasks/{task.pk}/").content.decode()
+    assert 'value="1.500.000"' in boxes(page, "budget_vnd")

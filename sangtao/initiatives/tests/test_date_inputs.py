@@ -1,4 +1,4 @@
-"""An initiative's dates are typed as the rest of the platform's: DD/MM/YYYY text boxes from
+"""An initiative's amounts are typed with thousands separators (core.formats.MoneyField), and its dates are typed as the rest of the platform's: DD/MM/YYYY text boxes from
 core/formats.py (a browser date picker shows the browser's locale, mm/dd/yyyy in American English)."""
 
 import datetime
@@ -45,3 +45,19 @@ def test_a_draft_shows_its_dates_day_first_and_a_date_that_is_not_one_gets_a_mes
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.first_applied_on != datetime.date(2026, 2, 28)
+
+
+def test_benefits_and_costs_are_typed_and_shown_with_thousands_separators(officer, health, draft):
+    page = client_for(officer).get(f"/initiatives/{draft.pk}/edit/").content.decode()
+    box = page[page.rindex("<input", 0, page.index('name="benefit_vnd"')):]
+    assert box.startswith('<input type="text"') and 'value="120.000.000"' in box[:box.index(">")]
+    response = client_for(officer).post("/initiatives/new/", {
+        "unit": health.pk, "title": "Nhắc lịch tiêm chủng qua tin nhắn", "kind": "technical",
+        "description": "Gửi tin nhắn nhắc lịch tiêm cho phụ huynh.", "novelty": "Trước đây gọi điện từng nhà.",
+        "first_applied_on": "05/03/2026", "benefit_vnd": "12.500.000", "cost_vnd": "2.000.000",
+        "author-TOTAL_FORMS": 4, "author-INITIAL_FORMS": 0, "author-0-name": officer.full_name,
+        "author-0-share": "100", "deploy-TOTAL_FORMS": 2, "deploy-INITIAL_FORMS": 0,
+        "deploy-0-unit": health.pk, "deploy-0-kind": "trial", "deploy-0-since": "20/04/2026"})
+    assert response.status_code == 302
+    created = Initiative.objects.get(title="Nhắc lịch tiêm chủng qua tin nhắn")
+    assert (created.benefit_vnd, created.cost_vnd) == (12_500_000, 2_000_000)
