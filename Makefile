@@ -28,8 +28,11 @@ demo: install
 	DEMO_MODE=1 $(PY) manage.py runtasks & trap "kill $$!" EXIT INT TERM; \
 	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# worksteal: a worker that runs out of tests takes half of the other's queue. With the default
+# (load) scheduling, one worker was handed the run of browser journeys in one chunk near the end
+# and ran them alone while the other sat idle.
 test: install node_modules/.package-lock.json
-	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist worksteal -q $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check sangtao bench
