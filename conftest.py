@@ -3,8 +3,11 @@ API client that validates every response against the OpenAPI schema."""
 
 import datetime
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 
 import jsonschema
@@ -50,6 +53,8 @@ def pytest_collection_modifyitems(items):
 def pytest_configure(config):
     from django.conf import settings
 
+    _migrate_the_template_while_the_workers_collect(config, settings)
+
     # Tests create many users; a slow password hash would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test client builds its own middleware, and WhiteNoise with finders stats and describes
@@ -62,6 +67,24 @@ def pytest_configure(config):
         # A test database need not survive a crash: commits need not wait for the disk (the browser
         # and race tests commit thousands of times). Only this process's sessions are affected.
         database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+
+def _migrate_the_template_while_the_workers_collect(config, settings) -> None:
+    """In an xdist run, the controller starts the migration of the test database template
+    (sangtao/core/tests/template_db.py) in a process of its own at once: the workers spend their
+    first seconds collecting the tests, and then clone the template (waiting on its lock if it is
+    not done) instead of one of them migrating while the others wait."""
+    if (hasattr(config, "workerinput") or not config.getoption("numprocesses", None)
+            or config.getoption("nomigrations", False) or config.getoption("reuse_db", False)
+            or os.environ.get("TEST_DB_TEMPLATE", "1") == "0"):
+        return
+    config.stash[_TEMPLATE_BUILDER] = subprocess.Popen(  # noqa: S603 -- our own module, no input
+        [sys.executable, "-m", "sangtao.core.tests.template_db"], cwd=str(config.rootpath),
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+_TEMPLATE_BUILDER = pytest.StashKey[subprocess.Popen]()
 
 
 @pytest.fixture(scope="session")

@@ -70,22 +70,37 @@ def _switch_to(connection, name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
+def _sqlite_template(connection) -> Path | None:
+    """The template file of an in-memory test database (None: a file database, migrated as usual)."""
+    if not connection.creation.is_in_memory_db(connection.creation._get_test_db_name()):
+        return None
+    return CACHE / f"sqlite-{template_key('sqlite')}.sqlite3"
+
+
+def _build_sqlite(template: Path, verbosity: int):
+    """Migrate this process's in-memory test database and save it as the template; returns its old_config."""
+    from django.test.utils import setup_databases
+
+    old_config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+    partial = template.with_suffix(f".{os.getpid()}.partial")
+    copy = sqlite3.connect(partial)
+    connection = connections["default"]
+    connection.ensure_connection()
+    connection.connection.backup(copy)
+    copy.close()
+    partial.rename(template)
+    return old_config
+
+
 def _setup_sqlite(connection, verbosity: int):
     from django.test.utils import setup_databases
 
-    if not connection.creation.is_in_memory_db(connection.creation._get_test_db_name()):
+    template = _sqlite_template(connection)
+    if template is None:
         return setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
-    template = CACHE / f"sqlite-{template_key('sqlite')}.sqlite3"
     with _locked(template.name):
         if not template.exists():
-            old_config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
-            partial = template.with_suffix(f".{os.getpid()}.partial")
-            copy = sqlite3.connect(partial)
-            connection.ensure_connection()
-            connection.connection.backup(copy)
-            copy.close()
-            partial.rename(template)
-            return old_config
+            return _build_sqlite(template, verbosity)
     old_name = connection.settings_dict["NAME"]
     _switch_to(connection, connection.creation._get_test_db_name())
     connection.ensure_connection()
@@ -95,35 +110,77 @@ def _setup_sqlite(connection, verbosity: int):
     return [(connection, old_name, True)]
 
 
+def _postgresql_template(connection) -> tuple[str, str]:
+    """(the prefix of this database's templates, the name of the current one)."""
+    base = f"test_{connection.settings_dict['NAME']}"[:40]
+    return base, f"{base}_tpl_{template_key('postgresql')}"
+
+
+def _build_postgresql_if_missing(connection, verbosity: int) -> None:
+    """Migrate the template database unless it exists, and drop older ones. Call under its lock."""
+    creation = connection.creation
+    base, template = _postgresql_template(connection)
+    quote = connection.ops.quote_name
+    with creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{base}\\_tpl\\_%"])
+        existing = {row[0] for row in cursor.fetchall()}
+    if template in existing:
+        return
+    old_name = connection.settings_dict["NAME"]
+    test_settings = connection.settings_dict["TEST"]
+    worker_test_name = test_settings.get("NAME")
+    test_settings["NAME"] = template
+    try:
+        creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+    finally:
+        test_settings["NAME"] = worker_test_name
+        _switch_to(connection, old_name)
+    for stale in existing:  # templates of older migrations, unless another run still clones one
+        try:
+            with creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)}")
+        except Exception:  # noqa: BLE001,S110 -- in use: the next run drops it
+            pass
+
+
 def _setup_postgresql(connection, verbosity: int):
     creation = connection.creation
     old_name = connection.settings_dict["NAME"]
     test_name = creation._get_test_db_name()
-    base = f"test_{old_name}"[:40]
-    template = f"{base}_tpl_{template_key('postgresql')}"
+    _base, template = _postgresql_template(connection)
     quote = connection.ops.quote_name
     with _locked(template):
-        with creation._nodb_cursor() as cursor:
-            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{base}\\_tpl\\_%"])
-            existing = {row[0] for row in cursor.fetchall()}
-        if template not in existing:
-            test_settings = connection.settings_dict["TEST"]
-            worker_test_name = test_settings.get("NAME")
-            test_settings["NAME"] = template
-            try:
-                creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
-            finally:
-                test_settings["NAME"] = worker_test_name
-                _switch_to(connection, old_name)
-            for stale in existing:  # templates of older migrations, unless another run still clones one
-                try:
-                    with creation._nodb_cursor() as cursor:
-                        cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)}")
-                except Exception:  # noqa: BLE001,S110 -- in use: the next run drops it
-                    pass
+        _build_postgresql_if_missing(connection, verbosity)
         with creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)}")
             cursor.execute(f"CREATE DATABASE {quote(test_name)} WITH TEMPLATE {quote(template)}")
     _switch_to(connection, test_name)
     connection.ensure_connection()
     return [(connection, old_name, True)]
+
+
+def build_if_missing() -> None:
+    """Make the template if there is none yet, and nothing else. conftest.py runs this in a process
+    of its own when an xdist run starts, so migrating overlaps the workers' collection of the tests
+    (each takes seconds) instead of following it while the other workers wait on the lock."""
+    from django.test.utils import setup_test_environment, teardown_databases
+
+    setup_test_environment()
+    connection = connections["default"]
+    if connection.vendor == "postgresql":
+        with _locked(_postgresql_template(connection)[1]):
+            _build_postgresql_if_missing(connection, verbosity=0)
+        return
+    template = _sqlite_template(connection) if connection.vendor == "sqlite" else None
+    if template is None:
+        return
+    with _locked(template.name):
+        if not template.exists():
+            teardown_databases(_build_sqlite(template, verbosity=0), verbosity=0)
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    build_if_missing()
