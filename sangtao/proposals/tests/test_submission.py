@@ -151,3 +151,11 @@ def test_the_edit_form_shows_the_workplans_stored_dates_as_dd_mm_yyyy_not_iso(ch
     assert 'value="01/01/2027"' in page and 'value="30/06/2027"' in page and "2027-01-01" not in page
     english = client_for(solver).get(f"/en/proposals/{proposal.pk}/edit/").content.decode()
     assert 'value="01/01/2027"' in english  # DD/MM/YYYY whatever the language (issue 12)
+
+
+def test_the_team_and_workplan_tables_stack_one_block_per_row_with_labels_on_a_phone(draft, solver):
+    """At 390 px their columns were squeezed until words and dates broke mid-way ("Chủ nhiệ m")."""
+    page = client_for(solver).get(f"/proposals/{draft.pk}/").content.decode()
+    assert page.count('<table class="stacked">') == 2
+    for label in ("Họ và tên", "Vai trò", "Kinh nghiệm", "Mốc công việc", "Bắt đầu", "Kết thúc", "Sản phẩm"):
+        assert f'data-label="{label}"' in page
