@@ -140,6 +140,11 @@ class CommentForm(forms.Form):
 
 class QuestionForm(forms.Form):
     body = forms.CharField(label=_("Câu hỏi của bạn"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    # Unticked by default: silence is not consent to publishing one's name.
+    show_name = forms.BooleanField(
+        label=_("Hiển thị tên tôi cùng câu hỏi"), required=False,
+        help_text=_("Đánh dấu là bạn đồng ý cho mục đích «Công bố tên kèm câu trả lời»; có thể rút lại bất cứ lúc "
+                    "nào tại trang Dữ liệu cá nhân, khi đó tên được ẩn ngay."))
 
 
 class AnswerForm(forms.Form):

@@ -41,6 +41,7 @@ from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import dost_coordinators, is_dost, staff_unit_ids, unit_staff
 from sangtao.orgs.rules import is_dost_coordinator
+from sangtao.privacy import services as privacy
 
 TEXT_FIELDS = (
     "title", "title_en", "summary", "summary_en", "problem_statement", "current_situation",
@@ -57,6 +58,9 @@ INDICATOR_FIELDS = (
 )
 INDICATOR_TEXT = ("name", "unit_of_measure", "data_source")
 CLOSING_SOON = timedelta(days=3)
+
+# The purpose under which a person's name is shown with their public question (issue 11, point 4).
+PUBLISH_NAME = "publish_name"
 
 
 # --- recipients ---------------------------------------------------------------------------
@@ -340,7 +344,10 @@ def remove_attachment(attachment: Attachment, actor) -> None:
 
 # --- questions and answers ----------------------------------------------------------------
 
-def ask_question(challenge: Challenge, actor, body: str) -> Question:
+def ask_question(challenge: Challenge, actor, body: str, *, show_name: bool = False) -> Question:
+    """A signed-in person's public question. `show_name`: the person ticked "show my name with my
+    question", which records their consent to the publish_name purpose (with the notice version); the
+    public Q&A shows the name only while that consent stands. Not ticking records nothing."""
     if not actor.has_perm("challenges.ask_question", challenge):
         raise NotAllowed(_("Chỉ đặt câu hỏi cho bài toán đang công bố, sau khi đăng nhập."))
     body = clean(body)
@@ -348,6 +355,8 @@ def ask_question(challenge: Challenge, actor, body: str) -> Question:
         raise InvalidInput(_("Câu hỏi quá ngắn."), field="body")
     with transaction.atomic():
         question = Question.objects.create(challenge=challenge, asker=actor, body=body)
+        if show_name and not privacy.has_consent(actor, PUBLISH_NAME):
+            privacy.give_consent(actor, PUBLISH_NAME)
         notify(
             unit_staff([challenge.owner_unit_id]),
             format_lazy(_("Câu hỏi mới chờ duyệt về «{title}»"), title=challenge.title),

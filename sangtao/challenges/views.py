@@ -43,6 +43,7 @@ from sangtao.core.errors import InvalidInput, NotAllowed, ServiceError, StaleSta
 from sangtao.core.feedback import run_service
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
+from sangtao.privacy.services import consent_given_expression
 
 
 def _page(request, queryset, per_page=None):
@@ -101,7 +102,8 @@ def _querystring_without_page(request) -> str:
 def challenge_detail(request, pk):
     challenge = get_challenge_for(request.user, pk)
     internal = request.user.has_perm("challenges.view_internal", challenge)
-    questions = challenge.questions.select_related("asker", "answered_by")
+    questions = challenge.questions.select_related("asker", "answered_by").annotate(
+        shows_name=consent_given_expression("asker", services.PUBLISH_NAME))
     if internal and request.user.has_perm("challenges.moderate_questions", challenge):
         visible_questions = questions
     elif request.user.is_authenticated:
@@ -313,7 +315,7 @@ def attachment_delete(request, pk, attachment_id):
 def question_ask(request, pk):
     challenge = get_challenge_for(request.user, pk)
     run_service(request, services.ask_question, challenge, request.user,
-                  request.POST.get("body", ""),
+                  request.POST.get("body", ""), show_name=request.POST.get("show_name") in ("on", "1", "true"),
                   success=_("Câu hỏi đã được gửi và sẽ hiển thị sau khi được duyệt hoặc trả lời."))
     return redirect(challenge.get_absolute_url() + "#hoi-dap")
 
