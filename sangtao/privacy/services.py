@@ -56,6 +56,16 @@ def consent_given_expression(user_field: str, purpose_key: str):
     return Coalesce(Subquery(latest.values("given")[:1]), Value(False), output_field=models.BooleanField())
 
 
+def follow_up_allowed_expression(consent_field: str):
+    """An expression for annotate(): whether a survey response's follow-up e-mail may be used. An
+    anonymous respondent's (no consent record: `consent_field` null) is what they ticked on the form;
+    a signed-in respondent's only while their survey_followup consent stands (withdrawal stops it)."""
+    return models.Case(
+        models.When(**{f"{consent_field}__isnull": True}, then=Value(True)),
+        default=consent_given_expression(f"{consent_field}__user", "survey_followup"),
+        output_field=models.BooleanField())
+
+
 # Sent when a person gives or withdraws a consent, inside its transaction: a context that keeps data
 # on that ground erases it on withdrawal (accounts: the phone and identity level of "profile").
 consent_changed = Signal()

@@ -193,6 +193,10 @@ class Response(models.Model):
     # one per answer: a million-row file writes a million rows, and a refresh reads them once.
     scores = models.TextField(default="", blank=True)
     follow_up_email = models.EmailField(blank=True)
+    # A signed-in respondent's follow-up consent is a consent record (privacy, purpose survey_followup):
+    # the e-mail is used only while that person's consent stands. Anonymous respondents have none (null).
+    follow_up_consent = models.ForeignKey("privacy.Consent", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", db_index=False)
     consented_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
 

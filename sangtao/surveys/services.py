@@ -11,7 +11,8 @@ from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
-from sangtao.surveys.ingest import Incoming, ingest, recompute
+from sangtao.privacy import services as privacy
+from sangtao.surveys.ingest import Incoming, ingest, recompute, web_response_id
 from sangtao.surveys.models import (
     Element,
     IndexRule,
@@ -20,10 +21,14 @@ from sangtao.surveys.models import (
     Item,
     Measure,
     Period,
+    Response,
     Source,
     Survey,
     SurveyToken,
 )
+
+# The consent purpose of a signed-in respondent's follow-up e-mail (issue 11, point 4).
+FOLLOW_UP_PURPOSE = "survey_followup"
 
 MEASURE_TEXTS = {
     Measure.PERCEPTION: ("Ông/Bà đánh giá thế nào về {what}?", "How do you rate {what_en}?"),
@@ -167,8 +172,10 @@ def current_period(survey: Survey, on: datetime.date) -> Period | None:
 
 
 def respond(survey: Survey, *, unit_id: int | None, values: dict[int, int], text: str = "", consent: bool,
-            follow_up_email: str = "", token: str = "") -> None:
-    """A citizen's anonymous web response; with tokens, each token answers once."""
+            follow_up_email: str = "", token: str = "", respondent=None) -> None:
+    """A citizen's anonymous web response; with tokens, each token answers once. A signed-in
+    `respondent` who leaves a follow-up e-mail gives the survey_followup consent as a record (with the
+    notice version); the response points at it, so withdrawing the consent stops the e-mail's use."""
     if not survey.is_open:
         raise InvalidInput(_("Khảo sát đã đóng."))
     if not consent:
@@ -195,8 +202,13 @@ def respond(survey: Survey, *, unit_id: int | None, values: dict[int, int], text
         if unit_id is None or not survey.units.filter(pk=unit_id).exists():
             raise InvalidInput(_("Chọn nơi Ông/Bà đã sử dụng dịch vụ."), field="unit")
         texts = {text_item.pk: clean(text)[:2000]} if text_item and clean(text or "") else {}
+        follow_up_email = clean(follow_up_email or "")[:254]
+        external_id = web_response_id()
         ingest(survey, [Incoming(unit_id=unit_id, period_id=period.pk, values=values, texts=texts,
-                                 follow_up_email=clean(follow_up_email or "")[:254])], Source.WEB)
+                                 external_id=external_id, follow_up_email=follow_up_email)], Source.WEB)
+        if follow_up_email and getattr(respondent, "is_authenticated", False):
+            record_of_consent = privacy.give_consent(respondent, FOLLOW_UP_PURPOSE)
+            Response.objects.filter(survey=survey, external_id=external_id).update(follow_up_consent=record_of_consent)
 
 
 def save_index_rule(actor, rule: IndexRule, changed: list[str]) -> int:

@@ -16,7 +16,7 @@ from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.ratelimit import RateLimit, client_address
-from sangtao.privacy.services import log_survey_email_reads
+from sangtao.privacy.services import follow_up_allowed_expression, log_survey_email_reads
 from sangtao.projects.models import Deployment
 from sangtao.surveys import charts as survey_charts
 from sangtao.surveys import services
@@ -242,7 +242,11 @@ def comments(request, pk):
     if period:
         answers = answers.filter(response__period=period)
     chosen = "&".join(f"{name}={value.pk}" for name, value in (("unit", unit), ("period", period)) if value)
+    answers = answers.annotate(follow_up_allowed=follow_up_allowed_expression("response__follow_up_consent"))
     page = Paginator(answers, 50).get_page(request.GET.get("page"))
+    for answer in page.object_list:
+        if not answer.follow_up_allowed:
+            answer.response.follow_up_email = ""  # the respondent withdrew their consent: neither shown nor read
     # The follow-up e-mails shown on this page are personal data: each read is logged.
     log_survey_email_reads(request.user, [answer.response for answer in page.object_list])
     return render(request, "surveys/comments.html", {
@@ -309,7 +313,8 @@ def respond(request, slug):
             try:
                 services.respond(survey, unit_id=data["unit"].pk if data["unit"] else None, values=chosen,
                                  text=data["text"], consent=data["consent"],
-                                 follow_up_email=data["email"] if data["follow_up"] else "", token=token)
+                                 follow_up_email=data["email"] if data["follow_up"] else "", token=token,
+                                 respondent=request.user)
             except ServiceError as refused:
                 error = str(refused.message)
             else:

@@ -85,3 +85,69 @@ def test_names_on_the_qa_cost_no_query_per_question(make_challenge, outsider, of
     for asker in (solver, officer, outsider):
         challenges.answer_question(challenges.ask_question(challenge, asker, "Câu nữa?", show_name=True), officer, "b")
     assert count() == before
+
+
+# --- follow-up contact after a survey -----------------------------------------------------------
+
+@pytest.fixture
+def open_survey(survey):
+    import datetime
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from sangtao.surveys.models import Period
+
+    today = timezone.localdate()
+    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
+                          ends_on=today + datetime.timedelta(days=30))
+    cache.clear()
+    return survey
+
+
+def _answer(client, survey, email="toi@example.vn"):
+    from sangtao.surveys.models import Measure
+
+    values = {f"q{i.pk}": "5" for i in survey.version.items.filter(measure=Measure.SATISFACTION)}
+    response = client.post(survey.public_url(), {"unit": survey.units.first().pk, "consent": "1", "follow_up": "1",
+                                                 "email": email, "text": "Cần thêm quầy tiếp dân.", **values})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_signed_in_respondents_follow_up_is_a_consent_record_with_the_notice_version(open_survey, outsider):
+    from sangtao.surveys.models import Response
+
+    _answer(client_for(outsider), open_survey)
+    consent = Consent.objects.get(user=outsider, purpose__key="survey_followup")
+    assert consent.given and consent.version == Purpose.objects.get(key="survey_followup").version
+    assert Response.objects.get().follow_up_consent == consent
+    assert services.has_consent(outsider, "survey_followup")
+
+
+@pytest.mark.django_db
+def test_an_anonymous_respondent_keeps_the_ticked_box_and_no_record(open_survey, dost):
+    from sangtao.privacy.models import PersonalDataRead
+    from sangtao.surveys.models import Response
+
+    _answer(client_for(None), open_survey)
+    assert not Consent.objects.exists()
+    assert Response.objects.get().follow_up_consent is None
+    page = client_for(dost).get(f"/surveys/{open_survey.pk}/comments/").content.decode()
+    assert "toi@example.vn" in page and PersonalDataRead.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_withdrawing_the_follow_up_consent_stops_the_e_mails_use_and_its_read(open_survey, outsider, dost):
+    from sangtao.privacy.models import PersonalDataRead
+
+    _answer(client_for(outsider), open_survey)
+    url = f"/surveys/{open_survey.pk}/comments/"
+    assert "toi@example.vn" in client_for(dost).get(url).content.decode()
+    assert PersonalDataRead.objects.count() == 1
+    client_for(outsider).post("/privacy/mine/consent/survey_followup/", {"give": "0"})
+    page = client_for(dost).get(url).content.decode()
+    assert "toi@example.vn" not in page and "Cần thêm quầy tiếp dân." in page  # the comment stays
+    assert PersonalDataRead.objects.count() == 1  # nothing shown, nothing read
+    client_for(outsider).post("/privacy/mine/consent/survey_followup/", {"give": "1"})
+    assert "toi@example.vn" in client_for(dost).get(url).content.decode()
