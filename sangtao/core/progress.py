@@ -12,6 +12,7 @@ A context with its own job model (the survey import) builds a `Progress` from it
 `run_id`, and the job reports through `Tracker(run_id)`.
 """
 
+import datetime
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -19,21 +20,25 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.errors import NotAllowed, StaleState
 from sangtao.core.models import JobRun
 from sangtao.core.workflow import SYSTEM, Move, apply_move, nobody, workflow
+from sangtao.core.workitems import WorkItem, provider
 
 ERRORS_KEPT = 100  # errors stored with a run; all are counted
 ERRORS_SHOWN = 20  # errors listed on the page; the rest are in the error file
 
 S = JobRun.State
+JOBS_GROUP = _("Công việc chạy nền")
 JOB_RUN = workflow("job_run", JobRun, [
     # A run whose worker died is started again from where it was left: running.
     Move("start", (S.QUEUED, S.RUNNING), S.RUNNING, nobody, _("Bắt đầu"), service_only=True),
@@ -146,6 +151,7 @@ class Tracker:
         self.done = 0
         self.errors: list[dict[str, Any]] = []
         self.error_count = 0
+        self.message = self.run.message
         self._written = 0.0
 
     def begin(self, total: int | None = None) -> None:
@@ -155,11 +161,14 @@ class Tracker:
     def set_total(self, total: int) -> None:
         JobRun.objects.filter(pk=self.run.pk).update(total=total)
 
-    def advance(self, done: int, *, force: bool = False) -> None:
+    def advance(self, done: int, *, message: object = None, force: bool = False) -> None:
+        """`message`: the stage the job is at ("Tính độ phù hợp"), shown under the bar while it runs."""
         self.done = done
+        if message is not None:
+            self.message = str(message)
         if force or time.monotonic() - self._written >= self.every:
             JobRun.objects.filter(pk=self.run.pk).update(done=done, error_count=self.error_count,
-                                                         errors=self.errors)
+                                                         errors=self.errors, message=self.message)
             self._written = time.monotonic()
 
     def error(self, row: int | str, column: str, message: str) -> None:
@@ -175,3 +184,32 @@ class Tracker:
             changes["result"] = self.run.result.name
         self.run = apply_move(self.run, "finish", actor=SYSTEM, changes=changes)
         return self.run
+
+
+# --- the starter's home: their jobs that ended (or still run), each linking to its own page ----------
+
+RECENT_DAYS = 7  # ended jobs stay on the home this long
+JOBS_SHOWN = 10  # the latest ones; older ones are still at their own address
+
+
+@provider("core.jobs")
+def job_work(user) -> list[WorkItem]:
+    """One line per job the person started: failed (to act on), running or finished in the last week.
+    One query, whatever the number of jobs."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    running = Q(state__in=[S.QUEUED, S.RUNNING])
+    runs = (JobRun.objects.filter(Q(created_by=user) & (Q(created_at__gte=since) | running))
+            .only("pk", "title", "state", "created_at", "finished_at").order_by("-created_at")[:JOBS_SHOWN])
+    items = []
+    for run in runs:
+        if run.state == S.FAILED:
+            title, action, overdue = gettext("«%(title)s» dừng vì lỗi: xem lý do, sửa rồi chạy lại"), True, True
+        elif run.state == S.DONE:
+            title, action, overdue = gettext("«%(title)s» đã hoàn tất"), False, False
+        else:
+            title, action, overdue = gettext("«%(title)s» đang chạy"), False, False
+        items.append(WorkItem(f"core.job_{run.state}", title % {"title": run.title}, 1, run.get_absolute_url(),
+                              overdue=overdue, action_needed=action, group=JOBS_GROUP))
+    return items

@@ -248,7 +248,8 @@ class PairRule(models.Model):
 
 
 class AssignmentRun(models.Model):
-    """One automatic assignment: its settings, progress and outcome."""
+    """One automatic assignment: its settings and outcome. How far it is and why it failed are told
+    through its `job` (core.progress: the one progress helper), which the person who started it follows."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
@@ -262,9 +263,8 @@ class AssignmentRun(models.Model):
     min_load = models.PositiveSmallIntegerField(_("Số hồ sơ tối thiểu mỗi chuyên gia"), default=0)
     max_load = models.PositiveSmallIntegerField(_("Số hồ sơ tối đa mỗi chuyên gia"), default=8)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    stage = models.CharField(max_length=200, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
-    messages = models.JSONField(default=list, blank=True)
+    job = models.OneToOneField("core.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    messages = models.JSONField(default=list, blank=True)  # why no assignment is possible (infeasible)
     objective = models.FloatField(null=True, blank=True)
     stats = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -24,6 +24,7 @@ from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.progress import Tracker, run_failed, start_job
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
 from sangtao.notifications.services import notify, resolve
@@ -264,12 +265,11 @@ def start_assignment_run(actor, council: Council, k: int, min_load: int, max_loa
         run = AssignmentRun.objects.create(council=council, reviewers_per_proposal=k, min_load=min_load,
                                            max_load=max_load, created_by=actor)
         record(actor, "assignment_run_started", council, run=run.pk, k=k, min_load=min_load, max_load=max_load)
-        run_assignment.enqueue(run_id=run.pk)
+        job = start_job(run_assignment, actor, str(_("Phân công tối ưu: %(name)s") % {"name": council.name}),
+                        back_url=council.get_absolute_url(), total=100, assignment_run=run.pk)
+        AssignmentRun.objects.filter(pk=run.pk).update(job=job)
+        run.job = job
     return run
-
-
-def _progress(run: AssignmentRun, stage: object, percent: int) -> None:
-    AssignmentRun.objects.filter(pk=run.pk).update(stage=str(stage)[:200], progress=percent)
 
 
 def _run_move(run: AssignmentRun, move: str, **changes) -> AssignmentRun:
@@ -293,31 +293,47 @@ SPARSE_ABOVE = 200_000  # pairs; below this the dense graph is solved directly
 TOP_K = 30
 
 
-def _run_failed(message: str, run_id: int) -> None:
-    """The run ended in an error or its worker died: whoever started it reads why."""
-    run = AssignmentRun.objects.filter(pk=run_id).first()
+def _run_failed(message: str, run_id: str, assignment_run: int, **_arguments) -> None:
+    """The run ended in an error or its worker died: whoever started it reads why on its job's page
+    and on their home (core.progress.run_failed), and the run itself is failed through its table."""
+    run_failed(message, run_id)
+    run = AssignmentRun.objects.filter(pk=assignment_run).first()
     if run is not None:
         with suppress(StaleState):  # it had already ended
-            _run_move(run, "fail", finished_at=timezone.now(), messages=[message])
+            _run_move(run, "fail", finished_at=timezone.now())
 
 
 @task(on_failure=_run_failed)
-def run_assignment(run_id: int) -> None:
-    run = AssignmentRun.objects.select_related("council__rules").get(pk=run_id)
+def run_assignment(run_id: str, assignment_run: int) -> None:
+    """`run_id` is the core JobRun the progress is told through; a retry of a failed job runs the same
+    assignment again under the new JobRun."""
+    run = AssignmentRun.objects.select_related("council__rules").get(pk=assignment_run)
     council = run.council
-    _run_move(run, "start", stage=str(_("Đọc dữ liệu")), progress=1)
+    tracker = Tracker(run_id)
+    tracker.begin(total=100)
+    run = _run_move(run, "start", job_id=tracker.run.pk, finished_at=None)
+
+    def progress(stage: object, percent: int) -> None:
+        tracker.advance(percent, message=stage, force=True)
+
+    def infeasible(messages: list[str]) -> None:
+        _run_move(run, "find_infeasible", finished_at=timezone.now(), messages=messages)
+        # The job failed in the sense that matters to its starter: nothing was assigned; they fix and retry.
+        run_failed(str(_("Không thể phân công. Cần thay đổi: %(why)s") % {"why": " ".join(messages)}),
+                   str(tracker.run.pk))
+
+    progress(_("Đọc dữ liệu"), 1)
     experts, proposals = _pool(council), list(council_proposals(council).order_by("pk"))
     if not experts or not proposals:
-        _run_move(run, "find_infeasible", finished_at=timezone.now(), progress=100,
-                  messages=[str(_("Cần ít nhất một chuyên gia trong hội đồng và một hồ sơ hợp lệ."))])
+        infeasible([str(_("Cần ít nhất một chuyên gia trong hội đồng và một hồ sơ hợp lệ."))])
         return
-    _progress(run, _("Tính độ phù hợp"), 10)
+    progress(_("Tính độ phù hợp"), 10)
     scores = affinity.affinity_matrix(
         [proposal_text(p) for p in proposals], [expert_text(e) for e in experts],
         [p.challenge.field_id for p in proposals], [{f.pk for f in e.fields.all()} for e in experts],
         float(council.rules.field_bonus),
     )
-    _progress(run, _("Phát hiện xung đột lợi ích"), 30)
+    progress(_("Phát hiện xung đột lợi ích"), 30)
     p_index = {p.pk: i for i, p in enumerate(proposals)}
     e_index = {e.pk: j for j, e in enumerate(experts)}
     forbidden = forbidden_mask(expert_facts(Expert.objects.filter(pk__in=e_index).order_by("pk"),
@@ -335,12 +351,11 @@ def run_assignment(run_id: int) -> None:
     )
     top_k = TOP_K if scores.size > SPARSE_ABOVE else None
     try:
-        solution = assignment.solve(problem, top_k, progress=lambda stage, pct: _progress(run, stage, 30 + pct // 2))
-    except assignment.Infeasible as infeasible:
-        _run_move(run, "find_infeasible", finished_at=timezone.now(), progress=100,
-                  messages=[str(m) for m in infeasible.messages])
+        solution = assignment.solve(problem, top_k, progress=lambda stage, pct: progress(stage, 30 + pct // 2))
+    except assignment.Infeasible as none:
+        infeasible([str(m) for m in none.messages])
         return
-    _progress(run, _("Lưu kết quả"), 90)
+    progress(_("Lưu kết quả"), 90)
     texts = {p.pk: proposal_text(p) for p in proposals}
     with transaction.atomic():
         _open_for_assignment(council)
@@ -359,9 +374,11 @@ def run_assignment(run_id: int) -> None:
             rows.append(Assignment(council=council, expert=expert, proposal=proposal, affinity=float(scores[i, j]),
                                    why="; ".join(reasons)[:500], source=Assignment.Source.SOLVER))
         Assignment.objects.bulk_create(rows, ignore_conflicts=True)
-        _run_move(run, "finish", finished_at=timezone.now(), progress=100, stage="", objective=solution.objective,
+        _run_move(run, "finish", finished_at=timezone.now(), messages=[], objective=solution.objective,
                   stats={"pairs": len(rows), "arcs": solution.arcs, "sparse": solution.sparse,
                          "fell_back": solution.fell_back})
+        tracker.advance(100)
+        tracker.finish(_("Đã tạo %(n)s cặp chuyên gia – hồ sơ.") % {"n": len(rows)})
 
 
 def set_pair_rule(actor, council: Council, expert: Expert, proposal: Proposal, kind: str | None) -> None:

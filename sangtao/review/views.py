@@ -13,6 +13,7 @@ from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen
+from sangtao.core.progress import progress_of
 from sangtao.privacy.models import ReadKind
 from sangtao.privacy.services import is_restricted, log_read
 from sangtao.proposals.access import get_proposal_for
@@ -231,10 +232,13 @@ def run_start(request, pk):
 def run_detail(request, pk, run_id):
     council = get_council_for(request.user, pk)
     _manager(request)
-    run = get_object_or_404(council.runs, pk=run_id)
+    run = get_object_or_404(council.runs.select_related("job"), pk=run_id)
     return render(request, "review/run.html", {
         "council": council, "run": run,
         "running": run.state in (AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING),
+        # How far it is, why it failed and the retry, told the one way (core.progress); a retry is the
+        # starter's own (core.progress.retry refuses anyone else).
+        "progress": progress_of(run.job) if run.job else None,
     })
 
 

@@ -95,8 +95,10 @@ SCORESHEET = workflow("scoresheet", Scoresheet, [
 
 R = AssignmentRun.State
 ASSIGNMENT_RUN = workflow("assignment_run", AssignmentRun, [
-    # A run whose worker died is started again from where it was left: running.
-    Move("start", (R.QUEUED, R.RUNNING), R.RUNNING, nobody, _("Bắt đầu phân công"), service_only=True),
+    # A run whose worker died is started again from where it was left: running; a failed or infeasible
+    # one is run again when its starter retries its job (core.progress.retry), after fixing the council.
+    Move("start", (R.QUEUED, R.RUNNING, R.FAILED, R.INFEASIBLE), R.RUNNING, nobody, _("Bắt đầu phân công"),
+         service_only=True),
     Move("finish", (R.RUNNING,), R.DONE, nobody, _("Hoàn tất"), service_only=True),
     Move("find_infeasible", (R.RUNNING,), R.INFEASIBLE, nobody, _("Không khả thi"), service_only=True),
     Move("fail", (R.QUEUED, R.RUNNING), R.FAILED, nobody, _("Dừng vì lỗi hệ thống"), service_only=True),

@@ -148,3 +148,35 @@ def test_an_import_that_failed_for_the_system_is_run_again_from_its_file(survey,
     process_tasks()
     again.refresh_from_db()
     assert (again.state, again.added, again.file.name) == ("done", 1, job.file.name)
+
+
+def test_a_finished_export_is_a_line_on_its_starters_home_linking_to_the_job(survey, dost, officer, process_tasks):
+    from sangtao.core.workitems import work_for
+
+    fill(survey, 2)
+    run = services.export_responses(survey, dost)
+    [running] = [item for item in work_for(dost) if item.kind.startswith("core.job")]
+    assert (running.kind, running.url, running.action_needed) == ("core.job_queued", run.get_absolute_url(), False)
+    process_tasks()
+    [done] = [item for item in work_for(dost) if item.kind.startswith("core.job")]
+    assert done.kind == "core.job_done" and done.url == run.get_absolute_url() and survey.name in str(done.title)
+    assert run.get_absolute_url() in client_for(dost).get("/my-work/").content.decode()
+    assert not [item for item in work_for(officer) if item.kind.startswith("core.job")]  # only its starter's
+
+
+def test_jobs_ended_over_a_week_ago_leave_the_home_and_at_most_ten_are_listed(dost):
+    import datetime
+
+    from django.utils import timezone
+
+    from sangtao.core.workitems import work_for
+
+    old = timezone.now() - datetime.timedelta(days=progress.RECENT_DAYS + 1)
+    JobRun.objects.create(kind="x", title="old", created_by=dost, state="done", created_at=old)
+    JobRun.objects.create(kind="x", title="old but running", created_by=dost, state="running", created_at=old)
+    titles = [str(item.title) for item in work_for(dost) if item.kind.startswith("core.job")]
+    assert titles == ["«old but running» đang chạy"]
+    for n in range(12):
+        JobRun.objects.create(kind="x", title=f"new {n}", created_by=dost, state="failed")
+    titles = [str(item.title) for item in work_for(dost) if item.kind.startswith("core.job")]
+    assert len(titles) == progress.JOBS_SHOWN and not any("old" in t for t in titles)

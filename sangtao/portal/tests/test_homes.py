@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import client_for, make_user
 from sangtao.challenges import services
 from sangtao.challenges.models import Challenge, Follow, Status
+from sangtao.core.models import JobRun
 from sangtao.core.workitems import work_for
 from sangtao.notifications.models import Notification
 from sangtao.orgs.models import Role
@@ -53,6 +54,9 @@ def test_the_home_asks_a_fixed_number_of_queries_whatever_the_items(
         for state in (Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.APPROVED, Status.PUBLISHED):
             challenge = make_challenge(state)
             Follow.objects.create(user=officer, challenge=challenge)
+        for user in (officer, leader, dost):  # their background jobs: one failed, one finished
+            for state in ("failed", "done"):
+                JobRun.objects.create(kind="x", title="job", created_by=user, state=state)
     assert Notification.objects.filter(recipient=leader).count() >= size
     for user in (officer, leader, dost):
         client = client_for(user)

@@ -33,7 +33,7 @@ def test_assignment_run_as_a_background_job_with_affinity_and_reasons(forming, d
     assert "http-equiv=\"refresh\"" in client_for(dost).get(response.url).content.decode()  # progress page
     process_tasks()
     run.refresh_from_db()
-    assert run.state == "done" and run.progress == 100
+    assert run.state == "done" and (run.job.state, run.job.done, run.job.total) == ("done", 100, 100)
     pairs = Assignment.objects.filter(council=forming)
     assert pairs.count() == 6
     assert all(pair.why and "độ phù hợp" in pair.why for pair in pairs)
@@ -135,5 +135,5 @@ def test_a_run_that_crashes_shows_the_person_who_started_it_failed_and_why(formi
     run = services.start_assignment_run(dost, forming, k=1, min_load=0, max_load=2)
     process_tasks()
     run.refresh_from_db()
-    assert (run.state, run.messages) == ("failed", ["RuntimeError: out of memory"])
+    assert (run.state, run.job.state, run.job.message) == ("failed", "failed", "RuntimeError: out of memory")
     assert "RuntimeError: out of memory" in client_for(dost).get(f"/councils/{forming.pk}/runs/{run.pk}/").content.decode()
