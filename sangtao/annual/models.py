@@ -359,13 +359,15 @@ class ReportNotice(AppendOnlyModel):
 
 
 class CityReport(models.Model):
-    """The city's consolidated annual report, built in the background: a PDF and a workbook."""
+    """The city's consolidated annual report, built in the background: a PDF and a workbook. How far the
+    build is and why it failed are told through its `job` (core.progress), which its requester follows."""
 
     year = models.PositiveSmallIntegerField(_("Năm"))
     number = models.CharField(_("Số văn bản"), max_length=60)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
-    progress = models.PositiveSmallIntegerField(default=0, editable=False)  # percent
+    job = models.OneToOneField("core.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     failure = models.TextField(blank=True, editable=False)
     pdf = models.FileField(upload_to="annual/city-reports/", blank=True)

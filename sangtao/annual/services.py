@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,7 @@ from sangtao.challenges.models import Facet
 from sangtao.core import formats
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.progress import Tracker, run_failed, start_job
 from sangtao.core.tasks import periodic, task
 from sangtao.core.text import clean, fold
 from sangtao.core.uploads import check_upload
@@ -566,33 +568,45 @@ def request_city_report(actor, year: int) -> CityReport:
     _require(actor, "annual.city_report")
     with transaction.atomic():
         report = CityReport.objects.create(year=year, number=city_report_number(year), requested_by=actor)
-        build_city_report.enqueue(report_id=report.pk)
+        job = start_job(build_city_report, actor,
+                        str(_("Báo cáo tổng hợp năm %(year)s (%(number)s)") % {"year": year, "number": report.number}),
+                        back_url=reverse("annual:city_report", args=[report.pk]), total=100, report_id=report.pk)
+        CityReport.objects.filter(pk=report.pk).update(job=job)
+        report.job = job
         record(actor, "annual_city_report.requested", report, year=year)
     return report
 
 
-def _city_report_failed(message: str, report_id: int) -> None:
+def _city_report_failed(message: str, run_id: str, report_id: int, **_arguments) -> None:
+    """The build raised or its worker died: the requester reads why on the report, its job and their home."""
+    run_failed(message, run_id)
     CityReport.objects.filter(pk=report_id).update(failure=message or str(_("Lỗi không rõ.")),
                                                    finished_at=timezone.now())
 
 
 @task(on_failure=_city_report_failed)
-def build_city_report(report_id: int) -> None:
+def build_city_report(run_id: str, report_id: int) -> None:
+    """`run_id`: the core JobRun its progress is told through; a retry of a failed job builds the same report."""
     from django.core.files.base import ContentFile
 
     from sangtao.annual.documents import city_report_pdf, city_workbook
     from sangtao.annual.rollup import city_rows
 
+    tracker = Tracker(run_id)
+    tracker.begin(total=100)
+    CityReport.objects.filter(pk=report_id).update(job=tracker.run, failure="", finished_at=None)
     report = CityReport.objects.get(pk=report_id)
 
     def progress(percent: int) -> None:
-        CityReport.objects.filter(pk=report_id).update(progress=percent)
+        tracker.advance(percent)
 
     rows = city_rows(report.year, progress=lambda share: progress(int(share * 60)))
     pdf = city_report_pdf(report, rows)
-    progress(80)
+    tracker.advance(80, force=True)
     workbook = city_workbook(report, rows)
     report.pdf.save(f"bao-cao-dmst-{report.year}-{report.pk}.pdf", ContentFile(pdf), save=False)
     report.workbook.save(f"bao-cao-dmst-{report.year}-{report.pk}.xlsx", ContentFile(workbook), save=False)
-    CityReport.objects.filter(pk=report_id).update(pdf=report.pdf.name, workbook=report.workbook.name, progress=100,
+    CityReport.objects.filter(pk=report_id).update(pdf=report.pdf.name, workbook=report.workbook.name,
                                                    finished_at=timezone.now())
+    tracker.advance(100)
+    tracker.finish(_("Đã lập báo cáo %(number)s (PDF và Excel).") % {"number": report.number})

@@ -44,6 +44,7 @@ from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen
+from sangtao.core.progress import progress_of
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
 
@@ -310,7 +311,7 @@ def rollup(request):
         "querystring": f"year={year}" + ("&without=1" if request.GET.get("without") == "1" else ""),
         "pending_reports": PlanReport.objects.filter(plan__year=year, status="approved").select_related(
             "plan__unit", "period"),
-        "city_reports": CityReport.objects.filter(year=year)[:5], "import_form": ImportForm(),
+        "city_reports": CityReport.objects.filter(year=year).select_related("job")[:5], "import_form": ImportForm(),
     })
 
 
@@ -329,8 +330,10 @@ def city_report_request(request):
 @login_required
 def city_report(request, report_pk):
     _dost(request)
-    report = chosen(CityReport.objects.all(), report_pk)
-    return render(request, "annual/city_report.html", {"report": report})
+    report = chosen(CityReport.objects.select_related("job"), report_pk)
+    # How far the build is and the retry of a failed one, told the one way (core.progress).
+    return render(request, "annual/city_report.html", {
+        "report": report, "progress": progress_of(report.job) if report.job and not report.ready else None})
 
 
 @login_required

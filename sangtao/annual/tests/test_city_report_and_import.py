@@ -72,7 +72,7 @@ def test_dost_builds_the_city_report_in_the_background_pdf_and_workbook(city_pla
     assert report.number == "1/BC-SKHCN-2026" and not report.ready
     run_pending()
     report = CityReport.objects.get(pk=report.pk)
-    assert report.ready and report.progress == 100
+    assert report.ready and (report.job.state, report.job.done, report.job.total) == ("done", 100, 100)
     reader = PdfReader(report.pdf.open("rb"))
     page = reader.pages[0]
     assert (round(float(page.mediabox.width) / MM), round(float(page.mediabox.height) / MM)) == (210, 297)
@@ -145,3 +145,32 @@ def test_the_city_report_pdf_carries_every_vietnamese_letter(ward, dost):
     text = unicodedata.normalize("NFC", " ".join(" ".join(p.extract_text() for p in PdfReader(
         report.pdf.open("rb")).pages).split()))
     assert LETTERS in text and LETTERS.upper() in text and report.number in text
+
+
+def test_the_city_report_tells_its_progress_and_failure_to_its_requester_through_the_core_helper(
+        city_plans, dost, monkeypatch):
+    from sangtao.annual import documents
+    from sangtao.core.models import JobRun
+    from sangtao.core.workitems import work_for
+
+    def broken(report, rows):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(documents, "city_report_pdf", broken)
+    report = services.request_city_report(dost, 2026)
+    waiting = client_for(dost).get(f"/annual/city-reports/{report.pk}/").content.decode()
+    assert f'data-progress-url="/jobs/{report.job.pk}/progress.json"' in waiting and "0 / 100" in waiting
+    run_pending()
+    report = CityReport.objects.get(pk=report.pk)
+    assert report.failure == "OSError: no fonts" and report.job.state == "failed"
+    page = client_for(dost).get(f"/annual/city-reports/{report.pk}/").content.decode()
+    assert "OSError: no fonts" in page and f"/jobs/{report.job.pk}/retry/" in page
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert item.kind == "core.job_failed" and item.url == report.job.get_absolute_url()
+    assert report.number in str(item.title)
+    monkeypatch.undo()
+    client_for(dost).post(f"/jobs/{report.job.pk}/retry/")
+    run_pending()
+    report = CityReport.objects.get(pk=report.pk)
+    assert report.ready and not report.failure and report.job.state == "done"
+    assert JobRun.objects.count() == 2
