@@ -7,32 +7,39 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sangtao.core import workflow
+from sangtao.core.progress import Tracker, run_failed
 from sangtao.core.tasks import periodic, task
 from sangtao.privacy.models import DataExport, ExportStatus, RetentionRule
 
 
-def _export_failed(message: str, export_id: int) -> None:
-    export = DataExport.objects.get(pk=export_id)
-    if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+def _export_failed(message: str, run_id: str, export_id: int, **_arguments) -> None:
+    """The export failed for good: the person reads why on their page, its job and their home."""
+    run_failed(message, run_id)
+    export = DataExport.objects.filter(pk=export_id).first()
+    if export is not None and export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         workflow.apply_move(export, "fail", actor=workflow.SYSTEM,
                             changes={"message": message[:300], "finished_at": timezone.now()})
 
 
 @task(retries=2, backoff=10, on_failure=_export_failed)
-def build_export(export_id: int) -> None:
-    """Gather everything about the person into a ZIP, reporting progress on the export row."""
+def build_export(run_id: str, export_id: int) -> None:
+    """Gather everything about the person into a ZIP, reporting progress through its job (core.progress)."""
     from sangtao.privacy.services import export_contents
 
+    tracker = Tracker(run_id)
+    tracker.begin(total=100)
     export = DataExport.objects.select_related("user").get(pk=export_id)
-    workflow.apply_move(export, "start", actor=workflow.SYSTEM, changes={"progress": 1})
+    workflow.apply_move(export, "start", actor=workflow.SYSTEM, changes={"job_id": tracker.run.pk, "message": ""})
 
     def progress(percent: int) -> None:
-        DataExport.objects.filter(pk=export_id).update(progress=percent)
+        tracker.advance(percent)
 
     content = export_contents(export.user, progress)
     export.file.save(f"export-{export.pk}.zip", ContentFile(content), save=False)
     workflow.apply_move(export, "finish", actor=workflow.SYSTEM, changes={
-        "file": export.file.name, "progress": 100, "finished_at": timezone.now(), "message": gettext("Sẵn sàng")})
+        "file": export.file.name, "finished_at": timezone.now(), "message": gettext("Sẵn sàng")})
+    tracker.advance(100)
+    tracker.finish(gettext("Bản xuất dữ liệu đã sẵn sàng để tải về."))
 
 
 @periodic(every=3600)

@@ -112,11 +112,13 @@ class ExportStatus(models.TextChoices):
 
 
 class DataExport(models.Model):
-    """A person's request for everything the platform holds about them, made by a background job."""
+    """A person's request for everything the platform holds about them, made by a background job. How far
+    it is and why it failed are told through its `job` (core.progress); the file stays here, where the
+    retention purge deletes it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    job = models.OneToOneField("core.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     file = models.FileField(upload_to="exports/", blank=True)
     message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -178,9 +178,14 @@ def request_export(user) -> DataExport:
     with transaction.atomic():
         export = DataExport.objects.create(user=user)
         record(user, "data_export_requested", export)
+        from sangtao.core.progress import start_job
         from sangtao.privacy.jobs import build_export
 
-        build_export.enqueue(export_id=export.pk)
+        # The job's title names no personal data: the run outlives the export the purge deletes.
+        job = start_job(build_export, user, str(_("Xuất dữ liệu cá nhân của tôi")), back_url=reverse("privacy:mine"),
+                        total=100, export_id=export.pk)
+        DataExport.objects.filter(pk=export.pk).update(job=job)
+        export.job = job
     return export
 
 

@@ -39,7 +39,7 @@ def my_data(request):
     purposes = [(purpose, consents.get(purpose.key)) for purpose in Purpose.objects.filter(third_party=False)]
     return render(request, "privacy/mine.html", {
         "restriction": services.active_restriction(request.user),
-        "purposes": purposes, "exports": request.user.data_exports.all()[:5],
+        "purposes": purposes, "exports": request.user.data_exports.select_related("job")[:5],
         "reads": services.reads_of(request.user)[:50], "kept": services.KEPT_ON_DELETION,
     })
 

@@ -10,7 +10,9 @@ from sangtao.privacy.models import DataExport, ProcessingRestriction, Restrictio
 from sangtao.privacy.models import ExportStatus as S
 
 EXPORT = workflow("data_export", DataExport, [
-    Move("start", (S.QUEUED, S.RUNNING), S.RUNNING, nobody, _("Bắt đầu tạo bản xuất"), service_only=True),
+    # Running again: a worker that died; failed: the person retried its job (core.progress.retry).
+    Move("start", (S.QUEUED, S.RUNNING, S.FAILED), S.RUNNING, nobody, _("Bắt đầu tạo bản xuất"),
+         service_only=True),
     Move("finish", (S.RUNNING,), S.READY, nobody, _("Bản xuất sẵn sàng"), service_only=True),
     Move("fail", (S.QUEUED, S.RUNNING), S.FAILED, nobody, _("Dừng vì lỗi"), service_only=True),
 ], _("Bản xuất dữ liệu"))

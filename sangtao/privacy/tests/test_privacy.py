@@ -64,7 +64,7 @@ def test_a_person_exports_everything_held_about_them_through_a_background_job(ou
     assert export.status == ExportStatus.QUEUED
     process_tasks()
     export.refresh_from_db()
-    assert export.status == ExportStatus.READY and export.progress == 100
+    assert export.status == ExportStatus.READY and (export.job.state, export.job.done) == ("done", 100)
     assert client_for(officer).get(f"/privacy/mine/export/{export.pk}/").status_code == 404
     response = client.get(f"/privacy/mine/export/{export.pk}/")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -141,3 +141,35 @@ def test_the_personal_pages_need_a_signed_in_person(path, outsider):
     response = Client().get(path)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client_for(outsider).get(path).status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_a_failed_export_is_on_the_persons_home_with_the_reason_and_runs_again(outsider, process_tasks, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from sangtao.core.workitems import work_for
+
+    def broken(user, progress):
+        progress(40)
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(services, "export_contents", broken)
+    client = client_for(outsider)
+    client.post("/privacy/mine/export/")
+    export = DataExport.objects.get(user=outsider)
+    for _try in range(3):  # the job is tried three times (retries=2); the retries are made due at once
+        process_tasks()
+        DBTaskResult.objects.update(run_after=timezone.now() - datetime.timedelta(seconds=1))
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and export.job.state == "failed"
+    assert "the disk is full" in export.job.message
+    [item] = [i for i in work_for(outsider) if i.kind.startswith("core.job")]
+    assert item.kind == "core.job_failed" and item.url == export.job.get_absolute_url()
+    assert export.job.get_absolute_url() in client.get("/privacy/mine/").content.decode()
+    page = client.get(export.job.get_absolute_url()).content.decode()
+    assert "the disk is full" in page and f"/jobs/{export.job.pk}/retry/" in page
+    monkeypatch.undo()
+    client.post(f"/jobs/{export.job.pk}/retry/")
+    process_tasks()
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY and export.job.state == "done" and export.file
