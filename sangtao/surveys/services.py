@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -213,7 +214,8 @@ def respond(survey: Survey, *, unit_id: int | None, values: dict[int, int], text
 
 def save_index_rule(actor, rule: IndexRule, changed: list[str]) -> int:
     """Save an index rule an administrator edited. The satisfied level is inside the stored sums, so
-    a new level has every survey under the rule recomputed in the background; returns how many."""
+    a new level has every survey under the rule recomputed in the background, as one job its editor
+    follows (core.progress: its page, and a line on their home when it ends); returns how many."""
     if not actor.has_perm("surveys.edit_rules"):
         raise NotAllowed()
     with transaction.atomic():
@@ -222,17 +224,36 @@ def save_index_rule(actor, rule: IndexRule, changed: list[str]) -> int:
                min_n=rule.min_n)
         if "satisfied_min" not in changed:
             return 0
-        surveys = list(Survey.objects.filter(rule=rule).values_list("pk", flat=True))
-        for survey_id in surveys:
-            recompute_survey.enqueue(survey_id=survey_id)
+        surveys = list(Survey.objects.filter(rule=rule).order_by("pk").values_list("pk", flat=True))
+        if surveys:
+            from sangtao.core.progress import start_job
+
+            start_job(recompute_surveys, actor,
+                      str(_("Tính lại chỉ số theo quy tắc «%(name)s»") % {"name": rule.name}),
+                      back_url=reverse("admin:surveys_indexrule_change", args=[rule.pk]), total=len(surveys),
+                      survey_ids=surveys)
     return len(surveys)
 
 
-@task
-def recompute_survey(survey_id: int) -> None:
-    survey = Survey.objects.select_related("rule").filter(pk=survey_id).first()
-    if survey is not None:
+def _recompute_failed(message: str, run_id: str, **_arguments) -> None:
+    from sangtao.core.progress import run_failed
+
+    run_failed(message, run_id)
+
+
+@task(on_failure=_recompute_failed)
+def recompute_surveys(run_id: str, survey_ids: list[int]) -> None:
+    """Recompute the surveys' indices one by one, telling how far through core.progress."""
+    from sangtao.core.progress import Tracker
+
+    tracker = Tracker(run_id)
+    tracker.begin(total=len(survey_ids))
+    for done, survey in enumerate(Survey.objects.select_related("rule").filter(pk__in=survey_ids).order_by("pk"),
+                                  start=1):
         recompute(survey)
+        tracker.advance(done)
+    tracker.advance(len(survey_ids), force=True)
+    tracker.finish(_("Đã tính lại chỉ số của %(n)s khảo sát.") % {"n": len(survey_ids)})
 
 
 def export_responses(survey: Survey, actor):

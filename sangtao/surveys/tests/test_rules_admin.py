@@ -6,7 +6,8 @@ from django_tasks_db.models import DBTaskResult
 
 from conftest import client_for
 from sangtao.core.errors import NotAllowed
-from sangtao.core.models import AuditEvent
+from sangtao.core.models import AuditEvent, JobRun
+from sangtao.core.workitems import work_for
 from sangtao.projects.models import ProjectRules
 from sangtao.surveys import services
 from sangtao.surveys.ingest import Incoming, ingest, scale_items
@@ -27,7 +28,8 @@ def form(rule: IndexRule, **changes) -> dict:
             "is_default": "on" if rule.is_default else "", **changes}
 
 
-def test_a_new_satisfied_level_recomputes_the_surveys_under_the_rule(survey, admin_client, process_tasks):
+def test_a_new_satisfied_level_recomputes_the_surveys_under_the_rule_as_a_job_its_editor_follows(
+        survey, admin_client, process_tasks, dost):
     items = scale_items(survey.version_id)
     unit, period = survey.units.first(), survey.periods.first()
     ingest(survey, [Incoming(unit.pk, period.pk, {items[0].pk: value}) for value in (2, 3, 4, 5)], Source.IMPORT)
@@ -36,8 +38,14 @@ def test_a_new_satisfied_level_recomputes_the_surveys_under_the_rule(survey, adm
     page = admin_client.post(f"/admin/surveys/indexrule/{rule.pk}/change/", form(rule, satisfied_min=3), follow=True)
     assert "chỉ số của 1 khảo sát đang được tính lại" in page.content.decode()
     assert Aggregate.objects.get(item=items[0].pk).satisfied == 2  # until the worker runs
+    run = JobRun.objects.get()
+    assert (run.state, run.total, run.created_by) == ("queued", 1, dost)
     process_tasks()
     assert Aggregate.objects.get(item=items[0].pk).satisfied == 3
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total) == ("done", 1, 1)
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert item.kind == "core.job_done" and item.url == run.get_absolute_url() and rule.name in str(item.title)
     assert AuditEvent.objects.filter(action="surveys.index_rule_saved", object_id=str(rule.pk)).exists()
 
 
@@ -46,7 +54,8 @@ def test_a_new_minimum_n_needs_no_recompute(survey, admin_client):
     page = admin_client.post(f"/admin/surveys/indexrule/{rule.pk}/change/", form(rule, min_n=10), follow=True)
     assert "đang được tính lại" not in page.content.decode()
     assert IndexRule.objects.get(pk=rule.pk).min_n == 10
-    assert not DBTaskResult.objects.filter(task_path=services.recompute_survey.task_name).exists()
+    assert not DBTaskResult.objects.filter(task_path=services.recompute_surveys.task_name).exists()
+    assert not JobRun.objects.exists()
 
 
 def test_a_rule_name_edited_in_the_admin_is_stored_in_nfc(survey, admin_client):
@@ -87,3 +96,17 @@ def test_project_rules_are_edited_in_the_admin_and_checked(admin_client, changes
     assert refused.status_code == 200 and message in refused.content.decode()
     saved = admin_client.post(f"/admin/projects/projectrules/{rules.pk}/change/", {**fields, "dost_after_days": 21})
     assert saved.status_code == 302 and ProjectRules.objects.get(pk=rules.pk).dost_after_days == 21
+
+
+def test_a_recompute_that_fails_is_a_failed_job_on_its_editors_home(survey, dost, process_tasks, monkeypatch):
+    def broken(survey):
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(services, "recompute", broken)
+    survey.rule.satisfied_min = 3
+    assert services.save_index_rule(dost, survey.rule, ["satisfied_min"]) == 1
+    process_tasks()
+    run = JobRun.objects.get()
+    assert run.state == "failed" and "the database went away" in run.message
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert item.kind == "core.job_failed" and item.url == run.get_absolute_url()
