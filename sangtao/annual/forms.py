@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
+from sangtao.initiatives.models import Initiative
+from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit
 from sangtao.surveys.models import Survey
 
@@ -37,15 +39,21 @@ class TaskForm(forms.Form):
     person_in_charge = forms.CharField(label=_("Người phụ trách"), max_length=150)
     challenge = forms.ModelChoiceField(queryset=Challenge.objects.none(), label=_("Bài toán lớn liên quan"),
                                        required=False)
-    related_reference = forms.CharField(label=_("Sáng kiến / tình huống liên quan (số, tên)"), max_length=200,
+    initiative = forms.ModelChoiceField(queryset=Initiative.objects.none(), label=_("Sáng kiến liên quan"),
+                                        required=False, help_text=_("Sáng kiến của đơn vị mà nhiệm vụ áp dụng."))
+    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("Tình huống liên quan"), required=False,
+                                  help_text=_("Tình huống đã công bố mà nhiệm vụ học hỏi hoặc nhân rộng."))
+    related_reference = forms.CharField(label=_("Tham chiếu khác (văn bản, số hiệu)"), max_length=200,
                                         required=False)
     survey = forms.ModelChoiceField(queryset=Survey.objects.all(), label=_("Khảo sát hài lòng của dịch vụ"),
                                     required=False)
     applied_on = forms.DateField(label=_("Ngày đưa giải pháp vào áp dụng"), widget=DATE_WIDGET, required=False)
 
-    def __init__(self, *args, challenges=None, **kwargs):
+    def __init__(self, *args, challenges=None, initiatives=None, cases=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["challenge"].queryset = challenges if challenges is not None else Challenge.objects.none()
+        self.fields["initiative"].queryset = initiatives if initiatives is not None else Initiative.objects.none()
+        self.fields["case"].queryset = cases if cases is not None else Case.objects.none()
 
 
 class KpiForm(forms.Form):

@@ -183,8 +183,12 @@ class AnnualTask(models.Model):
     person_in_charge = models.CharField(_("Người phụ trách"), max_length=150)
     challenge = models.ForeignKey("challenges.Challenge", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="annual_tasks", verbose_name=_("Bài toán lớn liên quan"))
-    # A loose reference to an initiative or a case (their own apps link back when they need to).
-    related_reference = models.CharField(_("Sáng kiến / tình huống liên quan (số, tên)"), max_length=200, blank=True)
+    initiative = models.ForeignKey("initiatives.Initiative", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="annual_tasks", verbose_name=_("Sáng kiến liên quan"))
+    case = models.ForeignKey("knowledge.Case", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="annual_tasks", verbose_name=_("Tình huống liên quan"))
+    # Anything else the task refers to that the platform does not hold (a document, a programme).
+    related_reference = models.CharField(_("Tham chiếu khác (văn bản, số hiệu)"), max_length=200, blank=True)
     survey = models.ForeignKey("surveys.Survey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("Khảo sát hài lòng của dịch vụ"))
     applied_on = models.DateField(_("Ngày đưa giải pháp vào áp dụng"), null=True, blank=True)

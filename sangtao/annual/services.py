@@ -42,6 +42,7 @@ from sangtao.core.tasks import periodic, task
 from sangtao.core.text import clean, fold
 from sangtao.core.uploads import check_upload
 from sangtao.core.workflow import apply_move
+from sangtao.knowledge.models import PUBLISHED_STATES
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
 from sangtao.orgs.roles import dost_coordinators, unit_staff
@@ -136,6 +137,8 @@ def _task_values(data: dict[str, Any]) -> dict[str, Any]:
         "related_reference": _text(data, "related_reference"),
         "field": data.get("field"),
         "challenge": data.get("challenge"),
+        "initiative": data.get("initiative"),
+        "case": data.get("case"),
         "survey": data.get("survey"),
         "applied_on": data.get("applied_on"),
     }
@@ -200,6 +203,7 @@ def save_task(plan: AnnualPlan, actor, data: dict[str, Any], task: AnnualTask | 
     """Add a task to a draft plan, or replace one's content, with its KPIs and milestones."""
     _editable(plan, actor)
     values, kpis, milestones = _task_values(data), _kpis(data), _milestones(data)
+    _check_links(plan, values)
     with transaction.atomic():
         if task is None:
             position = plan.tasks.count() + 1
@@ -221,6 +225,15 @@ def save_task(plan: AnnualPlan, actor, data: dict[str, Any], task: AnnualTask | 
     return task
 
 
+def _check_links(plan: AnnualPlan, values: dict[str, Any]) -> None:
+    """A task applies an initiative of its own unit, and learns from a published case or one of its unit's."""
+    initiative, case = values["initiative"], values["case"]
+    if initiative is not None and initiative.unit_id != plan.unit_id:
+        raise InvalidInput(_("Chọn một sáng kiến của chính đơn vị."), field="initiative")
+    if case is not None and case.status not in PUBLISHED_STATES and case.unit_id != plan.unit_id:
+        raise InvalidInput(_("Chọn một tình huống đã công bố hoặc của chính đơn vị."), field="case")
+
+
 def delete_task(task: AnnualTask, actor) -> None:
     _editable(task.plan, actor)
     with transaction.atomic():
@@ -231,13 +244,15 @@ def delete_task(task: AnnualTask, actor) -> None:
 
 def snapshot(plan: AnnualPlan) -> dict[str, Any]:
     """The plan's content as a plain structure: what a version keeps and the diff compares."""
-    tasks = plan.tasks.select_related("field", "challenge").prefetch_related("kpis", "milestones")
+    tasks = plan.tasks.select_related("field", "challenge", "initiative", "case").prefetch_related("kpis", "milestones")
     return {"title": plan.title, "summary": plan.summary, "tasks": [{
         "title": t.title, "problem": t.problem, "public_service": t.public_service,
         "field": t.field.name if t.field else "", "facet": t.facet, "budget_vnd": t.budget_vnd,
         "budget_source": t.budget_source, "spending_norm": t.spending_norm, "ip_terms": t.ip_terms,
         "partners": t.partners, "person_in_charge": t.person_in_charge,
-        "challenge": t.challenge.title if t.challenge else "", "related_reference": t.related_reference,
+        "challenge": t.challenge.title if t.challenge else "",
+        "initiative": t.initiative.title if t.initiative else "", "case": t.case.title if t.case else "",
+        "related_reference": t.related_reference,
         "kpis": [f"{k.name}: {k.baseline_value.normalize() if k.baseline_value is not None else '?'} → "
                  f"{k.target_value.normalize() if k.target_value is not None else '?'} {k.unit_of_measure}"
                  for k in t.kpis.all()],
@@ -249,7 +264,8 @@ TASK_LABELS = {"problem": _("Vấn đề"), "public_service": _("Dịch vụ cô
                "facet": _("Loại đổi mới"), "budget_vnd": _("Kinh phí"), "budget_source": _("Nguồn kinh phí"),
                "spending_norm": _("Định mức chi"), "ip_terms": _("Sở hữu trí tuệ"), "partners": _("Phối hợp"),
                "person_in_charge": _("Người phụ trách"), "challenge": _("Bài toán lớn"),
-               "related_reference": _("Sáng kiến / tình huống"), "kpis": _("Chỉ số"), "milestones": _("Mốc")}
+               "initiative": _("Sáng kiến"), "case": _("Tình huống"), "related_reference": _("Tham chiếu khác"),
+               "kpis": _("Chỉ số"), "milestones": _("Mốc")}
 
 
 def _shown(value) -> str:

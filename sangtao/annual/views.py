@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,6 +47,9 @@ from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen
 from sangtao.core.progress import progress_of
 from sangtao.core.uploads import ALLOWED_KINDS
+from sangtao.initiatives.access import register_initiatives
+from sangtao.knowledge.access import visible_cases
+from sangtao.knowledge.models import PUBLISHED_STATES
 from sangtao.orgs.models import OrgUnit
 
 
@@ -93,7 +97,7 @@ def plan_create(request):
 @login_required
 def plan_detail(request, pk):
     plan = get_plan_for(request.user, pk)
-    tasks = list(plan.tasks.select_related("field", "challenge", "survey", "plan").prefetch_related("milestones"))
+    tasks = list(plan.tasks.select_related("field", "challenge", "initiative", "case", "survey", "plan").prefetch_related("milestones"))
     results = task_results(tasks)
     reports = {r.period_id: r for r in visible_reports(request.user, plan)}
     calendar = [(period, due, reports.get(period.pk)) for period, due in services.report_calendar(plan.year)]
@@ -108,18 +112,22 @@ def plan_detail(request, pk):
 
 def _task_form(request, plan, task=None):
     challenges = visible_challenges(request.user).filter(owner_unit=plan.unit)
+    initiatives = register_initiatives(request.user).filter(unit=plan.unit)
+    cases = visible_cases(request.user).filter(Q(status__in=PUBLISHED_STATES) | Q(unit=plan.unit))
     if task is None:
         initial, kpis, milestones = {}, [], []
     else:
         initial = {name: getattr(task, name) for name in TaskForm.base_fields if name not in {"field", "challenge",
+                                                                                                "initiative", "case",
                                                                                                 "survey"}}
-        initial.update(field=task.field_id, challenge=task.challenge_id, survey=task.survey_id)
+        initial.update(field=task.field_id, challenge=task.challenge_id, initiative=task.initiative_id,
+                       case=task.case_id, survey=task.survey_id)
         kpis = [{"name": k.name, "unit_of_measure": k.unit_of_measure, "baseline_value": k.baseline_value,
                  "target_value": k.target_value, "target_date": k.target_date, "data_source": k.data_source}
                 for k in task.kpis.all()]
         milestones = [{"title": m.title, "due_on": m.due_on} for m in task.milestones.all()]
     data = request.POST if request.method == "POST" else None
-    return (TaskForm(data, initial=initial, challenges=challenges),
+    return (TaskForm(data, initial=initial, challenges=challenges, initiatives=initiatives, cases=cases),
             KpiFormSet(data, initial=kpis, prefix="kpi"), MilestoneFormSet(data, initial=milestones, prefix="ms"))
 
 

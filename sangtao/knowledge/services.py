@@ -505,8 +505,7 @@ def do_plan_adoption(adoption: Adoption, *, actor, year: int) -> Adoption:
             "title": case.title, "problem": case.problem or case.summary or case.title,
             "public_service": adoption.service, "person_in_charge": actor.display_name,
             "partners": case.unit.name, "field": case.field, "facet": case.facet or Facet.ENHANCEMENT,
-            "related_reference": f"{_('Tình huống')} #{case.pk}: {case.title}"[:200],
-            "challenge": case.challenge,
+            "case": case, "challenge": case.challenge,
         })
         Adoption.objects.filter(pk=adoption.pk).update(created_task=task, updated_at=timezone.now())
         adoption.created_task = task

@@ -192,7 +192,7 @@ def test_an_accepted_adoption_as_a_task_enters_the_adopting_units_annual_plan(pu
     assert _kinds(ward_officer).get("knowledge.plan_adoption") == 1
     adoption = services.do_plan_adoption(adoption, actor=ward_officer, year=2027)
     task = AnnualTask.objects.get(pk=adoption.created_task.pk)
-    assert task.plan.unit == ward and task.plan.year == 2027 and f"#{published.pk}" in task.related_reference
+    assert task.plan.unit == ward and task.plan.year == 2027 and task.case == published
     assert "knowledge.plan_adoption" not in _kinds(ward_officer)
     page = client_for(None).get(published.get_absolute_url()).content.decode()
     assert "Đã được 1 đơn vị áp dụng lại" in page and ward.name in page
