@@ -14,6 +14,7 @@ import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.capacity.staggered import NEVER, Staggered, att_gt, twfe
+from sangtao.orgs.models import OrgUnit
 from sangtao.projects.models import Deployment
 from sangtao.surveys.indices import OVERALL
 from sangtao.surveys.models import Period, RespondentAggregate, Survey
@@ -67,6 +68,41 @@ def panel(survey: Survey) -> Panel:
         # Deployed after the last period: not treated within the window.
         cohort[row[unit_id]] = NEVER if first is None else first
     return Panel(survey, periods, unit_ids, outcome, cohort, go_live)
+
+
+@dataclass
+class BeforeAfter:
+    """One deployment seen alone: its unit's index in the last period before go-live and in the
+    latest one since (None where that period is missing or suppressed, or has not come yet)."""
+
+    unit: str
+    go_live: datetime.date
+    before: float | None
+    before_period: str
+    after: float | None
+    after_period: str
+
+    @property
+    def change(self) -> float | None:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+
+def before_after(data: Panel) -> list[BeforeAfter]:
+    """The simple view beside the estimate: each deployment's own before and after, no comparison
+    with other units (so a trend shared by every unit shows here as an effect)."""
+    names = dict(OrgUnit.objects.filter(pk__in=list(data.go_live)).values_list("pk", "name"))
+    rows = []
+    for unit_id, day in sorted(data.go_live.items(), key=lambda item: (item[1], names.get(item[0], ""))):
+        values = data.outcome[data.unit_ids.index(unit_id)]
+        first_after = int(data.cohort[data.unit_ids.index(unit_id)])
+        first_after = len(data.periods) if first_after == NEVER else first_after
+        before = [j for j in range(first_after) if not np.isnan(values[j])]
+        after = [j for j in range(first_after, len(data.periods)) if not np.isnan(values[j])]
+        rows.append(BeforeAfter(
+            names.get(unit_id, ""), day,
+            float(values[before[-1]]) if before else None, data.periods[before[-1]].label if before else "",
+            float(values[after[-1]]) if after else None, data.periods[after[-1]].label if after else ""))
+    return rows
 
 
 @dataclass

@@ -18,7 +18,7 @@ from sangtao.capacity import scores, services
 from sangtao.capacity.access import capacity_unit_for, get_invitation, get_round_for
 from sangtao.capacity.charts import interval_chart
 from sangtao.capacity.forms import AnswerForm, RoundForm
-from sangtao.capacity.impact import ASSUMPTIONS, staggered_impact
+from sangtao.capacity.impact import ASSUMPTIONS, before_after, staggered_impact
 from sangtao.capacity.instruments import DETERMINANTS
 from sangtao.capacity.models import Module, Round, RoundInvitation, SizeBand, UnitScore
 from sangtao.capacity.rules import is_unit_of_score
@@ -231,7 +231,7 @@ def impact_detail(request, pk):
     return render(request, "capacity/impact.html", {"chart": chart,
         "survey": survey, "view": view, "result": view.result, "assumptions": ASSUMPTIONS, "labels": labels,
         "cohorts": [(labels[g], n) for g, n in sorted(view.result.cohorts.items())],
-        "study": study, "months": months,
+        "study": study, "months": months, "deployments": before_after(view.panel),
     })
 
 

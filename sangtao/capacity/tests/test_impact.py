@@ -93,3 +93,22 @@ def test_people_outside_the_survey_get_not_found(staggered_survey, outsider, exp
     survey = staggered_survey[0]
     assert client_for(expert).get(f"/capacity/impact/{survey.pk}/").status_code == 404
     assert api_client(outsider).get(f"/surveys/{survey.pk}/staggered-impact").status_code == 404
+
+
+def test_each_deployment_shows_its_own_before_and_after_beside_the_estimate(staggered_survey, monkeypatch, dost):
+    """The simple view the issue keeps: the unit's last period before go-live against its latest since,
+    from the same panel the estimate uses (itself checked against the raw answers above)."""
+    survey, wards, periods, go_live = staggered_survey
+    monkeypatch.setattr(impact, "deployments_of", lambda s: go_live)
+    data = impact.panel(survey)
+    rows = {row.unit: row for row in impact.before_after(data)}
+    assert len(rows) == 8  # every deployed ward, none of the four never deployed
+    early, late = rows[wards[0].name], rows[wards[4].name]
+    first = data.outcome[data.unit_ids.index(wards[0].pk)]
+    assert (early.before_period, early.after_period) == ("Q2", "Q5")  # went live inside Q2: Q2 counts as before
+    assert early.before == pytest.approx(first[1]) and early.after == pytest.approx(first[4])
+    assert early.change == pytest.approx(first[4] - first[1])
+    assert late.before_period == "Q3" and late.go_live == go_live[wards[4].pk]
+    page = client_for(dost).get(f"/capacity/impact/{survey.pk}/").content.decode()
+    section = page.split('id="before-after"', 1)[1].split("</table>", 1)[0]
+    assert wards[0].name in section and f"{early.change:.1f}".replace(".", ",") in section
