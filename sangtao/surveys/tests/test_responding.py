@@ -91,3 +91,11 @@ def test_batch_api_for_rating_systems_is_idempotent(survey, dost):
                                                                        "period": "2026-Q1", "answers": {}}]})
     assert bad.status_code == 422 and "unit_code" in bad.json()["message"]
     assert ApiClient().post(f"/surveys/{survey.pk}/responses", batch).status_code == 401
+
+
+def test_the_survey_page_in_english_counts_responses_not_scoresheets(survey, dost):
+    """'phiếu' is a scoresheet in a council and a response in a survey: the survey's count says responses."""
+    services.respond(survey, unit_id=survey.units.first().pk, consent=True,
+                     values={int(key[1:]): int(value) for key, value in answers(survey).items()})
+    page = client_for(dost).get("/en" + survey.get_absolute_url()).content.decode()
+    assert "1 response" in page and "scoresheet" not in page
