@@ -80,6 +80,7 @@ def test_weak_passwords_are_refused_by_djangos_validators_with_a_clear_message(p
     response = Client().post("/accounts/signup/", {"email": "b@example.vn", "password1": password,
                                                    "password2": password, "consent_account": "on"})
     assert response.status_code == 200 and not User.objects.filter(email="b@example.vn").exists()
+    assert words in response.content.decode()
 
 
 @pytest.mark.django_db
