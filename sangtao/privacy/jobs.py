@@ -44,7 +44,8 @@ def build_export(run_id: str, export_id: int) -> None:
 
 @periodic(every=3600)
 def purge_expired_personal_data() -> dict[str, int]:
-    """Apply the retention periods (data): old exports, and accounts whose e-mail was never confirmed."""
+    """Apply the retention periods (data): old exports, accounts whose e-mail was never confirmed, and
+    survey follow-up e-mails (the answer stays; only the address goes)."""
     from allauth.account.models import EmailAddress
 
     from sangtao.accounts.models import User
@@ -68,6 +69,12 @@ def purge_expired_personal_data() -> dict[str, int]:
         for user in stale:
             erase_account(user, actor=None)  # its consent and audit rows stay: a pseudonym replaces it
         purged["unconfirmed_accounts"] = len(stale)
+    if "survey_followup_emails" in days:
+        from sangtao.surveys.models import Response
+
+        cutoff = now - datetime.timedelta(days=days["survey_followup_emails"])
+        purged["survey_followup_emails"] = Response.objects.filter(
+            submitted_at__lt=cutoff).exclude(follow_up_email="").update(follow_up_email="")
     return purged
 
 

@@ -117,7 +117,7 @@ def test_the_periodic_purge_applies_the_retention_periods(outsider):
     EmailAddress.objects.create(user=stale, email="cu@example.vn", verified=False, primary=True)
     fresh = User.objects.create_user("moi", "moi@example.vn", PASSWORD)
     EmailAddress.objects.create(user=fresh, email="moi@example.vn", verified=False, primary=True)
-    assert purge_expired_personal_data() == {"data_exports": 1, "unconfirmed_accounts": 1}
+    assert purge_expired_personal_data() == {"data_exports": 1, "unconfirmed_accounts": 1, "survey_followup_emails": 0}
     assert not DataExport.objects.filter(pk=old.pk).exists() and DataExport.objects.count() == 1
     assert User.objects.get(pk=stale.pk).username.startswith("xoa-") and User.objects.get(pk=fresh.pk).is_active
 
@@ -173,3 +173,20 @@ def test_a_failed_export_is_on_the_persons_home_with_the_reason_and_runs_again(o
     process_tasks()
     export.refresh_from_db()
     assert export.status == ExportStatus.READY and export.job.state == "done" and export.file
+
+
+def test_the_purge_removes_survey_follow_up_emails_older_than_their_period_and_keeps_the_answers(survey):
+    from sangtao.surveys import services as survey_services
+    from sangtao.surveys.models import Measure, Period, Response
+
+    today = timezone.localdate()
+    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
+                          ends_on=today + datetime.timedelta(days=30))
+    values = {item.pk: 5 for item in survey.version.items.filter(measure=Measure.SATISFACTION)}
+    for address in ("cu@example.vn", "moi@example.vn"):
+        survey_services.respond(survey, unit_id=survey.units.first().pk, values=values, consent=True,
+                                follow_up_email=address)
+    Response.objects.filter(follow_up_email="cu@example.vn").update(
+        submitted_at=timezone.now() - datetime.timedelta(days=366))
+    assert purge_expired_personal_data()["survey_followup_emails"] == 1
+    assert sorted(Response.objects.values_list("follow_up_email", flat=True)) == ["", "moi@example.vn"]
