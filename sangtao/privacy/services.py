@@ -248,6 +248,18 @@ def export_contents(user, progress=None) -> bytes:
     return buffer.getvalue()
 
 
+def _erase_expert_profile(user) -> None:
+    """An expert's CV, title, workplace and fields go; the expert row stays, inactive, for the seats
+    and scores of past councils that point to it (pseudonymised through the user)."""
+    from sangtao.review.models import Expert
+
+    expert = Expert.objects.filter(user=user).first()
+    if expert is not None:
+        Expert.objects.filter(pk=expert.pk).update(profile="", title="", organisation_name="",
+                                                   organisation_tax_code="", active=False)
+        expert.fields.clear()
+
+
 def erase_account(user, actor) -> None:
     """Delete what can be deleted, and replace the person's identifying fields with a pseudonym where
     the record must stay (the user row that proposals, scores, decisions and the audit chain point to).
@@ -265,6 +277,7 @@ def erase_account(user, actor) -> None:
         for export in user.data_exports.all():
             export.file.delete(save=False)
         user.data_exports.all().delete()
+        _erase_expert_profile(user)
         get_user_model().objects.filter(pk=user.pk).update(
             username=pseudonym, email=f"{pseudonym}@deleted.invalid", full_name="", first_name="", last_name="",
             is_active=False, password="!" + secrets.token_urlsafe(16))  # noqa: S106 -- an unusable password

@@ -190,3 +190,16 @@ def test_the_purge_removes_survey_follow_up_emails_older_than_their_period_and_k
         submitted_at=timezone.now() - datetime.timedelta(days=366))
     assert purge_expired_personal_data()["survey_followup_emails"] == 1
     assert sorted(Response.objects.values_list("follow_up_email", flat=True)) == ["", "moi@example.vn"]
+
+
+@pytest.mark.django_db
+def test_an_experts_deletion_erases_the_cv_and_keeps_the_council_seat_under_the_pseudonym(selection):
+    from sangtao.review.models import Expert
+
+    expert = selection["experts"][0]
+    services.erase_account(expert.user, actor=expert.user)
+    erased = Expert.objects.select_related("user").get(pk=expert.pk)
+    assert (erased.profile, erased.title, erased.organisation_name, erased.active) == ("", "", "", False)
+    assert not erased.fields.exists() and erased.user.username.startswith("xoa-")
+    assert selection["council"].members.filter(expert=erased).exists()
+    assert broken_links() == []
