@@ -115,6 +115,14 @@ def test_suppressed_cells_stay_hidden_in_the_pages_and_exports(answered_round, d
                 "impacts": 404}),
     ("outsider", {"index": 404, "round": 404, "benchmark": 404, "unit": 404, "other_unit": 404, "portfolio": 404,
                   "impacts": 404}),
+    ("leader", {"index": 200, "round": 404, "benchmark": 200, "unit": 200, "other_unit": 404, "portfolio": 404,
+                "impacts": 200}),
+    ("other_unit_officer", {"index": 200, "round": 404, "benchmark": 200, "unit": 404, "other_unit": 404,
+                            "portfolio": 404, "impacts": 200}),
+    ("solver", {"index": 404, "round": 404, "benchmark": 404, "unit": 404, "other_unit": 404, "portfolio": 404,
+                "impacts": 404}),
+    ("anonymous", {"index": 302, "round": 302, "benchmark": 302, "unit": 302, "other_unit": 302, "portfolio": 302,
+                   "impacts": 302}),  # sent to sign in
 ])
 def test_who_sees_which_capacity_page(role, expected, roles, open_round, health, units):
     open_round.units.add(health)
