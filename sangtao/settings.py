@@ -101,6 +101,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sangtao.urls"
+CSRF_FAILURE_VIEW = "sangtao.portal.views.csrf_failure"
 WSGI_APPLICATION = "sangtao.wsgi.application"
 
 TEMPLATES = [

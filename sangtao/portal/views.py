@@ -65,6 +65,12 @@ def accessibility(request):
     return render(request, "portal/accessibility.html")
 
 
+def csrf_failure(request, reason=""):
+    """A form sent with a missing or stale security token (most often a page left open past its
+    session): the styled 403 page, which says to reload and try again; Django's own is bare English."""
+    return render(request, "403.html", status=403)
+
+
 def server_error(request):
     """The styled 500 page, with the site's header; plain text if even that cannot be drawn."""
     try:

@@ -226,6 +226,16 @@ def test_unknown_pages_are_styled_bilingual_with_the_header_and_a_way_back(db, u
     assert words in page and 'class="brand"' in page and 'href="/' in page and "favicon.svg" in page
 
 
+@pytest.mark.parametrize(("prefix", "words"), [("", "Bạn không có quyền làm việc này"), ("/en", "You may not do this")])
+def test_a_form_sent_without_its_security_token_gets_the_styled_bilingual_403_page(db, prefix, words):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(f"{prefix}/accounts/login/", {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert words in page and 'class="brand"' in page and "favicon.svg" in page
+
+
 def test_server_errors_are_styled(rf, db):
     from django.contrib.auth.models import AnonymousUser
 
