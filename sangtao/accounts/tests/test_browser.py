@@ -72,6 +72,7 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
     look(browser, "welcome")
 
     browser.get(base + challenge.get_absolute_url())
+    look(browser, "challenge-signed-in")  # the follow button and the question form with its name consent
     click_and_wait(browser, By.CSS_SELECTOR, "main button[name=action][value=follow]")
     browser.find_element(By.ID, "id_body").send_keys("Bệnh viện nào sẽ thí điểm trước?")
     click_and_wait(browser, By.XPATH, "//main//button[contains(., 'Gửi câu hỏi')]")
@@ -79,12 +80,18 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
     assert Question.objects.filter(asker__email="lan.nguyen@example.vn").exists()
     browser.get(base + "/privacy/mine/")
     look(browser, "my-data")
+    for path, name in (("/privacy/", "notices"), ("/privacy/mine/delete/", "delete-account"),
+                       ("/accounts/2fa/", "two-factor")):
+        browser.get(base + path)
+        look(browser, name)
 
     callback = base + "/sso/oidc/vneid/login/callback/"
     with running_provider(tmp_path, [callback], [new_key()]) as op:
         SocialApp.objects.create(provider="openid_connect", provider_id="vneid", name="VNeID", client_id=CLIENT_ID,
                                  secret=CLIENT_SECRET, settings={"server_url": op + "/o"})
         browser.delete_all_cookies()
+        browser.get(base + "/accounts/password/reset/")
+        look(browser, "password-reset")
         browser.get(base + "/accounts/login/")
         look(browser, "login")
         click_and_wait(browser, By.XPATH, "//main//button[contains(., 'VNeID')]")

@@ -70,7 +70,9 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
 
     # DoST asks for changes; on a phone it reaches the complaints page through the menu.
     log_in_to_home(browser, base, "dost")
+    assert_accessible(browser, what="DoST's home")
     open_item(browser, "chờ Sở KH&CN thẩm định")  # one challenge: the link opens it
+    assert_accessible(browser, what="the challenge awaiting DoST, with its moves")
     make_move(browser, "request_changes", "Cần nêu rõ chỉ số đo.")
     browser.set_window_size(390, 844)
     toggle = browser.find_element(By.CSS_SELECTOR, "button.menu-toggle")
@@ -83,6 +85,7 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     assert browser.current_url.endswith("/complaints/")
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     browser.set_window_size(1366, 900)
+    assert_accessible(browser, what="the complaints page")
 
     # The officer fixes the returned challenge and submits it again.
     log_in_to_home(browser, base, "officer")
@@ -96,6 +99,7 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     assert_accessible(browser, what="an expert's home")
     open_item(browser, "xung đột lợi ích cần ký", count=2)  # one for each of the council's two proposals
     click_and_wait(browser, By.LINK_TEXT, "Khai báo xung đột lợi ích")
+    assert_accessible(browser, what="the declaration form")
     browser.find_element(By.CSS_SELECTOR, "input[name=has_conflict][value='0']").click()
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Đã ký bản khai" in browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
