@@ -35,6 +35,37 @@ def test_each_role_has_its_pending_work_counted(make_challenge, officer, leader,
     assert kinds(ward_officer) == {}
 
 
+def test_dost_is_led_through_a_selection_screening_then_forming_the_council(make_challenge, solver, solver_org, dost):
+    """Each step of step 3 that waits for DoST is a line on its home, linked to where it is done."""
+    from conftest import close_call, make_solver_org, proposal_data
+    from sangtao.proposals import services as proposal_services
+    from sangtao.proposals.models import EligibilityCriterion
+    from sangtao.review import services as review_services
+    from sangtao.review.models import Council, CouncilRules, Rubric
+
+    challenge = make_challenge(Status.PUBLISHED)
+    other_org, other_member = make_solver_org("Viện Công nghệ Số", "0398765432", "solver2")
+    proposals = [proposal_services.start_proposal(challenge, solver, solver_org, proposal_data(challenge)),
+                 proposal_services.start_proposal(challenge, other_member, other_org, proposal_data(challenge))]
+    for proposal, member in zip(proposals, (solver, other_member), strict=True):
+        proposal_services.submit(proposal, member)
+    close_call(challenge, dost)
+    [screen] = [item for item in work_for(dost) if item.kind == "proposals.screen"]
+    assert screen.count == 2 and screen.url == f"/challenges/{challenge.pk}/applications/"
+    everything = {criterion.pk: True for criterion in EligibilityCriterion.objects.all()}
+    for proposal in proposals:
+        proposal_services.screen(proposal, dost, everything)
+    items = {item.kind: item for item in work_for(dost)}
+    assert "proposals.screen" not in items and items["review.to_form"].count == 1
+    assert items["review.to_form"].url == f"/councils/new/?challenge={challenge.pk}"
+    council = review_services.save_council(dost, Council(
+        name="Hội đồng tuyển chọn", rules=CouncilRules.objects.get(is_default=True),
+        rubric=Rubric.objects.get(is_default=True)), [challenge])
+    items = {item.kind: item for item in work_for(dost)}
+    assert "review.to_form" not in items and items["review.forming"].count == 1
+    assert items["review.forming"].url == council.get_absolute_url()
+
+
 def test_expert_and_solver_see_declarations_and_drafts_with_deadlines(selection, solver, solver_org, make_challenge):
     from conftest import proposal_data
     from sangtao.proposals import services as proposal_services
