@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
 from sangtao.challenges.models import Facet, Field
-from sangtao.orgs.models import OrgUnit, UnitKind
+from sangtao.orgs.models import UnitKind
 
 PLANNING_UNITS = (UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
 
@@ -71,10 +71,6 @@ def units_page(year: int, query_units, *, without_plan: bool = False):
     if without_plan:
         units = units.filter(plan_id__isnull=True)
     return units.order_by(F("plan_id").asc(nulls_last=True), "sort_name")
-
-
-def units_without_plan(year: int):
-    return OrgUnit.objects.current().filter(kind__in=PLANNING_UNITS).exclude(annual_plans__year=year)
 
 
 @dataclass

@@ -59,3 +59,16 @@ def test_the_api_creates_lists_with_folded_search_and_moves_a_plan(ward, plan_ro
     assert api_client(plan_roles["other_unit_officer"]).get(f"/annual/plans/{plan_id}").status_code == 404
     assert api_client(plan_roles["other_unit_officer"]).post("/annual/plans", {
         "unit_id": ward.pk, "year": 2027, "title": "x"}).status_code == 404
+
+
+def test_the_rollup_lists_each_units_plan_with_its_tasks_and_budget_and_can_show_only_units_without_one(
+        make_plan, plan_roles, ward, health):
+    plan = make_plan(PlanStatus.CONSOLIDATED, tasks=2)
+    client = client_for(plan_roles["dost"])
+    table = client.get("/annual/rollup/?year=2026").content.decode().split('id="units"', 1)[1]
+    row = table.split(ward.name, 1)[1].split("</tr>", 1)[0]
+    budget = sum(plan.tasks.values_list("budget_vnd", flat=True))
+    assert f'href="{plan.get_absolute_url()}"' in row and ">2<" in row and f"{budget:,}".replace(",", ".") in row
+    assert health.name in table
+    only_without = client.get("/annual/rollup/?year=2026&without=1").content.decode().split('id="units"', 1)[1]
+    assert health.name in only_without and plan.get_absolute_url() not in only_without
