@@ -72,3 +72,26 @@ def test_the_rollup_lists_each_units_plan_with_its_tasks_and_budget_and_can_show
     assert health.name in table
     only_without = client.get("/annual/rollup/?year=2026&without=1").content.decode().split('id="units"', 1)[1]
     assert health.name in only_without and plan.get_absolute_url() not in only_without
+
+
+def test_the_api_writes_and_submits_a_units_report_with_progress_and_kpi_measurements(make_plan, plan_roles,
+                                                                                     api_client):
+    from sangtao.annual.models import KpiMeasurement, PlanReport, TaskProgress
+
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    task = plan.tasks.get()
+    kpi = task.kpis.get()
+    payload = {"period": "6-thang", "narrative": "Đã số hóa 80% hồ sơ.", "submit": True,
+               "progress": [{"task_id": task.pk, "percent": 60, "note": "Thí điểm xong"}],
+               "measurements": [{"kpi_id": kpi.pk, "value": "2", "measured_on": "2026-06-15", "source": "Phần mềm"}]}
+    assert api_client(plan_roles["other_unit_officer"]).post(f"/annual/plans/{plan.pk}/reports",
+                                                             payload).status_code == 404
+    assert api_client(plan_roles["officer"]).post(f"/annual/plans/{plan.pk}/reports",
+                                                  {**payload, "period": "khong-co"}).status_code == 404
+    response = api_client(plan_roles["officer"]).post(f"/annual/plans/{plan.pk}/reports", payload)
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "submitted" and response.json()["period"] == "6-thang"
+    report = PlanReport.objects.get(pk=response.json()["id"])
+    assert report.narrative == "Đã số hóa 80% hồ sơ."
+    assert TaskProgress.objects.get(report=report, task=task).percent == 60
+    assert KpiMeasurement.objects.get(kpi=kpi, report=report).value == 2
