@@ -107,6 +107,36 @@ def test_demo_data_loads_idempotently_with_every_state():
     assert Adoption.objects.filter(case=drafted, status="requested").exists() and Resource.objects.count() >= 2
     found = suggest(User.objects.get(username="cv.26809"), "Thanh toán viện phí bằng mã QR tại trạm y tế")
     assert ("case", drafted.pk) in [(s.document.kind, s.document.object_id) for s in found]
+    _the_demo_holds_annual_plans_initiatives_and_capacity_as_issues_13_and_14_ask()
+
+
+def _the_demo_holds_annual_plans_initiatives_and_capacity_as_issues_13_and_14_ask():
+    """Plans of departments and wards in several states, one late with its report; initiatives received,
+    refused and recognised at city scope; two finished capacity rounds; a challenge deployed at three
+    dates whose survey gives a staggered estimate."""
+    from django.utils import timezone
+
+    from sangtao.annual import services as annual_services
+    from sangtao.annual.models import AnnualPlan
+    from sangtao.capacity.impact import staggered_impact
+    from sangtao.capacity.models import Round
+    from sangtao.initiatives.models import Initiative, InitiativeStatus
+    from sangtao.orgs.models import UnitKind
+    from sangtao.projects.models import Deployment
+    from sangtao.surveys.models import Survey
+
+    plan_kinds = set(AnnualPlan.objects.values_list("unit__kind", flat=True))
+    assert {UnitKind.DEPARTMENT, UnitKind.WARD} <= plan_kinds and len(set(AnnualPlan.objects.values_list(
+        "status", flat=True))) >= 4
+    today = timezone.localdate()
+    assert any(annual_services.late_reports(year, today)[0] for year in (today.year, today.year - 1))
+    statuses = set(Initiative.objects.values_list("status", flat=True))
+    assert {InitiativeStatus.REFUSED, InitiativeStatus.CITY_RECOGNISED, InitiativeStatus.RECEIVED} <= statuses
+    assert Round.objects.filter(status=Round.Status.CLOSED).values("year").distinct().count() >= 2
+    staggered = [survey for survey in Survey.objects.exclude(challenge=None)
+                 if len(set(Deployment.objects.filter(project__challenge=survey.challenge).values_list(
+                     "go_live_on", flat=True))) >= 3]
+    assert staggered and staggered_impact(staggered[0]).result.estimable
 
 
 def test_english_catalogue_translates_every_string():
