@@ -191,6 +191,14 @@ def test_impact_before_and_after_a_deployment_with_difference_in_differences(sur
     assert result.did.low < result.did.estimate < result.did.high
     assert result.did.estimate == pytest.approx(result.change.estimate - (
         result.control_after.share.estimate - result.control_before.share.estimate))
+    # Drawn: four bars with whiskers, a summary naming both effects, and the same numbers as a table.
+    from sangtao.core import formats
+    from sangtao.surveys.charts import impact_chart
+
+    chart = impact_chart(result)
+    assert chart.svg.startswith("<svg") and chart.svg.count("<title>") >= 4 and len(chart.rows) == 4
+    assert formats.number(100 * result.did.estimate, 1) in chart.summary
+    assert formats.number(100 * result.change.estimate, 1) in chart.summary
 
 
 def test_impact_pools_each_arm_and_phase_as_pandas_counts_them(survey, project, officer):
