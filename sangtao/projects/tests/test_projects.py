@@ -11,7 +11,7 @@ from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.notifications.models import Notification
 from sangtao.projects import services
 from sangtao.projects.acceptance import acceptance_result
-from sangtao.projects.models import Escalation, Grade, Milestone, ProjectStatus, ReportStatus
+from sangtao.projects.models import Escalation, Grade, Milestone, Project, ProjectStatus, ReportStatus
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -162,3 +162,25 @@ def test_acceptance_council_members_see_the_project(project, dost):
     assert client_for(member.user).get(f"/projects/{project.pk}/").status_code == 404
     services.add_acceptance_member(project, dost, member)
     assert client_for(member.user).get(f"/projects/{project.pk}/").status_code == 200
+
+
+def test_a_projects_work_is_on_the_homes_of_its_lead_partner_owner_and_leader(project, solver, ward_officer,
+                                                                               officer, leader, dost, ward):
+    from sangtao.core.workitems import work_for
+
+    def items(user):
+        return {item.kind: item for item in work_for(user)}
+
+    Project.objects.filter(pk=project.pk).update(starts_on=TODAY() - datetime.timedelta(days=28))
+    report = items(solver)["projects.report"]  # the first report falls due within the week
+    assert report.count == 1 and report.url == f"/projects/{project.pk}/#report"
+    services.add_task(project, dost, ward, "Tập huấn cán bộ phường", TODAY() + datetime.timedelta(days=5))
+    task = items(ward_officer)["projects.tasks"]
+    assert task.count == 1 and task.url == f"/projects/{project.pk}/#task"
+    services.submit_report(project, solver, TODAY(), "Đã thiết kế xong", {})
+    assert items(officer)["projects.review_report"].count == 1
+    Milestone.objects.filter(pk=project.milestones.first().pk).update(due_on=TODAY() - datetime.timedelta(days=1))
+    services.escalate_overdue()
+    services.escalate_overdue(TODAY() + datetime.timedelta(days=7))
+    escalated = items(leader)["projects.escalated"]
+    assert escalated.count == 1 and escalated.url == f"/projects/{project.pk}/" and escalated.overdue
