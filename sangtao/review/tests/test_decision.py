@@ -7,6 +7,7 @@ import pytest
 from conftest import score_all
 from sangtao.challenges.models import Status, Transition
 from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.workitems import work_for
 from sangtao.notifications.models import Notification
 from sangtao.proposals.models import ProposalStatus
 from sangtao.review import services
@@ -58,8 +59,11 @@ def test_applicant_files_a_complaint_in_the_window_and_dost_answers(selection, d
     services.record_decision(selection["challenge"], dost, proposal=first, rationale="Điểm cao nhất",
                              decided_on=datetime.date(2026, 11, 20))
     complaint = services.file_complaint(second, selection["other_member"], "Đề nghị xem lại điểm tiêu chí 2.")
+    waiting = {item.kind: item for item in work_for(dost)}["review.complaints"]  # on DoST's home, linked
+    assert waiting.count == 1 and waiting.url == f"/complaints/#complaint-{complaint.pk}" and waiting.action_needed
     answered = services.answer_complaint(complaint, dost, "Hội đồng đã rà soát, giữ nguyên kết quả.")
     assert answered.answered_by == dost and answered.answer
+    assert "review.complaints" not in {item.kind for item in work_for(dost)}  # answered: off the home
     Decision.objects.update(complaints_close_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     with pytest.raises(InvalidInput):
         services.file_complaint(second, selection["other_member"], "Khiếu nại quá hạn nộp.")
