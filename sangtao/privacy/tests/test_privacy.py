@@ -203,3 +203,21 @@ def test_an_experts_deletion_erases_the_cv_and_keeps_the_council_seat_under_the_
     assert not erased.fields.exists() and erased.user.username.startswith("xoa-")
     assert selection["council"].members.filter(expert=erased).exists()
     assert broken_links() == []
+
+
+PERSONAL_PAGES = ["/privacy/mine/", "/privacy/mine/delete/", "/accounts/profile/", "/accounts/2fa/"]
+DOST_PAGES = ["/privacy/reads/", "/privacy/restrictions/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["dost", "officer", "leader", "other_unit_officer", "expert", "solver", "outsider",
+                                  "anonymous"])
+def test_every_role_opens_exactly_the_privacy_and_account_pages_it_may(role, roles):
+    """Notices and the welcome page are for everyone; one's own data and account for anyone signed in;
+    the read log and the restrictions for DoST alone (404 to others); a visitor is sent to sign in."""
+    client = client_for(roles[role])
+    signed_in = 302 if role == "anonymous" else 200
+    expected = {"/privacy/": 200, "/accounts/welcome/": 200, **dict.fromkeys(PERSONAL_PAGES, signed_in),
+                **dict.fromkeys(DOST_PAGES, 200 if role == "dost" else 302 if role == "anonymous" else 404),
+                "/accounts/sso/link/": 302}  # nothing to link: back to the profile (or to sign in)
+    assert {page: client.get(page).status_code for page in expected} == expected
