@@ -224,3 +224,19 @@ def test_logout_ends_the_platform_session_and_offers_the_providers_logout(op, ap
     response = client.post("/sso/oidc/test-op/login/")
     answer = agent.get(response["Location"], allow_redirects=False, timeout=10)
     assert answer.status_code == 302 and "/login/" in answer.headers["Location"]
+
+
+def test_a_citizen_id_in_the_claims_never_gives_a_province_or_a_unit():
+    """A national identity provider may send the 12-digit citizen ID, whose first three digits were once
+    the province of birth: only the mapped name, e-mail, phone and identity level are ever read."""
+    from allauth.socialaccount.models import SocialApp
+
+    from sangtao.accounts.oidc import MAPPED_FIELDS, mapped_claims
+
+    app = SocialApp(provider="openid_connect", provider_id="vneid", name="VNeID", client_id="c", secret="s",
+                    settings={"claims": {"identity_level": "acr"}})
+    claims = {"sub": "1", "name": "Nguyễn Văn An", "email": "an@example.vn", "acr": "2",
+              "citizen_id": "079203001234", "cccd": "079203001234", "address": {"region": "Thành phố Hồ Chí Minh"}}
+    mapped = mapped_claims(app, {"id_token": claims})
+    assert set(mapped) == set(MAPPED_FIELDS) == {"name", "email", "phone", "identity_level"}
+    assert not any("079" in value or "Hồ Chí Minh" in value for value in mapped.values())
