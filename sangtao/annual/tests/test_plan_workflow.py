@@ -63,3 +63,43 @@ def test_dost_does_not_see_a_plan_before_the_unit_leader_approves_it(make_plan, 
         get_plan_for(plan_roles["other_unit_officer"], plan.pk)
     services.approve_plan(plan, plan_roles["leader"])
     assert get_plan_for(plan_roles["dost"], plan.pk) == plan
+
+
+def _through_api(plan, move, user):
+    """A move made through the API, its refusals mapped back to the service's errors."""
+    from conftest import ApiClient
+    from sangtao.core.errors import NotAllowed, StaleState
+
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed()
+    response = ApiClient(user).post(f"/annual/plans/{plan.pk}/moves/{move}", {"reason": "lý do thử nghiệm"})
+    errors = {403: NotAllowed, 404: NotAllowed, 409: StaleState, 422: InvalidInput}
+    if response.status_code in errors:
+        raise errors[response.status_code]()
+    assert response.status_code == 200, response.content
+    return AnnualPlan.objects.get(pk=plan.pk)
+
+
+@pytest.mark.parametrize("state", list(PLAN_PATH))
+def test_through_the_api_every_role_may_make_exactly_the_moves_the_table_gives_it(state, make_plan, plan_roles):
+    assert_move_matrix(make_plan(state), plan_roles, ALLOWED, apply=_through_api)
+
+
+@pytest.mark.parametrize("state", list(PLAN_PATH))
+def test_the_plan_page_offers_each_role_exactly_the_moves_it_may_make_now(state, make_plan, plan_roles):
+    """A move is a link on the page when the table gives it to the role from this state and its
+    preconditions are met; a role that may not see the plan gets 404."""
+    from conftest import client_for
+    from sangtao.core.workflow import unmet_preconditions, workflow_of
+
+    plan = make_plan(state)
+    moves = workflow_of(plan).moves.values()
+    for role, user in plan_roles.items():
+        expected = {move.name for move in moves if state in move.sources and role in ALLOWED[move.name]
+                    and not unmet_preconditions(user, plan, move)}
+        response = client_for(user).get(plan.get_absolute_url())
+        if response.status_code != 200:  # not theirs to see: nothing to offer either
+            assert response.status_code in (302, 404) and expected == set(), (role, state)
+            continue
+        page = response.content.decode()
+        assert {move.name for move in moves if f'/move/{move.name}/"' in page} == expected, (role, state)
