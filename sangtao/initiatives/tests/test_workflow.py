@@ -59,7 +59,7 @@ def _through_api(target, move, user):
     return Initiative.objects.get(pk=target.pk)
 
 
-@pytest.mark.parametrize("state", [InitiativeStatus.RECEIVED, InitiativeStatus.RECOGNISED, InitiativeStatus.CITY_PROPOSED])
+@pytest.mark.parametrize("state", InitiativeStatus.values)
 def test_the_api_allows_exactly_the_moves_of_the_table(roles, draft, state):
     Initiative.objects.filter(pk=draft.pk).update(status=state)
     draft.refresh_from_db()
@@ -89,3 +89,21 @@ def test_a_move_posted_by_a_page_is_the_tables_move(received, leader, officer):
     refused = Initiative.objects.get(pk=received.pk)
     assert refused.status == InitiativeStatus.REFUSED and refused.refusal_reasons.startswith("Trùng")
     assert refused.transitions.last().move == "refuse"
+
+
+@pytest.mark.parametrize("state", InitiativeStatus.values)
+def test_in_every_state_the_page_offers_each_role_exactly_the_moves_it_may_make_now(roles, draft, state):
+    from sangtao.core.workflow import unmet_preconditions
+
+    Initiative.objects.filter(pk=draft.pk).update(status=state)
+    draft.refresh_from_db()
+    moves = workflow_of(draft).moves
+    for role, user in roles.items():
+        expected = {name for name in API_MOVES if state in moves[name].sources and role in INITIATIVE_ALLOWED[name]
+                    and not unmet_preconditions(user, draft, moves[name])}
+        response = client_for(user).get(draft.get_absolute_url())
+        if response.status_code != 200:  # not theirs to see: nothing to offer either
+            assert response.status_code in (302, 404) and expected == set(), (role, state)
+            continue
+        page = response.content.decode()
+        assert {name for name in API_MOVES if f'id="move-{name}"' in page} == expected, (role, state)
