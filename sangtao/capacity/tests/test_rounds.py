@@ -171,3 +171,14 @@ def test_work_items_list_the_unanswered_invitation_and_the_draft_round(open_roun
     services.create_round(dost, year=2040, name="", units=[units["W1"]], opens_on=timezone.localdate(),
                           closes_on=timezone.localdate())
     assert "capacity.launch" in [item.kind for item in work_for(dost)]
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("dost", 200), ("officer", 200), ("leader", 200), ("other_unit_officer", 200),  # the benchmark is the city's
+    ("expert", 404), ("solver", 404), ("outsider", 404), ("anonymous", 404),
+])
+def test_every_role_reads_the_round_scores_api_exactly_as_the_benchmark_page(role, status, answered_round, roles,
+                                                                            api_client):
+    assert api_client(roles[role]).get(f"/capacity/{answered_round.year}/scores").status_code == status
+    page = client_for(roles[role]).get("/capacity/benchmark/").status_code
+    assert page == (status if role != "anonymous" else 302)
