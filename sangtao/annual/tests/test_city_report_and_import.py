@@ -51,6 +51,8 @@ def test_the_rollup_equals_a_count_from_the_raw_rows_in_a_fixed_number_of_querie
     by_facet = Counter(facet for facet, _b in tasks)
     assert {line.key: line.tasks for line in summary["by_facet"]} == dict(by_facet)
     assert sum(line.budget_vnd for line in summary["by_facet"]) == sum(b for _f, b in tasks)
+    by_field = Counter(AnnualTask.objects.filter(plan__year=2026).values_list("field_id", flat=True))
+    assert {line.key: line.tasks for line in summary["by_field"]} == dict(by_field)
     assert summary["plans"] == AnnualPlan.objects.filter(year=2026).count() == 2
     # Every year's tasks, counted by the task's own year, equal the tasks of each year's plans.
     per_plan_year = Counter(AnnualTask.objects.values_list("plan__year", flat=True))

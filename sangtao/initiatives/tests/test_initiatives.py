@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from conftest import client_for
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.initiatives import papers, services
 from sangtao.initiatives.models import EmulationTitle, Initiative, InitiativeRules, InitiativeStatus
@@ -167,6 +168,8 @@ def test_a_recognised_initiative_raised_to_city_scope_counts_for_titles_for_thre
     initiative = services.move(initiative, leader, "propose_city", "Đã nhân rộng ra phường")
     city = services.form_council(initiative, dost)
     assert city.level == "city"
+    spread = client_for(dost).get(city.get_absolute_url()).content.decode().split("Nơi áp dụng và nhân rộng", 1)[1]
+    assert f"{ward.name}: Đơn vị khác học tập, nhân rộng" in spread.split("</section>", 1)[0]  # shown to the council
     city = seat_council(city, dost, panel)
     vote_all(city, panel, in_favour=4)
     city = services.decide(city, dost)
