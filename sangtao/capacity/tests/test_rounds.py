@@ -182,3 +182,25 @@ def test_every_role_reads_the_round_scores_api_exactly_as_the_benchmark_page(rol
     assert api_client(roles[role]).get(f"/capacity/{answered_round.year}/scores").status_code == status
     page = client_for(roles[role]).get("/capacity/benchmark/").status_code
     assert page == (status if role != "anonymous" else 302)
+
+
+def test_an_edited_instrument_is_a_new_version_the_next_round_uses_and_the_running_round_keeps_its_own(
+        open_round, dost, units):
+    """The capacity instruments are edited and versioned in the survey engine like the SIPAS one."""
+    from sangtao.capacity.instruments import ensure_templates, latest_version
+    from sangtao.surveys import services as survey_services
+
+    climate = ensure_templates(dost)["climate"]
+    first = open_round.climate.version
+    edited = survey_services.new_version(first)
+    item = edited.items.order_by("position").first()
+    item.text = "Tôi được khuyến khích thử cách làm mới, kể cả khi có thể không thành công."
+    item.save(update_fields=["text"])
+    assert latest_version(climate) == edited and edited.number == first.number + 1
+    assert Round.objects.get(pk=open_round.pk).climate.version == first  # answers already given keep their wording
+    today = timezone.localdate()
+    later = services.launch_round(dost, services.create_round(
+        dost, year=today.year + 1, name="Đợt sau", units=list(units.values()), opens_on=today,
+        closes_on=today + datetime.timedelta(days=30), managers_per_unit=5, staff_per_unit=8))
+    assert later.climate.version == edited
+    assert later.climate.version.items.order_by("position").first().text == item.text
