@@ -2,14 +2,17 @@
 queries whatever the number of units): one definition of each column, used by the page and the
 exports alike; suppressed values stay empty everywhere."""
 
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.capacity.models import Round, UnitScore
 from sangtao.challenges.models import Challenge
+from sangtao.core import formats
+from sangtao.surveys.stats import Difference
 
 COLUMNS = [
     ("unit", _("Đơn vị"), _("Đơn vị tham gia đợt khảo sát.")),
@@ -41,12 +44,80 @@ ACTIVITY = [
                                                       "trước đó.")),
 ]
 COLUMNS += ACTIVITY
+# The outcomes of the challenges a unit owns (those counted in "challenges"), beside its index: each
+# challenge's KPI status and satisfaction change are the portfolio's (portfolio.challenge_results).
+OUTCOMES = [
+    ("kpi_met", _("Bài toán đạt mục tiêu"), _("Số bài toán đơn vị chủ trì (đã được phê duyệt trở đi) có mọi chỉ số "
+                                              "thành công đã đạt mục tiêu ở số đo mới nhất.")),
+    ("kpi_on_track", _("Bài toán đúng hướng"), _("Số bài toán đơn vị chủ trì có chỉ số đã đo, chưa đạt hết mục tiêu "
+                                                 "nhưng không chỉ số nào chậm so với đường thẳng từ giá trị nền đến "
+                                                 "mục tiêu.")),
+    ("kpi_off_track", _("Bài toán chưa đạt tiến độ"), _("Số bài toán đơn vị chủ trì có ít nhất một chỉ số chậm so với "
+                                                        "đường thẳng từ giá trị nền đến mục tiêu.")),
+    ("satisfaction", _("Thay đổi hài lòng (điểm %)"), _("Với mỗi bài toán đơn vị chủ trì có khảo sát trước và sau khi "
+                                                        "áp dụng: thay đổi tỷ lệ hài lòng (điểm %) và khoảng tin cậy 95%, "
+                                                        "như trên trang kết quả của bài toán; trống khi chưa đo được.")),
+]
+COLUMNS += OUTCOMES
+OUTCOME_STATUS = {"kpi_met": "met", "kpi_on_track": "on_track", "kpi_off_track": "off_track"}
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A challenge the unit owns, with its outcome."""
+
+    challenge: Challenge
+    kpi_status: str  # portfolio.kpi_summary's code
+    change: Difference | None
+
+    @property
+    def kpi_label(self):
+        from sangtao.capacity.portfolio import KPI_LABELS
+
+        return KPI_LABELS[self.kpi_status]
+
+    @property
+    def change_text(self) -> str:
+        return "" if self.change is None else change_text(self.change)
+
+
+def outcome_value(key: str, owned: list[Owned]):
+    """The one definition of each OUTCOMES column, for the page and the exports."""
+    if key == "satisfaction":
+        return "; ".join(f"{o.challenge.title}: {change_text(o.change)}" for o in owned if o.change is not None)
+    return sum(1 for o in owned if o.kpi_status == OUTCOME_STATUS[key])
+
+
+def change_text(change: Difference) -> str:
+    """A change in percentage points with its interval: "+5,2 (1,0 – 9,4)"."""
+    sign = "+" if change.estimate > 0 else ""
+    return (f"{sign}{formats.number(100 * change.estimate, 1)} ({formats.number(100 * change.low, 1)} – "
+            f"{formats.number(100 * change.high, 1)})")
+
+
+def owned_outcomes(unit_ids) -> dict[int, list[Owned]]:
+    """unit -> the challenges it owns (those "challenges" counts), newest first, with their outcomes (a
+    fixed number of queries however many units and challenges)."""
+    from sangtao.capacity.portfolio import EXCLUDED, challenge_results
+
+    challenges = list(Challenge.objects.filter(owner_unit_id__in=list(unit_ids)).exclude(status__in=EXCLUDED)
+                      .order_by("-created_at", "-pk"))
+    results = challenge_results(challenges)
+    found: dict[int, list[Owned]] = defaultdict(list)
+    for challenge in challenges:
+        found[challenge.owner_unit_id].append(Owned(challenge, *results[challenge.pk]))
+    return found
 
 
 @dataclass
 class Row:
     score: UnitScore
     activity: dict[str, int]
+    owned: list[Owned] = field(default_factory=list)
+
+    @property
+    def outcomes(self) -> dict[str, object]:
+        return {key: outcome_value(key, self.owned) for key, _label, _definition in OUTCOMES}
 
     @property
     def challenges(self) -> int:
@@ -69,6 +140,8 @@ class Row:
                 str(s.rank_best) if s.rank_best == s.rank_worst else f"{s.rank_best}–{s.rank_worst}")
         if key in self.activity:
             return self.activity[key]
+        if key in OUTCOME_STATUS or key == "satisfaction":
+            return outcome_value(key, self.owned)
         if key == "climate_n":
             return s.climate_n if s.climate_n >= min_n else f"<{min_n}"
         value = getattr(s, key)
@@ -103,9 +176,11 @@ def ranking(round_: Round, kind: str = "", size_band: str = "") -> list[Ranked]:
 
 
 def rows_of(ranked: list[Ranked]) -> list[Row]:
-    """The full rows of these units, in the same order (one query)."""
+    """The full rows of these units, in the same order, with the outcomes of the challenges they own
+    (one query, and those of owned_outcomes)."""
     scores = UnitScore.objects.select_related("unit").in_bulk([r.score_id for r in ranked])
-    return [Row(scores[r.score_id], r.activity) for r in ranked]
+    owned = owned_outcomes(r.unit_id for r in ranked)
+    return [Row(scores[r.score_id], r.activity, owned.get(r.unit_id, [])) for r in ranked]
 
 
 def rows_for(round_: Round, kind: str = "", size_band: str = "") -> list[Row]:

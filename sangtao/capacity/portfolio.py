@@ -80,9 +80,24 @@ def _capacity(unit_ids) -> dict[int, float | None]:
     return capacity
 
 
-def _kpi_summary(codes: set[str]) -> str:
+def kpi_summary(codes: set[str]) -> str:
+    """A piece of work's KPI status from its indicators' (the one definition the portfolio's and the
+    benchmark's counters use): met when every indicator met its target at its latest measurement; off
+    track when one is behind the straight line to its target; no data when none is measured; on track
+    otherwise."""
     return "met" if codes == {"met"} else ("no_data" if not codes or codes == {"no_data"} else
                                            "off_track" if "off_track" in codes else "on_track")
+
+
+def challenge_results(challenges: list[Challenge]) -> dict[int, tuple[str, Difference | None]]:
+    """challenge id -> (its KPI status, its satisfaction change before/after with the 95% interval, the
+    first of its surveys that has one), from the outcome functions' batch reader (a fixed number of
+    queries however many challenges)."""
+    found = {}
+    for pk, (kpis, surveys) in outcomes(challenges).items():
+        change = next((v.impact.change for v in surveys if v.impact and v.impact.change), None)
+        found[pk] = (kpi_summary({k.status.code for k in kpis}), change)
+    return found
 
 
 def challenge_lines(filters: dict) -> list[Line]:
@@ -97,15 +112,14 @@ def challenge_lines(filters: dict) -> list[Line]:
     if filters.get("year"):
         challenges = challenges.filter(created_at__year=filters["year"])
     found = list(challenges.order_by("-created_at")[:LIMIT])
-    measured = outcomes(found)
+    results = challenge_results(found)
     capacity = _capacity(c.owner_unit_id for c in found)
     lines = []
     for c in found:
-        kpis, surveys = measured[c.pk]
-        change = next((v.impact.change for v in surveys if v.impact and v.impact.change), None)
+        kpi, change = results[c.pk]
         lines.append(Line("challenge", c.title, c.get_absolute_url(), c.facet, c.field.name, c.owner_unit.name,
-                          c.owner_unit_id, c.get_status_display(), c.status, c.created_at.year,
-                          _kpi_summary({k.status.code for k in kpis}), change, capacity.get(c.owner_unit_id)))
+                          c.owner_unit_id, c.get_status_display(), c.status, c.created_at.year, kpi, change,
+                          capacity.get(c.owner_unit_id)))
     return lines
 
 
@@ -132,7 +146,7 @@ def task_lines(filters: dict) -> list[Line]:
         change = result.impact.change if result.impact else None
         lines.append(Line("annual_task", t.title, t.plan.get_absolute_url(), t.facet, t.field.name if t.field else "",
                           t.plan.unit.name, t.plan.unit_id, t.plan.get_status_display(), t.plan.status, t.plan.year,
-                          _kpi_summary({k.status.code for k in result.kpis}), change, capacity.get(t.plan.unit_id)))
+                          kpi_summary({k.status.code for k in result.kpis}), change, capacity.get(t.plan.unit_id)))
     return lines
 
 
