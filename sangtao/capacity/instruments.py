@@ -5,6 +5,8 @@ Codes carry the meaning the capacity numbers use:
 - Barometer (a workplace's managers): yes/no items, stored as 5 (yes) and 1 (no), so the engine's
   count of positive answers is the count of "yes". The four kinds of innovation (B_TYPE_*) are
   grouped as one element, so their answers are also summed per respondent (clustered variance).
+  The latest innovation's type (B_LATEST_*) is asked apart from them, outside the score; templates
+  written before it existed get it as a new version (migration capacity 0004).
 - Climate (staff): Likert 1-5; C1-C3 are the US federal employee survey's innovation items
   (element 1); further items go in element 2 and do not enter the score.
 - Determinants (staff self-assessment): Likert 1-5; D_<determinant>_<level>, element = determinant.
@@ -20,6 +22,7 @@ YES, NO = 5, 1
 TYPE_ELEMENT = 1
 FEVS_ELEMENT, MORE_CLIMATE_ELEMENT = 1, 2
 INNOVATION_TYPES = ("B_TYPE_SERVICE", "B_TYPE_PROCESS", "B_TYPE_ORG", "B_TYPE_COMM")
+LATEST_TYPES = ("B_LATEST_SERVICE", "B_LATEST_PROCESS", "B_LATEST_ORG", "B_LATEST_COMM")
 FEVS_ITEMS = ("C1", "C2", "C3")
 DETERMINANTS = {1: ("purpose", "Mục đích", "Purpose"), 2: ("potential", "Tiềm năng", "Potential"),
                 3: ("capacity", "Năng lực", "Capacity"), 4: ("impact", "Tác động", "Impact")}
@@ -35,6 +38,13 @@ BAROMETER = [
      "… new or significantly changed organisation or management?"),
     ("B_TYPE_COMM", TYPE_ELEMENT, "… cách truyền thông, tương tác với người dân mới hoặc thay đổi đáng kể?",
      "… new or significantly changed communication with citizens?"),
+    # The latest innovation's type, asked apart from the four kinds above (several may apply).
+    ("B_LATEST_SERVICE", None,
+     "Đổi mới gần nhất của đơn vị thuộc loại nào (có thể nhiều loại)? Dịch vụ mới hoặc thay đổi?",
+     "Of what type was the latest innovation (several may apply)? A new or changed service?"),
+    ("B_LATEST_PROCESS", None, "… quy trình, cách làm việc?", "… a process?"),
+    ("B_LATEST_ORG", None, "… cách tổ chức, quản lý?", "… organisation or management?"),
+    ("B_LATEST_COMM", None, "… cách truyền thông, tương tác với người dân?", "… communication with citizens?"),
     ("B_COPIED", None, "Đổi mới gần nhất có học hỏi, điều chỉnh từ nơi khác không?",
      "Was the latest innovation copied or adapted from elsewhere?"),
     ("B_INIT_MGMT", None, "Đổi mới gần nhất do lãnh đạo đơn vị khởi xướng?", "Was it initiated by management?"),

@@ -266,3 +266,29 @@ def barometer_shares(round_: Round, kind: str | None = None) -> list[WeightedSha
         shares.append(WeightedShare(code, 100 * estimate, 100 * max(0.0, estimate - half),
                                     100 * min(1.0, estimate + half), responding))
     return shares
+
+
+@dataclass(frozen=True)
+class UnitShare:
+    code: str
+    text: str
+    share: float | None  # 0-100: the unit's managers answering yes; None when fewer than the minimum answered
+    n: int
+
+
+def unit_barometer(round_: Round, unit_id: int, english: bool = False) -> list[UnitShare]:
+    """The unit's own barometer: per item of the round's version, in its order, the share of its managers
+    answering yes (the workplace's answer, before any weighting), suppressed below the minimum n."""
+    if round_.barometer is None:
+        return []
+    cells: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for item_id, n, satisfied in Aggregate.objects.filter(survey=round_.barometer, unit_id=unit_id).values_list(
+            "item_id", "n", "satisfied"):
+        cells[item_id][0] += n
+        cells[item_id][1] += satisfied
+    shares = []
+    for item in round_.barometer.version.items.all():
+        n, yes = cells.get(item.pk, (0, 0))
+        shares.append(UnitShare(item.code, item.text_en if english and item.text_en else item.text,
+                                100 * yes / n if n >= round_.rule.min_n and n else None, n))
+    return shares

@@ -164,7 +164,7 @@ def benchmark(request):
     return render(request, "capacity/benchmark.html", {"chart": chart, "mine": mine, "check": bench.behaviour_check(ranked),
         "round": round_, "rows": rows, "page": page, "querystring": querystring,
         "see_all": request.user.has_perm("capacity.see_all"), "formula": COMPOSITE_FORMULA, "columns": bench.COLUMNS,
-        "activity": bench.ACTIVITY, "kinds": UnitKind.choices, "sizes": SizeBand.choices, **filters,
+        "activity": bench.ACTIVITY, "outcome_columns": bench.OUTCOMES, "kinds": UnitKind.choices, "sizes": SizeBand.choices, **filters,
         "min_n": round_.rule.min_n if round_ else 5,
     })
 
@@ -200,9 +200,16 @@ def unit_detail(request, pk):
     chart = interval_chart([(s.unit.name, s.composite, s.composite_low, s.composite_high, s.unit_id == unit.pk)
                             for s in (similar.scores if similar else [])], 10,
                            _("Điểm tổng hợp của các đơn vị tương tự"))
+    trend = interval_chart([(str(s.round.year), s.composite, s.composite_low, s.composite_high, s is latest)
+                            for s in history], 10, _("Điểm tổng hợp qua các năm"))
+    owned = bench.owned_outcomes([unit.pk]).get(unit.pk, [])
     return render(request, "capacity/unit.html", {
         "unit": unit, "history": history, "latest": latest, "similar": similar, "formula": COMPOSITE_FORMULA,
-        "profile": profile, "similar_chart": chart,
+        "profile": profile, "similar_chart": chart, "trend_chart": trend, "owned": owned,
+        "outcome_columns": bench.OUTCOMES,
+        "outcomes": [(label, definition, bench.outcome_value(key, owned)) for key, label, definition in bench.OUTCOMES
+                     if key != "satisfaction"],
+        "barometer": scores.unit_barometer(latest.round, unit.pk, english) if latest else [],
         "min_n": latest.round.rule.min_n if latest else 5,
     })
 
