@@ -143,10 +143,16 @@ def still_queued(engine: dict) -> int:
     import django_rq
     from rq.registry import StartedJobRegistry
 
+    from rq.job import Job, JobStatus
+
     queue = django_rq.get_queue("default")
-    # rq moves a job it takes to an intermediate list first; a stopping worker may leave it there for the next
-    taken = queue.connection.llen(queue.intermediate_queue_key)
-    return queue.count + taken + StartedJobRegistry(queue=queue).count
+    # rq moves a job it takes to an intermediate list first; a stopping worker may leave it there for the next.
+    # A job passes through the queue, that list and the started registry, and may be in two at the moment
+    # it is read (or still listed once it finished), so the tick jobs not yet run are counted once each, by id.
+    taken = {job_id.decode() for job_id in queue.connection.lrange(queue.intermediate_queue_key, 0, -1)}
+    ids = set(queue.get_job_ids()) | taken | set(StartedJobRegistry(queue=queue).get_job_ids())
+    jobs = Job.fetch_many(sorted(ids), connection=queue.connection)
+    return sum(1 for job in jobs if job is not None and job.get_status() != JobStatus.FINISHED)
 
 
 def test_three_workers_run_a_periodic_job_once_per_tick(engine, start_workers, tmp_path):
