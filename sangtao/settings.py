@@ -173,6 +173,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps in development and tests
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# What the platform derives from its installed files once and keeps between runs (the documents' font cut).
+CACHE_DIR = Path(env_str("CACHE_DIR", str(BASE_DIR / ".cache")))
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -7,10 +7,16 @@ document uses DejaVu Serif, installed from PyPI with matplotlib.
 
 import copy
 import functools
+import hashlib
+import os
+import threading
+from collections import OrderedDict
 from io import BytesIO
 from pathlib import Path
 
+import fontTools
 import matplotlib
+from django.conf import settings
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -31,9 +37,25 @@ COVERED = ((0x0000, 0x04FF), (0x1E00, 0x1EFF), (0x2000, 0x22FF), (0x2460, 0x24FF
 
 @functools.cache
 def _font_bytes(style: str) -> bytes:
-    """The font cut down once per process to what documents write: each document then subsets a
-    font half the size (the subsetting fpdf2 does on every output is most of a PDF's cost)."""
-    font = TTFont(FONT_DIR / FONT_FILES[style], recalcTimestamp=False)
+    """The font cut down to what documents write: each document then subsets a font half the size
+    (the subsetting fpdf2 does on every output is most of a PDF's cost). The cut takes seconds, so it
+    is made once per machine and kept in CACHE_DIR, named by what it is made from."""
+    source = FONT_DIR / FONT_FILES[style]
+    recipe = repr((COVERED, fontTools.version)).encode()
+    key = hashlib.sha256(source.read_bytes() + recipe).hexdigest()[:16]
+    kept = Path(settings.CACHE_DIR) / "fonts" / f"{source.stem}-{key}.ttf"
+    if kept.exists():
+        return kept.read_bytes()
+    cut = _cut(source)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+    partial.write_bytes(cut)
+    partial.replace(kept)  # whole or absent for another process reading it
+    return cut
+
+
+def _cut(source: Path) -> bytes:
+    font = TTFont(source, recalcTimestamp=False)
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True, hinting=True,
                              layout_features=["*"], name_IDs=["*"], name_languages=["*"], legacy_kern=True,
                              drop_tables=[*subset.Options().drop_tables, "FFTM"])
@@ -62,6 +84,13 @@ def _font_for(document: FPDF, style: str) -> TTFFont:
     font.missing_glyphs = []
     font.subset = SubsetMap(font)
     return font
+
+
+# The fonts of recent documents, subset to the glyphs each wrote, by style and glyph set: a document
+# that writes the same glyphs again (the same paper fetched again, another of a series) starts from it.
+DOCUMENT_CUTS_KEPT = 64
+_DOCUMENT_CUTS: OrderedDict[tuple[str, frozenset[str]], bytes] = OrderedDict()
+_DOCUMENT_CUTS_LOCK = threading.Lock()  # a threaded server renders documents side by side
 
 
 class AdministrativeDocument(FPDF):
@@ -184,4 +213,25 @@ class AdministrativeDocument(FPDF):
         self.set_font("Serif", size=BODY_SIZE)
 
     def render(self) -> bytes:
-        return bytes(self.output())
+        cuts = {style: (style, frozenset(self.fonts[f"serif{style}"].subset.get_all_glyph_names()))
+                for style in FONT_FILES}
+        with _DOCUMENT_CUTS_LOCK:
+            known = {style: _DOCUMENT_CUTS.get(key) for style, key in cuts.items()}
+        for style, cut in known.items():
+            if cut is not None:  # subsetting the cut made for these glyphs before costs a tenth
+                self.fonts[f"serif{style}"].ttfont = TTFont(BytesIO(cut), recalcTimestamp=False)
+        data = bytes(self.output())
+        for style, key in cuts.items():
+            if known[style] is None:
+                font = self.fonts[f"serif{style}"].ttfont  # fpdf2 subset it in place for this document
+                post = font["post"]
+                post.formatType, post.extraNames, post.mapping = 2.0, [], {}  # keep the glyph names fpdf2 asks by
+                out = BytesIO()
+                font.save(out)
+                known[style] = out.getvalue()
+            with _DOCUMENT_CUTS_LOCK:
+                _DOCUMENT_CUTS[key] = known[style]
+                _DOCUMENT_CUTS.move_to_end(key)
+                while len(_DOCUMENT_CUTS) > DOCUMENT_CUTS_KEPT:
+                    _DOCUMENT_CUTS.popitem(last=False)
+        return data

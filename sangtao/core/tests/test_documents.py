@@ -37,3 +37,35 @@ def test_documents_share_the_parsed_font_but_not_what_they_use():
     third = AdministrativeDocument("Ba")
     third.paragraph("Quyết định")
     assert _read(third.render()) == (first_text, first_glyphs)
+
+
+def test_a_document_writing_the_glyphs_of_an_earlier_one_starts_from_its_cut_and_reads_the_same():
+    from sangtao.core import documents
+
+    documents._DOCUMENT_CUTS.clear()
+    first = AdministrativeDocument("Một")
+    first.paragraph("Quyết định số 12")
+    first_text, first_glyphs = _read(first.render())
+    assert len(documents._DOCUMENT_CUTS) == 3  # one cut per style, kept for the next document
+    again = AdministrativeDocument("Hai")
+    again.paragraph("định Quyết số 21")  # the same letters in another order
+    kept = dict(documents._DOCUMENT_CUTS)
+    again_text, again_glyphs = _read(again.render())
+    assert "định Quyết số 21" in again_text and "Quyết định số 12" in first_text
+    assert again_glyphs == first_glyphs and dict(documents._DOCUMENT_CUTS) == kept
+
+
+def test_the_font_cut_is_made_once_per_machine_and_read_back_from_the_cache_directory(settings, tmp_path,
+                                                                                      monkeypatch):
+    from sangtao.core import documents
+
+    settings.CACHE_DIR = tmp_path
+    documents._font_bytes.cache_clear()
+    try:
+        made = documents._font_bytes("")
+        assert [path.read_bytes() for path in (tmp_path / "fonts").iterdir()] == [made]
+        documents._font_bytes.cache_clear()
+        monkeypatch.setattr(documents, "_cut", lambda source: (_ for _ in ()).throw(AssertionError("cut again")))
+        assert documents._font_bytes("") == made
+    finally:
+        documents._font_bytes.cache_clear()
