@@ -84,24 +84,39 @@ def english_problems(html: str, data: list[str]) -> list[str]:
 class EnglishPages:
     """What is not English on each page fetched under /en/, and links there that lead its reader
     to a 404: an inspector for the query-budget crawl (sangtao/portal/tests/test_query_budget.py),
-    which fetches every page of every role under /en/, so the slowest walk of the suite is made once."""
+    which fetches every page of every role under /en/, so the slowest walk of the suite is made once.
+
+    Most links lead to pages the crawl itself opens as the same role, so links are checked after
+    the crawl (check_links), opening only those it did not open."""
 
     def __init__(self):
         self.data = _data_strings()
         self.found: dict[str, list[str]] = {}
         self.opened: dict[tuple[str, str], int] = {}
+        self.links: dict[tuple[str, str], set[str]] = {}
+        self.clients: dict[str, object] = {}
 
     def __call__(self, url: str, role: str, client, response) -> None:
+        self.opened[(role, url)] = response.status_code
+        self.clients[role] = client
         if not url.startswith("/en/") or response.status_code != 200 \
                 or "text/html" not in response.get("Content-Type", ""):
             return
         html = response.content.decode()
-        problems = english_problems(html, self.data)
-        for link in set(LINK.findall(html.split("<main", 1)[-1])):  # no link leads this role to a 404
+        for link in set(LINK.findall(html.split("<main", 1)[-1])):
+            self.links.setdefault((role, link), set()).add(url)
+        self._add(url, english_problems(html, self.data))
+
+    def check_links(self) -> None:
+        """No link leads its reader to a 404: call it after the crawl, in the same world."""
+        for (role, link), pages in self.links.items():
             if (role, link) not in self.opened:
-                self.opened[(role, link)] = client.get(link).status_code
+                self.opened[(role, link)] = self.clients[role].get(link).status_code  # type: ignore[attr-defined]
             if self.opened[(role, link)] == 404:
-                problems.append(f"link to a page that answers 404 to {role}: {link}")
+                for page in pages:
+                    self._add(page, [f"link to a page that answers 404 to {role}: {link}"])
+
+    def _add(self, url: str, problems: list[str]) -> None:
         for problem in problems:
             if problem not in self.found.setdefault(url, []):
                 self.found[url].append(problem)

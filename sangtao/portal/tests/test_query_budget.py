@@ -41,6 +41,7 @@ def test_every_page_is_english_under_en_and_asks_no_more_queries_as_the_data_gro
         world = build_world(1, USERNAMES, field, ward)
         english = EnglishPages()
         small = crawl(world, role_names, language="en", inspect=english)
+        english.check_links()
         transaction.set_rollback(True)
     assert english.found == {}, english.report()
     shown = {key: queries for key, (status, queries) in small.items() if status == 200}
