@@ -213,25 +213,32 @@ class AdministrativeDocument(FPDF):
         self.set_font("Serif", size=BODY_SIZE)
 
     def render(self) -> bytes:
-        cuts = {style: (style, frozenset(self.fonts[f"serif{style}"].subset.get_all_glyph_names()))
-                for style in FONT_FILES}
+        fonts = {style: self._serif(style) for style in FONT_FILES}
+        keys = {style: (style, frozenset(font.subset.get_all_glyph_names())) for style, font in fonts.items()}
         with _DOCUMENT_CUTS_LOCK:
-            known = {style: _DOCUMENT_CUTS.get(key) for style, key in cuts.items()}
+            known = {style: _DOCUMENT_CUTS.get(key) for style, key in keys.items()}
         for style, cut in known.items():
             if cut is not None:  # subsetting the cut made for these glyphs before costs a tenth
-                self.fonts[f"serif{style}"].ttfont = TTFont(BytesIO(cut), recalcTimestamp=False)
+                fonts[style].ttfont = TTFont(BytesIO(cut), recalcTimestamp=False)
         data = bytes(self.output())
-        for style, key in cuts.items():
-            if known[style] is None:
-                font = self.fonts[f"serif{style}"].ttfont  # fpdf2 subset it in place for this document
-                post = font["post"]
-                post.formatType, post.extraNames, post.mapping = 2.0, [], {}  # keep the glyph names fpdf2 asks by
-                out = BytesIO()
-                font.save(out)
-                known[style] = out.getvalue()
+        for style, key in keys.items():
+            cut = known[style] or _saved_with_names(fonts[style].ttfont)  # fpdf2 subset it in place
             with _DOCUMENT_CUTS_LOCK:
-                _DOCUMENT_CUTS[key] = known[style]
+                _DOCUMENT_CUTS[key] = cut
                 _DOCUMENT_CUTS.move_to_end(key)
                 while len(_DOCUMENT_CUTS) > DOCUMENT_CUTS_KEPT:
                     _DOCUMENT_CUTS.popitem(last=False)
         return data
+
+    def _serif(self, style: str) -> TTFFont:
+        font = self.fonts[f"serif{style}"]
+        assert isinstance(font, TTFFont)
+        return font
+
+
+def _saved_with_names(font: TTFont) -> bytes:
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 2.0, [], {}  # keep the glyph names fpdf2 asks by
+    out = BytesIO()
+    font.save(out)
+    return out.getvalue()

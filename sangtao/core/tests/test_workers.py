@@ -141,9 +141,8 @@ def still_queued(engine: dict) -> int:
     if engine["TASKS_BACKEND"] == "database":
         return DBTaskResult.objects.filter(task_path=worker_jobs.count_tick.module_path, status="READY").count()
     import django_rq
-    from rq.registry import StartedJobRegistry
-
     from rq.job import Job, JobStatus
+    from rq.registry import StartedJobRegistry
 
     queue = django_rq.get_queue("default")
     # rq moves a job it takes to an intermediate list first; a stopping worker may leave it there for the next.
