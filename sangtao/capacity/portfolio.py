@@ -135,6 +135,8 @@ def task_lines(filters: dict) -> list[Line]:
         tasks = tasks.filter(field_id=filters["field"])
     if filters.get("unit"):
         tasks = tasks.filter(plan__unit_id=filters["unit"])
+    if filters.get("status"):
+        tasks = tasks.filter(plan__status=filters["status"])
     if filters.get("year"):
         tasks = tasks.filter(plan__year=filters["year"])
     found = list(tasks.order_by("-plan__year", "plan__unit__sort_name", "plan_id", "position", "id")[:LIMIT])
@@ -161,6 +163,8 @@ def initiative_lines(filters: dict) -> list[Line]:
         items = items.filter(field_id=filters["field"])
     if filters.get("unit"):
         items = items.filter(unit_id=filters["unit"])
+    if filters.get("status"):
+        items = items.filter(status=filters["status"])
     if filters.get("year"):
         items = items.filter(recognised_on__year=filters["year"])
     found = list(items.order_by("-recognised_on", "-id")[:LIMIT])
@@ -170,11 +174,31 @@ def initiative_lines(filters: dict) -> list[Line]:
                  capacity.get(i.unit_id)) for i in found]
 
 
+def stages() -> list[tuple[str, object, list[tuple[str, object]]]]:
+    """The stage filter's choices, by kind: (kind, its label, [("kind:state", the state's label)]) for the
+    states a kind's work is in the portfolio in."""
+    from sangtao.annual.models import REPORTING_STATES, PlanStatus
+    from sangtao.initiatives.models import RECOGNISED_STATES, InitiativeStatus
+
+    states: dict[str, list[tuple[str, object]]] = {
+        "challenge": [(s.value, s.label) for s in Status if s not in EXCLUDED],
+        "annual_task": [(s, PlanStatus(s).label) for s in REPORTING_STATES],
+        "initiative": [(s, InitiativeStatus(s).label) for s in RECOGNISED_STATES]}
+    return [(kind, KINDS[kind], [(f"{kind}:{value}", label) for value, label in states[kind]]) for kind in KINDS]
+
+
 def portfolio_lines(filters: dict) -> list[Line]:
-    """Every kind's lines (or the one kind asked for)."""
+    """Every kind's lines (or the one kind asked for), at a stage ("kind:state") and with a KPI status
+    (a key of KPI_LABELS) when asked."""
     makers = {"challenge": challenge_lines, "annual_task": task_lines, "initiative": initiative_lines}
     kinds = [filters["kind"]] if filters.get("kind") in makers else list(makers)
-    return [line for kind in kinds for line in makers[kind](filters)]
+    if filters.get("stage"):
+        kind, filters = filters["stage"].split(":")[0], {**filters, "status": filters["stage"].split(":")[1]}
+        kinds = [k for k in kinds if k == kind]
+    lines = [line for kind in kinds for line in makers[kind](filters)]
+    if filters.get("outcome"):
+        lines = [line for line in lines if line.kpi_status == filters["outcome"]]
+    return lines
 
 
 def counters(lines: list[Line]) -> dict[str, int]:

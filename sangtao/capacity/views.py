@@ -248,6 +248,10 @@ def _portfolio_filters(request) -> dict:
         filters["facet"] = request.GET["facet"]
     if request.GET.get("kind") in folio.KINDS:
         filters["kind"] = request.GET["kind"]
+    if request.GET.get("stage") in {value for _k, _l, states in folio.stages() for value, _label in states}:
+        filters["stage"] = request.GET["stage"]
+    if request.GET.get("outcome") in folio.KPI_LABELS:
+        filters["outcome"] = request.GET["outcome"]
     for key, queryset in (("field", Field.objects.all()), ("unit", OrgUnit.objects.all())):
         if request.GET.get(key):
             filters[key] = chosen(queryset, request.GET[key]).pk
@@ -292,7 +296,8 @@ def portfolio(request):
             (key, label, definition, counts[key]) for key, (label, definition) in folio.COUNTERS.items()],
         "facets": facets, "facet_choices": Facet.choices, "fields": Field.objects.all(), "kind_choices": [
             (key, label, kinds.get(key, 0)) for key, label in folio.KINDS.items()],
-        "filters": filters, "units": _portfolio_units(),
+        "filters": filters, "units": _portfolio_units(), "stages": folio.stages(),
+        "outcome_choices": folio.KPI_LABELS.items(),
         "facet_chart": facet_chart, "year_chart": year_chart, "years": years,
         "capped": [label for key, label in folio.KINDS.items() if kinds.get(key, 0) >= folio.LIMIT],
         "limit": folio.LIMIT,

@@ -24,3 +24,29 @@ def test_counters_filters_and_export_agree(make_challenge, dost, officer):
     definitions = {row[0]: row[2] for row in workbook[workbook.sheetnames[1]].iter_rows(values_only=True)}
     assert definitions["Số việc trong danh mục"] == 1
     assert client_for(officer).get("/capacity/portfolio.xlsx").status_code == 404
+
+
+def test_the_stage_and_kpi_status_filters_narrow_the_lines_the_page_and_the_export(make_challenge, dost, officer):
+    import datetime
+
+    from sangtao.evaluation.models import Measurement
+
+    published = make_challenge(Status.PUBLISHED, title="Bài toán A")
+    make_challenge(Status.APPROVED, title="Bài toán B")
+    Measurement.objects.create(indicator=published.indicators.get(), value="55", measured_on=datetime.date(2026, 6, 1),
+                               source="HIS", recorded_by=officer)  # baseline 180, target 60: met
+
+    def titles(**filters):
+        return [line.title for line in portfolio.portfolio_lines(filters)]
+
+    assert titles(stage="challenge:published") == ["Bài toán A"] and titles(stage="challenge:approved") == ["Bài toán B"]
+    assert titles(outcome="met") == ["Bài toán A"] and titles(outcome="no_data") == ["Bài toán B"]
+    assert titles(stage="challenge:published", kind="initiative") == [] and titles(stage="annual_task:done") == []
+    client = client_for(dost)
+    page = client.get("/capacity/portfolio/?stage=challenge:approved").content.decode()
+    assert '<option value="challenge:approved" selected>' in page
+    listed = page.split('aria-label="Danh sách"')[1]
+    assert "Bài toán B" in listed and "Bài toán A" not in listed
+    workbook = load_workbook(io.BytesIO(client.get("/capacity/portfolio.xlsx?outcome=met").content))
+    assert [row[1] for row in workbook.active.iter_rows(min_row=2, values_only=True)] == ["Bài toán A"]
+    assert "Bài toán B" in client.get("/capacity/portfolio/?stage=nonsense&outcome=nonsense").content.decode()

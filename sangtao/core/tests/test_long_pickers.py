@@ -45,9 +45,10 @@ def test_dosts_unit_form_picks_the_parent_and_successors_from_a_filterable_list(
     assert re.search(r'<select name="parent"[^>]*data-searchable="Type to filter the list"', english)
 
 
-# Hand-written lists over fixed, short enumerations (grades, measures, unit kinds, sizes, years, periods).
+# Hand-written lists over fixed, short enumerations (grades, measures, unit kinds, sizes, years, periods, the
+# portfolio's stages and KPI statuses).
 SHORT_BY_NATURE = {"grades", "elements", "measures", "years", "rounds", "periods", "kinds", "sizes", "facets",
-                   "size_choices", "kind_choices", "facet_choices"}
+                   "size_choices", "kind_choices", "facet_choices", "stages", "states", "outcome_choices"}
 
 
 def test_every_hand_written_picker_over_records_gets_a_filter_box_when_long():
