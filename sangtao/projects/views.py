@@ -117,7 +117,8 @@ def detail(request, pk):
         "reports": project.reports.select_related("submitted_by").prefetch_related("documents"), "next_report": services.next_report_due(project),
         "escalations": [(e, services.describe_subject(e.subject, milestones, project.tasks.all()))
                         for e in project.escalations.all()], "deployments": project.deployments.select_related("unit"),
-        "can_manage": user.has_perm("projects.manage", project), "can_report": user.has_perm("projects.report", project),
+        "can_manage": user.has_perm("projects.manage", project), "can_work": user.has_perm("projects.work", project),
+        "can_report": user.has_perm("projects.report", project),
         "is_dost": user.has_perm("projects.accept"), "is_member": member,
         "can_cancel": any(move.name == "cancel" for move in workflow.available_moves(user, project)), "report_rating": ratings.get(None),
         "grades": GRADE_CHOICES, "result": acceptance_result(project),

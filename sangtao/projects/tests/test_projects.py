@@ -184,3 +184,71 @@ def test_a_projects_work_is_on_the_homes_of_its_lead_partner_owner_and_leader(pr
     services.escalate_overdue(TODAY() + datetime.timedelta(days=7))
     escalated = items(leader)["projects.escalated"]
     assert escalated.count == 1 and escalated.url == f"/projects/{project.pk}/" and escalated.overdue
+
+
+INTERNAL_KEY = r"\b[a-z_]+:\d+\b"  # "milestone:7", "task:12": how the code names things, never a person
+
+
+def _page_problems(html: str) -> list[str]:
+    """What a person would stumble on in the page's main part: an internal key in the text, a form
+    that does not say what it does (no heading, legend or summary of its own, not the only form of
+    its titled section, not one button whose name is its own) or a field with no visible label."""
+    import re
+
+    import lxml.html
+
+    main = lxml.html.fromstring(html).xpath("//main")[0]
+    problems = [f"internal key {key!r}" for key in re.findall(INTERNAL_KEY, main.text_content())]
+    names: dict[str, int] = {}
+
+    def text_of(ids: str) -> str:
+        return " ".join(" ".join(main.xpath(f"//*[@id='{i}']")[0].text_content().split())
+                        for i in ids.split() if main.xpath(f"//*[@id='{i}']"))
+
+    for form in main.xpath(".//form"):
+        controls = [c for c in form.xpath(".//input|.//select|.//textarea")
+                    if c.get("type") not in ("hidden", "submit", "button")]
+        for control in controls:
+            label = main.xpath(f".//label[@for='{control.get('id')}']") if control.get("id") else []
+            if not (label and label[0].text_content().strip()) and not text_of(control.get("aria-labelledby", "")):
+                problems.append(f"{control.get('name')}: no visible label")
+        section = form.xpath("ancestor::section[1]")
+        alone = bool(section) and bool(section[0].xpath("./h2|./h3")) and len(section[0].xpath(".//form")) == 1
+        if form.xpath(".//h2|.//h3|.//h4|.//legend") or form.xpath("ancestor::details[summary]") or alone:
+            continue
+        buttons = form.xpath(".//button")
+        if not controls and len(buttons) == 1:
+            name = " ".join(buttons[0].text_content().split()) + " " + text_of(buttons[0].get("aria-describedby", ""))
+            names[name] = names.get(name, 0) + 1
+            continue
+        problems.append(f"a bare form ({form.get('action')}): nothing says what it does")
+    problems += [f"{n} buttons named {name!r}" for name, n in names.items() if n > 1]
+    return problems
+
+
+def test_the_project_page_names_things_as_people_read_them_and_every_form_says_what_it_does(
+        project, solver, dost, ward):
+    """With everything on it (milestones with tranches, tasks, a report to review, escalations of a
+    milestone, a task and a report, a self-assessment, an acceptance member), as each role that acts
+    on it: no "milestone:7 → ..." anywhere, no bare inline form, no unlabelled field."""
+    Project.objects.filter(pk=project.pk).update(starts_on=TODAY() - datetime.timedelta(days=40))
+    Milestone.objects.filter(pk=project.milestones.first().pk).update(due_on=TODAY() - datetime.timedelta(days=1))
+    services.add_task(project, dost, ward, "Bố trí điểm hỗ trợ người cao tuổi", TODAY() - datetime.timedelta(days=1))
+    services.add_task(project, dost, ward, "Tập huấn cán bộ phường", TODAY() + datetime.timedelta(days=9))
+    services.escalate_overdue()
+    assert {e.split(":")[0] for e in project.escalations.values_list("subject", flat=True)} == {
+        "milestone", "task", "report"}
+    services.submit_report(project, solver, TODAY(), "Đã xong thiết kế sơ bộ", {})
+    url = f"/projects/{project.pk}/"
+    lead_page = client_for(solver).get(url).content.decode()
+    assert 'id="self_assess"' in lead_page and 'id="narrative"' in lead_page
+    services.self_assess(project, solver, "Hoàn thành thiết kế.")
+    member = make_expert("nt-page")
+    services.add_acceptance_member(project, dost, member)
+    dost_page = client_for(dost).get(url).content.decode()
+    assert "Bố trí điểm hỗ trợ người cao tuổi" in dost_page and 'name="decision"' in dost_page
+    member_page = client_for(member.user).get(url).content.decode()
+    assert 'name="quality_report"' in member_page
+    assert "Ghi hoàn thành" not in member_page  # a council member grades; the work is the insiders'
+    for who, page in (("lead", lead_page), ("DoST", dost_page), ("acceptance member", member_page)):
+        assert _page_problems(page) == [], who
