@@ -171,7 +171,8 @@ def council_detail(request, pk):
         "proposals": services.council_proposals(council) if manager else [],
         "assignments": assignments, "runs": council.runs.all()[:5] if manager else [],
         "pair_rules": council.pair_rules.select_related("expert__user", "proposal") if manager else [],
-        "member_form": MemberForm(), "run_form": RunForm(), "pair_form": PairForm(council=council),
+        "member_form": MemberForm(auto_id="member-%s"), "run_form": RunForm(),
+        "pair_form": PairForm(council=council, auto_id="pair-%s"),  # two "expert" fields: ids of their own
         "editable": council.assignments_released_at is None,
         "choice": workflow.choice_of(request.user, council, COUNCIL.moves["release"])
         if manager and council.status == CouncilStatus.FORMING else None,
