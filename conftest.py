@@ -463,7 +463,7 @@ def score_all(council, points_by_proposal):
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-BROWSER_WINDOW = (1280, 1000)
+BROWSER_WINDOW = (1366, 900)  # the desktop width of the accessibility gate: no resize to check there
 IMPLICIT_WAIT = 20  # seconds a find waits for its element: generous, CI runs the browser beside the rest of the suite
 
 
@@ -525,8 +525,11 @@ def log_in(browser, base, username):
     WebDriverWait(browser, 10).until(lambda driver: "/accounts/login/" not in driver.current_url)
 
 
-def click_and_wait(browser, by, selector) -> None:
-    """Click something that loads a new page and wait until that page has loaded.
+def click_and_wait(browser, by, selector, *, check: bool = True, what: str = "") -> None:
+    """Click something that loads a new page, wait until that page has loaded, and put it through
+    the accessibility gate (assert_accessible, both widths): every page a journey clicks its way to
+    is checked. `check=False` only for a page that is not the site's (the test OpenID provider) or
+    a step repeated in a loop whose last page is checked.
 
     A marker set on the old window vanishes with it. Polling the marker survives the moment the
     old document is torn down, where Selenium's staleness_of can fail with an inspector error
@@ -539,6 +542,14 @@ def click_and_wait(browser, by, selector) -> None:
     browser.find_element(by, selector).click()
     WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(
         lambda driver: driver.execute_script("return !window.sangtaoOldPage && document.readyState === 'complete'"))
+    if check:
+        assert_accessible(browser, what=what)
+
+
+def visit(browser, url: str, *, what: str = "") -> None:
+    """Open a page of a journey and put it through the accessibility gate at both widths."""
+    browser.get(url)
+    assert_accessible(browser, what=what)
 
 
 # --- the accessibility gate: axe-core (from npm, `make test` runs npm ci) in the real browser --------
@@ -548,13 +559,33 @@ DESKTOP, PHONE = (1366, 900), (390, 844)
 _axe_source: list[str] = []
 
 
+# Run only the rules that can report a critical or serious violation (a rule's impact is the highest
+# its checks can give), among those axe runs by default: the others can never fail the gate.
+_AXE_RUN = """
+const [done] = [arguments[arguments.length - 1]];
+const rules = axe._audit.rules.filter(r => r.enabled !== false && !(r.tags || []).includes('experimental')
+  && (!r.impact || r.impact === 'critical' || r.impact === 'serious')).map(r => r.id);
+axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}})
+  .then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+"""
+# What the page is now (its address and markup, the per-response CSRF token left out): a page checked
+# once at a width is not checked again there until something on it changes.
+_FINGERPRINT = """
+const html = location.href + document.documentElement.outerHTML.replace(/value="[^"]*"/g, '');
+let h = 0;
+for (let i = 0; i < html.length; i++) h = (Math.imul(31, h) + html.charCodeAt(i)) | 0;
+return String(h) + ':' + html.length;
+"""
+
+
 def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
     """Run axe-core on the page as it is now, at desktop and phone widths: no critical or serious violation.
 
     axe is injected through the webdriver (never a script in the page: the CSP forbids inline
-    script, and no CDN is used). Call it after each interaction that changes the page. The window
-    is left at its original size. Without node_modules (npm ci not run) it fails when
-    REQUIRE_BROWSER is set (CI) and warns otherwise.
+    script, and no CDN is used), once per page. Call it after each interaction that changes the
+    page (click_and_wait and visit call it for every page they load); a page already checked as it
+    is now, at a width, is not checked again. The window is left at its original size. Without
+    node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI) and warns otherwise.
     """
     import os
     import warnings
@@ -568,19 +599,23 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
             return
         _axe_source.append(AXE_JS.read_text(encoding="utf-8"))
     original = browser.get_window_size()
+    fingerprint = browser.execute_script(_FINGERPRINT)
+    checked = browser.execute_script("return window.sangtaoA11yChecked || []")
+    todo = [(w, h) for w, h in widths if f"{w}|{fingerprint}" not in checked]
+    # The window's own width first: one resize fewer.
+    todo.sort(key=lambda size: size[0] != original["width"])
     found = []
     try:
-        for width, height in widths:
-            browser.set_window_size(width, height)
+        for width, height in todo:
+            if (width, height) != (original["width"], original["height"]):
+                browser.set_window_size(width, height)
             if not browser.execute_script("return !!window.axe"):
                 browser.execute_script(_axe_source[0])
-            result = browser.execute_async_script(
-                "const done = arguments[arguments.length - 1];"
-                "axe.run(document, {resultTypes: ['violations']})"
-                ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e),"
-                " nodes: []}]));")
+            result = browser.execute_async_script(_AXE_RUN)
             scroll = browser.execute_script(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                "(window.sangtaoA11yChecked = window.sangtaoA11yChecked || []).push(arguments[0]);"
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                f"{width}|{fingerprint}")
             for violation in result:
                 if violation["impact"] in ("critical", "serious"):
                     targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
@@ -588,7 +623,8 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
             if scroll > 0:
                 found.append(f"[{width}px] serious horizontal-scroll: the page is {scroll}px wider than the window")
     finally:
-        browser.set_window_size(original["width"], original["height"])
+        if browser.get_window_size() != original:
+            browser.set_window_size(original["width"], original["height"])
     where = what or browser.current_url
     assert not found, f"accessibility violations on {where}:\n" + "\n".join(found)
 

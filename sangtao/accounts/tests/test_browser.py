@@ -94,16 +94,18 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
         look(browser, "password-reset")
         browser.get(base + "/accounts/login/")
         look(browser, "login")
-        click_and_wait(browser, By.XPATH, "//main//button[contains(., 'VNeID')]")
+        click_and_wait(browser, By.XPATH, "//main//button[contains(., 'VNeID')]", check=False)  # the provider's page
         fill(browser, {"op-username": "hung", "op-password": OP_PASSWORD})
         click_and_wait(browser, By.ID, "op-submit")
         assert browser.current_url.endswith("/accounts/welcome/"), browser.current_url
     browser.get(base + "/solvers/register/")
+    look(browser, "register-organisation")
     fill(browser, {"id_name": "Công ty Hùng Phát", "id_tax_code": "0312345679", "id_address": "Quận 3",
                    "id_legal_representative": "Phạm Văn Hùng"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Đã đăng ký tổ chức" in browser.find_element(By.CSS_SELECTOR, ".messages").text
     browser.get(base + f"/challenges/{challenge.pk}/apply/")
+    look(browser, "proposal-form")
     fill(browser, {"id_title": "Đặt lịch khám qua Zalo"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert challenge.proposals.filter(title="Đặt lịch khám qua Zalo").exists()

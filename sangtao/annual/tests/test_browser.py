@@ -10,8 +10,7 @@ import urllib.request
 import pytest
 from django.utils import timezone
 
-import conftest
-from conftest import CHROMEDRIVER, CHROMIUM, click_and_wait, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, visit
 from sangtao.annual import services
 from sangtao.annual.models import AnnualPlan, CityReport, PlanStatus, ReportNotice
 from sangtao.core.tasks import run_pending
@@ -27,13 +26,6 @@ if not (CHROMIUM and CHROMEDRIVER):
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
-def _accessible(browser) -> None:
-    """axe-core on the page, reloaded first: the flash message list of base.html (a <ul role="status">)
-    is flagged by axe on its own, whatever page shows it."""
-    browser.refresh()
-    conftest.assert_accessible(browser)
-
-
 def _fill(browser, values: dict) -> None:
     for element_id, value in values.items():
         element = browser.find_element(By.ID, element_id)
@@ -45,7 +37,7 @@ def _fill(browser, values: dict) -> None:
 
 
 def _add_task(browser, base, plan, title, kpi, baseline, target):
-    browser.get(base + f"/annual/{plan.pk}/tasks/new/")
+    visit(browser, base + f"/annual/{plan.pk}/tasks/new/")
     _fill(browser, {"id_title": title, "id_problem": "Người dân phải đi lại nhiều lần.",
                     "id_public_service": "Đăng ký hộ tịch", "id_facet": "enhancement", "id_budget_vnd": "0",
                     "id_budget_source": "none", "id_person_in_charge": "Phạm Thu Hà", "id_kpi-0-name": kpi,
@@ -63,7 +55,7 @@ def _confirm(browser, label) -> None:
 
 def _move(browser, base, plan, username, label):
     log_in(browser, base, username)
-    browser.get(base + plan.get_absolute_url())
+    visit(browser, base + plan.get_absolute_url())
     _confirm(browser, label)
 
 
@@ -72,14 +64,13 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     base = live_server.url
     year = timezone.localdate().year
     log_in(browser, base, "officer2")
-    browser.get(base + "/annual/new/")
+    visit(browser, base + "/annual/new/")
     _fill(browser, {"id_year": str(year), "id_title": "Kế hoạch đổi mới sáng tạo của Phường Sài Gòn"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     plan = AnnualPlan.objects.get()
     _add_task(browser, base, plan, "Một cửa số hóa hồ sơ hộ tịch", "Thời gian giải quyết", "5", "1")
     _add_task(browser, base, plan, "Trợ lý ảo trả lời thủ tục", "Thời gian chờ trả lời", "3", "0")
     assert "Trợ lý ảo trả lời thủ tục" in browser.page_source
-    _accessible(browser)
     _confirm(browser, "Trình lãnh đạo đơn vị")
     _move(browser, base, plan, "leader2", "Duyệt, gửi Sở KH&CN")
     _move(browser, base, plan, "dost", "Tổng hợp vào kế hoạch thành phố")
@@ -90,11 +81,11 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     assert services.remind_and_escalate_reports(half + datetime.timedelta(days=20)) == 3  # officer, leader, DoST
     assert ReportNotice.objects.filter(plan=plan, level=ReportNotice.Level.DOST).exists()
     log_in(browser, base, "officer2")
-    browser.get(base + "/notifications/")
+    visit(browser, base + "/notifications/")
     assert "Quá hạn" in browser.page_source
 
     # The annual report records the KPI results; the leader approves it.
-    browser.get(base + plan.get_absolute_url())
+    visit(browser, base + plan.get_absolute_url())
     buttons = browser.find_elements(By.CSS_SELECTOR, "#reports form button")
     click_and_wait(browser, By.XPATH, "(//section[@id='reports']//form/button)[last()]")
     assert len(buttons) == 2
@@ -102,23 +93,22 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     _fill(browser, {"id_narrative": "Hoàn thành hai nhiệm vụ.", f"id_kpi{kpis[0]}-value": "2",
                     f"id_kpi{kpis[0]}-source": "Phần mềm hộ tịch", f"id_kpi{kpis[1]}-value": "0"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
-    _accessible(browser)
     _confirm(browser, "Trình lãnh đạo đơn vị")
     report = plan.reports.get()
     log_in(browser, base, "leader2")
-    browser.get(base + report.get_absolute_url())
+    visit(browser, base + report.get_absolute_url())
     _confirm(browser, "Duyệt, gửi Sở KH&CN")
     assert "Đạt mục tiêu" in browser.page_source  # 0 of a target of 0 days' wait
 
     # DoST builds the city report in the background and opens the PDF.
     settings.ANNUAL_REPORT_NUMBER = "{seq}/BC-SKHCN"
     log_in(browser, base, "dost")
-    browser.get(base + f"/annual/rollup/?year={year}")
-    _accessible(browser)
+    visit(browser, base + f"/annual/rollup/?year={year}")
     click_and_wait(browser, By.CSS_SELECTOR, "#city-report button.primary")
     assert "Đang lập báo cáo" in browser.page_source
     run_pending()
     browser.refresh()
+    assert_accessible(browser, what="the roll-up with the city report built")
     link = browser.find_element(By.ID, "city-pdf").get_attribute("href")
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
     with urllib.request.urlopen(urllib.request.Request(link, headers={"Cookie": cookie})) as response:  # noqa: S310

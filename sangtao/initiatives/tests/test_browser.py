@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHROMEDRIVER, CHROMIUM, click_and_wait, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, visit
 from sangtao.initiatives import services
 from sangtao.initiatives.models import Council, Initiative, InitiativeStatus
 from sangtao.initiatives.tests.conftest import seat_council, vote_all
@@ -29,13 +29,6 @@ def message(browser) -> str:
     return browser.find_element(By.CSS_SELECTOR, ".messages li").text
 
 
-def accessible(browser) -> None:
-    import conftest
-
-    if hasattr(conftest, "assert_accessible"):
-        conftest.assert_accessible(browser)
-
-
 def fetch(browser, url: str) -> bytes:
     """The file a link serves, fetched with the browser's session (headless downloads are not read back)."""
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
@@ -51,8 +44,7 @@ def test_staff_submit_a_council_of_five_recognises_four_to_one_and_the_city_rais
 
     # A staff member of the Department of Health writes the application with a colleague, then submits it.
     log_in(browser, base, "officer")
-    browser.get(base + "/initiatives/new/")
-    accessible(browser)
+    visit(browser, base + "/initiatives/new/")
     browser.find_element(By.ID, "id_title").send_keys("Phân luồng người bệnh bằng mã QR tại khoa khám bệnh")
     Select(browser.find_element(By.ID, "id_kind")).select_by_value("management")
     browser.find_element(By.ID, "id_description").send_keys("Người bệnh quét mã QR tại cổng để xếp hàng theo chuyên khoa.")
@@ -69,29 +61,32 @@ def test_staff_submit_a_council_of_five_recognises_four_to_one_and_the_city_rais
     click_and_wait(browser, By.ID, "submit-initiative")
     assert "Số vào sổ: 01/" in message(browser)
     assert browser.find_element(By.ID, "register-code").text.startswith("01/")
-    accessible(browser)
     initiative = Initiative.objects.get()
     assert initiative.status == InitiativeStatus.RECEIVED
 
     # The unit's leader forms a council of five, who vote four to one.
     log_in(browser, base, "leader")
-    browser.get(base + initiative.get_absolute_url())
+    visit(browser, base + initiative.get_absolute_url())
     click_and_wait(browser, By.ID, "form-council")
-    for person, role in zip(panel, ["chair", "vice_chair", "secretary", "expert", "expert"], strict=True):
+    seats = ["chair", "vice_chair", "secretary", "expert", "expert"]
+    for position, (person, role) in enumerate(zip(panel, seats, strict=True)):
         Select(browser.find_element(By.ID, "id_user")).select_by_visible_text(person.display_name)
         Select(browser.find_element(By.ID, "id_role")).select_by_value(role)
-        click_and_wait(browser, By.CSS_SELECTOR, "#add-seat button")
+        # The same page with one seat more each time: the first and the full council are checked.
+        click_and_wait(browser, By.CSS_SELECTOR, "#add-seat button", check=position in (0, len(seats) - 1))
     click_and_wait(browser, By.ID, "open-voting")
-    accessible(browser)
     council = Council.objects.get()
     for position, person in enumerate(panel):
         log_in(browser, base, person.username)
         browser.get(base + council.get_absolute_url())
+        if position == 0:
+            assert_accessible(browser, what="the ballot")
         browser.find_element(By.ID, "id_in_favour_0" if position < 4 else "id_in_favour_1").click()
-        click_and_wait(browser, By.ID, "cast-vote")
+        # Every member sees the same ballot: the first one's, before and after voting, is checked.
+        click_and_wait(browser, By.ID, "cast-vote", check=position == 0)
         assert "Đã ghi nhận biểu quyết" in message(browser)
     log_in(browser, base, "leader")
-    browser.get(base + council.get_absolute_url())
+    visit(browser, base + council.get_absolute_url())
     click_and_wait(browser, By.ID, "decide-button")
     assert "4/5" in browser.find_element(By.ID, "result").text
     certificate = fetch(browser, browser.find_element(By.ID, "certificate").get_attribute("href"))
@@ -102,20 +97,20 @@ def test_staff_submit_a_council_of_five_recognises_four_to_one_and_the_city_rais
     assert "Bảng trọng số" not in text
 
     # The leader proposes city scope; DoST puts it to the city's council, which recognises it.
-    browser.get(base + initiative.get_absolute_url())
+    visit(browser, base + initiative.get_absolute_url())
     click_and_wait(browser, By.ID, "move-propose_city")
     assert Initiative.objects.get().status == InitiativeStatus.CITY_PROPOSED
     log_in(browser, base, "dost")
-    browser.get(base + initiative.get_absolute_url())
+    visit(browser, base + initiative.get_absolute_url())
     click_and_wait(browser, By.ID, "form-city-council")
     city_council = Council.objects.get(level="city")
     vote_all(seat_council(city_council, dost, panel), panel, in_favour=5)
-    browser.get(base + city_council.get_absolute_url())
+    visit(browser, base + city_council.get_absolute_url())
     click_and_wait(browser, By.ID, "decide-button")
     assert "5/5" in browser.find_element(By.ID, "result").text
     raised = Initiative.objects.get()
     assert raised.status == InitiativeStatus.CITY_RECOGNISED and raised.scope_valid_until
-    browser.get(base + f"/initiatives/register/{raised.pk}/")
+    visit(browser, base + f"/initiatives/register/{raised.pk}/")
     assert "Cấp thành phố" in browser.find_element(By.TAG_NAME, "main").text
     assert "Bảng trọng số" not in browser.page_source
     assert services.tally(city_council)[2]

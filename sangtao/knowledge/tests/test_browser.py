@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, absent, assert_accessible, click_and_wait, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, absent, assert_accessible, click_and_wait, log_in, visit
 from sangtao.evaluation.outcome import challenge_outcome
 from sangtao.knowledge.models import Adoption, Case, CaseStatus, Lesson
 
@@ -42,22 +42,21 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     challenge = graded.challenge
     # DoST concludes the acceptance the council graded.
     log_in(browser, base, "dost")
-    browser.get(f"{base}/projects/{graded.pk}/")
+    visit(browser, f"{base}/projects/{graded.pk}/")
     click_and_wait(browser, By.CSS_SELECTOR, "#conclude button")
     graded.refresh_from_db()
     assert graded.status == "accepted"
     # The unit owes its after-action review, answers it from the lessons page.
     log_in(browser, base, "officer")
-    browser.get(f"{base}/knowledge/lessons/")
+    visit(browser, f"{base}/knowledge/lessons/")
     click_and_wait(browser, By.ID, f"review-challenge-{challenge.pk}")
-    assert_accessible(browser)
     for name, text in (("expected", "Thời gian chờ giảm còn 60 phút."), ("actual", "Còn 72,5 phút sau sáu tháng."),
                        ("went_well", "Lịch bác sĩ cập nhật hằng ngày."), ("to_change", "Hỗ trợ người cao tuổi từ đầu.")):
         fill(browser, f"id_{name}", text)
     click_and_wait(browser, By.ID, "send-review")
     assert Lesson.objects.filter(challenge=challenge, status="answered").exists()
     # The case is drafted from the platform's records: the outcome's numbers, the lesson.
-    browser.get(f"{base}/cases/")
+    visit(browser, f"{base}/cases/")
     click_and_wait(browser, By.ID, f"draft-challenge-{challenge.pk}")
     results = browser.find_element(By.ID, "id_results").get_attribute("value")
     kpis, surveys = challenge_outcome(challenge)
@@ -68,7 +67,6 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     click_and_wait(browser, By.ID, "send-case")  # sections still empty: the summary names each
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary").text
     assert "Điểm mới" in summary and "Điều kiện thành công" in summary
-    assert_accessible(browser)
     for element_id, text in ADDED.items():
         fill(browser, element_id, text)
     click_and_wait(browser, By.ID, "send-case")
@@ -77,19 +75,18 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     assert case.status == CaseStatus.SUBMITTED
     # DoST asks for a change, the unit makes it and sends again, DoST publishes for everyone.
     log_in(browser, base, "dost")
-    browser.get(f"{base}/cases/{case.pk}/")
+    visit(browser, f"{base}/cases/{case.pk}/")
     fill(browser, "reason-request_changes", "Nêu rõ số người bệnh được hưởng lợi mỗi năm.")
     click_and_wait(browser, By.ID, "move-request_changes")
     log_in(browser, base, "officer")
-    browser.get(f"{base}/cases/{case.pk}/edit/")
+    visit(browser, f"{base}/cases/{case.pk}/edit/")
     assert "số người bệnh" in browser.find_element(By.CSS_SELECTOR, ".alert.pending").text
     fill(browser, "id_beneficiaries", "Khoảng 400.000 lượt người bệnh ngoại trú mỗi năm và người nhà của họ.")
     click_and_wait(browser, By.ID, "send-case")
     log_in(browser, base, "dost")
-    browser.get(f"{base}/cases/{case.pk}/")
+    visit(browser, f"{base}/cases/{case.pk}/")
     click_and_wait(browser, By.ID, "move-publish_public")
     assert browser.find_element(By.ID, "status").text == "Đã công bố công khai"
-    assert_accessible(browser)
     # An officer of another ward drafting a similar challenge sees the case suggested as they type, opens
     # it and asks to adopt it from the case page; the request shows there.
     log_in(browser, base, "officer2")
@@ -97,6 +94,7 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     browser.find_element(By.ID, "id_title").send_keys("Giảm thời gian chờ khám bệnh tại trạm y tế phường")
     suggested = f"[data-suggest-list] li a[href$='{case.get_absolute_url()}']"
     WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, suggested))
+    assert_accessible(browser, what="the challenge form with suggestions")
     click_and_wait(browser, By.CSS_SELECTOR, suggested)
     assert browser.current_url.endswith(case.get_absolute_url())
     Select(browser.find_element(By.ID, "id_form")).select_by_value("deployment")
@@ -106,4 +104,3 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     adoption = Adoption.objects.get(case=case)
     assert (adoption.unit, adoption.status) == (ward, "requested")
     assert ward.name in browser.find_element(By.ID, "adoptions").text
-    assert_accessible(browser)

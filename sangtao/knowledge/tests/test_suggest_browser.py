@@ -59,4 +59,5 @@ def test_a_unit_drafting_a_challenge_sees_another_units_published_work_as_it_typ
     assert browser.find_element(By.ID, "suggestions-title").text == "Other units have done similar work"
     assert browser.find_element(By.CSS_SELECTOR, "[data-suggest-status]").text == (
         "1 similar piece of work in other units.")
+    assert_accessible(browser, what="suggestions while drafting, in English")
     keep_pictures(browser, "suggestions-typed-en")

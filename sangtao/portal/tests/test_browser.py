@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, challenge_data, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, challenge_data, click_and_wait, log_in, visit
 from sangtao.challenges import services
 from sangtao.challenges.models import Challenge, Status
 
@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def confirm_move(browser, move):
     links = browser.find_elements(By.CSS_SELECTOR, f"main a.button[href$='/move/{move}/']")
     assert links, f"no '{move}' button on {browser.current_url}:\n{browser.find_element(By.TAG_NAME, 'body').text[:800]}"
-    links[0].click()
-    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    click_and_wait(browser, By.CSS_SELECTOR, f"main a.button[href$='/move/{move}/']")  # the confirmation page
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button")
     # The confirmation page has no messages; wait for the next page's success message.
     assert "Đã thực hiện" in browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
 
@@ -74,16 +74,16 @@ def test_officer_drafts_leader_and_dost_approve_and_publish(live_server, browser
     confirm_move(browser, "submit")
 
     log_in(browser, base, "leader")
-    browser.get(base + challenge.get_absolute_url())
+    visit(browser, base + challenge.get_absolute_url())
     confirm_move(browser, "unit_approve")
 
     log_in(browser, base, "dost")
-    browser.get(base + challenge.get_absolute_url())
+    visit(browser, base + challenge.get_absolute_url())
     confirm_move(browser, "approve")
     confirm_move(browser, "publish")
     challenge.refresh_from_db()
     assert challenge.status == Status.PUBLISHED
 
     browser.delete_all_cookies()
-    browser.get(base + "/challenges/")
+    visit(browser, base + "/challenges/")
     assert "Số hóa sổ khám bệnh" in browser.find_element(By.TAG_NAME, "main").text

@@ -8,7 +8,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, make_expert, score_all
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, make_expert, score_all, visit
 from sangtao.challenges.models import Status
 from sangtao.projects.models import Milestone, Project
 
@@ -46,9 +46,8 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
 
     # DoST plans the project from the challenge page.
     log_in(browser, base, "dost")
-    browser.get(base + challenge.get_absolute_url())
-    click_and_wait(browser, By.LINK_TEXT, "Lập dự án")
-    assert_accessible(browser, what="the project form")
+    visit(browser, base + challenge.get_absolute_url())
+    click_and_wait(browser, By.LINK_TEXT, "Lập dự án", what="the project form")
     set_value(browser, "id_starts_on", (today - datetime.timedelta(days=40)).isoformat())
     set_value(browser, "id_ends_on", (today + datetime.timedelta(days=300)).isoformat())
     browser.find_element(By.ID, "id_ms-0-title").send_keys("Thiết kế hệ thống")
@@ -61,20 +60,20 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
 
     # The lead organisation reports progress; the owning unit accepts the report.
     log_in(browser, base, "solver")
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     browser.find_element(By.ID, "narrative").send_keys("Đã hoàn thành khảo sát hiện trạng.")
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi báo cáo')]")
     assert "Đã gửi báo cáo" in message(browser)
     assert_accessible(browser, what="the project, as the lead after reporting")
     log_in(browser, base, "officer")
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     click_and_wait(browser, By.CSS_SELECTOR, "button[name=decision][value=accept]")
     assert_accessible(browser, what="the project, as the owning unit after accepting the report")
 
     # A milestone slips past its date: the scheduled job escalates, and the page says so.
     Milestone.objects.filter(project=project).update(due_on=today - datetime.timedelta(days=8))
     project_services.escalate_overdue()
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     assert "Chậm tiến độ" in browser.find_element(By.TAG_NAME, "main").text
     assert "Lãnh đạo đơn vị chủ quản" in browser.find_element(By.TAG_NAME, "main").text
     assert_accessible(browser, what="a late project")
@@ -82,30 +81,30 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     # Acceptance: self-assessment, a council member's grades, DoST's conclusion.
     Milestone.objects.filter(project=project).update(completed_on=today)
     log_in(browser, base, "solver")
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     browser.find_element(By.ID, "summary").send_keys("Hoàn thành đủ sản phẩm theo hợp đồng.")
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi tự đánh giá')]")
     member = make_expert("nghiemthu", "Chuyên gia Nghiệm Thu")
     log_in(browser, base, "dost")
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     browser.find_element(By.CSS_SELECTOR, f"#member option[value='{member.pk}']").click()
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Thêm thành viên')]")
     log_in(browser, base, "nghiemthu")
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     for select in browser.find_elements(By.CSS_SELECTOR, "#rate select"):
         select.find_element(By.CSS_SELECTOR, "option[value=pass]").click()
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Lưu đánh giá')]")
     assert "Đã lưu đánh giá" in message(browser)
     assert_accessible(browser, what="the project, as an acceptance council member")
     log_in(browser, base, "dost")
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Kết luận nghiệm thu')]")
     challenge.refresh_from_db()
     assert challenge.status == Status.EVALUATING
 
     # The owning unit records where the result went into service.
     log_in(browser, base, "officer")
-    browser.get(base + project.get_absolute_url())
+    visit(browser, base + project.get_absolute_url())
     browser.find_element(By.CSS_SELECTOR, f"#deploy select[name=unit] option[value='{ward.pk}']").click()
     browser.find_element(By.CSS_SELECTOR, "#deploy input[name=service]").send_keys("Đặt lịch khám")
     set_value(browser, "id_go_live_on", today.isoformat())
@@ -122,20 +121,17 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
                  (f"Sau {today.year}", today, today + datetime.timedelta(days=90))])
     browser.delete_all_cookies()
     browser.set_window_size(390, 844)
-    browser.get(base + survey.public_url())
-    assert_accessible(browser, widths=[(390, 844)], what="the public survey on a phone")
+    visit(browser, base + survey.public_url(), what="the public survey")
     browser.find_element(By.CSS_SELECTOR, f"#unit option[value='{ward.pk}']").click()
     for fieldset in browser.find_elements(By.CSS_SELECTOR, "fieldset.scale"):
         fieldset.find_element(By.CSS_SELECTOR, "input[value='5']").click()
     browser.find_element(By.NAME, "consent").click()
-    click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi ý kiến')]")
+    click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi ý kiến')]", what="the survey's thanks page")
     assert "Cảm ơn" in browser.find_element(By.TAG_NAME, "h1").text
-    assert_accessible(browser, widths=[(390, 844)], what="the survey's thanks page")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400  # no sideways scrolling
 
     # The challenge's public page shows the outcome.
     browser.set_window_size(1280, 1000)
-    browser.get(base + challenge.get_absolute_url())
+    visit(browser, base + challenge.get_absolute_url(), what="the challenge's public outcome")
     outcome = browser.find_element(By.ID, "ket-qua-do").text
     assert "Kết quả đo được" in outcome and "Khám bệnh ngoại trú" in outcome
-    assert_accessible(browser, what="the challenge's public outcome")
