@@ -1,5 +1,6 @@
 """Personal-data actions, one function each, every one audited."""
 
+import datetime
 import io
 import json
 import secrets
@@ -103,6 +104,10 @@ KEPT_ON_DELETION = [
     (_("Bản ghi đồng ý và rút lại đồng ý"),
      _("Chứng minh việc xử lý trước đây có căn cứ"),
      _("5 năm")),
+    (_("Tên và thời điểm của công việc chạy nền thuộc một hồ sơ chung (báo cáo tổng hợp của thành phố, phân công "
+       "chuyên gia chấm), không có tệp kết quả của bạn"),
+     _("Là một phần của hồ sơ chung đó"),
+     _("Như hồ sơ mà công việc thuộc về")),
 ]
 PSEUDONYM_PREFIX = "xoa-"
 
@@ -260,10 +265,35 @@ def _erase_expert_profile(user) -> None:
         expert.fields.clear()
 
 
-def erase_account(user, actor) -> None:
+def _erase_job_runs(user) -> int:
+    """The background jobs the person started (core JobRun): every result file goes (an export of survey
+    answers, a report). A run that a shared record points to (a city report, a reviewer assignment) stays,
+    emptied of its file, errors and message, under the pseudonym; every other run is deleted. Returns the
+    number of result files deleted."""
+    from sangtao.core.models import JobRun
+
+    runs = JobRun.objects.filter(created_by=user)
+    files = 0
+    for run in runs.exclude(result=""):
+        run.result.delete(save=False)
+        files += 1
+    kept: set = set()
+    relations = [field for field in JobRun._meta.get_fields(include_hidden=True)  # related_name="+" is hidden
+                 if isinstance(field, models.ForeignObjectRel)]
+    for relation in relations:  # the records that point to a run (one-to-one, PROTECT)
+        holder = relation.field.model  # the model with the key to a run
+        kept.update(holder._base_manager.filter(**{f"{relation.field.name}__in": runs})
+                    .values_list(relation.field.attname, flat=True))
+    runs.exclude(pk__in=kept).delete()
+    runs.filter(pk__in=kept).update(result="", errors=[], error_count=0, message="")
+    return files
+
+
+def erase_account(user, actor) -> dict[str, int]:
     """Delete what can be deleted, and replace the person's identifying fields with a pseudonym where
     the record must stay (the user row that proposals, scores, decisions and the audit chain point to).
-    Append-only rows are not touched, so every hash chain stays valid."""
+    Append-only rows are not touched, so every hash chain stays valid. Returns what was deleted, counted,
+    for the person to be told: their data exports and the result files of the jobs they ran."""
     pseudonym = f"{PSEUDONYM_PREFIX}{user.pk}-{secrets.token_hex(4)}"
     with transaction.atomic():
         from allauth.account.models import EmailAddress
@@ -274,14 +304,18 @@ def erase_account(user, actor) -> None:
         SocialAccount.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         user.api_tokens.all().delete()
-        for export in user.data_exports.all():
+        exports = list(user.data_exports.all())
+        for export in exports:
             export.file.delete(save=False)
         user.data_exports.all().delete()
+        job_files = _erase_job_runs(user)  # after the exports, whose runs they point to
         _erase_expert_profile(user)
         get_user_model().objects.filter(pk=user.pk).update(
             username=pseudonym, email=f"{pseudonym}@deleted.invalid", full_name="", first_name="", last_name="",
             is_active=False, password="!" + secrets.token_urlsafe(16))  # noqa: S106 -- an unusable password
-        record(actor, "account_erased", user, pseudonym=pseudonym)
+        erased = {"exports": len(exports), "job_files": job_files}
+        record(actor, "account_erased", user, pseudonym=pseudonym, **erased)
+    return erased
 
 
 
@@ -313,9 +347,48 @@ def send_third_party_notices(purpose_key: str, people, obj, *, actor) -> list[Th
     return sent
 
 
+# A notice sent again to the same person about the same record waits this long after the last one:
+# a button pressed twice, or pressed in anger, does not flood someone who never asked for an account.
+RESEND_AFTER = datetime.timedelta(hours=1)
+
+
+def resend_third_party_notice(purpose_key: str, name: str, email: str, obj, *, actor) -> ThirdPartyNotice:
+    """Send the notice of `purpose_key` again to one person whose data was entered on `obj` (the caller,
+    the owning context's service, has checked that `actor` may): an append-only row with the notice version
+    in force now, an audit row, and the e-mail queued with the change. Refused while a notice to the same
+    address about the same record is less than RESEND_AFTER old."""
+    from django.utils import timezone
+
+    from sangtao.privacy.jobs import send_third_party_notice
+
+    email = clean(email or "").lower()
+    if "@" not in email:
+        raise InvalidInput(_("Thành viên này không có email để gửi thông báo."))
+    purpose = third_party_purpose(Purpose, purpose_key)
+    object_type, object_id = obj._meta.label_lower, str(obj.pk)
+    with transaction.atomic():
+        previous = ThirdPartyNotice.objects.select_for_update().filter(
+            object_type=object_type, object_id=object_id, email=email).order_by("-at", "-pk").first()
+        if previous is not None and previous.at > timezone.now() - RESEND_AFTER:
+            raise StaleState(_("Thông báo vừa được gửi cho người này trong vòng một giờ qua; hãy gửi lại sau."))
+        notice = ThirdPartyNotice.objects.create(
+            purpose=purpose, version=purpose.version, name=clean(name or "")[:200], email=email,
+            object_type=object_type, object_id=object_id,
+            entered_by=previous.entered_by if previous is not None else actor)  # who entered the data
+        record(actor, "third_party_notice_resent", obj, purpose=purpose_key, notice=notice.pk,
+               version=purpose.version)  # who sent it again
+        send_third_party_notice.enqueue(notice_id=notice.pk)
+    return notice
+
+
 def third_party_notice_version(purpose_key: str) -> int:
     """The version of the notice to third persons now in force (what an applicant confirms they passed on)."""
     return third_party_purpose(Purpose, purpose_key).version
+
+
+def third_party_purpose_for_notice(purpose_key: str = "proposal_team") -> Purpose:
+    """The purpose whose notice a third person is sent (its text, in the reader's language, and version)."""
+    return third_party_purpose(Purpose, purpose_key)
 
 
 def third_party_notices_for(obj):

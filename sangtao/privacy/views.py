@@ -78,11 +78,14 @@ def delete_account(request):
         if not request.user.check_password(request.POST.get("password", "")) and request.user.has_usable_password():
             messages.error(request, _("Mật khẩu không đúng."))
             return redirect("privacy:delete")
-        services.erase_account(request.user, actor=request.user)
+        erased = services.erase_account(request.user, actor=request.user)
         from django.contrib.auth import logout
 
         logout(request)
         messages.success(request, _("Đã xoá tài khoản. Những gì luật yêu cầu giữ lại đã được thay bằng bí danh."))
+        messages.info(request, _("Cũng đã xoá %(exports)s bản xuất dữ liệu cá nhân và %(files)s tệp kết quả của các "
+                                 "công việc chạy nền bạn đã chạy.") % {
+            "exports": erased["exports"], "files": erased["job_files"]})
         return redirect("home")
     return render(request, "privacy/delete.html", {"kept": services.KEPT_ON_DELETION})
 

@@ -7,7 +7,7 @@ at which its request arrived, under a shared lock on the challenge row.
 """
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -25,7 +25,7 @@ from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
 from sangtao.orgs.roles import units_with_role
-from sangtao.privacy.services import send_third_party_notices, third_party_notice_version
+from sangtao.privacy.services import resend_third_party_notice, send_third_party_notices, third_party_notice_version
 from sangtao.proposals.models import (
     EligibilityCriterion,
     Proposal,
@@ -36,6 +36,9 @@ from sangtao.proposals.models import (
     Screening,
 )
 from sangtao.proposals.workflow import MOVES
+
+if TYPE_CHECKING:
+    from sangtao.privacy.models import ThirdPartyNotice
 
 User = get_user_model()
 
@@ -293,6 +296,27 @@ def submit(proposal: Proposal, actor, arrived_at: datetime.datetime | None = Non
         if not Challenge.objects.filter(pk=challenge.pk, call_closes_at__gt=version.submitted_at).exists():
             raise CallClosed(_("Đã hết hạn nhận hồ sơ trong lúc đang nộp; hồ sơ không được nhận. Bản nháp vẫn được giữ."))
     return version
+
+
+def notified_team(proposal: Proposal) -> list[dict]:
+    """The team as last handed in (the latest version's), whose members with an e-mail were sent the notice
+    of the processing of their data; empty for a proposal never handed in."""
+    version = proposal.latest_version()
+    return list(version.snapshot.get("team") or []) if version is not None else []
+
+
+def resend_team_notice(proposal: Proposal, position: int, actor) -> "ThirdPartyNotice":
+    """Send again the notice to the team member at `position` (from 1) of the team last handed in: the person
+    who handed the proposal in or DoST (proposals.resend_team_notice), once an hour at most per member."""
+    if not actor.has_perm("proposals.resend_team_notice", proposal):
+        raise NotAllowed()
+    with transaction.atomic():
+        team = notified_team(proposal)
+        if not 1 <= position <= len(team):
+            raise InvalidInput(_("Không có thành viên này trong hồ sơ đã nộp."))
+        member = team[position - 1]
+        return resend_third_party_notice("proposal_team", member.get("name") or "", member.get("email") or "",
+                                         proposal, actor=actor)
 
 
 def _lock_open_call_for(proposal: Proposal, arrived_at: datetime.datetime) -> Challenge:

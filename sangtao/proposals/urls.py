@@ -12,6 +12,7 @@ urlpatterns = [
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("proposals/<int:pk>/submit/", views.proposal_submit, name="submit"),
     path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
+    path("proposals/<int:pk>/team/<int:position>/notice/", views.team_notice_resend, name="team_notice"),
     path("proposals/<int:pk>/versions/<int:number>/", views.proposal_version, name="version"),
     path("proposals/<int:pk>/screen/", views.proposal_screen, name="screen"),
     path("proposals/<int:pk>/attachments/", views.attachment_upload, name="attach"),

@@ -9,8 +9,14 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
+from sangtao.core.feedback import run_service
 from sangtao.core.uploads import ALLOWED_KINDS
-from sangtao.privacy.services import log_team_read, team_as_shown, third_party_notices_for
+from sangtao.privacy.services import (
+    log_team_read,
+    team_as_shown,
+    third_party_notices_for,
+    third_party_purpose_for_notice,
+)
 from sangtao.proposals import services
 from sangtao.proposals.access import (
     applicant_organisations,
@@ -168,7 +174,34 @@ def proposal_detail(request, pk):
         "attachment_form": AttachmentForm(), "budget_problem": services.budget_problem(proposal),
         "submit_choice": _submit_choice(request.user, proposal) if can_edit else None,
         "team_notices": third_party_notices_for(proposal) if applicant else [],
+        "resendable": _resendable(request.user, proposal) if applicant else [],
     })
+
+
+def _resendable(user, proposal) -> list[tuple[int, dict]]:
+    """(position, member) of the team last handed in whose notice this user may send again: members with an
+    e-mail, for the person who handed the proposal in and for DoST; nothing for anyone else."""
+    if not user.has_perm("proposals.resend_team_notice", proposal):
+        return []
+    return [(position, member) for position, member in enumerate(services.notified_team(proposal), start=1)
+            if "@" in str(member.get("email") or "")]
+
+
+@login_required
+def team_notice_resend(request, pk, position):
+    """Confirm, then send again the notice of the processing of their data to one team member."""
+    proposal = get_proposal_for(request.user, pk)
+    member = dict(_resendable(request.user, proposal)).get(position)
+    if member is None:
+        raise Http404
+    if request.method == "POST":
+        run_service(request, services.resend_team_notice, proposal, position, request.user,
+                    success=_("Đã gửi lại thông báo cho %(name)s.") % {"name": member.get("name") or "—"})
+        return redirect(proposal.get_absolute_url() + "#team-notices")
+    last = third_party_notices_for(proposal).filter(email=str(member.get("email")).strip().lower()).first()
+    return render(request, "proposals/team_notice_confirm.html", {
+        "proposal": proposal, "member": member, "last": last,
+        "purpose": third_party_purpose_for_notice()})
 
 
 @login_required

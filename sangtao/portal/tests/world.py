@@ -58,6 +58,7 @@ NOT_CRAWLED = {
     "orgs:membership_remove": "POST only", "orgs:invitation": "needs an invitation token",
     "proposals:version": "one frozen version", "proposals:attachment": "one file",
     "proposals:attachment_remove": "one file",
+    "proposals:team_notice": "one team member's notice, confirmed then sent again (privacy tests)",
     "review:relationship_remove": "POST only", "review:member_remove": "POST only", "review:run": "one run",
     "review:assignment_remove": "POST only", "review:reopen": "POST only",
     "projects:act": "one action's form", "projects:document": "one file",

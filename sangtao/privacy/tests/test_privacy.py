@@ -100,6 +100,40 @@ def test_deletion_replaces_identifying_fields_with_a_pseudonym_and_keeps_the_aud
 
 
 @pytest.mark.django_db
+def test_deletion_deletes_the_persons_exports_and_job_results_keeps_shared_runs_emptied_and_says_so(outsider):
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+
+    from sangtao.annual.models import CityReport
+    from sangtao.core.models import JobRun
+
+    def run(title, **fields):
+        return JobRun.objects.create(kind="sangtao.x", title=title, created_by=outsider, state="done", **fields)
+
+    export = DataExport.objects.create(user=outsider, status=ExportStatus.READY, job=run("Xuất dữ liệu cá nhân"))
+    export.file.save("export.zip", ContentFile(b"zip"))
+    own = run("Xuất phiếu khảo sát")
+    own.result.save("phieu.csv", ContentFile(b"Nguyen Van A,an@example.vn"))
+    shared = run("Báo cáo tổng hợp", errors=[{"row": 2, "message": "an@example.vn"}], error_count=1, message="!")
+    shared.result.save("bao-cao.pdf", ContentFile(b"pdf"))
+    report = CityReport.objects.create(year=2026, number="01/BC-SKHCN", requested_by=outsider, job=shared)
+    files = [Path(export.file.path), Path(own.result.path), Path(shared.result.path)]
+    assert all(path.exists() for path in files)
+
+    page = client_for(outsider).post("/privacy/mine/delete/", {"password": PASSWORD}, follow=True).content.decode()
+    assert "Cũng đã xoá 1 bản xuất dữ liệu cá nhân và 2 tệp kết quả của các công việc chạy nền" in page
+    assert not any(path.exists() for path in files)
+    assert not DataExport.objects.exists()
+    assert set(JobRun.objects.values_list("pk", flat=True)) == {shared.pk}  # the city report's run stays
+    shared.refresh_from_db()
+    assert (shared.result.name, shared.errors, shared.error_count, shared.message) == ("", [], 0, "")
+    assert shared.created_by.username.startswith("xoa-") and CityReport.objects.get(pk=report.pk).job == shared
+    assert AuditEvent.objects.get(action="account_erased").data | {"pseudonym": ""} == {
+        "pseudonym": "", "exports": 1, "job_files": 2}
+
+
+@pytest.mark.django_db
 def test_reads_of_personal_data_are_logged_and_shown_to_the_person(outsider, dost):
     services.log_read(dost, ReadKind.CONTACT, subject=outsider, obj=outsider, reason="Liên hệ về hồ sơ")
     page = client_for(outsider).get("/privacy/mine/").content.decode()

@@ -247,3 +247,74 @@ def test_the_teams_an_official_reads_in_the_proposals_list_of_the_api_are_logged
     assert ApiClient(dost).get("/proposals").status_code == 200
     reads = {(read.subject_label, read.kind) for read in PersonalDataRead.objects.filter(reader=dost)}
     assert reads == {("Phạm Văn An", ReadKind.CV), ("Lê Thị Bình", ReadKind.TEAM)}
+
+
+def test_the_submitter_sends_a_team_members_notice_again_after_confirming_once_an_hour_at_most(
+        submitted, solver, process_tasks, monkeypatch):
+    import datetime
+
+    from django.contrib.messages import get_messages
+
+    client = client_for(solver)
+    page = client.get(f"/proposals/{submitted.pk}/").content.decode()
+    confirm = f"/proposals/{submitted.pk}/team/1/notice/"
+    assert f'href="{confirm}"' in page and "Gửi lại thông báo cho Phạm Văn An" in page
+    assert "Gửi lại thông báo cho Lê Thị Bình" not in page  # no e-mail: nothing to send
+    for position in (2, 3, 0):
+        assert client.get(f"/proposals/{submitted.pk}/team/{position}/notice/").status_code == 404
+    page = client.get(confirm).content.decode()
+    assert "Gửi lại thông báo cho thành viên nhóm" in page and "Lần gửi gần nhất" in page
+    assert "91/2025/QH15" in page  # the notice itself, in force now, is what goes
+    process_tasks()  # the submission's own mail
+    mail.outbox.clear()
+    # Sent a moment ago on submission: refused, with why, and nothing is queued.
+    response = client.post(confirm, follow=True)
+    assert response.redirect_chain[-1][0] == f"/proposals/{submitted.pk}/#team-notices"
+    assert "trong vòng một giờ qua" in response.content.decode() and ThirdPartyNotice.objects.count() == 1
+    monkeypatch.setattr(services, "RESEND_AFTER", datetime.timedelta(0))
+    response = client.post(confirm)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Đã gửi lại thông báo cho Phạm Văn An."]
+    first, again = ThirdPartyNotice.objects.order_by("pk")
+    assert (again.email, again.name, again.version, again.entered_by) == (
+        first.email, "Phạm Văn An", first.version, solver)
+    event = AuditEvent.objects.get(action="third_party_notice_resent")
+    assert (event.actor, event.object_id, event.data["notice"]) == (solver, str(submitted.pk), again.pk)
+    process_tasks()
+    [sent] = [m for m in mail.outbox if m.to == ["an@giaiphapxanh.vn"]]
+    assert "Dear Phạm Văn An" in sent.body and "Kính gửi Phạm Văn An" in sent.body
+    # In English: the confirmation and the message.
+    english = client.get(f"/en{confirm}").content.decode()
+    assert "Send the notice to a team member again" in english and "Last sent" in english
+    response = client.post(f"/en{confirm}")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Notice sent again to Phạm Văn An."]
+    with pytest.raises(InvalidInput):
+        proposal_services.resend_team_notice(submitted, 2, solver)  # no e-mail to send it to
+
+
+def test_only_the_submitter_and_dost_may_send_a_team_notice_again_every_role_tried(
+        submitted, roles, solver_org, monkeypatch):
+    """The person who handed the proposal in and DoST (the controller) see the links and send; a colleague
+    who did not hand it in, and every other role, get 404 on the page and a refusal from the service."""
+    import datetime
+
+    from conftest import make_user
+    from sangtao.core.errors import NotAllowed
+    from sangtao.orgs.models import Role
+
+    monkeypatch.setattr(services, "RESEND_AFTER", datetime.timedelta(0))
+    confirm = f"/proposals/{submitted.pk}/team/1/notice/"
+    people = {**roles, "colleague_who_did_not_submit": make_user("colleague", Role.SOLVER, solver_org)}
+    may = {"dost", "solver"}
+    seen = {}
+    for role, user in people.items():
+        client = client_for(user)
+        seen[role] = (client.get(confirm).status_code, client.post(confirm).status_code,
+                      f'href="{confirm}"' in client.get(f"/proposals/{submitted.pk}/").content.decode())
+        if user is not None and role not in may:
+            with pytest.raises(NotAllowed):
+                proposal_services.resend_team_notice(submitted, 1, user)
+    assert seen == {role: (200, 302, True) if role in may else (302, 302, False) if role == "anonymous"
+                    else (404, 404, False) for role in people}
+    assert ThirdPartyNotice.objects.count() == 3  # on submission, then once each by the submitter and DoST
+    assert set(AuditEvent.objects.filter(action="third_party_notice_resent").values_list("actor__username", flat=True)
+               ) == {"dost", "solver"}
