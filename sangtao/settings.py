@@ -245,6 +245,7 @@ INSTALLED_APPS += [
 ]
 MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
 MIDDLEWARE.append("sangtao.accounts.middleware.sso_form_action")  # after CSP's: its answer is read by CSP
+MIDDLEWARE.append("sangtao.accounts.middleware.second_factor_required")  # after allauth's, which it lets finish
 ACCOUNT_ADAPTER = "sangtao.accounts.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sangtao.accounts.adapter.SocialAccountAdapter"
 ACCOUNT_FORMS = {"signup": "sangtao.accounts.forms.SignupForm"}

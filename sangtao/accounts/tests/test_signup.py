@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD, client_for, make_user
 from sangtao.accounts.models import ApiToken, User
 from sangtao.core.models import AuditEvent
 from sangtao.orgs.models import Role
@@ -161,10 +162,20 @@ def test_a_setting_requires_single_sign_on_for_accounts_with_unit_roles(settings
 
 
 @pytest.mark.django_db
-def test_a_setting_sends_dost_coordinators_without_a_second_factor_to_set_one_up(settings, dost):
+def test_a_setting_keeps_dost_coordinators_without_a_second_factor_to_setting_one_up(settings, dost, officer):
     settings.MFA_REQUIRED_FOR_DOST = True
-    response = Client().post("/accounts/login/", {"username": "dost", "password": PASSWORD})
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "dost", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/accounts/2fa/totp/activate/"
+    # Not only after signing in: every page sends them back until the second factor is on.
+    for page in ("/my-work/", "/privacy/reads/"):
+        assert client.get(page)["Location"] == "/accounts/2fa/totp/activate/", page
+    assert client.get("/en/manage/users/")["Location"] == "/en/accounts/2fa/totp/activate/"
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith("/accounts/reauthenticate/")
+    assert client.get("/accounts/reauthenticate/").status_code == 200
+    assert client_for(officer).get("/my-work/").status_code == 200  # only DoST's coordinators
+    Authenticator.objects.create(user=dost, type="totp", data={"secret": "x"})
+    assert client.get("/my-work/").status_code == 200
 
 
 @pytest.mark.django_db
