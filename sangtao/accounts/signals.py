@@ -73,3 +73,11 @@ def audit_mfa_added(sender, request, user, authenticator, **kwargs) -> None:
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="audit_mfa_removed")
 def audit_mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
     record(user, "second_factor_removed", user, type=authenticator.type)
+
+
+@receiver(mfa_signals.authentication_failed, dispatch_uid="audit_mfa_failed")
+def audit_mfa_failed(sender, request, user, authenticator, reauthentication=False, **kwargs) -> None:
+    """A wrong second-factor code is a failed login (or a failed confirmation before a sensitive change);
+    the code itself is never kept. allauth's login_failed rate limit throttles the guesses."""
+    record(user, "second_factor_failed", user, ip=_address(request), type=authenticator.type,
+           reauthentication=bool(reauthentication))

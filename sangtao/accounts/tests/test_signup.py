@@ -179,7 +179,7 @@ def test_a_setting_keeps_dost_coordinators_without_a_second_factor_to_setting_on
 
 
 @pytest.mark.django_db
-def test_a_second_factor_is_set_up_and_then_asked_for_at_every_password_login(officer,
+def test_a_second_factor_is_set_up_and_then_asked_for_at_every_password_login_a_wrong_code_audited(officer,
                                                                               django_capture_on_commit_callbacks):
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
@@ -205,5 +205,7 @@ def test_a_second_factor_is_set_up_and_then_asked_for_at_every_password_login(of
     assert "Xác thực hai bước" in again.get("/accounts/2fa/authenticate/").content.decode()
     response = again.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert "_auth_user_id" not in again.session
+    failed = AuditEvent.objects.get(action="second_factor_failed", object_id=str(officer.pk))
+    assert failed.data["type"] == "totp" and "000000" not in str(failed.data)
     response = again.post("/accounts/2fa/authenticate/", {"code": code(secret)})
     assert response.status_code == 302 and again.session["_auth_user_id"] == str(officer.pk)
