@@ -5,6 +5,7 @@ from sangtao.privacy import views
 app_name = "privacy"
 urlpatterns = [
     path("", views.notices, name="notices"),
+    path("notices/<slug:key>/", views.notice, name="notice"),
     path("mine/", views.my_data, name="mine"),
     path("reads/", views.read_log, name="read_log"),
     path("mine/consent/<slug:key>/", views.consent, name="consent"),

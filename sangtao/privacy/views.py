@@ -21,6 +21,12 @@ def notices(request):
     return render(request, "privacy/notices.html", {"purposes": Purpose.objects.all()})
 
 
+def notice(request, key):
+    """The privacy notice of one purpose, its own page, from the same data as the page of all of them."""
+    purpose = get_object_or_404(Purpose, key=key)
+    return render(request, "privacy/notices.html", {"purposes": [purpose], "single": purpose})
+
+
 @login_required
 def read_log(request):
     """DoST: every recorded read of personal data, newest first; ?user=<id> for one person's."""

@@ -46,7 +46,7 @@ ARGS = {
     ("initiativerules", "object_id"): "initiativerules", ("emulationtitle", "object_id"): "emulationtitle",
     ("annual", "pk"): "annual_plan", ("plans", "plan_id"): "annual_plan", ("reports", "report_pk"): "annual_report",
     ("cases", "pk"): "case", ("cases", "case_id"): "case", ("lessons", "pk"): "lesson", ("lessons", "lesson_id"): "lesson",
-    ("adoptions", "pk"): "adoption", ("library", "pk"): "resource", ("reviews", "kind"): "review_kind",
+    ("notices", "key"): "purpose", ("adoptions", "pk"): "adoption", ("library", "pk"): "resource", ("reviews", "kind"): "review_kind",
     ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
     ("problemkind", "object_id"): "problemkind",
 }
@@ -263,7 +263,7 @@ def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
         "challenge": challenge.pk, "proposal": proposals[0].pk, "council": council.pk, "project": project.pk,
         "assignment": council.assignments.get(expert=expert, proposal=proposals[0]).pk, "survey": survey.pk,
         "survey_slug": survey.slug, "instrument_version": survey.version_id, "expert": expert.pk,
-        "unit": health.pk, "user": officer.pk, "field": field.pk, "solver_org": solver_org.pk,
+        "unit": health.pk, "user": officer.pk, "field": field.pk, "solver_org": solver_org.pk, "purpose": "account",
         "indicator": challenge.indicators.get().pk, "projectrules": project.rules_id, "rubric": rubric.pk,
         "councilrules": rules.pk, "indexrule": IndexRule.objects.get(is_default=True).pk,
         "eligibilitycriterion": EligibilityCriterion.objects.first().pk, **_capacity_rules(health),

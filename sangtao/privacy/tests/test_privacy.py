@@ -25,6 +25,13 @@ def test_the_notice_of_every_purpose_is_shown_from_data_in_both_languages():
     assert "Liên hệ lại sau khảo sát" in page and "91/2025/QH15" in page
     english = Client().get("/en/privacy/").content.decode()
     assert "Follow-up contact after a survey" in english and "Publishing your name with an answer" in english
+    # Each purpose has its own page too, from the same rows, linked from the page of all of them.
+    assert 'href="/privacy/notices/survey_followup/"' in page
+    one = Client().get("/privacy/notices/survey_followup/").content.decode()
+    assert "<h1>Liên hệ lại sau khảo sát</h1>" in one and "Công bố tên kèm câu trả lời" not in one
+    one = Client().get("/en/privacy/notices/survey_followup/").content.decode()
+    assert "<h1>Follow-up contact after a survey</h1>" in one and "Publishing your name with an answer" not in one
+    assert Client().get("/privacy/notices/khong-co/").status_code == 404
 
 
 @pytest.mark.django_db
