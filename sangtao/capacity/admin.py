@@ -3,10 +3,14 @@ strata sizes N_h of the barometer's weights, and each unit's size band. Every ed
 a change that moves numbers has them recomputed."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from sangtao.capacity import services
 from sangtao.capacity.models import CapacityRule, StratumPopulation, UnitProfile
 from sangtao.core.admin import AuditedAdmin
+from sangtao.core.errors import NotAllowed
 
 
 @admin.register(CapacityRule)
@@ -16,7 +20,14 @@ class CapacityRuleAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"min_n", "positive_min"} & set(form.changed_data):
-            services.rule_changed(obj)
+            try:
+                run = services.rule_changed(request.user, obj)
+            except NotAllowed:
+                raise PermissionDenied from None
+            if run is not None:
+                self.message_user(request, format_html(
+                    _("Điểm năng lực đang được tính lại: <a href=\"{}\">theo dõi tiến độ</a>."),
+                    run.get_absolute_url()))
 
 
 @admin.register(StratumPopulation)

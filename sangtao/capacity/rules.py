@@ -18,3 +18,4 @@ rules.add_perm("capacity.see_benchmark", is_signed_in & (is_dost_coordinator | i
 rules.add_perm("capacity.see_unit", is_dost_coordinator | is_unit_of_score)
 rules.add_perm("capacity.see_impact", is_signed_in & (is_dost_coordinator | is_unit_staff))
 rules.add_perm("capacity.see_portfolio", is_dost_coordinator)
+rules.add_perm("capacity.edit_rules", is_dost_coordinator)

@@ -172,14 +172,27 @@ def recompute(round_: Round) -> None:
     scores.refresh(round_)
 
 
-def rule_changed(rule: CapacityRule) -> None:
+def rule_changed(actor, rule: CapacityRule):
     """The rule's rounds move to the survey engine's index rule of the new levels and are recomputed
-    in the background (the positive level is inside the stored sums)."""
+    in the background (the positive level is inside the stored sums), as one job the DoST user who
+    changed the rule follows (core.progress: its page, and a line on their home when it ends or fails).
+    Returns the JobRun, or None when no launched round uses the rule."""
+    from sangtao.core.progress import start_job
+
+    if not actor.has_perm("capacity.edit_rules"):
+        raise NotAllowed()
     index_rule = _index_rule(rule)
-    for round_ in Round.objects.filter(rule=rule).exclude(barometer=None):
-        Survey.objects.filter(pk__in=[round_.barometer_id, round_.climate_id, round_.determinants_id]).update(
-            rule=index_rule)
-        recompute_round.enqueue(round_id=round_.pk)
+    with transaction.atomic():
+        rounds = list(Round.objects.filter(rule=rule).exclude(barometer=None).order_by("pk"))
+        for round_ in rounds:
+            Survey.objects.filter(pk__in=[round_.barometer_id, round_.climate_id, round_.determinants_id]).update(
+                rule=index_rule)
+        if not rounds:
+            return None
+        return start_job(recompute_rounds, actor,
+                         str(_("Tính lại điểm năng lực theo quy tắc «%(name)s»") % {"name": rule.name}),
+                         back_url=reverse("admin:capacity_capacityrule_change", args=[rule.pk]),
+                         total=RECOMPUTE_STEPS * len(rounds), round_ids=[round_.pk for round_ in rounds])
 
 
 def profile_changed(profile) -> None:
@@ -188,8 +201,32 @@ def profile_changed(profile) -> None:
         scores.refresh(round_, [profile.unit_id])
 
 
-@task
-def recompute_round(round_id: int) -> None:
-    found = Round.objects.select_related("rule", "barometer", "climate", "determinants").filter(pk=round_id).first()
-    if found is not None:
-        recompute(found)
+RECOMPUTE_STEPS = 4  # per round: its three surveys' sums, then its scores
+
+
+def _recompute_failed(message: str, run_id: str, **_arguments) -> None:
+    from sangtao.core.progress import run_failed
+
+    run_failed(message, run_id)
+
+
+@task(on_failure=_recompute_failed)
+def recompute_rounds(run_id: str, round_ids: list[int]) -> None:
+    """Recompute the rounds one survey at a time, telling how far through core.progress."""
+    from sangtao.core.progress import Tracker
+    from sangtao.surveys.ingest import recompute as recompute_survey
+
+    tracker = Tracker(run_id)
+    tracker.begin(total=RECOMPUTE_STEPS * len(round_ids))
+    done = 0
+    rounds = Round.objects.select_related("rule", "barometer", "climate", "determinants").filter(pk__in=round_ids)
+    for round_ in rounds.order_by("pk"):
+        for survey in (round_.barometer, round_.climate, round_.determinants):
+            if survey is not None:
+                recompute_survey(survey)
+            done += 1
+            tracker.advance(done, message=round_.name)
+        scores.refresh(round_)
+        done += 1
+        tracker.advance(done, message=round_.name, force=True)
+    tracker.finish(_("Đã tính lại điểm năng lực của %(n)s đợt khảo sát.") % {"n": len(round_ids)})

@@ -118,20 +118,41 @@ def test_the_recompute_command_rebuilds_the_maintained_numbers_identically(answe
     assert after == before
 
 
-def test_a_higher_minimum_n_set_in_the_admin_suppresses_more_after_the_recompute(answered_round, dost,
-                                                                                 process_tasks):
+def test_a_higher_minimum_n_set_in_the_admin_is_a_recompute_job_its_editor_follows_and_reruns_after_a_failure(
+        answered_round, dost, officer, process_tasks, monkeypatch):
     from django.test import Client
 
+    from conftest import client_for
     from sangtao.accounts.models import User
+    from sangtao.core.models import JobRun
+    from sangtao.core.workitems import work_for
 
     User.objects.filter(pk=dost.pk).update(is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(User.objects.get(pk=dost.pk))
     rule = answered_round.rule
+    real_refresh = scores.refresh
+
+    def broken(round_, *args):
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(scores, "refresh", broken)
     response = client.post(f"/admin/capacity/capacityrule/{rule.pk}/change/", {
-        "name": rule.name, "min_n": 7, "positive_min": rule.positive_min, "is_default": "on"})
-    assert response.status_code == 302
+        "name": rule.name, "min_n": 7, "positive_min": rule.positive_min, "is_default": "on"}, follow=True)
+    run = JobRun.objects.get()
+    assert (run.state, run.total, run.created_by) == ("queued", 4, dost)
+    assert run.get_absolute_url() in response.content.decode()
     process_tasks()
+    run.refresh_from_db()
+    assert run.state == "failed" and 0 < run.done < 4 and "the database went away" in run.message
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert (item.kind, item.url, item.action_needed) == ("core.job_failed", run.get_absolute_url(), True)
+    assert client_for(officer).get(run.get_absolute_url()).status_code == 404  # only its starter sees it
+    monkeypatch.setattr(scores, "refresh", real_refresh)
+    client.post(f"/jobs/{run.pk}/retry/")
+    process_tasks()
+    again = JobRun.objects.exclude(pk=run.pk).get()
+    assert (again.state, again.done, again.total, again.created_by) == ("done", 4, 4, dost)
     w1 = UnitScore.objects.get(round=answered_round, unit__code="W1")  # six climate answers
     assert w1.climate_n == 6 and w1.climate is None
     assert UnitScore.objects.get(round=answered_round, unit__code="D1").climate is not None  # eight
