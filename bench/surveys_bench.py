@@ -122,12 +122,12 @@ def bench_import(dost, survey, tmp: Path) -> dict:
         phases = Phases()
         started = time.perf_counter()
         with phases.timing():
-            run_import(job_id=job.pk)
+            run_import(run_id=str(job.run_id), job_id=job.pk)
         seconds = time.perf_counter() - started
         citizens.phase = "after"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     job.refresh_from_db()
-    assert job.state == "done", job.message
+    assert job.state == "done", job.run.message
     result = {"import_rows": IMPORT_ROWS, "import_s": round(seconds, 2), "import_rps": round(IMPORT_ROWS / seconds),
               "import_peak_mib": round(peak / 1024, 1), "import_peak_growth_mib": round((peak - before) / 1024, 1),
               "file_mib": round(path.stat().st_size / 2**20, 1), "import_added": job.added,

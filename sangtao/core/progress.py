@@ -7,13 +7,16 @@ counts, and when it ends, the errors with where to fix them and a button to run 
 refreshes itself without script (<noscript> refresh); with script, core/progress.js reads the JSON
 endpoint (`Progress.as_json`) and updates the bar in place.
 
-A context with its own job model (the survey import) builds a `Progress` from it; one without uses
-`JobRun`: `start_job(job, actor, title, ...)` queues a `@task(on_failure=run_failed)` that takes
-`run_id`, and the job reports through `Tracker(run_id)`.
+Every job someone waits for is a `JobRun`: `start_job(job, actor, title, ...)` queues a
+`@task(on_failure=run_failed)` that takes `run_id`, and the job reports through `Tracker(run_id)`.
+A context that keeps facts of its own about a job (the survey import: what it added, its error file)
+keeps them on its model, linked to the run, and builds its page's `Progress` from `progress_of(run)`;
+when running it again means more than queueing the same arguments, it says how with `@restarts(job)`.
 """
 
 import datetime
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,7 +95,21 @@ class Progress:
                 "message": str(self.message), "error_count": self.error_count}
 
 
-# --- JobRun: the progress of jobs without a model of their own ----------------------------------
+# --- JobRun: the progress of every job someone waits for -------------------------------------------
+
+RESTARTS: dict[str, Callable[[JobRun, Any], JobRun]] = {}
+
+
+def restarts(job) -> Callable:
+    """`@restarts(job)` on `fn(run, actor) -> JobRun`: how a failed run of `job` is run again, when
+    its context keeps more than the run's arguments (a new survey import from the same file)."""
+
+    def register(fn: Callable[[JobRun, Any], JobRun]) -> Callable[[JobRun, Any], JobRun]:
+        RESTARTS[job.module_path] = fn
+        return fn
+
+    return register
+
 
 def start_job(job, actor, title: str, *, back_url: str = "", total: int | None = None, **arguments) -> JobRun:
     """Record a run and queue `job(run_id=..., **arguments)` with it; the page is run.get_absolute_url()."""
@@ -117,6 +134,9 @@ def retry(run: JobRun, actor) -> JobRun:
         raise NotAllowed()
     if run.state != S.FAILED:
         raise StaleState(_("Chỉ chạy lại được công việc đã dừng vì lỗi."), current_status=run.state)
+    restart = RESTARTS.get(run.kind)
+    if restart is not None:
+        return restart(run, actor)
     return start_job(import_string(run.kind), actor, run.title, back_url=run.back_url, total=run.total,
                      **run.arguments)
 
@@ -175,6 +195,14 @@ class Tracker:
         self.error_count += 1
         if len(self.errors) < ERRORS_KEPT:
             self.errors.append({"row": row, "column": column, "message": str(message)})
+
+    def fail(self, message: str) -> JobRun:
+        """The job refuses its input (a file with bad rows): it ends failed, with its errors, for the
+        person to fix; a job that raises is failed by `run_failed` instead."""
+        self.run = apply_move(self.run, "fail", actor=SYSTEM, changes={
+            "done": self.done, "error_count": self.error_count, "errors": self.errors, "message": str(message)[:2000],
+            "finished_at": timezone.now()})
+        return self.run
 
     def finish(self, message: str = "", result: File | None = None, name: str = "") -> JobRun:
         changes: dict[str, Any] = {"done": self.done, "error_count": self.error_count, "errors": self.errors,

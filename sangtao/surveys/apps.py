@@ -9,4 +9,4 @@ class SurveysConfig(AppConfig):
         # Register the import and recompute tasks with the worker.
         import sangtao.surveys.imports  # noqa: F401
         import sangtao.surveys.services  # noqa: F401
-        import sangtao.surveys.workitems  # noqa: F401  (what awaits people, for their home page)
+        # An import's end is a line on its starter's home through its core JobRun (core.progress.job_work).

@@ -7,9 +7,14 @@ file and the errors are offered as a CSV; a clean file is then published in one 
 or nothing) that holds the survey's lock only to add its sums, so web answers and API batches go
 through while it runs. Response ids already stored are skipped, so importing the same file twice,
 or a survey's own export, adds nothing.
+
+Its progress, message and failure are told the one way every job tells them: a core JobRun
+(`ImportJob.run`) written through `Tracker`, in batches; the ImportJob keeps the import's own facts
+(its state in the import's move table, what it added and skipped, its error file).
 """
 
 import csv
+import dataclasses
 import io
 import itertools
 import re
@@ -20,13 +25,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sangtao.core import csv as safe_csv
 from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.progress import ERRORS_SHOWN, Progress, Tracker, restarts, run_failed, start_job
+from sangtao.core.progress import progress_of as run_progress
 from sangtao.core.tasks import task
 from sangtao.core.text import clean
 from sangtao.core.uploads import check_size, check_workbook
@@ -153,13 +160,17 @@ def start_import(survey: Survey, actor, upload, source: str) -> ImportJob:
         job = ImportJob(survey=survey, original_name=name[:255], source=source, created_by=actor)
         job.file.save(name, upload, save=False)
         job.save()
-        run_import.enqueue(job_id=job.pk)
+        _queue(job, actor)
         record(actor, "survey_import_started", survey, job=job.pk, file=job.original_name, source=source)
     return job
 
 
-def _update(job: ImportJob, **fields) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+def _queue(job: ImportJob, actor) -> None:
+    """The job's run (its progress, message and end, on the starter's home) and the import, queued."""
+    job.run = start_job(run_import, actor, _("Nhập phiếu «%(file)s» vào «%(survey)s»")
+                        % {"file": job.original_name, "survey": job.survey.name},
+                        back_url=reverse("surveys:import", args=[job.survey_id, job.pk]), job_id=job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(run=job.run)
 
 
 def _move(job: ImportJob, move: str, **fields) -> None:
@@ -175,7 +186,8 @@ def _header(job: ImportJob, path: Path) -> RowReader:
     return RowReader(job.survey, header)
 
 
-def _validate(job: ImportJob, path: Path, reader: RowReader, staged) -> tuple[list[tuple[int, str, str]], int]:
+def _validate(job: ImportJob, path: Path, reader: RowReader, staged,
+              tracker: Tracker) -> tuple[list[tuple[int, str, str]], int]:
     """Every row checked, row by row; while none has failed, the rows are staged for writing."""
     rows = read_rows(path, job.original_name)
     next(rows)
@@ -192,7 +204,7 @@ def _validate(job: ImportJob, path: Path, reader: RowReader, staged) -> tuple[li
         if count % BATCH == 0:
             staged.add([] if errors else batch)
             batch = []
-            _update(job, rows_done=count)
+            tracker.advance(count)
     staged.add([] if errors else batch)
     return errors, count
 
@@ -218,25 +230,29 @@ def _write(job: ImportJob, staged) -> tuple[int, int]:
     return staged.write()
 
 
-def _import_failed(message: str, job_id: int) -> None:
-    """The job ended in an error or its worker died: the person who started it reads why."""
+def _import_failed(message: str, run_id: str, job_id: int, **_arguments) -> None:
+    """The job ended in an error or its worker died: the person who started it reads why, on the
+    import's page and on their home (its run failed); nothing was kept (publishing is all or nothing)."""
+    run_failed(message, run_id)
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
         return
-    with suppress(StaleState):  # it had already ended (the publishing step moved it to failed itself)
-        _move(job, "fail", message=message, finished_at=timezone.now())
+    with suppress(StaleState):  # it had already ended
+        _move(job, "fail")
 
 
 def retry_import(job: ImportJob, actor) -> ImportJob:
-    """Import a job's file again after a system failure, as a new job."""
+    """Import a job's file again after a system failure, as a new job with a new run."""
     if not actor.has_perm("surveys.manage", job.survey):
         raise NotAllowed()
+    if job.state == ImportJob.State.REJECTED:
+        raise StaleState(_("Tệp có dòng lỗi: sửa tệp rồi nhập lại ở trang khảo sát."), current_status=job.state)
     if job.state != ImportJob.State.FAILED:
         raise StaleState(_("Chỉ nhập lại được lượt nhập dừng vì lỗi hệ thống."), current_status=job.state)
     with transaction.atomic():
         again = ImportJob.objects.create(survey=job.survey, file=job.file.name, original_name=job.original_name,
                                          source=job.source, created_by=actor)
-        run_import.enqueue(job_id=again.pk)
+        _queue(again, actor)
         record(actor, "survey_import_started", job.survey, job=again.pk, file=again.original_name,
                source=again.source, retry_of=job.pk)
     return again
@@ -254,17 +270,15 @@ def error_rows(job: ImportJob, limit: int) -> list[dict]:
                 for row in itertools.islice(rows, limit) if len(row) >= 3]
 
 
-def progress_of(job: ImportJob):
-    """The job as core's progress bar shows it."""
-    from django.urls import reverse
-
-    from sangtao.core.progress import ERRORS_SHOWN, Progress
-
+def progress_of(job: ImportJob) -> Progress:
+    """The job's run as core's progress bar shows it, with the import's own facts: its state, its
+    error file, where the fixed file is sent, and a retry after a system failure."""
     S = ImportJob.State
-    return Progress(
-        state_label=job.get_state_display(), running=job.state in (S.QUEUED, S.RUNNING), succeeded=job.state == S.DONE,
-        done=job.rows_done, total=job.rows_total or None, message=job.message,
-        errors=error_rows(job, ERRORS_SHOWN), error_count=job.errors,
+    assert job.run is not None  # every import has its run (start_import; migration 0010 for older ones)
+    shown = run_progress(job.run)
+    return dataclasses.replace(
+        shown, state_label=job.get_state_display(), result_url="",
+        errors=shown.errors or error_rows(job, ERRORS_SHOWN), error_count=job.errors or shown.error_count,
         error_file_url=reverse("surveys:import_errors", args=[job.survey_id, job.pk]) if job.error_report else "",
         fix_url=job.survey.get_absolute_url() + "#import" if job.state in (S.REJECTED, S.FAILED) else "",
         retry_url=reverse("surveys:import_retry", args=[job.survey_id, job.pk]) if job.state == S.FAILED else "",
@@ -272,11 +286,13 @@ def progress_of(job: ImportJob):
 
 
 @task(on_failure=_import_failed)
-def run_import(job_id: int) -> None:
+def run_import(run_id: str, job_id: int) -> None:
     from sangtao.surveys import copy_import  # the staged file; it builds on this module
 
     job = ImportJob.objects.select_related("survey__version", "survey__rule").get(pk=job_id)
     path = Path(job.file.path)
+    tracker = Tracker(run_id)
+    tracker.begin()
     _move(job, "start")
     staged = None
     try:
@@ -285,30 +301,41 @@ def run_import(job_id: int) -> None:
             staged = copy_import.StagedFile(job, reader)
             copied = False
             if copy_import.applies(job):
-                _update(job, rows_total=_estimated_rows(path))
+                tracker.set_total(_estimated_rows(path))
                 # A form COPY refuses is read row by row, which reports it row by row.
-                copied = staged.load(path, lambda done: _update(job, rows_done=done))
-            errors, count = (staged.errors(), staged.count) if copied else _validate(job, path, reader, staged)
+                copied = staged.load(path, tracker.advance)
+            errors, count = (staged.errors(), staged.count) if copied else _validate(job, path, reader, staged,
+                                                                                     tracker)
         except InvalidInput as refused:
-            _move(job, "reject", message=str(refused.message), finished_at=timezone.now())
+            with transaction.atomic():
+                _move(job, "reject")
+                tracker.fail(str(refused.message))
             return
-        _update(job, rows_total=count, rows_done=count)
+        tracker.set_total(count)
         if errors:
+            for number, column, message in errors:
+                tracker.error(number, column, message)
             job.error_report.save(f"errors-{job.pk}.csv", _error_report(errors), save=False)
-            _move(job, "reject", errors=len(errors), error_report=job.error_report.name,
-                    message=_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)},
-                    finished_at=timezone.now())
+            with transaction.atomic():
+                _move(job, "reject", errors=len(errors), error_report=job.error_report.name)
+                tracker.advance(count)
+                tracker.fail(_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)})
             return
-        _update(job, message=_("Tệp hợp lệ; đang ghi %(n)s dòng (tất cả hoặc không dòng nào)…") % {"n": count})
-        try:
-            added, duplicates = _write(job, staged)
-        except Exception as failure:  # nothing was kept: the publishing transaction rolled back
-            _move(job, "fail", message=repr(failure)[:500], finished_at=timezone.now())
-            raise
+        tracker.advance(count, message=_("Tệp hợp lệ; đang ghi %(n)s dòng (tất cả hoặc không dòng nào)…")
+                        % {"n": count}, force=True)
+        # A failure here keeps nothing (the publishing transaction rolls back); _import_failed tells why.
+        added, duplicates = _write(job, staged)
     finally:
         if staged:
             staged.drop()
-    record(job.created_by, "survey_import_done", job.survey, job=job.pk, added=added, duplicates=duplicates)
-    _move(job, "finish", added=added, duplicates=duplicates, finished_at=timezone.now(),
-            message=_("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua.")
-            % {"added": added, "dup": duplicates})
+    with transaction.atomic():
+        record(job.created_by, "survey_import_done", job.survey, job=job.pk, added=added, duplicates=duplicates)
+        _move(job, "finish", added=added, duplicates=duplicates)
+        tracker.finish(_("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua.")
+                       % {"added": added, "dup": duplicates})
+
+
+@restarts(run_import)
+def _restart(run, actor):
+    """Running a failed import's run again is importing its file again, as a new import (retry_import)."""
+    return retry_import(ImportJob.objects.select_related("survey").get(run=run), actor).run

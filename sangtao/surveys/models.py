@@ -283,6 +283,9 @@ class RespondentAggregate(models.Model):
 
 
 class ImportJob(models.Model):
+    """A file of responses imported into a survey: what it added, what it skipped and its bad rows.
+    How far it is, its message and when it ended are its core JobRun's (`run`), as for every job."""
+
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
         RUNNING = "running", _("Đang nhập")
@@ -295,16 +298,13 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=255)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.PAPER)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    rows_done = models.PositiveIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(default=0)
+    run = models.OneToOneField("core.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     added = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     error_report = models.FileField(upload_to="survey-imports/errors/", blank=True)
-    message = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -128,7 +128,7 @@ def import_upload(request, pk):
 @login_required
 def import_status(request, pk, job_id):
     survey = get_survey_for(request.user, pk)
-    job = get_object_or_404(survey.imports, pk=job_id)
+    job = get_object_or_404(survey.imports.select_related("run"), pk=job_id)
     return render(request, "surveys/import.html", {"survey": survey, "job": job, "progress": import_progress_of(job)})
 
 
@@ -136,7 +136,7 @@ def import_status(request, pk, job_id):
 def import_progress(request, pk, job_id):
     """The import's progress as JSON, for core's progress.js."""
     survey = get_survey_for(request.user, pk)
-    return JsonResponse(import_progress_of(get_object_or_404(survey.imports, pk=job_id)).as_json())
+    return JsonResponse(import_progress_of(get_object_or_404(survey.imports.select_related("run"), pk=job_id)).as_json())
 
 
 @login_required

@@ -127,6 +127,29 @@ def test_a_rejected_import_lists_its_first_errors_and_where_to_send_the_fixed_fi
     assert (state["running"], state["percent"], state["error_count"]) == (False, 100, job.errors)
 
 
+def test_an_import_tells_its_progress_and_rejection_through_its_run_on_its_starters_home(survey, dost, officer,
+                                                                                        process_tasks):
+    from sangtao.core.workitems import work_for
+
+    unit = survey.units.first().code
+    job = start_import(survey, dost, _csv(survey, [["A", unit, "2026-Q1", "4", "4", "4", "4", "4"],
+                                                   ["B", "KHONG-CO", "2026-Q1", "4", "4", "4", "4", "9"]]), "paper")
+    assert (job.run.state, job.run.created_by, job.run.arguments) == ("queued", dost, {"job_id": job.pk})
+    process_tasks()
+    job.refresh_from_db()
+    run = job.run
+    assert (job.state, run.state, run.done, run.total, run.error_count) == ("rejected", "failed", 2, 2, 1)
+    assert [(e["row"], e["column"]) for e in run.errors] == [(3, "unit_code")] and "1 dòng lỗi" in run.message
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert (item.kind, item.url, item.action_needed) == ("core.job_failed", run.get_absolute_url(), True)
+    assert "phieu.csv" in str(item.title) and not [i for i in work_for(dost) if i.kind.startswith("surveys.")]
+    page = client_for(dost).get(run.get_absolute_url()).content.decode()
+    assert "KHONG-CO" not in page and "unit_code" in page and f"/surveys/{survey.pk}/imports/{job.pk}/" in page
+    assert client_for(officer).get(run.get_absolute_url()).status_code == 404  # the run is its starter's
+    refused = client_for(dost).post(f"/jobs/{run.pk}/retry/", follow=True).content.decode()
+    assert "sửa tệp rồi nhập lại" in refused and ImportJob.objects.count() == JobRun.objects.count() == 1
+
+
 def test_an_import_that_failed_for_the_system_is_run_again_from_its_file(survey, dost, process_tasks, monkeypatch):
     from sangtao.surveys import imports
 
@@ -142,12 +165,38 @@ def test_an_import_that_failed_for_the_system_is_run_again_from_its_file(survey,
     assert job.state == "failed"
     page = client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode()
     assert f"/surveys/{survey.pk}/imports/{job.pk}/retry/" in page
+    assert (job.run.state, job.run.message) == ("failed", "OSError: the disk is gone")
     monkeypatch.undo()
     client_for(dost).post(f"/surveys/{survey.pk}/imports/{job.pk}/retry/")
     again = ImportJob.objects.exclude(pk=job.pk).get()
     process_tasks()
     again.refresh_from_db()
     assert (again.state, again.added, again.file.name) == ("done", 1, job.file.name)
+    assert (again.run.state, again.run.done, again.run.total, again.run_id != job.run_id) == ("done", 1, 1, True)
+
+
+def test_an_import_failed_for_the_system_runs_again_from_its_starters_job_page_as_a_new_import(
+        survey, dost, process_tasks, monkeypatch):
+    from sangtao.core.workitems import work_for
+    from sangtao.surveys import imports
+
+    def crash(job, path):
+        raise OSError("the disk is gone")
+
+    monkeypatch.setattr(imports, "_header", crash)
+    job = start_import(survey, dost, _csv(survey, [["A", survey.units.first().code, "2026-Q1", "4", "4", "4", "4",
+                                                    "4"]]), "paper")
+    process_tasks()
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert (item.kind, item.url) == ("core.job_failed", job.run.get_absolute_url())
+    monkeypatch.undo()
+    again_page = client_for(dost).post(f"/jobs/{job.run_id}/retry/")
+    again = ImportJob.objects.exclude(pk=job.pk).get()
+    assert again_page.url == again.run.get_absolute_url() and again.file.name == job.file.name
+    process_tasks()
+    again.refresh_from_db()
+    assert (again.state, again.added, again.run.state) == ("done", 1, "done")
+    assert ImportJob.objects.get(pk=job.pk).state == "failed"  # the failed import stays as it ended
 
 
 def test_a_finished_export_is_a_line_on_its_starters_home_linking_to_the_job(survey, dost, officer, process_tasks):

@@ -161,7 +161,7 @@ def test_a_web_answer_and_a_batch_go_through_while_an_import_holds_its_rows_unco
                 connections.close_all()
         return run
 
-    importer = threading.Thread(target=in_thread(lambda: run_import(job_id=job.pk)), name="import")
+    importer = threading.Thread(target=in_thread(lambda: run_import(run_id=str(job.run_id), job_id=job.pk)), name="import")
     importer.start()
     assert inserted.wait(30)
 

@@ -42,7 +42,7 @@ def run(survey, dost, upload, process_tasks):
 
 def test_a_clean_file_is_imported_with_its_statistics(survey, dost, process_tasks):
     job = run(survey, dost, csv_file(survey, good_rows(survey, 120)), process_tasks)
-    assert (job.state, job.added, job.rows_total) == ("done", 120, 120)
+    assert (job.state, job.added, job.run.total, job.run.done) == ("done", 120, 120, 120)
     assert Response.objects.filter(survey=survey).count() == 120
     assert sum(Aggregate.objects.filter(survey=survey).values_list("n", flat=True)) == 600
 
@@ -70,19 +70,19 @@ def test_one_bad_row_rejects_the_whole_file_with_a_row_level_error_report(survey
 
 def test_unknown_columns_are_refused_before_reading_rows(survey, dost, process_tasks):
     job = run(survey, dost, csv_file(survey, [], header=["response_id", "unit_code", "period", "XYZ"]), process_tasks)
-    assert job.state == "rejected" and "XYZ" in job.message.upper()
+    assert job.state == "rejected" and "XYZ" in job.run.message.upper()
 
 
 def test_repeated_columns_are_refused(survey, dost, process_tasks):
     header = ["response_id", "unit_code", "period", "E1S", "e1s"]
     job = run(survey, dost, csv_file(survey, [], header=header), process_tasks)
-    assert job.state == "rejected" and "E1S" in job.message.upper()
+    assert job.state == "rejected" and "E1S" in job.run.message.upper()
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_reason(survey, dost, process_tasks):
     text = f"response_id,unit_code,period,E1S\nP-1,{survey.units.first().code},2026-Q1,5\nP-2,Phường Bến Thành,2026-Q1,5\n"
     job = run(survey, dost, SimpleUploadedFile("phieu.csv", text.encode("cp1258", errors="replace")), process_tasks)
-    assert job.state == "rejected" and "UTF-8" in job.message
+    assert job.state == "rejected" and "UTF-8" in job.run.message
     assert not Response.objects.exists()
 
 
@@ -123,15 +123,32 @@ def test_while_writing_the_page_says_the_file_is_valid_and_being_written(survey,
     real_write = imports._write
 
     def write(job, *args):
-        seen.append(ImportJob.objects.get(pk=job.pk).message)
+        run = ImportJob.objects.select_related("run").get(pk=job.pk).run
+        seen.append((run.message, run.done, run.total))
         seen.append(client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode())
         return real_write(job, *args)
 
     monkeypatch.setattr(copy_import, "applies", lambda job: False)
     monkeypatch.setattr(imports, "_write", write)
     job = run(survey, dost, csv_file(survey, good_rows(survey, 12)), process_tasks)
-    assert job.state == "done" and "đang ghi 12 dòng" in seen[0]
+    assert job.state == "done" and "đang ghi 12 dòng" in seen[0][0] and seen[0][1:] == (12, 12)
     assert "đang ghi 12 dòng" in seen[1] and "alert error" not in seen[1]
+
+
+def test_an_import_writes_its_progress_in_batches_not_per_row(survey, dost, process_tasks, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(copy_import, "applies", lambda job: False)  # the row-by-row path, on either database
+    counted = []
+    for start, rows in ((0, 20), (1000, 400)):
+        job = start_import(survey, dost, csv_file(survey, good_rows(survey, rows, start)), "paper")
+        with CaptureQueriesContext(connection) as queries:
+            process_tasks()
+        job.refresh_from_db()
+        assert (job.state, job.added, job.run.done, job.run.total) == ("done", rows, rows, rows)
+        counted.append(len([q for q in queries.captured_queries if "core_jobrun" in q["sql"]]))
+    assert counted[0] == counted[1]
 
 
 def test_only_managers_import(survey, outsider):
@@ -199,7 +216,7 @@ def both_paths(survey, dost, rows, process_tasks, monkeypatch):
                                                        "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")),
                   sorted(RespondentAggregate.objects.values_list("unit_id", "period_id", "element", "respondents",
                                                                  "w_sum", "wm", "wk", "ws", "w2_mm", "w2_kk")))
-        results.append(((job.state, job.rows_total, job.added, job.duplicates, job.errors, report), stored))
+        results.append(((job.state, job.run.total, job.added, job.duplicates, job.errors, report), stored))
         Response.objects.all().delete()
         Aggregate.objects.all().delete()
         RespondentAggregate.objects.all().delete()
@@ -243,6 +260,6 @@ def test_an_import_that_crashes_shows_the_person_who_started_it_failed_and_why(s
 
     monkeypatch.setattr(imports, "_header", crash)
     job = run(survey, dost, csv_file(survey, good_rows(survey, 3)), process_tasks)
-    assert (job.state, job.message) == ("failed", "OSError: the disk is gone")
+    assert (job.state, job.run.state, job.run.message) == ("failed", "failed", "OSError: the disk is gone")
     page = client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode()
     assert "alert error" in page and "OSError: the disk is gone" in page
