@@ -5,6 +5,10 @@ anything is written: a file with any bad row imports nothing and names each bad 
 already on the platform for that unit and year (imported before, or registered by hand) is
 skipped, so importing the same file again changes nothing. Imported plans are entered as plans
 DoST consolidated, each move written by the platform with the file's name as the reason.
+
+The import runs in the background (`start_import`): the person who started it follows its progress
+on its job page (core.progress), reads the bad rows or the failure there and on their home, and
+downloads what was imported and skipped as a CSV.
 """
 
 import io
@@ -12,16 +16,24 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sangtao.annual import services
 from sangtao.annual.models import AnnualPlan, BudgetSource
 from sangtao.annual.rollup import PLANNING_UNITS
 from sangtao.challenges.models import Facet, Field
+from sangtao.core import csv as safe_csv
 from sangtao.core.audit import record
 from sangtao.core.csv import append_row
-from sangtao.core.errors import InvalidInput
+from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.formats import file_stamp
+from sangtao.core.progress import Tracker, run_failed, start_job
+from sangtao.core.tasks import task
 from sangtao.core.text import clean, fold
 from sangtao.core.uploads import check_size, check_workbook
 from sangtao.core.workflow import SYSTEM, apply_move
@@ -37,6 +49,9 @@ HEADINGS = ["Mã đơn vị", "Năm", "Tên kế hoạch", "Tên nhiệm vụ", 
             "Người phụ trách", "Chỉ số (KPI)", "Đơn vị tính", "Giá trị nền", "Mục tiêu"]
 
 
+MAX_BYTES = 20 * 1024 * 1024
+
+
 class ImportRefused(Exception):
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
@@ -49,6 +64,7 @@ class Outcome:
     tasks: int = 0
     skipped: int = 0
     created: list = field(default_factory=list)
+    lines: list = field(default_factory=list)  # [unit code, unit, year, plan, tasks, what was done], for the result file
 
 
 def template_workbook() -> bytes:
@@ -78,7 +94,7 @@ def template_workbook() -> bytes:
 def _rows(upload) -> list[tuple[int, dict]]:
     from openpyxl import load_workbook
 
-    check_size(upload, 20 * 1024 * 1024)
+    check_size(upload, MAX_BYTES)
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
@@ -165,14 +181,16 @@ def _check(rows, units, fields) -> tuple[list[tuple[int, str]], list[tuple[int, 
     return problems, parsed
 
 
-def import_workbook(actor, upload) -> Outcome:
+def import_workbook(actor, upload, tracker: Tracker | None = None) -> Outcome:
+    """Import the file's plans, all or nothing; `tracker`, when the import runs as a job, is told how far."""
     if not actor.has_perm("annual.import"):
-        from sangtao.core.errors import NotAllowed
-
         raise NotAllowed()
     rows = _rows(upload)
     if not rows:
         raise InvalidInput(_("Tệp không có dòng nhiệm vụ nào."), field="file")
+    if tracker is not None:
+        tracker.set_total(len(rows))
+        tracker.advance(0, message=_("Kiểm tra %(n)s dòng") % {"n": len(rows)}, force=True)
     units: dict[str, OrgUnit] = {}
     for unit in OrgUnit.objects.filter(kind__in=PLANNING_UNITS).exclude(code=""):
         units.setdefault(unit.code, unit)
@@ -187,12 +205,18 @@ def import_workbook(actor, upload) -> Outcome:
                                              year__in={key[1] for _n, key, _d in parsed})
                    .values_list("unit_id", "year"))
     groups: dict[tuple, list[dict]] = {}
-    for _number, key, data in parsed:
+    for number, key, data in parsed:
         if (key[0].pk, key[1]) in existing:
             outcome.skipped += 1
+            outcome.lines.append([key[0].code, key[0].name, key[1], key[2], 1,
+                                  _("bỏ qua dòng %(n)s: đơn vị đã có kế hoạch năm này") % {"n": number}])
             continue
         groups.setdefault(key, []).append(data)
     reason = _("Nhập từ tệp Excel %(name)s") % {"name": clean(upload.name)}
+    if tracker is not None:
+        # One transaction: what it writes shows when it commits; until then the page says what it does.
+        tracker.advance(outcome.skipped, message=_("Ghi %(n)s kế hoạch (tất cả hoặc không kế hoạch nào)")
+                        % {"n": len(groups)}, force=True)
     with transaction.atomic():
         for (unit, year, title), tasks in groups.items():
             plan = services.create_plan(actor, unit, year, title, import_key=f"{unit.code}:{year}")
@@ -207,7 +231,63 @@ def import_workbook(actor, upload) -> Outcome:
             outcome.plans += 1
             outcome.tasks += len(tasks)
             outcome.created.append(plan.pk)
+            outcome.lines.append([unit.code, unit.name, year, title, len(tasks), _("đã nhập")])
+            if tracker is not None:
+                tracker.advance(outcome.skipped + outcome.tasks)
         record(actor, "annual_plans.imported", actor, file=clean(upload.name), plans=outcome.plans,
                tasks=outcome.tasks, skipped=outcome.skipped)
     return outcome
 
+
+
+# --- as a background job ------------------------------------------------------------------------------
+
+def start_import(actor, upload):
+    """Keep the file and queue its import; returns the JobRun the person follows."""
+    if not actor.has_perm("annual.import"):
+        raise NotAllowed()
+    name = clean(upload.name)
+    if not name.lower().endswith(".xlsx"):
+        raise InvalidInput(_("Chỉ nhận tệp Excel (.xlsx) theo mẫu của nền tảng."), field="file")
+    check_size(upload, MAX_BYTES)
+    with transaction.atomic():
+        stored = default_storage.save(f"annual-imports/{name}", upload)
+        return start_job(import_file, actor, _("Nhập kế hoạch từ tệp «%(name)s»") % {"name": name},
+                         back_url=reverse("annual:import"), path=stored, name=name)
+
+
+def _import_failed(message: str, run_id: str, **_arguments) -> None:
+    run_failed(message, run_id)
+
+
+def _result_file(outcome: Outcome) -> ContentFile:
+    buffer = io.StringIO()
+    buffer.write(safe_csv.BOM)
+    writer = safe_csv.Writer(buffer)
+    writer.writerow([_("Mã đơn vị"), _("Đơn vị"), _("Năm"), _("Kế hoạch"), _("Số nhiệm vụ"), _("Kết quả")])
+    writer.writerows(outcome.lines)
+    return ContentFile(buffer.getvalue().encode("utf-8"))
+
+
+@task(on_failure=_import_failed)
+def import_file(run_id: str, path: str, name: str) -> None:
+    """The import of a kept file, as its starter (their right is checked again when it runs)."""
+    tracker = Tracker(run_id)
+    tracker.begin()
+    upload = default_storage.open(path, "rb")
+    upload.name = name
+    try:
+        outcome = import_workbook(tracker.run.created_by, upload, tracker)
+    except ImportRefused as refused:
+        for number, message in refused.problems:
+            tracker.error(number, "", message)
+        tracker.fail(_("Tệp chưa được nhập: %(n)s dòng lỗi.") % {"n": len(refused.problems)})
+        return
+    except InvalidInput as refused:
+        tracker.fail(str(refused.message))
+        return
+    finally:
+        upload.close()
+    tracker.finish(_("Đã nhập %(p)s kế hoạch, %(t)s nhiệm vụ; bỏ qua %(s)s dòng đã nhập trước đó.")
+                   % {"p": outcome.plans, "t": outcome.tasks, "s": outcome.skipped},
+                   _result_file(outcome), f"ket-qua-nhap-ke-hoach-{file_stamp(timezone.now())}.csv")

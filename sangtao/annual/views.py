@@ -368,17 +368,20 @@ def import_template(request):
 
 @login_required
 def import_plans(request):
+    """The upload form; the import itself runs in the background, followed on its job page."""
     _dost(request)
-    from sangtao.annual.importer import ImportRefused, import_workbook
+    from sangtao.annual.importer import import_file, start_import
+    from sangtao.core.models import JobRun
 
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome, problems = None, []
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = import_workbook(request.user, form.cleaned_data["file"])
-        except ImportRefused as refused:
-            problems = refused.problems
+            run = start_import(request.user, form.cleaned_data["file"])
         except ServiceError as error:
             form.add_error("file", str(error.message))
-    return render(request, "annual/import.html", {"form": form, "outcome": outcome, "problems": problems})
+        else:
+            return redirect(run)
+    runs = JobRun.objects.filter(kind=import_file.module_path, created_by=request.user).only(
+        "pk", "title", "state", "created_at")[:5]
+    return render(request, "annual/import.html", {"form": form, "runs": runs})
 

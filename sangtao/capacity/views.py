@@ -1,20 +1,19 @@
 from collections import Counter
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.capacity import benchmark as bench
+from sangtao.capacity import exports, scores, services
 from sangtao.capacity import portfolio as folio
-from sangtao.capacity import scores, services
 from sangtao.capacity.access import capacity_unit_for, get_invitation, get_round_for
 from sangtao.capacity.charts import interval_chart
 from sangtao.capacity.forms import AnswerForm, RoundForm
@@ -26,7 +25,6 @@ from sangtao.capacity.scores import COMPOSITE_FORMULA
 from sangtao.capacity.workflow import ROUND
 from sangtao.challenges.models import Facet, Field
 from sangtao.core import charts
-from sangtao.core.csv import append_row, csv_response
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.lookup import pk_or_404
@@ -37,31 +35,6 @@ from sangtao.surveys.models import Measure
 
 PORTFOLIO_SHOWN = 200  # lines listed on the page; the export has them all
 BENCHMARK_PAGE = 50  # units a page of the benchmark table
-
-
-def _xlsx(rows: list[list], title: str, filename: str, notes: list[list] | None = None,
-          extra: list[tuple] | None = None) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in rows:
-        append_row(sheet, row)
-    if notes:
-        definitions = workbook.create_sheet(_("Định nghĩa")[:31])
-        for row in notes:
-            append_row(definitions, row)
-    for name, sheet_rows in extra or []:
-        sheet = workbook.create_sheet(str(name)[:31])
-        for row in sheet_rows:
-            append_row(sheet, row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -136,17 +109,25 @@ def round_remind(request, pk):
     return redirect(round_)
 
 
-def _benchmark_context(request):
+def _benchmark_filters(request):
+    """The round (of the year asked for, else the latest) and the filters; None when none was launched."""
     if not request.user.has_perm("capacity.see_benchmark"):
         raise Http404
     rounds = list(Round.objects.exclude(barometer=None))
     if not rounds:
-        return None, [], {}
+        return None, {}
     year = integer(request.GET.get("year"), min_value=2000, max_value=2100)
     round_ = next((r for r in rounds if r.year == year), rounds[0])
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in UnitKind.values else ""
     band = request.GET.get("size", "") if request.GET.get("size", "") in SizeBand.values else ""
-    return round_, bench.ranking(round_, kind, band), {"rounds": rounds, "kind": kind, "size": band}
+    return round_, {"rounds": rounds, "kind": kind, "size": band}
+
+
+def _benchmark_context(request):
+    round_, filters = _benchmark_filters(request)
+    if round_ is None:
+        return None, [], {}
+    return round_, bench.ranking(round_, filters["kind"], filters["size"]), filters
 
 
 @login_required
@@ -169,23 +150,25 @@ def benchmark(request):
     })
 
 
+def _benchmark_export(request, fmt: str):
+    round_, filters = _benchmark_filters(request)
+    if round_ is None:
+        raise Http404
+    run = run_service(request, exports.export_benchmark, request.user, round_, filters["kind"], filters["size"], fmt)
+    return redirect(run or "capacity:benchmark")
+
+
 @login_required
+@require_POST
 def benchmark_csv(request):
-    round_, ranked, _filters = _benchmark_context(request)
-    if round_ is None:
-        raise Http404
-    return csv_response(bench.table(round_, bench.rows_of(ranked)), f"nang-luc-{round_.year}.csv")
+    """The benchmark as CSV, written in the background: the requester follows it and downloads the file."""
+    return _benchmark_export(request, "csv")
 
 
 @login_required
+@require_POST
 def benchmark_xlsx(request):
-    round_, ranked, _filters = _benchmark_context(request)
-    if round_ is None:
-        raise Http404
-    rows = bench.rows_of(ranked)
-    notes = [[str(label), str(definition)] for _key, label, definition in bench.COLUMNS] + [
-        [_("Công thức"), str(COMPOSITE_FORMULA)]]
-    return _xlsx(bench.table(round_, rows), _("Năng lực"), f"nang-luc-{round_.year}.xlsx", notes)
+    return _benchmark_export(request, "xlsx")
 
 
 @login_required
@@ -305,24 +288,13 @@ def portfolio(request):
 
 
 @login_required
+@require_POST
 def portfolio_xlsx(request):
+    """The portfolio as Excel, written in the background with the page's filters."""
     if not request.user.has_perm("capacity.see_portfolio"):
         raise Http404
-    _filters, _every_year, lines, counts, years = _portfolio(request)
-    rows = [[_("Loại"), _("Tên"), _("Loại đổi mới (OPSI)"), _("Lĩnh vực"), _("Đơn vị"), _("Giai đoạn"), _("Năm"),
-             _("Chỉ số thành công"), _("Thay đổi hài lòng (điểm %)"), _("Cận dưới"), _("Cận trên"),
-             _("Năng lực đơn vị (0-10)")]]
-    for line in lines:
-        rows.append([str(line.kind_label), line.title, str(Facet(line.facet).label) if line.facet else "", line.field,
-                     line.unit, line.stage, line.year, str(line.kpi_label),
-                     *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
-                        round(100 * line.change.high, 1)] if line.change else ["", "", ""]),
-                     "" if line.capacity is None else round(line.capacity, 2)])
-    notes = [[str(label), str(definition), counts[key]] for key, (label, definition) in folio.COUNTERS.items()]
-    by_year = [[_("Năm"), *[str(folio.COUNTERS[key][0]) for key in folio.YEAR_COLUMNS], _("So với năm trước")]]
-    by_year += [[row["year"], *[row[key] for key in folio.YEAR_COLUMNS],
-                 "" if row["change"] is None else row["change"]] for row in years]
-    return _xlsx(rows, _("Danh mục"), "danh-muc-doi-moi.xlsx", notes, extra=[(_("Theo năm"), by_year)])
+    run = run_service(request, exports.export_portfolio, request.user, _portfolio_filters(request))
+    return redirect(run or "capacity:portfolio")
 
 
 def answer(request, token):

@@ -127,6 +127,40 @@ def test_the_import_is_all_or_nothing_names_bad_rows_and_is_idempotent(ward, hea
     assert AnnualTask.objects.count() == 3
 
 
+def test_the_import_runs_as_a_job_its_starter_follows_with_bad_rows_a_result_file_and_a_404_for_others(
+        ward, health, dost, officer):
+    from sangtao.core.models import JobRun
+    from sangtao.core.workitems import work_for
+
+    bad = [_row("26740", "Số hóa"), _row("99999", "Không có đơn vị")]
+    started = client_for(dost).post("/annual/import/", {"file": _workbook(bad)})
+    refused = JobRun.objects.get()
+    assert started.url == refused.get_absolute_url() and refused.state == "queued" and refused.created_by == dost
+    run_pending()
+    refused.refresh_from_db()
+    assert (refused.state, refused.total, refused.error_count) == ("failed", 2, 1) and not AnnualPlan.objects.exists()
+    assert refused.errors[0]["row"] == 3 and "99999" in refused.errors[0]["message"]
+    page = client_for(dost).get(refused.get_absolute_url()).content.decode()
+    assert "alert error" in page and "99999" in page and 'href="/annual/import/"' in page
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert (item.kind, item.url) == ("core.job_failed", refused.get_absolute_url())
+    good = [_row("26740", "Số hóa"), _row("26740", "Trợ lý ảo"), _row("SOYTE", "Đặt lịch khám")]
+    started = client_for(dost).post("/annual/import/", {"file": _workbook(good)})
+    run = JobRun.objects.exclude(pk=refused.pk).get()
+    assert started.url == run.get_absolute_url()
+    run_pending()
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total) == ("done", 3, 3) and AnnualPlan.objects.count() == 2
+    result = client_for(dost).get(f"/jobs/{run.pk}/result/")
+    lines = b"".join(result.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 3 and lines[0].startswith("Mã đơn vị") and any("26740" in line and ",2," in line
+                                                                        for line in lines)
+    for url in (run.get_absolute_url(), f"/jobs/{run.pk}/result/"):
+        assert client_for(officer).get(url).status_code == 404
+    assert client_for(officer).post("/annual/import/", {"file": _workbook(good)}).status_code == 404
+    assert refused.get_absolute_url() in client_for(dost).get("/annual/import/").content.decode()
+
+
 def test_the_template_is_a_workbook_the_import_reads(ward, dost):
     book = load_workbook(io.BytesIO(template_workbook()))
     assert [c.value for c in book.active[1]] == COLUMNS

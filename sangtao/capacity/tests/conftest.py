@@ -78,3 +78,15 @@ def answered_round(open_round):
     answer_all(open_round, np.random.default_rng(3))
     open_round.refresh_from_db()
     return open_round
+
+
+def exported(client, url: str) -> bytes:
+    """Ask for an export as its button does, let the worker write it, then download it from the job."""
+    from sangtao.core.tasks import run_pending
+
+    started = client.post(url)
+    assert started.status_code == 302 and started.url.startswith("/jobs/"), started
+    run_pending()
+    result = client.get(f"{started.url}result/")
+    assert result.status_code == 200, result
+    return b"".join(result.streaming_content)

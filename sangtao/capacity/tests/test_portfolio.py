@@ -6,7 +6,10 @@ from openpyxl import load_workbook
 
 from conftest import client_for
 from sangtao.capacity import portfolio
+from sangtao.capacity.tests.conftest import exported
 from sangtao.challenges.models import Facet, Status
+from sangtao.core.models import JobRun
+from sangtao.core.workitems import work_for
 
 
 def test_counters_filters_and_export_agree(make_challenge, dost, officer):
@@ -19,11 +22,35 @@ def test_counters_filters_and_export_agree(make_challenge, dost, officer):
         "enhancement": 0, "mission": 1, "adaptive": 1, "anticipatory": 0}
     page = client_for(dost).get("/capacity/portfolio/?facet=mission").content.decode()
     assert "Bài toán lớn đã được phê duyệt trở đi" in page  # the counter's definition beside it
-    workbook = load_workbook(io.BytesIO(client_for(dost).get("/capacity/portfolio.xlsx?facet=mission").content))
+    workbook = load_workbook(io.BytesIO(exported(client_for(dost), "/capacity/portfolio.xlsx?facet=mission")))
     assert workbook.active.max_row == 2  # header and the one mission-oriented challenge
     definitions = {row[0]: row[2] for row in workbook[workbook.sheetnames[1]].iter_rows(values_only=True)}
     assert definitions["Số việc trong danh mục"] == 1
-    assert client_for(officer).get("/capacity/portfolio.xlsx").status_code == 404
+    assert client_for(officer).post("/capacity/portfolio.xlsx").status_code == 404
+    run = JobRun.objects.get()
+    assert (run.state, run.done, run.total, run.created_by) == ("done", 100, 100, dost)
+    for url in (run.get_absolute_url(), f"/jobs/{run.pk}/result/"):  # the file is its requester's
+        assert client_for(officer).get(url).status_code == 404
+
+
+def test_an_export_that_fails_says_why_on_its_requesters_home(dost, monkeypatch):
+    from sangtao.capacity import exports
+    from sangtao.core.tasks import run_pending
+
+    def broken(filters):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(portfolio, "portfolio_lines", broken)
+    started = client_for(dost).post("/capacity/portfolio.xlsx?facet=mission")
+    run = JobRun.objects.get()
+    assert started.url == run.get_absolute_url() and run.arguments["filters"] == {"facet": "mission"}
+    run_pending()
+    run.refresh_from_db()
+    assert run.state == "failed" and "the disk is full" in run.message and not run.result
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert (item.kind, item.url, item.action_needed) == ("core.job_failed", run.get_absolute_url(), True)
+    assert "the disk is full" in client_for(dost).get(run.get_absolute_url()).content.decode()
+    assert exports.write_portfolio.module_path == run.kind
 
 
 def test_the_stage_and_kpi_status_filters_narrow_the_lines_the_page_and_the_export(make_challenge, dost, officer):
@@ -47,6 +74,6 @@ def test_the_stage_and_kpi_status_filters_narrow_the_lines_the_page_and_the_expo
     assert '<option value="challenge:approved" selected>' in page
     listed = page.split('aria-label="Danh sách"')[1]
     assert "Bài toán B" in listed and "Bài toán A" not in listed
-    workbook = load_workbook(io.BytesIO(client.get("/capacity/portfolio.xlsx?outcome=met").content))
+    workbook = load_workbook(io.BytesIO(exported(client, "/capacity/portfolio.xlsx?outcome=met")))
     assert [row[1] for row in workbook.active.iter_rows(min_row=2, values_only=True)] == ["Bài toán A"]
     assert "Bài toán B" in client.get("/capacity/portfolio/?stage=nonsense&outcome=nonsense").content.decode()

@@ -14,6 +14,7 @@ from sangtao.annual import services as annual
 from sangtao.annual.models import KpiMeasurement, PlanStatus
 from sangtao.annual.tests.conftest import PLAN_PATH, task_data
 from sangtao.capacity import portfolio
+from sangtao.capacity.tests.conftest import exported
 from sangtao.challenges.models import Facet, Status
 from sangtao.initiatives.models import Initiative, InitiativeStatus, InitiativeType
 from sangtao.orgs.models import Role
@@ -70,7 +71,7 @@ def test_the_page_and_the_export_show_the_kinds_charts_and_years(world, dost):
         assert text in page
     assert f"Nhiệm vụ {THIS_YEAR - 1}.0" not in page  # another year: in the comparison, not the list
     assert page.count('class="chart"') == 2
-    book = load_workbook(io.BytesIO(client_for(dost).get(f"/capacity/portfolio.xlsx?year={THIS_YEAR}").content))
+    book = load_workbook(io.BytesIO(exported(client_for(dost), f"/capacity/portfolio.xlsx?year={THIS_YEAR}")))
     listed = list(book.active.iter_rows(min_row=2, values_only=True))
     assert sorted(row[0] for row in listed) == ["Bài toán lớn", "Nhiệm vụ đổi mới sáng tạo hằng năm",
                                                 "Nhiệm vụ đổi mới sáng tạo hằng năm", "Sáng kiến"]
