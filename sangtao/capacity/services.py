@@ -230,3 +230,11 @@ def recompute_rounds(run_id: str, round_ids: list[int]) -> None:
         done += 1
         tracker.advance(done, message=round_.name, force=True)
     tracker.finish(_("Đã tính lại điểm năng lực của %(n)s đợt khảo sát.") % {"n": len(round_ids)})
+
+
+@task
+def recompute_round(round_id: int) -> None:
+    """Kept for recomputes queued before they became jobs with a run (recompute_rounds); not queued any more."""
+    found = Round.objects.select_related("rule", "barometer", "climate", "determinants").filter(pk=round_id).first()
+    if found is not None:
+        recompute(found)

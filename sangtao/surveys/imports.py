@@ -230,11 +230,13 @@ def _write(job: ImportJob, staged) -> tuple[int, int]:
     return staged.write()
 
 
-def _import_failed(message: str, run_id: str, job_id: int, **_arguments) -> None:
+def _import_failed(message: str, job_id: int, run_id: str | None = None, **_arguments) -> None:
     """The job ended in an error or its worker died: the person who started it reads why, on the
     import's page and on their home (its run failed); nothing was kept (publishing is all or nothing)."""
-    run_failed(message, run_id)
     job = ImportJob.objects.filter(pk=job_id).first()
+    run_id = run_id or (str(job.run_id) if job is not None and job.run_id else None)
+    if run_id:
+        run_failed(message, run_id)
     if job is None:
         return
     with suppress(StaleState):  # it had already ended
@@ -286,12 +288,14 @@ def progress_of(job: ImportJob) -> Progress:
 
 
 @task(on_failure=_import_failed)
-def run_import(run_id: str, job_id: int) -> None:
+def run_import(job_id: int, run_id: str | None = None) -> None:
+    """`run_id`: the job's run; an import queued before runs existed (no run_id) reports through the
+    run migration 0010 gave it."""
     from sangtao.surveys import copy_import  # the staged file; it builds on this module
 
     job = ImportJob.objects.select_related("survey__version", "survey__rule").get(pk=job_id)
     path = Path(job.file.path)
-    tracker = Tracker(run_id)
+    tracker = Tracker(run_id or str(job.run_id))
     tracker.begin()
     _move(job, "start")
     staged = None

@@ -151,6 +151,13 @@ def test_an_import_writes_its_progress_in_batches_not_per_row(survey, dost, proc
     assert counted[0] == counted[1]
 
 
+def test_an_import_queued_before_runs_existed_reports_through_the_run_the_migration_gave_it(survey, dost):
+    job = start_import(survey, dost, csv_file(survey, good_rows(survey, 3)), "paper")
+    imports.run_import(job_id=job.pk)  # as such a queued job calls it: without run_id
+    job.refresh_from_db()
+    assert (job.state, job.added, job.run.state, job.run.done) == ("done", 3, "done", 3)
+
+
 def test_only_managers_import(survey, outsider):
     with pytest.raises(NotAllowed):
         start_import(survey, outsider, csv_file(survey, []), "paper")
