@@ -12,6 +12,7 @@ import pytest
 from conftest import client_for
 from sangtao.annual.models import AnnualPlan, AnnualTask, PlanStatus
 from sangtao.capacity import benchmark
+from sangtao.capacity.tests.conftest import exported
 from sangtao.initiatives.models import Initiative, InitiativeStatus
 
 
@@ -162,7 +163,7 @@ def test_each_unit_stands_beside_the_outcomes_of_the_challenges_it_owns(answered
     line = page.split(f">{health.name}</a>")[1].split("</tr>")[0]
     assert text in line and "Bài toán survey" in line
     assert all(str(label) in page and str(definition) in page for _k, label, definition in benchmark.OUTCOMES)
-    table = client.get(f"/capacity/benchmark.csv?year={answered_round.year}").content.decode("utf-8-sig")
+    table = exported(client, f"/capacity/benchmark.csv?year={answered_round.year}").decode("utf-8-sig")
     header, *lines = list(csv.reader(io.StringIO(table)))
     mine = next(line for line in lines if line[0] == health.name)
     assert [mine[header.index(str(label))] for key, label, _d in benchmark.OUTCOMES] == [
