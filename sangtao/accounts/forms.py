@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.accounts import throttle
 from sangtao.accounts.models import User
 from sangtao.core.audit import record
+from sangtao.core.forms import ModelForm
 from sangtao.core.ratelimit import client_address
 from sangtao.orgs.rules import holds_unit_role
 
@@ -74,7 +75,7 @@ class SignupForm(AllauthSignupForm):
         user.save(update_fields=["full_name"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "language"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
+from sangtao.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from sangtao.initiatives.models import Initiative
 from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit
@@ -13,7 +14,7 @@ DATE_WIDGET = formats.DateInput()
 
 
 class PlanForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Tên kế hoạch"), max_length=300)
     summary = forms.CharField(label=_("Mục tiêu chung"), required=False, max_length=4000,
@@ -28,7 +29,7 @@ class TaskForm(forms.Form):
     title = forms.CharField(label=_("Tên nhiệm vụ"), max_length=300)
     problem = forms.CharField(label=_("Vấn đề cần giải quyết"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     public_service = forms.CharField(label=_("Dịch vụ công / lĩnh vực quản lý chịu tác động"), max_length=300)
-    field = forms.ModelChoiceField(queryset=Field.objects.filter(active=True), label=_("Lĩnh vực"), required=False)
+    field = ModelChoiceField(queryset=Field.objects.filter(active=True), label=_("Lĩnh vực"), required=False)
     facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=Facet.choices)
     budget_vnd = formats.MoneyField(label=_("Kinh phí (đồng)"), max_value=10**15 - 1, initial=0)
     budget_source = forms.ChoiceField(label=_("Nguồn kinh phí"), choices=BudgetSource.choices)
@@ -37,15 +38,15 @@ class TaskForm(forms.Form):
     ip_terms = forms.CharField(label=_("Thỏa thuận sở hữu trí tuệ"), max_length=300, required=False)
     partners = forms.CharField(label=_("Đơn vị phối hợp"), max_length=2000, required=False)
     person_in_charge = forms.CharField(label=_("Người phụ trách"), max_length=150)
-    challenge = forms.ModelChoiceField(queryset=Challenge.objects.none(), label=_("Bài toán lớn liên quan"),
+    challenge = ModelChoiceField(queryset=Challenge.objects.none(), label=_("Bài toán lớn liên quan"),
                                        required=False)
-    initiative = forms.ModelChoiceField(queryset=Initiative.objects.none(), label=_("Sáng kiến liên quan"),
+    initiative = ModelChoiceField(queryset=Initiative.objects.none(), label=_("Sáng kiến liên quan"),
                                         required=False, help_text=_("Sáng kiến của đơn vị mà nhiệm vụ áp dụng."))
-    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("Tình huống liên quan"), required=False,
+    case = ModelChoiceField(queryset=Case.objects.none(), label=_("Tình huống liên quan"), required=False,
                                   help_text=_("Tình huống đã công bố mà nhiệm vụ học hỏi hoặc nhân rộng."))
     related_reference = forms.CharField(label=_("Tham chiếu khác (văn bản, số hiệu)"), max_length=200,
                                         required=False)
-    survey = forms.ModelChoiceField(queryset=Survey.objects.all(), label=_("Khảo sát hài lòng của dịch vụ"),
+    survey = ModelChoiceField(queryset=Survey.objects.all(), label=_("Khảo sát hài lòng của dịch vụ"),
                                     required=False)
     applied_on = forms.DateField(label=_("Ngày đưa giải pháp vào áp dụng"), widget=DATE_WIDGET, required=False)
 
@@ -100,7 +101,7 @@ class MeasurementForm(forms.Form):
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Tên minh chứng"), max_length=300, required=False)
     file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, PNG, JPEG)"))
-    indicators = forms.ModelMultipleChoiceField(queryset=ExternalIndicator.objects.filter(active=True),
+    indicators = ModelMultipleChoiceField(queryset=ExternalIndicator.objects.filter(active=True),
                                                 label=_("Minh chứng cho chỉ số"), required=False,
                                                 widget=forms.CheckboxSelectMultiple)
 

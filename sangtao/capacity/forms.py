@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.formats import DateInput
+from sangtao.core.forms import ModelMultipleChoiceField
 from sangtao.orgs.models import OrgUnit, UnitKind
 
 SURVEYED_KINDS = [UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE, UnitKind.DISTRICT]
@@ -16,7 +17,7 @@ class RoundForm(forms.Form):
                                            min_value=1, max_value=50, initial=5)
     staff_per_unit = forms.IntegerField(label=_("Số cán bộ được mời mỗi đơn vị"), min_value=1, max_value=500,
                                         initial=10)
-    units = forms.ModelMultipleChoiceField(label=_("Đơn vị tham gia"), queryset=OrgUnit.objects.none(),
+    units = ModelMultipleChoiceField(label=_("Đơn vị tham gia"), queryset=OrgUnit.objects.none(),
                                            widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):

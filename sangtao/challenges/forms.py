@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.access import ownable_units
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
 from sangtao.core import formats
+from sangtao.core.forms import ModelChoiceField, ModelForm
 from sangtao.core.text import clean
 from sangtao.orgs.models import GOVERNMENT_KINDS, OrgUnit
 
@@ -11,7 +12,7 @@ DATETIME_WIDGET = formats.DateTimeInput()
 DATE_WIDGET = formats.DateInput()
 
 
-class ChallengeForm(forms.ModelForm):
+class ChallengeForm(ModelForm):
     tags_text = forms.CharField(
         label=_("Từ khóa"), required=False, help_text=_("Cách nhau bởi dấu phẩy."),
         max_length=500,
@@ -109,7 +110,7 @@ def _filled(bound_field) -> bool:
     return value not in (None, "", False)
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ModelForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit_of_measure", "baseline_value", "baseline_date", "target_value",
@@ -155,7 +156,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Tệp đính kèm (PDF, DOCX, XLSX, PNG, JPEG)"))
 
 
-class FieldForm(forms.ModelForm):
+class FieldForm(ModelForm):
     class Meta:
         model = Field
         fields = ["name", "name_en", "slug", "active"]
@@ -173,9 +174,9 @@ class FastSelect(forms.Select):
 
 class ListFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label=_("Tìm kiếm"))
-    field = forms.ModelChoiceField(queryset=Field.objects.all(), required=False, to_field_name="slug",
+    field = ModelChoiceField(queryset=Field.objects.all(), required=False, to_field_name="slug",
                                    label=_("Lĩnh vực"), empty_label=_("Tất cả lĩnh vực"), widget=FastSelect)
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.all(), required=False,
+    unit = ModelChoiceField(queryset=OrgUnit.objects.all(), required=False,
                                   label=_("Đơn vị"), empty_label=_("Tất cả đơn vị"), widget=FastSelect)
     status = forms.ChoiceField(required=False, label=_("Trạng thái"), widget=FastSelect)
     facet = forms.ChoiceField(required=False, label=_("Loại đổi mới"), widget=FastSelect,

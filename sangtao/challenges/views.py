@@ -9,7 +9,6 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,6 +40,7 @@ from sangtao.challenges.workflow import MOVES
 from sangtao.core import workflow
 from sangtao.core.errors import InvalidInput, NotAllowed, ServiceError, StaleState
 from sangtao.core.feedback import run_service
+from sangtao.core.redirects import safe_redirect
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
 from sangtao.privacy.services import consent_given_expression
@@ -376,12 +376,7 @@ def follow_toggle(request, kind, pk):
     else:
         services.follow(request.user, target)
         messages.success(request, _("Đã theo dõi. Bạn sẽ nhận thông báo trong ứng dụng và qua email."))
-    return redirect(request.POST.get("next") if _safe_next(request) else back)
-
-
-def _safe_next(request) -> bool:
-    target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return safe_redirect(request, request.POST.get("next"), back)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from sangtao.core.audit import record
+from sangtao.core.forms import ModelChoiceField, ModelMultipleChoiceField
 
 
 class _NestedObjectsWithNames(NestedObjects):
@@ -19,7 +20,19 @@ class _NestedObjectsWithNames(NestedObjects):
         return super().related_objects(related_model, related_fields, objs).select_related()
 
 
-class FewQueriesDeleteAdmin(admin.ModelAdmin):
+class BoundedChoices:
+    """The admin's relation fields refuse an id out of any column's range (core/forms.py), inlines too."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class FewQueriesDeleteAdmin(BoundedChoices, admin.ModelAdmin):
     def get_deleted_objects(self, objs, request):
         """django.contrib.admin.utils.get_deleted_objects, with the collector above."""
         if not objs:

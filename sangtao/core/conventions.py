@@ -233,12 +233,55 @@ def inline_date_format(source: Source, facts: Facts) -> Iterator[tuple[int, str]
                 yield node.lineno, f"`{_called_name(node)}` with an inline format: use sangtao.core.formats"
 
 
+# Django's fields that pass a posted id to the database as it is (10**30: OverflowError on SQLite),
+# and where the bounded ones that replace them live.
+UNBOUNDED_CHOICES = {"ModelChoiceField", "ModelMultipleChoiceField", "ModelForm", "modelform_factory"}
+CHOICE_HOMES = ("sangtao/core/forms.py",)
+# Where a redirect to a place named by the request is checked (a local path or the view's default).
+REDIRECT_HOMES = ("sangtao/core/redirects.py",)
+REQUEST_VALUES = {"GET", "POST", "META", "COOKIES", "headers"}
+
+
+def unbounded_choice(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """A form picks objects with the fields of core/forms.py (and a model form derives from its
+    ModelForm), which refuse an id out of range before querying; Django's own fields are not used."""
+    if source.path.startswith(CHOICE_HOMES):
+        return
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Attribute) and node.attr in UNBOUNDED_CHOICES and _root_name(node) == "forms":
+            yield node.lineno, f"`forms.{node.attr}` lets an id overflow: use sangtao.core.forms.{node.attr}"
+        elif isinstance(node, ast.ImportFrom) and node.module in {"django.forms", "django.forms.models"}:
+            for alias in node.names:
+                if alias.name in UNBOUNDED_CHOICES:
+                    yield node.lineno, f"`{alias.name}` from Django lets an id overflow: use sangtao.core.forms"
+
+
+def _reads_request(node: ast.AST) -> bool:
+    return any(isinstance(inner, ast.Attribute) and inner.attr in REQUEST_VALUES and _root_name(inner) == "request"
+               for inner in ast.walk(node))
+
+
+def unchecked_redirect(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """A redirect to a place the request names (`next`, `back`) goes through core/redirects.py's
+    safe_redirect: `redirect("abc")` is a view name (a 500), `//host` another site."""
+    if source.path.startswith(REDIRECT_HOMES):
+        return
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Call) and _called_name(node) in {"redirect", "HttpResponseRedirect"}:
+            if any(_reads_request(arg) for arg in node.args[:1]):
+                yield node.lineno, f"`{_called_name(node)}` to a value from the request: use safe_redirect"
+        elif isinstance(node, ast.Call) and _called_name(node) == "url_has_allowed_host_and_scheme":
+            yield node.lineno, "a redirect target checked inline: use sangtao.core.redirects.safe_redirect"
+
+
 RULES: dict[str, Callable[[Source, Facts], Iterator[tuple[int, str]]]] = {
     "status-outside-workflow": status_outside_workflow,
     "unguarded-fetch": unguarded_fetch,
     "inline-role-check": inline_role_check,
     "untranslated-string": untranslated_string,
     "inline-date-format": inline_date_format,
+    "unbounded-choice": unbounded_choice,
+    "unchecked-redirect": unchecked_redirect,
 }
 
 

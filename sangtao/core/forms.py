@@ -1,18 +1,97 @@
-"""Form fields for the single values some views post beside a form (an object's id in a row's
-button): every value read from a request is cleaned by a form field first, never by int() or a
-lookup, so a value the page could not have sent is a 404 or a message, not a server error."""
+"""Form fields that pick model objects, and the single values some views post beside a form (an
+object's id in a row's button): every value read from a request is cleaned by a form field first,
+never by int() or a lookup, so a value the page could not have sent is a 404 or a message, not a
+server error.
+
+Every form that picks objects uses ModelChoiceField and ModelMultipleChoiceField from here (and
+every model form derives from ModelForm here, which gives its foreign keys these fields): a posted
+id that is not a whole number from 1 to BIGINT_MAX (abc, 1e9, 10**30, -1) is refused as an invalid
+choice before any query, where Django's own fields would hand 10**30 to the driver (OverflowError
+on SQLite: a 500). The convention checker (core/conventions.py) flags Django's bare fields.
+"""
+
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404
 
 from sangtao.core.api_input import BIGINT_MAX
+
+_DIGITS = re.compile(r"\s*\+?\d{1,19}\s*", re.ASCII)
+
+
+def is_id(value) -> bool:
+    """A value a page could post as a row's id: a whole number from 1 to BIGINT_MAX."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 1 <= value <= BIGINT_MAX
+    return isinstance(value, str) and bool(_DIGITS.fullmatch(value)) and 1 <= int(value) <= BIGINT_MAX
+
+
+class _Bounded:
+    queryset: models.QuerySet
+    to_field_name: str | None
+
+    def _keyed_by_integer(self) -> bool:
+        meta = self.queryset.model._meta
+        key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        return isinstance(key, models.IntegerField)
+
+
+class ModelChoiceField(_Bounded, forms.ModelChoiceField):
+    """Django's field, refusing an integer key out of any column's range before the query."""
+
+    def to_python(self, value):
+        if (value not in self.empty_values and not isinstance(value, self.queryset.model)
+                and self._keyed_by_integer() and not is_id(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(_Bounded, forms.ModelMultipleChoiceField):
+    """Django's field, refusing an integer key out of any column's range before the query."""
+
+    def _check_values(self, value):
+        if self._keyed_by_integer() and not isinstance(value, str | bytes):
+            try:
+                values = list(value)
+            except TypeError:
+                values = []
+            for pk in values:
+                if not isinstance(pk, self.queryset.model) and not is_id(pk):
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": pk})
+        return super()._check_values(value)
+
+
+def bounded_formfield(db_field, **kwargs):
+    """A model form's field for db_field, with the fields above for relations."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", ModelChoiceField)
+    return db_field.formfield(**kwargs)
+
+
+class ModelForm(forms.ModelForm):
+    """Django's model form whose relation fields are the bounded fields above.
+
+    A subclass's Meta gets bounded_formfield as its formfield_callback unless it names one."""
+
+    def __init_subclass__(cls, **kwargs):
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(bounded_formfield)
+        super().__init_subclass__(**kwargs)
 
 
 def chosen(queryset, value):
     """The object of queryset whose id was posted; 404 for anything else (abc, 1e9, an id not in it)."""
     try:
-        return forms.ModelChoiceField(queryset=queryset).clean(value)
+        return ModelChoiceField(queryset=queryset).clean(value)
     except ValidationError:
         raise Http404 from None
 

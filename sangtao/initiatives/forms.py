@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Field
 from sangtao.core import formats
+from sangtao.core.forms import ModelChoiceField, ModelForm
 from sangtao.initiatives.models import DeploymentKind, EmulationTitle, Initiative, SeatRole
 from sangtao.orgs.models import OrgUnit, UnitKind
 
@@ -14,7 +15,7 @@ def public_units():
     return OrgUnit.objects.current().exclude(kind__in=[UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.SOLVER])
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(ModelForm):
     class Meta:
         model = Initiative
         fields = ["unit", "title", "field", "kind", "description", "before", "novelty", "confidential",
@@ -44,7 +45,7 @@ AuthorFormSet = forms.formset_factory(AuthorForm, extra=0, min_num=4, max_num=20
 
 
 class DeploymentForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị áp dụng / áp dụng thử"),
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị áp dụng / áp dụng thử"),
                                   required=False)
     kind = forms.ChoiceField(label=_("Hình thức"), choices=[(DeploymentKind.APPLIED, DeploymentKind.APPLIED.label),
                                                             (DeploymentKind.TRIAL, DeploymentKind.TRIAL.label)],
@@ -60,7 +61,7 @@ DeploymentFormSet = forms.formset_factory(DeploymentForm, extra=0, min_num=2, ma
 
 
 class SeatForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Thành viên"))
+    user = ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Thành viên"))
     role = forms.ChoiceField(label=_("Vai trò"), choices=SeatRole.choices)
 
     def __init__(self, *args, candidates=None, **kwargs):
@@ -71,7 +72,7 @@ class SeatForm(forms.Form):
 
 
 class AdoptionForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị nhân rộng"))
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị nhân rộng"))
     since = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET, required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
@@ -81,8 +82,8 @@ class AdoptionForm(forms.Form):
 
 
 class EmulationForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Tác giả"))
-    title = forms.ModelChoiceField(queryset=EmulationTitle.objects.all(), label=_("Danh hiệu thi đua"))
+    person = ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Tác giả"))
+    title = ModelChoiceField(queryset=EmulationTitle.objects.all(), label=_("Danh hiệu thi đua"))
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, people=None, **kwargs):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Facet, Field
 from sangtao.core.formats import DateInput
+from sangtao.core.forms import ModelChoiceField, ModelForm
 from sangtao.knowledge.models import (
     SECTIONS,
     AdoptionForm,
@@ -16,7 +17,7 @@ from sangtao.knowledge.models import (
 from sangtao.orgs.models import OrgUnit
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(ModelForm):
     """The sections of a case, each in Vietnamese and (optional) English, with its word limit shown."""
 
     class Meta:
@@ -50,7 +51,7 @@ class DraftFromForm(forms.Form):
 
 class NewCaseForm(forms.Form):
     title = forms.CharField(label=_("Tên tình huống"), max_length=300)
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
+    unit = ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +65,7 @@ class NoteForm(forms.Form):
 
 class CaseSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False, max_length=200)
-    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False,
+    field = ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False,
                                    empty_label="—")
     facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=[("", "—"), *Facet.choices], required=False)
     stage = forms.ChoiceField(label=_("Giai đoạn"), choices=[("", "—"), *Stage.choices], required=False)
@@ -72,10 +73,10 @@ class CaseSearchForm(forms.Form):
 
 class LessonSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False, max_length=200)
-    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False,
+    field = ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False,
                                    empty_label="—")
     facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=[("", "—"), *Facet.choices], required=False)
-    problem_kind = forms.ModelChoiceField(label=_("Loại vấn đề"), queryset=ProblemKind.objects.all(),
+    problem_kind = ModelChoiceField(label=_("Loại vấn đề"), queryset=ProblemKind.objects.all(),
                                           required=False, empty_label="—")
     subject_kind = forms.ChoiceField(label=_("Đối tượng"), choices=[("", "—"), *SubjectKind.choices],
                                      required=False)
@@ -93,15 +94,15 @@ class ReviewForm(forms.Form):
                                 max_length=8000)
     to_change = forms.CharField(label=_("Điều gì cần thay đổi, và thay đổi thế nào?"),
                                 widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
-    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.filter(active=True), required=False)
+    field = ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.filter(active=True), required=False)
     facet = forms.ChoiceField(label=_("Loại đổi mới (OPSI)"), choices=[("", "—"), *Facet.choices], required=False)
     service = forms.CharField(label=_("Dịch vụ công liên quan"), required=False, max_length=300)
-    problem_kind = forms.ModelChoiceField(label=_("Loại vấn đề"), queryset=ProblemKind.objects.filter(active=True),
+    problem_kind = ModelChoiceField(label=_("Loại vấn đề"), queryset=ProblemKind.objects.filter(active=True),
                                           required=False)
 
 
 class AdoptForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Đơn vị của bạn"), queryset=OrgUnit.objects.none())
+    unit = ModelChoiceField(label=_("Đơn vị của bạn"), queryset=OrgUnit.objects.none())
     form = forms.ChoiceField(label=_("Hình thức áp dụng"), choices=AdoptionForm.choices)
     service = forms.CharField(label=_("Dịch vụ sẽ áp dụng"), max_length=300)
     go_live_on = forms.DateField(label=_("Ngày dự kiến đưa vào sử dụng"), required=False, widget=DateInput())
@@ -133,8 +134,8 @@ class ResourceForm(forms.Form):
     description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
     description_en = forms.CharField(label=_("Mô tả tiếng Anh"), widget=forms.Textarea(attrs={"rows": 3}),
                                      max_length=8000, required=False)
-    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.filter(active=True), required=False)
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
+    field = ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.filter(active=True), required=False)
+    unit = ModelChoiceField(label=_("Đơn vị"), queryset=OrgUnit.objects.none())
     is_public = forms.BooleanField(label=_("Công khai cho mọi người"), required=False)
     file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, PNG, JPEG)"))
 

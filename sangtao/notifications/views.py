@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from sangtao.core.forms import ids
+from sangtao.core.redirects import safe_redirect
 from sangtao.notifications.services import mark_read
 
 
@@ -21,7 +21,4 @@ def notification_list(request):
 @require_POST
 def notification_read(request):
     mark_read(request.user, ids(request.POST.getlist("id")) or None)
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("notifications")
+    return safe_redirect(request, request.POST.get("next"), "notifications")

@@ -3,14 +3,15 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
+from sangtao.core.forms import ModelForm, ModelMultipleChoiceField
 from sangtao.orgs.models import ROLES_NEEDING_UNIT, Membership, OrgType, OrgUnit
 
 User = get_user_model()
 DATE_WIDGET = formats.DateInput()
 
 
-class UnitForm(forms.ModelForm):
-    successors = forms.ModelMultipleChoiceField(
+class UnitForm(ModelForm):
+    successors = ModelMultipleChoiceField(
         queryset=OrgUnit.objects.all(), required=False, label=_("Đơn vị kế thừa"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -33,7 +34,7 @@ class UnitForm(forms.ModelForm):
         return cleaned
 
 
-class UserForm(forms.ModelForm):
+class UserForm(ModelForm):
     password = forms.CharField(label=_("Mật khẩu (để trống để người dùng tự đặt qua email)"),
                                required=False, widget=forms.PasswordInput, min_length=8)
 
@@ -47,7 +48,7 @@ class UserForm(forms.ModelForm):
             del self.fields["email"]
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(ModelForm):
     class Meta:
         model = Membership
         fields = ["role", "unit"]

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
+from sangtao.core.forms import ModelChoiceField
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.projects.models import Grade
 
@@ -29,7 +30,7 @@ class CurrentUnits(forms.Form):
 
 
 class PartnerForm(CurrentUnits):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị phối hợp"), required=False)
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị phối hợp"), required=False)
     responsibilities = forms.CharField(label=_("Trách nhiệm"), max_length=500, required=False)
 
 
@@ -45,13 +46,13 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3)
 
 
 class TaskForm(CurrentUnits):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị thực hiện"))
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị thực hiện"))
     title = forms.CharField(label=_("Nhiệm vụ"), max_length=300)
     due_on = forms.DateField(label=_("Hạn"), widget=DATE_WIDGET)
 
 
 class DeploymentForm(CurrentUnits):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
     service = forms.CharField(label=_("Dịch vụ áp dụng"), max_length=300)
     go_live_on = forms.DateField(label=_("Ngày đưa vào sử dụng"), widget=DATE_WIDGET)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

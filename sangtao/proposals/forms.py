@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
+from sangtao.core.forms import ModelChoiceField
 from sangtao.orgs.models import OrgUnit
 
 DATE_WIDGET = formats.DateInput()
 
 
 class ProposalForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Tổ chức đăng ký"),
+    organisation = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Tổ chức đăng ký"),
                                           required=False)
     title = forms.CharField(label=_("Tên giải pháp"), max_length=300)
     summary = forms.CharField(label=_("Tóm tắt"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import formats
+from sangtao.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.proposals.models import Proposal
 from sangtao.review.models import (
@@ -19,7 +20,7 @@ User = get_user_model()
 DATE_WIDGET = formats.DateInput()
 
 
-class ExpertForm(forms.ModelForm):
+class ExpertForm(ModelForm):
     class Meta:
         model = Expert
         fields = ["user", "title", "organisation", "organisation_name", "organisation_tax_code", "fields", "profile",
@@ -38,7 +39,7 @@ class ExpertForm(forms.ModelForm):
             self.fields["user"].queryset = User.objects.filter(expert__isnull=True).order_by("username")
 
 
-class RelationshipForm(forms.ModelForm):
+class RelationshipForm(ModelForm):
     class Meta:
         model = ExpertRelationship
         fields = ["kind", "organisation", "organisation_name", "tax_code", "started_on", "ended_on"]
@@ -49,8 +50,8 @@ class RelationshipForm(forms.ModelForm):
         self.fields["organisation"].queryset = OrgUnit.objects.filter(kind=UnitKind.SOLVER)
 
 
-class CouncilForm(forms.ModelForm):
-    challenges = forms.ModelMultipleChoiceField(
+class CouncilForm(ModelForm):
+    challenges = ModelMultipleChoiceField(
         queryset=Challenge.objects.filter(selection_mode=SelectionMode.OPEN,
                                           status__in=[Status.PUBLISHED, Status.CLOSED]),
         label=_("Bài toán"), widget=forms.SelectMultiple(attrs={"size": 6}))
@@ -63,19 +64,19 @@ class CouncilForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    expert = forms.ModelChoiceField(queryset=Expert.objects.filter(active=True).select_related("user"),
+    expert = ModelChoiceField(queryset=Expert.objects.filter(active=True).select_related("user"),
                                     label=_("Chuyên gia"))
     role = forms.ChoiceField(choices=CouncilRole.choices, label=_("Vai trò"))
 
 
-class RunForm(forms.ModelForm):
+class RunForm(ModelForm):
     class Meta:
         model = AssignmentRun
         fields = ["reviewers_per_proposal", "min_load", "max_load"]
 
 
 class PairForm(forms.Form):
-    expert = forms.ModelChoiceField(queryset=Expert.objects.none(), label=_("Chuyên gia"))
+    expert = ModelChoiceField(queryset=Expert.objects.none(), label=_("Chuyên gia"))
     proposal = forms.IntegerField(label=_("Mã hồ sơ"), min_value=1)
     kind = forms.ChoiceField(choices=[("add", _("Phân công ngay")), *PairRule.Kind.choices, ("clear", _("Bỏ quy tắc"))],
                              label=_("Thao tác"))
@@ -94,8 +95,8 @@ class DeclarationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    proposal = forms.ModelChoiceField(queryset=Proposal.objects.none(), label=_("Hồ sơ được chọn"), required=False)
-    lead_organisation = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị chủ trì"),
+    proposal = ModelChoiceField(queryset=Proposal.objects.none(), label=_("Hồ sơ được chọn"), required=False)
+    lead_organisation = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị chủ trì"),
                                                required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
     decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)

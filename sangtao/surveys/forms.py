@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
 from sangtao.core import formats
+from sangtao.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from sangtao.orgs.models import SERVING_KINDS, OrgUnit
 from sangtao.surveys.models import InstrumentVersion, Source
 from sangtao.surveys.services import period_label_problem
@@ -11,13 +12,13 @@ from sangtao.surveys.services import period_label_problem
 
 class SurveyForm(forms.Form):
     name = forms.CharField(label=_("Tên khảo sát"), max_length=300)
-    version = forms.ModelChoiceField(queryset=InstrumentVersion.objects.select_related("instrument"),
+    version = ModelChoiceField(queryset=InstrumentVersion.objects.select_related("instrument"),
                                      label=_("Bộ câu hỏi"), required=False,
                                      help_text=_("Để trống để tạo bộ câu hỏi mới theo mẫu SIPAS."))
     service = forms.CharField(label=_("Dịch vụ công được khảo sát"), max_length=300)
-    challenge = forms.ModelChoiceField(queryset=Challenge.objects.all(), label=_("Bài toán liên quan"),
+    challenge = ModelChoiceField(queryset=Challenge.objects.all(), label=_("Bài toán liên quan"),
                                        required=False)
-    units = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị khảo sát"),
+    units = ModelMultipleChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị khảo sát"),
                                            widget=forms.SelectMultiple(attrs={"size": 8}))
     periods = forms.CharField(
         label=_("Các kỳ (mỗi dòng: nhãn; từ ngày; đến ngày)"), widget=forms.Textarea(attrs={"rows": 4}),
@@ -53,7 +54,7 @@ class ImportForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
     count = forms.IntegerField(label=_("Số mã mời"), min_value=1, max_value=10_000, initial=100)
 
     def __init__(self, *args, survey, **kwargs):
@@ -65,7 +66,7 @@ class ResponseForm(forms.Form):
     """What the public response page posts: answers q<item id> (1-5), the unit, the free text and
     consent. A value the page cannot have sent (unit=abc) is an error shown on the page."""
 
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False,
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), required=False,
                                   error_messages={"invalid_choice": _("Chọn nơi Ông/Bà đã sử dụng dịch vụ.")})
     text = forms.CharField(required=False, max_length=2000)
     consent = forms.BooleanField(required=False)

@@ -184,6 +184,49 @@ def test_a_template_date_with_a_literal_format_is_reported_and_a_named_one_is_no
     assert [f"{v.path}:{v.line}: {v.rule}" for v in found] == ["sangtao/x/templates/x.html:1: inline-date-format"]
 
 
+def test_a_form_picking_objects_with_djangos_unbounded_fields_is_reported():
+    code = """
+    from django import forms
+    from django.forms import ModelChoiceField
+
+    class PickForm(forms.ModelForm):
+        unit = forms.ModelChoiceField(queryset=OrgUnit.objects.all())
+        units = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.all())
+    """
+    assert check("sangtao/example/forms.py", code) == [
+        f"sangtao/example/forms.py:{line}: unbounded-choice" for line in (3, 5, 6, 7)
+    ]
+
+
+def test_the_bounded_fields_of_core_forms_are_not_reported():
+    code = """
+    from django import forms
+    from sangtao.core.forms import ModelChoiceField, ModelForm
+
+    class PickForm(ModelForm):
+        unit = ModelChoiceField(queryset=OrgUnit.objects.all())
+        name = forms.CharField()
+    """
+    assert check("sangtao/example/forms.py", code) == []
+    assert check("sangtao/core/forms.py", "class ModelForm(forms.ModelForm):\n    pass\n") == []
+
+
+def test_a_redirect_to_a_value_from_the_request_is_reported_unless_through_safe_redirect():
+    code = """
+    def back(request):
+        if url_has_allowed_host_and_scheme(request.POST["next"], allowed_hosts=None):
+            return redirect(request.POST.get("next"))
+        return HttpResponseRedirect(request.GET["back"] or "/")
+
+    def fine(request, challenge):
+        redirect(challenge.get_absolute_url() + "#tep")
+        return safe_redirect(request, request.POST.get("next"), "notifications")
+    """
+    assert check("sangtao/example/views.py", code) == [
+        f"sangtao/example/views.py:{line}: unchecked-redirect" for line in (3, 4, 5)
+    ]
+
+
 def test_an_exception_with_a_reason_on_its_line_is_allowed_and_one_without_a_reason_is_not():
     code = """
     a = day.strftime("%Y%m%d")  # convention: allow inline-date-format -- a file name, read by no person
