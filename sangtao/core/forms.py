@@ -31,31 +31,27 @@ def is_id(value) -> bool:
     return isinstance(value, str) and bool(_DIGITS.fullmatch(value)) and 1 <= int(value) <= BIGINT_MAX
 
 
-class _Bounded:
-    queryset: models.QuerySet
-    to_field_name: str | None
-
-    def _keyed_by_integer(self) -> bool:
-        meta = self.queryset.model._meta
-        key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
-        return isinstance(key, models.IntegerField)
+def _keyed_by_integer(field: forms.ModelChoiceField) -> bool:
+    meta = field.queryset.model._meta
+    key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
+    return isinstance(key, models.IntegerField)
 
 
-class ModelChoiceField(_Bounded, forms.ModelChoiceField):
+class ModelChoiceField(forms.ModelChoiceField):
     """Django's field, refusing an integer key out of any column's range before the query."""
 
     def to_python(self, value):
         if (value not in self.empty_values and not isinstance(value, self.queryset.model)
-                and self._keyed_by_integer() and not is_id(value)):
+                and _keyed_by_integer(self) and not is_id(value)):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
 
-class ModelMultipleChoiceField(_Bounded, forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, refusing an integer key out of any column's range before the query."""
 
     def _check_values(self, value):
-        if self._keyed_by_integer() and not isinstance(value, str | bytes):
+        if _keyed_by_integer(self) and not isinstance(value, str | bytes):
             try:
                 values = list(value)
             except TypeError:
