@@ -32,6 +32,8 @@ def is_id(value) -> bool:
 
 
 def _keyed_by_integer(field: forms.ModelChoiceField) -> bool:
+    if field.queryset is None:
+        return False
     meta = field.queryset.model._meta
     key = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
     return isinstance(key, models.IntegerField)
