@@ -135,12 +135,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache every web process shares (the survey rate limit counts in it): Redis when REDIS_URL
-# is set, else a table in the database, created by `manage.py migrate`.
-CACHES = {
+# A cache every web process shares (the login throttle counts in it, and the survey rate limit
+# when it is Redis: core/ratelimit.py): Redis when REDIS_URL is set, else a table in the database,
+# created by `manage.py migrate`.
+CACHES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
     if env_str("REDIS_URL", "") else
-    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sangtao_cache"}
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sangtao_cache",
+     # Django's default (300 rows, then a third culled) would reset the login throttle's counts in normal use.
+     "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10}}
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -150,3 +150,16 @@ class JobRun(models.Model):
         from django.urls import reverse
 
         return reverse("job", args=[self.pk])
+
+
+class RateCount(models.Model):
+    """How many times one key (a salted hash of a client's address) was counted in one window of a rate
+    limit (core/ratelimit.py). Counted by one atomic statement, so no count is lost between processes,
+    and never culled before its window ends, as a cache's rows can be."""
+
+    bucket = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count}"

@@ -14,7 +14,9 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.test import RequestFactory
 
 from conftest import client_for
+from sangtao.core.models import RateCount
 from sangtao.core.ratelimit import RateLimit, client_address
+from sangtao.core.tests.test_workers import shared_database  # noqa: F401 -- a fixture
 
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION_ENV = {
@@ -107,6 +109,65 @@ def _two_processes_count(first, second, scope: str = "test") -> None:
 @pytest.mark.django_db
 def test_the_limit_is_shared_by_two_cache_clients_on_the_database():
     _two_processes_count(caches.create_connection("default"), caches.create_connection("default"))
+
+
+def test_the_database_cache_keeps_its_rows_in_normal_use():
+    """Without Redis the cache holds the login throttle: Django's default culls a third of it past 300 rows."""
+    options = settings.CACHES["default"].get("OPTIONS", {})
+    assert "redis" in settings.CACHES["default"]["BACKEND"] or options["MAX_ENTRIES"] >= 1_000_000
+
+
+@pytest.mark.django_db
+def test_without_redis_a_limit_counts_in_its_table_and_keeps_counts_past_300_clients():
+    limit = RateLimit("many", 2, 3600, caches.create_connection("default"))
+    limit.count("198.51.100.7")
+    limit.count("198.51.100.7")
+    for n in range(400):
+        limit.count(f"10.1.{n // 250}.{n % 250}")
+    assert limit.reached("198.51.100.7") and not limit.reached("198.51.100.8")
+    assert RateCount.objects.count() == 401
+
+
+@pytest.mark.django_db
+def test_a_new_window_removes_the_counts_of_windows_that_ended():
+    import datetime
+
+    RateCount.objects.create(bucket="rate:old", count=9, expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    RateLimit("fresh", 2, 60).count("198.51.100.7")
+    assert list(RateCount.objects.values_list("count", flat=True)) == [1]
+
+
+COUNT_AT_ONCE = """
+import sys
+import django
+django.setup()
+from sangtao.core.ratelimit import RateLimit
+limit = RateLimit("race", 10**6, 10**9)
+print("ready", flush=True)
+sys.stdin.readline()
+for _ in range(int(sys.argv[1])):
+    limit.count("198.51.100.7")
+"""
+
+
+def test_two_processes_counting_at_the_same_time_lose_no_count(shared_database):  # noqa: F811
+    """Two web processes count one client at once, on the test's database (SQLite: a file; PostgreSQL:
+    the test database): every count is there, where the database cache's read-then-write lost some."""
+    env = {**os.environ, "DATABASE_URL": shared_database, "DJANGO_SETTINGS_MODULE": "sangtao.settings"}
+    env.pop("REDIS_URL", None)
+    processes = [subprocess.Popen([sys.executable, "-c", COUNT_AT_ONCE, "150"], env=env, cwd=ROOT,  # noqa: S603
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        for process in processes:
+            assert process.stdout.readline().strip() == "ready"
+        for process in processes:  # both are set up: they start counting together
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        assert [process.wait(timeout=300) for process in processes] == [0, 0]
+    finally:
+        for process in processes:
+            process.kill()
+    assert RateLimit("race", 10**6, 10**9).counted("198.51.100.7") == 300
 
 
 def test_the_limit_is_shared_by_two_cache_clients_on_redis():
