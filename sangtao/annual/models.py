@@ -48,7 +48,7 @@ class ReportPeriod(models.Model):
         self.name_en = clean(self.name_en)
         try:
             datetime.date(2024, self.due_month, self.due_day)  # a leap year accepts 29 February
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError({"due_day": _("Ngày và tháng hạn nộp không hợp lệ.")}) from None
         if not 1 <= self.covers_to_month <= 12:
             raise ValidationError({"covers_to_month": _("Tháng phải từ 1 đến 12.")})

@@ -1,15 +1,19 @@
 """The admin's delete page in a number of queries that does not grow with the rows it lists, and rule
 tables DoST edits in the admin: every edit there leaves an audit row."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects, quote
 from django.db import models, router, transaction
+from django.forms.models import BaseModelFormSet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from sangtao.core.audit import record
-from sangtao.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from sangtao.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField, bound_number, is_id
 
 
 class _NestedObjectsWithNames(NestedObjects):
@@ -20,8 +24,46 @@ class _NestedObjectsWithNames(NestedObjects):
         return super().related_objects(related_model, related_fields, objs).select_related()
 
 
+class BoundedModelFormSet(BaseModelFormSet):
+    """A changelist's editable rows, whose hidden id field refuses an id out of range (core/forms.py)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        key = form.fields.get(self.model._meta.pk.name)
+        if type(key) is forms.ModelChoiceField:  # convention: allow unbounded-choice -- replaced here
+            key.__class__ = ModelChoiceField
+
+
 class BoundedChoices:
-    """The admin's relation fields refuse an id out of any column's range (core/forms.py), inlines too."""
+    """The admin's fields refuse an id or a number out of its column's range (core/forms.py), in its
+    forms, its changelist's editable rows and the rows chosen for an action. Every registered admin,
+    Django's and other packages' included, gets it (bound_every_admin, from core's ready())."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return bound_number(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))  # type: ignore[misc]
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", ModelForm)
+        return super().get_changelist_form(request, **kwargs)  # type: ignore[misc]
+
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs.setdefault("formset", BoundedModelFormSet)
+        return super().get_changelist_formset(request, **kwargs)  # type: ignore[misc]
+
+    def _get_edited_object_pks(self, request, prefix):
+        edited = super()._get_edited_object_pks(request, prefix)  # type: ignore[misc]
+        if isinstance(self.model._meta.pk, models.IntegerField):  # type: ignore[attr-defined]
+            return [pk for pk in edited if is_id(pk)]
+        return edited
+
+    def response_action(self, request, queryset):
+        chosen = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if isinstance(queryset.model._meta.pk, models.IntegerField) and not all(map(is_id, chosen)):
+            self.message_user(request, gettext(  # type: ignore[attr-defined]
+                "Items must be selected in order to perform actions on them. No items have been changed."),
+                messages.WARNING)
+            return None
+        return super().response_action(request, queryset)  # type: ignore[misc]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", ModelChoiceField)
@@ -30,6 +72,14 @@ class BoundedChoices:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+def bound_every_admin(site: admin.AdminSite) -> None:
+    """Gives BoundedChoices to every admin registered on site that lacks it."""
+    for model_admin in site._registry.values():
+        if not isinstance(model_admin, BoundedChoices):
+            base = type(model_admin)
+            model_admin.__class__ = type(base.__name__, (BoundedChoices, base), {"__module__": base.__module__})
 
 
 class FewQueriesDeleteAdmin(BoundedChoices, admin.ModelAdmin):

@@ -21,5 +21,10 @@ class CoreConfig(AppConfig):
         from sangtao.core import constraints
 
         constraints.install()  # constraint violations become field messages (core/constraints.py)
+        from django.contrib import admin
+
+        from sangtao.core.admin import bound_every_admin
+
+        bound_every_admin(admin.site)  # admin.site's modules are loaded: django.contrib.admin is ready first
 
         post_migrate.connect(_create_cache_table, sender=self)

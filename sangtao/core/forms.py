@@ -13,8 +13,10 @@ on SQLite: a 500). The convention checker (core/conventions.py) flags Django's b
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import Http404
 
 from sangtao.core.api_input import BIGINT_MAX
@@ -66,12 +68,28 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def bounded_formfield(db_field, **kwargs):
-    """A model form's field for db_field, with the fields above for relations."""
+    """A model form's field for db_field, with the fields above for relations, and a number field
+    that refuses what its column cannot hold."""
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     elif isinstance(db_field, models.ForeignKey):
         kwargs.setdefault("form_class", ModelChoiceField)
-    return db_field.formfield(**kwargs)
+    return bound_number(db_field, db_field.formfield(**kwargs))
+
+
+def bound_number(db_field, formfield):
+    """formfield, refusing a number out of db_field's column on every database (SQLite would take a
+    PositiveSmallIntegerField of 10**30 as far as the model's clean(), which may then overflow)."""
+    if not (isinstance(formfield, forms.IntegerField) and isinstance(db_field, models.IntegerField)):
+        return formfield
+    low, high = BaseDatabaseOperations.integer_field_ranges.get(db_field.get_internal_type(), (None, None))
+    if high is not None and (formfield.max_value is None or formfield.max_value > high):
+        formfield.max_value = high
+        formfield.validators.append(MaxValueValidator(high))
+    if low is not None and (formfield.min_value is None or formfield.min_value < low):
+        formfield.min_value = low
+        formfield.validators.append(MinValueValidator(low))
+    return formfield
 
 
 class ModelForm(forms.ModelForm):
@@ -84,6 +102,14 @@ class ModelForm(forms.ModelForm):
         if meta is not None and not hasattr(meta, "formfield_callback"):
             meta.formfield_callback = staticmethod(bounded_formfield)
         super().__init_subclass__(**kwargs)
+
+    def _update_errors(self, errors):
+        """A model's clean() may name a field this form does not show (a changelist row with a forged
+        id is a blank row): its message is shown for the whole form, where Django raises ValueError."""
+        if hasattr(errors, "error_dict"):
+            for name in [name for name in errors.error_dict if name != NON_FIELD_ERRORS and name not in self.fields]:
+                errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(errors.error_dict.pop(name))
+        super()._update_errors(errors)
 
 
 def chosen(queryset, value):

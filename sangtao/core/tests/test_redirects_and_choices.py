@@ -99,3 +99,21 @@ def test_capacity_and_survey_forms_refuse_an_id_beyond_any_column(dost):
                       ("/manage/units/new/", {"successors": [str(10**30)], "parent": str(10**30)})):
         response = client.post(url, data)
         assert response.status_code < 500, url
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_ids_and_numbers_out_of_range_in_forms_editable_rows_and_actions(dost):
+    from sangtao.accounts.models import User
+
+    User.objects.filter(pk=dost.pk).update(is_staff=True, is_superuser=True)
+    client = client_for(User.objects.get(pk=dost.pk))
+    huge = str(10**30)
+    for url, data in (
+            ("/admin/auth/group/add/", {"name": "G", "permissions": [huge]}),
+            ("/admin/annual/reportperiod/add/", {"code": "q", "name": "Q", "due_month": huge, "due_day": huge,
+                                                 "covers_to_month": huge, "remind_days_before": "1", "position": "0"}),
+            ("/admin/annual/reportperiod/", {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": huge,
+                                             "_save": "1"}),
+            ("/admin/annual/reportperiod/", {"action": "delete_selected", "_selected_action": [huge], "index": "0"})):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), url
