@@ -136,6 +136,8 @@ class AnnualPlan(models.Model):
 
 
 class PlanTransition(WorkflowTransition):
+    chain_by = ("plan_id",)
+
     plan = models.ForeignKey(AnnualPlan, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=PlanStatus.choices)
     to_status = models.CharField(max_length=20, choices=PlanStatus.choices)
@@ -143,6 +145,8 @@ class PlanTransition(WorkflowTransition):
 
 class PlanVersion(AppendOnlyModel):
     """The plan and its tasks as submitted: each submission of a version leaves one, for the diff history."""
+
+    chain_by = ("plan_id",)
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField()
@@ -272,6 +276,8 @@ class PlanReport(models.Model):
 
 
 class ReportTransition(WorkflowTransition):
+    chain_by = ("report_id",)
+
     report = models.ForeignKey(PlanReport, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=ReportStatus.choices)
     to_status = models.CharField(max_length=20, choices=ReportStatus.choices)
@@ -342,6 +348,8 @@ class EvidenceFile(models.Model):
 
 class ReportNotice(AppendOnlyModel):
     """A reminder before a report's due date, or an escalation after it: each sent once."""
+
+    chain_by = ("plan_id",)
 
     class Level(models.IntegerChoices):
         REMINDER = 0, _("Nhắc trước hạn")

@@ -135,6 +135,8 @@ class RoundInvitation(models.Model):
 
 
 class RoundTransition(WorkflowTransition):
+    chain_by = ("round_id",)
+
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)

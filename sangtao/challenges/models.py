@@ -226,6 +226,8 @@ class Attachment(models.Model):
 class Transition(WorkflowTransition):
     """One workflow move of a challenge: the append-only history."""
 
+    chain_by = ("challenge_id",)
+
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
@@ -237,6 +239,8 @@ class Transition(WorkflowTransition):
 
 class Version(AppendOnlyModel):
     """A snapshot of the editable content after each save, for history and diffs."""
+
+    chain_by = ("challenge_id",)
 
     challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()

@@ -1,5 +1,17 @@
-"""The hash chain of append-only tables: each row carries the SHA-256 of its own fields and of the
+"""The hash chains of append-only tables: each row carries the SHA-256 of its own fields and of the
 previous row's hash, so a row changed, removed or slipped in afterwards breaks the chain.
+
+A table holds one chain per subject: the rows of one proposal's transitions, of one challenge's, the
+audit events of one object... A model names the fields that make its subject in `chain_by`. Appending
+locks that subject's chain only (on PostgreSQL an advisory lock keyed by table and subject, held to
+the end of the transaction), so writers of unrelated subjects never wait for each other.
+
+Rows written before chains were kept per subject form one chain per table. They are kept as written:
+their hashes are evidence, and rewriting them would launder whatever was done to them before. The
+first row of a subject chains to the last row of the same subject, old or new, and the walk accepts,
+from the table's first row on, rows linked to the previous row of the table until the first row
+linked only to the previous row of its subject: that row is the switch point, and from there on
+every row must be linked to its subject's previous row.
 
 A row's canonical form is the sorted-key JSON of its concrete fields (foreign keys by id, the
 previous hash included), leaving out the database id, which is given at insert and orders the
@@ -19,7 +31,7 @@ from typing import Any
 from django.db import connections, migrations, models
 
 HASH_FIELDS = ("hash",)
-LOCK_CLASS = 0x5A7C  # the advisory-lock namespace of the chains: one lock per table inside it
+LOCK_CLASS = 0x5A7C  # the advisory-lock namespace of the chains: one lock per (table, subject) inside it
 VERIFY_BATCH = 2000
 
 
@@ -70,18 +82,39 @@ def row_hash(row: models.Model) -> str:
     return hashlib.sha256(canonical(row).encode()).hexdigest()
 
 
-def lock(model: type[models.Model], using: str) -> None:
-    """Serialise appends to one table until the transaction ends. SQLite needs nothing: its
-    transactions start with the database's write lock (transaction_mode IMMEDIATE)."""
+def subject_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The attnames of the fields whose values make a row's subject: one chain per subject."""
+    return tuple(model.chain_by)  # type: ignore[attr-defined]
+
+
+def subject_key(model: type[models.Model], values: Iterable[Any]) -> str:
+    """The subject of a row as text: the JSON list of its subject fields' values (so 1 and "1" differ)."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def subject_of(row: models.Model) -> str:
+    return subject_key(type(row), (getattr(row, name) for name in subject_fields(type(row))))
+
+
+def lock(model: type[models.Model], using: str, subjects: Iterable[str]) -> None:
+    """Serialise appends to these subjects' chains until the transaction ends; other subjects are not
+    held up. The locks are taken in one order, so two transactions appending to the same subjects
+    cannot deadlock on them. SQLite needs nothing: its transactions start with the database's write
+    lock (transaction_mode IMMEDIATE)."""
     connection = connections[using]
     if connection.vendor == "postgresql":
-        key = zlib.crc32(model._meta.db_table.encode()) - (1 << 31)  # into int4's range
+        table = model._meta.db_table
+        keys = sorted({zlib.crc32(f"{table}\0{subject}".encode()) - (1 << 31) for subject in subjects})  # int4
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, key])
+            for key in keys:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, key])
 
 
-def last_hash(model: type[models.Model], using: str) -> str:
-    return model._base_manager.using(using).order_by("-pk").values_list("hash", flat=True).first() or ""
+def last_hash(model: type[models.Model], using: str, subject: str) -> str:
+    """The hash of the subject's last row: the one its next row links to."""
+    where = dict(zip(subject_fields(model), json.loads(subject), strict=True))
+    return (model._base_manager.using(using).filter(**where).order_by("-pk").values_list("hash", flat=True).first()
+            or "")
 
 
 def seal(rows: Iterable[models.Model], previous: str) -> str:
@@ -92,6 +125,17 @@ def seal(rows: Iterable[models.Model], previous: str) -> str:
     return previous
 
 
+def append(model: type[models.Model], rows: list[models.Model], using: str) -> None:
+    """Lock the rows' subjects and chain each row to the last one of its subject (the rows are to be
+    inserted in the order given, inside the caller's transaction)."""
+    by_subject: dict[str, list[models.Model]] = {}
+    for row in rows:
+        by_subject.setdefault(subject_of(row), []).append(row)
+    lock(model, using, by_subject)
+    for subject, chained in by_subject.items():
+        seal(chained, last_hash(model, using, subject))
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     table: str
@@ -100,30 +144,54 @@ class BrokenLink:
     what: str  # "prev_hash": the link to the previous row; "hash": the row's own content; "head": see below
     expected: str
     found: str
+    subject: str = ""  # the chain's subject, as subject_key gives it
 
     def __str__(self) -> str:
-        return f"{self.table} #{self.row_id}: {self.what} expected {self.expected or '(empty)'}, found {self.found}"
+        where = f" (chain {self.subject})" if self.subject else ""
+        return f"{self.table} #{self.row_id}: {self.what} expected {self.expected or '(empty)'}, found {self.found}{where}"
 
 
-def first_broken_link(model: type[models.Model], using: str = "default",
-                      head: tuple[Any, str] | None = None) -> BrokenLink | None:
-    """Walk the table's chain. head is its last row (id, hash) at an earlier check: a chain cut
-    short after it, or rewritten and hashed again up to the end, no longer holds that row."""
-    previous = ""
-    rows: Iterator[models.Model] = model._base_manager.using(using).order_by("pk").iterator(chunk_size=VERIFY_BATCH)
+Heads = dict[str, list]  # subject -> [id, hash] of its last row at a check
+
+
+def first_broken_link(model: type[models.Model], using: str = "default", heads: Heads | None = None) -> BrokenLink | None:
+    """Walk each subject's chain of the table (all of them in one pass, in id order) and return the
+    first broken link. heads are the subjects' last rows at earlier checks: a chain cut short after
+    such a row, or rewritten and hashed again up to its end, no longer holds it unchanged."""
+    table_previous, switched = "", False  # the table-wide chain of the rows written before the switch
+    previous: dict[str, str] = {}
+    expected_heads = {int(row_id): (subject, hashed) for subject, (row_id, hashed) in (heads or {}).items()}
+    fields = subject_fields(model)
     names = model._meta.db_table, model._meta.label_lower
+    rows: Iterator[models.Model] = model._base_manager.using(using).order_by("pk").iterator(chunk_size=VERIFY_BATCH)
     for row in rows:
-        if row.prev_hash != previous:  # type: ignore[attr-defined]
-            return BrokenLink(*names, row.pk, "prev_hash", previous, row.prev_hash)  # type: ignore[attr-defined]
-        expected = row_hash(row)
-        if row.hash != expected:  # type: ignore[attr-defined]
-            return BrokenLink(*names, row.pk, "hash", expected, row.hash)  # type: ignore[attr-defined]
-        if head is not None and row.pk == head[0]:
-            if row.hash != head[1]:  # type: ignore[attr-defined]
-                return BrokenLink(*names, row.pk, "head", head[1], row.hash)  # type: ignore[attr-defined]
-            head = None
-        previous = row.hash  # type: ignore[attr-defined]
-    return None if head is None else BrokenLink(*names, head[0], "head", head[1], "(missing)")
+        subject = subject_key(model, (getattr(row, name) for name in fields))
+        link, expected = row.prev_hash, previous.get(subject, "")  # type: ignore[attr-defined]
+        if link != expected and (switched or link != table_previous):
+            return BrokenLink(*names, row.pk, "prev_hash", expected, link, subject)
+        if link != table_previous:
+            switched = True
+        if row.hash != (own := row_hash(row)):  # type: ignore[attr-defined]
+            return BrokenLink(*names, row.pk, "hash", own, row.hash, subject)  # type: ignore[attr-defined]
+        if (head := expected_heads.pop(row.pk, None)) is not None and row.hash != head[1]:  # type: ignore[attr-defined]
+            return BrokenLink(*names, row.pk, "head", head[1], row.hash, head[0])  # type: ignore[attr-defined]
+        previous[subject] = table_previous = row.hash  # type: ignore[attr-defined]
+    if expected_heads:
+        row_id = min(expected_heads)
+        subject, hashed = expected_heads[row_id]
+        return BrokenLink(*names, row_id, "head", hashed, "(missing)", subject)
+    return None
+
+
+def new_heads(model: type[models.Model], since: int = 0, using: str = "default") -> Heads:
+    """The last row (id, hash) of each subject that has rows after the id since."""
+    found: Heads = {}
+    fields = subject_fields(model)
+    rows = (model._base_manager.using(using).filter(pk__gt=since).order_by("pk")
+            .values_list("pk", "hash", *fields).iterator(chunk_size=VERIFY_BATCH))
+    for pk, hashed, *values in rows:
+        found[subject_key(model, values)] = [pk, hashed]
+    return found
 
 
 def seal_existing(app_label: str, model_name: str):

@@ -16,6 +16,11 @@ def append_only_rows_stay_as_written(app_configs=None, **kwargs) -> list[checks.
     for model in apps.get_models():
         if not issubclass(model, AppendOnlyModel):
             continue
+        names = {field.attname for field in model._meta.concrete_fields}
+        if not getattr(model, "chain_by", None) or not set(model.chain_by) <= names:
+            errors.append(checks.Error(
+                f"{model.__name__}.chain_by must name the fields of the subject whose chain a row joins "
+                "(e.g. the proposal_id of a proposal's transitions)", obj=model, id="core.E003"))
         for field in model._meta.concrete_fields:
             remote = getattr(field, "remote_field", None)
             if remote is not None and remote.on_delete not in KEEPING_DELETES:

@@ -1,4 +1,5 @@
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models, router, transaction
@@ -17,8 +18,7 @@ class AppendOnlyQuerySet(models.QuerySet):
             raise ValueError(f"{self.model.__name__} rows are append-only: every row given must be inserted")
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            chain.lock(self.model, self.db)
-            chain.seal(objs, chain.last_hash(self.model, self.db))
+            chain.append(self.model, objs, self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
     def _refuse(self, *args, **kwargs):
@@ -28,9 +28,14 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AppendOnlyModel(models.Model):
-    """A record that is written once and never changed or deleted, chained to the previous row
-    of its table by hash (core/chain.py), so that a change made behind the application's back
-    is found by manage.py verify_audit. On PostgreSQL a trigger refuses UPDATE and DELETE."""
+    """A record that is written once and never changed or deleted, chained by hash to the previous row
+    of its subject (core/chain.py), so that a change made behind the application's back is found by
+    manage.py verify_audit. On PostgreSQL a trigger refuses UPDATE and DELETE.
+
+    A concrete model names in chain_by the attnames of the fields that make a row's subject (the
+    object whose history the rows are): appends to one subject queue, appends to others do not."""
+
+    chain_by: ClassVar[tuple[str, ...]]
 
     prev_hash = models.CharField(max_length=64, default="", editable=False)
     hash = models.CharField(max_length=64, default="", editable=False)
@@ -45,8 +50,7 @@ class AppendOnlyModel(models.Model):
             raise ValueError(f"{type(self).__name__} rows are append-only")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            chain.lock(type(self), using)
-            chain.seal([self], chain.last_hash(type(self), using))
+            chain.append(type(self), [self], using)
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -74,6 +78,8 @@ class WorkflowTransition(AppendOnlyModel):
 
 class AuditEvent(AppendOnlyModel):
     """Who did what to which object, for actions outside a workflow's transition table."""
+
+    chain_by = ("object_type", "object_id")  # one chain per object: a login never waits for a submission
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     action = models.CharField(max_length=64)

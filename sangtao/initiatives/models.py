@@ -255,6 +255,8 @@ class Attachment(models.Model):
 
 
 class InitiativeTransition(WorkflowTransition):
+    chain_by = ("initiative_id",)
+
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=InitiativeStatus.choices)
     to_status = models.CharField(max_length=20, choices=InitiativeStatus.choices)
@@ -320,6 +322,8 @@ class Seat(models.Model):
 class Vote(AppendOnlyModel):
     """A member's vote, cast once; the record cannot be changed or removed."""
 
+    chain_by = ("council_id",)
+
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="votes")
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="votes")
     in_favour = models.BooleanField()
@@ -335,6 +339,8 @@ class Vote(AppendOnlyModel):
 
 
 class CouncilTransition(WorkflowTransition):
+    chain_by = ("council_id",)
+
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=10, choices=CouncilStatus.choices)
     to_status = models.CharField(max_length=10, choices=CouncilStatus.choices)

@@ -69,6 +69,8 @@ class Consent(AppendOnlyModel):
     """One giving or withdrawal of consent, with the notice version shown. The latest row per person
     and purpose is the person's current choice; no row means no consent."""
 
+    chain_by = ("user_id",)
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consents")
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="consents")
     version = models.PositiveIntegerField()
@@ -89,6 +91,8 @@ class ReadKind(models.TextChoices):
 
 class PersonalDataRead(AppendOnlyModel):
     """Who read whose personal data, when and why."""
+
+    chain_by = ("reader_id",)
 
     reader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -148,6 +152,8 @@ class RetentionRule(models.Model):
 class ThirdPartyNotice(AppendOnlyModel):
     """A notice sent to a person whose data someone else entered (a proposal's team member): which
     purpose and notice version, to whom, about which record, when and on whose entry."""
+
+    chain_by = ("object_type", "object_id")
 
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="third_party_notices")
     version = models.PositiveIntegerField()

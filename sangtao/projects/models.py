@@ -179,6 +179,8 @@ class ProgressReport(models.Model):
 class Escalation(AppendOnlyModel):
     """One overdue notice sent at one level, so each is sent once."""
 
+    chain_by = ("project_id",)
+
     class Level(models.IntegerChoices):
         OWNER = 1, _("Người phụ trách")
         LEADER = 2, _("Lãnh đạo đơn vị chủ quản")

@@ -102,6 +102,8 @@ class ProposalAttachment(models.Model):
 class ProposalVersion(AppendOnlyModel):
     """One submission: the frozen content, its receipt number and the server's time."""
 
+    chain_by = ("proposal_id",)
+
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     receipt = models.CharField(max_length=40, unique=True)
@@ -118,6 +120,8 @@ class ProposalVersion(AppendOnlyModel):
 
 
 class ProposalTransition(WorkflowTransition):
+    chain_by = ("proposal_id",)
+
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
     to_status = models.CharField(max_length=20, choices=ProposalStatus.choices)
@@ -140,6 +144,8 @@ class EligibilityCriterion(models.Model):
 
 class Screening(AppendOnlyModel):
     """DoST's check of one proposal against the checklist, as it stood that day."""
+
+    chain_by = ("proposal_id",)
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="screenings")
     checks = models.JSONField()  # [{criterion, text, passed}]

@@ -281,6 +281,8 @@ class AssignmentRun(models.Model):
 class ConflictDeclaration(AppendOnlyModel):
     """A member's signed declaration on one proposal, before any of its content is shown."""
 
+    chain_by = ("council_id", "expert_id")
+
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="declarations")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="declarations")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="declarations")
@@ -328,6 +330,8 @@ class Score(models.Model):
 
 class SheetEvent(WorkflowTransition):
     """Submission and reopening of scoresheets: who, when, why."""
+
+    chain_by = ("scoresheet_id",)
 
     scoresheet = models.ForeignKey(Scoresheet, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=10, choices=SheetStatus.choices)

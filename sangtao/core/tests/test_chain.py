@@ -105,12 +105,63 @@ def test_the_application_refuses_to_change_or_delete_rows(make_challenge):
         Transition.objects.bulk_create([Transition(challenge_id=1, move="x")], ignore_conflicts=True)
 
 
-def test_bulk_created_rows_are_chained(db, dost):
+def test_bulk_created_rows_are_chained_each_to_the_previous_row_of_its_object(db):
     AuditEvent.objects.create(action="first", object_type="t", object_id="1")
-    AuditEvent.objects.bulk_create(AuditEvent(action=f"bulk {n}", object_type="t", object_id=str(n)) for n in range(3))
-    rows = list(AuditEvent.objects.order_by("pk"))
-    assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
+    AuditEvent.objects.bulk_create(AuditEvent(action=f"bulk {n}", object_type="t", object_id=str(n % 2))
+                                   for n in range(4))
+    first, *bulk = AuditEvent.objects.order_by("pk")
+    assert [row.prev_hash for row in bulk] == ["", first.hash, bulk[0].hash, bulk[1].hash]
     assert broken_links() == []
+
+
+def test_each_subject_has_its_own_chain_and_a_break_names_it(make_challenge):
+    one, other = make_challenge(Status.DOST_REVIEW), make_challenge(Status.DOST_REVIEW)
+    rows = list(Transition.objects.order_by("pk"))
+    for challenge in (one, other):
+        own = [row for row in rows if row.challenge_id == challenge.pk]
+        assert [row.prev_hash for row in own] == ["", *[row.hash for row in own[:-1]]]
+    assert broken_links() == []
+    target = Transition.objects.filter(challenge=one).order_by("pk").first()
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute("UPDATE challenges_transition SET reason = %s WHERE id = %s", ["sửa", target.pk])
+    assert f"challenges_transition #{target.pk}: hash expected " in verify_audit_output()
+    assert f"(chain [{one.pk}])" in str(broken_links()[0])
+
+
+def test_a_subject_cut_short_after_a_check_is_missed_though_other_subjects_went_on(make_challenge):
+    one = make_challenge(Status.DOST_REVIEW)
+    checkpoint()
+    make_challenge(Status.DOST_REVIEW)  # later rows of another subject: the table's last row is not one's
+    last = Transition.objects.filter(challenge=one).order_by("pk").last()
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM challenges_transition WHERE id = %s", [last.pk])
+    assert f"challenges_transition #{last.pk}: head expected {last.hash}, found (missing)" in verify_audit_output()
+
+
+def _write_as_one_table_chain(actions: list[tuple[str, str]]) -> list[AuditEvent]:
+    """Rows as they were written when a table had one chain, inserted past the application's guard."""
+    rows = [AuditEvent(action=action, object_type="t", object_id=object_id) for action, object_id in actions]
+    chain.seal(rows, "")
+    return models.QuerySet(AuditEvent).bulk_create(rows)
+
+
+def test_rows_of_the_one_table_chain_verify_as_written_and_new_rows_chain_per_subject_after_them(db):
+    old = _write_as_one_table_chain([("old", "1"), ("old", "2"), ("old", "1")])
+    new = [AuditEvent.objects.create(action="new", object_type="t", object_id=object_id) for object_id in "123"]
+    assert [row.prev_hash for row in new] == [old[2].hash, old[1].hash, ""]
+    assert broken_links() == []
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = 'rewritten' WHERE id = %s", [old[1].pk])
+    assert f"core_auditevent #{old[1].pk}: hash expected " in verify_audit_output()
+
+
+def test_a_row_chained_to_the_table_after_the_switch_to_subject_chains_breaks_the_chain(db):
+    AuditEvent.objects.create(action="new", object_type="t", object_id="1")
+    second = AuditEvent.objects.create(action="new", object_type="t", object_id="2")  # the switch: "" is not row 1
+    slipped = AuditEvent(action="slipped in", object_type="t", object_id="3")
+    chain.seal([slipped], second.hash)  # linked to the table's previous row, as before the switch
+    models.QuerySet(AuditEvent).bulk_create([slipped])
+    assert f"core_auditevent #{slipped.pk}: prev_hash expected (empty), found {second.hash}" in verify_audit_output()
 
 
 @on_postgresql
@@ -147,7 +198,7 @@ def test_every_append_only_table_has_the_trigger(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_appends_keep_one_valid_chain():
+def test_concurrent_appends_keep_every_chain_valid():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises every writer already")
     writers, each = 6, 15

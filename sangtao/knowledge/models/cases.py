@@ -230,6 +230,8 @@ def searchable(*texts: str) -> str:
 
 
 class CaseTransition(WorkflowTransition):
+    chain_by = ("case_id",)
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
@@ -383,6 +385,8 @@ class Adoption(models.Model):
 
 
 class AdoptionTransition(WorkflowTransition):
+    chain_by = ("adoption_id",)
+
     adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=10, choices=AdoptionStatus.choices)
     to_status = models.CharField(max_length=10, choices=AdoptionStatus.choices)

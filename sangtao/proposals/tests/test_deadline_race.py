@@ -12,15 +12,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from conftest import proposal_data
 from sangtao.accounts.models import User
 from sangtao.challenges.models import Challenge, Status
 from sangtao.challenges.services import close_expired_calls
+from sangtao.core.audit import broken_links
 from sangtao.notifications.models import Notification
 from sangtao.orgs.models import Membership, OrgUnit, Role, UnitKind
+from sangtao.privacy.defaults import third_party_purpose
+from sangtao.privacy.models import Purpose
 from sangtao.proposals import services
 from sangtao.proposals.models import Proposal, ProposalStatus, ProposalTransition, ProposalVersion
 from sangtao.proposals.services import CallClosed
@@ -154,3 +157,39 @@ def test_a_withdrawal_racing_the_deadline_is_told_to_every_member(make_challenge
         else:
             assert isinstance(outcome, CallClosed) and status == ProposalStatus.SUBMITTED
             assert not told.exists()
+
+
+def test_a_submission_does_not_wait_for_another_submission_to_the_same_call_to_commit(make_challenge):
+    """The append-only rows a submission writes (its transition, version, audit and notice rows) chain
+    per proposal, not per table: a second organisation's submission goes through while the first one's
+    transaction, all its rows written, is still open."""
+    challenge = make_challenge(Status.PUBLISHED)
+    (first, first_member), (second, second_member) = _entrants(challenge, 2, "h")
+    third_party_purpose(Purpose, "proposal_team")  # seeded by a migration; the flush between tests removed it
+    written, release = threading.Event(), threading.Event()
+
+    def hold_open() -> None:
+        try:
+            with transaction.atomic():
+                services.submit(first, first_member)
+                written.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_open)
+    holder.start()
+    try:
+        assert written.wait(30), "the first submission wrote its rows"
+        assert ProposalTransition.objects.filter(proposal=first).count() == 0, "and has not committed them"
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            receipt = services.submit(second, second_member)  # raised OperationalError (lock timeout) before
+    finally:
+        release.set()
+        holder.join(30)
+    assert receipt.receipt.endswith(f"-{second.pk}-01")
+    assert set(Proposal.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {
+        ProposalStatus.SUBMITTED}
+    assert broken_links() == []
