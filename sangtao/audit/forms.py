@@ -26,24 +26,37 @@ class AuditFilterForm(forms.Form):
             raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
         return data
 
+    def cleaned_values(self) -> dict:
+        """The filters as given, cleaned; empty when none are given or they are invalid."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: clean(value) if isinstance(value, str) else value for name, value in self.cleaned_data.items()}
+
     def apply(self, events):
-        """The events matching the filters; none when the filters are invalid."""
-        if not self.is_bound:
-            return events
-        if not self.is_valid():
-            return events.none()
-        data = {name: clean(value) if isinstance(value, str) else value for name, value in self.cleaned_data.items()}
-        if data["actor"]:
-            events = events.filter(Q(actor__username__icontains=data["actor"]) | Q(actor__email__icontains=data["actor"])
-                                   | Q(actor__full_name__icontains=data["actor"]))
+        """The audit events matching the filters; none when the filters are invalid."""
+        events = self.apply_common(events)
+        data = self.cleaned_values()
         for name in ("object_type", "object_id", "action"):
-            if data[name]:
+            if data.get(name):
                 events = events.filter(**{name: data[name]})
-        if data["date_from"]:
-            events = events.filter(at__gte=_day_start(data["date_from"]))
-        if data["date_to"]:
-            events = events.filter(at__lt=_day_start(data["date_to"] + datetime.timedelta(days=1)))
         return events
+
+    def apply_common(self, rows):
+        """Rows with an actor and a time `at` (audit events, workflow transitions) matching the actor
+        and the dates; none when the filters are invalid."""
+        if not self.is_bound:
+            return rows
+        if not self.is_valid():
+            return rows.none()
+        data = self.cleaned_values()
+        if data["actor"]:
+            rows = rows.filter(Q(actor__username__icontains=data["actor"]) | Q(actor__email__icontains=data["actor"])
+                               | Q(actor__full_name__icontains=data["actor"]))
+        if data["date_from"]:
+            rows = rows.filter(at__gte=_day_start(data["date_from"]))
+        if data["date_to"]:
+            rows = rows.filter(at__lt=_day_start(data["date_to"] + datetime.timedelta(days=1)))
+        return rows
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

@@ -71,7 +71,7 @@ def test_the_csv_holds_the_filtered_rows_with_formulas_neutralised(dost, officer
     response = client_for(dost).get("/audit/export.csv", {"actor": "officer"})
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = rows_of(response)
-    assert header == ["id", "at", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash"]
+    assert header == ["id", "at", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash", "table"]
     assert [(row[2], row[3], row[5]) for row in rows] == [("officer", "unit_updated", str(health.pk))]
     assert json.loads(rows[0][6]) == {"name": "=HYPERLINK(\"http://evil\")"}
     record(make_user("-1+2"), "unit_viewed", health)  # a valid username a spreadsheet would compute
@@ -103,3 +103,30 @@ def test_a_broken_chain_alerts_dost_coordinators(dost, officer, events):
     note = Notification.objects.get()
     assert note.recipient == dost and f"core_auditevent #{events.pk}" in note.body
     assert note.url == f"/audit/?action={BROKEN}"
+
+
+def test_workflow_moves_are_in_the_log_and_its_csv_with_who_made_them(dost, make_challenge):
+    """A workflow with its own transition table keeps its moves there; the log reads them with the events."""
+    challenge = make_challenge("approved")
+    client = client_for(dost)
+    query = {"object_type": "challenges.challenge", "object_id": challenge.pk}
+    page = client.get("/audit/", query)
+    moves = [(event.action, event.actor) for event in page.context["page"].object_list]
+    assert moves[0] == ("challenge.approve", dost)
+    assert moves == [(f"challenge.{row.move}", row.actor) for row in challenge.transitions.order_by("-at", "-pk")]
+    html = page.content.decode()
+    assert "Phê duyệt" in html and "(dost)" in html and "to_status: approved" in html
+    english = client_for(dost).get("/en/audit/", {**query, "action": "challenge.approve"}).content.decode()
+    assert "Approve" in english and "challenge.approve" in english
+    header, *rows = rows_of(client.get("/audit/export.csv", {**query, "action": "challenge.approve"}))
+    [row] = rows
+    approve = challenge.transitions.get(move="approve")
+    assert dict(zip(header, row, strict=True)) | {"at": ""} == {
+        "id": str(approve.pk), "at": "", "actor": "dost", "action": "challenge.approve",
+        "object_type": "challenges.challenge", "object_id": str(challenge.pk),
+        "data": json.dumps({"from_status": "dost_review", "to_status": "approved", "reason": approve.reason},
+                           ensure_ascii=False),
+        "prev_hash": approve.prev_hash, "hash": approve.hash, "table": "challenges.transition"}
+    assert client.get("/audit/", {"actor": "dost", "action": "challenge.approve"}).context["page"].paginator.count == 1
+    assert client.get("/audit/", {"object_type": "proposals.proposal", "action": "challenge.approve"}).context[
+        "page"].paginator.count == 0
