@@ -21,8 +21,9 @@ VERIFIED, BROKEN = CHECKPOINT, "audit_chain_broken"
 
 @periodic
 def verify_audit_chains() -> list[BrokenLink] | None:
-    """Check every chain once a day; a check that finds them whole is an audit row naming each table's
-    last row, which the next check must find unchanged. Alert DoST when a chain is broken.
+    """Check every chain once a day; a check that finds them whole is an audit row naming the last row
+    of each subject that grew since the previous check, which later checks must find unchanged.
+    Alert DoST when a chain is broken.
     Returns the broken links, or None when the last check is recent enough."""
     if AuditEvent.objects.filter(action__in=[VERIFIED, BROKEN], at__gt=timezone.now() - VERIFY_EVERY).exists():
         return None

@@ -220,3 +220,14 @@ def test_concurrent_appends_keep_every_chain_valid():
         thread.join(60)
     assert AuditEvent.objects.filter(action="race").count() == writers * each
     assert broken_links() == []
+
+
+def test_a_check_records_only_the_subjects_that_grew_and_earlier_checks_still_hold(db):
+    first = AuditEvent.objects.create(action="a", object_type="t", object_id="1")
+    checkpoint()
+    AuditEvent.objects.create(action="b", object_type="t", object_id="2")
+    assert heads()["core.auditevent"].keys() == {'["t","2"]', '["core.auditevent",""]'}  # not t#1: it did not grow
+    checkpoint()
+    with triggers_off(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [first.pk])
+    assert f"core_auditevent #{first.pk}: head expected {first.hash}, found (missing)" in verify_audit_output()
