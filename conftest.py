@@ -686,6 +686,17 @@ def _transition_count(flow, obj) -> int:
                                      action__startswith=f"{flow.name}.").count()
 
 
+# The who-may-make-each-move maps the matrix tests check, by workflow name (see move_table_test):
+# sangtao/core/tests/test_workflow_coverage.py fails when a registered workflow has none.
+MATRIX_TESTS: dict[str, tuple[str, dict[str, set[str]]]] = {}  # workflow -> (test module, map)
+
+
+def move_table_test(workflow_name: str, allowed: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Declare, in the module of a workflow's role x state matrix test, the map it checks with assert_move_matrix."""
+    MATRIX_TESTS[workflow_name] = (sys._getframe(1).f_globals["__name__"], allowed)
+    return allowed
+
+
 def assert_move_matrix(obj, roles: dict, allowed: dict[str, set[str]], apply=None) -> int:
     """Try every move of the object's workflow as every role, from the object's state; returns how many applied.
 

@@ -2,17 +2,17 @@
 
 import pytest
 
-from conftest import assert_move_matrix
+from conftest import assert_move_matrix, move_table_test
 from sangtao.annual import services
 from sangtao.annual.models import AnnualPlan, PlanStatus
 from sangtao.annual.tests.conftest import PLAN_PATH
 from sangtao.core.errors import InvalidInput
 
-ALLOWED = {
+ALLOWED = move_table_test("annual_plan", {
     "submit": {"officer"}, "approve": {"leader"}, "return": {"leader"}, "consolidate": {"dost"},
     "dost_return": {"dost"}, "start": {"officer", "leader"}, "amend": {"officer", "leader"},
     "complete": {"leader"}, "drop": {"leader"},
-}
+})
 
 
 @pytest.mark.parametrize("state", list(PLAN_PATH))

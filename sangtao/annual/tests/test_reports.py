@@ -8,15 +8,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
-from conftest import assert_move_matrix
+from conftest import assert_move_matrix, move_table_test
 from sangtao.annual import services
 from sangtao.annual.access import get_report_for
 from sangtao.annual.models import ExternalIndicator, PlanStatus, ReportNotice, ReportPeriod, ReportStatus
 from sangtao.annual.results import task_results
 from sangtao.notifications.models import Notification
 
-REPORT_ALLOWED = {"submit": {"officer"}, "approve": {"leader"}, "return": {"leader"}, "accept": {"dost"},
-                  "dost_return": {"dost"}}
+REPORT_ALLOWED = move_table_test("annual_report", {"submit": {"officer"}, "approve": {"leader"}, "return": {"leader"}, "accept": {"dost"},
+                  "dost_return": {"dost"}})
 
 
 @pytest.fixture

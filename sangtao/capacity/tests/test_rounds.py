@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import assert_move_matrix, client_for
+from conftest import assert_move_matrix, client_for, move_table_test
 from sangtao.capacity import services
 from sangtao.capacity.models import Module, Round, RoundInvitation, UnitScore
 from sangtao.capacity.tests.conftest import exported
@@ -16,13 +16,15 @@ from sangtao.core.errors import StaleState
 from sangtao.notifications.models import Notification
 from sangtao.surveys.models import Response
 
+ROUND_ALLOWED = move_table_test("capacity_round", {"launch": {"dost"}, "close": {"dost"}, "reopen": {"dost"}})
+
 
 def test_round_moves_follow_the_table_for_every_role(roles, units, dost):
     today = timezone.localdate()
     draft = services.create_round(dost, year=2030, name="", units=list(units.values()), opens_on=today,
                                   closes_on=today)
     empty = services.create_round(dost, year=2031, name="", units=[], opens_on=today, closes_on=today)
-    allowed = {"launch": {"dost"}, "close": {"dost"}, "reopen": {"dost"}}
+    allowed = ROUND_ALLOWED
     assert assert_move_matrix(draft, roles, allowed) == 1
     assert assert_move_matrix(empty, roles, allowed) == 0  # no units: the guard refuses launching
     Round.objects.filter(pk=draft.pk).update(status=Round.Status.OPEN)

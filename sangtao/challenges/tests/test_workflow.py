@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ALL_STATES, assert_move_matrix, client_for
+from conftest import ALL_STATES, assert_move_matrix, client_for, move_table_test
 from sangtao.challenges import services
 from sangtao.challenges.models import Challenge, Status, Transition
 from sangtao.challenges.workflow import MOVES
@@ -11,7 +11,7 @@ from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.notifications.models import Notification
 
 # Who may make each move (on a challenge owned by the Department of Health).
-ALLOWED_ROLES = {
+ALLOWED_ROLES = move_table_test("challenge", {
     "submit": {"officer", "leader"},
     "unit_approve": {"leader"},
     "unit_return": {"leader"},
@@ -25,7 +25,7 @@ ALLOWED_ROLES = {
     "select_lead": {"dost"},  # only through the selection decision: see sangtao/review/tests
     "start_evaluation": {"dost"},  # only through a passed acceptance: see sangtao/projects/tests
     "complete": {"dost"},
-}
+})
 # States no button leads to; the matrix starts from them too.
 LATER_STATES = [Status.IMPLEMENTING, Status.EVALUATING, Status.COMPLETED]
 
@@ -166,8 +166,9 @@ def test_transitions_cannot_be_changed_or_deleted(db, make_challenge):
         row.delete()
 
 
-QUESTION_ALLOWED = {"approve": {"dost", "officer", "leader"}, "reject": {"dost", "officer", "leader"},
-                    "answer": {"dost", "officer", "leader"}}
+QUESTION_ALLOWED = move_table_test("question", {"approve": {"dost", "officer", "leader"},
+                                               "reject": {"dost", "officer", "leader"},
+                                               "answer": {"dost", "officer", "leader"}})
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@ and through the API; the pages offer exactly the moves the table allows."""
 
 import pytest
 
-from conftest import ApiClient, assert_move_matrix, client_for
+from conftest import ApiClient, assert_move_matrix, client_for, move_table_test
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.workflow import workflow_of
 from sangtao.initiatives import services
@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 
 # The application is the officer's (with a colleague outside the platform), in the Department of Health.
 UNIT = {"leader"}
-INITIATIVE_ALLOWED = {
+INITIATIVE_ALLOWED = move_table_test("initiative", {
     "submit": {"officer"}, "withdraw": {"officer"}, "return": UNIT, "refuse": UNIT, "to_council": UNIT,
     "recognise": UNIT, "not_recognise": UNIT, "propose_city": UNIT, "decline_city": {"dost"},
     "city_review": {"dost"}, "city_recognise": {"dost"}, "city_refuse": {"dost"},
-}
-COUNCIL_ALLOWED = {"open_voting": UNIT, "decide": UNIT}
+})
+COUNCIL_ALLOWED = move_table_test("initiative_council", {"open_voting": UNIT, "decide": UNIT})
 
 
 def test_every_role_tries_every_initiative_move_from_every_state(roles, draft):

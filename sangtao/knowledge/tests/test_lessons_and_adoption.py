@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 
-from conftest import client_for
+from conftest import assert_move_matrix, client_for, move_table_test
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.workitems import work_for
 from sangtao.knowledge import services
-from sangtao.knowledge.models import AdoptionStatus
+from sangtao.knowledge.models import Adoption, AdoptionStatus, Lesson, LessonStatus
 from sangtao.knowledge.tests.conftest import SECTION_TEXT
 from sangtao.notifications.models import Notification
 
@@ -196,3 +196,25 @@ def test_an_accepted_adoption_as_a_task_enters_the_adopting_units_annual_plan(pu
     assert "knowledge.plan_adoption" not in _kinds(ward_officer)
     page = client_for(None).get(published.get_absolute_url()).content.decode()
     assert "Đã được 1 đơn vị áp dụng lại" in page and ward.name in page
+
+
+LESSON_ALLOWED = move_table_test("lesson", {"answer": {"officer", "leader"}})  # the Department of Health's staff
+# The ward (other_unit_officer's unit) asks for the Department of Health's case: its leader or DoST answers.
+ADOPTION_ALLOWED = move_table_test("adoption", {"accept": {"leader", "dost"}, "decline": {"leader", "dost"},
+                                                "withdraw": {"other_unit_officer"}})
+
+
+@pytest.mark.parametrize("state", LessonStatus.values)
+def test_every_role_tries_every_lesson_move_from_every_state(state, complete_case, health, roles):
+    lesson = Lesson.objects.create(subject_kind="case", case=complete_case, unit=health, title="Bài học",
+                                   status=state)
+    assert assert_move_matrix(lesson, roles, LESSON_ALLOWED) == (2 if state == LessonStatus.ASKED else 0)
+
+
+def test_every_role_tries_every_adoption_move_from_every_state(published, ward, ward_officer, roles):
+    adoption = services.do_request_adoption(published, actor=ward_officer, unit=ward, form="annual_task",
+                                            service="Khám bệnh ngoại trú")
+    for state in AdoptionStatus.values:
+        Adoption.objects.filter(pk=adoption.pk).update(status=state)  # the matrix starts from each state
+        applied = assert_move_matrix(Adoption.objects.get(pk=adoption.pk), roles, ADOPTION_ALLOWED)
+        assert applied == (5 if state == AdoptionStatus.REQUESTED else 0)

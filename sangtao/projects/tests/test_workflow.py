@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import assert_move_matrix
+from conftest import assert_move_matrix, move_table_test
 from sangtao.projects import services
 from sangtao.projects.models import ProgressReport, Project, ProjectStatus, ReportStatus, Task, TaskStatus
 
@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db
 
 # The project of the conftest fixture: owned by the Department of Health, led by the solver's
 # organisation, with the ward (other_unit_officer's unit) as a partner.
-PROJECT_ALLOWED = {"accept": {"dost"}, "fail": {"dost"}, "cancel": {"dost"}}
-TASK_ALLOWED = {"complete": {"dost", "officer", "leader", "other_unit_officer", "solver"}}
-REPORT_ALLOWED = {"accept": {"dost", "officer", "leader"}, "return": {"dost", "officer", "leader"}}
+PROJECT_ALLOWED = move_table_test("project", {"accept": {"dost"}, "fail": {"dost"}, "cancel": {"dost"}})
+TASK_ALLOWED = move_table_test("task", {"complete": {"dost", "officer", "leader", "other_unit_officer", "solver"}})
+REPORT_ALLOWED = move_table_test("progress_report", {"accept": {"dost", "officer", "leader"},
+                                                     "return": {"dost", "officer", "leader"}})
 
 
 def test_every_role_tries_every_project_move_from_every_state(roles, project):

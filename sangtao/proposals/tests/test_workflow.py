@@ -2,16 +2,16 @@
 
 import pytest
 
-from conftest import assert_move_matrix, proposal_data
+from conftest import assert_move_matrix, move_table_test, proposal_data
 from sangtao.challenges.models import Status
 from sangtao.proposals import services
 from sangtao.proposals.models import Proposal, ProposalStatus
 from sangtao.proposals.workflow import MOVES
 
-ALLOWED_ROLES = {
+ALLOWED_ROLES = move_table_test("proposal", {
     "submit": {"solver"}, "withdraw": {"solver"},
     "mark_eligible": {"dost"}, "mark_ineligible": {"dost"}, "select": {"dost"}, "not_select": {"dost"},
-}
+})
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import assert_move_matrix, client_for
+from conftest import assert_move_matrix, client_for, move_table_test
 from sangtao.core.models import AuditEvent, JobRun
 from sangtao.core.workitems import work_for
 from sangtao.review import services
@@ -10,7 +10,7 @@ from sangtao.review.models import AssignmentRun, Council
 
 pytestmark = pytest.mark.django_db
 
-NOBODY = {"start": set(), "finish": set(), "find_infeasible": set(), "fail": set()}
+NOBODY = move_table_test("assignment_run", {"start": set(), "finish": set(), "find_infeasible": set(), "fail": set()})
 
 
 def test_no_person_moves_a_run_in_any_state(selection, roles, dost):

@@ -2,15 +2,15 @@
 
 import pytest
 
-from conftest import assert_move_matrix
+from conftest import assert_move_matrix, move_table_test
 from sangtao.core.models import AuditEvent
 from sangtao.review import services
 from sangtao.review.models import Council, CouncilStatus, Scoresheet, SheetStatus
 
 pytestmark = pytest.mark.django_db
 
-COUNCIL_ALLOWED = {"release": {"dost"}, "decide": {"dost"}}
-SHEET_ALLOWED = {"submit": {"reviewer"}, "reopen": {"secretary"}}
+COUNCIL_ALLOWED = move_table_test("council", {"release": {"dost"}, "decide": {"dost"}})
+SHEET_ALLOWED = move_table_test("scoresheet", {"submit": {"reviewer"}, "reopen": {"secretary"}})
 
 
 def test_every_role_tries_every_council_move_from_every_state(roles, selection):

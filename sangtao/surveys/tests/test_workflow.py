@@ -2,14 +2,14 @@
 
 import pytest
 
-from conftest import assert_move_matrix
+from conftest import assert_move_matrix, move_table_test
 from sangtao.core import workflow
 from sangtao.core.models import AuditEvent
 from sangtao.surveys.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = {"start": set(), "finish": set(), "reject": set(), "fail": set()}
+ALLOWED = move_table_test("import_job", {"start": set(), "finish": set(), "reject": set(), "fail": set()})
 
 
 def test_every_role_is_refused_every_import_move_from_every_state(roles, survey, dost):
