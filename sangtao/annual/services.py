@@ -33,6 +33,7 @@ from sangtao.annual.models import (
     TaskProgress,
     folded_plan_text,
 )
+from sangtao.annual.workflow import PLAN, REPORT
 from sangtao.challenges.models import Facet
 from sangtao.core import formats
 from sangtao.core.audit import record
@@ -353,7 +354,7 @@ PLAN_ACTIONS: dict[str, Callable[..., AnnualPlan]] = {"submit": submit_plan, "ap
 def move_plan(plan: AnnualPlan, actor, move: str, reason: str = "") -> AnnualPlan:
     """The action a page's or the API's move button names (each is one of the functions above)."""
     action = PLAN_ACTIONS[move]
-    if move in ("return", "dost_return", "amend", "drop"):
+    if PLAN.moves[move].reason_required:  # the table says which moves take a reason
         return action(plan, actor, reason)
     return action(plan, actor)
 
@@ -433,7 +434,7 @@ REPORT_ACTIONS: dict[str, Callable[..., PlanReport]] = {"submit": submit_report,
 
 def move_report(report: PlanReport, actor, move: str, reason: str = "") -> PlanReport:
     action = REPORT_ACTIONS[move]
-    if move in ("return", "dost_return"):
+    if REPORT.moves[move].reason_required:
         return action(report, actor, reason)
     return action(report, actor)
 

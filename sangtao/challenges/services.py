@@ -39,8 +39,8 @@ from sangtao.core.text import clean
 from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit
-from sangtao.orgs.roles import dost_coordinators, is_dost, staff_unit_ids, unit_staff
-from sangtao.orgs.rules import is_dost_coordinator
+from sangtao.orgs.roles import dost_coordinators, unit_staff
+from sangtao.orgs.rules import is_dost_coordinator, is_staff_of
 from sangtao.privacy import services as privacy
 
 TEXT_FIELDS = (
@@ -88,7 +88,7 @@ def _validate_content(data: dict[str, Any], actor) -> None:
     owner = data.get("owner_unit")
     if owner is None:
         raise InvalidInput(_("Chọn đơn vị đặt hàng."), field="owner_unit")
-    if not is_dost(actor) and owner.pk not in staff_unit_ids(actor):
+    if not (is_dost_coordinator | is_staff_of).test(actor, owner):
         raise InvalidInput(_("Bạn chỉ có thể tạo bài toán cho đơn vị của mình."), field="owner_unit")
     if owner.pk in {unit.pk for unit in data.get("co_owner_units", [])}:
         raise InvalidInput(_("Đơn vị đặt hàng không thể đồng thời là đơn vị phối hợp."), field="co_owner_units")

@@ -28,6 +28,10 @@ LOOKUPS = {"filter", "exclude", "get", "Q", "When"}
 
 # The low-level role readers (orgs/roles.py): rules.py builds named predicates from them.
 ROLE_READERS = {"is_dost", "has_role", "roles_of", "units_with_role", "staff_unit_ids"}
+# Those whose answer is itself a yes or no on a role.
+ROLE_TESTS = {"is_dost", "has_role"}
+# Names a move is known by where a branch on it is written (`move == "cancel"`, `move.name in (...)`).
+MOVE_NAMES = {"move", "move_name"}
 
 # Exceptions whose message reaches the user (a form error, a flash message, an API error, an
 # import's error report), with the position of the message among their arguments.
@@ -50,6 +54,8 @@ class Facts:
 
     protected_models: set[str] = field(default_factory=set)
     initial_states: set[str] = field(default_factory=set)
+    # Named predicates (functions decorated with @rules.predicate), each with the files that define it.
+    predicates: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +120,27 @@ def _is_web_module(path: str) -> bool:
             or "/templatetags/" in path)
 
 
+def _is_service_module(path: str) -> bool:
+    """Where actions are performed: a service checks who may act as a page does."""
+    return Path(path).name == "services.py"
+
+
+def _tested(tree: ast.AST) -> set[int]:
+    """The ids of the nodes whose value is used as a yes or no: compared, negated, combined with
+    and/or, or the test of an if, a conditional expression, a while or an assert."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            found |= {id(operand) for operand in [node.left, *node.comparators]}
+        elif isinstance(node, ast.BoolOp):
+            found |= {id(value) for value in node.values}
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            found.add(id(node.operand))
+        elif isinstance(node, ast.If | ast.IfExp | ast.While | ast.Assert):
+            found.add(id(node.test))
+    return found
+
+
 def _untranslated_text(node: ast.AST | None) -> bool:
     """A literal with words in it, not passed through gettext first."""
     if isinstance(node, ast.Constant):
@@ -172,13 +199,18 @@ def unguarded_fetch(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
 
 def inline_role_check(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
     """Who may do what is decided by named django-rules predicates (rules.py), defined once, so a
-    change of policy is one edit and the same rule guards the page, the API and the button."""
-    if not _is_web_module(source.path):
+    change of policy is one edit and the same rule guards the page, the API and the button.
+    Services may read a user's units to build a query (`unit__in=staff_unit_ids(user)`), not to decide."""
+    web = _is_web_module(source.path)
+    if not (web or _is_service_module(source.path)):
         return
+    tested = set() if web else _tested(source.tree)
     for node in ast.walk(source.tree):
         if isinstance(node, ast.Attribute) and node.attr in {"is_superuser", "is_staff"}:
             yield node.lineno, f"`.{node.attr}` checked inline: use a predicate from rules.py"
-        elif isinstance(node, ast.Call) and _called_name(node) in ROLE_READERS:
+        elif isinstance(node, ast.Call) and _called_name(node) in ROLE_READERS and (
+            web or _called_name(node) in ROLE_TESTS or id(node) in tested
+        ):
             yield node.lineno, f"`{_called_name(node)}()` read inline: use a predicate from rules.py"
         elif isinstance(node, ast.Call) and _chain_has(node.func, "memberships") and any(
             keyword.arg and keyword.arg.startswith("role") for keyword in node.keywords
@@ -188,6 +220,39 @@ def inline_role_check(source: Source, facts: Facts) -> Iterator[tuple[int, str]]
             _root_name(operand) == "Role" for operand in _operands(node)
         ):
             yield node.lineno, "role compared inline: use a predicate from rules.py"
+
+
+def predicate_redefined(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """A role predicate is defined once: a function of the same name elsewhere (a second
+    `is_solver_member` in a service) drifts from it, and a reader cannot tell which one decides."""
+    for node in source.tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            elsewhere = [path for path in facts.predicates.get(node.name, []) if path != source.path]
+            if elsewhere:
+                yield node.lineno, f"`{node.name}` is the name of the predicate in {elsewhere[0]}: use that one"
+
+
+def move_name_branch(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """What differs between moves (a reason, a notice, a guard) is declared in the move table
+    (core/workflow.py: Move's fields), not in if-chains keyed by the move's name."""
+    if source.path.startswith(WORKFLOW_HOMES):
+        return
+    for node in ast.walk(source.tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = list(_operands(node))
+        if any(_names_a_move(operand) for operand in [node.left, *node.comparators]) and any(
+            isinstance(operand, ast.Constant) and isinstance(operand.value, str) for operand in operands
+        ):
+            yield node.lineno, "branch on a move's name: declare the difference in the move table"
+
+
+def _names_a_move(node: ast.AST) -> bool:
+    """`move`, `move_name` or `move.name`."""
+    if isinstance(node, ast.Attribute) and node.attr == "name":
+        node = node.value
+        return isinstance(node, ast.Name) and node.id in MOVE_NAMES
+    return isinstance(node, ast.Name) and node.id in MOVE_NAMES
 
 
 def untranslated_string(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
@@ -278,6 +343,8 @@ RULES: dict[str, Callable[[Source, Facts], Iterator[tuple[int, str]]]] = {
     "status-outside-workflow": status_outside_workflow,
     "unguarded-fetch": unguarded_fetch,
     "inline-role-check": inline_role_check,
+    "predicate-redefined": predicate_redefined,
+    "move-name-branch": move_name_branch,
     "untranslated-string": untranslated_string,
     "inline-date-format": inline_date_format,
     "unbounded-choice": unbounded_choice,
@@ -309,6 +376,10 @@ def gather_facts(sources: list[Source]) -> Facts:
               for node in source.tree.body if isinstance(node, ast.ClassDef)}
     for source in sources:
         for node in ast.walk(source.tree):
+            if isinstance(node, ast.FunctionDef) and any(
+                ast.unparse(decorator) in {"rules.predicate", "predicate"} for decorator in node.decorator_list
+            ):
+                facts.predicates.setdefault(node.name, []).append(source.path)
             if source.path.endswith("access.py") and isinstance(node, ast.FunctionDef) and node.name.startswith("get_"):
                 facts.protected_models |= _returned_model(node)
             elif source.path.endswith("models.py") and isinstance(node, ast.Assign):

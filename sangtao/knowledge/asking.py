@@ -14,15 +14,19 @@ from sangtao.knowledge.models import SubjectKind
 _HANDLERS: list = []  # signals keep weak references: hold the handlers
 
 
-def _project_moved(sender, obj, move, **kwargs) -> None:
-    if move in ("accept", "fail"):
+def _project_moved(sender, obj, **kwargs) -> None:
+    from sangtao.projects.models import ProjectStatus
+
+    if obj.status in (ProjectStatus.ACCEPTED, ProjectStatus.FAILED):  # acceptance concluded, passed or not
         from sangtao.knowledge.services import ask_review
 
         ask_review(SubjectKind.CHALLENGE, obj.challenge_id)
 
 
-def _council_moved(sender, obj, move, **kwargs) -> None:
-    if move == "decide":
+def _council_moved(sender, obj, **kwargs) -> None:
+    from sangtao.initiatives.models import CouncilStatus
+
+    if obj.status == CouncilStatus.DECIDED:
         from sangtao.knowledge.services import ask_review
 
         ask_review(SubjectKind.INITIATIVE, obj.initiative_id)

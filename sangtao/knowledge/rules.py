@@ -13,9 +13,10 @@ Who sees what (decided here, tested in tests/test_permissions.py):
 
 import rules
 
+from sangtao.knowledge.models import Audience
 from sangtao.orgs.models import Role
 from sangtao.orgs.roles import staff_unit_ids, units_with_role
-from sangtao.orgs.rules import is_dost_coordinator, is_unit_staff
+from sangtao.orgs.rules import is_dost_coordinator, is_staff_of, is_unit_staff
 
 
 @rules.predicate
@@ -50,6 +51,16 @@ def may_adopt(user, case) -> bool:
     return case is not None and case.is_published and bool(staff_unit_ids(user) - {case.unit_id})
 
 
+@rules.predicate
+def opens_indexed_link(user, document) -> bool:
+    """A suggestion's link the user may follow: public ones; shared ones as any unit's staff; its unit's own."""
+    units = staff_unit_ids(user)
+    return (document.link_audience == Audience.PUBLIC or document.unit_id in units
+            or (document.link_audience == Audience.STAFF and bool(units)))
+
+
+may_open_indexed = is_dost_coordinator | opens_indexed_link
+
 reads_knowledge = is_dost_coordinator | is_unit_staff
 
 rules.add_perm("knowledge.read_internal", reads_knowledge)  # internal cases, lessons, the library's internal part
@@ -63,13 +74,8 @@ rules.add_perm("knowledge.review", is_unit_staff)  # answer an after-action revi
 rules.add_perm("knowledge.edit_lesson", is_lesson_unit_staff)
 rules.add_perm("knowledge.follow_reviews", is_dost_coordinator)  # every review asked and not yet answered
 rules.add_perm("knowledge.add_resource", reads_knowledge)
+rules.add_perm("knowledge.add_resource_for", is_staff_of | is_dost_coordinator)  # on the unit that keeps it
 rules.add_perm("knowledge.manage_section_rules", is_dost_coordinator)
-
-
-@rules.predicate
-def is_staff_of(user, unit) -> bool:
-    """An officer or a leader of this unit."""
-    return unit is not None and unit.pk in staff_unit_ids(user)
 
 
 @rules.predicate

@@ -42,7 +42,8 @@ from sangtao.knowledge.models import (
 )
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit
-from sangtao.orgs.roles import is_dost, staff_unit_ids
+from sangtao.orgs.roles import staff_unit_ids
+from sangtao.orgs.rules import is_staff_of
 
 
 def _require(actor, perm: str, obj=None) -> None:
@@ -119,12 +120,12 @@ def do_draft_case(*, actor, source_kind: str, source_id: int) -> Case:
     source = _source(source_kind, source_id)
     build: Callable[[Any], drafting.Draft]
     if source_kind == SourceKind.CHALLENGE:
-        unit_id, build = source.owner_unit_id, drafting.from_challenge
+        unit, build = source.owner_unit, drafting.from_challenge
     elif source_kind == SourceKind.ANNUAL_TASK:
-        unit_id, build = source.plan.unit_id, drafting.from_annual_task
+        unit, build = source.plan.unit, drafting.from_annual_task
     else:
-        unit_id, build = source.unit_id, drafting.from_initiative
-    if unit_id not in staff_unit_ids(actor):
+        unit, build = source.unit, drafting.from_initiative
+    if not is_staff_of(actor, unit):
         raise NotAllowed()
     with transaction.atomic():
         case = _case_from_draft(build(source), actor, source_kind=source_kind, **{source_kind: source})
@@ -135,7 +136,7 @@ def do_draft_case(*, actor, source_kind: str, source_id: int) -> Case:
 def do_create_case(*, actor, unit: OrgUnit, title: str) -> Case:
     """A case written from scratch for one of the actor's units."""
     _require(actor, "knowledge.write_case")
-    if unit.pk not in staff_unit_ids(actor):
+    if not is_staff_of(actor, unit):
         raise NotAllowed()
     title = clean(title or "")
     if not title:
@@ -324,7 +325,7 @@ def _lesson_values(data: dict[str, Any]) -> dict[str, Any]:
 def do_answer_review(*, actor, subject_kind: str, subject_id: int, data: dict[str, Any]) -> Lesson:
     """The unit answers the after-action review of work that ended: the lesson is stored and searchable."""
     subject, unit, tags = review_subject(subject_kind, subject_id)
-    if unit.pk not in staff_unit_ids(actor):
+    if not is_staff_of(actor, unit):
         raise NotAllowed()
     values = _lesson_values(data)
     for name in ("field", "facet", "service"):  # the work's own tags unless the unit gave others
@@ -421,7 +422,7 @@ def do_request_adoption(case: Case, *, actor, unit: OrgUnit, form: str, service:
                         go_live_on: datetime.date | None = None) -> Adoption:
     """A unit asks to replicate a published case; its unit's leaders and DoST are told."""
     _require(actor, "knowledge.adopt", case)
-    if unit.pk not in staff_unit_ids(actor) or unit.pk == case.unit_id:
+    if not is_staff_of(actor, unit) or unit.pk == case.unit_id:
         raise InvalidInput(_("Chọn đơn vị của bạn (khác đơn vị có tình huống)."), field="unit")
     if form not in adoption_forms(case):
         raise InvalidInput(_("Hình thức áp dụng không phù hợp với tình huống này."), field="form")
@@ -532,7 +533,7 @@ def _add_version(resource: Resource, actor, upload, note: str) -> ResourceVersio
 def do_add_resource(*, actor, unit: OrgUnit, data: dict[str, Any], upload) -> Resource:
     """A guide, form, terms of reference or tool, with its first file."""
     _require(actor, "knowledge.add_resource")
-    if unit.pk not in staff_unit_ids(actor) and not is_dost(actor):
+    if not actor.has_perm("knowledge.add_resource_for", unit):
         raise NotAllowed()
     title = clean(data.get("title") or "")
     description = clean(data.get("description") or "")

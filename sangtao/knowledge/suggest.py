@@ -21,10 +21,12 @@ from django.utils.translation import ngettext
 
 from sangtao.core.text import words
 from sangtao.knowledge.models import Audience, DocumentKind, IndexedDocument
+from sangtao.knowledge.rules import may_open_indexed
 from sangtao.knowledge.suggest_index import idf
 from sangtao.knowledge.suggest_terms import term_counts
 from sangtao.orgs.models import OrgUnit
-from sangtao.orgs.roles import is_dost, staff_unit_ids
+from sangtao.orgs.roles import staff_unit_ids
+from sangtao.orgs.rules import is_dost_coordinator
 
 MAX_TERMS = 40  # terms of a draft looked up
 POSTINGS_BUDGET = 6000  # postings read per query at most: the time of a query is about proportional
@@ -60,10 +62,7 @@ def found_message(n: int) -> str:
 
 
 def may_open(user, document: IndexedDocument) -> bool:
-    if document.link_audience == Audience.PUBLIC or is_dost(user):
-        return True
-    units = staff_unit_ids(user)
-    return document.unit_id in units or (document.link_audience == Audience.STAFF and bool(units))
+    return may_open_indexed.test(user, document)
 
 
 def weighted_terms(title: str, problem: str) -> list[tuple[str, float]]:
@@ -129,7 +128,7 @@ def _allowed(user, own: set[int], exclude: tuple[str, int] | None) -> tuple[str,
     records of the draft's own units and the record being edited."""
     conditions: list[str] = []
     params: list[Any] = []
-    if not is_dost(user):
+    if not is_dost_coordinator(user):
         units = sorted(staff_unit_ids(user))
         visible = ["d.audience = %s"]
         params.append(Audience.PUBLIC.value)

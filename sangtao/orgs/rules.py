@@ -27,7 +27,20 @@ def is_solver_member(user) -> bool:
     return bool(units_with_role(user, Role.SOLVER))
 
 
+@rules.predicate
+def is_staff_of(user, unit) -> bool:
+    """An officer or a leader of this unit."""
+    return unit is not None and unit.pk in staff_unit_ids(user)
+
+
+@rules.predicate
+def is_member_of_solver(user, unit) -> bool:
+    """A member of this solver organisation."""
+    return unit is not None and unit.pk in units_with_role(user, Role.SOLVER)
+
+
 rules.add_perm("orgs.manage", is_dost_coordinator)
+rules.add_perm("orgs.invite_member", is_member_of_solver | is_dost_coordinator)  # on the organisation
 
 
 @rules.predicate

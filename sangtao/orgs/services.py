@@ -32,7 +32,7 @@ from sangtao.orgs.models import (
     SolverProfile,
     UnitKind,
 )
-from sangtao.orgs.roles import forget_roles, is_dost, units_with_role
+from sangtao.orgs.roles import forget_roles
 
 User = get_user_model()
 
@@ -150,12 +150,8 @@ def register_solver(actor, data: dict) -> OrgUnit:
     return unit
 
 
-def is_solver_member(user, unit: OrgUnit) -> bool:
-    return unit.pk in units_with_role(user, Role.SOLVER)
-
-
 def invite_member(unit: OrgUnit, actor, email: str) -> Invitation:
-    if not (is_solver_member(actor, unit) or is_dost(actor)):
+    if not actor.has_perm("orgs.invite_member", unit):
         raise NotAllowed()
     email = clean(email or "").lower()
     if "@" not in email:
@@ -204,7 +200,7 @@ def accept_invitation(token: str, user) -> Membership:
 
 
 def verify_solver(unit: OrgUnit, actor) -> SolverProfile:
-    if not is_dost(actor):
+    if not actor.has_perm("orgs.manage"):
         raise NotAllowed()
     with transaction.atomic():
         profile = SolverProfile.objects.select_for_update().get(unit=unit)

@@ -13,6 +13,7 @@ from sangtao.core.errors import ServiceError
 from sangtao.orgs import services
 from sangtao.orgs.forms import InviteForm, MembershipForm, SolverRegistrationForm, UnitFilterForm, UnitForm, UserForm
 from sangtao.orgs.models import Invitation, Membership, OrgUnit, Role, UnitKind
+from sangtao.orgs.rules import is_member_of_solver
 from sangtao.privacy.models import ReadKind, RestrictionStatus
 from sangtao.privacy.services import is_restricted, log_contact_reads, log_read, restricted_among
 
@@ -152,7 +153,7 @@ def _solver_for(pk) -> OrgUnit:
 
 def solver_detail(request, pk):
     unit = _solver_for(pk)
-    member = services.is_solver_member(request.user, unit)
+    member = is_member_of_solver(request.user, unit)
     insider = member or request.user.has_perm("orgs.manage")
     members = list(Membership.objects.filter(unit=unit, role=Role.SOLVER).select_related("user")) if insider else []
     restricted = restricted_among(m.user_id for m in members if m.user_id != request.user.pk)

@@ -16,7 +16,7 @@ def is_lead(user, project) -> bool:
 
 
 @rules.predicate
-def is_owner_staff(user, project) -> bool:
+def is_project_owner_staff(user, project) -> bool:
     return project is not None and project.challenge.owner_unit_id in staff_unit_ids(user)
 
 
@@ -26,8 +26,8 @@ def is_partner_staff(user, project) -> bool:
         set(project.partners.values_list("unit_id", flat=True)) & staff_unit_ids(user))
 
 
-may_manage = is_dost_coordinator | is_owner_staff
-may_work = is_dost_coordinator | is_owner_staff | is_lead | is_partner_staff
+may_manage = is_dost_coordinator | is_project_owner_staff
+may_work = is_dost_coordinator | is_project_owner_staff | is_lead | is_partner_staff
 
 
 @rules.predicate

@@ -35,7 +35,7 @@ from sangtao.projects.forms import (
 from sangtao.projects.minutes import acceptance_minutes_pdf
 from sangtao.projects.models import Milestone, ProgressReport, ProjectDocument, Task
 from sangtao.projects.timeline import timeline_svg
-from sangtao.projects.workflow import GRADED
+from sangtao.projects.workflow import GRADED, PROJECT
 from sangtao.review.access import visible_experts
 from sangtao.review.models import Decision, Expert
 
@@ -120,7 +120,7 @@ def detail(request, pk):
         "can_manage": user.has_perm("projects.manage", project), "can_work": user.has_perm("projects.work", project),
         "can_report": user.has_perm("projects.report", project),
         "is_dost": user.has_perm("projects.accept"), "is_member": member,
-        "can_cancel": any(move.name == "cancel" for move in workflow.available_moves(user, project)), "report_rating": ratings.get(None),
+        "can_cancel": PROJECT.moves["cancel"] in workflow.available_moves(user, project), "report_rating": ratings.get(None),
         "grades": GRADE_CHOICES, "result": acceptance_result(project),
         "conclude_unmet": [(g.text(project), g.fix_url(project)) for g in (GRADED,) if not g.met(project)],
         "members": project.acceptance_members.select_related("expert__user"),

@@ -34,11 +34,10 @@ def _project_page(project) -> str:
 
 
 def _project_notice(project, move, reason):
-    if move.name == "cancel":
-        return (format_lazy(_("Dự án «{title}» đã bị hủy"), title=project.challenge.title), reason,
-                project.get_absolute_url())
+    """The acceptance moves give their result (the reason) in the title; a move that needs a reason (a
+    cancellation, with its own title in the table) gives that reason as the body."""
     return (format_lazy(_("Kết quả nghiệm thu «{title}»: {result}"), title=project.challenge.title, result=reason),
-            "", project.get_absolute_url())
+            reason if move.reason_required else "", project.get_absolute_url())
 
 
 def _overall(project) -> str | None:
@@ -60,7 +59,8 @@ PROJECT = workflow("project", Project, [
     # DoST stops a project that cannot go on (contract ended, lead organisation dissolved), saying why;
     # the lead organisation and the owning unit are told.
     Move("cancel", (ProjectStatus.ACTIVE,), ProjectStatus.CANCELLED, is_dost_coordinator, _("Hủy dự án"),
-         reason_required=True, danger=True, notify=_lead_and_owners),
+         reason_required=True, danger=True, notify=_lead_and_owners,
+         notice_title=lambda project: format_lazy(_("Dự án «{title}» đã bị hủy"), title=project.challenge.title)),
 ], _("Dự án"), notice=_project_notice)
 
 

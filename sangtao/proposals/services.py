@@ -24,7 +24,7 @@ from sangtao.core.text import clean
 from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
-from sangtao.orgs.roles import units_with_role
+from sangtao.orgs.rules import is_member_of_solver
 from sangtao.privacy.services import resend_third_party_notice, send_third_party_notices, third_party_notice_version
 from sangtao.proposals.models import (
     EligibilityCriterion,
@@ -194,7 +194,7 @@ def _lock_open_call(challenge: Challenge, arrived_at: datetime.datetime | None =
 
 
 def start_proposal(challenge: Challenge, actor, organisation: OrgUnit, data: dict[str, Any]) -> Proposal:
-    if organisation.pk not in units_with_role(actor, Role.SOLVER):
+    if not is_member_of_solver(actor, organisation):
         raise NotAllowed(_("Bạn chỉ có thể đăng ký thay mặt tổ chức mà bạn là thành viên."))
     content = clean_content(data, challenge)
     if not content["title"]:

@@ -29,10 +29,10 @@ def get_proposal_for(user, pk) -> Proposal:
 """
 
 
-def check(path: str, code: str, pending: dict | None = None) -> list[str]:
-    """The violations found in `code` as if it were at `path`, next to a models.py and an access.py."""
+def check(path: str, code: str, pending: dict | None = None, others: dict | None = None) -> list[str]:
+    """The violations found in `code` as if it were at `path`, next to a models.py, an access.py and `others`."""
     files = {"sangtao/proposals/models.py": MODELS, "sangtao/proposals/access.py": ACCESS,
-             path: textwrap.dedent(code)}
+             **{name: textwrap.dedent(text) for name, text in (others or {}).items()}, path: textwrap.dedent(code)}
     sources = [conventions.Source(name, ast.parse(text)) for name, text in files.items()]
     lines = {name: text.splitlines() for name, text in files.items()}
     found = conventions.check_sources(sources, lines, conventions.gather_facts(sources), pending or {})
@@ -121,6 +121,63 @@ def test_a_named_predicate_in_a_view_or_a_role_read_in_rules_is_not_reported():
     predicate = "@rules.predicate\ndef is_dost_coordinator(user):\n    return is_dost(user)\n"
     assert check("sangtao/example/views.py", view) == []
     assert check("sangtao/example/rules.py", predicate) == []
+
+
+def test_a_role_decided_inline_in_a_service_is_reported_and_units_read_for_a_query_are_not():
+    code = """
+    def invite_member(unit, actor):
+        if not (unit.pk in units_with_role(actor, Role.SOLVER) or is_dost(actor)):
+            raise NotAllowed()
+        allowed = unit.pk in staff_unit_ids(actor)
+        if actor.is_superuser:
+            pass
+        mine = Case.objects.filter(unit_id__in=staff_unit_ids(actor))
+        own = {unit_id} if unit_id else staff_unit_ids(actor)
+        if actor.has_perm("orgs.invite_member", unit) and is_staff_of(actor, unit):
+            pass
+    """
+    assert check("sangtao/example/services.py", code) == [
+        f"sangtao/example/services.py:{line}: inline-role-check" for line in (3, 5, 6)
+    ]
+    assert check("sangtao/example/jobs.py", code) == []  # services, views, the API, forms and templates' Python
+
+
+def test_a_second_function_named_as_a_predicate_is_reported_in_either_place():
+    rules_module = "@rules.predicate\ndef is_solver_member(user):\n    return bool(units_with_role(user, 'solver'))\n"
+    service = """
+    def is_solver_member(user, unit):
+        return unit.pk in units_with_role(user, Role.SOLVER)
+
+    def invite_member(unit, actor):
+        return is_solver_member(actor, unit)
+    """
+    assert check("sangtao/orgs/services.py", service, others={"sangtao/orgs/rules.py": rules_module}) == [
+        "sangtao/orgs/services.py:2: predicate-redefined", "sangtao/orgs/services.py:3: inline-role-check"]
+    assert check("sangtao/projects/rules.py", rules_module, others={"sangtao/orgs/rules.py": rules_module}) == [
+        "sangtao/projects/rules.py:2: predicate-redefined"]
+    # Used, imported or defined once: nothing to report.
+    assert check("sangtao/orgs/rules.py", rules_module) == []
+    assert check("sangtao/orgs/services.py", "def invite_member(unit, actor):\n    return is_solver_member(actor)\n",
+                 others={"sangtao/orgs/rules.py": rules_module}) == []
+
+
+def test_a_branch_on_a_move_name_is_reported_and_a_table_field_is_not():
+    code = """
+    def move_plan(plan, actor, move, reason=""):
+        if move in ("return", "dost_return"):
+            return PLAN_ACTIONS[move](plan, actor, reason)
+        if PLAN.moves[move].reason_required:
+            return PLAN_ACTIONS[move](plan, actor, reason)
+
+    def _notice(project, move, reason):
+        if move.name == "cancel" or "cancel" != move_name:
+            return move.label
+        return PROJECT.moves["cancel"] in available_moves(user, project)
+    """
+    assert check("sangtao/example/services.py", code) == [
+        f"sangtao/example/services.py:{line}: move-name-branch" for line in (3, 9)
+    ]
+    assert check("sangtao/core/workflow.py", "found = move.name == 'cancel'\n") == []
 
 
 def test_user_facing_text_without_gettext_is_reported():
