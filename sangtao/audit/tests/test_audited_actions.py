@@ -108,6 +108,47 @@ def test_council_rules_edited_in_the_admin_are_recorded_with_old_and_new_values(
     assert changed.data["changes"] == {"complaint_window_days": [rules.complaint_window_days, 15]}
 
 
+# Every table of ours the admin edits is a rule or reference table DoST keeps: each with one edit made
+# through its change form (field, new value). A model newly registered in the admin must be added here.
+RULE_TABLE_EDITS = {
+    "proposals.eligibilitycriterion": ("position", 77), "review.rubric": ("name", "Bộ tiêu chí (sửa)"),
+    "review.councilrules": ("complaint_window_days", 15), "projects.projectrules": ("leader_after_days", 4),
+    "surveys.indexrule": ("min_n", 7), "capacity.capacityrule": ("min_n", 9),
+    "capacity.stratumpopulation": ("population", 41), "capacity.unitprofile": ("staff", 52),
+    "initiatives.initiativerules": ("due_soon_days", 11), "initiatives.emulationtitle": ("position", 33),
+    "annual.reportperiod": ("remind_days_before", 6), "annual.externalindicator": ("name", "Chỉ số (sửa)"),
+    "knowledge.sectionrule": ("word_limit", 280), "knowledge.problemkind": ("position", 44),
+}
+
+
+def test_every_rule_table_in_the_admin_is_audited_and_an_edit_of_each_writes_its_audit_row(admin_client, dost,
+                                                                                            health):
+    from django.contrib import admin
+
+    from sangtao.capacity.models import StratumPopulation, UnitProfile
+    from sangtao.core.admin import AuditedAdmin
+
+    ours = {model._meta.label_lower: model_admin for model, model_admin in admin.site._registry.items()
+            if model.__module__.startswith("sangtao.")}
+    assert sorted(ours) == sorted(RULE_TABLE_EDITS)
+    assert [label for label, model_admin in ours.items() if not isinstance(model_admin, AuditedAdmin)] == []
+    StratumPopulation.objects.create(year=2026, kind="ward", size_band="small", population=40)
+    UnitProfile.objects.create(unit=health, staff=50)
+    for label, (name, value) in RULE_TABLE_EDITS.items():
+        model = ours[label].model
+        row = model.objects.order_by("pk").first()
+        old = getattr(row, name)
+        url = f"/admin/{label.replace('.', '/')}/{row.pk}/change/"
+        response = admin_client.post(url, resubmitted(admin_client.get(url), **{name: value}))
+        assert response.status_code == 302, label
+        [audit] = AuditEvent.objects.filter(object_type=label, object_id=str(row.pk)).exclude(action="login")
+        assert audit.actor == dost, label
+        if audit.action == "rule_changed":
+            assert audit.data["changes"] == {name: [old, value]}, label
+        else:  # the index rule is saved by its service (it recomputes the indices), which names what changed
+            assert (audit.action, audit.data["changed"]) == ("surveys.index_rule_saved", [name])
+
+
 def test_rubric_criteria_edited_inline_are_recorded(admin_client):
     rubric = Rubric.objects.get(is_default=True)
     url = f"/admin/review/rubric/{rubric.pk}/change/"
