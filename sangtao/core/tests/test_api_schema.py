@@ -1,8 +1,9 @@
 """The whole API tried from its OpenAPI schema (schemathesis), anonymously and with the tokens of a
-DoST coordinator and a unit officer: no server error, and every response as the schema documents it
-(status, content type, body). Examples are few and derandomised, so CI runs the same cases each time.
-Each generated request is sent by all three callers in turn: generating the cases is most of the
-cost, so the callers share them instead of each generating the same ones again."""
+DoST coordinator, a unit officer, a solver and an expert: no server error, and every response as the
+schema documents it (status, content type, body). Examples are few and derandomised, so CI runs the
+same cases each time. Each generated request is sent by all five callers in turn: generating the cases
+is most of the cost, so the callers share them instead of each generating the same ones again. Valid
+requests name objects of a small programme (every path parameter has one), so they reach past the 404."""
 
 import pytest
 import schemathesis
@@ -25,7 +26,7 @@ from sangtao.accounts.models import ApiToken
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection]
-EXAMPLES = 5  # per operation and mode, each sent by three callers: about 900 requests in all
+EXAMPLES = 3  # per operation and mode, each sent by five callers: about 900 requests in all
 
 SCHEMA = schemathesis.openapi.from_dict(openapi_schema())
 SCHEMA.app = get_wsgi_application()
@@ -44,29 +45,51 @@ def _one_connection():
 
 
 @pytest.fixture
-def known(survey, officer):
-    """Objects for the generated requests to find: a published challenge (with an indicator and a
-    question), a unit and a survey, by the names of the path parameters that take their ids."""
-    from sangtao.challenges import services
+def known(roles, field, ward):
+    """Objects for the generated requests to find: a small programme (sangtao/portal/tests/world.py, size 1:
+    a challenge with its proposals, council, reviews and project, a survey, initiatives and their council,
+    an annual plan, cases and lessons) and a launched capacity round, by each path parameter (the segment
+    before it and its name: a council of review and one of initiatives are both `council_id`)."""
+    from django.utils import timezone
 
-    challenge = survey.challenge
-    question = services.ask_question(challenge, officer, "Câu hỏi?")
-    return {"challenge_id": challenge.pk, "indicator_id": challenge.indicators.get().pk, "question_id": question.pk,
-            "unit_id": challenge.owner_unit_id, "survey_id": survey.pk, "field_id": challenge.field_id,
-            "owner_unit_id": challenge.owner_unit_id}
+    from sangtao.capacity import services as capacity
+    from sangtao.challenges.models import Question
+    from sangtao.portal.tests.test_query_budget import USERNAMES
+    from sangtao.portal.tests.world import ARGS, build_world
+
+    world = build_world(1, USERNAMES, field, ward)
+    today = timezone.localdate()
+    dost = roles["dost"]
+    round_ = capacity.launch_round(dost, capacity.create_round(
+        dost, year=today.year, name="", units=[ward], opens_on=today, closes_on=today))
+    world |= {"question": Question.objects.filter(challenge_id=world["challenge"]).values_list("pk", flat=True)[0],
+              "year": round_.year}
+    by_path = {**{key: world[name] for key, name in ARGS.items() if name in world},
+               ("questions", "question_id"): world["question"], ("capacity", "year"): world["year"]}
+    in_body = {"challenge_id": world["challenge"], "indicator_id": world["indicator"],
+               "question_id": world["question"], "unit_id": world["unit"], "owner_unit_id": world["unit"],
+               "survey_id": world["survey"], "field_id": world["field"]}
+    return by_path, in_body
+
+
+def _path_values(operation, by_path: dict) -> dict:
+    """The ids of existing objects for the operation's path parameters, by the segment before each."""
+    segments = operation.path.strip("/").split("/")
+    return {segments[i][1:-1]: by_path[(segments[i - 1], segments[i][1:-1])] for i in range(1, len(segments))
+            if segments[i].startswith("{") and (segments[i - 1], segments[i][1:-1]) in by_path}
 
 
 def _try(operation, mode, callers: dict[str, dict], known) -> str | None:
     # Valid requests go to objects that exist (deeper code); invalid ones take any id.
-    names = {parameter.name for parameter in operation.path_parameters}
-    fixed = {name: value for name, value in known.items() if name in names} if mode == GenerationMode.POSITIVE else {}
+    by_path, in_body = known
+    fixed = _path_values(operation, by_path) if mode == GenerationMode.POSITIVE else {}
 
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     def call(case):
         if mode == GenerationMode.POSITIVE and isinstance(case.body, dict):  # ids of objects that exist
-            case.body.update({name: value for name, value in known.items() if name in case.body})
+            case.body.update({name: value for name, value in in_body.items() if name in case.body})
         for caller, headers in callers.items():
             try:
                 case.call_and_validate(headers={**(case.headers or {}), **headers}, checks=CHECKS)
@@ -86,7 +109,10 @@ def _try(operation, mode, callers: dict[str, dict], known) -> str | None:
 @pytest.mark.django_db
 def test_the_api_answers_every_generated_request_as_its_schema_says(known, roles):
     callers = {"anonymous": {}} | {caller: {"Authorization": f"Bearer {ApiToken.issue(roles[caller], 'schemathesis')[1]}"}
-                                   for caller in ("dost", "officer")}
+                                   for caller in ("dost", "officer", "solver", "expert")}
+    # Every id in a path names an object that exists (the move's name and a follow's kind and target are generated).
+    assert {parameter.name for operation in OPERATIONS for parameter in operation.path_parameters
+            if parameter.name not in _path_values(operation, known[0])} == {"move", "kind", "target_id"}
     failures = [failure for operation in OPERATIONS for mode in GenerationMode
                 if (failure := _try(operation, mode, callers, known))]
     assert not failures, "\n\n".join(failures)
