@@ -464,6 +464,9 @@ def score_all(council, points_by_proposal):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 BROWSER_WINDOW = (1366, 900)  # the desktop width of the accessibility gate: no resize to check there
+# How often a wait looks again (WebDriverWait's default is every half second: each page a journey
+# loads would wait up to that long after it had loaded).
+POLL = 0.05
 IMPLICIT_WAIT = 20  # seconds a find waits for its element: generous, CI runs the browser beside the rest of the suite
 
 
@@ -522,7 +525,7 @@ def log_in(browser, base, username):
     browser.find_element(By.ID, "id_username").send_keys(username)
     browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
-    WebDriverWait(browser, 10).until(lambda driver: "/accounts/login/" not in driver.current_url)
+    WebDriverWait(browser, 10, poll_frequency=POLL).until(lambda driver: "/accounts/login/" not in driver.current_url)
 
 
 def click_and_wait(browser, by, selector, *, check: bool = True, what: str = "") -> None:
@@ -540,7 +543,7 @@ def click_and_wait(browser, by, selector, *, check: bool = True, what: str = "")
 
     browser.execute_script("window.sangtaoOldPage = true")
     browser.find_element(by, selector).click()
-    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(
+    WebDriverWait(browser, 20, poll_frequency=POLL, ignored_exceptions=(WebDriverException,)).until(
         lambda driver: driver.execute_script("return !window.sangtaoOldPage && document.readyState === 'complete'"))
     if check:
         assert_accessible(browser, what=what)

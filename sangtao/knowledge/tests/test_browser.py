@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, absent, assert_accessible, click_and_wait, log_in, visit
+from conftest import CHROMEDRIVER, CHROMIUM, POLL, absent, assert_accessible, click_and_wait, log_in, visit
 from sangtao.evaluation.outcome import challenge_outcome
 from sangtao.knowledge.models import Adoption, Case, CaseStatus, Lesson
 
@@ -93,7 +93,7 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     browser.get(f"{base}/challenges/new/")
     browser.find_element(By.ID, "id_title").send_keys("Giảm thời gian chờ khám bệnh tại trạm y tế phường")
     suggested = f"[data-suggest-list] li a[href$='{case.get_absolute_url()}']"
-    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, suggested))
+    WebDriverWait(browser, 10, poll_frequency=POLL).until(lambda b: b.find_elements(By.CSS_SELECTOR, suggested))
     assert_accessible(browser, what="the challenge form with suggestions")
     click_and_wait(browser, By.CSS_SELECTOR, suggested)
     assert browser.current_url.endswith(case.get_absolute_url())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils.translation import override
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, POLL, assert_accessible, log_in
 from sangtao.challenges.models import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,7 @@ def test_a_unit_drafting_a_challenge_sees_another_units_published_work_as_it_typ
     status = browser.find_element(By.CSS_SELECTOR, "[data-suggest-status]")
     assert status.get_attribute("aria-live") == "polite" and status.text == ""
     browser.find_element(By.ID, "id_title").send_keys("Rut ngan thoi gian cho kham benh o tram y te")
-    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[data-suggest-list] li a"))
+    WebDriverWait(browser, 10, poll_frequency=POLL).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[data-suggest-list] li a"))
     link = browser.find_element(By.CSS_SELECTOR, "[data-suggest-list] li a")
     assert link.text == published.title and link.get_attribute("href").endswith(published.get_absolute_url())
     assert "Sở Y tế" in browser.find_element(By.CSS_SELECTOR, "[data-suggest-list] li").text
@@ -55,7 +55,7 @@ def test_a_unit_drafting_a_challenge_sees_another_units_published_work_as_it_typ
     # In English: the panel's words and the API's message.
     browser.get(live_server.url + "/en/challenges/new/")
     browser.find_element(By.ID, "id_title").send_keys("Thời gian chờ khám bệnh")
-    WebDriverWait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-suggest-status]").text)
+    WebDriverWait(browser, 10, poll_frequency=POLL).until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-suggest-status]").text)
     assert browser.find_element(By.ID, "suggestions-title").text == "Other units have done similar work"
     assert browser.find_element(By.CSS_SELECTOR, "[data-suggest-status]").text == (
         "1 similar piece of work in other units.")

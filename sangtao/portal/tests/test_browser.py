@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, challenge_data, click_and_wait, log_in, visit
+from conftest import CHROMEDRIVER, CHROMIUM, POLL, assert_accessible, challenge_data, click_and_wait, log_in, visit
 from sangtao.challenges import services
 from sangtao.challenges.models import Challenge, Status
 
@@ -42,11 +42,11 @@ def test_visitor_goes_from_home_through_search_to_a_challenge(live_server, brows
     search = browser.find_element(By.ID, "home-q")
     search.send_keys("thu duc")
     search.submit()
-    WebDriverWait(browser, 20).until(lambda driver: "/challenges/?q=thu+duc" in driver.current_url)
+    WebDriverWait(browser, 20, poll_frequency=POLL).until(lambda driver: "/challenges/?q=thu+duc" in driver.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, ".snippet mark")
     assert_accessible(browser)
     browser.find_element(By.LINK_TEXT, "Chống ngập đường Thủ Đức").click()
-    WebDriverWait(browser, 20).until(lambda driver: driver.current_url.endswith(f"/challenges/{challenge.pk}/"))
+    WebDriverWait(browser, 20, poll_frequency=POLL).until(lambda driver: driver.current_url.endswith(f"/challenges/{challenge.pk}/"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Chống ngập đường Thủ Đức"
     assert_accessible(browser)
     assert browser.current_url.endswith(f"/challenges/{challenge.pk}/")
