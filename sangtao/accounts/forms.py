@@ -76,9 +76,20 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(ModelForm):
+    """The name and the language are saved at once. A new e-mail address counts only once its owner opens the
+    link sent to it (accounts.services.update_profile), and the form never says that an address belongs to
+    someone else: the address is not a model field here, so no uniqueness error can tell it."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    field_order = ["full_name", "email", "language"]
+
     class Meta:
         model = User
-        fields = ["full_name", "email", "language"]
+        fields = ["full_name", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("email", self.instance.email)
 
 
 class TokenForm(forms.Form):

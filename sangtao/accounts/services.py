@@ -6,18 +6,28 @@ from sangtao.core.audit import record
 from sangtao.core.errors import NotAllowed
 
 
-def update_profile(user: User, form) -> User:
-    """Save the profile form; the e-mail change and the other changes each leave an audit row."""
-    before = {name: form.initial.get(name, "") for name in form.changed_data}
+def update_profile(user: User, form, request=None) -> str:
+    """Save the profile form (an audit row for what changed). A new e-mail address is not taken at once: a
+    confirmation link goes to it (allauth's change of address) and the account's address changes when its
+    owner opens it (audited then, accounts.signals). An address that is another account's gets the same
+    answer and no mail, so the form never tells whose it is. Returns the address a link was asked for."""
+    from allauth.account.models import EmailAddress
+
+    before = {name: form.initial.get(name, "") for name in form.changed_data if name != "email"}
+    wanted = form.cleaned_data["email"].strip().lower()
+    current = User.objects.filter(pk=user.pk).values_list("email", flat=True).get()
     with transaction.atomic():
         saved = form.save()
         changed = {name: [old, getattr(saved, name)] for name, old in before.items() if getattr(saved, name) != old}
-        if "email" in changed:
-            old, new = changed.pop("email")
-            record(user, "email_changed", saved, old=old, new=new)
         if changed:
             record(user, "profile_updated", saved, changed=changed)
-    return saved
+        if wanted == current:
+            return ""
+        record(user, "email_change_requested", saved, old=current, new=wanted)
+        free = not User.objects.filter(email__iexact=wanted).exclude(pk=user.pk).exists()
+    if free:  # after the commit: the link is sent for a request that is recorded
+        EmailAddress.objects.add_new_email(request, saved, wanted)
+    return wanted
 
 
 def password_reset(user: User) -> None:

@@ -81,3 +81,10 @@ def audit_mfa_failed(sender, request, user, authenticator, reauthentication=Fals
     the code itself is never kept. allauth's login_failed rate limit throttles the guesses."""
     record(user, "second_factor_failed", user, ip=_address(request), type=authenticator.type,
            reauthentication=bool(reauthentication))
+
+
+@receiver(allauth_signals.email_changed, dispatch_uid="audit_email_changed")
+def audit_email_changed(sender, request, user, from_email_address, to_email_address, **kwargs) -> None:
+    """The account's address changed: its owner opened the link sent to the new one."""
+    record(user, "email_changed", user, old=from_email_address.email if from_email_address else "",
+           new=to_email_address.email)

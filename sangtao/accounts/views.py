@@ -123,8 +123,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.update_profile(request.user, form)
+        asked = services.update_profile(request.user, form, request)
         messages.success(request, _("Đã lưu hồ sơ."))
+        if asked:
+            messages.info(request, _("Đã gửi đường dẫn xác nhận tới %(email)s. Địa chỉ email của tài khoản chỉ đổi "
+                                     "khi bạn mở đường dẫn đó.") % {"email": asked})
         return redirect("profile")
     new_token = request.session.pop("new_token", None)
     apps = {app.provider_id: app for app in sso_providers()}

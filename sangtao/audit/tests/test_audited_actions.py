@@ -48,18 +48,37 @@ def test_a_completed_password_reset_is_recorded(officer):
     assert (reset.actor, reset.object_id) == (officer, str(officer.pk))
 
 
-def test_profile_and_email_changes_are_recorded_apart(officer):
+def test_profile_and_email_changes_are_recorded_apart_and_a_new_address_counts_once_its_link_is_opened(officer):
     client = client_for(officer)
     client.post("/accounts/profile/", {"full_name": "Nguyễn Thị Hồng Nhung", "email": "Hong.Moi@Example.vn",
                                        "language": "en"})
-    [email] = rows("email_changed")
-    assert (email.actor, email.data) == (officer, {"old": "officer@example.vn", "new": "hong.moi@example.vn"})
     [profile] = rows("profile_updated")
     assert profile.data == {"changed": {"full_name": ["Nguyễn Thị Hồng", "Nguyễn Thị Hồng Nhung"],
                                         "language": ["vi", "en"]}}
+    [asked] = rows("email_change_requested")
+    assert (asked.actor, asked.data) == (officer, {"old": "officer@example.vn", "new": "hong.moi@example.vn"})
+    officer.refresh_from_db()
+    assert officer.email == "officer@example.vn" and not rows("email_changed")  # not yet: unconfirmed
+    [sent] = mail.outbox
+    assert sent.to == ["hong.moi@example.vn"]
+    client.post(re.search(r"https?://[^/\s]+(/\S*confirm-email/\S+)", sent.body).group(1))
+    officer.refresh_from_db()
+    assert officer.email == "hong.moi@example.vn"
+    [email] = rows("email_changed")
+    assert (email.actor, email.data) == (officer, {"old": "", "new": "hong.moi@example.vn"})  # made by DoST: no row
     client.post("/accounts/profile/", {"full_name": "Nguyễn Thị Hồng Nhung", "email": "hong.moi@example.vn",
                                        "language": "en"})
-    assert len(rows("email_changed")) == len(rows("profile_updated")) == 1, "saving unchanged writes nothing"
+    assert len(rows("email_change_requested")) == len(rows("profile_updated")) == 1, "saving unchanged writes nothing"
+
+
+def test_the_profile_never_says_that_an_address_is_another_accounts_nor_takes_it(officer, outsider):
+    client = client_for(officer)
+    page = client.post("/accounts/profile/", {"full_name": "", "email": "citizen@example.vn", "language": "vi"},
+                       follow=True).content.decode()
+    assert "Đã gửi đường dẫn xác nhận tới citizen@example.vn" in page  # as for any address
+    assert mail.outbox == [] and not officer.emailaddress_set.exists()
+    officer.refresh_from_db()
+    assert officer.email == "officer@example.vn"
 
 
 def test_api_token_creation_and_revocation_are_recorded(outsider):
