@@ -12,6 +12,8 @@ from ninja.security import HttpBearer, SessionAuth
 from sangtao.accounts import throttle
 from sangtao.accounts.models import ApiToken
 from sangtao.core.api_errors import install as install_error_handlers
+from sangtao.core.audit import record
+from sangtao.core.ratelimit import client_address
 
 
 class TokenGuessesBlocked(AuthenticationError):
@@ -29,7 +31,10 @@ def authenticate_token(request, raw: str):
         raise TokenGuessesBlocked(until)
     user = ApiToken.authenticate(raw)
     if user is None:
-        throttle.count_token_failure(request)
+        if throttle.count_token_failure(request):
+            # No token is known to be meant: the row is on "no token" (id 0), with the address and the lock's end.
+            record(None, "api_token_locked", ApiToken(pk=0), ip=client_address(request),
+                   until=throttle.retry_at().isoformat())
         return None
     request.user = user
     return user

@@ -97,5 +97,6 @@ def token_locked_until(request) -> float | None:
     return _Counter("token-address", settings.TOKEN_FAILURES_PER_ADDRESS).locked_until(client_address(request))
 
 
-def count_token_failure(request) -> None:
-    _Counter("token-address", settings.TOKEN_FAILURES_PER_ADDRESS).count(client_address(request))
+def count_token_failure(request) -> bool:
+    """Count one wrong token from this address; True when this one reached the limit (the lock starts)."""
+    return _Counter("token-address", settings.TOKEN_FAILURES_PER_ADDRESS).count(client_address(request))

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "signed_up": _("Tạo tài khoản bằng đăng ký"),
     "email_confirmed": _("Xác nhận e-mail"),
     "login_locked": _("Tạm khoá đăng nhập sau nhiều lần sai"),
+    "api_token_locked": _("Tạm chặn token API sau nhiều lần sai"),
     "password_reset_requested": _("Yêu cầu đặt lại mật khẩu"),
     "second_factor_added": _("Bật xác thực hai bước"),
     "second_factor_removed": _("Tắt xác thực hai bước"),

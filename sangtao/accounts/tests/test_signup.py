@@ -148,6 +148,8 @@ def test_api_token_guesses_are_limited_per_address(settings, outsider):
         assert client.get("/api/v1/follows", HTTP_AUTHORIZATION=f"Bearer st_sai{number}").status_code == 401
     response = client.get("/api/v1/follows", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 401 and "thử lại sau" in response.json()["message"]
+    locked = AuditEvent.objects.get(action="api_token_locked")  # once, when the third wrong token locked it
+    assert (locked.object_type, locked.object_id, locked.data["ip"]) == ("accounts.apitoken", "0", "127.0.0.1")
     assert Client(REMOTE_ADDR="10.9.9.9").get("/api/v1/follows",
                                               HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
 
