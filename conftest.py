@@ -700,6 +700,25 @@ def move_table_test(workflow_name: str, allowed: dict[str, set[str]]) -> dict[st
     return allowed
 
 
+def moves_through_api(url_of, offered=None):
+    """An `apply` for assert_move_matrix that makes each move through the API (a POST to url_of(object,
+    move)), its refusals mapped back to the service's errors; a move the API does not offer (not in
+    `offered`) and an anonymous caller are refused as the service would."""
+    from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+
+    def apply(target, move, user):
+        if offered is not None and move not in offered or not getattr(user, "is_authenticated", False):
+            raise NotAllowed()
+        response = ApiClient(user).post(url_of(target, move), {"reason": "lý do thử nghiệm"})
+        errors = {403: NotAllowed, 404: NotAllowed, 409: StaleState, 422: InvalidInput}
+        if response.status_code in errors:
+            raise errors[response.status_code]()
+        assert response.status_code == 200, response.content
+        return type(target).objects.get(pk=target.pk)
+
+    return apply
+
+
 def assert_move_matrix(obj, roles: dict, allowed: dict[str, set[str]], apply=None) -> int:
     """Try every move of the object's workflow as every role, from the object's state; returns how many applied.
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import assert_move_matrix, move_table_test
+from conftest import assert_move_matrix, move_table_test, moves_through_api
 from sangtao.annual import services
 from sangtao.annual.models import AnnualPlan, PlanStatus
 from sangtao.annual.tests.conftest import PLAN_PATH
@@ -65,24 +65,9 @@ def test_dost_does_not_see_a_plan_before_the_unit_leader_approves_it(make_plan, 
     assert get_plan_for(plan_roles["dost"], plan.pk) == plan
 
 
-def _through_api(plan, move, user):
-    """A move made through the API, its refusals mapped back to the service's errors."""
-    from conftest import ApiClient
-    from sangtao.core.errors import NotAllowed, StaleState
-
-    if not getattr(user, "is_authenticated", False):
-        raise NotAllowed()
-    response = ApiClient(user).post(f"/annual/plans/{plan.pk}/moves/{move}", {"reason": "lý do thử nghiệm"})
-    errors = {403: NotAllowed, 404: NotAllowed, 409: StaleState, 422: InvalidInput}
-    if response.status_code in errors:
-        raise errors[response.status_code]()
-    assert response.status_code == 200, response.content
-    return AnnualPlan.objects.get(pk=plan.pk)
-
-
 @pytest.mark.parametrize("state", list(PLAN_PATH))
 def test_through_the_api_every_role_may_make_exactly_the_moves_the_table_gives_it(state, make_plan, plan_roles):
-    assert_move_matrix(make_plan(state), plan_roles, ALLOWED, apply=_through_api)
+    assert_move_matrix(make_plan(state), plan_roles, ALLOWED, apply=moves_through_api(lambda plan, move: f"/annual/plans/{plan.pk}/moves/{move}"))
 
 
 @pytest.mark.parametrize("state", list(PLAN_PATH))

@@ -3,8 +3,7 @@ and through the API; the pages offer exactly the moves the table allows."""
 
 import pytest
 
-from conftest import ApiClient, assert_move_matrix, client_for, move_table_test
-from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from conftest import assert_move_matrix, client_for, move_table_test, moves_through_api
 from sangtao.core.workflow import workflow_of
 from sangtao.initiatives import services
 from sangtao.initiatives.models import Council, CouncilStatus, Initiative, InitiativeStatus
@@ -45,26 +44,13 @@ def test_every_role_tries_every_council_move_from_every_state(roles, received, l
 API_MOVES = ("withdraw", "return", "refuse", "propose_city", "decline_city")
 
 
-def _through_api(target, move, user):
-    """A move made through the API, its refusals mapped back to the service's errors."""
-    if move not in API_MOVES:
-        raise NotAllowed()  # made by services only (a council, a decision): no endpoint offers them
-    if not getattr(user, "is_authenticated", False):
-        raise NotAllowed()
-    response = ApiClient(user).post(f"/initiatives/{target.pk}/moves/{move}", {"reason": "lý do thử nghiệm"})
-    errors = {403: NotAllowed, 404: NotAllowed, 409: StaleState, 422: InvalidInput}
-    if response.status_code in errors:
-        raise errors[response.status_code]()
-    assert response.status_code == 200, response.content
-    return Initiative.objects.get(pk=target.pk)
-
-
 @pytest.mark.parametrize("state", InitiativeStatus.values)
 def test_the_api_allows_exactly_the_moves_of_the_table(roles, draft, state):
     Initiative.objects.filter(pk=draft.pk).update(status=state)
     draft.refresh_from_db()
     allowed = {name: (who if name in API_MOVES else set()) for name, who in INITIATIVE_ALLOWED.items()}
-    assert_move_matrix(draft, roles, allowed, apply=_through_api)
+    assert_move_matrix(draft, roles, allowed, apply=moves_through_api(
+        lambda initiative, move: f"/initiatives/{initiative.pk}/moves/{move}", offered=API_MOVES))
 
 
 def test_the_page_offers_each_role_the_moves_it_may_make(roles, received):
