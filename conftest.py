@@ -85,6 +85,41 @@ def _migrate_the_template_while_the_workers_collect(config, settings) -> None:
 
 
 _TEMPLATE_BUILDER = pytest.StashKey[subprocess.Popen]()
+_SEEDED_ROWS = pytest.StashKey[str]()
+
+
+def _seeded_rows() -> str:
+    """The rows the data migrations seeded (rules, rubric, purposes...), as JSON. Permissions and
+    content types are left out: a flush's post_migrate signal creates them again."""
+    from django.apps import apps
+    from django.core import serializers
+
+    rows = (row for model in apps.get_models() if model._meta.app_label not in ("auth", "contenttypes")
+            for row in model._default_manager.order_by("pk"))
+    return serializers.serialize("json", rows)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test flushes every table when it ends, the seeded rows included; they are put
+    back then, so that whichever test runs next on this worker (xdist's work stealing does not keep
+    pytest-django's order of transactional tests last) finds the database as the migrations left it."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = ("transactional_db" in getattr(item, "fixturenames", ()) or "live_server" in
+                     getattr(item, "fixturenames", ()) or (marker is not None and marker.kwargs.get("transaction")))
+    if transactional and _SEEDED_ROWS in item.config.stash:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            put_back_seeded_rows(item.config)
+
+
+def put_back_seeded_rows(config) -> None:
+    from django.core import serializers
+
+    for row in serializers.deserialize("json", config.stash[_SEEDED_ROWS]):
+        row.save()
 
 
 @pytest.fixture(scope="session")
@@ -108,6 +143,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
                 _disable_migrations()
             db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
                                      serialized_aliases=serialized_aliases, keepdb=keepdb)
+        request.config.stash[_SEEDED_ROWS] = _seeded_rows()
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
@@ -247,32 +283,6 @@ def client_for(user):
     if user is not None:
         client.force_login(user)
     return client
-
-
-@pytest.fixture
-def seeded_rules(transactional_db):
-    """Transactional tests flush the database after each test, seeded rules included: seed them again."""
-    from sangtao.proposals.models import EligibilityCriterion
-    from sangtao.review.defaults import seed_defaults
-    from sangtao.review.models import CouncilRules, Criterion, Rubric
-
-    seed_defaults(CouncilRules, Rubric, Criterion, EligibilityCriterion)
-    from sangtao.projects.models import ProjectRules
-
-    ProjectRules.objects.get_or_create(is_default=True, defaults={"name": "Quy tắc dự án (mặc định)"})
-    from sangtao.surveys.models import IndexRule
-
-    IndexRule.objects.get_or_create(is_default=True, defaults={"name": "Chỉ số hài lòng"})
-
-
-@pytest.fixture(autouse=True)
-def _transactional_tests_start_with_the_seeded_rules(request):
-    """A transactional test flushes every table when it ends, the rows the data migrations seeded
-    included: each one starts with them seeded again, whichever transactional test ran before it."""
-    marker = request.node.get_closest_marker("django_db")
-    if ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-            or (marker is not None and marker.kwargs.get("transaction"))):
-        request.getfixturevalue("seeded_rules")
 
 
 @pytest.fixture
@@ -517,15 +527,19 @@ def absent(browser, by, selector) -> bool:
 
 
 def log_in(browser, base, username):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    """Sign the browser in as `username` with a session cookie, without loading a page: each journey
+    then opens the page it needs. The sign-in form itself is walked, with its checks, in the role-homes
+    journey (log_in_to_home) and the accounts journey."""
+    from django.conf import settings
 
-    browser.delete_all_cookies()
-    browser.get(base + "/accounts/login/")
-    browser.find_element(By.ID, "id_username").send_keys(username)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
-    WebDriverWait(browser, 10, poll_frequency=POLL).until(lambda driver: "/accounts/login/" not in driver.current_url)
+    from sangtao.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    browser.execute_cdp_cmd("Network.setCookie", {
+        "url": base, "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "httpOnly": True, "sameSite": "Lax"})
 
 
 def click_and_wait(browser, by, selector, *, check: bool = True, what: str = "") -> None:

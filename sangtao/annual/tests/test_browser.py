@@ -16,7 +16,7 @@ from sangtao.annual.models import AnnualPlan, CityReport, PlanStatus, ReportNoti
 from sangtao.core.tasks import run_pending
 from sangtao.notifications.models import Notification
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("REQUIRE_BROWSER"):

@@ -19,7 +19,7 @@ from conftest import (
 )
 from sangtao.challenges.models import Challenge, Status
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("REQUIRE_BROWSER"):

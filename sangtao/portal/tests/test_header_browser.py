@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, make_expert
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("REQUIRE_BROWSER"):

@@ -12,7 +12,7 @@ from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, 
 from sangtao.challenges.models import Status
 from sangtao.projects.models import Milestone, Project
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("REQUIRE_BROWSER"):

@@ -28,7 +28,7 @@ from sangtao.proposals import services
 from sangtao.proposals.models import Proposal, ProposalStatus, ProposalTransition, ProposalVersion
 from sangtao.proposals.services import CallClosed
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 SUBMISSIONS = 200
 WITHDRAWALS = 40
 # Database connections open at once: PostgreSQL allows 100 in all, shared with other test runs.

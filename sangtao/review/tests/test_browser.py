@@ -19,8 +19,7 @@ from conftest import (
 from sangtao.challenges.models import Status
 from sangtao.proposals.models import Proposal, ProposalVersion
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 if not (CHROMIUM and CHROMEDRIVER):
     if os.environ.get("REQUIRE_BROWSER"):

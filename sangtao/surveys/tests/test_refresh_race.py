@@ -11,7 +11,7 @@ from sangtao.surveys import ingest as ingest_module
 from sangtao.surveys.ingest import Incoming, ingest, recompute, scale_items
 from sangtao.surveys.models import Aggregate, Source, Survey
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def test_a_refresh_during_a_batch_waits_for_it_and_counts_it_once(survey, monkeypatch):

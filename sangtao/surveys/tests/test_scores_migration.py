@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from sangtao.surveys.ingest import Incoming, ingest, scale_items
 from sangtao.surveys.models import Aggregate, Answer, Measure, RespondentAggregate, Response, Source
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_rules")]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 BEFORE = ("surveys", "0004_respondent_aggregates")
 
 
