@@ -31,8 +31,11 @@ demo: install
 # worksteal: a worker that runs out of tests takes half of the other's queue. With the default
 # (load) scheduling, one worker was handed the run of browser journeys in one chunk near the end
 # and ran them alone while the other sat idle.
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE, set on these
+# machines): each worker and each process a test starts would otherwise compile every module and
+# pytest would rewrite every test module's assertions again (about 15 s of CPU per run).
 test: install node_modules/.package-lock.json
-	$(PY) -m pytest -n 2 --dist worksteal -q $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist worksteal -q $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check sangtao bench

@@ -497,6 +497,11 @@ def _chromium(tmp_path_factory):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(IMPLICIT_WAIT)
+    axe = _axe_source()
+    if axe is not None:
+        # axe-core in every document the browser opens, ready for the accessibility gate: sending its
+        # 560 kB with each check cost 60 ms a page, this 15 ms (scripts the protocol adds escape the CSP).
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": axe})
     yield driver
     driver.quit()
 
@@ -573,74 +578,80 @@ def visit(browser, url: str, *, what: str = "") -> None:
 
 AXE_JS = __import__("pathlib").Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP, PHONE = (1366, 900), (390, 844)
-_axe_source: list[str] = []
+
+
+def _axe_source() -> str | None:
+    """axe-core's script, or None when npm ci has not been run (which fails CI: see assert_accessible)."""
+    return AXE_JS.read_text(encoding="utf-8") if AXE_JS.exists() else None
 
 
 # Run only the rules that can report a critical or serious violation (a rule's impact is the highest
-# its checks can give), among those axe runs by default: the others can never fail the gate.
+# its checks can give), among those axe runs by default: the others can never fail the gate. The page
+# is marked as checked at this width, and how far it scrolls sideways is returned with the violations
+# (one round trip to the browser per width).
 _AXE_RUN = """
-const [done] = [arguments[arguments.length - 1]];
+const [key, done] = [arguments[0], arguments[arguments.length - 1]];
 const rules = axe._audit.rules.filter(r => r.enabled !== false && !(r.tags || []).includes('experimental')
   && (!r.impact || r.impact === 'critical' || r.impact === 'serious')).map(r => r.id);
-axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}})
-  .then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+const overflow = () => document.documentElement.scrollWidth - document.documentElement.clientWidth;
+axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}}).then(r => {
+  (window.sangtaoA11yChecked = window.sangtaoA11yChecked || []).push(key);
+  done([r.violations, overflow()]);
+}, e => done([[{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}], overflow()]));
 """
-# What the page is now (its address and markup, the per-response CSRF token left out): a page checked
-# once at a width is not checked again there until something on it changes.
-_FINGERPRINT = """
+# What the page is now (its address and markup, the per-response CSRF token left out), the widths it
+# was checked at as it is now, and whether axe is in it: a page checked once at a width is not checked
+# again there until something on it changes.
+_PAGE_STATE = """
 const html = location.href + document.documentElement.outerHTML.replace(/value="[^"]*"/g, '');
 let h = 0;
 for (let i = 0; i < html.length; i++) h = (Math.imul(31, h) + html.charCodeAt(i)) | 0;
-return String(h) + ':' + html.length;
+return [String(h) + ':' + html.length, window.sangtaoA11yChecked || [], !!window.axe];
 """
 
 
 def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
     """Run axe-core on the page as it is now, at desktop and phone widths: no critical or serious violation.
 
-    axe is injected through the webdriver (never a script in the page: the CSP forbids inline
-    script, and no CDN is used), once per page. Call it after each interaction that changes the
-    page (click_and_wait and visit call it for every page they load); a page already checked as it
-    is now, at a width, is not checked again. The window is left at its original size. Without
-    node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI) and warns otherwise.
+    The browser puts axe in every document it opens (the _chromium fixture, through the DevTools
+    protocol: never a script in the page, which the CSP forbids; no CDN is used). Call it after each
+    interaction that changes the page (click_and_wait and visit call it for every page they load); a
+    page already checked as it is now, at a width, is not checked again. The window is left at its
+    original size. Without node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI)
+    and warns otherwise.
     """
     import os
     import warnings
 
-    if not _axe_source:
-        if not AXE_JS.exists():
-            message = f"axe-core is not installed ({AXE_JS}): run `npm ci` (make test does)"
-            if os.environ.get("REQUIRE_BROWSER"):
-                raise AssertionError(message)
-            warnings.warn(message, stacklevel=2)
-            return
-        _axe_source.append(AXE_JS.read_text(encoding="utf-8"))
+    if not AXE_JS.exists():
+        message = f"axe-core is not installed ({AXE_JS}): run `npm ci` (make test does)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            raise AssertionError(message)
+        warnings.warn(message, stacklevel=2)
+        return
     original = browser.get_window_size()
-    fingerprint = browser.execute_script(_FINGERPRINT)
-    checked = browser.execute_script("return window.sangtaoA11yChecked || []")
+    fingerprint, checked, has_axe = browser.execute_script(_PAGE_STATE)
+    if not has_axe:  # a document the browser opened before axe was registered with it
+        browser.execute_script(_axe_source())
     todo = [(w, h) for w, h in widths if f"{w}|{fingerprint}" not in checked]
     # The window's own width first: one resize fewer.
     todo.sort(key=lambda size: size[0] != original["width"])
     found = []
+    size = (original["width"], original["height"])
     try:
         for width, height in todo:
-            if (width, height) != (original["width"], original["height"]):
+            if (width, height) != size:
                 browser.set_window_size(width, height)
-            if not browser.execute_script("return !!window.axe"):
-                browser.execute_script(_axe_source[0])
-            result = browser.execute_async_script(_AXE_RUN)
-            scroll = browser.execute_script(
-                "(window.sangtaoA11yChecked = window.sangtaoA11yChecked || []).push(arguments[0]);"
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
-                f"{width}|{fingerprint}")
-            for violation in result:
+                size = (width, height)
+            violations, scroll = browser.execute_async_script(_AXE_RUN, f"{width}|{fingerprint}")
+            for violation in violations:
                 if violation["impact"] in ("critical", "serious"):
                     targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
                     found.append(f"[{width}px] {violation['impact']} {violation['id']}: {violation['help']} -> {targets}")
             if scroll > 0:
                 found.append(f"[{width}px] serious horizontal-scroll: the page is {scroll}px wider than the window")
     finally:
-        if browser.get_window_size() != original:
+        if size != (original["width"], original["height"]):
             browser.set_window_size(original["width"], original["height"])
     where = what or browser.current_url
     assert not found, f"accessibility violations on {where}:\n" + "\n".join(found)
