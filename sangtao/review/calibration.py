@@ -11,8 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.linalg import lsqr
 
 
 @dataclass
@@ -28,6 +26,11 @@ def calibrate(scores: list[tuple[int, int, float]]) -> Calibration:
     """scores: (reviewer, proposal, total) for every submitted scoresheet."""
     if not scores:
         return Calibration({}, {}, {}, {}, None)
+    # scipy is imported here, not with the module: every process imports this module when Django
+    # starts (workers, management commands) and most never calibrate (a third of a second each).
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import lsqr
+
     reviewers = sorted({r for r, _p, _s in scores})
     proposals = sorted({p for _r, p, _s in scores})
     r_index = {r: i for i, r in enumerate(reviewers)}

@@ -33,7 +33,6 @@ from sangtao.orgs.roles import dost_coordinators
 from sangtao.privacy.services import is_restricted, restricted_among
 from sangtao.proposals import services as proposal_services
 from sangtao.proposals.models import Proposal, ProposalStatus
-from sangtao.review import affinity, assignment
 from sangtao.review.conflicts import (
     APPLICANT_ITSELF,
     APPLICANT_STAFF,
@@ -307,6 +306,10 @@ def _run_failed(message: str, run_id: str, assignment_run: int, **_arguments) ->
 def run_assignment(run_id: str, assignment_run: int) -> None:
     """`run_id` is the core JobRun the progress is told through; a retry of a failed job runs the same
     assignment again under the new JobRun."""
+    # The solver and the text model (ortools, scipy) are loaded by the job that uses them, not by every
+    # process that imports this module when Django starts.
+    from sangtao.review import affinity, assignment
+
     run = AssignmentRun.objects.select_related("council__rules").get(pk=assignment_run)
     council = run.council
     tracker = Tracker(run_id)
