@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ApiClient, client_for, make_expert, score_all
 from sangtao.core.errors import StaleState
-from sangtao.review import services
+from sangtao.review import affinity, services
 from sangtao.review.models import Assignment, AssignmentRun, Council, CouncilRules, PairRule, Rubric, ScorePublication
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_a_run_that_crashes_shows_the_person_who_started_it_failed_and_why(formi
     def crash(*args, **kwargs):
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(services.affinity, "affinity_matrix", crash)
+    monkeypatch.setattr(affinity, "affinity_matrix", crash)
     run = services.start_assignment_run(dost, forming, k=1, min_load=0, max_load=2)
     process_tasks()
     run.refresh_from_db()
