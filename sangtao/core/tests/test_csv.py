@@ -4,11 +4,13 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from conftest import client_for
@@ -29,11 +31,29 @@ def test_formula_text_is_quoted_and_the_quote_comes_off_on_import(text):
     assert safe_csv.unquote(written) == text
 
 
-@pytest.mark.parametrize("value", ["plain", "'quoted prose", "1-2", "a=b", "", -5, 2.5, None])
+@pytest.mark.parametrize("value", ["plain", "'quoted prose", "1-2", "a=b", "", -5, 2.5, Decimal("-5.50"), None,
+                                   datetime.date(2026, 1, 2)])
 def test_other_cells_are_written_as_they_are(value):
     assert safe_csv.neutralise(value) == value
     if isinstance(value, str):
         assert safe_csv.unquote(value) == value
+
+
+def test_a_negative_number_stays_a_number_and_the_same_text_is_quoted():
+    written = io.StringIO()
+    safe_csv.Writer(written).writerow([-5, Decimal("-5"), "-5"])
+    assert written.getvalue() == "-5,-5,'-5\r\n"
+
+
+def test_an_object_written_as_formula_like_text_is_quoted():
+    """A model or a lazy translation is written as its text: the text is what a spreadsheet reads."""
+
+    class Unit:
+        def __str__(self):
+            return "=1+2"
+
+    assert safe_csv.neutralise(Unit()) == "'=1+2"
+    assert safe_csv.neutralise(gettext_lazy("@x")) == "'@x"
 
 
 def test_no_module_writes_csv_or_spreadsheet_rows_around_the_safe_writer():
