@@ -339,6 +339,32 @@ def unchecked_redirect(source: Source, facts: Facts) -> Iterator[tuple[int, str]
             yield node.lineno, "a redirect target checked inline: use sangtao.core.redirects.safe_redirect"
 
 
+# Where CSV is written: the one writer that quotes text a spreadsheet would run as a formula.
+CSV_HOME = "sangtao/core/csv.py"
+CSV_WRITERS = {"writer", "DictWriter"}
+
+
+def csv_writer(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """Every CSV the platform writes goes through core/csv.py, which quotes a cell starting with =, +,
+    -, @, a tab or a carriage return: a title typed as `=HYPERLINK(...)` would otherwise run on the
+    computer of whoever opens the export. The standard library's csv module is used directly only to
+    read (reader, DictReader, Sniffer), whatever name it is imported under."""
+    if source.path == CSV_HOME:
+        return
+    modules = set()  # the names the csv module is bound to here
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.asname or alias.name for alias in node.names if alias.name == "csv"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "csv" and not node.level:
+            for alias in node.names:
+                if alias.name in CSV_WRITERS or alias.name == "*":
+                    yield node.lineno, f"`from csv import {alias.name}` writes around core/csv: use sangtao.core.csv"
+    for node in ast.walk(source.tree):
+        if (isinstance(node, ast.Attribute) and node.attr in CSV_WRITERS and isinstance(node.value, ast.Name)
+                and node.value.id in modules):
+            yield node.lineno, f"`{node.value.id}.{node.attr}` writes around core/csv: use sangtao.core.csv"
+
+
 RULES: dict[str, Callable[[Source, Facts], Iterator[tuple[int, str]]]] = {
     "status-outside-workflow": status_outside_workflow,
     "unguarded-fetch": unguarded_fetch,
@@ -349,6 +375,7 @@ RULES: dict[str, Callable[[Source, Facts], Iterator[tuple[int, str]]]] = {
     "inline-date-format": inline_date_format,
     "unbounded-choice": unbounded_choice,
     "unchecked-redirect": unchecked_redirect,
+    "csv-writer": csv_writer,
 }
 
 

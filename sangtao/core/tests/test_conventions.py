@@ -4,6 +4,8 @@ import ast
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from sangtao.core import conventions
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -282,6 +284,43 @@ def test_a_redirect_to_a_value_from_the_request_is_reported_unless_through_safe_
     assert check("sangtao/example/views.py", code) == [
         f"sangtao/example/views.py:{line}: unchecked-redirect" for line in (3, 4, 5)
     ]
+
+
+@pytest.mark.parametrize(("code", "line"), [
+    ("import csv\nrows = csv.writer(buffer)\n", 2),
+    ("import csv\nrows = csv.DictWriter(buffer, fieldnames=names)\n", 2),
+    ("import csv as table\nwrite = table.writer\n", 2),
+    ("from csv import writer\n", 1),
+    ("from csv import DictWriter as Rows\n", 1),
+    ("from csv import reader, writer\n", 1),
+    ("from csv import *\n", 1),
+    ("def export(buffer):\n    import csv\n    return csv.writer(buffer)\n", 3),
+])
+def test_csv_written_with_the_standard_library_in_any_import_form_is_reported(code, line):
+    assert check("sangtao/example/exports.py", code) == [f"sangtao/example/exports.py:{line}: csv-writer"]
+
+
+def test_csv_read_with_the_standard_library_or_written_through_core_csv_is_not_reported():
+    reading = """
+    import csv
+    import csv as table
+    from csv import DictReader, Sniffer, reader
+
+    rows = csv.reader(handle)
+    named = table.DictReader(handle)
+    dialect = csv.Sniffer().sniff(sample)
+    """
+    writing = """
+    from sangtao.core import csv
+    from sangtao.core import csv as safe_csv
+
+    csv.Writer(buffer).writerows(rows)
+    safe_csv.Writer(buffer).writerow(row)
+    response = csv.csv_response(rows, "x.csv")
+    """
+    assert check("sangtao/example/imports.py", reading) == []
+    assert check("sangtao/example/exports.py", writing) == []
+    assert check("sangtao/core/csv.py", "import csv\nwriter = csv.writer(stream)\n") == []
 
 
 def test_an_exception_with_a_reason_on_its_line_is_allowed_and_one_without_a_reason_is_not():

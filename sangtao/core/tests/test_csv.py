@@ -56,10 +56,11 @@ def test_an_object_written_as_formula_like_text_is_quoted():
     assert safe_csv.neutralise(gettext_lazy("@x")) == "'@x"
 
 
-def test_no_module_writes_csv_or_spreadsheet_rows_around_the_safe_writer():
-    """The class guard: a new export that calls csv.writer or sheet.append directly fails here."""
+def test_no_module_writes_spreadsheet_rows_around_the_safe_writer():
+    """The class guard for workbooks: a new export that calls sheet.append directly fails here. (CSV
+    written around core/csv, in any import form, is the conventions rule csv-writer.)"""
     root = Path(settings.BASE_DIR) / "sangtao"
-    direct = re.compile(r"csv\.(writer|DictWriter)\(|\b(sheet|summary|worksheet)\.append\(")
+    direct = re.compile(r"\b(sheet|summary|worksheet)\.append\(")
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
                  if "tests" not in path.parts and path.name != "csv.py" and direct.search(path.read_text())]
     assert offenders == []
