@@ -101,21 +101,27 @@ NOT_CRAWLED = {
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def routes(patterns=None, prefix="", namespace=""):
-    """(route, name) of every URL route, the admin's and the API's included, each route once (the
+def views(patterns=None, prefix="", namespace=""):
+    """(route, name, view) of every URL route, the admin's and the API's included, each route once (the
     API routes one path for several methods); an unnamed route is named by its path."""
     seen = set()
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{pattern.namespace}:" if pattern.namespace else namespace
-            found = routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            found = views(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         else:
             route = prefix + str(pattern.pattern)
-            found = [(route, namespace + (pattern.name or route))]
-        for route, name in found:
+            found = [(route, namespace + (pattern.name or route), pattern.callback)]
+        for route, name, view in found:
             if route not in seen:
                 seen.add(route)
-                yield route, name
+                yield route, name, view
+
+
+def routes():
+    """(route, name) of every URL route (see views)."""
+    for route, name, _view in views():
+        yield route, name
 
 
 def fill(route: str, world: dict) -> str | None:
