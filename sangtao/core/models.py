@@ -145,9 +145,17 @@ class JobRun(models.Model):
     result = models.FileField(upload_to="jobs/", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The backend's id of its latest attempt, written once the backend holds it (core.tasks.job_queued);
+    # empty while it is not handed over yet, so a run left empty is one whose job never reached the queue
+    # (core.progress.fail_unqueued_runs). Runs from before this field hold "unrecorded" (migration 0007).
+    task_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [  # the sweep's look, each second on each worker: it holds only unqueued runs
+            models.Index(fields=["created_at"], condition=models.Q(state="queued", task_id=""),
+                         name="core_jobrun_unqueued"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.state})"

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.errors import NotAllowed, StaleState
 from sangtao.core.models import JobRun
+from sangtao.core.tasks import Job, NotQueued, job_queued, report_not_queued
 from sangtao.core.workflow import SYSTEM, Move, apply_move, nobody, workflow
 from sangtao.core.workitems import WorkItem, provider
 
@@ -148,6 +150,47 @@ def run_failed(message: str, run_id: str, **_arguments) -> None:
         return
     with suppress(StaleState):  # it had already finished or failed
         apply_move(run, "fail", actor=SYSTEM, changes={"message": message[:2000], "finished_at": timezone.now()})
+
+
+# --- runs whose job never reached the queue ----------------------------------------------------------
+#
+# On RQ the job is handed to Redis after the run's transaction commits. When Redis refuses it, the run
+# is failed at once (core.tasks.Job.hand_over). When the process dies between the commit and the hand-
+# over, nothing is told: so each run records its backend task id once the backend holds the job
+# (job_queued, below), and the workers' scheduler step fails the runs still queued without one after a
+# grace period, through their job's on_failure, as if the hand-over had been refused. Failing rather
+# than queueing again: the person sees why and runs it again with one click, and a job can never run
+# twice (a job that did reach the queue after all finds its run failed, and Tracker.begin refuses it).
+# The grace covers the time between the run's row and the commit of its transaction.
+
+QUEUE_GRACE = datetime.timedelta(minutes=5)
+
+
+@receiver(job_queued)
+def _record_task_id(sender, job, task_id: str, kwargs: dict[str, Any], **_signal) -> None:
+    """Every job someone waits for takes `run_id` (start_job); a retry records its own attempt."""
+    if run_id := kwargs.get("run_id"):
+        JobRun.objects.filter(pk=run_id, kind=job.module_path).update(task_id=task_id)
+
+
+def fail_unqueued_runs(created_before: datetime.datetime) -> int:
+    """Fail the runs created before `created_before` still queued with no task at the backend; return how many."""
+    stuck = JobRun.objects.filter(state=S.QUEUED, task_id="", created_at__lt=created_before)
+    failed = 0
+    for run_id in stuck.values_list("pk", flat=True):
+        with transaction.atomic():
+            run = stuck.filter(pk=run_id).select_for_update(skip_locked=True).first()
+            if run is None:  # another worker's step took it, or it was handed over meanwhile
+                continue
+            try:
+                job = import_string(run.kind)
+            except ImportError:  # the job was renamed since: its run still ends
+                job = None
+            if isinstance(job, Job):  # the job's context (an import, an export request) ends with its run
+                report_not_queued(job, {"run_id": str(run.pk), **run.arguments})
+            run_failed(str(NotQueued()), str(run.pk))  # whatever on_failure did, the run ends
+        failed += 1
+    return failed
 
 
 def progress_of(run: JobRun) -> Progress:

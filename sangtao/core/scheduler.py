@@ -8,6 +8,9 @@
 - On the database backend, the recovery of jobs left "running" by a dead worker: they are
   marked failed with a message, then retried if the job declares retries (RQ does this
   itself for a killed work-horse, see ``RQWorker``).
+- On every backend, the runs whose job never reached the queue (the process died between the
+  commit and the hand-over to Redis): failed after a grace period, for their starter to see
+  (``core.progress.fail_unqueued_runs``).
 """
 
 import datetime
@@ -19,6 +22,7 @@ from django.utils import timezone
 from rq.worker import Worker
 
 from sangtao.core.models import PeriodicTick, WorkerBeat
+from sangtao.core.progress import QUEUE_GRACE, fail_unqueued_runs
 from sangtao.core.tasks import PERIODIC, WorkerDied, backend_stores_rows, fail_abandoned, job_failed
 
 logger = logging.getLogger(__name__)
@@ -49,6 +53,7 @@ class Scheduler:
             self.queue_due_ticks(now)
             if backend_stores_rows():
                 recover_jobs_of_dead_workers(now - self.stale_after)
+            fail_unqueued_runs(now - QUEUE_GRACE)
         except Exception:  # the database may be away for a moment: try again at the next step
             logger.exception("scheduler step failed")
 

@@ -7,8 +7,9 @@ this is the only module that imports it, so moving to Django 6 changes one line.
 only when the surrounding transaction commits (a rolled-back change sends nothing).
 What the backport does not give is added here, once: retries with backoff
 (``@task(retries=3)``), a hook that tells the person who started a job that it failed
-(``@task(on_failure=...)``), and periodic jobs (``@periodic``) that run once per tick
-however many workers run (see ``core/scheduler.py``).
+(``@task(on_failure=...)``), periodic jobs (``@periodic``) that run once per tick
+however many workers run (see ``core/scheduler.py``), and ``job_queued``, sent once a backend
+holds a job (so ``core/progress.py`` knows which runs really reached the queue).
 """
 
 import logging
@@ -18,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import base, signals, task_backends  # the one import of the task API
@@ -27,6 +28,10 @@ from django_tasks_db import DatabaseBackend
 logger = logging.getLogger(__name__)
 
 ATTEMPT = "_attempt"  # the kwarg that counts attempts across retries; the job never sees it
+
+# Sent as job_queued.send(Job, job=..., task_id=..., kwargs=...) once a backend holds a job: inside the
+# queueing transaction for the database queue, after the commit for RQ.
+job_queued = Signal()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,8 +62,23 @@ class Job(base.Task):
         """
         if isinstance(self.get_backend(), DatabaseBackend):
             return base.Task.enqueue(self, *args, **kwargs)
-        transaction.on_commit(lambda: base.Task.enqueue(self, *args, **kwargs))
+        transaction.on_commit(lambda: self.hand_over(args, kwargs))
         return None
+
+    def hand_over(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Give the job to a backend outside the database, the change that queued it being committed.
+
+        If the backend cannot take it (Redis down), raising would change nothing that is committed: it
+        would only turn the request into a 500, skip the transaction's other on-commit callbacks and
+        leave whoever waits for the job waiting for ever. So the failure is logged and reported to the
+        job's ``on_failure`` at once (a run is marked failed, its starter reads why and runs it again).
+        It is not retried: a retry goes to the same backend that just refused it.
+        """
+        try:
+            base.Task.enqueue(self, *args, **kwargs)
+        except Exception:
+            logger.exception("job %s could not be queued", self.module_path)
+            report_not_queued(self, kwargs)
 
 
 def task(function: Callable[..., Any] | None = None, *, retries: int = 0, backoff: float = 30.0,
@@ -90,6 +110,32 @@ def failure_message(traceback: str) -> str:
     """The last line of a traceback: the exception and its message, for the person who waits."""
     lines = [line for line in traceback.strip().splitlines() if line.strip()]
     return lines[-1][:500] if lines else ""
+
+
+class NotQueued(Exception):
+    """The backend refused a job or could not be reached (Redis down) when the job was handed to it."""
+
+    def __str__(self) -> str:
+        return gettext("Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang không hoạt động. "
+                       "Vui lòng thử lại.")
+
+
+def report_not_queued(job: Job, kwargs: dict[str, Any]) -> None:
+    """Tell whoever waits for the job that it never reached the queue; never raises (nothing is left to undo)."""
+    if job.on_failure is None:
+        return
+    arguments = {name: value for name, value in kwargs.items() if name != ATTEMPT}
+    try:
+        with transaction.atomic():  # a savepoint in the sweep's transaction: a failure here leaves it usable
+            job.on_failure(str(NotQueued()), **arguments)
+    except Exception:  # the database may be away too: the sweep of unqueued runs ends it later
+        logger.exception("reporting that %s could not be queued failed", job.module_path)
+
+
+@receiver(signals.task_enqueued)
+def _tell_queued(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    if isinstance(task_result.task, Job):
+        job_queued.send(Job, job=task_result.task, task_id=task_result.id, kwargs=task_result.kwargs)
 
 
 @receiver(signals.task_finished)

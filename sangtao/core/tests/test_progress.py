@@ -231,3 +231,58 @@ def test_jobs_ended_over_a_week_ago_leave_the_home_and_at_most_ten_are_listed(do
         JobRun.objects.create(kind="x", title=f"new {n}", created_by=dost, state="failed")
     titles = [str(item.title) for item in work_for(dost) if item.kind.startswith("core.job")]
     assert len(titles) == progress.JOBS_SHOWN and not any("old" in t for t in titles)
+
+
+RQ_WITHOUT_REDIS = {"TASKS": {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
+                    "RQ_QUEUES": {"default": {"URL": "redis://127.0.0.1:6390/0"}}}  # nothing listens there
+
+
+@pytest.mark.django_db(transaction=True)  # the job is handed to Redis when the request's transaction commits
+def test_an_export_the_job_service_cannot_take_fails_at_once_and_its_starter_reads_why(survey, dost, settings,
+                                                                                      caplog):
+    from sangtao.core.workitems import work_for
+
+    fill(survey, 2)
+    for name, value in RQ_WITHOUT_REDIS.items():
+        setattr(settings, name, value)
+    page = client_for(dost).post(f"/surveys/{survey.pk}/responses/export/")
+    run = JobRun.objects.get()
+    assert page.status_code == 302 and page.url == run.get_absolute_url()
+    assert (run.state, run.task_id) == ("failed", "") and run.finished_at is not None
+    assert run.message == "Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang không hoạt động. " \
+                          "Vui lòng thử lại."
+    shown = client_for(dost).get(run.get_absolute_url()).content.decode()
+    assert "alert error" in shown and run.message in shown and f"/jobs/{run.pk}/retry/" in shown
+    [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
+    assert (item.kind, item.url, item.action_needed) == ("core.job_failed", run.get_absolute_url(), True)
+    assert "could not be queued" in caplog.text and "6390" in caplog.text  # the operator reads why
+
+
+def test_a_run_whose_job_never_reached_the_queue_is_failed_by_the_workers_after_a_grace_period(survey, dost,
+                                                                                              settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from sangtao.core.scheduler import Scheduler
+
+    database_queue = settings.TASKS
+    handed_over = services.export_responses(survey, dost)  # the database queue holds its task at once
+    for name, value in RQ_WITHOUT_REDIS.items():
+        setattr(settings, name, value)
+    # On RQ the job is handed over when the transaction commits, which a test never does: as if the
+    # process had died between the commit and the hand-over.
+    lost, recent = services.export_responses(survey, dost), services.export_responses(survey, dost)
+    lost_import = start_import(survey, dost, _csv(survey, [["A", survey.units.first().code, "2026-Q1", "4", "4",
+                                                            "4", "4", "4"]]), "paper")
+    settings.TASKS = database_queue
+    long_ago = timezone.now() - datetime.timedelta(hours=1)  # past the grace period
+    JobRun.objects.filter(pk__in=[handed_over.pk, lost.pk, lost_import.run_id]).update(created_at=long_ago)
+    Scheduler("worker").step()
+    states = {run.pk: (run.state, run.message) for run in JobRun.objects.all()}
+    assert states[handed_over.pk] == states[recent.pk] == ("queued", "")  # a task waits; still in its grace
+    assert states[lost.pk] == ("failed", "Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang "
+                                         "không hoạt động. Vui lòng thử lại.")
+    assert JobRun.objects.get(pk=handed_over.pk).task_id
+    lost_import.refresh_from_db()  # the job's own record ends with its run, through its on_failure
+    assert (lost_import.state, lost_import.run.state) == ("failed", "failed")
