@@ -108,7 +108,8 @@ def pytest_runtest_teardown(item, nextitem):
     marker = item.get_closest_marker("django_db")
     transactional = ("transactional_db" in getattr(item, "fixturenames", ()) or "live_server" in
                      getattr(item, "fixturenames", ()) or (marker is not None and marker.kwargs.get("transaction")))
-    if transactional and _SEEDED_ROWS in item.config.stash:
+    # After the session's last test the test database is already gone (its fixture ends with that test).
+    if transactional and nextitem is not None and _SEEDED_ROWS in item.config.stash:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
