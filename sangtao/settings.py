@@ -135,14 +135,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache every web process shares (the login throttle counts in it, and the survey rate limit
-# when it is Redis: core/ratelimit.py): Redis when REDIS_URL is set, else a table in the database,
-# created by `manage.py migrate`.
+# A cache every web process shares (allauth's rate limits and used codes are kept in it; login
+# protection and the survey rate limit count in it when it is Redis: core/ratelimit.py): Redis when
+# REDIS_URL is set, else a table in the database, created by `manage.py migrate`.
 CACHES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
     if env_str("REDIS_URL", "") else
     {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sangtao_cache",
-     # Django's default (300 rows, then a third culled) would reset the login throttle's counts in normal use.
+     # Django's default (300 rows, then a third culled) would reset allauth's rate-limit counts in normal use.
      "OPTIONS": {"MAX_ENTRIES": 1_000_000, "CULL_FREQUENCY": 10}}
 }
 

@@ -1,18 +1,17 @@
 """Login protection: failed logins counted per account and per client address, and the same for
-password-reset requests and API token guesses (numbers in settings). Counts live in the shared
-cache (core/ratelimit.py), so every web process sees them. A limit reached refuses further tries
-until the end of the window, and says when that is."""
+password-reset requests and API token guesses (numbers in settings). They count through the rate
+limits of core/ratelimit.py (Redis, or one atomic statement on the RateCount table), so every web
+process sees them and two processes counting at once lose no count. A limit reached refuses
+further tries until the end of the lock, and says when that is."""
 
 import datetime
-import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import caches
 from django.utils import timezone
 
 from sangtao.core.formats import short_datetime
-from sangtao.core.ratelimit import client_address
+from sangtao.core.ratelimit import RateLimit, client_address
 from sangtao.core.text import clean
 
 
@@ -22,26 +21,15 @@ class _Counter:
     edge). Only a salted hash of the key (a login name, an address) is stored."""
 
     def __init__(self, scope: str, limit: int):
-        self.scope, self.limit = scope, limit
-
-    def _bucket(self, key: str) -> str:
-        digest = hashlib.sha256(f"{self.scope}:{key}:{settings.SECRET_KEY}".encode()).hexdigest()
-        return f"throttle:{self.scope}:{digest}"
+        self.rate = RateLimit(scope, limit, settings.LOGIN_LOCKOUT_SECONDS, from_first_count=True)
 
     def locked_until(self, key: str) -> float | None:
-        until = caches["default"].get(self._bucket(key) + ":locked")
-        return until if until and until > time.time() else None
+        return self.rate.locked_until(key)
 
     def count(self, key: str) -> bool:
         """Count one failure; True when this one reached the limit (the lock starts)."""
-        cache, bucket, now, window = caches["default"], self._bucket(key), time.time(), settings.LOGIN_LOCKOUT_SECONDS
-        first, failures = cache.get(bucket) or (now, 0)
-        if first + window <= now:
-            first, failures = now, 0
-        failures += 1
-        cache.set(bucket, (first, failures), int(first + window - now) + 1)
-        if failures >= self.limit:
-            cache.set(bucket + ":locked", now + window, window)
+        if self.rate.count(key) >= self.rate.limit:
+            self.rate.lock(key, settings.LOGIN_LOCKOUT_SECONDS)
             return True
         return False
 

@@ -112,7 +112,7 @@ def test_the_limit_is_shared_by_two_cache_clients_on_the_database():
 
 
 def test_the_database_cache_keeps_its_rows_in_normal_use():
-    """Without Redis the cache holds the login throttle: Django's default culls a third of it past 300 rows."""
+    """Without Redis the cache holds allauth's rate limits: Django's default culls a third of it past 300 rows."""
     options = settings.CACHES["default"].get("OPTIONS", {})
     assert "redis" in settings.CACHES["default"]["BACKEND"] or options["MAX_ENTRIES"] >= 1_000_000
 
@@ -170,19 +170,45 @@ def test_two_processes_counting_at_the_same_time_lose_no_count(shared_database):
     assert RateLimit("race", 10**6, 10**9).counted("198.51.100.7") == 300
 
 
-def test_the_limit_is_shared_by_two_cache_clients_on_redis():
+def _redis_clients(count: int) -> list:
     from django.core.cache.backends.redis import RedisCache
 
-    def client():
-        return RedisCache(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), {})
-
-    first, second = client(), client()
+    clients = [RedisCache(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), {}) for _ in range(count)]
     try:
-        first.get("sangtao-test-ping")
+        clients[0].get("sangtao-test-ping")
     except Exception:  # noqa: BLE001 - any connection error means no Redis here
         pytest.skip("no Redis server")
-    # A scope of its own: the counts expire within a minute, and nothing else in Redis is touched.
-    _two_processes_count(first, second, scope=f"test-{os.getpid()}-{time.time()}")
+    return clients
+
+
+def _scope() -> str:
+    """A scope of its own on Redis: the counts expire within a minute, and nothing else in Redis is touched."""
+    return f"test-{os.getpid()}-{time.time()}"
+
+
+def test_the_limit_is_shared_by_two_cache_clients_on_redis():
+    first, second = _redis_clients(2)
+    _two_processes_count(first, second, scope=_scope())
+
+
+def _counts_and_locks(limit: RateLimit) -> None:
+    """What login protection needs of a limit: each count's number, and a lock that ends at a stated time."""
+    assert [limit.count("198.51.100.7") for _ in range(3)] == [1, 2, 3]
+    assert limit.counted("198.51.100.7") == 3 and limit.locked_until("198.51.100.7") is None
+    until = limit.lock("198.51.100.7", 60)
+    assert until == pytest.approx(time.time() + 60, abs=5)
+    assert limit.locked_until("198.51.100.7") == pytest.approx(until)
+    assert limit.locked_until("198.51.100.8") is None and limit.count("198.51.100.8") == 1
+
+
+@pytest.mark.django_db
+def test_a_limit_counted_from_the_first_count_counts_and_locks_in_its_table():
+    _counts_and_locks(RateLimit("locks", 3, 60, from_first_count=True))
+
+
+def test_a_limit_counted_from_the_first_count_counts_and_locks_on_redis():
+    [cache] = _redis_clients(1)
+    _counts_and_locks(RateLimit(_scope(), 3, 60, cache, from_first_count=True))
 
 
 @pytest.fixture
