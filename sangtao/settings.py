@@ -6,6 +6,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.core import taskbackend
 from sangtao.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,8 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
-    "django_tasks",
-    "django_tasks_db",
+    *taskbackend.APPS,  # the task API's backport and its database backend (labels kept: migrations name them)
     "ninja",  # serves the API docs' Swagger UI from the package's own static files (no CDN)
     "sangtao.core",
     "sangtao.accounts",
@@ -196,17 +196,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)
 
-# Background jobs (django.tasks API): "database" queues rows in this database (no broker);
+# Background jobs (django.tasks API; every name of its backport is in core/taskbackend.py): "database" queues rows in this database (no broker);
 # "rq" queues them in Redis for RQ workers (scale-out); "immediate" runs each job when its
 # transaction commits (one-off scripts). Workers start with `manage.py runtasks` for every backend.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 TASKS = {
     "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "rq": "django_tasks_rq.RQBackend",
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[TASKS_BACKEND],
+        "BACKEND": taskbackend.BACKENDS[TASKS_BACKEND],
         "QUEUES": ["default"],
     }
 }

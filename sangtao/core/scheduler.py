@@ -73,15 +73,15 @@ class Scheduler:
 
 def recover_jobs_of_dead_workers(silent_since: datetime.datetime) -> int:
     """Fail (and so retry, if declared) the running jobs whose worker stopped beating; return how many."""
-    from django_tasks_db.models import DBTaskResult
+    from sangtao.core.tasks import TaskResultRow
 
     dead = set(WorkerBeat.objects.filter(seen_at__lt=silent_since).values_list("worker_id", flat=True))
     recovered = 0
-    for row_id, worker_ids in DBTaskResult.objects.running().values_list("id", "worker_ids"):
+    for row_id, worker_ids in TaskResultRow.objects.running().values_list("id", "worker_ids"):
         if not worker_ids or worker_ids[-1] not in dead:
             continue
         with transaction.atomic():
-            row = DBTaskResult.objects.running().filter(id=row_id).select_for_update(skip_locked=True).first()
+            row = TaskResultRow.objects.running().filter(id=row_id).select_for_update(skip_locked=True).first()
             if row is None:
                 continue
             fail_abandoned(row)

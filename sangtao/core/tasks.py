@@ -1,7 +1,7 @@
 """The one interface for background work, on Django's task API.
 
-Every job is written against ``django.tasks`` through its backport ``django_tasks``;
-this is the only module that imports it, so moving to Django 6 changes one line.
+Every job is written against ``django.tasks`` through its backport; this is the only module
+that loads it, by the names in core/taskbackend.py, so moving to Django 6 changes one line there.
 
 ``@task`` declares a job; ``fn.enqueue(**kwargs)`` queues it so that it takes effect
 only when the surrounding transaction commits (a rolled-back change sends nothing).
@@ -16,16 +16,36 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
-from django_tasks import base, signals, task_backends  # the one import of the task API
-from django_tasks_db import DatabaseBackend
+
+from sangtao.core import taskbackend
+
+# The task API and the database backend, loaded by name: the names are written in core/taskbackend.py only.
+base = import_module(f"{taskbackend.API}.base")
+signals = import_module(f"{taskbackend.API}.signals")
+task_backends = import_module(taskbackend.API).task_backends
+DatabaseBackend = import_string(taskbackend.BACKENDS["database"])
 
 logger = logging.getLogger(__name__)
+
+
+def _task_result_row() -> Any:
+    return import_string(taskbackend.RESULT_MODEL)
+
+
+def __getattr__(name: str) -> Any:
+    """``TaskResultRow``: the database backend's model of a queued job and its result (the worker's recovery
+    and tests read it), loaded when first asked for: this module may be imported before the models are."""
+    if name == "TaskResultRow":
+        return _task_result_row()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ATTEMPT = "_attempt"  # the kwarg that counts attempts across retries; the job never sees it
 
@@ -185,22 +205,18 @@ def backend_stores_rows() -> bool:
 def purge_finished_jobs(before: Any) -> None:
     """Delete the database queue's finished jobs older than before (RQ expires its results itself)."""
     if backend_stores_rows():
-        from django_tasks_db.models import DBTaskResult
-
-        DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()
+        _task_result_row().objects.finished().filter(finished_at__lt=before).delete()
 
 
 def run_pending(limit: int = 1000) -> int:
     """Run the database queue's due jobs in this process and thread; return how many ran (tests, scripts)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id="in-process", excluded_queue_names=[])
+    rows, worker_class = _task_result_row(), import_string(taskbackend.DATABASE_WORKER)
+    worker = worker_class(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                          max_tasks=None, worker_id="in-process", excluded_queue_names=[])
     ran = 0
     while ran < limit:
         with transaction.atomic():
-            row = DBTaskResult.objects.ready().get_locked()
+            row = rows.objects.ready().get_locked()
             if row is None:
                 return ran
             row.claim(worker.worker_id)

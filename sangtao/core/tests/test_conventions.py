@@ -323,6 +323,46 @@ def test_csv_read_with_the_standard_library_or_written_through_core_csv_is_not_r
     assert check("sangtao/core/csv.py", "import csv\nwriter = csv.writer(stream)\n") == []
 
 
+# Written in two pieces: this file is checked too, and only its samples may name the backport.
+BACKPORT = "django" + "_tasks"
+
+
+def test_the_task_backport_named_outside_core_taskbackend_is_reported_in_code_and_tests():
+    code = f"""
+    import {BACKPORT}
+    from {BACKPORT}_db.models import DBTaskResult
+    BACKEND = "{BACKPORT}.backends.immediate.ImmediateBackend"
+    OPTIONS = ["--job-class={BACKPORT}_rq.Job", "admin:{BACKPORT}_database_dbtaskresult_change"]
+    """
+    for path in ("sangtao/example/services.py", "sangtao/example/tests/test_jobs.py", "sangtao/settings.py"):
+        assert check(path, code) == [f"{path}:{line}: task-backport-named" for line in (2, 3, 4, 5)]
+
+
+def test_the_backports_names_in_core_taskbackend_or_through_it_are_not_reported():
+    names = f"""
+    API = "{BACKPORT}"
+    BACKENDS = {{"database": f"{{API}}_db.DatabaseBackend"}}
+    """
+    assert check("sangtao/core/taskbackend.py", names) == []
+    through = """
+    from django.tasks import task
+    from sangtao.core import taskbackend
+    from sangtao.core.tasks import TaskResultRow
+    BACKEND = taskbackend.BACKENDS["immediate"]
+    NAME = "my_django_tasks_notes"
+    """
+    assert check("sangtao/example/tests/test_jobs.py", through) == []
+
+
+def test_tests_are_read_for_the_task_backport_only_and_migrations_not_at_all(tmp_path):
+    named = f'BACKEND = "{BACKPORT}_db.DatabaseBackend"\nproposal.status = ProposalStatus.WITHDRAWN\n'
+    for path in ("sangtao/example/tests/test_jobs.py", "sangtao/example/migrations/0002_jobs.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(named)
+    assert [str(v).split(":")[:3] for v in conventions.check_tree(tmp_path)] == [
+        ["sangtao/example/tests/test_jobs.py", "1", " task-backport-named"]]
+
+
 def test_an_exception_with_a_reason_on_its_line_is_allowed_and_one_without_a_reason_is_not():
     code = """
     a = day.strftime("%Y%m%d")  # convention: allow inline-date-format -- a file name, read by no person

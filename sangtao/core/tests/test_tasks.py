@@ -4,11 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
+from sangtao.core import taskbackend
 from sangtao.core.models import PeriodicTick, WorkerBeat
 from sangtao.core.scheduler import Scheduler, recover_jobs_of_dead_workers
-from sangtao.core.tasks import ATTEMPT, PERIODIC, periodic, run_pending, task
+from sangtao.core.tasks import ATTEMPT, PERIODIC, TaskResultRow, periodic, run_pending, task
 
 CALLS: list = []
 FAILURES: list = []
@@ -45,7 +45,7 @@ def _clear():
 
 
 def rows(job):
-    return DBTaskResult.objects.filter(task_path=job.module_path)
+    return TaskResultRow.objects.filter(task_path=job.module_path)
 
 
 def make_due(job):
@@ -72,7 +72,7 @@ def test_a_rolled_back_change_queues_nothing():
 
 @pytest.mark.django_db(transaction=True)
 def test_backends_without_rows_get_the_job_only_when_the_transaction_commits(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {"default": {"BACKEND": taskbackend.BACKENDS["immediate"]}}
     with transaction.atomic():
         record_call.enqueue(value=3)
         assert CALLS == []
@@ -110,11 +110,11 @@ def test_a_failure_is_reported_with_its_message_to_whoever_waits_for_the_job():
 
 @pytest.mark.django_db
 def test_unknown_job_fails_without_stopping_the_worker():
-    DBTaskResult.objects.create(task_path="no.such.task", args_kwargs={"args": [], "kwargs": {}},
+    TaskResultRow.objects.create(task_path="no.such.task", args_kwargs={"args": [], "kwargs": {}},
                                 backend_name="default")
     record_call.enqueue(value=1)
     assert run_pending() == 2
-    assert DBTaskResult.objects.get(task_path="no.such.task").status == "FAILED"
+    assert TaskResultRow.objects.get(task_path="no.such.task").status == "FAILED"
     assert CALLS == [1]
 
 

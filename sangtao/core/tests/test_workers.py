@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
-from django_tasks_db.models import DBTaskResult
 
+from sangtao.core import taskbackend
 from sangtao.core.models import PeriodicTick, WorkerBeat
+from sangtao.core.tasks import TaskResultRow
 from sangtao.core.tests import worker_jobs
 
 LAUNCH = """
@@ -81,7 +82,7 @@ def engine(request, settings, shared_database, tmp_path, monkeypatch):
         if os.environ.get("REQUIRE_REDIS"):
             raise
         pytest.skip("no Redis at 127.0.0.1:6379 (CI sets REQUIRE_REDIS and starts one)")
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": taskbackend.BACKENDS["rq"], "QUEUES": ["default"]}}
     settings.RQ_QUEUES = {"default": {"URL": url}}
     yield {**env, "REDIS_URL": url}
     server.flushdb()
@@ -139,7 +140,7 @@ def lines(path: Path) -> list[str]:
 
 def still_queued(engine: dict) -> int:
     if engine["TASKS_BACKEND"] == "database":
-        return DBTaskResult.objects.filter(task_path=worker_jobs.count_tick.module_path, status="READY").count()
+        return TaskResultRow.objects.filter(task_path=worker_jobs.count_tick.module_path, status="READY").count()
     import django_rq
     from rq.job import Job, JobStatus
     from rq.registry import StartedJobRegistry
@@ -173,7 +174,7 @@ def test_a_job_whose_worker_is_killed_mid_run_is_failed_and_run_again(engine, st
     assert finisher != pid
     if engine["TASKS_BACKEND"] == "database":
         stalled = worker_jobs.stall_the_first_time.module_path
-        first, retry = DBTaskResult.objects.filter(task_path=stalled).order_by("enqueued_at")
+        first, retry = TaskResultRow.objects.filter(task_path=stalled).order_by("enqueued_at")
         assert first.status == "FAILED" and "WorkerDied" in first.traceback
-        assert wait_for(lambda: DBTaskResult.objects.get(pk=retry.pk).status == "SUCCESSFUL", workers)
+        assert wait_for(lambda: TaskResultRow.objects.get(pk=retry.pk).status == "SUCCESSFUL", workers)
 

@@ -24,7 +24,10 @@ from conftest import (
 from sangtao.accounts.models import User
 from sangtao.challenges import services as challenge_services
 from sangtao.challenges.models import SelectionMode
+from sangtao.core.tasks import TaskResultRow
 from sangtao.orgs.models import OrgUnit, Role, SolverProfile, UnitKind
+
+JOB_ROWS = TaskResultRow._meta  # the task backend's admin pages are named after its model
 
 # (the literal path segment before a parameter, the parameter's name) -> the world's object it names
 ARGS = {
@@ -69,8 +72,8 @@ NOT_CRAWLED = {
     "admin:view_on_site": "a redirect to the site", "admin:admin/auth/group/<path:object_id>/": "a redirect",
     **{f"admin:auth_group_{page}": "Django's groups, which the platform does not use"
        for page in ("change", "delete", "history")},
-    "admin:admin/django_tasks_database/dbtaskresult/<path:object_id>/": "a redirect",
-    **{f"admin:django_tasks_database_dbtaskresult_{page}": "a job result, keyed by a UUID the world does not make"
+    f"admin:admin/{JOB_ROWS.app_label}/{JOB_ROWS.model_name}/<path:object_id>/": "a redirect",
+    **{f"admin:{JOB_ROWS.app_label}_{JOB_ROWS.model_name}_{page}": "a job result, keyed by a UUID the world does not make"
        for page in ("change", "delete", "history")},
     "admin:admin/(?P<url>.*)$": "the admin's catch-all redirect",
     "capacity:round": "one capacity round (the world has none yet; its page reads the round's invitations, capped)",

@@ -177,8 +177,7 @@ def test_an_officials_view_of_contact_details_or_team_members_is_logged_and_dost
 
 @pytest.mark.django_db
 def test_a_failed_export_is_on_the_persons_home_with_the_reason_and_runs_again(outsider, process_tasks, monkeypatch):
-    from django_tasks_db.models import DBTaskResult
-
+    from sangtao.core.tasks import TaskResultRow
     from sangtao.core.workitems import work_for
 
     def broken(user, progress):
@@ -191,7 +190,7 @@ def test_a_failed_export_is_on_the_persons_home_with_the_reason_and_runs_again(o
     export = DataExport.objects.get(user=outsider)
     for _try in range(3):  # the job is tried three times (retries=2); the retries are made due at once
         process_tasks()
-        DBTaskResult.objects.update(run_after=timezone.now() - datetime.timedelta(seconds=1))
+        TaskResultRow.objects.update(run_after=timezone.now() - datetime.timedelta(seconds=1))
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and export.job.state == "failed"
     assert "the disk is full" in export.job.message

@@ -2,11 +2,11 @@
 has the surveys under the rule recomputed in the background."""
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 
 from conftest import client_for
 from sangtao.core.errors import NotAllowed
 from sangtao.core.models import AuditEvent, JobRun
+from sangtao.core.tasks import TaskResultRow
 from sangtao.core.workitems import work_for
 from sangtao.projects.models import ProjectRules
 from sangtao.surveys import services
@@ -54,7 +54,7 @@ def test_a_new_minimum_n_needs_no_recompute(survey, admin_client):
     page = admin_client.post(f"/admin/surveys/indexrule/{rule.pk}/change/", form(rule, min_n=10), follow=True)
     assert "đang được tính lại" not in page.content.decode()
     assert IndexRule.objects.get(pk=rule.pk).min_n == 10
-    assert not DBTaskResult.objects.filter(task_path=services.recompute_surveys.task_name).exists()
+    assert not TaskResultRow.objects.filter(task_path=services.recompute_surveys.task_name).exists()
     assert not JobRun.objects.exists()
 
 

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
+from sangtao.core import taskbackend
 from sangtao.core.scheduler import Scheduler
 from sangtao.core.tasks import backend_stores_rows, run_pending
 
@@ -45,4 +46,4 @@ class Command(BaseCommand):
 
     @staticmethod
     def rq_options() -> list[str]:
-        return ["--job-class=django_tasks_rq.Job", "--worker-class=sangtao.core.scheduler.RQWorker"]
+        return [f"--job-class={taskbackend.RQ_JOB}", "--worker-class=sangtao.core.scheduler.RQWorker"]
