@@ -29,6 +29,7 @@ from sangtao.core import taskbackend
 
 # The task API and the database backend, loaded by name: the names are written in core/taskbackend.py only.
 base = import_module(f"{taskbackend.API}.base")
+_ApiTask: Any = base.Task  # the API's Task, typed Any: its module is loaded by name
 signals = import_module(f"{taskbackend.API}.signals")
 task_backends = import_module(taskbackend.API).task_backends
 DatabaseBackend = import_string(taskbackend.BACKENDS["database"])
@@ -47,6 +48,7 @@ def __getattr__(name: str) -> Any:
         return _task_result_row()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 ATTEMPT = "_attempt"  # the kwarg that counts attempts across retries; the job never sees it
 
 # Sent as job_queued.send(Job, job=..., task_id=..., kwargs=...) once a backend holds a job: inside the
@@ -55,7 +57,7 @@ job_queued = Signal()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Job(base.Task):
+class Job(_ApiTask):
     """A task that may be retried with exponential backoff and reports its final failure."""
 
     retries: int = 0
@@ -81,7 +83,7 @@ class Job(base.Task):
         other backends (RQ, immediate) are handed the job when the transaction commits.
         """
         if isinstance(self.get_backend(), DatabaseBackend):
-            return base.Task.enqueue(self, *args, **kwargs)
+            return _ApiTask.enqueue(self, *args, **kwargs)
         transaction.on_commit(lambda: self.hand_over(args, kwargs))
         return None
 
@@ -95,7 +97,7 @@ class Job(base.Task):
         It is not retried: a retry goes to the same backend that just refused it.
         """
         try:
-            base.Task.enqueue(self, *args, **kwargs)
+            _ApiTask.enqueue(self, *args, **kwargs)
         except Exception:
             logger.exception("job %s could not be queued", self.module_path)
             report_not_queued(self, kwargs)
