@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import assert_move_matrix, client_for, move_table_test
-from sangtao.core import progress
+from sangtao.core import progress, taskbackend
 from sangtao.core.models import JobRun
 from sangtao.surveys import exports, services
 from sangtao.surveys.imports import start_import
@@ -233,7 +233,7 @@ def test_jobs_ended_over_a_week_ago_leave_the_home_and_at_most_ten_are_listed(do
     assert len(titles) == progress.JOBS_SHOWN and not any("old" in t for t in titles)
 
 
-RQ_WITHOUT_REDIS = {"TASKS": {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
+RQ_WITHOUT_REDIS = {"TASKS": {"default": {"BACKEND": taskbackend.BACKENDS["rq"], "QUEUES": ["default"]}},
                     "RQ_QUEUES": {"default": {"URL": "redis://127.0.0.1:6390/0"}}}  # nothing listens there
 
 
