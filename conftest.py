@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import jsonschema
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -37,17 +38,30 @@ PATH_TO = {
 ALL_STATES = list(PATH_TO)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Slow tests (marked slow, browser tests, real worker processes) first, the rest in their order:
-    xdist hands out the quick ones while the slow ones run, so no worker is left with a long tail.
-    Runs before pytest-django's stable sort, which then keeps transactional tests (they flush the
-    seeded rules) after the others."""
-    def slow(item) -> bool:
-        return bool(item.get_closest_marker("slow") or item.get_closest_marker("browser")
-                    or item.nodeid.startswith("sangtao/core/tests/test_workers.py"))
+def _waits(item) -> bool:
+    """A test that spends its time waiting on other processes (a real browser, real worker processes)."""
+    return bool(item.get_closest_marker("browser") or item.nodeid.startswith("sangtao/core/tests/test_workers.py"))
 
-    items.sort(key=lambda item: not slow(item))
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The order as two lanes, one per xdist worker: worksteal hands each worker one contiguous half of
+    this list, then moves tests from the tail of the longer queue to an idle worker. Each lane starts
+    with half of the slow tests, those that wait on a browser or on worker processes in one lane while
+    the other runs those that compute, then the other way round: a worker waiting on Chromium leaves
+    its core to the other (with all the waiting tests in one lane, as the default order gave, the run
+    lasted as long as that lane, with a core idle). Quick tests fill the rest of both lanes.
+
+    It runs after pytest-django's sort, which puts transactional tests last: not needed here, as the
+    database is restored after each transactional test (pytest_runtest_teardown)."""
+    waiting = [item for item in items if _waits(item)]
+    computing = [item for item in items if item.get_closest_marker("slow") and not _waits(item)]
+    slow = {id(item) for item in waiting + computing}
+    quick = [item for item in items if id(item) not in slow]
+    first = waiting[0::2] + computing[0::2]
+    second = computing[1::2] + waiting[1::2]
+    split = max(0, min(len(quick), (len(second) - len(first) + len(quick)) // 2))
+    items[:] = first + quick[:split] + second + quick[split:]
 
 
 def pytest_configure(config):
@@ -101,9 +115,9 @@ def _seeded_rows() -> str:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test flushes every table when it ends, the seeded rows included; they are put
-    back then, so that whichever test runs next on this worker (xdist's work stealing does not keep
-    pytest-django's order of transactional tests last) finds the database as the migrations left it."""
+    """A transactional test flushes every table when it ends, the seeded rows included: the database is
+    put back as the migrations left it then, so that whichever test runs next on this worker finds it
+    so (the order of pytest_collection_modifyitems does not keep transactional tests last)."""
     yield
     marker = item.get_closest_marker("django_db")
     transactional = ("transactional_db" in getattr(item, "fixturenames", ()) or "live_server" in
@@ -113,14 +127,18 @@ def pytest_runtest_teardown(item, nextitem):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            put_back_seeded_rows(item.config)
+            restore_after_flush(item.config)
 
 
-def put_back_seeded_rows(config) -> None:
+def restore_after_flush(config) -> None:
+    """The seeded rows back, and the cache emptied: the database cache's table is no model's, so a
+    flush leaves it, and rate-limit counts a journey made from 127.0.0.1 would throttle the next
+    test's sign-up."""
     from django.core import serializers
 
     for row in serializers.deserialize("json", config.stash[_SEEDED_ROWS]):
         row.save()
+    caches["default"].clear()
 
 
 @pytest.fixture(scope="session")
