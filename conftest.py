@@ -166,6 +166,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            from django.db import connections
+
+            if left := template_db.end_other_sessions(connections["default"]):
+                import warnings
+
+                warnings.warn(f"sessions left on the test database: {left}", stacklevel=1)
             teardown_databases(db_cfg, verbosity=verbosity)
 
 

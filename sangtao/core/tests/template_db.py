@@ -159,6 +159,19 @@ def _setup_postgresql(connection, verbosity: int):
     return [(connection, old_name, True)]
 
 
+def end_other_sessions(connection) -> list[str]:
+    """End the other sessions still connected to this PostgreSQL test database, so that it can be
+    dropped (a worker process killed by a test, or a thread's connection, can outlive its test), and
+    say which they were."""
+    if connection.vendor != "postgresql":
+        return []
+    connection.close()  # this process's own session: not one left behind
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT application_name, state, left(query, 80), pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = %s AND pid <> pg_backend_pid()", [connection.settings_dict["NAME"]])
+        return [" | ".join(map(str, row[:3])) for row in cursor.fetchall()]
+
+
 def build_if_missing() -> None:
     """Make the template if there is none yet, and nothing else. conftest.py runs this in a process
     of its own when an xdist run starts, so migrating overlaps the workers' collection of the tests
