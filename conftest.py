@@ -135,10 +135,21 @@ def restore_after_flush(config) -> None:
     flush leaves it, and rate-limit counts a journey made from 127.0.0.1 would throttle the next
     test's sign-up."""
     from django.core import serializers
+    from django.core.cache.backends.db import DatabaseCache
+    from django.core.management.color import no_style
+    from django.db import connection
 
+    restored = set()
     for row in serializers.deserialize("json", config.stash[_SEEDED_ROWS]):
         row.save()
-    caches["default"].clear()
+        restored.add(type(row.object))
+    # The rows come back with their ids: the sequences must pass them (a flush may have reset them,
+    # and the next insert would take id 1 again on PostgreSQL), as loaddata does.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), list(restored)):
+            cursor.execute(statement)
+    if isinstance(caches["default"], DatabaseCache):  # a shared Redis is not ours to empty
+        caches["default"].clear()
 
 
 @pytest.fixture(scope="session")
@@ -566,10 +577,15 @@ def log_in(browser, base, username):
 
     client = Client()
     client.force_login(User.objects.get(username=username))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
     browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
     browser.execute_cdp_cmd("Network.setCookie", {
-        "url": base, "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "httpOnly": True, "sameSite": "Lax"})
+        "url": base, "name": settings.SESSION_COOKIE_NAME, "value": session, "httpOnly": True, "sameSite": "Lax"})
+    # A cookie the browser refused would leave the journey signed out, and its checks that a page does
+    # not show something would pass for the wrong reason.
+    cookies = browser.execute_cdp_cmd("Network.getCookies", {"urls": [base]})["cookies"]
+    assert {"name": settings.SESSION_COOKIE_NAME, "value": session} in [
+        {"name": c["name"], "value": c["value"]} for c in cookies], f"the browser did not take {username}'s session"
 
 
 def click_and_wait(browser, by, selector, *, check: bool = True, what: str = "") -> None:

@@ -147,7 +147,7 @@ class JobRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # The backend's id of its latest attempt, written once the backend holds it (core.tasks.job_queued);
     # empty while it is not handed over yet, so a run left empty is one whose job never reached the queue
-    # (core.progress.fail_unqueued_runs). Runs from before this field hold "unrecorded" (migration 0007).
+    # (core.progress.fail_unqueued_runs). Runs queued before this field hold "unrecorded" (migration 0007).
     task_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:

@@ -15,6 +15,7 @@ when running it again means more than queueing the same arguments, it says how w
 """
 
 import datetime
+import logging
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -38,6 +39,8 @@ from sangtao.core.models import JobRun
 from sangtao.core.tasks import Job, NotQueued, job_queued, report_not_queued
 from sangtao.core.workflow import SYSTEM, Move, apply_move, nobody, workflow
 from sangtao.core.workitems import WorkItem, provider
+
+logger = logging.getLogger(__name__)
 
 ERRORS_KEPT = 100  # errors stored with a run; all are counted
 ERRORS_SHOWN = 20  # errors listed on the page; the rest are in the error file
@@ -169,8 +172,12 @@ QUEUE_GRACE = datetime.timedelta(minutes=5)
 @receiver(job_queued)
 def _record_task_id(sender, job, task_id: str, kwargs: dict[str, Any], **_signal) -> None:
     """Every job someone waits for takes `run_id` (start_job); a retry records its own attempt."""
-    if run_id := kwargs.get("run_id"):
+    if not (run_id := kwargs.get("run_id")):
+        return
+    try:
         JobRun.objects.filter(pk=run_id, kind=job.module_path).update(task_id=task_id)
+    except Exception:  # the job is in the queue already: failing here must not report it as not queued
+        logger.exception("the task id of job run %s could not be recorded", run_id)
 
 
 def fail_unqueued_runs(created_before: datetime.datetime) -> int:

@@ -8,7 +8,10 @@ settings imports this module before Django is set up. The conventions checker re
 written anywhere else (task-backport-named); migrations keep the app labels they were made with.
 """
 
-API = "django_tasks"  # Django 6: "django.tasks"
+# Django 6: "django.tasks". The backends send the "task enqueued" signal of the API they were built
+# for, which core/tasks.py listens to under API: a backend package on another API would leave every
+# RQ run without its task id, and the workers' sweep would fail it (test_tasks.py checks the pair).
+API = "django_tasks"
 DATABASE = "django_tasks_db"  # the database backend (its app's label: django_tasks_database)
 RQ = "django_tasks_rq"  # the Redis backend, for RQ's workers
 

@@ -98,9 +98,19 @@ class Job(_ApiTask):
         """
         try:
             _ApiTask.enqueue(self, *args, **kwargs)
-        except Exception:
+        except _backend_unavailable():
             logger.exception("job %s could not be queued", self.module_path)
             report_not_queued(self, kwargs)
+
+
+def _backend_unavailable() -> tuple[type[BaseException], ...]:
+    """What a backend outside the database raises when it cannot be reached. Only these are reported
+    as "not queued": any other error (arguments that cannot be sent, a bug) raises as it would on the
+    database backend. redis is imported when an error happens, not with this module."""
+    from redis.exceptions import ConnectionError as RedisUnreachable
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    return (RedisUnreachable, RedisTimeout, OSError)
 
 
 def task(function: Callable[..., Any] | None = None, *, retries: int = 0, backoff: float = 30.0,

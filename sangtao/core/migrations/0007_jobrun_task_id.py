@@ -3,13 +3,15 @@ from django.db import migrations, models
 
 def mark_earlier_runs(apps, schema_editor):
     """Runs queued before their task id was recorded are not taken for runs that never reached the queue."""
-    apps.get_model("core", "JobRun").objects.update(task_id="unrecorded")
+    apps.get_model("core", "JobRun").objects.filter(state="queued").update(task_id="unrecorded")
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0006_rate_counts"),
+        # After the runs surveys' migration makes for imports queued the old way (they have no task id either).
+        ("surveys", "0010_import_progress_in_job_runs"),
     ]
 
     operations = [

@@ -185,3 +185,36 @@ def test_a_job_the_backend_cannot_take_after_the_commit_is_reported_failed_and_n
     [(message, kwargs)] = FAILURES
     assert kwargs == {"value": 4} and "hàng đợi" in message
     assert CALLS == []
+
+
+@pytest.mark.django_db
+def test_a_job_redis_takes_records_its_task_and_the_sweep_leaves_its_run_alone(settings, dost,
+                                                                               django_capture_on_commit_callbacks):
+    """The RQ success path the sweep depends on: the backport's "enqueued" signal reaches core, so a run
+    handed to a real Redis carries its task's id and is not failed as never queued once its grace ends."""
+    import os
+
+    import redis
+
+    from sangtao.core.progress import QUEUE_GRACE, fail_unqueued_runs, start_job
+    from sangtao.core.tests.test_workers import redis_test_url
+
+    url = redis_test_url()
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.ConnectionError:
+        if os.environ.get("REQUIRE_REDIS"):
+            raise
+        pytest.skip("no Redis at 127.0.0.1:6379 (CI sets REQUIRE_REDIS and starts one)")
+    settings.TASKS = {"default": {"BACKEND": taskbackend.BACKENDS["rq"], "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run = start_job(record_call, dost, "Ghi lại", value=6)
+        run.refresh_from_db()
+        assert run.task_id and run.state == "queued"
+        assert fail_unqueued_runs(timezone.now() + QUEUE_GRACE + datetime.timedelta(seconds=1)) == 0
+        run.refresh_from_db()
+        assert run.state == "queued"
+    finally:
+        redis.Redis.from_url(url).flushdb()
