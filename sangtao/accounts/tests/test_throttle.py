@@ -1,19 +1,12 @@
 """Login protection's counts: atomic across processes, counted from the first failure, locked for the full time."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.test import RequestFactory
 
 from sangtao.accounts import throttle
 from sangtao.core import ratelimit
+from sangtao.core.tests.processes import at_once
 from sangtao.core.tests.test_workers import shared_database  # noqa: F401 -- a fixture
-
-ROOT = Path(settings.BASE_DIR)
 
 FAIL_AT_ONCE = """
 import sys
@@ -31,22 +24,9 @@ print(sum(throttle.count_login_failure(request, "officer") for _ in range(int(sy
 def test_two_processes_failing_logins_at_the_same_time_lose_no_count(shared_database):  # noqa: F811
     """Two web processes count 150 failed logins each for one account at once, against a limit of 300: the
     300th is counted, so the account is locked, and exactly once (the cache's read-then-write lost counts)."""
-    env = {**os.environ, "DATABASE_URL": shared_database, "DJANGO_SETTINGS_MODULE": "sangtao.settings",
-           "LOGIN_FAILURES_PER_ACCOUNT": "300", "LOGIN_FAILURES_PER_ADDRESS": "1000000"}
-    env.pop("REDIS_URL", None)
-    processes = [subprocess.Popen([sys.executable, "-c", FAIL_AT_ONCE, "150"], env=env, cwd=ROOT,  # noqa: S603
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(2)]
-    try:
-        for process in processes:
-            assert process.stdout.readline().strip() == "ready"
-        for process in processes:  # both are set up: they start failing together
-            process.stdin.write("go\n")
-            process.stdin.flush()
-        locks_started = [int(process.stdout.readline()) for process in processes]
-        assert [process.wait(timeout=300) for process in processes] == [0, 0]
-    finally:
-        for process in processes:
-            process.kill()
+    outputs = at_once(FAIL_AT_ONCE, shared_database, "150", LOGIN_FAILURES_PER_ACCOUNT="300",
+                      LOGIN_FAILURES_PER_ADDRESS="1000000")
+    locks_started = [int(output) for output in outputs]
     assert sum(locks_started) == 1
     request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="198.51.100.7")
     assert throttle.login_locked_until(request, "officer") is not None

@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from conftest import client_for
 from sangtao.core.models import RateCount
 from sangtao.core.ratelimit import RateLimit, client_address
+from sangtao.core.tests.processes import at_once
 from sangtao.core.tests.test_workers import shared_database  # noqa: F401 -- a fixture
 
 ROOT = Path(settings.BASE_DIR)
@@ -153,20 +154,7 @@ for _ in range(int(sys.argv[1])):
 def test_two_processes_counting_at_the_same_time_lose_no_count(shared_database):  # noqa: F811
     """Two web processes count one client at once, on the test's database (SQLite: a file; PostgreSQL:
     the test database): every count is there, where the database cache's read-then-write lost some."""
-    env = {**os.environ, "DATABASE_URL": shared_database, "DJANGO_SETTINGS_MODULE": "sangtao.settings"}
-    env.pop("REDIS_URL", None)
-    processes = [subprocess.Popen([sys.executable, "-c", COUNT_AT_ONCE, "150"], env=env, cwd=ROOT,  # noqa: S603
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(2)]
-    try:
-        for process in processes:
-            assert process.stdout.readline().strip() == "ready"
-        for process in processes:  # both are set up: they start counting together
-            process.stdin.write("go\n")
-            process.stdin.flush()
-        assert [process.wait(timeout=300) for process in processes] == [0, 0]
-    finally:
-        for process in processes:
-            process.kill()
+    at_once(COUNT_AT_ONCE, shared_database, "150")
     assert RateLimit("race", 10**6, 10**9).counted("198.51.100.7") == 300
 
 

@@ -192,20 +192,10 @@ def test_a_job_redis_takes_records_its_task_and_the_sweep_leaves_its_run_alone(s
                                                                                django_capture_on_commit_callbacks):
     """The RQ success path the sweep depends on: the backport's "enqueued" signal reaches core, so a run
     handed to a real Redis carries its task's id and is not failed as never queued once its grace ends."""
-    import os
-
-    import redis
-
     from sangtao.core.progress import QUEUE_GRACE, fail_unqueued_runs, start_job
-    from sangtao.core.tests.test_workers import redis_test_url
+    from sangtao.core.tests.test_workers import emptied_test_redis
 
-    url = redis_test_url()
-    try:
-        redis.Redis.from_url(url).flushdb()
-    except redis.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS"):
-            raise
-        pytest.skip("no Redis at 127.0.0.1:6379 (CI sets REQUIRE_REDIS and starts one)")
+    url = emptied_test_redis()
     settings.TASKS = {"default": {"BACKEND": taskbackend.BACKENDS["rq"], "QUEUES": ["default"]}}
     settings.RQ_QUEUES = {"default": {"URL": url}}
     try:
@@ -217,4 +207,4 @@ def test_a_job_redis_takes_records_its_task_and_the_sweep_leaves_its_run_alone(s
         run.refresh_from_db()
         assert run.state == "queued"
     finally:
-        redis.Redis.from_url(url).flushdb()
+        emptied_test_redis()

@@ -63,6 +63,21 @@ def redis_test_url() -> str:
     return f"redis://127.0.0.1:6379/{15 - int(worker.removeprefix('gw')) % 8}"
 
 
+def emptied_test_redis() -> str:
+    """This worker's Redis database, emptied; the test is skipped when no Redis answers, unless
+    REQUIRE_REDIS is set (CI sets it)."""
+    import redis
+
+    url = redis_test_url()
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.ConnectionError:
+        if os.environ.get("REQUIRE_REDIS"):
+            raise
+        pytest.skip("no Redis at 127.0.0.1:6379 (CI sets REQUIRE_REDIS and starts one)")
+    return url
+
+
 @pytest.fixture(params=["database", "rq"])
 def engine(request, settings, shared_database, tmp_path, monkeypatch):
     """Environment for worker processes on one engine; this process enqueues on the same one."""
@@ -72,20 +87,11 @@ def engine(request, settings, shared_database, tmp_path, monkeypatch):
     if request.param == "database":
         yield env
         return
-    import redis
-
-    url = redis_test_url()
-    server = redis.Redis.from_url(url)
-    try:
-        server.flushdb()
-    except redis.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS"):
-            raise
-        pytest.skip("no Redis at 127.0.0.1:6379 (CI sets REQUIRE_REDIS and starts one)")
+    url = emptied_test_redis()
     settings.TASKS = {"default": {"BACKEND": taskbackend.BACKENDS["rq"], "QUEUES": ["default"]}}
     settings.RQ_QUEUES = {"default": {"URL": url}}
     yield {**env, "REDIS_URL": url}
-    server.flushdb()
+    emptied_test_redis()
 
 
 class Workers:
