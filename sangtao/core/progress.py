@@ -80,7 +80,8 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        if not self.running:
+        """How far it got: a failed job's bar stops where the job did, not full as if it had ended well."""
+        if self.succeeded:
             return 100
         if not self.total:
             return 0

@@ -30,6 +30,9 @@ def test_counts_are_grouped_the_way_each_language_writes_them():
     assert bar.percent == 61
     assert progress.Progress(state_label="", running=True, succeeded=False, done=5, total=None).percent == 0
     assert progress.Progress(state_label="", running=False, succeeded=True, done=5, total=9).percent == 100
+    # A failed job's bar stops where the job did (a job Redis never took: empty, not full).
+    assert progress.Progress(state_label="", running=False, succeeded=False, done=3, total=10).percent == 30
+    assert progress.Progress(state_label="", running=False, succeeded=False, done=0, total=None).percent == 0
 
 
 def test_a_background_export_shows_its_progress_then_offers_the_same_file_as_the_stream(survey, dost, officer,
