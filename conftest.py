@@ -39,8 +39,8 @@ ALL_STATES = list(PATH_TO)
 
 
 def _waits(item) -> bool:
-    """A test that spends its time waiting on other processes (a real browser, real worker processes)."""
-    return bool(item.get_closest_marker("browser") or item.nodeid.startswith("sangtao/core/tests/test_workers.py"))
+    """A test that spends its time waiting on other processes (a real browser, worker processes...)."""
+    return bool(item.get_closest_marker("browser") or item.get_closest_marker("waits"))
 
 
 @pytest.hookimpl(trylast=True)

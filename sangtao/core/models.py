@@ -167,9 +167,11 @@ class JobRun(models.Model):
 
 
 class RateCount(models.Model):
-    """How many times one key (a salted hash of a client's address) was counted in one window of a rate
-    limit (core/ratelimit.py). Counted by one atomic statement, so no count is lost between processes,
-    and never culled before its window ends, as a cache's rows can be."""
+    """How many times one key (a salted hash of a client's address, or of a login name) was counted in
+    one window of a rate limit (core/ratelimit.py: the public survey's answers, failed logins, reset
+    requests, token guesses); a lock on a key is a row of its own with no count. Counted by one atomic
+    statement, so no count is lost between processes, and never culled before its window ends, as a
+    cache's rows can be."""
 
     bucket = models.CharField(max_length=200, primary_key=True)
     count = models.PositiveIntegerField(default=0)

@@ -21,6 +21,7 @@ print(sum(throttle.count_login_failure(request, "officer") for _ in range(int(sy
 """
 
 
+@pytest.mark.waits
 def test_two_processes_failing_logins_at_the_same_time_lose_no_count(shared_database):  # noqa: F811
     """Two web processes count 150 failed logins each for one account at once, against a limit of 300: the
     300th is counted, so the account is locked, and exactly once (the cache's read-then-write lost counts)."""

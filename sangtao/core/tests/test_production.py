@@ -151,6 +151,7 @@ for _ in range(int(sys.argv[1])):
 """
 
 
+@pytest.mark.waits
 def test_two_processes_counting_at_the_same_time_lose_no_count(shared_database):  # noqa: F811
     """Two web processes count one client at once, on the test's database (SQLite: a file; PostgreSQL:
     the test database): every count is there, where the database cache's read-then-write lost some."""

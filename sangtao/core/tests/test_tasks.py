@@ -176,8 +176,10 @@ def test_a_dead_workers_job_without_retries_is_reported_failed_with_a_message():
 @pytest.mark.django_db
 def test_a_job_the_backend_cannot_take_after_the_commit_is_reported_failed_and_nothing_raises(
         settings, django_capture_on_commit_callbacks):
-    settings.TASKS = {"default": {"BACKEND": taskbackend.BACKENDS["rq"], "QUEUES": ["default"]}}
-    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6390/0"}}  # nothing listens there
+    from sangtao.core.tests.test_progress import RQ_WITHOUT_REDIS
+
+    for name, value in RQ_WITHOUT_REDIS.items():
+        setattr(settings, name, value)
     with django_capture_on_commit_callbacks(execute=True) as handed_over:
         fails_once_for_good.enqueue(value=4)
         record_call.enqueue(value=5)  # no one to tell: logged only

@@ -22,6 +22,8 @@ from sangtao.core.models import PeriodicTick, WorkerBeat
 from sangtao.core.tasks import TaskResultRow
 from sangtao.core.tests import worker_jobs
 
+pytestmark = pytest.mark.waits  # real worker processes: ordered with the browser tests (conftest.py)
+
 LAUNCH = """
 import datetime, sys
 import django
