@@ -81,6 +81,9 @@ def pytest_configure(config):
         # A test database need not survive a crash: commits need not wait for the disk (the browser
         # and race tests commit thousands of times). Only this process's sessions are affected.
         database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+        from sangtao.core.tests.template_db import flush_by_deleting
+
+        flush_by_deleting()
 
 
 def _migrate_the_template_while_the_workers_collect(config, settings) -> None:

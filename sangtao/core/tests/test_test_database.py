@@ -1,4 +1,4 @@
-"""The test database itself: what a transactional test's flush removes is put back."""
+"""The test database itself: a transactional test's flush empties it, and what the migrations seeded is put back."""
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -25,3 +25,31 @@ def test_after_a_flush_the_rows_the_migrations_seeded_are_put_back_and_the_cache
     assert cache.get("allauth-rate-limit") is None
     highest = max(CouncilRules.objects.values_list("pk", flat=True))
     assert CouncilRules.objects.create(name="Quy tắc mới").pk > highest  # no id taken twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_flush_between_tests_deletes_every_row_and_the_append_only_guard_stays_on(request, dost):
+    from django.db import DatabaseError, connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from sangtao.core.audit import record
+    from sangtao.core.models import AuditEvent
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's flush (SQLite's deletes already)")
+    from sangtao.privacy.services import give_consent
+
+    record(dost, "viewed", dost)
+    give_consent(dost, "account")  # an append-only row whose keys are checked when the rows they name go
+    with CaptureQueriesContext(connection) as flush:  # as a transactional test's teardown calls it
+        call_command("flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True)
+    sent = " ".join(query["sql"] for query in flush.captured_queries)
+    assert "TRUNCATE" not in sent and "DELETE FROM" in sent
+    assert not AuditEvent.objects.exists() and not type(dost).objects.exists()
+
+    restore_after_flush(request.config)
+    record(None, "viewed", CouncilRules.objects.first())
+    for statement in ("DELETE FROM core_auditevent", "UPDATE core_auditevent SET action = 'x'"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.filter(action="viewed").count() == 1
