@@ -630,28 +630,28 @@ def _axe_source() -> str | None:
 
 
 # Run only the rules that can report a critical or serious violation (a rule's impact is the highest
-# its checks can give), among those axe runs by default: the others can never fail the gate. The page
-# is marked as checked at this width, and how far it scrolls sideways is returned with the violations
-# (one round trip to the browser per width).
+# its checks can give), among those axe runs by default: the others can never fail the gate. How far
+# the page scrolls sideways is returned with the violations (one round trip to the browser per width).
 _AXE_RUN = """
-const [key, done] = [arguments[0], arguments[arguments.length - 1]];
+const done = arguments[arguments.length - 1];
 const rules = axe._audit.rules.filter(r => r.enabled !== false && !(r.tags || []).includes('experimental')
   && (!r.impact || r.impact === 'critical' || r.impact === 'serious')).map(r => r.id);
 const overflow = () => document.documentElement.scrollWidth - document.documentElement.clientWidth;
 axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}}).then(r => {
-  (window.sangtaoA11yChecked = window.sangtaoA11yChecked || []).push(key);
   done([r.violations, overflow()]);
 }, e => done([[{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}], overflow()]));
 """
-# What the page is now (its address and markup, the per-response CSRF token left out), the widths it
-# was checked at as it is now, and whether axe is in it: a page checked once at a width is not checked
-# again there until something on it changes.
+# What the page is now (its address and markup, the per-response CSRF token left out), and whether axe
+# is in it.
 _PAGE_STATE = """
 const html = location.href + document.documentElement.outerHTML.replace(/value="[^"]*"/g, '');
 let h = 0;
 for (let i = 0; i < html.length; i++) h = (Math.imul(31, h) + html.charCodeAt(i)) | 0;
-return [String(h) + ':' + html.length, window.sangtaoA11yChecked || [], !!window.axe];
+return [String(h) + ':' + html.length, !!window.axe];
 """
+# The pages this process's browser has checked, each as "<width>|<fingerprint>": a page is checked
+# once at a width as it is, even when a journey comes back to it unchanged (17 of 222 checks were).
+_CHECKED_PAGES: set[str] = set()
 
 
 def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
@@ -660,7 +660,8 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
     The browser puts axe in every document it opens (the _chromium fixture, through the DevTools
     protocol: never a script in the page, which the CSP forbids; no CDN is used). Call it after each
     interaction that changes the page (click_and_wait and visit call it for every page they load); a
-    page already checked as it is now, at a width, is not checked again. The window is left at its
+    page already checked as it is now, at a width, is not checked again (the same address and markup
+    give the same answer). The window is left at its
     original size. Without node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI)
     and warns otherwise.
     """
@@ -674,10 +675,10 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
         warnings.warn(message, stacklevel=2)
         return
     original = browser.get_window_size()
-    fingerprint, checked, has_axe = browser.execute_script(_PAGE_STATE)
+    fingerprint, has_axe = browser.execute_script(_PAGE_STATE)
     if not has_axe:  # a document the browser opened before axe was registered with it
         browser.execute_script(_axe_source())
-    todo = [(w, h) for w, h in widths if f"{w}|{fingerprint}" not in checked]
+    todo = [(w, h) for w, h in widths if f"{w}|{fingerprint}" not in _CHECKED_PAGES]
     # The window's own width first: one resize fewer.
     todo.sort(key=lambda size: size[0] != original["width"])
     found = []
@@ -687,7 +688,7 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
             if (width, height) != size:
                 browser.set_window_size(width, height)
                 size = (width, height)
-            violations, scroll = browser.execute_async_script(_AXE_RUN, f"{width}|{fingerprint}")
+            violations, scroll = browser.execute_async_script(_AXE_RUN)
             for violation in violations:
                 if violation["impact"] in ("critical", "serious"):
                     targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
@@ -699,6 +700,7 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
             browser.set_window_size(original["width"], original["height"])
     where = what or browser.current_url
     assert not found, f"accessibility violations on {where}:\n" + "\n".join(found)
+    _CHECKED_PAGES.update(f"{width}|{fingerprint}" for width, _height in todo)
 
 
 # --- step 4: a project under way --------------------------------------------------------------
