@@ -190,6 +190,18 @@ def knowledge(database_url: str) -> None:
           f"precision@5 {big['precision_at_5']} (generated documents on the same topics are unlabelled)")
 
 
+def audit(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run([sys.executable, str(HERE / "audit_bench.py")], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    r = json.loads(output.strip().splitlines()[-1])
+    print(f"\n== DoST's audit log on {r['vendor']}: {r['events']} audit events and {r['moves']} workflow moves over "
+          f"three years (set-up {r['setup_s']} s); goal p95 <= 300 ms ==")
+    for name, page in r["pages"].items():
+        print(f"{name:11s} p95 {page['p95_ms']:7.1f} ms, median {page['median_ms']:7.1f} ms, {page['queries']} SQL queries"
+              f"  {page['url']}")
+
+
 def main() -> None:
     assignment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -200,6 +212,7 @@ def main() -> None:
         annual(f"sqlite:///{tmp}/annual.sqlite3")
         capacity(f"sqlite:///{tmp}/capacity.sqlite3")
         knowledge(f"sqlite:///{tmp}/knowledge.sqlite3")
+        audit(f"sqlite:///{tmp}/audit.sqlite3")
     if postgres_available():
         challenges(PG_URL)
         admin = PG_URL.rsplit("/", 1)[0]
@@ -221,6 +234,9 @@ def main() -> None:
         subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_k",
                         "-c", "CREATE DATABASE sangtao_bench_k"], check=True, capture_output=True)
         knowledge(admin + "/sangtao_bench_k")
+        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_au",
+                        "-c", "CREATE DATABASE sangtao_bench_au"], check=True, capture_output=True)
+        audit(admin + "/sangtao_bench_au")
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
 
