@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.errors import NotAllowed, StaleState
 from sangtao.core.models import JobRun
-from sangtao.core.tasks import Job, NotQueued, job_queued, report_not_queued
+from sangtao.core.tasks import Job, LostByQueue, NotQueued, backend_lost, job_queued, report_not_queued
 from sangtao.core.workflow import SYSTEM, Move, apply_move, nobody, workflow
 from sangtao.core.workitems import WorkItem, provider
 
@@ -166,6 +166,9 @@ def run_failed(message: str, run_id: str, **_arguments) -> None:
 # than queueing again: the person sees why and runs it again with one click, and a job can never run
 # twice (a job that did reach the queue after all finds its run failed, and Tracker.begin refuses it).
 # The grace covers the time between the run's row and the commit of its transaction.
+# A Redis that restarts without its data loses the jobs it held: their runs keep their task ids and stay
+# queued. A periodic job (core.jobs.fail_runs_the_queue_lost) asks the backend about the task of each run
+# still queued after the grace, and fails, the same way, those whose task it no longer holds.
 
 QUEUE_GRACE = datetime.timedelta(minutes=5)
 
@@ -190,15 +193,43 @@ def fail_unqueued_runs(created_before: datetime.datetime) -> int:
             run = stuck.filter(pk=run_id).select_for_update(skip_locked=True).first()
             if run is None:  # another worker's step took it, or it was handed over meanwhile
                 continue
-            try:
-                job = import_string(run.kind)
-            except ImportError:  # the job was renamed since: its run still ends
-                job = None
-            if isinstance(job, Job):  # the job's context (an import, an export request) ends with its run
-                report_not_queued(job, {"run_id": str(run.pk), **run.arguments})
-            run_failed(str(NotQueued()), str(run.pk))  # whatever on_failure did, the run ends
+            _end_unrun(run, NotQueued())
         failed += 1
     return failed
+
+
+# Runs queued before the task id was recorded (migration 0007) hold this instead of an id.
+UNRECORDED = "unrecorded"
+LOST_ASKED = 100  # the oldest queued runs asked about at each look: a Redis that lost its data lost them first
+
+
+def fail_lost_runs(created_before: datetime.datetime) -> int:
+    """Fail the runs created before `created_before`, still queued, whose task the backend no longer holds
+    (Redis restarted without its data: their jobs will never run), as if never queued; return how many.
+    A backend that cannot be reached raises, and nothing is failed."""
+    waiting = JobRun.objects.filter(state=S.QUEUED, created_at__lt=created_before).exclude(task_id__in=["", UNRECORDED])
+    failed = 0
+    for run_id, task_id in waiting.order_by("created_at").values_list("pk", "task_id")[:LOST_ASKED]:
+        if not backend_lost(task_id):
+            continue
+        with transaction.atomic():
+            run = waiting.filter(pk=run_id, task_id=task_id).select_for_update(skip_locked=True).first()
+            if run is None:  # it started, or a retry was queued, meanwhile
+                continue
+            _end_unrun(run, LostByQueue())
+        failed += 1
+    return failed
+
+
+def _end_unrun(run: JobRun, reason: Exception) -> None:
+    """Fail a queued run whose job will never run, and the job's context with it (an import, an export request)."""
+    try:
+        job = import_string(run.kind)
+    except ImportError:  # the job was renamed since: its run still ends
+        job = None
+    if isinstance(job, Job):
+        report_not_queued(job, {"run_id": str(run.pk), **run.arguments}, reason)
+    run_failed(str(reason), str(run.pk))  # whatever on_failure did, the run ends
 
 
 def progress_of(run: JobRun) -> Progress:

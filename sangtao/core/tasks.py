@@ -31,6 +31,7 @@ from sangtao.core import taskbackend
 base = import_module(f"{taskbackend.API}.base")
 _ApiTask: Any = base.Task  # the API's Task, typed Any: its module is loaded by name
 signals = import_module(f"{taskbackend.API}.signals")
+exceptions = import_module(f"{taskbackend.API}.exceptions")
 task_backends = import_module(taskbackend.API).task_backends
 DatabaseBackend = import_string(taskbackend.BACKENDS["database"])
 
@@ -152,14 +153,34 @@ class NotQueued(Exception):
                        "Vui lòng thử lại.")
 
 
-def report_not_queued(job: Job, kwargs: dict[str, Any]) -> None:
-    """Tell whoever waits for the job that it never reached the queue; never raises (nothing is left to undo)."""
+class LostByQueue(Exception):
+    """The backend no longer holds a job it had taken, before any worker ran it (Redis restarted
+    without its data): the job will never run."""
+
+    def __str__(self) -> str:
+        return gettext("Hàng đợi công việc nền đã mất công việc này trước khi chạy (dịch vụ hàng đợi khởi động lại "
+                       "và mất dữ liệu). Vui lòng chạy lại.")
+
+
+def backend_lost(task_id: str) -> bool:
+    """Whether the backend answers that it holds no such task. A backend that cannot be reached raises:
+    it may still hold it."""
+    try:
+        task_backends["default"].get_result(task_id)
+    except exceptions.TaskResultDoesNotExist:
+        return True
+    return False
+
+
+def report_not_queued(job: Job, kwargs: dict[str, Any], reason: Exception | None = None) -> None:
+    """Tell whoever waits for the job that it never reached the queue (or that the queue lost it: reason);
+    never raises (nothing is left to undo)."""
     if job.on_failure is None:
         return
     arguments = {name: value for name, value in kwargs.items() if name != ATTEMPT}
     try:
         with transaction.atomic():  # a savepoint in the sweep's transaction: a failure here leaves it usable
-            job.on_failure(str(NotQueued()), **arguments)
+            job.on_failure(str(reason or NotQueued()), **arguments)
     except Exception:  # the database may be away too: the sweep of unqueued runs ends it later
         logger.exception("reporting that %s could not be queued failed", job.module_path)
 

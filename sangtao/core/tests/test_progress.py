@@ -289,3 +289,34 @@ def test_a_run_whose_job_never_reached_the_queue_is_failed_by_the_workers_after_
     assert JobRun.objects.get(pk=handed_over.pk).task_id
     lost_import.refresh_from_db()  # the job's own record ends with its run, through its on_failure
     assert (lost_import.state, lost_import.run.state) == ("failed", "failed")
+
+
+def test_runs_whose_task_the_queue_lost_are_failed_with_their_import_and_the_others_keep_waiting(survey, dost):
+    """Redis restarting without its data loses the jobs it held; here the database queue's task rows
+    are deleted, the same answer ("no such task") from the backend."""
+    import datetime
+
+    from django.utils import timezone
+
+    from sangtao.core.jobs import fail_runs_the_queue_lost
+    from sangtao.core.tasks import TaskResultRow
+
+    waiting, lost, before_ids = (services.export_responses(survey, dost) for _ in range(3))
+    lost_import = start_import(survey, dost, _csv(survey, [["A", survey.units.first().code, "2026-Q1", "4", "4", "4",
+                                                            "4", "4"]]), "paper")
+    recent = services.export_responses(survey, dost)
+    JobRun.objects.filter(pk=before_ids.pk).update(task_id=progress.UNRECORDED)  # queued before ids were kept
+    task_ids = JobRun.objects.filter(pk__in=[lost.pk, lost_import.run_id, recent.pk]).values_list("task_id", flat=True)
+    assert TaskResultRow.objects.filter(id__in=list(task_ids)).delete()[0] == 3
+    JobRun.objects.exclude(pk=recent.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+
+    fail_runs_the_queue_lost.call()
+    states = {run.pk: (run.state, run.message) for run in JobRun.objects.all()}
+    message = ("Hàng đợi công việc nền đã mất công việc này trước khi chạy (dịch vụ hàng đợi khởi động lại và mất "
+               "dữ liệu). Vui lòng chạy lại.")
+    assert states[lost.pk] == states[lost_import.run_id] == ("failed", message)
+    lost_import.refresh_from_db()  # the import ends with its run, through its job's on_failure
+    assert lost_import.state == "failed"
+    assert states[waiting.pk] == states[before_ids.pk] == states[recent.pk] == ("queued", "")  # held; unknown; in grace
+    shown = client_for(dost).get(lost.get_absolute_url()).content.decode()
+    assert message in shown and f"/jobs/{lost.pk}/retry/" in shown

@@ -190,11 +190,12 @@ def test_a_job_the_backend_cannot_take_after_the_commit_is_reported_failed_and_n
 
 
 @pytest.mark.django_db
-def test_a_job_redis_takes_records_its_task_and_the_sweep_leaves_its_run_alone(settings, dost,
-                                                                               django_capture_on_commit_callbacks):
+def test_a_job_redis_takes_records_its_task_and_the_sweeps_leave_its_run_alone_until_redis_loses_it(
+        settings, dost, django_capture_on_commit_callbacks):
     """The RQ success path the sweep depends on: the backport's "enqueued" signal reaches core, so a run
-    handed to a real Redis carries its task's id and is not failed as never queued once its grace ends."""
-    from sangtao.core.progress import QUEUE_GRACE, fail_unqueued_runs, start_job
+    handed to a real Redis carries its task's id and is not failed as never queued once its grace ends;
+    once Redis has lost its data, the run is failed as lost."""
+    from sangtao.core.progress import QUEUE_GRACE, fail_lost_runs, fail_unqueued_runs, start_job
     from sangtao.core.tests.test_workers import emptied_test_redis
 
     url = emptied_test_redis()
@@ -205,8 +206,30 @@ def test_a_job_redis_takes_records_its_task_and_the_sweep_leaves_its_run_alone(s
             run = start_job(record_call, dost, "Ghi lại", value=6)
         run.refresh_from_db()
         assert run.task_id and run.state == "queued"
-        assert fail_unqueued_runs(timezone.now() + QUEUE_GRACE + datetime.timedelta(seconds=1)) == 0
+        later = timezone.now() + QUEUE_GRACE + datetime.timedelta(seconds=1)
+        assert fail_unqueued_runs(later) == 0 and fail_lost_runs(later) == 0  # Redis holds its task
         run.refresh_from_db()
         assert run.state == "queued"
+
+        emptied_test_redis()  # Redis restarted without its data
+        assert fail_lost_runs(later) == 1
+        run.refresh_from_db()
+        assert run.state == "failed" and "đã mất công việc này" in run.message
     finally:
         emptied_test_redis()
+
+
+@pytest.mark.django_db
+def test_a_redis_that_does_not_answer_fails_no_run_as_lost(settings, dost):
+    from redis.exceptions import ConnectionError as RedisDown
+
+    from sangtao.core.progress import QUEUE_GRACE, fail_lost_runs, start_job
+    from sangtao.core.tests.test_progress import RQ_WITHOUT_REDIS
+
+    run = start_job(record_call, dost, "Ghi lại", value=7)  # queued in the database, then the queue is Redis
+    for name, value in RQ_WITHOUT_REDIS.items():
+        setattr(settings, name, value)
+    with pytest.raises(RedisDown):
+        fail_lost_runs(timezone.now() + QUEUE_GRACE + datetime.timedelta(seconds=1))
+    run.refresh_from_db()
+    assert run.state == "queued"
