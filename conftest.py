@@ -520,9 +520,13 @@ IMPLICIT_WAIT = 20  # seconds a find waits for its element: generous, CI runs th
 
 
 @pytest.fixture(scope="session")
-def _chromium(tmp_path_factory):
+def _chromium(tmp_path_factory, django_db_setup, live_server):
     """One headless Chromium per test process, shared by its browser tests: starting one costs
-    more than a second, and each test starts from a clean state (the browser fixture)."""
+    more than a second, and each test starts from a clean state (the browser fixture).
+
+    It comes after the test database and the live server, so it quits before them: the live server's
+    request threads, each holding a database session, wait on the browser's kept-alive connections
+    until it quits (on PostgreSQL the test database could not be dropped under them)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
