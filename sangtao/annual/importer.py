@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sangtao.annual import services
 from sangtao.annual.models import AnnualPlan, BudgetSource
@@ -32,8 +33,8 @@ from sangtao.core.audit import record
 from sangtao.core.csv import append_row
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.formats import file_stamp
-from sangtao.core.progress import Tracker, run_failed, start_job
-from sangtao.core.tasks import task
+from sangtao.core.progress import Tracker, job_text, run_failed, start_job
+from sangtao.core.tasks import FailureMessage, task
 from sangtao.core.text import clean, fold
 from sangtao.core.uploads import check_size, check_workbook
 from sangtao.core.workflow import SYSTEM, apply_move
@@ -190,7 +191,7 @@ def import_workbook(actor, upload, tracker: Tracker | None = None) -> Outcome:
         raise InvalidInput(_("Tệp không có dòng nhiệm vụ nào."), field="file")
     if tracker is not None:
         tracker.set_total(len(rows))
-        tracker.advance(0, message=_("Kiểm tra %(n)s dòng") % {"n": len(rows)}, force=True)
+        tracker.advance(0, message=job_text(gettext_lazy("Kiểm tra %(n)s dòng"), n=len(rows)), force=True)
     units: dict[str, OrgUnit] = {}
     for unit in OrgUnit.objects.filter(kind__in=PLANNING_UNITS).exclude(code=""):
         units.setdefault(unit.code, unit)
@@ -215,8 +216,8 @@ def import_workbook(actor, upload, tracker: Tracker | None = None) -> Outcome:
     reason = _("Nhập từ tệp Excel %(name)s") % {"name": clean(upload.name)}
     if tracker is not None:
         # One transaction: what it writes shows when it commits; until then the page says what it does.
-        tracker.advance(outcome.skipped, message=_("Ghi %(n)s kế hoạch (tất cả hoặc không kế hoạch nào)")
-                        % {"n": len(groups)}, force=True)
+        writing = job_text(gettext_lazy("Ghi %(n)s kế hoạch (tất cả hoặc không kế hoạch nào)"), n=len(groups))
+        tracker.advance(outcome.skipped, message=writing, force=True)
     with transaction.atomic():
         for (unit, year, title), tasks in groups.items():
             plan = services.create_plan(actor, unit, year, title, import_key=f"{unit.code}:{year}")
@@ -252,11 +253,11 @@ def start_import(actor, upload):
     check_size(upload, MAX_BYTES)
     with transaction.atomic():
         stored = default_storage.save(f"annual-imports/{name}", upload)
-        return start_job(import_file, actor, _("Nhập kế hoạch từ tệp «%(name)s»") % {"name": name},
+        return start_job(import_file, actor, job_text(gettext_lazy("Nhập kế hoạch từ tệp «%(name)s»"), name=name),
                          back_url=reverse("annual:import"), path=stored, name=name)
 
 
-def _import_failed(message: str, run_id: str, **_arguments) -> None:
+def _import_failed(message: FailureMessage, run_id: str, **_arguments) -> None:
     run_failed(message, run_id)
 
 
@@ -281,13 +282,13 @@ def import_file(run_id: str, path: str, name: str) -> None:
     except ImportRefused as refused:
         for number, message in refused.problems:
             tracker.error(number, "", message)
-        tracker.fail(_("Tệp chưa được nhập: %(n)s dòng lỗi.") % {"n": len(refused.problems)})
+        tracker.fail(job_text(gettext_lazy("Tệp chưa được nhập: %(n)s dòng lỗi."), n=len(refused.problems)))
         return
     except InvalidInput as refused:
         tracker.fail(str(refused.message))
         return
     finally:
         upload.close()
-    tracker.finish(_("Đã nhập %(p)s kế hoạch, %(t)s nhiệm vụ; bỏ qua %(s)s dòng đã nhập trước đó.")
-                   % {"p": outcome.plans, "t": outcome.tasks, "s": outcome.skipped},
+    tracker.finish(job_text(gettext_lazy("Đã nhập %(p)s kế hoạch, %(t)s nhiệm vụ; bỏ qua %(s)s dòng đã nhập trước đó."),
+                            p=outcome.plans, t=outcome.tasks, s=outcome.skipped),
                    _result_file(outcome), f"ket-qua-nhap-ke-hoach-{file_stamp(timezone.now())}.csv")

@@ -38,8 +38,8 @@ from sangtao.challenges.models import Facet
 from sangtao.core import formats
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
-from sangtao.core.progress import Tracker, run_failed, start_job
-from sangtao.core.tasks import periodic, task
+from sangtao.core.progress import Tracker, job_text, run_failed, start_job
+from sangtao.core.tasks import FailureMessage, periodic, task
 from sangtao.core.text import clean, fold
 from sangtao.core.uploads import check_upload
 from sangtao.core.workflow import apply_move
@@ -586,7 +586,7 @@ def request_city_report(actor, year: int) -> CityReport:
     with transaction.atomic():
         report = CityReport.objects.create(year=year, number=city_report_number(year), requested_by=actor)
         job = start_job(build_city_report, actor,
-                        str(_("Báo cáo tổng hợp năm %(year)s (%(number)s)") % {"year": year, "number": report.number}),
+                        job_text(_("Báo cáo tổng hợp năm %(year)s (%(number)s)"), year=year, number=report.number),
                         back_url=reverse("annual:city_report", args=[report.pk]), total=100, report_id=report.pk)
         CityReport.objects.filter(pk=report.pk).update(job=job)
         report.job = job
@@ -594,10 +594,10 @@ def request_city_report(actor, year: int) -> CityReport:
     return report
 
 
-def _city_report_failed(message: str, run_id: str, report_id: int, **_arguments) -> None:
+def _city_report_failed(message: FailureMessage, run_id: str, report_id: int, **_arguments) -> None:
     """The build raised or its worker died: the requester reads why on the report, its job and their home."""
     run_failed(message, run_id)
-    CityReport.objects.filter(pk=report_id).update(failure=message or str(_("Lỗi không rõ.")),
+    CityReport.objects.filter(pk=report_id).update(failure=str(message) or str(_("Lỗi không rõ.")),
                                                    finished_at=timezone.now())
 
 
@@ -626,4 +626,4 @@ def build_city_report(run_id: str, report_id: int) -> None:
     CityReport.objects.filter(pk=report_id).update(pdf=report.pdf.name, workbook=report.workbook.name,
                                                    finished_at=timezone.now())
     tracker.advance(100)
-    tracker.finish(_("Đã lập báo cáo %(number)s (PDF và Excel).") % {"number": report.number})
+    tracker.finish(job_text(_("Đã lập báo cáo %(number)s (PDF và Excel)."), number=report.number))

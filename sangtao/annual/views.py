@@ -382,6 +382,6 @@ def import_plans(request):
         else:
             return redirect(run)
     runs = JobRun.objects.filter(kind=import_file.module_path, created_by=request.user).only(
-        "pk", "title", "state", "created_at")[:5]
+        "pk", "title", "title_args", "state", "created_at")[:5]
     return render(request, "annual/import.html", {"form": form, "runs": runs})
 

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sangtao.capacity import benchmark as bench
 from sangtao.capacity import portfolio as folio
@@ -17,8 +18,8 @@ from sangtao.challenges.models import Facet
 from sangtao.core import csv as safe_csv
 from sangtao.core.errors import NotAllowed
 from sangtao.core.formats import file_stamp
-from sangtao.core.progress import Tracker, run_failed, start_job
-from sangtao.core.tasks import task
+from sangtao.core.progress import Tracker, job_text, run_failed, start_job
+from sangtao.core.tasks import FailureMessage, task
 
 FORMATS = ("csv", "xlsx")
 
@@ -52,7 +53,7 @@ def csv_bytes(rows: list[list]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _export_failed(message: str, run_id: str, **_arguments) -> None:
+def _export_failed(message: FailureMessage, run_id: str, **_arguments) -> None:
     run_failed(message, run_id)
 
 
@@ -63,7 +64,8 @@ def export_benchmark(actor, round_: Round, kind: str, size: str, fmt: str):
     if not actor.has_perm("capacity.see_benchmark") or fmt not in FORMATS:
         raise NotAllowed()
     return start_job(write_benchmark, actor,
-                     _("Xuất so sánh năng lực %(year)s (%(format)s)") % {"year": round_.year, "format": fmt.upper()},
+                     job_text(gettext_lazy("Xuất so sánh năng lực %(year)s (%(format)s)"), year=round_.year,
+                              format=fmt.upper()),
                      back_url=reverse("capacity:benchmark") + f"?year={round_.year}", total=100,
                      round_id=round_.pk, kind=kind, size=size, fmt=fmt, language=translation.get_language())
 
@@ -74,9 +76,9 @@ def write_benchmark(run_id: str, round_id: int, kind: str, size: str, fmt: str, 
     tracker.begin(total=100)
     with translation.override(language):
         round_ = Round.objects.select_related("rule").get(pk=round_id)
-        tracker.advance(10, message=_("Xếp hạng các đơn vị"), force=True)
+        tracker.advance(10, message=gettext_lazy("Xếp hạng các đơn vị"), force=True)
         rows = bench.rows_of(bench.ranking(round_, kind, size))
-        tracker.advance(60, message=_("Ghi tệp"), force=True)
+        tracker.advance(60, message=gettext_lazy("Ghi tệp"), force=True)
         table = bench.table(round_, rows)
         if fmt == "csv":
             content = csv_bytes(table)
@@ -85,7 +87,7 @@ def write_benchmark(run_id: str, round_id: int, kind: str, size: str, fmt: str, 
                 [_("Công thức"), str(COMPOSITE_FORMULA)]]
             content = workbook_bytes(table, _("Năng lực"), notes)
         tracker.advance(100)
-        tracker.finish(_("Đã xuất %(n)s đơn vị.") % {"n": len(rows)}, ContentFile(content),
+        tracker.finish(job_text(gettext_lazy("Đã xuất %(n)s đơn vị."), n=len(rows)), ContentFile(content),
                        f"nang-luc-{round_.year}-{file_stamp(timezone.now())}.{fmt}")
 
 
@@ -95,7 +97,7 @@ def export_portfolio(actor, filters: dict):
     """Queue the portfolio (with the page's filters) as an Excel file; returns its JobRun."""
     if not actor.has_perm("capacity.see_portfolio"):
         raise NotAllowed()
-    return start_job(write_portfolio, actor, _("Xuất danh mục đổi mới sáng tạo (Excel)"),
+    return start_job(write_portfolio, actor, gettext_lazy("Xuất danh mục đổi mới sáng tạo (Excel)"),
                      back_url=reverse("capacity:portfolio"), total=100, filters=filters,
                      language=translation.get_language())
 
@@ -122,12 +124,12 @@ def write_portfolio(run_id: str, filters: dict, language: str = "vi") -> None:
     tracker = Tracker(run_id)
     tracker.begin(total=100)
     with translation.override(language):
-        tracker.advance(10, message=_("Đọc danh mục"), force=True)
+        tracker.advance(10, message=gettext_lazy("Đọc danh mục"), force=True)
         every_year = folio.portfolio_lines({k: v for k, v in filters.items() if k != "year"})
         lines = [line for line in every_year if not filters.get("year") or line.year == filters["year"]]
-        tracker.advance(60, message=_("Ghi tệp"), force=True)
+        tracker.advance(60, message=gettext_lazy("Ghi tệp"), force=True)
         rows, notes, by_year = portfolio_rows(lines, folio.counters(lines), folio.by_year(every_year))
         content = workbook_bytes(rows, _("Danh mục"), notes, extra=[(_("Theo năm"), by_year)])
         tracker.advance(100)
-        tracker.finish(_("Đã xuất %(n)s việc.") % {"n": len(lines)}, ContentFile(content),
+        tracker.finish(job_text(gettext_lazy("Đã xuất %(n)s việc."), n=len(lines)), ContentFile(content),
                        f"danh-muc-doi-moi-{file_stamp(timezone.now())}.xlsx")

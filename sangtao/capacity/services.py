@@ -14,7 +14,7 @@ from sangtao.capacity.models import CapacityRule, Module, Round, RoundInvitation
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.formats import short_date
-from sangtao.core.tasks import task
+from sangtao.core.tasks import FailureMessage, task
 from sangtao.core.text import clean
 from sangtao.core.workflow import apply_move
 from sangtao.orgs.models import Role
@@ -177,7 +177,7 @@ def rule_changed(actor, rule: CapacityRule):
     in the background (the positive level is inside the stored sums), as one job the DoST user who
     changed the rule follows (core.progress: its page, and a line on their home when it ends or fails).
     Returns the JobRun, or None when no launched round uses the rule."""
-    from sangtao.core.progress import start_job
+    from sangtao.core.progress import job_text, start_job
 
     if not actor.has_perm("capacity.edit_rules"):
         raise NotAllowed()
@@ -190,7 +190,7 @@ def rule_changed(actor, rule: CapacityRule):
         if not rounds:
             return None
         return start_job(recompute_rounds, actor,
-                         str(_("Tính lại điểm năng lực theo quy tắc «%(name)s»") % {"name": rule.name}),
+                         job_text(_("Tính lại điểm năng lực theo quy tắc «%(name)s»"), name=rule.name),
                          back_url=reverse("admin:capacity_capacityrule_change", args=[rule.pk]),
                          total=RECOMPUTE_STEPS * len(rounds), round_ids=[round_.pk for round_ in rounds])
 
@@ -204,7 +204,7 @@ def profile_changed(profile) -> None:
 RECOMPUTE_STEPS = 4  # per round: its three surveys' sums, then its scores
 
 
-def _recompute_failed(message: str, run_id: str, **_arguments) -> None:
+def _recompute_failed(message: FailureMessage, run_id: str, **_arguments) -> None:
     from sangtao.core.progress import run_failed
 
     run_failed(message, run_id)
@@ -213,7 +213,7 @@ def _recompute_failed(message: str, run_id: str, **_arguments) -> None:
 @task(on_failure=_recompute_failed)
 def recompute_rounds(run_id: str, round_ids: list[int]) -> None:
     """Recompute the rounds one survey at a time, telling how far through core.progress."""
-    from sangtao.core.progress import Tracker
+    from sangtao.core.progress import Tracker, job_text
     from sangtao.surveys.ingest import recompute as recompute_survey
 
     tracker = Tracker(run_id)
@@ -229,7 +229,7 @@ def recompute_rounds(run_id: str, round_ids: list[int]) -> None:
         scores.refresh(round_)
         done += 1
         tracker.advance(done, message=round_.name, force=True)
-    tracker.finish(_("Đã tính lại điểm năng lực của %(n)s đợt khảo sát.") % {"n": len(round_ids)})
+    tracker.finish(job_text(_("Đã tính lại điểm năng lực của %(n)s đợt khảo sát."), n=len(round_ids)))
 
 
 @task

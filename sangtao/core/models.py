@@ -4,6 +4,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import chain
@@ -132,7 +133,11 @@ class JobRun(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=100)  # the job's module path, so a failed run can be queued again
+    # What the run says is kept in no language and shown in its reader's (`shown_title`, `shown_message`):
+    # a msgid and the values of its placeholders (core.progress.job_text), or words kept as they came
+    # (an error's, and every run written before the arguments were kept apart) with no arguments.
     title = models.CharField(max_length=255)
+    title_args = models.JSONField(default=dict, blank=True)
     arguments = models.JSONField(default=dict, blank=True)
     back_url = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -142,6 +147,7 @@ class JobRun(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # the first ones: [{"row", "column", "message"}]
     message = models.TextField(blank=True)
+    message_args = models.JSONField(default=dict, blank=True)
     result = models.FileField(upload_to="jobs/", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -158,12 +164,28 @@ class JobRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.state})"
+        return f"{self.shown_title} ({self.state})"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("job", args=[self.pk])
+
+    @property
+    def shown_title(self) -> str:
+        return in_current_language(self.title, self.title_args)
+
+    @property
+    def shown_message(self) -> str:
+        return in_current_language(self.message, self.message_args)
+
+
+def in_current_language(text: str, args: dict) -> str:
+    """A run's kept text as the current language says it: its msgid translated, then its placeholders
+    filled with their values (which are never read as placeholders themselves). Words no catalogue knows
+    come back as they were kept; without arguments nothing is filled, so a `%` in them stays as written."""
+    translated = gettext(text)
+    return translated % args if args else translated
 
 
 class RateCount(models.Model):

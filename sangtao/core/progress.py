@@ -12,6 +12,13 @@ Every job someone waits for is a `JobRun`: `start_job(job, actor, title, ...)` q
 A context that keeps facts of its own about a job (the survey import: what it added, its error file)
 keeps them on its model, linked to the run, and builds its page's `Progress` from `progress_of(run)`;
 when running it again means more than queueing the same arguments, it says how with `@restarts(job)`.
+
+What a run says (its title, the stage under its bar, why it failed, how it ended) is read by its starter
+in whichever language they read the page, often not the one they started it in, and by a worker that
+has no language of its own: so a run keeps the msgid and the values of its placeholders apart
+(`job_text(_("Xuất phiếu: %(name)s"), name=survey.name)`, or a lazy `_("...")` with none) and shows
+them translated when it is read (`JobRun.shown_title`, `shown_message`). Words that are no msgid (an
+error's, a name, a number) are kept and shown as they came.
 """
 
 import datetime
@@ -20,7 +27,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.files.base import File
 from django.db import transaction
@@ -28,15 +35,16 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.errors import NotAllowed, StaleState
 from sangtao.core.models import JobRun
-from sangtao.core.tasks import Job, LostByQueue, NotQueued, backend_lost, job_queued, report_not_queued
+from sangtao.core.tasks import LOST_BY_QUEUE, NOT_QUEUED, Job, backend_lost, job_queued, report_not_queued
 from sangtao.core.workflow import SYSTEM, Move, apply_move, nobody, workflow
 from sangtao.core.workitems import WorkItem, provider
 
@@ -103,6 +111,25 @@ class Progress:
 
 # --- JobRun: the progress of every job someone waits for -------------------------------------------
 
+class JobText(NamedTuple):
+    """A run's title or message as it is kept: a msgid and the values of its placeholders."""
+
+    msgid: str
+    args: dict[str, Any]
+
+
+def job_text(text: JobText | Promise | str, /, **args: Any) -> JobText:
+    """`job_text(_("Xuất phiếu: %(name)s"), name=survey.name)`: the msgid of a lazy translation (not
+    pgettext: its context would be lost) and its values, which are filled in only when the run is shown.
+    A plain string is kept as it is."""
+    if isinstance(text, JobText):
+        return text
+    if args and not isinstance(text, Promise):  # gettext's answer, in whatever language is active: no msgid
+        raise TypeError("job_text takes a lazy translation (gettext_lazy) when it has values to fill in")
+    with translation.override(None):  # no language: a lazy translation gives its msgid
+        return JobText(str(text), args)
+
+
 RESTARTS: dict[str, Callable[[JobRun, Any], JobRun]] = {}
 
 
@@ -117,11 +144,14 @@ def restarts(job) -> Callable:
     return register
 
 
-def start_job(job, actor, title: str, *, back_url: str = "", total: int | None = None, **arguments) -> JobRun:
-    """Record a run and queue `job(run_id=..., **arguments)` with it; the page is run.get_absolute_url()."""
+def start_job(job, actor, title: JobText | Promise | str, *, back_url: str = "", total: int | None = None,
+              **arguments) -> JobRun:
+    """Record a run and queue `job(run_id=..., **arguments)` with it; the page is run.get_absolute_url().
+    `title`: a lazy translation, or `job_text(...)` when it has placeholders."""
+    kept = job_text(title)
     with transaction.atomic():
-        run = JobRun.objects.create(kind=job.module_path, title=title[:255], arguments=arguments, back_url=back_url,
-                                    created_by=actor, total=total)
+        run = JobRun.objects.create(kind=job.module_path, title=kept.msgid[:255], title_args=kept.args,
+                                    arguments=arguments, back_url=back_url, created_by=actor, total=total)
         job.enqueue(run_id=str(run.pk), **arguments)
     return run
 
@@ -143,17 +173,19 @@ def retry(run: JobRun, actor) -> JobRun:
     restart = RESTARTS.get(run.kind)
     if restart is not None:
         return restart(run, actor)
-    return start_job(import_string(run.kind), actor, run.title, back_url=run.back_url, total=run.total,
-                     **run.arguments)
+    return start_job(import_string(run.kind), actor, JobText(run.title, run.title_args), back_url=run.back_url,
+                     total=run.total, **run.arguments)
 
 
-def run_failed(message: str, run_id: str, **_arguments) -> None:
+def run_failed(message: JobText | Promise | str, run_id: str, **_arguments) -> None:
     """`@task(on_failure=run_failed)`: the job raised or its worker died; the person reads why."""
     run = JobRun.objects.filter(pk=run_id).first()
     if run is None:
         return
+    kept = job_text(message)
     with suppress(StaleState):  # it had already finished or failed
-        apply_move(run, "fail", actor=SYSTEM, changes={"message": message[:2000], "finished_at": timezone.now()})
+        apply_move(run, "fail", actor=SYSTEM, changes={"message": kept.msgid[:2000], "message_args": kept.args,
+                                                        "finished_at": timezone.now()})
 
 
 # --- runs whose job never reached the queue ----------------------------------------------------------
@@ -193,7 +225,7 @@ def fail_unqueued_runs(created_before: datetime.datetime) -> int:
             run = stuck.filter(pk=run_id).select_for_update(skip_locked=True).first()
             if run is None:  # another worker's step took it, or it was handed over meanwhile
                 continue
-            _end_unrun(run, NotQueued())
+            _end_unrun(run, NOT_QUEUED)
         failed += 1
     return failed
 
@@ -216,12 +248,12 @@ def fail_lost_runs(created_before: datetime.datetime) -> int:
             run = waiting.filter(pk=run_id, task_id=task_id).select_for_update(skip_locked=True).first()
             if run is None:  # it started, or a retry was queued, meanwhile
                 continue
-            _end_unrun(run, LostByQueue())
+            _end_unrun(run, LOST_BY_QUEUE)
         failed += 1
     return failed
 
 
-def _end_unrun(run: JobRun, reason: Exception) -> None:
+def _end_unrun(run: JobRun, reason: Promise) -> None:
     """Fail a queued run whose job will never run, and the job's context with it (an import, an export request)."""
     try:
         job = import_string(run.kind)
@@ -229,14 +261,14 @@ def _end_unrun(run: JobRun, reason: Exception) -> None:
         job = None
     if isinstance(job, Job):
         report_not_queued(job, {"run_id": str(run.pk), **run.arguments}, reason)
-    run_failed(str(reason), str(run.pk))  # whatever on_failure did, the run ends
+    run_failed(reason, str(run.pk))  # whatever on_failure did, the run ends
 
 
 def progress_of(run: JobRun) -> Progress:
     running = run.state in (S.QUEUED, S.RUNNING)
     return Progress(
         state_label=run.get_state_display(), running=running, succeeded=run.state == S.DONE, done=run.done,
-        total=run.total, message=run.message, errors=run.errors[:ERRORS_SHOWN], error_count=run.error_count,
+        total=run.total, message=run.shown_message, errors=run.errors[:ERRORS_SHOWN], error_count=run.error_count,
         retry_url=reverse("job_retry", args=[run.pk]) if run.state == S.FAILED else "",
         result_url=reverse("job_result", args=[run.pk]) if run.state == S.DONE and run.result else "",
         fix_url=run.back_url if run.state == S.FAILED or run.error_count else "",
@@ -253,7 +285,7 @@ class Tracker:
         self.done = 0
         self.errors: list[dict[str, Any]] = []
         self.error_count = 0
-        self.message = self.run.message
+        self.message = JobText(self.run.message, self.run.message_args)
         self._written = 0.0
 
     def begin(self, total: int | None = None) -> None:
@@ -263,14 +295,14 @@ class Tracker:
     def set_total(self, total: int) -> None:
         JobRun.objects.filter(pk=self.run.pk).update(total=total)
 
-    def advance(self, done: int, *, message: object = None, force: bool = False) -> None:
-        """`message`: the stage the job is at ("Tính độ phù hợp"), shown under the bar while it runs."""
+    def advance(self, done: int, *, message: JobText | Promise | str | None = None, force: bool = False) -> None:
+        """`message`: the stage the job is at (`_("Tính độ phù hợp")`), shown under the bar while it runs."""
         self.done = done
         if message is not None:
-            self.message = str(message)
+            self.message = job_text(message)
         if force or time.monotonic() - self._written >= self.every:
-            JobRun.objects.filter(pk=self.run.pk).update(done=done, error_count=self.error_count,
-                                                         errors=self.errors, message=self.message)
+            JobRun.objects.filter(pk=self.run.pk).update(done=done, error_count=self.error_count, errors=self.errors,
+                                                         message=self.message.msgid, message_args=self.message.args)
             self._written = time.monotonic()
 
     def error(self, row: int | str, column: str, message: str) -> None:
@@ -278,17 +310,19 @@ class Tracker:
         if len(self.errors) < ERRORS_KEPT:
             self.errors.append({"row": row, "column": column, "message": str(message)})
 
-    def fail(self, message: str) -> JobRun:
+    def fail(self, message: JobText | Promise | str) -> JobRun:
         """The job refuses its input (a file with bad rows): it ends failed, with its errors, for the
         person to fix; a job that raises is failed by `run_failed` instead."""
+        kept = job_text(message)
         self.run = apply_move(self.run, "fail", actor=SYSTEM, changes={
-            "done": self.done, "error_count": self.error_count, "errors": self.errors, "message": str(message)[:2000],
-            "finished_at": timezone.now()})
+            "done": self.done, "error_count": self.error_count, "errors": self.errors, "message": kept.msgid[:2000],
+            "message_args": kept.args, "finished_at": timezone.now()})
         return self.run
 
-    def finish(self, message: str = "", result: File | None = None, name: str = "") -> JobRun:
+    def finish(self, message: JobText | Promise | str = "", result: File | None = None, name: str = "") -> JobRun:
+        kept = job_text(message)
         changes: dict[str, Any] = {"done": self.done, "error_count": self.error_count, "errors": self.errors,
-                                   "message": str(message), "finished_at": timezone.now()}
+                                   "message": kept.msgid, "message_args": kept.args, "finished_at": timezone.now()}
         if result is not None:
             self.run.result.save(name, result, save=False)
             changes["result"] = self.run.result.name
@@ -311,7 +345,8 @@ def job_work(user) -> list[WorkItem]:
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     running = Q(state__in=[S.QUEUED, S.RUNNING])
     runs = (JobRun.objects.filter(Q(created_by=user) & (Q(created_at__gte=since) | running))
-            .only("pk", "title", "state", "created_at", "finished_at").order_by("-created_at")[:JOBS_SHOWN])
+            .only("pk", "title", "title_args", "state", "created_at", "finished_at")
+            .order_by("-created_at")[:JOBS_SHOWN])
     items = []
     for run in runs:
         if run.state == S.FAILED:
@@ -320,6 +355,6 @@ def job_work(user) -> list[WorkItem]:
             title, action, overdue = gettext("«%(title)s» đã hoàn tất"), False, False
         else:
             title, action, overdue = gettext("«%(title)s» đang chạy"), False, False
-        items.append(WorkItem(f"core.job_{run.state}", title % {"title": run.title}, 1, run.get_absolute_url(),
+        items.append(WorkItem(f"core.job_{run.state}", title % {"title": run.shown_title}, 1, run.get_absolute_url(),
                               overdue=overdue, action_needed=action, group=JOBS_GROUP))
     return items

@@ -95,6 +95,6 @@ class RQWorker(Worker):
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
         try:
-            job_failed(job.func, job.kwargs, str(WorkerDied()))
+            job_failed(job.func, job.kwargs, WorkerDied.message)
         except Exception:
             logger.exception("handling the killed job %s failed", job.id)

@@ -22,8 +22,9 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from sangtao.core import taskbackend
 
@@ -56,6 +57,12 @@ ATTEMPT = "_attempt"  # the kwarg that counts attempts across retries; the job n
 # queueing transaction for the database queue, after the commit for RQ.
 job_queued = Signal()
 
+# What a job's on_failure is told: the last line of its error, in the error's own words, or a failure of
+# the platform's own (not queued, lost by the queue, its worker died) as a lazy translation, which a run
+# keeps untranslated to show in its reader's language (core.progress) and any other record takes in the
+# current language.
+FailureMessage = str | Promise
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Job(_ApiTask):
@@ -63,7 +70,7 @@ class Job(_ApiTask):
 
     retries: int = 0
     backoff: float = 30.0  # seconds before the first retry; doubled for each further one
-    on_failure: Callable[..., Any] | None = None  # called as on_failure(message, **kwargs)
+    on_failure: Callable[..., Any] | None = None  # called as on_failure(message: FailureMessage, **kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run in the caller's process, as a plain function (periodic jobs are called so in tests)."""
@@ -124,7 +131,7 @@ def task(function: Callable[..., Any] | None = None, *, retries: int = 0, backof
     return declare(function) if function is not None else declare
 
 
-def job_failed(job: Job, kwargs: dict[str, Any], message: str) -> None:
+def job_failed(job: Job, kwargs: dict[str, Any], message: FailureMessage) -> None:
     """An attempt failed (an error, or its worker died): retry it later, or tell whoever waits for it."""
     attempt = kwargs.get(ATTEMPT, 1)
     arguments = {name: value for name, value in kwargs.items() if name != ATTEMPT}
@@ -145,21 +152,15 @@ def failure_message(traceback: str) -> str:
     return lines[-1][:500] if lines else ""
 
 
-class NotQueued(Exception):
-    """The backend refused a job or could not be reached (Redis down) when the job was handed to it."""
-
-    def __str__(self) -> str:
-        return gettext("Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang không hoạt động. "
-                       "Vui lòng thử lại.")
+# The backend refused a job or could not be reached (Redis down) when the job was handed to it.
+NOT_QUEUED = gettext_lazy("Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang không hoạt động. "
+                          "Vui lòng thử lại.")
 
 
-class LostByQueue(Exception):
-    """The backend no longer holds a job it had taken, before any worker ran it (Redis restarted
-    without its data): the job will never run."""
-
-    def __str__(self) -> str:
-        return gettext("Hàng đợi công việc nền đã mất công việc này trước khi chạy (dịch vụ hàng đợi khởi động lại "
-                       "và mất dữ liệu). Vui lòng chạy lại.")
+# The backend no longer holds a job it had taken, before any worker ran it (Redis restarted without its
+# data): the job will never run.
+LOST_BY_QUEUE = gettext_lazy("Hàng đợi công việc nền đã mất công việc này trước khi chạy (dịch vụ hàng đợi khởi động "
+                             "lại và mất dữ liệu). Vui lòng chạy lại.")
 
 
 def backend_lost(task_id: str) -> bool:
@@ -172,7 +173,7 @@ def backend_lost(task_id: str) -> bool:
     return False
 
 
-def report_not_queued(job: Job, kwargs: dict[str, Any], reason: Exception | None = None) -> None:
+def report_not_queued(job: Job, kwargs: dict[str, Any], reason: Promise = NOT_QUEUED) -> None:
     """Tell whoever waits for the job that it never reached the queue (or that the queue lost it: reason);
     never raises (nothing is left to undo)."""
     if job.on_failure is None:
@@ -180,7 +181,7 @@ def report_not_queued(job: Job, kwargs: dict[str, Any], reason: Exception | None
     arguments = {name: value for name, value in kwargs.items() if name != ATTEMPT}
     try:
         with transaction.atomic():  # a savepoint in the sweep's transaction: a failure here leaves it usable
-            job.on_failure(str(reason or NotQueued()), **arguments)
+            job.on_failure(reason, **arguments)
     except Exception:  # the database may be away too: the sweep of unqueued runs ends it later
         logger.exception("reporting that %s could not be queued failed", job.module_path)
 
@@ -205,15 +206,17 @@ def _retry_or_report(sender: Any, task_result: Any, **kwargs: Any) -> None:
 class WorkerDied(Exception):
     """The process running a job stopped (killed, power cut) before the job finished."""
 
+    message = gettext_lazy("Tiến trình chạy công việc đã dừng đột ngột; công việc chưa hoàn tất.")
+
     def __str__(self) -> str:
-        return gettext("Tiến trình chạy công việc đã dừng đột ngột; công việc chưa hoàn tất.")
+        return str(self.message)
 
 
 def fail_abandoned(row: Any) -> None:
     """Mark a database job whose worker died as failed, then retry or report it like any failure."""
     row.set_failed(WorkerDied())
     if isinstance(row.task, Job):
-        job_failed(row.task, row.args_kwargs["kwargs"], str(WorkerDied()))
+        job_failed(row.task, row.args_kwargs["kwargs"], WorkerDied.message)
 
 
 PERIODIC: dict[str, tuple[Job, timedelta]] = {}

@@ -4,21 +4,21 @@ import datetime
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from sangtao.core import workflow
 from sangtao.core.progress import Tracker, run_failed
-from sangtao.core.tasks import periodic, task
+from sangtao.core.tasks import FailureMessage, periodic, task
 from sangtao.privacy.models import DataExport, ExportStatus, RetentionRule
 
 
-def _export_failed(message: str, run_id: str, export_id: int, **_arguments) -> None:
+def _export_failed(message: FailureMessage, run_id: str, export_id: int, **_arguments) -> None:
     """The export failed for good: the person reads why on their page, its job and their home."""
     run_failed(message, run_id)
     export = DataExport.objects.filter(pk=export_id).first()
     if export is not None and export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         workflow.apply_move(export, "fail", actor=workflow.SYSTEM,
-                            changes={"message": message[:300], "finished_at": timezone.now()})
+                            changes={"message": str(message)[:300], "finished_at": timezone.now()})
 
 
 @task(retries=2, backoff=10, on_failure=_export_failed)
@@ -39,7 +39,7 @@ def build_export(run_id: str, export_id: int) -> None:
     workflow.apply_move(export, "finish", actor=workflow.SYSTEM, changes={
         "file": export.file.name, "finished_at": timezone.now(), "message": gettext("Sẵn sàng")})
     tracker.advance(100)
-    tracker.finish(gettext("Bản xuất dữ liệu đã sẵn sàng để tải về."))
+    tracker.finish(gettext_lazy("Bản xuất dữ liệu đã sẵn sàng để tải về."))
 
 
 @periodic(every=3600)

@@ -187,7 +187,7 @@ def request_export(user) -> DataExport:
         from sangtao.privacy.jobs import build_export
 
         # The job's title names no personal data: the run outlives the export the purge deletes.
-        job = start_job(build_export, user, str(_("Xuất dữ liệu cá nhân của tôi")), back_url=reverse("privacy:mine"),
+        job = start_job(build_export, user, _("Xuất dữ liệu cá nhân của tôi"), back_url=reverse("privacy:mine"),
                         total=100, export_id=export.pk)
         DataExport.objects.filter(pk=export.pk).update(job=job)
         export.job = job
@@ -285,7 +285,7 @@ def _erase_job_runs(user) -> int:
         kept.update(holder._base_manager.filter(**{f"{relation.field.name}__in": runs})
                     .values_list(relation.field.attname, flat=True))
     runs.exclude(pk__in=kept).delete()
-    runs.filter(pk__in=kept).update(result="", errors=[], error_count=0, message="")
+    runs.filter(pk__in=kept).update(result="", errors=[], error_count=0, message="", message_args={})
     return files
 
 

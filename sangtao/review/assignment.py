@@ -18,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ortools.graph.python import min_cost_flow
 
 SCALE = 100_000  # affinities become integer costs with five decimals kept
@@ -173,28 +175,29 @@ def _solve_on(problem: Problem, mask: np.ndarray) -> tuple[list[tuple[int, int]]
 
 
 def solve(problem: Problem, top_k: int | None = None,
-          progress: Callable[[str, int], None] | None = None) -> Solution:
-    """The maximum-affinity assignment, or Infeasible with what to change."""
+          progress: Callable[[Promise, int], None] | None = None) -> Solution:
+    """The maximum-affinity assignment, or Infeasible with what to change; `progress` is told each stage
+    as a lazy translation, which the job's run keeps as its msgid (core.progress)."""
     report = progress or (lambda stage, percent: None)
-    report(_("Kiểm tra tính khả thi"), 5)
+    report(gettext_lazy("Kiểm tra tính khả thi"), 5)
     messages = feasibility_problems(problem)
     if messages:
         raise Infeasible(messages)
     fell_back = False
     result = None
     if top_k is not None:
-        report(_("Giải trên đồ thị rút gọn"), 20)
+        report(gettext_lazy("Giải trên đồ thị rút gọn"), 20)
         result = _solve_on(problem, candidate_mask(problem, top_k))
         fell_back = result is None
     if result is None:
-        report(_("Giải trên đồ thị đầy đủ"), 50)
+        report(gettext_lazy("Giải trên đồ thị đầy đủ"), 50)
         result = _solve_on(problem, ~problem.forbidden)
     if result is None:
         raise Infeasible([_("Xung đột lợi ích và cặp bị cấm khiến không thể phân đủ %(k)s người chấm cho mọi hồ sơ "
                             "trong giới hạn tải: hãy tăng tải tối đa, giảm tải tối thiểu hoặc bổ sung chuyên gia.")
                           % {"k": problem.k}])
     pairs, arcs = result
-    report(_("Hoàn tất"), 100)
+    report(gettext_lazy("Hoàn tất"), 100)
     rows, cols = np.array(pairs, dtype=np.intp).T
     objective = float(problem.affinity[rows, cols].sum())
     return Solution(pairs=sorted(pairs), objective=objective, arcs=arcs, sparse=top_k is not None and not fell_back,

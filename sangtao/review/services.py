@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +25,8 @@ from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
-from sangtao.core.progress import Tracker, run_failed, start_job
-from sangtao.core.tasks import task
+from sangtao.core.progress import Tracker, job_text, run_failed, start_job
+from sangtao.core.tasks import FailureMessage, task
 from sangtao.core.text import clean
 from sangtao.notifications.services import notify, resolve
 from sangtao.orgs.models import OrgUnit
@@ -264,7 +265,7 @@ def start_assignment_run(actor, council: Council, k: int, min_load: int, max_loa
         run = AssignmentRun.objects.create(council=council, reviewers_per_proposal=k, min_load=min_load,
                                            max_load=max_load, created_by=actor)
         record(actor, "assignment_run_started", council, run=run.pk, k=k, min_load=min_load, max_load=max_load)
-        job = start_job(run_assignment, actor, str(_("Phân công tối ưu: %(name)s") % {"name": council.name}),
+        job = start_job(run_assignment, actor, job_text(_("Phân công tối ưu: %(name)s"), name=council.name),
                         back_url=council.get_absolute_url(), total=100, assignment_run=run.pk)
         AssignmentRun.objects.filter(pk=run.pk).update(job=job)
         run.job = job
@@ -292,7 +293,7 @@ SPARSE_ABOVE = 200_000  # pairs; below this the dense graph is solved directly
 TOP_K = 30
 
 
-def _run_failed(message: str, run_id: str, assignment_run: int, **_arguments) -> None:
+def _run_failed(message: FailureMessage, run_id: str, assignment_run: int, **_arguments) -> None:
     """The run ended in an error or its worker died: whoever started it reads why on its job's page
     and on their home (core.progress.run_failed), and the run itself is failed through its table."""
     run_failed(message, run_id)
@@ -316,13 +317,13 @@ def run_assignment(run_id: str, assignment_run: int) -> None:
     tracker.begin(total=100)
     run = _run_move(run, "start", job_id=tracker.run.pk, finished_at=None)
 
-    def progress(stage: object, percent: int) -> None:
+    def progress(stage: Promise, percent: int) -> None:
         tracker.advance(percent, message=stage, force=True)
 
     def infeasible(messages: list[str]) -> None:
         _run_move(run, "find_infeasible", finished_at=timezone.now(), messages=messages)
         # The job failed in the sense that matters to its starter: nothing was assigned; they fix and retry.
-        run_failed(str(_("Không thể phân công. Cần thay đổi: %(why)s") % {"why": " ".join(messages)}),
+        run_failed(job_text(_("Không thể phân công. Cần thay đổi: %(why)s"), why=" ".join(messages)),
                    str(tracker.run.pk))
 
     progress(_("Đọc dữ liệu"), 1)
@@ -381,7 +382,7 @@ def run_assignment(run_id: str, assignment_run: int) -> None:
                   stats={"pairs": len(rows), "arcs": solution.arcs, "sparse": solution.sparse,
                          "fell_back": solution.fell_back})
         tracker.advance(100)
-        tracker.finish(_("Đã tạo %(n)s cặp chuyên gia – hồ sơ.") % {"n": len(rows)})
+        tracker.finish(job_text(_("Đã tạo %(n)s cặp chuyên gia – hồ sơ."), n=len(rows)))
 
 
 def set_pair_rule(actor, council: Council, expert: Expert, proposal: Proposal, kind: str | None) -> None:

@@ -27,14 +27,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sangtao.core import csv as safe_csv
 from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
-from sangtao.core.progress import ERRORS_SHOWN, Progress, Tracker, restarts, run_failed, start_job
+from sangtao.core.progress import ERRORS_SHOWN, Progress, Tracker, job_text, restarts, run_failed, start_job
 from sangtao.core.progress import progress_of as run_progress
-from sangtao.core.tasks import task
+from sangtao.core.tasks import FailureMessage, task
 from sangtao.core.text import clean
 from sangtao.core.uploads import check_size, check_workbook
 from sangtao.surveys.ingest import Incoming
@@ -167,8 +168,8 @@ def start_import(survey: Survey, actor, upload, source: str) -> ImportJob:
 
 def _queue(job: ImportJob, actor) -> None:
     """The job's run (its progress, message and end, on the starter's home) and the import, queued."""
-    job.run = start_job(run_import, actor, _("Nhập phiếu «%(file)s» vào «%(survey)s»")
-                        % {"file": job.original_name, "survey": job.survey.name},
+    job.run = start_job(run_import, actor, job_text(gettext_lazy("Nhập phiếu «%(file)s» vào «%(survey)s»"),
+                                                    file=job.original_name, survey=job.survey.name),
                         back_url=reverse("surveys:import", args=[job.survey_id, job.pk]), job_id=job.pk)
     ImportJob.objects.filter(pk=job.pk).update(run=job.run)
 
@@ -230,7 +231,7 @@ def _write(job: ImportJob, staged) -> tuple[int, int]:
     return staged.write()
 
 
-def _import_failed(message: str, job_id: int, run_id: str | None = None, **_arguments) -> None:
+def _import_failed(message: FailureMessage, job_id: int, run_id: str | None = None, **_arguments) -> None:
     """The job ended in an error or its worker died: the person who started it reads why, on the
     import's page and on their home (its run failed); nothing was kept (publishing is all or nothing)."""
     job = ImportJob.objects.filter(pk=job_id).first()
@@ -323,10 +324,10 @@ def run_import(job_id: int, run_id: str | None = None) -> None:
             with transaction.atomic():
                 _move(job, "reject", errors=len(errors), error_report=job.error_report.name)
                 tracker.advance(count)
-                tracker.fail(_("Tệp có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(errors)})
+                tracker.fail(job_text(gettext_lazy("Tệp có %(n)s dòng lỗi; không dòng nào được nhập."), n=len(errors)))
             return
-        tracker.advance(count, message=_("Tệp hợp lệ; đang ghi %(n)s dòng (tất cả hoặc không dòng nào)…")
-                        % {"n": count}, force=True)
+        writing = job_text(gettext_lazy("Tệp hợp lệ; đang ghi %(n)s dòng (tất cả hoặc không dòng nào)…"), n=count)
+        tracker.advance(count, message=writing, force=True)
         # A failure here keeps nothing (the publishing transaction rolls back); _import_failed tells why.
         added, duplicates = _write(job, staged)
     finally:
@@ -335,8 +336,8 @@ def run_import(job_id: int, run_id: str | None = None) -> None:
     with transaction.atomic():
         record(job.created_by, "survey_import_done", job.survey, job=job.pk, added=added, duplicates=duplicates)
         _move(job, "finish", added=added, duplicates=duplicates)
-        tracker.finish(_("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua.")
-                       % {"added": added, "dup": duplicates})
+        tracker.finish(job_text(gettext_lazy("Đã nhập %(added)s phiếu; %(dup)s phiếu đã có trước đó được bỏ qua."),
+                                added=added, dup=duplicates))
 
 
 @restarts(run_import)

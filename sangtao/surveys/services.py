@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
-from sangtao.core.tasks import task
+from sangtao.core.tasks import FailureMessage, task
 from sangtao.core.text import clean
 from sangtao.privacy import services as privacy
 from sangtao.surveys.ingest import Incoming, ingest, recompute, web_response_id
@@ -226,16 +226,15 @@ def save_index_rule(actor, rule: IndexRule, changed: list[str]) -> int:
             return 0
         surveys = list(Survey.objects.filter(rule=rule).order_by("pk").values_list("pk", flat=True))
         if surveys:
-            from sangtao.core.progress import start_job
+            from sangtao.core.progress import job_text, start_job
 
-            start_job(recompute_surveys, actor,
-                      str(_("Tính lại chỉ số theo quy tắc «%(name)s»") % {"name": rule.name}),
+            start_job(recompute_surveys, actor, job_text(_("Tính lại chỉ số theo quy tắc «%(name)s»"), name=rule.name),
                       back_url=reverse("admin:surveys_indexrule_change", args=[rule.pk]), total=len(surveys),
                       survey_ids=surveys)
     return len(surveys)
 
 
-def _recompute_failed(message: str, run_id: str, **_arguments) -> None:
+def _recompute_failed(message: FailureMessage, run_id: str, **_arguments) -> None:
     from sangtao.core.progress import run_failed
 
     run_failed(message, run_id)
@@ -244,7 +243,7 @@ def _recompute_failed(message: str, run_id: str, **_arguments) -> None:
 @task(on_failure=_recompute_failed)
 def recompute_surveys(run_id: str, survey_ids: list[int]) -> None:
     """Recompute the surveys' indices one by one, telling how far through core.progress."""
-    from sangtao.core.progress import Tracker
+    from sangtao.core.progress import Tracker, job_text
 
     tracker = Tracker(run_id)
     tracker.begin(total=len(survey_ids))
@@ -253,22 +252,22 @@ def recompute_surveys(run_id: str, survey_ids: list[int]) -> None:
         recompute(survey)
         tracker.advance(done)
     tracker.advance(len(survey_ids), force=True)
-    tracker.finish(_("Đã tính lại chỉ số của %(n)s khảo sát.") % {"n": len(survey_ids)})
+    tracker.finish(job_text(_("Đã tính lại chỉ số của %(n)s khảo sát."), n=len(survey_ids)))
 
 
 def export_responses(survey: Survey, actor):
     """Write every stored response to a file in the background (the import format, as the streamed
     CSV); the person follows a progress bar and downloads the file when it is ready."""
-    from sangtao.core.progress import start_job
+    from sangtao.core.progress import job_text, start_job
 
     if not actor.has_perm("surveys.manage", survey):
         raise NotAllowed()
     record(actor, "surveys.responses_exported", survey)
-    return start_job(write_responses_file, actor, _("Xuất phiếu: %(name)s") % {"name": survey.name},
+    return start_job(write_responses_file, actor, job_text(_("Xuất phiếu: %(name)s"), name=survey.name),
                      back_url=survey.get_absolute_url(), total=survey.response_count, survey_id=survey.pk)
 
 
-def _export_failed(message: str, run_id: str, **_arguments) -> None:
+def _export_failed(message: FailureMessage, run_id: str, **_arguments) -> None:
     from sangtao.core.progress import run_failed
 
     run_failed(message, run_id)
@@ -282,7 +281,7 @@ def write_responses_file(run_id: str, survey_id: int) -> None:
 
     from sangtao.core import csv as safe_csv
     from sangtao.core.formats import file_stamp
-    from sangtao.core.progress import Tracker
+    from sangtao.core.progress import Tracker, job_text
     from sangtao.surveys.exports import response_rows
 
     tracker = Tracker(run_id)
@@ -300,5 +299,5 @@ def write_responses_file(run_id: str, survey_id: int) -> None:
                 tracker.advance(written)
         tracker.advance(written, force=True)
         handle.seek(0)
-        tracker.finish(_("Đã xuất %(n)s phiếu.") % {"n": written}, File(handle),
+        tracker.finish(job_text(_("Đã xuất %(n)s phiếu."), n=written), File(handle),
                        f"phieu-{survey.pk}-{file_stamp(timezone.now())}.csv")

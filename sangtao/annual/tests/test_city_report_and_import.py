@@ -159,6 +159,20 @@ def test_the_import_runs_as_a_job_its_starter_follows_with_bad_rows_a_result_fil
         assert client_for(officer).get(url).status_code == 404
     assert client_for(officer).post("/annual/import/", {"file": _workbook(good)}).status_code == 404
     assert refused.get_absolute_url() in client_for(dost).get("/annual/import/").content.decode()
+    # What a run says reads in the language of the page, whichever site it was started on.
+    client_for(dost).post("/en/annual/import/", {"file": _workbook(bad)})
+    third = JobRun.objects.exclude(pk__in=[refused.pk, run.pk]).get()
+    run_pending()
+    listed = client_for(dost).get("/en/annual/import/").content.decode()
+    assert listed.count("Import of plans from «ke-hoach-2025.xlsx»") == 3 and "Nhập kế hoạch từ tệp" not in listed
+    listed = client_for(dost).get("/annual/import/").content.decode()
+    assert listed.count("Nhập kế hoạch từ tệp «ke-hoach-2025.xlsx»") == 3 and "Import of plans" not in listed
+    for failed in (refused, third):
+        assert "The file was not imported: 1 rows with errors." in client_for(dost).get(
+            f"/en/jobs/{failed.pk}/").content.decode()
+        assert "Tệp chưa được nhập: 1 dòng lỗi." in client_for(dost).get(f"/jobs/{failed.pk}/").content.decode()
+    assert "Imported 2 plans, 3 tasks; skipped 0 rows imported before." in client_for(dost).get(
+        f"/en/jobs/{run.pk}/").content.decode()
 
 
 def test_the_template_is_a_workbook_the_import_reads(ward, dost):

@@ -29,6 +29,8 @@ def test_counters_filters_and_export_agree(make_challenge, dost, officer):
     assert client_for(officer).post("/capacity/portfolio.xlsx").status_code == 404
     run = JobRun.objects.get()
     assert (run.state, run.done, run.total, run.created_by) == ("done", 100, 100, dost)
+    english = client_for(dost).get(f"/en/jobs/{run.pk}/").content.decode()  # started on the Vietnamese site
+    assert "<h1>Innovation portfolio export (Excel)</h1>" in english and "Exported 1 items." in english
     for url in (run.get_absolute_url(), f"/jobs/{run.pk}/result/"):  # the file is its requester's
         assert client_for(officer).get(url).status_code == 404
 
@@ -51,6 +53,28 @@ def test_an_export_that_fails_says_why_on_its_requesters_home(dost, monkeypatch)
     assert (item.kind, item.url, item.action_needed) == ("core.job_failed", run.get_absolute_url(), True)
     assert "the disk is full" in client_for(dost).get(run.get_absolute_url()).content.decode()
     assert exports.write_portfolio.module_path == run.kind
+
+
+def test_an_export_started_on_the_english_site_reads_in_vietnamese_on_the_vietnamese_one(dost, monkeypatch):
+    """The file is in its requester's language; what its run says is in the language of the page that shows it."""
+    from sangtao.core.tasks import run_pending
+
+    stages = []
+    lines = portfolio.portfolio_lines
+
+    def watching(filters):
+        stages.append(JobRun.objects.values_list("message", flat=True).get())
+        return lines(filters)
+
+    monkeypatch.setattr(portfolio, "portfolio_lines", watching)
+    client_for(dost).post("/en/capacity/portfolio.xlsx")
+    run = JobRun.objects.get()
+    run_pending()
+    assert stages == ["Đọc danh mục"]  # kept as its msgid, though the job ran in English
+    page = client_for(dost).get(f"/jobs/{run.pk}/").content.decode()
+    assert "<h1>Xuất danh mục đổi mới sáng tạo (Excel)</h1>" in page and "Đã xuất 0 việc." in page
+    page = client_for(dost).get(f"/en/jobs/{run.pk}/").content.decode()
+    assert "<h1>Innovation portfolio export (Excel)</h1>" in page and "Exported 0 items." in page
 
 
 def test_the_stage_and_kpi_status_filters_narrow_the_lines_the_page_and_the_export(make_challenge, dost, officer):

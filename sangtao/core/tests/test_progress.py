@@ -53,7 +53,7 @@ def test_a_background_export_shows_its_progress_then_offers_the_same_file_as_the
             assert client_for(other).get(url).status_code in (404, 302)
     process_tasks()
     run.refresh_from_db()
-    assert (run.state, run.done, run.total, run.message) == ("done", 7, 7, "Đã xuất 7 phiếu.")
+    assert (run.state, run.done, run.total, run.shown_message) == ("done", 7, 7, "Đã xuất 7 phiếu.")
     finished = client_for(dost).get(run.get_absolute_url()).content.decode()
     assert "data-progress-url" not in finished and "refresh" not in finished and 'value="100"' in finished
     result = client_for(dost).get(f"/jobs/{run.pk}/result/")
@@ -84,6 +84,86 @@ def test_a_failed_export_says_why_and_runs_again_on_request(survey, dost, proces
     assert second.state == "done" and second.done == 3
     assert client_for(dost).post(f"/jobs/{second.pk}/retry/").status_code == 302  # refused: it did not fail
     assert JobRun.objects.count() == 2
+
+
+def test_a_job_started_on_the_vietnamese_site_reads_in_the_language_of_the_page_that_shows_it(survey, dost,
+                                                                                              process_tasks):
+    """Its title, the stage under its bar and how it ended: on its page, in its JSON and on its starter's home."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy as _
+
+    fill(survey, 3)
+    person = client_for(dost)
+    person.post(f"/surveys/{survey.pk}/responses/export/")
+    run = JobRun.objects.get()
+    with translation.override("vi"):  # as a worker tells it
+        progress.Tracker(str(run.pk)).advance(1, message=_("Ghi tệp"), force=True)
+    english, vietnamese = f"Responses export: {survey.name}", f"Xuất phiếu: {survey.name}"
+    page = person.get(f"/en/jobs/{run.pk}/").content.decode()
+    assert f"<h1>{english}</h1>" in page and "Writing the file" in page and "Ghi tệp" not in page
+    assert json.loads(person.get(f"/en/jobs/{run.pk}/progress.json").content)["message"] == "Writing the file"
+    assert f"“{english}” is running" in person.get("/en/my-work/").content.decode()
+    process_tasks()
+    page = person.get(f"/en/jobs/{run.pk}/").content.decode()
+    assert f"<h1>{english}</h1>" in page and "3 responses exported." in page and vietnamese not in page
+    assert json.loads(person.get(f"/en/jobs/{run.pk}/progress.json").content)["message"] == "3 responses exported."
+    assert f"“{english}” has finished" in person.get("/en/my-work/").content.decode()
+    page = person.get(f"/jobs/{run.pk}/").content.decode()
+    assert f"<h1>{vietnamese}</h1>" in page and "Đã xuất 3 phiếu." in page and english not in page
+    assert json.loads(person.get(f"/jobs/{run.pk}/progress.json").content)["message"] == "Đã xuất 3 phiếu."
+    assert f"«{vietnamese}» đã hoàn tất" in person.get("/my-work/").content.decode()
+
+
+def test_a_failed_job_run_again_from_the_english_site_keeps_its_title_in_no_language(survey, dost, process_tasks,
+                                                                                    monkeypatch):
+    def broken(survey):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(exports, "response_rows", broken)
+    run = services.export_responses(survey, dost)
+    process_tasks()
+    monkeypatch.undo()
+    person = client_for(dost)
+    assert "OSError: the disk is full" in person.get(f"/en/jobs/{run.pk}/").content.decode()  # its own words
+    person.post(f"/en/jobs/{run.pk}/retry/")
+    second = JobRun.objects.exclude(pk=run.pk).get()
+    assert (second.title, second.title_args) == ("Xuất phiếu: %(name)s", {"name": survey.name})
+    assert f"<h1>Xuất phiếu: {survey.name}</h1>" in person.get(f"/jobs/{second.pk}/").content.decode()
+    assert f"<h1>Responses export: {survey.name}</h1>" in person.get(f"/en/jobs/{second.pk}/").content.decode()
+
+
+def test_what_fills_a_placeholder_is_shown_as_written_never_read_as_a_placeholder(survey, dost, process_tasks):
+    survey.name = "Khảo sát 100% «%(name)s» %s"
+    survey.save()
+    run = services.export_responses(survey, dost)
+    process_tasks()
+    person = client_for(dost)
+    english = person.get(f"/en/jobs/{run.pk}/").content.decode()
+    assert "<h1>Responses export: Khảo sát 100% «%(name)s» %s</h1>" in english
+    assert "<h1>Xuất phiếu: Khảo sát 100% «%(name)s» %s</h1>" in person.get(f"/jobs/{run.pk}/").content.decode()
+    assert "“Responses export: Khảo sát 100% «%(name)s» %s” has finished" in person.get("/en/my-work/").content.decode()
+
+
+def test_a_translation_already_made_is_refused_where_values_are_to_be_filled_in_when_the_run_is_shown():
+    from django.utils.translation import gettext, gettext_lazy
+
+    with pytest.raises(TypeError):  # made in whatever language was active: its msgid is lost
+        progress.job_text(gettext("Xuất phiếu: %(name)s"), name="x")
+    assert progress.job_text(gettext_lazy("Xuất phiếu: %(name)s"), name="x") == ("Xuất phiếu: %(name)s", {"name": "x"})
+    assert progress.job_text("OSError: the disk is full") == ("OSError: the disk is full", {})
+
+
+def test_a_run_kept_before_its_words_were_kept_apart_shows_them_as_they_were_written(dost):
+    """Its title and message are in the language it was started in, with no arguments: a `%` in them stays."""
+    run = JobRun.objects.create(kind="x", title="Xuất phiếu: 100% «%(name)s»", message="Đã xuất 7 phiếu (5%).",
+                                state="done", created_by=dost)
+    person = client_for(dost)
+    for prefix in ("", "/en"):
+        page = person.get(f"{prefix}/jobs/{run.pk}/").content.decode()
+        assert "<h1>Xuất phiếu: 100% «%(name)s»</h1>" in page and "Đã xuất 7 phiếu (5%)." in page
+        assert json.loads(person.get(f"{prefix}/jobs/{run.pk}/progress.json").content)["message"] == \
+            "Đã xuất 7 phiếu (5%)."
+        assert "Xuất phiếu: 100% «%(name)s»" in person.get(f"{prefix}/my-work/").content.decode()
 
 
 def test_the_tracker_keeps_the_first_errors_counts_them_all_and_writes_at_most_every_interval(dost):
@@ -144,7 +224,7 @@ def test_an_import_tells_its_progress_and_rejection_through_its_run_on_its_start
     job.refresh_from_db()
     run = job.run
     assert (job.state, run.state, run.done, run.total, run.error_count) == ("rejected", "failed", 2, 2, 1)
-    assert [(e["row"], e["column"]) for e in run.errors] == [(3, "unit_code")] and "1 dòng lỗi" in run.message
+    assert [(e["row"], e["column"]) for e in run.errors] == [(3, "unit_code")] and "1 dòng lỗi" in run.shown_message
     [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
     assert (item.kind, item.url, item.action_needed) == ("core.job_failed", run.get_absolute_url(), True)
     assert "phieu.csv" in str(item.title) and not [i for i in work_for(dost) if i.kind.startswith("surveys.")]
@@ -248,14 +328,16 @@ def test_an_export_the_job_service_cannot_take_fails_at_once_and_its_starter_rea
     fill(survey, 2)
     for name, value in RQ_WITHOUT_REDIS.items():
         setattr(settings, name, value)
-    page = client_for(dost).post(f"/surveys/{survey.pk}/responses/export/")
+    page = client_for(dost).post(f"/en/surveys/{survey.pk}/responses/export/")  # started on the English site
     run = JobRun.objects.get()
-    assert page.status_code == 302 and page.url == run.get_absolute_url()
+    assert page.status_code == 302 and page.url == f"/en/jobs/{run.pk}/"
     assert (run.state, run.task_id) == ("failed", "") and run.finished_at is not None
-    assert run.message == "Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang không hoạt động. " \
-                          "Vui lòng thử lại."
-    shown = client_for(dost).get(run.get_absolute_url()).content.decode()
-    assert "alert error" in shown and run.message in shown and f"/jobs/{run.pk}/retry/" in shown
+    shown = client_for(dost).get(f"/jobs/{run.pk}/").content.decode()  # read on the Vietnamese one
+    assert "alert error" in shown and f"/jobs/{run.pk}/retry/" in shown
+    assert "Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang không hoạt động. Vui lòng thử " \
+           "lại." in shown and "could not be queued" not in shown
+    shown = client_for(dost).get(f"/en/jobs/{run.pk}/").content.decode()
+    assert "The job could not be queued: the background job service is unavailable. Please try again." in shown
     [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
     assert (item.kind, item.url, item.action_needed) == ("core.job_failed", run.get_absolute_url(), True)
     assert "could not be queued" in caplog.text and "6390" in caplog.text  # the operator reads why
@@ -265,7 +347,7 @@ def test_a_run_whose_job_never_reached_the_queue_is_failed_by_the_workers_after_
                                                                                               settings):
     import datetime
 
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from sangtao.core.scheduler import Scheduler
 
@@ -282,10 +364,11 @@ def test_a_run_whose_job_never_reached_the_queue_is_failed_by_the_workers_after_
     long_ago = timezone.now() - datetime.timedelta(hours=1)  # past the grace period
     JobRun.objects.filter(pk__in=[handed_over.pk, lost.pk, lost_import.run_id]).update(created_at=long_ago)
     Scheduler("worker").step()
-    states = {run.pk: (run.state, run.message) for run in JobRun.objects.all()}
+    with translation.override("en"):  # the workers' language is not the reader's
+        states = {run.pk: (run.state, run.shown_message) for run in JobRun.objects.all()}
     assert states[handed_over.pk] == states[recent.pk] == ("queued", "")  # a task waits; still in its grace
-    assert states[lost.pk] == ("failed", "Không đưa được công việc vào hàng đợi: dịch vụ chạy công việc nền đang "
-                                         "không hoạt động. Vui lòng thử lại.")
+    assert states[lost.pk] == ("failed", "The job could not be queued: the background job service is unavailable. "
+                                         "Please try again.")
     assert JobRun.objects.get(pk=handed_over.pk).task_id
     lost_import.refresh_from_db()  # the job's own record ends with its run, through its on_failure
     assert (lost_import.state, lost_import.run.state) == ("failed", "failed")
@@ -320,3 +403,5 @@ def test_runs_whose_task_the_queue_lost_are_failed_with_their_import_and_the_oth
     assert states[waiting.pk] == states[before_ids.pk] == states[recent.pk] == ("queued", "")  # held; unknown; in grace
     shown = client_for(dost).get(lost.get_absolute_url()).content.decode()
     assert message in shown and f"/jobs/{lost.pk}/retry/" in shown
+    assert "The background job queue lost this job before it ran" in client_for(dost).get(
+        f"/en/jobs/{lost.pk}/").content.decode()

@@ -72,6 +72,8 @@ def test_a_person_exports_everything_held_about_them_through_a_background_job(ou
     process_tasks()
     export.refresh_from_db()
     assert export.status == ExportStatus.READY and (export.job.state, export.job.done) == ("done", 100)
+    english = client.get(f"/en/jobs/{export.job.pk}/").content.decode()  # started on the Vietnamese site
+    assert "<h1>Export of my personal data</h1>" in english and "The data export is ready to download." in english
     assert client_for(officer).get(f"/privacy/mine/export/{export.pk}/").status_code == 404
     response = client.get(f"/privacy/mine/export/{export.pk}/")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -122,7 +124,8 @@ def test_deletion_deletes_the_persons_exports_and_job_results_keeps_shared_runs_
     export.file.save("export.zip", ContentFile(b"zip"))
     own = run("Xuất phiếu khảo sát")
     own.result.save("phieu.csv", ContentFile(b"Nguyen Van A,an@example.vn"))
-    shared = run("Báo cáo tổng hợp", errors=[{"row": 2, "message": "an@example.vn"}], error_count=1, message="!")
+    shared = run("Báo cáo tổng hợp", errors=[{"row": 2, "message": "an@example.vn"}], error_count=1, message="!",
+                 message_args={"who": "an@example.vn"})
     shared.result.save("bao-cao.pdf", ContentFile(b"pdf"))
     report = CityReport.objects.create(year=2026, number="01/BC-SKHCN", requested_by=outsider, job=shared)
     files = [Path(export.file.path), Path(own.result.path), Path(shared.result.path)]
@@ -134,7 +137,8 @@ def test_deletion_deletes_the_persons_exports_and_job_results_keeps_shared_runs_
     assert not DataExport.objects.exists()
     assert set(JobRun.objects.values_list("pk", flat=True)) == {shared.pk}  # the city report's run stays
     shared.refresh_from_db()
-    assert (shared.result.name, shared.errors, shared.error_count, shared.message) == ("", [], 0, "")
+    assert (shared.result.name, shared.errors, shared.error_count, shared.message, shared.message_args) == (
+        "", [], 0, "", {})
     assert shared.created_by.username.startswith("xoa-") and CityReport.objects.get(pk=report.pk).job == shared
     assert AuditEvent.objects.get(action="account_erased").data | {"pseudonym": ""} == {
         "pseudonym": "", "exports": 1, "job_files": 2}

@@ -1,6 +1,7 @@
 """An automatic assignment run's state moves only through its table, by the background job."""
 
 import pytest
+from django.utils.html import escape
 
 from conftest import assert_move_matrix, client_for, move_table_test
 from sangtao.core.models import AuditEvent, JobRun
@@ -64,7 +65,9 @@ def test_a_run_reports_its_stages_through_the_core_progress_helper(forming, dost
     assert seen == [("running", 30, 100, "Phát hiện xung đột lợi ích")]
     run.refresh_from_db()
     assert (run.state, run.job.state, run.job.done) == ("done", "done", 100)
-    assert "Đã tạo" in client_for(dost).get(run.job.get_absolute_url()).content.decode()
+    assert "Đã tạo" in client_for(dost).get(f"/jobs/{run.job.pk}/").content.decode()
+    english = client_for(dost).get(f"/en/jobs/{run.job.pk}/").content.decode()  # started in Vietnamese
+    assert f"<h1>Optimal assignment: {escape(forming.name)}</h1>" in english and "expert–proposal pairs." in english
 
 
 def test_a_failed_run_is_on_its_starters_home_and_runs_again_on_retry(forming, dost, process_tasks, monkeypatch):
@@ -94,5 +97,9 @@ def test_an_infeasible_run_is_a_failed_job_that_says_what_to_change(forming, dos
     run = services.start_assignment_run(dost, forming, k=7, min_load=0, max_load=1)
     process_tasks()
     run.refresh_from_db()
-    assert run.state == "infeasible" and run.job.state == "failed" and "Cần thêm 7 lượt chấm" in run.job.message
+    assert run.state == "infeasible" and run.job.state == "failed" and "Cần thêm 7 lượt chấm" in run.job.shown_message
     assert run.job.back_url == forming.get_absolute_url()  # where the council is put right
+    # What to change is in the solver's words (the language its worker ran in): only the sentence around it reads
+    # in the reader's.
+    assert "No assignment is possible. To change: Cần thêm 7 lượt chấm" in client_for(dost).get(
+        f"/en/jobs/{run.job.pk}/").content.decode()

@@ -124,7 +124,7 @@ def test_while_writing_the_page_says_the_file_is_valid_and_being_written(survey,
 
     def write(job, *args):
         run = ImportJob.objects.select_related("run").get(pk=job.pk).run
-        seen.append((run.message, run.done, run.total))
+        seen.append((run.shown_message, run.done, run.total))
         seen.append(client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode())
         return real_write(job, *args)
 
