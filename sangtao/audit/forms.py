@@ -1,11 +1,14 @@
 import datetime
+import re
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.audit.trail import EPOCH, MICROSECOND, Position, sources
 from sangtao.core import formats
+from sangtao.core.forms import is_id
 from sangtao.core.text import clean
 
 DATE_WIDGET = formats.DateInput()
@@ -61,3 +64,44 @@ class AuditFilterForm(forms.Form):
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+# Position as str() writes it: microseconds since 1970, the table (app_label.model), the id.
+POSITION = re.compile(r"(\d{1,18})-([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)-(\d{1,19})", re.ASCII)
+
+
+class PositionField(forms.CharField):
+    """A page link's place in the log. A link edited by hand (another shape, a table the log does not
+    read, an id or a time out of range) is refused here, before any query."""
+
+    default_error_messages = {"invalid": _("Liên kết trang không hợp lệ.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=120, required=False, **kwargs)
+
+    def clean(self, value) -> Position | None:
+        text = super().clean(value)  # the text, its length checked
+        if not text:
+            return None
+        found = POSITION.fullmatch(text)
+        if not found or found[2] not in sources() or not is_id(found[3]):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            at = EPOCH + int(found[1]) * MICROSECOND
+        except OverflowError:  # past the year 9999
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return Position(at, found[2], int(found[3]))
+
+
+class AuditPageForm(forms.Form):
+    """Which page of the log: the one older than `before` or newer than `after` (the links' positions),
+    the newest without either."""
+
+    before = PositionField()
+    after = PositionField()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("before") and data.get("after"):
+            raise forms.ValidationError(PositionField.default_error_messages["invalid"], code="invalid")
+        return data

@@ -1,19 +1,22 @@
 import json
-from itertools import chain, islice
+from itertools import chain
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from sangtao.audit.forms import AuditFilterForm
+from sangtao.audit.forms import AuditFilterForm, AuditPageForm
 from sangtao.audit.labels import known_actions
-from sangtao.audit.trail import entries, trail
+from sangtao.audit.trail import count, everything, page, trail
 from sangtao.core.csv import streamed_csv_response
 
 PAGE_SIZE = 50
 CSV_BATCH = 2000
+COUNT_CAP = 10_000  # past it the page says "more than" (trail.count says why)
 
 
 def _trail(request):
@@ -25,29 +28,33 @@ def _trail(request):
 
 @login_required
 def audit_log(request):
-    form, rows = _trail(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(entries(page.object_list))
+    form, parts = _trail(request)
+    where = AuditPageForm(request.GET)
+    if not where.is_valid():
+        messages.warning(request, _("Liên kết trang không hợp lệ; đây là trang mới nhất."))
+    position = where.cleaned_data if where.is_valid() else {}
+    shown = page(parts, PAGE_SIZE, before=position.get("before"), after=position.get("after"))
     labels = dict(known_actions())
-    for event in page.object_list:
+    for event in shown.entries:
         event.label = labels.get(event.action, event.action)
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "audit/log.html", {"form": form, "page": page, "querystring": params.urlencode()})
+    # The links keep the filters as typed (the form has read them); the page's position is theirs.
+    filters = {name: form[name].value() for name in form.fields if form[name].value()}
 
+    def link(**place) -> str:
+        return "?" + urlencode(filters | {name: str(value) for name, value in place.items()})
 
-def _batches(rows, size: int):
-    rows = iter(rows)
-    while batch := list(islice(rows, size)):
-        yield from entries(batch)
+    total = count(parts, COUNT_CAP)
+    return render(request, "audit/log.html", {
+        "form": form, "page": shown, "total": min(total, COUNT_CAP), "more": total > COUNT_CAP,
+        "querystring": urlencode(filters), "newest": link(),
+        "newer": link(after=shown.newer) if shown.newer else "", "older": link(before=shown.older) if shown.older else ""})
 
 
 @login_required
 def audit_csv(request):
-    _form, rows = _trail(request)
+    _form, parts = _trail(request)
     header = ["id", "at", "actor", "action", "object_type", "object_id", "data", "prev_hash", "hash", "table"]
     lines = ([event.id, timezone.localtime(event.at).isoformat(), event.actor.username if event.actor else "",
               event.action, event.object_type, event.object_id, json.dumps(event.data, ensure_ascii=False),
-              event.prev_hash, event.hash, event.source] for event in _batches(rows.iterator(chunk_size=CSV_BATCH),
-                                                                                 CSV_BATCH))
+              event.prev_hash, event.hash, event.source] for event in everything(parts, CSV_BATCH))
     return streamed_csv_response(chain([header], lines), "nhat-ky-kiem-toan.csv")
