@@ -198,7 +198,7 @@ def audit(database_url: str) -> None:
     print(f"\n== DoST's audit log on {r['vendor']}: {r['events']} audit events and {r['moves']} workflow moves over "
           f"three years (set-up {r['setup_s']} s); goal p95 <= 300 ms ==")
     for name, page in r["pages"].items():
-        print(f"{name:11s} p95 {page['p95_ms']:7.1f} ms, median {page['median_ms']:7.1f} ms, {page['queries']} SQL queries"
+        print(f"{name:16s} p95 {page['p95_ms']:7.1f} ms, median {page['median_ms']:7.1f} ms, {page['queries']} SQL queries"
               f"  {page['url']}")
 
 
