@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from conftest import client_for
 from sangtao.audit import views
+from sangtao.audit.trail import logged_workflows
 from sangtao.challenges.models import Status, Transition
 from sangtao.core.models import AuditEvent
 
@@ -59,6 +60,16 @@ def walk(client, response, link: str) -> list:
         pages.append(client.get("/audit/" + pages[-1].context[link]))
         assert len(pages) < 100, "the links go round in circles"
     return pages
+
+
+def test_every_table_of_the_log_has_an_index_on_time_then_id():
+    """A page reads each table from an index of (at, id); a workflow table with a Meta of its own
+    that dropped the abstract one's index would be read whole for every page."""
+    tables = [AuditEvent._meta.db_table] + [flow.transitions._meta.db_table for flow in logged_workflows()]
+    with connection.cursor() as cursor:
+        for table in tables:
+            indexes = connection.introspection.get_constraints(cursor, table).values()
+            assert any(index["index"] and index["columns"] == ["at", "id"] for index in indexes), table
 
 
 def test_paging_older_then_newer_visits_every_row_once_in_order_across_tables(monkeypatch, dost, tied_log):
