@@ -1,8 +1,8 @@
 """What each audit action code means, in the reader's language, for the audit log page.
 
-Codes written by `record()` are listed here; a workflow move ("<workflow>.<move>") is named from
-its move table (the workflow's noun and the move's label). A new context adds its codes with
-`ACTION_LABELS.update(...)` in its AppConfig.ready(); an unknown code is shown as it is.
+Codes written by `record()` are listed here, every context's (a test reads the code for each code it
+records and fails on one without words in both languages); a workflow move ("<workflow>.<move>") is
+named from its move table (the workflow's noun and the move's label). An unknown code is shown as it is.
 """
 
 from importlib import import_module
@@ -90,6 +90,37 @@ ACTION_LABELS = {
     "rule_deleted": _("Xóa quy tắc"),
     "audit_chains_verified": _("Kiểm tra chuỗi băm: nguyên vẹn"),
     "audit_chain_broken": _("Kiểm tra chuỗi băm: bị sửa"),
+    "expert_updated": _("Sửa hồ sơ chuyên gia"),
+    "council_updated": _("Sửa hội đồng"),
+    "user_updated": _("Sửa tài khoản"),
+    # annual tasks and reports, initiatives, capacity, knowledge (issues 13-15)
+    "annual_plan.created": _("Tạo kế hoạch năm"),
+    "annual_plans.imported": _("Nhập kế hoạch năm từ tệp"),
+    "annual_task.saved": _("Lưu nhiệm vụ của kế hoạch năm"),
+    "annual_task.deleted": _("Xoá nhiệm vụ của kế hoạch năm"),
+    "annual_evidence.added": _("Thêm minh chứng"),
+    "annual_city_report.requested": _("Yêu cầu lập báo cáo năm của thành phố"),
+    "initiative.created": _("Tạo đơn sáng kiến"),
+    "initiative.edited": _("Sửa đơn sáng kiến"),
+    "initiative.attachment_added": _("Thêm tệp vào đơn sáng kiến"),
+    "initiative.adopted": _("Ghi nhận nơi áp dụng sáng kiến"),
+    "initiative.national_scope": _("Ghi nhận phạm vi ảnh hưởng toàn quốc"),
+    "initiative.emulation_title": _("Ghi nhận sáng kiến dùng cho danh hiệu thi đua"),
+    "initiative_council.formed": _("Lập hội đồng sáng kiến"),
+    "initiative_council.seat_added": _("Thêm thành viên hội đồng sáng kiến"),
+    "initiative_council.seat_removed": _("Bỏ thành viên hội đồng sáng kiến"),
+    "capacity.round_created": _("Tạo đợt khảo sát năng lực"),
+    "capacity.template_created": _("Tạo bộ câu hỏi năng lực"),
+    "capacity.reminded": _("Nhắc đơn vị trả lời khảo sát năng lực"),
+    "case.drafted": _("Soạn tình huống từ công việc đã kết thúc"),
+    "case.created": _("Tạo tình huống"),
+    "case.edited": _("Sửa tình huống"),
+    "lesson.asked": _("Đề nghị rút bài học"),
+    "lesson.edited": _("Sửa bài học"),
+    "adoption.requested": _("Đề nghị áp dụng tình huống"),
+    "adoption.planned": _("Lên kế hoạch áp dụng"),
+    "resource.added": _("Thêm tài liệu"),
+    "resource.version_added": _("Thêm phiên bản tài liệu"),
 }
 
 

@@ -1,13 +1,16 @@
 """The audit log speaks the reader's language (actions named, not coded), records the client's
 address as the rate limit reads it behind a trusted proxy, and fits a phone without sideways scrolling."""
 
+import ast
 import os
+from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from conftest import CHROMEDRIVER, CHROMIUM, PASSWORD, client_for
-from sangtao.audit.labels import ACTION_LABELS, action_label
+from sangtao.audit.labels import ACTION_LABELS, _moves, action_label
 from sangtao.core.audit import record
 from sangtao.core.models import AuditEvent
 
@@ -40,6 +43,35 @@ def test_the_log_names_actions_in_the_readers_language(dost, officer, health, ma
     assert ">Edit a unit</a>" in english
     assert action_label("something_new") == "something_new"
     assert len(ACTION_LABELS) >= 50
+
+
+def _recorded_codes() -> dict[str, str]:
+    """Every action code the application's code passes to record() as a literal (or either branch of a
+    conditional), with where; the moves' codes are built from their tables."""
+    codes = {}
+    for path in Path("sangtao").rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "record"
+                    and len(node.args) >= 2):
+                given = node.args[1]
+                for value in (given.body, given.orelse) if isinstance(given, ast.IfExp) else (given,):
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        codes[value.value] = f"{path}:{node.lineno}"
+    return codes
+
+
+def test_every_action_the_code_records_is_named_in_vietnamese_and_english():
+    codes = _recorded_codes()
+    assert {"login", "unit_updated", "case.created", "initiative_council.formed", "resource.added"} <= set(codes)
+    named = set(ACTION_LABELS) | set(_moves())
+    assert {code: where for code, where in codes.items() if code not in named} == {}
+    def words(code: str, language: str) -> str:
+        with translation.override(language):
+            return action_label(code)
+
+    assert {code: words(code, "vi") for code in codes if words(code, "en") == words(code, "vi")} == {}
 
 
 @pytest.mark.browser
