@@ -232,16 +232,16 @@ def fail_unqueued_runs(created_before: datetime.datetime) -> int:
 
 # Runs queued before the task id was recorded (migration 0007) hold this instead of an id.
 UNRECORDED = "unrecorded"
-LOST_ASKED = 100  # the oldest queued runs asked about at each look: a Redis that lost its data lost them first
 
 
 def fail_lost_runs(created_before: datetime.datetime) -> int:
     """Fail the runs created before `created_before`, still queued, whose task the backend no longer holds
     (Redis restarted without its data: their jobs will never run), as if never queued; return how many.
-    A backend that cannot be reached raises, and nothing is failed."""
+    Every such run is asked about (one look-up each, every five minutes): a backlog of runs still held
+    must not hide newer ones lost. A backend that cannot be reached raises, and nothing more is failed."""
     waiting = JobRun.objects.filter(state=S.QUEUED, created_at__lt=created_before).exclude(task_id__in=["", UNRECORDED])
     failed = 0
-    for run_id, task_id in waiting.order_by("created_at").values_list("pk", "task_id")[:LOST_ASKED]:
+    for run_id, task_id in waiting.order_by("created_at").values_list("pk", "task_id").iterator():
         if not backend_lost(task_id):
             continue
         with transaction.atomic():

@@ -165,11 +165,18 @@ LOST_BY_QUEUE = gettext_lazy("Hàng đợi công việc nền đã mất công v
 
 def backend_lost(task_id: str) -> bool:
     """Whether the backend answers that it holds no such task. A backend that cannot be reached raises:
-    it may still hold it."""
+    it may still hold it. A backend that keeps no results (immediate) loses nothing."""
+    backend = task_backends["default"]
+    if not backend.supports_get_result:
+        return False
     try:
-        task_backends["default"].get_result(task_id)
+        backend.get_result(task_id)
     except exceptions.TaskResultDoesNotExist:
         return True
+    except _backend_unavailable():
+        raise
+    except Exception:  # it holds the task but cannot describe it (its job renamed since): not lost
+        logger.exception("the queue could not describe task %s", task_id)
     return False
 
 

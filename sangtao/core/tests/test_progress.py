@@ -405,3 +405,36 @@ def test_runs_whose_task_the_queue_lost_are_failed_with_their_import_and_the_oth
     assert message in shown and f"/jobs/{lost.pk}/retry/" in shown
     assert "The background job queue lost this job before it ran" in client_for(dost).get(
         f"/en/jobs/{lost.pk}/").content.decode()
+
+
+def test_a_task_the_queue_cannot_describe_is_not_lost_and_does_not_stop_the_sweep(survey, dost, monkeypatch):
+    """A deploy that renamed a job leaves the queue unable to describe its task: that run is not lost,
+    and the sweep goes on to the runs after it. A backend that keeps no results loses nothing."""
+    import datetime
+
+    from django.utils import timezone
+
+    from sangtao.core.tasks import TaskResultRow, task_backends
+
+    renamed, lost = services.export_responses(survey, dost), services.export_responses(survey, dost)
+    JobRun.objects.filter(pk=renamed.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    JobRun.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    renamed_task, lost_task = (JobRun.objects.get(pk=run.pk).task_id for run in (renamed, lost))
+    TaskResultRow.objects.filter(id=lost_task).delete()
+    backend = task_backends["default"]
+    describe = backend.get_result
+
+    def get_result(task_id):
+        if task_id == renamed_task:
+            raise ImportError("No module named 'sangtao.surveys.old_exports'")
+        return describe(task_id)
+
+    monkeypatch.setattr(backend, "get_result", get_result)
+    assert progress.fail_lost_runs(timezone.now()) == 1
+    assert dict(JobRun.objects.values_list("pk", "state")) == {renamed.pk: "queued", lost.pk: "failed"}
+
+    unknown = services.export_responses(survey, dost)  # its task gone, but asked of a backend without results
+    TaskResultRow.objects.filter(id=JobRun.objects.get(pk=unknown.pk).task_id).delete()
+    monkeypatch.setattr(type(backend), "supports_get_result", False)
+    assert progress.fail_lost_runs(timezone.now() + datetime.timedelta(seconds=1)) == 0
+    assert JobRun.objects.get(pk=unknown.pk).state == "queued"
