@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,9 @@ from sangtao.core.forms import is_id
 from sangtao.core.text import clean
 
 DATE_WIDGET = formats.DateInput()
+# The days a filter may name: a day's bounds are computed (its start, the next day's), and the first or
+# last day a date can hold would overflow (a 500 on the page and a broken CSV).
+DAYS = [MinValueValidator(datetime.date(1900, 1, 1)), MaxValueValidator(datetime.date(9998, 12, 31))]
 
 
 class AuditFilterForm(forms.Form):
@@ -20,8 +24,8 @@ class AuditFilterForm(forms.Form):
                                   widget=forms.TextInput(attrs={"placeholder": "challenges.challenge"}))
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)
     action = forms.CharField(label=_("Hành động"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET, validators=DAYS)
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET, validators=DAYS)
 
     def clean(self):
         data = super().clean()

@@ -95,9 +95,10 @@ class AuditEvent(AppendOnlyModel):
     class Meta:
         ordering = ["-at", "-id"]
         # (at, id): the audit log's order (audit/trail.py), which serves every filter on `at` as well;
-        # (action, at, id): one action in that order, without reading the rest (the broken-chain alert
-        # links to its action; logins, the most frequent action, would otherwise be read through).
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at", "id"]),
+        # one object's rows (its chain, and a person's logins) and one action's in that order, without
+        # reading the rest (the broken-chain alert links to its action; logins, the most frequent action,
+        # would otherwise be read through).
+        indexes = [models.Index(fields=["object_type", "object_id", "at", "id"]), models.Index(fields=["at", "id"]),
                    models.Index(fields=["action", "at", "id"])]
 
     def __str__(self) -> str:

@@ -54,6 +54,16 @@ def test_dost_filters_by_actor_action_object_and_date(dost, officer, health, eve
     assert "Ngày bắt đầu phải trước ngày kết thúc." in refused.content.decode()
 
 
+@pytest.mark.parametrize("dates", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"},
+                                   {"date_from": "01/01/0001", "date_to": "31/12/9999"}])
+def test_a_day_at_the_ends_of_the_calendar_is_refused_with_a_message_on_the_page_and_in_the_csv(dost, events, dates):
+    client = client_for(dost)
+    page = client.get("/audit/", dates)
+    assert page.status_code == 200 and page.context["total"] == 0 and page.context["form"].errors
+    export = client.get("/audit/export.csv", dates)
+    assert export.status_code == 200 and len(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()) == 1
+
+
 @pytest.mark.parametrize("object_id", ["99999999999999999999", "²", "-1"])
 def test_an_object_id_no_table_could_hold_finds_nothing_rather_than_failing(dost, events, object_id):
     page = client_for(dost).get("/audit/", {"object_type": "challenges.challenge", "object_id": object_id})

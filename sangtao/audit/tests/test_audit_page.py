@@ -45,26 +45,45 @@ def test_the_log_names_actions_in_the_readers_language(dost, officer, health, ma
     assert len(ACTION_LABELS) >= 50
 
 
+def _given_action(node: ast.Call) -> ast.expr | None:
+    """The action code a call writes: record()'s second argument, or the action= of an AuditEvent made
+    directly (AuditEvent(...), AuditEvent.objects.create(...))."""
+    if getattr(node.func, "id", getattr(node.func, "attr", None)) == "record" and len(node.args) >= 2:
+        return node.args[1]
+    if ast.unparse(node.func).startswith("AuditEvent"):
+        return next((keyword.value for keyword in node.keywords if keyword.arg == "action"), None)
+    return None
+
+
 def _recorded_codes() -> dict[str, str]:
-    """Every action code the application's code passes to record() as a literal (or either branch of a
-    conditional), with where; the moves' codes are built from their tables."""
+    """Every action code the application's code writes as a literal (or either branch of a conditional),
+    with where; the moves' codes are built from their tables."""
     codes = {}
     for path in Path("sangtao").rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "record"
-                    and len(node.args) >= 2):
-                given = node.args[1]
-                for value in (given.body, given.orelse) if isinstance(given, ast.IfExp) else (given,):
-                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        codes[value.value] = f"{path}:{node.lineno}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        named = {}  # the module's constants, NAME = "code" or A, B = ..., "code"
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    pairs = (zip(target.elts, node.value.elts, strict=False) if isinstance(target, ast.Tuple)
+                             and isinstance(node.value, ast.Tuple) else [(target, node.value)])
+                    named |= {name.id: value.value for name, value in pairs if isinstance(name, ast.Name)
+                              and isinstance(value, ast.Constant) and isinstance(value.value, str)}
+        for node in ast.walk(tree):
+            given = _given_action(node) if isinstance(node, ast.Call) else None
+            for value in (given.body, given.orelse) if isinstance(given, ast.IfExp) else (given,):
+                if isinstance(value, ast.Name) and value.id in named:
+                    codes[named[value.id]] = f"{path}:{node.lineno}"
+                elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    codes[value.value] = f"{path}:{node.lineno}"
     return codes
 
 
 def test_every_action_the_code_records_is_named_in_vietnamese_and_english():
     codes = _recorded_codes()
-    assert {"login", "unit_updated", "case.created", "initiative_council.formed", "resource.added"} <= set(codes)
+    assert {"login", "login_failed", "audit_chain_broken", "case.created", "resource.added"} <= set(codes)
     named = set(ACTION_LABELS) | set(_moves())
     assert {code: where for code, where in codes.items() if code not in named} == {}
     def words(code: str, language: str) -> str:
