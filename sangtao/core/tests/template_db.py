@@ -113,21 +113,25 @@ def _setup_sqlite(connection, verbosity: int):
 # The templates' names do not depend on the database's: CI names its database after its process, and
 # each run migrated a template of its own (about 24 s of a PostgreSQL run) and left it on the server.
 TEMPLATE_PREFIX = "test_sangtao_tpl_"
-STALE_TEMPLATES = r"test\_%\_tpl\_%"  # ours, older ones included: test_<database>_tpl_<key>
 
 
-def _postgresql_template(connection) -> tuple[str, str]:
-    """(the pattern of this server's templates, the name of the current one)."""
-    return STALE_TEMPLATES, f"{TEMPLATE_PREFIX}{template_key('postgresql')}"
+def _postgresql_template(connection) -> tuple[list[str], str]:
+    """(the patterns of this project's templates on the server, the name of the current one). Older ones
+    were named after the database (test_<database>_tpl_<key>): only this database's are ours to drop."""
+    def literal(text: str) -> str:  # for LIKE
+        return text.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+
+    patterns = [literal(TEMPLATE_PREFIX) + "%", literal(f"test_{connection.settings_dict['NAME']}_tpl_") + "%"]
+    return patterns, f"{TEMPLATE_PREFIX}{template_key('postgresql')}"
 
 
 def _build_postgresql_if_missing(connection, verbosity: int) -> None:
     """Migrate the template database unless it exists, and drop older ones. Call under its lock."""
     creation = connection.creation
-    pattern, template = _postgresql_template(connection)
+    patterns, template = _postgresql_template(connection)
     quote = connection.ops.quote_name
     with creation._nodb_cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [pattern])
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s OR datname LIKE %s", patterns)
         existing = {row[0] for row in cursor.fetchall()}
     if template in existing:
         return
