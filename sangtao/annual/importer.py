@@ -107,8 +107,8 @@ def _rows(upload) -> list[tuple[int, dict]]:
         header = [clean(str(value or "")).lower() for value in next(rows, [])]
         missing = [name for name in REQUIRED if name not in header]
         if missing:
-            raise InvalidInput(_("Tệp thiếu cột: %(cols)s. Dùng mẫu Excel của nền tảng.") % {"cols": ", ".join(missing)},
-                               field="file")
+            raise InvalidInput(job_text(gettext_lazy("Tệp thiếu cột: %(cols)s. Dùng mẫu Excel của nền tảng."),
+                                        cols=", ".join(missing)), field="file")
         found = []
         for number, values in enumerate(rows, start=2):
             row = {name: values[i] if i < len(values) else None for i, name in enumerate(header) if name}
@@ -188,7 +188,7 @@ def import_workbook(actor, upload, tracker: Tracker | None = None) -> Outcome:
         raise NotAllowed()
     rows = _rows(upload)
     if not rows:
-        raise InvalidInput(_("Tệp không có dòng nhiệm vụ nào."), field="file")
+        raise InvalidInput(gettext_lazy("Tệp không có dòng nhiệm vụ nào."), field="file")
     if tracker is not None:
         tracker.set_total(len(rows))
         tracker.advance(0, message=job_text(gettext_lazy("Kiểm tra %(n)s dòng"), n=len(rows)), force=True)
@@ -285,7 +285,7 @@ def import_file(run_id: str, path: str, name: str) -> None:
         tracker.fail(job_text(gettext_lazy("Tệp chưa được nhập: %(n)s dòng lỗi."), n=len(refused.problems)))
         return
     except InvalidInput as refused:
-        tracker.fail(str(refused.message))
+        tracker.fail(job_text(refused.message))  # kept in no language: said in its reader's
         return
     finally:
         upload.close()

@@ -43,7 +43,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.errors import NotAllowed, StaleState
-from sangtao.core.models import JobRun
+from sangtao.core.models import JobRun, in_current_language
 from sangtao.core.tasks import LOST_BY_QUEUE, NOT_QUEUED, Job, backend_lost, job_queued, report_not_queued
 from sangtao.core.workflow import SYSTEM, Move, apply_move, nobody, workflow
 from sangtao.core.workitems import WorkItem, provider
@@ -112,10 +112,15 @@ class Progress:
 # --- JobRun: the progress of every job someone waits for -------------------------------------------
 
 class JobText(NamedTuple):
-    """A run's title or message as it is kept: a msgid and the values of its placeholders."""
+    """A run's title or message as it is kept: a msgid and the values of its placeholders. As a string,
+    it is said in the current language: an error raised with one (InvalidInput) reads right on a page
+    and in the API, and keeps its msgid when a job fails with it."""
 
     msgid: str
     args: dict[str, Any]
+
+    def __str__(self) -> str:
+        return in_current_language(self.msgid, self.args)
 
 
 def job_text(text: JobText | Promise | str, /, **args: Any) -> JobText:

@@ -70,9 +70,9 @@ def _cells(path: Path, name: str) -> Iterator[list[str]]:
         try:
             yield from csv.reader(handle)
         except UnicodeDecodeError:
-            raise InvalidInput(_("Tệp CSV phải được mã hoá UTF-8.")) from None
+            raise InvalidInput(gettext_lazy("Tệp CSV phải được mã hoá UTF-8.")) from None
         except csv.Error as error:
-            raise InvalidInput(_("Tệp CSV hỏng: %(error)s.") % {"error": error}) from None
+            raise InvalidInput(job_text(gettext_lazy("Tệp CSV hỏng: %(error)s."), error=str(error))) from None
 
 
 def _sheet_rows(path: Path, name: str) -> Iterator[list[str]]:
@@ -88,8 +88,8 @@ def _sheet_rows(path: Path, name: str) -> Iterator[list[str]]:
         finally:
             workbook.close()
     except Exception as error:  # any failure of the parser means the file is damaged
-        raise InvalidInput(_("Tệp %(name)s bị hỏng: không đọc được bảng tính (%(error)s).")
-                           % {"name": name, "error": type(error).__name__}, field="file") from None
+        raise InvalidInput(job_text(gettext_lazy("Tệp %(name)s bị hỏng: không đọc được bảng tính (%(error)s)."),
+                                    name=name, error=type(error).__name__), field="file") from None
 
 
 class RowReader:
@@ -99,14 +99,14 @@ class RowReader:
         self.header = [clean(h).lower() for h in header]
         missing = [c for c in ("response_id", "unit_code", "period") if c not in self.header]
         if missing:
-            raise InvalidInput(_("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)})
+            raise InvalidInput(job_text(gettext_lazy("Thiếu cột: %(cols)s."), cols=", ".join(missing)))
         items = {item.code.lower(): item for item in survey.version.items.all()}
         unknown = [h for h in self.header if h not in FIXED and h not in items]
         if unknown:
-            raise InvalidInput(_("Cột không thuộc bộ câu hỏi: %(cols)s.") % {"cols": ", ".join(unknown)})
+            raise InvalidInput(job_text(gettext_lazy("Cột không thuộc bộ câu hỏi: %(cols)s."), cols=", ".join(unknown)))
         repeated = sorted({h for h in self.header if self.header.count(h) > 1})
         if repeated:
-            raise InvalidInput(_("Cột bị lặp: %(cols)s.") % {"cols": ", ".join(repeated)})
+            raise InvalidInput(job_text(gettext_lazy("Cột bị lặp: %(cols)s."), cols=", ".join(repeated)))
         self.columns = [(index, items[h]) for index, h in enumerate(self.header) if h in items]
         self.units = {u.code: u.pk for u in survey.units.all()}
         self.periods = {p.label: p.pk for p in survey.periods.all()}
@@ -183,7 +183,7 @@ def _header(job: ImportJob, path: Path) -> RowReader:
         check_workbook(path, job.original_name)
     header = next(read_rows(path, job.original_name), None)
     if header is None:
-        raise InvalidInput(_("Tệp trống."))
+        raise InvalidInput(gettext_lazy("Tệp trống."))
     return RowReader(job.survey, header)
 
 
@@ -314,7 +314,7 @@ def run_import(job_id: int, run_id: str | None = None) -> None:
         except InvalidInput as refused:
             with transaction.atomic():
                 _move(job, "reject")
-                tracker.fail(str(refused.message))
+                tracker.fail(job_text(refused.message))  # kept in no language: said in its reader's
             return
         tracker.set_total(count)
         if errors:

@@ -73,7 +73,7 @@ def test_a_corrupt_spreadsheet_ends_the_job_rejected_with_a_message(survey, dost
     content = content or with_sheet(workbook_bytes(survey), b"<worksheet><sheetData><row><c")
     job = run(survey, dost, "phieu.xlsx", content, process_tasks)
     assert (job.state, job.run.finished_at is not None) == ("rejected", True)
-    assert reason in job.run.message and "phieu.xlsx" in job.run.message
+    assert reason in job.run.shown_message and "phieu.xlsx" in job.run.shown_message
 
 
 def test_an_import_larger_than_the_limit_is_refused_at_upload(survey, dost, settings):

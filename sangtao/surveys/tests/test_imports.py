@@ -68,21 +68,23 @@ def test_one_bad_row_rejects_the_whole_file_with_a_row_level_error_report(survey
     assert page.status_code == 200 and b"unit_code" in b"".join(page.streaming_content)
 
 
-def test_unknown_columns_are_refused_before_reading_rows(survey, dost, process_tasks):
+def test_unknown_columns_are_refused_before_reading_rows_in_the_readers_language(survey, dost, process_tasks):
     job = run(survey, dost, csv_file(survey, [], header=["response_id", "unit_code", "period", "XYZ"]), process_tasks)
-    assert job.state == "rejected" and "XYZ" in job.run.message.upper()
+    assert job.state == "rejected" and job.run.shown_message == "Cột không thuộc bộ câu hỏi: xyz."
+    assert "Cột không thuộc bộ câu hỏi: xyz." in client_for(dost).get(job.run.get_absolute_url()).content.decode()
+    assert "Columns not in the instrument: xyz." in client_for(dost).get(f"/en{job.run.get_absolute_url()}").content.decode()
 
 
 def test_repeated_columns_are_refused(survey, dost, process_tasks):
     header = ["response_id", "unit_code", "period", "E1S", "e1s"]
     job = run(survey, dost, csv_file(survey, [], header=header), process_tasks)
-    assert job.state == "rejected" and "E1S" in job.run.message.upper()
+    assert job.state == "rejected" and "E1S" in job.run.shown_message.upper()
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_reason(survey, dost, process_tasks):
     text = f"response_id,unit_code,period,E1S\nP-1,{survey.units.first().code},2026-Q1,5\nP-2,Phường Bến Thành,2026-Q1,5\n"
     job = run(survey, dost, SimpleUploadedFile("phieu.csv", text.encode("cp1258", errors="replace")), process_tasks)
-    assert job.state == "rejected" and "UTF-8" in job.run.message
+    assert job.state == "rejected" and "UTF-8" in job.run.shown_message
     assert not Response.objects.exists()
 
 
