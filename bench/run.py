@@ -19,10 +19,19 @@ SEARCH_SIZES = (500, 3000, 10000)
 
 
 def run(database_url: str, challenges: int = 10000, script: str = "challenges_bench.py") -> dict:
+    """Run one benchmark script on one database in a process of its own; its last line is its JSON."""
     env = {**os.environ, "DATABASE_URL": database_url, "BENCH_CHALLENGES": str(challenges)}
     output = subprocess.run([sys.executable, str(HERE / script)], env=env, check=True,
                             capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def fresh_postgres(name: str) -> str:
+    """The address of an empty PostgreSQL database `name` beside BENCH_PG_URL's (dropped first if there)."""
+    server = PG_URL.rsplit("/", 1)[0]
+    subprocess.run(["psql", server + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}",
+                    "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return f"{server}/{name}"
 
 
 def challenges(database_url: str) -> None:
@@ -94,10 +103,7 @@ def assignment() -> None:
 
 
 def surveys(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    output = subprocess.run([sys.executable, str(HERE / "surveys_bench.py")], env=env, check=True,
-                            capture_output=True, text=True).stdout
-    r = json.loads(output.strip().splitlines()[-1])
+    r = run(database_url, script="surveys_bench.py")
     print(f"\n== surveys on {r['vendor']} (200 units x 12 periods) ==")
     print(f"import {r['import_rows']} rows ({r['file_mib']} MiB CSV) {r['import_s']:8.2f} s   {r['import_rps']} rows/s; "
           f"peak RSS {r['import_peak_mib']} MiB (+{r['import_peak_growth_mib']} MiB during the import)")
@@ -127,10 +133,7 @@ def surveys(database_url: str) -> None:
 
 
 def initiatives(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    output = subprocess.run([sys.executable, str(HERE / "initiatives_bench.py")], env=env, check=True,
-                            capture_output=True, text=True).stdout
-    r = json.loads(output.strip().splitlines()[-1])
+    r = run(database_url, script="initiatives_bench.py")
     print(f"\n== initiatives register on {r['vendor']}: {r['initiatives']} initiatives in {r['units']} units "
           f"(set-up {r['setup_s']} s); goal p95 <= 300 ms and a fixed number of queries ==")
     for role in ("dost", "leader"):
@@ -141,10 +144,7 @@ def initiatives(database_url: str) -> None:
 
 
 def annual(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    output = subprocess.run([sys.executable, str(HERE / "annual_bench.py")], env=env, check=True,
-                            capture_output=True, text=True).stdout
-    r = json.loads(output.strip().splitlines()[-1])
+    r = run(database_url, script="annual_bench.py")
     constant = "constant" if len(r["rollup_queries"]) == 1 else "VARIES!"
     print(f"\n== annual plans on {r['vendor']}: {r['units']} units x {r['tasks_per_plan']} tasks x {r['years']} years "
           f"(set-up {r['setup_s']} s) ==")
@@ -154,10 +154,7 @@ def annual(database_url: str) -> None:
 
 
 def capacity(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    output = subprocess.run([sys.executable, str(HERE / "capacity_bench.py")], env=env, check=True,
-                            capture_output=True, text=True).stdout
-    r = json.loads(output.strip().splitlines()[-1])
+    r = run(database_url, script="capacity_bench.py")
     print(f"\n== capacity on {r['vendor']}: {r['units']} units x {r['respondents']} staff and {r['managers']} managers "
           f"x {r['years']} years (set-up {r['setup_s']} s) ==")
     print(f"index computation of a round (every unit's components from the maintained sums, composites, ranks): "
@@ -175,10 +172,7 @@ def capacity(database_url: str) -> None:
 
 
 def knowledge(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    output = subprocess.run([sys.executable, str(HERE / "knowledge_bench.py")], env=env, check=True,
-                            capture_output=True, text=True).stdout
-    r = json.loads(output.strip().splitlines()[-1])
+    r = run(database_url, script="knowledge_bench.py")
     q, big = r["quality_pool"], r["quality_in_100k"]
     print(f"\n== reuse before reinvention on {r['vendor']}: {r['documents']} documents, {r['postings']} postings "
           f"(bulk build {r['build_s']} s) ==")
@@ -191,10 +185,7 @@ def knowledge(database_url: str) -> None:
 
 
 def audit(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    output = subprocess.run([sys.executable, str(HERE / "audit_bench.py")], env=env, check=True,
-                            capture_output=True, text=True).stdout
-    r = json.loads(output.strip().splitlines()[-1])
+    r = run(database_url, script="audit_bench.py")
     print(f"\n== DoST's audit log on {r['vendor']}: {r['events']} audit events and {r['moves']} workflow moves over "
           f"three years (set-up {r['setup_s']} s); goal p95 <= 300 ms ==")
     for name, page in r["pages"].items():
@@ -215,28 +206,13 @@ def main() -> None:
         audit(f"sqlite:///{tmp}/audit.sqlite3")
     if postgres_available():
         challenges(PG_URL)
-        admin = PG_URL.rsplit("/", 1)[0]
-        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_p",
-                        "-c", "CREATE DATABASE sangtao_bench_p"], check=True, capture_output=True)
-        pages(admin + "/sangtao_bench_p")
-        subprocess.run(["psql", PG_URL.rsplit("/", 1)[0] + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_s",
-                        "-c", "CREATE DATABASE sangtao_bench_s"], check=True, capture_output=True)
-        surveys(PG_URL.rsplit("/", 1)[0] + "/sangtao_bench_s")
-        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_i",
-                        "-c", "CREATE DATABASE sangtao_bench_i"], check=True, capture_output=True)
-        initiatives(admin + "/sangtao_bench_i")
-        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_a",
-                        "-c", "CREATE DATABASE sangtao_bench_a"], check=True, capture_output=True)
-        annual(admin + "/sangtao_bench_a")
-        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_c",
-                        "-c", "CREATE DATABASE sangtao_bench_c"], check=True, capture_output=True)
-        capacity(admin + "/sangtao_bench_c")
-        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_k",
-                        "-c", "CREATE DATABASE sangtao_bench_k"], check=True, capture_output=True)
-        knowledge(admin + "/sangtao_bench_k")
-        subprocess.run(["psql", admin + "/postgres", "-qc", "DROP DATABASE IF EXISTS sangtao_bench_au",
-                        "-c", "CREATE DATABASE sangtao_bench_au"], check=True, capture_output=True)
-        audit(admin + "/sangtao_bench_au")
+        pages(fresh_postgres("sangtao_bench_p"))
+        surveys(fresh_postgres("sangtao_bench_s"))
+        initiatives(fresh_postgres("sangtao_bench_i"))
+        annual(fresh_postgres("sangtao_bench_a"))
+        capacity(fresh_postgres("sangtao_bench_c"))
+        knowledge(fresh_postgres("sangtao_bench_k"))
+        audit(fresh_postgres("sangtao_bench_au"))
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
 
