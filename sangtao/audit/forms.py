@@ -15,7 +15,9 @@ from sangtao.core.text import clean
 DATE_WIDGET = formats.DateInput()
 # The days a filter may name: a day's bounds are computed (its start, the next day's), and the first or
 # last day a date can hold would overflow (a 500 on the page and a broken CSV).
-DAYS = [MinValueValidator(datetime.date(1900, 1, 1)), MaxValueValidator(datetime.date(9998, 12, 31))]
+DAYS_MESSAGE = _("Chọn một ngày từ 01/01/1900 đến 31/12/9998.")  # as the box asks for dates: DD/MM/YYYY
+DAYS = [MinValueValidator(datetime.date(1900, 1, 1), DAYS_MESSAGE),
+        MaxValueValidator(datetime.date(9998, 12, 31), DAYS_MESSAGE)]
 
 
 class AuditFilterForm(forms.Form):
