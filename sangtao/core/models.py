@@ -1,5 +1,5 @@
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models, router, transaction
@@ -193,7 +193,17 @@ def in_current_language(text: str, args: dict) -> str:
     filled with their values (which are never read as placeholders themselves). Words no catalogue knows
     come back as they were kept; without arguments nothing is filled, so a `%` in them stays as written."""
     translated = gettext(text)
-    return translated % args if args else translated
+    return translated % {name: _said(value) for name, value in args.items()} if args else translated
+
+
+def _said(value: Any) -> Any:
+    """A placeholder's value: a kept text of its own ({"msgid", "args"}, see core.progress.job_text) in
+    the current language too; a list of values one after the other."""
+    if isinstance(value, dict) and "msgid" in value:
+        return in_current_language(value["msgid"], value.get("args") or {})
+    if isinstance(value, list):
+        return " ".join(str(_said(item)) for item in value)
+    return value
 
 
 class RateCount(models.Model):

@@ -122,6 +122,10 @@ class JobText(NamedTuple):
     def __str__(self) -> str:
         return in_current_language(self.msgid, self.args)
 
+    def kept(self) -> dict[str, Any]:
+        """The form kept in a JSON field, which in_current_language says again in its reader's language."""
+        return {"msgid": self.msgid, "args": self.args}
+
 
 def job_text(text: JobText | Promise | str, /, **args: Any) -> JobText:
     """`job_text(_("Xuất phiếu: %(name)s"), name=survey.name)`: the msgid of a lazy translation (not
@@ -132,7 +136,17 @@ def job_text(text: JobText | Promise | str, /, **args: Any) -> JobText:
     if args and not isinstance(text, Promise):  # gettext's answer, in whatever language is active: no msgid
         raise TypeError("job_text takes a lazy translation (gettext_lazy) when it has values to fill in")
     with translation.override(None):  # no language: a lazy translation gives its msgid
-        return JobText(str(text), args)
+        return JobText(str(text), {name: _kept_value(value) for name, value in args.items()})
+
+
+def _kept_value(value: Any) -> Any:
+    """A placeholder's value as it is kept: a text of its own (or a list of them: the reasons an
+    assignment is impossible) stays a msgid with values, said in the reader's language when shown."""
+    if isinstance(value, JobText):
+        return value.kept()
+    if isinstance(value, list):
+        return [_kept_value(item) for item in value]
+    return value
 
 
 RESTARTS: dict[str, Callable[[JobRun, Any], JobRun]] = {}

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from ortools.graph.python import min_cost_flow
+
+from sangtao.core.progress import JobText, job_text
 
 SCALE = 100_000  # affinities become integer costs with five decimals kept
 
@@ -64,53 +65,55 @@ class Solution:
 
 
 class Infeasible(Exception):
-    def __init__(self, messages: list[str]):
+    def __init__(self, messages: list[JobText]):
         self.messages = messages
-        super().__init__("; ".join(messages))
+        super().__init__("; ".join(map(str, messages)))
 
 
-def feasibility_problems(problem: Problem) -> list[str]:
-    """What makes the round impossible, each with what to change; empty if none is found."""
+def feasibility_problems(problem: Problem) -> list[JobText]:
+    """What makes the round impossible, each with what to change; empty if none is found. Each is kept
+    as a msgid with its values, so the run's page says it in its reader's language."""
     n_proposals, n_experts = problem.affinity.shape
     k = problem.k
     messages = []
     demand = n_proposals * k
     capacity = int(problem.max_load.sum())
     if capacity < demand:
-        messages.append(_("Cần thêm %(n)s lượt chấm: %(d)s hồ sơ × %(k)s người chấm = %(need)s lượt, nhưng tải tối đa "
-                          "của các chuyên gia chỉ cộng được %(cap)s. Hãy tăng tải tối đa hoặc bổ sung chuyên gia.")
-                        % {"n": demand - capacity, "d": n_proposals, "k": k, "need": demand, "cap": capacity})
+        messages.append(job_text(_("Cần thêm %(n)s lượt chấm: %(d)s hồ sơ × %(k)s người chấm = %(need)s lượt, nhưng "
+                                   "tải tối đa của các chuyên gia chỉ cộng được %(cap)s. Hãy tăng tải tối đa hoặc bổ sung "
+                                   "chuyên gia."), n=demand - capacity, d=n_proposals, k=k, need=demand, cap=capacity))
     floor = int(problem.min_load.sum())
     if floor > demand:
-        messages.append(_("Tải tối thiểu của các chuyên gia cộng lại %(floor)s lượt, nhiều hơn %(need)s lượt cần chấm: "
-                          "hãy giảm tải tối thiểu (thừa %(n)s lượt).") % {"floor": floor, "need": demand,
-                                                                        "n": floor - demand})
+        messages.append(job_text(_("Tải tối thiểu của các chuyên gia cộng lại %(floor)s lượt, nhiều hơn %(need)s lượt "
+                                   "cần chấm: hãy giảm tải tối thiểu (thừa %(n)s lượt)."),
+                                 floor=floor, need=demand, n=floor - demand))
     if (problem.min_load > problem.max_load).any():
-        messages.append(_("Có chuyên gia có tải tối thiểu lớn hơn tải tối đa."))
+        messages.append(job_text(_("Có chuyên gia có tải tối thiểu lớn hơn tải tối đa.")))
     pinned_per_proposal = np.zeros(n_proposals, int)
     pinned_per_expert = np.zeros(n_experts, int)
     for i, j in problem.pinned:
         pinned_per_proposal[i] += 1
         pinned_per_expert[j] += 1
         if problem.forbidden[i, j]:
-            messages.append(_("Cặp bắt buộc %(e)s – %(p)s lại bị cấm hoặc xung đột lợi ích: bỏ một trong hai.")
-                            % {"e": problem.expert_name(j), "p": problem.proposal_name(i)})
+            messages.append(job_text(_("Cặp bắt buộc %(e)s – %(p)s lại bị cấm hoặc xung đột lợi ích: bỏ một trong hai."),
+                                     e=problem.expert_name(j), p=problem.proposal_name(i)))
     for row in np.flatnonzero(pinned_per_proposal > k).tolist():
-        messages.append(_("Hồ sơ %(p)s có %(n)s cặp bắt buộc, nhiều hơn %(k)s người chấm.")
-                        % {"p": problem.proposal_name(row), "n": pinned_per_proposal[row], "k": k})
+        messages.append(job_text(_("Hồ sơ %(p)s có %(n)s cặp bắt buộc, nhiều hơn %(k)s người chấm."),
+                                 p=problem.proposal_name(row), n=int(pinned_per_proposal[row]), k=k))
     for column in np.flatnonzero(pinned_per_expert > problem.max_load).tolist():
-        messages.append(_("Chuyên gia %(e)s có %(n)s cặp bắt buộc, vượt tải tối đa %(m)s.")
-                        % {"e": problem.expert_name(column), "n": pinned_per_expert[column],
-                           "m": problem.max_load[column]})
+        messages.append(job_text(_("Chuyên gia %(e)s có %(n)s cặp bắt buộc, vượt tải tối đa %(m)s."),
+                                 e=problem.expert_name(column), n=int(pinned_per_expert[column]),
+                                 m=int(problem.max_load[column])))
     eligible = (~problem.forbidden).sum(axis=1)
     for row in np.flatnonzero(eligible < k).tolist():
-        messages.append(_("Hồ sơ %(p)s chỉ còn %(n)s chuyên gia được phép chấm (do xung đột lợi ích hoặc cặp bị cấm), "
-                          "cần %(k)s: bổ sung chuyên gia hoặc bỏ bớt cặp cấm.")
-                        % {"p": problem.proposal_name(row), "n": eligible[row], "k": k})
+        messages.append(job_text(_("Hồ sơ %(p)s chỉ còn %(n)s chuyên gia được phép chấm (do xung đột lợi ích hoặc cặp "
+                                   "bị cấm), cần %(k)s: bổ sung chuyên gia hoặc bỏ bớt cặp cấm."),
+                                 p=problem.proposal_name(row), n=int(eligible[row]), k=k))
     reachable = (~problem.forbidden).sum(axis=0)
     for column in np.flatnonzero(np.minimum(reachable, n_proposals) < problem.min_load).tolist():
-        messages.append(_("Chuyên gia %(e)s chỉ được phép chấm %(n)s hồ sơ, ít hơn tải tối thiểu %(m)s.")
-                        % {"e": problem.expert_name(column), "n": reachable[column], "m": problem.min_load[column]})
+        messages.append(job_text(_("Chuyên gia %(e)s chỉ được phép chấm %(n)s hồ sơ, ít hơn tải tối thiểu %(m)s."),
+                                 e=problem.expert_name(column), n=int(reachable[column]),
+                                 m=int(problem.min_load[column])))
     return messages
 
 
@@ -179,25 +182,25 @@ def solve(problem: Problem, top_k: int | None = None,
     """The maximum-affinity assignment, or Infeasible with what to change; `progress` is told each stage
     as a lazy translation, which the job's run keeps as its msgid (core.progress)."""
     report = progress or (lambda stage, percent: None)
-    report(gettext_lazy("Kiểm tra tính khả thi"), 5)
+    report(_("Kiểm tra tính khả thi"), 5)
     messages = feasibility_problems(problem)
     if messages:
         raise Infeasible(messages)
     fell_back = False
     result = None
     if top_k is not None:
-        report(gettext_lazy("Giải trên đồ thị rút gọn"), 20)
+        report(_("Giải trên đồ thị rút gọn"), 20)
         result = _solve_on(problem, candidate_mask(problem, top_k))
         fell_back = result is None
     if result is None:
-        report(gettext_lazy("Giải trên đồ thị đầy đủ"), 50)
+        report(_("Giải trên đồ thị đầy đủ"), 50)
         result = _solve_on(problem, ~problem.forbidden)
     if result is None:
-        raise Infeasible([_("Xung đột lợi ích và cặp bị cấm khiến không thể phân đủ %(k)s người chấm cho mọi hồ sơ "
-                            "trong giới hạn tải: hãy tăng tải tối đa, giảm tải tối thiểu hoặc bổ sung chuyên gia.")
-                          % {"k": problem.k}])
+        raise Infeasible([job_text(_("Xung đột lợi ích và cặp bị cấm khiến không thể phân đủ %(k)s người chấm cho mọi "
+                                     "hồ sơ trong giới hạn tải: hãy tăng tải tối đa, giảm tải tối thiểu hoặc bổ sung "
+                                     "chuyên gia."), k=int(problem.k))])
     pairs, arcs = result
-    report(gettext_lazy("Hoàn tất"), 100)
+    report(_("Hoàn tất"), 100)
     rows, cols = np.array(pairs, dtype=np.intp).T
     objective = float(problem.affinity[rows, cols].sum())
     return Solution(pairs=sorted(pairs), objective=objective, arcs=arcs, sparse=top_k is not None and not fell_back,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, Field, SelectionMode
-from sangtao.core.models import AppendOnlyModel, WorkflowTransition
+from sangtao.core.models import AppendOnlyModel, WorkflowTransition, in_current_language
 from sangtao.core.text import clean
 from sangtao.orgs.models import OrgUnit
 from sangtao.proposals.models import Proposal
@@ -264,7 +264,9 @@ class AssignmentRun(models.Model):
     max_load = models.PositiveSmallIntegerField(_("Số hồ sơ tối đa mỗi chuyên gia"), default=8)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     job = models.OneToOneField("core.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    messages = models.JSONField(default=list, blank=True)  # why no assignment is possible (infeasible)
+    # Why no assignment is possible (infeasible): each a msgid with its values (core.progress.JobText.kept),
+    # shown in the reader's language by shown_messages; runs before that kept words.
+    messages = models.JSONField(default=list, blank=True)
     objective = models.FloatField(null=True, blank=True)
     stats = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -276,6 +278,11 @@ class AssignmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} of council {self.council_id}"
+
+    @property
+    def shown_messages(self) -> list[str]:
+        return [in_current_language(m["msgid"], m.get("args") or {}) if isinstance(m, dict) else m
+                for m in self.messages]
 
 
 class ConflictDeclaration(AppendOnlyModel):

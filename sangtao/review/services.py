@@ -25,7 +25,7 @@ from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
-from sangtao.core.progress import Tracker, job_text, run_failed, start_job
+from sangtao.core.progress import JobText, Tracker, job_text, run_failed, start_job
 from sangtao.core.tasks import FailureMessage, task
 from sangtao.core.text import clean
 from sangtao.notifications.services import notify, resolve
@@ -320,16 +320,15 @@ def run_assignment(run_id: str, assignment_run: int) -> None:
     def progress(stage: Promise, percent: int) -> None:
         tracker.advance(percent, message=stage, force=True)
 
-    def infeasible(messages: list[str]) -> None:
-        _run_move(run, "find_infeasible", finished_at=timezone.now(), messages=messages)
+    def infeasible(messages: list[JobText]) -> None:
+        _run_move(run, "find_infeasible", finished_at=timezone.now(), messages=[m.kept() for m in messages])
         # The job failed in the sense that matters to its starter: nothing was assigned; they fix and retry.
-        run_failed(job_text(_("Không thể phân công. Cần thay đổi: %(why)s"), why=" ".join(messages)),
-                   str(tracker.run.pk))
+        run_failed(job_text(_("Không thể phân công. Cần thay đổi: %(why)s"), why=messages), str(tracker.run.pk))
 
     progress(_("Đọc dữ liệu"), 1)
     experts, proposals = _pool(council), list(council_proposals(council).order_by("pk"))
     if not experts or not proposals:
-        infeasible([str(_("Cần ít nhất một chuyên gia trong hội đồng và một hồ sơ hợp lệ."))])
+        infeasible([job_text(_("Cần ít nhất một chuyên gia trong hội đồng và một hồ sơ hợp lệ."))])
         return
     progress(_("Tính độ phù hợp"), 10)
     scores = affinity.affinity_matrix(
@@ -357,7 +356,7 @@ def run_assignment(run_id: str, assignment_run: int) -> None:
     try:
         solution = assignment.solve(problem, top_k, progress=lambda stage, pct: progress(stage, 30 + pct // 2))
     except assignment.Infeasible as none:
-        infeasible([str(m) for m in none.messages])
+        infeasible(none.messages)
         return
     progress(_("Lưu kết quả"), 90)
     texts = {p.pk: proposal_text(p) for p in proposals}

@@ -438,3 +438,19 @@ def test_a_task_the_queue_cannot_describe_is_not_lost_and_does_not_stop_the_swee
     monkeypatch.setattr(type(backend), "supports_get_result", False)
     assert progress.fail_lost_runs(timezone.now() + datetime.timedelta(seconds=1)) == 0
     assert JobRun.objects.get(pk=unknown.pk).state == "queued"
+
+
+def test_a_text_kept_inside_another_is_said_in_the_readers_language_with_its_values_as_written():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy as _
+
+    reasons = [progress.job_text(_("Hồ sơ %(p)s có %(n)s cặp bắt buộc, nhiều hơn %(k)s người chấm."),
+                                 p="«100% %(n)s»", n=4, k=3)]
+    with translation.override("vi"):  # as a worker writes it
+        kept = progress.job_text(_("Không thể phân công. Cần thay đổi: %(why)s"), why=reasons)
+    assert json.loads(json.dumps(kept.args)) == kept.args  # a JobRun's JSON field keeps it as it is
+    with translation.override("en"):
+        assert str(kept) == ("No assignment is possible. To change: Proposal «100% %(n)s» has 4 pinned pairs, "
+                             "more than 3 reviewers.")
+    with translation.override("vi"):
+        assert str(kept) == "Không thể phân công. Cần thay đổi: Hồ sơ «100% %(n)s» có 4 cặp bắt buộc, nhiều hơn 3 người chấm."

@@ -48,9 +48,19 @@ def test_an_infeasible_run_says_what_to_change(forming, dost, process_tasks):
     run = services.start_assignment_run(dost, forming, k=7, min_load=0, max_load=1)
     process_tasks()
     run.refresh_from_db()
-    assert run.state == "infeasible" and any("Cần thêm 7 lượt chấm" in m for m in run.messages)
+    assert run.state == "infeasible" and any("Cần thêm 7 lượt chấm" in m for m in run.shown_messages)
     page = client_for(dost).get(f"/councils/{forming.pk}/runs/{run.pk}/").content.decode()
     assert "Cần thêm 7 lượt chấm" in page
+
+
+def test_why_a_run_is_infeasible_is_said_in_the_language_of_the_page_reading_it(forming, dost, process_tasks):
+    run = services.start_assignment_run(dost, forming, k=7, min_load=0, max_load=1)
+    process_tasks()  # the worker writes the reasons in Vietnamese, its default language
+    run.refresh_from_db()
+    reader = client_for(dost)
+    english = reader.get(f"/en/councils/{forming.pk}/runs/{run.pk}/").content.decode()
+    assert "Needs 7 more review slots" in english and "Cần thêm" not in english
+    assert "Cần thêm 7 lượt chấm" in reader.get(f"/councils/{forming.pk}/runs/{run.pk}/").content.decode()
 
 
 def test_pinned_and_forbidden_pairs_are_respected(forming, dost, selection, process_tasks):
