@@ -16,11 +16,12 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -254,7 +255,8 @@ def start_import(actor, upload):
     with transaction.atomic():
         stored = default_storage.save(f"annual-imports/{name}", upload)
         return start_job(import_file, actor, job_text(gettext_lazy("Nhập kế hoạch từ tệp «%(name)s»"), name=name),
-                         back_url=reverse("annual:import"), path=stored, name=name)
+                         back_url=reverse("annual:import"), path=stored, name=name,
+                         language=translation.get_language())
 
 
 def _import_failed(message: FailureMessage, run_id: str, **_arguments) -> None:
@@ -271,8 +273,14 @@ def _result_file(outcome: Outcome) -> ContentFile:
 
 
 @task(on_failure=_import_failed)
-def import_file(run_id: str, path: str, name: str) -> None:
-    """The import of a kept file, as its starter (their right is checked again when it runs)."""
+def import_file(run_id: str, path: str, name: str, language: str | None = None) -> None:
+    """The import of a kept file, as its starter (their right is checked again when it runs). Its bad rows
+    and its result file are written in `language`, the language of the page the file was sent from."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _import_file(run_id, path, name)
+
+
+def _import_file(run_id: str, path: str, name: str) -> None:
     tracker = Tracker(run_id)
     tracker.begin()
     upload = default_storage.open(path, "rb")

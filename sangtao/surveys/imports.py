@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -170,7 +171,8 @@ def _queue(job: ImportJob, actor) -> None:
     """The job's run (its progress, message and end, on the starter's home) and the import, queued."""
     job.run = start_job(run_import, actor, job_text(gettext_lazy("Nhập phiếu «%(file)s» vào «%(survey)s»"),
                                                     file=job.original_name, survey=job.survey.name),
-                        back_url=reverse("surveys:import", args=[job.survey_id, job.pk]), job_id=job.pk)
+                        back_url=reverse("surveys:import", args=[job.survey_id, job.pk]), job_id=job.pk,
+                        language=translation.get_language())
     ImportJob.objects.filter(pk=job.pk).update(run=job.run)
 
 
@@ -289,9 +291,15 @@ def progress_of(job: ImportJob) -> Progress:
 
 
 @task(on_failure=_import_failed)
-def run_import(job_id: int, run_id: str | None = None) -> None:
+def run_import(job_id: int, run_id: str | None = None, language: str | None = None) -> None:
     """`run_id`: the job's run; an import queued before runs existed (no run_id) reports through the
-    run migration 0010 gave it."""
+    run migration 0010 gave it. Each bad row is described in `language`, the language of the page the
+    file was sent from (the site's own when the job was queued without one)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _run_import(job_id, run_id)
+
+
+def _run_import(job_id: int, run_id: str | None) -> None:
     from sangtao.surveys import copy_import  # the staged file; it builds on this module
 
     job = ImportJob.objects.select_related("survey__version", "survey__rule").get(pk=job_id)

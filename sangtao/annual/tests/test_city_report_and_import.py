@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
@@ -162,11 +163,16 @@ def test_the_import_runs_as_a_job_its_starter_follows_with_bad_rows_a_result_fil
     # What a run says reads in the language of the page, whichever site it was started on.
     client_for(dost).post("/en/annual/import/", {"file": _workbook(bad)})
     third = JobRun.objects.exclude(pk__in=[refused.pk, run.pk]).get()
-    run_pending()
+    with translation.override("vi"):  # as a worker runs: in the site's language
+        run_pending()
     listed = client_for(dost).get("/en/annual/import/").content.decode()
     assert listed.count("Import of plans from «ke-hoach-2025.xlsx»") == 3 and "Nhập kế hoạch từ tệp" not in listed
     listed = client_for(dost).get("/annual/import/").content.decode()
     assert listed.count("Nhập kế hoạch từ tệp «ke-hoach-2025.xlsx»") == 3 and "Import of plans" not in listed
+    # A bad row is described in the language of the page the file was sent from (a worker's own is Vietnamese).
+    third.refresh_from_db()
+    assert (refused.errors[0]["message"], third.errors[0]["message"]) == (
+        "không có đơn vị mã «99999»", "no unit with code “99999”")
     for failed in (refused, third):
         assert "The file was not imported: 1 rows with errors." in client_for(dost).get(
             f"/en/jobs/{failed.pk}/").content.decode()

@@ -272,3 +272,19 @@ def test_an_import_that_crashes_shows_the_person_who_started_it_failed_and_why(s
     assert (job.state, job.run.state, job.run.message) == ("failed", "failed", "OSError: the disk is gone")
     page = client_for(dost).get(f"/surveys/{survey.pk}/imports/{job.pk}/").content.decode()
     assert "alert error" in page and "OSError: the disk is gone" in page
+
+
+def test_bad_rows_are_described_in_the_language_of_the_page_the_file_was_sent_from(survey, dost, process_tasks):
+    from django.utils import translation
+
+    rows = good_rows(survey, 3)
+    rows[1][1] = "99999"
+    with translation.override("en"):  # sent from the English site
+        english = start_import(survey, dost, csv_file(survey, rows), "paper")
+    vietnamese = start_import(survey, dost, csv_file(survey, rows), "paper")
+    process_tasks()  # a worker runs in the site's language, Vietnamese
+    for job, words in ((english, "unit not in this survey"), (vietnamese, "đơn vị không thuộc khảo sát")):
+        job.refresh_from_db()
+        report = list(csv.reader(io.StringIO(job.error_report.read().decode("utf-8-sig"))))
+        assert report[1:] == [["3", "unit_code", words]]
+        assert words in client_for(dost).get(job.run.get_absolute_url()).content.decode()
