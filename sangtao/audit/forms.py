@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
@@ -125,6 +126,15 @@ class AuditPageForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "page" in self.data:  # a link kept from when the log's pages were numbered
+            raise forms.ValidationError(
+                _("Nhật ký không còn đánh số trang; đây là trang mới nhất, chọn «Cũ hơn» để xem tiếp."), code="numbered")
         if data.get("before") and data.get("after"):
             raise forms.ValidationError(PositionField.default_error_messages["invalid"], code="invalid")
         return data
+
+    def refusal(self) -> str:
+        """What the page says when it shows the newest page instead of the one the link asked for."""
+        if self.has_error(NON_FIELD_ERRORS, "numbered"):
+            return str(self.non_field_errors()[0])
+        return str(_("Liên kết trang không hợp lệ; đây là trang mới nhất."))

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from sangtao.audit.forms import AuditFilterForm, AuditPageForm
 from sangtao.audit.labels import known_actions
@@ -31,7 +30,7 @@ def audit_log(request):
     form, parts = _trail(request)
     where = AuditPageForm(request.GET)
     if not where.is_valid():
-        messages.warning(request, _("Liên kết trang không hợp lệ; đây là trang mới nhất."))
+        messages.warning(request, where.refusal())
     position = where.cleaned_data if where.is_valid() else {}
     shown = page(parts, PAGE_SIZE, before=position.get("before"), after=position.get("after"))
     labels = dict(known_actions())

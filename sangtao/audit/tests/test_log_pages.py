@@ -119,6 +119,16 @@ def test_a_tampered_page_link_shows_the_newest_page_and_says_so(dost, tied_log, 
     assert "Liên kết trang không hợp lệ; đây là trang mới nhất." in response.content.decode()
 
 
+def test_a_bookmarked_numbered_page_shows_the_newest_page_and_says_the_pages_are_no_longer_numbered(dost, officer, tied_log):
+    reader = client_for(dost)
+    response = reader.get("/audit/", {"page": "3", "actor": "officer"})
+    assert response.status_code == 200 and response.context["page"].newest
+    assert shown(response) == log_order(actor=officer)[:views.PAGE_SIZE]
+    assert "Nhật ký không còn đánh số trang; đây là trang mới nhất, chọn «Cũ hơn» để xem tiếp." in response.content.decode()
+    english = reader.get("/en/audit/", {"page": "3"}).content.decode()
+    assert "The log no longer numbers its pages; this is the newest page" in english
+
+
 @pytest.mark.parametrize("query", [{"before": "1-core.auditevent-1"}, {"after": "253402300799999999-core.auditevent-1"}])
 def test_a_page_link_past_the_ends_of_the_log_shows_the_newest_page(dost, tied_log, query):
     response = client_for(dost).get("/audit/", query)
