@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('annual', '0005_task_links_initiative_case'),
@@ -12,11 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='plantransition',
             index=models.Index(fields=['at', 'id'], name='annual_plan_at_3b0e1c_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='reporttransition',
             index=models.Index(fields=['at', 'id'], name='annual_repo_at_d995c4_idx'),
         ),

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('challenges', '0008_constraint_messages'),
@@ -12,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='transition',
             index=models.Index(fields=['at', 'id'], name='challenges__at_cc9568_idx'),
         ),

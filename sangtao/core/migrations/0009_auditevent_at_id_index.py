@@ -4,8 +4,11 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('core', '0008_job_texts_in_no_language'),
@@ -18,7 +21,7 @@ class Migration(migrations.Migration):
             name='at',
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='auditevent',
             index=models.Index(fields=['at', 'id'], name='core_audite_at_4b04a4_idx'),
         ),

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('core', '0009_auditevent_at_id_index'),
@@ -12,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='auditevent',
             index=models.Index(fields=['action', 'at', 'id'], name='core_audite_action_90ad4a_idx'),
         ),

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting, RemoveIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('core', '0010_auditevent_action_at_id_index'),
@@ -12,11 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexWhileWriting(
             model_name='auditevent',
             name='core_audite_object__bbabc4_idx',
         ),
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='auditevent',
             index=models.Index(fields=['object_type', 'object_id', 'at', 'id'], name='core_audite_object__1e8f1a_idx'),
         ),

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('initiatives', '0003_national_scope'),
@@ -12,11 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='counciltransition',
             index=models.Index(fields=['at', 'id'], name='initiatives_at_f2a22a_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='initiativetransition',
             index=models.Index(fields=['at', 'id'], name='initiatives_at_c5b73f_idx'),
         ),

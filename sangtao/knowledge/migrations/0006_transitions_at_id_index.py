@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('knowledge', '0005_ask_owed_reviews'),
@@ -12,11 +15,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='adoptiontransition',
             index=models.Index(fields=['at', 'id'], name='knowledge_a_at_a09036_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='casetransition',
             index=models.Index(fields=['at', 'id'], name='knowledge_c_at_d1a04b_idx'),
         ),

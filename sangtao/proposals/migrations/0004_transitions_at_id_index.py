@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('proposals', '0003_team_informed'),
@@ -12,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='proposaltransition',
             index=models.Index(fields=['at', 'id'], name='proposals_p_at_e1d633_idx'),
         ),

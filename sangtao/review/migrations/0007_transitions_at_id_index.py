@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from sangtao.core.migration_operations import AddIndexWhileWriting
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY, outside a transaction
 
     dependencies = [
         ('review', '0006_assignment_run_progress_in_job_runs'),
@@ -12,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexWhileWriting(
             model_name='sheetevent',
             index=models.Index(fields=['at', 'id'], name='review_shee_at_3b1226_idx'),
         ),
