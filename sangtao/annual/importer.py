@@ -214,7 +214,8 @@ def import_workbook(actor, upload, tracker: Tracker | None = None) -> Outcome:
                                   _("bỏ qua dòng %(n)s: đơn vị đã có kế hoạch năm này") % {"n": number}])
             continue
         groups.setdefault(key, []).append(data)
-    reason = _("Nhập từ tệp Excel %(name)s") % {"name": clean(upload.name)}
+    with translation.override(settings.LANGUAGE_CODE):  # kept in the plans' records: the site's language, whoever sent it
+        reason = _("Nhập từ tệp Excel %(name)s") % {"name": clean(upload.name)}
     if tracker is not None:
         # One transaction: what it writes shows when it commits; until then the page says what it does.
         writing = job_text(gettext_lazy("Ghi %(n)s kế hoạch (tất cả hoặc không kế hoạch nào)"), n=len(groups))

@@ -126,7 +126,7 @@ class AuditPageForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "page" in self.data:  # a link kept from when the log's pages were numbered
+        if self.data.get("page", "1") != "1":  # a link kept from when the log's pages were numbered
             raise forms.ValidationError(
                 _("Nhật ký không còn đánh số trang; đây là trang mới nhất, chọn «Cũ hơn» để xem tiếp."), code="numbered")
         if data.get("before") and data.get("after"):

@@ -5,17 +5,41 @@ the audit log or a workflow's transition table, with the millions of rows a city
 every move and every login would wait for the whole build during a deploy. On PostgreSQL these build
 (and drop) the index CONCURRENTLY instead; elsewhere (SQLite, one writer anyway) they are plain
 AddIndex and RemoveIndex. A migration using them declares `atomic = False`: PostgreSQL refuses
-CONCURRENTLY inside a transaction.
+CONCURRENTLY inside a transaction. Such a migration can be run again after it stopped half way (an
+index already built is kept, one a failed build left invalid is built again).
 """
 
 from django.db.migrations.operations import AddIndex, RemoveIndex
+from django.db.migrations.operations.base import Operation
+
+
+def in_its_own_transaction(operation: Operation) -> Operation:
+    """Another operation of such a migration, run in a transaction of its own (one that rebuilds a table
+    on SQLite must not stop half way)."""
+    operation.atomic = True  # type: ignore[misc]  # Migration.apply reads it per operation; the stubs call it a ClassVar
+    return operation
 
 
 def _add(schema_editor, model, index) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, index, concurrently=True)
-    else:
+    if schema_editor.connection.vendor != "postgresql":
         schema_editor.add_index(model, index)
+        return
+    if not schema_editor.collect_sql:  # sqlmigrate prints what a first run does
+        valid = _validity(schema_editor, index.name)
+        if valid:  # built by an earlier run of this migration that stopped after it
+            return
+        if valid is False:  # left INVALID by a build that failed: CONCURRENTLY cannot build over it
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(index.name)}")
+    schema_editor.add_index(model, index, concurrently=True)
+
+
+def _validity(schema_editor, name: str) -> bool | None:
+    """Whether PostgreSQL holds this index as valid, or None when it holds none of that name."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                       "WHERE c.relname = %s AND pg_table_is_visible(c.oid)", [name])
+        found = cursor.fetchone()
+    return None if found is None else bool(found[0])
 
 
 def _remove(schema_editor, model, index) -> None:

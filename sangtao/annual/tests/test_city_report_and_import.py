@@ -179,6 +179,13 @@ def test_the_import_runs_as_a_job_its_starter_follows_with_bad_rows_a_result_fil
         assert "Tệp chưa được nhập: 1 dòng lỗi." in client_for(dost).get(f"/jobs/{failed.pk}/").content.decode()
     assert "Imported 2 plans, 3 tasks; skipped 0 rows imported before." in client_for(dost).get(
         f"/en/jobs/{run.pk}/").content.decode()
+    # The plans' own records keep the site's language, whichever page the file was sent from.
+    client_for(dost).post("/en/annual/import/", {"file": _workbook([_row("26740", "Số hóa", nam=2026)])})
+    with translation.override("vi"):
+        run_pending()
+    plan = AnnualPlan.objects.get(unit=ward, year=2026)
+    assert {t.reason for t in plan.transitions.all()} == {"Nhập từ tệp Excel ke-hoach-2025.xlsx"}
+    assert plan.versions.get().reason == "Nhập từ tệp Excel ke-hoach-2025.xlsx"
 
 
 def test_the_template_is_a_workbook_the_import_reads(ward, dost):

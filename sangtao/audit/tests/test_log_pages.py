@@ -127,6 +127,7 @@ def test_a_bookmarked_numbered_page_shows_the_newest_page_and_says_the_pages_are
     assert "Nhật ký không còn đánh số trang; đây là trang mới nhất, chọn «Cũ hơn» để xem tiếp." in response.content.decode()
     english = reader.get("/en/audit/", {"page": "3"}).content.decode()
     assert "The log no longer numbers its pages; this is the newest page" in english
+    assert "không còn đánh số trang" not in reader.get("/audit/", {"page": "1"}).content.decode()  # it is the newest
 
 
 @pytest.mark.parametrize("query", [{"before": "1-core.auditevent-1"}, {"after": "253402300799999999-core.auditevent-1"}])

@@ -4,7 +4,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from sangtao.core.migration_operations import AddIndexWhileWriting
+from sangtao.core.migration_operations import AddIndexWhileWriting, in_its_own_transaction
 
 
 class Migration(migrations.Migration):
@@ -16,13 +16,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='auditevent',
-            name='at',
-            field=models.DateTimeField(default=django.utils.timezone.now),
-        ),
         AddIndexWhileWriting(
             model_name='auditevent',
             index=models.Index(fields=['at', 'id'], name='core_audite_at_4b04a4_idx'),
         ),
+        # Then the index on `at` alone goes (the new one starts with it), in a transaction of its own:
+        # SQLite rebuilds the table to drop it.
+        in_its_own_transaction(migrations.AlterField(
+            model_name='auditevent',
+            name='at',
+            field=models.DateTimeField(default=django.utils.timezone.now),
+        )),
     ]

@@ -15,12 +15,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        RemoveIndexWhileWriting(
-            model_name='auditevent',
-            name='core_audite_object__bbabc4_idx',
-        ),
+        # The new index first: an object's history is never read without one while it builds.
         AddIndexWhileWriting(
             model_name='auditevent',
             index=models.Index(fields=['object_type', 'object_id', 'at', 'id'], name='core_audite_object__1e8f1a_idx'),
+        ),
+        RemoveIndexWhileWriting(
+            model_name='auditevent',
+            name='core_audite_object__bbabc4_idx',
         ),
     ]

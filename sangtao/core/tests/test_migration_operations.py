@@ -50,3 +50,38 @@ def test_postgresql_builds_and_drops_them_concurrently_and_sqlite_plainly():
     else:
         assert 'DROP INDEX "core_audite_object__bbabc4_idx"' in sql
         assert 'CREATE INDEX "core_audite_object__1e8f1a_idx"' in sql
+
+
+@pytest.mark.django_db(transaction=True)  # CONCURRENTLY runs outside a transaction
+def test_on_postgresql_a_migration_stopped_half_way_runs_again_keeping_a_built_index_and_rebuilding_an_invalid_one():
+    if connection.vendor != "postgresql":
+        pytest.skip("CONCURRENTLY and invalid indexes are PostgreSQL's")
+    from django.db import models
+    from django.db.migrations.state import ProjectState
+
+    before = ProjectState.from_apps(apps)
+    operation = AddIndexWhileWriting("auditevent", models.Index(fields=["action"], name="core_probe_idx"))
+    after = before.clone()
+    operation.state_forwards("core", after)
+
+    def build() -> None:
+        with connection.schema_editor(atomic=False) as editor:
+            operation.database_forwards("core", editor, before, after)
+
+    def validity():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                           "WHERE c.relname = 'core_probe_idx'")
+            return [row[0] for row in cursor.fetchall()]
+
+    try:
+        build()
+        build()  # already built by a run that stopped after it: kept, no "already exists"
+        assert validity() == [True]
+        with connection.cursor() as cursor:  # as a failed CREATE INDEX CONCURRENTLY leaves it
+            cursor.execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'core_probe_idx'::regclass")
+        build()
+        assert validity() == [True]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS core_probe_idx")
