@@ -219,7 +219,7 @@ def test_an_import_tells_its_progress_and_rejection_through_its_run_on_its_start
     unit = survey.units.first().code
     job = start_import(survey, dost, _csv(survey, [["A", unit, "2026-Q1", "4", "4", "4", "4", "4"],
                                                    ["B", "KHONG-CO", "2026-Q1", "4", "4", "4", "4", "9"]]), "paper")
-    assert (job.run.state, job.run.created_by, job.run.arguments) == ("queued", dost, {"job_id": job.pk})
+    assert (job.run.state, job.run.created_by, job.run.arguments) == ("queued", dost, {"job_id": job.pk, "language": "vi"})
     process_tasks()
     job.refresh_from_db()
     run = job.run
