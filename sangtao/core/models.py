@@ -3,8 +3,9 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models, router, transaction
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.urls import translate_url
+from django.utils import timezone, translation
+from django.utils.translation import get_language, get_language_from_path, gettext
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import chain
@@ -186,6 +187,16 @@ class JobRun(models.Model):
     @property
     def shown_message(self) -> str:
         return in_current_language(self.message, self.message_args)
+
+    @property
+    def shown_back_url(self) -> str:
+        """Where the run was started from, in the language of the page showing it (a run started under
+        /en/ keeps /en/ in back_url)."""
+        if not self.back_url:
+            return ""
+        reader = get_language()
+        with translation.override(get_language_from_path(self.back_url) or settings.LANGUAGE_CODE):  # to read it
+            return translate_url(self.back_url, reader)
 
 
 def in_current_language(text: str, args: dict) -> str:

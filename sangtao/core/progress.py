@@ -290,7 +290,7 @@ def progress_of(run: JobRun) -> Progress:
         total=run.total, message=run.shown_message, errors=run.errors[:ERRORS_SHOWN], error_count=run.error_count,
         retry_url=reverse("job_retry", args=[run.pk]) if run.state == S.FAILED else "",
         result_url=reverse("job_result", args=[run.pk]) if run.state == S.DONE and run.result else "",
-        fix_url=run.back_url if run.state == S.FAILED or run.error_count else "",
+        fix_url=run.shown_back_url if run.state == S.FAILED or run.error_count else "",
         status_url=reverse("job_progress", args=[run.pk]))
 
 

@@ -171,6 +171,8 @@ def test_the_import_runs_as_a_job_its_starter_follows_with_bad_rows_a_result_fil
     assert listed.count("Nhập kế hoạch từ tệp «ke-hoach-2025.xlsx»") == 3 and "Import of plans" not in listed
     # A bad row is described in the language of the page the file was sent from (a worker's own is Vietnamese).
     third.refresh_from_db()
+    assert third.back_url == "/en/annual/import/"  # where it was sent from; its page links the reader's language
+    assert 'href="/annual/import/"' in client_for(dost).get(f"/jobs/{third.pk}/").content.decode()
     assert (refused.errors[0]["message"], third.errors[0]["message"]) == (
         "không có đơn vị mã «99999»", "no unit with code “99999”")
     for failed in (refused, third):

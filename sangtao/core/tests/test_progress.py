@@ -101,6 +101,7 @@ def test_a_job_started_on_the_vietnamese_site_reads_in_the_language_of_the_page_
     english, vietnamese = f"Responses export: {survey.name}", f"Xuất phiếu: {survey.name}"
     page = person.get(f"/en/jobs/{run.pk}/").content.decode()
     assert f"<h1>{english}</h1>" in page and "Writing the file" in page and "Ghi tệp" not in page
+    assert run.back_url.startswith("/surveys/") and f'<a href="/en{run.back_url}">Back</a>' in page  # in /en/ too
     assert json.loads(person.get(f"/en/jobs/{run.pk}/progress.json").content)["message"] == "Writing the file"
     assert f"“{english}” is running" in person.get("/en/my-work/").content.decode()
     process_tasks()
