@@ -149,6 +149,9 @@ class JobRun(models.Model):
     title_args = models.JSONField(default=dict, blank=True)
     arguments = models.JSONField(default=dict, blank=True)
     back_url = models.CharField(max_length=500, blank=True)
+    # Ended by Tracker.fail: its input is at fault (bad rows, impossible settings), so running it again
+    # as it is would end the same; the person fixes and sends again instead of a retry.
+    refused = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.PositiveBigIntegerField(default=0)

@@ -190,8 +190,10 @@ def retry(run: JobRun, actor) -> JobRun:
     if run.state != S.FAILED:
         raise StaleState(_("Chỉ chạy lại được công việc đã dừng vì lỗi."), current_status=run.state)
     restart = RESTARTS.get(run.kind)
-    if restart is not None:
+    if restart is not None:  # it says itself why a refused input is not run again
         return restart(run, actor)
+    if run.refused:
+        raise StaleState(_("Chạy lại y nguyên sẽ dừng ở cùng chỗ: hãy sửa rồi gửi lại."), current_status=run.state)
     return start_job(import_string(run.kind), actor, JobText(run.title, run.title_args), back_url=run.back_url,
                      total=run.total, **run.arguments)
 
@@ -288,7 +290,7 @@ def progress_of(run: JobRun) -> Progress:
     return Progress(
         state_label=run.get_state_display(), running=running, succeeded=run.state == S.DONE, done=run.done,
         total=run.total, message=run.shown_message, errors=run.errors[:ERRORS_SHOWN], error_count=run.error_count,
-        retry_url=reverse("job_retry", args=[run.pk]) if run.state == S.FAILED else "",
+        retry_url=reverse("job_retry", args=[run.pk]) if run.state == S.FAILED and not run.refused else "",
         result_url=reverse("job_result", args=[run.pk]) if run.state == S.DONE and run.result else "",
         fix_url=run.shown_back_url if run.state == S.FAILED or run.error_count else "",
         status_url=reverse("job_progress", args=[run.pk]))
@@ -335,7 +337,7 @@ class Tracker:
         kept = job_text(message)
         self.run = apply_move(self.run, "fail", actor=SYSTEM, changes={
             "done": self.done, "error_count": self.error_count, "errors": self.errors, "message": kept.msgid[:2000],
-            "message_args": kept.args, "finished_at": timezone.now()})
+            "message_args": kept.args, "finished_at": timezone.now(), "refused": True})
         return self.run
 
     def finish(self, message: JobText | Promise | str = "", result: File | None = None, name: str = "") -> JobRun:

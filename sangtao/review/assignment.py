@@ -104,8 +104,13 @@ def feasibility_problems(problem: Problem) -> list[JobText]:
         messages.append(job_text(_("Chuyên gia %(e)s có %(n)s cặp bắt buộc, vượt tải tối đa %(m)s."),
                                  e=problem.expert_name(column), n=int(pinned_per_expert[column]),
                                  m=int(problem.max_load[column])))
+    if n_experts < k:
+        messages.append(job_text(_("Hội đồng chỉ có %(n)s chuyên gia, ít hơn %(k)s người chấm mỗi hồ sơ: bổ sung chuyên "
+                                   "gia hoặc giảm số người chấm."), n=n_experts, k=k))
     eligible = (~problem.forbidden).sum(axis=1)
-    for row in np.flatnonzero(eligible < k).tolist():
+    # A proposal short of reviewers because of its conflicts or forbidden pairs (not only because the
+    # council is small, said once above).
+    for row in np.flatnonzero((eligible < k) & (eligible < n_experts)).tolist():
         messages.append(job_text(_("Hồ sơ %(p)s chỉ còn %(n)s chuyên gia được phép chấm (do xung đột lợi ích hoặc cặp "
                                    "bị cấm), cần %(k)s: bổ sung chuyên gia hoặc bỏ bớt cặp cấm."),
                                  p=problem.proposal_name(row), n=int(eligible[row]), k=k))

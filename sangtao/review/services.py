@@ -323,7 +323,7 @@ def run_assignment(run_id: str, assignment_run: int) -> None:
     def infeasible(messages: list[JobText]) -> None:
         _run_move(run, "find_infeasible", finished_at=timezone.now(), messages=[m.kept() for m in messages])
         # The job failed in the sense that matters to its starter: nothing was assigned; they fix and retry.
-        run_failed(job_text(_("Không thể phân công. Cần thay đổi: %(why)s"), why=messages), str(tracker.run.pk))
+        tracker.fail(job_text(_("Không thể phân công. Cần thay đổi: %(why)s"), why=messages))
 
     progress(_("Đọc dữ liệu"), 1)
     experts, proposals = _pool(council), list(council_proposals(council).order_by("pk"))

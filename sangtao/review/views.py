@@ -239,7 +239,8 @@ def run_detail(request, pk, run_id):
         "running": run.state in (AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING),
         # How far it is, why it failed and the retry, told the one way (core.progress); a retry is the
         # starter's own (core.progress.retry refuses anyone else).
-        "progress": progress_of(run.job) if run.job else None,
+        # An impossible round is told by its reasons alone (no bar, no retry: the settings must change).
+        "progress": progress_of(run.job) if run.job and run.state != AssignmentRun.State.INFEASIBLE else None,
     })
 
 

@@ -143,6 +143,10 @@ def test_the_import_runs_as_a_job_its_starter_follows_with_bad_rows_a_result_fil
     assert refused.errors[0]["row"] == 3 and "99999" in refused.errors[0]["message"]
     page = client_for(dost).get(refused.get_absolute_url()).content.decode()
     assert "alert error" in page and "99999" in page and 'href="/annual/import/"' in page
+    # The file is at fault: the page offers to fix and send it again, never to run the same file again.
+    assert refused.refused and f"/jobs/{refused.pk}/retry/" not in page and "Chạy lại" not in page
+    again = client_for(dost).post(f"/jobs/{refused.pk}/retry/", follow=True).content.decode()
+    assert "Chạy lại y nguyên sẽ dừng ở cùng chỗ: hãy sửa rồi gửi lại." in again and JobRun.objects.count() == 1
     [item] = [i for i in work_for(dost) if i.kind.startswith("core.job")]
     assert (item.kind, item.url) == ("core.job_failed", refused.get_absolute_url())
     good = [_row("26740", "Số hóa"), _row("26740", "Trợ lý ảo"), _row("SOYTE", "Đặt lịch khám")]

@@ -139,3 +139,12 @@ def test_sparse_solution_is_close_to_dense_on_a_realistic_round():
     dense, sparse = solve(problem), solve(problem, top_k=20)
     assert sparse.arcs < dense.arcs / 5
     assert sparse.objective >= 0.985 * dense.objective
+
+
+def test_a_council_smaller_than_the_reviewers_asked_is_said_once_without_blaming_conflicts():
+    problem = Problem.uniform(np.ones((4, 3)), k=5, min_load=0, max_load=10, proposal_names=list("ABCD"))
+    with pytest.raises(Infeasible) as refused:
+        solve(problem)
+    said = [str(m) for m in refused.value.messages]
+    assert said == ["Hội đồng chỉ có 3 chuyên gia, ít hơn 5 người chấm mỗi hồ sơ: bổ sung chuyên gia hoặc giảm số "
+                    "người chấm."]
