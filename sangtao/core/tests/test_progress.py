@@ -455,3 +455,10 @@ def test_a_text_kept_inside_another_is_said_in_the_readers_language_with_its_val
                              "more than 3 reviewers.")
     with translation.override("vi"):
         assert str(kept) == "Không thể phân công. Cần thay đổi: Hồ sơ «100% %(n)s» có 4 cặp bắt buộc, nhiều hơn 3 người chấm."
+
+
+def test_an_error_is_called_an_error_in_english_where_a_failed_run_is_called_failed(client):
+    """One Vietnamese word, "Lỗi", says both; the error pages and the rows-with-errors table mean "Error"."""
+    page = client.get("/en/no-such-page/")
+    assert page.status_code == 404 and "Error 404" in page.content.decode() and "Failed 404" not in page.content.decode()
+    assert "Lỗi 404" in client.get("/no-such-page/").content.decode()
