@@ -48,8 +48,9 @@ def day_month(value: datetime.date) -> str:
 
 
 def file_stamp(value: datetime.datetime) -> str:
-    """20200305140509: sorts as time does, in a stored file's name."""
-    return value.strftime("%Y%m%d%H%M%S")
+    """20200305140509: sorts as time does, in a stored file's name; the city's clock (a file made at
+    21:24 in Hồ Chí Minh City is not named 1424)."""
+    return timezone.localtime(value).strftime("%Y%m%d%H%M%S")
 
 
 def _english() -> bool:
