@@ -109,3 +109,16 @@ def test_the_log_has_no_sideways_scrolling_on_a_phone(live_server, browser, dost
     browser.execute_script("document.querySelector('table.stacked').scrollIntoView()")
     browser.save_screenshot(str(tmp_path / "audit-390.png"))  # looked at: one block per event, labels in bold
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+
+
+def test_a_long_detail_is_shortened_on_the_page_and_kept_whole_in_the_csv(dost):
+    """The daily chain check names the last row of every chain that grew: a row thousands of pixels tall."""
+    from sangtao.audit.jobs import VERIFIED
+
+    AuditEvent.objects.create(action=VERIFIED, object_type="core.auditevent", object_id="",
+                              data={"heads": {f"chain-{n}": "f" * 64 for n in range(200)}})
+    page = client_for(dost).get("/audit/").content.decode()
+    assert page.count("f" * 64) <= 4 and "…" in page
+    assert '<a href="?object_type=core.auditevent">core.auditevent</a>' in page  # no "#" before a missing id
+    csv = b"".join(client_for(dost).get("/audit/export.csv").streaming_content).decode("utf-8-sig")
+    assert csv.count("f" * 64) == 200
