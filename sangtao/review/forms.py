@@ -74,6 +74,15 @@ class RunForm(ModelForm):
         model = AssignmentRun
         fields = ["reviewers_per_proposal", "min_load", "max_load"]
 
+    def clean(self):
+        data = super().clean()
+        for name in ("reviewers_per_proposal", "max_load"):
+            if data.get(name) is not None and data[name] < 1:
+                self.add_error(name, _("Nhập một số từ 1 trở lên."))
+        if data.get("min_load") is not None and data.get("max_load") is not None and data["min_load"] > data["max_load"]:
+            self.add_error("min_load", _("Tải tối thiểu không được lớn hơn tải tối đa (%(max)s).") % {"max": data["max_load"]})
+        return data
+
 
 class PairForm(forms.Form):
     expert = ModelChoiceField(queryset=Expert.objects.none(), label=_("Chuyên gia"))

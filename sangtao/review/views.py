@@ -157,7 +157,11 @@ def council_edit(request, pk=None):
 
 @login_required
 def council_detail(request, pk):
-    council = get_council_for(request.user, pk)
+    return _council_page(request, get_council_for(request.user, pk))
+
+
+def _council_page(request, council, run_form: RunForm | None = None):
+    """The council's page; with the assignment settings as sent when they were refused, their errors beside them."""
     manager = request.user.has_perm("review.manage")
     secretary = request.user.has_perm("review.reopen_sheet", council)
     assignments = council.assignments.select_related("expert__user", "proposal__organisation")
@@ -171,7 +175,7 @@ def council_detail(request, pk):
         "proposals": services.council_proposals(council) if manager else [],
         "assignments": assignments, "runs": council.runs.all()[:5] if manager else [],
         "pair_rules": council.pair_rules.select_related("expert__user", "proposal") if manager else [],
-        "member_form": MemberForm(auto_id="member-%s"), "run_form": RunForm(),
+        "member_form": MemberForm(auto_id="member-%s"), "run_form": run_form or RunForm(),
         "pair_form": PairForm(council=council, auto_id="pair-%s"),  # two "expert" fields: ids of their own
         "editable": council.assignments_released_at is None,
         "choice": workflow.choice_of(request.user, council, COUNCIL.moves["release"])
@@ -220,9 +224,8 @@ def run_start(request, pk):
     council = get_council_for(request.user, pk)
     _manager(request)
     form = RunForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Các tham số phân công chưa hợp lệ."))
-        return redirect(council)
+    if not form.is_valid():  # the page again, with what was typed and what to correct beside each box
+        return _council_page(request, council, run_form=form)
     run = run_service(request, services.start_assignment_run, request.user, council,
                 form.cleaned_data["reviewers_per_proposal"], form.cleaned_data["min_load"],
                 form.cleaned_data["max_load"])

@@ -40,6 +40,18 @@ def test_assignment_run_as_a_background_job_with_affinity_and_reasons(forming, d
     assert pairs.filter(expert=experts[0].expert).count() == 2  # the best-fitting expert is used fully
 
 
+def test_refused_assignment_settings_come_back_as_typed_with_what_to_correct_beside_them(forming, dost):
+    page = client_for(dost).post(f"/councils/{forming.pk}/runs/", {
+        "reviewers_per_proposal": "3", "min_load": "4", "max_load": "2"})
+    html = page.content.decode()
+    assert page.status_code == 200 and not AssignmentRun.objects.exists()
+    assert 'name="min_load" value="4"' in html and 'name="max_load" value="2"' in html
+    assert html.count("Tải tối thiểu không được lớn hơn tải tối đa (2).") == 2  # the summary and the box
+    english = client_for(dost).post(f"/en/councils/{forming.pk}/runs/", {
+        "reviewers_per_proposal": "0", "min_load": "0", "max_load": "8"}).content.decode()
+    assert "Enter a number of 1 or more." in english and 'name="reviewers_per_proposal" value="0"' in english
+
+
 def test_an_infeasible_run_says_what_to_change(forming, dost, process_tasks):
     run = services.start_assignment_run(dost, forming, k=3, min_load=0, max_load=0 + 1)
     process_tasks()
