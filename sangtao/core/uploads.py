@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sangtao.core.errors import InvalidInput
+from sangtao.core.progress import job_text
 
 ALLOWED_KINDS = {
     "pdf": "application/pdf",
@@ -99,21 +101,24 @@ def _more_rows_than(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: in
 def check_workbook(path, name: str) -> None:
     """Before a spreadsheet is opened: an .xlsx by its content, no larger unpacked than
     IMPORT_MAX_UNPACKED_BYTES (the sizes its zip declares, which reading never exceeds), and no
-    sheet with more rows than Excel allows. A zip bomb of a few kilobytes is refused here."""
+    sheet with more rows than Excel allows. A zip bomb of a few kilobytes is refused here. A worker
+    calls it: each refusal is kept as a msgid with its values, said in the language of whoever reads it."""
     try:
         with open(path, "rb") as handle:
             if sniff_kind(handle) != "xlsx":
-                raise InvalidInput(_("Tệp %(name)s không phải bảng tính Excel (.xlsx).") % {"name": name}, field="file")
+                raise InvalidInput(job_text(gettext_lazy("Tệp %(name)s không phải bảng tính Excel (.xlsx)."), name=name),
+                                   field="file")
             archive = zipfile.ZipFile(handle)
             members = archive.infolist()
             unpacked, limit = sum(m.file_size for m in members), settings.IMPORT_MAX_UNPACKED_BYTES
             if unpacked > limit:
-                raise InvalidInput(_("Bảng tính %(name)s giải nén ra %(size)s, vượt giới hạn %(limit)s.") % {
-                    "name": name, "size": filesizeformat(unpacked), "limit": filesizeformat(limit)}, field="file")
+                raise InvalidInput(job_text(gettext_lazy("Bảng tính %(name)s giải nén ra %(size)s, vượt giới hạn %(limit)s."),
+                                            name=name, size=filesizeformat(unpacked), limit=filesizeformat(limit)),
+                                   field="file")
             for member in members:
                 if member.filename.startswith("xl/worksheets/") and _more_rows_than(archive, member, XLSX_MAX_ROWS):
-                    raise InvalidInput(_("Bảng tính %(name)s có hơn %(n)s dòng.")
-                                       % {"name": name, "n": XLSX_MAX_ROWS}, field="file")
+                    raise InvalidInput(job_text(gettext_lazy("Bảng tính %(name)s có hơn %(n)s dòng."),
+                                                name=name, n=XLSX_MAX_ROWS), field="file")
     except (zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error):
-        raise InvalidInput(_("Tệp %(name)s bị hỏng: không đọc được bảng tính.") % {"name": name},
+        raise InvalidInput(job_text(gettext_lazy("Tệp %(name)s bị hỏng: không đọc được bảng tính."), name=name),
                            field="file") from None

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook
 
 from sangtao.core.errors import InvalidInput
@@ -52,14 +53,14 @@ def test_a_zip_bomb_of_eight_million_rows_is_refused_before_it_is_read(survey, d
     bomb = with_sheet(workbook_bytes(survey), sheet)
     assert len(bomb) < 1_000_000 < rows
     job = run(survey, dost, "bom.xlsx", bomb, process_tasks)
-    assert job.state == "rejected" and f"{XLSX_MAX_ROWS}" in job.run.message and job.run.finished_at
+    assert job.state == "rejected" and f"{XLSX_MAX_ROWS}" in job.run.shown_message and job.run.finished_at
     assert not Response.objects.exists()
 
 
 def test_a_spreadsheet_that_unpacks_beyond_the_limit_is_refused_with_both_sizes(survey, dost, process_tasks, settings):
     settings.IMPORT_MAX_UNPACKED_BYTES = 20_000
     job = run(survey, dost, "phieu.xlsx", workbook_bytes(survey, rows=50), process_tasks)
-    assert job.state == "rejected" and "giải nén" in job.run.message and "19,5" in job.run.message
+    assert job.state == "rejected" and "giải nén" in job.run.shown_message and "19,5" in job.run.shown_message
     settings.IMPORT_MAX_UNPACKED_BYTES = 10_000_000
     assert run(survey, dost, "phieu.xlsx", workbook_bytes(survey, rows=50), process_tasks).state == "done"
 
@@ -74,6 +75,8 @@ def test_a_corrupt_spreadsheet_ends_the_job_rejected_with_a_message(survey, dost
     job = run(survey, dost, "phieu.xlsx", content, process_tasks)
     assert (job.state, job.run.finished_at is not None) == ("rejected", True)
     assert reason in job.run.shown_message and "phieu.xlsx" in job.run.shown_message
+    with translation.override("en"):  # refused by a worker in Vietnamese, read on the English site
+        assert "phieu.xlsx" in job.run.shown_message and reason not in job.run.shown_message
 
 
 def test_an_import_larger_than_the_limit_is_refused_at_upload(survey, dost, settings):
