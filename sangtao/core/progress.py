@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
@@ -367,15 +367,16 @@ def job_work(user) -> list[WorkItem]:
     running = Q(state__in=[S.QUEUED, S.RUNNING])
     runs = (JobRun.objects.filter(Q(created_by=user) & (Q(created_at__gte=since) | running))
             .only("pk", "title", "title_args", "state", "created_at", "finished_at")
-            .order_by("-created_at")[:JOBS_SHOWN])
+            # The failures first: they wait on the person, and six exports since must not push them off.
+            .order_by(Case(When(state=S.FAILED, then=0), default=1), "-created_at")[:JOBS_SHOWN])
     items = []
     for run in runs:
-        if run.state == S.FAILED:
-            title, action, overdue = gettext("«%(title)s» dừng vì lỗi: xem lý do, sửa rồi chạy lại"), True, True
+        if run.state == S.FAILED:  # to act on, but not late: no "overdue" tag
+            title, action = gettext("«%(title)s» dừng vì lỗi: xem lý do, sửa rồi chạy lại"), True
         elif run.state == S.DONE:
-            title, action, overdue = gettext("«%(title)s» đã hoàn tất"), False, False
+            title, action = gettext("«%(title)s» đã hoàn tất"), False
         else:
-            title, action, overdue = gettext("«%(title)s» đang chạy"), False, False
+            title, action = gettext("«%(title)s» đang chạy"), False
         items.append(WorkItem(f"core.job_{run.state}", title % {"title": run.shown_title}, 1, run.get_absolute_url(),
-                              overdue=overdue, action_needed=action, group=JOBS_GROUP))
+                              action_needed=action, group=JOBS_GROUP))
     return items

@@ -462,3 +462,15 @@ def test_an_error_is_called_an_error_in_english_where_a_failed_run_is_called_fai
     page = client.get("/en/no-such-page/")
     assert page.status_code == 404 and "Error 404" in page.content.decode() and "Failed 404" not in page.content.decode()
     assert "Lỗi 404" in client.get("/no-such-page/").content.decode()
+
+
+def test_a_failed_job_stays_on_its_starters_home_after_newer_ones_and_is_not_called_overdue(dost):
+    from sangtao.core.workitems import work_for
+
+    failed = JobRun.objects.create(kind="k", title="Nhập tệp cũ", created_by=dost, state=JobRun.State.FAILED)
+    for n in range(progress.JOBS_SHOWN + 2):
+        JobRun.objects.create(kind="k", title=f"Xuất {n}", created_by=dost, state=JobRun.State.DONE)
+    jobs = [item for item in work_for(dost) if item.kind.startswith("core.job")]
+    assert len(jobs) == progress.JOBS_SHOWN and jobs[0].url == failed.get_absolute_url()
+    assert not jobs[0].overdue and jobs[0].action_needed
+    assert "Quá hạn" not in client_for(dost).get("/my-work/").content.decode()
