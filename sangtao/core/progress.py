@@ -87,6 +87,11 @@ class Progress:
     status_url: str = ""  # this object as JSON, for core/progress.js
 
     @property
+    def errors_name_columns(self) -> bool:
+        """Whether the table of errors needs its column of columns (an annual plan's rows name none)."""
+        return any(error.get("column") for error in self.errors)
+
+    @property
     def percent(self) -> int:
         """How far it got: a failed job's bar stops where the job did, not full as if it had ended well."""
         if self.succeeded:

@@ -287,4 +287,5 @@ def test_bad_rows_are_described_in_the_language_of_the_page_the_file_was_sent_fr
         job.refresh_from_db()
         report = list(csv.reader(io.StringIO(job.error_report.read().decode("utf-8-sig"))))
         assert report[1:] == [["3", "unit_code", words]]
-        assert words in client_for(dost).get(job.run.get_absolute_url()).content.decode()
+        page = client_for(dost).get(job.run.get_absolute_url()).content.decode()
+        assert words in page and '<th scope="col">Cột</th>' in page  # a survey's row errors name their column
