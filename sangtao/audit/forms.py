@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.accounts.models import User
 from sangtao.audit.trail import EPOCH, MICROSECOND, Position, sources
 from sangtao.core import formats
+from sangtao.core.api_input import FIRST_YEAR, LAST_YEAR
 from sangtao.core.forms import is_id
 from sangtao.core.text import clean
 
@@ -19,8 +20,8 @@ DATE_WIDGET = formats.DateInput()
 # The days a filter may name: a day's bounds are computed (its start, the next day's), and the first or
 # last day a date can hold would overflow (a 500 on the page and a broken CSV).
 DAYS_MESSAGE = _("Chọn một ngày từ 01/01/1900 đến 31/12/9998.")  # as the box asks for dates: DD/MM/YYYY
-DAYS = [MinValueValidator(datetime.date(1900, 1, 1), DAYS_MESSAGE),
-        MaxValueValidator(datetime.date(9998, 12, 31), DAYS_MESSAGE)]
+DAYS = [MinValueValidator(datetime.date(FIRST_YEAR, 1, 1), DAYS_MESSAGE),
+        MaxValueValidator(datetime.date(LAST_YEAR, 12, 31), DAYS_MESSAGE)]
 
 
 class AuditFilterForm(forms.Form):

@@ -3,14 +3,17 @@ they are stored in, so that no value a client sends can overflow a column or a d
 the field named, never a 500).
 """
 
+import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import field_validator
 
 BIGINT_MAX = 2**63 - 1  # BigIntegerField, and every id (BigAutoField)
 INT_MAX = 2**31 - 1  # IntegerField, PositiveIntegerField
+FIRST_YEAR, LAST_YEAR = 1900, 9998  # of any date or time the API takes (the audit log's day filter's too)
 
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 Money = Annotated[int, Field(ge=0, le=BIGINT_MAX)]  # VND amounts, BigIntegerField
@@ -43,4 +46,16 @@ class Input(Schema):
     def _text_is_storable(cls, value: Any) -> Any:
         if not _storable(value):
             raise ValueError("text with a NUL character or an invalid code point")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _time_is_the_citys(cls, value: Any) -> Any:
+        """A date or time within the years a programme can mean (a year 1 time read in UTC+7 falls
+        before the calendar's start when stored), and a time without an offset read on the city's clock,
+        as the forms read it (compared with one that has an offset, it raised a TypeError)."""
+        if isinstance(value, datetime.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"a date from {FIRST_YEAR} to {LAST_YEAR}")
+        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+            return timezone.make_aware(value)
         return value

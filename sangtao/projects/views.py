@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core import formats, workflow
-from sangtao.core.errors import ServiceError
+from sangtao.core.errors import InvalidInput, ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.uploads import ALLOWED_KINDS
@@ -129,8 +129,15 @@ def detail(request, pk):
     })
 
 
-def _date(value: str) -> datetime.date:
-    return formats.parse_date(value) or timezone.localdate()
+def _date(value: str | None) -> datetime.date:
+    """The day a form's optional date box says, today when it is left empty; anything else is refused
+    (it was recorded as today)."""
+    if not (value or "").strip():
+        return timezone.localdate()
+    day = formats.parse_date(value)
+    if day is None:
+        raise InvalidInput(_("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."), field="on")
+    return day
 
 
 def _money(value) -> int | None:
@@ -247,7 +254,10 @@ def act(request, pk, action):
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
-    handler(request, project)
+    try:
+        handler(request, project)
+    except InvalidInput as refused:  # a value read before the service was called (a date)
+        messages.error(request, str(refused.message))
     return redirect(project.get_absolute_url() + f"#{action}")
 
 

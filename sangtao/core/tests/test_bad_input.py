@@ -128,3 +128,51 @@ def test_notification_ids_that_are_not_ids_are_ignored(db):
     user = make_user("nguoi")
     response = client_for(user).post("/notifications/read/", {"id": ["abc", str(10**30), "1e9"]})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("unit", [str(2**63), str(10**20), str(-(2**63) - 1)])
+def test_a_refused_draft_with_an_id_beyond_bigint_comes_back_with_its_suggestions_not_a_500(
+        make_challenge, officer, health, unit):
+    """The form refuses the unit; the page shown again asks the suggestions panel about what was posted."""
+    make_challenge(Status.PUBLISHED, title="Giảm thời gian chờ xe buýt")
+    client = client_for(officer)
+    response = client.post("/challenges/new/", {"title": "xe buýt chờ lâu", "owner_unit": unit})
+    assert response.status_code == 200 and "xe buýt" in response.content.decode()
+    response = client.post("/initiatives/new/", {"title": "xe buýt chờ lâu", "unit": unit})
+    assert response.status_code == 200
+
+
+def test_api_call_dates_one_with_a_time_zone_and_one_without_are_both_read_in_the_citys_time(officer, field, health):
+    from conftest import ApiClient
+
+    response = ApiClient(officer).post("/challenges", {
+        "title": "T", "summary": "S", "problem_statement": "P", "owner_unit_id": health.pk, "field_id": field.pk,
+        "facet": "enhancement", "call_opens_at": "2026-12-01T10:00:00+07:00", "call_closes_at": "2027-01-01"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    city = timezone.get_current_timezone()
+
+    def instant(text):
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    assert instant(body["call_closes_at"]) == datetime.datetime(2027, 1, 1, tzinfo=city)
+    assert instant(body["call_opens_at"]) == datetime.datetime(2026, 12, 1, 10, tzinfo=city)
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59", "1899-12-31"])
+def test_an_api_date_outside_the_years_a_programme_can_mean_is_a_422(officer, field, health, when):
+    from conftest import ApiClient
+
+    response = ApiClient(officer).post("/challenges", {
+        "title": "T", "summary": "S", "problem_statement": "P", "owner_unit_id": health.pk, "field_id": field.pk,
+        "facet": "enhancement", "call_closes_at": when})
+    assert response.status_code == 422 and "call_closes_at" in response.content.decode()
+
+
+def test_a_disbursement_dated_with_something_that_is_not_a_date_is_a_message_not_today(project, dost):
+    milestone = project.milestones.first()
+    response = client_for(dost).post(f"/projects/{project.pk}/do/disburse/", {
+        "milestone": milestone.pk, "amount": "1000", "on": "not a date"}, follow=True)
+    assert "Ngày không hợp lệ" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.disbursed_vnd is None

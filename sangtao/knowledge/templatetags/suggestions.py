@@ -5,17 +5,17 @@ person types (debounced, from the API)."""
 from django import template
 from django.urls import reverse
 
+from sangtao.core.forms import is_id
 from sangtao.core.text import clean
 from sangtao.knowledge.suggest import found_message, suggest, suggestion_out
 
 register = template.Library()
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+def _id(value) -> int | None:
+    """A unit's or record's id as the form holds it: on a refused form, whatever was posted (a number
+    past BIGINT would reach the database)."""
+    return int(value) if is_id(value) else None
 
 
 @register.inclusion_tag("knowledge/_suggestions.html", takes_context=True)
@@ -27,7 +27,7 @@ def suggestion_panel(context, kind: str, title, *problems, unit=None, record=Non
     user = context["request"].user
     title = clean(str(title or ""))
     problem = clean("\n".join(str(p) for p in problems if p))
-    unit_id, record_id = _int(unit), _int(record)
+    unit_id, record_id = _id(unit), _id(record)
     found = []
     if title or problem:
         found = suggest(user, title, problem, unit_id=unit_id, exclude=(kind, record_id) if record_id else None)
