@@ -139,6 +139,10 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Nhận xét nội bộ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
+class ClarificationForm(forms.Form):
+    body = forms.CharField(label=_("Nội dung làm rõ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
 class QuestionForm(forms.Form):
     body = forms.CharField(label=_("Câu hỏi của bạn"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     # Unticked by default: silence is not consent to publishing one's name.

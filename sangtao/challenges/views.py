@@ -19,6 +19,7 @@ from sangtao.challenges.forms import (
     AnswerForm,
     AttachmentForm,
     ChallengeForm,
+    ClarificationForm,
     CommentForm,
     FieldForm,
     IndicatorFormSet,
@@ -39,7 +40,7 @@ from sangtao.challenges.search import search, snippet
 from sangtao.challenges.workflow import MOVES
 from sangtao.core import workflow
 from sangtao.core.errors import InvalidInput, NotAllowed, ServiceError, StaleState
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.redirects import safe_redirect
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
@@ -270,8 +271,10 @@ def _lines(value) -> list[str]:
 @require_POST
 def comment_add(request, pk):
     challenge = get_challenge_for(request.user, pk)
-    run_service(request, services.add_comment, challenge, request.user,
-                  request.POST.get("body", ""), success=_("Đã thêm nhận xét."))
+    form = CommentForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.add_comment, challenge, request.user, form.cleaned_data["body"],
+                    success=_("Đã thêm nhận xét."))
     return redirect(challenge.get_absolute_url() + "#nhan-xet")
 
 
@@ -314,9 +317,11 @@ def attachment_delete(request, pk, attachment_id):
 @require_POST
 def question_ask(request, pk):
     challenge = get_challenge_for(request.user, pk)
-    run_service(request, services.ask_question, challenge, request.user,
-                  request.POST.get("body", ""), show_name=request.POST.get("show_name") in ("on", "1", "true"),
-                  success=_("Câu hỏi đã được gửi và sẽ hiển thị sau khi được duyệt hoặc trả lời."))
+    form = QuestionForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.ask_question, challenge, request.user, form.cleaned_data["body"],
+                    show_name=form.cleaned_data["show_name"],
+                    success=_("Câu hỏi đã được gửi và sẽ hiển thị sau khi được duyệt hoặc trả lời."))
     return redirect(challenge.get_absolute_url() + "#hoi-dap")
 
 
@@ -351,8 +356,10 @@ def question_answer(request, pk, question_id):
 @require_POST
 def clarification_post(request, pk):
     challenge = get_challenge_for(request.user, pk)
-    run_service(request, services.post_clarification, challenge, request.user,
-                  request.POST.get("body", ""), success=_("Đã đăng nội dung làm rõ."))
+    form = ClarificationForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.post_clarification, challenge, request.user, form.cleaned_data["body"],
+                    success=_("Đã đăng nội dung làm rõ."))
     return redirect(challenge.get_absolute_url() + "#hoi-dap")
 
 

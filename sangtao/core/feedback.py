@@ -15,3 +15,12 @@ def run_service(request, fn, *args, success=None, **kwargs):
     if success:
         messages.success(request, success)
     return result
+
+
+def form_refused(request, form) -> bool:
+    """Whether a posted form does not validate; if so, its first error becomes the message shown on the
+    page the person is sent back to (a question of 200,000 characters, a missing body)."""
+    if form.is_valid():
+        return False
+    messages.error(request, next(iter(form.errors.values()))[0])
+    return True

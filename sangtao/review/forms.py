@@ -103,6 +103,10 @@ class DeclarationForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class ComplaintForm(forms.Form):
+    body = forms.CharField(label=_("Nội dung khiếu nại"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
 class DecisionForm(forms.Form):
     proposal = ModelChoiceField(queryset=Proposal.objects.none(), label=_("Hồ sơ được chọn"), required=False)
     lead_organisation = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị chủ trì"),

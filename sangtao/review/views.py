@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen
 from sangtao.core.progress import progress_of
 from sangtao.privacy.models import ReadKind
@@ -29,6 +29,7 @@ from sangtao.review.access import (
 )
 from sangtao.review.export import scores_workbook
 from sangtao.review.forms import (
+    ComplaintForm,
     CouncilForm,
     DecisionForm,
     DeclarationForm,
@@ -462,8 +463,10 @@ def decide(request, challenge_pk):
 @require_POST
 def complain(request, proposal_pk):
     proposal = get_proposal_for(request.user, proposal_pk)
-    run_service(request, services.file_complaint, proposal, request.user, request.POST.get("body", ""),
-          success=_("Đã gửi khiếu nại. Sở KH&CN sẽ trả lời trên hồ sơ."))
+    form = ComplaintForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.file_complaint, proposal, request.user, form.cleaned_data["body"],
+                    success=_("Đã gửi khiếu nại. Sở KH&CN sẽ trả lời trên hồ sơ."))
     return redirect(proposal)
 
 

@@ -176,3 +176,19 @@ def test_a_disbursement_dated_with_something_that_is_not_a_date_is_a_message_not
     assert "Ngày không hợp lệ" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.disbursed_vnd is None
+
+
+def test_text_longer_than_the_api_takes_is_refused_by_the_pages_too_with_a_message(make_challenge, officer, dost):
+    from sangtao.challenges.models import Question
+
+    challenge = make_challenge(Status.PUBLISHED)
+    citizen = make_user("citizen-long")
+    long = "ý" * 4001
+    page = client_for(citizen).post(f"/challenges/{challenge.pk}/questions/", {"body": long}, follow=True)
+    assert page.status_code == 200 and "4000" in page.content.decode() and not Question.objects.exists()
+    client_for(citizen).post(f"/challenges/{challenge.pk}/questions/", {"body": "ý" * 4000})
+    assert Question.objects.count() == 1  # the longest the API takes, taken
+    page = client_for(officer).post(f"/challenges/{challenge.pk}/clarifications/", {"body": long}, follow=True)
+    assert "4000" in page.content.decode()
+    assert client_for(dost).post(f"/challenges/{challenge.pk}/comments/", {"body": long}).status_code == 302
+    assert not challenge.review_comments.exists()
