@@ -160,6 +160,9 @@ def _refuse_unmet(obj, move: Move) -> None:
                            unmet=[guard.text(obj) for guard in unmet])
 
 
+REASON_MAX = 4000  # characters of a move's reason, as the API's schemas take it
+
+
 def apply_move(obj, move_name: str, *, actor, reason: str = "", expected_state: str | None = None,
                changes: dict[str, Any] | None = None, notice: tuple[Any, Any] | None = None):
     """Make one move, or refuse it and change nothing; returns the object as locked and moved.
@@ -184,6 +187,8 @@ def apply_move(obj, move_name: str, *, actor, reason: str = "", expected_state: 
             )
         if move.reason_required and not reason:
             raise InvalidInput(_("Cần nêu lý do."), field="reason")
+        if actor is not SYSTEM and len(reason) > REASON_MAX:  # every page and endpoint that sends one
+            raise InvalidInput(_("Lý do dài quá: tối đa %(n)s ký tự.") % {"n": REASON_MAX}, field="reason")
         _refuse_unmet(locked, move)
         now = timezone.now()
         values = {flow.state_field: move.target, **(changes or {})}

@@ -43,3 +43,18 @@ def test_every_registered_workflow_has_a_role_by_state_matrix_test():
     for name, (module, allowed) in MATRIX_TESTS.items():
         assert set(allowed) == set(registered[name].moves), f"{module} names who may make every move of {name}"
         assert "assert_move_matrix(" in Path(sys.modules[module].__file__).read_text(encoding="utf-8"), module
+
+
+def test_a_reason_longer_than_the_api_takes_is_refused_for_every_move_whichever_page_sent_it(make_challenge, officer):
+    import pytest
+
+    from sangtao.challenges.models import Status
+    from sangtao.core.errors import InvalidInput
+
+    challenge = make_challenge(Status.DRAFT)
+    moves = challenge.transitions.count()
+    with pytest.raises(InvalidInput) as refused:
+        workflow.apply_move(challenge, "submit", actor=officer, reason="ý" * (workflow.REASON_MAX + 1))
+    assert str(refused.value.message) == "Lý do dài quá: tối đa 4000 ký tự."
+    challenge.refresh_from_db()
+    assert challenge.status == Status.DRAFT and challenge.transitions.count() == moves
