@@ -534,7 +534,12 @@ def _chromium(tmp_path_factory, django_db_setup, live_server):
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+                 "--disable-dev-shm-usage",
+                 # Each navigation would otherwise keep the page it leaves alive in the back-forward
+                 # cache and build the next in a new document host: a tenth of Chromium's CPU per page
+                 # (no journey goes back).
+                 "--disable-features=BackForwardCache,RenderDocument",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
                  f"--window-size={BROWSER_WINDOW[0]},{BROWSER_WINDOW[1]}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
