@@ -10,11 +10,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.accounts.models import User
+from sangtao.audit.labels import known_actions
 from sangtao.audit.trail import EPOCH, MICROSECOND, Position, sources
 from sangtao.core import formats
 from sangtao.core.api_input import FIRST_YEAR, LAST_YEAR
 from sangtao.core.forms import is_id
-from sangtao.core.text import clean
+from sangtao.core.text import clean, fold
 
 DATE_WIDGET = formats.DateInput()
 # The days a filter may name: a day's bounds are computed (its start, the next day's), and the first or
@@ -29,7 +30,9 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Loại đối tượng"), required=False, max_length=64,
                                   widget=forms.TextInput(attrs={"placeholder": "challenges.challenge"}))
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)
-    action = forms.CharField(label=_("Hành động"), required=False, max_length=64)
+    action = forms.CharField(label=_("Hành động"), required=False, max_length=120,
+                             help_text=_("Gõ tên hành động như trang ghi (ví dụ «Đăng nhập») rồi chọn trong danh sách."),
+                             widget=forms.TextInput(attrs={"list": "audit-actions", "autocomplete": "off"}))
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET, validators=DAYS)
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET, validators=DAYS)
 
@@ -38,6 +41,12 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
         return data
+
+    def clean_action(self) -> str:
+        """The action's code, typed as the log shows it (its words, in the page's language, the list the
+        box offers) or as its code (the links of the log's rows)."""
+        typed = clean(self.cleaned_data["action"])
+        return action_codes().get(fold(typed), typed)
 
     def cleaned_values(self) -> dict:
         """The filters as given, cleaned; empty when none are given or they are invalid."""
@@ -78,6 +87,11 @@ class AuditFilterForm(forms.Form):
         if data["date_to"]:
             rows = rows.filter(at__lt=_day_start(data["date_to"] + datetime.timedelta(days=1)))
         return rows
+
+
+def action_codes() -> dict[str, str]:
+    """Each named action's code by its words in the current language, folded (no two actions share words)."""
+    return {fold(words): code for code, words in known_actions()}
 
 
 ACTORS_LISTED = 50  # more people than this match the actor filter: the database joins them itself (faster then)

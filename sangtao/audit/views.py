@@ -44,7 +44,7 @@ def audit_log(request):
 
     total = count(parts, COUNT_CAP)
     return render(request, "audit/log.html", {
-        "form": form, "page": shown, "total": min(total, COUNT_CAP), "more": total > COUNT_CAP,
+        "form": form, "actions": labels.values(), "page": shown, "total": min(total, COUNT_CAP), "more": total > COUNT_CAP,
         "querystring": urlencode(filters), "newest": link(),
         "newer": link(after=shown.newer) if shown.newer else "", "older": link(before=shown.older) if shown.older else ""})
 

@@ -54,6 +54,27 @@ def test_dost_filters_by_actor_action_object_and_date(dost, officer, health, eve
     assert "Ngày bắt đầu phải trước ngày kết thúc." in refused.content.decode()
 
 
+def test_the_action_filter_takes_the_words_the_log_shows_in_either_language_and_offers_them(dost, officer, events):
+    client = client_for(dost)
+    for path, words in (("/audit/", "thêm VAI TRÒ"), ("/en/audit/", "add ROLE")):
+        response = client.get(path, {"action": words})
+        assert [e.object_id for e in response.context["page"].entries] == [str(officer.pk)], path
+    offered = client.get("/en/audit/").content.decode()
+    assert 'list="audit-actions"' in offered and '<option value="Add role">' in offered
+    assert client.get("/audit/", {"action": "Không có hành động này"}).context["total"] == 0
+
+
+def test_no_two_actions_share_their_words_in_either_language():
+    from django.utils import translation
+
+    from sangtao.audit.forms import action_codes
+    from sangtao.audit.labels import known_actions
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert len(action_codes()) == len(known_actions()), language
+
+
 def test_the_actor_filter_finds_the_people_once_and_reads_each_table_by_their_ids(dost, events, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
