@@ -153,7 +153,16 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Trả lời"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
+    # As the API takes an answer (AnswerIn): up to 8,000 characters.
+    answer = forms.CharField(label=_("Trả lời"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000,
+                             error_messages={"required": _("Câu trả lời không được để trống.")})
+
+
+class ModerationForm(forms.Form):
+    """The note a moderator may give with a question's approval or rejection (the decision itself is the
+    button pressed); up to 500 characters, as the API (ModerateIn) and the stored note take it."""
+
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
 
 
 class AttachmentForm(forms.Form):

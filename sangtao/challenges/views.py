@@ -24,6 +24,7 @@ from sangtao.challenges.forms import (
     FieldForm,
     IndicatorFormSet,
     ListFilterForm,
+    ModerationForm,
     QuestionForm,
     ReasonForm,
     indicator_data,
@@ -337,9 +338,11 @@ def _question_for(request, pk, question_id) -> Question:
 def question_moderate(request, pk, question_id):
     question = _question_for(request, pk, question_id)
     approve = request.POST.get("decision") == "approve"
-    run_service(request, services.moderate_question, question, request.user,
-                  approve=approve, note=request.POST.get("note", ""),
-                  success=_("Đã duyệt câu hỏi.") if approve else _("Đã ẩn câu hỏi."))
+    form = ModerationForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.moderate_question, question, request.user,
+                    approve=approve, note=form.cleaned_data["note"],
+                    success=_("Đã duyệt câu hỏi.") if approve else _("Đã ẩn câu hỏi."))
     return redirect(question.challenge.get_absolute_url() + "#hoi-dap")
 
 
@@ -347,8 +350,10 @@ def question_moderate(request, pk, question_id):
 @require_POST
 def question_answer(request, pk, question_id):
     question = _question_for(request, pk, question_id)
-    run_service(request, services.answer_question, question, request.user,
-                  request.POST.get("answer", ""), success=_("Đã đăng câu trả lời."))
+    form = AnswerForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.answer_question, question, request.user,
+                    form.cleaned_data["answer"], success=_("Đã đăng câu trả lời."))
     return redirect(question.challenge.get_absolute_url() + f"#q{question.pk}")
 
 

@@ -5,6 +5,8 @@ import datetime
 import io
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,7 @@ from sangtao.evaluation.models import Measurement
 LARGEST_VALUE = Decimal(10) ** 14
 SOURCE_LENGTH = 300
 URL_LENGTH = 200
+EVIDENCE_LINK = URLValidator(schemes=["http", "https"])
 
 def record_measurement(indicator: Indicator, actor, value, measured_on: datetime.date, source: str,
                        evidence_url: str = "") -> Measurement:
@@ -32,12 +35,18 @@ def record_measurement(indicator: Indicator, actor, value, measured_on: datetime
         raise InvalidInput(_("Giá trị phải là số."), field="value") from None
     if not value.is_finite() or abs(value) >= LARGEST_VALUE:
         raise InvalidInput(_("Giá trị phải là số."), field="value")
-    if len(clean(evidence_url or "")) > URL_LENGTH:
+    evidence_url = clean(evidence_url or "")
+    if len(evidence_url) > URL_LENGTH:
         raise InvalidInput(_("Đường dẫn minh chứng quá dài."), field="evidence_url")
+    if evidence_url:
+        try:  # the outcome page links it: a javascript: or data: address would run in readers' browsers
+            EVIDENCE_LINK(evidence_url)
+        except ValidationError:
+            raise InvalidInput(URLValidator.message, field="evidence_url") from None
     try:
         with transaction.atomic():
             measurement = Measurement.objects.create(indicator=indicator, value=value, measured_on=measured_on,
-                                                     source=source, evidence_url=clean(evidence_url or ""),
+                                                     source=source, evidence_url=evidence_url,
                                                      recorded_by=actor)
             record(actor, "measurement_recorded", indicator.challenge, indicator=indicator.pk, value=str(value),
                    on=measured_on.isoformat())

@@ -18,11 +18,12 @@ from sangtao.core import charts
 from sangtao.core.counters import Counter
 from sangtao.core.csv import append_row, csv_response
 from sangtao.core.documents import AdministrativeDocument
-from sangtao.core.feedback import run_service
-from sangtao.core.formats import long_date, parse_date
+from sangtao.core.feedback import form_refused, run_service
+from sangtao.core.formats import long_date
 from sangtao.core.forms import chosen
 from sangtao.core.uploads import check_size
 from sangtao.evaluation import services
+from sangtao.evaluation.forms import MeasurementForm
 from sangtao.evaluation.outcome import challenge_outcome, outcomes
 
 STATUS_LABELS = {"met": gettext_lazy("Đạt mục tiêu"), "on_track": gettext_lazy("Đúng hướng"), "off_track": gettext_lazy("Chưa đạt tiến độ"),
@@ -34,12 +35,11 @@ STATUS_LABELS = {"met": gettext_lazy("Đạt mục tiêu"), "on_track": gettext_
 def measurement_add(request, pk):
     challenge = get_challenge_for(request.user, pk)
     indicator = chosen(Indicator.objects.filter(challenge=challenge), request.POST.get("indicator"))
-    day = parse_date(request.POST.get("measured_on", ""))
-    if day is None:
-        messages.error(request, _("Ngày đo không hợp lệ."))
-        return redirect(challenge.get_absolute_url() + "#ket-qua-do")
-    run_service(request, services.record_measurement, indicator, request.user, request.POST.get("value", ""), day,
-                request.POST.get("source", ""), request.POST.get("evidence_url", ""), success=_("Đã ghi số đo."))
+    form = MeasurementForm(request.POST)
+    if not form_refused(request, form):
+        data = form.cleaned_data
+        run_service(request, services.record_measurement, indicator, request.user, data["value"],
+                    data["measured_on"], data["source"], data["evidence_url"], success=_("Đã ghi số đo."))
     return redirect(challenge.get_absolute_url() + "#ket-qua-do")
 
 

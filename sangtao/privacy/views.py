@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.privacy import services
+from sangtao.privacy.forms import ErasureForm, LiftRestrictionForm, RestrictionForm
 from sangtao.privacy.models import PersonalDataRead, ProcessingRestriction, Purpose, RestrictionStatus
 
 
@@ -81,8 +82,7 @@ def export_download(request, pk):
 @login_required
 def delete_account(request):
     if request.method == "POST":
-        if not request.user.check_password(request.POST.get("password", "")) and request.user.has_usable_password():
-            messages.error(request, _("Mật khẩu không đúng."))
+        if form_refused(request, ErasureForm(request.POST, user=request.user)):  # a wrong or over-long password
             return redirect("privacy:delete")
         erased = services.erase_account(request.user, actor=request.user)
         from django.contrib.auth import logout
@@ -100,8 +100,10 @@ def delete_account(request):
 @require_POST
 def restrict(request):
     """The person asks to restrict the processing of their data."""
-    run_service(request, services.request_restriction, request.user, request.POST.get("reason", ""),
-                actor=request.user, success=_("Đã ghi nhận yêu cầu hạn chế xử lý. Sở KH&CN đã được thông báo."))
+    form = RestrictionForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.request_restriction, request.user, form.cleaned_data["reason"],
+                    actor=request.user, success=_("Đã ghi nhận yêu cầu hạn chế xử lý. Sở KH&CN đã được thông báo."))
     return redirect("privacy:mine")
 
 
@@ -122,6 +124,8 @@ def restriction_lift(request, pk):
     if not request.user.has_perm("privacy.manage_restrictions"):
         raise Http404
     restriction = get_object_or_404(ProcessingRestriction, pk=pk)
-    run_service(request, services.lift_restriction, restriction, request.POST.get("reason", ""), actor=request.user,
-                success=_("Đã gỡ hạn chế xử lý."))
+    form = LiftRestrictionForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.lift_restriction, restriction, form.cleaned_data["reason"], actor=request.user,
+                    success=_("Đã gỡ hạn chế xử lý."))
     return redirect("privacy:restrictions")

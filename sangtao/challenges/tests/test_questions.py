@@ -83,3 +83,35 @@ def test_api_question_on_a_hidden_challenge_is_404(make_challenge, outsider, off
     services.cancel(challenge, dost, reason="hủy")
     assert ApiClient(outsider).post(f"/questions/{question.pk}/answer", {"answer": "x"}).status_code == 404
     assert ApiClient(officer).post(f"/questions/{question.pk}/answer", {"answer": "Trả lời"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_answer_longer_than_8000_characters_is_refused_with_a_message_and_nothing_is_stored(
+        make_challenge, outsider, officer):
+    challenge = make_challenge(Status.PUBLISHED)
+    question = services.ask_question(challenge, outsider, "Có cần hợp tác với bệnh viện không?")
+    url = f"/challenges/{challenge.pk}/questions/{question.pk}/answer/"
+    page = client_for(officer).post(url, {"answer": "x" * 8001}, follow=True).content.decode()
+    assert "8001" in page  # Django's own message: at most 8000 characters (it has 8001)
+    question.refresh_from_db()
+    assert (question.status, question.answer) == (QuestionStatus.PENDING, "")
+    page = client_for(officer).post(url, {"answer": "   "}, follow=True).content.decode()
+    assert "Câu trả lời không được để trống." in page
+    client_for(officer).post(url, {"answer": "x" * 8000})  # as the API takes it (AnswerIn)
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED and len(question.answer) == 8000
+
+
+@pytest.mark.django_db
+def test_a_moderation_note_longer_than_500_characters_is_refused_with_a_message_and_the_question_stays_pending(
+        make_challenge, outsider, officer):
+    challenge = make_challenge(Status.PUBLISHED)
+    question = services.ask_question(challenge, outsider, "Nội dung quảng cáo không liên quan")
+    url = f"/challenges/{challenge.pk}/questions/{question.pk}/moderate/"
+    page = client_for(officer).post(url, {"decision": "reject", "note": "x" * 501}, follow=True).content.decode()
+    assert "501" in page  # at most 500 characters (it has 501), as the API's ModerateIn and the column take
+    question.refresh_from_db()
+    assert (question.status, question.moderation_note) == (QuestionStatus.PENDING, "")
+    client_for(officer).post(url, {"decision": "reject", "note": "Quảng cáo"})
+    question.refresh_from_db()
+    assert (question.status, question.moderation_note) == (QuestionStatus.REJECTED, "Quảng cáo")

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.validators import URLValidator
 
 from conftest import client_for
 from sangtao.challenges.models import Indicator
@@ -114,6 +115,16 @@ def test_outcomes_dashboard_makes_the_same_queries_however_many_challenges_it_li
     assert queries([first]) == queries([first, *others])
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://example.vn/a"])
+def test_a_measurement_sent_to_the_api_with_an_evidence_link_that_is_not_http_is_refused(project, solver, url):
+    from conftest import ApiClient
+
+    indicator = project.challenge.indicators.get()
+    refused = ApiClient(solver).post(f"/indicators/{indicator.pk}/measurements", {
+        "value": 5, "measured_on": "2026-03-05", "source": "Sổ theo dõi", "evidence_url": url})
+    assert refused.status_code == 422 and not indicator.measurements.exists()
+
+
 def test_measurements_through_the_api(project, solver, outsider):
     from conftest import ApiClient
 
@@ -125,3 +136,58 @@ def test_measurements_through_the_api(project, solver, outsider):
                                     {"value": "1", "measured_on": "2026-04-01", "source": "x"}).status_code == 403
     listed = ApiClient().get(f"/challenges/{project.challenge_id}/kpis").json()
     assert listed[0]["latest"] in ("140", "140.0000", 140) and listed[0]["status"] in ("on_track", "off_track", "met")
+
+
+def _measure(client, challenge, indicator, **fields):
+    data = {"indicator": indicator.pk, "value": "150", "measured_on": "05/03/2026", "source": "Sở Y tế", **fields}
+    return client.post(f"/challenges/{challenge.pk}/measurements/", data, follow=True)
+
+
+def test_a_measurement_typed_on_the_page_takes_a_day_first_or_iso_date_a_decimal_comma_and_an_http_link(
+        make_challenge, dost):
+    from sangtao.challenges.models import Status
+
+    challenge = make_challenge(Status.PUBLISHED)
+    indicator = challenge.indicators.get()
+    client = client_for(dost)
+    assert "Đã ghi số đo." in _measure(client, challenge, indicator, value="1,5").content.decode()
+    _measure(client, challenge, indicator, measured_on="2026-03-06", evidence_url="https://so-y-te.example.vn/bc")
+    assert list(indicator.measurements.values_list("value", "measured_on", "evidence_url")) == [
+        (Decimal("1.5"), datetime.date(2026, 3, 5), ""),
+        (Decimal("150"), datetime.date(2026, 3, 6), "https://so-y-te.example.vn/bc")]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+                                 "ftp://example.vn/a", "https://example.vn/" + "a" * 200])
+def test_a_measurement_whose_evidence_link_is_not_an_http_link_is_refused_with_a_message_and_not_stored(
+        make_challenge, dost, url):
+    from sangtao.challenges.models import Status
+
+    challenge = make_challenge(Status.PUBLISHED)
+    indicator = challenge.indicators.get()
+    response = _measure(client_for(dost), challenge, indicator, evidence_url=url)
+    shown = [str(m) for m in response.context["messages"]]
+    too_long = len(url) > 200  # the API's and the column's 200 characters: Django's own message
+    assert response.status_code == 200 and len(shown) == 1
+    assert (str(len(url)) in shown[0]) if too_long else (shown[0] == str(URLValidator.message))
+    assert not indicator.measurements.exists()
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"measured_on": "31/02/2026"}, "Ngày đo không hợp lệ."),
+    ({"measured_on": "01/01/0001"}, "Chọn một ngày từ 01/01/1900 đến 31/12/9998."),
+    ({"value": "abc"}, "Giá trị phải là số."),
+    ({"value": "1,23456"}, "4"),  # Django's own: no more than 4 decimal places, as the column and the API keep
+    ({"source": "x" * 301}, "301"),  # Django's own: at most 300 characters (it has 301)
+    ({"source": "  "}, "Nêu nguồn số liệu."),
+])
+def test_a_measurement_with_a_bad_date_number_or_source_is_refused_with_a_message_and_not_stored(
+        make_challenge, dost, fields, message):
+    from sangtao.challenges.models import Status
+
+    challenge = make_challenge(Status.PUBLISHED)
+    indicator = challenge.indicators.get()
+    response = _measure(client_for(dost), challenge, indicator, **fields)
+    shown = [str(m) for m in response.context["messages"]]
+    assert response.status_code == 200 and len(shown) == 1 and message in shown[0]
+    assert not indicator.measurements.exists()

@@ -260,3 +260,25 @@ def test_every_role_opens_exactly_the_privacy_and_account_pages_it_may(roles):
         if role == "anonymous":  # sent to sign in, and back here afterwards
             assert all(answer["Location"].startswith(f"/accounts/login/?next={page}") for page, answer in answers.items()
                        if answer.status_code == 302)
+
+
+@pytest.mark.django_db
+def test_an_erasure_confirmed_with_a_wrong_or_over_long_password_is_refused_with_a_message_and_the_account_stays(
+        outsider):
+    client = client_for(outsider)
+    for password, message in (("sai", "Mật khẩu không đúng."), ("", "Mật khẩu không đúng."),
+                              ("x" * 4097, "4097")):  # Django's own: at most 4096 characters (it has 4097)
+        response = client.post("/privacy/mine/delete/", {"password": password}, follow=True)
+        shown = [str(m) for m in response.context["messages"]]
+        assert response.redirect_chain[-1][0] == "/privacy/mine/delete/"
+        assert len(shown) == 1 and message in shown[0], password[:10]
+        assert User.objects.get(pk=outsider.pk).is_active
+        assert not AuditEvent.objects.filter(action="account_erased").exists()
+
+
+@pytest.mark.django_db
+def test_a_person_who_signs_in_only_by_single_sign_on_confirms_the_erasure_without_a_password(outsider):
+    outsider.set_unusable_password()
+    outsider.save()
+    response = client_for(outsider).post("/privacy/mine/delete/", {})
+    assert response.status_code == 302 and not User.objects.get(pk=outsider.pk).is_active

@@ -318,3 +318,31 @@ def test_only_the_submitter_and_dost_may_send_a_team_notice_again_every_role_tri
     assert ThirdPartyNotice.objects.count() == 3  # on submission, then once each by the submitter and DoST
     assert set(AuditEvent.objects.filter(action="third_party_notice_resent").values_list("actor__username", flat=True)
                ) == {"dost", "solver"}
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_restriction_reason_longer_than_4000_characters_is_refused_with_a_message_and_nothing_is_stored(outsider):
+    person = client_for(outsider)
+    shown = _messages(person.post("/privacy/mine/restrict/", {"reason": "x" * 4001}, follow=True))
+    assert len(shown) == 1 and "4001" in shown[0]  # Django's own: at most 4000 characters (it has 4001)
+    assert not ProcessingRestriction.objects.exists() and not AuditEvent.objects.filter(
+        action="processing_restricted").exists()
+    shown = _messages(person.post("/privacy/mine/restrict/", {"reason": "   "}, follow=True))
+    assert shown == ["Cần nêu lý do."] and not ProcessingRestriction.objects.exists()
+    person.post("/privacy/mine/restrict/", {"reason": "x" * 4000})  # as long as any move's reason may be
+    assert len(ProcessingRestriction.objects.get(user=outsider).reason) == 4000
+
+
+def test_a_lifting_reason_longer_than_4000_characters_is_refused_with_a_message_and_the_restriction_stays(
+        outsider, dost):
+    restriction = services.request_restriction(outsider, "Tôi phản đối việc xử lý", actor=outsider)
+    url = f"/privacy/restrictions/{restriction.pk}/lift/"
+    shown = _messages(client_for(dost).post(url, {"reason": "x" * 4001}, follow=True))
+    assert len(shown) == 1 and "4001" in shown[0]  # Django's own: at most 4000 characters (it has 4001)
+    restriction.refresh_from_db()
+    assert restriction.status == RestrictionStatus.ACTIVE and restriction.lift_reason == ""
+    assert _messages(client_for(dost).post(url, {"reason": " "}, follow=True)) == ["Cần nêu lý do."]
+    assert services.is_restricted(outsider)

@@ -1,0 +1,46 @@
+import datetime
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from sangtao.core.api_input import FIRST_YEAR, LAST_YEAR
+from sangtao.evaluation.services import SOURCE_LENGTH, URL_LENGTH
+
+DAY_MESSAGE = _("Chọn một ngày từ 01/01/1900 đến 31/12/9998.")  # the years the API takes (core.api_input)
+NOT_A_NUMBER = _("Giá trị phải là số.")
+
+
+class MeasuredValueField(forms.DecimalField):
+    """A measured value as people type it, with a comma or a point before the decimals (1,5 or 1.5):
+    no thousands separators, which would make 1.500 fifteen hundred in one language and 1.5 in the other."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class WebAddressField(forms.URLField):
+    """A link a page shows as a link: http or https only (never javascript:, data: or ftp:)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
+class MeasurementForm(forms.Form):
+    """A KPI measurement typed on a challenge's page, with the bounds the API's MeasurementIn takes: a
+    number of the column's 18 digits, 4 after the point; a date from 1900 to 9998 (DD/MM/YYYY as typed,
+    or ISO); a source of up to 300 characters; an optional http(s) link of up to 200."""
+
+    # Too many digits before the point is as the service says it (1e30); too many after it, Django's message.
+    value = MeasuredValueField(label=_("Giá trị"), max_digits=18, decimal_places=4, error_messages={
+        "required": NOT_A_NUMBER, "invalid": NOT_A_NUMBER, "max_digits": NOT_A_NUMBER, "max_whole_digits": NOT_A_NUMBER})
+    measured_on = forms.DateField(
+        label=_("Ngày đo"),
+        error_messages={"required": _("Ngày đo không hợp lệ."), "invalid": _("Ngày đo không hợp lệ.")},
+        validators=[MinValueValidator(datetime.date(FIRST_YEAR, 1, 1), DAY_MESSAGE),
+                    MaxValueValidator(datetime.date(LAST_YEAR, 12, 31), DAY_MESSAGE)])
+    source = forms.CharField(label=_("Nguồn số liệu"), max_length=SOURCE_LENGTH,
+                             error_messages={"required": _("Nêu nguồn số liệu.")})
+    evidence_url = WebAddressField(label=_("Đường dẫn minh chứng"), required=False, max_length=URL_LENGTH,
+                                   assume_scheme="https")
