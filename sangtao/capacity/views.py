@@ -16,7 +16,14 @@ from sangtao.capacity import exports, scores, services
 from sangtao.capacity import portfolio as folio
 from sangtao.capacity.access import capacity_unit_for, get_invitation, get_round_for
 from sangtao.capacity.charts import interval_chart
-from sangtao.capacity.forms import AnswerForm, RoundForm
+from sangtao.capacity.forms import (
+    AnswerForm,
+    BarometerFilterForm,
+    BenchmarkFilterForm,
+    PortfolioFilterForm,
+    ReasonForm,
+    RoundForm,
+)
 from sangtao.capacity.impact import ASSUMPTIONS, before_after, staggered_impact
 from sangtao.capacity.instruments import DETERMINANTS
 from sangtao.capacity.models import Module, Round, RoundInvitation, SizeBand, UnitScore
@@ -25,7 +32,7 @@ from sangtao.capacity.scores import COMPOSITE_FORMULA
 from sangtao.capacity.workflow import ROUND
 from sangtao.challenges.models import Facet, Field
 from sangtao.core import charts
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.lookup import pk_or_404
 from sangtao.core.workflow import move_choices
@@ -69,7 +76,8 @@ def _response_rates(round_: Round) -> list[tuple]:
 @login_required
 def round_detail(request, pk):
     round_ = get_round_for(request.user, pk)
-    kind = request.GET.get("kind", "")
+    shown = BarometerFilterForm(request.GET)
+    kind = shown.cleaned_data.get("kind", "") if shown.is_valid() else ""
     return render(request, "capacity/round.html", {
         "round": round_, "moves": move_choices(request.user, round_), "rates": _response_rates(round_),
         "modules": Module.choices, "shares": scores.barometer_shares(round_, kind or None),
@@ -90,11 +98,14 @@ def _item_texts(round_: Round) -> dict[str, str]:
 @require_POST
 def round_move(request, pk, move):
     round_ = get_round_for(request.user, pk)
+    form = ReasonForm(request.POST)
     actions = {"launch": lambda: services.launch_round(request.user, round_),
                "close": lambda: services.close_round(request.user, round_),
-               "reopen": lambda: services.reopen_round(request.user, round_, request.POST.get("reason", ""))}
+               "reopen": lambda: services.reopen_round(request.user, round_, form.cleaned_data["reason"])}
     if move not in actions or move not in ROUND.moves:
         raise Http404
+    if form_refused(request, form):
+        return redirect(round_)
     run_service(request, actions[move], success=_("Đã thực hiện: %(move)s.") % {"move": ROUND.moves[move].label})
     return redirect(round_)
 
@@ -118,9 +129,10 @@ def _benchmark_filters(request):
         return None, {}
     year = integer(request.GET.get("year"), min_value=2000, max_value=2100)
     round_ = next((r for r in rounds if r.year == year), rounds[0])
-    kind = request.GET.get("kind", "") if request.GET.get("kind", "") in UnitKind.values else ""
-    band = request.GET.get("size", "") if request.GET.get("size", "") in SizeBand.values else ""
-    return round_, {"rounds": rounds, "kind": kind, "size": band}
+    asked = BenchmarkFilterForm(request.GET)
+    asked.is_valid()  # a kind or a size the page does not offer is dropped
+    return round_, {"rounds": rounds, "kind": asked.cleaned_data.get("kind", ""),
+                    "size": asked.cleaned_data.get("size", "")}
 
 
 def _benchmark_context(request):
@@ -226,15 +238,7 @@ def impact_detail(request, pk):
 
 
 def _portfolio_filters(request) -> dict:
-    filters = {}
-    if request.GET.get("facet") in Facet.values:
-        filters["facet"] = request.GET["facet"]
-    if request.GET.get("kind") in folio.KINDS:
-        filters["kind"] = request.GET["kind"]
-    if request.GET.get("stage") in {value for _k, _l, states in folio.stages() for value, _label in states}:
-        filters["stage"] = request.GET["stage"]
-    if request.GET.get("outcome") in folio.KPI_LABELS:
-        filters["outcome"] = request.GET["outcome"]
+    filters: dict = PortfolioFilterForm(request.GET).filters()  # a value the page does not offer is dropped
     for key, queryset in (("field", Field.objects.all()), ("unit", OrgUnit.objects.all())):
         if request.GET.get(key):
             filters[key] = chosen(queryset, request.GET[key]).pk

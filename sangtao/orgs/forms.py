@@ -67,8 +67,12 @@ class MembershipForm(ModelForm):
         """Duplicate roles are reported by the service with a clearer message."""
 
 
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên, email"), max_length=200, required=False)  # as the API's `q`
+
+
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(required=False, label=_("Tìm đơn vị"))
+    q = forms.CharField(required=False, label=_("Tìm đơn vị"), max_length=200)  # as the API's `q`
     kind = forms.ChoiceField(required=False, label=_("Loại"))
     include_dissolved = forms.BooleanField(required=False, label=_("Gồm cả đơn vị đã giải thể"))
 

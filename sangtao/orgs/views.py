@@ -11,7 +11,15 @@ from django.views.decorators.http import require_POST
 
 from sangtao.core.errors import ServiceError
 from sangtao.orgs import services
-from sangtao.orgs.forms import InviteForm, MembershipForm, SolverRegistrationForm, UnitFilterForm, UnitForm, UserForm
+from sangtao.orgs.forms import (
+    InviteForm,
+    MembershipForm,
+    SolverRegistrationForm,
+    UnitFilterForm,
+    UnitForm,
+    UserForm,
+    UserSearchForm,
+)
 from sangtao.orgs.models import Invitation, Membership, OrgUnit, Role, UnitKind
 from sangtao.orgs.rules import is_member_of_solver
 from sangtao.privacy.models import ReadKind, RestrictionStatus
@@ -68,7 +76,8 @@ def unit_edit(request, pk=None):
 @login_required
 def user_list(request):
     _require_manager(request)
-    query = request.GET.get("q", "").strip()
+    form = UserSearchForm(request.GET)  # a search longer than any name is told beside the box, not run
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     users = User.objects.order_by("username").prefetch_related("memberships__unit")
     if query:
         # A restricted person's e-mail is not used, not even to find them (their username and name still are).
@@ -79,7 +88,7 @@ def user_list(request):
     # The e-mails shown are contact details: each is a logged read (a restricted person's is not shown).
     log_contact_reads(request.user, [u for u in page.object_list if u.pk not in restricted],
                       gettext_noop("Xem danh sách người dùng"))
-    return render(request, "orgs/user_list.html", {"page": page, "query": query, "restricted": restricted})
+    return render(request, "orgs/user_list.html", {"page": page, "form": form, "restricted": restricted})
 
 
 @login_required

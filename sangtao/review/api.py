@@ -35,7 +35,7 @@ class ReviewOut(Schema):
 
 class DeclarationIn(Input):
     has_conflict: bool
-    note: str = ""
+    note: str = SchemaField("", max_length=4000)
 
 
 class DeclarationOut(Schema):
@@ -56,12 +56,12 @@ class ScoreItem(Schema):
 class ScoreIn(Input):
     criterion_id: Id
     points: Points | None = None
-    comment: str = ""
+    comment: str = SchemaField("", max_length=4000)  # as the scoresheet page takes it
 
 
 class ScoresheetIn(Input):
     scores: list[ScoreIn] = SchemaField(max_length=500)
-    general_comment: str = ""
+    general_comment: str = SchemaField("", max_length=4000)
 
 
 class ScoresheetOut(Schema):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import formats
 from sangtao.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from sangtao.core.workflow import REASON_MAX
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.proposals.models import Proposal
 from sangtao.review.models import (
@@ -50,17 +51,33 @@ class RelationshipForm(ModelForm):
         self.fields["organisation"].queryset = OrgUnit.objects.filter(kind=UnitKind.SOLVER)
 
 
+# The challenges a council is formed for: open selection, published or closed.
+COUNCIL_CHALLENGES = Challenge.objects.filter(selection_mode=SelectionMode.OPEN,
+                                              status__in=[Status.PUBLISHED, Status.CLOSED])
+TEXT_MAX = 4000  # characters of a comment, an answer, as the API takes such texts
+SEARCH_MAX = 200  # characters of a search, as the API's `q`
+
+
+class ExpertSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm"), max_length=SEARCH_MAX, required=False)
+
+
 class CouncilForm(ModelForm):
     challenges = ModelMultipleChoiceField(
-        queryset=Challenge.objects.filter(selection_mode=SelectionMode.OPEN,
-                                          status__in=[Status.PUBLISHED, Status.CLOSED]),
-        label=_("Bài toán"), widget=forms.SelectMultiple(attrs={"size": 6}))
+        queryset=COUNCIL_CHALLENGES, label=_("Bài toán"), widget=forms.SelectMultiple(attrs={"size": 6}))
 
     class Meta:
         model = Council
         fields = ["name", "challenges", "rules", "rubric", "blind", "score_publication", "anonymise_exports",
                   "session_date", "location"]
         widgets = {"session_date": DATE_WIDGET}
+
+
+class CouncilChallengeForm(forms.Form):
+    """The challenge a new council's link is for (?challenge=, from the challenge's page and DoST's home):
+    chosen beforehand when it is one a council can be formed for, else nothing is."""
+
+    challenge = ModelChoiceField(queryset=COUNCIL_CHALLENGES, required=False)
 
 
 class MemberForm(forms.Form):
@@ -100,11 +117,61 @@ class DeclarationForm(forms.Form):
         label=_("Cam kết"), widget=forms.RadioSelect, coerce=lambda value: value == "1",
         choices=[("0", _("Tôi không có xung đột lợi ích với tổ chức và nhóm thực hiện hồ sơ này")),
                  ("1", _("Tôi có xung đột lợi ích (sẽ không xem và không chấm hồ sơ này)"))])
-    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=4000)
 
 
 class ComplaintForm(forms.Form):
     body = forms.CharField(label=_("Nội dung khiếu nại"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class ComplaintAnswerForm(forms.Form):
+    # Not required here: the service says that an answer cannot be empty.
+    answer = forms.CharField(label=_("Trả lời"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX,
+                             required=False)
+
+
+class ReasonForm(forms.Form):
+    """The reason the secretary reopens a scoresheet with (the service asks for one)."""
+
+    reason = forms.CharField(label=_("Lý do mở lại"), max_length=REASON_MAX, required=False)
+
+
+class PointsField(forms.DecimalField):
+    """A criterion's points as the scoresheet takes them: blank while not scored yet, else a number from 0 to
+    the criterion's maximum with two decimals at most, as the API's; a decimal comma reads as a point."""
+
+    def __init__(self, *, criterion, **kwargs):
+        out_of_range = _("Tiêu chí %(code)s: điểm phải từ 0 đến %(max)s.") % {
+            "code": criterion.code, "max": criterion.max_points}
+        super().__init__(min_value=0, max_value=criterion.max_points, max_digits=6, decimal_places=2,
+                         required=False, error_messages={
+                             "invalid": out_of_range, "min_value": out_of_range, "max_value": out_of_range},
+                         **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
+
+
+class ScoresheetForm(forms.Form):
+    """A member's scores: points and a comment per criterion (`points_<id>`, `comment_<id>`) and a general
+    comment. Any points may still be blank (a draft); what a submission needs, the service checks."""
+
+    general_comment = forms.CharField(label=_("Nhận xét chung"), max_length=TEXT_MAX, required=False)
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"points_{criterion.pk}"] = PointsField(criterion=criterion, label=criterion.name)
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(label=_("Nhận xét"), max_length=TEXT_MAX,
+                                                                     required=False)
+
+    def points(self) -> dict:
+        return {c.pk: self.cleaned_data[f"points_{c.pk}"] for c in self.criteria}
+
+    def comments(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data[f"comment_{c.pk}"] for c in self.criteria}
 
 
 class DecisionForm(forms.Form):
@@ -114,8 +181,8 @@ class DecisionForm(forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
     decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), widget=forms.Textarea(attrs={"rows": 2}),
-                                  required=False)
-    rationale = forms.CharField(label=_("Lý do lựa chọn"), widget=forms.Textarea(attrs={"rows": 4}))
+                                  required=False, max_length=4000)
+    rationale = forms.CharField(label=_("Lý do lựa chọn"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
     def __init__(self, *args, challenge, proposals, **kwargs):
         super().__init__(*args, **kwargs)

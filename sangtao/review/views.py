@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -29,15 +31,20 @@ from sangtao.review.access import (
 )
 from sangtao.review.export import scores_workbook
 from sangtao.review.forms import (
+    ComplaintAnswerForm,
     ComplaintForm,
+    CouncilChallengeForm,
     CouncilForm,
     DecisionForm,
     DeclarationForm,
     ExpertForm,
+    ExpertSearchForm,
     MemberForm,
     PairForm,
+    ReasonForm,
     RelationshipForm,
     RunForm,
+    ScoresheetForm,
 )
 from sangtao.review.minutes import minutes_pdf
 from sangtao.review.models import (
@@ -65,12 +72,13 @@ def _manager(request) -> None:
 def expert_list(request):
     _manager(request)
     experts = visible_experts(request.user).prefetch_related("fields")
-    query = request.GET.get("q", "").strip()
+    form = ExpertSearchForm(request.GET)  # a search longer than any name is told beside the box, not run
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     if query:
         experts = experts.filter(user__full_name__icontains=query) | experts.filter(profile__icontains=query)
     page = Paginator(experts, 50).get_page(request.GET.get("page"))
-    return render(request, "review/expert_list.html", {"page": page, "query": query,
-                                                       "querystring": f"q={query}" if query else ""})
+    return render(request, "review/expert_list.html", {"page": page, "form": form,
+                                                       "querystring": urlencode({"q": query}) if query else ""})
 
 
 @login_required
@@ -141,8 +149,10 @@ def council_edit(request, pk=None):
     council = get_council_for(request.user, pk) if pk else None
     initial = {"rules": CouncilRules.objects.filter(is_default=True).first(),
                "rubric": Rubric.objects.filter(is_default=True).first()}
-    if council is None and request.GET.get("challenge"):
-        initial["challenges"] = [request.GET["challenge"]]
+    if council is None:
+        asked = CouncilChallengeForm(request.GET)  # a challenge no council can be formed for is not chosen
+        if asked.is_valid() and asked.cleaned_data["challenge"]:
+            initial["challenges"] = [asked.cleaned_data["challenge"]]
     form = CouncilForm(request.POST or None, instance=council, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,21 +394,27 @@ def score(request, assignment_id):
               for c in criteria}
     general = sheet.general_comment if sheet else ""
     if request.method == "POST":
-        points = {c.pk: request.POST.get(f"points_{c.pk}", "") for c in criteria}
-        comments = {c.pk: request.POST.get(f"comment_{c.pk}", "") for c in criteria}
-        values = {c.pk: (points[c.pk], comments[c.pk]) for c in criteria}
-        general = request.POST.get("general_comment", "")
-        try:
-            services.save_scores(item, request.user, points, comments, general)
-            if "submit" in request.POST:
-                services.submit_scoresheet(item, request.user)
-                messages.success(request, _("Đã nộp phiếu chấm. Phiếu được khóa."))
-                return redirect("review:my_reviews")
-            messages.success(request, _("Đã lưu phiếu chấm (chưa nộp)."))
-            return redirect("review:score", item.pk)
-        except ServiceError as error:
-            errors[error.field or ""] = str(error.message)
-            messages.error(request, str(error.message))
+        form = ScoresheetForm(request.POST, criteria=criteria)
+        # What was typed is shown again as it was typed, whatever is refused.
+        values = {c.pk: (form[f"points_{c.pk}"].value() or "", form[f"comment_{c.pk}"].value() or "")
+                  for c in criteria}
+        general = form["general_comment"].value() or ""
+        if not form.is_valid():
+            errors = {name: str(field_errors[0]) for name, field_errors in form.errors.items()}
+            messages.error(request, next(iter(errors.values())))
+        else:
+            try:
+                services.save_scores(item, request.user, form.points(), form.comments(),
+                                     form.cleaned_data["general_comment"])
+                if "submit" in request.POST:
+                    services.submit_scoresheet(item, request.user)
+                    messages.success(request, _("Đã nộp phiếu chấm. Phiếu được khóa."))
+                    return redirect("review:my_reviews")
+                messages.success(request, _("Đã lưu phiếu chấm (chưa nộp)."))
+                return redirect("review:score", item.pk)
+            except ServiceError as error:
+                errors[error.field or ""] = str(error.message)
+                messages.error(request, str(error.message))
     rows = [(c, values[c.pk][0], values[c.pk][1], errors.get(f"points_{c.pk}") or errors.get(f"comment_{c.pk}"))
             for c in criteria]
     locked = sheet is not None and sheet.status == SheetStatus.SUBMITTED
@@ -407,6 +423,7 @@ def score(request, assignment_id):
         request.user, sheet or Scoresheet(assignment=item), SCORESHEET.moves["submit"])
     return render(request, "review/score.html", {
         "item": item, "proposal": proposal, "rows": rows, "general": general, "sheet": sheet,
+        "general_error": errors.get("general_comment"),
         "locked": locked, "blind": item.council.blind, "submit_choice": submit_choice,
     })
 
@@ -417,8 +434,10 @@ def reopen(request, pk, sheet_id):
     council = get_council_for(request.user, pk)
     sheet = get_object_or_404(Scoresheet.objects.select_related("assignment__council", "assignment__expert__user"),
                               pk=sheet_id, assignment__council=council)
-    run_service(request, services.reopen_scoresheet, sheet, request.user, request.POST.get("reason", ""),
-          success=_("Đã mở lại phiếu chấm."))
+    form = ReasonForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.reopen_scoresheet, sheet, request.user, form.cleaned_data["reason"],
+                    success=_("Đã mở lại phiếu chấm."))
     return redirect(council)
 
 
@@ -475,8 +494,10 @@ def complaints(request):
     _manager(request)
     if request.method == "POST":
         complaint = chosen(visible_complaints(request.user), request.POST.get("complaint"))
-        run_service(request, services.answer_complaint, complaint, request.user, request.POST.get("answer", ""),
-              success=_("Đã trả lời khiếu nại."))
+        form = ComplaintAnswerForm(request.POST)
+        if not form_refused(request, form):
+            run_service(request, services.answer_complaint, complaint, request.user, form.cleaned_data["answer"],
+                        success=_("Đã trả lời khiếu nại."))
         return redirect("review:complaints")
     from django.db.models import F
 

@@ -49,3 +49,14 @@ def test_a_unit_page_shows_the_similar_units_ranked_next_to_it_and_its_place_amo
     assert "Đơn vị đứng thứ 3 theo điểm tổng hợp trong 3 đơn vị tương tự" in table
     english = client_for(dost).get(f"/en/capacity/units/{units['W4'].pk}/").content.decode()
     assert "This unit is number 3 by composite score among 3 similar units" in english
+
+
+def test_a_stale_kind_or_size_on_the_benchmark_is_dropped_and_the_other_filter_kept(answered_round, dost):
+    client = client_for(dost)
+    every = _names(client.get("/capacity/benchmark/").content.decode())
+    wards = client.get("/capacity/benchmark/", {"kind": "ward", "size": "enormous"})
+    assert wards.status_code == 200 and (wards.context["kind"], wards.context["size"]) == ("ward", "")
+    assert "&amp;kind=ward&amp;size=" in wards.content.decode()  # the exports' links carry the kept filter alone
+    assert set(_names(wards.content.decode())) < set(every)
+    stale = client.get("/capacity/benchmark/", {"kind": "quan_huyen_cu", "size": "enormous"})
+    assert stale.status_code == 200 and _names(stale.content.decode()) == every

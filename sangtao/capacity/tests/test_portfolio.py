@@ -101,3 +101,16 @@ def test_the_stage_and_kpi_status_filters_narrow_the_lines_the_page_and_the_expo
     workbook = load_workbook(io.BytesIO(exported(client, "/capacity/portfolio.xlsx?outcome=met")))
     assert [row[1] for row in workbook.active.iter_rows(min_row=2, values_only=True)] == ["Bài toán A"]
     assert "Bài toán B" in client.get("/capacity/portfolio/?stage=nonsense&outcome=nonsense").content.decode()
+
+
+def test_stale_filter_values_on_the_portfolio_are_dropped_one_by_one(make_challenge, dost):
+    make_challenge(Status.PUBLISHED, title="Bài toán sứ mệnh", facet=Facet.MISSION)
+    make_challenge(Status.PUBLISHED, title="Bài toán thích ứng", facet=Facet.ADAPTIVE)
+    client = client_for(dost)
+    page = client.get("/capacity/portfolio/", {"facet": "mission", "kind": "du_an_cu", "stage": "challenge:archived",
+                                               "outcome": "excellent"})
+    assert page.status_code == 200 and page.context["filters"] == {"facet": "mission"}
+    listed = page.content.decode().split('aria-label="Danh sách"')[1]
+    assert "Bài toán sứ mệnh" in listed and "Bài toán thích ứng" not in listed
+    client.post("/capacity/portfolio.xlsx?facet=mission&stage=challenge:archived&outcome=excellent")
+    assert JobRun.objects.get().arguments["filters"] == {"facet": "mission"}  # the export's filters: the valid ones

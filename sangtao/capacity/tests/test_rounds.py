@@ -207,3 +207,24 @@ def test_an_edited_instrument_is_a_new_version_the_next_round_uses_and_the_runni
         closes_on=today + datetime.timedelta(days=30), managers_per_unit=5, staff_per_unit=8))
     assert later.climate.version == edited
     assert later.climate.version.items.order_by("position").first().text == item.text
+
+
+def test_a_reopening_reason_longer_than_4000_characters_is_refused_with_a_message(open_round, dost):
+    closed = services.close_round(dost, open_round)
+    client = client_for(dost)
+    url = f"/capacity/rounds/{closed.pk}/move/reopen/"
+    response = client.post(url, {"reason": "ý" * 4001}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert response.status_code == 200 and any("4001" in text for text in shown)  # the form's count of what was sent
+    assert Round.objects.get(pk=closed.pk).status == Round.Status.CLOSED
+    client.post(url, {"reason": "ý" * 4000})  # the longest the API takes, taken
+    assert Round.objects.get(pk=closed.pk).status == Round.Status.OPEN
+
+
+def test_a_stale_unit_kind_on_the_round_page_is_ignored_and_every_unit_s_shares_shown(answered_round, dost):
+    client = client_for(dost)
+    url = f"/capacity/rounds/{answered_round.pk}/"
+    every = client.get(url).context["shares"]
+    assert every and client.get(url, {"kind": "ward"}).context["shares"] != every  # the filter does filter
+    stale = client.get(url, {"kind": "quan_huyen_cu"})
+    assert stale.status_code == 200 and stale.context["kind"] == "" and stale.context["shares"] == every

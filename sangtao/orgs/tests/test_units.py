@@ -139,3 +139,14 @@ def test_a_role_is_given_only_in_a_unit_of_its_kind_and_never_in_a_dissolved_one
     client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.SOLVER, "unit": company.pk})
     client.post(f"/manage/users/{user.pk}/memberships/", {"role": Role.OFFICER, "unit": health.pk})
     assert Membership.objects.filter(user=user).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_user_search_longer_than_200_characters_is_told_beside_the_box_and_lists_every_user(dost, officer):
+    client = client_for(dost)
+    found = client.get("/manage/users/", {"q": officer.username}).content.decode()
+    assert officer.username in found and f">{dost.username}</a>" not in found
+    response = client.get("/manage/users/", {"q": "ý" * 201})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="uq-error"' in page and "201" in page.split('id="uq-error"')[1]
+    assert officer.username in page and f">{dost.username}</a>" in page

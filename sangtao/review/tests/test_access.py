@@ -33,3 +33,18 @@ def test_a_complaint_is_seen_by_dost_and_the_organisation_that_filed_it_only(sel
     assert get_complaint_for(selection["other_member"], complaint.pk) == complaint
     with pytest.raises(Http404):
         get_complaint_for(solver, complaint.pk)  # the selected organisation did not file it
+
+
+def test_an_expert_search_longer_than_200_characters_is_told_beside_the_box_and_lists_every_expert(selection, dost):
+    client = client_for(dost)
+    found = client.get("/experts/", {"q": "Chuyên gia 3"})
+    assert "Chuyên gia 3" in found.content.decode() and "Chuyên gia 4" not in found.content.decode()
+    response = client.get("/experts/", {"q": "ý" * 201})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="q-error"' in page and "201" in page.split('id="q-error"')[1]
+    assert all(expert.user.full_name in page for expert in selection["experts"])
+
+
+def test_the_expert_search_is_kept_whole_in_the_links_to_further_pages(selection, dost):
+    response = client_for(dost).get("/experts/", {"q": "y tế & bệnh viện"})
+    assert response.context["querystring"] == "q=y+t%E1%BA%BF+%26+b%E1%BB%87nh+vi%E1%BB%87n"

@@ -162,3 +162,17 @@ def test_a_run_that_crashes_shows_the_person_who_started_it_failed_and_why(formi
     run.refresh_from_db()
     assert (run.state, run.job.state, run.job.message) == ("failed", "failed", "RuntimeError: out of memory")
     assert "RuntimeError: out of memory" in client_for(dost).get(f"/councils/{forming.pk}/runs/{run.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("asked", ["draft", "abc", str(10**30), "-1", "1\x00"])
+def test_a_new_council_link_chooses_its_challenge_and_ignores_one_the_form_cannot_offer(make_challenge, dost, asked):
+    from sangtao.challenges.models import Status
+
+    published = make_challenge(Status.PUBLISHED)
+    client = client_for(dost)
+    chosen = client.get("/councils/new/", {"challenge": published.pk}).context["form"]["challenges"]
+    assert [str(pk) for pk in chosen.value()] == [str(published.pk)]
+    stale = make_challenge(Status.DRAFT).pk if asked == "draft" else asked  # no council for a draft
+    response = client.get("/councils/new/", {"challenge": stale})
+    assert response.status_code == 200 and not response.context["form"]["challenges"].value()
+    assert "selected" not in response.content.decode().split('name="challenges"')[1].split("</select>")[0]

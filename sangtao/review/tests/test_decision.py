@@ -67,3 +67,21 @@ def test_applicant_files_a_complaint_in_the_window_and_dost_answers(selection, d
     Decision.objects.update(complaints_close_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     with pytest.raises(InvalidInput):
         services.file_complaint(second, selection["other_member"], "Khiếu nại quá hạn nộp.")
+
+
+def test_a_complaint_answer_longer_than_4000_characters_is_refused_with_a_message_and_not_stored(selection, dost):
+    from conftest import client_for
+    from sangtao.review.models import Complaint
+
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: GOOD, second.pk: WEAK})
+    services.record_decision(selection["challenge"], dost, proposal=first, rationale="Điểm cao nhất",
+                             decided_on=datetime.date(2026, 11, 20))
+    complaint = services.file_complaint(second, selection["other_member"], "Đề nghị xem lại điểm tiêu chí 2.")
+    client = client_for(dost)
+    response = client.post("/complaints/", {"complaint": complaint.pk, "answer": "ý" * 4001}, follow=True)
+    assert response.status_code == 200 and any("4001" in str(m) for m in response.context["messages"])
+    complaint.refresh_from_db()
+    assert complaint.answer == "" and complaint.answered_at is None
+    client.post("/complaints/", {"complaint": complaint.pk, "answer": "ý" * 4000})  # the longest taken
+    assert Complaint.objects.get(pk=complaint.pk).answer == "ý" * 4000

@@ -5,7 +5,7 @@ import pytest
 from conftest import ApiClient, client_for
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.review import services
-from sangtao.review.models import CouncilRole, Scoresheet, SheetEvent, SheetStatus
+from sangtao.review.models import CouncilRole, Score, Scoresheet, SheetEvent, SheetStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,74 @@ def test_scoring_through_the_api(item):
     assert api.post(f"/reviews/{item.pk}/scoresheet/submit").status_code == 409
     listed = api.get("/reviews").json()
     assert any(r["id"] == item.pk and r["scoresheet_status"] == "submitted" for r in listed)
+
+
+def _shown(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_scoresheet_comment_longer_than_4000_characters_is_refused_with_a_message(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency, feasibility, effect = leaf_ids(item)
+    client = client_for(item.expert.user)
+    url = f"/reviews/{item.pk}/score/"
+    response = client.post(url, {f"points_{urgency}": "5", f"comment_{urgency}": "ý" * 4001,
+                                 f"points_{feasibility}": "40", "save": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and any("4001" in text for text in _shown(response))
+    row = page.split(f'name="points_{urgency}"')[1].split("</tr>")[0]
+    assert 'class="error"' in row and "4001" in row  # told beside the criterion's comment
+    assert 'value="40"' in page  # what was typed stays
+    assert not Score.objects.filter(scoresheet__assignment=item).exists()  # nothing stored, not even the good points
+    client.post(url, {f"points_{urgency}": "5", f"comment_{urgency}": "ý" * 4000, "save": "1"})
+    assert Score.objects.get(scoresheet__assignment=item, criterion_id=urgency).comment == "ý" * 4000
+
+
+def test_a_general_comment_longer_than_4000_characters_is_refused_beside_it(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency = leaf_ids(item)[0]
+    response = client_for(item.expert.user).post(f"/reviews/{item.pk}/score/", {
+        f"points_{urgency}": "5", "general_comment": "ý" * 4001, "save": "1"})
+    assert response.status_code == 200 and any("4001" in text for text in _shown(response))
+    assert 'id="general_comment-error"' in response.content.decode()
+    assert not Scoresheet.objects.filter(assignment=item).exclude(general_comment="").exists()
+    assert not Score.objects.filter(scoresheet__assignment=item).exists()
+
+
+@pytest.mark.parametrize("points", ["abc", "16", "-1", "NaN", "Infinity", "1e9", "7.125", str(10**30)])
+def test_points_that_are_not_a_score_of_the_criterion_are_refused_with_a_message_and_not_stored(item, points):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency = leaf_ids(item)[0]  # out of 15
+    response = client_for(item.expert.user).post(f"/reviews/{item.pk}/score/", {f"points_{urgency}": points,
+                                                                                 "save": "1"})
+    assert response.status_code == 200 and _shown(response)
+    row = response.content.decode().split(f'name="points_{urgency}"')[1].split("</tr>")[0]
+    assert 'class="error"' in row and f'value="{points}"' in response.content.decode()
+    assert not Score.objects.filter(scoresheet__assignment=item).exists()
+
+
+def test_a_partly_filled_draft_is_saved_with_blank_points_and_a_decimal_comma(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency, feasibility, effect = leaf_ids(item)
+    response = client_for(item.expert.user).post(f"/reviews/{item.pk}/score/", {
+        f"points_{urgency}": "7,5", f"comment_{urgency}": "Khá cấp thiết", f"points_{feasibility}": "",
+        f"comment_{feasibility}": "chưa chấm", "general_comment": "Đang đọc", "save": "1"})
+    assert response.status_code == 302
+    sheet = Scoresheet.objects.get(assignment=item)
+    assert sheet.status == SheetStatus.DRAFT and sheet.general_comment == "Đang đọc"
+    assert {(s.criterion_id, s.points, s.comment) for s in sheet.scores.all()} == {(urgency, 7.5, "Khá cấp thiết")}
+
+
+def test_a_reopening_reason_longer_than_4000_characters_is_refused_with_a_message(item, selection):
+    services.declare(item, item.expert.user, has_conflict=False)
+    services.save_scores(item, item.expert.user, dict(zip(leaf_ids(item), [12, 40, 30], strict=True)), {})
+    sheet = services.submit_scoresheet(item, item.expert.user)
+    secretary = selection["council"].members.get(role=CouncilRole.SECRETARY).expert.user
+    client = client_for(secretary)
+    url = f"/councils/{selection['council'].pk}/sheets/{sheet.pk}/reopen/"
+    response = client.post(url, {"reason": "ý" * 4001}, follow=True)
+    assert response.status_code == 200 and any("4001" in text for text in _shown(response))
+    assert Scoresheet.objects.get(pk=sheet.pk).status == SheetStatus.SUBMITTED
+    assert not SheetEvent.objects.filter(scoresheet=sheet, move="reopen").exists()
+    client.post(url, {"reason": "Thành viên nhập nhầm điểm"})
+    assert Scoresheet.objects.get(pk=sheet.pk).status == SheetStatus.DRAFT
