@@ -1,10 +1,13 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
 from sangtao.core.forms import ModelChoiceField
 from sangtao.orgs.models import OrgUnit, UnitKind
-from sangtao.projects.models import Grade
+from sangtao.projects.models import Grade, Milestone
 
 DATE_WIDGET = formats.DateInput()
 
@@ -59,3 +62,109 @@ class DeploymentForm(CurrentUnits):
 
 
 GRADE_CHOICES = [("", "—"), *Grade.choices]
+
+
+# The portfolio's health filter: the states services.health derives (in the order the page counts them).
+HEALTH_LABELS = {"on_track": _("Đúng tiến độ"), "at_risk": _("Có nguy cơ chậm"), "late": _("Chậm tiến độ"),
+                 "closed": _("Đã kết thúc thực hiện")}
+TEXT_LIMIT = 4000  # as the API caps a free text
+PROGRESS_REFUSED = _("Tiến độ phải từ 0 đến 100%.")
+DAY_REFUSED = _("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy.")
+AMOUNT_REFUSED = _("Số tiền không hợp lệ.")
+GRADE_REFUSED = _("Chọn mức Xuất sắc, Đạt hoặc Không đạt.")
+
+
+class PortfolioFilter(forms.Form):
+    """?health=...; a value that is no longer a state (a stale bookmark) leaves the form invalid and the
+    list unfiltered."""
+
+    health = forms.ChoiceField(choices=list(HEALTH_LABELS.items()), required=False)
+
+
+class ReportForm(forms.Form):
+    """A progress report: the period's end (today when left empty), the percent done of each milestone
+    (progress_<id>, 0-100, optional), the narrative and the issues. The service requires the narrative."""
+
+    period_end = forms.DateField(required=False, error_messages={"invalid": DAY_REFUSED})
+    narrative = forms.CharField(label=_("Tình hình thực hiện"), max_length=TEXT_LIMIT, required=False)
+    issues = forms.CharField(label=_("Vướng mắc, rủi ro"), max_length=TEXT_LIMIT, required=False)
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestones = list(milestones)
+        for milestone in self.milestones:
+            self.fields[f"progress_{milestone.pk}"] = forms.IntegerField(
+                required=False, error_messages={"invalid": PROGRESS_REFUSED})
+
+    def clean(self):
+        # The range here, not as the field's min/max: their messages are %-formatted, and this one ends in %.
+        data = super().clean()
+        for milestone in self.milestones:
+            percent = data.get(f"progress_{milestone.pk}")
+            if percent is not None and not 0 <= percent <= 100:
+                self.add_error(f"progress_{milestone.pk}", PROGRESS_REFUSED)
+        return data
+
+    def progress(self) -> dict[int, int | str]:
+        """{milestone id: percent}, "" where none was given (as the service takes it)."""
+        return {m.pk: "" if self.cleaned_data[f"progress_{m.pk}"] is None else self.cleaned_data[f"progress_{m.pk}"]
+                for m in self.milestones}
+
+
+class ReviewForm(forms.Form):
+    """A report's review note; the service requires it when the report is returned."""
+
+    note = forms.CharField(label=_("Nhận xét (bắt buộc khi trả lại)"), max_length=TEXT_LIMIT, required=False)
+
+
+class RatingForm(forms.Form):
+    """An acceptance-council member's grades: quality_<milestone id> and quantity_<milestone id> of each
+    deliverable, quality_report of the final report; each a Grade, or empty where not graded yet."""
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestones = list(milestones)
+        keys = [(m.pk, True) for m in self.milestones] + [("report", False)]
+        for key, has_quantity in keys:
+            names = [f"quality_{key}", f"quantity_{key}"] if has_quantity else [f"quality_{key}"]
+            for name in names:
+                self.fields[name] = forms.ChoiceField(choices=Grade.choices, required=False,
+                                                      error_messages={"invalid_choice": GRADE_REFUSED})
+
+    def grades(self) -> list[tuple[Milestone | None, str, str]]:
+        """(milestone or None for the report, quality, quantity) of each deliverable given a quality."""
+        data = self.cleaned_data
+        rated: list[tuple[Milestone | None, str, str]] = [
+            (m, data[f"quality_{m.pk}"], data[f"quantity_{m.pk}"]) for m in self.milestones]
+        rated.append((None, data["quality_report"], ""))
+        return [(milestone, quality, quantity) for milestone, quality, quantity in rated if quality]
+
+
+# The project page's smaller actions (services.py says what each requires: an empty text is refused there,
+# with its own message).
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=TEXT_LIMIT, required=False)
+
+
+class TaskCommentForm(forms.Form):
+    body = forms.CharField(max_length=TEXT_LIMIT, required=False)
+
+
+class SelfAssessmentForm(forms.Form):
+    summary = forms.CharField(max_length=TEXT_LIMIT, required=False)
+
+
+class MilestoneDoneForm(forms.Form):
+    """The day a milestone was completed: today when the box is left empty."""
+
+    on = forms.DateField(required=False, error_messages={"invalid": DAY_REFUSED})
+
+    def day(self) -> datetime.date:
+        return self.cleaned_data["on"] or timezone.localdate()
+
+
+class DisbursementForm(MilestoneDoneForm):
+    """A tranche paid: its amount in đồng and its day (today when left empty)."""
+
+    amount = formats.MoneyField(error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), AMOUNT_REFUSED))

@@ -1,34 +1,41 @@
-import datetime
 from collections import Counter
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
-from sangtao.core import formats, workflow
+from sangtao.core import workflow
 from sangtao.core.errors import InvalidInput, ServiceError
-from sangtao.core.feedback import run_service
-from sangtao.core.forms import chosen, integer
+from sangtao.core.feedback import form_refused, run_service
+from sangtao.core.forms import chosen
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.projects import services
 from sangtao.projects.acceptance import acceptance_result
 from sangtao.projects.access import get_project_for, visible_projects
 from sangtao.projects.forms import (
     GRADE_CHOICES,
+    HEALTH_LABELS,
+    CancelForm,
     DeploymentForm,
+    DisbursementForm,
+    MilestoneDoneForm,
     MilestoneFormSet,
     PartnerFormSet,
+    PortfolioFilter,
     ProjectForm,
+    RatingForm,
+    ReportForm,
+    ReviewForm,
+    SelfAssessmentForm,
+    TaskCommentForm,
     TaskForm,
     current_units,
 )
@@ -39,9 +46,6 @@ from sangtao.projects.workflow import GRADED, PROJECT
 from sangtao.review.access import visible_experts
 from sangtao.review.models import Decision, Expert
 
-HEALTH_LABELS = {"on_track": gettext_lazy("Đúng tiến độ"), "at_risk": gettext_lazy("Có nguy cơ chậm"), "late": gettext_lazy("Chậm tiến độ"),
-                 "closed": gettext_lazy("Đã kết thúc thực hiện")}
-
 
 @login_required
 def portfolio(request):
@@ -51,7 +55,8 @@ def portfolio(request):
     today = timezone.localdate()
     for project in projects:
         project.health, project.reasons = services.health(project, today)
-    wanted = request.GET.get("health", "")
+    filters = PortfolioFilter(request.GET)
+    wanted = filters.cleaned_data["health"] if filters.is_valid() else ""  # a stale ?health= shows them all
     by_health = Counter(p.health for p in projects)
     by_field = Counter((p.challenge.field.name, p.health) for p in projects)
     by_unit = Counter((p.challenge.owner_unit.name, p.health) for p in projects)
@@ -129,22 +134,12 @@ def detail(request, pk):
     })
 
 
-def _date(value: str | None) -> datetime.date:
-    """The day a form's optional date box says, today when it is left empty; anything else is refused
-    (it was recorded as today)."""
-    if not (value or "").strip():
-        return timezone.localdate()
-    day = formats.parse_date(value)
-    if day is None:
-        raise InvalidInput(_("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."), field="on")
-    return day
-
-
-def _money(value) -> int | None:
-    try:
-        return formats.MoneyField(required=False).clean(value)
-    except ValidationError:
-        return None
+def _posted(request, form_class):
+    """The action's fields as form_class cleans them; its first error refuses the action (act says it)."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(next(iter(form.errors.values()))[0])
+    return form
 
 
 def _task(request, project):
@@ -165,16 +160,13 @@ def _add_task(request, project):
 
 
 def _report(request, project):
-    progress = {}
-    for milestone in project.milestones.all():
-        raw = request.POST.get(f"progress_{milestone.pk}", "")
-        progress[milestone.pk] = integer(raw, max_value=100) if raw else ""
-        if progress[milestone.pk] is None:
-            messages.error(request, _("Tiến độ phải từ 0 đến 100%."))
-            return
+    form = ReportForm(request.POST, milestones=project.milestones.all())
+    if form_refused(request, form):
+        return
+    data = form.cleaned_data
     report = run_service(request, services.submit_report, project, request.user,
-                         _date(request.POST.get("period_end")), request.POST.get("narrative", ""), progress,
-                         request.POST.get("issues", ""), success=_("Đã gửi báo cáo tiến độ."))
+                         data["period_end"] or timezone.localdate(), data["narrative"], form.progress(),
+                         data["issues"], success=_("Đã gửi báo cáo tiến độ."))
     if report is not None:
         for upload in request.FILES.getlist("evidence"):
             run_service(request, services.add_document, project, request.user, upload, report=report)
@@ -192,8 +184,10 @@ def _document(request, project):
 
 def _review(request, project):
     report = chosen(ProgressReport.objects.filter(project=project), request.POST.get("report"))
-    run_service(request, services.review_report, report, request.user, request.POST.get("decision") == "accept",
-                request.POST.get("note", ""), success=_("Đã xem xét báo cáo."))
+    form = ReviewForm(request.POST)
+    if not form_refused(request, form):
+        run_service(request, services.review_report, report, request.user, request.POST.get("decision") == "accept",
+                    form.cleaned_data["note"], success=_("Đã xem xét báo cáo."))
 
 
 def _deploy(request, project):
@@ -207,13 +201,19 @@ def _deploy(request, project):
 
 
 def _rate(request, project):
-    for milestone in [*project.milestones.all(), None]:
-        key = milestone.pk if milestone else "report"
-        quality = request.POST.get(f"quality_{key}", "")
-        if quality and run_service(request, services.rate, project, request.user, milestone, quality,
-                       request.POST.get(f"quantity_{key}", "")) is None:
+    form = RatingForm(request.POST, milestones=project.milestones.all())
+    if form_refused(request, form):
+        return
+    for milestone, quality, quantity in form.grades():
+        if run_service(request, services.rate, project, request.user, milestone, quality, quantity) is None:
             return
     messages.success(request, _("Đã lưu đánh giá nghiệm thu."))
+
+
+def _disburse(request, project):
+    form = _posted(request, DisbursementForm)
+    run_service(request, services.record_disbursement, _milestone(request, project), request.user,
+                form.cleaned_data["amount"], form.day(), success=_("Đã ghi nhận giải ngân."))
 
 
 def _add_member(request, project):
@@ -223,20 +223,20 @@ def _add_member(request, project):
 
 
 ACTIONS = {
-    "cancel": lambda r, p: run_service(r, services.cancel_project, p, r.user, r.POST.get("reason", ""),
+    "cancel": lambda r, p: run_service(r, services.cancel_project, p, r.user, _posted(r, CancelForm).cleaned_data["reason"],
                                        success=_("Đã hủy dự án.")),
     "task": _add_task,
     "task_done": lambda r, p: run_service(r, services.complete_task, _task(r, p), r.user,
                                           success=_("Đã ghi hoàn thành nhiệm vụ.")),
-    "task_comment": lambda r, p: run_service(r, services.comment_task, _task(r, p), r.user, r.POST.get("body", "")),
+    "task_comment": lambda r, p: run_service(r, services.comment_task, _task(r, p), r.user,
+                                             _posted(r, TaskCommentForm).cleaned_data["body"]),
     "milestone_done": lambda r, p: run_service(r, services.complete_milestone, _milestone(r, p), r.user,
-                                               _date(r.POST.get("on")), success=_("Đã ghi hoàn thành mốc.")),
-    "disburse": lambda r, p: run_service(r, services.record_disbursement, _milestone(r, p), r.user,
-                                         _money(r.POST.get("amount")), _date(r.POST.get("on")),
-                                         success=_("Đã ghi nhận giải ngân.")),
+                                               _posted(r, MilestoneDoneForm).day(), success=_("Đã ghi hoàn thành mốc.")),
+    "disburse": _disburse,
     "report": _report,
     "review": _review,
-    "self_assess": lambda r, p: run_service(r, services.self_assess, p, r.user, r.POST.get("summary", ""),
+    "self_assess": lambda r, p: run_service(r, services.self_assess, p, r.user,
+                                            _posted(r, SelfAssessmentForm).cleaned_data["summary"],
                                             success=_("Đã gửi tự đánh giá.")),
     "member": _add_member,
     "rate": _rate,
@@ -256,7 +256,7 @@ def act(request, pk, action):
         raise Http404
     try:
         handler(request, project)
-    except InvalidInput as refused:  # a value read before the service was called (a date)
+    except InvalidInput as refused:  # a field its form refused, before the service was called
         messages.error(request, str(refused.message))
     return redirect(project.get_absolute_url() + f"#{action}")
 

@@ -6,7 +6,7 @@ from sangtao.challenges.models import Challenge
 from sangtao.core import formats
 from sangtao.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from sangtao.orgs.models import SERVING_KINDS, OrgUnit
-from sangtao.surveys.models import InstrumentVersion, Source
+from sangtao.surveys.models import Element, InstrumentVersion, Item, Measure, Source
 from sangtao.surveys.services import period_label_problem
 
 
@@ -62,6 +62,33 @@ class TokenForm(forms.Form):
         self.fields["unit"].queryset = survey.units.all()
 
 
+QUESTION_LIMIT = Item._meta.get_field("text").max_length  # the column's: 500, text_en's too
+CODE_LIMIT = Item._meta.get_field("code").max_length
+ELEMENT_REFUSED = _("Chọn yếu tố và cách đo.")
+
+
+class ItemForm(forms.Form):
+    """A question's texts as the instrument builder edits them."""
+
+    text = forms.CharField(max_length=QUESTION_LIMIT, error_messages={"required": _("Cần nội dung câu hỏi.")})
+    text_en = forms.CharField(max_length=QUESTION_LIMIT, required=False)
+
+
+class NewItemForm(ItemForm):
+    """A question the instrument builder adds. The service requires the code and the text, and an element
+    for every measure but free text, with its own messages."""
+
+    code = forms.CharField(max_length=CODE_LIMIT, required=False)
+    element = forms.TypedChoiceField(choices=Element.choices, coerce=int, required=False, empty_value=None,
+                                     error_messages={"invalid_choice": ELEMENT_REFUSED})
+    measure = forms.ChoiceField(choices=Measure.choices, required=False,
+                                error_messages={"invalid_choice": ELEMENT_REFUSED})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False  # the service says "Cần mã và nội dung câu hỏi."
+
+
 class ResponseForm(forms.Form):
     """What the public response page posts: answers q<item id> (1-5), the unit, the free text and
     consent. A value the page cannot have sent (unit=abc) is an error shown on the page."""
@@ -74,8 +101,16 @@ class ResponseForm(forms.Form):
     email = forms.EmailField(required=False)
     t = forms.CharField(required=False, max_length=100)
 
-    def __init__(self, *args, survey, items, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, survey, items, link_token="", **kwargs):
+        # The invitation link's ?t=, checked as the page's field t is: dropped when it cannot be a token.
+        try:
+            link_token = self.base_fields["t"].clean(link_token)
+        except forms.ValidationError:
+            link_token = ""
+        if data is not None and "t" not in data:  # the page's hidden field did not carry it
+            data = data.copy()
+            data["t"] = link_token
+        super().__init__(data, *args, initial={"t": link_token}, **kwargs)
         self.fields["unit"].queryset = survey.units.all()
         self.scale_items = [item for item in items if item.is_scale]
         for item in self.scale_items:
@@ -85,6 +120,12 @@ class ResponseForm(forms.Form):
     def answers(self) -> dict[int, int]:
         return {item.pk: self.cleaned_data[f"q{item.pk}"] for item in self.scale_items
                 if self.cleaned_data.get(f"q{item.pk}") is not None}
+
+    def token(self) -> str:
+        """The invitation token the page carries on: the posted one once it is clean, else the link's."""
+        if self.is_bound and (self.is_valid() or "t" in self.cleaned_data):
+            return self.cleaned_data["t"]
+        return self.initial["t"]
 
     def first_error(self) -> str:
         return next(str(message) for messages in self.errors.values() for message in messages)

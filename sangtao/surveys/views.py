@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from sangtao.core.csv import append_row, csv_response, streamed_csv_response
 from sangtao.core.errors import ServiceError
-from sangtao.core.feedback import run_service
-from sangtao.core.forms import chosen, integer
+from sangtao.core.feedback import form_refused, run_service
+from sangtao.core.forms import chosen
 from sangtao.core.ratelimit import RateLimit, client_address
 from sangtao.privacy.services import follow_up_allowed_expression, log_survey_email_reads
 from sangtao.projects.models import Deployment
@@ -22,7 +22,7 @@ from sangtao.surveys import charts as survey_charts
 from sangtao.surveys import services
 from sangtao.surveys.access import get_instrument_version_for, get_public_survey, get_survey_for, managed_surveys
 from sangtao.surveys.exports import response_rows
-from sangtao.surveys.forms import ImportForm, ResponseForm, SurveyForm, TokenForm
+from sangtao.surveys.forms import ImportForm, ItemForm, NewItemForm, ResponseForm, SurveyForm, TokenForm
 from sangtao.surveys.impact import impact
 from sangtao.surveys.imports import progress_of as import_progress_of
 from sangtao.surveys.imports import retry_import, start_import
@@ -259,19 +259,11 @@ def instrument(request, version_id):
     """The instrument builder: edit questions or add one; a frozen version changes into a new version."""
     version = get_instrument_version_for(request.user, version_id)
     if request.method == "POST":
-        try:
-            if request.POST.get("item"):
-                item = services.edit_item(request.user, chosen(version.items.all(), request.POST["item"]),
-                                          request.POST.get("text", ""), request.POST.get("text_en", ""))
-            else:
-                element = request.POST.get("element")
-                item = services.add_item(request.user, version, code=request.POST.get("code", ""),
-                                         element=integer(element) if element else None,
-                                         measure=request.POST.get("measure", ""), text=request.POST.get("text", ""),
-                                         text_en=request.POST.get("text_en", ""))
-        except ServiceError as error:
-            messages.error(request, str(error.message))
-        else:
+        editing = chosen(version.items.all(), request.POST["item"]) if request.POST.get("item") else None
+        form = ItemForm(request.POST) if editing is not None else NewItemForm(request.POST)
+        item = None if form_refused(request, form) else run_service(request, _save_item, request.user, version,
+                                                                    editing, form.cleaned_data)
+        if item is not None:
             if item.version_id != version.pk:
                 messages.info(request, _("Phiên bản này đã có phiếu trả lời nên được giữ nguyên; thay đổi nằm ở phiên bản "
                                          "%(n)s.") % {"n": item.version.number})
@@ -283,11 +275,18 @@ def instrument(request, version_id):
         "others": version.instrument.versions.exclude(pk=version.pk)})
 
 
+def _save_item(actor, version, editing, data):
+    """The edited question (editing), or the question added to version."""
+    if editing is not None:
+        return services.edit_item(actor, editing, data["text"], data["text_en"])
+    return services.add_item(actor, version, code=data["code"], element=data["element"], measure=data["measure"],
+                             text=data["text"], text_en=data["text_en"])
+
+
 # --- the public response page ----------------------------------------------------------------
 
 def respond(request, slug):
     survey = get_public_survey(slug)
-    token = request.GET.get("t", "")  # carried by the page's hidden field t, and cleaned by the form
     items = list(survey.version.items.all())
     language = get_language()
     groups = []
@@ -296,9 +295,9 @@ def respond(request, slug):
     text_item = next((i for i in items if i.measure == Measure.TEXT), None)
     error = None
     chosen = {}
-    posted = request.POST.copy()
-    posted.setdefault("t", token)  # an invitation link's token, when the page's field did not carry it
-    form = ResponseForm(posted if request.method == "POST" else None, survey=survey, items=items)
+    # An invitation link's ?t= is cleaned by the form, which carries it in the page's hidden field t.
+    form = ResponseForm(request.POST if request.method == "POST" else None, survey=survey, items=items,
+                        link_token=request.GET.get("t", ""))
     if request.method == "POST":
         valid = form.is_valid()
         chosen = form.answers()
@@ -309,11 +308,10 @@ def respond(request, slug):
             error = _("Đã nhận nhiều phiếu từ thiết bị này; vui lòng thử lại sau.")
         else:
             data = form.cleaned_data
-            token = data["t"]
             try:
                 services.respond(survey, unit_id=data["unit"].pk if data["unit"] else None, values=chosen,
                                  text=data["text"], consent=data["consent"],
-                                 follow_up_email=data["email"] if data["follow_up"] else "", token=token,
+                                 follow_up_email=data["email"] if data["follow_up"] else "", token=data["t"],
                                  respondent=request.user)
             except ServiceError as refused:
                 error = str(refused.message)
@@ -327,7 +325,7 @@ def respond(request, slug):
         survey.version.consent_text
     return render(request, "surveys/respond.html", {
         "survey": survey, "groups": groups, "text_item": text_item, "error": error, "chosen": chosen,
-        "token": token, "units": survey.units.order_by("sort_name"), "consent": consent, "english": language == "en",
+        "token": form.token(), "units": survey.units.order_by("sort_name"), "consent": consent, "english": language == "en",
         "period": services.current_period(survey, timezone.localdate()), "scale": range(1, 6),
         "chosen_unit": form.cleaned_data["unit"].pk if form.is_bound and form.cleaned_data.get("unit") else None,
         "typed_text": form.cleaned_data.get("text", "") if form.is_bound else "",

@@ -252,3 +252,96 @@ def test_the_project_page_names_things_as_people_read_them_and_every_form_says_w
     assert "Ghi hoàn thành" not in member_page  # a council member grades; the work is the insiders'
     for who, page in (("lead", lead_page), ("DoST", dost_page), ("acceptance member", member_page)):
         assert _page_problems(page) == [], who
+
+
+def test_a_stale_health_filter_is_ignored_and_the_portfolio_shows_every_project(project, dost):
+    stale = client_for(dost).get("/projects/", {"health": "overdue"})
+    assert stale.status_code == 200 and list(stale.context["page"].object_list) == [project]
+    assert stale.context["wanted"] == "" and stale.context["querystring"] == ""
+    state = services.health(project)[0]
+    kept = client_for(dost).get("/projects/", {"health": state})
+    assert list(kept.context["page"].object_list) == [project] and kept.context["querystring"] == f"health={state}"
+    other = "closed" if state != "closed" else "late"
+    assert list(client_for(dost).get("/projects/", {"health": other}).context["page"].object_list) == []
+
+
+@pytest.mark.parametrize("box", ["narrative", "issues"])
+def test_a_progress_report_text_longer_than_4000_characters_is_refused_with_a_message(project, solver, box):
+    data = {"period_end": TODAY().isoformat(), "narrative": "Đã xong thiết kế", box: "ý" * 4001}
+    page = client_for(solver).post(f"/projects/{project.pk}/do/report/", data, follow=True)
+    assert page.status_code == 200 and "4000" in page.content.decode()
+    assert not project.reports.exists()
+    client_for(solver).post(f"/projects/{project.pk}/do/report/", {**data, box: "ý" * 4000})
+    assert project.reports.count() == 1
+
+
+@pytest.mark.parametrize(("box", "value", "message"), [
+    ("period_end", "31/02/2026", "Ngày không hợp lệ"), ("period_end", "9" * 40, "Ngày không hợp lệ"),
+    ("progress", "abc", "Tiến độ phải từ 0 đến 100%"), ("progress", "101", "Tiến độ phải từ 0 đến 100%"),
+    ("progress", "1" * 30, "Tiến độ phải từ 0 đến 100%")])
+def test_a_progress_report_with_a_bad_date_or_percent_is_refused_with_a_message(project, solver, box, value,
+                                                                                 message):
+    name = f"progress_{project.milestones.first().pk}" if box == "progress" else box
+    page = client_for(solver).post(f"/projects/{project.pk}/do/report/", {"narrative": "Tiến độ", name: value},
+                                   follow=True)
+    assert page.status_code == 200 and message in page.content.decode() and not project.reports.exists()
+
+
+def test_a_progress_report_from_the_page_keeps_its_date_and_percents(project, solver):
+    first, second = project.milestones.all()
+    client_for(solver).post(f"/projects/{project.pk}/do/report/", {
+        "period_end": "", "narrative": "Đã xong thiết kế", f"progress_{first.pk}": "40", f"progress_{second.pk}": ""})
+    report = project.reports.get()
+    assert report.period_end == TODAY() and report.milestone_progress == {str(first.pk): 40}
+
+
+def test_a_review_note_longer_than_4000_characters_is_refused_and_the_report_stays_submitted(project, solver,
+                                                                                            officer):
+    report = services.submit_report(project, solver, TODAY(), "Tiến độ tháng 1", {})
+    url = f"/projects/{project.pk}/do/review/"
+    page = client_for(officer).post(url, {"report": report.pk, "decision": "return", "note": "ý" * 4001}, follow=True)
+    report.refresh_from_db()
+    assert "4000" in page.content.decode() and report.status == ReportStatus.SUBMITTED and report.review_note == ""
+    client_for(officer).post(url, {"report": report.pk, "decision": "return", "note": "Bổ sung số liệu"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and report.review_note == "Bổ sung số liệu"
+
+
+def test_an_acceptance_grade_that_is_not_one_is_refused_with_a_message_and_nothing_is_rated(project, solver, dost):
+    from sangtao.projects.models import AcceptanceRating
+
+    member = make_expert("nt0")
+    services.add_acceptance_member(project, dost, member)
+    services.self_assess(project, solver, "Xong")
+    first, second = project.milestones.all()
+    url = f"/projects/{project.pk}/do/rate/"
+    grades = {f"quality_{first.pk}": "pass", f"quantity_{first.pk}": "pass",
+              f"quality_{second.pk}": "excellent", f"quantity_{second.pk}": "pass", "quality_report": "pass"}
+    for bad in ({f"quantity_{second.pk}": "x" * 5000}, {"quality_report": "perfect"}):
+        page = client_for(member.user).post(url, {**grades, **bad}, follow=True)
+        assert "Chọn mức Xuất sắc, Đạt hoặc Không đạt." in page.content.decode()
+        assert not AcceptanceRating.objects.exists()
+    client_for(member.user).post(url, grades)
+    assert set(AcceptanceRating.objects.values_list("milestone", "quality", "quantity")) == {
+        (first.pk, "pass", "pass"), (second.pk, "excellent", "pass"), (None, "pass", "")}
+
+
+def test_a_task_comment_or_self_assessment_longer_than_4000_characters_is_refused_with_a_message(
+        project, solver, officer, ward):
+    from sangtao.projects.models import SelfAssessment, TaskComment
+
+    task = services.add_task(project, officer, ward, "Bố trí điểm hỗ trợ", TODAY())
+    for who, action, data in ((officer, "task_comment", {"task": task.pk, "body": "ý" * 4001}),
+                              (solver, "self_assess", {"summary": "ý" * 4001})):
+        page = client_for(who).post(f"/projects/{project.pk}/do/{action}/", data, follow=True)
+        assert page.status_code == 200 and "4000" in page.content.decode(), action
+    assert not TaskComment.objects.exists() and not SelfAssessment.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["31/02/2026", "hôm qua", "9" * 40])
+def test_a_milestone_completed_on_a_day_that_is_not_one_is_refused_and_stays_open(project, dost, day):
+    milestone = project.milestones.first()
+    page = client_for(dost).post(f"/projects/{project.pk}/do/milestone_done/", {"milestone": milestone.pk, "on": day},
+                                 follow=True)
+    milestone.refresh_from_db()
+    assert "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy." in page.content.decode() and milestone.completed_on is None

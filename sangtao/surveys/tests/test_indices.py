@@ -253,3 +253,43 @@ def test_the_instrument_builder_edits_in_place_until_frozen_then_versions(survey
     assert version.items.get(code="E1X").text == "Câu hỏi mới"
     assert version.instrument.versions.get(number=2).items.get(code="E1X").text == "Đã sửa"
     assert response.url.endswith(f"/surveys/instruments/{version.instrument.versions.get(number=2).pk}/")
+
+
+def test_an_instrument_question_longer_than_its_column_is_refused_with_a_message_and_nothing_is_stored(survey, dost):
+    from conftest import client_for
+
+    client, version = client_for(dost), survey.version
+    url = f"/surveys/instruments/{version.pk}/"
+    new = {"code": "E1X", "element": "1", "measure": "satisfaction", "text": "Câu hỏi mới"}
+    for too_long, limit in (({"text": "ý" * 501}, "500"), ({"text_en": "y" * 501}, "500"), ({"code": "E" * 21}, "20")):
+        page = client.post(url, {**new, **too_long})
+        assert page.status_code == 200 and limit in page.content.decode(), too_long
+        assert not version.items.filter(text="Câu hỏi mới").exists() and not version.items.filter(
+            text__startswith="ýý").exists()
+    item = version.items.first()
+    for refused, message in (({"text": "ý" * 501}, "500"), ({"text": "  "}, "Cần nội dung câu hỏi.")):
+        page = client.post(url, {"item": item.pk, "text_en": "", **refused})
+        assert page.status_code == 200 and message in page.content.decode()
+        assert version.items.get(pk=item.pk).text == item.text
+    client.post(url, {**new, "text": "ý" * 500})
+    assert version.items.get(code="E1X").text == "ý" * 500
+
+
+@pytest.mark.parametrize("posted", [{"element": "9"}, {"element": "abc"}, {"element": "1" * 30},
+                                    {"measure": "x" * 100}, {"element": "", "measure": "satisfaction"}])
+def test_an_instrument_question_with_an_unknown_element_or_measure_is_refused_with_a_message(survey, dost, posted):
+    from conftest import client_for
+
+    new = {"code": "E1X", "element": "1", "measure": "satisfaction", "text": "Câu hỏi mới", **posted}
+    page = client_for(dost).post(f"/surveys/instruments/{survey.version.pk}/", new)
+    assert page.status_code == 200 and "Chọn yếu tố và cách đo." in page.content.decode()
+    assert not survey.version.items.filter(code="E1X").exists()
+
+
+def test_a_free_text_question_needs_no_element(survey, dost):
+    from conftest import client_for
+
+    client_for(dost).post(f"/surveys/instruments/{survey.version.pk}/", {
+        "code": "y2", "element": "", "measure": "text", "text": "Góp ý khác"})
+    item = survey.version.items.get(code="Y2")
+    assert item.element is None and item.measure == Measure.TEXT

@@ -99,3 +99,19 @@ def test_the_survey_page_in_english_counts_responses_not_scoresheets(survey, dos
                      values={int(key[1:]): int(value) for key, value in answers(survey).items()})
     page = client_for(dost).get("/en" + survey.get_absolute_url()).content.decode()
     assert "1 response" in page and "scoresheet" not in page
+
+
+def test_an_invitation_link_token_is_carried_only_when_it_can_be_one(survey, dost):
+    survey.uses_tokens = True
+    survey.save()
+    token = services.issue_tokens(survey, dost, survey.units.last(), 1)[0]
+    page = client_for(None).get(survey.public_url(), {"t": token.token})
+    assert page.status_code == 200 and f'name="t" value="{token.token}"' in page.content.decode()
+    long = "x" * 5000
+    page = client_for(None).get(survey.public_url(), {"t": long})
+    assert page.status_code == 200 and 'name="t" value=""' in page.content.decode()  # not carried into the form
+    refused = client_for(None).post(survey.public_url() + f"?t={long}", {"consent": "1", **answers(survey)})
+    assert refused.status_code == 200 and not Response.objects.exists()
+    posted = client_for(None).post(survey.public_url() + "?t=stale", {"t": token.token, "consent": "1",
+                                                                       **answers(survey)})
+    assert posted.status_code == 302 and Response.objects.get().unit == survey.units.last()
