@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.models import Field
 from sangtao.core.api_errors import ERRORS, LIST, READ
-from sangtao.core.api_input import Id, Input, Money, Page
+from sangtao.core.api_input import Id, Input, Money, Page, Search
 from sangtao.core.errors import InvalidInput
 from sangtao.core.text import folded_words
 from sangtao.initiatives import services
@@ -204,7 +204,7 @@ def _content(payload: InitiativeIn) -> dict:
 
 
 @router.get("/initiatives", response={200: InitiativePage, **LIST})
-def list_initiatives(request, q: str = "", page: Page = 1):
+def list_initiatives(request, q: Search = "", page: Page = 1):
     """The initiatives the caller may see: their own, their units' register, their councils', all for DoST."""
     user = request_user(request)
     queryset = visible_initiatives(user).prefetch_related("authors").order_by("-pk")
@@ -274,7 +274,7 @@ def vote(request, council_id: Id, payload: VoteIn):
 
 
 @router.get("/public/initiatives", response={200: PublicPage, **LIST})
-def public_register(request, q: str = "", page: Page = 1):
+def public_register(request, q: Search = "", page: Page = 1):
     """The public register: recognised initiatives their units publish, published parts only."""
     queryset = public_initiatives().prefetch_related("authors").order_by("-recognised_on", "-pk")
     condition = Q()

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 
 from sangtao.api import request_user
 from sangtao.core.api_errors import LIST, READ
-from sangtao.core.api_input import Id, Page
+from sangtao.core.api_input import Id, Page, Search
 from sangtao.knowledge import services
 from sangtao.knowledge.access import get_case_for, get_lesson_for, visible_cases, visible_lessons
 from sangtao.knowledge.models import SECTIONS, Case, CaseStatus, Lesson, Stage, SubjectKind
@@ -118,7 +118,7 @@ def _page(queryset, page: int) -> tuple[Paginator, Any]:
 
 
 @router.get("/cases", response={200: CasePage, **LIST})
-def list_cases(request, q: str = "", page: Page = 1):
+def list_cases(request, q: Search = "", page: Page = 1):
     """The cases the caller may see: public ones for everyone; internal ones for the staff of units and
     DoST; their own units' cases being written."""
     queryset = services.search(visible_cases(request_user(request)), q).order_by("-published_at", "-pk")
@@ -135,7 +135,7 @@ def get_case(request, case_id: Id):
 
 
 @router.get("/lessons", response={200: LessonPage, **LIST})
-def list_lessons(request, q: str = "", subject_kind: SubjectKind | None = None, page: Page = 1):
+def list_lessons(request, q: Search = "", subject_kind: SubjectKind | None = None, page: Page = 1):
     """Lessons learned (after-action reviews): for the staff of units and DoST; an empty list for others."""
     queryset = services.search(visible_lessons(request_user(request)), q)
     if subject_kind:

@@ -29,18 +29,18 @@ from sangtao.proposals.rules import is_applicant_member
 router = Router(tags=["proposals"])
 
 
-class TeamMember(Input):
+class TeamMember(Input):  # the bounds of the page's team rows (forms.TeamMemberForm)
     name: str = SchemaField(min_length=1, max_length=150)
-    role: str = ""
-    email: str = ""
-    experience: str = ""
+    role: str = SchemaField("", max_length=100)
+    email: str = SchemaField("", max_length=254)
+    experience: str = SchemaField("", max_length=300)
 
 
 class Milestone(Input):
     milestone: str = SchemaField(min_length=1, max_length=300)
     start: date | None = None
     end: date | None = None
-    deliverable: str = ""
+    deliverable: str = SchemaField("", max_length=300)
 
 
 class BudgetLine(Input):
@@ -106,7 +106,7 @@ class ProposalPage(Schema):
 
 
 class WithdrawIn(Input):
-    reason: str = ""
+    reason: str = SchemaField("", max_length=4000)
 
 
 def _out(proposal: Proposal, user, blind_ids: set[int] | None = None, restricted: set[str] | None = None) -> dict:
