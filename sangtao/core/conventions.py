@@ -339,6 +339,44 @@ def unchecked_redirect(source: Source, facts: Facts) -> Iterator[tuple[int, str]
             yield node.lineno, "a redirect target checked inline: use sangtao.core.redirects.safe_redirect"
 
 
+# What may take a value straight from a request: core/forms.py's readers, which refuse what is not
+# an id or a number in range, Django's paginator (any page it cannot read is the first or the last) and
+# safe_redirect. A form (a class named ...Form or ...Filter) takes the whole of request.POST or .GET.
+CHECKED_READERS = {"chosen", "ids", "integer", "is_id", "get_page", "safe_redirect"}
+REQUEST_DATA = {"GET", "POST"}
+
+
+def _request_data(node: ast.AST) -> bool:
+    """`request.POST` or `request.GET`, whatever the request is called (`r.POST` in a table of actions)."""
+    return isinstance(node, ast.Attribute) and node.attr in REQUEST_DATA
+
+
+def _reads_a_value(node: ast.AST) -> bool:
+    """`request.POST["x"]`, `request.GET.get("x")` or `request.POST.getlist("x")`."""
+    if isinstance(node, ast.Subscript):
+        return _request_data(node.value)
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"get", "getlist"} and _request_data(node.func.value))
+
+
+def unchecked_input(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
+    """Every value read from a request passes a form or a checked reader first (issue 10): a text taken
+    as it comes has no length limit, a date or a number taken as it comes is a 500 when it is not one.
+    A value only tested (`== "1"`, `in Kind.values`, `if request.POST.get("x")`) is a yes or no and
+    needs no check."""
+    if not _is_web_module(source.path):
+        return
+    passed = _tested(source.tree)  # a yes or no, or given to a form or a checked reader
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Call):
+            name = _called_name(node) or ""
+            if name in CHECKED_READERS or name.endswith(("Form", "Filter")):
+                passed |= {id(arg) for arg in [*node.args, *(k.value for k in node.keywords)]}
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.expr) and _reads_a_value(node) and id(node) not in passed:
+            yield node.lineno, f"`{ast.unparse(node)}` used as it came: read it through a form or a checked reader"
+
+
 # Where CSV is written: the one writer that quotes text a spreadsheet would run as a formula.
 CSV_HOME = "sangtao/core/csv.py"
 CSV_WRITERS = {"writer", "DictWriter"}
@@ -403,6 +441,7 @@ RULES: dict[str, Callable[[Source, Facts], Iterator[tuple[int, str]]]] = {
     "unbounded-choice": unbounded_choice,
     "unchecked-redirect": unchecked_redirect,
     "csv-writer": csv_writer,
+    "unchecked-input": unchecked_input,
     "task-backport-named": task_backport_named,
 }
 # The rules that read the tests as well: a test that names the backport breaks at the move as code would.
