@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField
 from sangtao.initiatives.models import Initiative
 from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit
@@ -48,7 +48,7 @@ class TaskForm(forms.Form):
                                         required=False)
     survey = ModelChoiceField(queryset=Survey.objects.all(), label=_("Khảo sát hài lòng của dịch vụ"),
                                     required=False)
-    applied_on = forms.DateField(label=_("Ngày đưa giải pháp vào áp dụng"), widget=DATE_WIDGET, required=False)
+    applied_on = DateField(label=_("Ngày đưa giải pháp vào áp dụng"), widget=DATE_WIDGET, required=False)
 
     def __init__(self, *args, challenges=None, initiatives=None, cases=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,13 +62,13 @@ class KpiForm(forms.Form):
     unit_of_measure = forms.CharField(label=_("Đơn vị tính"), max_length=50, required=False)
     baseline_value = forms.DecimalField(label=_("Giá trị nền"), max_digits=18, decimal_places=4, required=False)
     target_value = forms.DecimalField(label=_("Giá trị mục tiêu"), max_digits=18, decimal_places=4, required=False)
-    target_date = forms.DateField(label=_("Ngày đạt mục tiêu"), widget=DATE_WIDGET, required=False)
+    target_date = DateField(label=_("Ngày đạt mục tiêu"), widget=DATE_WIDGET, required=False)
     data_source = forms.CharField(label=_("Nguồn dữ liệu"), max_length=300, required=False)
 
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Mốc / sản phẩm"), max_length=300, required=False)
-    due_on = forms.DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
+    due_on = DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
 
 
 KpiFormSet = forms.formset_factory(KpiForm, extra=2, max_num=10)
@@ -94,7 +94,7 @@ class ProgressForm(forms.Form):
 
 class MeasurementForm(forms.Form):
     value = forms.DecimalField(label=_("Giá trị đo được"), max_digits=18, decimal_places=4, required=False)
-    measured_on = forms.DateField(label=_("Ngày đo"), widget=DATE_WIDGET, required=False)
+    measured_on = DateField(label=_("Ngày đo"), widget=DATE_WIDGET, required=False)
     source = forms.CharField(label=_("Nguồn số liệu"), max_length=300, required=False)
 
 

@@ -3,7 +3,6 @@ import re
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -13,18 +12,10 @@ from sangtao.accounts.models import User
 from sangtao.audit.labels import known_actions
 from sangtao.audit.trail import EPOCH, MICROSECOND, Position, sources
 from sangtao.core import formats
-from sangtao.core.api_input import FIRST_YEAR, LAST_YEAR
-from sangtao.core.forms import is_id
+from sangtao.core.forms import DateField, is_id
 from sangtao.core.text import clean, fold
 
 DATE_WIDGET = formats.DateInput()
-# The days a filter may name: a day's bounds are computed (its start, the next day's), and the first or
-# last day a date can hold would overflow (a 500 on the page and a broken CSV).
-DAYS_MESSAGE = _("Chọn một ngày từ 01/01/1900 đến 31/12/9998.")  # as the box asks for dates: DD/MM/YYYY
-DAYS = [MinValueValidator(datetime.date(FIRST_YEAR, 1, 1), DAYS_MESSAGE),
-        MaxValueValidator(datetime.date(LAST_YEAR, 12, 31), DAYS_MESSAGE)]
-
-
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện (tên, tên đăng nhập, email)"), required=False, max_length=150)
     object_type = forms.CharField(label=_("Loại đối tượng"), required=False, max_length=64,
@@ -33,8 +24,8 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Hành động"), required=False, max_length=120,
                              help_text=_("Gõ tên hành động như trang ghi (ví dụ «Đăng nhập») rồi chọn trong danh sách."),
                              widget=forms.TextInput(attrs={"list": "audit-actions", "autocomplete": "off"}))
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET, validators=DAYS)
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET, validators=DAYS)
+    date_from = DateField(label=_("Từ ngày"), required=False, widget=DATE_WIDGET)
+    date_to = DateField(label=_("Đến ngày"), required=False, widget=DATE_WIDGET)
 
     def clean(self):
         data = super().clean()

@@ -5,7 +5,7 @@ from sangtao.capacity import portfolio as folio
 from sangtao.capacity.models import SizeBand
 from sangtao.challenges.models import Facet
 from sangtao.core.formats import DateInput
-from sangtao.core.forms import ModelMultipleChoiceField
+from sangtao.core.forms import DateField, ModelMultipleChoiceField
 from sangtao.core.workflow import REASON_MAX
 from sangtao.orgs.models import OrgUnit, UnitKind
 
@@ -15,8 +15,8 @@ SURVEYED_KINDS = [UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind
 class RoundForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Tên đợt khảo sát"), max_length=300, required=False)
-    opens_on = forms.DateField(label=_("Mở từ ngày"), widget=DateInput())
-    closes_on = forms.DateField(label=_("Đóng ngày"), widget=DateInput())
+    opens_on = DateField(label=_("Mở từ ngày"), widget=DateInput())
+    closes_on = DateField(label=_("Đóng ngày"), widget=DateInput())
     managers_per_unit = forms.IntegerField(label=_("Số lãnh đạo, quản lý trả lời phong vũ biểu mỗi đơn vị"),
                                            min_value=1, max_value=50, initial=5)
     staff_per_unit = forms.IntegerField(label=_("Số cán bộ được mời mỗi đơn vị"), min_value=1, max_value=500,

@@ -298,9 +298,11 @@ def inline_date_format(source: Source, facts: Facts) -> Iterator[tuple[int, str]
                 yield node.lineno, f"`{_called_name(node)}` with an inline format: use sangtao.core.formats"
 
 
-# Django's fields that pass a posted id to the database as it is (10**30: OverflowError on SQLite),
-# and where the bounded ones that replace them live.
-UNBOUNDED_CHOICES = {"ModelChoiceField", "ModelMultipleChoiceField", "ModelForm", "modelform_factory"}
+# Django's fields that pass a posted id to the database as it is (10**30: OverflowError on SQLite), or
+# take any day a date can hold (0001-01-01, whose day before overflows), and where the bounded ones that
+# replace them live.
+UNBOUNDED_CHOICES = {"ModelChoiceField", "ModelMultipleChoiceField", "ModelForm", "modelform_factory", "DateField",
+                     "DateTimeField"}
 CHOICE_HOMES = ("sangtao/core/forms.py",)
 # Where a redirect to a place named by the request is checked (a local path or the view's default).
 REDIRECT_HOMES = ("sangtao/core/redirects.py",)
@@ -308,17 +310,17 @@ REQUEST_VALUES = {"GET", "POST", "META", "COOKIES", "headers"}
 
 
 def unbounded_choice(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
-    """A form picks objects with the fields of core/forms.py (and a model form derives from its
-    ModelForm), which refuse an id out of range before querying; Django's own fields are not used."""
+    """A form picks objects and days with the fields of core/forms.py (and a model form derives from its
+    ModelForm), which refuse an id or a year out of range before querying; Django's own are not used."""
     if source.path.startswith(CHOICE_HOMES):
         return
     for node in ast.walk(source.tree):
         if isinstance(node, ast.Attribute) and node.attr in UNBOUNDED_CHOICES and _root_name(node) == "forms":
-            yield node.lineno, f"`forms.{node.attr}` lets an id overflow: use sangtao.core.forms.{node.attr}"
+            yield node.lineno, f"`forms.{node.attr}` lets a value out of range through: use sangtao.core.forms.{node.attr}"
         elif isinstance(node, ast.ImportFrom) and node.module in {"django.forms", "django.forms.models"}:
             for alias in node.names:
                 if alias.name in UNBOUNDED_CHOICES:
-                    yield node.lineno, f"`{alias.name}` from Django lets an id overflow: use sangtao.core.forms"
+                    yield node.lineno, f"`{alias.name}` from Django lets a value out of range through: use sangtao.core.forms"
 
 
 def _reads_request(node: ast.AST) -> bool:

@@ -12,6 +12,8 @@ from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.core.forms import DateField
+
 # The values <input type="date"> and <input type="datetime-local"> read and write, in any language.
 HTML_DATE = "%Y-%m-%d"
 HTML_DATETIME = "%Y-%m-%dT%H:%M"
@@ -161,6 +163,6 @@ def as_shown(value) -> str:
 def parse_date(text) -> datetime.date | None:
     """A date as typed in a date field (DD/MM/YYYY, or ISO as a script sends it); None if it is not one."""
     try:
-        return forms.DateField().clean(text)
+        return DateField().clean(text)
     except ValidationError:
         return None

@@ -10,6 +10,7 @@ choice before any query, where Django's own fields would hand 10**30 to the driv
 on SQLite: a 500). The convention checker (core/conventions.py) flags Django's bare fields.
 """
 
+import datetime
 import re
 
 from django import forms
@@ -18,8 +19,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.api_input import BIGINT_MAX
+from sangtao.core.api_input import BIGINT_MAX, FIRST_YEAR, LAST_YEAR
 
 _DIGITS = re.compile(r"\s*\+?\d{1,19}\s*", re.ASCII)
 
@@ -67,13 +70,45 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# The days a form takes, as the API takes them (core.api_input): a day is often turned into its bounds
+# (its start, the next day's), which overflow at the first and last days a date can hold; year 0001 typed
+# for 2001 was stored as it came.
+DAYS_MESSAGE = _("Chọn một ngày từ 01/01/1900 đến 31/12/9998.")  # as the boxes ask for dates: DD/MM/YYYY
+FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
+
+
+class DateField(forms.DateField):
+    """Django's date field, refusing a day before 1900 or after 9998."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators += [MinValueValidator(FIRST_DAY, DAYS_MESSAGE), MaxValueValidator(LAST_DAY, DAYS_MESSAGE)]
+
+
+class DateTimeField(forms.DateTimeField):
+    """Django's date and time field, refusing a time before 1900 or after 9998 (in the city's time)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(self._within_the_years)
+
+    @staticmethod
+    def _within_the_years(value: datetime.datetime) -> None:
+        if not FIRST_DAY <= timezone.localtime(value).date() <= LAST_DAY:
+            raise ValidationError(DAYS_MESSAGE, code="out_of_range")
+
+
 def bounded_formfield(db_field, **kwargs):
-    """A model form's field for db_field, with the fields above for relations, and a number field
-    that refuses what its column cannot hold."""
+    """A model form's field for db_field, with the fields above for relations and dates, and a number
+    field that refuses what its column cannot hold."""
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     elif isinstance(db_field, models.ForeignKey):
         kwargs.setdefault("form_class", ModelChoiceField)
+    elif isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateTimeField)
+    elif isinstance(db_field, models.DateField):
+        kwargs.setdefault("form_class", DateField)
     return bound_number(db_field, db_field.formfield(**kwargs))
 
 

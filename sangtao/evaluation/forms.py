@@ -1,13 +1,11 @@
-import datetime
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.api_input import FIRST_YEAR, LAST_YEAR
+from sangtao.core.forms import DateField
 from sangtao.evaluation.services import SOURCE_LENGTH, URL_LENGTH
 
-DAY_MESSAGE = _("Chọn một ngày từ 01/01/1900 đến 31/12/9998.")  # the years the API takes (core.api_input)
 NOT_A_NUMBER = _("Giá trị phải là số.")
 
 
@@ -35,11 +33,8 @@ class MeasurementForm(forms.Form):
     # Too many digits before the point is as the service says it (1e30); too many after it, Django's message.
     value = MeasuredValueField(label=_("Giá trị"), max_digits=18, decimal_places=4, error_messages={
         "required": NOT_A_NUMBER, "invalid": NOT_A_NUMBER, "max_digits": NOT_A_NUMBER, "max_whole_digits": NOT_A_NUMBER})
-    measured_on = forms.DateField(
-        label=_("Ngày đo"),
-        error_messages={"required": _("Ngày đo không hợp lệ."), "invalid": _("Ngày đo không hợp lệ.")},
-        validators=[MinValueValidator(datetime.date(FIRST_YEAR, 1, 1), DAY_MESSAGE),
-                    MaxValueValidator(datetime.date(LAST_YEAR, 12, 31), DAY_MESSAGE)])
+    measured_on = DateField(label=_("Ngày đo"), error_messages={"required": _("Ngày đo không hợp lệ."),
+                                                                "invalid": _("Ngày đo không hợp lệ.")})
     source = forms.CharField(label=_("Nguồn số liệu"), max_length=SOURCE_LENGTH,
                              error_messages={"required": _("Nêu nguồn số liệu.")})
     evidence_url = WebAddressField(label=_("Đường dẫn minh chứng"), required=False, max_length=URL_LENGTH,

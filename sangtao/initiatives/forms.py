@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Field
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField, ModelForm
+from sangtao.core.forms import DateField, ModelChoiceField, ModelForm
 from sangtao.initiatives.models import DeploymentKind, EmulationTitle, Initiative, SeatRole
 from sangtao.orgs.models import OrgUnit, UnitKind
 
@@ -50,7 +50,7 @@ class DeploymentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Hình thức"), choices=[(DeploymentKind.APPLIED, DeploymentKind.APPLIED.label),
                                                             (DeploymentKind.TRIAL, DeploymentKind.TRIAL.label)],
                              required=False)
-    since = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET, required=False)
+    since = DateField(label=_("Từ ngày"), widget=DATE_WIDGET, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +73,7 @@ class SeatForm(forms.Form):
 
 class AdoptionForm(forms.Form):
     unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị nhân rộng"))
-    since = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET, required=False)
+    since = DateField(label=_("Từ ngày"), widget=DATE_WIDGET, required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -96,7 +96,7 @@ class EmulationForm(forms.Form):
 class NationalScopeForm(forms.Form):
     decision = forms.CharField(label=_("Số quyết định, cơ quan ban hành"), max_length=200,
                                help_text=_("Ví dụ: 1234/QĐ-BKHCN của Bộ Khoa học và Công nghệ"))
-    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=formats.DateInput())
+    decided_on = DateField(label=_("Ngày quyết định"), widget=formats.DateInput())
 
 
 class ReasonForm(forms.Form):

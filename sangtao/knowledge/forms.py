@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Facet, Field
 from sangtao.core.formats import DateInput
-from sangtao.core.forms import ModelChoiceField, ModelForm
+from sangtao.core.forms import DateField, ModelChoiceField, ModelForm
 from sangtao.knowledge.models import (
     SECTIONS,
     AdoptionForm,
@@ -105,7 +105,7 @@ class AdoptForm(forms.Form):
     unit = ModelChoiceField(label=_("Đơn vị của bạn"), queryset=OrgUnit.objects.none())
     form = forms.ChoiceField(label=_("Hình thức áp dụng"), choices=AdoptionForm.choices)
     service = forms.CharField(label=_("Dịch vụ sẽ áp dụng"), max_length=300)
-    go_live_on = forms.DateField(label=_("Ngày dự kiến đưa vào sử dụng"), required=False, widget=DateInput())
+    go_live_on = DateField(label=_("Ngày dự kiến đưa vào sử dụng"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Kế hoạch áp dụng"), required=False, max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

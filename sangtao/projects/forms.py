@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField
+from sangtao.core.forms import DateField, ModelChoiceField
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.projects.models import Grade, Milestone
 
@@ -19,8 +19,8 @@ def current_units():
 class ProjectForm(forms.Form):
     contract_number = forms.CharField(label=_("Số hợp đồng"), max_length=60, required=False)
     contract_value_vnd = formats.MoneyField(label=_("Giá trị hợp đồng (đồng)"), required=False)
-    starts_on = forms.DateField(label=_("Ngày bắt đầu"), widget=DATE_WIDGET)
-    ends_on = forms.DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
+    starts_on = DateField(label=_("Ngày bắt đầu"), widget=DATE_WIDGET)
+    ends_on = DateField(label=_("Ngày kết thúc"), widget=DATE_WIDGET)
     report_every_days = forms.IntegerField(label=_("Chu kỳ báo cáo (ngày)"), min_value=7, max_value=366, initial=30)
 
 
@@ -39,7 +39,7 @@ class PartnerForm(CurrentUnits):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Mốc / sản phẩm"), max_length=300, required=False)
-    due_on = forms.DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
+    due_on = DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
     acceptance_criteria = forms.CharField(label=_("Tiêu chí nghiệm thu"), max_length=500, required=False)
     tranche_vnd = formats.MoneyField(label=_("Đợt kinh phí (đồng)"), required=False)
 
@@ -51,13 +51,13 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3)
 class TaskForm(CurrentUnits):
     unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị thực hiện"))
     title = forms.CharField(label=_("Nhiệm vụ"), max_length=300)
-    due_on = forms.DateField(label=_("Hạn"), widget=DATE_WIDGET)
+    due_on = DateField(label=_("Hạn"), widget=DATE_WIDGET)
 
 
 class DeploymentForm(CurrentUnits):
     unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
     service = forms.CharField(label=_("Dịch vụ áp dụng"), max_length=300)
-    go_live_on = forms.DateField(label=_("Ngày đưa vào sử dụng"), widget=DATE_WIDGET)
+    go_live_on = DateField(label=_("Ngày đưa vào sử dụng"), widget=DATE_WIDGET)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -85,7 +85,7 @@ class ReportForm(forms.Form):
     """A progress report: the period's end (today when left empty), the percent done of each milestone
     (progress_<id>, 0-100, optional), the narrative and the issues. The service requires the narrative."""
 
-    period_end = forms.DateField(required=False, error_messages={"invalid": DAY_REFUSED})
+    period_end = DateField(required=False, error_messages={"invalid": DAY_REFUSED})
     narrative = forms.CharField(label=_("Tình hình thực hiện"), max_length=TEXT_LIMIT, required=False)
     issues = forms.CharField(label=_("Vướng mắc, rủi ro"), max_length=TEXT_LIMIT, required=False)
 
@@ -158,7 +158,7 @@ class SelfAssessmentForm(forms.Form):
 class MilestoneDoneForm(forms.Form):
     """The day a milestone was completed: today when the box is left empty."""
 
-    on = forms.DateField(required=False, error_messages={"invalid": DAY_REFUSED})
+    on = DateField(required=False, error_messages={"invalid": DAY_REFUSED})
 
     def day(self) -> datetime.date:
         return self.cleaned_data["on"] or timezone.localdate()

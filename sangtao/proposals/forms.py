@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField
+from sangtao.core.forms import DateField, ModelChoiceField
 from sangtao.orgs.models import OrgUnit
 
 DATE_WIDGET = formats.DateInput()
@@ -60,8 +60,8 @@ class TeamMemberForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     milestone = forms.CharField(label=_("Mốc công việc"), max_length=300, required=False)
-    start = forms.DateField(label=_("Bắt đầu"), widget=DATE_WIDGET, required=False)
-    end = forms.DateField(label=_("Kết thúc"), widget=DATE_WIDGET, required=False)
+    start = DateField(label=_("Bắt đầu"), widget=DATE_WIDGET, required=False)
+    end = DateField(label=_("Kết thúc"), widget=DATE_WIDGET, required=False)
     deliverable = forms.CharField(label=_("Sản phẩm"), max_length=300, required=False)
 
 

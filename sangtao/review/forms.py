@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from sangtao.core.forms import DateField, ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from sangtao.core.workflow import REASON_MAX
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.proposals.models import Proposal
@@ -179,7 +179,7 @@ class DecisionForm(forms.Form):
     lead_organisation = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị chủ trì"),
                                                required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
-    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
+    decided_on = DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), widget=forms.Textarea(attrs={"rows": 2}),
                                   required=False, max_length=4000)
     rationale = forms.CharField(label=_("Lý do lựa chọn"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)

@@ -251,9 +251,11 @@ def test_a_form_picking_objects_with_djangos_unbounded_fields_is_reported():
     class PickForm(forms.ModelForm):
         unit = forms.ModelChoiceField(queryset=OrgUnit.objects.all())
         units = forms.ModelMultipleChoiceField(queryset=OrgUnit.objects.all())
+        since = forms.DateField()
+        at = forms.DateTimeField()
     """
     assert check("sangtao/example/forms.py", code) == [
-        f"sangtao/example/forms.py:{line}: unbounded-choice" for line in (3, 5, 6, 7)
+        f"sangtao/example/forms.py:{line}: unbounded-choice" for line in (3, 5, 6, 7, 8, 9)
     ]
 
 

@@ -11,7 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from conftest import client_for
 from sangtao.challenges.models import Status
 from sangtao.core.api_input import BIGINT_MAX
-from sangtao.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField, is_id
+from sangtao.core.forms import (
+    DAYS_MESSAGE,
+    DateField,
+    DateTimeField,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    is_id,
+)
 from sangtao.core.redirects import local_path, safe_redirect
 from sangtao.orgs.models import OrgUnit
 
@@ -80,6 +88,27 @@ def test_a_model_form_picks_its_relations_with_the_bounded_fields():
             fields = ["parent", "name"]
 
     assert type(UnitForm.base_fields["parent"]) is ModelChoiceField
+
+
+@pytest.mark.parametrize("field", [DateField(), DateTimeField()])
+def test_a_day_before_1900_or_after_9998_is_refused_and_those_years_are_taken(field):
+    for typed in ("01/01/0001", "31/12/9999"):
+        with pytest.raises(ValidationError) as refused:
+            field.clean(typed)
+        assert refused.value.messages == [str(DAYS_MESSAGE)]
+    assert field.clean("01/01/1900") and field.clean("31/12/9998")
+
+
+def test_a_model_form_takes_its_days_with_the_bounded_fields():
+    from sangtao.challenges.forms import ChallengeForm
+
+    assert type(ChallengeForm.base_fields["call_opens_at"]) is DateTimeField
+
+
+@pytest.mark.django_db
+def test_a_capacity_round_opening_in_year_0001_is_refused_beside_its_box(dost):
+    response = client_for(dost).post("/capacity/", {"year": "2026", "opens_on": "01/01/0001", "closes_on": "31/12/2026"})
+    assert response.status_code == 200 and str(DAYS_MESSAGE) in response.content.decode()
 
 
 @pytest.mark.django_db
