@@ -124,8 +124,11 @@ ACTION_LABELS = {
 }
 
 
+CREATED_LABEL = _("Tạo mới")  # the first row of a workflow that records its creation (core.workflow.CREATED)
+
+
 def _moves() -> dict[str, str]:
-    from sangtao.core.workflow import REGISTRY
+    from sangtao.core.workflow import CREATED, REGISTRY
 
     for config in apps.get_app_configs():
         if config.name.startswith("sangtao."):
@@ -133,8 +136,10 @@ def _moves() -> dict[str, str]:
                 import_module(f"{config.name}.workflow")
             except ModuleNotFoundError:
                 continue
-    return {f"{flow.name}.{move.name}": f"{flow.noun}: {move.label}"
-            for flow in REGISTRY.values() for move in flow.moves.values()}
+    moves = {f"{flow.name}.{move.name}": f"{flow.noun}: {move.label}"
+             for flow in REGISTRY.values() for move in flow.moves.values()}
+    return moves | {f"{flow.name}.{CREATED}": f"{flow.noun}: {CREATED_LABEL}"
+                    for flow in REGISTRY.values() if flow.records_creation}
 
 
 def action_label(code: str) -> str:

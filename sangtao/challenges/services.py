@@ -174,7 +174,7 @@ def create_draft(actor, data: dict[str, Any]) -> Challenge:
         _save_related(challenge, data)
         Version.objects.create(challenge=challenge, number=1, snapshot=snapshot(challenge), author=actor)
         Transition.objects.create(
-            challenge=challenge, actor=actor, move="create", from_status=Status.DRAFT, to_status=Status.DRAFT
+            challenge=challenge, actor=actor, move=workflow.CREATED, from_status=Status.DRAFT, to_status=Status.DRAFT
         )
     return challenge
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.challenges.models import Challenge, Question, QuestionStatus, SelectionMode, Status, Transition
 from sangtao.challenges.rules import is_owner_leader, is_owner_staff, is_question_moderator
@@ -112,7 +113,7 @@ CHALLENGE = workflow("challenge", Challenge, [
          notify=_owners_and_followers),
     Move("complete", (Status.EVALUATING,), Status.COMPLETED, is_dost_coordinator,
          _("Kết thúc: đã đánh giá kết quả"), reason_required=True, notify=_owners_and_followers),
-], _("Bài toán"), transitions=Transition, subject="challenge", notice=_notice)
+], pgettext_lazy("workflow", "Bài toán"), transitions=Transition, subject="challenge", notice=_notice, records_creation=True)
 
 MOVES = CHALLENGE.moves
 

@@ -94,6 +94,8 @@ class Workflow:
     subject: str = ""
     # (title, body, url) of the notice of a move, from the object, the move and the reason.
     notice: Notice | None = None
+    # Whether its create service writes a first row to its transitions, the move CREATED, before any move.
+    records_creation: bool = False
 
     def state_of(self, obj) -> str:
         return getattr(obj, self.state_field)
@@ -107,6 +109,7 @@ def workflow(name: str, model: type[models.Model], moves: Iterable[Move], noun, 
 
 
 REGISTRY: dict[type[models.Model], Workflow] = {}
+CREATED = "create"  # the move of the first row of a workflow that records_creation
 
 
 def workflow_of(obj) -> Workflow:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.core.workflow import Guard, Move, workflow
 from sangtao.initiatives.models import (
@@ -91,7 +92,7 @@ INITIATIVE = workflow("initiative", Initiative, [
     Move("city_refuse", (S.CITY_REVIEW,), S.RECOGNISED, is_dost_coordinator,
          _("Không công nhận phạm vi cấp thành phố"), service_only=True, reason_required=True,
          notify=lambda i: [*author_users(i), *unit_leaders(i)]),
-], _("Sáng kiến"), transitions=InitiativeTransition, subject="initiative", notice=_notice)
+], pgettext_lazy("workflow", "Sáng kiến"), transitions=InitiativeTransition, subject="initiative", notice=_notice)
 
 
 def _dost():
@@ -146,4 +147,4 @@ COUNCIL = workflow("initiative_council", Council, [
     # The service counts the votes against the rule and writes the decision with the move.
     Move("decide", (CouncilStatus.VOTING,), CouncilStatus.DECIDED, manages_council, _("Kết luận theo biểu quyết"),
          guards=(ALL_VOTED,), service_only=True),
-], _("Hội đồng sáng kiến"), transitions=CouncilTransition, subject="council", notice=_council_notice)
+], pgettext_lazy("workflow", "Hội đồng sáng kiến"), transitions=CouncilTransition, subject="council", notice=_council_notice)

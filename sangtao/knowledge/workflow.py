@@ -8,6 +8,7 @@ public one back to internal). Submitting needs the completeness rule met, sectio
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.core.workflow import Guard, Move, workflow
 from sangtao.knowledge import completeness
@@ -72,14 +73,14 @@ CASE = workflow("case", Case, [
          _("Chuyển sang công khai"), notify=case_staff),
     Move("make_internal", (S.PUBLISHED_PUBLIC,), S.PUBLISHED_INTERNAL, is_dost_coordinator,
          _("Chỉ công bố nội bộ"), reason_required=True, danger=True, notify=case_staff),
-], _("Tình huống"), transitions=CaseTransition, subject="case", notice=_case_notice)
+], pgettext_lazy("workflow", "Tình huống"), transitions=CaseTransition, subject="case", notice=_case_notice)
 
 
 # A lesson is asked by the end of a piece of work (the role home lists what is owed) and answered once.
 LESSON = workflow("lesson", Lesson, [
     Move("answer", (LessonStatus.ASKED,), LessonStatus.ANSWERED, is_lesson_unit_staff, _("Gửi bài học kinh nghiệm"),
          service_only=True),
-], _("Bài học kinh nghiệm"))
+], pgettext_lazy("workflow", "Bài học kinh nghiệm"))
 
 
 def adoption_answerers(adoption):

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.core import formats
 from sangtao.core.workflow import Guard, Move, workflow
@@ -61,7 +62,7 @@ PROJECT = workflow("project", Project, [
     Move("cancel", (ProjectStatus.ACTIVE,), ProjectStatus.CANCELLED, is_dost_coordinator, _("Hủy dự án"),
          reason_required=True, danger=True, notify=_lead_and_owners,
          notice_title=lambda project: format_lazy(_("Dự án «{title}» đã bị hủy"), title=project.challenge.title)),
-], _("Dự án"), notice=_project_notice)
+], pgettext_lazy("workflow", "Dự án"), notice=_project_notice)
 
 
 TASK = workflow("task", Task, [
@@ -79,4 +80,4 @@ REPORT = workflow("progress_report", ProgressReport, [
          notify=lambda r: lead_members(r.project)),
     Move("return", (ReportStatus.SUBMITTED,), ReportStatus.RETURNED, manages_project_of, _("Trả lại để bổ sung"),
          reason_required=True, notify=lambda r: lead_members(r.project)),
-], _("Báo cáo tiến độ"), notice=_report_notice)
+], pgettext_lazy("workflow", "Báo cáo tiến độ"), notice=_report_notice)

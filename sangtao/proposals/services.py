@@ -206,7 +206,7 @@ def start_proposal(challenge: Challenge, actor, organisation: OrgUnit, data: dic
         proposal = Proposal(challenge=challenge, organisation=organisation, created_by=actor)
         _apply_content(proposal, content)
         proposal.save()
-        ProposalTransition.objects.create(proposal=proposal, actor=actor, move="create",
+        ProposalTransition.objects.create(proposal=proposal, actor=actor, move=workflow.CREATED,
                                           from_status=ProposalStatus.DRAFT, to_status=ProposalStatus.DRAFT)
     return proposal
 

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.core.workflow import Guard, Move, workflow
 from sangtao.orgs.models import Role
@@ -60,6 +61,7 @@ PROPOSAL = workflow("proposal", Proposal, [
     Move("select", (S.ELIGIBLE,), S.SELECTED, is_dost_coordinator, _("Chọn làm đơn vị chủ trì"), service_only=True),
     Move("not_select", (S.ELIGIBLE, S.SUBMITTED), S.NOT_SELECTED, is_dost_coordinator, _("Không được chọn"),
          service_only=True),
-], _("Hồ sơ"), transitions=ProposalTransition, subject="proposal", notice=_notice)
+], pgettext_lazy("workflow", "Hồ sơ"), transitions=ProposalTransition, subject="proposal", notice=_notice,
+   records_creation=True)
 
 MOVES = PROPOSAL.moves

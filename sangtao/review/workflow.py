@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.core.workflow import Guard, Move, nobody, workflow
 from sangtao.orgs.rules import is_dost_coordinator
@@ -44,7 +45,7 @@ COUNCIL = workflow("council", Council, [
     # Made by the decision on the council's last challenge (review.services.record_decision).
     Move("decide", (CouncilStatus.REVIEWING,), CouncilStatus.DECIDED, is_dost_coordinator,
          _("Kết thúc: đã có quyết định"), guards=(ALL_DECIDED,), service_only=True),
-], _("Hội đồng"), notice=_council_notice)
+], pgettext_lazy("workflow", "Hội đồng"), notice=_council_notice)
 
 
 # --- scoresheets --------------------------------------------------------------------------

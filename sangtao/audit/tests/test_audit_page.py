@@ -93,6 +93,25 @@ def test_every_action_the_code_records_is_named_in_vietnamese_and_english():
     assert {code: words(code, "vi") for code in codes if words(code, "en") == words(code, "vi")} == {}
 
 
+@pytest.mark.django_db
+def test_the_first_row_of_a_challenge_or_proposal_is_named_as_their_creation(make_challenge, solver, solver_org):
+    from conftest import proposal_data
+    from sangtao.audit.trail import logged_workflows
+    from sangtao.challenges.models import Status
+    from sangtao.proposals.services import start_proposal
+
+    challenge = make_challenge(Status.PUBLISHED)
+    start_proposal(challenge, solver, solver_org, proposal_data(challenge))
+    recorded = {f"{flow.name}.{move}" for flow in logged_workflows() if flow.records_creation
+                for move in flow.transitions._base_manager.values_list("move", flat=True)}
+    assert {"challenge.create", "proposal.create"} <= recorded
+    with translation.override("en"):
+        assert [action_label(code) for code in ("challenge.create", "proposal.create")] == [
+            "Challenge: Created", "Proposal: Created"]
+    with translation.override("vi"):
+        assert action_label("challenge.create") == "Bài toán: Tạo mới"
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("REQUIRE_BROWSER"),
