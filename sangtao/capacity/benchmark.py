@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.capacity.models import Round, UnitScore
+from sangtao.capacity.models import Round, SizeBand, UnitScore
 from sangtao.challenges.models import Challenge
 from sangtao.core import formats
 from sangtao.surveys.stats import Difference
@@ -133,8 +133,8 @@ class Row:
             return s.unit.name
         if key == "kind":
             return s.unit.get_kind_display()
-        if key == "size_band":
-            return s.get_size_band_display() if hasattr(s, "get_size_band_display") else s.size_band
+        if key == "size_band":  # the score keeps the band's code as it was that year
+            return str(SizeBand(s.size_band).label) if s.size_band in SizeBand.values else s.size_band
         if key == "rank":
             return "" if s.rank_best is None else (
                 str(s.rank_best) if s.rank_best == s.rank_worst else f"{s.rank_best}–{s.rank_worst}")

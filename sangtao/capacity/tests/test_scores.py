@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from sangtao.capacity import scores
-from sangtao.capacity.models import StratumPopulation, UnitProfile, UnitScore
+from sangtao.capacity.models import SizeBand, StratumPopulation, UnitProfile, UnitScore
 from sangtao.capacity.tests.conftest import PLAN
 from sangtao.surveys.ingest import decode_scores, scale_items
 from sangtao.surveys.models import Item, Response
@@ -172,3 +172,5 @@ def test_the_benchmark_sets_each_unit_beside_the_challenges_it_owns(answered_rou
     column = table[0].index("Bài toán chủ trì")
     assert [line[column] for line in table[1:] if line[0] == health.name] == [1]
     assert benchmark.behaviour_check(rows) == []  # no unit with a score owns a challenge: no spread
+    size = table[0].index("Quy mô")  # the band in words, as the page names it
+    assert {line[size] for line in table[1:]} <= {str(label) for label in SizeBand.labels}
