@@ -48,7 +48,8 @@ class SurveyForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp CSV hoặc Excel (.xlsx)"))
+    file = forms.FileField(label=_("Tệp CSV hoặc Excel (.xlsx)"),
+                           error_messages={"required": _("Chọn một tệp CSV hoặc Excel.")})
     source = forms.ChoiceField(label=_("Nguồn"), choices=[(Source.PAPER, Source.PAPER.label),
                                                           (Source.IMPORT, Source.IMPORT.label)])
 

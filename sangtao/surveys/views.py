@@ -113,15 +113,13 @@ def survey_detail(request, pk):
 def import_upload(request, pk):
     survey = get_survey_for(request.user, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form_refused(request, form):  # no file, an empty file: said as such
         try:
             job = start_import(survey, request.user, form.cleaned_data["file"], form.cleaned_data["source"])
         except ServiceError as error:
             messages.error(request, str(error.message))
         else:
             return redirect("surveys:import", survey.pk, job.pk)
-    else:
-        messages.error(request, _("Chọn một tệp CSV hoặc Excel."))
     return redirect(survey)
 
 

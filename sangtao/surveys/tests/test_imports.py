@@ -289,3 +289,18 @@ def test_bad_rows_are_described_in_the_language_of_the_page_the_file_was_sent_fr
         assert report[1:] == [["3", "unit_code", words]]
         page = client_for(dost).get(job.run.get_absolute_url()).content.decode()
         assert words in page and '<th scope="col">Cột</th>' in page  # a survey's row errors name their column
+
+
+def test_an_empty_file_or_none_sent_to_the_import_page_is_said_as_such_in_the_readers_language(survey, dost):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import client_for
+
+    client = client_for(dost)
+    for prefix, empty, missing in (("", "Tập tin được gửi là rỗng.", "Chọn một tệp CSV hoặc Excel."),
+                                   ("/en", "The submitted file is empty.", "Choose a CSV or Excel file.")):
+        url = f"{prefix}/surveys/{survey.pk}/imports/"
+        sent = client.post(url, {"source": "paper", "file": SimpleUploadedFile("phieu.csv", b"")}, follow=True)
+        assert empty in sent.content.decode(), prefix
+        assert missing in client.post(url, {"source": "paper"}, follow=True).content.decode(), prefix
+    assert not ImportJob.objects.exists()
