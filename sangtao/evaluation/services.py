@@ -21,6 +21,7 @@ LARGEST_VALUE = Decimal(10) ** 14
 SOURCE_LENGTH = 300
 URL_LENGTH = 200
 EVIDENCE_LINK = URLValidator(schemes=["http", "https"])
+IMPORT_COLUMNS = ("indicator", "date", "value", "source")
 
 def record_measurement(indicator: Indicator, actor, value, measured_on: datetime.date, source: str,
                        evidence_url: str = "") -> Measurement:
@@ -61,11 +62,19 @@ def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
         raise NotAllowed()
     indicators = {clean(i.name).lower(): i for i in challenge.indicators.all()}
     try:
-        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+        rows = list(reader)
     except UnicodeDecodeError:
         raise InvalidInput(_("Tệp CSV phải được mã hoá UTF-8."), field="file") from None
     except csv.Error as error:
         raise InvalidInput(_("Tệp CSV hỏng: %(error)s.") % {"error": error}, field="file") from None
+    # A file that is not this CSV (a spreadsheet, a damaged archive) would otherwise be "0 imported".
+    missing = [column for column in IMPORT_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput(_("Tệp thiếu cột: %(missing)s. Dòng đầu phải là: %(columns)s.")
+                           % {"missing": ", ".join(missing), "columns": ",".join(IMPORT_COLUMNS)}, field="file")
+    if not rows:
+        raise InvalidInput(_("Tệp không có dòng số đo nào."), field="file")
     problems, parsed = [], []
     for number, row in enumerate(rows, start=2):
         indicator = indicators.get(clean(row.get("indicator") or "").lower())

@@ -59,6 +59,16 @@ def test_csv_import_is_all_or_nothing(project, officer):
     assert Measurement.objects.count() == 2
 
 
+def test_a_file_that_is_not_the_measurements_csv_or_has_no_rows_is_refused_not_counted_as_none(project, officer):
+    other = "Ngày,Số liệu\n01/03/2026,150\n".encode()  # another table, or a file whose bytes happen to read as text
+    for content, message in ((other, "Tệp thiếu cột: indicator, date, value, source."),
+                             (b"indicator,date,value\n", "Tệp thiếu cột: source."),
+                             (b"indicator,date,value,source\n", "Tệp không có dòng số đo nào.")):
+        with pytest.raises(InvalidInput, match=message):
+            services.import_measurements(project.challenge, officer, content)
+    assert not Measurement.objects.exists()
+
+
 def test_the_public_page_shows_the_outcome_with_a_chart_and_its_data(project, officer):
     challenge = project.challenge
     indicator = challenge.indicators.get()
