@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "sangtao.core.middleware.api_language",  # after it: /api/ follows Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "sangtao.core.middleware.form_line_breaks",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

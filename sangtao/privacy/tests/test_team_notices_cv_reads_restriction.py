@@ -346,3 +346,12 @@ def test_a_lifting_reason_longer_than_4000_characters_is_refused_with_a_message_
     assert restriction.status == RestrictionStatus.ACTIVE and restriction.lift_reason == ""
     assert _messages(client_for(dost).post(url, {"reason": " "}, follow=True)) == ["Cần nêu lý do."]
     assert services.is_restricted(outsider)
+
+
+def test_a_reason_as_long_as_its_box_allows_is_taken_when_the_browser_sends_its_line_breaks_as_cr_lf(outsider):
+    # 40 lines, 4,000 characters as the box counts them (a line break is one), 4,039 as a browser posts them.
+    typed = "\n".join(["x" * 99] * 40)
+    assert len(typed) == 3999
+    _messages(client_for(outsider).post("/privacy/mine/restrict/", {"reason": typed.replace("\n", "\r\n") + "y"},
+                                        follow=True))
+    assert ProcessingRestriction.objects.get(user=outsider).reason == typed + "y"  # stored with the API's LF
