@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.models import Challenge, Indicator
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.forms import DAYS_MESSAGE, FIRST_DAY, LAST_DAY
 from sangtao.core.text import clean
 from sangtao.evaluation.models import Measurement
 
@@ -36,6 +37,8 @@ def record_measurement(indicator: Indicator, actor, value, measured_on: datetime
         raise InvalidInput(_("Giá trị phải là số."), field="value") from None
     if not value.is_finite() or abs(value) >= LARGEST_VALUE:
         raise InvalidInput(_("Giá trị phải là số."), field="value")
+    if not FIRST_DAY <= measured_on <= LAST_DAY:  # as every form and the API take a day (a CSV row too)
+        raise InvalidInput(DAYS_MESSAGE, field="measured_on")
     evidence_url = clean(evidence_url or "")
     if len(evidence_url) > URL_LENGTH:
         raise InvalidInput(_("Đường dẫn minh chứng quá dài."), field="evidence_url")

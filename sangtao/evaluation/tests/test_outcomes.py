@@ -63,7 +63,9 @@ def test_a_file_that_is_not_the_measurements_csv_or_has_no_rows_is_refused_not_c
     other = "Ngày,Số liệu\n01/03/2026,150\n".encode()  # another table, or a file whose bytes happen to read as text
     for content, message in ((other, "Tệp thiếu cột: indicator, date, value, source."),
                              (b"indicator,date,value\n", "Tệp thiếu cột: source."),
-                             (b"indicator,date,value,source\n", "Tệp không có dòng số đo nào.")):
+                             (b"indicator,date,value,source\n", "Tệp không có dòng số đo nào."),
+                             ("indicator,date,value,source\nThời gian chờ,0001-01-01,5,HIS\n".encode(),
+                              "Chọn một ngày từ 01/01/1900 đến 31/12/9998.")):
         with pytest.raises(InvalidInput, match=message):
             services.import_measurements(project.challenge, officer, content)
     assert not Measurement.objects.exists()
