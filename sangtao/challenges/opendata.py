@@ -3,9 +3,10 @@
 import json
 from itertools import chain
 
+from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -89,11 +90,18 @@ def open_data_page(request):
     })
 
 
+class FeedFilter(forms.Form):
+    field = forms.SlugField(max_length=Field._meta.get_field("slug").max_length, required=False)
+
+
 class ChallengeFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request):
-        slug = request.GET.get("field")
+        asked = FeedFilter(request.GET)  # a field that cannot be a slug (a NUL: a 500 on PostgreSQL) is no field
+        if not asked.is_valid():
+            raise Http404
+        slug = asked.cleaned_data["field"]
         return get_object_or_404(Field, slug=slug) if slug else None
 
     def title(self, obj):

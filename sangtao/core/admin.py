@@ -57,7 +57,7 @@ class BoundedChoices:
         return edited
 
     def response_action(self, request, queryset):
-        chosen = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        chosen = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)  # convention: allow unchecked-input -- is_id below
         if isinstance(queryset.model._meta.pk, models.IntegerField) and not all(map(is_id, chosen)):
             self.message_user(request, gettext(  # type: ignore[attr-defined]
                 "Items must be selected in order to perform actions on them. No items have been changed."),

@@ -365,9 +365,7 @@ def unchecked_input(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
     """Every value read from a request passes a form or a checked reader first (issue 10): a text taken
     as it comes has no length limit, a date or a number taken as it comes is a 500 when it is not one.
     A value only tested (`== "1"`, `in Kind.values`, `if request.POST.get("x")`) is a yes or no and
-    needs no check."""
-    if not _is_web_module(source.path):
-        return
+    needs no check. Every module is read: a feed or a mixin answers requests as a view does."""
     passed = _tested(source.tree)  # a yes or no, or given to a form or a checked reader
     for node in ast.walk(source.tree):
         if isinstance(node, ast.Call):

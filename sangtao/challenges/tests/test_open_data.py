@@ -18,6 +18,8 @@ def test_atom_feed_lists_only_public_challenges_and_filters_by_field(make_challe
     assert "Công bố A" not in Client().get("/challenges/feed.atom?field=giao-thong").content.decode()
     assert "Công bố A" in Client().get("/challenges/feed.atom?field=y-te").content.decode()
     assert Client().get("/challenges/feed.atom?field=khong-co").status_code == 404
+    for not_a_slug in ("y\x00te", "x" * 51, "y tế"):  # a NUL reached the driver: a 500 on PostgreSQL
+        assert Client().get("/challenges/feed.atom", {"field": not_a_slug}).status_code == 404
     assert published.pk
 
 
