@@ -19,8 +19,13 @@ def run_service(request, fn, *args, success=None, **kwargs):
 
 def form_refused(request, form) -> bool:
     """Whether a posted form does not validate; if so, its first error becomes the message shown on the
-    page the person is sent back to (a question of 200,000 characters, a missing body)."""
+    page the person is sent back to (a question of 200,000 characters, a missing body), after the name
+    of its box where the form has several."""
     if form.is_valid():
         return False
-    messages.error(request, next(iter(form.errors.values()))[0])
+    name, errors = next(iter(form.errors.items()))
+    field = form.fields.get(name)
+    several = sum(1 for each in form.fields.values() if each.label) > 1
+    messages.error(request, f"{field.label}: {errors[0]}" if several and field is not None and field.label
+                   else errors[0])
     return True

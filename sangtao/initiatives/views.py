@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.formats import short_date
 from sangtao.core.forms import chosen
 from sangtao.core.text import folded_words
@@ -231,8 +231,9 @@ def act(request, pk, action):
                              % {"code": moved.register_code, "due": short_date(moved.answer_due_on)})
     elif action in BUTTON_MOVES:
         form = ReasonForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        run_service(request, services.move, initiative, user, action, reason, success=_("Đã cập nhật."))
+        if not form_refused(request, form):  # a reason too long was dropped, and the move made without it
+            run_service(request, services.move, initiative, user, action, form.cleaned_data["reason"],
+                        success=_("Đã cập nhật."))
     elif action == "council":
         council = run_service(request, services.form_council, initiative, user, success=_("Đã thành lập hội đồng."))
         if council is not None:
@@ -242,25 +243,19 @@ def act(request, pk, action):
             run_service(request, services.add_attachment, initiative, user, upload, success=_("Đã tải lên."))
     elif action == "adopt":
         form = AdoptionForm(request.POST)
-        if form.is_valid():
+        if not form_refused(request, form):
             run_service(request, services.record_deployment, initiative, user, form.cleaned_data["unit"],
                         form.cleaned_data["since"], form.cleaned_data["note"], success=_("Đã ghi nhận nhân rộng."))
-        else:
-            messages.error(request, _("Chọn đơn vị nhân rộng."))
     elif action == "national":
         form = NationalScopeForm(request.POST)
-        if form.is_valid():
+        if not form_refused(request, form):
             run_service(request, services.record_national_scope, initiative, user, form.cleaned_data["decision"],
                         form.cleaned_data["decided_on"], success=_("Đã ghi nhận phạm vi ảnh hưởng toàn quốc."))
-        else:
-            messages.error(request, _("Nhập số quyết định và ngày quyết định (dd/mm/yyyy)."))
     elif action == "emulation":
         form = EmulationForm(request.POST, people=_author_people(initiative))
-        if form.is_valid():
+        if not form_refused(request, form):
             run_service(request, services.record_emulation, initiative, user, form.cleaned_data["person"],
                         form.cleaned_data["title"], form.cleaned_data["year"], success=_("Đã ghi nhận danh hiệu."))
-        else:
-            messages.error(request, _("Chọn tác giả, danh hiệu và năm."))
     else:
         raise Http404
     return redirect(initiative)

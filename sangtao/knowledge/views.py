@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.knowledge import completeness, services
@@ -187,7 +187,9 @@ def case_act(request, pk, action):
         run_service(request, services.do_submit_case, case, actor=user, success=_("Đã gửi Sở KH&CN biên tập."))
     elif action in CASE_MOVES:
         form = NoteForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        if form_refused(request, form):  # a note too long was dropped, and the move made without it
+            return redirect(case)
+        reason = form.cleaned_data["reason"]
         if action == "request_changes":
             run_service(request, services.do_request_changes, case, actor=user, note=reason,
                         success=_("Đã gửi yêu cầu chỉnh sửa cho đơn vị."))
@@ -202,8 +204,7 @@ def case_act(request, pk, action):
     elif action == "adopt":
         form = AdoptForm(request.POST, units=_my_units(user).exclude(pk=case.unit_id),
                          forms_allowed=services.adoption_forms(case))
-        if not form.is_valid():
-            messages.error(request, _("Chọn đơn vị, hình thức và dịch vụ sẽ áp dụng."))
+        if form_refused(request, form):
             return redirect(case)
         data = form.cleaned_data
         adoption = run_service(request, services.do_request_adoption, case, actor=user, unit=data["unit"],

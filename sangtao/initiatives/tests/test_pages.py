@@ -104,3 +104,11 @@ def test_members_vote_through_the_api(voting, panel, api_client, officer):
                                      {"in_favour": True}).status_code == 422
     assert api_client(officer).post(f"/initiative-councils/{voting.pk}/votes",
                                     {"in_favour": True}).status_code in (403, 404)
+
+
+def test_a_reason_too_long_refuses_the_move_instead_of_making_it_without_one(received, leader):
+    from sangtao.initiatives.models import InitiativeStatus
+
+    page = client_for(leader).post(f"/initiatives/{received.pk}/do/return/", {"reason": "ý" * 4001}, follow=True)
+    received.refresh_from_db()
+    assert received.status == InitiativeStatus.RECEIVED and "4001" in page.content.decode()
