@@ -2,10 +2,12 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.accounts.models import User
@@ -81,8 +83,13 @@ class AuditFilterForm(forms.Form):
 
 
 def action_codes() -> dict[str, str]:
-    """Each named action's code by its words in the current language, folded (no two actions share words)."""
-    return {fold(words): code for code, words in known_actions()}
+    """Each named action's code by its words in either language, folded (no two actions share words): a
+    link or a habit from the other language finds the same rows. The page's language wins a tie."""
+    codes = {}
+    for language in [code for code, _name in settings.LANGUAGES if code != get_language()] + [get_language()]:
+        with translation.override(language):
+            codes |= {fold(words): code for code, words in known_actions()}
+    return codes
 
 
 ACTORS_LISTED = 50  # more people than this match the actor filter: the database joins them itself (faster then)
