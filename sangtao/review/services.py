@@ -488,11 +488,17 @@ def save_scores(item: Assignment, actor, points: dict[int, Any], comments: dict[
                 general_comment: str = "") -> Scoresheet:
     """Save a draft scoresheet; any value may still be missing."""
     criteria = {c.pk: c for c in item.council.rubric.leaves()}
-    parsed = {}
+    parsed, cleared = {}, []
     for criterion_id, raw in points.items():
         criterion = criteria.get(int(criterion_id))
         value = _parse_points(raw)
-        if criterion is None or value is None:
+        if criterion is None:
+            continue
+        if value is None:  # no points: a comment alone has nowhere to go, and points taken out are cleared
+            if clean(comments.get(criterion.pk, "") or ""):
+                raise InvalidInput(_("Tiêu chí %(code)s: cho điểm để lưu nhận xét.") % {"code": criterion.code},
+                                   field=f"points_{criterion.pk}")
+            cleared.append(criterion.pk)
             continue
         if value.is_nan() or not Decimal(0) <= value <= criterion.max_points:
             raise InvalidInput(_("Tiêu chí %(code)s: điểm phải từ 0 đến %(max)s.")
@@ -502,6 +508,7 @@ def save_scores(item: Assignment, actor, points: dict[int, Any], comments: dict[
         sheet = _cleared_sheet(item, actor)
         if sheet.status == SheetStatus.SUBMITTED:
             raise StaleState(_("Phiếu đã nộp và bị khóa; chỉ thư ký hội đồng mở lại được."))
+        Score.objects.filter(scoresheet=sheet, criterion_id__in=cleared).delete()
         for criterion_id, value in parsed.items():
             Score.objects.update_or_create(scoresheet=sheet, criterion_id=criterion_id, defaults={
                 "points": value, "comment": clean(comments.get(criterion_id, "") or "")})

@@ -160,13 +160,29 @@ def test_points_that_are_not_a_score_of_the_criterion_are_refused_with_a_message
 def test_a_partly_filled_draft_is_saved_with_blank_points_and_a_decimal_comma(item):
     services.declare(item, item.expert.user, has_conflict=False)
     urgency, feasibility, effect = leaf_ids(item)
-    response = client_for(item.expert.user).post(f"/reviews/{item.pk}/score/", {
-        f"points_{urgency}": "7,5", f"comment_{urgency}": "Khá cấp thiết", f"points_{feasibility}": "",
-        f"comment_{feasibility}": "chưa chấm", "general_comment": "Đang đọc", "save": "1"})
+    client = client_for(item.expert.user)
+    response = client.post(f"/reviews/{item.pk}/score/", {
+        f"points_{urgency}": "7,5", f"comment_{urgency}": "Khá cấp thiết", f"points_{feasibility}": "9",
+        f"comment_{feasibility}": "", "general_comment": "Đang đọc", "save": "1"})
     assert response.status_code == 302
     sheet = Scoresheet.objects.get(assignment=item)
     assert sheet.status == SheetStatus.DRAFT and sheet.general_comment == "Đang đọc"
-    assert {(s.criterion_id, s.points, s.comment) for s in sheet.scores.all()} == {(urgency, 7.5, "Khá cấp thiết")}
+    assert {(s.criterion_id, s.points, s.comment) for s in sheet.scores.all()} == {
+        (urgency, 7.5, "Khá cấp thiết"), (feasibility, 9, "")}
+    # Points taken out are cleared, as the page then shows them.
+    client.post(f"/reviews/{item.pk}/score/", {f"points_{urgency}": "7,5", f"comment_{urgency}": "Khá cấp thiết",
+                                               f"points_{feasibility}": "", "save": "1"})
+    assert {s.criterion_id for s in sheet.scores.all()} == {urgency}
+
+
+def test_a_comment_on_a_criterion_without_points_is_refused_not_dropped_and_stays_on_the_page(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency, feasibility, effect = leaf_ids(item)
+    response = client_for(item.expert.user).post(f"/reviews/{item.pk}/score/", {
+        f"points_{urgency}": "7", f"points_{feasibility}": "", f"comment_{feasibility}": "chưa chấm", "save": "1"})
+    code = item.council.rubric.leaves()[1].code
+    assert response.status_code == 200 and f"Tiêu chí {code}: cho điểm để lưu nhận xét." in _shown(response)
+    assert "chưa chấm" in response.content.decode() and not Score.objects.filter(scoresheet__assignment=item).exists()
 
 
 def test_a_reopening_reason_longer_than_4000_characters_is_refused_with_a_message(item, selection):
