@@ -85,7 +85,7 @@ class AuditFilterForm(forms.Form):
 def action_codes() -> dict[str, str]:
     """Each named action's code by its words in either language, folded (no two actions share words): a
     link or a habit from the other language finds the same rows. The page's language wins a tie."""
-    codes = {}
+    codes: dict[str, str] = {}
     for language in [code for code, _name in settings.LANGUAGES if code != get_language()] + [get_language()]:
         with translation.override(language):
             codes |= {fold(words): code for code, words in known_actions()}

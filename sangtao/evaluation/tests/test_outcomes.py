@@ -181,7 +181,7 @@ def test_a_measurement_whose_evidence_link_is_not_an_http_link_is_refused_with_a
     shown = [str(m) for m in response.context["messages"]]
     too_long = len(url) > 200  # the API's and the column's 200 characters: Django's own message
     assert response.status_code == 200 and len(shown) == 1
-    assert (str(len(url)) in shown[0]) if too_long else (shown[0] == str(URLValidator.message))
+    assert (str(len(url)) in shown[0]) if too_long else (shown[0] == f"Đường dẫn minh chứng: {URLValidator.message}")
     assert not indicator.measurements.exists()
 
 
