@@ -19,7 +19,9 @@ Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 Money = Annotated[int, Field(ge=0, le=BIGINT_MAX)]  # VND amounts, BigIntegerField
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]  # versions, revisions
 Page = Annotated[int, Field(ge=1, le=INT_MAX)]
-Search = Annotated[str, Field(max_length=200)]  # a list's search text (q), as the pages' search boxes take it
+TEXT_MAX = 4000  # characters of a free text (a reason, a comment, an answer), on the pages as in the API
+SEARCH_MAX = 200  # characters of a list's search text (q)
+Search = Annotated[str, Field(max_length=SEARCH_MAX)]
 Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]  # indicator values, measurements
 Points = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]  # a criterion's score
 

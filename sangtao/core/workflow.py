@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rules import Predicate, always_deny
 
+from sangtao.core.api_input import TEXT_MAX
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.text import clean
@@ -163,7 +164,7 @@ def _refuse_unmet(obj, move: Move) -> None:
                            unmet=[guard.text(obj) for guard in unmet])
 
 
-REASON_MAX = 4000  # characters of a move's reason, as the API's schemas take it
+REASON_MAX = TEXT_MAX  # characters of a move's reason, as the API's schemas take it
 
 
 def apply_move(obj, move_name: str, *, actor, reason: str = "", expected_state: str | None = None,

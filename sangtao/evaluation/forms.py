@@ -1,10 +1,9 @@
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.forms import DateField
-from sangtao.evaluation.services import SOURCE_LENGTH, URL_LENGTH
+from sangtao.evaluation.services import EVIDENCE_LINK, SOURCE_LENGTH, URL_LENGTH
 
 NOT_A_NUMBER = _("Giá trị phải là số.")
 
@@ -20,9 +19,10 @@ class MeasuredValueField(forms.DecimalField):
 
 
 class WebAddressField(forms.URLField):
-    """A link a page shows as a link: http or https only (never javascript:, data: or ftp:)."""
+    """A link a page shows as a link: http or https only (never javascript:, data: or ftp:), as the
+    service checks it."""
 
-    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_validators = [EVIDENCE_LINK]
 
 
 class MeasurementForm(forms.Form):

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
+from sangtao.core.api_input import SEARCH_MAX
 from sangtao.core.forms import ModelForm, ModelMultipleChoiceField
 from sangtao.orgs.models import ROLES_NEEDING_UNIT, Membership, OrgType, OrgUnit
 
@@ -68,11 +69,11 @@ class MembershipForm(ModelForm):
 
 
 class UserSearchForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên, email"), max_length=200, required=False)  # as the API's `q`
+    q = forms.CharField(label=_("Tìm theo tên, email"), max_length=SEARCH_MAX, required=False)
 
 
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(required=False, label=_("Tìm đơn vị"), max_length=200)  # as the API's `q`
+    q = forms.CharField(required=False, label=_("Tìm đơn vị"), max_length=SEARCH_MAX)
     kind = forms.ChoiceField(required=False, label=_("Loại"))
     include_dissolved = forms.BooleanField(required=False, label=_("Gồm cả đơn vị đã giải thể"))
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
+from sangtao.core.api_input import TEXT_MAX
 from sangtao.core.forms import DateField, ModelChoiceField
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.projects.models import Grade, Milestone
@@ -67,7 +68,6 @@ GRADE_CHOICES = [("", "—"), *Grade.choices]
 # The portfolio's health filter: the states services.health derives (in the order the page counts them).
 HEALTH_LABELS = {"on_track": _("Đúng tiến độ"), "at_risk": _("Có nguy cơ chậm"), "late": _("Chậm tiến độ"),
                  "closed": _("Đã kết thúc thực hiện")}
-TEXT_LIMIT = 4000  # as the API caps a free text
 PROGRESS_REFUSED = _("Tiến độ phải từ 0 đến 100%.")
 DAY_REFUSED = _("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy.")
 AMOUNT_REFUSED = _("Số tiền không hợp lệ.")
@@ -86,8 +86,8 @@ class ReportForm(forms.Form):
     (progress_<id>, 0-100, optional), the narrative and the issues. The service requires the narrative."""
 
     period_end = DateField(required=False, error_messages={"invalid": DAY_REFUSED})
-    narrative = forms.CharField(label=_("Tình hình thực hiện"), max_length=TEXT_LIMIT, required=False)
-    issues = forms.CharField(label=_("Vướng mắc, rủi ro"), max_length=TEXT_LIMIT, required=False)
+    narrative = forms.CharField(label=_("Tình hình thực hiện"), max_length=TEXT_MAX, required=False)
+    issues = forms.CharField(label=_("Vướng mắc, rủi ro"), max_length=TEXT_MAX, required=False)
 
     def __init__(self, *args, milestones, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +114,7 @@ class ReportForm(forms.Form):
 class ReviewForm(forms.Form):
     """A report's review note; the service requires it when the report is returned."""
 
-    note = forms.CharField(label=_("Nhận xét (bắt buộc khi trả lại)"), max_length=TEXT_LIMIT, required=False)
+    note = forms.CharField(label=_("Nhận xét (bắt buộc khi trả lại)"), max_length=TEXT_MAX, required=False)
 
 
 class RatingForm(forms.Form):
@@ -144,15 +144,15 @@ class RatingForm(forms.Form):
 # with its own message).
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=TEXT_LIMIT, required=False)
+    reason = forms.CharField(max_length=TEXT_MAX, required=False)
 
 
 class TaskCommentForm(forms.Form):
-    body = forms.CharField(max_length=TEXT_LIMIT, required=False)
+    body = forms.CharField(max_length=TEXT_MAX, required=False)
 
 
 class SelfAssessmentForm(forms.Form):
-    summary = forms.CharField(max_length=TEXT_LIMIT, required=False)
+    summary = forms.CharField(max_length=TEXT_MAX, required=False)
 
 
 class MilestoneDoneForm(forms.Form):

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core.api_errors import ERRORS, LIST, READ
-from sangtao.core.api_input import Count, Id, Input, Money, Page
+from sangtao.core.api_input import TEXT_MAX, Count, Id, Input, Money, Page
 from sangtao.core.errors import InvalidInput
 from sangtao.orgs.models import OrgUnit
 from sangtao.privacy.services import log_team_read, log_team_reads, restricted_emails, team_as_shown
@@ -106,7 +106,7 @@ class ProposalPage(Schema):
 
 
 class WithdrawIn(Input):
-    reason: str = SchemaField("", max_length=4000)
+    reason: str = SchemaField("", max_length=TEXT_MAX)
 
 
 def _out(proposal: Proposal, user, blind_ids: set[int] | None = None, restricted: set[str] | None = None) -> dict:

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core.api_errors import ERRORS, MINE, READ
-from sangtao.core.api_input import Id, Input, Points
+from sangtao.core.api_input import TEXT_MAX, Id, Input, Points
 from sangtao.core.errors import NotAllowed
 from sangtao.review import services
 from sangtao.review.access import get_assignment_for, get_council_for, my_assignments
@@ -35,7 +35,7 @@ class ReviewOut(Schema):
 
 class DeclarationIn(Input):
     has_conflict: bool
-    note: str = SchemaField("", max_length=4000)
+    note: str = SchemaField("", max_length=TEXT_MAX)
 
 
 class DeclarationOut(Schema):
@@ -56,12 +56,12 @@ class ScoreItem(Schema):
 class ScoreIn(Input):
     criterion_id: Id
     points: Points | None = None
-    comment: str = SchemaField("", max_length=4000)  # as the scoresheet page takes it
+    comment: str = SchemaField("", max_length=TEXT_MAX)
 
 
 class ScoresheetIn(Input):
     scores: list[ScoreIn] = SchemaField(max_length=500)
-    general_comment: str = SchemaField("", max_length=4000)
+    general_comment: str = SchemaField("", max_length=TEXT_MAX)
 
 
 class ScoresheetOut(Schema):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import formats
+from sangtao.core.api_input import SEARCH_MAX, TEXT_MAX
 from sangtao.core.forms import DateField, ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from sangtao.core.workflow import REASON_MAX
 from sangtao.orgs.models import OrgUnit, UnitKind
@@ -16,6 +17,7 @@ from sangtao.review.models import (
     ExpertRelationship,
     PairRule,
 )
+from sangtao.review.services import points_out_of_range
 
 User = get_user_model()
 DATE_WIDGET = formats.DateInput()
@@ -54,8 +56,6 @@ class RelationshipForm(ModelForm):
 # The challenges a council is formed for: open selection, published or closed.
 COUNCIL_CHALLENGES = Challenge.objects.filter(selection_mode=SelectionMode.OPEN,
                                               status__in=[Status.PUBLISHED, Status.CLOSED])
-TEXT_MAX = 4000  # characters of a comment, an answer, as the API takes such texts
-SEARCH_MAX = 200  # characters of a search, as the API's `q`
 
 
 class ExpertSearchForm(forms.Form):
@@ -118,7 +118,7 @@ class DeclarationForm(forms.Form):
         choices=[("0", _("Tôi không có xung đột lợi ích với tổ chức và nhóm thực hiện hồ sơ này")),
                  ("1", _("Tôi có xung đột lợi ích (sẽ không xem và không chấm hồ sơ này)"))])
     note = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                           max_length=4000)
+                           max_length=TEXT_MAX)
 
 
 class ComplaintForm(forms.Form):
@@ -142,8 +142,7 @@ class PointsField(forms.DecimalField):
     the criterion's maximum with two decimals at most, as the API's; a decimal comma reads as a point."""
 
     def __init__(self, *, criterion, **kwargs):
-        out_of_range = _("Tiêu chí %(code)s: điểm phải từ 0 đến %(max)s.") % {
-            "code": criterion.code, "max": criterion.max_points}
+        out_of_range = points_out_of_range(criterion)
         super().__init__(min_value=0, max_value=criterion.max_points, max_digits=6, decimal_places=2,
                          required=False, error_messages={
                              "invalid": out_of_range, "min_value": out_of_range, "max_value": out_of_range},
@@ -181,8 +180,8 @@ class DecisionForm(forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
     decided_on = DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), widget=forms.Textarea(attrs={"rows": 2}),
-                                  required=False, max_length=4000)
-    rationale = forms.CharField(label=_("Lý do lựa chọn"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+                                  required=False, max_length=TEXT_MAX)
+    rationale = forms.CharField(label=_("Lý do lựa chọn"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX)
 
     def __init__(self, *args, challenge, proposals, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges import services as challenge_services
 from sangtao.challenges.models import Challenge, SelectionMode, Status
-from sangtao.core import workflow
+from sangtao.core import formats, workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.progress import JobText, Tracker, job_text, run_failed, start_job
@@ -484,6 +484,14 @@ def _parse_points(value: Any) -> Decimal | None:
         return Decimal("NaN")
 
 
+def points_out_of_range(criterion) -> str:
+    """What a scoresheet says of points a criterion cannot take, its maximum written as the page writes
+    numbers (15, or 7,50 in Vietnamese)."""
+    top = criterion.max_points
+    return _("Tiêu chí %(code)s: điểm phải từ 0 đến %(max)s.") % {
+        "code": criterion.code, "max": formats.number(top, 0 if top == top.to_integral_value() else 2)}
+
+
 def save_scores(item: Assignment, actor, points: dict[int, Any], comments: dict[int, str],
                 general_comment: str = "") -> Scoresheet:
     """Save a draft scoresheet; any value may still be missing."""
@@ -501,8 +509,7 @@ def save_scores(item: Assignment, actor, points: dict[int, Any], comments: dict[
             cleared.append(criterion.pk)
             continue
         if value.is_nan() or not Decimal(0) <= value <= criterion.max_points:
-            raise InvalidInput(_("Tiêu chí %(code)s: điểm phải từ 0 đến %(max)s.")
-                               % {"code": criterion.code, "max": criterion.max_points}, field=f"points_{criterion.pk}")
+            raise InvalidInput(points_out_of_range(criterion), field=f"points_{criterion.pk}")
         parsed[criterion.pk] = value
     with transaction.atomic():
         sheet = _cleared_sheet(item, actor)
