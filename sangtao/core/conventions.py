@@ -361,12 +361,37 @@ def _reads_a_value(node: ast.AST) -> bool:
             and node.func.attr in {"get", "getlist"} and _request_data(node.func.value))
 
 
+def _yes_or_no(tree: ast.AST) -> set[int]:
+    """The ids of the nodes only used as a yes or no: compared, negated, or the test of an if, a
+    conditional expression, a while or an assert, directly or through and/or whose value is itself so
+    used (`x or ""` gives x's value on: not a yes or no)."""
+    found: set[int] = set()
+
+    def mark(node: ast.AST) -> None:
+        found.add(id(node))
+        if isinstance(node, ast.BoolOp):
+            for value in node.values:
+                mark(value)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            mark(node.operand)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for operand in [node.left, *node.comparators]:
+                mark(operand)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            mark(node.operand)
+        elif isinstance(node, ast.If | ast.IfExp | ast.While | ast.Assert):
+            mark(node.test)
+    return found
+
+
 def unchecked_input(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
     """Every value read from a request passes a form or a checked reader first (issue 10): a text taken
     as it comes has no length limit, a date or a number taken as it comes is a 500 when it is not one.
     A value only tested (`== "1"`, `in Kind.values`, `if request.POST.get("x")`) is a yes or no and
     needs no check. Every module is read: a feed or a mixin answers requests as a view does."""
-    passed = _tested(source.tree)  # a yes or no, or given to a form or a checked reader
+    passed = _yes_or_no(source.tree)  # or given to a form or a checked reader (below)
     for node in ast.walk(source.tree):
         if isinstance(node, ast.Call):
             name = _called_name(node) or ""

@@ -294,9 +294,11 @@ def test_a_value_from_the_request_used_as_it_came_in_a_view_is_reported():
         note = request.POST["note"]
         day = parse_date(request.GET.get("day"))
         names = request.POST.getlist("name")
+        query = request.GET.get("q") or ""
+        shown = not request.GET.get("hidden") and request.GET.get("title")
     """
     assert check("sangtao/example/views.py", view) == [
-        f"sangtao/example/views.py:{line}: unchecked-input" for line in (3, 4, 5, 6)]
+        f"sangtao/example/views.py:{line}: unchecked-input" for line in (3, 4, 5, 6, 7, 8)]
 
 
 def test_a_value_from_the_request_tested_or_read_through_a_form_or_a_checked_reader_is_not_reported():
