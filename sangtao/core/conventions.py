@@ -353,12 +353,29 @@ def _request_data(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in REQUEST_DATA
 
 
-def _reads_a_value(node: ast.AST) -> bool:
-    """`request.POST["x"]`, `request.GET.get("x")` or `request.POST.getlist("x")`."""
+def _aliases(function: ast.AST) -> set[str]:
+    """The names a function gives a request's data (`data = request.POST`, `... if request.method == "POST"
+    else None`) and nothing else."""
+    given: dict[str, bool] = {}  # name -> given only the request's data
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            parts = [node.value.body, node.value.orelse] if isinstance(node.value, ast.IfExp) else [node.value]
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    given[target.id] = given.get(target.id, True) and any(map(_request_data, parts))
+    return {name for name, only_data in given.items() if only_data}
+
+
+def _reads_a_value(node: ast.AST, aliases: set[str]) -> bool:
+    """`request.POST["x"]`, `request.GET.get("x")`, `request.POST.getlist("x")`, `.dict()` or `.items()`,
+    of the request's data or of a name given it."""
+    def data(value: ast.AST) -> bool:
+        return _request_data(value) or (isinstance(value, ast.Name) and value.id in aliases)
+
     if isinstance(node, ast.Subscript):
-        return _request_data(node.value)
+        return data(node.value)
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr in {"get", "getlist"} and _request_data(node.func.value))
+            and node.func.attr in {"get", "getlist", "dict", "items", "values", "lists"} and data(node.func.value))
 
 
 def _yes_or_no(tree: ast.AST) -> set[int]:
@@ -397,9 +414,13 @@ def unchecked_input(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
             name = _called_name(node) or ""
             if name in CHECKED_READERS or name.endswith(("Form", "Filter")):
                 passed |= {id(arg) for arg in [*node.args, *(k.value for k in node.keywords)]}
-    for node in ast.walk(source.tree):
-        if isinstance(node, ast.expr) and _reads_a_value(node) and id(node) not in passed:
-            yield node.lineno, f"`{ast.unparse(node)}` used as it came: read it through a form or a checked reader"
+    functions = [node for node in ast.walk(source.tree) if isinstance(node, ast.FunctionDef | ast.Lambda)]
+    scopes: list[tuple[ast.AST, set[str]]] = [(function, _aliases(function)) for function in functions] + [(source.tree, set())]
+    for scope, aliases in scopes:
+        for node in ast.walk(scope):
+            if isinstance(node, ast.expr) and _reads_a_value(node, aliases) and id(node) not in passed:
+                passed.add(id(node))  # once, though nested functions are walked again
+                yield node.lineno, f"`{ast.unparse(node)}` used as it came: read it through a form or a checked reader"
 
 
 # Where CSV is written: the one writer that quotes text a spreadsheet would run as a formula.

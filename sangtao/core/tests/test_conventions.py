@@ -320,6 +320,20 @@ def test_a_value_from_the_request_tested_or_read_through_a_form_or_a_checked_rea
     assert check("sangtao/example/views.py", view) == []
 
 
+def test_a_value_read_through_a_name_given_the_requests_data_or_all_at_once_is_reported():
+    view = """
+    def reply(request):
+        data = request.POST if request.method == "POST" else None
+        services.answer(data["answer"], request.GET.dict())
+        form = AnswerForm(data)
+
+    def other(request, form):
+        data = form.cleaned_data
+        return data["answer"]
+    """
+    assert check("sangtao/example/views.py", view) == ["sangtao/example/views.py:4: unchecked-input"]
+
+
 def test_a_request_value_is_checked_in_any_module_and_whatever_the_request_is_called():
     feed = "class Feed:\n    def get_object(self, r):\n        return r.GET.get('field')\n"
     assert check("sangtao/example/opendata.py", feed) == ["sangtao/example/opendata.py:3: unchecked-input"]
