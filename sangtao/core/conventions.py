@@ -316,11 +316,13 @@ def unbounded_choice(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
         return
     for node in ast.walk(source.tree):
         if isinstance(node, ast.Attribute) and node.attr in UNBOUNDED_CHOICES and _root_name(node) == "forms":
-            yield node.lineno, f"`forms.{node.attr}` lets a value out of range through: use sangtao.core.forms.{node.attr}"
+            yield node.lineno, (f"`forms.{node.attr}` lets a value out of range through: "
+                                f"use sangtao.core.forms.{node.attr}")
         elif isinstance(node, ast.ImportFrom) and node.module in {"django.forms", "django.forms.models"}:
             for alias in node.names:
                 if alias.name in UNBOUNDED_CHOICES:
-                    yield node.lineno, f"`{alias.name}` from Django lets a value out of range through: use sangtao.core.forms"
+                    yield node.lineno, (f"`{alias.name}` from Django lets a value out of range through: "
+                                        "use sangtao.core.forms")
 
 
 def _reads_request(node: ast.AST) -> bool:
@@ -415,7 +417,8 @@ def unchecked_input(source: Source, facts: Facts) -> Iterator[tuple[int, str]]:
             if name in CHECKED_READERS or name.endswith(("Form", "Filter")):
                 passed |= {id(arg) for arg in [*node.args, *(k.value for k in node.keywords)]}
     functions = [node for node in ast.walk(source.tree) if isinstance(node, ast.FunctionDef | ast.Lambda)]
-    scopes: list[tuple[ast.AST, set[str]]] = [(function, _aliases(function)) for function in functions] + [(source.tree, set())]
+    scopes: list[tuple[ast.AST, set[str]]] = [(function, _aliases(function)) for function in functions]
+    scopes.append((source.tree, set()))
     for scope, aliases in scopes:
         for node in ast.walk(scope):
             if isinstance(node, ast.expr) and _reads_a_value(node, aliases) and id(node) not in passed:
