@@ -9,6 +9,8 @@ of quantity grades is at least Đạt and the report is at least Đạt; otherwi
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from sangtao.projects.models import GRADE_ORDER, AcceptanceRating, Grade, Project
 
 BY_ORDER = {order: grade for grade, order in GRADE_ORDER.items()}
@@ -43,7 +45,7 @@ def acceptance_result(project: Project) -> AcceptanceResult:
             missing.append(milestone.title)
     report = median_grade([r.quality for r in ratings if r.milestone_id is None])
     if report is None:
-        missing.append("report")
+        missing.append(str(_("Báo cáo tổng kết")))
     if missing:
         return AcceptanceResult(None, deliverables, report, missing)
     rules = project.rules

@@ -152,8 +152,7 @@ def _milestone(request, project):
 
 def _add_task(request, project):
     form = TaskForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Chọn đơn vị, nêu nhiệm vụ và hạn."))
+    if form_refused(request, form):  # a date or a title refused is said as such, not "choose a unit"
         return
     run_service(request, services.add_task, project, request.user, form.cleaned_data["unit"],
                 form.cleaned_data["title"], form.cleaned_data["due_on"], success=_("Đã giao nhiệm vụ."))

@@ -345,3 +345,14 @@ def test_a_milestone_completed_on_a_day_that_is_not_one_is_refused_and_stays_ope
                                  follow=True)
     milestone.refresh_from_db()
     assert "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy." in page.content.decode() and milestone.completed_on is None
+
+
+def test_what_the_acceptance_still_lacks_names_the_final_report_in_the_readers_language(project):
+    from django.utils import translation
+
+    from sangtao.projects.acceptance import acceptance_result
+
+    with translation.override("vi"):
+        assert "Báo cáo tổng kết" in acceptance_result(project).missing
+    with translation.override("en"):
+        assert "Final report" in acceptance_result(project).missing
