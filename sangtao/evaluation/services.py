@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, Indicator
+from sangtao.core import formats
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.forms import DAYS_MESSAGE, FIRST_DAY, LAST_DAY
@@ -29,8 +30,10 @@ def record_measurement(indicator: Indicator, actor, value, measured_on: datetime
     if not actor.has_perm("evaluation.measure", indicator.challenge):
         raise NotAllowed()
     source = clean(source or "")
-    if not source or len(source) > SOURCE_LENGTH:
+    if not source:
         raise InvalidInput(_("Nêu nguồn số liệu."), field="source")
+    if len(source) > SOURCE_LENGTH:
+        raise InvalidInput(_("Nguồn số liệu dài quá: tối đa %(n)s ký tự.") % {"n": SOURCE_LENGTH}, field="source")
     try:
         value = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
@@ -60,7 +63,7 @@ def record_measurement(indicator: Indicator, actor, value, measured_on: datetime
 
 
 def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
-    """CSV columns: indicator (name), date (YYYY-MM-DD), value, source. All rows or none."""
+    """CSV columns: indicator (name), date (YYYY-MM-DD or DD/MM/YYYY), value, source. All rows or none."""
     if not actor.has_perm("evaluation.measure", challenge):
         raise NotAllowed()
     indicators = {clean(i.name).lower(): i for i in challenge.indicators.all()}
@@ -81,10 +84,12 @@ def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
     problems, parsed = [], []
     for number, row in enumerate(rows, start=2):
         indicator = indicators.get(clean(row.get("indicator") or "").lower())
+        day = formats.parse_date(clean(row.get("date") or ""))  # ISO, or dd/mm/yyyy as the page takes it
         try:
-            day = datetime.date.fromisoformat(clean(row.get("date") or ""))
             value = Decimal(clean(row.get("value") or "").replace(",", "."))
-        except (ValueError, InvalidOperation):
+        except InvalidOperation:
+            indicator = None
+        if day is None:
             indicator = None
         if indicator is None or not clean(row.get("source") or ""):
             problems.append(str(number))

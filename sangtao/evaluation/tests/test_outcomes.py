@@ -51,8 +51,8 @@ def test_measurements_by_the_lead_the_owner_and_dost_only(project, solver, offic
 
 def test_csv_import_is_all_or_nothing(project, officer):
     challenge = project.challenge
-    good = "indicator,date,value,source\nThời gian chờ,2026-03-01,150,HIS\nThời gian chờ,2026-06-01,120,HIS\n"
-    assert services.import_measurements(challenge, officer, good.encode()) == 2
+    good = "indicator,date,value,source\nThời gian chờ,2026-03-01,150,HIS\nThời gian chờ,01/06/2026,120,HIS\n"
+    assert services.import_measurements(challenge, officer, good.encode()) == 2  # ISO or as the page writes days
     bad = "indicator,date,value,source\nThời gian chờ,2026-09-01,100,HIS\nKhông tồn tại,2026-09-01,1,HIS\n"
     with pytest.raises(InvalidInput, match="3"):
         services.import_measurements(challenge, officer, bad.encode())
@@ -62,10 +62,12 @@ def test_csv_import_is_all_or_nothing(project, officer):
 def test_a_file_that_is_not_the_measurements_csv_or_has_no_rows_is_refused_not_counted_as_none(project, officer):
     other = "Ngày,Số liệu\n01/03/2026,150\n".encode()  # another table, or a file whose bytes happen to read as text
     for content, message in ((other, "Tệp thiếu cột: indicator, date, value, source."),
+                             ("indicator,date,value,source\nThời gian chờ,2026-03-01,5,{}\n".format("n" * 301).encode(),
+                              "Nguồn số liệu dài quá: tối đa 300 ký tự."),
                              (b"indicator,date,value\n", "Tệp thiếu cột: source."),
                              (b"indicator,date,value,source\n", "Tệp không có dòng số đo nào."),
                              ("indicator,date,value,source\nThời gian chờ,0001-01-01,5,HIS\n".encode(),
-                              "Chọn một ngày từ 01/01/1900 đến 31/12/9998.")):
+                              "Dòng lỗi \\(chỉ số, ngày, giá trị hoặc nguồn\\): 2.")):
         with pytest.raises(InvalidInput, match=message):
             services.import_measurements(project.challenge, officer, content)
     assert not Measurement.objects.exists()
