@@ -29,3 +29,13 @@ def form_refused(request, form) -> bool:
     messages.error(request, f"{field.label}: {errors[0]}" if several and field is not None and field.label
                    else errors[0])
     return True
+
+
+def section_or_top(request, url: str, section: str) -> str:
+    """Where to send the person back after an action posted from a section of a long page: to the section
+    when it went through, to the top, where the messages are, when something was refused (opened at the
+    section, far below, the person saw the form again and no message)."""
+    shown = messages.get_messages(request)
+    refused = any(message.level == messages.ERROR for message in shown)
+    shown.used = False  # only looked at: they are still to be shown
+    return url if refused else f"{url}#{section}"

@@ -18,7 +18,7 @@ from sangtao.core import charts
 from sangtao.core.counters import Counter
 from sangtao.core.csv import append_row, csv_response
 from sangtao.core.documents import AdministrativeDocument
-from sangtao.core.feedback import form_refused, run_service
+from sangtao.core.feedback import form_refused, run_service, section_or_top
 from sangtao.core.formats import long_date
 from sangtao.core.forms import chosen
 from sangtao.core.uploads import check_size
@@ -40,7 +40,7 @@ def measurement_add(request, pk):
         data = form.cleaned_data
         run_service(request, services.record_measurement, indicator, request.user, data["value"],
                     data["measured_on"], data["source"], data["evidence_url"], success=_("Đã ghi số đo."))
-    return redirect(challenge.get_absolute_url() + "#ket-qua-do")
+    return redirect(section_or_top(request, challenge.get_absolute_url(), "ket-qua-do"))
 
 
 @login_required
@@ -54,7 +54,7 @@ def measurement_import(request, pk):
         count = run_service(request, _import_measurements, challenge, request.user, upload)
         if count is not None:
             messages.success(request, _("Đã nhập %(n)s số đo.") % {"n": count})
-    return redirect(challenge.get_absolute_url() + "#ket-qua-do")
+    return redirect(section_or_top(request, challenge.get_absolute_url(), "ket-qua-do"))
 
 
 def _import_measurements(challenge, user, upload) -> int:

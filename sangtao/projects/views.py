@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
 from sangtao.core.errors import InvalidInput, ServiceError
-from sangtao.core.feedback import form_refused, run_service
+from sangtao.core.feedback import form_refused, run_service, section_or_top
 from sangtao.core.forms import chosen
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.projects import services
@@ -257,7 +257,7 @@ def act(request, pk, action):
         handler(request, project)
     except InvalidInput as refused:  # a field its form refused, before the service was called
         messages.error(request, str(refused.message))
-    return redirect(project.get_absolute_url() + f"#{action}")
+    return redirect(section_or_top(request, project.get_absolute_url(), action))
 
 
 @login_required

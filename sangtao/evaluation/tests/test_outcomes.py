@@ -205,3 +205,16 @@ def test_a_measurement_with_a_bad_date_number_or_source_is_refused_with_a_messag
     shown = [str(m) for m in response.context["messages"]]
     assert response.status_code == 200 and len(shown) == 1 and message in shown[0]
     assert not indicator.measurements.exists()
+
+
+def test_a_refused_measurement_opens_the_page_at_its_message(make_challenge, dost):
+    from sangtao.challenges.models import Status
+
+    challenge = make_challenge(Status.PUBLISHED)
+    indicator = challenge.indicators.get()
+    refused = client_for(dost).post(f"/challenges/{challenge.pk}/measurements/", {
+        "indicator": indicator.pk, "value": "abc", "measured_on": "05/03/2026", "source": "HIS"})
+    assert refused["Location"] == challenge.get_absolute_url()
+    done = client_for(dost).post(f"/challenges/{challenge.pk}/measurements/", {
+        "indicator": indicator.pk, "value": "5", "measured_on": "05/03/2026", "source": "HIS"})
+    assert done["Location"] == challenge.get_absolute_url() + "#ket-qua-do"

@@ -356,3 +356,13 @@ def test_what_the_acceptance_still_lacks_names_the_final_report_in_the_readers_l
         assert "Báo cáo tổng kết" in acceptance_result(project).missing
     with translation.override("en"):
         assert "Final report" in acceptance_result(project).missing
+
+
+def test_a_refused_action_opens_the_page_at_its_message_and_a_done_one_at_its_section(project, solver):
+    client = client_for(solver)
+    refused = client.post(f"/projects/{project.pk}/do/report/", {"narrative": "Tiến độ", "period_end": "31/02/2026"})
+    assert refused["Location"] == project.get_absolute_url()  # the top, where the message is
+    assert "Ngày không hợp lệ" in client.get(refused["Location"]).content.decode()
+    done = client.post(f"/projects/{project.pk}/do/report/", {"narrative": "Tiến độ tháng này"})
+    assert done["Location"] == project.get_absolute_url() + "#report"
+    assert "Đã gửi báo cáo tiến độ." in client.get(done["Location"]).content.decode()
