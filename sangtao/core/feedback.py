@@ -1,6 +1,7 @@
 """Run a service from a view and tell the user how it went, in one place."""
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import BaseStorage
 
 from sangtao.core.errors import ServiceError
 
@@ -37,5 +38,6 @@ def section_or_top(request, url: str, section: str) -> str:
     section, far below, the person saw the form again and no message)."""
     shown = messages.get_messages(request)
     refused = any(message.level == messages.ERROR for message in shown)
-    shown.used = False  # only looked at: they are still to be shown
+    if isinstance(shown, BaseStorage):
+        shown.used = False  # only looked at: they are still to be shown (as Django's documentation says to)
     return url if refused else f"{url}#{section}"

@@ -89,9 +89,7 @@ def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
             value = Decimal(clean(row.get("value") or "").replace(",", "."))
         except InvalidOperation:
             indicator = None
-        if day is None:
-            indicator = None
-        if indicator is None or not clean(row.get("source") or ""):
+        if indicator is None or day is None or not clean(row.get("source") or ""):
             problems.append(str(number))
             continue
         parsed.append((indicator, value, day, row["source"]))
