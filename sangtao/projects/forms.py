@@ -93,8 +93,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.milestones = list(milestones)
         for milestone in self.milestones:
-            self.fields[f"progress_{milestone.pk}"] = forms.IntegerField(
-                required=False, error_messages={"invalid": PROGRESS_REFUSED})
+            self.fields[f"progress_{milestone.pk}"] = forms.IntegerField(  # its title names it in a refusal
+                label=milestone.title, required=False, error_messages={"invalid": PROGRESS_REFUSED})
 
     def clean(self):
         # The range here, not as the field's min/max: their messages are %-formatted, and this one ends in %.

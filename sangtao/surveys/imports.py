@@ -319,6 +319,8 @@ def _run_import(job_id: int, run_id: str | None) -> None:
                 copied = staged.load(path, tracker.advance)
             errors, count = (staged.errors(), staged.count) if copied else _validate(job, path, reader, staged,
                                                                                      tracker)
+            if not errors and not count:  # a header alone: "0 imported" would read as if it went through
+                raise InvalidInput(gettext_lazy("Tệp không có phiếu nào: chỉ có dòng tiêu đề."))
         except InvalidInput as refused:
             with transaction.atomic():
                 _move(job, "reject")

@@ -182,7 +182,7 @@ def test_the_import_runs_as_a_job_its_starter_follows_with_bad_rows_a_result_fil
     assert '<th scope="col">Row</th><th scope="col">Error</th>' in client_for(dost).get(  # a plan's rows name no column
         f"/en/jobs/{third.pk}/").content.decode()
     for failed in (refused, third):
-        assert "The file was not imported: 1 rows with errors." in client_for(dost).get(
+        assert "The file was not imported. Rows with errors: 1." in client_for(dost).get(
             f"/en/jobs/{failed.pk}/").content.decode()
         assert "Tệp chưa được nhập: 1 dòng lỗi." in client_for(dost).get(f"/jobs/{failed.pk}/").content.decode()
     assert "Imported 2 plans, 3 tasks; skipped 0 rows imported before." in client_for(dost).get(

@@ -51,7 +51,7 @@ def test_dost_filters_by_actor_action_object_and_date(dost, officer, health, eve
     assert client.get("/audit/", {"date_to": today - datetime.timedelta(days=1)}).context["total"] == 0
     refused = client.get("/audit/", {"date_from": today, "date_to": today - datetime.timedelta(days=1)})
     assert refused.status_code == 200 and refused.context["total"] == 0
-    assert "Ngày bắt đầu phải trước ngày kết thúc." in refused.content.decode()
+    assert "Ngày bắt đầu không được sau ngày kết thúc." in refused.content.decode()
 
 
 def test_the_action_filter_takes_the_words_the_log_shows_in_either_language_and_offers_them(dost, officer, events):

@@ -285,6 +285,8 @@ def test_a_progress_report_with_a_bad_date_or_percent_is_refused_with_a_message(
     page = client_for(solver).post(f"/projects/{project.pk}/do/report/", {"narrative": "Tiến độ", name: value},
                                    follow=True)
     assert page.status_code == 200 and message in page.content.decode() and not project.reports.exists()
+    if box == "progress":  # which milestone's percent it is
+        assert f"{project.milestones.first().title}: {message}" in page.content.decode()
 
 
 def test_a_progress_report_from_the_page_keeps_its_date_and_percents(project, solver):
@@ -366,3 +368,10 @@ def test_a_refused_action_opens_the_page_at_its_message_and_a_done_one_at_its_se
     done = client.post(f"/projects/{project.pk}/do/report/", {"narrative": "Tiến độ tháng này"})
     assert done["Location"] == project.get_absolute_url() + "#report"
     assert "Đã gửi báo cáo tiến độ." in client.get(done["Location"]).content.decode()
+
+
+def test_a_task_comment_keeps_its_line_breaks_and_says_it_was_sent(project, officer, ward):
+    task = services.add_task(project, officer, ward, "Bố trí điểm hỗ trợ", TODAY())
+    page = client_for(officer).post(f"/projects/{project.pk}/do/task_comment/",
+                                    {"task": task.pk, "body": "Dòng một\r\nDòng hai"}, follow=True)
+    assert "Đã gửi trao đổi." in page.content.decode() and "Dòng một<br>Dòng hai" in page.content.decode()

@@ -304,3 +304,9 @@ def test_an_empty_file_or_none_sent_to_the_import_page_is_said_as_such_in_the_re
         assert empty in sent.content.decode(), prefix
         assert missing in client.post(url, {"source": "paper"}, follow=True).content.decode(), prefix
     assert not ImportJob.objects.exists()
+
+
+def test_a_file_with_only_its_header_is_refused_not_imported_as_nothing(survey, dost, process_tasks):
+    job = run(survey, dost, csv_file(survey, []), process_tasks)
+    assert job.state == "rejected" and job.added == 0
+    assert str(job.run.shown_message) == "Tệp không có phiếu nào: chỉ có dòng tiêu đề."
