@@ -62,6 +62,7 @@ def test_the_action_filter_takes_the_words_the_log_shows_in_either_language_and_
         assert [e.object_id for e in response.context["page"].entries] == [str(officer.pk)], path
     offered = client.get("/en/audit/").content.decode()
     assert 'list="audit-actions"' in offered and '<option value="Add role">' in offered
+    assert 'href="?action=Add%20role"' in offered  # a row's action links its words, which the box then shows
     assert client.get("/audit/", {"action": "Không có hành động này"}).context["total"] == 0
 
 
