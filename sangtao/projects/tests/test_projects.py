@@ -375,3 +375,10 @@ def test_a_task_comment_keeps_its_line_breaks_and_says_it_was_sent(project, offi
     page = client_for(officer).post(f"/projects/{project.pk}/do/task_comment/",
                                     {"task": task.pk, "body": "Dòng một\r\nDòng hai"}, follow=True)
     assert "Đã gửi trao đổi." in page.content.decode() and "Dòng một<br>Dòng hai" in page.content.decode()
+
+
+def test_the_milestones_stack_one_block_each_on_a_phone_with_each_value_named(project, dost):
+    page = client_for(dost).get(project.get_absolute_url()).content.decode()
+    table = page.split('id="milestone_done"')[1].split("</table>")[0]
+    assert '<table class="stacked">' in table  # site.css: one block per row under 40rem, numbers not split
+    assert table.count('data-label="Hạn"') == project.milestones.count()
