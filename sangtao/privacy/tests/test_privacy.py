@@ -282,3 +282,10 @@ def test_a_person_who_signs_in_only_by_single_sign_on_confirms_the_erasure_witho
     outsider.save()
     response = client_for(outsider).post("/privacy/mine/delete/", {})
     assert response.status_code == 302 and not User.objects.get(pk=outsider.pk).is_active
+
+
+def test_the_consents_stack_one_block_each_on_a_phone_with_each_value_named(outsider):
+    page = client_for(outsider).get("/privacy/mine/").content.decode()
+    table = page.split("</h2>", 1)[1].split("</table>")[0]
+    assert '<table class="stacked">' in table  # site.css: one block per row under 40rem ("Đồng ý" was split)
+    assert 'data-label="Mục đích"' in table and 'data-label="Hiện tại"' in table
