@@ -204,24 +204,30 @@ def _default_language():
     translation.deactivate()
 
 
-@pytest.fixture
-def city(db):
+# --- the standard units and roles: each fixture makes one, standard_world() makes them all ---------------
+
+UNITS = {  # fixture: (kind, code, name), each a unit of the city
+    "dost_unit": (UnitKind.DOST, "SKHCN", "Sở Khoa học và Công nghệ"),
+    "health": (UnitKind.DEPARTMENT, "SOYTE", "Sở Y tế"),
+    "ward": (UnitKind.WARD, "26740", "Phường Sài Gòn"),
+}
+USERS = {  # fixture: (user name, role, the fixture of its unit, more fields)
+    "dost": ("dost", Role.DOST_COORDINATOR, "dost_unit", {"full_name": "Trần Minh Khoa"}),
+    "officer": ("officer", Role.OFFICER, "health", {"full_name": "Nguyễn Thị Hồng"}),
+    "leader": ("leader", Role.LEADER, "health", {"full_name": "Lê Văn Đức"}),
+    "ward_officer": ("officer2", Role.OFFICER, "ward", {}),
+    "expert": ("expert", Role.EXPERT, None, {}),
+    "outsider": ("citizen", None, None, {"language": "vi"}),
+}
+
+
+def make_city():
     return OrgUnit.objects.create(kind=UnitKind.PROVINCE, code="79", name="Thành phố Hồ Chí Minh")
 
 
-@pytest.fixture
-def dost_unit(city):
-    return OrgUnit.objects.create(kind=UnitKind.DOST, code="SKHCN", name="Sở Khoa học và Công nghệ", parent=city)
-
-
-@pytest.fixture
-def health(city):
-    return OrgUnit.objects.create(kind=UnitKind.DEPARTMENT, code="SOYTE", name="Sở Y tế", parent=city)
-
-
-@pytest.fixture
-def ward(city):
-    return OrgUnit.objects.create(kind=UnitKind.WARD, code="26740", name="Phường Sài Gòn", parent=city)
+def make_unit(fixture: str, city):
+    kind, code, name = UNITS[fixture]
+    return OrgUnit.objects.create(kind=kind, code=code, name=name, parent=city)
 
 
 def make_user(username, role=None, unit=None, **extra):
@@ -233,40 +239,73 @@ def make_user(username, role=None, unit=None, **extra):
     return user
 
 
-@pytest.fixture
-def dost(dost_unit):
-    return make_user("dost", Role.DOST_COORDINATOR, dost_unit, full_name="Trần Minh Khoa")
+def make_standard_user(fixture: str, unit=None):
+    username, role, _unit_fixture, extra = USERS[fixture]
+    return make_user(username, role, unit, **extra)
 
 
-@pytest.fixture
-def officer(health):
-    return make_user("officer", Role.OFFICER, health, full_name="Nguyễn Thị Hồng")
-
-
-@pytest.fixture
-def leader(health):
-    return make_user("leader", Role.LEADER, health, full_name="Lê Văn Đức")
-
-
-@pytest.fixture
-def ward_officer(ward):
-    return make_user("officer2", Role.OFFICER, ward)
-
-
-@pytest.fixture
-def expert(db):
-    return make_user("expert", Role.EXPERT, None)
-
-
-@pytest.fixture
-def solver(city):
+def make_solver():
     org = OrgUnit.objects.create(kind=UnitKind.SOLVER, code="0312345678", name="Công ty Giải pháp Xanh")
     return make_user("solver", Role.SOLVER, org)
 
 
+def make_field():
+    return Field.objects.create(name="Y tế", name_en="Health", slug="y-te")
+
+
+@pytest.fixture
+def city(db):
+    return make_city()
+
+
+@pytest.fixture
+def dost_unit(city):
+    return make_unit("dost_unit", city)
+
+
+@pytest.fixture
+def health(city):
+    return make_unit("health", city)
+
+
+@pytest.fixture
+def ward(city):
+    return make_unit("ward", city)
+
+
+@pytest.fixture
+def dost(dost_unit):
+    return make_standard_user("dost", dost_unit)
+
+
+@pytest.fixture
+def officer(health):
+    return make_standard_user("officer", health)
+
+
+@pytest.fixture
+def leader(health):
+    return make_standard_user("leader", health)
+
+
+@pytest.fixture
+def ward_officer(ward):
+    return make_standard_user("ward_officer", ward)
+
+
+@pytest.fixture
+def expert(db):
+    return make_standard_user("expert")
+
+
+@pytest.fixture
+def solver(city):
+    return make_solver()
+
+
 @pytest.fixture
 def outsider(db):
-    return make_user("citizen", language="vi")
+    return make_standard_user("outsider")
 
 
 @pytest.fixture
@@ -280,7 +319,7 @@ def roles(dost, officer, leader, ward_officer, expert, solver, outsider):
 
 @pytest.fixture
 def field(db):
-    return Field.objects.create(name="Y tế", name_en="Health", slug="y-te")
+    return make_field()
 
 
 def challenge_data(field, owner, **overrides):
@@ -305,6 +344,10 @@ def challenge_data(field, owner, **overrides):
 
 @pytest.fixture
 def make_challenge(field, health, officer, leader, dost):
+    return challenge_maker(field, health, officer, leader, dost)
+
+
+def challenge_maker(field, health, officer, leader, dost):
     """Create a challenge owned by the Department of Health and drive it to a state."""
 
     def make(state=Status.DRAFT, **overrides):
@@ -431,6 +474,11 @@ def make_solver_org(name, tax_code, username, verified=True):
 
 @pytest.fixture
 def solver_org(solver):
+    return make_solver_profile(solver)
+
+
+def make_solver_profile(solver):
+    """The solver's organisation, verified."""
     from sangtao.orgs.models import SolverProfile
 
     org = solver.memberships.get().unit
@@ -460,6 +508,10 @@ COUNCIL_ROLES = ["chair", "vice_chair", "secretary", "reviewer", "reviewer", "me
 
 @pytest.fixture
 def selection(make_challenge, solver, solver_org, dost, field):
+    return make_selection(make_challenge, solver, solver_org, dost, field)
+
+
+def make_selection(make_challenge, solver, solver_org, dost, field):
     """A closed open call with two eligible proposals and a released seven-member council."""
     from sangtao.proposals import services as proposal_services
     from sangtao.review import services as review_services
@@ -716,6 +768,10 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
 
 @pytest.fixture
 def project(selection, dost, ward):
+    return make_project(selection, dost, ward)
+
+
+def make_project(selection, dost, ward):
     """The selection decided in favour of the first proposal, and its project planned."""
     from sangtao.projects import services as project_services
     from sangtao.review import services as review_services
@@ -734,6 +790,94 @@ def project(selection, dost, ward):
             {"title": "Thí điểm tại bệnh viện", "due_on": today + datetime.timedelta(days=120)},
         ],
     })
+
+
+# --- a world built once for a whole module -------------------------------------------------------
+
+STANDARD = ("city", *UNITS, *USERS, "solver", "field")  # the fixtures standard_world() makes
+SELECTION_WORLD = (*STANDARD, "solver_org", "selection")  # and those selection_world() adds
+PROJECT_WORLD = (*SELECTION_WORLD, "project")  # and project_world()
+
+
+def standard_world() -> dict:
+    """Every standard unit and role, and the field, each as its fixture makes it."""
+    world = {"city": make_city()}
+    world.update({name: make_unit(name, world["city"]) for name in UNITS})
+    world.update({name: make_standard_user(name, world.get(unit)) for name, (_user, _role, unit, _more) in USERS.items()})
+    world["solver"] = make_solver()
+    world["field"] = make_field()
+    return world
+
+
+def selection_world() -> dict:
+    """The standard world, then the selection, as its fixture makes it."""
+    world = standard_world()
+    world["solver_org"] = make_solver_profile(world["solver"])
+    make = challenge_maker(world["field"], world["health"], world["officer"], world["leader"], world["dost"])
+    world["selection"] = make_selection(make, world["solver"], world["solver_org"], world["dost"], world["field"])
+    return world
+
+
+def project_world() -> dict:
+    """The selection's world, then its project, as its fixture makes it."""
+    world = selection_world()
+    world["project"] = make_project(world["selection"], world["dost"], world["ward"])
+    return world
+
+
+def module_world(build, names) -> dict:
+    """Fixtures for a module whose every test starts from the same costly world (a project under way
+    takes a third of a second to build): build() makes it once per module and test process, and the
+    fixture of each of `names` gives its part, fetched again for each test, so that what one test
+    changed in memory is not seen by the next. Fixtures that take these (roles, make_challenge) take
+    the module's. A test that asks for a standard fixture the world does not give fails: it would make
+    a second user of the same name.
+
+    The world is built in a transaction around the whole module, rolled back at its end. Each test's
+    own transaction (pytest-django's) is a savepoint inside it, so what a test changes in the database
+    is undone before the next test starts. In the module: `globals().update(module_world(project_world,
+    PROJECT_WORLD))`. Not for a module with transactional tests: they commit, and flush at their end."""
+
+    @pytest.fixture(scope="module", name="_module_world")
+    def built(django_db_setup, django_db_blocker):
+        from django.db import transaction
+        from django.utils import translation
+
+        django_db_blocker.unblock()
+        try:
+            with transaction.atomic():
+                with translation.override("vi"):
+                    world = build()
+                django_db_blocker.restore()
+                try:
+                    yield world
+                finally:
+                    django_db_blocker.unblock()
+                transaction.set_rollback(True)
+        finally:
+            django_db_blocker.restore()
+
+    def part(name):
+        @pytest.fixture(name=name)
+        def fetched(_module_world, db):
+            return _fetched_again(_module_world[name])
+
+        return fetched
+
+    return {"_module_world": built, **{name: part(name) for name in names}}
+
+
+def _fetched_again(value):
+    """A part of a module's world as the database has it now: a model, or dicts and lists of them."""
+    from django.db.models import Model
+
+    if isinstance(value, Model):
+        return type(value)._base_manager.get(pk=value.pk)
+    if isinstance(value, dict):
+        return {key: _fetched_again(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fetched_again(item) for item in value]
+    return value
 
 
 # --- step 5: a satisfaction survey ------------------------------------------------------------

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.validators import URLValidator
 
-from conftest import client_for
+from conftest import PROJECT_WORLD, client_for, module_world, project_world
 from sangtao.challenges.models import Indicator
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.evaluation import services
@@ -14,6 +14,8 @@ from sangtao.evaluation.kpis import kpi_status
 from sangtao.evaluation.models import Measurement
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same project under way, built once for the module.
+globals().update(module_world(project_world, PROJECT_WORLD))
 
 
 def m(value, day):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import client_for, make_expert
+from conftest import PROJECT_WORLD, client_for, make_expert, module_world, project_world
 from sangtao.challenges.models import Status
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.notifications.models import Notification
@@ -14,6 +14,8 @@ from sangtao.projects.acceptance import acceptance_result
 from sangtao.projects.models import Escalation, Grade, Milestone, Project, ProjectStatus, ReportStatus
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same project under way, built once for the module.
+globals().update(module_world(project_world, PROJECT_WORLD))
 TODAY = timezone.localdate
 
 

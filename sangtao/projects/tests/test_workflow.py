@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import assert_move_matrix, move_table_test
+from conftest import PROJECT_WORLD, assert_move_matrix, module_world, move_table_test, project_world
 from sangtao.projects import services
 from sangtao.projects.models import ProgressReport, Project, ProjectStatus, ReportStatus, Task, TaskStatus
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same project under way, built once for the module.
+globals().update(module_world(project_world, PROJECT_WORLD))
 
 # The project of the conftest fixture: owned by the Department of Health, led by the solver's
 # organisation, with the ward (other_unit_officer's unit) as a partner.

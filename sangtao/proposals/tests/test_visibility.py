@@ -3,12 +3,14 @@
 import pytest
 from django.core.files.base import ContentFile
 
-from conftest import ApiClient, client_for, make_expert
+from conftest import SELECTION_WORLD, ApiClient, client_for, make_expert, module_world, selection_world
 from sangtao.proposals import services
 from sangtao.proposals.models import ProposalAttachment
 from sangtao.review import services as review_services
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same selection, built once for the module.
+globals().update(module_world(selection_world, SELECTION_WORLD))
 
 SEES = {"dost", "member", "cleared_reviewer"}
 ROLES = ["dost", "member", "other_applicant", "cleared_reviewer", "undeclared_reviewer", "conflicted_reviewer",

@@ -5,13 +5,15 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import make_expert
+from conftest import SELECTION_WORLD, make_expert, module_world, selection_world
 from sangtao.core.errors import InvalidInput
 from sangtao.review import services
 from sangtao.review.conflicts import ExpertFacts, ProposalFacts, conflicts_between, find_conflicts
 from sangtao.review.models import CouncilMember, CouncilRole, Expert, ExpertRelationship, RelationshipKind
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same selection, built once for the module.
+globals().update(module_world(selection_world, SELECTION_WORLD))
 
 
 def codes(found, expert, proposal):

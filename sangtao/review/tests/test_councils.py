@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 
-from conftest import ApiClient, client_for, make_expert, score_all
+from conftest import SELECTION_WORLD, ApiClient, client_for, make_expert, module_world, score_all, selection_world
 from sangtao.core.errors import StaleState
 from sangtao.review import affinity, services
 from sangtao.review.models import Assignment, AssignmentRun, Council, CouncilRules, PairRule, Rubric, ScorePublication
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same selection, built once for the module.
+globals().update(module_world(selection_world, SELECTION_WORLD))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from conftest import score_all
+from conftest import SELECTION_WORLD, module_world, score_all, selection_world
 from sangtao.challenges.models import Status, Transition
 from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.core.workitems import work_for
@@ -14,6 +14,8 @@ from sangtao.review import services
 from sangtao.review.models import CouncilStatus, Decision
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same selection, built once for the module.
+globals().update(module_world(selection_world, SELECTION_WORLD))
 
 GOOD = {"1": 12, "2": 40, "3": 30}
 WEAK = {"1": 10, "2": 30, "3": 20}

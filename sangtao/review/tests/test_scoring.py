@@ -2,12 +2,14 @@
 
 import pytest
 
-from conftest import ApiClient, client_for
+from conftest import SELECTION_WORLD, ApiClient, client_for, module_world, selection_world
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.review import services
 from sangtao.review.models import CouncilRole, Score, Scoresheet, SheetEvent, SheetStatus
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same selection, built once for the module.
+globals().update(module_world(selection_world, SELECTION_WORLD))
 
 
 @pytest.fixture
