@@ -899,6 +899,10 @@ def _fetched_again(value):
 
 @pytest.fixture
 def survey(dost, health, ward, city, make_challenge):
+    return make_survey(dost, health, ward, city, make_challenge)
+
+
+def make_survey(dost, health, ward, city, make_challenge):
     """A SIPAS survey of one service at the Department of Health and a ward, over four quarters."""
     from sangtao.surveys import services as survey_services
 
@@ -911,6 +915,17 @@ def survey(dost, health, ward, city, make_challenge):
                  ("2026-Q2", datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)),
                  ("2026-Q3", datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),
                  ("2026-Q4", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))])
+
+
+SURVEY_WORLD = (*STANDARD, "survey")  # the fixtures survey_world() makes
+
+
+def survey_world() -> dict:
+    """The standard world, then the survey, as its fixture makes it."""
+    world = standard_world()
+    make = challenge_maker(world["field"], world["health"], world["officer"], world["leader"], world["dost"])
+    world["survey"] = make_survey(world["dost"], world["health"], world["ward"], world["city"], make)
+    return world
 
 
 # --- the role x state x move matrix of any workflow -----------------------------------------

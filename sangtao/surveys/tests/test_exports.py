@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import client_for
+from conftest import SURVEY_WORLD, client_for, module_world, survey_world
 from sangtao.surveys import exports, services
 from sangtao.surveys.imports import start_import
 from sangtao.surveys.indices import index_cells
@@ -16,6 +16,8 @@ from sangtao.surveys.ingest import Incoming, ingest, scale_items
 from sangtao.surveys.models import Answer, Measure, Response, Source
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same survey, built once for the module.
+globals().update(module_world(survey_world, SURVEY_WORLD))
 
 
 def fill(survey, count: int, start: int = 0) -> None:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from openpyxl import Workbook
 
-from conftest import client_for
+from conftest import SURVEY_WORLD, client_for, module_world, survey_world
 from sangtao.core.errors import NotAllowed
 from sangtao.surveys import copy_import, imports
 from sangtao.surveys import ingest as ingest_module
@@ -16,6 +16,8 @@ from sangtao.surveys.imports import start_import
 from sangtao.surveys.models import Aggregate, Answer, ImportJob, Measure, RespondentAggregate, Response
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same survey, built once for the module.
+globals().update(module_world(survey_world, SURVEY_WORLD))
 
 
 def csv_file(survey, rows, name="phieu.csv", header=None):

@@ -7,12 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import SURVEY_WORLD, module_world, survey_world
 from sangtao.surveys.indices import OVERALL, index_cells
 from sangtao.surveys.ingest import RESPONDENT_STATS, Incoming, ingest, recompute, scale_items
 from sangtao.surveys.models import Aggregate, Measure, RespondentAggregate, Response, Source
 from sangtao.surveys.stats import wilson
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same survey, built once for the module.
+globals().update(module_world(survey_world, SURVEY_WORLD))
 STAT_FIELDS = ("n", "total", "total_sq", "satisfied", "w_sum", "w_satisfied", "w2_sum", "w2_satisfied")
 
 

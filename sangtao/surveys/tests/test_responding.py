@@ -6,11 +6,13 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from conftest import ApiClient, client_for
+from conftest import SURVEY_WORLD, ApiClient, client_for, module_world, survey_world
 from sangtao.surveys import services
 from sangtao.surveys.models import Aggregate, Measure, Period, Response
 
 pytestmark = pytest.mark.django_db
+# Every test here starts from the same survey, built once for the module.
+globals().update(module_world(survey_world, SURVEY_WORLD))
 
 
 @pytest.fixture(autouse=True)
