@@ -130,10 +130,14 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+# Take the write lock at the start of each transaction so concurrent moves queue instead of failing
+# half-way; wait up to 20 s for it. Write-ahead logging, so that the web process and the task workers
+# read while one of them writes: with the default rollback journal a reader waits on a writer that
+# waits on other readers, and a worker's step once waited the whole 20 s (an in-memory database, as
+# the tests use, keeps its journal in memory: the pragma changes nothing there).
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Take the write lock at the start of each transaction so concurrent moves queue
-    # instead of failing half-way; wait up to 20 s for it.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache every web process shares (allauth's rate limits and used codes are kept in it; login

@@ -236,3 +236,22 @@ def test_two_citizens_behind_the_same_trusted_proxy_each_have_their_own_limit(su
     assert answer_from("198.51.100.10", peer="203.0.113.5").status_code == 200, \
         "an untrusted peer cannot pose as many clients"
     assert Response.objects.count() == 3
+
+
+
+def test_a_sqlite_file_is_opened_in_write_ahead_logging_so_workers_read_while_one_writes(tmp_path, django_db_blocker):
+    """The web process and the task workers share a SQLite file (make demo): with write-ahead logging a
+    reader never waits on a writer, nor a writer on readers, only on another writer."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    wrapper = DatabaseWrapper({
+        "ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "site.sqlite3"),
+        "OPTIONS": settings.SQLITE_OPTIONS, "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False, "CONN_MAX_AGE": 0,
+        "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False, "TEST": {}})
+    with django_db_blocker.unblock():
+        try:
+            with wrapper.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode")
+                assert cursor.fetchone()[0] == "wal"
+        finally:
+            wrapper.close()
