@@ -2,6 +2,7 @@
 API client that validates every response against the OpenAPI schema."""
 
 import datetime
+import gc
 import json
 import os
 import re
@@ -62,6 +63,19 @@ def pytest_collection_modifyitems(items):
     second = computing[1::2] + waiting[1::2]
     split = max(0, min(len(quick), (len(second) - len(first) + len(quick)) // 2))
     items[:] = first + quick[:split] + second + quick[split:]
+
+
+# --- the garbage collector after collection ------------------------------------------------------
+# A worker holds 415,000 objects once it has imported and collected every test (modules, classes,
+# the URL conf...), and with Python's default thresholds every tenth collection of the middle
+# generation walked them all again: the two workers spent 15 s of CPU a run in the collector. Frozen,
+# they are left out of every collection, and collecting less often (after 5,000 new objects rather
+# than 700) halves the rest: 6 s. What the tests leave behind is still collected.
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(5_000, 20, 100)
 
 
 # --- every test on a deep frame stack -----------------------------------------------------------
