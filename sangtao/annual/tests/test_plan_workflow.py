@@ -67,7 +67,8 @@ def test_dost_does_not_see_a_plan_before_the_unit_leader_approves_it(make_plan, 
 
 @pytest.mark.parametrize("state", list(PLAN_PATH))
 def test_through_the_api_every_role_may_make_exactly_the_moves_the_table_gives_it(state, make_plan, plan_roles):
-    assert_move_matrix(make_plan(state), plan_roles, ALLOWED, apply=moves_through_api(lambda plan, move: f"/annual/plans/{plan.pk}/moves/{move}"))
+    assert_move_matrix(make_plan(state), plan_roles, ALLOWED,
+                       apply=moves_through_api(lambda plan, move: f"/annual/plans/{plan.pk}/moves/{move}", plan_roles))
 
 
 @pytest.mark.parametrize("state", list(PLAN_PATH))

@@ -50,7 +50,7 @@ def test_the_api_allows_exactly_the_moves_of_the_table(roles, draft, state):
     draft.refresh_from_db()
     allowed = {name: (who if name in API_MOVES else set()) for name, who in INITIATIVE_ALLOWED.items()}
     assert_move_matrix(draft, roles, allowed, apply=moves_through_api(
-        lambda initiative, move: f"/initiatives/{initiative.pk}/moves/{move}", offered=API_MOVES))
+        lambda initiative, move: f"/initiatives/{initiative.pk}/moves/{move}", roles, offered=API_MOVES))
 
 
 def test_the_page_offers_each_role_the_moves_it_may_make(roles, received):
