@@ -158,17 +158,41 @@ def _seeded_rows() -> str:
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test flushes every table when it ends, the seeded rows included: the database is
     put back as the migrations left it then, so that whichever test runs next on this worker finds it
-    so (the order of pytest_collection_modifyitems does not keep transactional tests last)."""
+    so (the order of pytest_collection_modifyitems does not keep transactional tests last). An SQLite
+    test database made from a template is copied back from it instead of flushed: nothing to restore."""
     yield
     marker = item.get_closest_marker("django_db")
     transactional = ("transactional_db" in getattr(item, "fixturenames", ()) or "live_server" in
                      getattr(item, "fixturenames", ()) or (marker is not None and marker.kwargs.get("transaction")))
     # After the session's last test the test database is already gone (its fixture ends with that test).
-    if transactional and nextitem is not None and _SEEDED_ROWS in item.config.stash:
+    if (transactional and nextitem is not None and _SEEDED_ROWS in item.config.stash
+            and _RESET_BY_COPY not in item.config.stash):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
             restore_after_flush(item.config)
+
+
+# Stashed when a transactional test's flush is replaced by copying back the template this process's
+# SQLite test database came from (template_db.reset_to_template): nothing is left to restore.
+_RESET_BY_COPY = pytest.StashKey[bool]()
+
+
+def _copy_back_the_template_instead_of_flushing(config) -> None:
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    from sangtao.core.tests import template_db
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        if not template_db.reset_to_template(connections["default"]):
+            flush(self)
+
+    if template_db.reset_to_template(connections["default"]):  # SQLite, from a template: it can
+        TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
+        config.stash[_RESET_BY_COPY] = True
 
 
 def restore_after_flush(config) -> None:
@@ -209,6 +233,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     with django_db_blocker.unblock():
         if template_db.usable(aliases, serialized_aliases, keepdb, django_db_use_migrations):
             db_cfg = template_db.setup(verbosity)
+            _copy_back_the_template_instead_of_flushing(request.config)
         else:
             if not django_db_use_migrations:
                 _disable_migrations()

@@ -53,3 +53,30 @@ def test_on_postgresql_the_flush_between_tests_deletes_every_row_and_the_append_
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert AuditEvent.objects.filter(action="viewed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_transactional_test_ends_with_its_template_copied_back_and_no_flush(dost):
+    from django.db import connection
+    from django.test import TransactionTestCase
+    from django.test.utils import CaptureQueriesContext
+
+    from sangtao.core.audit import record
+    from sangtao.core.models import AuditEvent
+    from sangtao.core.tests import template_db
+
+    if connection.vendor != "sqlite" or connection.alias not in template_db._PRISTINE:
+        pytest.skip("an SQLite test database made from a template (PostgreSQL's flush deletes: above)")
+    seeded = [(model, model.objects.count()) for model in (InitiativeRules, SectionRule, Purpose, CouncilRules)]
+    highest = max(CouncilRules.objects.values_list("pk", flat=True))
+    record(dost, "viewed", dost)
+    CouncilRules.objects.create(name="Quy tắc của bài kiểm tra")
+    cache.set("allauth-rate-limit", 5)
+
+    with CaptureQueriesContext(connection) as teardown:  # what pytest-django calls when the test ends
+        TransactionTestCase()._fixture_teardown()
+    assert teardown.captured_queries == []  # no flush, no rows deserialised again
+    assert not AuditEvent.objects.exists() and not type(dost).objects.exists()
+    assert [(model, model.objects.count()) for model, _ in seeded] == seeded
+    assert max(CouncilRules.objects.values_list("pk", flat=True)) == highest
+    assert cache.get("allauth-rate-limit") is None
