@@ -190,7 +190,7 @@ def _copy_back_the_template_instead_of_flushing(config) -> None:
         if not template_db.reset_to_template(connections["default"]):
             flush(self)
 
-    if template_db.reset_to_template(connections["default"]):  # SQLite, from a template: it can
+    if template_db.resets_by_copy(connections["default"]):
         TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
         config.stash[_RESET_BY_COPY] = True
 

@@ -123,6 +123,11 @@ def _keep_pristine(connection) -> None:
     _PRISTINE[connection.alias] = pristine
 
 
+def resets_by_copy(connection) -> bool:
+    """Whether this database came from a template in memory that reset_to_template can copy back."""
+    return connection.vendor == "sqlite" and connection.alias in _PRISTINE
+
+
 def reset_to_template(connection) -> bool:
     """Put this process's in-memory SQLite test database back as the template gave it, if it came from
     one, and say whether it did. A transactional test's flush (every table emptied, the content types
@@ -131,11 +136,10 @@ def reset_to_template(connection) -> bool:
     4 ms, and leaves every row, the cache's table and the ids as the template has them."""
     from django.contrib.contenttypes.models import ContentType
 
-    pristine = _PRISTINE.get(connection.alias)
-    if pristine is None or connection.vendor != "sqlite":
+    if not resets_by_copy(connection):
         return False
     connection.ensure_connection()
-    pristine.backup(connection.connection)
+    _PRISTINE[connection.alias].backup(connection.connection)
     ContentType.objects.clear_cache()  # the ids are the template's again
     return True
 

@@ -65,7 +65,7 @@ def test_on_sqlite_a_transactional_test_ends_with_its_template_copied_back_and_n
     from sangtao.core.models import AuditEvent
     from sangtao.core.tests import template_db
 
-    if connection.vendor != "sqlite" or connection.alias not in template_db._PRISTINE:
+    if not template_db.resets_by_copy(connection):
         pytest.skip("an SQLite test database made from a template (PostgreSQL's flush deletes: above)")
     seeded = [(model, model.objects.count()) for model in (InitiativeRules, SectionRule, Purpose, CouncilRules)]
     highest = max(CouncilRules.objects.values_list("pk", flat=True))
