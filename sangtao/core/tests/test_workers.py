@@ -50,6 +50,9 @@ def shared_database(transactional_db, tmp_path):
     connection.ensure_connection()
     copy = sqlite3.connect(path)
     connection.connection.backup(copy)
+    # In WAL mode before any process opens it: processes that open it together would each switch it to WAL
+    # (settings' init_command), and SQLite refuses a concurrent switch at once, past the busy timeout.
+    copy.execute("PRAGMA journal_mode=WAL")
     copy.close()
     in_memory, name = connection.connection, settings_dict["NAME"]
     connection.connection, settings_dict["NAME"] = None, str(path)
