@@ -22,7 +22,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(STAMP) messages
 
-messages: $(STAMP)
+# The catalogues are compiled when a .po is newer than its .mo (each `make test` paid 1.6 s for it).
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+messages: $(CATALOGUES:.po=.mo)
+
+$(CATALOGUES:.po=.mo) &: $(CATALOGUES) $(STAMP)
 	$(PY) manage.py compiletranslations
 
 demo: install
