@@ -965,6 +965,24 @@ def survey(dost, health, ward, city, make_challenge):
     return make_survey(dost, health, ward, city, make_challenge)
 
 
+@pytest.fixture
+def open_survey(survey):
+    """The survey, taking answers today."""
+    open_period_today(survey)
+    return survey
+
+
+def open_period_today(survey):
+    """A period of the survey open from yesterday for a month, so that its public page takes answers
+    whatever the date: the survey's quarters are those of 2026, and a survey none of whose periods
+    holds today is closed."""
+    from sangtao.surveys.models import Period
+
+    today = timezone.localdate()
+    return Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
+                                 ends_on=today + datetime.timedelta(days=30))
+
+
 def make_survey(dost, health, ward, city, make_challenge):
     """A SIPAS survey of one service at the Department of Health and a ward, over four quarters."""
     from sangtao.surveys import services as survey_services

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from conftest import client_for, make_user
+from conftest import client_for, make_user, open_period_today
 from sangtao.accounts.models import ApiToken
 from sangtao.challenges.models import Status
 from sangtao.core.api_input import BIGINT_MAX
@@ -17,10 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def open_survey(survey):
-    today = timezone.localdate()
     Period.objects.filter(survey=survey).delete()
-    Period.objects.create(survey=survey, label="Kỳ hiện tại", starts_on=today - datetime.timedelta(days=5),
-                          ends_on=today + datetime.timedelta(days=5))
+    open_period_today(survey)
     return survey
 
 

@@ -136,8 +136,8 @@ def test_a_survey_lists_only_units_that_serve_the_public(dost, health, solver_or
 
 
 @pytest.mark.django_db
-def test_the_public_survey_asks_consent_once_before_the_questions_with_anchors_per_kind(survey):
-    page = client_for(None).get(f"/s/{survey.slug}/").content.decode()
+def test_the_public_survey_asks_consent_once_before_the_questions_with_anchors_per_kind(open_survey):
+    page = client_for(None).get(f"/s/{open_survey.slug}/").content.decode()
     assert page.count('name="consent"') == 1
     assert page.index('name="consent"') < page.index('type="radio"')
     assert "Rất không hài lòng" in page and "Rất mong đợi" in page

@@ -200,27 +200,13 @@ def test_a_limit_counted_from_the_first_count_counts_and_locks_on_redis():
     _counts_and_locks(RateLimit(_scope(), 3, 60, cache, from_first_count=True))
 
 
-@pytest.fixture
-def survey_open_now(survey):
-    import datetime
-
-    from django.utils import timezone
-
-    from sangtao.surveys.models import Period
-
-    today = timezone.localdate()
-    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
-                          ends_on=today + datetime.timedelta(days=30))
-    return survey
-
-
 @pytest.mark.django_db
-def test_two_citizens_behind_the_same_trusted_proxy_each_have_their_own_limit(survey_open_now, settings,
+def test_two_citizens_behind_the_same_trusted_proxy_each_have_their_own_limit(open_survey, settings,
                                                                                monkeypatch):
     from sangtao.surveys import views
     from sangtao.surveys.models import Measure, Response
 
-    survey = survey_open_now
+    survey = open_survey
     monkeypatch.setattr(views, "RESPONSES_PER_ADDRESS", RateLimit("survey-response-test", 1, 3600))
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
     answers = {f"q{i.pk}": "5" for i in survey.version.items.filter(measure=Measure.SATISFACTION)}

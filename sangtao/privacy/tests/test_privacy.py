@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, client_for
+from conftest import PASSWORD, client_for, open_period_today
 from sangtao.accounts.models import User
 from sangtao.core.audit import broken_links, record
 from sangtao.core.models import AuditEvent
@@ -212,11 +212,9 @@ def test_a_failed_export_is_on_the_persons_home_with_the_reason_and_runs_again(o
 
 def test_the_purge_removes_survey_follow_up_emails_older_than_their_period_and_keeps_the_answers(survey):
     from sangtao.surveys import services as survey_services
-    from sangtao.surveys.models import Measure, Period, Response
+    from sangtao.surveys.models import Measure, Response
 
-    today = timezone.localdate()
-    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
-                          ends_on=today + datetime.timedelta(days=30))
+    open_period_today(survey)
     values = {item.pk: 5 for item in survey.version.items.filter(measure=Measure.SATISFACTION)}
     for address in ("cu@example.vn", "moi@example.vn"):
         survey_services.respond(survey, unit_id=survey.units.first().pk, values=values, consent=True,

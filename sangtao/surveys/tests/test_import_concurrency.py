@@ -2,7 +2,6 @@
 or counted twice when they interleave with it; a survey's export imported into it adds nothing."""
 
 import csv
-import datetime
 import io
 import re
 import threading
@@ -11,22 +10,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from conftest import ApiClient, client_for
 from sangtao.surveys import copy_import, services
 from sangtao.surveys import ingest as ingest_module
 from sangtao.surveys.imports import start_import
 from sangtao.surveys.ingest import recompute
-from sangtao.surveys.models import Aggregate, ImportJob, Measure, Period, RespondentAggregate, Response, Survey
+from sangtao.surveys.models import Aggregate, ImportJob, Measure, RespondentAggregate, Response, Survey
 from sangtao.surveys.tests.test_imports import csv_file, good_rows
-
-
-@pytest.fixture
-def open_period(survey):
-    today = timezone.localdate()
-    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
-                          ends_on=today + datetime.timedelta(days=30))
 
 
 def web_answer(survey) -> None:
@@ -62,7 +53,7 @@ def assert_counted_once(survey) -> None:
 
 
 @pytest.mark.django_db
-def test_answers_and_batches_that_arrive_while_a_file_is_staged_are_counted_once_with_it(open_period, survey, dost,
+def test_answers_and_batches_that_arrive_while_a_file_is_staged_are_counted_once_with_it(open_survey, survey, dost,
                                                                                           process_tasks, monkeypatch):
     """Between staging (checked, not yet stored) and publishing: a web answer, and an API batch that
     stores one of the file's ids first. The file adds the rest; each response is counted once."""
@@ -86,7 +77,7 @@ def test_answers_and_batches_that_arrive_while_a_file_is_staged_are_counted_once
 
 
 @pytest.mark.django_db
-def test_a_survey_export_imported_into_the_same_survey_adds_nothing(open_period, survey, dost, process_tasks):
+def test_a_survey_export_imported_into_the_same_survey_adds_nothing(open_survey, survey, dost, process_tasks):
     web_answer(survey)
     web_answer(survey)
     start_import(survey, dost, csv_file(survey, good_rows(survey, 5)), "paper")
@@ -104,7 +95,7 @@ def test_a_survey_export_imported_into_the_same_survey_adds_nothing(open_period,
 
 
 @pytest.mark.django_db
-def test_web_answers_batches_and_imports_count_responses_without_writing_the_surveys_row(open_period, survey, dost,
+def test_web_answers_batches_and_imports_count_responses_without_writing_the_surveys_row(open_survey, survey, dost,
                                                                                           process_tasks):
     """Each write of the survey's row makes a version of it that stays while an import's transaction
     is open, and the foreign-key check of every row the import inserts walks them all: with the count

@@ -1,14 +1,12 @@
 """The public response page: no login, consent, anonymous, one answer per token, rate-limited."""
 
-import datetime
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
-from conftest import SURVEY_WORLD, ApiClient, client_for, module_world, survey_world
+from conftest import SURVEY_WORLD, ApiClient, client_for, module_world, open_period_today, survey_world
 from sangtao.surveys import services
-from sangtao.surveys.models import Aggregate, Measure, Period, Response
+from sangtao.surveys.models import Aggregate, Measure, Response
 
 pytestmark = pytest.mark.django_db
 # Every test here starts from the same survey, built once for the module.
@@ -17,9 +15,7 @@ globals().update(module_world(survey_world, SURVEY_WORLD))
 
 @pytest.fixture(autouse=True)
 def _open_period_and_clean_cache(survey):
-    today = timezone.localdate()
-    Period.objects.create(survey=survey, label="Hiện tại", starts_on=today - datetime.timedelta(days=1),
-                          ends_on=today + datetime.timedelta(days=30))
+    open_period_today(survey)
     cache.clear()
 
 
