@@ -1,5 +1,5 @@
 """Demo data of annual plans: departments and wards of Ho Chi Minh City with plans in every state,
-reports approved, accepted and one late (with its reminder and escalations), KPI values measured."""
+reports approved, accepted and late (with their reminders and escalations), KPI values measured."""
 
 import datetime
 
@@ -133,11 +133,7 @@ def load_annual(units) -> int:
         services.cite_evidence(evidence, officer, draft)
     # Last year: the Department of Health's plan, done with its annual report.
     officer, leader = _staff("soyte")
-    previous = services.create_plan(officer, units["soyte"], year - 1, f"Kế hoạch đổi mới sáng tạo năm {year - 1}")
-    services.save_task(previous, officer, _task_data(PLANS[0][2][0], fields) | {"person_in_charge": officer.display_name})
-    for action, actor in ((services.submit_plan, officer), (services.approve_plan, leader),
-                          (services.consolidate_plan, dost), (services.start_plan, officer)):
-        previous = action(previous, actor)
+    previous = _last_years_plan_under_way(units["soyte"], officer, leader, dost, PLANS[0][2][0], fields, year)
     for period in (half, annual):
         report = services.start_report(previous, officer, period)
         services.save_report(report, officer, "Hoàn thành nhiệm vụ.", "", {t.pk: (100, "") for t in previous.tasks.all()},
@@ -146,6 +142,19 @@ def load_annual(units) -> int:
         for report_move, actor in (("submit", officer), ("approve", leader), ("accept", dost)):
             report = services.move_report(report, actor, report_move)
     services.complete_plan(previous, leader)
-    # The late 6-month report of Phường Sài Gòn: the reminder and the escalations it brought.
+    # Phường Sài Gòn sent neither report of last year's plan: late whatever the day the demo is loaded
+    # (this year's six-month report is late only once it is due, in June).
+    officer, leader = _staff("26740")
+    _last_years_plan_under_way(units["26740"], officer, leader, dost, PLANS[1][2][0], fields, year)
+    # The late reports of Phường Sài Gòn: the reminders and the escalations they brought.
     services.remind_and_escalate_reports()
     return AnnualPlan.objects.count()
+
+
+def _last_years_plan_under_way(unit, officer, leader, dost, task, fields, year: int) -> AnnualPlan:
+    plan = services.create_plan(officer, unit, year - 1, f"Kế hoạch đổi mới sáng tạo năm {year - 1}")
+    services.save_task(plan, officer, _task_data(task, fields) | {"person_in_charge": officer.display_name})
+    for action, actor in ((services.submit_plan, officer), (services.approve_plan, leader),
+                          (services.consolidate_plan, dost), (services.start_plan, officer)):
+        plan = action(plan, actor)
+    return plan

@@ -111,7 +111,7 @@ def test_demo_data_loads_idempotently_with_every_state():
 
 
 def _the_demo_holds_annual_plans_initiatives_and_capacity_as_issues_13_and_14_ask():
-    """Plans of departments and wards in several states, one late with its report; initiatives received,
+    """Plans of departments and wards in several states, reports late on any day of the year; initiatives received,
     refused and recognised at city scope; two finished capacity rounds; a challenge deployed at three
     dates whose survey gives a staggered estimate."""
     from django.utils import timezone
