@@ -121,7 +121,7 @@ def export_bytes(rows) -> bytes:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite has one writer: the publishing transaction (a copy of checked rows) holds it")
-def test_a_web_answer_and_a_batch_go_through_while_an_import_holds_its_rows_uncommitted(open_period,
+def test_a_web_answer_and_a_batch_go_through_while_an_import_holds_its_rows_uncommitted(open_survey,
                                                                                           survey, dost, monkeypatch):
     """PostgreSQL, real connections: the import has inserted its rows (not committed) and waits
     before adding its sums; a web answer and an API batch to the same survey finish
