@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
-from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField
+from sangtao.core.forms import DateField, DecimalField, ModelChoiceField, ModelMultipleChoiceField
 from sangtao.initiatives.models import Initiative
 from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit
@@ -60,8 +60,8 @@ class TaskForm(forms.Form):
 class KpiForm(forms.Form):
     name = forms.CharField(label=_("Chỉ số (KPI)"), max_length=300, required=False)
     unit_of_measure = forms.CharField(label=_("Đơn vị tính"), max_length=50, required=False)
-    baseline_value = forms.DecimalField(label=_("Giá trị nền"), max_digits=18, decimal_places=4, required=False)
-    target_value = forms.DecimalField(label=_("Giá trị mục tiêu"), max_digits=18, decimal_places=4, required=False)
+    baseline_value = DecimalField(label=_("Giá trị nền"), max_digits=18, decimal_places=4, required=False)
+    target_value = DecimalField(label=_("Giá trị mục tiêu"), max_digits=18, decimal_places=4, required=False)
     target_date = DateField(label=_("Ngày đạt mục tiêu"), widget=DATE_WIDGET, required=False)
     data_source = forms.CharField(label=_("Nguồn dữ liệu"), max_length=300, required=False)
 
@@ -93,7 +93,7 @@ class ProgressForm(forms.Form):
 
 
 class MeasurementForm(forms.Form):
-    value = forms.DecimalField(label=_("Giá trị đo được"), max_digits=18, decimal_places=4, required=False)
+    value = DecimalField(label=_("Giá trị đo được"), max_digits=18, decimal_places=4, required=False)
     measured_on = DateField(label=_("Ngày đo"), widget=DATE_WIDGET, required=False)
     source = forms.CharField(label=_("Nguồn số liệu"), max_length=300, required=False)
 

@@ -2,20 +2,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.forms import DateField
+from sangtao.core.forms import DateField, DecimalField
 from sangtao.evaluation.services import EVIDENCE_LINK, SOURCE_LENGTH, URL_LENGTH
 
 NOT_A_NUMBER = _("Giá trị phải là số.")
-
-
-class MeasuredValueField(forms.DecimalField):
-    """A measured value as people type it, with a comma or a point before the decimals (1,5 or 1.5):
-    no thousands separators, which would make 1.500 fifteen hundred in one language and 1.5 in the other."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
 
 
 class WebAddressField(forms.URLField):
@@ -31,7 +21,7 @@ class MeasurementForm(forms.Form):
     or ISO); a source of up to 300 characters; an optional http(s) link of up to 200."""
 
     # Too many digits before the point is as the service says it (1e30); too many after it, Django's message.
-    value = MeasuredValueField(label=_("Giá trị"), max_digits=18, decimal_places=4, error_messages={
+    value = DecimalField(label=_("Giá trị"), max_digits=18, decimal_places=4, error_messages={
         "required": NOT_A_NUMBER, "invalid": NOT_A_NUMBER, "max_digits": NOT_A_NUMBER, "max_whole_digits": NOT_A_NUMBER})
     measured_on = DateField(label=_("Ngày đo"), error_messages={"required": _("Ngày đo không hợp lệ."),
                                                                 "invalid": _("Ngày đo không hợp lệ.")})

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Field
 from sangtao.core import formats
-from sangtao.core.forms import DateField, ModelChoiceField, ModelForm
+from sangtao.core.forms import DateField, DecimalField, ModelChoiceField, ModelForm
 from sangtao.initiatives.models import DeploymentKind, EmulationTitle, Initiative, SeatRole
 from sangtao.orgs.models import OrgUnit, UnitKind
 
@@ -37,7 +37,7 @@ class AuthorForm(forms.Form):
     name = forms.CharField(label=_("Họ và tên tác giả"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     position = forms.CharField(label=_("Chức vụ, nơi công tác"), max_length=200, required=False)
-    share = forms.DecimalField(label=_("Tỷ lệ đóng góp (%)"), max_digits=5, decimal_places=2, min_value=0,
+    share = DecimalField(label=_("Tỷ lệ đóng góp (%)"), max_digits=5, decimal_places=2, min_value=0,
                                max_value=100, required=False)
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import formats
 from sangtao.core.api_input import SEARCH_MAX, TEXT_MAX
-from sangtao.core.forms import DateField, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from sangtao.core.forms import DateField, DecimalField, ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from sangtao.core.workflow import REASON_MAX
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.proposals.models import Proposal
@@ -137,9 +137,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do mở lại"), max_length=REASON_MAX, required=False)
 
 
-class PointsField(forms.DecimalField):
+class PointsField(DecimalField):
     """A criterion's points as the scoresheet takes them: blank while not scored yet, else a number from 0 to
-    the criterion's maximum with two decimals at most, as the API's; a decimal comma reads as a point."""
+    the criterion's maximum with two decimals at most, as the API's (a decimal comma reads as a point)."""
 
     def __init__(self, *, criterion, **kwargs):
         out_of_range = points_out_of_range(criterion)
@@ -147,9 +147,6 @@ class PointsField(forms.DecimalField):
                          required=False, error_messages={
                              "invalid": out_of_range, "min_value": out_of_range, "max_value": out_of_range},
                          **kwargs)
-
-    def to_python(self, value):
-        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
 
 
 class ScoresheetForm(forms.Form):
