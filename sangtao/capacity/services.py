@@ -38,6 +38,8 @@ def create_round(actor, *, year: int, name: str, units, opens_on: datetime.date,
         raise InvalidInput(_("Năm không hợp lệ."), field="year")
     if Round.objects.filter(year=year).exists():
         raise InvalidInput(_("Năm này đã có đợt khảo sát."), field="year")
+    if closes_on < opens_on:  # such a round could never be launched, and a year has one round only
+        raise InvalidInput(_("Ngày đóng phải sau ngày mở."), field="closes_on")
     if not 1 <= managers_per_unit <= 50 or not 1 <= staff_per_unit <= 500:
         raise InvalidInput(_("Số người được mời mỗi đơn vị không hợp lệ."), field="staff_per_unit")
     with transaction.atomic():

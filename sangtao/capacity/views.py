@@ -32,6 +32,7 @@ from sangtao.capacity.scores import COMPOSITE_FORMULA
 from sangtao.capacity.workflow import ROUND
 from sangtao.challenges.models import Facet, Field
 from sangtao.core import charts
+from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen, integer
 from sangtao.core.lookup import pk_or_404
@@ -53,11 +54,15 @@ def index(request):
         form = RoundForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            created = run_service(request, services.create_round, request.user, year=data["year"], name=data["name"],
-                                  units=list(data["units"]), opens_on=data["opens_on"], closes_on=data["closes_on"],
-                                  managers_per_unit=data["managers_per_unit"], staff_per_unit=data["staff_per_unit"],
-                                  success=_("Đã tạo đợt khảo sát."))
-            if created is not None:
+            try:
+                created = services.create_round(
+                    request.user, year=data["year"], name=data["name"], units=list(data["units"]),
+                    opens_on=data["opens_on"], closes_on=data["closes_on"],
+                    managers_per_unit=data["managers_per_unit"], staff_per_unit=data["staff_per_unit"])
+            except ServiceError as error:  # beside its box (the year taken, the dates the wrong way round)
+                form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            else:
+                messages.success(request, _("Đã tạo đợt khảo sát."))
                 return redirect(created)
     return render(request, "capacity/index.html", {"rounds": Round.objects.all(), "form": form})
 
