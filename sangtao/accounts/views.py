@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from sangtao.accounts import services, throttle
 from sangtao.accounts.adapter import PENDING_LINK
 from sangtao.accounts.forms import LoginForm, ProfileForm, TokenForm
 from sangtao.accounts.oidc import SSO_LOGOUT, end_session_url, mapped_claims
+from sangtao.core.confirm import ask_first
 from sangtao.orgs.models import Membership
 
 DEMO_LOGINS = [
@@ -159,6 +161,12 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(request.user.api_tokens, pk=pk)
+    asking = ask_first(request, heading=_("Thu hồi token «%(name)s»?") % {"name": token.name},
+                       consequence=_("Mọi chương trình dùng token này sẽ bị từ chối ngay. Việc này không hoàn tác "
+                                     "được: muốn dùng tiếp, tạo một token mới."),
+                       button=_("Thu hồi token"), back=reverse("profile"))
+    if asking is not None:
+        return asking
     services.revoke_token(request.user, token)
     messages.success(request, _("Đã thu hồi token."))
     return redirect("profile")

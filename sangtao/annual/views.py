@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,7 +42,8 @@ from sangtao.annual.models import (
 from sangtao.annual.results import task_results
 from sangtao.annual.workflow import PLAN, REPORT
 from sangtao.challenges.access import visible_challenges
-from sangtao.core import workflow
+from sangtao.core import formats, workflow
+from sangtao.core.confirm import ask_first
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import run_service
 from sangtao.core.forms import chosen
@@ -158,6 +160,12 @@ def task_edit(request, pk, task_pk=None):
 def task_delete(request, pk, task_pk):
     plan = get_plan_for(request.user, pk)
     task = chosen(AnnualTask.objects.filter(plan=plan), task_pk)
+    asking = ask_first(request, heading=_("Xóa nhiệm vụ «%(title)s»?") % {"title": task.title},
+                       consequence=_("Nhiệm vụ cùng các chỉ số và mốc của nó bị xóa khỏi kế hoạch. Việc này không "
+                                     "hoàn tác được."),
+                       button=_("Xóa nhiệm vụ"), back=plan.get_absolute_url() + "#tasks")
+    if asking is not None:
+        return asking
     run_service(request, services.delete_task, task, request.user, success=_("Đã xóa nhiệm vụ."))
     return redirect(plan.get_absolute_url() + "#tasks")
 
@@ -330,6 +338,16 @@ def city_report_request(request):
     form = YearForm(request.POST)
     if not form.is_valid():
         raise Http404
+    year = form.cleaned_data["year"]
+    earlier = CityReport.objects.filter(year=year).order_by("requested_at").last()
+    if earlier is not None:  # each report takes the next official number: a second one only on purpose
+        asking = ask_first(request, heading=_("Lập lại báo cáo năm %(year)s?") % {"year": year},
+                           consequence=_("Báo cáo năm %(year)s đã được lập (số %(number)s, lúc %(at)s). Lập lại sẽ "
+                                         "tạo một báo cáo mới với số văn bản mới; báo cáo đã lập vẫn giữ nguyên.") % {
+                               "year": year, "number": earlier.number, "at": formats.short_datetime(earlier.requested_at)},
+                           button=_("Lập báo cáo mới"), back=reverse("annual:rollup") + f"?year={year}")
+        if asking is not None:
+            return asking
     report = run_service(request, services.request_city_report, request.user, form.cleaned_data["year"],
                          success=_("Đang lập báo cáo tổng hợp; trang này cho biết tiến độ."))
     return redirect("annual:city_report", report.pk) if report else redirect("annual:rollup")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
+from sangtao.core.confirm import ask_first
 from sangtao.core.errors import InvalidInput, ServiceError
 from sangtao.core.feedback import form_refused, run_service, section_or_top
 from sangtao.core.forms import chosen
@@ -254,6 +255,13 @@ def act(request, pk, action):
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
+    if action == "cancel" and CancelForm(request.POST).is_valid():
+        asking = ask_first(request, heading=_("Hủy dự án «%(title)s»?") % {"title": project},
+                           consequence=_("Dự án chuyển sang «Đã hủy» và dừng mọi việc còn lại; đơn vị chủ trì và đơn vị "
+                                         "đặt hàng nhận thông báo kèm lý do. Việc này không hoàn tác được."),
+                           button=_("Hủy dự án"), back=project.get_absolute_url() + "#cancel")
+        if asking is not None:
+            return asking
     try:
         handler(request, project)
     except InvalidInput as refused:  # a field its form refused, before the service was called

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
+from sangtao.core.confirm import ask_first
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen
@@ -377,6 +379,18 @@ def declare(request, assignment_id):
                                                    "blind": item.council.blind})
 
 
+def _ask_before_locking(request, item):
+    """The page that asks before a sheet that may be submitted is locked (its scores are saved by then);
+    a sheet that may not is left to the service, whose refusal says what it lacks."""
+    sheet = Scoresheet.objects.get(assignment=item)
+    if workflow.choice_of(request.user, sheet, SCORESHEET.moves["submit"]).unmet:
+        return None
+    return ask_first(request, heading=_("Nộp phiếu chấm?"),
+                     consequence=_("Điểm và nhận xét đã được lưu. Phiếu đã nộp bị khóa: bạn không sửa được nữa, "
+                                   "trừ khi thư ký hội đồng mở lại phiếu."),
+                     button=_("Nộp và khóa phiếu"), back=reverse("review:score", args=[item.pk]))
+
+
 @login_required
 def score(request, assignment_id):
     item = get_assignment_for(request.user, assignment_id)
@@ -407,6 +421,9 @@ def score(request, assignment_id):
                 services.save_scores(item, request.user, form.points(), form.comments(),
                                      form.cleaned_data["general_comment"])
                 if "submit" in request.POST:
+                    asking = _ask_before_locking(request, item)
+                    if asking is not None:
+                        return asking
                     services.submit_scoresheet(item, request.user)
                     messages.success(request, _("Đã nộp phiếu chấm. Phiếu được khóa."))
                     return redirect("review:my_reviews")

@@ -53,6 +53,8 @@ def test_token_is_shown_once_stored_hashed_and_revocable(outsider):
     assert ApiToken.authenticate(raw) == outsider
     assert "new-token" not in client.get("/accounts/profile/").content.decode()
     client.post(f"/accounts/profile/tokens/{token.pk}/revoke/")
+    assert ApiToken.authenticate(raw) == outsider  # the first post asks again
+    client.post(f"/accounts/profile/tokens/{token.pk}/revoke/", {"confirmed": "1"})
     assert ApiToken.authenticate(raw) is None
 
 

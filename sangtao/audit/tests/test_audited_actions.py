@@ -85,7 +85,7 @@ def test_api_token_creation_and_revocation_are_recorded(outsider):
     client = client_for(outsider)
     client.post("/accounts/profile/tokens/", {"name": "script"})
     token = outsider.api_tokens.get()
-    client.post(f"/accounts/profile/tokens/{token.pk}/revoke/")
+    client.post(f"/accounts/profile/tokens/{token.pk}/revoke/", {"confirmed": "1"})
     assert [(e.action, e.actor, e.object_id) for e in rows("api_token_created") + rows("api_token_revoked")] == [
         ("api_token_created", outsider, str(token.pk)), ("api_token_revoked", outsider, str(token.pk))]
 

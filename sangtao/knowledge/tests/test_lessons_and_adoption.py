@@ -198,6 +198,17 @@ def test_an_accepted_adoption_as_a_task_enters_the_adopting_units_annual_plan(pu
     assert "Đã được 1 đơn vị áp dụng lại" in page and ward.name in page
 
 
+def test_withdrawing_a_request_to_adopt_asks_first_and_withdraws_once_confirmed(published, ward, ward_officer):
+    adoption = services.do_request_adoption(published, actor=ward_officer, unit=ward, form="annual_task",
+                                            service="Đặt lịch tiếp công dân")
+    client = client_for(ward_officer)
+    asked = client.post(f"/knowledge/adoptions/{adoption.pk}/do/withdraw/").content.decode()
+    assert "Rút đề nghị áp dụng?" in asked and "không hoàn tác được" in asked
+    assert Adoption.objects.get(pk=adoption.pk).status == AdoptionStatus.REQUESTED
+    client.post(f"/knowledge/adoptions/{adoption.pk}/do/withdraw/", {"confirmed": "1"})
+    assert Adoption.objects.get(pk=adoption.pk).status == AdoptionStatus.WITHDRAWN
+
+
 LESSON_ALLOWED = move_table_test("lesson", {"answer": {"officer", "leader"}})  # the Department of Health's staff
 # The ward (other_unit_officer's unit) asks for the Department of Health's case: its leader or DoST answers.
 ADOPTION_ALLOWED = move_table_test("adoption", {"accept": {"leader", "dost"}, "decline": {"leader", "dost"},

@@ -59,7 +59,12 @@ def test_dost_cancels_an_active_project_with_a_reason_and_the_lead_and_owner_are
     assert "id=\"cancel\"" in client_for(dost).get(project.get_absolute_url()).content.decode()
     with pytest.raises(InvalidInput):
         services.cancel_project(project, dost, "  ")
-    response = client_for(dost).post(f"/projects/{project.pk}/do/cancel/", {"reason": "Đơn vị chủ trì giải thể."})
+    asked = client_for(dost).post(f"/projects/{project.pk}/do/cancel/", {"reason": "Đơn vị chủ trì giải thể."})
+    assert "không hoàn tác được" in asked.content.decode()
+    project.refresh_from_db()
+    assert project.status != ProjectStatus.CANCELLED  # asked first
+    response = client_for(dost).post(f"/projects/{project.pk}/do/cancel/", {"reason": "Đơn vị chủ trì giải thể.",
+                                                                           "confirmed": "1"})
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.status == ProjectStatus.CANCELLED

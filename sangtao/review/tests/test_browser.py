@@ -110,7 +110,9 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
         click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary", check=number == 0, what="the scoresheet")
         assert "Đã ký bản khai" in success_message(browser)
         fill(browser, {f"points_{pk}": value for pk, value in zip(leaves, points, strict=True)})
-        click_and_wait(browser, By.CSS_SELECTOR, "button[name=submit]", check=number == 0)
+        click_and_wait(browser, By.CSS_SELECTOR, "button[name=submit]", check=number == 0, what="asked before locking")
+        assert "Phiếu đã nộp bị khóa" in browser.find_element(By.TAG_NAME, "main").text
+        click_and_wait(browser, By.ID, "confirm-action", check=False)
         assert "Đã nộp phiếu chấm" in success_message(browser)
     for item in council.assignments.exclude(expert__user__username__in=["hd0", "hd1"]).select_related("expert__user"):
         services.declare(item, item.expert.user, has_conflict=False)

@@ -202,3 +202,20 @@ def test_a_reopening_reason_longer_than_4000_characters_is_refused_with_a_messag
     assert not SheetEvent.objects.filter(scoresheet=sheet, move="reopen").exists()
     client.post(url, {"reason": "Thành viên nhập nhầm điểm"})
     assert Scoresheet.objects.get(pk=sheet.pk).status == SheetStatus.DRAFT
+
+
+def test_submitting_from_the_page_saves_the_scores_then_asks_before_locking_the_sheet(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    urgency, feasibility, effect = leaf_ids(item)
+    typed = {f"points_{urgency}": "12,5", f"points_{feasibility}": "30", f"points_{effect}": "25", "submit": "1",
+             f"comment_{urgency}": "Cấp thiết", "general_comment": "Hồ sơ tốt"}
+    client = client_for(item.expert.user)
+    asked = client.post(f"/reviews/{item.pk}/score/", typed).content.decode()
+    sheet = Scoresheet.objects.get(assignment=item)
+    assert sheet.status == SheetStatus.DRAFT and sheet.general_comment == "Hồ sơ tốt"  # saved, not locked
+    assert "Phiếu đã nộp bị khóa" in asked and 'name="confirmed" value="1"' in asked
+    assert f'name="points_{urgency}" value="12,5"' in asked and 'name="submit" value="1"' in asked
+
+    response = client.post(f"/reviews/{item.pk}/score/", {**typed, "confirmed": "1"})
+    assert response.status_code == 302 and Scoresheet.objects.get(assignment=item).status == SheetStatus.SUBMITTED
+    assert sorted(Score.objects.filter(scoresheet=sheet).values_list("points", flat=True)) == [12.5, 25, 30]
