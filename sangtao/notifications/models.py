@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.urls import translate_url
+from django.utils import timezone, translation
+from django.utils.translation import get_language, get_language_from_path
 
 
 class Notification(models.Model):
@@ -24,3 +26,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def link(self) -> str:
+        """Its address in the language of the page that shows it: it is stored in the language of whoever
+        acted, and an English reader followed it into the Vietnamese site (and a Vietnamese one into the
+        English site)."""
+        reader = get_language()
+        if not self.url:
+            return ""
+        # An address resolves only in the language its prefix names ("/en/..."; none: the default).
+        with translation.override(get_language_from_path(self.url) or settings.LANGUAGE_CODE):
+            return translate_url(self.url, reader)
