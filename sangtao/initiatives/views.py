@@ -195,6 +195,9 @@ def detail(request, pk):
     user = request.user
     matches = similar(initiative.title, initiative.description, unit_id=initiative.unit_id, exclude=initiative.pk)
     councils = list(initiative.councils.order_by("created_at"))
+    openable = set(visible_councils(user).filter(initiative=initiative).values_list("pk", flat=True))
+    for council_ in councils:  # its page and papers are linked only for whom they open (no link to a 404)
+        council_.openable = council_.pk in openable
     return render(request, "initiatives/detail.html", {
         "initiative": initiative, "authors": initiative.authors.all(),
         "deployments": initiative.deployments.select_related("unit"),

@@ -219,3 +219,20 @@ def test_work_items_ask_the_leader_to_answer_and_members_to_vote(voting, leader,
     assert {item.kind for item in work_for(panel[0])} >= {"initiatives.vote"}
     services.cast_vote(voting, panel[0], True)
     assert "initiatives.vote" not in {item.kind for item in work_for(panel[0])}
+
+
+def test_a_city_council_member_sees_the_unit_councils_decision_named_but_not_linked_to_a_page_they_cannot_open(
+        voting, panel, leader, dost, expert, ward):
+    initiative = _recognised(voting, panel, leader)
+    services.record_deployment(initiative, leader, ward, note="Phường học tập cách làm")
+    initiative = services.move(initiative, leader, "propose_city", "Đã nhân rộng ra phường")
+    city = services.form_council(initiative, dost)
+    services.add_seat(city, dost, expert, "expert")  # from outside the Department of Health
+    unit_council = initiative.councils.get(level="unit")
+    client = client_for(expert)
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    for address in (unit_council.get_absolute_url(), f"/initiatives/council/{unit_council.pk}/decision.pdf",
+                    f"/initiatives/council/{unit_council.pk}/certificate.pdf"):
+        assert f'href="{address}"' not in page and client.get(address).status_code == 404
+    assert unit_council.decision_number in page and f'href="{city.get_absolute_url()}"' in page
+    assert client.get(city.get_absolute_url()).status_code == 200
