@@ -157,6 +157,15 @@ class Challenge(models.Model):
         return self.status in PUBLIC_STATUSES
 
     @property
+    def awaits_lead_decision(self) -> bool:
+        """Whether the lead organisation can be decided now, as far as the challenge goes: once its call has
+        closed (open selection; review.services.record_decision refuses it before), or while it is public
+        (direct assignment, which has no call)."""
+        if self.selection_mode == SelectionMode.OPEN:
+            return self.status == Status.CLOSED
+        return self.is_public and self.status != Status.IMPLEMENTING
+
+    @property
     def is_open_for_proposals(self) -> bool:
         now = timezone.now()
         return (

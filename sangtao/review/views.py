@@ -12,6 +12,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from sangtao.challenges.access import get_challenge_for
+from sangtao.challenges.models import SelectionMode
+from sangtao.challenges.models import Status as ChallengeStatus
 from sangtao.core import workflow
 from sangtao.core.confirm import ask_first
 from sangtao.core.errors import ServiceError
@@ -471,6 +473,13 @@ def decide(request, challenge_pk):
         "organisation")
     form = DecisionForm(request.POST or None, challenge=challenge, proposals=eligible,
                         initial={"decided_on": timezone.localdate()})
+    # What an open selection still lacks before a decision can be recorded, said instead of an empty form.
+    unmet = []
+    if challenge.selection_mode == SelectionMode.OPEN:
+        if challenge.status != ChallengeStatus.CLOSED:
+            unmet.append(_("Đóng nhận hồ sơ: quyết định chỉ được ghi nhận sau khi bài toán đã đóng nhận hồ sơ."))
+        if not eligible.exists():
+            unmet.append(_("Hội đồng đánh giá hồ sơ: chưa có hồ sơ nào được phân công cho hội đồng chấm."))
     council = challenge.councils.first()
     ranking = []
     if council is not None:
@@ -491,7 +500,7 @@ def decide(request, challenge_pk):
             messages.success(request, _("Đã ghi nhận quyết định; bài toán chuyển sang triển khai và các tổ chức đăng ký "
                                         "đã được thông báo."))
             return redirect(challenge)
-    return render(request, "review/decide.html", {"challenge": challenge, "form": form, "ranking": ranking,
+    return render(request, "review/decide.html", {"challenge": challenge, "form": form, "ranking": ranking, "unmet": unmet,
                                                   "council": council})
 
 

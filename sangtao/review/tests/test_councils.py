@@ -140,6 +140,24 @@ def test_decision_through_the_page_publishes_the_result(selection, dost, outside
     assert "82,00" not in client_for(outsider).get(f"/challenges/{challenge.pk}/").content.decode()
 
 
+def test_a_decision_is_offered_only_once_the_call_has_closed_and_its_page_says_what_is_missing_before(
+        make_challenge, dost):
+    from sangtao.challenges.models import Status
+
+    challenge = make_challenge(Status.PUBLISHED)  # open selection, its call still taking proposals
+    client = client_for(dost)
+    assert f'href="/challenges/{challenge.pk}/decision/"' not in client.get(challenge.get_absolute_url()).content.decode()
+    page = client.get(f"/challenges/{challenge.pk}/decision/").content.decode()
+    assert 'id="decision-unmet"' in page and "Đóng nhận hồ sơ" in page and "chưa có hồ sơ nào" in page
+    assert 'name="rationale"' not in page  # no form to fill in vain
+
+    challenge.status = Status.CLOSED
+    challenge.save(update_fields=["status"])
+    assert f'href="/challenges/{challenge.pk}/decision/"' in client.get(challenge.get_absolute_url()).content.decode()
+    page = client.get(f"/challenges/{challenge.pk}/decision/").content.decode()
+    assert "Đóng nhận hồ sơ" not in page and "chưa có hồ sơ nào" in page  # still no proposal assessed
+
+
 def test_direct_assignment_records_the_lead_and_legal_basis_without_a_call(make_challenge, dost, solver_org):
     from sangtao.challenges.models import Status
 
