@@ -75,8 +75,12 @@ def _parsed_font(style: str) -> TTFFont:
 
 def _font_for(document: FPDF, style: str) -> TTFFont:
     """A per-document copy of the parsed font: what a document changes (the glyphs it uses, the
-    font table the subsetter trims in place) is its own; what it only reads is shared."""
-    font = copy.copy(_parsed_font(style))
+    font table the subsetter trims in place, the descriptor whose object number and embedded file
+    its output writes) is its own; what it only reads is shared. A shared descriptor made documents
+    rendered side by side in a threaded server write each other's object numbers (a KeyError: 500)."""
+    parsed = _parsed_font(style)
+    font = copy.copy(parsed)
+    font.desc = copy.copy(parsed.desc)
     font.i = len(document.fonts) + 1
     font.ttfont = TTFont(BytesIO(_font_bytes(style)), recalcTimestamp=False, lazy=True)
     font._hbfont = None

@@ -27,6 +27,7 @@ def test_documents_share_the_parsed_font_but_not_what_they_use():
     second.paragraph("Điều 1.", "B")
     assert first.fonts["serif"].subset is not second.fonts["serif"].subset
     assert first.fonts["serif"].ttfont is not second.fonts["serif"].ttfont
+    assert first.fonts["serif"].desc is not second.fonts["serif"].desc  # each render numbers its own
     first_text, first_glyphs = _read(first.render())
     second_text, second_glyphs = _read(second.render())
     assert "Quyết định" in first_text
@@ -69,3 +70,4 @@ def test_the_font_cut_is_made_once_per_machine_and_read_back_from_the_cache_dire
         assert documents._font_bytes("") == made
     finally:
         documents._font_bytes.cache_clear()
+
