@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
-from sangtao.core.forms import DateField, DecimalField, ModelChoiceField, ModelMultipleChoiceField
+from sangtao.core.formats import DecimalField
+from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField
 from sangtao.initiatives.models import Initiative
 from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit

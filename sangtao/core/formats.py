@@ -12,8 +12,6 @@ from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.forms import DateField
-
 # The values <input type="date"> and <input type="datetime-local"> read and write, in any language.
 HTML_DATE = "%Y-%m-%d"
 HTML_DATETIME = "%Y-%m-%dT%H:%M"
@@ -67,6 +65,15 @@ def number(value, decimals: int = 0) -> str:
     if _english():
         return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def as_typed(value: Decimal) -> str:
+    """A number as a box to type in shows it: the page's decimal separator, no grouping, no trailing zeros
+    (30.5000 stored as 30,5 in Vietnamese, 30.5 in English), so that it reads back as it was typed."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if _english() else text.replace(".", ",")
 
 
 def vnd(value) -> str:
@@ -145,6 +152,53 @@ class MoneyField(forms.IntegerField):
         return parse_money(str(value))
 
 
+def as_decimal_text(text: str) -> str:
+    """A typed number in Python's notation, read as the page's language writes numbers; a text with
+    separators that follow no reading comes back as it is, for the field to refuse."""
+    text = text.strip().replace(" ", "")
+    thousands, point = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+    grouped = re.fullmatch(rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(point)}\d+)?", text)
+    if grouped:
+        return text.replace(thousands, "").replace(point, ".")
+    if text.count(",") + text.count(".") == 1:
+        return text.replace(",", ".")
+    return text
+
+
+class DecimalInput(forms.TextInput):
+    """A text box for a number with decimals, shown with the page's decimal separator (30,5 in
+    Vietnamese, 30.5 in English). Not a number box: under an English browser locale Chromium reads
+    "30,5" typed in one as 305, and the server never sees the comma."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return as_typed(value)
+        return super().format_value(value)
+
+
+class DecimalField(forms.DecimalField):
+    """A number with decimals as people type it, in a DecimalInput: written as the page's language
+    writes numbers (Vietnamese 12.000 and 1.234,5; English 12,000 and 1,234.5), or with one comma or
+    one point before the decimals (30,5 or 30.5 on either page). Anything else is refused."""
+
+    widget = DecimalInput
+    default_error_messages = {"invalid": _("Nhập một số, ví dụ 30,5 hoặc 12.000.")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = as_decimal_text(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # Django's step and min/max attributes are for a number box: a text box takes no step.
+        return {key: value for key, value in super().widget_attrs(widget).items() if key not in ("step", "min", "max")}
+
+
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -163,6 +217,8 @@ def as_shown(value) -> str:
 def parse_date(text) -> datetime.date | None:
     """A date as typed in a date field (DD/MM/YYYY, or ISO as a script sends it); None if it is not one."""
     try:
+        from sangtao.core.forms import DateField  # core.forms builds on this module
+
         return DateField().clean(text)
     except ValidationError:
         return None

@@ -11,7 +11,6 @@ on SQLite: a 500). The convention checker (core/conventions.py) flags Django's b
 """
 
 import datetime
-import decimal
 import re
 
 from django import forms
@@ -21,10 +20,11 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.api_input import BIGINT_MAX, FIRST_YEAR, LAST_YEAR
+from sangtao.core.formats import DecimalField
+from sangtao.core.text import clean
 
 _DIGITS = re.compile(r"\s*\+?\d{1,19}\s*", re.ASCII)
 
@@ -100,56 +100,6 @@ class DateTimeField(forms.DateTimeField):
             raise ValidationError(DAYS_MESSAGE, code="out_of_range")
 
 
-def as_decimal_text(text: str) -> str:
-    """A typed number in Python's notation, read as the page's language writes numbers; a text with
-    separators that follow no reading comes back as it is, for the field to refuse."""
-    text = text.strip().replace(" ", "")
-    thousands, point = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
-    grouped = re.fullmatch(rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(point)}\d+)?", text)
-    if grouped:
-        return text.replace(thousands, "").replace(point, ".")
-    if text.count(",") + text.count(".") == 1:
-        return text.replace(",", ".")
-    return text
-
-
-class DecimalInput(forms.TextInput):
-    """A text box for a number with decimals, shown with the page's decimal separator (30,5 in
-    Vietnamese, 30.5 in English). Not a number box: under an English browser locale Chromium reads
-    "30,5" typed in one as 305, and the server never sees the comma."""
-
-    input_type = "text"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
-
-    def format_value(self, value):
-        if isinstance(value, decimal.Decimal):
-            text = format(value, "f")
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")  # 30.5000 as 30,5: the column's places are not the value's
-            return text.replace(".", get_format("DECIMAL_SEPARATOR"))
-        return super().format_value(value)
-
-
-class DecimalField(forms.DecimalField):
-    """A number with decimals as people type it, in a DecimalInput: written as the page's language
-    writes numbers (Vietnamese 12.000 and 1.234,5; English 12,000 and 1,234.5), or with one comma or
-    one point before the decimals (30,5 or 30.5 on either page). Anything else is refused."""
-
-    widget = DecimalInput
-    default_error_messages = {"invalid": _("Nhập một số, ví dụ 30,5 hoặc 12.000.")}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = as_decimal_text(value)
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        # Django's step and min/max attributes are for a number box: a text box takes no step.
-        return {key: value for key, value in super().widget_attrs(widget).items() if key not in ("step", "min", "max")}
-
-
 def bounded_formfield(db_field, **kwargs):
     """A model form's field for db_field, with the fields above for relations and dates, and a number
     field that refuses what its column cannot hold."""
@@ -191,6 +141,15 @@ class ModelForm(forms.ModelForm):
         if meta is not None and not hasattr(meta, "formfield_callback"):
             meta.formfield_callback = staticmethod(bounded_formfield)
         super().__init_subclass__(**kwargs)
+
+    def clean(self):
+        """Every text a model form stores is NFC and stripped (core.text.clean), whether or not the service
+        that saves it cleans that field itself (a council's meeting place was stored decomposed)."""
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = clean(value)
+        return cleaned
 
     def _update_errors(self, errors):
         """A model's clean() may name a field this form does not show (a changelist row with a forged

@@ -2,7 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.core.forms import DateField, DecimalField
+from sangtao.core.formats import DecimalField
+from sangtao.core.forms import DateField
 from sangtao.evaluation.services import EVIDENCE_LINK, SOURCE_LENGTH, URL_LENGTH
 
 NOT_A_NUMBER = _("Giá trị phải là số.")

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Field
 from sangtao.core import formats
-from sangtao.core.forms import DateField, DecimalField, ModelChoiceField, ModelForm
+from sangtao.core.formats import DecimalField
+from sangtao.core.forms import DateField, ModelChoiceField, ModelForm
 from sangtao.initiatives.models import DeploymentKind, EmulationTitle, Initiative, SeatRole
 from sangtao.orgs.models import OrgUnit, UnitKind
 

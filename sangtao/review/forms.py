@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.models import Challenge, SelectionMode, Status
 from sangtao.core import formats
 from sangtao.core.api_input import SEARCH_MAX, TEXT_MAX
-from sangtao.core.forms import DateField, DecimalField, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from sangtao.core.formats import DecimalField
+from sangtao.core.forms import DateField, ModelChoiceField, ModelForm, ModelMultipleChoiceField
 from sangtao.core.workflow import REASON_MAX
 from sangtao.orgs.models import OrgUnit, UnitKind
 from sangtao.proposals.models import Proposal

@@ -130,7 +130,7 @@ def save_council(actor, council: Council, challenges) -> Council:
         raise InvalidInput(_("Hội đồng tuyển chọn chỉ dành cho bài toán tuyển chọn."), field="challenges")
     if council.pk and council.status != CouncilStatus.FORMING:
         raise StaleState(_("Hội đồng đã bắt đầu đánh giá; không đổi được thành phần và phạm vi."))
-    council.name = clean(council.name)
+    council.name, council.location = clean(council.name), clean(council.location)
     with transaction.atomic():
         created = council.pk is None
         if created:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.challenges.models import SelectionMode
 from sangtao.challenges.models import Status as ChallengeStatus
-from sangtao.core import workflow
+from sangtao.core import formats, workflow
 from sangtao.core.confirm import ask_first
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import form_refused, run_service
@@ -406,7 +406,7 @@ def score(request, assignment_id):
     sheet = Scoresheet.objects.filter(assignment=item).first()
     saved = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
     errors: dict[str, str] = {}
-    values = {c.pk: (str(saved[c.pk].points) if c.pk in saved else "", saved[c.pk].comment if c.pk in saved else "")
+    values = {c.pk: (formats.as_typed(saved[c.pk].points) if c.pk in saved else "", saved[c.pk].comment if c.pk in saved else "")
               for c in criteria}
     general = sheet.general_comment if sheet else ""
     if request.method == "POST":

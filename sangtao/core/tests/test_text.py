@@ -45,3 +45,11 @@ def test_highlight_spans_map_back_to_original_text():
     text = "Đường ngập ở Thủ Đức"
     spans = highlight_spans(text, ["duong", "duc"])
     assert [text[a:b] for a, b in spans] == ["Đường", "Đức"]
+
+
+def test_every_model_form_stores_its_texts_composed_and_stripped():
+    from sangtao.challenges.forms import IndicatorForm
+
+    form = IndicatorForm({"name": "  Thơ\u0300i gian chơ\u0300 ", "unit_of_measure": "phu\u0301t"})
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["name"], form.cleaned_data["unit_of_measure"]) == ("Thời gian chờ", "phút")

@@ -113,8 +113,10 @@ def test_forming_a_council_through_the_pages(make_challenge, dost):
     client = client_for(dost)
     response = client.post("/councils/new/", {
         "name": "Hội đồng mới", "challenges": [challenge.pk], "rules": CouncilRules.objects.get().pk,
-        "rubric": Rubric.objects.get().pk, "score_publication": "totals", "location": ""})
+        "rubric": Rubric.objects.get().pk, "score_publication": "totals",
+        "location": "Pho\u0300ng ho\u0323p ta\u0302\u0300ng 3"})  # typed with combining marks: stored composed
     council = Council.objects.get(name="Hội đồng mới")
+    assert council.location == "Phòng họp tầng 3"
     assert response.url == f"/councils/{council.pk}/"
     expert = make_expert("newcomer", "Người Mới")
     client.post(f"/councils/{council.pk}/members/", {"expert": expert.pk, "role": "chair"})

@@ -216,6 +216,9 @@ def test_submitting_from_the_page_saves_the_scores_then_asks_before_locking_the_
     assert "Phiếu đã nộp bị khóa" in asked and 'name="confirmed" value="1"' in asked
     assert f'name="points_{urgency}" value="12,5"' in asked and 'name="submit" value="1"' in asked
 
+    assert f'id="points_{urgency}" value="12,5"' in client.get(f"/reviews/{item.pk}/score/").content.decode()
+    english = client.get(f"/en/reviews/{item.pk}/score/").content.decode()
+    assert f'id="points_{urgency}" value="12.5"' in english and f'id="points_{feasibility}" value="30"' in english
     response = client.post(f"/reviews/{item.pk}/score/", {**typed, "confirmed": "1"})
     assert response.status_code == 302 and Scoresheet.objects.get(assignment=item).status == SheetStatus.SUBMITTED
     assert sorted(Score.objects.filter(scoresheet=sheet).values_list("points", flat=True)) == [12.5, 25, 30]
