@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -354,6 +355,13 @@ def ask_question(challenge: Challenge, actor, body: str, *, show_name: bool = Fa
     if len(body) < 5:
         raise InvalidInput(_("Câu hỏi quá ngắn."), field="body")
     with transaction.atomic():
+        # The same question sent again (a double click, a repeated post) while it awaits moderation is the
+        # one already sent: the asker's row lock makes two posts at once see each other.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        sent = Question.objects.filter(challenge=challenge, asker=actor, body=body,
+                                       status=QuestionStatus.PENDING).first()
+        if sent is not None:
+            return sent
         question = Question.objects.create(challenge=challenge, asker=actor, body=body)
         if show_name and not privacy.has_consent(actor, PUBLISH_NAME):
             privacy.give_consent(actor, PUBLISH_NAME)

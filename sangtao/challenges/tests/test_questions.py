@@ -115,3 +115,16 @@ def test_a_moderation_note_longer_than_500_characters_is_refused_with_a_message_
     client_for(officer).post(url, {"decision": "reject", "note": "Quảng cáo"})
     question.refresh_from_db()
     assert (question.status, question.moderation_note) == (QuestionStatus.REJECTED, "Quảng cáo")
+
+
+@pytest.mark.django_db
+def test_the_same_question_sent_twice_while_it_awaits_moderation_is_stored_and_announced_once(
+        make_challenge, outsider, officer):
+    challenge = make_challenge(Status.PUBLISHED)
+    client = client_for(outsider)
+    for _ in range(3):  # a double click, then the form sent again
+        client.post(f"/challenges/{challenge.pk}/questions/", {"body": "Có cần hợp tác với bệnh viện không?"})
+    assert Question.objects.count() == 1
+    assert Notification.objects.filter(recipient=officer, title__contains="Câu hỏi mới").count() == 1
+    client.post(f"/challenges/{challenge.pk}/questions/", {"body": "Hạn nộp có được gia hạn không?"})
+    assert Question.objects.count() == 2  # another question is another question
