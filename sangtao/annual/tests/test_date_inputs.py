@@ -72,3 +72,16 @@ def test_a_task_s_budget_is_typed_and_shown_with_thousands_separators(make_plan,
     assert task.budget_vnd == 1_500_000
     page = officer.get(f"/annual/{plan.pk}/tasks/{task.pk}/").content.decode()
     assert 'value="1.500.000"' in boxes(page, "budget_vnd")
+
+
+def test_a_milestone_date_that_is_not_one_is_named_in_the_summary_at_the_top_of_the_form(make_plan, plan_roles):
+    plan = make_plan(PlanStatus.DRAFT, tasks=0)
+    response = client_for(plan_roles["officer"]).post(f"/annual/{plan.pk}/tasks/new/", {
+        "title": "Số hóa hộ tịch", "problem": "Hồ sơ giấy", "public_service": "Đăng ký khai sinh",
+        "facet": "enhancement", "budget_vnd": 0, "budget_source": "none", "person_in_charge": "Chị Lan",
+        "kpi-TOTAL_FORMS": 1, "kpi-INITIAL_FORMS": 0, "ms-TOTAL_FORMS": 1, "ms-INITIAL_FORMS": 0,
+        "ms-0-title": "Thí điểm", "ms-0-due_on": "15/13/2027"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not plan.tasks.exists()
+    summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
+    assert 'href="#id_ms-0-due_on"' in summary and page.index('class="error-summary"') < page.index('name="title"')
