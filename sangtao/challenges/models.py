@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
@@ -24,7 +25,9 @@ class Field(models.Model):
         ordering = ["sort_name"]
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the reader's language (DoST gives each field both; the English one may be blank)."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
     def save(self, *args, **kwargs):
         self.name = clean(self.name)

@@ -59,7 +59,7 @@ def portfolio(request):
     filters = PortfolioFilter(request.GET)
     wanted = filters.cleaned_data["health"] if filters.is_valid() else ""  # a stale ?health= shows them all
     by_health = Counter(p.health for p in projects)
-    by_field = Counter((p.challenge.field.name, p.health) for p in projects)
+    by_field = Counter((str(p.challenge.field), p.health) for p in projects)
     by_unit = Counter((p.challenge.owner_unit.name, p.health) for p in projects)
     shown = [p for p in projects if not wanted or p.health == wanted]
     page = Paginator(shown, settings.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -104,3 +104,13 @@ def test_portfolio_and_management_pages_are_404_for_everyone_but_dost(roles):
                 assert status == 302
             else:
                 assert status == 404, (role, url)
+
+
+@pytest.mark.django_db
+def test_a_field_is_named_in_the_readers_language(make_challenge):
+    challenge = make_challenge(Status.PUBLISHED)  # in the field "Y tế", "Health" in English
+    english = client_for(None).get("/en/challenges/").content.decode()
+    assert ">Health</option>" in english and '<span class="tag">Health</span>' in english
+    assert ">Y tế</option>" not in english
+    assert "Health" in client_for(None).get(f"/en/challenges/{challenge.pk}/").content.decode()
+    assert ">Y tế</option>" in client_for(None).get("/challenges/").content.decode()
