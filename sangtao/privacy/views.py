@@ -1,6 +1,11 @@
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,13 +13,28 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sangtao.core.feedback import form_refused, run_service
+from sangtao.core.text import clean
 from sangtao.privacy import services
 from sangtao.privacy.forms import ErasureForm, LiftRestrictionForm, RestrictionForm
 from sangtao.privacy.models import PersonalDataRead, ProcessingRestriction, Purpose, RestrictionStatus
 
 
 class ReadLogFilter(forms.Form):
-    user = forms.IntegerField(label=gettext_lazy("Mã người dùng"), min_value=1, max_value=2**63 - 1, required=False)
+    person = forms.CharField(label=gettext_lazy("Dữ liệu của (tên, tên đăng nhập hoặc email)"), max_length=150,
+                             required=False)
+    # One person's reads, by id: the links of other pages (a person's own data page) name them so.
+    user = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False, widget=forms.HiddenInput)
+
+    def apply(self, reads):
+        if not self.is_valid():
+            return reads
+        if self.cleaned_data.get("user"):
+            reads = reads.filter(subject_id=self.cleaned_data["user"])
+        person = clean(self.cleaned_data.get("person") or "")
+        if person:
+            reads = reads.filter(Q(subject__full_name__icontains=person) | Q(subject__username__icontains=person)
+                                 | Q(subject__email__icontains=person) | Q(subject_label__icontains=person))
+        return reads
 
 
 def notices(request):
@@ -34,10 +54,10 @@ def read_log(request):
     if not request.user.has_perm("privacy.view_read_log"):
         raise Http404
     form = ReadLogFilter(request.GET or None)
-    reads = PersonalDataRead.objects.select_related("reader", "subject")
-    if form.is_valid() and form.cleaned_data.get("user"):
-        reads = reads.filter(subject_id=form.cleaned_data["user"])
-    return render(request, "privacy/read_log.html", {"reads": reads[:200], "form": form})
+    reads = form.apply(PersonalDataRead.objects.select_related("reader", "subject"))
+    page = Paginator(reads, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {name: value for name, value in form.cleaned_data.items() if value} if form.is_valid() else {}
+    return render(request, "privacy/read_log.html", {"page": page, "form": form, "querystring": urlencode(kept)})
 
 
 @login_required

@@ -180,6 +180,22 @@ def test_an_officials_view_of_contact_details_or_team_members_is_logged_and_dost
 
 
 @pytest.mark.django_db
+def test_the_read_log_pages_through_every_read_and_finds_a_person_by_name(dost, outsider, officer, settings):
+    settings.PAGE_SIZE = 5
+    for _ in range(7):
+        client_for(dost).get(f"/manage/users/{outsider.pk}/")
+    client_for(dost).get(f"/manage/users/{officer.pk}/")
+    client = client_for(dost)
+    first = client.get("/privacy/reads/").content.decode()
+    assert "8 lượt xem" in first and "Trang 1 / 2" in first and 'href="?page=2"' in first
+    assert first.count("<tr>") == 1 + 5  # the heading row, then a page of reads
+    assert client.get("/privacy/reads/", {"page": 2}).content.decode().count("<tr>") == 1 + 3
+    found = client.get("/privacy/reads/", {"person": outsider.display_name[:4]}).content.decode()
+    assert "7 lượt xem" in found and 'href="?person=' in found  # its pages keep the filter
+    assert officer.display_name not in found.split("<tbody>", 1)[1]
+
+
+@pytest.mark.django_db
 def test_a_failed_export_is_on_the_persons_home_with_the_reason_and_runs_again(outsider, process_tasks, monkeypatch):
     from sangtao.core.tasks import TaskResultRow
     from sangtao.core.workitems import work_for
