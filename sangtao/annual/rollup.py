@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
 from sangtao.challenges.models import Facet, Field
+from sangtao.core.text import sort_key
 from sangtao.orgs.models import UnitKind
 
 PLANNING_UNITS = (UnitKind.DEPARTMENT, UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
@@ -49,11 +50,15 @@ def rollup(year: int | None = None, *, unit_kind: str = "") -> dict:
         for found, key in ((fields, fid), (facets, code)):
             count, budget = found.get(key, (0, 0))
             found[key] = (count + n, budget + (b or 0))
-    names: dict = dict(Field.objects.filter(pk__in=[f for f in fields if f is not None]).values_list("pk", "name"))
+    # Named in the reader's language and in dictionary order ("Chống ngập" before "Chuyển đổi số"), the
+    # tasks without a field first; the facets in the order the taxonomy gives them.
+    names = {field.pk: str(field) for field in Field.objects.filter(pk__in=[f for f in fields if f is not None])}
     by_field = sorted((Line(fid, names.get(fid) or str(_("Chưa phân lĩnh vực")), tasks=n, budget_vnd=b)
-                       for fid, (n, b) in fields.items()), key=lambda line: (line.key is not None, names.get(line.key, "")))
-    labels = dict(Facet.choices)
-    by_facet = [Line(code, str(labels.get(code, code)), tasks=n, budget_vnd=b) for code, (n, b) in sorted(facets.items())]
+                       for fid, (n, b) in fields.items()),
+                      key=lambda line: (line.key is not None, sort_key(names.get(line.key, ""))))
+    order = {code: position for position, code in enumerate(Facet.values)}
+    by_facet = [Line(code, str(Facet(code).label) if code in order else code, tasks=n, budget_vnd=b)
+                for code, (n, b) in sorted(facets.items(), key=lambda item: order.get(item[0], len(order)))]
     return {"by_status": [(code, label, by_status.get(code, 0)) for code, label in PlanStatus.choices],
             "by_year": by_year, "by_field": by_field, "by_facet": by_facet,
             "plans": sum(by_status.values())}

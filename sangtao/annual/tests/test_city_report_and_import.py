@@ -46,6 +46,22 @@ def city_plans(city, ward, health, dost):
     return other
 
 
+def test_the_rollup_lists_fields_in_dictionary_order_in_the_readers_language_and_facets_as_the_taxonomy(
+        city_plans):
+    from sangtao.challenges.models import Facet, Field
+
+    digital = Field.objects.create(name="Chuyển đổi số", name_en="Digital transformation", slug="cds")
+    floods = Field.objects.create(name="Chống ngập", name_en="Flood control", slug="chong-ngap")
+    tasks = list(AnnualTask.objects.filter(plan__year=2026).order_by("pk"))
+    AnnualTask.objects.filter(pk=tasks[0].pk).update(field=digital)
+    AnnualTask.objects.filter(pk__in=[t.pk for t in tasks[1:]]).update(field=floods)
+    assert [line.label for line in rollup(2026)["by_field"]] == ["Chống ngập", "Chuyển đổi số"]  # not code points
+    with translation.override("en"):
+        assert [line.label for line in rollup(2026)["by_field"]] == ["Digital transformation", "Flood control"]
+    keys = [line.key for line in rollup(2026)["by_facet"]]
+    assert keys == [code for code in Facet.values if code in keys]
+
+
 def test_the_rollup_equals_a_count_from_the_raw_rows_in_a_fixed_number_of_queries(city_plans, dost):
     summary = rollup(2026)
     tasks = list(AnnualTask.objects.filter(plan__year=2026).values_list("facet", "budget_vnd"))
