@@ -41,7 +41,7 @@ from sangtao.projects.forms import (
     current_units,
 )
 from sangtao.projects.minutes import acceptance_minutes_pdf
-from sangtao.projects.models import Milestone, ProgressReport, ProjectDocument, Task
+from sangtao.projects.models import Milestone, ProgressReport, ProjectDocument, ProjectStatus, Task
 from sangtao.projects.timeline import timeline_svg
 from sangtao.projects.workflow import GRADED, PROJECT
 from sangtao.review.access import visible_experts
@@ -115,12 +115,14 @@ def detail(request, pk):
     milestones = list(project.milestones.all())
     for milestone in milestones:
         milestone.my_rating = ratings.get(milestone.pk)
+    # A project that has ended reports no more.
+    next_report = services.next_report_due(project) if project.status == ProjectStatus.ACTIVE else None
     return render(request, "projects/detail.html", {
         "project": project, "health": state, "health_label": HEALTH_LABELS[state], "reasons": reasons,
         "timeline": timeline_svg(project, today), "milestones": milestones, "today": today,
         "partners": project.partners.select_related("unit"),
         "tasks": project.tasks.select_related("unit").prefetch_related("comments__author", "documents"),
-        "reports": project.reports.select_related("submitted_by").prefetch_related("documents"), "next_report": services.next_report_due(project),
+        "reports": project.reports.select_related("submitted_by").prefetch_related("documents"), "next_report": next_report,
         "escalations": [(e, services.describe_subject(e.subject, milestones, project.tasks.all()))
                         for e in project.escalations.all()], "deployments": project.deployments.select_related("unit"),
         "can_manage": user.has_perm("projects.manage", project), "can_work": user.has_perm("projects.work", project),

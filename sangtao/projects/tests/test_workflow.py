@@ -71,3 +71,5 @@ def test_dost_cancels_an_active_project_with_a_reason_and_the_lead_and_owner_are
     told = Notification.objects.filter(title__contains="đã bị hủy")
     assert {n.recipient for n in told} >= {solver, officer, leader} and dost not in {n.recipient for n in told}
     assert all(n.body == "Đơn vị chủ trì giải thể." for n in told)
+    page = client_for(dost).get(project.get_absolute_url()).content.decode()
+    assert "Báo cáo kỳ tới" not in page  # an ended project reports no more
