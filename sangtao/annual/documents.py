@@ -41,13 +41,17 @@ def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:
     doc.paragraph("II. Nhiệm vụ và kết quả theo chỉ số", "B")
     table = []
     for r in rows:
-        kpis = "; ".join(f"{name}: {_number(base)} → {_number(target)} {uom} (đạt {_number(latest)})"
+        # The latest measured value as "kết quả", not "đạt": a value short of the target was read as reached.
+        kpis = "; ".join(f"{name}: {_number(base)} → {_number(target)} {uom}"
+                         + (f" (kết quả {_number(latest)})" if latest is not None else "")
                          for name, base, target, latest, uom in r.kpis) or "—"
-        table.append([r.unit, r.title, r.facet, formats.vnd(r.budget_vnd), kpis])
-    doc.long_table(["Đơn vị", "Nhiệm vụ", "Loại", "Kinh phí", "Chỉ số: nền → mục tiêu (kết quả)"], table,
-                   [32, 45, 22, 26, 40])
-    doc.paragraph("Nơi nhận:", "B")
-    doc.paragraph(f"- UBND {city};\n- Các sở, ban, ngành; UBND các phường, xã, đặc khu;\n- Lưu: VT.")
+        table.append([r.unit, r.title, r.facet, formats.number(r.budget_vnd), kpis])
+    # Amounts in đồng in a column wide enough for 9.999.999.999 on one line (they broke before the last digit).
+    doc.long_table(["Đơn vị", "Nhiệm vụ", "Loại", "Kinh phí (đồng)", "Chỉ số: nền → mục tiêu (kết quả)"], table,
+                   [28, 42, 20, 29, 46])
+    doc.ln(4)
+    doc.recipients_and_signer([f"UBND {city};", "Các sở, ban, ngành; UBND các phường, xã, đặc khu;", "Lưu: VT."],
+                              "GIÁM ĐỐC")
     return doc.render()
 
 

@@ -52,7 +52,7 @@ def rollup(year: int | None = None, *, unit_kind: str = "") -> dict:
             found[key] = (count + n, budget + (b or 0))
     # Named in the reader's language and in dictionary order ("Chống ngập" before "Chuyển đổi số"), the
     # tasks without a field first; the facets in the order the taxonomy gives them.
-    names = {field.pk: str(field) for field in Field.objects.filter(pk__in=[f for f in fields if f is not None])}
+    names: dict = {field.pk: str(field) for field in Field.objects.filter(pk__in=[f for f in fields if f is not None])}
     by_field = sorted((Line(fid, names.get(fid) or str(_("Chưa phân lĩnh vực")), tasks=n, budget_vnd=b)
                        for fid, (n, b) in fields.items()),
                       key=lambda line: (line.key is not None, sort_key(names.get(line.key, ""))))

@@ -138,9 +138,27 @@ class AdministrativeDocument(FPDF):
         self.multi_cell(0, 6.5, text, align="J")
         self.ln(1.5)
 
+    def recipients_and_signer(self, recipients: list[str], position: str) -> None:
+        """The foot of an administrative document (Decree 30/2020, annex I): "Nơi nhận" and its list on the
+        left, the signer's position on the right with room for the signature, seal and full name."""
+        half = (self.w - self.l_margin - self.r_margin) / 2
+        top = self.get_y()
+        self.set_font("Serif", "B", 12)
+        self.cell(half, 6, "Nơi nhận:", new_x="LMARGIN", new_y="NEXT")
+        self.set_font("Serif", size=11)
+        for line in recipients:
+            self.multi_cell(half, 5.5, f"- {line}", new_x="LMARGIN", new_y="NEXT")
+        bottom = self.get_y()
+        self.set_xy(self.l_margin + half, top)
+        self.set_font("Serif", "B", 13)
+        self.multi_cell(half, 6.5, position, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.set_y(max(bottom, self.get_y() + 28))  # the signature, the seal and the name are written by hand
+        self.set_font("Serif", size=BODY_SIZE)
+
     def data_table(self, headings: list[str], rows: list[list[str]], widths: list[float]) -> None:
         self.set_font("Serif", size=10)
-        with super().table(col_widths=widths, text_align="CENTER", line_height=5.5) as table:
+        # Aligned to the left margin: centred on the page (fpdf2's default) it stood 7.5 mm into the left margin.
+        with super().table(col_widths=widths, align="LEFT", text_align="CENTER", line_height=5.5) as table:
             header = table.row()
             for text in headings:
                 header.cell(text)

@@ -84,11 +84,23 @@ def test_the_rollup_equals_a_count_from_the_raw_rows_in_a_fixed_number_of_querie
     assert len(more) == len(few)
 
 
+def _words_at(page) -> list[tuple[str, float]]:
+    """Each run of text on the page with the x of where it starts (pypdf's visitor)."""
+    runs: list[tuple[str, float]] = []
+
+    def seen(text, cm, tm, *_rest):
+        if text.strip():
+            runs.append((text, tm[4] * cm[0] + cm[4]))
+
+    page.extract_text(visitor_text=seen)
+    return runs
+
+
 def test_dost_builds_the_city_report_in_the_background_pdf_and_workbook(city_plans, dost, settings):
     settings.CITY_NAME = "Thành phố Đà Nẵng"
     settings.ANNUAL_REPORT_NUMBER = "{seq}/BC-SKHCN-{year}"
     report = services.request_city_report(dost, 2026)
-    assert report.number == "1/BC-SKHCN-2026" and not report.ready
+    assert report.number == "01/BC-SKHCN-2026" and not report.ready
     run_pending()
     report = CityReport.objects.get(pk=report.pk)
     assert report.ready and (report.job.state, report.job.done, report.job.total) == ("done", 100, 100)
@@ -96,11 +108,16 @@ def test_dost_builds_the_city_report_in_the_background_pdf_and_workbook(city_pla
     page = reader.pages[0]
     assert (round(float(page.mediabox.width) / MM), round(float(page.mediabox.height) / MM)) == (210, 297)
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
-    assert "Số: 1/BC-SKHCN-2026" in text and "Thành phố Đà Nẵng, ngày" in text
+    assert "Số: 01/BC-SKHCN-2026" in text and "Thành phố Đà Nẵng, ngày" in text
     assert "UBND THÀNH PHỐ ĐÀ NẴNG" in text and "Hồ Chí Minh" not in text
     for title in ("Một cửa số hóa", "Trợ lý ảo hộ tịch", "Đặt lịch khám trực tuyến"):
         assert title in text
     assert "Bản đồ ngập" not in text  # another year
+    assert "Nơi nhận:" in text and "GIÁM ĐỐC" in text  # the foot of a Decree-30 document, with its signer
+    assert "150.000.000" in text and "(đạt" not in text  # an amount on one line; a result is not called reached
+    words = [(x, content) for content, x in _words_at(page)]
+    table_left = min(x for x, content in words if content.startswith("Loại đổi mới"))
+    assert table_left >= 30 * MM - 1  # inside the 30 mm left margin
     sheet = load_workbook(report.workbook.open("rb")).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert sorted(r[3] for r in rows) == ["Một cửa số hóa", "Trợ lý ảo hộ tịch", "Đặt lịch khám trực tuyến"]
