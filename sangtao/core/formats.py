@@ -83,6 +83,14 @@ def vnd(value) -> str:
     return f"VND {number(value)}" if _english() else f"{number(value)} đ"
 
 
+def vnd_range(low, high) -> str:
+    """800.000.000 – 2.500.000.000 đ in Vietnamese; VND 800,000,000 – 2,500,000,000 in English; one end
+    alone as the amount it is."""
+    if low in (None, "") or high in (None, ""):
+        return vnd(high if low in (None, "") else low)
+    return f"VND {number(low)} – {number(high)}" if _english() else f"{number(low)} – {number(high)} đ"
+
+
 BIGINT_MAX = 2**63 - 1  # as core.api_input: an amount fits the database's BIGINT
 GROUPED = re.compile(r"^\d{1,3}([.,\u00a0 ]\d{3})+$")
 

@@ -114,3 +114,11 @@ def test_a_field_is_named_in_the_readers_language(make_challenge):
     assert ">Y tế</option>" not in english
     assert "Health" in client_for(None).get(f"/en/challenges/{challenge.pk}/").content.decode()
     assert ">Y tế</option>" in client_for(None).get("/challenges/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_budget_range_is_written_as_the_readers_language_writes_amounts(make_challenge):
+    challenge = make_challenge(Status.PUBLISHED, budget_min_vnd=800_000_000, budget_max_vnd=2_500_000_000)
+    assert "800.000.000 – 2.500.000.000 đ" in client_for(None).get(f"/challenges/{challenge.pk}/").content.decode()
+    english = client_for(None).get(f"/en/challenges/{challenge.pk}/").content.decode()
+    assert "VND 800,000,000 – 2,500,000,000" in english and "2,500,000,000 đ" not in english

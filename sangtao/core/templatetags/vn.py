@@ -10,6 +10,11 @@ def vnd(value) -> str:
     return formats.vnd(value)
 
 
+@register.simple_tag
+def vnd_range(low, high) -> str:
+    return formats.vnd_range(low, high)
+
+
 @register.filter
 def vn_number(value, decimals=0) -> str:
     return formats.number(value, int(decimals))

@@ -24,6 +24,11 @@ def test_amounts_are_grouped_per_language_and_read_back_however_they_were_typed(
     with translation.override("en"):
         assert formats.vnd(1_500_000_000) == "VND 1,500,000,000"
         assert formats.number(11.856, 2) == "11.86"
+    for language, both, low_only in (("vi", "800.000.000 – 2.500.000.000 đ", "800.000.000 đ"),
+                                     ("en", "VND 800,000,000 – 2,500,000,000", "VND 800,000,000")):
+        with translation.override(language):
+            assert formats.vnd_range(800_000_000, 2_500_000_000) == both
+            assert formats.vnd_range(800_000_000, None) == low_only
     for typed in ("1500000", "1.500.000", "1,500,000", "1 500 000 đ", "VND 1,500,000"):
         assert formats.parse_money(typed) == 1_500_000
     with pytest.raises(Exception, match="1.500.000"):
