@@ -93,7 +93,7 @@ add("public", "evaluation:dashboard", pgettext_lazy("menu", "Kết quả"), orde
 # Open data is linked from every page's footer (with the API and the feeds), where publishers keep it:
 # the header keeps its room for the work, on one line at 1366 px for every role.
 
-add("programme", "challenges:mine", _("Việc của đơn vị"), is_unit_staff | is_dost_coordinator, order=10)
+add("programme", "challenges:mine", _("Bài toán của đơn vị"), is_unit_staff | is_dost_coordinator, order=10)
 add("programme", "challenges:create", _("Đề xuất bài toán mới"), perm("challenges.create_challenge"), order=20)
 add("programme", "challenges:portfolio", _("Danh mục bài toán"), is_dost_coordinator, order=30)
 
