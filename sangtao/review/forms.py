@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, SelectionMode, Status
@@ -144,9 +145,11 @@ class PointsField(DecimalField):
 
     def __init__(self, *, criterion, **kwargs):
         out_of_range = points_out_of_range(criterion)
+        # Not a number at all is said as such ("abc" was told its points must lie between 0 and the maximum).
+        not_a_number = format_lazy(_("Tiêu chí {code}: nhập điểm bằng chữ số, ví dụ 12,5."), code=criterion.code)
         super().__init__(min_value=0, max_value=criterion.max_points, max_digits=6, decimal_places=2,
                          required=False, error_messages={
-                             "invalid": out_of_range, "min_value": out_of_range, "max_value": out_of_range},
+                             "invalid": not_a_number, "min_value": out_of_range, "max_value": out_of_range},
                          **kwargs)
 
 

@@ -156,6 +156,8 @@ def test_points_that_are_not_a_score_of_the_criterion_are_refused_with_a_message
     assert response.status_code == 200 and _shown(response)
     if points in ("16", "-1"):  # the maximum as the page writes numbers, not "15.00"
         assert _shown(response)[0].endswith("điểm phải từ 0 đến 15.")
+    if points == "abc":  # not a number is said as such, not as a range
+        assert _shown(response)[0].endswith("nhập điểm bằng chữ số, ví dụ 12,5.")
     row = response.content.decode().split(f'name="points_{urgency}"')[1].split("</tr>")[0]
     assert 'class="error"' in row and f'value="{points}"' in response.content.decode()
     assert not Score.objects.filter(scoresheet__assignment=item).exists()
