@@ -45,8 +45,18 @@ class TokenAuth(HttpBearer):
         return authenticate_token(request, token)
 
 
+class SessionAuthUnlessToken(SessionAuth):
+    """The session, for a request that names no token: one that does is judged by its token alone (a
+    wrong token sent beside a session cookie was answered 403 by the session's CSRF check, not 401)."""
+
+    def __call__(self, request):
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return None
+        return super().__call__(request)
+
+
 token_auth = TokenAuth()
-session_auth = SessionAuth(csrf=True)
+session_auth = SessionAuthUnlessToken(csrf=True)
 WRITE_AUTH = [token_auth, session_auth]
 
 

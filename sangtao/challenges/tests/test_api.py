@@ -118,6 +118,16 @@ def test_session_writes_need_csrf(outsider, make_challenge):
 
 
 @pytest.mark.django_db
+def test_a_wrong_token_beside_a_session_cookie_is_a_wrong_token(outsider, make_challenge):
+    challenge = make_challenge(Status.PUBLISHED)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(outsider)
+    response = client.post("/api/v1/follows", json.dumps({"kind": "challenge", "id": challenge.pk}),
+                           content_type="application/json", HTTP_AUTHORIZATION="Bearer st_bogus")
+    assert response.status_code == 401  # the token is judged, not the session's missing CSRF header
+
+
+@pytest.mark.django_db
 def test_list_filters_paginate_and_validate(make_challenge, field):
     for index in range(3):
         make_challenge(Status.PUBLISHED, title=f"Bài toán {index}")
