@@ -127,8 +127,9 @@ ACTION_LABELS = {
 CREATED_LABEL = _("Tạo mới")  # the first row of a workflow that records its creation (core.workflow.CREATED)
 
 
-def _moves() -> dict[str, str]:
-    from sangtao.core.workflow import CREATED, REGISTRY
+def _workflows() -> list:
+    """Every context's workflow table, each module loaded once."""
+    from sangtao.core.workflow import REGISTRY
 
     for config in apps.get_app_configs():
         if config.name.startswith("sangtao."):
@@ -136,6 +137,13 @@ def _moves() -> dict[str, str]:
                 import_module(f"{config.name}.workflow")
             except ModuleNotFoundError:
                 continue
+    return list(REGISTRY.values())
+
+
+def _moves() -> dict[str, str]:
+    from sangtao.core.workflow import CREATED, REGISTRY
+
+    _workflows()
     moves = {f"{flow.name}.{move.name}": f"{flow.noun}: {move.label}"
              for flow in REGISTRY.values() for move in flow.moves.values()}
     return moves | {f"{flow.name}.{CREATED}": f"{flow.noun}: {CREATED_LABEL}"
@@ -153,3 +161,26 @@ def known_actions() -> list[tuple[str, str]]:
     """Every named action, (code, words), sorted by the words: the filter's choices."""
     named = {code: str(label) for code, label in ACTION_LABELS.items()} | _moves()
     return sorted(named.items(), key=lambda item: item[1])
+
+
+# The object types audit rows name that have no workflow (a workflow's own noun names the others).
+OBJECT_LABELS = {
+    "accounts.user": _("Người dùng"),
+    "accounts.apitoken": _("Token API"),
+    "orgs.orgunit": _("Đơn vị"),
+    "challenges.field": _("Lĩnh vực"),
+    "surveys.survey": _("Khảo sát"),
+    "surveys.instrument": _("Bộ câu hỏi"),
+    "review.expert": _("Chuyên gia"),
+    "review.complaint": _("Khiếu nại"),
+    "annual.evidencefile": _("Tệp minh chứng"),
+    "knowledge.resource": _("Công cụ, biểu mẫu"),
+    "core.auditevent": _("Nhật ký kiểm toán"),
+}
+
+
+def object_type_labels() -> dict[str, str]:
+    """Each object type's words as the log's reader calls it ("Bài toán" for challenges.challenge, where
+    the row's code said "challenges.challenge"); a type not named here is shown as its code."""
+    nouns = {flow.model._meta.label_lower: flow.noun for flow in _workflows()}
+    return {code: str(words) for code, words in (OBJECT_LABELS | nouns).items()}

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from sangtao.audit.forms import AuditFilterForm, AuditPageForm
-from sangtao.audit.labels import known_actions
+from sangtao.audit.labels import known_actions, object_type_labels
 from sangtao.audit.trail import count, everything, page, trail
 from sangtao.core.csv import streamed_csv_response
 
@@ -33,9 +33,10 @@ def audit_log(request):
         messages.warning(request, where.refusal())
     position = where.cleaned_data if where.is_valid() else {}
     shown = page(parts, PAGE_SIZE, before=position.get("before"), after=position.get("after"))
-    labels = dict(known_actions())
+    labels, types = dict(known_actions()), object_type_labels()
     for event in shown.entries:
         event.label = labels.get(event.action, event.action)
+        event.type_label = types.get(event.object_type, event.object_type)
     # The links keep the filters as typed (the form has read them); the page's position is theirs.
     filters = {name: form[name].value() for name in form.fields if form[name].value()}
 

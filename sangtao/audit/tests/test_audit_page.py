@@ -6,11 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.utils import translation
 
 from conftest import CHROMEDRIVER, CHROMIUM, PASSWORD, client_for
-from sangtao.audit.labels import ACTION_LABELS, _moves, action_label
+from sangtao.audit.labels import ACTION_LABELS, OBJECT_LABELS, _moves, action_label
 from sangtao.core.audit import record
 from sangtao.core.models import AuditEvent
 
@@ -43,6 +44,17 @@ def test_the_log_names_actions_in_the_readers_language(dost, officer, health, ma
     assert ">Edit a unit</a>" in english
     assert action_label("something_new") == "something_new"
     assert len(ACTION_LABELS) >= 50
+
+
+def test_the_log_names_object_types_in_the_readers_language(dost, officer, health, make_challenge):
+    record(officer, "unit_updated", health, name="Sở Y tế")
+    challenge = make_challenge("unit_review")
+    page = client_for(dost).get("/audit/").content.decode()
+    assert f">Đơn vị #{health.pk}</a>" in page and f">Bài toán #{challenge.pk}</a>" in page
+    assert "orgs.orgunit #" not in page and "challenges.challenge #" not in page
+    english = client_for(dost).get("/en/audit/").content.decode()
+    assert f">Unit #{health.pk}</a>" in english and f">Challenge #{challenge.pk}</a>" in english
+    assert all(apps.get_model(code) for code in OBJECT_LABELS)  # each names a model that is
 
 
 def _given_action(node: ast.Call) -> ast.expr | None:
