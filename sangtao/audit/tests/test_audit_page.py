@@ -150,6 +150,6 @@ def test_a_long_detail_is_shortened_on_the_page_and_kept_whole_in_the_csv(dost):
                               data={"heads": {f"chain-{n}": "f" * 64 for n in range(200)}})
     page = client_for(dost).get("/audit/").content.decode()
     assert page.count("f" * 64) <= 4 and "…" in page
-    assert '<a href="?object_type=core.auditevent">core.auditevent</a>' in page  # no "#" before a missing id
+    assert '<a href="?object_type=core.auditevent">Nhật ký kiểm toán</a>' in page  # no "#" before a missing id
     csv = b"".join(client_for(dost).get("/audit/export.csv").streaming_content).decode("utf-8-sig")
     assert csv.count("f" * 64) == 200
