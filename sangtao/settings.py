@@ -227,7 +227,8 @@ OPEN_DATA_LICENCE_URL = env_str(
 # consolidated annual innovation report ({year}, {seq}: the how-many-th report built that year).
 CITY_NAME = env_str("CITY_NAME", "Thành phố Hồ Chí Minh")
 CITY_DOST_NAME = env_str("CITY_DOST_NAME", "Sở Khoa học và Công nghệ")
-ANNUAL_REPORT_NUMBER = env_str("ANNUAL_REPORT_NUMBER", "{seq}/BC-SKHCN")
+# A number below 10 takes a leading zero (Decree 30/2020, annex I: 01/BC-SKHCN), as the initiatives' papers.
+ANNUAL_REPORT_NUMBER = env_str("ANNUAL_REPORT_NUMBER", "{seq:02d}/BC-SKHCN")
 
 LOGGING = {
     "version": 1,

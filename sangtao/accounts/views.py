@@ -161,6 +161,8 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(request.user.api_tokens, pk=pk)
+    if token.revoked_at is not None:  # already revoked: nothing to ask, nothing to record again
+        return redirect("profile")
     asking = ask_first(request, heading=_("Thu hồi token «%(name)s»?") % {"name": token.name},
                        consequence=_("Mọi chương trình dùng token này sẽ bị từ chối ngay. Việc này không hoàn tác "
                                      "được: muốn dùng tiếp, tạo một token mới."),

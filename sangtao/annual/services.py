@@ -578,9 +578,7 @@ def _send_notice(plan: AnnualPlan, period: ReportPeriod, due: datetime.date, lev
 def city_report_number(year: int) -> str:
     from django.conf import settings
 
-    # A number below 10 takes a leading zero (Decree 30/2020, annex I: 01/BC-SKHCN), as the initiatives' papers.
-    sequence = CityReport.objects.filter(year=year).count() + 1
-    return settings.ANNUAL_REPORT_NUMBER.format(year=year, seq=f"{sequence:02d}")
+    return settings.ANNUAL_REPORT_NUMBER.format(year=year, seq=CityReport.objects.filter(year=year).count() + 1)
 
 
 def request_city_report(actor, year: int) -> CityReport:

@@ -160,12 +160,14 @@ def task_edit(request, pk, task_pk=None):
 def task_delete(request, pk, task_pk):
     plan = get_plan_for(request.user, pk)
     task = chosen(AnnualTask.objects.filter(plan=plan), task_pk)
-    asking = ask_first(request, heading=_("Xóa nhiệm vụ «%(title)s»?") % {"title": task.title},
-                       consequence=_("Nhiệm vụ cùng các chỉ số và mốc của nó bị xóa khỏi kế hoạch. Việc này không "
-                                     "hoàn tác được."),
-                       button=_("Xóa nhiệm vụ"), back=plan.get_absolute_url() + "#tasks")
-    if asking is not None:
-        return asking
+    # Asked only where the page offers the button: a refusal is said at once, not after a confirmation.
+    if plan.is_editable and request.user.has_perm("annual.edit_plan", plan):
+        asking = ask_first(request, heading=_("Xóa nhiệm vụ «%(title)s»?") % {"title": task.title},
+                           consequence=_("Nhiệm vụ cùng các chỉ số và mốc của nó bị xóa khỏi kế hoạch. Việc này không "
+                                         "hoàn tác được."),
+                           button=_("Xóa nhiệm vụ"), back=plan.get_absolute_url() + "#tasks")
+        if asking is not None:
+            return asking
     run_service(request, services.delete_task, task, request.user, success=_("Đã xóa nhiệm vụ."))
     return redirect(plan.get_absolute_url() + "#tasks")
 

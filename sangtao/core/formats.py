@@ -162,10 +162,12 @@ class MoneyField(forms.IntegerField):
 
 def as_decimal_text(text: str) -> str:
     """A typed number in Python's notation, read as the page's language writes numbers; a text with
-    separators that follow no reading comes back as it is, for the field to refuse."""
+    separators that follow no reading comes back as it is, for the field to refuse. One separator followed
+    by exactly three digits is read as the page's language reads it (2.125 is 2125 on a Vietnamese page,
+    2,125 on an English one); after a leading 0 it can only be decimals (0.500 is a half on either)."""
     text = text.strip().replace(" ", "")
     thousands, point = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
-    grouped = re.fullmatch(rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(point)}\d+)?", text)
+    grouped = re.fullmatch(rf"[+-]?[1-9]\d{{0,2}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(point)}\d+)?", text)
     if grouped:
         return text.replace(thousands, "").replace(point, ".")
     if text.count(",") + text.count(".") == 1:

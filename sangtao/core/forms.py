@@ -144,10 +144,12 @@ class ModelForm(forms.ModelForm):
 
     def clean(self):
         """Every text a model form stores is NFC and stripped (core.text.clean), whether or not the service
-        that saves it cleans that field itself (a council's meeting place was stored decomposed)."""
+        that saves it cleans that field itself (a council's meeting place was stored decomposed). A password
+        is kept as typed: the sign-in form compares it so."""
         cleaned = super().clean()
         for name, value in cleaned.items():
-            if isinstance(value, str):
+            field = self.fields.get(name)
+            if isinstance(value, str) and not (field and isinstance(field.widget, forms.PasswordInput)):
                 cleaned[name] = clean(value)
         return cleaned
 

@@ -346,12 +346,13 @@ def adoption_act(request, pk, action):
         run_service(request, services.do_decline_adoption, adoption, actor=user, reason=reason,
                     success=_("Đã từ chối đề nghị áp dụng."))
     elif action == "withdraw":
-        asking = ask_first(request, heading=_("Rút đề nghị áp dụng?"),
-                           consequence=_("Đề nghị chuyển sang «Đã rút» và đơn vị sở hữu mô hình không xét nữa. Việc "
-                                         "này không hoàn tác được: muốn áp dụng lại, gửi một đề nghị mới."),
-                           button=_("Rút đề nghị"), back=adoption.get_absolute_url())
-        if asking is not None:
-            return asking
+        if user.has_perm("knowledge.plan_adoption", adoption) and adoption.status == AdoptionStatus.REQUESTED:
+            asking = ask_first(request, heading=_("Rút đề nghị áp dụng?"),
+                               consequence=_("Đề nghị chuyển sang «Đã rút» và đơn vị sở hữu mô hình không xét nữa. Việc "
+                                             "này không hoàn tác được: muốn áp dụng lại, gửi một đề nghị mới."),
+                               button=_("Rút đề nghị"), back=adoption.get_absolute_url())
+            if asking is not None:
+                return asking
         run_service(request, services.do_withdraw_adoption, adoption, actor=user, success=_("Đã rút đề nghị."))
     elif action == "plan":
         form = PlanForm(request.POST)

@@ -37,7 +37,7 @@ class UnitForm(ModelForm):
 
 class UserForm(ModelForm):
     password = forms.CharField(label=_("Mật khẩu (để trống để người dùng tự đặt qua email)"),
-                               required=False, widget=forms.PasswordInput, min_length=8)
+                               required=False, widget=forms.PasswordInput, min_length=8, strip=False)
 
     class Meta:
         model = User

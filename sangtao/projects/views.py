@@ -17,6 +17,7 @@ from sangtao.core.confirm import ask_first
 from sangtao.core.errors import InvalidInput, ServiceError
 from sangtao.core.feedback import form_refused, run_service, section_or_top
 from sangtao.core.forms import chosen
+from sangtao.core.text import clean
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.projects import services
 from sangtao.projects.acceptance import acceptance_result
@@ -250,6 +251,19 @@ ACTIONS = {
 }
 
 
+def _ask_before_cancelling(request, project):
+    """The page that asks before a project is cancelled, for a post that would cancel it (a reason given,
+    the move open to this user); any other post goes on to the service, whose refusal says why at once."""
+    form = CancelForm(request.POST)
+    if not (form.is_valid() and clean(form.cleaned_data["reason"])
+            and PROJECT.moves["cancel"] in workflow.available_moves(request.user, project)):
+        return None
+    return ask_first(request, heading=_("Hủy dự án «%(title)s»?") % {"title": project},
+                     consequence=_("Dự án chuyển sang «Đã hủy» và dừng mọi việc còn lại; đơn vị chủ trì và đơn vị "
+                                   "đặt hàng nhận thông báo kèm lý do. Việc này không hoàn tác được."),
+                     button=_("Hủy dự án"), back=project.get_absolute_url() + "#cancel")
+
+
 @login_required
 @require_POST
 def act(request, pk, action):
@@ -257,13 +271,8 @@ def act(request, pk, action):
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
-    if action == "cancel" and CancelForm(request.POST).is_valid():
-        asking = ask_first(request, heading=_("Hủy dự án «%(title)s»?") % {"title": project},
-                           consequence=_("Dự án chuyển sang «Đã hủy» và dừng mọi việc còn lại; đơn vị chủ trì và đơn vị "
-                                         "đặt hàng nhận thông báo kèm lý do. Việc này không hoàn tác được."),
-                           button=_("Hủy dự án"), back=project.get_absolute_url() + "#cancel")
-        if asking is not None:
-            return asking
+    if action == "cancel" and (asking := _ask_before_cancelling(request, project)) is not None:
+        return asking
     try:
         handler(request, project)
     except InvalidInput as refused:  # a field its form refused, before the service was called

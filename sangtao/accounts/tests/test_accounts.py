@@ -6,6 +6,7 @@ from django.test import Client
 
 from conftest import PASSWORD, client_for
 from sangtao.accounts.models import ApiToken
+from sangtao.core.models import AuditEvent
 
 
 @pytest.mark.django_db
@@ -56,6 +57,9 @@ def test_token_is_shown_once_stored_hashed_and_revocable(outsider):
     assert ApiToken.authenticate(raw) == outsider  # the first post asks again
     client.post(f"/accounts/profile/tokens/{token.pk}/revoke/", {"confirmed": "1"})
     assert ApiToken.authenticate(raw) is None
+    again = client.post(f"/accounts/profile/tokens/{token.pk}/revoke/", {"confirmed": "1"})
+    assert again.status_code == 302  # a revoked token is not asked about nor revoked again
+    assert AuditEvent.objects.filter(action="api_token_revoked").count() == 1
 
 
 @pytest.mark.django_db

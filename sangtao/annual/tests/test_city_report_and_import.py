@@ -98,7 +98,7 @@ def _words_at(page) -> list[tuple[str, float]]:
 
 def test_dost_builds_the_city_report_in_the_background_pdf_and_workbook(city_plans, dost, settings):
     settings.CITY_NAME = "Thành phố Đà Nẵng"
-    settings.ANNUAL_REPORT_NUMBER = "{seq}/BC-SKHCN-{year}"
+    settings.ANNUAL_REPORT_NUMBER = "{seq:02d}/BC-SKHCN-{year}"
     report = services.request_city_report(dost, 2026)
     assert report.number == "01/BC-SKHCN-2026" and not report.ready
     run_pending()

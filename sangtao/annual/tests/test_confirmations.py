@@ -29,6 +29,7 @@ def test_a_second_city_report_for_a_year_says_the_first_ones_number_and_waits_fo
     first = client.post("/annual/city-reports/new/", {"year": 2026})
     assert first.status_code == 302 and CityReport.objects.count() == 1  # the first is not asked
     number = CityReport.objects.get().number
+    assert number == "01/BC-SKHCN"  # the default numbering writes a number below 10 as Decree 30 does
 
     asked = client.post("/annual/city-reports/new/", {"year": 2026}).content.decode()
     assert CityReport.objects.count() == 1

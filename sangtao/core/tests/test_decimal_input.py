@@ -15,6 +15,7 @@ from sangtao.core.forms import DecimalField
 @pytest.mark.parametrize(("language", "typed", "read"), [
     ("vi", "30,5", Decimal("30.5")), ("vi", "30.5", Decimal("30.5")), ("vi", "12.000", Decimal(12000)),
     ("vi", "1.234,5", Decimal("1234.5")), ("vi", " -0,25 ", Decimal("-0.25")), ("vi", "", None),
+    ("vi", "0.500", Decimal("0.5")), ("vi", "-0.125", Decimal("-0.125")), ("en", "0,125", Decimal("0.125")),
     ("en", "30.5", Decimal("30.5")), ("en", "30,5", Decimal("30.5")), ("en", "12,000", Decimal(12000)),
     ("en", "1,234.5", Decimal("1234.5")),
 ])

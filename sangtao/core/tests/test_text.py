@@ -53,3 +53,12 @@ def test_every_model_form_stores_its_texts_composed_and_stripped():
     form = IndicatorForm({"name": "  Thơ\u0300i gian chơ\u0300 ", "unit_of_measure": "phu\u0301t"})
     assert form.is_valid(), form.errors
     assert (form.cleaned_data["name"], form.cleaned_data["unit_of_measure"]) == ("Thời gian chờ", "phút")
+
+
+def test_a_password_set_through_a_model_form_is_kept_exactly_as_typed(db):
+    from sangtao.orgs.forms import UserForm
+
+    typed = " Ma\u0323\u0302t khâ\u0309u "  # combining marks, spaces at both ends: as the sign-in form takes it
+    form = UserForm({"username": "nguoi-moi", "email": "moi@example.org", "language": "vi", "password": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["password"] == typed

@@ -59,6 +59,10 @@ def test_dost_cancels_an_active_project_with_a_reason_and_the_lead_and_owner_are
     assert "id=\"cancel\"" in client_for(dost).get(project.get_absolute_url()).content.decode()
     with pytest.raises(InvalidInput):
         services.cancel_project(project, dost, "  ")
+    blank = client_for(dost).post(f"/projects/{project.pk}/do/cancel/", {"reason": "   "})
+    assert blank.status_code == 302  # refused at once (a reason is needed), not after a confirmation
+    refused = client_for(officer).post(f"/projects/{project.pk}/do/cancel/", {"reason": "Không phải việc của tôi."})
+    assert refused.status_code == 302  # not theirs to cancel: no confirmation page either
     asked = client_for(dost).post(f"/projects/{project.pk}/do/cancel/", {"reason": "Đơn vị chủ trì giải thể."})
     assert "không hoàn tác được" in asked.content.decode()
     project.refresh_from_db()
