@@ -58,3 +58,10 @@ def test_the_units_to_survey_are_a_group_of_boxes_named_by_its_legend(dost, unit
     page = client_for(dost).get("/capacity/").content.decode()
     group = page[page.rindex("<fieldset", 0, page.index('name="units"')):page.index('name="units"')]
     assert "<legend>Đơn vị tham gia" in group and 'for=""' not in page
+
+
+def test_a_group_of_boxes_left_empty_is_linked_from_the_error_summary_to_its_first_box(dost, units):
+    page = client_for(dost).post("/capacity/", {"year": 2040, "opens_on": "01/03/2040", "closes_on": "30/04/2040",
+                                                "managers_per_unit": 1, "staff_per_unit": 5}).content.decode()
+    summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
+    assert 'href="#id_units_0"' in summary and 'id="id_units_0"' in page

@@ -12,7 +12,9 @@ def _errors_of(form, row: int | None = None):
         yield None, f"{prefix}{error}"
     for field in form:
         for error in field.errors:
-            target = field.id_for_label if not field.is_hidden else None
+            # A group of boxes (a fieldset) has no label target of its own: its first box is linked.
+            target = None if field.is_hidden else field.id_for_label or (
+                f"{field.auto_id}_0" if field.use_fieldset and field.auto_id else None)
             label = f"{prefix}{field.label}" if field.label else prefix.strip()
             yield target, f"{label}: {error}" if label else error
 
