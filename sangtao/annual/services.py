@@ -38,6 +38,7 @@ from sangtao.challenges.models import Facet
 from sangtao.core import formats
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.locks import hold
 from sangtao.core.progress import Tracker, job_text, run_failed, start_job
 from sangtao.core.tasks import FailureMessage, periodic, task
 from sangtao.core.text import clean, fold
@@ -576,6 +577,8 @@ def _send_notice(plan: AnnualPlan, period: ReportPeriod, due: datetime.date, lev
 # --- the city's consolidated report, built in the background --------------------------------------
 
 def city_report_number(year: int) -> str:
+    """The next number of the year's series; the caller holds the series (core.locks) until it commits, so
+    two reports requested at the same moment never take the same number."""
     from django.conf import settings
 
     return settings.ANNUAL_REPORT_NUMBER.format(year=year, seq=CityReport.objects.filter(year=year).count() + 1)
@@ -584,6 +587,7 @@ def city_report_number(year: int) -> str:
 def request_city_report(actor, year: int) -> CityReport:
     _require(actor, "annual.city_report")
     with transaction.atomic():
+        hold(CityReport, [str(year)])
         report = CityReport.objects.create(year=year, number=city_report_number(year), requested_by=actor)
         job = start_job(build_city_report, actor,
                         job_text(_("Báo cáo tổng hợp năm %(year)s (%(number)s)"), year=year, number=report.number),

@@ -3,8 +3,8 @@ previous row's hash, so a row changed, removed or slipped in afterwards breaks t
 
 A table holds one chain per subject: the rows of one proposal's transitions, of one challenge's, the
 audit events of one object... A model names the fields that make its subject in `chain_by`. Appending
-locks that subject's chain only (on PostgreSQL an advisory lock keyed by table and subject, held to
-the end of the transaction), so writers of unrelated subjects never wait for each other.
+locks that subject's chain only (core.locks: on PostgreSQL an advisory lock keyed by table and subject,
+held to the end of the transaction), so writers of unrelated subjects never wait for each other.
 
 Rows written before chains were kept per subject form one chain per table. They are kept as written:
 their hashes are evidence, and rewriting them would launder whatever was done to them before. The
@@ -23,15 +23,15 @@ import decimal
 import hashlib
 import json
 import uuid
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, migrations, models
+from django.db import migrations, models
+
+from sangtao.core.locks import hold
 
 HASH_FIELDS = ("hash",)
-LOCK_CLASS = 0x5A7C  # the advisory-lock namespace of the chains: one lock per (table, subject) inside it
 VERIFY_BATCH = 2000
 
 
@@ -96,20 +96,6 @@ def subject_of(row: models.Model) -> str:
     return subject_key(type(row), (getattr(row, name) for name in subject_fields(type(row))))
 
 
-def lock(model: type[models.Model], using: str, subjects: Iterable[str]) -> None:
-    """Serialise appends to these subjects' chains until the transaction ends; other subjects are not
-    held up. The locks are taken in one order, so two transactions appending to the same subjects
-    cannot deadlock on them. SQLite needs nothing: its transactions start with the database's write
-    lock (transaction_mode IMMEDIATE)."""
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        table = model._meta.db_table
-        keys = sorted({zlib.crc32(f"{table}\0{subject}".encode()) - (1 << 31) for subject in subjects})  # int4
-        with connection.cursor() as cursor:
-            for key in keys:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, key])
-
-
 def last_hash(model: type[models.Model], using: str, subject: str) -> str:
     """The hash of the subject's last row: the one its next row links to."""
     where = dict(zip(subject_fields(model), json.loads(subject), strict=True))
@@ -131,7 +117,7 @@ def append(model: type[models.Model], rows: list[models.Model], using: str) -> N
     by_subject: dict[str, list[models.Model]] = {}
     for row in rows:
         by_subject.setdefault(subject_of(row), []).append(row)
-    lock(model, using, by_subject)
+    hold(model, by_subject, using)
     for subject, chained in by_subject.items():
         seal(chained, last_hash(model, using, subject))
 

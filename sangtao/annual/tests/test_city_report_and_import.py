@@ -3,12 +3,13 @@ background (a Decree-30 PDF with the number and city from settings, and a workbo
 (validated, all or nothing, row errors, idempotent)."""
 
 import io
+import threading
 import unicodedata
 from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -278,3 +279,26 @@ def test_the_city_report_tells_its_progress_and_failure_to_its_requester_through
     report = CityReport.objects.get(pk=report.pk)
     assert report.ready and not report.failure and report.job.state == "done"
     assert JobRun.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_requested_at_the_same_moment_take_different_numbers(dost):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every writer already")
+    requests = 6
+    start = threading.Barrier(requests)
+    numbers: list[str] = []
+
+    def request() -> None:
+        try:
+            start.wait()
+            numbers.append(services.request_city_report(dost, 2026).number)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(numbers) == [f"{n:02d}/BC-SKHCN" for n in range(1, requests + 1)]
