@@ -166,6 +166,7 @@ class ThirdPartyNotice(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]  # each append reads its subject's last row
 
 
 class RestrictionStatus(models.TextChoices):

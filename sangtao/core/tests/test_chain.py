@@ -197,6 +197,19 @@ def test_every_append_only_table_has_the_trigger(db):
     assert not missing, f"add chain.refuse_changes({sorted(missing)}) to a migration"
 
 
+def test_every_append_only_table_finds_a_subjects_last_row_through_an_index(db):
+    """Each append reads the last row of its subject: without an index that is a scan of the whole table."""
+    unindexed = []
+    for model in append_only_models():
+        columns = [model._meta.get_field(name).column for name in chain.subject_fields(model)]
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        if columns and not any(c["columns"][:len(columns)] == columns and (c["index"] or c["unique"])
+                               for c in constraints.values()):
+            unindexed.append(f"{model._meta.label} {columns}")
+    assert unindexed == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_keep_every_chain_valid():
     if connection.vendor != "postgresql":
