@@ -7,7 +7,7 @@ unit's own), and a report once the leader has approved it.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from sangtao.annual.models import DOST_VISIBLE_STATES, AnnualPlan, PlanReport, PlanStatus, PlanTransition
+from sangtao.annual.models import SENT_STATES, AnnualPlan, PlanReport, PlanStatus, PlanTransition
 from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -44,7 +44,7 @@ def visible_reports(user, plan: AnnualPlan) -> QuerySet[PlanReport]:
     if plan.unit_id in staff_unit_ids(user):
         return queryset
     if is_dost(user):
-        return queryset.filter(status__in=DOST_VISIBLE_STATES)
+        return queryset.filter(status__in=SENT_STATES)
     return queryset.none()
 
 

@@ -107,7 +107,7 @@ def load_annual(units) -> int:
         plan = services.approve_plan(plan, leader)
         if state == "approved":
             continue
-        plan = services.consolidate_plan(plan, dost)
+        plan = _consolidated_in_january(services.consolidate_plan(plan, dost))
         if state == "consolidated":
             continue
         if state == "dropped":
@@ -157,4 +157,14 @@ def _last_years_plan_under_way(unit, officer, leader, dost, task, fields, year: 
     for action, actor in ((services.submit_plan, officer), (services.approve_plan, leader),
                           (services.consolidate_plan, dost), (services.start_plan, officer)):
         plan = action(plan, actor)
+        if action is services.consolidate_plan:
+            plan = _consolidated_in_january(plan)
+    return plan
+
+
+def _consolidated_in_january(plan: AnnualPlan) -> AnnualPlan:
+    """The demo is loaded on any day of the year: its plans were taken in by DoST in January, as a city's
+    are, so they owe the reports that fell due since (a unit owes none due before its plan was consolidated)."""
+    plan.consolidated_at = datetime.datetime(plan.year, 1, 12, 9, tzinfo=timezone.get_current_timezone())
+    AnnualPlan.objects.filter(pk=plan.pk).update(consolidated_at=plan.consolidated_at)
     return plan

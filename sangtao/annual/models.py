@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,9 @@ class PlanStatus(models.TextChoices):
 
 # Plans DoST has taken into the city's plan: their units owe reports.
 REPORTING_STATES = (PlanStatus.CONSOLIDATED, PlanStatus.IN_PROGRESS, PlanStatus.DONE)
+# ...and those DoST took in that are being amended (back in draft or approval): they stay in the city's
+# plan, its report and its reporting duties until the new version is consolidated.
+IN_CITY_PLAN = (Q(status__in=REPORTING_STATES) | Q(consolidated_at__isnull=False)) & ~Q(status=PlanStatus.DROPPED)
 
 
 class AnnualPlan(models.Model):
@@ -244,8 +248,9 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Sở KH&CN đã tiếp nhận")
 
 
-SENT_STATES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.ACCEPTED)
-DOST_VISIBLE_STATES = (ReportStatus.APPROVED, ReportStatus.ACCEPTED)
+# Sent to DoST, which then sees it: approved by the unit's leader. One awaiting the leader is not sent yet
+# (it is late once its due date has passed).
+SENT_STATES = (ReportStatus.APPROVED, ReportStatus.ACCEPTED)
 
 
 class PlanReport(models.Model):

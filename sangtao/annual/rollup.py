@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.annual.models import REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
+from sangtao.annual.models import IN_CITY_PLAN, AnnualPlan, AnnualTask, PlanStatus
 from sangtao.challenges.models import Facet, Field
 from sangtao.core.text import sort_key
 from sangtao.orgs.models import UnitKind
@@ -99,7 +99,7 @@ def city_rows(year: int, progress: Callable[[float], None] | None = None, chunk:
     statuses = {code: str(label) for code, label in PlanStatus.choices}
     facets = {code: str(label) for code, label in Facet.choices}
     kinds = {code: str(label) for code, label in UnitKind.choices}
-    plan_ids = list(AnnualPlan.objects.filter(year=year, status__in=REPORTING_STATES)
+    plan_ids = list(AnnualPlan.objects.filter(IN_CITY_PLAN, year=year)
                     .order_by("unit__sort_name", "id").values_list("id", flat=True))
     rows: list[CityRow] = []
     for start in range(0, len(plan_ids), chunk):

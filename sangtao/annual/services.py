@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import (
+    IN_CITY_PLAN,
     REPORTING_STATES,
     SENT_STATES,
     AnnualPlan,
@@ -473,16 +474,27 @@ def report_calendar(year: int) -> list[tuple[ReportPeriod, datetime.date]]:
 
 
 def owing_plans(year: int):
-    """The plans of a year that still owe reports: consolidated by DoST (also when amended since),
-    neither done (its annual report approved) nor dropped."""
-    return (AnnualPlan.objects.filter(year=year).filter(Q(status__in=REPORTING_STATES) | Q(consolidated_at__isnull=False))
-            .exclude(status__in=(PlanStatus.DROPPED, PlanStatus.DONE)))
+    """The plans of a year that still owe reports: in the city's plan (also when amended since), not done
+    (its annual report approved)."""
+    return AnnualPlan.objects.filter(IN_CITY_PLAN, year=year).exclude(status=PlanStatus.DONE)
+
+
+def _owed(plan: AnnualPlan, due: datetime.date) -> bool:
+    """A plan owes a period's report when DoST took it in before the report's due date: a unit is never
+    late for a report due before its plan was consolidated."""
+    return plan.consolidated_at is None or timezone.localdate(plan.consolidated_at) < due
+
+
+def _consolidated_before(due: datetime.date) -> Q:
+    """_owed as a condition of a query."""
+    midnight = datetime.datetime.combine(due, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return Q(consolidated_at__isnull=True) | Q(consolidated_at__lt=midnight)
 
 
 def not_reported(year: int, period: ReportPeriod):
     """The plans owing the report of one period that their unit has not sent, as a query."""
     sent = PlanReport.objects.filter(plan=OuterRef("pk"), period=period, status__in=SENT_STATES)
-    return owing_plans(year).exclude(Exists(sent))
+    return owing_plans(year).filter(_consolidated_before(period.due_on(year))).exclude(Exists(sent))
 
 
 def missing_reports(year: int, today: datetime.date | None = None, *, late_only: bool = True):
@@ -495,7 +507,8 @@ def missing_reports(year: int, today: datetime.date | None = None, *, late_only:
     plans = list(owing_plans(year).select_related("unit"))
     sent = set(PlanReport.objects.filter(plan__year=year, status__in=SENT_STATES)
                .values_list("plan_id", "period_id"))
-    return [(plan, period, due) for plan in plans for period, due in calendar if (plan.pk, period.pk) not in sent]
+    return [(plan, period, due) for plan in plans for period, due in calendar
+            if (plan.pk, period.pk) not in sent and _owed(plan, due)]
 
 
 def late_reports(year: int, today: datetime.date | None = None, limit: int = 200) -> tuple[int, list]:
@@ -577,17 +590,19 @@ def _send_notice(plan: AnnualPlan, period: ReportPeriod, due: datetime.date, lev
 # --- the city's consolidated report, built in the background --------------------------------------
 
 def city_report_number(year: int) -> str:
-    """The next number of the year's series; the caller holds the series (core.locks) until it commits, so
-    two reports requested at the same moment never take the same number."""
+    """The next number of this year's series: Decree 30 numbers an agency's documents from 01 in each calendar
+    year of issue, whatever year they report on. The caller holds the series (core.locks) until it commits,
+    so two reports requested at the same moment never take the same number."""
     from django.conf import settings
 
-    return settings.ANNUAL_REPORT_NUMBER.format(year=year, seq=CityReport.objects.filter(year=year).count() + 1)
+    issued = CityReport.objects.filter(requested_at__year=timezone.localdate().year).count()
+    return settings.ANNUAL_REPORT_NUMBER.format(year=year, seq=issued + 1)
 
 
 def request_city_report(actor, year: int) -> CityReport:
     _require(actor, "annual.city_report")
     with transaction.atomic():
-        hold(CityReport, [str(year)])
+        hold(CityReport, [str(timezone.localdate().year)])
         report = CityReport.objects.create(year=year, number=city_report_number(year), requested_by=actor)
         job = start_job(build_city_report, actor,
                         job_text(_("Báo cáo tổng hợp năm %(year)s (%(number)s)"), year=year, number=report.number),

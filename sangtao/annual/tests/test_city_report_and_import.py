@@ -2,6 +2,7 @@
 background (a Decree-30 PDF with the number and city from settings, and a workbook), and the Excel import
 (validated, all or nothing, row errors, idempotent)."""
 
+import datetime
 import io
 import threading
 import unicodedata
@@ -11,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
@@ -302,3 +303,20 @@ def test_reports_requested_at_the_same_moment_take_different_numbers(dost):
     for thread in threads:
         thread.join(60)
     assert sorted(numbers) == [f"{n:02d}/BC-SKHCN" for n in range(1, requests + 1)]
+
+
+def test_reports_are_numbered_from_01_in_each_year_of_issue_whatever_year_they_report_on(dost):
+    first, second = services.request_city_report(dost, 2025), services.request_city_report(dost, 2026)
+    assert (first.number, second.number) == ("01/BC-SKHCN", "02/BC-SKHCN")
+    CityReport.objects.filter(pk__in=[first.pk, second.pk]).update(
+        requested_at=timezone.now() - datetime.timedelta(days=400))  # issued last year
+    assert services.request_city_report(dost, 2026).number == "01/BC-SKHCN"
+
+
+def test_a_plan_being_amended_stays_in_the_citys_report_of_its_year(city_plans, ward, dost):
+    from sangtao.annual.rollup import city_rows
+
+    plan = AnnualPlan.objects.get(unit=ward, year=2026)
+    before = sorted(row.title for row in city_rows(2026))
+    services.amend_plan(plan, plan.unit.memberships.get(role=Role.OFFICER).user, "Bổ sung nhiệm vụ")
+    assert sorted(row.title for row in city_rows(2026)) == before

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from conftest import client_for, make_user
 from sangtao.annual import services
-from sangtao.annual.models import PlanStatus, ReportPeriod
-from sangtao.annual.tests.conftest import PLAN_PATH, task_data
+from sangtao.annual.models import AnnualPlan, PlanStatus, ReportPeriod
+from sangtao.annual.tests.conftest import PLAN_PATH, consolidated_in_january, task_data
 from sangtao.orgs.models import OrgUnit, Role, UnitKind
 
 
@@ -28,6 +28,7 @@ def _plan_of_another_ward(city, dost, year):
     services.save_task(plan, roles["officer"], task_data())
     for move, role in PLAN_PATH[PlanStatus.IN_PROGRESS]:
         plan = services.move_plan(plan, roles[role], move)
+    consolidated_in_january(plan)
     return plan
 
 
@@ -58,3 +59,25 @@ def test_the_rollup_lists_the_late_plan_but_not_the_done_one(make_plan, plan_rol
     page = client_for(plan_roles["dost"]).get(f"/annual/rollup/?year={last_year}").content.decode()
     section = page.split('id="late"')[1].split("</section>")[0]
     assert late.get_absolute_url() in section and done.get_absolute_url() not in section
+
+
+def test_a_report_awaiting_the_leader_is_still_late_dost_has_not_received_it(make_plan, plan_roles, half_year):
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    report = services.start_report(plan, plan_roles["officer"], half_year)
+    services.submit_report(report, plan_roles["officer"])
+    after = half_year.due_on(2026) + datetime.timedelta(days=1)
+    assert [p.pk for p, _period, _due in services.missing_reports(2026, after)] == [plan.pk]
+    assert services.late_reports(2026, after)[0] == 1
+    services.approve_report(report, plan_roles["leader"])
+    assert services.missing_reports(2026, after) == [] and services.late_reports(2026, after)[0] == 0
+
+
+def test_a_unit_owes_no_report_due_before_dost_took_its_plan_in(make_plan, plan_roles, half_year):
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    due = half_year.due_on(2026)
+    AnnualPlan.objects.filter(pk=plan.pk).update(
+        consolidated_at=datetime.datetime(2026, 9, 1, 9, tzinfo=timezone.get_current_timezone()))
+    after = due + datetime.timedelta(days=20)
+    assert services.missing_reports(2026, after) == [] and services.late_reports(2026, after)[0] == 0
+    assert services.remind_and_escalate_reports(after) == 0
+    assert [period.code for _p, period, _d in services.missing_reports(2026, datetime.date(2027, 1, 31))] == ["nam"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from sangtao.annual import services
 from sangtao.annual.defaults import seed_defaults
 from sangtao.annual.models import ExternalIndicator, ReportPeriod
-from sangtao.annual.tests.conftest import task_data
+from sangtao.annual.tests.conftest import consolidated_in_january, task_data
 from sangtao.orgs.models import OrgUnit, Role, UnitKind
 
 
@@ -42,5 +42,6 @@ def build_annual_world(n: int, dost, officer, leader, survey, parent) -> dict:
         services.save_task(extra, staff, task_data())
         for move, actor in (("submit", staff), ("approve", head), ("consolidate", dost)):
             extra = services.move_plan(extra, actor, move)
+        consolidated_in_january(extra)
     return {"annual_plan": plan.pk, "annual_report": report.pk, "reportperiod": half.pk,
             "externalindicator": ExternalIndicator.objects.first().pk}
