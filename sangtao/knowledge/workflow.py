@@ -22,6 +22,7 @@ from sangtao.knowledge.models import (
     CaseTransition,
     Lesson,
     LessonStatus,
+    Stage,
 )
 from sangtao.knowledge.rules import (
     is_adopting_staff,
@@ -46,8 +47,13 @@ def _section_guard(key: str) -> Guard:
 
 TITLED = Guard(lambda c: bool(c.title.strip()), _("Cần tên tình huống."), lambda c: f"{_edit_url(c)}#id_title",
                "title")
-STAGED = Guard(lambda c: bool(c.stage), _("Chọn giai đoạn của giải pháp."), lambda c: f"{_edit_url(c)}#id_stage",
-               "stage")
+# The case library takes work implemented at least as a pilot (brief, section 11): a case still at its ideas
+# is not submitted or published.
+IMPLEMENTED_STAGES = (Stage.IMPLEMENTING, Stage.EVALUATING, Stage.SPREADING)
+STAGED = Guard(lambda c: c.stage in IMPLEMENTED_STAGES,
+               lambda c: _("Chọn giai đoạn của giải pháp.") if not c.stage else
+               _("Chỉ đăng tình huống đã triển khai, ít nhất là thí điểm: giai đoạn từ «Triển khai thực hiện» trở đi."),
+               lambda c: f"{_edit_url(c)}#id_stage", "stage")
 COMPLETE = (TITLED, STAGED, *(_section_guard(key) for key, _label in SECTIONS))
 
 

@@ -29,6 +29,16 @@ def test_submitting_names_every_unfilled_or_link_only_section_and_changes_nothin
     assert 'class="error-summary"' in page and 'href="#id_novelty"' in page and 'href="#id_materials"' in page
 
 
+@pytest.mark.parametrize("stage", ["identifying", "ideas", "proposals"])
+def test_a_case_not_yet_implemented_even_as_a_pilot_is_not_submitted(complete_case, officer, stage):
+    case = services.do_update_case(complete_case, actor=officer, data={"stage": stage})
+    with pytest.raises(InvalidInput) as refused:
+        services.do_submit_case(case, actor=officer)
+    assert "ít nhất là thí điểm" in " ".join(refused.value.context["unmet"])
+    case = services.do_update_case(case, actor=officer, data={"stage": "implementing"})
+    assert services.do_submit_case(case, actor=officer).status == CaseStatus.SUBMITTED
+
+
 def test_the_word_limit_of_a_section_is_data(complete_case, officer):
     SectionRule.objects.filter(key="summary").update(word_limit=5)
     with pytest.raises(InvalidInput, match="vượt giới hạn 5 từ"):
