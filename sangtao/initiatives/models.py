@@ -177,7 +177,14 @@ class Initiative(models.Model):
 
     @property
     def scope(self) -> str:
+        """The widest effect recognised: nationwide (a decision DoST recorded), the city's, or the unit's."""
+        if self.national_recognised_on:
+            return Level.NATIONAL
         return Level.CITY if self.status == InitiativeStatus.CITY_RECOGNISED else Level.UNIT
+
+    @property
+    def scope_label(self) -> str:
+        return str(Level(self.scope).label)
 
 
 def searchable(*texts: str) -> str:

@@ -28,7 +28,7 @@ OPEN_DATA_FIELDS = [
     ("authors", gettext_lazy("Tác giả (tỷ lệ đóng góp), phân cách bởi |")),
     ("register_number", gettext_lazy("Số vào sổ của đơn vị")),
     ("recognised_on", gettext_lazy("Ngày công nhận, ISO 8601")),
-    ("scope", gettext_lazy("Phạm vi ảnh hưởng: unit | city")),
+    ("scope", gettext_lazy("Phạm vi ảnh hưởng: unit | city | national")),
     ("city_recognised_on", gettext_lazy("Ngày công nhận phạm vi thành phố, ISO 8601")),
     ("scope_valid_until", gettext_lazy("Giá trị xét thi đua đến, ISO 8601")),
     ("summary", gettext_lazy("Tóm tắt công bố")),

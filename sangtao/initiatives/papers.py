@@ -149,6 +149,9 @@ def package_json(initiative: Initiative) -> dict:
         "scope": initiative.scope,
         "city_recognition": {"decision_number": city.decision_number, "decided_on": _iso(city.decided_on),
                              "valid_until": _iso(initiative.scope_valid_until)} if city else None,
+        "national_recognition": {"decision": initiative.national_decision,
+                                 "decided_on": _iso(initiative.national_recognised_on)}
+        if initiative.national_recognised_on else None,
     }
 
 

@@ -394,8 +394,11 @@ def emulation_problems(initiative: Initiative, person, title: EmulationTitle, ye
     if title.needs_scope == Level.CITY:
         if initiative.status != InitiativeStatus.CITY_RECOGNISED:
             problems.append(str(_("Danh hiệu cần sáng kiến có phạm vi ảnh hưởng cấp thành phố.")))
+        # A year's titles are judged at its end: the recognition must still hold then (a validity of
+        # three years counts for three title years, whatever the day it was decided).
         elif not (initiative.city_recognised_on and initiative.scope_valid_until
-                  and initiative.city_recognised_on.year <= year <= initiative.scope_valid_until.year):
+                  and initiative.city_recognised_on.year <= year
+                  and datetime.date(year, 12, 31) <= initiative.scope_valid_until):
             problems.append(str(_("Công nhận phạm vi thành phố chỉ có giá trị xét danh hiệu đến ngày %(day)s.")
                                 % {"day": short_date(initiative.scope_valid_until) if initiative.scope_valid_until
                                    else "—"}))

@@ -186,8 +186,11 @@ def test_a_recognised_initiative_raised_to_city_scope_counts_for_titles_for_thre
         services.EmulationUse.objects.create(initiative=initiative, person=officer, title=unit_title, year=year,
                                              recorded_by=leader)
     services.record_emulation(initiative, leader, officer, champion, today.year)
+    counts = [year for year in range(today.year - 1, today.year + 6)
+              if not any("giá trị" in problem for problem in services.emulation_problems(initiative, officer, champion, year))]
+    assert counts == [today.year, today.year + 1, today.year + 2]  # three title years, the last judged within validity
     with pytest.raises(InvalidInput, match="giá trị"):
-        services.record_emulation(initiative, leader, officer, champion, today.year + 4)
+        services.record_emulation(initiative, leader, officer, champion, today.year + 3)
 
 
 def test_the_validity_window_is_data(voting, panel, leader, dost):

@@ -81,3 +81,20 @@ def test_dost_records_it_on_the_page_with_a_typed_date(city_scope, dost, leader)
     city_scope.refresh_from_db()
     assert city_scope.national_recognised_on == day
     assert "1234/QĐ-BKHCN" in client_for(leader).get(url).content.decode()
+
+
+def test_a_recorded_nationwide_decision_is_the_scope_the_public_register_open_data_and_the_package_give(
+        city_scope, dost):
+    from sangtao.initiatives import papers
+    from sangtao.initiatives.opendata import open_data_rows
+
+    Initiative.objects.filter(pk=city_scope.pk).update(publish=True)
+    initiative = services.record_national_scope(city_scope, dost, "1234/QĐ-BKHCN", timezone.localdate())
+    assert initiative.scope == "national"
+    assert [row["scope"] for row in open_data_rows() if row["id"] == initiative.pk] == ["national"]
+    assert papers.package_json(initiative)["national_recognition"] == {
+        "decision": "1234/QĐ-BKHCN", "decided_on": timezone.localdate().isoformat()}
+    public = client_for(None).get(f"/initiatives/register/{initiative.pk}/")
+    assert public.status_code == 200 and "Toàn quốc (quyết định 1234/QĐ-BKHCN" in public.content.decode()
+    register = client_for(None).get("/initiatives/register/").content.decode()
+    assert "Toàn quốc" in register
