@@ -182,15 +182,17 @@ def next_number(issuer: OrgUnit, year: int, kind: str) -> int:
 
 
 def submit(initiative: Initiative, actor) -> Initiative:
-    """The application enters the unit's register: a number, the date the unit must answer by, a receipt."""
+    """The application enters the unit's register: a number, the date the unit must answer by, a receipt.
+    One returned for completion keeps its entry: sent again, it is received under the same number."""
     rules = InitiativeRules.current()
     now = timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
-        number = next_number(initiative.unit, today.year, "register")
+        year = initiative.register_year or today.year
+        number = initiative.register_number or next_number(initiative.unit, year, "register")
         due = add_months(today, rules.answer_within_months)
         moved = apply_move(initiative, "submit", actor=actor, changes={
-            "register_year": today.year, "register_number": number, "received_at": now, "answer_due_on": due})
+            "register_year": year, "register_number": number, "received_at": now, "answer_due_on": due})
         notify(author_users(moved),
                format_lazy(_("Giấy biên nhận đơn sáng kiến số {code}"), code=moved.register_code),
                format_lazy(_("{unit} đã nhận đơn «{title}» và vào sổ số {code}. Đơn vị trả lời trước ngày {due}."),
@@ -211,7 +213,7 @@ def move(initiative: Initiative, actor, name: str, reason: str = "") -> Initiati
     elif name == "decline_city":
         changes = {"city_refusal_reasons": clean(reason)}
     elif name == "return":
-        changes = {"register_number": None, "register_year": None, "answer_due_on": None, "received_at": None}
+        changes = {"answer_due_on": None, "received_at": None}  # the register keeps its entry and number
     if name not in ("withdraw", "return", "refuse", "propose_city", "decline_city"):
         raise InvalidInput(_("Thao tác không hợp lệ."))
     return apply_move(initiative, name, actor=actor, reason=reason, changes=changes)

@@ -239,3 +239,13 @@ def test_a_city_council_member_sees_the_unit_councils_decision_named_but_not_lin
         assert f'href="{address}"' not in page and client.get(address).status_code == 404
     assert unit_council.decision_number in page and f'href="{city.get_absolute_url()}"' in page
     assert client.get(city.get_absolute_url()).status_code == 200
+
+
+def test_an_application_returned_for_completion_keeps_its_register_entry_and_number(received, leader, officer, health):
+    code = received.register_code
+    returned = services.move(received, leader, "return", "Bổ sung số liệu hiệu quả")
+    assert returned.register_code == code and returned.answer_due_on is None
+    again = services.submit(returned, officer)
+    assert again.register_code == code and again.answer_due_on is not None
+    other = services.submit(services.create_draft(officer, initiative_data(health, officer)), officer)
+    assert other.register_number == again.register_number + 1  # no number skipped, none given twice
