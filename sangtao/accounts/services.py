@@ -10,17 +10,23 @@ def update_profile(user: User, form, request=None) -> str:
     """Save the profile form (an audit row for what changed). A new e-mail address is not taken at once: a
     confirmation link goes to it (allauth's change of address) and the account's address changes when its
     owner opens it (audited then, accounts.signals). An address that is another account's gets the same
-    answer and no mail, so the form never tells whose it is. Returns the address a link was asked for."""
+    answer and no mail, so the form never tells whose it is. A corrected name reaches every copy of it.
+    Returns the address a link was asked for."""
     from allauth.account.models import EmailAddress
+
+    from sangtao.privacy.copies import correct_name
 
     before = {name: form.initial.get(name, "") for name in form.changed_data if name != "email"}
     wanted = form.cleaned_data["email"].strip().lower()
-    current = User.objects.filter(pk=user.pk).values_list("email", flat=True).get()
+    as_it_was = User.objects.get(pk=user.pk)  # the form changes `user` itself as it validates
+    current = as_it_was.email
     with transaction.atomic():
         saved = form.save()
         changed = {name: [old, getattr(saved, name)] for name, old in before.items() if getattr(saved, name) != old}
         if changed:
             record(user, "profile_updated", saved, changed=changed)
+        if "full_name" in changed:  # a corrected name reaches the records that copied it (privacy.copies)
+            correct_name(as_it_was, saved.full_name)
         if wanted == current:
             return ""
         record(user, "email_change_requested", saved, old=current, new=wanted)

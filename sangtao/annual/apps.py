@@ -8,6 +8,7 @@ class AnnualConfig(AppConfig):
 
     def ready(self):
         # The report reminders and escalations (periodic jobs), the city report job and the work items.
+        import sangtao.annual.personal_data  # noqa: F401  (where it holds people's data: privacy.copies)
         import sangtao.annual.services  # noqa: F401
         import sangtao.annual.workitems  # noqa: F401
         from sangtao.orgs.rules import is_dost_coordinator, is_unit_staff

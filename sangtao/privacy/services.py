@@ -5,6 +5,7 @@ import io
 import json
 import secrets
 import zipfile
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -20,8 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.core.audit import record
 from sangtao.core.csv import BOM, Writer
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
+from sangtao.core.models import AuditEvent
 from sangtao.core.ratelimit import client_address
 from sangtao.core.text import clean
+from sangtao.privacy.copies import erase_copies
 from sangtao.privacy.defaults import third_party_purpose
 from sangtao.privacy.models import (
     Consent,
@@ -230,14 +233,23 @@ def _row(instance: models.Model) -> dict:
 
 def export_contents(user, progress=None) -> bytes:
     """A ZIP: everything.json (every table holding rows about the person) and one CSV per table."""
-    holders = _holders()
+    from sangtao.privacy.copies import HOLDINGS
+
+    # The rows that point to the account, then those that hold the person's data otherwise (copies of
+    # their name or address, rows reached through their expert profile: privacy.copies), then the audit
+    # rows about the account that others or the system wrote (failed sign-ins, reset requests).
+    parts: list[tuple[str, Any]] = [(f"{model._meta.label_lower}.{field}", model._base_manager.filter(**{field: user}))
+                                    for model, field in _holders()]
+    parts += [(holding.label, holding.rows(user)) for holding in HOLDINGS.values()]
+    parts.append(("core.auditevent.about", AuditEvent.objects.filter(object_type=user._meta.label_lower,
+                                                                      object_id=str(user.pk))))
     everything: dict[str, list[dict]] = {"accounts.user": [_row(user)]}
-    for number, (model, field) in enumerate(holders, start=1):
-        rows = [_row(instance) for instance in model._base_manager.filter(**{field: user})[:10000]]
-        if rows:
-            everything.setdefault(f"{model._meta.label_lower}.{field}", []).extend(rows)
+    for number, (name, rows) in enumerate(parts, start=1):
+        found = [_row(instance) for instance in rows.order_by("pk").iterator(chunk_size=2000)]
+        if found:
+            everything.setdefault(name, []).extend(found)
         if progress is not None:
-            progress(int(number * 90 / max(len(holders), 1)))
+            progress(int(number * 90 / max(len(parts), 1)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("everything.json", json.dumps(everything, ensure_ascii=False, indent=1, default=str))
@@ -263,6 +275,7 @@ def _erase_expert_profile(user) -> None:
         Expert.objects.filter(pk=expert.pk).update(profile="", title="", organisation_name="",
                                                    organisation_tax_code="", active=False)
         expert.fields.clear()
+        expert.relationships.all().delete()  # employers and clients: the conflicts of councils to come
 
 
 def _erase_job_runs(user) -> int:
@@ -310,10 +323,14 @@ def erase_account(user, actor) -> dict[str, int]:
         user.data_exports.all().delete()
         job_files = _erase_job_runs(user)  # after the exports, whose runs they point to
         _erase_expert_profile(user)
+        for purpose_key, consent in current_consents(user).items():  # nothing is done with their data any more
+            if consent.given:
+                _set_consent(user, purpose_key, False)
+        copies = erase_copies(user, pseudonym)  # found by the address and name the account still has
         get_user_model().objects.filter(pk=user.pk).update(
             username=pseudonym, email=f"{pseudonym}@deleted.invalid", full_name="", first_name="", last_name="",
             is_active=False, password="!" + secrets.token_urlsafe(16))  # noqa: S106 -- an unusable password
-        erased = {"exports": len(exports), "job_files": job_files}
+        erased = {"exports": len(exports), "job_files": job_files, "copies": copies}
         record(actor, "account_erased", user, pseudonym=pseudonym, **erased)
     return erased
 

@@ -7,5 +7,6 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         # Register this app's background tasks and periodic jobs with the worker.
+        import sangtao.review.personal_data  # noqa: F401  (where it holds people's data: privacy.copies)
         import sangtao.review.services  # noqa: F401
         import sangtao.review.workitems  # noqa: F401  (what awaits people, for their home page)

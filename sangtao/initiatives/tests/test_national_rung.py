@@ -98,3 +98,16 @@ def test_a_recorded_nationwide_decision_is_the_scope_the_public_register_open_da
     assert public.status_code == 200 and "Toàn quốc (quyết định 1234/QĐ-BKHCN" in public.content.decode()
     register = client_for(None).get("/initiatives/register/").content.decode()
     assert "Toàn quốc" in register
+
+
+def test_an_authors_public_page_is_gone_once_they_erase_their_account_and_the_register_names_a_pseudonym(
+        city_scope, officer):
+    from sangtao.privacy.services import erase_account
+
+    Initiative.objects.filter(pk=city_scope.pk).update(publish=True)
+    assert client_for(None).get(f"/initiatives/people/{officer.pk}/").status_code == 200
+    name = officer.full_name
+    erase_account(officer, actor=officer)
+    assert client_for(None).get(f"/initiatives/people/{officer.pk}/").status_code == 404
+    register = client_for(None).get(f"/initiatives/register/{city_scope.pk}/").content.decode()
+    assert name not in register and f'href="/initiatives/people/{officer.pk}/"' not in register

@@ -141,7 +141,7 @@ def test_deletion_deletes_the_persons_exports_and_job_results_keeps_shared_runs_
         "", [], 0, "", {})
     assert shared.created_by.username.startswith("xoa-") and CityReport.objects.get(pk=report.pk).job == shared
     assert AuditEvent.objects.get(action="account_erased").data | {"pseudonym": ""} == {
-        "pseudonym": "", "exports": 1, "job_files": 2}
+        "pseudonym": "", "exports": 1, "job_files": 2, "copies": 0}
 
 
 @pytest.mark.django_db
