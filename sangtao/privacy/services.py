@@ -124,26 +124,43 @@ def log_read(reader, kind: str, *, subject=None, subject_label: str = "", obj=No
         reason=clean(reason)[:200])
 
 
-def log_team_read(reader, proposal, reason=None) -> None:
-    """An official saw a proposal's team: one row per member, a CV read where the member's experience
-    (their CV) is shown, a team-data read otherwise."""
-    log_team_reads(reader, [proposal], reason=reason)
+def log_team_read(reader, proposal, reason=None, team: list[dict] | None = None) -> None:
+    """An official saw a proposal's team (or `team`, that of one of its versions): one row per member, a CV
+    read where the member's experience (their CV) is shown, a team-data read otherwise. A blind reviewer
+    reads CVs without names: logged all the same."""
+    _log_team_reads(reader, [(proposal, proposal.team if team is None else team)], reason)
 
 
 def log_team_reads(reader, proposals, reason=None, restricted: set[str] | None = None) -> None:
-    """An official saw these proposals' teams (a page, a list through the API): the rows of log_team_read
-    for each, in one insert; `restricted`: the restricted members' addresses when the caller has them."""
+    """An official saw these proposals' teams (a list through the API): the rows of log_team_read for each,
+    in one insert; `restricted`: the restricted members' addresses when the caller has them."""
+    _log_team_reads(reader, [(proposal, proposal.team) for proposal in proposals], reason, restricted)
+
+
+def _accounts_by_email(emails) -> dict[str, Any]:
+    """The accounts these addresses belong to, by address in lower case (one query): a read of data someone
+    else entered about a person with an account is shown to that person."""
+    wanted = {clean(str(email or "")).lower() for email in emails} - {""}
+    if not wanted:
+        return {}
+    return {user.email.lower(): user for user in get_user_model().objects.filter(email__in=wanted)}
+
+
+def _log_team_reads(reader, teams, reason=None, restricted: set[str] | None = None) -> None:
     reason = reason or gettext_noop("Xem hồ sơ đề xuất")  # stored as the source text, shown translated
+    emails = [member.get("email") for _proposal, team in teams for member in team]
     if restricted is None:
-        restricted = restricted_emails(member.get("email") for proposal in proposals for member in proposal.team)
+        restricted = restricted_emails(emails)
+    accounts = _accounts_by_email(emails)
     rows = []
-    for proposal in proposals:
-        for member in team_as_shown(proposal.team, restricted):
+    for proposal, team in teams:
+        for member in team_as_shown(team, restricted):
             if member.get("restricted"):
                 continue  # nothing of theirs but the name was shown
             kind = ReadKind.CV if str(member.get("experience") or "").strip() else ReadKind.TEAM
             rows.append(PersonalDataRead(
                 reader=reader if getattr(reader, "is_authenticated", False) else None,
+                subject=accounts.get(str(member.get("email") or "").strip().lower()),
                 subject_label=clean(str(member.get("name") or ""))[:200], kind=kind,
                 object_type=proposal._meta.label_lower, object_id=str(proposal.pk), reason=reason))
     if rows:
@@ -164,13 +181,16 @@ def log_survey_email_reads(reader, responses, reason=None) -> None:
     """An official saw survey respondents' follow-up e-mails: one row per response shown with one, in one
     insert (a page of 50 answers is not 50 statements)."""
     reason = reason or gettext_noop("Xem ý kiến người trả lời khảo sát")  # stored as the source text
+    responses = [response for response in responses if response.follow_up_email]
+    accounts = _accounts_by_email(response.follow_up_email for response in responses)
     rows, seen = [], set()
     for response in responses:
-        if not response.follow_up_email or response.pk in seen:
+        if response.pk in seen:
             continue
         seen.add(response.pk)
         rows.append(PersonalDataRead(
             reader=reader if getattr(reader, "is_authenticated", False) else None,
+            subject=accounts.get(response.follow_up_email.lower()),
             subject_label=response.follow_up_email[:200], kind=ReadKind.SURVEY_EMAIL,
             object_type=response._meta.label_lower, object_id=str(response.pk), reason=reason))
     if rows:

@@ -67,7 +67,8 @@ def my_data(request):
     return render(request, "privacy/mine.html", {
         "restriction": services.active_restriction(request.user),
         "purposes": purposes, "exports": request.user.data_exports.select_related("job")[:5],
-        "reads": services.reads_of(request.user)[:50], "kept": services.KEPT_ON_DELETION,
+        "page": Paginator(services.reads_of(request.user), settings.PAGE_SIZE).get_page(request.GET.get("page")),
+        "kept": services.KEPT_ON_DELETION,
     })
 
 

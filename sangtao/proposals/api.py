@@ -148,9 +148,9 @@ def list_proposals(request, challenge_id: Id | None = None, page: Page = 1):
     current = paginator.get_page(page)
     blind_ids = blind_proposal_ids(user)
     restricted = restricted_emails(member.get("email") for p in current.object_list for member in p.team)
-    # The teams shown to an official (not the applicant's own members, not blind) are logged reads.
-    log_team_reads(user, [p for p in current.object_list if p.team and not is_applicant_member.test(user, p)
-                          and not (not is_applicant_view(user, p) and p.pk in blind_ids)], restricted=restricted)
+    # The teams shown to an official or a blind reviewer (CVs without names) are logged reads.
+    log_team_reads(user, [p for p in current.object_list if p.team and not is_applicant_member.test(user, p)],
+                   restricted=restricted)
     return {"count": paginator.count, "page": current.number, "num_pages": paginator.num_pages,
             "results": [_out(p, user, blind_ids, restricted) for p in current.object_list]}
 
@@ -169,8 +169,8 @@ def create_proposal(request, challenge_id: Id, payload: ProposalCreate):
 def get_proposal(request, proposal_id: Id):
     user = request_user(request)
     proposal = get_proposal_for(user, proposal_id)
-    if proposal.team and not is_applicant_member.test(user, proposal) and not is_blind_view(user, proposal):
-        log_team_read(user, proposal)  # an official reads the team's personal data and CVs: logged
+    if proposal.team and not is_applicant_member.test(user, proposal):
+        log_team_read(user, proposal)  # an official or a blind reviewer reads the team's data and CVs: logged
     return _out(proposal, user)
 
 

@@ -154,7 +154,7 @@ def proposal_detail(request, pk):
     decision = getattr(proposal.challenge, "decision", None)
     can_edit = request.user.has_perm("proposals.edit_proposal", proposal)
     # Third persons' data read by anyone but the applicant's own members (DoST, a reviewer): logged.
-    if proposal.team and not blind and not is_applicant_member.test(request.user, proposal):
+    if proposal.team and not is_applicant_member.test(request.user, proposal):
         log_team_read(request.user, proposal)
     shown_team = proposal.team if is_applicant_member.test(request.user, proposal) else team_as_shown(proposal.team)
     return render(request, "proposals/detail.html", {
@@ -210,8 +210,13 @@ def proposal_version(request, pk, number):
     if not is_applicant_view(request.user, proposal):
         raise Http404
     version = get_object_or_404(proposal.versions, number=number)
+    team = version.snapshot.get("team") or []
+    member = is_applicant_member.test(request.user, proposal)
+    if team and not member:  # the team as handed in, read by DoST: logged, a restricted member's data held back
+        log_team_read(request.user, proposal, team=team)
     return render(request, "proposals/version.html", {
         "proposal": proposal, "version": version, "data": version.snapshot,
+        "team": team if member else team_as_shown(team),
         "expected": _expected(proposal, version.snapshot.get("expected_results", {})),
     })
 

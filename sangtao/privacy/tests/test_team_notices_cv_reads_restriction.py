@@ -355,3 +355,58 @@ def test_a_reason_as_long_as_its_box_allows_is_taken_when_the_browser_sends_its_
     _messages(client_for(outsider).post("/privacy/mine/restrict/", {"reason": typed.replace("\n", "\r\n") + "y"},
                                         follow=True))
     assert ProcessingRestriction.objects.get(user=outsider).reason == typed + "y"  # stored with the API's LF
+
+
+def test_the_team_as_handed_in_on_a_version_page_is_a_logged_read_shown_to_the_member_and_held_back_once_restricted(
+        submitted, dost, solver_org):
+    from conftest import make_user
+    from sangtao.orgs.models import Role
+
+    colleague = make_user("colleague", Role.SOLVER, solver_org, full_name="Phạm Văn An")
+    colleague.email = "an@giaiphapxanh.vn"  # the team member the proposal names has an account
+    colleague.save()
+    close_call(submitted.challenge, dost)
+    page = client_for(dost).get(f"/proposals/{submitted.pk}/versions/1/").content.decode()
+    assert "10 năm y tế số" in page
+    assert [(read.reader, read.kind) for read in services.reads_of(colleague)] == [(dost, ReadKind.CV)]
+    assert "Phạm Văn An" in client_for(colleague).get("/privacy/mine/").content.decode().split("Lê Thị Bình")[0]
+    services.request_restriction(colleague, "Tôi phản đối việc xử lý", actor=colleague)
+    page = client_for(dost).get(f"/proposals/{submitted.pk}/versions/1/").content.decode()
+    assert "10 năm y tế số" not in page and "giaiphapxanh" not in page.lower() and "hạn chế xử lý" in page
+    assert services.reads_of(colleague).count() == 1  # nothing of theirs shown: nothing read
+
+
+def test_a_blind_reviewer_reads_the_teams_cvs_without_names_and_each_read_is_logged(selection):
+    from sangtao.proposals.models import Proposal
+    from sangtao.review import services as review_services
+
+    council, proposal = selection["council"], selection["proposals"][0]
+    type(council).objects.filter(pk=council.pk).update(blind=True)
+    Proposal.objects.filter(pk=proposal.pk).update(team=[
+        {"name": "Phạm Văn An", "role": "Chủ nhiệm", "email": "an@giaiphapxanh.vn", "experience": "Chợ Rẫy 2010-2020"}])
+    assignment = council.assignments.filter(proposal=proposal).select_related("expert__user").first()
+    reviewer = assignment.expert.user
+    review_services.declare(assignment, reviewer, has_conflict=False)  # cleared to read it
+    page = client_for(reviewer).get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "Chợ Rẫy 2010-2020" in page and "Phạm Văn An" not in page  # blind: the CV, not the name
+    assert ApiClient(reviewer).get(f"/proposals/{proposal.pk}").status_code == 200
+    assert [read.kind for read in PersonalDataRead.objects.filter(reader=reviewer)] == [ReadKind.CV, ReadKind.CV]
+
+
+def test_a_survey_respondents_address_read_by_an_official_is_in_the_respondents_own_read_log(survey, outsider, dost):
+    from sangtao.surveys.models import Response
+
+    consent = services.give_consent(outsider, "survey_followup")
+    response = Response.objects.create(survey=survey, unit=survey.units.first(), period=survey.periods.first(),
+                                       follow_up_email=outsider.email, follow_up_consent=consent)
+    services.log_survey_email_reads(dost, [response])
+    assert [(read.reader, read.kind) for read in services.reads_of(outsider)] == [(dost, ReadKind.SURVEY_EMAIL)]
+
+
+def test_the_person_pages_through_every_read_of_their_data(outsider, dost, settings):
+    settings.PAGE_SIZE = 3
+    for _ in range(4):
+        services.log_read(dost, ReadKind.CONTACT, subject=outsider, reason="Xem")
+    first = client_for(outsider).get("/privacy/mine/").content.decode()
+    second = client_for(outsider).get("/privacy/mine/", {"page": 2}).content.decode()
+    assert first.count("<td>Xem</td>") == 3 and 'rel="next"' in first and second.count("<td>Xem</td>") == 1
