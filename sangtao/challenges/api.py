@@ -222,6 +222,7 @@ def _summary(challenge: Challenge, fields=ChallengeOut.model_fields) -> dict:
 def _detail(challenge: Challenge, user) -> dict:
     public_or_internal = challenge.is_public or user.has_perm("challenges.view_internal", challenge)
     data = _summary(challenge, ChallengeDetailOut.model_fields)
+    data.update(services.shown_contact(challenge))
     data.update(
         co_owner_units=list(challenge.co_owner_units.all()),
         indicators=[IndicatorSchema.from_orm(item) for item in challenge.indicators.all()],

@@ -452,3 +452,13 @@ def save_field(actor, field: Field) -> Field:
         record(actor, "field_saved", field, name=field.name)
     return field
 
+
+def shown_contact(challenge: Challenge) -> dict[str, str]:
+    """The challenge's contact as others see it: nothing of a person who restricted the processing of their
+    data (their name, address and phone are kept for the unit, not shown)."""
+    from sangtao.privacy.services import restricted_emails
+
+    if challenge.contact_email and restricted_emails([challenge.contact_email]):
+        return {"contact_name": "", "contact_email": "", "contact_phone": ""}
+    return {"contact_name": challenge.contact_name, "contact_email": challenge.contact_email,
+            "contact_phone": challenge.contact_phone}

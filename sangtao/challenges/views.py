@@ -134,6 +134,7 @@ def challenge_detail(request, pk):
         "last_return": _last_return(transitions) if challenge.status == Status.DRAFT else None,
         "title": challenge.localized_title(get_language()),
         "summary": challenge.localized_summary(get_language()),
+        "contact": services.shown_contact(challenge),
     }
     return render(request, "challenges/detail.html", context)
 

@@ -5,7 +5,7 @@ that keeps the register (drafts only by their authors), the members of a council
 DoST. The public sees recognised initiatives the unit publishes, and only their published parts.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from sangtao.core.lookup import pk_or_404
@@ -43,6 +43,21 @@ def register_initiatives(user) -> QuerySet[Initiative]:
 def public_initiatives() -> QuerySet[Initiative]:
     """Recognised initiatives the unit chose to publish: the public register, open data and the feed."""
     return Initiative.objects.select_related("unit", "field").filter(status__in=RECOGNISED_STATES, publish=True)
+
+
+def with_withheld_authors(initiatives) -> list[Initiative]:
+    """The initiatives (their authors prefetched), each author marked `withheld` where they restricted the
+    processing of their data: the public sees their share, not their name (one query for the page)."""
+    from sangtao.privacy.services import restricted_among, restricted_emails
+
+    initiatives = list(initiatives)
+    prefetch_related_objects(initiatives, "authors")  # each page's authors.all() then gives these marked ones
+    authors = [author for initiative in initiatives for author in initiative.authors.all()]
+    users = restricted_among(author.user_id for author in authors)
+    emails = restricted_emails(author.email for author in authors if not author.user_id)
+    for author in authors:
+        author.withheld = author.user_id in users or (not author.user_id and author.email.lower() in emails)
+    return initiatives
 
 
 def get_public_initiative(pk) -> Initiative:

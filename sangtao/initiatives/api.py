@@ -22,6 +22,7 @@ from sangtao.initiatives.access import (
     get_initiative_for,
     public_initiatives,
     visible_initiatives,
+    with_withheld_authors,
 )
 from sangtao.initiatives.models import Council, Initiative, InitiativeStatus, InitiativeType
 from sangtao.initiatives.novelty import Match, similar
@@ -155,7 +156,10 @@ class PublicPage(Schema):
 
 
 def _authors(initiative) -> list[dict]:
-    return [{"name": a.name, "position": a.position, "share": a.share} for a in initiative.authors.all()]
+    """The authors; on the public register (with_withheld_authors) one who restricted the processing of their
+    data is there with their share only."""
+    return [{"name": "", "position": "", "share": a.share} if getattr(a, "withheld", False)
+            else {"name": a.name, "position": a.position, "share": a.share} for a in initiative.authors.all()]
 
 
 def _out(initiative: Initiative) -> dict:
@@ -285,4 +289,4 @@ def public_register(request, q: Search = "", page: Page = 1):
     return {"count": paginator.count, "page": current.number, "num_pages": paginator.num_pages,
             "results": [{"id": i.pk, "title": i.title, "unit": i.unit.name, "kind": i.kind, "authors": _authors(i),
                          "recognised_on": i.recognised_on, "scope": i.scope, "summary": i.public_summary}
-                        for i in current.object_list]}
+                        for i in with_withheld_authors(current.object_list)]}

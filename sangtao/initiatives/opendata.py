@@ -3,7 +3,7 @@ chose to publish (title, unit, type, field, authors, dates, scope, the published
 description, the novelty and above all the confidential parts never leave the platform this way."""
 
 import json
-from itertools import chain
+from itertools import chain, islice
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sangtao.core.csv import streamed_csv_response
-from sangtao.initiatives.access import public_initiatives
+from sangtao.initiatives.access import public_initiatives, with_withheld_authors
 
 # Field name -> description, shown in the page's language.
 OPEN_DATA_FIELDS = [
@@ -40,16 +40,19 @@ def _iso(value) -> str:
 
 
 def open_data_rows():
-    for item in public_initiatives().prefetch_related("authors").order_by("id").iterator(chunk_size=500):
-        yield {
-            "id": item.pk, "url": settings.SITE_URL + reverse("initiatives:public_detail", args=[item.pk]),
-            "title": item.title, "unit": item.unit.name, "unit_code": item.unit.code, "type": item.kind,
-            "field": item.field.name if item.field else "",
-            "authors": "|".join(f"{a.name} ({a.share.normalize():f}%)" for a in item.authors.all()),
-            "register_number": item.register_code, "recognised_on": _iso(item.recognised_on), "scope": item.scope,
-            "city_recognised_on": _iso(item.city_recognised_on), "scope_valid_until": _iso(item.scope_valid_until),
-            "summary": item.public_summary,
-        }
+    items = public_initiatives().prefetch_related("authors").order_by("id").iterator(chunk_size=500)
+    while chunk := list(islice(items, 500)):
+        for item in with_withheld_authors(chunk):  # an author who restricted processing: the share only
+            yield {
+                "id": item.pk, "url": settings.SITE_URL + reverse("initiatives:public_detail", args=[item.pk]),
+                "title": item.title, "unit": item.unit.name, "unit_code": item.unit.code, "type": item.kind,
+                "field": item.field.name if item.field else "",
+                "authors": "|".join(f"{'' if a.withheld else a.name} ({a.share.normalize():f}%)".strip()
+                                    for a in item.authors.all()),
+                "register_number": item.register_code, "recognised_on": _iso(item.recognised_on), "scope": item.scope,
+                "city_recognised_on": _iso(item.city_recognised_on),
+                "scope_valid_until": _iso(item.scope_valid_until), "summary": item.public_summary,
+            }
 
 
 def open_data_csv(request):

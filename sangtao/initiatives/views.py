@@ -29,6 +29,7 @@ from sangtao.initiatives.access import (
     register_initiatives,
     visible_councils,
     visible_initiatives,
+    with_withheld_authors,
 )
 from sangtao.initiatives.forms import (
     AdoptionForm,
@@ -395,8 +396,9 @@ def public_register(request):
     form = SearchForm(request.GET)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
     items = _search(public_initiatives(), q).order_by("-recognised_on", "-id").prefetch_related(
-        Prefetch("authors", queryset=Author.objects.only("initiative_id", "name", "user_id")))
+        Prefetch("authors", queryset=Author.objects.only("initiative_id", "name", "user_id", "email")))
     page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_withheld_authors(page.object_list)
     from sangtao.initiatives.opendata import OPEN_DATA_FIELDS
 
     return render(request, "initiatives/register.html", {
@@ -405,7 +407,7 @@ def public_register(request):
 
 
 def public_detail(request, pk):
-    initiative = get_public_initiative(pk)
+    [initiative] = with_withheld_authors([get_public_initiative(pk)])
     return render(request, "initiatives/public_detail.html", {
         "initiative": initiative, "authors": initiative.authors.all(),
         "deployments": initiative.deployments.select_related("unit")})

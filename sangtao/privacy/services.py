@@ -440,6 +440,11 @@ def is_restricted(user) -> bool:
         user_id=user.pk, status=RestrictionStatus.ACTIVE).exists()
 
 
+def restricted_users():
+    """The people who restricted the processing of their data now, as a subquery of user ids."""
+    return ProcessingRestriction.objects.filter(status=RestrictionStatus.ACTIVE).values("user_id")
+
+
 def restricted_among(user_ids) -> set[int]:
     """Which of these people have restricted the processing of their data (one query for a page of people)."""
     ids = {pk for pk in user_ids if pk}

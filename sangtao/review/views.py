@@ -21,7 +21,7 @@ from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen
 from sangtao.core.progress import progress_of
 from sangtao.privacy.models import ReadKind
-from sangtao.privacy.services import is_restricted, log_read
+from sangtao.privacy.services import is_restricted, log_read, restricted_users
 from sangtao.proposals.access import get_proposal_for
 from sangtao.proposals.models import Proposal
 from sangtao.review import services
@@ -79,7 +79,9 @@ def expert_list(request):
     form = ExpertSearchForm(request.GET)  # a search longer than any name is told beside the box, not run
     query = form.cleaned_data["q"] if form.is_valid() else ""
     if query:
-        experts = experts.filter(user__full_name__icontains=query) | experts.filter(profile__icontains=query)
+        # A restricted expert's CV is kept, not used to find them: their name still finds them.
+        experts = experts.filter(user__full_name__icontains=query) | experts.filter(profile__icontains=query).exclude(
+            user__in=restricted_users())
     page = Paginator(experts, 50).get_page(request.GET.get("page"))
     return render(request, "review/expert_list.html", {"page": page, "form": form,
                                                        "querystring": urlencode({"q": query}) if query else ""})

@@ -106,3 +106,27 @@ def test_an_experts_export_holds_their_seats_assignments_and_every_score_they_ga
     assert sheets and len(everything["review.assignments"]) == len(sheets)
     assert {row["scoresheet"] for row in everything["review.scores"]} == {row["id"] for row in sheets}
     assert everything["review.declarations"]
+
+
+def test_a_restricted_persons_copies_are_kept_but_not_shown_to_others_nor_used_to_find_them(copies, officer, dost):
+    from conftest import ApiClient, make_expert
+    from sangtao.initiatives.models import Initiative
+
+    Initiative.objects.filter(pk=copies["author"].initiative_id).update(status="recognised", publish=True,
+                                                                          recognised_on=datetime.date(2026, 3, 1))
+    expert = make_expert("cg.an", "TS. Lê An", profile="Phân luồng người bệnh")
+    services.request_restriction(officer, "Tôi phản đối việc xử lý", actor=officer)
+    services.request_restriction(expert.user, "Tôi phản đối việc xử lý", actor=expert.user)
+    challenge = copies["challenge"]
+    shown = [client_for(None).get(f"/challenges/{challenge.pk}/").content.decode(),
+             json.dumps(ApiClient(None).get(f"/challenges/{challenge.pk}").json(), ensure_ascii=False),
+             client_for(None).get("/initiatives/register/").content.decode(),
+             client_for(None).get(f"/initiatives/register/{copies['author'].initiative_id}/").content.decode(),
+             json.dumps(ApiClient(None).get("/public/initiatives").json(), ensure_ascii=False),
+             b"".join(client_for(None).get("/open-data/initiatives.csv").streaming_content).decode()]
+    for text in shown:
+        assert officer.full_name not in text and officer.email not in text and PHONE not in text
+    assert "tên được ẩn theo yêu cầu của tác giả" in shown[2] and "Trần Văn Bình" in shown[2]  # the others are shown
+    assert Challenge.objects.get(pk=challenge.pk).contact_email == officer.email.upper()  # kept
+    found = client_for(dost).get("/experts/", {"q": "phân luồng"}).content.decode()
+    assert "TS. Lê An" not in found and "TS. Lê An" in client_for(dost).get("/experts/", {"q": "Lê An"}).content.decode()
