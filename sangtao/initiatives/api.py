@@ -38,6 +38,7 @@ class AuthorIn(Input):
     email: str = SchemaField("", max_length=254)
     position: str = SchemaField("", max_length=200)
     share: Share
+    union_member: bool = False  # the council then seats a representative of the trade union
 
 
 class DeploymentIn(Input):

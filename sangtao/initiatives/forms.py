@@ -40,6 +40,7 @@ class AuthorForm(forms.Form):
     position = forms.CharField(label=_("Chức vụ, nơi công tác"), max_length=200, required=False)
     share = DecimalField(label=_("Tỷ lệ đóng góp (%)"), max_digits=5, decimal_places=2, min_value=0,
                                max_value=100, required=False)
+    union_member = forms.BooleanField(label=_("Là đoàn viên công đoàn"), required=False)
 
 
 AuthorFormSet = forms.formset_factory(AuthorForm, extra=0, min_num=4, max_num=20)

@@ -202,6 +202,8 @@ class Author(models.Model):
     email = models.EmailField(_("Email"), blank=True)
     position = models.CharField(_("Chức vụ, nơi công tác"), max_length=200, blank=True)
     share = models.DecimalField(_("Tỷ lệ đóng góp (%)"), max_digits=5, decimal_places=2)
+    # Decree 13: the council then seats a representative of the trade union.
+    union_member = models.BooleanField(_("Là đoàn viên công đoàn"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -85,7 +85,8 @@ def _clean_authors(authors: list[dict]) -> list[dict]:
                                field="authors")
         email = str(author.get("email") or (user.email if user is not None else "")).strip().lower()
         cleaned.append({"user": user, "name": name, "email": email, "share": share, "order": position,
-                        "position": clean(str(author.get("position") or ""))})
+                        "position": clean(str(author.get("position") or "")),
+                        "union_member": bool(author.get("union_member"))})
     if not cleaned:
         raise InvalidInput(_("Cần ít nhất một tác giả."), field="authors")
     total = sum((a["share"] for a in cleaned), Decimal(0))

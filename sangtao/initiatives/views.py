@@ -128,7 +128,7 @@ def mine(request):
 
 
 def _author_initial(initiative):
-    return [{"name": a.name, "email": a.email, "position": a.position, "share": a.share}
+    return [{"name": a.name, "email": a.email, "position": a.position, "share": a.share, "union_member": a.union_member}
             for a in initiative.authors.all()]
 
 

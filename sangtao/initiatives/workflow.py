@@ -102,7 +102,8 @@ def _dost():
 
 
 def composition_problems(council) -> list[str]:
-    """What keeps the council's composition from the rules (data): size, a chair, a secretary."""
+    """What keeps the council's composition from the rules: its size (data); a chair, a vice-chair, a
+    secretary and experts; a representative of the trade union where an author is a member (Decree 13)."""
     seats = list(council.seats.all())
     rules = council.rules
     problems = []
@@ -113,8 +114,14 @@ def composition_problems(council) -> list[str]:
     roles = [seat.role for seat in seats]
     if roles.count("chair") != 1:
         problems.append(str(_("Hội đồng cần đúng một Chủ tịch.")))
+    if roles.count("vice_chair") != 1:
+        problems.append(str(_("Hội đồng cần đúng một Phó Chủ tịch.")))
     if roles.count("secretary") != 1:
         problems.append(str(_("Hội đồng cần đúng một Thư ký.")))
+    if "expert" not in roles:
+        problems.append(str(_("Hội đồng cần ít nhất một Ủy viên chuyên môn.")))
+    if "union" not in roles and council.initiative.authors.filter(union_member=True).exists():
+        problems.append(str(_("Có tác giả là đoàn viên công đoàn: hội đồng cần một Đại diện công đoàn.")))
     return problems
 
 

@@ -123,6 +123,28 @@ def test_authors_and_above_all_a_unit_head_who_is_an_author_may_not_sit(leader, 
     assert seat_council(council, leader, panel).status == "voting"
 
 
+def test_a_council_seats_a_chair_a_vice_chair_a_secretary_and_experts_and_a_union_member_for_a_union_author(
+        officer, leader, health, panel):
+    from sangtao.initiatives.workflow import composition_problems
+
+    authors = [{"user": officer, "share": 60, "union_member": True}, {"name": "Trần Văn Bình", "share": 40}]
+    initiative = services.submit(services.create_draft(officer, initiative_data(health, officer, authors=authors)),
+                                 officer)
+    assert initiative.authors.get(user=officer).union_member
+    council = services.form_council(initiative, leader)
+    for person, role in zip(panel, ["chair", "secretary", "union"], strict=False):
+        services.add_seat(council, leader, person, role)
+    problems = " ".join(composition_problems(council))
+    assert "Phó Chủ tịch" in problems and "Ủy viên chuyên môn" in problems and "công đoàn" not in problems
+    with pytest.raises(InvalidInput, match="Phó Chủ tịch"):
+        services.open_voting(council, leader)
+    council.seats.filter(role="union").delete()
+    for person, role in zip(panel[2:], ["vice_chair", "expert", "expert"], strict=True):
+        services.add_seat(council, leader, person, role)
+    assert composition_problems(council) == [
+        "Có tác giả là đoàn viên công đoàn: hội đồng cần một Đại diện công đoàn."]
+
+
 def test_an_author_outside_the_platform_is_found_by_name_without_diacritics(received, leader, health):
     from conftest import make_user
 
