@@ -6,6 +6,7 @@ The report calendar and the external indicators are data DoST edits, seeded with
 defaults (a 6-month and an annual report). States move only through annual/workflow.py.
 """
 
+import calendar
 import datetime
 
 from django.conf import settings
@@ -56,8 +57,7 @@ class ReportPeriod(models.Model):
 
     def due_on(self, year: int) -> datetime.date:
         year = year + 1 if self.due_next_year else year
-        day = min(self.due_day, 28) if self.due_month == 2 else self.due_day
-        return datetime.date(year, self.due_month, day)
+        return datetime.date(year, self.due_month, min(self.due_day, calendar.monthrange(year, self.due_month)[1]))
 
     def localized_name(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name

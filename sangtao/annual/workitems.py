@@ -51,7 +51,8 @@ def plan_work(user) -> list[WorkItem]:
 
 @provider("annual.reports_due")
 def report_work(user) -> list[WorkItem]:
-    """Reports due or late: for the unit's staff their own, for DoST every late unit (for information)."""
+    """Reports due or late: for the unit's staff their own, for DoST every late unit (for information). Last
+    year's plans too: their annual report falls due in this year."""
     from sangtao.annual.services import not_reported, report_calendar
 
     today = timezone.localdate()
@@ -60,18 +61,20 @@ def report_work(user) -> list[WorkItem]:
     if not staff_units and not dost:
         return []
     items = []
-    near = [(period, due) for period, due in report_calendar(today.year)
-            if due < today or (due - today).days <= period.remind_days_before]
-    for period, due in near:  # counted by the database: DoST's home does not fetch every unit's plan
-        pending = not_reported(today.year, period)
-        late = due < today
-        mine = list(pending.filter(unit_id__in=staff_units)) if staff_units else []
-        if mine:
-            items.append(WorkItem("annual.report_due", period.name, len(mine), mine[0].get_absolute_url() + "#reports",
-                                  due=due, overdue=late, group=GROUP))
-        count = pending.count() if dost and late else 0
-        if count:
-            items.append(WorkItem("annual.report_late", _("Đơn vị chưa nộp %(period)s") % {"period": period.name},
-                                  count, reverse("annual:rollup") + "#late", due=due, overdue=True,
-                                  action_needed=False, group=GROUP))
+    for year in (today.year - 1, today.year):
+        near = [(period, due) for period, due in report_calendar(year)
+                if due < today or (due - today).days <= period.remind_days_before]
+        for period, due in near:  # counted by the database: DoST's home does not fetch every unit's plan
+            pending = not_reported(year, period)
+            late = due < today
+            mine = list(pending.filter(unit_id__in=staff_units)) if staff_units else []
+            label = _("%(period)s năm %(year)s") % {"period": period.name, "year": year}
+            if mine:
+                items.append(WorkItem("annual.report_due", label, len(mine), mine[0].get_absolute_url() + "#reports",
+                                      due=due, overdue=late, group=GROUP))
+            count = pending.count() if dost and late else 0
+            if count:
+                items.append(WorkItem("annual.report_late", _("Đơn vị chưa nộp %(report)s") % {"report": label},
+                                      count, reverse("annual:rollup") + f"?year={year}#late", due=due, overdue=True,
+                                      action_needed=False, group=GROUP))
     return items

@@ -81,3 +81,25 @@ def test_one_evidence_file_serves_several_indicators_and_reports(report, plan_ro
     services.cite_evidence(evidence, plan_roles["officer"], annual)
     assert evidence.reports.count() == 2
     assert report.status == ReportStatus.DRAFT
+
+
+def test_a_report_due_on_29_february_falls_on_it_in_a_leap_year_and_on_the_28th_otherwise(half_year):
+    ReportPeriod.objects.filter(pk=half_year.pk).update(due_month=2, due_day=29, due_next_year=False)
+    half_year.refresh_from_db()
+    assert (half_year.due_on(2028), half_year.due_on(2027)) == (datetime.date(2028, 2, 29), datetime.date(2027, 2, 28))
+
+
+def test_last_years_annual_report_due_this_year_is_on_the_units_and_dosts_homes(make_plan, plan_roles):
+    from django.utils import timezone
+
+    from sangtao.core.workitems import work_for
+
+    last_year = timezone.localdate().year - 1
+    make_plan(PlanStatus.IN_PROGRESS, year=last_year)
+    ReportPeriod.objects.filter(code="nam").update(due_next_year=True, due_month=1, due_day=1)  # a calendar as data
+    annual = ReportPeriod.objects.get(code="nam")
+    assert annual.due_on(last_year) == datetime.date(last_year + 1, 1, 1)
+    mine = [item for item in work_for(plan_roles["officer"]) if item.kind == "annual.report_due"]
+    assert f"{annual.name} năm {last_year}" in [str(item.title) for item in mine]
+    late = [item for item in work_for(plan_roles["dost"]) if item.kind == "annual.report_late"]
+    assert any(f"{annual.name} năm {last_year}" in str(item.title) and item.count == 1 for item in late)
