@@ -469,8 +469,10 @@ def cite_evidence(evidence: EvidenceFile, actor, report: PlanReport) -> None:
 
 # --- the calendar: who has not reported, reminders and escalations -------------------------------
 
-def report_calendar(year: int) -> list[tuple[ReportPeriod, datetime.date]]:
-    return [(period, period.due_on(year)) for period in ReportPeriod.objects.filter(active=True)]
+def report_calendar(year: int, periods=None) -> list[tuple[ReportPeriod, datetime.date]]:
+    """The year's reports and their due dates (`periods`: the active periods, when the caller has them)."""
+    periods = ReportPeriod.objects.filter(active=True) if periods is None else periods
+    return [(period, period.due_on(year)) for period in periods]
 
 
 def owing_plans(year: int):

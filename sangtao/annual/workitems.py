@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, ReportStatus
+from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, ReportPeriod, ReportStatus
 from sangtao.core.workitems import WorkItem, one_or_list, provider, span
 from sangtao.orgs.models import Role
 from sangtao.orgs.roles import is_dost, units_with_role
@@ -61,8 +61,9 @@ def report_work(user) -> list[WorkItem]:
     if not staff_units and not dost:
         return []
     items = []
+    periods = list(ReportPeriod.objects.filter(active=True))
     for year in (today.year - 1, today.year):
-        near = [(period, due) for period, due in report_calendar(year)
+        near = [(period, due) for period, due in report_calendar(year, periods)
                 if due < today or (due - today).days <= period.remind_days_before]
         for period, due in near:  # counted by the database: DoST's home does not fetch every unit's plan
             pending = not_reported(year, period)
