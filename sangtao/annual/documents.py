@@ -42,7 +42,8 @@ def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:
     table = []
     for r in rows:
         # The latest measured value as "kết quả", not "đạt": a value short of the target was read as reached.
-        kpis = "; ".join(f"{name}: {_number(base)} → {_number(target)} {uom}"
+        kpis = "; ".join(name if base is None and target is None else  # as a version wrote it
+                         f"{name}: {_number(base)} → {_number(target)} {uom}"
                          + (f" (kết quả {_number(latest)})" if latest is not None else "")
                          for name, base, target, latest, uom in r.kpis) or "—"
         table.append([r.unit, r.title, r.facet, formats.number(r.budget_vnd), kpis])

@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.annual.models import IN_CITY_PLAN, AnnualPlan, AnnualTask, PlanStatus
+from sangtao.annual.models import IN_CITY_PLAN, REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
 from sangtao.challenges.models import Facet, Field
 from sangtao.core.text import sort_key
 from sangtao.orgs.models import UnitKind
@@ -92,18 +92,21 @@ class CityRow:
 
 
 def city_rows(year: int, progress: Callable[[float], None] | None = None, chunk: int = 2000) -> list[CityRow]:
-    """Every task of every plan DoST consolidated for the year, with its KPIs' latest values:
-    read in chunks of plans so the background job reports its progress."""
+    """Every task of every plan DoST consolidated for the year, with its KPIs' latest values: read in chunks
+    of plans so the background job reports its progress. A plan being amended is reported as DoST last
+    consolidated it (its version), not with the changes no one has approved yet."""
     from sangtao.annual.models import KpiMeasurement, TaskKpi
 
     statuses = {code: str(label) for code, label in PlanStatus.choices}
     facets = {code: str(label) for code, label in Facet.choices}
     kinds = {code: str(label) for code, label in UnitKind.choices}
-    plan_ids = list(AnnualPlan.objects.filter(IN_CITY_PLAN, year=year)
-                    .order_by("unit__sort_name", "id").values_list("id", flat=True))
-    rows: list[CityRow] = []
+    plans = list(AnnualPlan.objects.filter(IN_CITY_PLAN, year=year).order_by("unit__sort_name", "id")
+                 .values_list("id", "status"))
+    amending = {pk for pk, status in plans if status not in REPORTING_STATES}
+    plan_ids = [pk for pk, _status in plans]
+    by_plan: dict[int, list[CityRow]] = _as_consolidated(amending, kinds, facets)
     for start in range(0, len(plan_ids), chunk):
-        ids = plan_ids[start:start + chunk]
+        ids = [pk for pk in plan_ids[start:start + chunk] if pk not in amending]
         latest = {}
         for kpi_id, value in KpiMeasurement.objects.filter(kpi__task__plan_id__in=ids).order_by(
                 "kpi_id", "measured_on", "id").values_list("kpi_id", "value"):
@@ -113,14 +116,33 @@ def city_rows(year: int, progress: Callable[[float], None] | None = None, chunk:
                 "task_id", "position", "id").values_list("pk", "task_id", "name", "baseline_value", "target_value",
                                                          "unit_of_measure"):
             kpis.setdefault(task_id, []).append((name, baseline, target, latest.get(pk), uom))
-        order = {pk: i for i, pk in enumerate(ids)}
         # Plain tuples, not model instances: building 34,000 tasks as objects cost seconds.
         tasks = sorted(AnnualTask.objects.filter(plan_id__in=ids).values_list(
             "pk", "plan_id", "position", "plan__unit__name", "plan__unit__kind", "plan__status", "title",
-            "field__name", "facet", "budget_vnd", "public_service"), key=lambda t: (order[t[1]], t[2], t[0]))
-        rows.extend(CityRow(unit, str(kinds.get(kind, "")), str(statuses[status]), title, field_name or "",
-                            str(facets.get(facet, facet)), budget, service, kpis.get(pk, []))
-                    for pk, _plan, _position, unit, kind, status, title, field_name, facet, budget, service in tasks)
+            "field__name", "facet", "budget_vnd", "public_service"), key=lambda t: (t[2], t[0]))
+        for pk, plan, _position, unit, kind, status, title, field_name, facet, budget, service in tasks:
+            by_plan.setdefault(plan, []).append(CityRow(
+                unit, str(kinds.get(kind, "")), str(statuses[status]), title, field_name or "",
+                str(facets.get(facet, facet)), budget, service, kpis.get(pk, [])))
         if progress:
             progress(min(1.0, (start + chunk) / len(plan_ids)))
+    return [row for pk in plan_ids for row in by_plan.get(pk, [])]
+
+
+def _as_consolidated(plan_ids: set[int], kinds: dict, facets: dict) -> dict[int, list[CityRow]]:
+    """The rows of plans being amended, from the last version DoST consolidated (the versions before the one
+    being amended); each KPI as that version wrote it ("name: baseline → target unit")."""
+    from sangtao.annual.models import PlanVersion
+
+    rows: dict[int, list[CityRow]] = {}
+    plans = AnnualPlan.objects.filter(pk__in=plan_ids).select_related("unit")
+    for plan in plans:
+        version = (PlanVersion.objects.filter(plan=plan, number__lt=plan.version).order_by("-number", "-id")
+                   .values_list("content", flat=True).first()) or {"tasks": []}
+        status = str(_("Đang điều chỉnh (theo phiên bản đã tổng hợp)"))
+        rows[plan.pk] = [CityRow(plan.unit.name, str(kinds.get(plan.unit.kind, "")), status, task["title"],
+                                 task.get("field", ""), str(facets.get(task["facet"], task["facet"])),
+                                 task.get("budget_vnd") or 0, task.get("public_service", ""),
+                                 [(kpi, None, None, None, "") for kpi in task.get("kpis", [])])
+                         for task in version["tasks"]]
     return rows

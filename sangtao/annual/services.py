@@ -324,7 +324,9 @@ def return_plan(plan: AnnualPlan, actor, reason: str) -> AnnualPlan:
 
 
 def consolidate_plan(plan: AnnualPlan, actor) -> AnnualPlan:
-    return apply_move(plan, "consolidate", actor=actor, changes={"consolidated_at": timezone.now()})
+    """Take the plan into the city's plan. An amended plan keeps the day it was first taken in: the reports
+    that fell due since are still owed."""
+    return apply_move(plan, "consolidate", actor=actor, changes={"consolidated_at": plan.consolidated_at or timezone.now()})
 
 
 def dost_return_plan(plan: AnnualPlan, actor, note: str) -> AnnualPlan:

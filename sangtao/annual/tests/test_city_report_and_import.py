@@ -318,5 +318,12 @@ def test_a_plan_being_amended_stays_in_the_citys_report_of_its_year(city_plans, 
 
     plan = AnnualPlan.objects.get(unit=ward, year=2026)
     before = sorted(row.title for row in city_rows(2026))
-    services.amend_plan(plan, plan.unit.memberships.get(role=Role.OFFICER).user, "Bổ sung nhiệm vụ")
-    assert sorted(row.title for row in city_rows(2026)) == before
+    officer = plan.unit.memberships.get(role=Role.OFFICER).user
+    plan = services.amend_plan(plan, officer, "Bổ sung nhiệm vụ")
+    services.save_task(plan, officer, task_data("Nhiệm vụ chưa ai duyệt"))
+    services.submit_plan(plan, officer)  # the new version awaits the leader
+    rows = city_rows(2026)
+    assert sorted(row.title for row in rows) == before  # as DoST consolidated it, not the unapproved task
+    amended = [row for row in rows if row.unit == ward.name]
+    assert {row.status for row in amended} == {"Đang điều chỉnh (theo phiên bản đã tổng hợp)"}
+    assert amended[0].kpis == [("Thời gian xử lý hồ sơ: 5 → 1 ngày", None, None, None, "")]

@@ -82,3 +82,13 @@ def test_a_unit_owes_no_report_due_before_dost_took_its_plan_in(make_plan, plan_
     assert services.missing_reports(2026, after) == [] and services.late_reports(2026, after)[0] == 0
     assert services.remind_and_escalate_reports(after) == 0
     assert [period.code for _p, period, _d in services.missing_reports(2026, datetime.date(2027, 1, 31))] == ["nam"]
+
+
+def test_an_amended_plan_consolidated_again_still_owes_the_reports_that_fell_due_before(make_plan, plan_roles,
+                                                                                        half_year):
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    after = half_year.due_on(2026) + datetime.timedelta(days=20)
+    assert [p.pk for p, _period, _due in services.missing_reports(2026, after)] == [plan.pk]
+    for move, role in (("amend", "officer"), ("submit", "officer"), ("approve", "leader"), ("consolidate", "dost")):
+        plan = services.move_plan(plan, plan_roles[role], move, "Điều chỉnh")
+    assert [p.pk for p, _period, _due in services.missing_reports(2026, after)] == [plan.pk]
