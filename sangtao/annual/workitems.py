@@ -6,6 +6,7 @@ Each provider answers in a fixed number of queries whatever the number of plans.
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, ReportPeriod, ReportStatus
@@ -69,7 +70,7 @@ def report_work(user) -> list[WorkItem]:
             pending = not_reported(year, period)
             late = due < today
             mine = list(pending.filter(unit_id__in=staff_units)) if staff_units else []
-            label = _("%(period)s năm %(year)s") % {"period": period.name, "year": year}
+            label = _("%(period)s năm %(year)s") % {"period": period.localized_name(get_language()), "year": year}
             if mine:
                 items.append(WorkItem("annual.report_due", label, len(mine), mine[0].get_absolute_url() + "#reports",
                                       due=due, overdue=late, group=GROUP))

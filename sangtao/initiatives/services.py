@@ -153,6 +153,11 @@ def update_draft(initiative: Initiative, actor, data: dict[str, Any]) -> Initiat
         raise InvalidInput(_("Chỉ sửa được đơn ở trạng thái bản nháp (hoặc được trả lại để bổ sung)."))
     with transaction.atomic():
         initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        unit = data.get("unit")
+        if initiative.register_number and unit is not None and unit.pk != initiative.unit_id:
+            # Returned for completion, it keeps its entry in this unit's register (and its number there).
+            raise InvalidInput(_("Đơn đã vào sổ của %(unit)s: không đổi được đơn vị nhận đơn.")
+                               % {"unit": initiative.unit.name}, field="unit")
         _apply_content(initiative, data)
         initiative.updated_at = timezone.now()
         initiative.save()
@@ -397,11 +402,11 @@ def emulation_problems(initiative: Initiative, person, title: EmulationTitle, ye
     if title.needs_scope == Level.CITY:
         if initiative.status != InitiativeStatus.CITY_RECOGNISED:
             problems.append(str(_("Danh hiệu cần sáng kiến có phạm vi ảnh hưởng cấp thành phố.")))
-        # A year's titles are judged at its end: the recognition must still hold then (a validity of
-        # three years counts for three title years, whatever the day it was decided).
+        # A year's titles are judged at its end: the recognition must still hold past it (the validity ends
+        # on its anniversary, so three years count for three title years, whatever the day it was decided).
         elif not (initiative.city_recognised_on and initiative.scope_valid_until
                   and initiative.city_recognised_on.year <= year
-                  and datetime.date(year, 12, 31) <= initiative.scope_valid_until):
+                  and datetime.date(year, 12, 31) < initiative.scope_valid_until):
             problems.append(str(_("Công nhận phạm vi thành phố chỉ có giá trị xét danh hiệu đến ngày %(day)s.")
                                 % {"day": short_date(initiative.scope_valid_until) if initiative.scope_valid_until
                                    else "—"}))

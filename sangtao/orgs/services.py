@@ -57,14 +57,19 @@ def save_unit(actor, unit: OrgUnit, successors=None) -> OrgUnit:
 
 def save_user(actor, user, password: str | None = None):
     _check(actor)
+    from sangtao.privacy.copies import correct_name
+
     with transaction.atomic():
         created = user.pk is None
+        as_it_was = None if created else type(user).objects.get(pk=user.pk)
         if password:
             user.set_password(password)
         elif created:
             user.set_unusable_password()  # they set one through the password-reset email
         user.save()
         record(actor, "user_created" if created else "user_updated", user, username=user.username)
+        if as_it_was is not None and as_it_was.full_name != user.full_name:
+            correct_name(as_it_was, user.full_name)  # the records that copied the name follow it
     return user
 
 

@@ -8,7 +8,7 @@ Two kinds, each declared by the context that holds it, in its AppConfig.ready():
 - rows *about* the person reached through another table (an expert's council seats and scoresheets,
   through the expert profile): the export includes them.
 
-    copy("challenges.contact", lambda user: Challenge.objects.filter(contact_email__iexact=user.email),
+    copy("challenges.contact", lambda user: with_email(Challenge.objects.all(), "contact_email", user),
          erased=lambda pseudonym: {"contact_name": "", "contact_email": "", "contact_phone": ""},
          name_field="contact_name")
     about("review.seats", lambda user: CouncilMember.objects.filter(expert__user=user))

@@ -107,6 +107,9 @@ KEPT_ON_DELETION = [
     (_("Bản ghi đồng ý và rút lại đồng ý"),
      _("Chứng minh việc xử lý trước đây có căn cứ"),
      _("5 năm")),
+    (_("Các phiên bản đã lưu của bài toán và kế hoạch năm, có thể ghi bạn là người liên hệ hoặc người phụ trách"),
+     _("Là lịch sử thay đổi của hồ sơ công, được xâu chuỗi bằng mã băm nên không sửa được"),
+     _("Như hồ sơ mà phiên bản thuộc về")),
     (_("Tên và thời điểm của công việc chạy nền thuộc một hồ sơ chung (báo cáo tổng hợp của thành phố, phân công "
        "chuyên gia chấm), không có tệp kết quả của bạn"),
      _("Là một phần của hồ sơ chung đó"),
@@ -200,6 +203,24 @@ def log_survey_email_reads(reader, responses, reason=None) -> None:
 def reads_of(user):
     """Who read this person's personal data (the person and DoST see it)."""
     return PersonalDataRead.objects.filter(subject=user).select_related("reader")
+
+
+def name_readers(reads) -> list:
+    """The reads as the person is shown them: each with `reader_shown`, the reader's name, except a
+    selection council's member reading a proposal's team (a blind reviewer's name is not told to the
+    applicants' side): their role instead. DoST's coordinators are named."""
+    from sangtao.orgs.roles import dost_coordinators
+
+    reads = list(reads)
+    dost = set(dost_coordinators().filter(pk__in={read.reader_id for read in reads}).values_list("pk", flat=True))
+    for read in reads:
+        if read.reader is None:
+            read.reader_shown = "—"
+        elif read.object_type == "proposals.proposal" and read.reader_id not in dost:
+            read.reader_shown = _("Thành viên hội đồng tuyển chọn")
+        else:
+            read.reader_shown = read.reader.display_name
+    return reads
 
 
 def request_export(user) -> DataExport:

@@ -60,6 +60,11 @@ def read_log(request):
     return render(request, "privacy/read_log.html", {"page": page, "form": form, "querystring": urlencode(kept)})
 
 
+def _named(page):
+    page.object_list = services.name_readers(page.object_list)
+    return page
+
+
 @login_required
 def my_data(request):
     consents = services.current_consents(request.user)
@@ -67,7 +72,7 @@ def my_data(request):
     return render(request, "privacy/mine.html", {
         "restriction": services.active_restriction(request.user),
         "purposes": purposes, "exports": request.user.data_exports.select_related("job")[:5],
-        "page": Paginator(services.reads_of(request.user), settings.PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": _named(Paginator(services.reads_of(request.user), settings.PAGE_SIZE).get_page(request.GET.get("page"))),
         "kept": services.KEPT_ON_DELETION,
     })
 

@@ -5,6 +5,7 @@ evidence tagged with external indicators, and the task's KPI result."""
 import datetime
 
 import pytest
+from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
@@ -103,3 +104,5 @@ def test_last_years_annual_report_due_this_year_is_on_the_units_and_dosts_homes(
     assert f"{annual.name} năm {last_year}" in [str(item.title) for item in mine]
     late = [item for item in work_for(plan_roles["dost"]) if item.kind == "annual.report_late"]
     assert any(f"{annual.name} năm {last_year}" in str(item.title) and item.count == 1 for item in late)
+    with translation.override("en"):
+        assert f"Annual report {last_year}" in [str(item.title) for item in work_for(plan_roles["officer"])]

@@ -213,6 +213,13 @@ def test_a_recognised_initiative_raised_to_city_scope_counts_for_titles_for_thre
     assert counts == [today.year, today.year + 1, today.year + 2]  # three title years, the last judged within validity
     with pytest.raises(InvalidInput, match="giá trị"):
         services.record_emulation(initiative, leader, officer, champion, today.year + 3)
+    for decided in (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30), datetime.date(2026, 12, 31)):
+        Initiative.objects.filter(pk=initiative.pk).update(city_recognised_on=decided,
+                                                           scope_valid_until=services.add_months(decided, 36))
+        initiative.refresh_from_db()
+        counts = [year for year in range(2025, 2031) if not any(
+            "giá trị" in problem for problem in services.emulation_problems(initiative, officer, champion, year))]
+        assert counts == [2026, 2027, 2028], decided
 
 
 def test_the_validity_window_is_data(voting, panel, leader, dost):
@@ -263,7 +270,8 @@ def test_a_city_council_member_sees_the_unit_councils_decision_named_but_not_lin
     assert client.get(city.get_absolute_url()).status_code == 200
 
 
-def test_an_application_returned_for_completion_keeps_its_register_entry_and_number(received, leader, officer, health):
+def test_an_application_returned_for_completion_keeps_its_register_entry_and_number(received, leader, officer, health,
+                                                                                   ward):
     code = received.register_code
     returned = services.move(received, leader, "return", "Bổ sung số liệu hiệu quả")
     assert returned.register_code == code and returned.answer_due_on is None
@@ -271,3 +279,7 @@ def test_an_application_returned_for_completion_keeps_its_register_entry_and_num
     assert again.register_code == code and again.answer_due_on is not None
     other = services.submit(services.create_draft(officer, initiative_data(health, officer)), officer)
     assert other.register_number == again.register_number + 1  # no number skipped, none given twice
+
+    back = services.move(again, leader, "return", "Bổ sung lần nữa")
+    with pytest.raises(InvalidInput, match="đã vào sổ"):
+        services.update_draft(back, officer, {"unit": ward})  # its register is the first unit's

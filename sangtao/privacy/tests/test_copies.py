@@ -74,7 +74,7 @@ def test_an_erased_experts_ties_to_organisations_go_with_the_cv(selection):
     assert not ExpertRelationship.objects.filter(expert=expert).exists()
 
 
-def test_a_corrected_name_reaches_every_copy_of_it(copies, officer):
+def test_a_corrected_name_reaches_every_copy_of_it(copies, officer, dost):
     from sangtao.annual.models import AnnualTask
     from sangtao.initiatives.models import Author
 
@@ -83,6 +83,10 @@ def test_a_corrected_name_reaches_every_copy_of_it(copies, officer):
     assert Challenge.objects.get(pk=copies["challenge"].pk).contact_name == "Nguyễn Thị Hồng Nhung"
     assert Author.objects.get(pk=copies["author"].pk).name == "Nguyễn Thị Hồng Nhung"
     assert AnnualTask.objects.get(pk=copies["task"].pk).person_in_charge == "Nguyễn Thị Hồng Nhung"
+    # Corrected by DoST on the person's account page, it reaches them too.
+    client_for(dost).post(f"/manage/users/{officer.pk}/", {"username": officer.username, "full_name": "Nguyễn Thị Nhung",
+                                                            "email": officer.email, "language": "vi", "is_active": "on"})
+    assert Author.objects.get(pk=copies["author"].pk).name == "Nguyễn Thị Nhung"
 
 
 def test_the_export_holds_the_copies_and_the_rows_about_the_person_written_by_others(copies, officer):
@@ -130,3 +134,13 @@ def test_a_restricted_persons_copies_are_kept_but_not_shown_to_others_nor_used_t
     assert Challenge.objects.get(pk=challenge.pk).contact_email == officer.email.upper()  # kept
     found = client_for(dost).get("/experts/", {"q": "phân luồng"}).content.decode()
     assert "TS. Lê An" not in found and "TS. Lê An" in client_for(dost).get("/experts/", {"q": "Lê An"}).content.decode()
+
+
+def test_a_person_in_charge_named_like_another_member_of_the_unit_is_left_alone(copies, officer, health):
+    from conftest import make_user
+    from sangtao.annual.models import AnnualTask
+    from sangtao.orgs.models import Role
+
+    make_user("namesake", Role.OFFICER, health, full_name=officer.full_name)
+    services.erase_account(officer, actor=officer)
+    assert AnnualTask.objects.get(pk=copies["task"].pk).person_in_charge == officer.full_name  # may be theirs

@@ -377,6 +377,7 @@ def test_the_team_as_handed_in_on_a_version_page_is_a_logged_read_shown_to_the_m
 
 
 def test_a_blind_reviewer_reads_the_teams_cvs_without_names_and_each_read_is_logged(selection):
+    from conftest import make_user
     from sangtao.proposals.models import Proposal
     from sangtao.review import services as review_services
 
@@ -384,6 +385,8 @@ def test_a_blind_reviewer_reads_the_teams_cvs_without_names_and_each_read_is_log
     type(council).objects.filter(pk=council.pk).update(blind=True)
     Proposal.objects.filter(pk=proposal.pk).update(team=[
         {"name": "Phạm Văn An", "role": "Chủ nhiệm", "email": "an@giaiphapxanh.vn", "experience": "Chợ Rẫy 2010-2020"}])
+    member = make_user("an")
+    type(member).objects.filter(pk=member.pk).update(email="an@giaiphapxanh.vn")  # the member the team names
     assignment = council.assignments.filter(proposal=proposal).select_related("expert__user").first()
     reviewer = assignment.expert.user
     review_services.declare(assignment, reviewer, has_conflict=False)  # cleared to read it
@@ -391,6 +394,9 @@ def test_a_blind_reviewer_reads_the_teams_cvs_without_names_and_each_read_is_log
     assert "Chợ Rẫy 2010-2020" in page and "Phạm Văn An" not in page  # blind: the CV, not the name
     assert ApiClient(reviewer).get(f"/proposals/{proposal.pk}").status_code == 200
     assert [read.kind for read in PersonalDataRead.objects.filter(reader=reviewer)] == [ReadKind.CV, ReadKind.CV]
+    # The member sees the reads, the reviewer by role only: a blind reviewer's name is not told to the applicant side.
+    mine = client_for(member).get("/privacy/mine/").content.decode().split('id="reads"')[1].split("</section>")[0]
+    assert "Thành viên hội đồng tuyển chọn" in mine and reviewer.display_name not in mine
 
 
 def test_a_survey_respondents_address_read_by_an_official_is_in_the_respondents_own_read_log(survey, outsider, dost):
