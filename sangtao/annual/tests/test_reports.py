@@ -5,9 +5,9 @@ evidence tagged with external indicators, and the task's KPI result."""
 import datetime
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.utils import translation
 
 from conftest import assert_move_matrix, move_table_test
 from sangtao.annual import services
