@@ -26,7 +26,7 @@ def update_profile(user: User, form, request=None) -> str:
         if changed:
             record(user, "profile_updated", saved, changed=changed)
         if "full_name" in changed:  # a corrected name reaches the records that copied it (privacy.copies)
-            correct_name(as_it_was, saved.full_name)
+            correct_name(as_it_was, saved.full_name, actor=user)
         if wanted == current:
             return ""
         record(user, "email_change_requested", saved, old=current, new=wanted)

@@ -69,7 +69,7 @@ def save_user(actor, user, password: str | None = None):
         user.save()
         record(actor, "user_created" if created else "user_updated", user, username=user.username)
         if as_it_was is not None and as_it_was.full_name != user.full_name:
-            correct_name(as_it_was, user.full_name)  # the records that copied the name follow it
+            correct_name(as_it_was, user.full_name, actor=actor)  # the records that copied the name follow it
     return user
 
 

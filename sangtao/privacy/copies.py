@@ -58,20 +58,32 @@ def with_email(queryset: QuerySet, field: str, user) -> QuerySet:
     return queryset.filter(**{f"{field}__iexact": email}) if email else queryset.none()
 
 
-def erase_copies(user, pseudonym: str) -> int:
+def erase_copies(user, pseudonym: str, *, actor) -> int:
     """Replace every copy of the person's identity (before the account itself is pseudonymised: the rows
-    are found by its e-mail and name). Returns the number of rows changed."""
-    changed = 0
-    for holding in HOLDINGS.values():
-        if holding.erased is not None:
-            changed += holding.rows(user).update(**holding.erased(pseudonym))
-    return changed
+    are found by its e-mail and name), each record's change in its audit trail. Returns how many rows."""
+    return _change(user, actor, "personal_data_copy_erased",
+                   lambda holding: holding.erased(pseudonym) if holding.erased is not None else None)
 
 
-def correct_name(user, new_name: str) -> int:
+def correct_name(user, new_name: str, *, actor) -> int:
     """Carry a corrected name to every copy of it (`user` as it was before the correction)."""
+    return _change(user, actor, "personal_data_copy_corrected",
+                   lambda holding: {holding.name_field: new_name} if holding.name_field and new_name else None)
+
+
+def _change(user, actor, action: str, values_of: Callable[[Holding], dict[str, Any] | None]) -> int:
+    from sangtao.core.audit import record
+
     changed = 0
     for holding in HOLDINGS.values():
-        if holding.name_field and new_name:
-            changed += holding.rows(user).update(**{holding.name_field: new_name})
+        values = values_of(holding)
+        if values is None:
+            continue
+        rows = list(holding.rows(user))
+        if not rows:
+            continue
+        type(rows[0])._base_manager.filter(pk__in=[row.pk for row in rows]).update(**values)
+        for row in rows:  # no name in the row: the audit trail outlives the erasure
+            record(actor, action, row, copy=holding.label)
+        changed += len(rows)
     return changed

@@ -367,7 +367,7 @@ def erase_account(user, actor) -> dict[str, int]:
         for purpose_key, consent in current_consents(user).items():  # nothing is done with their data any more
             if consent.given:
                 _set_consent(user, purpose_key, False)
-        copies = erase_copies(user, pseudonym)  # found by the address and name the account still has
+        copies = erase_copies(user, pseudonym, actor=actor)  # found by the address and name the account still has
         get_user_model().objects.filter(pk=user.pk).update(
             username=pseudonym, email=f"{pseudonym}@deleted.invalid", full_name="", first_name="", last_name="",
             is_active=False, password="!" + secrets.token_urlsafe(16))  # noqa: S106 -- an unusable password

@@ -12,6 +12,7 @@ import pytest
 from conftest import client_for, score_all
 from sangtao.challenges.models import Challenge, Status
 from sangtao.core.audit import broken_links, record
+from sangtao.core.models import AuditEvent
 from sangtao.privacy import services
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,12 @@ def test_erasing_an_account_replaces_every_copy_of_the_persons_identity(copies, 
     assert AnnualTask.objects.get(pk=copies["task"].pk).person_in_charge.startswith("xoa-")
     assert not services.has_consent(officer, "survey_followup")
     assert broken_links() == []
+    changed = {(event.object_type, event.object_id) for event in AuditEvent.objects.filter(
+        action="personal_data_copy_erased")}  # each record's trail says it changed, without the name
+    assert changed == {("challenges.challenge", str(challenge.pk)), ("initiatives.author", str(author.pk)),
+                       ("annual.annualtask", str(copies["task"].pk))}
+    assert name not in json.dumps(list(AuditEvent.objects.filter(action="personal_data_copy_erased")
+                                       .values_list("data", flat=True)), ensure_ascii=False)
 
 
 def test_an_erased_respondents_follow_up_address_is_erased_with_the_account(survey, outsider):
