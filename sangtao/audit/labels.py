@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "consent_withdrawn": _("Rút lại sự đồng ý"),
     "data_export_requested": _("Yêu cầu xuất dữ liệu cá nhân"),
     "account_erased": _("Xoá tài khoản (thay bằng bí danh)"),
+    "personal_data_copy_erased": _("Xoá bản sao thông tin của người đã xoá tài khoản"),
+    "personal_data_copy_corrected": _("Cập nhật họ tên theo hồ sơ của người đó"),
     "processing_restricted": _("Yêu cầu hạn chế xử lý dữ liệu"),
     "third_party_notices_sent": _("Gửi thông báo cho thành viên nhóm"),
     "third_party_notice_resent": _("Gửi lại thông báo cho thành viên nhóm"),
