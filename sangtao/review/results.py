@@ -44,23 +44,28 @@ def evaluate(rubric: Rubric, sheets: dict[int, list[dict[int, Decimal]]]) -> dic
     criteria = list(rubric.criteria.all())
     top = [c for c in criteria if c.parent_id is None]
     results = {}
+    exact: dict[int, Decimal] = {}
     for proposal_id, proposal_sheets in sheets.items():
         n = len(proposal_sheets)
         totals = [sheet_totals(sheet, criteria) for sheet in proposal_sheets]
         means = {c.pk: _mean([t.get(c.pk, Decimal(0)) for t in totals]) for c in top}
         zeros = {c.pk: sum(1 for t in totals if t.get(c.pk, Decimal(0)) == 0) for c in top}
-        mean_total = _mean([sum(t.values(), Decimal(0)) for t in totals])
+        sheet_sums = [sum(t.values(), Decimal(0)) for t in totals]
+        # The pass rule and the ranking read the mean as it is: rounded for display only, 69.995 would pass.
+        exact_total = sum(sheet_sums, Decimal(0)) / n if n else Decimal(0)
+        mean_total = _mean(sheet_sums)
         reasons = []
         if n == 0:
             reasons.append("no_scores")
-        if mean_total < rubric.pass_mean_total:
+        if exact_total < rubric.pass_mean_total:
             reasons.append("mean_below_threshold")
         for c in top:
             # zeros / n > numerator / denominator, in integers.
             if zeros[c.pk] * rubric.zero_share_denominator > rubric.zero_share_numerator * n:
                 reasons.append(f"zeros:{c.code}")
         results[proposal_id] = ProposalResult(proposal_id, n, means, zeros, mean_total, not reasons, reasons)
-    passing = {pid: float(r.mean_total) for pid, r in results.items() if r.passed}
+        exact[proposal_id] = exact_total
+    passing = {pid: float(exact[pid]) for pid, r in results.items() if r.passed}
     for pid, rank in ranks(passing).items():
         results[pid].rank = rank
     for pid, result in results.items():

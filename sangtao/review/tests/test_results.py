@@ -35,13 +35,14 @@ PASS_TABLE = [
     (sheets((0, 50, 35), (15, 50, 35), (15, 50, 35), (15, 50, 35)), True, []),  # one of four
     (sheets((0, 50, 35), (0, 50, 35), (15, 50, 35), (15, 50, 35)), False, ["zeros:1"]),  # half
     (sheets(), False, ["no_scores", "mean_below_threshold"]),
+    (sheets((10, 35, 24.99), (10, 35, 25)), False, ["mean_below_threshold"]),  # 69.995: shown 70.00, not 70
 ]
 
 
 @pytest.mark.parametrize(("rows", "passes", "reasons"), PASS_TABLE)
 def test_pass_rule_table(rubric, rows, passes, reasons):
     result = evaluate(rubric, {1: as_points(rubric, rows)})[1]
-    assert result.passed is passes
+    assert result.passed is passes, result.mean_total
     assert result.failed_because == reasons
 
 
