@@ -68,7 +68,7 @@ PUBLISH_NAME = "publish_name"
 
 # --- content ------------------------------------------------------------------------------
 
-def _validate_content(data: dict[str, Any], actor) -> None:
+def _validate_content(data: dict[str, Any], actor, owner_before: int | None = None) -> None:
     if not data.get("title"):
         raise InvalidInput(_("Tên bài toán là bắt buộc."), field="title")
     if not data.get("summary"):
@@ -91,6 +91,12 @@ def _validate_content(data: dict[str, Any], actor) -> None:
         raise InvalidInput(_("Chọn đơn vị đặt hàng."), field="owner_unit")
     if not (is_dost_coordinator | is_staff_of).test(actor, owner):
         raise InvalidInput(_("Bạn chỉ có thể tạo bài toán cho đơn vị của mình."), field="owner_unit")
+    if owner.is_dissolved and owner.pk != owner_before:  # a unit already merged away orders nothing new
+        successors = ", ".join(unit.name for unit in owner.current_successors())
+        raise InvalidInput(_("«%(unit)s» không còn hoạt động từ %(day)s%(successors)s.") % {
+            "unit": owner.name, "day": formats.short_date(owner.valid_to),
+            "successors": _("; đơn vị kế thừa: %(names)s") % {"names": successors} if successors else ""},
+            field="owner_unit")
     if owner.pk in {unit.pk for unit in data.get("co_owner_units", [])}:
         raise InvalidInput(_("Đơn vị đặt hàng không thể đồng thời là đơn vị phối hợp."), field="co_owner_units")
     field = data.get("field")
@@ -193,7 +199,7 @@ def update_draft(challenge: Challenge, actor, data: dict[str, Any], expected_ver
                 % {"v": locked.version},
                 current_version=locked.version,
             )
-        _validate_content(data, actor)
+        _validate_content(data, actor, owner_before=locked.owner_unit_id)
         _apply_content(locked, data)
         locked.version += 1
         locked.updated_at = timezone.now()

@@ -125,6 +125,28 @@ def test_officer_cannot_create_for_another_unit(officer, ward, field):
 
 
 @pytest.mark.django_db
+def test_a_unit_merged_away_orders_no_new_challenge_and_the_message_names_its_successor(
+        make_challenge, dost, health, city, field):
+    import datetime
+
+    from conftest import challenge_data
+    from sangtao.orgs.models import OrgUnit, UnitKind
+
+    old = OrgUnit.objects.create(kind=UnitKind.WARD, code="26737", name="Phường Bến Nghé", parent=city,
+                                 valid_to=datetime.date(2025, 6, 30))
+    new = OrgUnit.objects.create(kind=UnitKind.WARD, code="26734", name="Phường Sài Gòn", parent=city)
+    old.successors.add(new)
+    with pytest.raises(InvalidInput, match="Phường Bến Nghé» không còn hoạt động từ 30/06/2025; đơn vị kế thừa: "
+                                           "Phường Sài Gòn") as error:
+        services.create_draft(dost, challenge_data(field, old))
+    assert error.value.field == "owner_unit"
+    # A challenge it ordered before stays editable under it.
+    earlier = make_challenge(Status.DRAFT)
+    Challenge.objects.filter(pk=earlier.pk).update(owner_unit=old)
+    services.update_draft(Challenge.objects.get(pk=earlier.pk), dost, {**challenge_data(field, old)}, expected_version=1)
+
+
+@pytest.mark.django_db
 def test_stale_version_is_refused_by_the_service(make_challenge, officer):
     challenge = make_challenge(Status.DRAFT)
     with pytest.raises(StaleState):
