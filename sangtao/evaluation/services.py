@@ -86,7 +86,7 @@ def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
         indicator = indicators.get(clean(row.get("indicator") or "").lower())
         day = formats.parse_date(clean(row.get("date") or ""))  # ISO, or dd/mm/yyyy as the page takes it
         try:
-            value = Decimal(clean(row.get("value") or "").replace(",", "."))
+            value = Decimal(formats.as_decimal_text(clean(row.get("value") or "")))  # as the page's form reads it
         except InvalidOperation:
             indicator = None
         if indicator is None or day is None or not clean(row.get("source") or ""):

@@ -220,3 +220,12 @@ def test_a_refused_measurement_opens_the_page_at_its_message(make_challenge, dos
     done = client_for(dost).post(f"/challenges/{challenge.pk}/measurements/", {
         "indicator": indicator.pk, "value": "5", "measured_on": "05/03/2026", "source": "HIS"})
     assert done["Location"] == challenge.get_absolute_url() + "#ket-qua-do"
+
+
+def test_a_csv_value_is_read_as_the_pages_form_reads_it(project, officer):
+    from django.utils import translation
+
+    rows = 'indicator,date,value,source\nThời gian chờ,2026-03-01,"1.234,5",HIS\nThời gian chờ,2026-04-01,1.234,HIS\n'
+    with translation.override("vi"):
+        services.import_measurements(project.challenge, officer, rows.encode())
+    assert sorted(Measurement.objects.values_list("value", flat=True)) == [Decimal("1234"), Decimal("1234.5")]
