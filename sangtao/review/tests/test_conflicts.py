@@ -93,6 +93,12 @@ def test_size_and_roles_are_checked_with_clear_messages(selection):
     assert any("Ủy viên phản biện" in p and "hiện có 1" in p for p in problems)
 
 
+def test_a_council_without_a_vice_chair_is_not_composed(selection):
+    council = selection["council"]
+    council.members.filter(role=CouncilRole.VICE_CHAIR).update(role=CouncilRole.MEMBER)
+    assert services.composition_problems(council) == ["Cần đúng 1 «Phó Chủ tịch»; hiện có 0."]
+
+
 def test_an_applicant_may_not_sit_on_the_council(selection):
     council = selection["council"]
     member = council.members.filter(role=CouncilRole.MEMBER).first()
