@@ -553,6 +553,19 @@ def reopen_scoresheet(sheet: Scoresheet, actor, reason: str) -> Scoresheet:
 
 # --- decision, publication and complaints ----------------------------------------------------
 
+def _refuse_unless_best(proposal: Proposal, results: dict) -> None:
+    """The highest-scoring passing proposal still in the running is the one proposed (brief, section 2);
+    proposals tied at that rank are each one."""
+    running = set(Proposal.objects.filter(pk__in=results).exclude(status=ProposalStatus.WITHDRAWN)
+                  .values_list("pk", flat=True))
+    ranked = {pk: r.rank for pk, r in results.items() if r.passed and r.rank is not None and pk in running}
+    best = min(ranked.values(), default=None)
+    if best is not None and ranked.get(proposal.pk) != best:
+        leaders = Proposal.objects.filter(pk__in=[pk for pk, rank in ranked.items() if rank == best])
+        raise InvalidInput(_("Hồ sơ được đề xuất là hồ sơ đạt có điểm cao nhất: %(titles)s.")
+                           % {"titles": "; ".join(f"«{p.title}»" for p in leaders)}, field="proposal")
+
+
 def record_decision(challenge: Challenge, actor, *, rationale: str, decided_on: datetime.date,
                     proposal: Proposal | None = None, lead_organisation: OrgUnit | None = None,
                     legal_basis: str = "", decision_number: str = "") -> Decision:
@@ -574,9 +587,11 @@ def record_decision(challenge: Challenge, actor, *, rationale: str, decided_on: 
         council = challenge.councils.filter(assignments__proposal=proposal).distinct().first()
         if council is None:
             raise InvalidInput(_("Hồ sơ này chưa được hội đồng đánh giá."), field="proposal")
-        result = council_results(council)[0].get(proposal.pk)
+        results = council_results(council)[0]
+        result = results.get(proposal.pk)
         if result is None or not result.passed:
             raise InvalidInput(_("Hồ sơ này không đạt theo quy tắc xét đạt của hội đồng."), field="proposal")
+        _refuse_unless_best(proposal, results)
         lead_organisation = proposal.organisation
     else:
         if lead_organisation is None:

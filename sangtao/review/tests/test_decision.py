@@ -48,6 +48,21 @@ def test_a_failing_proposal_cannot_be_selected(selection, dost):
     assert not Decision.objects.exists()
 
 
+def test_the_highest_scoring_passing_proposal_is_the_one_chosen_unless_it_was_withdrawn(selection, dost):
+    from sangtao.proposals.models import Proposal
+
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: GOOD, second.pk: {"1": 12, "2": 35, "3": 30}})  # 82 and 77: both pass
+    with pytest.raises(InvalidInput, match=f"điểm cao nhất: «{first.title}»"):
+        services.record_decision(selection["challenge"], dost, proposal=second, rationale="Chọn hồ sơ hạng 2",
+                                 decided_on=datetime.date(2026, 11, 20))
+    assert not Decision.objects.exists()
+    Proposal.objects.filter(pk=first.pk).update(status=ProposalStatus.WITHDRAWN)  # the first stepped back
+    decision = services.record_decision(selection["challenge"], dost, proposal=second, rationale="Hồ sơ đứng đầu đã rút",
+                                        decided_on=datetime.date(2026, 11, 20))
+    assert decision.lead_organisation == second.organisation
+
+
 def test_only_dost_decides(selection, officer):
     first, _second = selection["proposals"]
     with pytest.raises(NotAllowed):
