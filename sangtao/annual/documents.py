@@ -18,7 +18,7 @@ from sangtao.core.documents import AdministrativeDocument
 
 
 def _number(value) -> str:
-    return "—" if value is None else formats.number(value, 2).rstrip("0").rstrip(",").rstrip(".")
+    return "—" if value is None else formats.plain_number(value)
 
 
 def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:

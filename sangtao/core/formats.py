@@ -3,7 +3,7 @@ written in Python lives here (templates use the named formats of sangtao/formats
 
 import datetime
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -58,13 +58,27 @@ def _english() -> bool:
 
 
 def number(value, decimals: int = 0) -> str:
-    """1.234,5 in Vietnamese (dot for thousands, comma for decimals); 1,234.5 in English."""
+    """1.234,5 in Vietnamese (dot for thousands, comma for decimals); 1,234.5 in English. Rounded half up,
+    as people round (62,5 % shows 63 %, not the banker's 62 %); a float as it prints (0.285 is 0,29)."""
     if value is None or value == "":
         return ""
-    text = f"{Decimal(value):,.{decimals}f}"
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if exact.is_finite():
+        exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
     if _english():
         return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def plain_number(value, decimals: int = 2) -> str:
+    """A number with at most `decimals` decimals and none that are zero: 70 for 70.00, 12,5 for 12.50 (a
+    threshold, a KPI value, a criterion's points, written in a document as people write them)."""
+    text = number(value, decimals)
+    point = "." if _english() else ","
+    if point in text:
+        text = text.rstrip("0").rstrip(point)
+    return text
 
 
 def as_typed(value: Decimal) -> str:

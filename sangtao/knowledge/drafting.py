@@ -47,16 +47,7 @@ class Draft:
 
 def _number(value, decimals: int = 2) -> str:
     """As the outcome page shows a value (floatformat "-2g"): at most two decimals, none when whole."""
-    if value is None:
-        return "—"
-    text = formats.number(value, decimals)
-    if "," in text or "." in text:
-        decimal_mark = "." if translation.get_language() == "en" else ","
-        if decimal_mark in text:
-            whole, _sep, fraction = text.rpartition(decimal_mark)
-            fraction = fraction.rstrip("0")
-            text = f"{whole}{decimal_mark}{fraction}" if fraction else whole
-    return text
+    return "—" if value is None else formats.plain_number(value, decimals)
 
 
 def _points(share: float) -> str:

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from sangtao.core.documents import AdministrativeDocument
-from sangtao.core.formats import long_date, number
+from sangtao.core.formats import long_date, number, plain_number
 from sangtao.review.models import Council
 from sangtao.review.results import council_results
 from sangtao.review.services import council_proposals
@@ -32,7 +32,7 @@ def minutes_pdf(council: Council) -> bytes:
                for i, m in enumerate(members, start=1)], [10, 55, 60, 40])
     doc.paragraph("II. Kết quả chấm điểm", "B")
     doc.paragraph(f"Phiếu đánh giá: {rubric.name}. Quy tắc xét đạt: điểm trung bình tối thiểu "
-                  f"{number(rubric.pass_mean_total)}/100 và không tiêu chí nào bị quá "
+                  f"{plain_number(rubric.pass_mean_total)}/100 và không tiêu chí nào bị quá "
                   f"{rubric.zero_share_numerator}/{rubric.zero_share_denominator} số thành viên chấm 0 điểm.")
     proposals = {p.pk: p for p in council_proposals(council)}
     rows = []
@@ -46,7 +46,7 @@ def minutes_pdf(council: Council) -> bytes:
             number(result.mean_total, 2), "Đạt" if result.passed else "Không đạt",
             (str(result.rank) + (" (đồng hạng)" if result.tied_with else "")) if result.rank else "—",
         ])
-    doc.data_table(["Tổ chức", "Hồ sơ", "Số phiếu", *[f"TC {c.code} ({number(c.max_points)})" for c in top],
+    doc.data_table(["Tổ chức", "Hồ sơ", "Số phiếu", *[f"TC {c.code} ({plain_number(c.max_points)})" for c in top],
                "Tổng TB", "Kết quả", "Xếp hạng"], rows, [30, 34, 12, *([16] * len(top)), 16, 14, 16])
     if calibration.alpha is not None:
         doc.paragraph(f"Mức độ nhất quán giữa các thành viên (Krippendorff alpha, khoảng): "

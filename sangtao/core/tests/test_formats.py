@@ -7,3 +7,31 @@ from sangtao.core.formats import file_stamp
 
 def test_a_files_time_stamp_is_the_citys_clock():
     assert file_stamp(datetime.datetime(2026, 11, 30, 14, 24, 32, tzinfo=datetime.UTC)) == "20261130212432"
+
+
+def test_numbers_are_rounded_half_up_as_people_round_and_a_float_as_it_prints():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from sangtao.core.charts import percent
+    from sangtao.core.formats import number
+
+    with translation.override("vi"):
+        assert (percent(0.625), percent(9 / 16, 1), number(0.285, 2)) == ("63%", "56,3%", "0,29")
+        assert (number(Decimal("2.5")), number(Decimal("-2.5")), number(1234.5, 1)) == ("3", "-3", "1.234,5")
+    with translation.override("en"):
+        assert number(Decimal("1234.565"), 2) == "1,234.57"
+
+
+def test_a_plain_number_drops_the_zero_decimals_in_either_language():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from sangtao.core.formats import plain_number
+
+    with translation.override("vi"):
+        assert [plain_number(Decimal(v)) for v in ("70.00", "70.50", "12.5", "1000")] == ["70", "70,5", "12,5", "1.000"]
+    with translation.override("en"):
+        assert [plain_number(Decimal(v)) for v in ("70.00", "70.50", "1000")] == ["70", "70.5", "1,000"]

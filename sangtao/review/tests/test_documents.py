@@ -1,6 +1,7 @@
 """The council minutes as an administrative PDF, the Excel export, and Vietnamese formats."""
 
 import datetime
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -45,6 +46,11 @@ def test_minutes_pdf_is_a4_with_every_diacritic_and_the_results(selection):
     assert "ngày 05 tháng 02 năm 2026" in text
     assert "BIÊN BẢN" in text and "Thư ký khoa học" in text
     assert "Hệ thống đặt lịch khám thông minh" in text and "82,00" in text and "Không đạt" in text
+    assert "điểm trung bình tối thiểu 70/100" in text and "TC 1 (15)" in text
+    council.rubric.__class__.objects.filter(pk=council.rubric_id).update(pass_mean_total=Decimal("70.50"))
+    council = Council.objects.get(pk=council.pk)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(minutes_pdf(council))).pages).split())
+    assert "điểm trung bình tối thiểu 70,5/100" in text  # as the rubric says it, not rounded to 70
     fonts = {str(font) for p in reader.pages for font in p["/Resources"]["/Font"].values()}
     assert fonts  # embedded Unicode font (DejaVu Serif), so ư, ơ, đ and every tone render
 
