@@ -82,6 +82,21 @@ HAS_DECISION = Guard(lambda c: hasattr(c, "decision"), _("Cần ghi nhận quy�
 ACCEPTED = Guard(lambda c: getattr(getattr(c, "project", None), "status", "") == "accepted",
                  _("Cần kết luận nghiệm thu đạt trước."))
 
+
+
+def _has_evidence(challenge) -> bool:
+    """Evaluated by the service's measured change, not by activity: a value measured for one of its
+    indicators, or answers to one of its satisfaction surveys (brief, section 1)."""
+    from sangtao.evaluation.models import Measurement
+    from sangtao.surveys.models import Response
+
+    return (Measurement.objects.filter(indicator__challenge=challenge).exists()
+            or Response.objects.filter(survey__challenge=challenge).exists())
+
+
+MEASURED = Guard(_has_evidence, _("Cần ít nhất một số đo chỉ số hoặc kết quả khảo sát sự hài lòng trước khi kết thúc."),
+                 lambda c: reverse("evaluation:measure", args=[c.pk]), "indicators")
+
 _BEFORE_PUBLICATION = (Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.APPROVED)
 
 CHALLENGE = workflow("challenge", Challenge, [
@@ -112,7 +127,7 @@ CHALLENGE = workflow("challenge", Challenge, [
          _("Nghiệm thu đạt, chuyển sang đánh giá kết quả"), guards=(ACCEPTED,), service_only=True,
          notify=_owners_and_followers),
     Move("complete", (Status.EVALUATING,), Status.COMPLETED, is_dost_coordinator,
-         _("Kết thúc: đã đánh giá kết quả"), reason_required=True, notify=_owners_and_followers),
+         _("Kết thúc: đã đánh giá kết quả"), guards=(MEASURED,), reason_required=True, notify=_owners_and_followers),
 ], pgettext_lazy("workflow", "Bài toán"), transitions=Transition, subject="challenge", notice=_notice, records_creation=True)
 
 MOVES = CHALLENGE.moves

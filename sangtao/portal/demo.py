@@ -471,6 +471,7 @@ def _run_project(challenge, dost, lead_user, ward, accept: bool):
 
 def load_projects(units) -> None:
     """The decided challenge in evaluation; a direct assignment taken all the way to completion."""
+    from sangtao.evaluation import services as evaluation_services
     from sangtao.review import services as review_services
 
     challenge = Challenge.objects.get(title=SELECTION_TITLE)
@@ -487,7 +488,9 @@ def load_projects(units) -> None:
                                         legal_basis="Luật Khoa học, công nghệ và đổi mới sáng tạo 2025",
                                         rationale="Đơn vị đã triển khai giải pháp tương tự cho thành phố.")
         _run_project(Challenge.objects.get(pk=direct.pk), dost, solver, ward, accept=finished)
-        if finished:
+        if finished:  # measured after its deployment, then closed
+            evaluation_services.record_measurement(direct.indicators.first(), dost, 95, timezone.localdate(),
+                                                   "Hệ thống thông tin bệnh viện")
             services.apply_move(Challenge.objects.get(pk=direct.pk), dost, "complete",
                                 "Kết quả đã được đo và công bố; kết thúc theo dõi.")
 

@@ -1,5 +1,7 @@
 """Every workflow move, tried by every role, from every state."""
 
+import datetime
+
 import pytest
 
 from conftest import ALL_STATES, assert_move_matrix, client_for, move_table_test
@@ -229,3 +231,17 @@ def test_the_api_lists_each_move_with_its_unmet_preconditions(make_challenge, do
     assert [(m["name"], m["unmet"]) for m in api_client(officer).get(f"/challenges/{draft.pk}").json()["moves"]
             if m["name"] == "submit"] == [("submit", [])]
     assert api_client(None).get(f"/challenges/{draft.pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_challenge_is_closed_only_on_a_measured_result_or_survey_answers(make_challenge, dost):
+    from sangtao.core.errors import InvalidInput
+    from sangtao.evaluation import services as evaluation
+
+    challenge = make_challenge(Status.CLOSED)
+    Challenge.objects.filter(pk=challenge.pk).update(status=Status.EVALUATING)
+    challenge.refresh_from_db()
+    with pytest.raises(InvalidInput, match="số đo chỉ số hoặc kết quả khảo sát"):
+        services.apply_move(challenge, dost, "complete", "Xong")
+    evaluation.record_measurement(challenge.indicators.first(), dost, 95, datetime.date(2026, 6, 1), "Sở Y tế")
+    assert services.apply_move(challenge, dost, "complete", "Đã đo").status == Status.COMPLETED
