@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -137,7 +138,15 @@ def record_disbursement(milestone: Milestone, actor, amount: int, on: datetime.d
     _require(actor, "projects.manage", milestone.project)
     if amount is None or amount < 0:
         raise InvalidInput(_("Số tiền không hợp lệ."), field="amount")
+    if milestone.tranche_vnd is not None and amount > milestone.tranche_vnd:
+        raise InvalidInput(_("Số tiền vượt đợt kinh phí của mốc (%(tranche)s).") % {"tranche": formats.vnd(milestone.tranche_vnd)},
+                           field="amount")
     with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=milestone.project_id)
+        others = project.milestones.exclude(pk=milestone.pk).aggregate(total=Sum("disbursed_vnd"))["total"] or 0
+        if project.contract_value_vnd is not None and others + amount > project.contract_value_vnd:
+            raise InvalidInput(_("Tổng số đã giải ngân sẽ vượt giá trị hợp đồng (%(value)s).")
+                               % {"value": formats.vnd(project.contract_value_vnd)}, field="amount")
         Milestone.objects.filter(pk=milestone.pk).update(disbursed_vnd=amount, disbursed_on=on)
         record(actor, "tranche_disbursed", milestone.project, milestone=milestone.pk, amount=amount)
     milestone.refresh_from_db()

@@ -384,3 +384,14 @@ def test_the_milestones_stack_one_block_each_on_a_phone_with_each_value_named(pr
     table = page.split('id="milestone_done"')[1].split("</table>")[0]
     assert '<table class="stacked">' in table  # site.css: one block per row under 40rem, numbers not split
     assert table.count('data-label="Hạn"') == project.milestones.count()
+
+
+def test_a_disbursement_stays_within_its_tranche_and_all_of_them_within_the_contract(project, dost):
+    first, second = project.milestones.order_by("due_on")
+    with pytest.raises(InvalidInput, match="vượt đợt kinh phí"):
+        services.record_disbursement(first, dost, 300_000_001, timezone.localdate())
+    services.record_disbursement(first, dost, 300_000_000, timezone.localdate())
+    with pytest.raises(InvalidInput, match="vượt giá trị hợp đồng"):
+        services.record_disbursement(second, dost, 800_000_000, timezone.localdate())
+    assert services.record_disbursement(second, dost, 700_000_000, timezone.localdate()).disbursed_vnd == 700_000_000
+    services.record_disbursement(first, dost, 250_000_000, timezone.localdate())  # corrected: replaces its amount
