@@ -86,10 +86,19 @@ class CouncilRules(models.Model):
                                       default=Decimal("0.100"))
     outlier_z = models.DecimalField(_("Ngưỡng phiếu bất thường (độ lệch chuẩn)"), max_digits=4, decimal_places=2,
                                     default=Decimal("2.50"))
+    # A proposal is judged on the sheets of at least this share of the members assigned to it (the council
+    # sits with two thirds of its members): one sheet of seven decides nothing.
+    quorum_numerator = models.PositiveSmallIntegerField(_("Tỷ lệ phiếu chấm tối thiểu: tử số"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("Tỷ lệ phiếu chấm tối thiểu: mẫu số"), default=3)
     is_default = models.BooleanField(_("Mặc định"), default=False)
 
     class Meta:
         verbose_name_plural = "council rules"
+        constraints = [models.CheckConstraint(condition=models.Q(quorum_denominator__gt=0)
+                                              & models.Q(quorum_numerator__lte=models.F("quorum_denominator")),
+                                              name="quorum_is_a_share",
+                                              violation_error_message=_("Tỷ lệ phiếu chấm tối thiểu phải là một "
+                                                                        "phân số không lớn hơn 1."))]
 
     def __str__(self) -> str:
         return self.name

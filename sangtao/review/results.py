@@ -5,7 +5,7 @@ than one third of the members who scored) is read from the rubric, and uses the
 raw scores as the regulation says. Ties are reported, never broken silently.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -39,8 +39,10 @@ def sheet_totals(sheet_scores: dict[int, Decimal], criteria: list[Criterion]) ->
     return totals
 
 
-def evaluate(rubric: Rubric, sheets: dict[int, list[dict[int, Decimal]]]) -> dict[int, ProposalResult]:
-    """sheets: proposal id -> one {leaf criterion id: points} per submitted scoresheet."""
+def evaluate(rubric: Rubric, sheets: dict[int, list[dict[int, Decimal]]],
+             required: dict[int, int] | None = None) -> dict[int, ProposalResult]:
+    """sheets: proposal id -> one {leaf criterion id: points} per submitted scoresheet; required: the
+    sheets a proposal needs before it can pass (the council's quorum of the members assigned to it)."""
     criteria = list(rubric.criteria.all())
     top = [c for c in criteria if c.parent_id is None]
     results = {}
@@ -57,6 +59,8 @@ def evaluate(rubric: Rubric, sheets: dict[int, list[dict[int, Decimal]]]) -> dic
         reasons = []
         if n == 0:
             reasons.append("no_scores")
+        elif required and n < required.get(proposal_id, 0):
+            reasons.append("no_quorum")
         if exact_total < rubric.pass_mean_total:
             reasons.append("mean_below_threshold")
         for c in top:
@@ -97,7 +101,10 @@ def council_results(council: Council) -> tuple[dict[int, ProposalResult], Calibr
         points = {score.criterion_id: score.points for score in sheet.scores.all()}
         sheets[sheet.assignment.proposal_id].append(points)
         observations.append((sheet.assignment.expert_id, sheet.assignment.proposal_id, float(sum(points.values()))))
-    results = evaluate(council.rubric, sheets)
+    rules = council.rules
+    assigned = Counter(council.assignments.values_list("proposal_id", flat=True))
+    required = {pid: -(-rules.quorum_numerator * n // rules.quorum_denominator) for pid, n in assigned.items()}
+    results = evaluate(council.rubric, sheets, required)
     calibration = calibrate(observations)
     adjusted_ranks = ranks(calibration.adjusted_mean)
     for pid, result in results.items():

@@ -102,3 +102,25 @@ def test_a_complaint_answer_longer_than_4000_characters_is_refused_with_a_messag
     assert complaint.answer == "" and complaint.answered_at is None
     client.post("/complaints/", {"complaint": complaint.pk, "answer": "ý" * 4000})  # the longest taken
     assert Complaint.objects.get(pk=complaint.pk).answer == "ý" * 4000
+
+
+def test_a_proposal_is_judged_only_once_two_thirds_of_its_assigned_members_have_scored(selection, dost):
+    from sangtao.review import services as review_services
+    from sangtao.review.results import council_results
+
+    council, (first, _second) = selection["council"], selection["proposals"]
+    leaves = {c.code: c.pk for c in council.rubric.leaves()}
+    items = list(council.assignments.filter(proposal=first).select_related("expert__user"))
+    needed = -(-2 * len(items) // 3)  # two thirds of those assigned, rounded up
+    for count, item in enumerate(items, start=1):
+        review_services.declare(item, item.expert.user, has_conflict=False)
+        review_services.save_scores(item, item.expert.user, {leaves[code]: v for code, v in GOOD.items()},
+                                    {leaves[code]: "nhận xét" for code in GOOD})
+        review_services.submit_scoresheet(item, item.expert.user)
+        result = council_results(council)[0][first.pk]
+        assert result.passed is (count >= needed), count
+        if count == 1:
+            assert result.failed_because == ["no_quorum"]
+            with pytest.raises(InvalidInput, match="không đạt"):
+                services.record_decision(selection["challenge"], dost, proposal=first, rationale="Một phiếu",
+                                         decided_on=datetime.date(2026, 11, 20))
