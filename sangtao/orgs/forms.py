@@ -86,8 +86,7 @@ class SolverRegistrationForm(forms.Form):
     name = forms.CharField(label=_("Tên tổ chức"), max_length=255)
     org_type = forms.ChoiceField(label=_("Loại tổ chức"), choices=OrgType.choices)
     tax_code = forms.CharField(label=_("Mã số thuế"), max_length=14,
-                               help_text=_("10 chữ số, hoặc 10 chữ số kèm \"-NNN\" cho đơn vị phụ thuộc, hoặc "
-                                           "số định danh cá nhân 12 chữ số."))
+                               help_text=_("10 chữ số, hoặc 10 chữ số kèm \"-NNN\" cho đơn vị phụ thuộc."))
     address = forms.CharField(label=_("Địa chỉ"), max_length=300)
     legal_representative = forms.CharField(label=_("Người đại diện theo pháp luật"), max_length=150)
     email = forms.EmailField(label=_("Email liên hệ"), required=False)

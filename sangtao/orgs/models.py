@@ -154,9 +154,8 @@ class OrgType(models.TextChoices):
     PUBLIC = "public", _("Đơn vị sự nghiệp công lập")
 
 
-# Mã số thuế: 10 digits, or 10 digits plus "-NNN" for a dependent unit; or, since 1 July 2025, a person's
-# 12-digit identity number, which replaces the personal tax code (a household business, a sole trader).
-TAX_CODE_PATTERN = r"^(\d{10}(-\d{3})?|\d{12})$"
+# Mã số thuế: 10 digits, or 10 digits plus "-NNN" for a dependent unit.
+TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
 
 
 class SolverProfile(models.Model):

@@ -118,8 +118,7 @@ def check_tax_code(value: str) -> str:
     value = clean(value or "")
     if not re.fullmatch(TAX_CODE_PATTERN, value):
         raise InvalidInput(
-            _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số kèm \"-NNN\" cho đơn vị phụ thuộc (ví dụ 0312345678-001), "
-              "hoặc số định danh cá nhân 12 chữ số của hộ, cá nhân kinh doanh."),
+            _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số kèm \"-NNN\" cho đơn vị phụ thuộc (ví dụ 0312345678-001)."),
             field="tax_code",
         )
     return value

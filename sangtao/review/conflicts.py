@@ -17,10 +17,8 @@ from sangtao.core.text import fold
 
 
 def tax_base(code: str) -> str:
-    """A dependent unit's code (0312345678-001) shares its parent's first ten digits; a person's 12-digit
-    identity number is its own (two people's may share their first ten)."""
-    code = (code or "").strip()
-    return code if len(code) == 12 and code.isdigit() else code[:10]
+    """A dependent unit's code (0312345678-001) shares its parent's first ten digits."""
+    return (code or "").strip()[:10]
 
 
 @dataclass

@@ -133,10 +133,3 @@ def test_release_is_refused_while_composition_is_wrong(make_challenge, dost, fie
     with pytest.raises(InvalidInput, match="1 thành viên"):
         services.release_assignments(dost, council)
     assert CouncilMember.objects.filter(council=council).count() == 1
-
-
-def test_two_peoples_identity_numbers_sharing_their_first_ten_digits_are_no_tax_conflict():
-    from sangtao.review.conflicts import tax_base
-
-    assert tax_base("0312345678-001") == tax_base("0312345678")  # a dependent unit and its parent
-    assert tax_base("079123456789") != tax_base("079123456788")
