@@ -46,14 +46,13 @@ def evaluate(rubric: Rubric, sheets: dict[int, list[dict[int, Decimal]]],
     criteria = list(rubric.criteria.all())
     top = [c for c in criteria if c.parent_id is None]
     results = {}
-    exact: dict[int, Decimal] = {}
     for proposal_id, proposal_sheets in sheets.items():
         n = len(proposal_sheets)
         totals = [sheet_totals(sheet, criteria) for sheet in proposal_sheets]
         means = {c.pk: _mean([t.get(c.pk, Decimal(0)) for t in totals]) for c in top}
         zeros = {c.pk: sum(1 for t in totals if t.get(c.pk, Decimal(0)) == 0) for c in top}
         sheet_sums = [sum(t.values(), Decimal(0)) for t in totals]
-        # The pass rule and the ranking read the mean as it is: rounded for display only, 69.995 would pass.
+        # The pass rule reads the mean as it is: rounded first, 69.995 would pass.
         exact_total = sum(sheet_sums, Decimal(0)) / n if n else Decimal(0)
         mean_total = _mean(sheet_sums)
         reasons = []
@@ -68,8 +67,8 @@ def evaluate(rubric: Rubric, sheets: dict[int, list[dict[int, Decimal]]],
             if zeros[c.pk] * rubric.zero_share_denominator > rubric.zero_share_numerator * n:
                 reasons.append(f"zeros:{c.code}")
         results[proposal_id] = ProposalResult(proposal_id, n, means, zeros, mean_total, not reasons, reasons)
-        exact[proposal_id] = exact_total
-    passing = {pid: float(exact[pid]) for pid, r in results.items() if r.passed}
+    # Ranked on the mean the results show: two means shown alike are tied, whatever their third decimal.
+    passing = {pid: float(r.mean_total) for pid, r in results.items() if r.passed}
     for pid, rank in ranks(passing).items():
         results[pid].rank = rank
     for pid, result in results.items():
@@ -102,7 +101,10 @@ def council_results(council: Council) -> tuple[dict[int, ProposalResult], Calibr
         sheets[sheet.assignment.proposal_id].append(points)
         observations.append((sheet.assignment.expert_id, sheet.assignment.proposal_id, float(sum(points.values()))))
     rules = council.rules
-    assigned = Counter(council.assignments.values_list("proposal_id", flat=True))
+    # The members who can score a proposal: those assigned to it, less those who declared a conflict.
+    conflicted = set(council.declarations.filter(has_conflict=True).values_list("expert_id", flat=True))
+    assigned = Counter(pid for pid, expert in council.assignments.values_list("proposal_id", "expert_id")
+                       if expert not in conflicted)
     required = {pid: -(-rules.quorum_numerator * n // rules.quorum_denominator) for pid, n in assigned.items()}
     results = evaluate(council.rubric, sheets, required)
     calibration = calibrate(observations)

@@ -554,10 +554,10 @@ def reopen_scoresheet(sheet: Scoresheet, actor, reason: str) -> Scoresheet:
 # --- decision, publication and complaints ----------------------------------------------------
 
 def _refuse_unless_best(proposal: Proposal, results: dict) -> None:
-    """The highest-scoring passing proposal still in the running is the one proposed (brief, section 2);
-    proposals tied at that rank are each one."""
-    running = set(Proposal.objects.filter(pk__in=results).exclude(status=ProposalStatus.WITHDRAWN)
-                  .values_list("pk", flat=True))
+    """The highest-scoring passing proposal of the challenge still in the running is the one proposed (brief,
+    section 2); proposals tied at that rank (as the results show the means) are each one."""
+    running = set(Proposal.objects.filter(pk__in=results, challenge_id=proposal.challenge_id)  # a council may
+                  .exclude(status=ProposalStatus.WITHDRAWN).values_list("pk", flat=True))  # review several calls
     ranked = {pk: r.rank for pk, r in results.items() if r.passed and r.rank is not None and pk in running}
     best = min(ranked.values(), default=None)
     if best is not None and ranked.get(proposal.pk) != best:

@@ -124,3 +124,36 @@ def test_a_proposal_is_judged_only_once_two_thirds_of_its_assigned_members_have_
             with pytest.raises(InvalidInput, match="không đạt"):
                 services.record_decision(selection["challenge"], dost, proposal=first, rationale="Một phiếu",
                                          decided_on=datetime.date(2026, 11, 20))
+
+
+def test_the_best_proposal_is_the_best_of_its_own_call_when_a_council_reviews_several(selection, dost,
+                                                                                      make_challenge):
+    from sangtao.proposals.models import Proposal
+
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: GOOD, second.pk: {"1": 15, "2": 45, "3": 30}})  # 82 and 90
+    other_call = make_challenge(Status.CLOSED, title="Bài toán khác cùng hội đồng")
+    Proposal.objects.filter(pk=second.pk).update(challenge=other_call)
+    decision = services.record_decision(selection["challenge"], dost, proposal=first, rationale="Cao nhất của bài toán",
+                                        decided_on=datetime.date(2026, 11, 20))
+    assert decision.proposal == first
+
+
+def test_members_who_declared_a_conflict_are_not_counted_in_the_quorum(selection):
+    from sangtao.review import services as review_services
+    from sangtao.review.results import council_results
+
+    council, (first, _second) = selection["council"], selection["proposals"]
+    leaves = {c.code: c.pk for c in council.rubric.leaves()}
+    items = list(council.assignments.filter(proposal=first).select_related("expert__user"))
+    conflicted, scoring = items[:len(items) // 2], items[len(items) // 2:]
+    for item in conflicted:
+        review_services.declare(item, item.expert.user, has_conflict=True, note="Tôi từng làm việc cho tổ chức này")
+    for item in scoring:
+        review_services.declare(item, item.expert.user, has_conflict=False)
+        review_services.save_scores(item, item.expert.user, {leaves[code]: v for code, v in GOOD.items()},
+                                    {leaves[code]: "nhận xét" for code in GOOD})
+        review_services.submit_scoresheet(item, item.expert.user)
+    assert len(scoring) < -(-2 * len(items) // 3)  # fewer than two thirds of all those assigned
+    result = council_results(council)[0][first.pk]
+    assert result.passed and result.failed_because == [] and result.sheets == len(scoring)
