@@ -46,8 +46,12 @@ class ChallengeForm(ModelForm):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.current().filter(kind__in=GOVERNMENT_KINDS)
         owners = ownable_units(user, units)
-        self.fields["owner_unit"].queryset = owners
-        self.fields["co_owner_units"].queryset = units
+        if self.instance.pk:  # a challenge a unit ordered before it was merged away stays editable under it
+            kept = OrgUnit.objects.filter(pk=self.instance.owner_unit_id)
+            owners = owners | kept
+            units = units | kept | self.instance.co_owner_units.all()
+        self.fields["owner_unit"].queryset = owners.distinct()
+        self.fields["co_owner_units"].queryset = units.distinct()
         for name in ("owner_unit", "co_owner_units"):
             self.fields[name].widget.attrs["data-searchable"] = _("Lọc đơn vị theo tên")
         if not self.instance.pk:

@@ -93,7 +93,7 @@ def _validate_content(data: dict[str, Any], actor, owner_before: int | None = No
         raise InvalidInput(_("Bạn chỉ có thể tạo bài toán cho đơn vị của mình."), field="owner_unit")
     if owner.is_dissolved and owner.pk != owner_before:  # a unit already merged away orders nothing new
         successors = ", ".join(unit.name for unit in owner.current_successors())
-        raise InvalidInput(_("«%(unit)s» không còn hoạt động từ %(day)s%(successors)s.") % {
+        raise InvalidInput(_("«%(unit)s» đã ngừng hoạt động sau ngày %(day)s%(successors)s.") % {
             "unit": owner.name, "day": formats.short_date(owner.valid_to),
             "successors": _("; đơn vị kế thừa: %(names)s") % {"names": successors} if successors else ""},
             field="owner_unit")

@@ -95,7 +95,7 @@ def _has_evidence(challenge) -> bool:
 
 
 MEASURED = Guard(_has_evidence, _("Cần ít nhất một số đo chỉ số hoặc kết quả khảo sát sự hài lòng trước khi kết thúc."),
-                 lambda c: reverse("evaluation:measure", args=[c.pk]), "indicators")
+                 lambda c: c.get_absolute_url() + "#ket-qua-do", "indicators")
 
 _BEFORE_PUBLICATION = (Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.APPROVED)
 

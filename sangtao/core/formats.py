@@ -3,7 +3,7 @@ written in Python lives here (templates use the named formats of sangtao/formats
 
 import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -64,7 +64,8 @@ def number(value, decimals: int = 0) -> str:
         return ""
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if exact.is_finite():
-        exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        with localcontext(prec=max(28, exact.adjusted() + decimals + 2)):  # room for every digit of a huge value
+            exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) + 0  # + 0: no "-0"
     text = f"{exact:,.{decimals}f}"
     if _english():
         return text

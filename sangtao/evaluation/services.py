@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ from sangtao.evaluation.models import Measurement
 
 # The columns of Measurement: value DecimalField(max_digits=18, decimal_places=4), source, evidence_url.
 LARGEST_VALUE = Decimal(10) ** 14
+# A value in a file with one separator before exactly three digits reads two ways (2.125: 2125 or 2.125).
+AMBIGUOUS_VALUE = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
 SOURCE_LENGTH = 300
 URL_LENGTH = 200
 EVIDENCE_LINK = URLValidator(schemes=["http", "https"])
@@ -81,18 +84,26 @@ def import_measurements(challenge: Challenge, actor, content: bytes) -> int:
                            % {"missing": ", ".join(missing), "columns": ",".join(IMPORT_COLUMNS)}, field="file")
     if not rows:
         raise InvalidInput(_("Tệp không có dòng số đo nào."), field="file")
-    problems, parsed = [], []
+    problems, parsed, ambiguous = [], [], []
     for number, row in enumerate(rows, start=2):
         indicator = indicators.get(clean(row.get("indicator") or "").lower())
         day = formats.parse_date(clean(row.get("date") or ""))  # ISO, or dd/mm/yyyy as the page takes it
+        raw = clean(row.get("value") or "")
+        if AMBIGUOUS_VALUE.fullmatch(raw):  # 2.125: two thousand or two? A file is not read by the page's habit
+            ambiguous.append(str(number))
+            continue
         try:
-            value = Decimal(formats.as_decimal_text(clean(row.get("value") or "")))  # as the page's form reads it
+            value = Decimal(formats.as_decimal_text(raw))  # 1.234,5 or 1234.5 or 1234,5
         except InvalidOperation:
             indicator = None
         if indicator is None or day is None or not clean(row.get("source") or ""):
             problems.append(str(number))
             continue
         parsed.append((indicator, value, day, row["source"]))
+    if ambiguous:
+        raise InvalidInput(_("Dòng %(rows)s: giá trị như 2.125 (một dấu chấm hoặc phẩy trước đúng 3 chữ số) có thể là "
+                             "hai nghìn hay hai phẩy; hãy ghi 2125 hoặc 2,1250. Không dòng nào được nhập.")
+                           % {"rows": ", ".join(ambiguous)}, field="file")
     if problems:
         raise InvalidInput(_("Dòng lỗi (chỉ số, ngày, giá trị hoặc nguồn): %(rows)s. Không dòng nào được nhập.")
                            % {"rows": ", ".join(problems)}, field="file")

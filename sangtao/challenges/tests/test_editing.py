@@ -130,13 +130,14 @@ def test_a_unit_merged_away_orders_no_new_challenge_and_the_message_names_its_su
     import datetime
 
     from conftest import challenge_data
+    from sangtao.challenges.forms import ChallengeForm
     from sangtao.orgs.models import OrgUnit, UnitKind
 
     old = OrgUnit.objects.create(kind=UnitKind.WARD, code="26737", name="Phường Bến Nghé", parent=city,
                                  valid_to=datetime.date(2025, 6, 30))
     new = OrgUnit.objects.create(kind=UnitKind.WARD, code="26734", name="Phường Sài Gòn", parent=city)
     old.successors.add(new)
-    with pytest.raises(InvalidInput, match="Phường Bến Nghé» không còn hoạt động từ 30/06/2025; đơn vị kế thừa: "
+    with pytest.raises(InvalidInput, match="Phường Bến Nghé» đã ngừng hoạt động sau ngày 30/06/2025; đơn vị kế thừa: "
                                            "Phường Sài Gòn") as error:
         services.create_draft(dost, challenge_data(field, old))
     assert error.value.field == "owner_unit"
@@ -144,6 +145,8 @@ def test_a_unit_merged_away_orders_no_new_challenge_and_the_message_names_its_su
     earlier = make_challenge(Status.DRAFT)
     Challenge.objects.filter(pk=earlier.pk).update(owner_unit=old)
     services.update_draft(Challenge.objects.get(pk=earlier.pk), dost, {**challenge_data(field, old)}, expected_version=1)
+    form = ChallengeForm(instance=Challenge.objects.get(pk=earlier.pk), user=dost)  # and on its page
+    assert old in form.fields["owner_unit"].queryset and old not in ChallengeForm(user=dost).fields["owner_unit"].queryset
 
 
 @pytest.mark.django_db

@@ -21,6 +21,12 @@ def vn_number(value, decimals=0) -> str:
 
 
 @register.filter
+def vn_plain(value) -> str:
+    """A rule's number as it was set: 70 for 70.00, 12,5 for 12.50 (formats.plain_number)."""
+    return formats.plain_number(value)
+
+
+@register.filter
 def to_the_second(value) -> str:
     return formats.to_the_second(value) if value else ""
 

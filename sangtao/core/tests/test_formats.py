@@ -35,3 +35,15 @@ def test_a_plain_number_drops_the_zero_decimals_in_either_language():
         assert [plain_number(Decimal(v)) for v in ("70.00", "70.50", "12.5", "1000")] == ["70", "70,5", "12,5", "1.000"]
     with translation.override("en"):
         assert [plain_number(Decimal(v)) for v in ("70.00", "70.50", "1000")] == ["70", "70.5", "1,000"]
+
+
+def test_a_huge_or_tiny_negative_number_is_written_whole_and_never_as_minus_zero():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from sangtao.core.formats import number, plain_number
+
+    with translation.override("vi"):
+        assert number(10**30) == "1" + ".000" * 10 and number(Decimal("1e26"), 2).endswith(".000,00")
+        assert (plain_number(-0.001), number(-0.4)) == ("0", "0")

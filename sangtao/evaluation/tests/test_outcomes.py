@@ -222,10 +222,17 @@ def test_a_refused_measurement_opens_the_page_at_its_message(make_challenge, dos
     assert done["Location"] == challenge.get_absolute_url() + "#ket-qua-do"
 
 
-def test_a_csv_value_is_read_as_the_pages_form_reads_it(project, officer):
+def test_a_csv_value_is_read_as_written_and_one_that_reads_two_ways_is_refused(project, officer):
     from django.utils import translation
 
-    rows = 'indicator,date,value,source\nThời gian chờ,2026-03-01,"1.234,5",HIS\nThời gian chờ,2026-04-01,1.234,HIS\n'
+    rows = 'indicator,date,value,source\nThời gian chờ,2026-03-01,"1.234,5",HIS\nThời gian chờ,2026-04-01,2125.5,HIS\n'
     with translation.override("vi"):
         services.import_measurements(project.challenge, officer, rows.encode())
-    assert sorted(Measurement.objects.values_list("value", flat=True)) == [Decimal("1234"), Decimal("1234.5")]
+    assert sorted(Measurement.objects.values_list("value", flat=True)) == [Decimal("1234.5"), Decimal("2125.5")]
+    # One separator before exactly three digits reads two ways in a file: refused, the row named.
+    for language, said in (("vi", "Dòng 3: giá trị như 2.125"), ("en", "Rows 3: a value such as 2.125")):
+        with translation.override(language), pytest.raises(InvalidInput, match=said):
+            services.import_measurements(project.challenge, officer,
+                                         "indicator,date,value,source\nThời gian chờ,2026-05-01,7,HIS\n"
+                                         "Thời gian chờ,2026-06-01,2.125,HIS\n".encode())
+    assert Measurement.objects.count() == 2

@@ -76,6 +76,10 @@ def test_results_page_shows_raw_rule_and_calibrated_view(selection, dost):
     page = client_for(dost).get(f"/councils/{selection['council'].pk}/results/").content.decode()
     assert "82,00" in page and "58,00" in page
     assert "điểm thô theo quy định" in page and "Krippendorff" in page
+    assert "từ 70 trở lên" in page and "(/15)" in page
+    Rubric.objects.filter(pk=selection["council"].rubric_id).update(pass_mean_total=Decimal("70.50"))
+    page = client_for(dost).get(f"/councils/{selection['council'].pk}/results/").content.decode()
+    assert "từ 70,5 trở lên" in page  # the rule as it was set, not rounded to 71
 
 
 def test_dost_edits_the_rubric_and_rules_in_the_admin(dost):
