@@ -182,6 +182,9 @@ class DecisionForm(forms.Form):
     decided_on = DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), widget=forms.Textarea(attrs={"rows": 2}),
                                   required=False, max_length=TEXT_MAX)
+    departs_from_ranking = forms.BooleanField(
+        label=_("Chọn một hồ sơ đạt khác hồ sơ có điểm cao nhất (nêu lý do, ví dụ tổ chức đứng đầu từ chối)"),
+        required=False)
     rationale = forms.CharField(label=_("Lý do lựa chọn"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX)
 
     def __init__(self, *args, challenge, proposals, **kwargs):
@@ -192,6 +195,7 @@ class DecisionForm(forms.Form):
             self.fields["proposal"].required = True
         else:
             del self.fields["proposal"]
+            del self.fields["departs_from_ranking"]
             self.fields["lead_organisation"].queryset = OrgUnit.objects.current().exclude(kind=UnitKind.PROVINCE)
             self.fields["lead_organisation"].required = True
             self.fields["legal_basis"].required = True

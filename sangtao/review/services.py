@@ -553,22 +553,27 @@ def reopen_scoresheet(sheet: Scoresheet, actor, reason: str) -> Scoresheet:
 
 # --- decision, publication and complaints ----------------------------------------------------
 
-def _refuse_unless_best(proposal: Proposal, results: dict) -> None:
-    """The highest-scoring passing proposal of the challenge still in the running is the one proposed (brief,
-    section 2); proposals tied at that rank (as the results show the means) are each one."""
+def _best_or_departing(proposal: Proposal, results: dict, departs_from_ranking: bool) -> bool:
+    """Whether DoST departs from the council's ranking: the highest-scoring passing proposal of the challenge
+    still in the running is the one proposed (brief, section 2; tied ones are each one); another is chosen
+    only when DoST says it does so, and why (the rationale), which the audit trail keeps."""
     running = set(Proposal.objects.filter(pk__in=results, challenge_id=proposal.challenge_id)  # a council may
                   .exclude(status=ProposalStatus.WITHDRAWN).values_list("pk", flat=True))  # review several calls
     ranked = {pk: r.rank for pk, r in results.items() if r.passed and r.rank is not None and pk in running}
     best = min(ranked.values(), default=None)
-    if best is not None and ranked.get(proposal.pk) != best:
+    if best is None or ranked.get(proposal.pk) == best:
+        return False
+    if not departs_from_ranking:
         leaders = Proposal.objects.filter(pk__in=[pk for pk, rank in ranked.items() if rank == best])
-        raise InvalidInput(_("Hồ sơ được đề xuất là hồ sơ đạt có điểm cao nhất: %(titles)s.")
+        raise InvalidInput(_("Hồ sơ được đề xuất là hồ sơ đạt có điểm cao nhất: %(titles)s. Để chọn hồ sơ khác, đánh "
+                             "dấu ô chọn hồ sơ khác và nêu lý do.")
                            % {"titles": "; ".join(f"«{p.title}»" for p in leaders)}, field="proposal")
+    return True
 
 
 def record_decision(challenge: Challenge, actor, *, rationale: str, decided_on: datetime.date,
                     proposal: Proposal | None = None, lead_organisation: OrgUnit | None = None,
-                    legal_basis: str = "", decision_number: str = "") -> Decision:
+                    legal_basis: str = "", decision_number: str = "", departs_from_ranking: bool = False) -> Decision:
     """DoST decides the lead organisation; the challenge moves on to implementation.
 
     Open selection names a proposal that passed the council; direct assignment
@@ -591,7 +596,7 @@ def record_decision(challenge: Challenge, actor, *, rationale: str, decided_on: 
         result = results.get(proposal.pk)
         if result is None or not result.passed:
             raise InvalidInput(_("Hồ sơ này không đạt theo quy tắc xét đạt của hội đồng."), field="proposal")
-        _refuse_unless_best(proposal, results)
+        departs_from_ranking = _best_or_departing(proposal, results, departs_from_ranking)
         lead_organisation = proposal.organisation
     else:
         if lead_organisation is None:
@@ -613,7 +618,8 @@ def record_decision(challenge: Challenge, actor, *, rationale: str, decided_on: 
         proposal_services.settle_after_decision(challenge, actor, proposal)
         if council is not None and not workflow.unmet_preconditions(actor, council, "decide"):
             workflow.apply_move(council, "decide", actor=actor, reason=rationale)
-        record(actor, "decision_recorded", challenge, lead=lead_organisation.name, mode=decision.mode)
+        record(actor, "decision_recorded", challenge, lead=lead_organisation.name, mode=decision.mode,
+               **({"departs_from_ranking": True} if departs_from_ranking else {}))
         _notify_applicants(challenge, decision)
     return decision
 

@@ -495,7 +495,7 @@ def decide(request, challenge_pk):
                 challenge, request.user, proposal=data.get("proposal"),
                 lead_organisation=data.get("lead_organisation"), rationale=data["rationale"],
                 legal_basis=data["legal_basis"], decided_on=data["decided_on"],
-                decision_number=data["decision_number"])
+                decision_number=data["decision_number"], departs_from_ranking=data.get("departs_from_ranking", False))
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:

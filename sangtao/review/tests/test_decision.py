@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.db import transaction
 
 from conftest import SELECTION_WORLD, module_world, score_all, selection_world
 from sangtao.challenges.models import Status, Transition
 from sangtao.core.errors import InvalidInput, NotAllowed
+from sangtao.core.models import AuditEvent
 from sangtao.core.workitems import work_for
 from sangtao.notifications.models import Notification
 from sangtao.proposals.models import ProposalStatus
@@ -48,7 +50,7 @@ def test_a_failing_proposal_cannot_be_selected(selection, dost):
     assert not Decision.objects.exists()
 
 
-def test_the_highest_scoring_passing_proposal_is_the_one_chosen_unless_it_was_withdrawn(selection, dost):
+def test_the_highest_scoring_passing_proposal_is_chosen_unless_withdrawn_or_dost_departs_and_says_why(selection, dost):
     from sangtao.proposals.models import Proposal
 
     first, second = selection["proposals"]
@@ -58,9 +60,17 @@ def test_the_highest_scoring_passing_proposal_is_the_one_chosen_unless_it_was_wi
                                  decided_on=datetime.date(2026, 11, 20))
     assert not Decision.objects.exists()
     Proposal.objects.filter(pk=first.pk).update(status=ProposalStatus.WITHDRAWN)  # the first stepped back
-    decision = services.record_decision(selection["challenge"], dost, proposal=second, rationale="Hồ sơ đứng đầu đã rút",
-                                        decided_on=datetime.date(2026, 11, 20))
-    assert decision.lead_organisation == second.organisation
+    with transaction.atomic():
+        decision = services.record_decision(selection["challenge"], dost, proposal=second,
+                                            rationale="Hồ sơ đứng đầu đã rút", decided_on=datetime.date(2026, 11, 20))
+        assert decision.lead_organisation == second.organisation
+        transaction.set_rollback(True)
+    # Or DoST says it departs from the ranking (the first organisation declined after the call closed), and why.
+    Proposal.objects.filter(pk=first.pk).update(status=ProposalStatus.ELIGIBLE)
+    decision = services.record_decision(selection["challenge"], dost, proposal=second, departs_from_ranking=True,
+                                        rationale="Tổ chức đứng đầu từ chối chủ trì", decided_on=datetime.date(2026, 11, 20))
+    assert decision.proposal == second
+    assert AuditEvent.objects.get(action="decision_recorded").data["departs_from_ranking"] is True
 
 
 def test_only_dost_decides(selection, officer):
@@ -157,3 +167,17 @@ def test_members_who_declared_a_conflict_are_not_counted_in_the_quorum(selection
     assert len(scoring) < -(-2 * len(items) // 3)  # fewer than two thirds of all those assigned
     result = council_results(council)[0][first.pk]
     assert result.passed and result.failed_because == [] and result.sheets == len(scoring)
+
+
+def test_the_decision_page_offers_to_depart_from_the_ranking_and_says_why_it_refuses(selection, dost):
+    from conftest import client_for
+
+    first, second = selection["proposals"]
+    score_all(selection["council"], {first.pk: GOOD, second.pk: {"1": 12, "2": 35, "3": 30}})
+    url = f"/challenges/{selection['challenge'].pk}/decision/"
+    data = {"proposal": second.pk, "decided_on": "20/11/2026", "rationale": "Tổ chức đứng đầu từ chối",
+            "decision_number": "", "legal_basis": ""}
+    page = client_for(dost).post(url, data).content.decode()
+    assert 'name="departs_from_ranking"' in page and "điểm cao nhất" in page and not Decision.objects.exists()
+    client_for(dost).post(url, {**data, "departs_from_ranking": "on"})
+    assert Decision.objects.get().proposal == second
