@@ -179,5 +179,6 @@ def test_the_decision_page_offers_to_depart_from_the_ranking_and_says_why_it_ref
             "decision_number": "", "legal_basis": ""}
     page = client_for(dost).post(url, data).content.decode()
     assert 'name="departs_from_ranking"' in page and "điểm cao nhất" in page and not Decision.objects.exists()
+    assert '<div class="scroll-x" tabindex="0"><table>' in page  # the ranking scrolls on a phone, words whole
     client_for(dost).post(url, {**data, "departs_from_ranking": "on"})
     assert Decision.objects.get().proposal == second
