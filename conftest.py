@@ -672,6 +672,12 @@ def _chromium(tmp_path_factory, django_db_setup, live_server):
                  # they saved. Its baseline compiler alone (Sparkplug) took a fifth off Chromium's CPU per
                  # checked page (210 -> 163 ms; the interpreter alone, or no JIT at all, cost more).
                  "--js-flags=--max-opt=1",
+                 # The compositor on the page's main thread (as Blink's own layout tests run it), not on a
+                 # thread of its own: nothing is shown, and handing each frame across threads was an eighth
+                 # of Chromium's CPU per checked page. The window's size then no longer follows a resize
+                 # at once (pages are laid out at a width through set_viewport, never set_window_size),
+                 # and no picture can be taken: SCREENSHOTS=<dir>, which keeps pictures, keeps the thread.
+                 *([] if os.environ.get("SCREENSHOTS") else ["--disable-threaded-compositing"]),
                  # The shell takes no profile folder (it then opens no page and chromedriver gives up):
                  # chromedriver gives it a new one of its own.
                  *([] if HEADLESS_SHELL else [f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"]),
@@ -696,12 +702,32 @@ def browser(_chromium):
     driver = _chromium
     driver.get("about:blank")
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})  # every site's, not only the open page's
-    driver.set_window_size(*BROWSER_WINDOW)
+    set_viewport(driver, *BROWSER_WINDOW)
     driver.get_log("browser")  # reading the log empties it: only this test's entries remain
     yield driver
     blocked = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
     driver.get("about:blank")
     assert blocked == [], "the pages did something their Content-Security-Policy refuses"
+
+
+def set_viewport(browser, width: int, height: int) -> None:
+    """Lay the pages out in a window of this size, as a phone or a desktop would show them (media
+    queries, what is displayed, sideways scrolling): Chromium's device metrics, kept across pages until
+    set again. The usual size is the window's own."""
+    if (width, height) == BROWSER_WINDOW:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    else:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    _VIEWPORTS[id(browser)] = (width, height)
+
+
+def viewport(browser) -> tuple[int, int]:
+    """The size the pages are laid out at now (set_viewport)."""
+    return _VIEWPORTS.get(id(browser), BROWSER_WINDOW)
+
+
+_VIEWPORTS: dict[int, tuple[int, int]] = {}
 
 
 def absent(browser, by, selector) -> bool:
@@ -805,8 +831,8 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
     protocol: never a script in the page, which the CSP forbids; no CDN is used). Call it after each
     interaction that changes the page (click_and_wait and visit call it for every page they load); a
     page already checked as it is now, at a width, is not checked again (the same address and markup
-    give the same answer). The window is left at its
-    original size. Without node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI)
+    give the same answer). The pages are left laid out at the
+    size they had (set_viewport). Without node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI)
     and warns otherwise.
     """
     import os
@@ -818,19 +844,19 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
             raise AssertionError(message)
         warnings.warn(message, stacklevel=2)
         return
-    original = browser.get_window_size()
+    original = viewport(browser)
     fingerprint, has_axe = browser.execute_script(_PAGE_STATE)
     if not has_axe:  # a document the browser opened before axe was registered with it
         browser.execute_script(_axe_source())
     todo = [(w, h) for w, h in widths if f"{w}|{fingerprint}" not in _CHECKED_PAGES]
     # The window's own width first: one resize fewer.
-    todo.sort(key=lambda size: size[0] != original["width"])
+    todo.sort(key=lambda size: size[0] != original[0])
     found = []
-    size = (original["width"], original["height"])
+    size = original
     try:
         for width, height in todo:
             if (width, height) != size:
-                browser.set_window_size(width, height)
+                set_viewport(browser, width, height)
                 size = (width, height)
             violations, scroll = browser.execute_async_script(_AXE_RUN)
             for violation in violations:
@@ -840,8 +866,8 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
             if scroll > 0:
                 found.append(f"[{width}px] serious horizontal-scroll: the page is {scroll}px wider than the window")
     finally:
-        if size != (original["width"], original["height"]):
-            browser.set_window_size(original["width"], original["height"])
+        if size != original:
+            set_viewport(browser, *original)
     where = what or browser.current_url
     assert not found, f"accessibility violations on {where}:\n" + "\n".join(found)
     _CHECKED_PAGES.update(f"{width}|{fingerprint}" for width, _height in todo)

@@ -25,6 +25,8 @@ from conftest import (
     click_and_wait,
     log_in,
     proposal_data,
+    set_viewport,
+    viewport,
 )
 from sangtao.accounts.tests.oidc_op.constants import CLIENT_ID, CLIENT_SECRET
 from sangtao.accounts.tests.oidc_op.constants import PASSWORD as OP_PASSWORD
@@ -50,13 +52,13 @@ def look(browser, name):
     assert_accessible(browser, what=name)
     folder = os.environ.get("SCREENSHOTS")
     if folder:
-        original = browser.get_window_size()
+        original = viewport(browser)
         for width in (1366, 390):
-            browser.set_window_size(width, 1000)
+            set_viewport(browser, width, 1000)
             height = browser.execute_script("return document.documentElement.scrollHeight")
-            browser.set_window_size(width, min(height + 120, 4000))
+            set_viewport(browser, width, min(height + 120, 4000))
             browser.save_screenshot(str(Path(folder) / f"{name}-{width}.png"))
-        browser.set_window_size(original["width"], original["height"])
+        set_viewport(browser, *original)
 
 
 def english(browser, path):

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.test import Client
 from django.utils import translation
 
-from conftest import CHROMEDRIVER, CHROMIUM, PASSWORD, client_for
+from conftest import CHROMEDRIVER, CHROMIUM, PASSWORD, client_for, set_viewport
 from sangtao.audit.labels import ACTION_LABELS, OBJECT_LABELS, _moves, action_label
 from sangtao.core.audit import record
 from sangtao.core.models import AuditEvent
@@ -128,17 +128,18 @@ def test_the_first_row_of_a_challenge_or_proposal_is_named_as_their_creation(mak
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("REQUIRE_BROWSER"),
                     reason="chromium and chromedriver are not installed")
-def test_the_log_has_no_sideways_scrolling_on_a_phone(live_server, browser, dost, officer, health, tmp_path):
+def test_the_log_has_no_sideways_scrolling_on_a_phone(live_server, browser, dost, officer, health):
     from conftest import log_in
 
     for n in range(3):
         record(officer, "unit_updated", health, name="Sở Y tế " * 8, hash_of_a_file="f" * 64, note=n)
     log_in(browser, live_server.url, "dost")
-    browser.set_window_size(390, 844)
+    set_viewport(browser, 390, 844)
     browser.get(live_server.url + "/audit/")
     assert "Sửa đơn vị" in browser.page_source
-    browser.execute_script("document.querySelector('table.stacked').scrollIntoView()")
-    browser.save_screenshot(str(tmp_path / "audit-390.png"))  # looked at: one block per event, labels in bold
+    if folder := os.environ.get("SCREENSHOTS"):  # looked at: one block per event, labels in bold
+        browser.execute_script("document.querySelector('table.stacked').scrollIntoView()")
+        browser.save_screenshot(os.path.join(folder, "audit-390.png"))
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
 
 

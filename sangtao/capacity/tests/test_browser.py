@@ -9,7 +9,17 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from conftest import CHROMEDRIVER, CHROMIUM, PHONE, assert_accessible, click_and_wait, log_in, make_user, visit
+from conftest import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    PHONE,
+    assert_accessible,
+    click_and_wait,
+    log_in,
+    make_user,
+    set_viewport,
+    visit,
+)
 from sangtao.capacity import services
 from sangtao.capacity.models import Round, RoundInvitation, SizeBand, UnitProfile
 from sangtao.orgs.models import OrgUnit, Role, UnitKind
@@ -53,7 +63,7 @@ def test_dost_launches_a_head_answers_on_a_phone_and_dost_sees_the_score_among_s
     assert round_.status == Round.Status.OPEN
 
     # The ward's head answers the barometer on a phone, from "Việc của tôi".
-    browser.set_window_size(*PHONE)
+    set_viewport(browser, *PHONE)
     log_in(browser, base, "head")
     invitation = RoundInvitation.objects.get(round=round_, module="barometer", invitee__username="head")
     visit(browser, base + invitation.get_absolute_url(), what="barometer")
@@ -80,7 +90,7 @@ def test_dost_launches_a_head_answers_on_a_phone_and_dost_sees_the_score_among_s
         services.answer(invitation, {i.pk: int(rng.integers(2, 6)) for i in items}, consent=True)
 
     # DoST sees the ward's score with its interval, beside similar wards.
-    browser.set_window_size(1366, 900)
+    set_viewport(browser, 1366, 900)
     log_in(browser, base, "dost")
     visit(browser, base + f"/capacity/units/{wards[0].pk}/", what="unit page")
     main = browser.find_element(By.TAG_NAME, "main").text

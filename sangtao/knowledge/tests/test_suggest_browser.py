@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils.translation import override
 
-from conftest import CHROMEDRIVER, CHROMIUM, POLL, assert_accessible, log_in
+from conftest import CHROMEDRIVER, CHROMIUM, POLL, assert_accessible, log_in, set_viewport, viewport
 from sangtao.challenges.models import Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,13 +26,13 @@ def keep_pictures(browser, name: str) -> None:
     folder = os.environ.get("SCREENSHOTS")
     if not folder:
         return
-    original = browser.get_window_size()
+    original = viewport(browser)
     for width in (1366, 390):
-        browser.set_window_size(width, 1000)
+        set_viewport(browser, width, 1000)
         panel = browser.find_element(By.CSS_SELECTOR, "[data-suggest-url]")
         browser.execute_script("arguments[0].scrollIntoView()", panel)
         panel.screenshot(str(Path(folder) / f"{name}-{width}.png"))
-    browser.set_window_size(original["width"], original["height"])
+    set_viewport(browser, *original)
 
 
 def test_a_unit_drafting_a_challenge_sees_another_units_published_work_as_it_types(

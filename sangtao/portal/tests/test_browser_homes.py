@@ -15,6 +15,7 @@ from conftest import (
     assert_accessible,
     click_and_wait,
     proposal_data,
+    set_viewport,
     visit,
 )
 from sangtao.challenges.models import Challenge, Status
@@ -95,7 +96,7 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     log_in_to_home(browser, base, "dost")
     open_item(browser, "chờ Sở KH&CN thẩm định")  # one challenge: the link opens it
     make_move(browser, "request_changes", "Cần nêu rõ chỉ số đo.")
-    browser.set_window_size(390, 844)
+    set_viewport(browser, 390, 844)
     toggle = browser.find_element(By.CSS_SELECTOR, "button.menu-toggle")
     assert toggle.get_attribute("aria-expanded") == "false"
     assert not browser.find_element(By.ID, "site-menu").is_displayed()
@@ -105,7 +106,7 @@ def test_each_role_finds_and_does_its_work_from_its_home_and_the_phone_menu_work
     click_and_wait(browser, By.LINK_TEXT, "Khiếu nại", what="the complaints page")  # checked at both widths
     assert browser.current_url.endswith("/complaints/")
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
-    browser.set_window_size(1366, 900)
+    set_viewport(browser, 1366, 900)
 
     # The officer fixes the returned challenge and submits it again.
     log_in_to_home(browser, base, "officer")

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, make_expert
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, make_expert, set_viewport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def test_every_roles_header_is_one_line_on_a_desktop_and_behind_the_menu_button_
         else:
             log_in(browser, base, username)
         for path in ("/my-work/", "/en/my-work/") if username else ("/", "/en/"):
-            browser.set_window_size(1366, 900)
+            set_viewport(browser, 1366, 900)
             browser.get(base + path)
             state = header_state(browser)
             assert not state["compact"] and not state["toggle"], (username, path, state)
@@ -53,7 +53,7 @@ def test_every_roles_header_is_one_line_on_a_desktop_and_behind_the_menu_button_
                 assert_accessible(browser, what=f"{username}'s home in English")
             # Items of different heights on one line differ by a few pixels, never by a line.
             assert state["tops"][-1] - state["tops"][0] <= 8, (username, path, state)
-            browser.set_window_size(390, 844)
+            set_viewport(browser, 390, 844)
             browser.get(base + path)
             assert header_state(browser)["toggle"], (username, path)
             assert not browser.find_element(By.ID, "site-menu").is_displayed()
@@ -62,13 +62,13 @@ def test_every_roles_header_is_one_line_on_a_desktop_and_behind_the_menu_button_
     # DoST's account links are behind their name on a desktop; on a phone the menu button opens
     # everything by keyboard, the account links included.
     log_in(browser, base, "dost")
-    browser.set_window_size(1366, 900)
+    set_viewport(browser, 1366, 900)
     browser.get(base + "/my-work/")
     assert not browser.find_element(By.XPATH, "//header//button[contains(., 'Đăng xuất')]").is_displayed()
     browser.find_element(By.CSS_SELECTOR, "header .account summary").click()
     assert browser.find_element(By.XPATH, "//header//button[contains(., 'Đăng xuất')]").is_displayed()
     assert_accessible(browser, widths=[(1366, 900)], what="the open account menu")
-    browser.set_window_size(390, 844)
+    set_viewport(browser, 390, 844)
     browser.get(base + "/my-work/")
     toggle = browser.find_element(By.CSS_SELECTOR, "button.menu-toggle")
     toggle.send_keys(Keys.ENTER)
@@ -82,7 +82,7 @@ def test_every_roles_header_is_one_line_on_a_desktop_and_behind_the_menu_button_
     from sangtao.privacy.services import request_restriction
 
     request_restriction(outsider, "Thông tin của tôi chưa chính xác.", actor=outsider)
-    browser.set_window_size(1366, 900)
+    set_viewport(browser, 1366, 900)
     browser.get(base + "/privacy/restrictions/")
     assert "Thông tin của tôi chưa chính xác." in browser.find_element(By.TAG_NAME, "main").text
     assert_accessible(browser, what="DoST's restrictions of processing")

@@ -8,7 +8,17 @@ import os
 import pytest
 from django.utils import timezone
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, make_expert, score_all, visit
+from conftest import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    assert_accessible,
+    click_and_wait,
+    log_in,
+    make_expert,
+    score_all,
+    set_viewport,
+    visit,
+)
 from sangtao.challenges.models import Status
 from sangtao.projects.models import Milestone, Project
 
@@ -120,7 +130,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
         periods=[(f"Trước {today.year}", today - datetime.timedelta(days=90), today - datetime.timedelta(days=1)),
                  (f"Sau {today.year}", today, today + datetime.timedelta(days=90))])
     browser.delete_all_cookies()
-    browser.set_window_size(390, 844)
+    set_viewport(browser, 390, 844)
     visit(browser, base + survey.public_url(), what="the public survey")
     browser.find_element(By.CSS_SELECTOR, f"#unit option[value='{ward.pk}']").click()
     for fieldset in browser.find_elements(By.CSS_SELECTOR, "fieldset.scale"):
@@ -131,7 +141,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400  # no sideways scrolling
 
     # The challenge's public page shows the outcome.
-    browser.set_window_size(1280, 1000)
+    set_viewport(browser, 1280, 1000)
     visit(browser, base + challenge.get_absolute_url(), what="the challenge's public outcome")
     outcome = browser.find_element(By.ID, "ket-qua-do").text
     assert "Kết quả đo được" in outcome and "Khám bệnh ngoại trú" in outcome
