@@ -5,6 +5,8 @@ same cases each time. Each generated request is sent by all five callers in turn
 is most of the cost, so the callers share them instead of each generating the same ones again. Valid
 requests name objects of a small programme (every path parameter has one), so they reach past the 404."""
 
+import functools
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -28,9 +30,14 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           negative_data_rejection]
 EXAMPLES = 3  # per operation and mode, each sent by five callers: about 900 requests in all
 
-SCHEMA = schemathesis.openapi.from_dict(openapi_schema())
-SCHEMA.app = get_wsgi_application()
-OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+@functools.cache
+def operations() -> list:
+    """The API's operations, read from its schema when the test runs (0.3 s), not in every worker that
+    collects the tests."""
+    schema = schemathesis.openapi.from_dict(openapi_schema())
+    schema.app = get_wsgi_application()
+    return [result.ok() for result in schema.get_all_operations()]
 
 
 @pytest.fixture(autouse=True)
@@ -111,8 +118,8 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(known, roles
     callers = {"anonymous": {}} | {caller: {"Authorization": f"Bearer {ApiToken.issue(roles[caller], 'schemathesis')[1]}"}
                                    for caller in ("dost", "officer", "solver", "expert")}
     # Every id in a path names an object that exists (the move's name and a follow's kind and target are generated).
-    assert {parameter.name for operation in OPERATIONS for parameter in operation.path_parameters
+    assert {parameter.name for operation in operations() for parameter in operation.path_parameters
             if parameter.name not in _path_values(operation, known[0])} == {"move", "kind", "target_id"}
-    failures = [failure for operation in OPERATIONS for mode in GenerationMode
+    failures = [failure for operation in operations() for mode in GenerationMode
                 if (failure := _try(operation, mode, callers, known))]
     assert not failures, "\n\n".join(failures)
