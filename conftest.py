@@ -851,9 +851,8 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
     protocol: never a script in the page, which the CSP forbids; no CDN is used). Call it after each
     interaction that changes the page (click_and_wait and visit call it for every page they load); a
     page already checked as it is now, at a width, is not checked again (the same address and markup
-    give the same answer). The pages are left laid out at the
-    size they had (set_viewport). Without node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI)
-    and warns otherwise.
+    give the same answer). The pages are left laid out at the size they had (set_viewport). Without
+    node_modules (npm ci not run) it fails when REQUIRE_BROWSER is set (CI) and warns otherwise.
     """
     import os
     import warnings
@@ -869,7 +868,7 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
     if not has_axe:  # a document the browser opened before axe was registered with it
         browser.execute_script(_axe_source())
     todo = [(w, h) for w, h in widths if f"{w}|{fingerprint}" not in _CHECKED_PAGES]
-    # The window's own width first: one resize fewer.
+    # The current width first: one change of width fewer.
     todo.sort(key=lambda size: size[0] != original[0])
     found = []
     size = original
