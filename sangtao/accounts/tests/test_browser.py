@@ -20,6 +20,8 @@ from django.utils.translation import gettext_noop
 from conftest import (
     CHROMEDRIVER,
     CHROMIUM,
+    DESKTOP,
+    PHONE,
     assert_accessible,
     challenge_data,
     click_and_wait,
@@ -113,6 +115,14 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
 
     browser.get(base + challenge.get_absolute_url())
     look(browser, "challenge-signed-in")  # the follow button and the question form with its name consent
+    # A tick box comes before its label, and what ticking it means is written under both, at either width.
+    for width, height in (DESKTOP, PHONE):
+        set_viewport(browser, width, height)
+        box, label, hint = (browser.find_element(By.CSS_SELECTOR, selector).rect for selector in
+                            ("#id_show_name", "label[for=id_show_name]", "#id_show_name ~ .help"))
+        assert box["x"] + box["width"] <= label["x"], (width, box, label)
+        assert hint["y"] >= max(box["y"] + box["height"], label["y"] + label["height"]) - 1, (width, label, hint)
+    set_viewport(browser, *DESKTOP)
     click_and_wait(browser, By.CSS_SELECTOR, "main button[name=action][value=follow]")
     browser.find_element(By.ID, "id_body").send_keys("Bệnh viện nào sẽ thí điểm trước?")
     click_and_wait(browser, By.XPATH, "//main//button[contains(., 'Gửi câu hỏi')]")
