@@ -827,9 +827,31 @@ const done = arguments[arguments.length - 1];
 const rules = axe._audit.rules.filter(r => r.enabled !== false && !(r.tags || []).includes('experimental')
   && (!r.impact || r.impact === 'critical' || r.impact === 'serious')).map(r => r.id);
 const overflow = () => document.documentElement.scrollWidth - document.documentElement.clientWidth;
+// Words a table cell breaks inside ("Nă|m", "20|26"): a piece of a word between spaces or hyphens whose
+// letters sit on two lines. Only text that wraps is looked at word by word.
+const broken = () => {
+  const found = new Set();
+  const range = document.createRange();
+  const lines = (node, start, end) => {
+    range.setStart(node, start); range.setEnd(node, end);
+    return new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size;
+  };
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    if (cell.getBoundingClientRect().width < 2) continue;  // visually hidden (a stacked table's headings)
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      if (!text.trim() || lines(node, 0, text.length) < 2) continue;
+      for (const piece of text.matchAll(/[^\\s\\-\\u2010-\\u2014]{2,}/g)) {
+        if (lines(node, piece.index, piece.index + piece[0].length) > 1) found.add(piece[0]);
+      }
+    }
+  }
+  return [...found].slice(0, 5);
+};
 axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}}).then(r => {
-  done([r.violations, overflow()]);
-}, e => done([[{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}], overflow()]));
+  done([r.violations, overflow(), broken()]);
+}, e => done([[{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}], overflow(), []]));
 """
 # What the page is now (its address and markup, the per-response CSRF token left out), and whether axe
 # is in it.
@@ -877,13 +899,15 @@ def assert_accessible(browser, widths=(DESKTOP, PHONE), what="") -> None:
             if (width, height) != size:
                 set_viewport(browser, width, height)
                 size = (width, height)
-            violations, scroll = browser.execute_async_script(_AXE_RUN)
+            violations, scroll, broken = browser.execute_async_script(_AXE_RUN)
             for violation in violations:
                 if violation["impact"] in ("critical", "serious"):
                     targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
                     found.append(f"[{width}px] {violation['impact']} {violation['id']}: {violation['help']} -> {targets}")
             if scroll > 0:
                 found.append(f"[{width}px] serious horizontal-scroll: the page is {scroll}px wider than the window")
+            if broken:
+                found.append(f"[{width}px] serious broken-words: table cells break words inside: {', '.join(broken)}")
     finally:
         if size != original:
             set_viewport(browser, *original)
