@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "sangtao.core.middleware.api_language",  # after it: /api/ follows Accept-Language
     "django.middleware.common.CommonMiddleware",
+    "sangtao.core.middleware.IdsThatFit",
     "django.middleware.csrf.CsrfViewMiddleware",
     "sangtao.core.middleware.form_line_breaks",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.messages.storage.base import BaseStorage
+from django.utils.translation import gettext as _
 
 from sangtao.core.errors import ServiceError
 
@@ -21,9 +22,13 @@ def run_service(request, fn, *args, success=None, **kwargs):
 def form_refused(request, form) -> bool:
     """Whether a posted form does not validate; if so, its first error becomes the message shown on the
     page the person is sent back to (a question of 200,000 characters, a missing body), after the name
-    of its box where the form has several."""
+    of its box where the form has several. A post with nothing in it leaves a form made with
+    `request.POST or None` unbound, with no error to show: it is said as such."""
     if form.is_valid():
         return False
+    if not form.is_bound:
+        messages.error(request, _("Không nhận được nội dung nào của biểu mẫu: hãy điền rồi gửi lại."))
+        return True
     name, errors = next(iter(form.errors.items()))
     field = form.fields.get(name)
     several = sum(1 for each in form.fields.values() if each.label) > 1
