@@ -46,4 +46,5 @@ urlpatterns += i18n_patterns(
 )
 
 
+handler400 = "sangtao.portal.views.bad_request"
 handler500 = "sangtao.portal.views.server_error"

@@ -8,6 +8,7 @@ returns.
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -32,12 +33,13 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
-# 400: a body that is not JSON; 401: a bad token, or no credentials where they are needed;
+# 400: a body that is not JSON, or a request no one can read (too large, too many fields: any endpoint);
+# 401: a bad token, or no credentials where they are needed;
 # 403: a refused action (or a session without its CSRF token); 404: an object the caller may not see;
 # 409: the object changed since the caller read it; 422: input that fails the schema or a service's checks.
-LIST = errors(401, 422)  # a list anyone may read, with query parameters
-READ = errors(401, 404, 422)  # one object by id, 404 unless the caller may see it
-MINE = errors(401, 403)  # the caller's own things: credentials needed
+LIST = errors(400, 401, 422)  # a list anyone may read, with query parameters
+READ = errors(400, 401, 404, 422)  # one object by id, 404 unless the caller may see it
+MINE = errors(400, 401, 403)  # the caller's own things: credentials needed
 WRITE = errors(400, 401, 403, 404, 409, 422)  # a change, with or without a body
 ERRORS = WRITE
 
@@ -45,6 +47,14 @@ ERRORS = WRITE
 # Where ninja says a value came from, and the names our endpoints give a schema argument.
 LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file")
 ARGUMENTS = ("payload", "params")
+
+
+# What django-ninja itself answers, in English, said in the API's language.
+NINJA_MESSAGES = {
+    "Cannot parse request body": gettext_noop("Không đọc được nội dung yêu cầu: hãy gửi JSON hợp lệ."),
+    "CSRF check Failed": gettext_noop("Phiên đăng nhập gửi yêu cầu này thiếu mã chống giả mạo (tiêu đề X-CSRFToken), "
+                                      "hoặc mã đã cũ."),
+}
 
 
 def _error(api: NinjaAPI, request, status: int, code: str, message: str, **extra):
@@ -83,4 +93,5 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        return _error(api, request, exc.status_code, "http_error", str(exc))
+        message = NINJA_MESSAGES.get(str(exc))
+        return _error(api, request, exc.status_code, "http_error", _(message) if message else str(exc))

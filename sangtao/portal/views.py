@@ -1,10 +1,14 @@
 import datetime
 
+from django.contrib import auth
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sangtao.challenges.access import public_challenges
 from sangtao.challenges.models import Field, Follow, Status
@@ -71,10 +75,36 @@ def csrf_failure(request, reason=""):
     return render(request, "403.html", status=403)
 
 
-def server_error(request):
-    """The styled 500 page, with the site's header; plain text if even that cannot be drawn."""
+def _error_page(request, template: str, status: int, last_resort: str) -> HttpResponse:
+    """A styled error page, with the site's header; plain text if even that cannot be drawn. An error raised
+    before the authentication middleware ran (a body no one could read) leaves the request without its
+    user: it is read from the session here, so that the header still says who is signed in."""
+    if not hasattr(request, "user") and hasattr(request, "session"):
+        request.user = SimpleLazyObject(lambda: auth.get_user(request))
     try:
-        return render(request, "500.html", status=500)
+        return render(request, template, status=status)
     except Exception:  # noqa: BLE001 -- the page of last resort must not fail
-        text = "Lỗi máy chủ / Server error (500)"  # convention: allow untranslated-string -- bilingual last resort
-        return HttpResponseServerError(text, content_type="text/plain; charset=utf-8")
+        return HttpResponse(last_resort, status=status, content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """The styled 500 page."""
+    return _error_page(request, "500.html", 500,
+                       "Lỗi máy chủ / Server error (500)")  # convention: allow untranslated-string -- bilingual last resort
+
+
+# What the API answers to a request it cannot read (the pages say it in 400.html).
+BAD_REQUEST = gettext_noop("Máy chủ không đọc được yêu cầu này (nội dung quá lớn, quá nhiều trường, hoặc không "
+                           "theo bảng mã UTF-8). Không có gì được lưu.")
+
+
+def bad_request(request, exception=None):
+    """A request the server cannot read (a form in a charset other than UTF-8, a broken multipart body, more
+    than 1,000 fields, too large a body): the styled 400 page, or the API's JSON error. Django's own page is
+    bare English, and it checks the CSRF token first, which reads the unreadable body again: a signed-in
+    person got a 500."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "bad_request", "message": _(BAD_REQUEST), "field": None}, status=400)
+    return _error_page(request, "400.html", 400,
+                       "Yêu cầu không hợp lệ / Bad request (400)")  # convention: allow untranslated-string -- bilingual last resort
+

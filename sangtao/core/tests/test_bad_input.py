@@ -5,9 +5,10 @@ import json
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from conftest import client_for, make_user, open_period_today
+from conftest import client_for, make_user, open_period_today, validate_response
 from sangtao.accounts.models import ApiToken
 from sangtao.challenges.models import Status
 from sangtao.core.api_input import BIGINT_MAX
@@ -99,6 +100,43 @@ def test_a_form_posted_with_nothing_in_it_is_a_message_not_a_500(survey, dost):
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
         "Không nhận được nội dung nào của biểu mẫu: hãy điền rồi gửi lại."]
+
+
+@pytest.mark.parametrize(("prefix", "heading"), [("", "Không đọc được yêu cầu"), ("/en", "The request could not be read")])
+def test_a_form_the_server_cannot_read_is_the_styled_400_page_for_someone_signed_in(officer, prefix, heading):
+    """A form in latin-1: Django's 400 page checked the CSRF token first, which read the body again (a 500)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    client.get(f"{prefix}/challenges/new/")  # the CSRF cookie, as a browser holds it
+    response = client.post(f"{prefix}/challenges/new/", data="title=x", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+                           content_type="application/x-www-form-urlencoded; charset=latin-1")
+    page = response.content.decode()
+    assert response.status_code == 400 and heading in page and officer.display_name in page
+
+
+def test_too_many_fields_is_the_400_page_and_in_the_api_its_json_error(db):
+    query = "&".join(f"q={n}" for n in range(1100))
+    page = client_for(None).get(f"/challenges/?{query}")
+    assert page.status_code == 400 and "Không đọc được yêu cầu" in page.content.decode()
+    api = client_for(None).get(f"/api/v1/challenges?{query}")
+    assert api.status_code == 400 and api.json()["code"] == "bad_request"
+    validate_response("get", "/api/v1/challenges", api)
+
+
+@pytest.mark.parametrize(("language", "said"), [("vi", "Không đọc được nội dung yêu cầu"), ("en", "could not be read")])
+def test_a_body_that_is_not_json_and_a_session_without_its_csrf_token_are_told_in_the_apis_language(
+        officer, language, said):
+    token = ApiToken.issue(officer, "t")[1]
+    unreadable = client_for(None).post("/api/v1/challenges", "{not json", content_type="application/json",
+                                       HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE=language)
+    assert unreadable.status_code == 400 and said in unreadable.json()["message"]
+    validate_response("post", "/api/v1/challenges", unreadable)
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(officer)
+    forged = session.post("/api/v1/challenges", "{}", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    assert forged.status_code == 403 and "X-CSRFToken" in forged.json()["message"]
+    assert "CSRF check Failed" not in forged.json()["message"]
+    validate_response("post", "/api/v1/challenges", forged)
 
 
 @pytest.mark.parametrize("value", ["NaN", "1e30", "Infinity"])
