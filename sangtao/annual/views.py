@@ -45,7 +45,7 @@ from sangtao.challenges.access import visible_challenges
 from sangtao.core import formats, workflow
 from sangtao.core.confirm import ask_first
 from sangtao.core.errors import ServiceError
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen
 from sangtao.core.progress import progress_of
 from sangtao.core.uploads import ALLOWED_KINDS
@@ -338,8 +338,8 @@ def rollup(request):
 def city_report_request(request):
     _dost(request)
     form = YearForm(request.POST)
-    if not form.is_valid():
-        raise Http404
+    if form_refused(request, form):
+        return redirect("annual:rollup")
     year = form.cleaned_data["year"]
     earlier = CityReport.objects.filter(year=year).order_by("requested_at").last()
     if earlier is not None:  # each report takes the next official number: a second one only on purpose

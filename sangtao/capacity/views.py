@@ -34,7 +34,7 @@ from sangtao.challenges.models import Facet, Field
 from sangtao.core import charts
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import form_refused, run_service
-from sangtao.core.forms import chosen, integer
+from sangtao.core.forms import integer
 from sangtao.core.lookup import pk_or_404
 from sangtao.core.workflow import move_choices
 from sangtao.orgs.models import OrgUnit, UnitKind
@@ -245,8 +245,9 @@ def impact_detail(request, pk):
 def _portfolio_filters(request) -> dict:
     filters: dict = PortfolioFilterForm(request.GET).filters()  # a value the page does not offer is dropped
     for key, queryset in (("field", Field.objects.all()), ("unit", OrgUnit.objects.all())):
-        if request.GET.get(key):
-            filters[key] = chosen(queryset, request.GET[key]).pk
+        pk = integer(request.GET.get(key), min_value=1)
+        if pk is not None and queryset.filter(pk=pk).exists():
+            filters[key] = pk
     year = integer(request.GET.get("year"), min_value=2000, max_value=2100)
     if year:
         filters["year"] = year

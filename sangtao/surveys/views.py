@@ -168,9 +168,11 @@ def import_errors(request, pk, job_id):
 @login_required
 def tokens_issue(request, pk):
     survey = get_survey_for(request.user, pk)
-    form = TokenForm(request.POST or None, survey=survey)
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
         raise Http404
+    form = TokenForm(request.POST, survey=survey)
+    if form_refused(request, form):  # a count that is not a number from 1 to the most, a unit not offered
+        return redirect(survey)
     try:
         tokens = services.issue_tokens(survey, request.user, form.cleaned_data["unit"], form.cleaned_data["count"])
     except ServiceError as error:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for, make_user, open_period_today, validate_response
@@ -94,8 +95,6 @@ def test_a_number_no_id_column_holds_in_any_pages_address_is_a_404(dost):
 
 def test_a_form_posted_with_nothing_in_it_is_a_message_not_a_500(survey, dost):
     """A form made with `request.POST or None` stays unbound when nothing is posted, with no error to show."""
-    from django.urls import reverse
-
     response = client_for(dost).post(reverse("surveys:import_upload", args=[survey.pk]), follow=True)
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
@@ -137,6 +136,30 @@ def test_a_body_that_is_not_json_and_a_session_without_its_csrf_token_are_told_i
     assert forged.status_code == 403 and "X-CSRFToken" in forged.json()["message"]
     assert "CSRF check Failed" not in forged.json()["message"]
     validate_response("post", "/api/v1/challenges", forged)
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize("count", ["abc", "0", "1e9", "10001"])
+def test_a_count_of_invitation_codes_out_of_bounds_is_a_message_on_the_surveys_page_not_a_404(survey, dost, count):
+    response = client_for(dost).post(reverse("surveys:tokens", args=[survey.pk]),
+                                     {"unit": survey.units.first().pk, "count": count}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == survey.get_absolute_url()
+    assert [message.split(":")[0] for message in _messages(response)] == ["Số mã mời"]
+
+
+@pytest.mark.parametrize("year", ["abc", "1e9", ""])
+def test_a_city_report_for_a_year_that_is_not_one_is_a_message_not_a_404(dost, year):
+    response = client_for(dost).post(reverse("annual:city_report_request"), {"year": year}, follow=True)
+    assert response.status_code == 200 and len(_messages(response)) == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "1e9", str(10**30), "999999"])
+def test_a_portfolio_filter_naming_nothing_is_dropped_not_a_404(dost, value):
+    response = client_for(dost).get(f"/capacity/portfolio/?field={value}&unit={value}")
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("value", ["NaN", "1e30", "Infinity"])
