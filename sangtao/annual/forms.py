@@ -5,7 +5,7 @@ from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, R
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
 from sangtao.core.formats import DecimalField
-from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField
+from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, UploadField
 from sangtao.initiatives.models import Initiative
 from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit
@@ -101,7 +101,7 @@ class MeasurementForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Tên minh chứng"), max_length=300, required=False)
-    file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, PNG, JPEG)"))
+    file = UploadField(label=_("Tệp (PDF, DOCX, XLSX, PNG, JPEG)"))
     indicators = ModelMultipleChoiceField(queryset=ExternalIndicator.objects.filter(active=True),
                                                 label=_("Minh chứng cho chỉ số"), required=False,
                                                 widget=forms.CheckboxSelectMultiple)

@@ -278,12 +278,10 @@ def evidence_add(request, pk, report_pk):
         run_service(request, services.cite_evidence, kept, request.user, report, success=_("Đã dẫn minh chứng."))
         return redirect(report.get_absolute_url() + "#evidence")
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
+    if not form_refused(request, form):  # no file chosen, or an empty one: said as such
         run_service(request, services.add_evidence, report.plan.unit, request.user, form.cleaned_data["file"],
                     form.cleaned_data["title"], list(form.cleaned_data["indicators"]), [report],
                     success=_("Đã tải minh chứng lên."))
-    else:
-        messages.error(request, _("Chọn một tệp để tải lên."))
     return redirect(report.get_absolute_url() + "#evidence")
 
 

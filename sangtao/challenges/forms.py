@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.access import ownable_units
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField, ModelForm
+from sangtao.core.forms import ModelChoiceField, ModelForm, UploadField
 from sangtao.core.text import clean
 from sangtao.orgs.models import GOVERNMENT_KINDS, OrgUnit
 
@@ -170,7 +170,7 @@ class ModerationForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Tệp đính kèm (PDF, DOCX, XLSX, PNG, JPEG)"))
+    file = UploadField(label=_("Tệp đính kèm (PDF, DOCX, XLSX, PNG, JPEG)"))
 
 
 class FieldForm(ModelForm):

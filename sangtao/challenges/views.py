@@ -285,11 +285,9 @@ def comment_add(request, pk):
 def attachment_upload(request, pk):
     challenge = get_challenge_for(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Chọn một tệp để tải lên."))
-    else:
+    if not form_refused(request, form):  # no file chosen, or an empty one: said as such
         run_service(request, services.add_attachment, challenge, request.user,
-                      form.cleaned_data["file"], success=_("Đã tải tệp lên."))
+                    form.cleaned_data["file"], success=_("Đã tải tệp lên."))
     return redirect(challenge.get_absolute_url() + "#tep")
 
 

@@ -46,6 +46,13 @@ def _keyed_by_integer(field: forms.ModelChoiceField) -> bool:
     return isinstance(key, models.IntegerField)
 
 
+class UploadField(forms.FileField):
+    """A file to upload: when none was chosen, that is what the person is told (not "this field is required");
+    an empty file is refused by Django's own check, which says so."""
+
+    default_error_messages = {"required": _("Chọn một tệp để tải lên.")}
+
+
 class ModelChoiceField(forms.ModelChoiceField):
     """Django's field, refusing an integer key out of any column's range before the query."""
 

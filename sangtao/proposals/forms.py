@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
-from sangtao.core.forms import DateField, ModelChoiceField
+from sangtao.core.forms import DateField, ModelChoiceField, UploadField
 from sangtao.orgs.models import OrgUnit
 
 DATE_WIDGET = formats.DateInput()
@@ -77,7 +77,7 @@ BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=2)
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, PNG, JPEG)"))
+    file = UploadField(label=_("Tệp (PDF, DOCX, XLSX, PNG, JPEG)"))
     identifying = forms.BooleanField(label=_("Tệp có thông tin nhận diện tổ chức (ẩn khi đánh giá ẩn danh)"),
                                      required=False)
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from sangtao.challenges.access import get_challenge_for
 from sangtao.core import workflow
 from sangtao.core.errors import ServiceError
-from sangtao.core.feedback import run_service
+from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.privacy.services import (
     log_team_read,
@@ -266,9 +266,7 @@ def proposal_withdraw(request, pk):
 def attachment_upload(request, pk):
     proposal = get_proposal_for(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Chọn một tệp để tải lên."))
-    else:
+    if not form_refused(request, form):  # no file chosen, or an empty one: said as such
         try:
             services.add_attachment(proposal, request.user, form.cleaned_data["file"],
                                     form.cleaned_data["identifying"])

@@ -50,3 +50,14 @@ def test_attachments_cannot_be_added_after_submission(make_challenge, officer):
     challenge = make_challenge(Status.UNIT_REVIEW)
     client_for(officer).post(f"/challenges/{challenge.pk}/attachments/", {"file": SimpleUploadedFile("a.pdf", PDF)})
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_file_and_an_empty_file_are_each_told_for_what_they_are(make_challenge, officer):
+    challenge = make_challenge(Status.DRAFT)
+    told = {}
+    for case, data in (("none", {}), ("empty", {"file": SimpleUploadedFile("trống.pdf", b"")})):
+        response = client_for(officer).post(f"/challenges/{challenge.pk}/attachments/", data, follow=True)
+        told[case] = [str(message) for message in response.context["messages"]]
+    assert told == {"none": ["Chọn một tệp để tải lên."], "empty": ["Tập tin được gửi là rỗng."]}
+    assert not Attachment.objects.exists()
