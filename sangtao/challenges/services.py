@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -448,7 +448,11 @@ def save_field(actor, field: Field) -> Field:
     if not is_dost_coordinator.test(actor):
         raise NotAllowed()
     with transaction.atomic():
-        field.save()
+        try:
+            with transaction.atomic():  # the form checked the name and slug; another save may have taken them since
+                field.save()
+        except IntegrityError:
+            raise InvalidInput(_("Đã có một lĩnh vực cùng tên hoặc cùng mã (slug)."), field="name") from None
         # The field's name is part of each challenge's search text.
         challenges = list(Challenge.objects.filter(field=field).select_related("field", "owner_unit"))
         for challenge in challenges:

@@ -449,9 +449,13 @@ def field_edit(request, pk=None):
     instance = get_object_or_404(Field, pk=pk) if pk else None
     form = FieldForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.save_field(request.user, form.save(commit=False))
-        messages.success(request, _("Đã lưu lĩnh vực."))
-        return redirect("challenges:fields")
+        try:
+            services.save_field(request.user, form.save(commit=False))
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã lưu lĩnh vực."))
+            return redirect("challenges:fields")
     return render(request, "generic_form.html", {
         "form": form, "heading": _("Lĩnh vực") if instance is None else instance.name,
         "back": "challenges:fields",

@@ -557,6 +557,8 @@ def do_add_resource_version(resource: Resource, *, actor, upload, note: str = ""
     """A new version of the file; earlier versions stay downloadable."""
     _require(actor, "knowledge.version_resource", resource)
     with transaction.atomic():
+        # The resource's row first: two uploads at once would both take the next number.
+        Resource.objects.select_for_update().filter(pk=resource.pk).first()
         version = _add_version(resource, actor, upload, note)
         record(actor, "resource.version_added", resource, number=version.number)
     return version

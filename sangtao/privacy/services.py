@@ -78,6 +78,10 @@ consent_changed = Signal()
 def _set_consent(user, purpose_key: str, given: bool, request=None) -> Consent:
     purpose = Purpose.objects.get(key=purpose_key)
     with transaction.atomic():
+        # The person's row before the chain of their consents, as every writer of a consent takes them
+        # (a question asked with "show my name" locks its asker first): in the other order, a consent given
+        # on the privacy page and one given with a question waited on each other (a deadlock).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         consent = Consent.objects.create(user=user, purpose=purpose, version=purpose.version, given=given)
         record(user, "consent_given" if given else "consent_withdrawn", consent, purpose=purpose.key,
                version=purpose.version, ip=client_address(request) if request is not None else "")

@@ -1,0 +1,104 @@
+"""Two writes that meet on PostgreSQL (real row locks), as a second probe of the demo sent them: both go
+through, in turn, with no 500 (IntegrityError, deadlock). Each test holds the first writer at the
+point where the two used to collide until the second has arrived too, or for three seconds when the
+second is (rightly) kept waiting for the first."""
+
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
+
+from sangtao.challenges import services as challenge_services
+from sangtao.challenges.models import Field, Question, Status
+from sangtao.core import chain
+from sangtao.core.errors import InvalidInput
+from sangtao.knowledge import services as knowledge_services
+from sangtao.knowledge.models import ResourceVersion
+from sangtao.privacy import services as privacy
+from sangtao.privacy.models import Consent
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are exercised on PostgreSQL; SQLite serialises every writer")
+
+
+def _together(*calls):
+    """Run the calls at once, each in a thread with its own connection; their results in order."""
+    def run(call):
+        try:
+            return call()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return [future.result(timeout=60) for future in [pool.submit(run, call) for call in calls]]
+
+
+def _meet(barrier: threading.Barrier) -> None:
+    with contextlib.suppress(threading.BrokenBarrierError):  # the other is held by a lock: go on alone
+        barrier.wait()
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% " + name.encode() + b"\n", content_type="application/pdf")
+
+
+def test_two_new_versions_of_a_library_file_at_once_take_the_next_two_numbers(officer, health, monkeypatch):
+    resource = knowledge_services.do_add_resource(actor=officer, unit=health, upload=_pdf("v1.pdf"), data={
+        "kind": "form", "title": "Biểu mẫu khảo sát", "description": "Phiếu khảo sát.", "is_public": True})
+    both = threading.Barrier(2, timeout=3)
+    create = ResourceVersion.objects.create
+
+    def create_once_both_have_counted(**fields):
+        _meet(both)
+        return create(**fields)
+
+    monkeypatch.setattr(ResourceVersion.objects, "create", create_once_both_have_counted)
+    versions = _together(*(lambda n=n: knowledge_services.do_add_resource_version(
+        resource, actor=officer, upload=_pdf(f"v{n}.pdf")) for n in (2, 3)))
+    assert sorted(version.number for version in versions) == [2, 3]
+
+
+def test_a_consent_given_on_the_privacy_page_while_a_question_with_the_name_is_asked_waits_its_turn(
+        make_challenge, outsider, monkeypatch):
+    """The question locks its asker, then the consents' chain; the privacy page took the chain first,
+    then (inserting) the asker's row: each waited for the other (a deadlock, a 500)."""
+    challenge = make_challenge(Status.PUBLISHED)
+    both = threading.Barrier(2, timeout=3)
+    hold = chain.hold
+    create = Question.objects.create
+
+    def hold_then_meet(model, subjects, using):
+        hold(model, subjects, using)
+        if model is Consent and threading.current_thread().name == "privacy page":
+            _meet(both)
+
+    def create_once_both_have_locked(**fields):
+        _meet(both)
+        return create(**fields)
+
+    def privacy_page():
+        threading.current_thread().name = "privacy page"
+        return privacy.give_consent(outsider, "survey_followup")
+
+    monkeypatch.setattr(chain, "hold", hold_then_meet)
+    monkeypatch.setattr(Question.objects, "create", create_once_both_have_locked)
+    question, consent = _together(
+        lambda: challenge_services.ask_question(challenge, outsider, "Khi nào có kết quả?", show_name=True),
+        privacy_page)
+    assert question.pk and consent.given
+    assert {row.purpose.key for row in Consent.objects.filter(user=outsider)} == {"publish_name", "survey_followup"}
+
+
+def test_a_field_saved_with_a_name_taken_since_its_form_was_checked_is_a_message(dost):
+    Field.objects.create(name="Giáo dục", slug="giao-duc")
+    with pytest.raises(InvalidInput) as refused:
+        challenge_services.save_field(dost, Field(name="Giáo dục", slug="giao-duc-2"))
+    assert refused.value.field == "name"
