@@ -20,6 +20,7 @@ from sangtao.core import workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.formats import to_the_second, vnd
+from sangtao.core.locks import hold
 from sangtao.core.text import clean
 from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
@@ -201,6 +202,9 @@ def start_proposal(challenge: Challenge, actor, organisation: OrgUnit, data: dic
         raise InvalidInput(_("Tên giải pháp là bắt buộc."), field="title")
     with transaction.atomic():
         _lock_open_call(challenge)
+        # Two starts for one organisation at once (a double click, a repeated API call): the second waits
+        # here for the first and then finds its proposal (both passed the check and one hit the unique key).
+        hold(Proposal, [f"{challenge.pk}:{organisation.pk}"])
         if Proposal.objects.filter(challenge=challenge, organisation=organisation).exists():
             raise InvalidInput(_("Tổ chức của bạn đã có hồ sơ cho bài toán này; hãy mở hồ sơ đó để sửa."))
         proposal = Proposal(challenge=challenge, organisation=organisation, created_by=actor)

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 
+from conftest import proposal_data
 from sangtao.challenges import services as challenge_services
 from sangtao.challenges.models import Field, Question, Status
 from sangtao.core import chain
@@ -19,6 +20,8 @@ from sangtao.knowledge import services as knowledge_services
 from sangtao.knowledge.models import ResourceVersion
 from sangtao.privacy import services as privacy
 from sangtao.privacy.models import Consent
+from sangtao.proposals import services as proposal_services
+from sangtao.proposals.models import Proposal
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -95,6 +98,29 @@ def test_a_consent_given_on_the_privacy_page_while_a_question_with_the_name_is_a
         privacy_page)
     assert question.pk and consent.given
     assert {row.purpose.key for row in Consent.objects.filter(user=outsider)} == {"publish_name", "survey_followup"}
+
+
+def test_an_organisation_starting_its_proposal_twice_at_once_gets_one_and_is_told_of_it(
+        make_challenge, solver, solver_org, monkeypatch):
+    challenge = make_challenge(Status.PUBLISHED)
+    both = threading.Barrier(2, timeout=3)
+    apply_content = proposal_services._apply_content
+
+    def apply_once_both_have_checked(proposal, content):
+        _meet(both)
+        apply_content(proposal, content)
+
+    def start():
+        try:
+            return proposal_services.start_proposal(challenge, solver, solver_org, proposal_data(challenge))
+        except InvalidInput as refused:
+            return str(refused.message)
+
+    monkeypatch.setattr(proposal_services, "_apply_content", apply_once_both_have_checked)
+    answers = _together(start, start)
+    assert Proposal.objects.filter(challenge=challenge, organisation=solver_org).count() == 1
+    assert sorted(type(answer).__name__ for answer in answers) == ["Proposal", "str"]
+    assert "đã có hồ sơ cho bài toán này" in next(answer for answer in answers if isinstance(answer, str))
 
 
 def test_a_field_saved_with_a_name_taken_since_its_form_was_checked_is_a_message(dost):
