@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "sangtao.core.middleware.IdsThatFit",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "sangtao.core.middleware.forms_in_utf8",
     "sangtao.core.middleware.form_line_breaks",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

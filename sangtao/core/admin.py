@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from sangtao.core.audit import record
-from sangtao.core.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField, bound_number, is_id
+from sangtao.core.forms import JSONField, ModelChoiceField, ModelForm, ModelMultipleChoiceField, bound_number, is_id
 
 
 class _NestedObjectsWithNames(NestedObjects):
@@ -40,6 +40,8 @@ class BoundedChoices:
     Django's and other packages' included, gets it (bound_every_admin, from core's ready())."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs.setdefault("form_class", JSONField)
         return bound_number(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))  # type: ignore[misc]
 
     def get_changelist_form(self, request, **kwargs):

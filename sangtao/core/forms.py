@@ -11,6 +11,7 @@ on SQLite: a 500). The convention checker (core/conventions.py) flags Django's b
 """
 
 import datetime
+import math
 import re
 
 from django import forms
@@ -18,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.forms.fields import InvalidJSONInput
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +109,47 @@ class DateTimeField(forms.DateTimeField):
             raise ValidationError(DAYS_MESSAGE, code="out_of_range")
 
 
+class JSONField(forms.JSONField):
+    """Django's JSON field, refusing what no database stores as JSON: a number too large to be finite
+    (1e400 reads as infinity, which JSON has no way to write), the NUL character (PostgreSQL refuses
+    \\u0000 in jsonb), and nesting too deep for the decoder (a RecursionError in json.loads)."""
+
+    default_error_messages = {"unstorable": _("Không lưu được JSON này: có số quá lớn, ký tự NUL (\\u0000) hoặc "
+                                              "lồng nhau quá sâu.")}
+
+    def to_python(self, value):
+        try:
+            converted = super().to_python(value)
+        except RecursionError:
+            raise ValidationError(self.error_messages["unstorable"], code="unstorable") from None
+        if not _storable_json(converted):
+            raise ValidationError(self.error_messages["unstorable"], code="unstorable")
+        return converted
+
+    def bound_data(self, data, initial):
+        """The posted text, shown again as it came when it is too deep to decode."""
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
+
+
+def _storable_json(value) -> bool:
+    """Whether every number in value is finite and no text in it (keys included) holds NUL; iterative,
+    as the value may nest as deep as the decoder allows."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item) or isinstance(item, str) and "\x00" in item:
+            return False
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return True
+
+
 def bounded_formfield(db_field, **kwargs):
     """A model form's field for db_field, with the fields above for relations and dates, and a number
     field that refuses what its column cannot hold."""
@@ -120,6 +163,8 @@ def bounded_formfield(db_field, **kwargs):
         kwargs.setdefault("form_class", DateField)
     elif isinstance(db_field, models.DecimalField):
         kwargs.setdefault("form_class", DecimalField)
+    elif isinstance(db_field, models.JSONField):
+        kwargs.setdefault("form_class", JSONField)
     return bound_number(db_field, db_field.formfield(**kwargs))
 
 

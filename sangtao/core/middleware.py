@@ -1,5 +1,8 @@
 """Request middleware of our own."""
 
+from urllib.parse import parse_qsl
+
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,6 +42,22 @@ class IdsThatFit:
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def forms_in_utf8(get_response):
+    """A form whose text is not UTF-8 (what every page of the site sends) is the 400 page.
+
+    Django reads bytes it cannot decode as U+FFFD and goes on: a name posted in latin-1 was stored as
+    "Nguy\ufffdn", with nothing to tell anyone it was lost. Only the urlencoded body is looked at: a
+    multipart body's text is decoded the same way, but its parts are not kept raw to check."""
+    def middleware(request):
+        if request.method == "POST" and request.content_type == FORM_TYPES[0]:
+            try:
+                parse_qsl(request.body.decode(), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise BadRequest("The form's text is not UTF-8.") from None
+        return get_response(request)
+    return middleware
 
 
 def form_line_breaks(get_response):

@@ -5,12 +5,13 @@ import json
 import re
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import client_for, make_user, open_period_today, validate_response
-from sangtao.accounts.models import ApiToken
+from sangtao.accounts.models import ApiToken, User
 from sangtao.challenges.models import Status
 from sangtao.core.api_input import BIGINT_MAX
 from sangtao.surveys.models import Period, Response
@@ -111,6 +112,17 @@ def test_a_form_the_server_cannot_read_is_the_styled_400_page_for_someone_signed
                            content_type="application/x-www-form-urlencoded; charset=latin-1")
     page = response.content.decode()
     assert response.status_code == 400 and heading in page and officer.display_name in page
+
+
+def test_a_form_whose_text_is_not_utf8_is_the_400_page_and_nothing_is_stored(db):
+    """Django would read %E1 as U+FFFD and store "Nguy\ufffdn" as the name."""
+    page = "/accounts/signup/"
+    form = "email=n%40example.vn&password1=ChuoiDai-123456&password2=ChuoiDai-123456&consent_account=on&full_name=Nguy"
+    response = Client().post(page, data=form + "%E1n", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and "Không đọc được yêu cầu" in response.content.decode()
+    assert not User.objects.filter(email="n@example.vn").exists()
+    Client().post(page, data=form + "%E1%BB%85n", content_type="application/x-www-form-urlencoded")
+    assert User.objects.get(email="n@example.vn").full_name == "Nguyễn"
 
 
 def test_too_many_fields_is_the_400_page_and_in_the_api_its_json_error(db):
@@ -277,3 +289,27 @@ def test_text_longer_than_the_api_takes_is_refused_by_the_pages_too_with_a_messa
     assert "4000" in page.content.decode()
     assert client_for(dost).post(f"/challenges/{challenge.pk}/comments/", {"body": long}).status_code == 302
     assert not challenge.review_comments.exists()
+
+
+def _as_superuser(user) -> Client:
+    User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+    return client_for(User.objects.get(pk=user.pk))
+
+
+@pytest.mark.parametrize("settings_json", ['{"timeout": 1e400}', '{"name": "a\\u0000b"}', '{"a\\u0000": 1}',
+                                           "[" * 100_000 + "]" * 100_000])
+def test_json_no_database_stores_is_a_message_in_the_admin_not_a_500(dost, settings_json):
+    response = _as_superuser(dost).post("/admin/socialaccount/socialapp/add/", {
+        "provider": "openid_connect", "provider_id": "firm", "name": "Firm", "client_id": "c", "secret": "s",
+        "settings": settings_json})
+    assert response.status_code == 200
+    assert "Không lưu được JSON này" in response.content.decode()
+    assert not SocialApp.objects.exists()
+
+
+def test_json_a_database_stores_is_saved_from_the_admin(dost):
+    response = _as_superuser(dost).post("/admin/socialaccount/socialapp/add/", {
+        "provider": "openid_connect", "provider_id": "firm", "name": "Firm", "client_id": "c", "secret": "s",
+        "settings": '{"server_url": "https://id.example.vn", "timeout": 1.5e3}'})
+    assert response.status_code == 302
+    assert SocialApp.objects.get().settings == {"server_url": "https://id.example.vn", "timeout": 1500.0}
