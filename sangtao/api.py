@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -46,11 +47,14 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuthUnlessToken(SessionAuth):
-    """The session, for a request that names no token: one that does is judged by its token alone (a
-    wrong token sent beside a session cookie was answered 403 by the session's CSRF check, not 401)."""
+    """The session, for a request that names no token and carries a session cookie: one that names a token
+    is judged by its token alone (a wrong token sent beside a session cookie was answered 403 by the
+    session's CSRF check, not 401), and one with neither is a 401 (ninja checked CSRF first, a 403 that
+    told a caller with no credentials about a token it had no session to need)."""
 
     def __call__(self, request):
-        if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        if (request.headers.get("Authorization", "").lower().startswith("bearer ")
+                or settings.SESSION_COOKIE_NAME not in request.COOKIES):
             return None
         return super().__call__(request)
 

@@ -125,6 +125,13 @@ def test_a_form_whose_text_is_not_utf8_is_the_400_page_and_nothing_is_stored(db)
     assert User.objects.get(email="n@example.vn").full_name == "Nguyễn"
 
 
+def test_an_api_write_with_no_credentials_at_all_is_a_401_not_a_csrf_403(db):
+    """No session cookie: nothing a forged request could ride on, so the caller is told to authenticate."""
+    response = Client(enforce_csrf_checks=True).post("/api/v1/challenges", "{}", content_type="application/json")
+    assert response.status_code == 401
+    validate_response("post", "/api/v1/challenges", response)
+
+
 def test_too_many_fields_is_the_400_page_and_in_the_api_its_json_error(db):
     query = "&".join(f"q={n}" for n in range(1100))
     page = client_for(None).get(f"/challenges/?{query}")
