@@ -57,6 +57,58 @@ NINJA_MESSAGES = {
 }
 
 
+# What pydantic says of a field, by the kind of its error, in the API's language: pydantic writes English
+# only. A kind not listed here keeps pydantic's words. %(name)s is the value pydantic gives in its context
+# (a bound, a length, the accepted values).
+_SAID_OF = {
+    ("missing",): gettext_noop("Thiếu trường bắt buộc này."),
+    ("extra_forbidden",): gettext_noop("Không có trường này."),
+    ("string_type",): gettext_noop("Cần một chuỗi văn bản."),
+    ("string_too_short",): gettext_noop("Cần ít nhất %(min_length)s ký tự."),
+    ("string_too_long",): gettext_noop("Nhiều nhất %(max_length)s ký tự."),
+    ("string_pattern_mismatch",): gettext_noop("Không đúng dạng: %(pattern)s."),
+    ("int_type", "int_parsing", "int_from_float", "int_parsing_size"): gettext_noop("Cần một số nguyên."),
+    ("float_type", "float_parsing", "decimal_type", "decimal_parsing", "finite_number"): gettext_noop("Cần một số."),
+    ("decimal_max_digits",): gettext_noop("Nhiều nhất %(max_digits)s chữ số."),
+    ("decimal_max_places",): gettext_noop("Nhiều nhất %(decimal_places)s chữ số sau dấu thập phân."),
+    ("decimal_whole_digits",): gettext_noop("Nhiều nhất %(whole_digits)s chữ số trước dấu thập phân."),
+    ("greater_than_equal",): gettext_noop("Cần lớn hơn hoặc bằng %(ge)s."),
+    ("greater_than",): gettext_noop("Cần lớn hơn %(gt)s."),
+    ("less_than_equal",): gettext_noop("Cần nhỏ hơn hoặc bằng %(le)s."),
+    ("less_than",): gettext_noop("Cần nhỏ hơn %(lt)s."),
+    ("bool_type", "bool_parsing"): gettext_noop("Cần true hoặc false."),
+    ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        gettext_noop("Cần một ngày dạng YYYY-MM-DD."),
+    ("datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"):
+        gettext_noop("Cần ngày và giờ dạng YYYY-MM-DDTHH:MM:SS, có thể kèm múi giờ (+07:00)."),
+    ("enum", "literal_error"): gettext_noop("Cần một trong các giá trị %(expected)s."),
+    ("list_type", "tuple_type", "set_type"): gettext_noop("Cần một danh sách."),
+    ("dict_type", "model_type", "model_attributes_type"): gettext_noop("Cần một đối tượng JSON."),
+    ("too_short",): gettext_noop("Cần ít nhất %(min_length)s phần tử."),
+    ("too_long",): gettext_noop("Nhiều nhất %(max_length)s phần tử."),
+    ("url_type", "url_parsing", "url_syntax_violation", "url_scheme", "url_too_long"):
+        gettext_noop("Cần một địa chỉ URL đầy đủ (https://...)."),
+    ("uuid_type", "uuid_parsing"): gettext_noop("Cần một mã UUID."),
+}
+SAID_OF = {kind: message for kinds, message in _SAID_OF.items() for kind in kinds}
+
+
+def field_message(item: dict) -> str:
+    """What is wrong with one field, from one of pydantic's errors, in the active language."""
+    kind, context = item.get("type", ""), item.get("ctx") or {}
+    if kind == "value_error" and "error" in context:  # our validators' own words (core/api_input.py)
+        return str(context["error"])
+    if kind not in SAID_OF:
+        return item.get("msg", "")
+    values = {name: str(value) for name, value in context.items()}
+    if "expected" in values:  # pydantic's "'a', 'b' or 'c'"
+        values["expected"] = values["expected"].replace(" or ", ", ")
+    try:
+        return _(SAID_OF[kind]) % values
+    except KeyError:  # a context without the value the message names
+        return item.get("msg", "")
+
+
 def _error(api: NinjaAPI, request, status: int, code: str, message: str, **extra):
     body = {"code": code, "message": message, "field": extra.pop("field", None)}
     body.update(extra)
@@ -78,7 +130,7 @@ def install(api: NinjaAPI) -> None:
             location = [str(part) for part in item.get("loc", [])]
             if location[:1] and location[0] in LOCATIONS:  # ("body", "payload", "title") names field "title"
                 location = location[2:] if location[1:2] and location[1] in ARGUMENTS else location[1:]
-            items.append({"field": ".".join(location), "message": item.get("msg", "")})
+            items.append({"field": ".".join(location), "message": field_message(item)})
         first = items[0]["field"] if items else None
         return _error(api, request, 422, "validation_error", _("Dữ liệu không hợp lệ."), field=first, errors=items)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
@@ -48,7 +49,7 @@ class Input(Schema):
     @classmethod
     def _text_is_storable(cls, value: Any) -> Any:
         if not _storable(value):
-            raise ValueError("text with a NUL character or an invalid code point")
+            raise ValueError(_("Văn bản có ký tự NUL hoặc mã ký tự không hợp lệ."))
         return value
 
     @field_validator("*", mode="after")
@@ -58,7 +59,7 @@ class Input(Schema):
         before the calendar's start when stored), and a time without an offset read on the city's clock,
         as the forms read it (compared with one that has an offset, it raised a TypeError)."""
         if isinstance(value, datetime.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValueError(f"a date from {FIRST_YEAR} to {LAST_YEAR}")
+            raise ValueError(_("Cần một ngày từ năm %(first)s đến năm %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR})
         if isinstance(value, datetime.datetime) and timezone.is_naive(value):
             return timezone.make_aware(value)
         return value
