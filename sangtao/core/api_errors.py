@@ -8,7 +8,8 @@ returns.
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop, ngettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -59,53 +60,55 @@ NINJA_MESSAGES = {
 
 # What pydantic says of a field, by the kind of its error, in the API's language: pydantic writes English
 # only. A kind not listed here keeps pydantic's words. %(name)s is the value pydantic gives in its context
-# (a bound, a length, the accepted values).
+# (a bound, a length, the accepted values); a message about a count is plural in English.
 _SAID_OF = {
-    ("missing",): gettext_noop("Thiếu trường bắt buộc này."),
-    ("extra_forbidden",): gettext_noop("Không có trường này."),
-    ("string_type",): gettext_noop("Cần một chuỗi văn bản."),
-    ("string_too_short",): gettext_noop("Cần ít nhất %(min_length)s ký tự."),
-    ("string_too_long",): gettext_noop("Nhiều nhất %(max_length)s ký tự."),
-    ("string_pattern_mismatch",): gettext_noop("Không đúng dạng: %(pattern)s."),
-    ("int_type", "int_parsing", "int_from_float", "int_parsing_size"): gettext_noop("Cần một số nguyên."),
-    ("float_type", "float_parsing", "decimal_type", "decimal_parsing", "finite_number"): gettext_noop("Cần một số."),
-    ("decimal_max_digits",): gettext_noop("Nhiều nhất %(max_digits)s chữ số."),
-    ("decimal_max_places",): gettext_noop("Nhiều nhất %(decimal_places)s chữ số sau dấu thập phân."),
-    ("decimal_whole_digits",): gettext_noop("Nhiều nhất %(whole_digits)s chữ số trước dấu thập phân."),
-    ("greater_than_equal",): gettext_noop("Cần lớn hơn hoặc bằng %(ge)s."),
-    ("greater_than",): gettext_noop("Cần lớn hơn %(gt)s."),
-    ("less_than_equal",): gettext_noop("Cần nhỏ hơn hoặc bằng %(le)s."),
-    ("less_than",): gettext_noop("Cần nhỏ hơn %(lt)s."),
-    ("bool_type", "bool_parsing"): gettext_noop("Cần true hoặc false."),
+    ("missing",): _lazy("Thiếu trường bắt buộc này."),
+    ("extra_forbidden",): _lazy("Không có trường này."),
+    ("string_type",): _lazy("Cần một chuỗi văn bản."),
+    ("string_unicode",): _lazy("Văn bản có ký tự NUL hoặc mã ký tự không hợp lệ."),
+    ("string_too_short",): ngettext_lazy("Cần ít nhất %(min_length)s ký tự.", "Cần ít nhất %(min_length)s ký tự.",
+                                         "min_length"),
+    ("string_too_long",): ngettext_lazy("Tối đa %(max_length)s ký tự.", "Tối đa %(max_length)s ký tự.", "max_length"),
+    ("int_type", "int_parsing", "int_from_float", "int_parsing_size"): _lazy("Cần một số nguyên."),
+    ("float_type", "float_parsing", "decimal_type", "decimal_parsing"): _lazy("Cần một số."),
+    ("finite_number",): _lazy("Cần một số hữu hạn."),
+    ("decimal_max_digits",): _lazy("Tối đa %(max_digits)s chữ số."),
+    ("decimal_max_places",): _lazy("Tối đa %(decimal_places)s chữ số sau dấu thập phân."),
+    ("decimal_whole_digits",): _lazy("Tối đa %(whole_digits)s chữ số trước dấu thập phân."),
+    ("greater_than_equal",): _lazy("Cần lớn hơn hoặc bằng %(ge)s."),
+    ("greater_than",): _lazy("Cần lớn hơn %(gt)s."),
+    ("less_than_equal",): _lazy("Cần nhỏ hơn hoặc bằng %(le)s."),
+    ("less_than",): _lazy("Cần nhỏ hơn %(lt)s."),
+    ("bool_type", "bool_parsing"): _lazy("Cần true hoặc false."),
     ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        gettext_noop("Cần một ngày dạng YYYY-MM-DD."),
+        _lazy("Cần một ngày có thật, dạng YYYY-MM-DD."),
     ("datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"):
-        gettext_noop("Cần ngày và giờ dạng YYYY-MM-DDTHH:MM:SS, có thể kèm múi giờ (+07:00)."),
-    ("enum", "literal_error"): gettext_noop("Cần một trong các giá trị %(expected)s."),
-    ("list_type", "tuple_type", "set_type"): gettext_noop("Cần một danh sách."),
-    ("dict_type", "model_type", "model_attributes_type"): gettext_noop("Cần một đối tượng JSON."),
-    ("too_short",): gettext_noop("Cần ít nhất %(min_length)s phần tử."),
-    ("too_long",): gettext_noop("Nhiều nhất %(max_length)s phần tử."),
-    ("url_type", "url_parsing", "url_syntax_violation", "url_scheme", "url_too_long"):
-        gettext_noop("Cần một địa chỉ URL đầy đủ (https://...)."),
-    ("uuid_type", "uuid_parsing"): gettext_noop("Cần một mã UUID."),
+        _lazy("Cần một ngày giờ có thật, dạng YYYY-MM-DDTHH:MM:SS, có thể kèm múi giờ (+07:00)."),
+    ("enum", "literal_error"): _lazy("Cần một trong các giá trị %(expected)s."),
+    ("list_type", "tuple_type", "set_type"): _lazy("Cần một danh sách."),
+    ("dict_type", "model_type", "model_attributes_type"): _lazy("Cần một đối tượng JSON."),
+    ("too_short",): ngettext_lazy("Cần ít nhất %(min_length)s phần tử.", "Cần ít nhất %(min_length)s phần tử.",
+                                  "min_length"),
+    ("too_long",): ngettext_lazy("Tối đa %(max_length)s phần tử.", "Tối đa %(max_length)s phần tử.", "max_length"),
+    ("url_type", "url_parsing", "url_syntax_violation", "url_scheme"):
+        _lazy("Cần một địa chỉ URL đầy đủ (https://...)."),
+    ("uuid_type", "uuid_parsing"): _lazy("Cần một mã UUID."),
 }
 SAID_OF = {kind: message for kinds, message in _SAID_OF.items() for kind in kinds}
 
 
 def field_message(item: dict) -> str:
     """What is wrong with one field, from one of pydantic's errors, in the active language."""
-    kind, context = item.get("type", ""), item.get("ctx") or {}
-    if kind == "value_error" and "error" in context:  # our validators' own words (core/api_input.py)
-        return str(context["error"])
+    kind, values = item.get("type", ""), dict(item.get("ctx") or {})
+    if kind == "value_error" and "error" in values:  # our validators' own words (core/api_input.py)
+        return str(values["error"])
     if kind not in SAID_OF:
         return item.get("msg", "")
-    values = {name: str(value) for name, value in context.items()}
     if "expected" in values:  # pydantic's "'a', 'b' or 'c'"
-        values["expected"] = values["expected"].replace(" or ", ", ")
+        values["expected"] = str(values["expected"]).replace(" or ", ", ")
     try:
-        return _(SAID_OF[kind]) % values
-    except KeyError:  # a context without the value the message names
+        return str(SAID_OF[kind] % values)
+    except (KeyError, TypeError):  # a context without the value the message names
         return item.get("msg", "")
 
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from sangtao.core.text import storable
+
 BIGINT_MAX = 2**63 - 1  # BigIntegerField, and every id (BigAutoField)
 INT_MAX = 2**31 - 1  # IntegerField, PositiveIntegerField
 FIRST_YEAR, LAST_YEAR = 1900, 9998  # of any date or time the API takes (the audit log's day filter's too)
@@ -30,11 +32,7 @@ Points = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]  # a cr
 def _storable(value: Any) -> bool:
     """Text every database stores: no NUL character, no lone surrogate (from a JSON \\ud800)."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return "\x00" not in value
+        return storable(value)
     if isinstance(value, dict):
         return all(_storable(key) and _storable(item) for key, item in value.items())
     if isinstance(value, (list, tuple)):

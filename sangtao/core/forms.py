@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.api_input import BIGINT_MAX, FIRST_YEAR, LAST_YEAR
 from sangtao.core.formats import DecimalField
-from sangtao.core.text import clean
+from sangtao.core.text import clean, storable
 
 _DIGITS = re.compile(r"\s*\+?\d{1,19}\s*", re.ASCII)
 
@@ -110,43 +110,52 @@ class DateTimeField(forms.DateTimeField):
 
 
 class JSONField(forms.JSONField):
-    """Django's JSON field, refusing what no database stores as JSON: a number too large to be finite
-    (1e400 reads as infinity, which JSON has no way to write), the NUL character (PostgreSQL refuses
-    \\u0000 in jsonb), and nesting too deep for the decoder (a RecursionError in json.loads)."""
+    """Django's JSON field, refusing what no database stores as JSON, with a message where Django's would
+    pass it on or fail: a number too large to be finite (1e400 reads as infinity, which JSON cannot write)
+    or too long for Python to read (over 4,300 digits), text no database stores (core.text.storable), and
+    nesting deeper than JSON_DEPTH (deeper, encoding it again on saving or showing it ran out of stack)."""
 
-    default_error_messages = {"unstorable": _("Không lưu được JSON này: có số quá lớn, ký tự NUL (\\u0000) hoặc "
-                                              "lồng nhau quá sâu.")}
+    default_error_messages = {"unstorable": _(
+        "Không lưu được JSON này: có số quá lớn hoặc quá dài, ký tự không lưu được (\\u0000, hay \\ud800 đứng "
+        "một mình) hoặc lồng nhau quá 100 tầng.")}
 
     def to_python(self, value):
         try:
             converted = super().to_python(value)
-        except RecursionError:
+        except ValidationError:
+            raise
+        except (RecursionError, ValueError):
             raise ValidationError(self.error_messages["unstorable"], code="unstorable") from None
         if not _storable_json(converted):
             raise ValidationError(self.error_messages["unstorable"], code="unstorable")
         return converted
 
     def bound_data(self, data, initial):
-        """The posted text, shown again as it came when it is too deep to decode."""
+        """What was posted, shown again as it was typed when it is refused."""
         try:
-            return super().bound_data(data, initial)
-        except RecursionError:
+            value = super().bound_data(data, initial)
+        except (RecursionError, ValueError):
             return InvalidJSONInput(data)
+        return value if _storable_json(value) else InvalidJSONInput(data)
+
+
+JSON_DEPTH = 100  # levels of arrays and objects: far more than any settings need
 
 
 def _storable_json(value) -> bool:
-    """Whether every number in value is finite and no text in it (keys included) holds NUL; iterative,
-    as the value may nest as deep as the decoder allows."""
-    pending = [value]
+    """Whether every number in value is finite, every text in it (keys included) storable, and it nests
+    at most JSON_DEPTH levels; walked without recursion, as it may nest as deep as the decoder allows."""
+    pending = [(value, 0)]
     while pending:
-        item = pending.pop()
-        if isinstance(item, float) and not math.isfinite(item) or isinstance(item, str) and "\x00" in item:
+        item, depth = pending.pop()
+        if depth >= JSON_DEPTH or isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, str) and not storable(item):
             return False
         if isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
+            pending.extend((child, depth + 1) for child in [*item.keys(), *item.values()])
         elif isinstance(item, list):
-            pending.extend(item)
+            pending.extend((child, depth + 1) for child in item)
     return True
 
 

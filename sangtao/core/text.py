@@ -28,6 +28,16 @@ def clean(value: str) -> str:
     return nfc(value).replace("\x00", "").strip()
 
 
+def storable(value: str) -> bool:
+    """Whether every database stores value as it is: no NUL character (PostgreSQL refuses it in text and
+    in JSON) and no lone surrogate ("\\ud800" in JSON decodes to one; it has no UTF-8 form)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in "đĐ":  # đ does not decompose in Unicode, so fold it by hand.

@@ -34,7 +34,7 @@ class UnitPage(Schema):
 
 class UnitParams(Input):
     q: str = SchemaField("", max_length=200)
-    kind: str | None = SchemaField(None, pattern="^(" + "|".join(UnitKind.values) + ")$")
+    kind: UnitKind | None = None
     include_dissolved: bool = False
     page: Page = 1
 
