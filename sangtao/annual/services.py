@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sangtao.annual.models import (
     IN_CITY_PLAN,
@@ -586,7 +587,8 @@ def _send_notice(plan: AnnualPlan, period: ReportPeriod, due: datetime.date, lev
                                    ReportNotice.Level.LEADER: unit_staff([plan.unit_id], [Role.LEADER]),
                                    ReportNotice.Level.DOST: dost_coordinators()}
         recipients = chosen[level]
-        title = format_lazy(_("Quá hạn {n} ngày: {period} năm {year} của {unit}"), n=days_late, period=period.name,
+        title = format_lazy(ngettext_lazy("Quá hạn {n} ngày: {period} năm {year} của {unit}",
+                                          "Quá hạn {n} ngày: {period} năm {year} của {unit}", days_late), n=days_late, period=period.name,
                             year=plan.year, unit=plan.unit.name)
     notify(recipients, title, format_lazy(_("Hạn nộp: {due}"), due=formats.short_date(due)), plan.get_absolute_url())
 

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from sangtao.challenges import services as challenge_services
 from sangtao.challenges.models import Challenge, Status
@@ -300,7 +301,8 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
                     if not created:
                         continue
                     notify(_recipients(project, level, owner_units),
-                           format_lazy(_("Quá hạn {n} ngày: {what} ({title})"), n=late_days, what=text,
+                           format_lazy(ngettext_lazy("Quá hạn {n} ngày: {what} ({title})",
+                                                     "Quá hạn {n} ngày: {what} ({title})", late_days), n=late_days, what=text,
                                        title=project.challenge.title),
                            format_lazy(_("Hạn: {due}"), due=formats.short_date(due)), project.get_absolute_url())
                     sent += 1

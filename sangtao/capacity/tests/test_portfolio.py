@@ -30,7 +30,7 @@ def test_counters_filters_and_export_agree(make_challenge, dost, officer):
     run = JobRun.objects.get()
     assert (run.state, run.done, run.total, run.created_by) == ("done", 100, 100, dost)
     english = client_for(dost).get(f"/en/jobs/{run.pk}/").content.decode()  # started on the Vietnamese site
-    assert "<h1>Innovation portfolio export (Excel)</h1>" in english and "Exported 1 items." in english
+    assert "<h1>Innovation portfolio export (Excel)</h1>" in english and "Items exported: 1." in english
     for url in (run.get_absolute_url(), f"/jobs/{run.pk}/result/"):  # the file is its requester's
         assert client_for(officer).get(url).status_code == 404
 
@@ -74,7 +74,7 @@ def test_an_export_started_on_the_english_site_reads_in_vietnamese_on_the_vietna
     page = client_for(dost).get(f"/jobs/{run.pk}/").content.decode()
     assert "<h1>Xuất danh mục đổi mới sáng tạo (Excel)</h1>" in page and "Đã xuất 0 việc." in page
     page = client_for(dost).get(f"/en/jobs/{run.pk}/").content.decode()
-    assert "<h1>Innovation portfolio export (Excel)</h1>" in page and "Exported 0 items." in page
+    assert "<h1>Innovation portfolio export (Excel)</h1>" in page and "Items exported: 0." in page
 
 
 def test_the_stage_and_kpi_status_filters_narrow_the_lines_the_page_and_the_export(make_challenge, dost, officer):

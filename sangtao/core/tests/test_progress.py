@@ -106,8 +106,8 @@ def test_a_job_started_on_the_vietnamese_site_reads_in_the_language_of_the_page_
     assert f"“{english}” is running" in person.get("/en/my-work/").content.decode()
     process_tasks()
     page = person.get(f"/en/jobs/{run.pk}/").content.decode()
-    assert f"<h1>{english}</h1>" in page and "3 responses exported." in page and vietnamese not in page
-    assert json.loads(person.get(f"/en/jobs/{run.pk}/progress.json").content)["message"] == "3 responses exported."
+    assert f"<h1>{english}</h1>" in page and "Responses exported: 3." in page and vietnamese not in page
+    assert json.loads(person.get(f"/en/jobs/{run.pk}/progress.json").content)["message"] == "Responses exported: 3."
     assert f"“{english}” has finished" in person.get("/en/my-work/").content.decode()
     page = person.get(f"/jobs/{run.pk}/").content.decode()
     assert f"<h1>{vietnamese}</h1>" in page and "Đã xuất 3 phiếu." in page and english not in page
@@ -451,8 +451,8 @@ def test_a_text_kept_inside_another_is_said_in_the_readers_language_with_its_val
         kept = progress.job_text(_("Không thể phân công. Cần thay đổi: %(why)s"), why=reasons)
     assert json.loads(json.dumps(kept.args)) == kept.args  # a JobRun's JSON field keeps it as it is
     with translation.override("en"):
-        assert str(kept) == ("No assignment is possible. To change: Proposal «100% %(n)s» has 4 pinned pairs, "
-                             "more than 3 reviewers.")
+        assert str(kept) == ("No assignment is possible. To change: Proposal «100% %(n)s» has more pinned pairs (4) "
+                             "than reviewers per proposal (3).")
     with translation.override("vi"):
         assert str(kept) == "Không thể phân công. Cần thay đổi: Hồ sơ «100% %(n)s» có 4 cặp bắt buộc, nhiều hơn 3 người chấm."
 

@@ -100,5 +100,5 @@ def test_an_infeasible_run_is_a_failed_job_that_says_what_to_change(forming, dos
     assert run.state == "infeasible" and run.job.state == "failed" and "Cần thêm 7 lượt chấm" in run.job.shown_message
     assert run.job.back_url == forming.get_absolute_url()  # where the council is put right
     # The solver's reasons are kept as msgids with their values: the whole message reads in the reader's language.
-    assert "No assignment is possible. To change: Needs 7 more review slots" in client_for(dost).get(
+    assert "No assignment is possible. To change: Review slots missing: 7" in client_for(dost).get(
         f"/en/jobs/{run.job.pk}/").content.decode()

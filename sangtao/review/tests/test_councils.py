@@ -73,9 +73,9 @@ def test_why_a_run_is_infeasible_is_said_in_the_language_of_the_page_reading_it(
     run.refresh_from_db()
     reader = client_for(dost)
     english = reader.get(f"/en/councils/{forming.pk}/runs/{run.pk}/").content.decode()
-    assert "Needs 7 more review slots" in english and "Cần thêm" not in english
+    assert "Review slots missing: 7" in english and "Cần thêm" not in english
     # Told once, by its reasons: no progress bar, no "Failed" beside "Infeasible", no retry of the same settings.
-    assert english.count("Needs 7 more review slots") == 1 and "<progress" not in english and "Run again" not in english
+    assert english.count("Review slots missing: 7") == 1 and "<progress" not in english and "Run again" not in english
     assert run.job.refused and "Run again" not in reader.get(f"/en/jobs/{run.job.pk}/").content.decode()
     assert "Cần thêm 7 lượt chấm" in reader.get(f"/councils/{forming.pk}/runs/{run.pk}/").content.decode()
 
