@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -52,6 +53,29 @@ class Status(models.TextChoices):
 
 
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLOSED, Status.IMPLEMENTING, Status.EVALUATING, Status.COMPLETED]
+
+
+class ChallengeRules(models.Model):
+    """The national deadlines of the task procedure, in working days (data, seeded with BRIEF §2's)."""
+
+    name = models.CharField(_("Tên bộ quy tắc"), max_length=150)
+    review_working_days = models.PositiveSmallIntegerField(
+        _("Sở KH&CN thẩm định trong (ngày làm việc)"), default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(250)])
+    publish_working_days = models.PositiveSmallIntegerField(
+        _("Công bố sau khi phê duyệt trong (ngày làm việc)"), default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(250)])
+    is_default = models.BooleanField(_("Mặc định"), default=False)
+
+    class Meta:
+        verbose_name = _("quy tắc thời hạn bài toán")
+        verbose_name_plural = _("quy tắc thời hạn bài toán")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = clean(self.name)  # edited in the admin: NFC, no surrounding space
 
 
 class Facet(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sangtao.challenges import services
+from sangtao.challenges import deadlines, services
 from sangtao.challenges.access import get_challenge_for, public_challenges, worklist_challenges
 from sangtao.challenges.forms import (
     AnswerForm,
@@ -132,11 +132,18 @@ def challenge_detail(request, pk):
         "answer_form": AnswerForm(),
         "attachment_form": AttachmentForm(),
         "last_return": _last_return(transitions) if challenge.status == Status.DRAFT else None,
+        "deadline": deadlines.deadline(challenge.status, _arrival(transitions, challenge.status)) if internal else None,
         "title": challenge.localized_title(get_language()),
         "summary": challenge.localized_summary(get_language()),
         "contact": services.shown_contact(challenge),
     }
     return render(request, "challenges/detail.html", context)
+
+
+def _arrival(transitions, status: str):
+    """When the challenge last reached `status` (a return and a new submission start the clock again)."""
+    arrivals = [t.at for t in transitions if t.to_status == status]
+    return arrivals[-1] if arrivals else None
 
 
 def _last_return(transitions):

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sangtao.challenges import deadlines
 from sangtao.challenges.models import Challenge, QuestionStatus, Status, Transition
 from sangtao.core.workitems import WorkItem, one_or_list, provider, span
 from sangtao.orgs.models import Role
@@ -17,6 +18,11 @@ RETURNS = ("unit_return", "request_changes")  # the moves that send a challenge 
 
 def _worklist(status: str) -> str:
     return f"{reverse('challenges:mine')}?status={status}"
+
+
+def _by(deadline: deadlines.Deadline | None) -> dict[str, Any]:
+    """The earliest deadline of a line's challenges, as the work item's due date."""
+    return {"due": deadline.due, "overdue": deadline.overdue} if deadline else {}
 
 
 @provider("challenges.workflow")
@@ -44,9 +50,17 @@ def challenge_work(user) -> list[WorkItem]:
         wanted.update({name: Count("pk", filter=condition, distinct=True), **span(name, "pk", condition)})
     pending = Q(questions__status=QuestionStatus.PENDING) & (Q() if dost else mine)
     wanted.update(**span("asked", "pk", pending), asked=Count("questions", filter=pending, distinct=True))
+    if dost:  # the earliest arrival at each step with a national deadline (challenges/deadlines.py)
+        wanted.update(reviews_since=Min("arrived", filter=Q(status=Status.DOST_REVIEW)),
+                      to_publish_since=Min("arrived", filter=Q(status=Status.APPROVED)))
     returned = Exists(Transition.objects.filter(challenge=OuterRef("pk"), move__in=RETURNS))
-    counts = dict.fromkeys(("drafts", "returns", "approvals", "reviews", "to_publish"), 0)
-    counts.update(Challenge.objects.annotate(returned=returned).aggregate(**wanted))
+    arrived = Subquery(Transition.objects.filter(challenge=OuterRef("pk"), to_status=OuterRef("status"))
+                       .order_by("-at", "-id").values("at")[:1])
+    counts: dict[str, Any] = dict.fromkeys(("drafts", "returns", "approvals", "reviews", "to_publish"), 0)
+    counts.update(Challenge.objects.annotate(returned=returned, arrived=arrived).aggregate(**wanted))
+    rules = deadlines.current_rules() if dost and (counts["reviews"] or counts["to_publish"]) else None
+    due = {name: deadlines.deadline(status, counts.get(f"{name}_since"), rules) if rules else None
+           for name, status in (("reviews", Status.DOST_REVIEW), ("to_publish", Status.APPROVED))}
 
     def link(name: str, status: str, anchor: str = "") -> str:
         return one_or_list(counts, name, lambda pk: reverse("challenges:detail", args=[pk]) + anchor,
@@ -60,9 +74,9 @@ def challenge_work(user) -> list[WorkItem]:
         WorkItem("challenges.approve", _("Bài toán chờ lãnh đạo đơn vị phê duyệt"), counts["approvals"],
                  link("approvals", Status.UNIT_REVIEW), group=GROUP),
         WorkItem("challenges.review", _("Bài toán chờ Sở KH&CN thẩm định"), counts["reviews"],
-                 link("reviews", Status.DOST_REVIEW), group=GROUP),
+                 link("reviews", Status.DOST_REVIEW), group=GROUP, **_by(due["reviews"])),
         WorkItem("challenges.publish", _("Bài toán đã phê duyệt, chờ công bố"), counts["to_publish"],
-                 link("to_publish", Status.APPROVED), group=GROUP),
+                 link("to_publish", Status.APPROVED), group=GROUP, **_by(due["to_publish"])),
         WorkItem("challenges.questions", _("Câu hỏi của công chúng chờ duyệt"), counts["asked"],
                  link("asked", "", "#hoi-dap"), group=GROUP),
     ]

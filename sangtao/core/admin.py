@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from sangtao.core.audit import record
 from sangtao.core.forms import JSONField, ModelChoiceField, ModelForm, ModelMultipleChoiceField, bound_number, is_id
+from sangtao.core.models import Holiday
 
 
 class _NestedObjectsWithNames(NestedObjects):
@@ -156,3 +157,12 @@ class AuditedAdmin(FewQueriesDeleteAdmin):
                     created = inline.instance in formset.new_objects
                     record(request.user, "rule_created" if created else "rule_changed", inline.instance,
                            changes=_changes(inline), parent=form.instance.pk)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedAdmin):
+    """The days off the working-day deadlines skip (core/workdays.py). The fixed ones are seeded; Tết, the
+    Hùng Kings' day and the days the government adds beside them are entered each year."""
+
+    list_display = ["day", "name"]
+    date_hierarchy = "day"

@@ -233,3 +233,20 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}: {self.count}"
+
+
+class Holiday(models.Model):
+    """A day off for the public service, beside Saturdays and Sundays: the national deadlines of the task
+    procedure count working days (BRIEF §2). DoST keeps the list: Tết and the Hùng Kings' day follow the
+    lunar calendar, and the days around them are announced each year."""
+
+    day = models.DateField(_("Ngày"), unique=True)
+    name = models.CharField(_("Tên ngày nghỉ"), max_length=150)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("ngày nghỉ lễ, tết")
+        verbose_name_plural = _("ngày nghỉ lễ, tết")
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.name}"

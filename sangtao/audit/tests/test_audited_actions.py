@@ -137,6 +137,7 @@ RULE_TABLE_EDITS = {
     "initiatives.initiativerules": ("due_soon_days", 11), "initiatives.emulationtitle": ("position", 33),
     "annual.reportperiod": ("remind_days_before", 6), "annual.externalindicator": ("name", "Chỉ số (sửa)"),
     "knowledge.sectionrule": ("word_limit", 280), "knowledge.problemkind": ("position", 44),
+    "challenges.challengerules": ("review_working_days", 8), "core.holiday": ("name", "Tết Dương lịch (sửa)"),
 }
 
 

@@ -14,8 +14,9 @@ from sangtao.notifications.models import Notification
 from sangtao.orgs.models import Role
 
 # Every query of the home, whatever the number of items: the session and user, the roles, each
-# provider's few aggregates, the notifications and follows shown, the header's menu and badge.
-HOME_QUERIES = 30
+# provider's few aggregates, the notifications and follows shown, the header's menu and badge, and for
+# DoST the deadline rules and the holidays of the two national deadlines (challenges/deadlines.py).
+HOME_QUERIES = 33
 
 
 def kinds(user) -> dict[str, int]:

@@ -23,7 +23,8 @@ from conftest import (
 )
 from sangtao.accounts.models import User
 from sangtao.challenges import services as challenge_services
-from sangtao.challenges.models import SelectionMode
+from sangtao.challenges.models import ChallengeRules, SelectionMode
+from sangtao.core.models import Holiday
 from sangtao.core.tasks import TaskResultRow
 from sangtao.orgs.models import OrgUnit, Role, SolverProfile, UnitKind
 
@@ -42,7 +43,7 @@ ARGS = {
     ("fields", "pk"): "field", ("solvers", "pk"): "solver_org", ("indicators", "indicator_id"): "indicator",
     **{(model, "object_id"): model for model in
        ("projectrules", "rubric", "councilrules", "indexrule", "eligibilitycriterion", "capacityrule",
-        "stratumpopulation", "unitprofile", "reportperiod", "externalindicator")},
+        "stratumpopulation", "unitprofile", "reportperiod", "externalindicator", "challengerules", "holiday")},
     ("initiatives", "pk"): "initiative", ("initiatives", "initiative_id"): "initiative",
     ("council", "pk"): "initiative_council", ("initiative-councils", "council_id"): "initiative_council",
     ("register", "pk"): "public_initiative", ("people", "user_pk"): "initiative_person",
@@ -276,6 +277,7 @@ def build_world(n: int, usernames: dict[str, str], field, ward) -> dict:
         "indicator": challenge.indicators.get().pk, "projectrules": project.rules_id, "rubric": rubric.pk,
         "councilrules": rules.pk, "indexrule": IndexRule.objects.get(is_default=True).pk,
         "eligibilitycriterion": EligibilityCriterion.objects.first().pk, **_capacity_rules(health),
+        "challengerules": ChallengeRules.objects.get(is_default=True).pk, "holiday": Holiday.objects.first().pk,
     }
 
 

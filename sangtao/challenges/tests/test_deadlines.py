@@ -1,0 +1,81 @@
+"""The national deadlines of BRIEF §2, in working days: DoST appraises a challenge within 7 of receiving it
+and publishes it within 15 of approving it, by rules and holidays DoST keeps."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from conftest import client_for
+from sangtao.challenges import services
+from sangtao.challenges.models import ChallengeRules, Status
+from sangtao.challenges.workitems import challenge_work
+from sangtao.core.models import Holiday
+from sangtao.core.workdays import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+CITY = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+MONDAY = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=CITY)
+
+
+def test_working_days_skip_weekends_the_seeded_fixed_holidays_and_those_dost_adds():
+    friday = datetime.date(2026, 12, 4)
+    assert add_working_days(friday, 7) == datetime.date(2026, 12, 15)
+    Holiday.objects.create(day=datetime.date(2026, 12, 8), name="Nghỉ bù")
+    assert add_working_days(friday, 7) == datetime.date(2026, 12, 16)
+    assert add_working_days(datetime.date(2026, 12, 30), 2) == datetime.date(2027, 1, 4)  # 1/1 is seeded
+
+
+def _received_on(make_challenge, monkeypatch, when, state=Status.DOST_REVIEW):
+    with monkeypatch.context() as past:
+        past.setattr(timezone, "now", lambda: when)
+        return make_challenge(state)
+
+
+def test_dost_and_the_owner_see_the_appraisal_deadline_and_that_it_has_passed(make_challenge, monkeypatch, dost,
+                                                                            officer):
+    challenge = _received_on(make_challenge, monkeypatch, MONDAY)
+    for user in (dost, officer):
+        page = client_for(user).get(challenge.get_absolute_url()).content.decode()
+        assert "Hạn thẩm định" in page and '<time datetime="2026-11-11">11/11/2026</time>' in page
+        assert "7 ngày làm việc kể từ 02/11/2026" in page and "(quá hạn)" in page
+    english = client_for(dost).get(f"/en{challenge.get_absolute_url()}").content.decode()
+    assert "Appraisal due" in english and "7 working days from" in english and "(overdue)" in english
+    [review] = [item for item in challenge_work(dost) if item.kind == "challenges.review"]
+    assert (review.due, review.overdue) == (datetime.date(2026, 11, 11), True)
+
+
+def test_the_deadline_follows_the_rules_dost_edits(make_challenge, monkeypatch, dost):
+    challenge = _received_on(make_challenge, monkeypatch, MONDAY)
+    ChallengeRules.objects.filter(is_default=True).update(review_working_days=3)
+    page = client_for(dost).get(challenge.get_absolute_url()).content.decode()
+    assert '<time datetime="2026-11-05">' in page and "3 ngày làm việc kể từ 02/11/2026" in page
+
+
+def test_publication_is_due_within_fifteen_working_days_of_approval(make_challenge, monkeypatch, dost):
+    challenge = _received_on(make_challenge, monkeypatch, MONDAY, Status.APPROVED)
+    page = client_for(dost).get(challenge.get_absolute_url()).content.decode()
+    assert "Hạn công bố" in page and '<time datetime="2026-11-23">' in page
+    [publish] = [item for item in challenge_work(dost) if item.kind == "challenges.publish"]
+    assert publish.due == datetime.date(2026, 11, 23)
+
+
+def test_a_challenge_returned_and_submitted_again_starts_the_clock_again(make_challenge, monkeypatch, dost, officer,
+                                                                         leader):
+    challenge = _received_on(make_challenge, monkeypatch, MONDAY)
+    challenge = services.apply_move(challenge, dost, "request_changes", "bổ sung chỉ số")
+    challenge = services.apply_move(challenge, officer, "submit")
+    services.apply_move(challenge, leader, "unit_approve")
+    due = add_working_days(timezone.localdate(), 7)
+    page = client_for(dost).get(challenge.get_absolute_url()).content.decode()
+    assert f'<time datetime="{due.isoformat()}">' in page and "(quá hạn)" not in page
+    [review] = [item for item in challenge_work(dost) if item.kind == "challenges.review"]
+    assert (review.due, review.overdue) == (due, False)
+
+
+@pytest.mark.parametrize("state", [Status.DRAFT, Status.UNIT_REVIEW, Status.PUBLISHED])
+def test_a_step_with_no_national_deadline_shows_none(make_challenge, dost, state):
+    page = client_for(dost).get(make_challenge(state).get_absolute_url()).content.decode()
+    assert "Hạn thẩm định" not in page and "Hạn công bố" not in page
