@@ -369,6 +369,22 @@ class Follow(models.Model):
         return f"{self.user_id} follows {self.challenge_id or self.field_id or self.unit_id}"
 
 
+class DeadlineNotice(models.Model):
+    """Marks that DoST was told a challenge passed a national deadline (challenges/deadlines.py), once for
+    each arrival at the step: a challenge returned and received again may pass its new deadline too."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=20, choices=Status.choices)  # the status whose deadline passed
+    arrived_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["challenge", "step", "arrived_at"], name="one_deadline_notice")]
+
+    def __str__(self) -> str:
+        return f"deadline {self.challenge_id} {self.step}"
+
+
 class ClosingReminder(models.Model):
     """Marks that the 'closing in 3 days' notice went out, so it is sent once."""
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -54,10 +54,8 @@ def challenge_work(user) -> list[WorkItem]:
         wanted.update(reviews_since=Min("arrived", filter=Q(status=Status.DOST_REVIEW)),
                       to_publish_since=Min("arrived", filter=Q(status=Status.APPROVED)))
     returned = Exists(Transition.objects.filter(challenge=OuterRef("pk"), move__in=RETURNS))
-    arrived = Subquery(Transition.objects.filter(challenge=OuterRef("pk"), to_status=OuterRef("status"))
-                       .order_by("-at", "-id").values("at")[:1])
     counts: dict[str, Any] = dict.fromkeys(("drafts", "returns", "approvals", "reviews", "to_publish"), 0)
-    counts.update(Challenge.objects.annotate(returned=returned, arrived=arrived).aggregate(**wanted))
+    counts.update(Challenge.objects.annotate(returned=returned, arrived=deadlines.arrival()).aggregate(**wanted))
     rules = deadlines.current_rules() if dost and (counts["reviews"] or counts["to_publish"]) else None
     due = {name: deadlines.deadline(status, counts.get(f"{name}_since"), rules) if rules else None
            for name, status in (("reviews", Status.DOST_REVIEW), ("to_publish", Status.APPROVED))}

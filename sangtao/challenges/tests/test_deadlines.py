@@ -79,3 +79,26 @@ def test_a_challenge_returned_and_submitted_again_starts_the_clock_again(make_ch
 def test_a_step_with_no_national_deadline_shows_none(make_challenge, dost, state):
     page = client_for(dost).get(make_challenge(state).get_absolute_url()).content.decode()
     assert "Hạn thẩm định" not in page and "Hạn công bố" not in page
+
+
+def test_dost_is_told_once_of_each_passed_deadline_in_each_coordinators_language(make_challenge, monkeypatch, dost,
+                                                                                 officer, leader):
+    from sangtao.challenges.deadlines import tell_dost_of_passed_deadlines
+    from sangtao.core.tasks import PERIODIC
+    from sangtao.notifications.models import Notification
+
+    assert tell_dost_of_passed_deadlines.module_path in PERIODIC
+    late = _received_on(make_challenge, monkeypatch, MONDAY)
+    make_challenge(Status.DOST_REVIEW)  # received today: not late
+    dost.language = "en"
+    dost.save(update_fields=["language"])
+    assert tell_dost_of_passed_deadlines() == 1
+    [notice] = Notification.objects.filter(recipient=dost, title__startswith="Appraisal overdue")
+    assert (notice.title, notice.body, notice.url) == (f"Appraisal overdue: «{late.title}»", "Due: 11/11/2026",
+                                                       late.get_absolute_url())
+    assert tell_dost_of_passed_deadlines() == 0
+    late = services.apply_move(late, dost, "request_changes", "bổ sung chỉ số")
+    late = services.apply_move(late, officer, "submit")
+    services.apply_move(late, leader, "unit_approve")
+    assert tell_dost_of_passed_deadlines() == 0  # received again today: a new deadline, not yet passed
+    assert Notification.objects.filter(recipient=dost, title__startswith="Appraisal overdue").count() == 1
