@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.models import Challenge, ChallengeRules, DeadlineNotice, Status, Transition
 from sangtao.core import formats
 from sangtao.core.tasks import periodic
-from sangtao.core.workdays import add_working_days
+from sangtao.core.workdays import add_working_days, holidays_between, reach
 from sangtao.notifications.services import notify
 from sangtao.orgs.roles import dost_coordinators
 
@@ -40,15 +40,32 @@ def current_rules() -> ChallengeRules:
     return ChallengeRules.objects.filter(is_default=True).first() or ChallengeRules()
 
 
-def deadline(status: str, arrived: datetime.datetime | None, rules: ChallengeRules | None = None) -> Deadline | None:
+def deadline(status: str, arrived: datetime.datetime | None, rules: ChallengeRules | None = None,
+             holidays: set[datetime.date] | None = None) -> Deadline | None:
     """The deadline of the step a challenge in `status` has waited at since `arrived`; None for a status
-    with no national deadline."""
+    with no national deadline. `holidays` as core.workdays.add_working_days takes them."""
     if status not in STEPS or arrived is None:
         return None
     label, field = STEPS[Status(status)]
     days = getattr(rules or current_rules(), field)
     since = timezone.localdate(arrived)
-    return Deadline(label, since, days, add_working_days(since, days))
+    return Deadline(label, since, days, add_working_days(since, days, holidays))
+
+
+def attach_deadlines(challenges) -> None:
+    """Set `.deadline` on each of a page of challenges annotated with `arrived` (arrival()): two queries,
+    however many there are."""
+    waiting = [c for c in challenges if c.status in STEPS and c.arrived is not None]
+    for challenge in challenges:
+        challenge.deadline = None
+    if not waiting:
+        return
+    rules = current_rules()
+    days = max(rules.review_working_days, rules.publish_working_days)
+    since = [timezone.localdate(c.arrived) for c in waiting]
+    holidays = holidays_between(min(since), max(since) + reach(days))
+    for challenge in waiting:
+        challenge.deadline = deadline(challenge.status, challenge.arrived, rules, holidays)
 
 
 def arrival() -> Subquery:

@@ -402,11 +402,13 @@ def my_challenges(request):
     """The work list of a unit officer or leader (and DoST): everything they may act on."""
     if not request.user.has_perm("challenges.view_worklist"):
         raise Http404
-    base = worklist_challenges(request.user)
+    base = worklist_challenges(request.user).annotate(arrived=deadlines.arrival())
     form, queryset, query = filtered_challenges(request, base, [s for s, _label in Status.choices],
                                                 default_order=("-updated_at", "-id"))
+    page = _page(request, queryset)
+    deadlines.attach_deadlines(page.object_list)
     return render(request, "challenges/mine.html", {
-        "form": form, "page": _page(request, queryset), "query": query,
+        "form": form, "page": page, "query": query,
         "querystring": _querystring_without_page(request),
     })
 

@@ -102,3 +102,22 @@ def test_dost_is_told_once_of_each_passed_deadline_in_each_coordinators_language
     services.apply_move(late, leader, "unit_approve")
     assert tell_dost_of_passed_deadlines() == 0  # received again today: a new deadline, not yet passed
     assert Notification.objects.filter(recipient=dost, title__startswith="Appraisal overdue").count() == 1
+
+
+def test_the_work_list_shows_each_waiting_challenges_deadline_in_a_fixed_number_of_queries(
+        make_challenge, monkeypatch, dost, django_assert_max_num_queries):
+    late = _received_on(make_challenge, monkeypatch, MONDAY)
+    approved = _received_on(make_challenge, monkeypatch, MONDAY, Status.APPROVED)
+    draft = make_challenge(Status.DRAFT)
+    client = client_for(dost)
+    client.get("/challenges/mine/")  # the session is warm: what is counted is the page
+    with django_assert_max_num_queries(40) as counted:
+        page = client.get("/challenges/mine/").content.decode()
+    rows = {row.split('href="')[1].split('"')[0]: row for row in page.split("<tr>")[2:]}
+    assert '<time datetime="2026-11-11">' in rows[late.get_absolute_url()] and "(quá hạn)" in rows[late.get_absolute_url()]
+    assert '<time datetime="2026-11-23">' in rows[approved.get_absolute_url()]
+    assert "<time" not in rows[draft.get_absolute_url()]
+    for _n in range(3):
+        _received_on(make_challenge, monkeypatch, MONDAY)
+    with django_assert_max_num_queries(len(counted)):
+        client.get("/challenges/mine/")
