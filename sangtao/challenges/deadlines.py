@@ -7,27 +7,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge, ChallengeRules, DeadlineNotice, Status, Transition
+from sangtao.challenges.workflow import CHALLENGE
 from sangtao.core import formats
 from sangtao.core.tasks import periodic
-from sangtao.core.workdays import add_working_days, holidays_between, reach
+from sangtao.core.workdays import Calendar, add_working_days, calendar_between, reach, received_on
+from sangtao.core.workflow import notice_subject
 from sangtao.notifications.services import notify
 from sangtao.orgs.roles import dost_coordinators
 
 STEPS = {Status.DOST_REVIEW: (_("Hạn thẩm định"), "review_working_days"),
          Status.APPROVED: (_("Hạn công bố"), "publish_working_days")}
+MONTH = datetime.timedelta(days=31)
 PASSED = {Status.DOST_REVIEW: _("Quá hạn thẩm định: «{title}»"), Status.APPROVED: _("Quá hạn công bố: «{title}»")}
 
 
 @dataclass(frozen=True)
 class Deadline:
     label: Any
-    since: datetime.date
+    since: datetime.date  # the working day the challenge counts as received at the step
     days: int
     due: datetime.date
 
@@ -40,16 +43,27 @@ def current_rules() -> ChallengeRules:
     return ChallengeRules.objects.filter(is_default=True).first() or ChallengeRules()
 
 
+def _span(rules: ChallengeRules, first: datetime.date, last: datetime.date) -> Calendar:
+    """The calendar that deadlines of steps reached from `first` to `last` need (one query): a month more
+    for a step reached on a day off, counted from the next working day."""
+    days = max(rules.review_working_days, rules.publish_working_days)
+    return calendar_between(first, last + MONTH + reach(days))
+
+
 def deadline(status: str, arrived: datetime.datetime | None, rules: ChallengeRules | None = None,
-             holidays: set[datetime.date] | None = None) -> Deadline | None:
+             calendar: Calendar | None = None) -> Deadline | None:
     """The deadline of the step a challenge in `status` has waited at since `arrived`; None for a status
-    with no national deadline. `holidays` as core.workdays.add_working_days takes them."""
+    with no national deadline. A step reached on a day off counts from the next working day. `calendar`
+    as _span gives it (else it is read)."""
     if status not in STEPS or arrived is None:
         return None
+    rules = rules or current_rules()
     label, field = STEPS[Status(status)]
-    days = getattr(rules or current_rules(), field)
-    since = timezone.localdate(arrived)
-    return Deadline(label, since, days, add_working_days(since, days, holidays))
+    arrival_day = timezone.localdate(arrived)
+    calendar = _span(rules, arrival_day, arrival_day) if calendar is None else calendar
+    since = received_on(arrival_day, calendar)
+    days = getattr(rules, field)
+    return Deadline(label, since, days, add_working_days(since, days, calendar))
 
 
 def attach_deadlines(challenges) -> None:
@@ -61,11 +75,10 @@ def attach_deadlines(challenges) -> None:
     if not waiting:
         return
     rules = current_rules()
-    days = max(rules.review_working_days, rules.publish_working_days)
-    since = [timezone.localdate(c.arrived) for c in waiting]
-    holidays = holidays_between(min(since), max(since) + reach(days))
+    days = [timezone.localdate(c.arrived) for c in waiting]
+    calendar = _span(rules, min(days), max(days))
     for challenge in waiting:
-        challenge.deadline = deadline(challenge.status, challenge.arrived, rules, holidays)
+        challenge.deadline = deadline(challenge.status, challenge.arrived, rules, calendar)
 
 
 def arrival() -> Subquery:
@@ -77,21 +90,25 @@ def arrival() -> Subquery:
 @periodic(every=3600)
 def tell_dost_of_passed_deadlines() -> int:
     """Tell DoST's coordinators, once per arrival at the step, of each challenge whose appraisal or
-    publication deadline has passed."""
-    waiting = Challenge.objects.filter(status__in=list(STEPS)).annotate(arrived=arrival())
-    if not waiting:
-        return 0
-    rules, told = current_rules(), 0
+    publication deadline has passed; the notice asks for the move, and the move clears it."""
+    told_before = DeadlineNotice.objects.filter(challenge=OuterRef("pk"), step=OuterRef("status"),
+                                                arrived_at=OuterRef("arrived"))
+    waiting: list[Any] = list(Challenge.objects.filter(status__in=list(STEPS)).annotate(arrived=arrival())
+                   .exclude(Exists(told_before)))
+    attach_deadlines(waiting)
+    told = 0
     for challenge in waiting:
-        passed = deadline(challenge.status, challenge.arrived, rules)
-        if passed is None or not passed.overdue:
+        if challenge.deadline is None or not challenge.deadline.overdue:
             continue
         with transaction.atomic():
+            if not Challenge.objects.select_for_update().filter(pk=challenge.pk, status=challenge.status).exists():
+                continue  # moved on since it was read
             _notice, created = DeadlineNotice.objects.get_or_create(
                 challenge=challenge, step=challenge.status, arrived_at=challenge.arrived)
             if not created:
-                continue
+                continue  # another worker told DoST
             notify(dost_coordinators(), format_lazy(PASSED[Status(challenge.status)], title=challenge.title),
-                   format_lazy(_("Hạn: {due}"), due=formats.short_date(passed.due)), challenge.get_absolute_url())
+                   format_lazy(_("Hạn: {due}"), due=formats.short_date(challenge.deadline.due)),
+                   challenge.get_absolute_url(), action_needed=True, subject=notice_subject(CHALLENGE, challenge))
             told += 1
     return told

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
@@ -68,8 +68,10 @@ class ChallengeRules(models.Model):
     is_default = models.BooleanField(_("Mặc định"), default=False)
 
     class Meta:
-        verbose_name = _("quy tắc thời hạn bài toán")
+        verbose_name = pgettext_lazy("singular", "quy tắc thời hạn bài toán")
         verbose_name_plural = _("quy tắc thời hạn bài toán")
+        constraints = [models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                               name="one_default_challenge_rules")]
 
     def __str__(self) -> str:
         return self.name

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models, router, transaction
 from django.urls import translate_url
 from django.utils import timezone, translation
-from django.utils.translation import get_language, get_language_from_path, gettext
+from django.utils.translation import get_language, get_language_from_path, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import chain
@@ -236,17 +236,19 @@ class RateCount(models.Model):
 
 
 class Holiday(models.Model):
-    """A day off for the public service, beside Saturdays and Sundays: the national deadlines of the task
-    procedure count working days (BRIEF §2). DoST keeps the list: Tết and the Hùng Kings' day follow the
-    lunar calendar, and the days around them are announced each year."""
+    """A day that breaks the public service's week, for the national deadlines of the task procedure
+    (BRIEF §2, in working days): a day off on a weekday (a holiday, a make-up day off), or a Saturday or
+    Sunday worked to bridge one. DoST keeps the list: Tết and the Hùng Kings' day follow the lunar
+    calendar, and the days around them are announced each year."""
 
     day = models.DateField(_("Ngày"), unique=True)
     name = models.CharField(_("Tên ngày nghỉ"), max_length=150)
+    worked = models.BooleanField(_("Ngày làm việc bù (thứ Bảy hoặc Chủ nhật đi làm)"), default=False)
 
     class Meta:
         ordering = ["day"]
-        verbose_name = _("ngày nghỉ lễ, tết")
-        verbose_name_plural = _("ngày nghỉ lễ, tết")
+        verbose_name = pgettext_lazy("singular", "ngày nghỉ lễ, Tết")
+        verbose_name_plural = _("ngày nghỉ lễ, Tết")
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.name}"

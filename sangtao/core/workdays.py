@@ -1,10 +1,12 @@
-"""Working days: Monday to Friday, less the holidays DoST keeps (core.models.Holiday)."""
+"""Working days: Monday to Friday, less the days off and plus the weekend days worked that DoST keeps
+(core.models.Holiday)."""
 
 import datetime
 
 from sangtao.core.models import Holiday
 
 SATURDAY = 5
+Calendar = dict[datetime.date, bool]  # a day that breaks the week: whether it is worked
 
 
 def reach(days: int) -> datetime.timedelta:
@@ -13,22 +15,35 @@ def reach(days: int) -> datetime.timedelta:
     return datetime.timedelta(days=3 * days + 31)
 
 
-def holidays_between(first: datetime.date, last: datetime.date) -> set[datetime.date]:
-    return set(Holiday.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True))
+def calendar_between(first: datetime.date, last: datetime.date) -> Calendar:
+    return dict(Holiday.objects.filter(day__gte=first, day__lte=last).values_list("day", "worked"))
 
 
-def add_working_days(start: datetime.date, days: int, holidays: set[datetime.date] | None = None) -> datetime.date:
+def is_working_day(day: datetime.date, calendar: Calendar) -> bool:
+    return calendar.get(day, day.weekday() < SATURDAY)
+
+
+def add_working_days(start: datetime.date, days: int, calendar: Calendar | None = None) -> datetime.date:
     """The last day of a period of `days` working days that starts the day after `start`: what "within 7
-    working days" of something that arrived on `start` means. Give `holidays` (holidays_between, from
-    start to start + reach(days) at least) to count many periods with one query; else one is asked."""
+    working days" of something received on `start` means. Give `calendar` (calendar_between, from start
+    to start + reach(days) at least) to count many periods with one query; else one is asked."""
     day, left = start, days
-    known_until = start + reach(days) if holidays is not None else start
-    holidays = set() if holidays is None else holidays
+    known_until = start + reach(days) if calendar is not None else start
+    calendar = {} if calendar is None else calendar
     while left > 0:
         day += datetime.timedelta(days=1)
-        if day > known_until:  # holidays past the usual reach: read on
+        if day > known_until:  # breaks past the usual reach: read on
             known_until = day + reach(left)
-            holidays = holidays | holidays_between(day, known_until)
-        if day.weekday() < SATURDAY and day not in holidays:
+            calendar = calendar | calendar_between(day, known_until)
+        if is_working_day(day, calendar):
             left -= 1
+    return day
+
+
+def received_on(day: datetime.date, calendar: Calendar | None = None) -> datetime.date:
+    """The working day something that arrived on `day` counts as received: that day, or the next working
+    day when it arrived on a day off (as the one-stop offices count a file left on a weekend)."""
+    calendar = calendar_between(day, day + reach(1)) if calendar is None else calendar
+    while not is_working_day(day, calendar):
+        day += datetime.timedelta(days=1)
     return day

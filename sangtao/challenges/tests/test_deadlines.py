@@ -20,12 +20,45 @@ CITY = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=CITY)
 
 
-def test_working_days_skip_weekends_the_seeded_fixed_holidays_and_those_dost_adds():
+def test_working_days_skip_weekends_the_seeded_fixed_holidays_and_those_dost_adds_and_count_weekends_worked():
     friday = datetime.date(2026, 12, 4)
     assert add_working_days(friday, 7) == datetime.date(2026, 12, 15)
     Holiday.objects.create(day=datetime.date(2026, 12, 8), name="Nghỉ bù")
     assert add_working_days(friday, 7) == datetime.date(2026, 12, 16)
+    Holiday.objects.create(day=datetime.date(2026, 12, 12), name="Làm bù", worked=True)  # a Saturday worked
+    assert add_working_days(friday, 7) == datetime.date(2026, 12, 15)
     assert add_working_days(datetime.date(2026, 12, 30), 2) == datetime.date(2027, 1, 4)  # 1/1 is seeded
+    # 1/5/2027 is a Saturday: the Monday after is off (seeded), so the Friday before + 1 is the Tuesday
+    assert add_working_days(datetime.date(2027, 4, 29), 1) == datetime.date(2027, 5, 4)
+
+
+@pytest.mark.parametrize(("arrived", "since", "due"), [
+    (datetime.datetime(2026, 12, 4, 23, 30, tzinfo=CITY), "04/12/2026", "2026-12-15"),  # Friday evening
+    (datetime.datetime(2026, 12, 5, 0, 30, tzinfo=CITY), "07/12/2026", "2026-12-16"),  # Saturday (Friday in UTC)
+    (datetime.datetime(2026, 12, 6, 10, 0, tzinfo=CITY), "07/12/2026", "2026-12-16"),  # Sunday
+    (datetime.datetime(2026, 12, 7, 6, 59, tzinfo=CITY), "07/12/2026", "2026-12-16")])  # Monday (Sunday in UTC)
+def test_a_challenge_received_on_a_day_off_counts_from_the_next_working_day_in_the_citys_time(
+        make_challenge, monkeypatch, dost, arrived, since, due):
+    challenge = _received_on(make_challenge, monkeypatch, arrived)
+    page = client_for(dost).get(challenge.get_absolute_url()).content.decode()
+    assert f'<time datetime="{due}">' in page and f"7 ngày làm việc sau ngày nhận {since}" in page
+
+
+def test_a_deadline_is_not_passed_on_its_day_and_is_the_day_after(make_challenge, monkeypatch, dost):
+    challenge = _received_on(make_challenge, monkeypatch, MONDAY)  # due 11/11/2026
+    client, real = client_for(dost), timezone.localdate
+    for today, passed in ((datetime.date(2026, 11, 11), False), (datetime.date(2026, 11, 12), True)):
+        with monkeypatch.context() as clock:  # today is `today`; any other day is read as it is
+            clock.setattr(timezone, "localdate", lambda value=None, today=today: today if value is None else real(value))
+            page = client.get(challenge.get_absolute_url()).content.decode()
+        assert '<time datetime="2026-11-11">' in page and ("(quá hạn)" in page) is passed
+
+
+def test_only_one_rule_set_is_the_default(db):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChallengeRules.objects.create(name="Khác", is_default=True)
 
 
 def _received_on(make_challenge, monkeypatch, when, state=Status.DOST_REVIEW):
@@ -40,18 +73,19 @@ def test_dost_and_the_owner_see_the_appraisal_deadline_and_that_it_has_passed(ma
     for user in (dost, officer):
         page = client_for(user).get(challenge.get_absolute_url()).content.decode()
         assert "Hạn thẩm định" in page and '<time datetime="2026-11-11">11/11/2026</time>' in page
-        assert "7 ngày làm việc kể từ 02/11/2026" in page and "(quá hạn)" in page
+        assert "7 ngày làm việc sau ngày nhận 02/11/2026" in page and "(quá hạn)" in page
     english = client_for(dost).get(f"/en{challenge.get_absolute_url()}").content.decode()
-    assert "Appraisal due" in english and "7 working days from" in english and "(overdue)" in english
+    assert "Appraisal due" in english and "7 working days after receipt on" in english and "(overdue)" in english
+    make_challenge(Status.DOST_REVIEW)  # received today: the line is due when its earliest is
     [review] = [item for item in challenge_work(dost) if item.kind == "challenges.review"]
-    assert (review.due, review.overdue) == (datetime.date(2026, 11, 11), True)
+    assert (review.count, review.due, review.overdue) == (2, datetime.date(2026, 11, 11), True)
 
 
 def test_the_deadline_follows_the_rules_dost_edits(make_challenge, monkeypatch, dost):
     challenge = _received_on(make_challenge, monkeypatch, MONDAY)
     ChallengeRules.objects.filter(is_default=True).update(review_working_days=3)
     page = client_for(dost).get(challenge.get_absolute_url()).content.decode()
-    assert '<time datetime="2026-11-05">' in page and "3 ngày làm việc kể từ 02/11/2026" in page
+    assert '<time datetime="2026-11-05">' in page and "3 ngày làm việc sau ngày nhận 02/11/2026" in page
 
 
 def test_publication_is_due_within_fifteen_working_days_of_approval(make_challenge, monkeypatch, dost):
@@ -96,8 +130,10 @@ def test_dost_is_told_once_of_each_passed_deadline_in_each_coordinators_language
     [notice] = Notification.objects.filter(recipient=dost, title__startswith="Appraisal overdue")
     assert (notice.title, notice.body, notice.url) == (f"Appraisal overdue: «{late.title}»", "Due: 11/11/2026",
                                                        late.get_absolute_url())
-    assert tell_dost_of_passed_deadlines() == 0
+    assert notice.action_needed and tell_dost_of_passed_deadlines() == 0
     late = services.apply_move(late, dost, "request_changes", "bổ sung chỉ số")
+    notice.refresh_from_db()
+    assert notice.read_at is not None  # the move asked for is made: the notice is done
     late = services.apply_move(late, officer, "submit")
     services.apply_move(late, leader, "unit_approve")
     assert tell_dost_of_passed_deadlines() == 0  # received again today: a new deadline, not yet passed
