@@ -164,5 +164,6 @@ class HolidayAdmin(AuditedAdmin):
     """The days off the working-day deadlines skip (core/workdays.py). The fixed ones are seeded; Tết, the
     Hùng Kings' day and the days the government adds beside them are entered each year."""
 
-    list_display = ["day", "name"]
+    list_display = ["day", "name", "worked"]
+    list_filter = ["worked"]
     date_hierarchy = "day"
