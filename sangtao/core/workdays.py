@@ -40,10 +40,10 @@ def add_working_days(start: datetime.date, days: int, calendar: Calendar | None 
     return day
 
 
-def received_on(day: datetime.date, calendar: Calendar | None = None) -> datetime.date:
+def received_on(day: datetime.date, calendar: Calendar) -> datetime.date:
     """The working day something that arrived on `day` counts as received: that day, or the next working
-    day when it arrived on a day off (as the one-stop offices count a file left on a weekend)."""
-    calendar = calendar_between(day, day + reach(1)) if calendar is None else calendar
+    day when it arrived on a day off (as the one-stop offices count a file left on a weekend). `calendar`
+    covers the days off that may follow `day`."""
     while not is_working_day(day, calendar):
         day += datetime.timedelta(days=1)
     return day
