@@ -8,4 +8,4 @@ from sangtao.core.admin import AuditedAdmin
 
 @admin.register(ChallengeRules)
 class ChallengeRulesAdmin(AuditedAdmin):
-    list_display = ["name", "review_working_days", "publish_working_days", "is_default"]
+    list_display = ["name", "review_working_days", "publish_working_days", "remind_working_days", "is_default"]

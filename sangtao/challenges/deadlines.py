@@ -24,9 +24,6 @@ from sangtao.orgs.roles import dost_coordinators
 STEPS = {Status.DOST_REVIEW: (_("Hạn thẩm định"), "review_working_days"),
          Status.APPROVED: (_("Hạn công bố"), "publish_working_days")}
 MONTH = datetime.timedelta(days=31)
-PASSED = {Status.DOST_REVIEW: _("Quá hạn thẩm định: «{title}»"), Status.APPROVED: _("Quá hạn công bố: «{title}»")}
-
-
 @dataclass(frozen=True)
 class Deadline:
     label: Any
@@ -88,27 +85,49 @@ def arrival() -> Subquery:
 
 
 @periodic(every=3600)
-def tell_dost_of_passed_deadlines() -> int:
-    """Tell DoST's coordinators, once per arrival at the step, of each challenge whose appraisal or
-    publication deadline has passed; the notice asks for the move, and the move clears it."""
-    told_before = DeadlineNotice.objects.filter(challenge=OuterRef("pk"), step=OuterRef("status"),
-                                                arrived_at=OuterRef("arrived"))
+def tell_dost_of_deadlines() -> int:
+    """Tell DoST's coordinators of each challenge whose appraisal or publication deadline is near (within
+    the rules' remind_working_days) and again once it has passed: each once per arrival at the step. The
+    notices ask for the move, and the move clears them. How many notices went out."""
+    def told(kind: str) -> Exists:
+        return Exists(DeadlineNotice.objects.filter(challenge=OuterRef("pk"), step=OuterRef("status"),
+                                                    arrived_at=OuterRef("arrived"), kind=kind))
+
     waiting: list[Any] = list(Challenge.objects.filter(status__in=list(STEPS)).annotate(arrived=arrival())
-                   .exclude(Exists(told_before)))
+                              .annotate(reminded=told(DeadlineNotice.Kind.COMING))
+                              .exclude(told(DeadlineNotice.Kind.PASSED)))
     attach_deadlines(waiting)
-    told = 0
+    rules, today = current_rules(), timezone.localdate()
+    remind_until = add_working_days(today, rules.remind_working_days)  # one query: the calendar it needs
+    told_now = 0
     for challenge in waiting:
-        if challenge.deadline is None or not challenge.deadline.overdue:
+        due = challenge.deadline
+        if due is None:
             continue
-        with transaction.atomic():
-            if not Challenge.objects.select_for_update().filter(pk=challenge.pk, status=challenge.status).exists():
-                continue  # moved on since it was read
-            _notice, created = DeadlineNotice.objects.get_or_create(
-                challenge=challenge, step=challenge.status, arrived_at=challenge.arrived)
-            if not created:
-                continue  # another worker told DoST
-            notify(dost_coordinators(), format_lazy(PASSED[Status(challenge.status)], title=challenge.title),
-                   format_lazy(_("Hạn: {due}"), due=formats.short_date(challenge.deadline.due)),
-                   challenge.get_absolute_url(), action_needed=True, subject=notice_subject(CHALLENGE, challenge))
-            told += 1
-    return told
+        if due.overdue:
+            told_now += _tell(challenge, DeadlineNotice.Kind.PASSED)
+        elif rules.remind_working_days and not challenge.reminded and due.due <= remind_until:
+            told_now += _tell(challenge, DeadlineNotice.Kind.COMING)
+    return told_now
+
+
+PASSED = {Status.DOST_REVIEW: _("Quá hạn thẩm định: «{title}»"), Status.APPROVED: _("Quá hạn công bố: «{title}»")}
+COMING = {Status.DOST_REVIEW: _("Sắp đến hạn thẩm định: «{title}»"),
+          Status.APPROVED: _("Sắp đến hạn công bố: «{title}»")}
+
+
+def _tell(challenge, kind: str) -> int:
+    """Notify the coordinators of `challenge`'s deadline, unless it moved on or another worker did (0)."""
+    with transaction.atomic():
+        if not Challenge.objects.select_for_update().filter(pk=challenge.pk, status=challenge.status).exists():
+            return 0  # moved on since it was read
+        _notice, created = DeadlineNotice.objects.get_or_create(
+            challenge=challenge, step=challenge.status, arrived_at=challenge.arrived, kind=kind)
+        if not created:
+            return 0  # another worker told DoST
+        step, subject = Status(challenge.status), notice_subject(CHALLENGE, challenge)
+        title = (PASSED if kind == DeadlineNotice.Kind.PASSED else COMING)[step]
+        notify(dost_coordinators(), format_lazy(title, title=challenge.title),
+               format_lazy(_("Hạn: {due}"), due=formats.short_date(challenge.deadline.due)),
+               challenge.get_absolute_url(), action_needed=True, subject=subject)
+    return 1

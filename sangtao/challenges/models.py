@@ -65,6 +65,9 @@ class ChallengeRules(models.Model):
     publish_working_days = models.PositiveSmallIntegerField(
         _("Công bố sau khi phê duyệt trong (ngày làm việc)"), default=15,
         validators=[MinValueValidator(1), MaxValueValidator(250)])
+    remind_working_days = models.PositiveSmallIntegerField(
+        _("Nhắc Sở KH&CN trước hạn (ngày làm việc)"), default=2, validators=[MaxValueValidator(30)],
+        help_text=_("0: không nhắc trước, chỉ báo khi đã quá hạn."))
     is_default = models.BooleanField(_("Mặc định"), default=False)
 
     class Meta:
@@ -372,19 +375,25 @@ class Follow(models.Model):
 
 
 class DeadlineNotice(models.Model):
-    """Marks that DoST was told a challenge passed a national deadline (challenges/deadlines.py), once for
-    each arrival at the step: a challenge returned and received again may pass its new deadline too."""
+    """Marks that DoST was reminded of a national deadline coming or told it passed (challenges/deadlines.py),
+    each once for each arrival at the step: a challenge returned and received again has a new deadline."""
+
+    class Kind(models.TextChoices):
+        COMING = "coming", _("Sắp đến hạn")
+        PASSED = "passed", _("Quá hạn")
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
-    step = models.CharField(max_length=20, choices=Status.choices)  # the status whose deadline passed
+    step = models.CharField(max_length=20, choices=Status.choices)  # the status whose deadline it is
     arrived_at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PASSED)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["challenge", "step", "arrived_at"], name="one_deadline_notice")]
+        constraints = [models.UniqueConstraint(fields=["challenge", "step", "arrived_at", "kind"],
+                                               name="one_deadline_notice_of_each_kind")]
 
     def __str__(self) -> str:
-        return f"deadline {self.challenge_id} {self.step}"
+        return f"deadline {self.kind} {self.challenge_id} {self.step}"
 
 
 class ClosingReminder(models.Model):

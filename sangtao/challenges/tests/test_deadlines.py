@@ -117,26 +117,26 @@ def test_a_step_with_no_national_deadline_shows_none(make_challenge, dost, state
 
 def test_dost_is_told_once_of_each_passed_deadline_in_each_coordinators_language(make_challenge, monkeypatch, dost,
                                                                                  officer, leader):
-    from sangtao.challenges.deadlines import tell_dost_of_passed_deadlines
+    from sangtao.challenges.deadlines import tell_dost_of_deadlines
     from sangtao.core.tasks import PERIODIC
     from sangtao.notifications.models import Notification
 
-    assert tell_dost_of_passed_deadlines.module_path in PERIODIC
+    assert tell_dost_of_deadlines.module_path in PERIODIC
     late = _received_on(make_challenge, monkeypatch, MONDAY)
     make_challenge(Status.DOST_REVIEW)  # received today: not late
     dost.language = "en"
     dost.save(update_fields=["language"])
-    assert tell_dost_of_passed_deadlines() == 1
+    assert tell_dost_of_deadlines() == 1
     [notice] = Notification.objects.filter(recipient=dost, title__startswith="Appraisal overdue")
     assert (notice.title, notice.body, notice.url) == (f"Appraisal overdue: «{late.title}»", "Due: 11/11/2026",
                                                        late.get_absolute_url())
-    assert notice.action_needed and tell_dost_of_passed_deadlines() == 0
+    assert notice.action_needed and tell_dost_of_deadlines() == 0
     late = services.apply_move(late, dost, "request_changes", "bổ sung chỉ số")
     notice.refresh_from_db()
     assert notice.read_at is not None  # the move asked for is made: the notice is done
     late = services.apply_move(late, officer, "submit")
     services.apply_move(late, leader, "unit_approve")
-    assert tell_dost_of_passed_deadlines() == 0  # received again today: a new deadline, not yet passed
+    assert tell_dost_of_deadlines() == 0  # received again today: a new deadline, not yet passed
     assert Notification.objects.filter(recipient=dost, title__startswith="Appraisal overdue").count() == 1
 
 
@@ -157,3 +157,54 @@ def test_the_work_list_shows_each_waiting_challenges_deadline_in_a_fixed_number_
         _received_on(make_challenge, monkeypatch, MONDAY)
     with django_assert_max_num_queries(len(counted)):
         client.get("/challenges/mine/")
+
+
+def _on(monkeypatch, today: datetime.date):
+    """The city's today is `today` (any other moment is read as it is)."""
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None: today if value is None else real(value))
+
+
+def test_dost_is_reminded_once_as_a_deadline_nears_then_told_once_when_it_passes(make_challenge, monkeypatch, dost):
+    from sangtao.challenges.deadlines import tell_dost_of_deadlines
+    from sangtao.notifications.models import Notification
+
+    challenge = _received_on(make_challenge, monkeypatch, MONDAY)  # appraisal due Wednesday 11/11/2026
+    before = Notification.objects.order_by("-id").values_list("id", flat=True).first()
+    assert ChallengeRules.objects.get(is_default=True).remind_working_days == 2  # seeded
+    for today, told in ((datetime.date(2026, 11, 6), 0),  # Friday: three working days left
+                        (datetime.date(2026, 11, 8), 0),  # Sunday: still three
+                        (datetime.date(2026, 11, 9), 1),  # Monday: two
+                        (datetime.date(2026, 11, 10), 0),  # reminded already
+                        (datetime.date(2026, 11, 11), 0),  # the day itself: not passed
+                        (datetime.date(2026, 11, 12), 1),  # passed
+                        (datetime.date(2026, 11, 13), 0)):
+        _on(monkeypatch, today)
+        assert tell_dost_of_deadlines() == told, today
+    notices = Notification.objects.filter(recipient=dost, id__gt=before).order_by("id")
+    assert [(n.title, n.body, n.action_needed) for n in notices] == [
+        (f"Sắp đến hạn thẩm định: «{challenge.title}»", "Hạn: 11/11/2026", True),
+        (f"Quá hạn thẩm định: «{challenge.title}»", "Hạn: 11/11/2026", True)]
+    services.apply_move(challenge, dost, "approve")
+    assert not notices.filter(read_at__isnull=True).exists()  # the move asked for is made: both are done
+
+
+def test_a_publication_deadline_is_reminded_in_english_and_not_at_all_when_the_rules_say_none(
+        make_challenge, monkeypatch, dost):
+    from sangtao.challenges.deadlines import tell_dost_of_deadlines
+    from sangtao.notifications.models import Notification
+
+    dost.language = "en"
+    dost.save(update_fields=["language"])
+    approved = _received_on(make_challenge, monkeypatch, MONDAY, Status.APPROVED)  # publication due 23/11/2026
+    rules = ChallengeRules.objects.get(is_default=True)
+    rules.remind_working_days = 0
+    rules.save()
+    _on(monkeypatch, datetime.date(2026, 11, 20))  # Friday, one working day left
+    assert tell_dost_of_deadlines() == 0
+    rules.remind_working_days = 1
+    rules.save()
+    before = Notification.objects.order_by("-id").values_list("id", flat=True).first()
+    assert tell_dost_of_deadlines() == 1
+    [notice] = Notification.objects.filter(recipient=dost, id__gt=before)
+    assert (notice.title, notice.body) == (f"Publication due soon: «{approved.title}»", "Due: 23/11/2026")
