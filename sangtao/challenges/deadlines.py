@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.models import Challenge, ChallengeRules, DeadlineNotice, Status, Transition
 from sangtao.challenges.workflow import CHALLENGE
 from sangtao.core import formats
+from sangtao.core.models import Holiday
 from sangtao.core.tasks import periodic
 from sangtao.core.workdays import Calendar, add_working_days, calendar_between, reach, received_on
 from sangtao.core.workflow import notice_subject
-from sangtao.notifications.services import notify
+from sangtao.notifications.models import Notification
+from sangtao.notifications.services import notify, resolve
 from sangtao.orgs.roles import dost_coordinators
 
 STEPS = {Status.DOST_REVIEW: (_("Hạn thẩm định"), "review_working_days"),
@@ -131,3 +134,46 @@ def _tell(challenge, kind: str) -> int:
                format_lazy(_("Hạn: {due}"), due=formats.short_date(challenge.deadline.due)),
                challenge.get_absolute_url(), action_needed=True, subject=subject)
     return 1
+
+
+# --- the calendar the deadlines count on ----------------------------------------------------------
+# Tết (late January to mid-February) and the Hùng Kings' day (the 10th of the third lunar month, April)
+# move with the lunar calendar, so they cannot be seeded: DoST enters them each year, and until it has,
+# the deadlines that cross them fall days early. Asked from October for the coming year, as the
+# government announces the Tết holiday in the autumn; a day off in each window counts as entered.
+LUNAR_WINDOWS = (((1, 15), (2, 28)), ((3, 25), (4, 29)))
+ASK_FROM_MONTH = 10
+
+
+def lunar_holidays_missing(year: int) -> bool:
+    """Whether the calendar lacks a day off in the window of Tết or of the Hùng Kings' day of `year`."""
+    return any(not Holiday.objects.filter(day__range=(datetime.date(year, *first), datetime.date(year, *last)),
+                                          worked=False).exists()
+               for first, last in LUNAR_WINDOWS)
+
+
+def calendar_subject(year: int) -> str:
+    return f"core.holiday:{year}"
+
+
+@periodic(every=3600)
+def ask_dost_for_the_lunar_holidays() -> bool:
+    """From October, ask DoST's coordinators once to enter the coming year's Tết and Hùng Kings' day (and
+    this year's, in January, if they are still missing); the notice is cleared once both are entered.
+    Whether it asked."""
+    today = timezone.localdate()
+    year = today.year + 1 if today.month >= ASK_FROM_MONTH else today.year if today.month == 1 else None
+    if year is None:
+        return False
+    subject = calendar_subject(year)
+    if not lunar_holidays_missing(year):
+        resolve(subject)
+        return False
+    if Notification.objects.filter(subject=subject).exists():
+        return False  # asked already
+    notify(dost_coordinators(), format_lazy(_("Nhập lịch nghỉ Tết và Giỗ Tổ Hùng Vương năm {year}"), year=year),
+           format_lazy(_("Thời hạn thẩm định và công bố bài toán tính theo ngày làm việc: lịch năm {year} chưa "
+                         "có các ngày nghỉ Tết Nguyên đán và Giỗ Tổ Hùng Vương, nên các thời hạn qua những ngày "
+                         "đó sẽ sớm hơn thực tế."), year=year),
+           reverse("admin:core_holiday_changelist"), action_needed=True, subject=subject)
+    return True
