@@ -30,6 +30,7 @@ MONTH = datetime.timedelta(days=31)
 @dataclass(frozen=True)
 class Deadline:
     label: Any
+    step: str  # the status whose deadline it is
     since: datetime.date  # the working day the challenge counts as received at the step
     days: int
     due: datetime.date
@@ -37,6 +38,11 @@ class Deadline:
     @property
     def overdue(self) -> bool:
         return timezone.localdate() > self.due
+
+    @property
+    def after_approval(self) -> bool:
+        """Whether it counts from DoST's approval (publication), not from the challenge's receipt (appraisal)."""
+        return self.step == Status.APPROVED
 
 
 def current_rules() -> ChallengeRules:
@@ -63,7 +69,7 @@ def deadline(status: str, arrived: datetime.datetime | None, rules: ChallengeRul
     calendar = _span(rules, arrival_day, arrival_day) if calendar is None else calendar
     since = received_on(arrival_day, calendar)
     days = getattr(rules, field)
-    return Deadline(label, since, days, add_working_days(since, days, calendar))
+    return Deadline(label, status, since, days, add_working_days(since, days, calendar))
 
 
 def attach_deadlines(challenges) -> None:

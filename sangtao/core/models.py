@@ -235,6 +235,9 @@ class RateCount(models.Model):
         return f"{self.bucket}: {self.count}"
 
 
+SATURDAY = 5  # datetime's weekday()
+
+
 class Holiday(models.Model):
     """A day that breaks the public service's week, for the national deadlines of the task procedure
     (BRIEF §2, in working days): a day off on a weekday (a holiday, a make-up day off), or a Saturday or
@@ -252,3 +255,12 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from sangtao.core.formats import short_date
+
+        if self.worked and self.day and self.day.weekday() < SATURDAY:
+            raise ValidationError({"worked": _("Chỉ thứ Bảy hoặc Chủ nhật mới có thể là ngày làm việc bù: "
+                                               "{day} vốn là ngày làm việc.").format(day=short_date(self.day))})

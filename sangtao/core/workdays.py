@@ -3,9 +3,8 @@
 
 import datetime
 
-from sangtao.core.models import Holiday
+from sangtao.core.models import SATURDAY, Holiday
 
-SATURDAY = 5
 Calendar = dict[datetime.date, bool]  # a day that breaks the week: whether it is worked
 
 

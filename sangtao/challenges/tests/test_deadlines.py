@@ -247,3 +247,21 @@ def test_in_january_dost_is_asked_for_the_years_own_lunar_holidays_if_still_miss
     assert ask_dost_for_the_lunar_holidays() is True
     [notice] = Notification.objects.filter(recipient=dost, subject="core.holiday:2027")
     assert notice.title == "Enter the Tết and Hùng Kings' Day holidays of 2027"
+
+
+def test_the_publication_deadline_says_it_counts_from_the_approval(make_challenge, monkeypatch, dost):
+    approved = _received_on(make_challenge, monkeypatch, MONDAY, Status.APPROVED)
+    page = client_for(dost).get(approved.get_absolute_url()).content.decode()
+    assert "Hạn công bố" in page and "15 ngày làm việc sau ngày phê duyệt 02/11/2026" in page
+    english = client_for(dost).get(f"/en{approved.get_absolute_url()}").content.decode()
+    assert "15 working days after approval on 02/11/2026" in english and "receipt" not in english
+
+
+def test_the_calendar_refuses_a_weekday_marked_as_worked_on_a_weekend_and_accepts_a_saturday(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        Holiday(day=datetime.date(2026, 12, 9), name="Làm bù", worked=True).full_clean()  # a Wednesday
+    assert refused.value.message_dict["worked"] == [
+        "Chỉ thứ Bảy hoặc Chủ nhật mới có thể là ngày làm việc bù: 09/12/2026 vốn là ngày làm việc."]
+    Holiday(day=datetime.date(2026, 12, 12), name="Làm bù", worked=True).full_clean()  # a Saturday
