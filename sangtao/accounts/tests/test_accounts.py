@@ -19,7 +19,10 @@ def test_login_by_username_or_email(officer, login):
 @pytest.mark.django_db
 def test_wrong_password_keeps_the_username_and_explains(officer):
     response = Client().post("/accounts/login/", {"username": "officer", "password": "sai"})
-    assert response.status_code == 200 and 'value="officer"' in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200 and 'value="officer"' in page
+    # Signing in saves nothing, and the password is not sent back: the summary says so
+    assert "Vui lòng sửa các lỗi sau" in page and "trừ mật khẩu: hãy nhập lại" in page and "Chưa lưu được" not in page
 
 
 @pytest.mark.django_db

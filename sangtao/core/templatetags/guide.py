@@ -1,7 +1,7 @@
 """Template pieces that guide a person through a form: the error summary at the top of a refused
 form, linking to each field in error (GOV.UK's pattern), for a form and any formsets beside it."""
 
-from django import template
+from django import forms, template
 
 register = template.Library()
 
@@ -32,7 +32,12 @@ def error_summary(form=None, *formsets):
         for number, row in enumerate(formset.forms, start=1):
             if row.errors:
                 items += _errors_of(row, number)
-    return {"items": items, "bound": bool(form is not None and form.is_bound)}
+    # A password is never sent back to the page: a form that asks for one (signing in, confirming who
+    # one is) says so, and is not "saved".
+    asks_password = any(isinstance(field.widget, forms.PasswordInput)
+                        for each in (form, *(row for formset in formsets if formset is not None for row in formset.forms))
+                        if each is not None for field in each.fields.values())
+    return {"items": items, "bound": bool(form is not None and form.is_bound), "asks_password": asks_password}
 
 
 @register.filter
