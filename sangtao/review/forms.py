@@ -31,6 +31,7 @@ class ExpertForm(ModelForm):
         fields = ["user", "title", "organisation", "organisation_name", "organisation_tax_code", "fields", "profile",
                   "active"]
         widgets = {"profile": forms.Textarea(attrs={"rows": 8}), "fields": forms.CheckboxSelectMultiple}
+        labels = {"user": _("Tài khoản người dùng")}
 
     def __init__(self, *args, own_profile=False, restricted=False, **kwargs):
         super().__init__(*args, **kwargs)

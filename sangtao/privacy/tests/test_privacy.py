@@ -174,6 +174,8 @@ def test_an_officials_view_of_contact_details_or_team_members_is_logged_and_dost
     assert (read.reader, read.kind) == (dost, ReadKind.CONTACT)
     page = client_for(dost).get("/privacy/reads/", {"user": outsider.pk}).content.decode()
     assert "Quản lý người dùng" in page and outsider.display_name in page
+    assert f'<input type="hidden" name="user" value="{outsider.pk}"' in page
+    assert 'for="id_user"' not in page  # the filter's hidden field has no label to show
     for user in (officer, outsider, None):
         response = client_for(user).get("/privacy/reads/")
         assert response.status_code == (302 if user is None else 404)

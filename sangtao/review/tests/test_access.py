@@ -48,3 +48,9 @@ def test_an_expert_search_longer_than_200_characters_is_told_beside_the_box_and_
 def test_the_expert_search_is_kept_whole_in_the_links_to_further_pages(selection, dost):
     response = client_for(dost).get("/experts/", {"q": "y tế & bệnh viện"})
     assert response.context["querystring"] == "q=y+t%E1%BA%BF+%26+b%E1%BB%87nh+vi%E1%BB%87n"
+
+
+def test_the_new_expert_form_names_its_account_field_in_the_pages_language(dost):
+    page = client_for(dost).get("/experts/new/").content.decode()
+    assert "Tài khoản người dùng" in page and ">User<" not in page
+    assert "User account" in client_for(dost).get("/en/experts/new/").content.decode()
