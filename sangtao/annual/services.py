@@ -580,15 +580,15 @@ def remind_and_escalate_reports(today: datetime.date | None = None) -> int:
 def _send_notice(plan: AnnualPlan, period: ReportPeriod, due: datetime.date, level: int, days_late: int) -> None:
     if level == ReportNotice.Level.REMINDER:
         recipients = unit_staff([plan.unit_id], [Role.OFFICER])
-        title = format_lazy(_("Sắp đến hạn {period} năm {year} ({due})"), period=period.name, year=plan.year,
+        title = format_lazy(_("Sắp đến hạn {period} {year} ({due})"), period=period.name, year=plan.year,
                             due=formats.short_date(due))
     else:
         chosen: dict[int, Any] = {ReportNotice.Level.OWNER: unit_staff([plan.unit_id], [Role.OFFICER]),
                                    ReportNotice.Level.LEADER: unit_staff([plan.unit_id], [Role.LEADER]),
                                    ReportNotice.Level.DOST: dost_coordinators()}
         recipients = chosen[level]
-        title = format_lazy(ngettext_lazy("Quá hạn {n} ngày: {period} năm {year} của {unit}",
-                                          "Quá hạn {n} ngày: {period} năm {year} của {unit}", days_late), n=days_late, period=period.name,
+        title = format_lazy(ngettext_lazy("Quá hạn {n} ngày: {period} {year} của {unit}",
+                                          "Quá hạn {n} ngày: {period} {year} của {unit}", days_late), n=days_late, period=period.name,
                             year=plan.year, unit=plan.unit.name)
     notify(recipients, title, format_lazy(_("Hạn nộp: {due}"), due=formats.short_date(due)), plan.get_absolute_url())
 

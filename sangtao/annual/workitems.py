@@ -70,7 +70,7 @@ def report_work(user) -> list[WorkItem]:
             pending = not_reported(year, period)
             late = due < today
             mine = list(pending.filter(unit_id__in=staff_units)) if staff_units else []
-            label = _("%(period)s năm %(year)s") % {"period": period.localized_name(get_language()), "year": year}
+            label = _("%(period)s %(year)s") % {"period": period.localized_name(get_language()), "year": year}
             if mine:
                 items.append(WorkItem("annual.report_due", label, len(mine), mine[0].get_absolute_url() + "#reports",
                                       due=due, overdue=late, group=GROUP))
