@@ -457,7 +457,7 @@ def _run_project(challenge, dost, lead_user, ward, accept: bool):
     if not accept:
         return project
     for milestone in milestones:
-        project_services.complete_milestone(milestone, lead_user, milestone.due_on)
+        project_services.complete_milestone(milestone, lead_user, min(milestone.due_on, today))
     project_services.self_assess(project, lead_user, "Hoàn thành đủ khối lượng; hệ thống vận hành ổn định.")
     for expert in Expert.objects.order_by("pk")[:3]:
         project_services.add_acceptance_member(project, dost, expert)

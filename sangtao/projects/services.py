@@ -125,6 +125,8 @@ def comment_task(task: Task, actor, body: str) -> TaskComment:
 
 def complete_milestone(milestone: Milestone, actor, on: datetime.date) -> Milestone:
     _require(actor, "projects.work", milestone.project)
+    if on > timezone.localdate():
+        raise InvalidInput(_("Ngày hoàn thành mốc không thể sau hôm nay."), field="on")
     with transaction.atomic():
         _active(milestone.project)
         if not Milestone.objects.filter(pk=milestone.pk, completed_on__isnull=True).update(completed_on=on):

@@ -351,6 +351,18 @@ def test_a_milestone_completed_on_a_day_that_is_not_one_is_refused_and_stays_ope
     assert "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy." in page.content.decode() and milestone.completed_on is None
 
 
+def test_a_milestone_cannot_be_completed_on_a_day_to_come(project, dost):
+    milestone = project.milestones.first()
+    tomorrow = (TODAY() + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    page = client_for(dost).post(f"/projects/{project.pk}/do/milestone_done/", {"milestone": milestone.pk,
+                                                                                "on": tomorrow}, follow=True)
+    milestone.refresh_from_db()
+    assert "Ngày hoàn thành mốc không thể sau hôm nay." in page.content.decode() and milestone.completed_on is None
+    client_for(dost).post(f"/projects/{project.pk}/do/milestone_done/", {"milestone": milestone.pk, "on": ""})
+    milestone.refresh_from_db()
+    assert milestone.completed_on == TODAY()
+
+
 def test_what_the_acceptance_still_lacks_names_the_final_report_in_the_readers_language(project):
     from django.utils import translation
 
