@@ -138,7 +138,7 @@ ALL_VOTED = Guard(lambda c: missing_votes(c) == 0,
 
 
 def _council_notice(council, move, reason):
-    return (format_lazy(_("Hội đồng «{name}»: {move}"), name=council.name, move=move.label), reason,
+    return (format_lazy(_("{name}: {move}"), name=council.name, move=move.label), reason,
             council.get_absolute_url())
 
 

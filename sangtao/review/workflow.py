@@ -28,7 +28,8 @@ def _assigned_experts(council):
 
 
 def _council_notice(council, move, reason):
-    return (format_lazy(_("Hội đồng «{name}»: mời khai báo xung đột lợi ích và chấm điểm"), name=council.name), "",
+    # A council's name is its whole title ("Hội đồng tuyển chọn …"): not put inside another "Hội đồng «…»".
+    return (format_lazy(_("{name}: mời khai báo xung đột lợi ích và chấm điểm"), name=council.name), "",
             reverse("review:my_reviews"))
 
 

@@ -198,3 +198,11 @@ def test_a_new_council_link_chooses_its_challenge_and_ignores_one_the_form_canno
     response = client.get("/councils/new/", {"challenge": stale})
     assert response.status_code == 200 and not response.context["form"]["challenges"].value()
     assert "selected" not in response.content.decode().split('name="challenges"')[1].split("</select>")[0]
+
+
+def test_the_members_are_invited_under_the_councils_own_name_not_inside_another_council(selection):
+    from sangtao.notifications.models import Notification
+
+    council = selection["council"]
+    titles = set(Notification.objects.filter(url="/reviews/").values_list("title", flat=True))
+    assert titles == {f"{council.name}: mời khai báo xung đột lợi ích và chấm điểm"}
