@@ -145,6 +145,7 @@ def test_the_work_list_shows_each_waiting_challenges_deadline_in_a_fixed_number_
     late = _received_on(make_challenge, monkeypatch, MONDAY)
     approved = _received_on(make_challenge, monkeypatch, MONDAY, Status.APPROVED)
     draft = make_challenge(Status.DRAFT)
+    published = make_challenge(Status.PUBLISHED)
     client = client_for(dost)
     client.get("/challenges/mine/")  # the session is warm: what is counted is the page
     with django_assert_max_num_queries(40) as counted:
@@ -153,6 +154,11 @@ def test_the_work_list_shows_each_waiting_challenges_deadline_in_a_fixed_number_
     assert '<time datetime="2026-11-11">' in rows[late.get_absolute_url()] and "(quá hạn)" in rows[late.get_absolute_url()]
     assert '<time datetime="2026-11-23">' in rows[approved.get_absolute_url()]
     assert "<time" not in rows[draft.get_absolute_url()]
+    assert "Hạn thẩm định" in rows[late.get_absolute_url()] and "Hạn công bố" in rows[approved.get_absolute_url()]
+    from sangtao.core.formats import short_datetime
+
+    closes = short_datetime(published.call_closes_at)
+    assert f"{closes}</time><br><small class=\"meta\">Hạn nhận hồ sơ" in rows[published.get_absolute_url()]
     for _n in range(3):
         _received_on(make_challenge, monkeypatch, MONDAY)
     with django_assert_max_num_queries(len(counted)):
