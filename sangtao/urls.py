@@ -1,12 +1,18 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from sangtao.accounts import oidc
 from sangtao.api import api
 from sangtao.notifications import views as notification_views
 from sangtao.portal import views as portal_views
+
+# The admin is where DoST keeps the rules and the calendar: it says so, not Django's "administration".
+admin.site.site_header = _("Sáng Tạo — quản trị quy tắc và dữ liệu")
+admin.site.site_title = _("Quản trị Sáng Tạo")
+admin.site.index_title = _("Quy tắc, danh mục và dữ liệu")
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class AccountsConfig(AppConfig):
     name = "sangtao.accounts"
+    verbose_name = pgettext_lazy("app", "Tài khoản")
     label = "accounts"
 
     def ready(self):

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AnnualConfig(AppConfig):
     name = "sangtao.annual"
+    verbose_name = pgettext_lazy("app", "Kế hoạch ĐMST hằng năm")
     label = "annual"
 
     def ready(self):

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class CapacityConfig(AppConfig):
     name = "sangtao.capacity"
+    verbose_name = pgettext_lazy("app", "Năng lực đổi mới")
     label = "capacity"
 
     def ready(self):

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class ChallengesConfig(AppConfig):
     name = "sangtao.challenges"
+    verbose_name = pgettext_lazy("app", "Bài toán")
     label = "challenges"
 
     def ready(self):

@@ -106,7 +106,9 @@ CHALLENGE = workflow("challenge", Challenge, [
          _("Đồng ý, gửi Sở KH&CN thẩm định"), notify=_dost),
     Move("unit_return", (Status.UNIT_REVIEW,), Status.DRAFT, is_owner_leader, _("Trả lại để chỉnh sửa"),
          reason_required=True, notify=_owners),
-    Move("approve", (Status.DOST_REVIEW,), Status.APPROVED, is_dost_coordinator, _("Phê duyệt"), notify=_owners),
+    # A call whose closing day has passed could never be published: the unit updates it first.
+    Move("approve", (Status.DOST_REVIEW,), Status.APPROVED, is_dost_coordinator, _("Phê duyệt"),
+         guards=(CALL_NOT_OVER,), notify=_owners),
     Move("request_changes", (Status.DOST_REVIEW,), Status.DRAFT, is_dost_coordinator, _("Yêu cầu chỉnh sửa"),
          reason_required=True, notify=_owners),
     Move("reject", (Status.DOST_REVIEW,), Status.REJECTED, is_dost_coordinator, _("Từ chối"),

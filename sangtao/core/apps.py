@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
+from django.utils.translation import pgettext_lazy
 
 
 def _create_cache_table(using: str, **_kwargs) -> None:
@@ -10,8 +11,8 @@ def _create_cache_table(using: str, **_kwargs) -> None:
 
 class CoreConfig(AppConfig):
     name = "sangtao.core"
+    verbose_name = pgettext_lazy("app", "Hệ thống")
     label = "core"
-    verbose_name = "Core"
 
     def ready(self):
         # Register this app's background tasks and periodic jobs with the worker.

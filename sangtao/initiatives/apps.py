@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class InitiativesConfig(AppConfig):
     name = "sangtao.initiatives"
+    verbose_name = pgettext_lazy("app", "Sáng kiến")
     label = "initiatives"
-    verbose_name = "Sáng kiến"
 
     def ready(self):
         # The work the initiatives give people ("Việc của tôi"), and their pages in the menu.

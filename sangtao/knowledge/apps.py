@@ -1,11 +1,12 @@
 """Knowledge that travels between agencies: cases, lessons learned, and reuse before reinvention."""
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class KnowledgeConfig(AppConfig):
     name = "sangtao.knowledge"
+    verbose_name = pgettext_lazy("app", "Tri thức")
     label = "knowledge"
-    verbose_name = "Tri thức"
 
     def ready(self) -> None:
         from sangtao.knowledge import asking, suggest_sync

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationsConfig(AppConfig):
     name = "sangtao.notifications"
+    verbose_name = pgettext_lazy("app", "Thông báo")
     label = "notifications"
 
     def ready(self):

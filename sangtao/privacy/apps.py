@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PrivacyConfig(AppConfig):
     name = "sangtao.privacy"
+    verbose_name = pgettext_lazy("app", "Dữ liệu cá nhân")
     label = "privacy"
-    verbose_name = _("Dữ liệu cá nhân")
 
     def ready(self):
         import sangtao.privacy.jobs  # noqa: F401  -- the export job and the periodic purge

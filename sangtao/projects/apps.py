@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectsConfig(AppConfig):
     name = "sangtao.projects"
+    verbose_name = pgettext_lazy("app", "Dự án")
     label = "projects"
 
     def ready(self):

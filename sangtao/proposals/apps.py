@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalsConfig(AppConfig):
     name = "sangtao.proposals"
+    verbose_name = pgettext_lazy("app", "Hồ sơ đề xuất")
     label = "proposals"
 
     def ready(self):

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class ReviewConfig(AppConfig):
     name = "sangtao.review"
+    verbose_name = pgettext_lazy("app", "Tuyển chọn")
     label = "review"
 
     def ready(self):

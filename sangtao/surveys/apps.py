@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class SurveysConfig(AppConfig):
     name = "sangtao.surveys"
+    verbose_name = pgettext_lazy("app", "Khảo sát hài lòng")
     label = "surveys"
 
     def ready(self):

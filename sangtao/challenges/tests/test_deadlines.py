@@ -191,8 +191,8 @@ def test_dost_is_reminded_once_as_a_deadline_nears_then_told_once_when_it_passes
     assert [(n.title, n.body, n.action_needed) for n in notices] == [
         (f"Sắp đến hạn thẩm định: «{challenge.title}»", "Hạn: 11/11/2026", True),
         (f"Quá hạn thẩm định: «{challenge.title}»", "Hạn: 11/11/2026", True)]
-    services.apply_move(challenge, dost, "approve")
-    assert not notices.filter(read_at__isnull=True).exists()  # the move asked for is made: both are done
+    services.apply_move(challenge, dost, "request_changes", "bổ sung chỉ số")
+    assert not notices.filter(read_at__isnull=True).exists()  # the appraisal is made: both notices are done
 
 
 def test_a_publication_deadline_is_reminded_in_english_and_not_at_all_when_the_rules_say_none(

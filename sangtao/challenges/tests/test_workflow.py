@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from conftest import ALL_STATES, assert_move_matrix, client_for, move_table_test
 from sangtao.challenges import services
@@ -114,6 +115,17 @@ def test_publish_needs_a_call_window_in_the_future(make_challenge, dost):
     challenge = make_challenge(Status.APPROVED, call_opens_at=None, call_closes_at=None)
     with pytest.raises(InvalidInput):
         services.publish(challenge, dost)
+
+
+@pytest.mark.django_db
+def test_a_call_whose_closing_day_has_passed_cannot_be_approved_and_the_page_says_what_to_do(make_challenge, dost):
+    challenge = make_challenge(Status.DOST_REVIEW)
+    Challenge.objects.filter(pk=challenge.pk).update(call_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    with pytest.raises(InvalidInput, match="Hạn nhận hồ sơ đã qua; hãy yêu cầu đơn vị cập nhật."):
+        services.apply_move(Challenge.objects.get(pk=challenge.pk), dost, "approve")
+    page = client_for(dost).get(challenge.get_absolute_url()).content.decode()
+    assert "Hạn nhận hồ sơ đã qua; hãy yêu cầu đơn vị cập nhật." in page  # before anything is confirmed
+    assert Challenge.objects.get(pk=challenge.pk).status == Status.DOST_REVIEW
 
 
 @pytest.mark.django_db

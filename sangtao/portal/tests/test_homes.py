@@ -315,3 +315,18 @@ def test_a_members_invitation_to_score_needs_action_until_their_last_sheet(selec
         review_services.submit_scoresheet(item, member.user)
         note.refresh_from_db()
         assert (note.read_at is None) == (number < len(items) - 1)
+
+
+def test_the_admin_is_named_for_the_platform_and_its_sections_in_vietnamese_and_english(dost):
+    dost.is_staff = dost.is_superuser = True  # as DoST's coordinators who keep the rules are
+    dost.save(update_fields=["is_staff", "is_superuser"])
+    client = client_for(dost)
+    page = client.get("/admin/").content.decode()
+    assert "Sáng Tạo — quản trị quy tắc và dữ liệu" in page and "Django" not in page
+    assert ">Bài toán<" in page and ">Năng lực đổi mới<" in page and ">Challenges<" not in page
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("en"):  # the admin itself is Vietnamese (no /en/ prefix); its names are not only so
+        assert [str(apps.get_app_config(label).verbose_name) for label in ("challenges", "capacity", "knowledge")] == [
+            "Challenges", "Innovation capacity", "Knowledge"]
