@@ -64,12 +64,15 @@ def test_every_roles_header_is_one_line_on_a_desktop_and_behind_the_menu_button_
     log_in(browser, base, "dost")
     set_viewport(browser, 1366, 900)
     browser.get(base + "/my-work/")
+    assert not browser.find_element(By.CSS_SELECTOR, "header .bar-bell").is_displayed()  # in the one-line header
     assert not browser.find_element(By.XPATH, "//header//button[contains(., 'Đăng xuất')]").is_displayed()
     browser.find_element(By.CSS_SELECTOR, "header .account summary").click()
     assert browser.find_element(By.XPATH, "//header//button[contains(., 'Đăng xuất')]").is_displayed()
     assert_accessible(browser, widths=[(1366, 900)], what="the open account menu")
     set_viewport(browser, 390, 844)
     browser.get(base + "/my-work/")
+    bell = browser.find_element(By.CSS_SELECTOR, "header .bar-bell")  # one's notices without opening the menu
+    assert bell.is_displayed() and bell.get_attribute("href").endswith("/notifications/")
     toggle = browser.find_element(By.CSS_SELECTOR, "button.menu-toggle")
     toggle.send_keys(Keys.ENTER)
     assert toggle.get_attribute("aria-expanded") == "true"
