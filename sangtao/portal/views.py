@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from sangtao.challenges.access import public_challenges
-from sangtao.challenges.models import Field, Follow, Status
+from sangtao.challenges.models import PUBLIC_STATUSES, Field, Follow, Status
 from sangtao.core.workitems import work_for
 from sangtao.notifications.models import Notification
 
@@ -23,9 +23,8 @@ def home(request):
     now = timezone.now()
     published = public_challenges().filter(status=Status.PUBLISHED)
     open_now = published.filter(call_opens_at__lte=now, call_closes_at__gt=now)
-    fields = Field.objects.filter(active=True).annotate(
-        n=Count("challenge", filter=Q(challenge__status__in=[Status.PUBLISHED, Status.CLOSED]))
-    )
+    # As many as the field's list (its link) shows anyone: every public challenge, not only open calls.
+    fields = Field.objects.filter(active=True).annotate(n=Count("challenge", filter=Q(challenge__status__in=PUBLIC_STATUSES)))
     return render(request, "portal/home.html", {
         "latest": published.order_by("-published_at", "-id")[:6],
         "closing_soon": open_now.order_by("call_closes_at")[:5],

@@ -16,9 +16,17 @@ def test_home_shows_empty_states_without_data():
 
 @pytest.mark.django_db
 def test_home_lists_open_and_closing_soon_challenges_and_counts_by_field(make_challenge):
+    from sangtao.challenges.models import Challenge
+
     challenge = make_challenge(Status.PUBLISHED)
+    finished = make_challenge(Status.CLOSED, title="Đã triển khai xong")
+    Challenge.objects.filter(pk=finished.pk).update(status=Status.COMPLETED)  # a finished one stays public
+    make_challenge(Status.DRAFT, title="Bản nháp của đơn vị")
     page = Client().get("/").content.decode()
-    assert page.count(challenge.title) >= 2 and "Y tế</a> (1)" in page
+    # A field counts what its link lists to anyone: the public challenges, not the unit's draft
+    assert page.count(challenge.title) >= 2 and "Y tế</a> (2)" in page
+    listed = Client().get("/challenges/", {"field": challenge.field.slug}).content.decode()
+    assert challenge.title in listed and finished.title in listed and "Bản nháp của đơn vị" not in listed
 
 
 @pytest.mark.django_db
