@@ -407,3 +407,20 @@ def test_a_disbursement_stays_within_its_tranche_and_all_of_them_within_the_cont
         services.record_disbursement(second, dost, 800_000_000, timezone.localdate())
     assert services.record_disbursement(second, dost, 700_000_000, timezone.localdate()).disbursed_vnd == 700_000_000
     services.record_disbursement(first, dost, 250_000_000, timezone.localdate())  # corrected: replaces its amount
+
+
+def test_an_open_task_past_its_day_says_it_is_overdue_and_a_done_or_coming_one_does_not(project, officer, ward):
+    from sangtao.projects.models import Task
+
+    late = services.add_task(project, officer, ward, "Bố trí điểm hỗ trợ", TODAY())
+    Task.objects.filter(pk=late.pk).update(due_on=TODAY() - datetime.timedelta(days=3))
+    services.add_task(project, officer, ward, "Tập huấn cán bộ", TODAY())
+    page = client_for(officer).get(project.get_absolute_url()).content.decode()
+    tasks = {block.split("</h3>")[0]: block for block in page.split('<div class="qa"><h3 id="task-')[1:]}
+    [late_block] = [block for title, block in tasks.items() if "Bố trí điểm hỗ trợ" in title]
+    [coming_block] = [block for title, block in tasks.items() if "Tập huấn cán bộ" in title]
+    assert "(quá hạn)" in late_block.split("</p>")[0] and "(quá hạn)" not in coming_block.split("</p>")[0]
+    services.complete_task(Task.objects.get(pk=late.pk), officer)
+    page = client_for(officer).get(project.get_absolute_url()).content.decode()
+    done = page.split("Bố trí điểm hỗ trợ</h3>")[1].split("</p>")[0]
+    assert "(quá hạn)" not in done
