@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.challenges.models import Challenge, Facet, Field
@@ -59,6 +60,7 @@ class TaskForm(forms.Form):
 
 
 class KpiForm(forms.Form):
+    row_name = pgettext_lazy("row", "Chỉ tiêu")  # how the error summary names a row of its formset
     name = forms.CharField(label=_("Chỉ số (KPI)"), max_length=300, required=False)
     unit_of_measure = forms.CharField(label=_("Đơn vị tính"), max_length=50, required=False)
     baseline_value = DecimalField(label=_("Giá trị nền"), max_digits=18, decimal_places=4, required=False)
@@ -68,6 +70,7 @@ class KpiForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
+    row_name = pgettext_lazy("row", "Mốc")  # how the error summary names a row of its formset
     title = forms.CharField(label=_("Mốc / sản phẩm"), max_length=300, required=False)
     due_on = DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.challenges.access import ownable_units
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
@@ -115,6 +116,7 @@ def _filled(bound_field) -> bool:
 
 
 class IndicatorForm(ModelForm):
+    row_name = pgettext_lazy("row", "Chỉ số")  # how the error summary names a row of its formset
     class Meta:
         model = Indicator
         fields = ["name", "unit_of_measure", "baseline_value", "baseline_date", "target_value",

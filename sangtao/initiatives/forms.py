@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.challenges.models import Field
 from sangtao.core import formats
@@ -35,6 +36,7 @@ class InitiativeForm(ModelForm):
 
 
 class AuthorForm(forms.Form):
+    row_name = pgettext_lazy("row", "Tác giả")  # how the error summary names a row of its formset
     name = forms.CharField(label=_("Họ và tên tác giả"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     position = forms.CharField(label=_("Chức vụ, nơi công tác"), max_length=200, required=False)
@@ -47,6 +49,7 @@ AuthorFormSet = forms.formset_factory(AuthorForm, extra=0, min_num=4, max_num=20
 
 
 class DeploymentForm(forms.Form):
+    row_name = pgettext_lazy("row", "Nơi áp dụng")  # how the error summary names a row of its formset
     unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị áp dụng / áp dụng thử"),
                                   required=False)
     kind = forms.ChoiceField(label=_("Hình thức"), choices=[(DeploymentKind.APPLIED, DeploymentKind.APPLIED.label),

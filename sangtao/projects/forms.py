@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.core import formats
 from sangtao.core.api_input import TEXT_MAX
@@ -34,11 +35,13 @@ class CurrentUnits(forms.Form):
 
 
 class PartnerForm(CurrentUnits):
+    row_name = pgettext_lazy("row", "Đơn vị phối hợp")  # how the error summary names a row of its formset
     unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị phối hợp"), required=False)
     responsibilities = forms.CharField(label=_("Trách nhiệm"), max_length=500, required=False)
 
 
 class MilestoneForm(forms.Form):
+    row_name = pgettext_lazy("row", "Mốc")  # how the error summary names a row of its formset
     title = forms.CharField(label=_("Mốc / sản phẩm"), max_length=300, required=False)
     due_on = DateField(label=_("Hạn"), widget=DATE_WIDGET, required=False)
     acceptance_criteria = forms.CharField(label=_("Tiêu chí nghiệm thu"), max_length=500, required=False)

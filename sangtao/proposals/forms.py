@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sangtao.core import formats
 from sangtao.core.forms import DateField, ModelChoiceField, UploadField
@@ -52,6 +53,7 @@ class ProposalForm(forms.Form):
 
 
 class TeamMemberForm(forms.Form):
+    row_name = pgettext_lazy("row", "Thành viên")  # how the error summary names a row of its formset
     name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     role = forms.CharField(label=_("Vai trò"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
@@ -59,6 +61,7 @@ class TeamMemberForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
+    row_name = pgettext_lazy("row", "Công việc")  # how the error summary names a row of its formset
     milestone = forms.CharField(label=_("Mốc công việc"), max_length=300, required=False)
     start = DateField(label=_("Bắt đầu"), widget=DATE_WIDGET, required=False)
     end = DateField(label=_("Kết thúc"), widget=DATE_WIDGET, required=False)
@@ -66,6 +69,7 @@ class MilestoneForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
+    row_name = pgettext_lazy("row", "Khoản kinh phí")  # how the error summary names a row of its formset
     item = forms.CharField(label=_("Khoản chi"), max_length=300, required=False)
     amount_vnd = formats.MoneyField(label=_("Số tiền (đồng)"), required=False,
                                     widget=formats.MoneyInput(attrs={"data-sum": "budget"}))

@@ -7,7 +7,9 @@ register = template.Library()
 
 
 def _errors_of(form, row: int | None = None):
-    prefix = "" if row is None else f"{row}. "
+    """Each error with its field's label, a formset's row named as the page numbers it ("Chỉ số 2 — ")."""
+    row_name = getattr(form, "row_name", "")
+    prefix = "" if row is None else f"{row_name} {row} — " if row_name else f"{row}. "
     for error in form.non_field_errors():
         yield None, f"{prefix}{error}"
     for field in form:

@@ -112,6 +112,8 @@ def test_a_refused_proposal_lists_row_errors_at_the_top(make_challenge, solver, 
             **{f"{p}-INITIAL_FORMS": "0" for p in ("team", "plan", "budget")}}
     page = client_for(solver).post(f"/proposals/{proposal.pk}/edit/", form).content.decode()
     assert 'class="error-summary"' in page and 'href="#id_budget-0-amount_vnd"' in page
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_budget-0-amount_vnd">Khoản kinh phí 1 — ' in summary  # which row of which table
 
 
 @pytest.mark.django_db
