@@ -148,3 +148,11 @@ def test_the_public_survey_asks_consent_once_before_the_questions_with_anchors_p
     assert page.count('name="consent"') == 1
     assert page.index('name="consent"') < page.index('type="radio"')
     assert "Rất không hài lòng" in page and "Rất mong đợi" in page
+
+
+@pytest.mark.django_db
+def test_a_section_whose_required_fields_are_filled_says_so_and_not_that_it_is_complete(officer):
+    page = client_for(officer).get("/challenges/new/").content.decode()
+    budget = page.split('href="#s-budget"')[1].split("</li>")[0]
+    assert "Đủ mục bắt buộc</span>" in budget  # only the mode of selection is required there, and it has its default
+    assert "Đã điền đủ" not in page
