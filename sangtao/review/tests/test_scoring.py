@@ -224,3 +224,12 @@ def test_submitting_from_the_page_saves_the_scores_then_asks_before_locking_the_
     response = client.post(f"/reviews/{item.pk}/score/", {**typed, "confirmed": "1"})
     assert response.status_code == 302 and Scoresheet.objects.get(assignment=item).status == SheetStatus.SUBMITTED
     assert sorted(Score.objects.filter(scoresheet=sheet).values_list("points", flat=True)) == [12.5, 25, 30]
+
+
+def test_on_a_phone_each_criterion_is_one_block_with_its_score_and_comment_named(item):
+    services.declare(item, item.expert.user, has_conflict=False)
+    page = client_for(item.expert.user).get(f"/reviews/{item.pk}/score/").content.decode()
+    table = page.split('<table class="stacked">')[1].split("</table>")[0]  # site.css: one block per row on a phone
+    rows = len(leaf_ids(item))
+    assert table.count('data-label="Điểm"') == rows and table.count('data-label="Điểm tối đa"') == rows
+    assert table.count('data-label="Nhận xét (bắt buộc nếu dưới một nửa điểm tối đa)"><textarea') == rows
