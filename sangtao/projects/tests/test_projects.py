@@ -424,3 +424,8 @@ def test_an_open_task_past_its_day_says_it_is_overdue_and_a_done_or_coming_one_d
     page = client_for(officer).get(project.get_absolute_url()).content.decode()
     done = page.split("Bố trí điểm hỗ trợ</h3>")[1].split("</p>")[0]
     assert "(quá hạn)" not in done
+
+
+def test_a_project_without_warnings_says_so_in_a_sentence_not_a_bullet(project, dost):
+    page = client_for(dost).get(project.get_absolute_url()).content.decode()
+    assert '<p class="meta">Chưa có cảnh báo quá hạn nào.</p>' in page and "<li>Không có.</li>" not in page
