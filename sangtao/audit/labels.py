@@ -186,3 +186,22 @@ def object_type_labels() -> dict[str, str]:
     the row's code said "challenges.challenge"); a type not named here is shown as its code."""
     nouns = {flow.model._meta.label_lower: flow.noun for flow in _workflows()}
     return {code: str(words) for code, words in (OBJECT_LABELS | nouns).items()}
+
+
+# The words of the details the log shows most (a move's states and reason); other keys stay as recorded.
+DETAIL_KEYS = {"from_status": _("Từ"), "to_status": _("Sang"), "reason": _("Lý do"), "changes": _("Thay đổi")}
+STATE_KEYS = ("from_status", "to_status")
+
+
+def state_labels() -> dict[str, dict[str, str]]:
+    """Each workflow's states as its pages name them ("Sở KH&CN thẩm định" for dost_review), by object type."""
+    return {flow.model._meta.label_lower: {str(value): str(label) for value, label
+                                           in flow.model._meta.get_field(flow.state_field).flatchoices}
+            for flow in _workflows()}
+
+
+def details(data: dict, states: dict[str, str]) -> list[tuple[str, object]]:
+    """A row's details as the page shows them: known keys in words, a state by its name (`states`, the
+    object type's, from state_labels); the CSV keeps the codes."""
+    return [(str(DETAIL_KEYS.get(key, key)), states.get(str(value), value) if key in STATE_KEYS else value)
+            for key, value in data.items()]

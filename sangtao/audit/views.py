@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from sangtao.audit.forms import AuditFilterForm, AuditPageForm
-from sangtao.audit.labels import known_actions, object_type_labels
+from sangtao.audit.labels import details, known_actions, object_type_labels, state_labels
 from sangtao.audit.trail import count, everything, page, trail
 from sangtao.core.csv import streamed_csv_response
 
@@ -33,10 +33,11 @@ def audit_log(request):
         messages.warning(request, where.refusal())
     position = where.cleaned_data if where.is_valid() else {}
     shown = page(parts, PAGE_SIZE, before=position.get("before"), after=position.get("after"))
-    labels, types = dict(known_actions()), object_type_labels()
+    labels, types, states = dict(known_actions()), object_type_labels(), state_labels()
     for event in shown.entries:
         event.label = labels.get(event.action, event.action)
         event.type_label = types.get(event.object_type, event.object_type)
+        event.details = details(event.data, states.get(event.object_type, {}))
     # The links keep the filters as typed (the form has read them); the page's position is theirs.
     filters = {name: form[name].value() for name in form.fields if form[name].value()}
 

@@ -182,9 +182,9 @@ def test_workflow_moves_are_in_the_log_and_its_csv_with_who_made_them(dost, make
     assert moves[0] == ("challenge.approve", dost)
     assert moves == [(f"challenge.{row.move}", row.actor) for row in challenge.transitions.order_by("-at", "-pk")]
     html = page.content.decode()
-    assert "Phê duyệt" in html and "(dost)" in html and "to_status: approved" in html
+    assert "Phê duyệt" in html and "(dost)" in html and "Từ: Sở KH&amp;CN thẩm định; Sang: Đã phê duyệt" in html
     english = client_for(dost).get("/en/audit/", {**query, "action": "challenge.approve"}).content.decode()
-    assert "Approve" in english and "challenge.approve" in english
+    assert "Approve" in english and "challenge.approve" in english and "To: Approved" in english
     header, *rows = rows_of(client.get("/audit/export.csv", {**query, "action": "challenge.approve"}))
     [row] = rows
     approve = challenge.transitions.get(move="approve")
