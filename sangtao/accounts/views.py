@@ -9,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sangtao.accounts import services, throttle
@@ -19,13 +20,13 @@ from sangtao.core.confirm import ask_first
 from sangtao.orgs.models import Membership
 
 DEMO_LOGINS = [
-    ("dost", "Điều phối viên Sở KH&CN"),
-    ("officer", "Chuyên viên Sở Y tế"),
-    ("leader", "Lãnh đạo Sở Y tế"),
-    ("officer2", "Chuyên viên phường Sài Gòn"),
-    ("expert", "Chuyên gia hội đồng"),
-    ("solver", "Thành viên tổ chức giải quyết"),
-    ("citizen", "Người dân"),
+    ("dost", gettext_lazy("Điều phối viên Sở KH&CN")),
+    ("officer", gettext_lazy("Chuyên viên Sở Y tế")),
+    ("leader", gettext_lazy("Lãnh đạo Sở Y tế")),
+    ("officer2", gettext_lazy("Chuyên viên phường Sài Gòn")),
+    ("expert", gettext_lazy("Chuyên gia hội đồng")),
+    ("solver", gettext_lazy("Thành viên tổ chức giải quyết")),
+    ("citizen", gettext_lazy("Người dân")),
 ]
 
 

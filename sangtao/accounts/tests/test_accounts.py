@@ -31,6 +31,8 @@ def test_demo_logins_are_shown_only_in_demo_mode(settings, db):
     assert "demo12345" not in Client().get("/accounts/login/").content.decode()
     settings.DEMO_MODE = True
     assert "demo12345" in Client().get("/accounts/login/").content.decode()
+    english = Client().get("/en/accounts/login/").content.decode()
+    assert "Leader, Department of Health" in english and "Lãnh đạo Sở Y tế" not in english
 
 
 @pytest.mark.django_db
