@@ -101,9 +101,9 @@ add("selection", "proposals:mine", _("Hồ sơ của tổ chức"), is_solver_me
 add("selection", "review:my_reviews", _("Hồ sơ cần chấm"), is_expert, prefixes=("/reviews/",), order=20)
 add("selection", "review:my_profile", _("Hồ sơ chuyên gia của tôi"), is_expert, order=30)
 add("selection", "review:councils", _("Hội đồng"), is_dost_coordinator, prefixes=("/councils/",), order=40)
-add("selection", "review:experts", _("Chuyên gia"), is_dost_coordinator, prefixes=("/experts/",), order=50)
-add("selection", "orgs:solvers", _("Tổ chức giải quyết"), is_dost_coordinator, prefixes=("/solvers/",), order=60)
-add("selection", "review:complaints", _("Khiếu nại"), is_dost_coordinator, order=70)
+add("selection", "review:experts", pgettext_lazy("menu", "Chuyên gia"), is_dost_coordinator, prefixes=("/experts/",), order=50)
+add("selection", "orgs:solvers", pgettext_lazy("menu", "Tổ chức giải quyết"), is_dost_coordinator, prefixes=("/solvers/",), order=60)
+add("selection", "review:complaints", pgettext_lazy("menu", "Khiếu nại"), is_dost_coordinator, order=70)
 
 add("delivery", "projects:portfolio", _("Dự án"), perm("projects.view_portfolio") | (is_solver_member & has_projects),
     prefixes=("/projects/",), order=10)
@@ -111,9 +111,9 @@ add("delivery", "projects:portfolio", _("Dự án"), perm("projects.view_portfol
 add("measurement", "surveys:list", _("Khảo sát"), perm("surveys.create") | (is_unit_staff & manages_surveys),
     prefixes=("/surveys/",), order=10)
 
-add("admin", "orgs:units", _("Đơn vị"), is_dost_coordinator, prefixes=("/manage/units/",), order=10)
+add("admin", "orgs:units", pgettext_lazy("menu", "Đơn vị"), is_dost_coordinator, prefixes=("/manage/units/",), order=10)
 add("admin", "orgs:users", _("Người dùng"), is_dost_coordinator, prefixes=("/manage/users/",), order=20)
-add("admin", "challenges:fields", _("Lĩnh vực"), is_dost_coordinator, prefixes=("/manage/fields/",), order=30)
+add("admin", "challenges:fields", pgettext_lazy("menu", "Lĩnh vực"), is_dost_coordinator, prefixes=("/manage/fields/",), order=30)
 add("admin", "audit:log", _("Nhật ký kiểm toán"), is_dost_coordinator, order=40)
 add("admin", "admin:index", _("Quản trị hệ thống"), is_site_admin, order=90)
 

@@ -330,3 +330,10 @@ def test_the_admin_is_named_for_the_platform_and_its_sections_in_vietnamese_and_
     with translation.override("en"):  # the admin itself is Vietnamese (no /en/ prefix); its names are not only so
         assert [str(apps.get_app_config(label).verbose_name) for label in ("challenges", "capacity", "knowledge")] == [
             "Challenges", "Innovation capacity", "Knowledge"]
+
+
+def test_the_english_menu_names_its_lists_in_the_plural(dost):
+    response = client_for(dost).get("/en/accessibility/")
+    labels = {str(link.label) for group in response.context["menu_groups"] for link in group.links}
+    assert {"Experts", "Solver organisations", "Complaints", "Units", "Fields"} <= labels
+    assert not labels & {"Expert", "Solver organisation", "Complaint", "Unit", "Field"}
