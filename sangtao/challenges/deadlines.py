@@ -144,18 +144,21 @@ def _tell(challenge, kind: str) -> int:
 
 # --- the calendar the deadlines count on ----------------------------------------------------------
 # Tết (late January to mid-February) and the Hùng Kings' day (the 10th of the third lunar month, April)
-# move with the lunar calendar, so they cannot be seeded: DoST enters them each year, and until it has,
-# the deadlines that cross them fall days early. Asked from October for the coming year, as the
-# government announces the Tết holiday in the autumn; a day off in each window counts as entered.
-LUNAR_WINDOWS = (((1, 15), (2, 28)), ((3, 25), (4, 29)))
+# move with the lunar calendar, and National Day's second day (the 1st or the 3rd of September, Labour
+# Code 2019 art. 112) is chosen each year: none can be seeded. The Ministry of Home Affairs announces them
+# for the coming year in the autumn; until DoST has entered them, the deadlines that cross them fall days
+# early. Asked from October for the coming year; each window counts as entered with its days off.
+ANNOUNCED = (((1, 15), (2, 28), 1),  # Tết
+             ((3, 25), (4, 29), 1),  # the Hùng Kings' day
+             ((8, 30), (9, 4), 2))  # National Day: the 2nd of September, seeded, and the day beside it
 ASK_FROM_MONTH = 10
 
 
-def lunar_holidays_missing(year: int) -> bool:
-    """Whether the calendar lacks a day off in the window of Tết or of the Hùng Kings' day of `year`."""
-    return any(not Holiday.objects.filter(day__range=(datetime.date(year, *first), datetime.date(year, *last)),
-                                          worked=False).exists()
-               for first, last in LUNAR_WINDOWS)
+def announced_holidays_missing(year: int) -> bool:
+    """Whether a window of the holidays announced each year lacks its days off in `year`'s calendar."""
+    return any(Holiday.objects.filter(day__range=(datetime.date(year, *first), datetime.date(year, *last)),
+                                      worked=False).count() < days
+               for first, last, days in ANNOUNCED)
 
 
 def calendar_subject(year: int) -> str:
@@ -163,23 +166,24 @@ def calendar_subject(year: int) -> str:
 
 
 @periodic(every=3600)
-def ask_dost_for_the_lunar_holidays() -> bool:
-    """From October, ask DoST's coordinators once to enter the coming year's Tết and Hùng Kings' day (and
-    this year's, in January, if they are still missing); the notice is cleared once both are entered.
-    Whether it asked."""
+def ask_dost_for_the_years_holidays() -> bool:
+    """From October, ask DoST's coordinators once to enter the coming year's Tết, Hùng Kings' day and
+    National Day's second day (and this year's, in January, if still missing); the notice is cleared
+    once all are entered. Whether it asked."""
     today = timezone.localdate()
     year = today.year + 1 if today.month >= ASK_FROM_MONTH else today.year if today.month == 1 else None
     if year is None:
         return False
     subject = calendar_subject(year)
-    if not lunar_holidays_missing(year):
+    if not announced_holidays_missing(year):
         resolve(subject)
         return False
     if Notification.objects.filter(subject=subject).exists():
         return False  # asked already
-    notify(dost_coordinators(), format_lazy(_("Nhập lịch nghỉ Tết và Giỗ Tổ Hùng Vương năm {year}"), year=year),
+    notify(dost_coordinators(), format_lazy(_("Nhập lịch nghỉ Tết, Giỗ Tổ Hùng Vương và Quốc khánh năm {year}"),
+                                            year=year),
            format_lazy(_("Thời hạn thẩm định và công bố bài toán tính theo ngày làm việc: lịch năm {year} chưa "
-                         "có các ngày nghỉ Tết Nguyên đán và Giỗ Tổ Hùng Vương, nên các thời hạn qua những ngày "
-                         "đó sẽ sớm hơn thực tế."), year=year),
+                         "có đủ các ngày nghỉ Tết Nguyên đán, Giỗ Tổ Hùng Vương và ngày nghỉ thứ hai dịp Quốc khánh, "
+                         "nên các thời hạn qua những ngày đó sẽ sớm hơn thực tế."), year=year),
            reverse("admin:core_holiday_changelist"), action_needed=True, subject=subject)
     return True

@@ -216,43 +216,47 @@ def test_a_publication_deadline_is_reminded_in_english_and_not_at_all_when_the_r
     assert (notice.title, notice.body) == (f"Publication due soon: «{approved.title}»", "Due: 23/11/2026")
 
 
-def test_dost_is_asked_once_from_october_to_enter_the_coming_lunar_holidays_and_the_notice_clears_once_they_are(
+def test_dost_is_asked_once_from_october_to_enter_the_coming_years_holidays_and_the_notice_clears_once_they_are(
         monkeypatch, dost):
-    from sangtao.challenges.deadlines import ask_dost_for_the_lunar_holidays
+    from sangtao.challenges.deadlines import ask_dost_for_the_years_holidays
     from sangtao.core.tasks import PERIODIC
     from sangtao.notifications.models import Notification
 
-    assert ask_dost_for_the_lunar_holidays.module_path in PERIODIC
+    assert ask_dost_for_the_years_holidays.module_path in PERIODIC
     for summer in (datetime.date(2026, 3, 1), datetime.date(2026, 9, 30)):
         _on(monkeypatch, summer)
-        assert ask_dost_for_the_lunar_holidays() is False
+        assert ask_dost_for_the_years_holidays() is False
     _on(monkeypatch, datetime.date(2026, 10, 1))
-    assert ask_dost_for_the_lunar_holidays() is True
-    assert ask_dost_for_the_lunar_holidays() is False  # asked already
+    assert ask_dost_for_the_years_holidays() is True
+    assert ask_dost_for_the_years_holidays() is False  # asked already
     [notice] = Notification.objects.filter(recipient=dost, subject="core.holiday:2027")
-    assert notice.title == "Nhập lịch nghỉ Tết và Giỗ Tổ Hùng Vương năm 2027" and notice.action_needed
+    assert notice.title == "Nhập lịch nghỉ Tết, Giỗ Tổ Hùng Vương và Quốc khánh năm 2027" and notice.action_needed
     assert notice.url == "/admin/core/holiday/" and "sớm hơn thực tế" in notice.body
     Holiday.objects.create(day=datetime.date(2027, 2, 8), name="Tết Nguyên đán")
-    assert ask_dost_for_the_lunar_holidays() is False
+    assert ask_dost_for_the_years_holidays() is False
     notice.refresh_from_db()
     assert notice.read_at is None  # the Hùng Kings' day is still missing
     Holiday.objects.create(day=datetime.date(2027, 4, 16), name="Giỗ Tổ Hùng Vương")
-    ask_dost_for_the_lunar_holidays()
+    ask_dost_for_the_years_holidays()
+    notice.refresh_from_db()
+    assert notice.read_at is None  # 2/9/2027 is seeded, the day beside it is not
+    Holiday.objects.create(day=datetime.date(2027, 9, 3), name="Quốc khánh")
+    ask_dost_for_the_years_holidays()
     notice.refresh_from_db()
     assert notice.read_at is not None
 
 
-def test_in_january_dost_is_asked_for_the_years_own_lunar_holidays_if_still_missing_in_its_language(monkeypatch,
+def test_in_january_dost_is_asked_for_the_years_own_holidays_if_still_missing_in_its_language(monkeypatch,
                                                                                                      dost):
-    from sangtao.challenges.deadlines import ask_dost_for_the_lunar_holidays
+    from sangtao.challenges.deadlines import ask_dost_for_the_years_holidays
     from sangtao.notifications.models import Notification
 
     dost.language = "en"
     dost.save(update_fields=["language"])
     _on(monkeypatch, datetime.date(2027, 1, 10))
-    assert ask_dost_for_the_lunar_holidays() is True
+    assert ask_dost_for_the_years_holidays() is True
     [notice] = Notification.objects.filter(recipient=dost, subject="core.holiday:2027")
-    assert notice.title == "Enter the Tết and Hùng Kings' Day holidays of 2027"
+    assert notice.title == "Enter the Tết, Hùng Kings' Day and National Day holidays of 2027"
 
 
 def test_the_publication_deadline_says_it_counts_from_the_approval(make_challenge, monkeypatch, dost):
