@@ -78,6 +78,9 @@ def _validate_content(data: dict[str, Any], actor, owner_before: int | None = No
     opens, closes = data.get("call_opens_at"), data.get("call_closes_at")
     if opens and closes and closes <= opens:
         raise InvalidInput(_("Hạn nhận hồ sơ phải sau thời điểm mở nhận hồ sơ."), field="call_closes_at")
+    start, end = data.get("timeline_start"), data.get("timeline_end")
+    if start and end and end < start:
+        raise InvalidInput(_("Ngày kết thúc dự kiến không thể trước ngày bắt đầu."), field="timeline_end")
     low, high = data.get("budget_min_vnd"), data.get("budget_max_vnd")
     if (low is not None and low < 0) or (high is not None and high < 0):
         raise InvalidInput(_("Kinh phí không được âm."), field="budget_min_vnd")

@@ -1,3 +1,4 @@
+import datetime
 import unicodedata
 
 import pytest
@@ -90,6 +91,10 @@ def test_impossible_dates_and_budget_are_refused(officer, health, field):
     with pytest.raises(InvalidInput) as error:
         services.create_draft(officer, {**data, "budget_min_vnd": 10, "budget_max_vnd": 5})
     assert error.value.field == "budget_max_vnd"
+    with pytest.raises(InvalidInput, match="Ngày kết thúc dự kiến không thể trước ngày bắt đầu.") as error:
+        services.create_draft(officer, {**data, "timeline_start": datetime.date(2027, 3, 1),
+                                        "timeline_end": datetime.date(2027, 1, 1)})
+    assert error.value.field == "timeline_end"
 
 
 @pytest.mark.django_db
