@@ -61,7 +61,7 @@ class TeamMemberForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    row_name = pgettext_lazy("row", "Công việc")  # how the error summary names a row of its formset
+    row_name = pgettext_lazy("row", "Mốc")  # how the error summary names a row of its formset
     milestone = forms.CharField(label=_("Mốc công việc"), max_length=300, required=False)
     start = DateField(label=_("Bắt đầu"), widget=DATE_WIDGET, required=False)
     end = DateField(label=_("Kết thúc"), widget=DATE_WIDGET, required=False)
@@ -69,7 +69,7 @@ class MilestoneForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    row_name = pgettext_lazy("row", "Khoản kinh phí")  # how the error summary names a row of its formset
+    row_name = pgettext_lazy("row", "Khoản chi")  # how the error summary names a row of its formset
     item = forms.CharField(label=_("Khoản chi"), max_length=300, required=False)
     amount_vnd = formats.MoneyField(label=_("Số tiền (đồng)"), required=False,
                                     widget=formats.MoneyInput(attrs={"data-sum": "budget"}))

@@ -113,7 +113,8 @@ def test_a_refused_proposal_lists_row_errors_at_the_top(make_challenge, solver, 
     page = client_for(solver).post(f"/proposals/{proposal.pk}/edit/", form).content.decode()
     assert 'class="error-summary"' in page and 'href="#id_budget-0-amount_vnd"' in page
     summary = page.split('class="error-summary"')[1].split("</div>")[0]
-    assert 'href="#id_budget-0-amount_vnd">Khoản kinh phí 1 — ' in summary  # which row of which table
+    assert 'href="#id_budget-0-amount_vnd">Khoản chi 1 — ' in summary  # which row of which table, as the form heads it
+    assert "<legend>Khoản chi 1</legend>" in page and "<legend>Thành viên 2</legend>" in page
 
 
 @pytest.mark.django_db
