@@ -41,7 +41,7 @@ from sangtao.challenges.search import search, snippet
 from sangtao.challenges.workflow import MOVES
 from sangtao.core import workflow
 from sangtao.core.errors import InvalidInput, NotAllowed, ServiceError, StaleState
-from sangtao.core.feedback import form_refused, run_service
+from sangtao.core.feedback import form_refused, run_service, section_or_top
 from sangtao.core.redirects import safe_redirect
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
@@ -102,7 +102,11 @@ def _querystring_without_page(request) -> str:
 
 
 def challenge_detail(request, pk):
-    challenge = get_challenge_for(request.user, pk)
+    return _detail_page(request, get_challenge_for(request.user, pk))
+
+
+def _detail_page(request, challenge, *, question_form=None):
+    """The challenge's page; `question_form` is a refused question, shown again with its error and text."""
     internal = request.user.has_perm("challenges.view_internal", challenge)
     questions = challenge.questions.select_related("asker", "answered_by").annotate(
         shows_name=consent_given_expression("asker", services.PUBLISH_NAME))
@@ -128,7 +132,7 @@ def challenge_detail(request, pk):
         "following": services.is_following(request.user, challenge),
         "comments": challenge.review_comments.select_related("author") if internal else [],
         "comment_form": CommentForm(),
-        "question_form": QuestionForm(),
+        "question_form": question_form or QuestionForm(),
         "answer_form": AnswerForm(),
         "attachment_form": AttachmentForm(),
         "last_return": _last_return(transitions) if challenge.status == Status.DRAFT else None,
@@ -325,11 +329,18 @@ def attachment_delete(request, pk, attachment_id):
 def question_ask(request, pk):
     challenge = get_challenge_for(request.user, pk)
     form = QuestionForm(request.POST)
-    if not form_refused(request, form):
-        run_service(request, services.ask_question, challenge, request.user, form.cleaned_data["body"],
-                    show_name=form.cleaned_data["show_name"],
-                    success=_("Câu hỏi đã được gửi và sẽ hiển thị sau khi được duyệt hoặc trả lời."))
-    return redirect(challenge.get_absolute_url() + "#hoi-dap")
+    if form_refused(request, form):
+        # The page again, the message at its top, the question as typed with its error, and the browser taken
+        # to it (sent back to the section, the error was out of sight and the text lost).
+        for name in form.errors:
+            if name in form.fields:
+                form.fields[name].widget.attrs["autofocus"] = True
+                break
+        return _detail_page(request, challenge, question_form=form)
+    run_service(request, services.ask_question, challenge, request.user, form.cleaned_data["body"],
+                show_name=form.cleaned_data["show_name"],
+                success=_("Câu hỏi đã được gửi và sẽ hiển thị sau khi được duyệt hoặc trả lời."))
+    return redirect(section_or_top(request, challenge.get_absolute_url(), "hoi-dap"))
 
 
 def _question_for(request, pk, question_id) -> Question:

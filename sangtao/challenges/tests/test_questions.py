@@ -128,3 +128,16 @@ def test_the_same_question_sent_twice_while_it_awaits_moderation_is_stored_and_a
     assert Notification.objects.filter(recipient=officer, title__contains="Câu hỏi mới").count() == 1
     client.post(f"/challenges/{challenge.pk}/questions/", {"body": "Hạn nộp có được gia hạn không?"})
     assert Question.objects.count() == 2  # another question is another question
+
+
+@pytest.mark.django_db
+def test_a_refused_question_comes_back_beside_its_box_as_typed_with_the_box_in_focus(make_challenge, outsider):
+    challenge = make_challenge(Status.PUBLISHED)
+    typed = "Có cần hợp tác với bệnh viện không? " * 120  # longer than 4,000 characters
+    response = client_for(outsider).post(f"/challenges/{challenge.pk}/questions/", {"body": typed})
+    page = response.content.decode()
+    assert response.status_code == 200 and not challenge.questions.exists()
+    form = page.split('id="hoi-dap"')[1]
+    assert typed.strip() in form and 'class="error" role="alert"' in form.split("</form>")[0]
+    assert "autofocus" in form.split("</textarea>")[0].split("<textarea")[1]  # the browser is taken to it
+    assert 'class="messages"' in page  # and said at the top
