@@ -1,4 +1,6 @@
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -96,10 +98,10 @@ class ResponseForm(forms.Form):
 
     unit = ModelChoiceField(queryset=OrgUnit.objects.none(), required=False,
                                   error_messages={"invalid_choice": _("Chọn nơi Ông/Bà đã sử dụng dịch vụ.")})
-    text = forms.CharField(required=False, max_length=2000)
+    text = forms.CharField(label=_("Ý kiến của Ông/Bà"), required=False, max_length=2000)
     consent = forms.BooleanField(required=False)
     follow_up = forms.BooleanField(required=False)
-    email = forms.EmailField(required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
     t = forms.CharField(required=False, max_length=100)
 
     def __init__(self, data=None, *args, survey, items, link_token="", **kwargs):
@@ -128,5 +130,20 @@ class ResponseForm(forms.Form):
             return self.cleaned_data["t"]
         return self.initial["t"]
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("follow_up") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Nhập email để được liên hệ lại, hoặc bỏ chọn ô liên hệ lại."))
+        return cleaned
+
     def first_error(self) -> str:
-        return next(str(message) for messages in self.errors.values() for message in messages)
+        """The first error, after the name of its box where it has one."""
+        name, messages = next(iter(self.errors.items()))
+        label = self.fields[name].label if name in self.fields else None
+        return f"{label}: {messages[0]}" if label else str(messages[0])
+
+    def typed(self) -> dict[str, Any]:
+        """What the person typed or ticked, as posted, to show again on a refused page (a text too long has
+        no cleaned value)."""
+        return {"text": self.data.get("text", ""), "email": self.data.get("email", ""),
+                "consent": bool(self.data.get("consent")), "follow_up": bool(self.data.get("follow_up"))}

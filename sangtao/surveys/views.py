@@ -328,7 +328,8 @@ def respond(request, slug):
         "token": form.token(), "units": survey.units.order_by("sort_name"), "consent": consent, "english": language == "en",
         "period": services.current_period(survey, timezone.localdate()), "scale": range(1, 6),
         "chosen_unit": form.cleaned_data["unit"].pk if form.is_bound and form.cleaned_data.get("unit") else None,
-        "typed_text": form.cleaned_data.get("text", "") if form.is_bound else "",
+        "typed": form.typed() if form.is_bound else {},
+        "field_errors": {name: errors[0] for name, errors in form.errors.items()} if form.is_bound else {},
     })
 
 

@@ -113,3 +113,21 @@ def test_an_invitation_link_token_is_carried_only_when_it_can_be_one(survey, dos
     posted = client_for(None).post(survey.public_url() + "?t=stale", {"t": token.token, "consent": "1",
                                                                        **answers(survey)})
     assert posted.status_code == 302 and Response.objects.get().unit == survey.units.last()
+
+
+def test_a_refused_page_keeps_every_answer_ticked_and_typed_and_names_the_box_in_error(survey):
+    posted = {"unit": survey.units.first().pk, "consent": "1", "follow_up": "1", "email": "khong-phai-email",
+              "text": "Góp ý dài " * 300, **answers(survey, 4)}
+    page = client_for(None).post(survey.public_url(), posted).content.decode()
+    assert not Response.objects.exists()
+    assert 'name="consent" value="1" required checked' in page and 'name="follow_up" value="1" checked' in page
+    assert 'value="khong-phai-email"' in page and ("Góp ý dài " * 300).strip() in page
+    assert 'value="4" checked' in page
+    assert '<div class="alert error" role="alert">Ý kiến của Ông/Bà:' in page  # the first error, named
+    assert 'id="text-error"' in page and 'id="email-error"' in page  # each beside its box
+
+
+def test_asking_to_be_contacted_needs_an_email(survey):
+    page = client_for(None).post(survey.public_url(), {"unit": survey.units.first().pk, "consent": "1",
+                                                       "follow_up": "1", **answers(survey)}).content.decode()
+    assert "Nhập email để được liên hệ lại" in page and not Response.objects.exists()
