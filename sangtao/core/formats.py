@@ -115,11 +115,13 @@ def parse_money(text: str) -> int | None:
     text = (text or "").strip().replace("đ", "").replace("VND", "").replace("VNĐ", "").strip()
     if not text:
         return None
+    sign = -1 if text[0] in "-\u2212" else 1  # a minus is read, for the field's bounds to refuse it by name
+    text = text.lstrip("-\u2212").strip()
     if GROUPED.match(text):
         text = re.sub(r"[.,\u00a0 ]", "", text)
     if not text.isdigit():
         raise ValidationError(_("Nhập số tiền bằng chữ số, ví dụ 1.500.000."), code="invalid")
-    return int(text)
+    return sign * int(text)
 
 
 class DateInput(forms.DateInput):
@@ -155,6 +157,9 @@ class MoneyInput(forms.TextInput):
         return super().format_value(value)
 
 
+NEGATIVE_AMOUNT = _("Số tiền không được âm.")
+
+
 class MoneyField(forms.IntegerField):
     """A whole amount of đồng, typed with or without thousands separators (parse_money)."""
 
@@ -163,6 +168,8 @@ class MoneyField(forms.IntegerField):
     def __init__(self, *, min_value=0, max_value=BIGINT_MAX, **kwargs):
         kwargs.pop("localize", None)
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+        if min_value == 0:  # a form's own message for the bound stands
+            self.error_messages.setdefault("min_value", NEGATIVE_AMOUNT)
 
     def widget_attrs(self, widget):
         return {}  # no min/max/step: it is a text box, grouped as people read amounts

@@ -33,6 +33,12 @@ def test_amounts_are_grouped_per_language_and_read_back_however_they_were_typed(
         assert formats.parse_money(typed) == 1_500_000
     with pytest.raises(Exception, match="1.500.000"):
         formats.parse_money("1,5 triệu")
+    # A negative amount is read as one, and a money field refuses it for being negative, not for its figures
+    assert formats.parse_money("-5.000.000") == formats.parse_money("\u22125000000") == -5_000_000
+    field = formats.MoneyField()
+    for typed in ("-5000000", "-100,000"):
+        with pytest.raises(Exception, match="Số tiền không được âm."):
+            field.clean(typed)
 
 
 def test_dates_are_typed_and_shown_day_first_in_both_languages():
