@@ -210,6 +210,11 @@ class Challenge(models.Model):
     def localized_title(self, language: str) -> str:
         return self.title_en if language == "en" and self.title_en else self.title
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the language of the page being made (templates)."""
+        return self.localized_title(get_language())
+
     def localized_summary(self, language: str) -> str:
         return self.summary_en if language == "en" and self.summary_en else self.summary
 

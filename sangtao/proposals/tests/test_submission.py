@@ -159,3 +159,13 @@ def test_the_team_and_workplan_tables_stack_one_block_per_row_with_labels_on_a_p
     assert page.count('<table class="stacked">') == 2
     for label in ("Họ và tên", "Vai trò", "Kinh nghiệm", "Mốc công việc", "Bắt đầu", "Kết thúc", "Sản phẩm"):
         assert f'data-label="{label}"' in page
+
+
+@pytest.mark.django_db
+def test_the_proposal_pages_name_the_challenge_in_the_pages_language(challenge, draft, solver):
+    Challenge.objects.filter(pk=challenge.pk).update(title_en="Shorter hospital waits")
+    client = client_for(solver)
+    for url in (f"/en/challenges/{challenge.pk}/apply/", f"/en/proposals/{draft.pk}/", "/en/proposals/mine/"):
+        page = client.get(url, follow=True).content.decode()  # the draft's form, for one who has started
+        assert "Shorter hospital waits</a>" in page and f"{challenge.title}</a>" not in page, url
+    assert f"{challenge.title}</a>" in client.get(f"/proposals/{draft.pk}/").content.decode()
