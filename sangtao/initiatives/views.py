@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sangtao.core import workflow
+from sangtao.core.confirm import ask_first
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.formats import short_date
@@ -229,6 +230,12 @@ def act(request, pk, action):
     initiative = get_initiative_for(request.user, pk)
     user = request.user
     if action == "submit":
+        asking = ask_first(request, heading=_("Nộp sáng kiến «%(title)s» để xét công nhận?") % {"title": initiative.title},
+                           consequence=_("Đơn được vào sổ sáng kiến với một số thứ tự và chuyển cho đơn vị xem xét; "
+                                         "đơn vị trả lời trong thời hạn quy định."),
+                           button=_("Nộp đơn"), back=initiative.get_absolute_url(), danger=False)
+        if asking is not None:
+            return asking
         moved = run_service(request, services.submit, initiative, user)
         if moved is not None:
             messages.success(request, _("Đã nộp đơn. Số vào sổ: %(code)s; đơn vị trả lời trước ngày %(due)s.")

@@ -58,7 +58,9 @@ def test_staff_submit_a_council_of_five_recognises_four_to_one_and_the_city_rais
     browser.find_element(By.ID, "id_author-1-share").send_keys("20")
     click_and_wait(browser, By.CSS_SELECTOR, "#initiative-form button.primary")
     assert "Đã lưu bản nháp" in message(browser)
-    click_and_wait(browser, By.ID, "submit-initiative")
+    click_and_wait(browser, By.ID, "submit-initiative", what="the page that asks before submitting")
+    assert "để xét công nhận?" in browser.find_element(By.TAG_NAME, "h1").text
+    click_and_wait(browser, By.ID, "confirm-action")
     assert "Số vào sổ: 01/" in message(browser)
     assert browser.find_element(By.ID, "register-code").text.startswith("01/")
     initiative = Initiative.objects.get()

@@ -112,3 +112,14 @@ def test_a_reason_too_long_refuses_the_move_instead_of_making_it_without_one(rec
     page = client_for(leader).post(f"/initiatives/{received.pk}/do/return/", {"reason": "ý" * 4001}, follow=True)
     received.refresh_from_db()
     assert received.status == InitiativeStatus.RECEIVED and "4001" in page.content.decode()
+
+
+def test_submitting_asks_first_and_registers_only_once_confirmed(draft, officer):
+    from sangtao.initiatives.models import InitiativeStatus
+
+    client = client_for(officer)
+    asked = client.post(f"/initiatives/{draft.pk}/do/submit/").content.decode()
+    assert f"Nộp sáng kiến «{draft.title}» để xét công nhận?" in asked and 'class="primary" id="confirm-action"' in asked
+    assert Initiative.objects.get(pk=draft.pk).status == InitiativeStatus.DRAFT
+    page = client.post(f"/initiatives/{draft.pk}/do/submit/", {"confirmed": "1"}, follow=True).content.decode()
+    assert "Số vào sổ" in page and Initiative.objects.get(pk=draft.pk).status == InitiativeStatus.RECEIVED
