@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sangtao.core import workflow
 from sangtao.core.confirm import ask_first
@@ -65,7 +66,12 @@ def _my_units(user):
 # --- cases -----------------------------------------------------------------------------------------
 
 def case_list(request):
-    """Published cases (public for everyone, internal ones for staff), with the unit's own in writing."""
+    return _case_list_page(request)
+
+
+def _case_list_page(request, new_form=None):
+    """Published cases (public for everyone, internal ones for staff), with the unit's own in writing;
+    `new_form` is a refused new case, shown again open with its errors and what was typed."""
     form = CaseSearchForm(request.GET)
     params = form.cleaned_data if form.is_valid() else {}
     user = request.user
@@ -85,7 +91,7 @@ def case_list(request):
         editing = list(visible_cases(user).filter(status=CaseStatus.SUBMITTED).order_by("submitted_at"))
     return render(request, "knowledge/case_list.html", {
         "page": page, "form": form, "querystring": urlencode(query), "mine": mine, "sources": sources,
-        "editing": editing, "new_form": NewCaseForm(units=_my_units(user)) if mine is not None else None,
+        "editing": editing, "new_form": new_form or NewCaseForm(units=_my_units(user)),
         "can_write": user.has_perm("knowledge.write_case"),
     })
 
@@ -120,9 +126,14 @@ def case_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_new(request):
-    """A case drafted from a source (completed challenge, finished task, recognised initiative) or blank."""
+    """A case drafted from a source (completed challenge, finished task, recognised initiative) or blank.
+    A refused new case is the list again at this address: its search and its pages, asked from here, are
+    the list's."""
+    if request.method == "GET":
+        query = request.GET.urlencode()
+        return redirect(reverse("knowledge:cases") + (f"?{query}" if query else ""))
     user = request.user
     if "source_kind" in request.POST:
         form = DraftFromForm(request.POST)
@@ -135,7 +146,7 @@ def case_new(request):
         form = NewCaseForm(request.POST, units=_my_units(user))
         if not form.is_valid():
             messages.error(request, _("Nêu tên tình huống và chọn đơn vị."))
-            return redirect("knowledge:cases")
+            return _case_list_page(request, new_form=form)
         case = run_service(request, services.do_create_case, actor=user, unit=form.cleaned_data["unit"],
                            title=form.cleaned_data["title"], success=_("Đã tạo bản nháp."))
     if case is None:

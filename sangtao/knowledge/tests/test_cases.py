@@ -142,3 +142,13 @@ def test_the_oecd_submission_follows_the_librarys_form_as_data_and_as_a_document
     assert " ".join(SECTION_TEXT["problem"].split()) in text  # else the Vietnamese, marked as such
     assert "[In Vietnamese: no English text yet]" in text
     assert client_for(None).get("/cases/999999/oecd.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_refused_new_case_keeps_its_title_with_the_form_open_and_the_lists_links_still_work(officer):
+    client = client_for(officer)
+    page = client.post("/cases/new/", {"title": "Một cửa liên thông tại phường", "unit": ""}).content.decode()
+    assert "Nêu tên tình huống và chọn đơn vị." in page and not Case.objects.exists()
+    assert 'value="Một cửa liên thông tại phường"' in page and "<details open>" in page
+    searched = client.get("/cases/new/", {"q": "một cửa", "page": "2"})  # the list's search and pages, asked from here
+    assert searched.status_code == 302 and searched.url == "/cases/?q=m%E1%BB%99t+c%E1%BB%ADa&page=2"
