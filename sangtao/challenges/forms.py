@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from sangtao.challenges.access import ownable_units
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField, ModelForm, UploadField
+from sangtao.core.forms import ModelChoiceField, ModelForm, PhoneField, UploadField
 from sangtao.core.text import clean
 from sangtao.orgs.models import GOVERNMENT_KINDS, OrgUnit
 
@@ -41,7 +41,8 @@ class ChallengeForm(ModelForm):
                 "constraints", "timeline_notes")},
             "co_owner_units": forms.SelectMultiple(attrs={"size": 6}),
         }
-        field_classes = {"budget_min_vnd": formats.MoneyField, "budget_max_vnd": formats.MoneyField}
+        field_classes = {"budget_min_vnd": formats.MoneyField, "budget_max_vnd": formats.MoneyField,
+                         "contact_phone": PhoneField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

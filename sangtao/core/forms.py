@@ -109,6 +109,22 @@ class DateTimeField(forms.DateTimeField):
             raise ValidationError(DAYS_MESSAGE, code="out_of_range")
 
 
+PHONE = re.compile(r"\+?[\d\s().-]+")
+PHONE_DIGITS = (8, 15)  # a landline without its area code has 8; E.164 allows 15
+PHONE_MESSAGE = _("Số điện thoại gồm 8 đến 15 chữ số, có thể có dấu + ở đầu, khoảng trắng, dấu chấm, gạch ngang "
+                  "hoặc ngoặc (ví dụ 028 3829 1234, +84 912 345 678).")
+
+
+class PhoneField(forms.CharField):
+    """A telephone number as people write it: digits, with an optional + and the usual separators."""
+
+    def validate(self, value):
+        super().validate(value)
+        digits = sum(ch.isdigit() for ch in value or "")
+        if value and not (PHONE.fullmatch(value) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]):
+            raise ValidationError(PHONE_MESSAGE, code="invalid")
+
+
 class JSONField(forms.JSONField):
     """Django's JSON field, refusing what no database stores as JSON, with a message where Django's would
     pass it on or fail: a number too large to be finite (1e400 reads as infinity, which JSON cannot write)

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core import formats
 from sangtao.core.api_input import SEARCH_MAX
-from sangtao.core.forms import ModelForm, ModelMultipleChoiceField
+from sangtao.core.errors import InvalidInput
+from sangtao.core.forms import ModelForm, ModelMultipleChoiceField, PhoneField
 from sangtao.orgs.models import ROLES_NEEDING_UNIT, Membership, OrgType, OrgUnit
 
 User = get_user_model()
@@ -90,8 +91,17 @@ class SolverRegistrationForm(forms.Form):
     address = forms.CharField(label=_("Địa chỉ"), max_length=300)
     legal_representative = forms.CharField(label=_("Người đại diện theo pháp luật"), max_length=150)
     email = forms.EmailField(label=_("Email liên hệ"), required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    phone = PhoneField(label=_("Điện thoại"), max_length=30, required=False)
     website = forms.URLField(label=_("Trang web"), required=False, assume_scheme="https")
+
+    def clean_tax_code(self) -> str:
+        """Checked with the other fields, not only once they pass (services.check_tax_code says how)."""
+        from sangtao.orgs.services import check_tax_code
+
+        try:
+            return check_tax_code(self.cleaned_data["tax_code"])
+        except InvalidInput as refused:
+            raise forms.ValidationError(refused.message, code="invalid") from refused
 
 
 class InviteForm(forms.Form):

@@ -78,3 +78,15 @@ def test_dost_verifies_and_the_badge_shows(solver, dost, outsider):
     # Members' e-mails are for insiders only.
     assert outsider.email in client_for(outsider).get(f"/solvers/{unit.pk}/").content.decode()
     assert outsider.email not in client_for(None).get(f"/solvers/{unit.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_tax_code_and_the_phone_are_checked_with_the_other_fields(outsider):
+    posted = {**VALID, "tax_code": "12345", "phone": "abc-5", "address": ""}
+    page = client_for(outsider).post("/solvers/register/", posted).content.decode()
+    assert "Mã số thuế gồm 10 chữ số" in page and "Số điện thoại gồm 8 đến 15 chữ số" in page
+    assert "Địa chỉ" in page.split('class="error-summary"')[1].split("</div>")[0]
+    assert not SolverProfile.objects.exists()
+    for phone in ("028 3829 1234", "+84 912 345 678", "(028) 3829-1234", "0912.345.678"):
+        assert "Số điện thoại gồm" not in client_for(outsider).post(
+            "/solvers/register/", {**VALID, "tax_code": "12", "phone": phone}).content.decode(), phone
