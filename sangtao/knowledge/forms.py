@@ -35,7 +35,8 @@ class CaseForm(ModelForm):
             rule = rules.get(key)
             if rule is not None:
                 limit = _("tối đa %(n)s từ") % {"n": rule.word_limit}
-                self.fields[key].help_text = f"{rule.guidance} ({limit})" if rule.guidance else limit
+                guidance = rule.shown_guidance
+                self.fields[key].help_text = f"{guidance} ({limit})" if guidance else limit
                 self.fields[f"{key}_en"].help_text = _("Không bắt buộc; %(limit)s.") % {"limit": limit}
 
     def sections(self):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Facet
@@ -69,6 +70,12 @@ class SectionRule(models.Model):
         self.guidance_en = clean(self.guidance_en)
         super().save(*args, **kwargs)
 
+    @property
+    def shown_guidance(self) -> str:
+        """The guidance in the reader's language (the English one may be blank)."""
+        english = (get_language() or "").startswith("en")
+        return self.guidance_en if english and self.guidance_en else self.guidance
+
 
 class ProblemKind(models.Model):
     """A kind of problem a lesson or a case is about (data: seeded, edited by DoST)."""
@@ -83,7 +90,9 @@ class ProblemKind(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the reader's language, as a field's (the English one may be blank)."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
     def save(self, *args, **kwargs):
         self.name = clean(self.name)

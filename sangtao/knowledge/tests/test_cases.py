@@ -152,3 +152,14 @@ def test_a_refused_new_case_keeps_its_title_with_the_form_open_and_the_lists_lin
     assert 'value="Một cửa liên thông tại phường"' in page and "<details open>" in page
     searched = client.get("/cases/new/", {"q": "một cửa", "page": "2"})  # the list's search and pages, asked from here
     assert searched.status_code == 302 and searched.url == "/cases/?q=m%E1%BB%99t+c%E1%BB%ADa&page=2"
+
+
+@pytest.mark.django_db
+def test_the_case_form_guides_in_english_under_en(complete_case, officer):
+    from sangtao.knowledge.models import ProblemKind
+
+    rule = SectionRule.objects.get(key="summary")
+    english = client_for(officer).get(f"/en/cases/{complete_case.pk}/edit/").content.decode()
+    assert rule.guidance_en and rule.guidance_en in english and rule.guidance not in english
+    kind = ProblemKind.objects.filter(active=True).exclude(name_en="").first()
+    assert f">{kind.name_en}</option>" in english and f">{kind.name}</option>" not in english
