@@ -85,3 +85,13 @@ def test_a_milestone_date_that_is_not_one_is_named_in_the_summary_at_the_top_of_
     assert response.status_code == 200 and not plan.tasks.exists()
     summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
     assert 'href="#id_ms-0-due_on"' in summary and page.index('class="error-summary"') < page.index('name="title"')
+
+
+def test_a_refused_report_lists_each_tasks_error_at_the_top_after_the_tasks_name(make_plan, plan_roles, half_year):
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    report = services.start_report(plan, plan_roles["officer"], half_year)
+    task = plan.tasks.get()
+    page = client_for(plan_roles["officer"]).post(report.get_absolute_url(), {
+        "narrative": "Đã thí điểm", "difficulties": "", f"task{task.pk}-percent": 150}).content.decode()
+    summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
+    assert f'href="#id_task{task.pk}-percent">{task.title} — ' in summary
