@@ -34,7 +34,10 @@ def section_problem(case, key: str, limits: dict[str, int] | None = None) -> str
     text = getattr(case, key) or ""
     limit = limits.get(key)
     if not text.strip():
-        return _("Mục «%(section)s» chưa có nội dung (nếu chưa có kết quả, nêu kết quả dự kiến).") % {"section": label}
+        if key == "results":  # a case may be written before its results are measured
+            return _("Mục «%(section)s» chưa có nội dung (nếu chưa có kết quả, nêu kết quả dự kiến).") % {
+                "section": label}
+        return _("Mục «%(section)s» chưa có nội dung.") % {"section": label}
     if is_link_only(text):
         return _("Mục «%(section)s» chỉ có đường dẫn: hãy viết nội dung, đường dẫn chỉ để tham khảo thêm.") % {
             "section": label}

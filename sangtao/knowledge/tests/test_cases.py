@@ -18,7 +18,7 @@ def test_submitting_names_every_unfilled_or_link_only_section_and_changes_nothin
     with pytest.raises(InvalidInput) as refused:
         services.do_submit_case(case, actor=officer)
     unmet = " ".join(refused.value.context["unmet"])
-    assert "«Điểm mới» chưa có nội dung" in unmet
+    assert "«Điểm mới» chưa có nội dung." in unmet and "kết quả dự kiến" not in unmet  # that hint is the results'
     assert "«Tài liệu tham khảo» chỉ có đường dẫn" in unmet and "«Kết quả» chỉ có đường dẫn" in unmet
     case.refresh_from_db()
     assert case.status == CaseStatus.DRAFT
