@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sangtao.challenges import deadlines, services
 from sangtao.challenges.access import get_challenge_for, public_challenges, worklist_challenges
@@ -325,9 +325,11 @@ def attachment_delete(request, pk, attachment_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def question_ask(request, pk):
     challenge = get_challenge_for(request.user, pk)
+    if request.method == "GET":  # a refused question's page, asked again (its language switched): the section
+        return redirect(challenge.get_absolute_url() + "#hoi-dap")
     form = QuestionForm(request.POST)
     if form_refused(request, form):
         # The page again, the message at its top, the question as typed with its error, and the browser taken

@@ -392,7 +392,7 @@ def _ask_before_locking(request, item):
     return ask_first(request, heading=_("Nộp phiếu chấm?"),
                      consequence=_("Điểm và nhận xét đã được lưu. Phiếu đã nộp bị khóa: bạn không sửa được nữa, "
                                    "trừ khi thư ký hội đồng mở lại phiếu."),
-                     button=_("Nộp và khóa phiếu"), back=reverse("review:score", args=[item.pk]))
+                     button=_("Nộp và khóa phiếu"), back=reverse("review:score", args=[item.pk]), danger=False)
 
 
 @login_required

@@ -141,3 +141,10 @@ def test_a_refused_question_comes_back_beside_its_box_as_typed_with_the_box_in_f
     assert typed.strip() in form and 'class="error" role="alert"' in form.split("</form>")[0]
     assert "autofocus" in form.split("</textarea>")[0].split("<textarea")[1]  # the browser is taken to it
     assert 'class="messages"' in page  # and said at the top
+
+
+@pytest.mark.django_db
+def test_the_address_of_a_refused_question_opened_again_leads_to_the_questions(make_challenge, outsider):
+    challenge = make_challenge(Status.PUBLISHED)  # the language switch sends the browser to the page's address
+    response = client_for(outsider).get(f"/en/challenges/{challenge.pk}/questions/")
+    assert response.status_code == 302 and response.url == f"/en/challenges/{challenge.pk}/#hoi-dap"

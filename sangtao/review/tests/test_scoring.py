@@ -216,6 +216,7 @@ def test_submitting_from_the_page_saves_the_scores_then_asks_before_locking_the_
     sheet = Scoresheet.objects.get(assignment=item)
     assert sheet.status == SheetStatus.DRAFT and sheet.general_comment == "Hồ sơ tốt"  # saved, not locked
     assert "Phiếu đã nộp bị khóa" in asked and 'name="confirmed" value="1"' in asked
+    assert 'class="primary" id="confirm-action"' in asked  # a submission, not a deletion: the main action's button
     assert f'name="points_{urgency}" value="12,5"' in asked and 'name="submit" value="1"' in asked
 
     assert f'id="points_{urgency}" value="12,5"' in client.get(f"/reviews/{item.pk}/score/").content.decode()
