@@ -2,6 +2,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Challenge
@@ -115,6 +116,10 @@ class ResponseForm(forms.Form):
             data["t"] = link_token
         super().__init__(data, *args, initial={"t": link_token}, **kwargs)
         self.fields["unit"].queryset = survey.units.all()
+        text_item = next((item for item in items if item.measure == Measure.TEXT), None)
+        if text_item is not None:  # the box is the survey's own open question: its errors are named by it
+            english = get_language() == "en" and text_item.text_en
+            self.fields["text"].label = text_item.text_en if english else text_item.text
         self.scale_items = [item for item in items if item.is_scale]
         for item in self.scale_items:
             self.fields[f"q{item.pk}"] = forms.TypedChoiceField(choices=[(n, n) for n in range(1, 6)], coerce=int,

@@ -123,7 +123,8 @@ def test_a_refused_page_keeps_every_answer_ticked_and_typed_and_names_the_box_in
     assert 'name="consent" value="1" required checked' in page and 'name="follow_up" value="1" checked' in page
     assert 'value="khong-phai-email"' in page and ("Góp ý dài " * 300).strip() in page
     assert 'value="4" checked' in page
-    assert '<div class="alert error" role="alert">Ý kiến của Ông/Bà:' in page  # the first error, named
+    text_item = survey.version.items.get(measure="text")
+    assert f'<div class="alert error" role="alert">{text_item.text}:' in page  # the first error, named as on the page
     assert 'id="text-error"' in page and 'id="email-error"' in page  # each beside its box
 
 
