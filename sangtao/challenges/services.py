@@ -36,7 +36,7 @@ from sangtao.core import formats, workflow
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import periodic
-from sangtao.core.text import clean
+from sangtao.core.text import PHONE_MESSAGE, clean, is_phone_number
 from sangtao.core.uploads import check_upload
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit
@@ -78,6 +78,8 @@ def _validate_content(data: dict[str, Any], actor, owner_before: int | None = No
     opens, closes = data.get("call_opens_at"), data.get("call_closes_at")
     if opens and closes and closes <= opens:
         raise InvalidInput(_("Hạn nhận hồ sơ phải sau thời điểm mở nhận hồ sơ."), field="call_closes_at")
+    if data.get("contact_phone") and not is_phone_number(data["contact_phone"]):
+        raise InvalidInput(PHONE_MESSAGE, field="contact_phone")
     start, end = data.get("timeline_start"), data.get("timeline_end")
     if start and end and end < start:
         raise InvalidInput(_("Ngày kết thúc dự kiến không thể trước ngày bắt đầu."), field="timeline_end")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.api_input import BIGINT_MAX, FIRST_YEAR, LAST_YEAR
 from sangtao.core.formats import DecimalField
-from sangtao.core.text import clean, storable
+from sangtao.core.text import PHONE_MESSAGE, clean, is_phone_number, storable
 
 _DIGITS = re.compile(r"\s*\+?\d{1,19}\s*", re.ASCII)
 
@@ -109,19 +109,12 @@ class DateTimeField(forms.DateTimeField):
             raise ValidationError(DAYS_MESSAGE, code="out_of_range")
 
 
-PHONE = re.compile(r"\+?[\d\s().-]+")
-PHONE_DIGITS = (8, 15)  # a landline without its area code has 8; E.164 allows 15
-PHONE_MESSAGE = _("Số điện thoại gồm 8 đến 15 chữ số, có thể có dấu + ở đầu, khoảng trắng, dấu chấm, gạch ngang "
-                  "hoặc ngoặc (ví dụ 028 3829 1234, +84 912 345 678).")
-
-
 class PhoneField(forms.CharField):
-    """A telephone number as people write it: digits, with an optional + and the usual separators."""
+    """A telephone number as people write it (core.text.is_phone_number), checked as the services check it."""
 
     def validate(self, value):
         super().validate(value)
-        digits = sum(ch.isdigit() for ch in value or "")
-        if value and not (PHONE.fullmatch(value) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]):
+        if value and not is_phone_number(value):
             raise ValidationError(PHONE_MESSAGE, code="invalid")
 
 

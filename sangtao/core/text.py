@@ -7,6 +7,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
+
 # Vietnamese alphabet order; f, j, w, z appear in loanwords and take their Latin place.
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # Tone marks in the order Vietnamese dictionaries use: none, huyền, hỏi, ngã, sắc, nặng.
@@ -26,6 +28,21 @@ def clean(value: str) -> str:
     """NFC-normalise and strip; the standard treatment of user text on the way in. NUL characters
     go: no database stores them in text (PostgreSQL refuses them)."""
     return nfc(value).replace("\x00", "").strip()
+
+
+PHONE = re.compile(r"\+?[0-9 ().-]+")
+PHONE_DIGITS = (3, 15)  # a short service number (the city's 1022) to an international one (E.164: 15)
+
+
+PHONE_MESSAGE = _("Số điện thoại gồm 3 đến 15 chữ số, có thể có dấu + ở đầu, khoảng trắng, dấu chấm, gạch ngang "
+                  "hoặc ngoặc (ví dụ 1022, 028 3829 1234, +84 912 345 678).")
+
+
+def is_phone_number(value: str) -> bool:
+    """A telephone number as people write it: ASCII digits, an optional leading +, and spaces, dots,
+    hyphens or brackets between them."""
+    digits = sum(ch in "0123456789" for ch in value)
+    return bool(PHONE.fullmatch(value)) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
 
 
 def storable(value: str) -> bool:

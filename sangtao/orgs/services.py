@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.core.audit import record
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.tasks import task
-from sangtao.core.text import clean
+from sangtao.core.text import PHONE_MESSAGE, clean, is_phone_number
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import (
     GOVERNMENT_KINDS,
@@ -132,6 +132,8 @@ def register_solver(actor, data: dict) -> OrgUnit:
     if not name:
         raise InvalidInput(_("Tên tổ chức là bắt buộc."), field="name")
     tax_code = check_tax_code(data.get("tax_code", ""))
+    if data.get("phone") and not is_phone_number(clean(data["phone"])):
+        raise InvalidInput(PHONE_MESSAGE, field="phone")
     if data.get("org_type") not in OrgType.values:
         raise InvalidInput(_("Chọn loại tổ chức."), field="org_type")
     for required, message in (("address", _("Địa chỉ là bắt buộc.")),

@@ -95,6 +95,9 @@ def test_impossible_dates_and_budget_are_refused(officer, health, field):
         services.create_draft(officer, {**data, "timeline_start": datetime.date(2027, 3, 1),
                                         "timeline_end": datetime.date(2027, 1, 1)})
     assert error.value.field == "timeline_end"
+    with pytest.raises(InvalidInput) as error:  # the API's way in too, not only the form's
+        services.create_draft(officer, {**data, "contact_phone": "abc-5"})
+    assert error.value.field == "contact_phone"
 
 
 @pytest.mark.django_db

@@ -84,9 +84,19 @@ def test_dost_verifies_and_the_badge_shows(solver, dost, outsider):
 def test_the_tax_code_and_the_phone_are_checked_with_the_other_fields(outsider):
     posted = {**VALID, "tax_code": "12345", "phone": "abc-5", "address": ""}
     page = client_for(outsider).post("/solvers/register/", posted).content.decode()
-    assert "Mã số thuế gồm 10 chữ số" in page and "Số điện thoại gồm 8 đến 15 chữ số" in page
+    assert "Mã số thuế gồm 10 chữ số" in page and "Số điện thoại gồm 3 đến 15 chữ số" in page
     assert "Địa chỉ" in page.split('class="error-summary"')[1].split("</div>")[0]
     assert not SolverProfile.objects.exists()
-    for phone in ("028 3829 1234", "+84 912 345 678", "(028) 3829-1234", "0912.345.678"):
+    for phone in ("028 3829 1234", "+84 912 345 678", "(028) 3829-1234", "0912.345.678", "1022"):
         assert "Số điện thoại gồm" not in client_for(outsider).post(
             "/solvers/register/", {**VALID, "tax_code": "12", "phone": phone}).content.decode(), phone
+
+
+@pytest.mark.django_db
+def test_a_phone_number_is_checked_by_the_service_too_in_ascii_digits_on_one_line(outsider):
+    from sangtao.core.text import is_phone_number
+
+    assert not any(is_phone_number(value) for value in ("abc-5", "12", "0912\n345678", "٠٩١٢٣٤٥٦٧٨", "1" * 16))
+    with pytest.raises(InvalidInput) as refused:
+        services.register_solver(outsider, {**VALID, "tax_code": "0311223344", "phone": "abc-5"})
+    assert refused.value.field == "phone"
