@@ -16,9 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from sangtao.challenges.models import Challenge, ChallengeRules, DeadlineNotice, Status, Transition
 from sangtao.challenges.workflow import CHALLENGE
 from sangtao.core import formats
+from sangtao.core.audit import record
 from sangtao.core.models import Holiday
 from sangtao.core.tasks import periodic
-from sangtao.core.workdays import Calendar, add_working_days, calendar_between, reach, received_on
+from sangtao.core.workdays import (
+    Calendar,
+    add_working_days,
+    calendar_between,
+    fixed_holidays_missing,
+    reach,
+    received_on,
+)
 from sangtao.core.workflow import notice_subject
 from sangtao.notifications.models import Notification
 from sangtao.notifications.services import notify, resolve
@@ -136,7 +144,10 @@ def _tell(challenge, kind: str) -> int:
             return 0  # another worker told DoST
         step, subject = Status(challenge.status), notice_subject(CHALLENGE, challenge)
         title = (PASSED if kind == DeadlineNotice.Kind.PASSED else COMING)[step]
-        notify(dost_coordinators(), format_lazy(title, title=challenge.title),
+        coordinators = list(dost_coordinators())
+        for coordinator in coordinators:  # this notice takes the place of those asking them for the same move
+            resolve(subject, recipient=coordinator)
+        notify(coordinators, format_lazy(title, title=challenge.title),
                format_lazy(_("Hạn: {due}"), due=formats.short_date(challenge.deadline.due)),
                challenge.get_absolute_url(), action_needed=True, subject=subject)
     return 1
@@ -147,18 +158,23 @@ def _tell(challenge, kind: str) -> int:
 # move with the lunar calendar, and National Day's second day (the 1st or the 3rd of September, Labour
 # Code 2019 art. 112) is chosen each year: none can be seeded. The Ministry of Home Affairs announces them
 # for the coming year in the autumn; until DoST has entered them, the deadlines that cross them fall days
-# early. Asked from October for the coming year; each window counts as entered with its days off.
-ANNOUNCED = (((1, 15), (2, 28), 1),  # Tết
-             ((3, 25), (4, 29), 1),  # the Hùng Kings' day
-             ((8, 30), (9, 4), 2))  # National Day: the 2nd of September, seeded, and the day beside it
+# early. From October the job enters the coming year's fixed holidays itself and asks DoST for these.
+TET = ((1, 15), (2, 28))
+HUNG_KINGS = ((3, 25), (4, 29))
+NATIONAL_DAY_SECOND = ((9, 1), (9, 3))  # either day beside the 2nd
 ASK_FROM_MONTH = 10
 
 
 def announced_holidays_missing(year: int) -> bool:
-    """Whether a window of the holidays announced each year lacks its days off in `year`'s calendar."""
-    return any(Holiday.objects.filter(day__range=(datetime.date(year, *first), datetime.date(year, *last)),
-                                      worked=False).count() < days
-               for first, last, days in ANNOUNCED)
+    """Whether `year`'s calendar lacks a day off for Tết, the Hùng Kings' day or National Day's second day."""
+    off = set(Holiday.objects.filter(day__year=year, worked=False).values_list("day", flat=True))
+
+    def within(window) -> bool:
+        first, last = (datetime.date(year, *end) for end in window)
+        return any(first <= day <= last for day in off)
+
+    national = {datetime.date(year, *day) for day in NATIONAL_DAY_SECOND}
+    return not (within(TET) and within(HUNG_KINGS) and off & national)
 
 
 def calendar_subject(year: int) -> str:
@@ -167,23 +183,28 @@ def calendar_subject(year: int) -> str:
 
 @periodic(every=3600)
 def ask_dost_for_the_years_holidays() -> bool:
-    """From October, ask DoST's coordinators once to enter the coming year's Tết, Hùng Kings' day and
-    National Day's second day (and this year's, in January, if still missing); the notice is cleared
-    once all are entered. Whether it asked."""
+    """From October, enter the coming year's fixed holidays (core.workdays) and ask the coordinators who keep
+    the calendar, once, to enter its Tết, Hùng Kings' day and National Day's second day (in January, the
+    year's own if still missing); the notice is cleared once all are entered. Whether it asked."""
     today = timezone.localdate()
     year = today.year + 1 if today.month >= ASK_FROM_MONTH else today.year if today.month == 1 else None
     if year is None:
         return False
+    with transaction.atomic():
+        for holiday in fixed_holidays_missing(year):
+            holiday.save()
+            record(None, "rule_created", holiday, name=str(holiday))
     subject = calendar_subject(year)
     if not announced_holidays_missing(year):
         resolve(subject)
         return False
     if Notification.objects.filter(subject=subject).exists():
         return False  # asked already
-    notify(dost_coordinators(), format_lazy(_("Nhập lịch nghỉ Tết, Giỗ Tổ Hùng Vương và Quốc khánh năm {year}"),
-                                            year=year),
+    # Only those who can open the calendar (the admin) are asked: to others the link would lead nowhere.
+    keepers = [user for user in dost_coordinators() if user.is_staff and user.has_perm("core.change_holiday")]
+    notify(keepers, format_lazy(_("Nhập lịch nghỉ Tết, Giỗ Tổ Hùng Vương và Quốc khánh năm {year}"), year=year),
            format_lazy(_("Thời hạn thẩm định và công bố bài toán tính theo ngày làm việc: lịch năm {year} chưa "
                          "có đủ các ngày nghỉ Tết Nguyên đán, Giỗ Tổ Hùng Vương và ngày nghỉ thứ hai dịp Quốc khánh, "
                          "nên các thời hạn qua những ngày đó sẽ sớm hơn thực tế."), year=year),
            reverse("admin:core_holiday_changelist"), action_needed=True, subject=subject)
-    return True
+    return bool(keepers)

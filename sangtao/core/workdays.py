@@ -46,3 +46,27 @@ def received_on(day: datetime.date, calendar: Calendar) -> datetime.date:
     while not is_working_day(day, calendar):
         day += datetime.timedelta(days=1)
     return day
+
+
+# The public holidays fixed by the calendar (Labour Code 2019, art. 112): each year's are entered by the
+# job that asks DoST for the ones announced each year (challenges/deadlines.py), as the seed did for 2026-27.
+FIXED_HOLIDAYS = ((1, 1, "Tết Dương lịch"), (4, 30, "Ngày Chiến thắng"), (5, 1, "Ngày Quốc tế Lao động"),
+                  (9, 2, "Quốc khánh"))
+
+
+def fixed_holidays_missing(year: int) -> list[Holiday]:
+    """The fixed holidays of `year` the calendar lacks, and the working day off after each that falls on a
+    Saturday or Sunday (art. 112(3)), as unsaved rows; the days already entered are left as DoST keeps them."""
+    entered = set(Holiday.objects.filter(day__year=year).values_list("day", flat=True))
+    fixed = [(datetime.date(year, month, day), name) for month, day, name in FIXED_HOLIDAYS]
+    taken = entered | {day for day, _name in fixed}
+    missing = [Holiday(day=day, name=name) for day, name in fixed if day not in entered]
+    for day, name in fixed:
+        if day.weekday() < SATURDAY or day in entered:
+            continue
+        off = day
+        while off.weekday() >= SATURDAY or off in taken:
+            off += datetime.timedelta(days=1)
+        missing.append(Holiday(day=off, name=f"Nghỉ bù {name}"))
+        taken.add(off)
+    return missing

@@ -191,6 +191,9 @@ def test_dost_is_reminded_once_as_a_deadline_nears_then_told_once_when_it_passes
     assert [(n.title, n.body, n.action_needed) for n in notices] == [
         (f"Sắp đến hạn thẩm định: «{challenge.title}»", "Hạn: 11/11/2026", True),
         (f"Quá hạn thẩm định: «{challenge.title}»", "Hạn: 11/11/2026", True)]
+    # One open item for the one move asked: each notice took the place of the one before it
+    waiting = Notification.objects.filter(recipient=dost, subject=f"challenge:{challenge.pk}", read_at__isnull=True)
+    assert [n.title for n in waiting] == [f"Quá hạn thẩm định: «{challenge.title}»"]
     services.apply_move(challenge, dost, "request_changes", "bổ sung chỉ số")
     assert not notices.filter(read_at__isnull=True).exists()  # the appraisal is made: both notices are done
 
@@ -223,6 +226,7 @@ def test_dost_is_asked_once_from_october_to_enter_the_coming_years_holidays_and_
     from sangtao.notifications.models import Notification
 
     assert ask_dost_for_the_years_holidays.module_path in PERIODIC
+    _keeps_the_calendar(dost)
     for summer in (datetime.date(2026, 3, 1), datetime.date(2026, 9, 30)):
         _on(monkeypatch, summer)
         assert ask_dost_for_the_years_holidays() is False
@@ -240,7 +244,7 @@ def test_dost_is_asked_once_from_october_to_enter_the_coming_years_holidays_and_
     ask_dost_for_the_years_holidays()
     notice.refresh_from_db()
     assert notice.read_at is None  # 2/9/2027 is seeded, the day beside it is not
-    Holiday.objects.create(day=datetime.date(2027, 9, 3), name="Quốc khánh")
+    Holiday.objects.create(day=datetime.date(2027, 9, 3), name="Quốc khánh (ngày thứ hai)")
     ask_dost_for_the_years_holidays()
     notice.refresh_from_db()
     assert notice.read_at is not None
@@ -251,6 +255,7 @@ def test_in_january_dost_is_asked_for_the_years_own_holidays_if_still_missing_in
     from sangtao.challenges.deadlines import ask_dost_for_the_years_holidays
     from sangtao.notifications.models import Notification
 
+    _keeps_the_calendar(dost)
     dost.language = "en"
     dost.save(update_fields=["language"])
     _on(monkeypatch, datetime.date(2027, 1, 10))
@@ -275,3 +280,59 @@ def test_the_calendar_refuses_a_weekday_marked_as_worked_on_a_weekend_and_accept
     assert refused.value.message_dict["worked"] == [
         "Chỉ thứ Bảy hoặc Chủ nhật mới có thể là ngày làm việc bù: 09/12/2026 vốn là ngày làm việc."]
     Holiday(day=datetime.date(2026, 12, 12), name="Làm bù", worked=True).full_clean()  # a Saturday
+
+
+def _keeps_the_calendar(user):
+    user.is_staff = user.is_superuser = True  # the coordinators who open the admin's calendar
+    user.save(update_fields=["is_staff", "is_superuser"])
+
+
+def test_from_october_the_coming_years_fixed_holidays_are_entered_with_their_days_in_lieu_and_recorded(
+        monkeypatch, dost):
+    from sangtao.challenges.deadlines import ask_dost_for_the_years_holidays
+    from sangtao.core.models import AuditEvent
+
+    _keeps_the_calendar(dost)
+    _on(monkeypatch, datetime.date(2027, 10, 1))
+    assert ask_dost_for_the_years_holidays() is True
+    entered = dict(Holiday.objects.filter(day__year=2028).values_list("day", "name"))
+    assert entered == {  # 1/1 a Saturday, 30/4 a Sunday beside Monday 1/5, 2/9 a Saturday
+        datetime.date(2028, 1, 1): "Tết Dương lịch", datetime.date(2028, 1, 3): "Nghỉ bù Tết Dương lịch",
+        datetime.date(2028, 4, 30): "Ngày Chiến thắng", datetime.date(2028, 5, 1): "Ngày Quốc tế Lao động",
+        datetime.date(2028, 5, 2): "Nghỉ bù Ngày Chiến thắng", datetime.date(2028, 9, 2): "Quốc khánh",
+        datetime.date(2028, 9, 4): "Nghỉ bù Quốc khánh"}
+    assert AuditEvent.objects.filter(action="rule_created", object_type="core.holiday").count() == 7
+    assert add_working_days(datetime.date(2027, 12, 31), 1) == datetime.date(2028, 1, 4)
+    ask_dost_for_the_years_holidays()
+    assert Holiday.objects.filter(day__year=2028).count() == 7  # entered once
+    for day, name in ((datetime.date(2028, 1, 26), "Tết Nguyên đán"), (datetime.date(2028, 4, 4), "Giỗ Tổ"),
+                      (datetime.date(2028, 9, 1), "Quốc khánh (ngày thứ hai)")):
+        Holiday.objects.create(day=day, name=name)
+    ask_dost_for_the_years_holidays()
+    from sangtao.notifications.models import Notification
+
+    assert Notification.objects.get(subject="core.holiday:2028").read_at is not None
+
+
+def test_national_days_second_day_after_it_clears_the_prompt_in_a_year_whose_2_september_is_a_weekday(
+        monkeypatch, dost):
+    from sangtao.challenges.deadlines import announced_holidays_missing, ask_dost_for_the_years_holidays
+
+    _on(monkeypatch, datetime.date(2029, 10, 1))
+    ask_dost_for_the_years_holidays()  # 2/9/2030 is a Monday: no day in lieu
+    for day in (datetime.date(2030, 2, 4), datetime.date(2030, 4, 12)):
+        Holiday.objects.create(day=day, name="Tết, Giỗ Tổ")
+    assert announced_holidays_missing(2030)
+    Holiday.objects.create(day=datetime.date(2030, 9, 3), name="Quốc khánh (ngày thứ hai)")
+    assert not announced_holidays_missing(2030)
+
+
+def test_the_calendar_prompt_goes_only_to_coordinators_who_can_open_the_calendar(monkeypatch, dost):
+    from sangtao.challenges.deadlines import ask_dost_for_the_years_holidays
+    from sangtao.notifications.models import Notification
+
+    _on(monkeypatch, datetime.date(2026, 10, 1))
+    assert ask_dost_for_the_years_holidays() is False  # the only coordinator is not staff: nobody to ask yet
+    assert not Notification.objects.filter(subject="core.holiday:2027").exists()
+    _keeps_the_calendar(dost)
+    assert ask_dost_for_the_years_holidays() is True
