@@ -80,6 +80,17 @@ def deadline(status: str, arrived: datetime.datetime | None, rules: ChallengeRul
     return Deadline(label, status, since, days, add_working_days(since, days, calendar))
 
 
+def call_closes_before_publication_due(challenge) -> tuple[datetime.date, datetime.date] | None:
+    """(the call's closing day, the publication deadline) when approving the challenge today would give it
+    a publication deadline after its call has closed: DoST should publish before then, or ask the unit to
+    move the call. None otherwise."""
+    if not challenge.call_closes_at:
+        return None
+    due = deadline(Status.APPROVED, timezone.now())
+    closes = timezone.localdate(challenge.call_closes_at)
+    return (closes, due.due) if due is not None and closes < due.due else None
+
+
 def attach_deadlines(challenges) -> None:
     """Set `.deadline` on each of a page of challenges annotated with `arrived` (arrival()): two queries,
     however many there are."""

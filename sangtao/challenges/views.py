@@ -236,7 +236,8 @@ def challenge_move(request, pk, move):
     # After a refusal (the state moved on, a deadline passed) the page offers the move only if it still applies.
     return render(request, "challenges/move_confirm.html", {
         "challenge": challenge, "move": spec, "form": form, "choice": workflow.choice_of(request.user, challenge, spec),
-        "applies": spec in workflow.available_moves(request.user, challenge)})
+        "applies": spec in workflow.available_moves(request.user, challenge),
+        "call_closes_first": deadlines.call_closes_before_publication_due(challenge) if move == "approve" else None})
 
 
 def challenge_history(request, pk):

@@ -336,3 +336,21 @@ def test_the_calendar_prompt_goes_only_to_coordinators_who_can_open_the_calendar
     assert not Notification.objects.filter(subject="core.holiday:2027").exists()
     _keeps_the_calendar(dost)
     assert ask_dost_for_the_years_holidays() is True
+
+
+def test_the_approval_page_warns_when_the_call_would_close_before_the_publication_deadline(make_challenge, dost):
+    from sangtao.challenges.models import Challenge
+
+    challenge = make_challenge(Status.DOST_REVIEW)
+    url = f"/challenges/{challenge.pk}/move/approve/"
+    Challenge.objects.filter(pk=challenge.pk).update(call_closes_at=timezone.now() + datetime.timedelta(days=60))
+    assert "hạn công bố là" not in client_for(dost).get(url).content.decode()
+    closes = timezone.now() + datetime.timedelta(days=5)
+    Challenge.objects.filter(pk=challenge.pk).update(call_closes_at=closes)
+    from sangtao.challenges.deadlines import deadline
+
+    due = deadline(Status.APPROVED, timezone.now()).due  # 15 working days from today's, whatever day it is
+    page = client_for(dost).get(url).content.decode()
+    assert (f"Phê duyệt hôm nay thì hạn công bố là {due:%d/%m/%Y}, sau ngày hết hạn nhận hồ sơ "
+            f"{timezone.localtime(closes):%d/%m/%Y}") in page
+    assert "Approved today, the challenge is due to be published by" in client_for(dost).get(f"/en{url}").content.decode()
