@@ -255,7 +255,7 @@ def load_challenges(units):
         name, unit_of_measure, baseline, target = indicator
         data = {
             "title": title, "title_en": title_en,
-            "summary": f"{problem.split(';')[0].split(',')[0]}. Thành phố mời các tổ chức khoa học, doanh nghiệp và cộng đồng đề xuất giải pháp.",
+            "summary": f"{problem.split(';')[0].split(',')[0].rstrip('.')}. Thành phố mời các tổ chức khoa học, doanh nghiệp và cộng đồng đề xuất giải pháp.",
             "summary_en": f"{title_en}: the city invites research organisations, firms and communities to propose solutions.",
             "field": fields[field_slug], "owner_unit": units[owner_key],
             "co_owner_units": [units["dost"]] if index % 3 == 0 else [],

@@ -90,6 +90,7 @@ def test_demo_data_loads_idempotently_with_every_state():
     second = load_demo()
     assert second["challenges"] == first["challenges"] >= 40 and second["challenges_created"] == 0
     assert set(Challenge.objects.values_list("status", flat=True)) == set(Status.values)
+    assert not Challenge.objects.filter(summary__contains="..").exists()  # a problem ending in a full stop
     # Every demo role finds real work waiting on "Việc của tôi" (and not only notifications).
     from sangtao.accounts.models import User
     from sangtao.core.workitems import work_for
