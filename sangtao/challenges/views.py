@@ -237,7 +237,8 @@ def challenge_move(request, pk, move):
     return render(request, "challenges/move_confirm.html", {
         "challenge": challenge, "move": spec, "form": form, "choice": workflow.choice_of(request.user, challenge, spec),
         "applies": spec in workflow.available_moves(request.user, challenge),
-        "call_closes_first": deadlines.call_closes_before_publication_due(challenge) if move == "approve" else None})
+        "call_closes_first": deadlines.call_closes_before_publication_due(challenge)
+        if spec.target == Status.APPROVED else None})
 
 
 def challenge_history(request, pk):
