@@ -35,6 +35,11 @@ from sangtao.orgs.roles import dost_coordinators
 STEPS = {Status.DOST_REVIEW: (_("Hạn thẩm định"), "review_working_days"),
          Status.APPROVED: (_("Hạn công bố"), "publish_working_days")}
 MONTH = datetime.timedelta(days=31)
+PASSED = {Status.DOST_REVIEW: _("Quá hạn thẩm định: «{title}»"), Status.APPROVED: _("Quá hạn công bố: «{title}»")}
+COMING = {Status.DOST_REVIEW: _("Sắp đến hạn thẩm định: «{title}»"),
+          Status.APPROVED: _("Sắp đến hạn công bố: «{title}»")}
+
+
 @dataclass(frozen=True)
 class Deadline:
     label: Any
@@ -137,11 +142,6 @@ def tell_dost_of_deadlines() -> int:
         elif rules.remind_working_days and not challenge.reminded and due.due <= remind_until:
             told_now += _tell(challenge, DeadlineNotice.Kind.COMING)
     return told_now
-
-
-PASSED = {Status.DOST_REVIEW: _("Quá hạn thẩm định: «{title}»"), Status.APPROVED: _("Quá hạn công bố: «{title}»")}
-COMING = {Status.DOST_REVIEW: _("Sắp đến hạn thẩm định: «{title}»"),
-          Status.APPROVED: _("Sắp đến hạn công bố: «{title}»")}
 
 
 def _tell(challenge, kind: str) -> int:
