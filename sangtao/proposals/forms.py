@@ -67,6 +67,14 @@ class MilestoneForm(forms.Form):
     end = DateField(label=_("Kết thúc"), widget=DATE_WIDGET, required=False)
     deliverable = forms.CharField(label=_("Sản phẩm"), max_length=300, required=False)
 
+    def clean(self):
+        """Said beside the row on the page (the service checks it again for the API, naming the row)."""
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if cleaned.get("milestone") and start and end and end < start:
+            self.add_error("end", _("Ngày kết thúc không thể trước ngày bắt đầu."))
+        return cleaned
+
 
 class BudgetLineForm(forms.Form):
     row_name = pgettext_lazy("row", "Khoản chi")  # how the error summary names a row of its formset

@@ -163,3 +163,19 @@ def test_a_section_whose_required_fields_are_filled_says_so_and_not_that_it_is_c
     budget = page.split('href="#s-budget"')[1].split("</li>")[0]
     assert "Đủ mục bắt buộc</span>" in budget  # only the mode of selection is required there, and it has its default
     assert "Đã điền đủ" not in page
+
+
+@pytest.mark.django_db
+def test_a_workplan_row_ending_before_it_starts_is_said_beside_the_row_and_in_the_summary(make_challenge, solver,
+                                                                                          solver_org):
+    challenge = make_challenge(Status.PUBLISHED)
+    proposal = proposal_services.start_proposal(challenge, solver, solver_org, {"title": "Bản đầu"})
+    form = {"title": "Bản sửa", "revision": "1", "save": "1", "plan-0-milestone": "Thí điểm",
+            "plan-0-start": "01/03/2027", "plan-0-end": "01/01/2027",
+            **{f"{p}-TOTAL_FORMS": "2" for p in ("team", "plan", "budget")},
+            **{f"{p}-INITIAL_FORMS": "0" for p in ("team", "plan", "budget")}}
+    page = client_for(solver).post(f"/proposals/{proposal.pk}/edit/", form).content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_plan-0-end">Mốc 1 — Kết thúc: Ngày kết thúc không thể trước ngày bắt đầu.' in summary
+    row = page.split("<legend>Mốc 1</legend>")[1].split("</fieldset>")[0]
+    assert "Ngày kết thúc không thể trước ngày bắt đầu." in row and 'value="Thí điểm"' in row
