@@ -127,6 +127,9 @@ def test_a_refused_proposal_lists_row_errors_at_the_top(make_challenge, solver, 
 def test_the_challenge_form_types_dates_day_first(officer):
     page = client_for(officer).get("/challenges/new/").content.decode()
     assert 'type="date"' not in page and 'type="datetime-local"' not in page
+    # the indicator rows are headed as the error summary names them (IndicatorForm.row_name)
+    assert "<legend>Chỉ số 1</legend>" in page
+    assert "<legend>Indicator 1</legend>" in client_for(officer).get("/en/challenges/new/").content.decode()
     assert 'name="timeline_start"' in page
     assert Challenge.objects.count() == 0
 
