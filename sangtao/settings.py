@@ -255,7 +255,10 @@ MIDDLEWARE.append("sangtao.accounts.middleware.sso_form_action")  # after CSP's:
 MIDDLEWARE.append("sangtao.accounts.middleware.second_factor_required")  # after allauth's, which it lets finish
 ACCOUNT_ADAPTER = "sangtao.accounts.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sangtao.accounts.adapter.SocialAccountAdapter"
-ACCOUNT_FORMS = {"signup": "sangtao.accounts.forms.SignupForm"}
+SOCIALACCOUNT_FORMS = {"disconnect": "sangtao.accounts.forms.DisconnectForm"}
+ACCOUNT_FORMS = {"signup": "sangtao.accounts.forms.SignupForm",
+                 "change_password": "sangtao.accounts.forms.ChangePasswordForm",
+                 "set_password": "sangtao.accounts.forms.SetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True

@@ -30,6 +30,7 @@ MESSAGES = {
     "account/messages/email_confirmation_failed.txt": _("Đường dẫn xác nhận không còn hiệu lực."),
     "account/messages/logged_in.txt": _("Đã đăng nhập."),
     "account/messages/password_changed.txt": _("Đã đổi mật khẩu."),
+    "account/messages/password_set.txt": _("Đã đặt mật khẩu. Từ nay bạn cũng đăng nhập được bằng email và mật khẩu."),
     "socialaccount/messages/account_connected.txt": _("Đã liên kết danh tính đăng nhập một lần với tài khoản."),
     "socialaccount/messages/account_connected_other.txt": _("Danh tính này đã liên kết với một tài khoản khác."),
     "socialaccount/messages/account_disconnected.txt": _("Đã bỏ liên kết danh tính."),
@@ -62,6 +63,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_verification_redirect_url(self, email_address):
         return reverse("welcome")
+
+    def get_password_change_redirect_url(self, request):
+        return reverse("profile")
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

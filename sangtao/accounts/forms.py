@@ -1,4 +1,7 @@
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -7,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sangtao.accounts import throttle
 from sangtao.accounts.models import User
+from sangtao.accounts.oidc import mapped_claims
 from sangtao.core.audit import record
 from sangtao.core.forms import ModelForm
 from sangtao.core.ratelimit import client_address
@@ -44,7 +48,40 @@ class LoginForm(AuthenticationForm):
                                   code="sso_required")
 
 
-class SignupForm(AllauthSignupForm):
+class LabelsNotPlaceholders:
+    """allauth's fields repeat their label as a placeholder, which goes as one types: the label says it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class ChangePasswordForm(LabelsNotPlaceholders, AllauthChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(LabelsNotPlaceholders, AllauthSetPasswordForm):
+    """For an account made by single sign-on, which has no password of its own yet."""
+
+
+class DisconnectForm(AllauthDisconnectForm):
+    """Which single sign-on identity to unlink, each named by its provider and the address it vouched for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        account = self.fields["account"]
+        account.label = _("Danh tính muốn bỏ liên kết")
+        account.label_from_instance = self.name_of  # type: ignore[attr-defined]
+
+    @staticmethod
+    def name_of(identity) -> str:
+        provider = identity.get_provider()
+        email = mapped_claims(provider.app, identity.extra_data)["email"]
+        return f"{provider.name} · {email}" if email else provider.name
+
+
+class SignupForm(LabelsNotPlaceholders, AllauthSignupForm):
     """Sign-up: e-mail and password (Django's validators), a name, and the consent to the account's
     processing, recorded with the version of the notice shown (silence is not consent)."""
 
@@ -59,7 +96,6 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         for name, label in (("email", _("Email")), ("password1", _("Mật khẩu")), ("password2", _("Nhập lại mật khẩu"))):
             self.fields[name].label = label
-            self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def save(self, request):

@@ -1,7 +1,9 @@
-"""Logins and failed logins go to the audit trail (Django's auth signals)."""
+"""What a person does to their own account goes to the audit trail: logins and failed ones, sign-up, e-mail,
+password, second factor and single sign-on (Django's, allauth's and its MFA's signals)."""
 
 from allauth.account import signals as allauth_signals
 from allauth.mfa import signals as mfa_signals
+from allauth.socialaccount import signals as socialaccount_signals
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import pre_save
@@ -88,3 +90,19 @@ def audit_email_changed(sender, request, user, from_email_address, to_email_addr
     """The account's address changed: its owner opened the link sent to the new one."""
     record(user, "email_changed", user, old=from_email_address.email if from_email_address else "",
            new=to_email_address.email)
+
+
+@receiver(allauth_signals.password_changed, dispatch_uid="audit_password_changed")
+def audit_password_changed(sender, request, user, **kwargs) -> None:
+    record(user, "password_changed", user, ip=_address(request))
+
+
+@receiver(allauth_signals.password_set, dispatch_uid="audit_password_set")
+def audit_password_set(sender, request, user, **kwargs) -> None:
+    record(user, "password_set", user, ip=_address(request))
+
+
+@receiver(socialaccount_signals.social_account_removed, dispatch_uid="audit_sso_identity_unlinked")
+def audit_sso_identity_unlinked(sender, request, socialaccount, **kwargs) -> None:
+    record(socialaccount.user, "sso_identity_unlinked", socialaccount.user, provider=socialaccount.provider,
+           uid=socialaccount.uid)

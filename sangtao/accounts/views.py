@@ -43,10 +43,12 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         """The password is right: allauth's login flow takes over, so a sign-up's unconfirmed e-mail
-        and a second factor are asked for here too. Accounts made by DoST before sign-up existed have
-        no allauth e-mail row and are not asked to confirm."""
+        and a second factor are asked for here too. A sign-up's address is its primary e-mail row;
+        accounts DoST made have none, and are not asked to confirm: not even once they ask for a new
+        address (its row is not primary until its link is opened), which would have held them at the
+        door until they opened a link sent to an address they may have mistyped."""
         user = form.get_user()
-        mandatory = EmailAddress.objects.filter(user=user).exists()
+        mandatory = EmailAddress.objects.filter(user=user, primary=True).exists()
         login = Login(user=user, redirect_url=self.get_success_url(),
                       email_verification=settings.ACCOUNT_EMAIL_VERIFICATION if mandatory else "none")
         return perform_password_login(self.request, {"username": form.cleaned_data["username"]}, login)

@@ -9,11 +9,14 @@ from importlib import import_module
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACTION_LABELS = {
     "login": _("Đăng nhập"),
     "login_failed": _("Đăng nhập không thành công"),
     "password_reset": _("Đặt lại mật khẩu"),
+    "password_changed": pgettext_lazy("audit", "Đổi mật khẩu"),
+    "password_set": _("Đặt mật khẩu cho tài khoản đăng nhập một lần"),
     "profile_updated": _("Cập nhật hồ sơ cá nhân"),
     "email_changed": _("Đổi e-mail"),
     "email_change_requested": _("Yêu cầu đổi e-mail (chờ xác nhận)"),
@@ -27,6 +30,7 @@ ACTION_LABELS = {
     "second_factor_removed": _("Tắt xác thực hai bước"),
     "second_factor_failed": _("Mã xác thực hai bước sai"),
     "sso_identity_linked": _("Liên kết danh tính đăng nhập một lần"),
+    "sso_identity_unlinked": _("Bỏ liên kết danh tính đăng nhập một lần"),
     "consent_given": _("Đồng ý xử lý dữ liệu cá nhân"),
     "consent_withdrawn": _("Rút lại sự đồng ý"),
     "data_export_requested": _("Yêu cầu xuất dữ liệu cá nhân"),
