@@ -22,6 +22,13 @@ def leads_unit_of(user, initiative) -> bool:
 
 
 @rules.predicate
+def answers_for_unit(user, initiative) -> bool:
+    """A leader of the unit who is not one of its authors: a unit head who is an author may not sit on
+    its council (BRIEF §9), and so may neither answer the application nor form and close that council."""
+    return leads_unit_of.test(user, initiative) and not is_author.test(user, initiative)
+
+
+@rules.predicate
 def is_staff_of_unit_of(user, initiative) -> bool:
     return initiative is not None and initiative.unit_id in staff_unit_ids(user)
 
@@ -39,7 +46,7 @@ def manages_council(user, council) -> bool:
         return False
     if council.level == "city":
         return is_dost_coordinator.test(user)
-    return leads_unit_of.test(user, council.initiative)
+    return answers_for_unit.test(user, council.initiative)
 
 
 @rules.predicate
@@ -50,8 +57,8 @@ def sits_on(user, council) -> bool:
 
 rules.add_perm("initiatives.submit", is_unit_staff)
 rules.add_perm("initiatives.edit", is_author)
-rules.add_perm("initiatives.answer", leads_unit_of)  # return, refuse, form the council, propose city scope
-rules.add_perm("initiatives.record_use", leads_unit_of | is_dost_coordinator)  # deployments, emulation titles
+rules.add_perm("initiatives.answer", answers_for_unit)  # return, refuse, form the council, propose city scope
+rules.add_perm("initiatives.record_use", answers_for_unit | is_dost_coordinator)  # deployments, emulation titles
 rules.add_perm("initiatives.see_register", is_dost_coordinator | is_unit_staff)
 rules.add_perm("initiatives.manage_council", manages_council)
 rules.add_perm("initiatives.vote", sits_on)

@@ -15,14 +15,16 @@ GROUP = _("Sáng kiến")
 
 @provider("initiatives.answer")
 def to_answer(user) -> list[WorkItem]:
-    """Applications in the register of a unit the user leads, not yet answered: by the answer date."""
+    """Applications in the register of a unit the user leads, not yet answered, but for the user's own
+    (another leader answers those): by the answer date."""
     from sangtao.orgs.models import Role
     from sangtao.orgs.roles import units_with_role
 
     units = units_with_role(user, Role.LEADER)
     if not units:
         return []
-    found = Initiative.objects.filter(unit_id__in=units, status__in=OPEN_STATES).aggregate(
+    found = Initiative.objects.filter(unit_id__in=units, status__in=OPEN_STATES).exclude(
+        created_by=user).exclude(authors__user=user).aggregate(
         n=Count("id"), due=Min("answer_due_on"), **span("one", "pk", Q()))
     if not found["n"]:
         return []

@@ -15,7 +15,7 @@ from sangtao.initiatives.models import (
     InitiativeTransition,
 )
 from sangtao.initiatives.models import InitiativeStatus as S
-from sangtao.initiatives.rules import is_author, leads_unit_of, manages_council
+from sangtao.initiatives.rules import answers_for_unit, is_author, manages_council
 from sangtao.orgs.roles import unit_staff
 from sangtao.orgs.rules import is_dost_coordinator
 
@@ -69,18 +69,18 @@ INITIATIVE = workflow("initiative", Initiative, [
          guards=(HAS_AUTHORS, SHARES_100, DESCRIBED, APPLIED)),
     Move("withdraw", (S.DRAFT, S.RECEIVED), S.WITHDRAWN, is_author, _("Rút đơn"), danger=True,
          notify=unit_leaders),
-    Move("return", (S.RECEIVED,), S.DRAFT, leads_unit_of, _("Trả lại để bổ sung"), reason_required=True,
+    Move("return", (S.RECEIVED,), S.DRAFT, answers_for_unit, _("Trả lại để bổ sung"), reason_required=True,
          notify=author_users),
     # Excluded from the start (against public order, already protected IP, not new): a written refusal.
-    Move("refuse", (S.RECEIVED,), S.REFUSED, leads_unit_of, _("Từ chối (không đủ điều kiện xét)"),
+    Move("refuse", (S.RECEIVED,), S.REFUSED, answers_for_unit, _("Từ chối (không đủ điều kiện xét)"),
          reason_required=True, danger=True, notify=author_users),
-    Move("to_council", (S.RECEIVED,), S.UNDER_REVIEW, leads_unit_of, _("Chuyển hội đồng sáng kiến"),
+    Move("to_council", (S.RECEIVED,), S.UNDER_REVIEW, answers_for_unit, _("Chuyển hội đồng sáng kiến"),
          service_only=True, notify=author_users),
-    Move("recognise", (S.UNDER_REVIEW,), S.RECOGNISED, leads_unit_of, _("Công nhận sáng kiến"),
+    Move("recognise", (S.UNDER_REVIEW,), S.RECOGNISED, answers_for_unit, _("Công nhận sáng kiến"),
          service_only=True, notify=author_users),
-    Move("not_recognise", (S.UNDER_REVIEW,), S.REFUSED, leads_unit_of, _("Không công nhận sáng kiến"),
+    Move("not_recognise", (S.UNDER_REVIEW,), S.REFUSED, answers_for_unit, _("Không công nhận sáng kiến"),
          service_only=True, reason_required=True, notify=author_users),
-    Move("propose_city", (S.RECOGNISED,), S.CITY_PROPOSED, leads_unit_of,
+    Move("propose_city", (S.RECOGNISED,), S.CITY_PROPOSED, answers_for_unit,
          _("Đề nghị công nhận phạm vi ảnh hưởng cấp thành phố"), notify=lambda i: _dost()),
     Move("decline_city", (S.CITY_PROPOSED,), S.RECOGNISED, is_dost_coordinator, _("Không đưa ra hội đồng thành phố"),
          reason_required=True, notify=lambda i: [*author_users(i), *unit_leaders(i)]),

@@ -3,10 +3,14 @@ and through the API; the pages offer exactly the moves the table allows."""
 
 import pytest
 
-from conftest import assert_move_matrix, client_for, move_table_test, moves_through_api
+from conftest import assert_move_matrix, client_for, make_user, move_table_test, moves_through_api
+from sangtao.core.errors import NotAllowed
+from sangtao.core.workitems import work_for
 from sangtao.core.workflow import workflow_of
 from sangtao.initiatives import services
 from sangtao.initiatives.models import Council, CouncilStatus, Initiative, InitiativeStatus
+from sangtao.initiatives.tests.conftest import initiative_data, seat_council
+from sangtao.orgs.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +97,20 @@ def test_in_every_state_the_page_offers_each_role_exactly_the_moves_it_may_make_
             continue
         page = response.content.decode()
         assert {name for name in API_MOVES if f'id="move-{name}"' in page} == expected, (role, state)
+
+
+def test_a_unit_head_who_is_an_author_neither_answers_the_application_nor_runs_its_council(leader, health, panel):
+    own = services.submit(services.create_draft(leader, initiative_data(health, leader)), leader)
+    assert [item for item in work_for(leader) if item.kind == "initiatives.answer"] == []
+    for name in ("return", "refuse"):
+        with pytest.raises(NotAllowed):
+            services.move(own, leader, name, reason="Tự trả lời đơn của mình.")
+    with pytest.raises(NotAllowed):
+        services.form_council(own, leader)
+    deputy = make_user("phogiamdoc", Role.LEADER, health, full_name="Phó Giám đốc")
+    assert [item.count for item in work_for(deputy) if item.kind == "initiatives.answer"] == [1]
+    council = services.form_council(own, deputy)
+    with pytest.raises(NotAllowed):
+        seat_council(council, leader, panel)
+    seat_council(council, deputy, panel)
+    assert Council.objects.get(pk=council.pk).status == CouncilStatus.VOTING
