@@ -83,6 +83,15 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do / ghi chú"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                              max_length=4000)
 
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        """A move that needs a reason marks the box as asked for, and says why beside it, before it is missed."""
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            reason = self.fields["reason"]
+            reason.required, reason.label = True, _("Lý do")
+            reason.error_messages["required"] = _("Cần nêu lý do.")
+            reason.help_text = _("Thao tác này cần nêu lý do; lý do được lưu vào lịch sử và gửi tới những người liên quan.")
+
 
 class ReportForm(forms.Form):
     narrative = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}),

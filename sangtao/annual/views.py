@@ -176,7 +176,7 @@ def _move_page(request, obj, flow, move, back, act, template_context):
     if move not in flow.moves or flow.moves[move].service_only:
         raise Http404
     spec = flow.moves[move]
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, reason_required=spec.reason_required)
     if request.method == "POST" and form.is_valid():
         try:
             act(form.cleaned_data["reason"])

@@ -141,6 +141,15 @@ class ReasonForm(forms.Form):
                              required=False, max_length=4000)
     expected_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
 
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        """A move that needs a reason marks the box as asked for, and says why beside it, before it is missed."""
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            reason = self.fields["reason"]
+            reason.required, reason.label = True, _("Lý do")
+            reason.error_messages["required"] = _("Cần nêu lý do.")
+            reason.help_text = _("Thao tác này cần nêu lý do; lý do được lưu vào lịch sử và gửi tới đơn vị.")
+
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Nhận xét nội bộ"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

@@ -219,7 +219,8 @@ def challenge_move(request, pk, move):
     if move not in MOVES or MOVES[move].service_only:
         raise Http404
     spec = MOVES[move]
-    form = ReasonForm(request.POST or None, initial={"expected_status": challenge.status})
+    form = ReasonForm(request.POST or None, initial={"expected_status": challenge.status},
+                      reason_required=spec.reason_required)
     if request.method == "POST" and form.is_valid():
         try:
             services.apply_move(challenge, request.user, move, form.cleaned_data["reason"],

@@ -138,7 +138,7 @@ def test_a_refused_question_comes_back_beside_its_box_as_typed_with_the_box_in_f
     page = response.content.decode()
     assert response.status_code == 200 and not challenge.questions.exists()
     form = page.split('id="hoi-dap"')[1]
-    assert typed.strip() in form and 'class="error" role="alert"' in form.split("</form>")[0]
+    assert typed.strip() in form and 'class="error" id="id_body_error"' in form.split("</form>")[0]
     assert "autofocus" in form.split("</textarea>")[0].split("<textarea")[1]  # the browser is taken to it
     assert 'class="messages"' in page  # and said at the top
 

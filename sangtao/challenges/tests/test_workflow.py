@@ -257,3 +257,17 @@ def test_a_challenge_is_closed_only_on_a_measured_result_or_survey_answers(make_
         services.apply_move(challenge, dost, "complete", "Xong")
     evaluation.record_measurement(challenge.indicators.first(), dost, 95, datetime.date(2026, 6, 1), "Sở Y tế")
     assert services.apply_move(challenge, dost, "complete", "Đã đo").status == Status.COMPLETED
+
+
+def test_a_move_that_needs_a_reason_marks_the_box_as_asked_for_and_says_why_beside_it(make_challenge, dost):
+    challenge = make_challenge(Status.DOST_REVIEW)
+    client = client_for(dost)
+    page = client.get(f"/challenges/{challenge.pk}/move/reject/").content.decode()
+    label = page.split('<label for="id_reason">')[1].split("</label>")[0]
+    assert "Lý do" in label and 'class="req"' in label
+    assert 'aria-describedby="id_reason_helptext"' in page and 'id="id_reason_helptext"' in page
+    refused = client.post(f"/challenges/{challenge.pk}/move/reject/", {"expected_status": "dost_review", "reason": ""})
+    assert 'id="id_reason_error"' in refused.content.decode() and "Cần nêu lý do." in refused.content.decode()
+    assert Challenge.objects.get(pk=challenge.pk).status == Status.DOST_REVIEW
+    plain = client.get(f"/challenges/{challenge.pk}/move/approve/").content.decode()
+    assert 'class="req"' not in plain.split('<label for="id_reason">')[1].split("</label>")[0]

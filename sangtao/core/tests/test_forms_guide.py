@@ -87,6 +87,15 @@ def test_the_error_summary_links_each_error_to_its_field(officer, health, field)
     assert 'class="error-summary"' in html and 'href="#id_title"' in html and 'href="#id_field"' in html
 
 
+@pytest.mark.django_db
+def test_each_fields_hint_and_error_are_the_ones_its_box_names_for_screen_readers(officer, health, field):
+    page = client_for(officer).post("/challenges/new/", {"title": "", "owner_unit": health.pk}).content.decode()
+    described = {name for names in re.findall(r'aria-describedby="([^"]+)"', page) for name in names.split()}
+    assert {"id_title_error", "id_field_error"} <= described
+    assert {name for name in described if f'id="{name}"' not in page} == set()
+    assert '<span class="visually-hidden">Lỗi: </span>' in page
+
+
 def _unlabelled(page: str) -> list[str]:
     labels = set(re.findall(r'<label[^>]* for="([^"]+)"', page))
     missing = []

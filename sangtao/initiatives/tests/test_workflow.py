@@ -5,8 +5,8 @@ import pytest
 
 from conftest import assert_move_matrix, client_for, make_user, move_table_test, moves_through_api
 from sangtao.core.errors import NotAllowed
-from sangtao.core.workitems import work_for
 from sangtao.core.workflow import workflow_of
+from sangtao.core.workitems import work_for
 from sangtao.initiatives import services
 from sangtao.initiatives.models import Council, CouncilStatus, Initiative, InitiativeStatus
 from sangtao.initiatives.tests.conftest import initiative_data, seat_council

@@ -65,6 +65,22 @@ def test_every_roles_header_is_one_line_on_a_desktop_and_behind_the_menu_button_
     set_viewport(browser, 1366, 900)
     browser.get(base + "/my-work/")
     assert not browser.find_element(By.CSS_SELECTOR, "header .bar-bell").is_displayed()  # in the one-line header
+    # The first Tab shows the skip link above the header, not under it.
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert browser.execute_script("""const link = document.activeElement, box = link.getBoundingClientRect();
+        return link.classList.contains('skip') && document.elementFromPoint(box.left + box.width / 2,
+            box.top + box.height / 2) === link;""")
+    # A menu group opened by keyboard closes once the focus leaves it, so it covers nothing focused.
+    group = browser.find_element(By.CSS_SELECTOR, "header .menu-group details")
+    summary = group.find_element(By.TAG_NAME, "summary")
+    summary.send_keys(Keys.ENTER)
+    assert group.get_attribute("open") is not None
+    links = group.find_elements(By.CSS_SELECTOR, "a")
+    for _link in links:
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert group.get_attribute("open") is not None  # on its last link, still open
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert group.get_attribute("open") is None
     assert not browser.find_element(By.XPATH, "//header//button[contains(., 'Đăng xuất')]").is_displayed()
     browser.find_element(By.CSS_SELECTOR, "header .account summary").click()
     assert browser.find_element(By.XPATH, "//header//button[contains(., 'Đăng xuất')]").is_displayed()

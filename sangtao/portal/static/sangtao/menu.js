@@ -58,6 +58,14 @@
       toggle.focus();
     }
   });
+  // A desktop group left by the keyboard closes, so its open list never covers what has the focus.
+  groups.forEach(function (group) {
+    group.addEventListener("focusout", function (event) {
+      // (Focus going nowhere is a click, which the click handler below judges: a link clicked in the
+      // group must not be hidden before its click lands, as where a click does not focus links.)
+      if (!phone() && group.open && event.relatedTarget && !group.contains(event.relatedTarget)) { group.open = false; }
+    });
+  });
   document.addEventListener("click", function (event) {
     if (phone()) { return; }
     groups.forEach(function (group) { if (!group.contains(event.target)) { group.open = false; } });
