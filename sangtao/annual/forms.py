@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -109,6 +111,12 @@ class MeasurementForm(forms.Form):
     value = DecimalField(label=_("Giá trị đo được"), max_digits=18, decimal_places=4, required=False)
     measured_on = DateField(label=_("Ngày đo"), widget=DATE_WIDGET, required=False)
     source = forms.CharField(label=_("Nguồn số liệu"), max_length=300, required=False)
+
+    def clean_measured_on(self):
+        measured_on = self.cleaned_data["measured_on"]
+        if measured_on and measured_on > timezone.localdate():
+            raise ValidationError(_("Ngày đo không thể sau hôm nay."))
+        return measured_on
 
 
 class EvidenceForm(forms.Form):

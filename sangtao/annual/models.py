@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Facet, KpiDefinition
@@ -82,7 +83,9 @@ class ExternalIndicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["index", "code"], name="one_external_indicator_code")]
 
     def __str__(self) -> str:
-        return f"{self.get_index_display().split('(')[-1].rstrip(')')} {self.code}: {self.name}"
+        english = (get_language() or "").startswith("en")
+        name = self.name_en if english and self.name_en else self.name
+        return f"{self.get_index_display().split('(')[-1].rstrip(')')} {self.code}: {name}"
 
     def clean(self) -> None:
         self.name = clean(self.name)

@@ -406,6 +406,8 @@ def save_report(report: PlanReport, actor, narrative: str, difficulties: str,
             source = clean(source or "") or str(_("Báo cáo của đơn vị"))
             if number is None or not isinstance(measured_on, datetime.date):
                 raise InvalidInput(_("Số đo cần giá trị và ngày đo."), field="measurements")
+            if measured_on > timezone.localdate():  # it would stand as the latest value until that day
+                raise InvalidInput(_("Ngày đo không thể sau hôm nay."), field="measurements")
             KpiMeasurement.objects.update_or_create(kpi_id=kpi_id, measured_on=measured_on, source=source[:300],
                                                     defaults={"value": number, "report": report,
                                                               "recorded_by": actor})

@@ -223,7 +223,7 @@ def _report_forms(request, report, tasks, kpis):
         "percent": progress[t.pk].percent if t.pk in progress else None,
         "note": progress[t.pk].note if t.pk in progress else ""})) for t in tasks]
     measurement_forms = [(k, MeasurementForm(data, prefix=f"kpi{k.pk}", initial={
-        "measured_on": report.period.due_on(report.plan.year)})) for k in kpis]
+        "measured_on": min(report.period.due_on(report.plan.year), timezone.localdate())})) for k in kpis]
     return form, progress_forms, measurement_forms
 
 

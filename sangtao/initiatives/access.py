@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from sangtao.core.lookup import pk_or_404
-from sangtao.initiatives.models import RECOGNISED_STATES, Council, Initiative, InitiativeStatus
+from sangtao.initiatives.models import RECOGNISED_STATES, Council, Initiative, InitiativeStatus, Seat
 from sangtao.orgs.roles import is_dost, staff_unit_ids
 
 
@@ -73,8 +73,10 @@ def visible_councils(user) -> QuerySet[Council]:
         return queryset.none()
     if is_dost(user):
         return queryset
+    # The seats by subquery, not a join: a join on the user's seat would leave only that seat to any
+    # count of seats a page annotates (a member's list said one member of five).
     return queryset.filter(Q(initiative__unit_id__in=staff_unit_ids(user), level="unit")
-                           | Q(seats__user=user)).distinct()
+                           | Q(pk__in=Seat.objects.filter(user=user).values("council_id")))
 
 
 def get_council_for(user, pk) -> Council:

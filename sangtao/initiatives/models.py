@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.core.formats import file_stamp
@@ -74,7 +75,9 @@ class EmulationTitle(models.Model):
         verbose_name_plural = _("Danh hiệu thi đua")
 
     def __str__(self) -> str:
-        return self.name
+        """The title in the reader's language (the English one may be blank)."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
 
 class InitiativeType(models.TextChoices):
@@ -220,7 +223,7 @@ class Author(models.Model):
 
 
 class DeploymentKind(models.TextChoices):
-    APPLIED = "applied", _("Áp dụng")
+    APPLIED = "applied", pgettext_lazy("deployment", "Áp dụng")  # "applied", not the button "apply"
     TRIAL = "trial", _("Áp dụng thử")
     ADOPTED = "adopted", _("Đơn vị khác học tập, nhân rộng")
 

@@ -393,6 +393,8 @@ def decide(council: Council, actor, reasons: str = "") -> Council:
 def emulation_problems(initiative: Initiative, person, title: EmulationTitle, year: int) -> list[str]:
     """What the ladder (data) says against using this initiative for this title in this year."""
     problems = []
+    if year > timezone.localdate().year:  # a title is recorded once awarded; a later year's would count for the ladder
+        problems.append(str(_("Năm %(year)s chưa đến: chỉ ghi nhận danh hiệu đã được tặng.") % {"year": year}))
     if not any(a.user_id == person.pk for a in initiative.authors.all()):
         problems.append(str(_("%(name)s không phải tác giả của sáng kiến.") % {"name": person.display_name}))
     if initiative.status not in RECOGNISED_STATES:

@@ -95,3 +95,26 @@ def test_a_refused_report_lists_each_tasks_error_at_the_top_after_the_tasks_name
         "narrative": "Đã thí điểm", "difficulties": "", f"task{task.pk}-percent": 150}).content.decode()
     summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
     assert f'href="#id_task{task.pk}-percent">{task.title} — ' in summary
+
+
+def test_a_measurement_dated_after_today_is_refused_beside_its_box_and_never_offered(make_plan, plan_roles, half_year,
+                                                                                      monkeypatch):
+    from django.utils import timezone
+
+    real = timezone.localdate
+    before_due = half_year.due_on(2026) - datetime.timedelta(days=10)  # the report is written before its due day
+    monkeypatch.setattr(timezone, "localdate", lambda value=None: before_due if value is None else real(value))
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    report = services.start_report(plan, plan_roles["officer"], half_year)
+    kpi = plan.tasks.get().kpis.get()
+    officer = client_for(plan_roles["officer"])
+    assert f'value="{short_date(before_due)}"' in boxes(officer.get(report.get_absolute_url()).content.decode(),
+                                                         f"kpi{kpi.pk}-measured_on")
+    page = officer.post(report.get_absolute_url(), {
+        "narrative": "", "difficulties": "", f"kpi{kpi.pk}-value": "3",
+        f"kpi{kpi.pk}-measured_on": short_date(before_due + datetime.timedelta(days=1)),
+        f"kpi{kpi.pk}-source": "Sổ theo dõi"}).content.decode()
+    assert "Ngày đo không thể sau hôm nay." in page and not KpiMeasurement.objects.filter(kpi=kpi).exists()
+    with pytest.raises(services.InvalidInput, match="sau hôm nay"):
+        services.save_report(report, plan_roles["officer"], "", "", {},
+                             [(kpi.pk, "3", before_due + datetime.timedelta(days=1), "")])

@@ -210,6 +210,8 @@ def test_a_recognised_initiative_raised_to_city_scope_counts_for_titles_for_thre
         services.EmulationUse.objects.create(initiative=initiative, person=officer, title=unit_title, year=year,
                                              recorded_by=leader)
     services.record_emulation(initiative, leader, officer, champion, today.year)
+    with pytest.raises(InvalidInput, match="chưa đến"):  # a title not yet awarded would count for the ladder
+        services.record_emulation(initiative, leader, officer, unit_title, today.year + 1)
     counts = [year for year in range(today.year - 1, today.year + 6)
               if not any("giá trị" in problem for problem in services.emulation_problems(initiative, officer, champion, year))]
     assert counts == [today.year, today.year + 1, today.year + 2]  # three title years, the last judged within validity

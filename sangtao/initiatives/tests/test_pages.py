@@ -2,6 +2,7 @@
 of queries, and the public register, open data, feed and person page without any confidential part."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -9,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for
 from sangtao.initiatives import services
-from sangtao.initiatives.models import Initiative
-from sangtao.initiatives.tests.conftest import initiative_data, vote_all
+from sangtao.initiatives.models import DeploymentKind, EmulationTitle, Initiative
+from sangtao.initiatives.tests.conftest import initiative_data, seat_council, vote_all
 
 pytestmark = pytest.mark.django_db
 SECRET = "BÍ-MẬT-ĐỪNG-CÔNG-BỐ"
@@ -123,3 +124,27 @@ def test_submitting_asks_first_and_registers_only_once_confirmed(draft, officer)
     assert Initiative.objects.get(pk=draft.pk).status == InitiativeStatus.DRAFT
     page = client.post(f"/initiatives/{draft.pk}/do/submit/", {"confirmed": "1"}, follow=True).content.decode()
     assert "Số vào sổ" in page and Initiative.objects.get(pk=draft.pk).status == InitiativeStatus.RECEIVED
+
+
+def test_a_member_from_outside_the_unit_sees_how_many_sit_on_the_council_not_only_their_own_seat(
+        received, leader, panel, expert):
+    council = seat_council(services.form_council(received, leader), leader, [*panel[:4], expert])
+    vote_all(council, [expert, *panel[:2]], in_favour=3)
+    page = client_for(expert).get("/initiatives/councils/").content.decode()
+    row = page.split(f'href="{council.get_absolute_url()}"')[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num"[^>]*>(\d+)</td>', row) == ["5", "3"]
+
+
+def test_emulation_titles_and_external_indicators_are_named_in_the_readers_language():
+    from django.utils import translation
+
+    from sangtao.annual.models import ExternalIndicator
+
+    title = EmulationTitle.objects.get(code="cstd-co-so")
+    indicator = ExternalIndicator.objects.exclude(name_en="").first()
+    with translation.override("en"):
+        assert str(title) == title.name_en and title.name_en != title.name
+        assert str(indicator).endswith(indicator.name_en)
+        assert str(DeploymentKind.APPLIED.label) == "Applied"  # not the button's "Apply"
+    with translation.override("vi"):
+        assert str(title) == title.name and str(indicator).endswith(indicator.name)
