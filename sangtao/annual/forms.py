@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
+from sangtao.capacity.models import round_surveys
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
 from sangtao.core.formats import DecimalField
@@ -50,7 +51,7 @@ class TaskForm(forms.Form):
                                   help_text=_("Tình huống đã công bố mà nhiệm vụ học hỏi hoặc nhân rộng."))
     related_reference = forms.CharField(label=_("Tham chiếu khác (văn bản, số hiệu)"), max_length=200,
                                         required=False)
-    survey = ModelChoiceField(queryset=Survey.objects.all(), label=_("Khảo sát hài lòng của dịch vụ"),
+    survey = ModelChoiceField(queryset=Survey.objects.exclude(round_surveys()), label=_("Khảo sát hài lòng của dịch vụ"),
                                     required=False)
     applied_on = DateField(label=_("Ngày đưa giải pháp vào áp dụng"), widget=DATE_WIDGET, required=False)
 

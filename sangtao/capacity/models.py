@@ -111,6 +111,14 @@ class Round(models.Model):
         return getattr(self, module)
 
 
+
+def round_surveys() -> models.Q:
+    """The capacity rounds' surveys: of staff, about their agency; none measures a public service."""
+    rounds = Round.objects.all()
+    return (models.Q(pk__in=rounds.filter(barometer__isnull=False).values("barometer"))
+            | models.Q(pk__in=rounds.filter(climate__isnull=False).values("climate"))
+            | models.Q(pk__in=rounds.filter(determinants__isnull=False).values("determinants")))
+
 class RoundInvitation(models.Model):
     """One respondent's invitation: a one-answer token of the module's survey. The token is not
     written on the response, so an answer cannot be traced back to the person invited."""

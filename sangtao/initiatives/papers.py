@@ -64,7 +64,7 @@ def receipt_pdf(initiative: Initiative) -> bytes:
                   f"của tác giả: {_authors_line(initiative)}.")
     doc.paragraph(f"Đơn được vào sổ đăng ký sáng kiến của đơn vị số {initiative.register_code}, "
                   f"lúc {to_the_second(initiative.received_at) if initiative.received_at else '—'}.")
-    doc.paragraph(f"Đơn vị có trách nhiệm trả lời tác giả trước {_long(initiative.answer_due_on)}.", "B")
+    doc.paragraph(f"Đơn vị có trách nhiệm trả lời tác giả chậm nhất {_long(initiative.answer_due_on)}.", "B")
     return doc.render()
 
 

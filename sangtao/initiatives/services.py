@@ -201,7 +201,7 @@ def submit(initiative: Initiative, actor) -> Initiative:
             "register_year": year, "register_number": number, "received_at": now, "answer_due_on": due})
         notify(author_users(moved),
                format_lazy(_("Giấy biên nhận đơn sáng kiến số {code}"), code=moved.register_code),
-               format_lazy(_("{unit} đã nhận đơn «{title}» và vào sổ số {code}. Đơn vị trả lời trước ngày {due}."),
+               format_lazy(_("{unit} đã nhận đơn «{title}» và vào sổ số {code}. Đơn vị trả lời chậm nhất ngày {due}."),
                            unit=moved.unit.name, title=moved.title, code=moved.register_code, due=short_date(due)),
                moved.get_absolute_url())
         from sangtao.initiatives.workflow import unit_leaders

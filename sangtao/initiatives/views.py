@@ -238,7 +238,7 @@ def act(request, pk, action):
             return asking
         moved = run_service(request, services.submit, initiative, user)
         if moved is not None:
-            messages.success(request, _("Đã nộp đơn. Số vào sổ: %(code)s; đơn vị trả lời trước ngày %(due)s.")
+            messages.success(request, _("Đã nộp đơn. Số vào sổ: %(code)s; đơn vị trả lời chậm nhất ngày %(due)s.")
                              % {"code": moved.register_code, "due": short_date(moved.answer_due_on)})
     elif action in BUTTON_MOVES:
         form = ReasonForm(request.POST)

@@ -118,3 +118,12 @@ def test_a_measurement_dated_after_today_is_refused_beside_its_box_and_never_off
     with pytest.raises(services.InvalidInput, match="sau hôm nay"):
         services.save_report(report, plan_roles["officer"], "", "", {},
                              [(kpi.pk, "3", before_due + datetime.timedelta(days=1), "")])
+
+
+def test_kpi_values_are_written_as_people_write_them_without_trailing_zeros(make_plan, plan_roles, half_year):
+    plan = make_plan(PlanStatus.IN_PROGRESS)
+    kpi = plan.tasks.get().kpis.get()
+    type(kpi).objects.filter(pk=kpi.pk).update(baseline_value="10.5", target_value="1234.25")
+    report = services.start_report(plan, plan_roles["officer"], half_year)
+    page = client_for(plan_roles["officer"]).get(report.get_absolute_url()).content.decode()
+    assert "nền 10,5, mục tiêu 1.234,25" in page and "10,50" not in page

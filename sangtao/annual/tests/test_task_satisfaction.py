@@ -89,3 +89,18 @@ def test_the_change_follows_the_answers_and_the_plan_page_shows_it(ward_plan, su
     assert task_results(tasks)[tasks[0].pk].impact.change.estimate == pytest.approx(0.75 - 0.5)
     page = client_for(plan_roles["officer"]).get(ward_plan.get_absolute_url()).content.decode()
     assert "Thay đổi chỉ số hài lòng của dịch vụ (tính từ khảo sát)" in page
+
+
+@pytest.mark.django_db
+def test_a_task_offers_the_surveys_of_a_services_users_not_the_staff_surveys_of_a_capacity_round(survey, dost):
+    from sangtao.annual.forms import TaskForm
+    from sangtao.capacity.models import CapacityRule, Round
+    from sangtao.surveys.models import Survey
+
+    staff = Survey.objects.create(name="Phong vũ biểu đổi mới 2026", version=survey.version, service="—",
+                                  rule=survey.rule, created_by=dost)
+    Round.objects.create(year=2026, name="Đợt 2026", opens_on=datetime.date(2026, 3, 1),
+                         closes_on=datetime.date(2026, 4, 1), rule=CapacityRule.objects.first(), barometer=staff,
+                         created_by=dost)
+    offered = set(TaskForm().fields["survey"].queryset)
+    assert survey in offered and staff not in offered

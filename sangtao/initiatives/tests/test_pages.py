@@ -124,6 +124,7 @@ def test_submitting_asks_first_and_registers_only_once_confirmed(draft, officer)
     assert Initiative.objects.get(pk=draft.pk).status == InitiativeStatus.DRAFT
     page = client.post(f"/initiatives/{draft.pk}/do/submit/", {"confirmed": "1"}, follow=True).content.decode()
     assert "Số vào sổ" in page and Initiative.objects.get(pk=draft.pk).status == InitiativeStatus.RECEIVED
+    assert "đơn vị trả lời chậm nhất ngày" in page  # the answer day is still on time, as the register counts it
 
 
 def test_a_member_from_outside_the_unit_sees_how_many_sit_on_the_council_not_only_their_own_seat(
