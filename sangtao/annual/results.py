@@ -2,6 +2,7 @@
 indicators), and, where the service it changed has a satisfaction survey on the platform, the
 change in the satisfaction index around the date the solution went into use: computed, not typed."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -36,9 +37,10 @@ def task_results(tasks: list[AnnualTask]) -> dict[int, TaskResult]:
     for m in KpiMeasurement.objects.filter(kpi__task_id__in=ids).order_by("measured_on", "id"):
         measured[m.kpi_id].append(m)
     kpis: dict[int, list[KpiResult]] = defaultdict(list)
+    year_end = {t.pk: datetime.date(t.plan.year, 12, 31) for t in tasks}  # an annual task's KPI is due by then
     for kpi in TaskKpi.objects.filter(task_id__in=ids):
         values = measured[kpi.pk]
-        kpis[kpi.task_id].append(KpiResult(kpi, values, kpi_status(kpi, values, today)))
+        kpis[kpi.task_id].append(KpiResult(kpi, values, kpi_status(kpi, values, today, year_end[kpi.task_id])))
     # The unit where the task applied its solution stands for a deployment of the survey's service, from
     # the day it was applied. impacts() pools one deployment set per survey, so tasks that share a survey
     # with another unit or another date go in separate rounds: each task gets its own unit and date's

@@ -20,7 +20,10 @@ class KpiStatus:
     progress: float | None  # share of the way from baseline to target
 
 
-def kpi_status(indicator: KpiDefinition, measurements: list, today: datetime.date) -> KpiStatus:
+def kpi_status(indicator: KpiDefinition, measurements: list, today: datetime.date,
+               due_by_default: datetime.date | None = None) -> KpiStatus:
+    """`due_by_default`: the target date of an indicator that names none (an annual task's: its year's end);
+    without either, any progress counts as on track."""
     if not measurements:
         return KpiStatus("no_data", None, None)
     latest = measurements[-1].value
@@ -31,7 +34,7 @@ def kpi_status(indicator: KpiDefinition, measurements: list, today: datetime.dat
     if progress >= 1:
         return KpiStatus("met", latest, progress)
     start = indicator.baseline_date or measurements[0].measured_on
-    end = indicator.target_date
+    end = indicator.target_date or due_by_default
     if end is None or end <= start:
         return KpiStatus("on_track" if progress > 0 else "off_track", latest, progress)
     elapsed = min(max((today - start).days / (end - start).days, 0.0), 1.0)

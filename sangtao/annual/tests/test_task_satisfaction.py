@@ -104,3 +104,22 @@ def test_a_task_offers_the_surveys_of_a_services_users_not_the_staff_surveys_of_
                          created_by=dost)
     offered = set(TaskForm().fields["survey"].queryset)
     assert survey in offered and staff not in offered
+
+
+@pytest.mark.django_db
+def test_a_kpi_without_a_target_date_is_due_by_the_end_of_its_plans_year(make_plan, monkeypatch):
+    from django.utils import timezone
+
+    from sangtao.annual.models import KpiMeasurement
+
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None: datetime.date(2026, 12, 2) if value is None
+                        else real(value))
+    plan = make_plan(PlanStatus.IN_PROGRESS, year=2026)
+    task = plan.tasks.get()
+    kpi = task.kpis.get()  # 5 days down to 1, no date given
+    assert kpi.target_date is None
+    KpiMeasurement.objects.create(kpi=kpi, value="4.8", measured_on=datetime.date(2026, 2, 1), source="Sổ",
+                                  recorded_by=plan.created_by)
+    [result] = task_results([task])[task.pk].kpis
+    assert result.status.code == "off_track"  # a twentieth of the way in eleven months of twelve

@@ -41,6 +41,17 @@ def test_rising_indicators_work_the_same_way():
     assert kpi_status(indicator, [m("85", datetime.date(2026, 12, 1))], datetime.date(2026, 12, 1)).code == "met"
 
 
+def test_an_indicator_without_a_target_date_is_judged_against_the_date_it_is_due_by_default():
+    # An annual task's KPI with no date is due by its year's end: 12 -> 35 % of the way to 60 % in June
+    # is on track then, off track in December (it was "on track" for any progress whatever the day).
+    indicator = Indicator(name="Tỷ lệ hồ sơ trực tuyến", baseline_value=Decimal(12), target_value=Decimal(60),
+                          baseline_date=datetime.date(2026, 1, 1))
+    june = [m("35", datetime.date(2026, 6, 15))]
+    year_end = datetime.date(2026, 12, 31)
+    assert kpi_status(indicator, june, datetime.date(2026, 6, 15), year_end).code == "on_track"
+    assert kpi_status(indicator, june, datetime.date(2026, 12, 2), year_end).code == "off_track"
+
+
 def test_measurements_by_the_lead_the_owner_and_dost_only(project, solver, officer, dost, outsider):
     indicator = project.challenge.indicators.get()
     services.record_measurement(indicator, solver, "150", datetime.date(2026, 3, 1), "Báo cáo bệnh viện")
