@@ -3,10 +3,9 @@ acceptance concluded (passed or failed), an annual task completed (reported at 1
 done), a council's decision on an initiative. Each hook calls `services.ask_review` in the
 transaction of the change that ended the work, so the ask is stored (an asked lesson, an audit row,
 a notice) with that change or not at all. States change through `core.workflow.apply_move`, which
-sends `moved`; a task's progress is saved as a report's row.
+sends `moved`. A task is reported done when its unit's leader approves a report that gives it 100%:
+not as the draft is typed (a figure still to be corrected, a report still to be returned).
 """
-
-from django.db.models.signals import post_save
 
 from sangtao.core.workflow import moved
 from sangtao.knowledge.models import SubjectKind
@@ -42,20 +41,23 @@ def _plan_moved(sender, obj, **kwargs) -> None:
             ask_review(SubjectKind.ANNUAL_TASK, task_id)
 
 
-def _progress_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw and instance.percent >= 100:
+def _report_moved(sender, obj, **kwargs) -> None:
+    from sangtao.annual.models import ReportStatus
+
+    if obj.status == ReportStatus.APPROVED:
         from sangtao.knowledge.services import ask_review
 
-        ask_review(SubjectKind.ANNUAL_TASK, instance.task_id)
+        for task_id in obj.progress.filter(percent__gte=100).values_list("task_id", flat=True):
+            ask_review(SubjectKind.ANNUAL_TASK, task_id)
 
 
 def connect() -> None:
-    from sangtao.annual.models import AnnualPlan, TaskProgress
+    from sangtao.annual.models import AnnualPlan, PlanReport
     from sangtao.initiatives.models import Council
     from sangtao.projects.models import Project
 
-    _HANDLERS.extend((_project_moved, _council_moved, _plan_moved, _progress_saved))
+    _HANDLERS.extend((_project_moved, _council_moved, _plan_moved, _report_moved))
     moved.connect(_project_moved, sender=Project, dispatch_uid="knowledge-ask-review-project")
     moved.connect(_council_moved, sender=Council, dispatch_uid="knowledge-ask-review-council")
     moved.connect(_plan_moved, sender=AnnualPlan, dispatch_uid="knowledge-ask-review-plan")
-    post_save.connect(_progress_saved, sender=TaskProgress, dispatch_uid="knowledge-ask-review-progress")
+    moved.connect(_report_moved, sender=PlanReport, dispatch_uid="knowledge-ask-review-report")

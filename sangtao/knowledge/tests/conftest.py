@@ -95,7 +95,8 @@ def published(complete_case, officer, dost):
 
 @pytest.fixture
 def finished_task(ward, ward_officer, dost):
-    """A ward's annual task reported done (100%), with its KPI measured at 1.5 days against 5 and 1."""
+    """A ward's annual task reported done (100%, the report approved by the ward's leader), with its KPI
+    measured at 1.5 days against 5 and 1."""
     from conftest import make_user
     from sangtao.annual import services as annual
     from sangtao.annual.defaults import seed_defaults
@@ -117,4 +118,5 @@ def finished_task(ward, ward_officer, dost):
     annual.save_report(report, ward_officer, "Đã hoàn thành.", "",
                        {task.pk: (100, "Ký số và trả kết quả qua cổng dịch vụ công")},
                        [(task.kpis.get().pk, "1.5", datetime.date(2026, 6, 20), "Sổ theo dõi của phường")])
+    annual.move_report(annual.move_report(report, ward_officer, "submit"), leader, "approve")
     return task

@@ -135,6 +135,34 @@ def test_a_finished_annual_task_asks_its_own_unit_for_a_review(finished_task, wa
     assert (lesson.unit, lesson.service, lesson.facet) == (finished_task.plan.unit, "Đăng ký khai sinh", "enhancement")
 
 
+def test_a_task_typed_at_100_percent_in_a_draft_report_asks_nothing_until_the_leader_approves_the_report(
+        ward, ward_officer, dost):
+    from conftest import make_user
+    from sangtao.annual import services as annual
+    from sangtao.annual.defaults import seed_defaults
+    from sangtao.annual.models import ExternalIndicator, ReportPeriod
+    from sangtao.orgs.models import Role
+
+    seed_defaults(ReportPeriod, ExternalIndicator)
+    leader = make_user("leader2", Role.LEADER, ward)
+    plan = annual.create_plan(ward_officer, ward, 2026, "Kế hoạch đổi mới sáng tạo năm 2026")
+    task = annual.save_task(plan, ward_officer, {
+        "title": "Trả kết quả khai sinh trong ngày", "problem": "Người dân chờ 5 ngày.", "public_service": "Khai sinh",
+        "facet": "enhancement", "budget_vnd": 0, "budget_source": "none", "person_in_charge": "Anh Bình",
+        "kpis": [{"name": "Thời gian trả kết quả", "unit_of_measure": "ngày", "baseline_value": "5",
+                  "target_value": "1"}]})
+    for move, actor in (("submit", ward_officer), ("approve", leader), ("consolidate", dost), ("start", ward_officer)):
+        plan = annual.move_plan(plan, actor, move)
+    report = annual.start_report(plan, ward_officer, ReportPeriod.objects.get(code="6-thang"))
+    annual.save_report(report, ward_officer, "", "", {task.pk: (100, "Xong")}, [])
+    report = annual.move_report(report, ward_officer, "submit")
+    assert not Lesson.objects.filter(annual_task=task).exists()
+    report = annual.move_report(report, leader, "return", "Số liệu chưa đúng: mới xong 80%.")
+    annual.save_report(report, ward_officer, "", "", {task.pk: (80, "Còn khâu ký số")}, [])
+    annual.move_report(annual.move_report(report, ward_officer, "submit"), leader, "approve")
+    assert not Lesson.objects.filter(annual_task=task).exists()  # 80% approved
+
+
 def test_the_unit_edits_its_lesson_and_no_other_unit_can(accepted, officer, ward_officer):
     from sangtao.core.models import AuditEvent
 
