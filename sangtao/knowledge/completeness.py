@@ -10,8 +10,10 @@ from sangtao.core.text import words
 from sangtao.knowledge.models import SECTIONS, SectionRule
 
 LINK = re.compile(r"(https?://\S+|www\.\S+|\b[\w.-]+\.(?:vn|com|org|net|gov)(?:/\S*)?)", re.IGNORECASE)
-# Fewer words than this once the links are taken out: the section is answered by a link alone.
-MIN_WORDS_BESIDE_LINKS = 3
+# Fewer words than this, the links taken out, say nothing of the case: a placeholder ("Chưa có.", "Đang
+# cập nhật.") or a pointer to elsewhere ("Chi tiết xem tại https://…").
+MIN_WORDS = 5
+LISTS = {"partners", "materials"}  # a list of names or documents may be short ("Công an phường")
 
 
 def word_count(text: str) -> int:
@@ -20,7 +22,7 @@ def word_count(text: str) -> int:
 
 def is_link_only(text: str) -> bool:
     text = (text or "").strip()
-    return bool(LINK.search(text)) and word_count(LINK.sub(" ", text)) < MIN_WORDS_BESIDE_LINKS
+    return bool(LINK.search(text)) and word_count(LINK.sub(" ", text)) < MIN_WORDS
 
 
 def word_limits() -> dict[str, int]:
@@ -41,6 +43,9 @@ def section_problem(case, key: str, limits: dict[str, int] | None = None) -> str
     if is_link_only(text):
         return _("Mục «%(section)s» chỉ có đường dẫn: hãy viết nội dung, đường dẫn chỉ để tham khảo thêm.") % {
             "section": label}
+    if key not in LISTS and word_count(text) < MIN_WORDS:
+        return _("Mục «%(section)s» chưa nói gì về tình huống («%(text)s»): hãy viết ít nhất một câu.") % {
+            "section": label, "text": text.strip()}
     if limit and word_count(text) > limit:
         return _("Mục «%(section)s» có %(n)s từ, vượt giới hạn %(limit)s từ.") % {
             "section": label, "n": word_count(text), "limit": limit}

@@ -29,6 +29,18 @@ def test_submitting_names_every_unfilled_or_link_only_section_and_changes_nothin
     assert 'class="error-summary"' in page and 'href="#id_novelty"' in page and 'href="#id_materials"' in page
 
 
+def test_a_placeholder_or_a_pointer_elsewhere_is_no_answer_for_a_section(complete_case, officer):
+    case = services.do_update_case(complete_case, actor=officer, data={
+        "novelty": "Chưa có.", "replication": "Đang cập nhật.", "partners": "Công an phường",
+        "results": "Chi tiết xem tại https://soyte.hcm.vn/bao-cao"})
+    with pytest.raises(InvalidInput) as refused:
+        services.do_submit_case(case, actor=officer)
+    unmet = " ".join(refused.value.context["unmet"])
+    assert "«Điểm mới» chưa nói gì về tình huống («Chưa có.»)" in unmet
+    assert "«Khả năng nhân rộng» chưa nói gì" in unmet and "«Kết quả» chỉ có đường dẫn" in unmet
+    assert "Đối tác" not in unmet  # a short list of partners is an answer
+
+
 @pytest.mark.parametrize("stage", ["identifying", "ideas", "proposals"])
 def test_a_case_not_yet_implemented_even_as_a_pilot_is_not_submitted(complete_case, officer, stage):
     case = services.do_update_case(complete_case, actor=officer, data={"stage": stage})
