@@ -32,8 +32,9 @@ class InitiativeRules(models.Model):
     council_max_members = models.PositiveSmallIntegerField(_("Số thành viên hội đồng tối đa"), default=11)
     scope_valid_years = models.PositiveSmallIntegerField(
         _("Công nhận phạm vi thành phố có giá trị xét danh hiệu thi đua trong (năm)"), default=3)
-    remuneration_percent = models.DecimalField(_("Thù lao tác giả tối thiểu (% lợi ích hằng năm, 3 năm đầu)"),
+    remuneration_percent = models.DecimalField(_("Thù lao tác giả tối thiểu (% lợi ích hằng năm)"),
                                                max_digits=5, decimal_places=2, default=7)
+    remuneration_years = models.PositiveSmallIntegerField(_("Số năm áp dụng đầu tiên được trả thù lao"), default=3)
     due_soon_days = models.PositiveSmallIntegerField(_("Cảnh báo sắp đến hạn trả lời trước (ngày)"), default=14)
     is_default = models.BooleanField(_("Mặc định"), default=False)
 
@@ -43,6 +44,13 @@ class InitiativeRules(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def minimum_remuneration(self, benefit_vnd: int | None) -> int | None:
+        """The authors' yearly remuneration at the least, where the benefit can be computed (Decree 13/2012
+        art. 10: for economic units; for a public agency, a reference)."""
+        if not benefit_vnd or not self.remuneration_percent:
+            return None
+        return round(benefit_vnd * self.remuneration_percent / 100)
 
     @classmethod
     def current(cls) -> "InitiativeRules":

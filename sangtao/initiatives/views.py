@@ -200,8 +200,10 @@ def detail(request, pk):
     openable = set(visible_councils(user).filter(initiative=initiative).values_list("pk", flat=True))
     for council_ in councils:  # its page and papers are linked only for whom they open (no link to a 404)
         council_.openable = council_.pk in openable
+    rules = InitiativeRules.current()
     return render(request, "initiatives/detail.html", {
         "initiative": initiative, "authors": initiative.authors.all(),
+        "rules": rules, "remuneration": rules.minimum_remuneration(initiative.benefit_vnd),
         "deployments": initiative.deployments.select_related("unit"),
         "attachments": initiative.attachments.all(), "councils": councils,
         "moves": [c for c in workflow.move_choices(user, initiative) if c.move.name in BUTTON_MOVES],

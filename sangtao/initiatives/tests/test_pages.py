@@ -149,3 +149,15 @@ def test_emulation_titles_and_external_indicators_are_named_in_the_readers_langu
         assert str(DeploymentKind.APPLIED.label) == "Applied"  # not the button's "Apply"
     with translation.override("vi"):
         assert str(title) == title.name and str(indicator).endswith(indicator.name)
+
+
+def test_the_page_gives_the_authors_minimum_remuneration_from_the_yearly_benefit_and_the_rules(draft, officer):
+    from sangtao.initiatives.models import InitiativeRules
+
+    page = client_for(officer).get(draft.get_absolute_url()).content.decode()  # 120.000.000 đ a year, 7 %
+    assert "Thù lao tác giả tối thiểu" in page and "8.400.000 đ/năm trong 3 năm áp dụng đầu tiên (7% lợi ích" in page
+    InitiativeRules.objects.filter(is_default=True).update(remuneration_percent="7.5", remuneration_years=4)
+    page = client_for(officer).get("/en" + draft.get_absolute_url()).content.decode()
+    assert "VND 9,000,000 a year for the first 4 years of use (7.5% of the yearly benefit" in page
+    Initiative.objects.filter(pk=draft.pk).update(benefit_vnd=None)
+    assert "Thù lao tác giả tối thiểu" not in client_for(officer).get(draft.get_absolute_url()).content.decode()
