@@ -515,6 +515,23 @@ def template_date_formats(path: str, text: str) -> Iterator[Violation]:
                                 f"|date:{fmt!r} inline: use a named format such as SHORT_DATE_FORMAT")
 
 
+TABLE = re.compile(r"<table\b[^>]*>")
+SCROLL_BOX = re.compile(r'<div class="scroll-x"[^>]*>\s*(?:\{%[^%]*%\}\s*)*$')
+
+
+def template_tables(path: str, text: str) -> Iterator[Violation]:
+    """table-without-scroll-box: a table wider than a 320 px screen (a phone, or 1280 px at 400 % zoom) makes
+    the whole page scroll both ways, unless it sits in a box that scrolls alone (<div class="scroll-x">)
+    or becomes one block per row on a phone (class "stacked")."""
+    for match in TABLE.finditer(text):
+        if "stacked" in match.group(0) or SCROLL_BOX.search(text, 0, match.start()):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        if not _allowed(text.splitlines()[line - 1], "table-without-scroll-box"):
+            yield Violation(path, line, "table-without-scroll-box",
+                            'a table outside <div class="scroll-x" tabindex="0">: on a phone the page scrolls sideways')
+
+
 def _allowed(line: str, rule: str) -> bool:
     return any(match.group(1) == rule for match in ALLOW.finditer(line))
 
@@ -597,7 +614,8 @@ def check_tree(root: Path) -> list[Violation]:
     facts = gather_facts([source for source in sources if not _is_test(source.path)])
     found = check_sources(sources, lines_of, facts)
     for file in sorted((root / "sangtao").rglob("*.html")):
-        found += template_date_formats(file.relative_to(root).as_posix(), file.read_text(encoding="utf-8"))
+        path, text = file.relative_to(root).as_posix(), file.read_text(encoding="utf-8")
+        found += [*template_date_formats(path, text), *template_tables(path, text)]
     return found
 
 

@@ -119,7 +119,7 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
     for width, height in (DESKTOP, PHONE):
         set_viewport(browser, width, height)
         box, label, hint = (browser.find_element(By.CSS_SELECTOR, selector).rect for selector in
-                            ("#id_show_name", "label[for=id_show_name]", "#id_show_name ~ .help"))
+                            ("#id_show_name", "label[for=id_show_name]", "label[for=id_show_name] ~ .help"))
         assert box["x"] + box["width"] <= label["x"], (width, box, label)
         assert hint["y"] >= max(box["y"] + box["height"], label["y"] + label["height"]) - 1, (width, label, hint)
     set_viewport(browser, *DESKTOP)

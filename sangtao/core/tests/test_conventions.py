@@ -243,6 +243,14 @@ def test_a_template_date_with_a_literal_format_is_reported_and_a_named_one_is_no
     assert [f"{v.path}:{v.line}: {v.rule}" for v in found] == ["sangtao/x/templates/x.html:1: inline-date-format"]
 
 
+def test_a_template_table_outside_a_scroll_box_is_reported_unless_it_stacks_on_a_phone():
+    template = ('<table><tr><td>1</td></tr></table>\n'
+                '<div class="scroll-x" tabindex="0">{% if rows %}<table class="kpis"></table>{% endif %}</div>\n'
+                '<table class="stacked"></table>\n<div class="scroll-x"><p>x</p></div><table></table>\n')
+    found = list(conventions.template_tables("sangtao/x/templates/x.html", template))
+    assert [f"{v.line}: {v.rule}" for v in found] == ["1: table-without-scroll-box", "4: table-without-scroll-box"]
+
+
 def test_a_form_picking_objects_with_djangos_unbounded_fields_is_reported():
     code = """
     from django import forms

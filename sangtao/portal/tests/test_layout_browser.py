@@ -5,7 +5,9 @@
   in the page's language, and the page itself does not scroll sideways; at 1366 px, where the list
   fits, there is no such line.
 - A text box written without a type looks like every other (the portfolio's year), and figures stand in
-  columns of one width."""
+  columns of one width.
+- A word longer than a phone is wide (60 letters, no space) breaks inside its card instead of widening
+  the list past the screen."""
 
 import os
 
@@ -61,3 +63,13 @@ def test_a_text_box_without_a_type_looks_like_the_others_and_figures_stand_in_ev
         year, picker, figures = browser.execute_script(CONTROLS)
         assert year == picker, width
         assert len(figures) > 4 and len(set(figures)) == 1, (width, figures)
+
+
+def test_a_word_longer_than_the_phone_breaks_in_its_card_and_the_list_stays_within_the_screen(
+        live_server, browser, make_challenge):
+    from sangtao.challenges.models import Status
+
+    make_challenge(Status.PUBLISHED, title="Số hóa " + "Chuyểnđổisốtoàndiệnchongườidân" * 2 + " tại phường")
+    set_viewport(browser, 390, 844)
+    visit(browser, live_server.url + "/challenges/", what="a list with a 60-letter word on a phone")
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
