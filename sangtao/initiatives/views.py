@@ -123,9 +123,10 @@ def dashboard(request):
 def mine(request):
     """The user's own applications, drafts included."""
     items = visible_initiatives(request.user).filter(Q(created_by=request.user) | Q(authors__user=request.user)) \
-        .distinct().order_by("-created_at")
+        .distinct().order_by("-created_at", "-id")
     return render(request, "initiatives/mine.html", {
-        "items": items, "can_submit": request.user.has_perm("initiatives.submit")})
+        "page": Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_submit": request.user.has_perm("initiatives.submit")})
 
 
 def _author_initial(initiative):
@@ -322,7 +323,7 @@ def _candidates(council):
     unit_ids = [council.initiative.unit_id] if council.level == Level.UNIT else []
     return User.objects.filter(Q(memberships__unit_id__in=unit_ids) | Q(expert__isnull=False)
                                | Q(pk__in=Membership.objects.filter(unit__kind="dost").values("user_id"))) \
-        .distinct().order_by("full_name", "username")
+        .distinct().order_by("sort_name", "username")
 
 
 @login_required

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -10,11 +11,15 @@ from sangtao.notifications.services import mark_read
 
 @login_required
 def notification_list(request):
-    """Unread notices that ask for an action first ("cần xử lý"), then the others ("để biết")."""
-    notes = request.user.notifications.all()
-    action = notes.filter(action_needed=True, read_at__isnull=True)
-    page = Paginator(notes.exclude(action_needed=True, read_at__isnull=True), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "action": list(action[:100])})
+    """Unread notices that ask for an action first ("cần xử lý"), then the others ("để biết"): one list in
+    pages, so that every notice is on a page however many ask for an action."""
+    notes = request.user.notifications.annotate(
+        informs=Case(When(action_needed=True, read_at__isnull=True, then=Value(0)), default=Value(1)))
+    page = Paginator(notes.order_by("informs", "-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    return render(request, "notifications/list.html", {
+        "page": page, "action": [n for n in items if not n.informs], "info": [n for n in items if n.informs],
+        "action_count": notes.filter(informs=0).count()})
 
 
 @login_required

@@ -24,7 +24,8 @@ def home(request):
     published = public_challenges().filter(status=Status.PUBLISHED)
     open_now = published.filter(call_opens_at__lte=now, call_closes_at__gt=now)
     # As many as the field's list (its link) shows anyone: every public challenge, not only open calls.
-    fields = Field.objects.filter(active=True).annotate(n=Count("challenge", filter=Q(challenge__status__in=PUBLIC_STATUSES)))
+    fields = Field.objects.filter(active=True).annotate(
+        n=Count("challenge", filter=Q(challenge__status__in=PUBLIC_STATUSES))).order_by("sort_name")  # a count drops Meta.ordering
     return render(request, "portal/home.html", {
         "latest": published.order_by("-published_at", "-id")[:6],
         "closing_soon": open_now.order_by("call_closes_at")[:5],

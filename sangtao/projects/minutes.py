@@ -24,18 +24,19 @@ def acceptance_minutes_pdf(project: Project) -> bytes:
     doc.heading("BIÊN BẢN\nHọp hội đồng nghiệm thu kết quả thực hiện nhiệm vụ")
     doc.paragraph(f"Nhiệm vụ: {project.challenge.title}. Đơn vị chủ trì: {project.lead_organisation.name}. "
                   f"Hợp đồng số {project.contract_number or '—'}.")
-    doc.paragraph("I. Thành viên hội đồng", "B")
+    sections = iter(("I", "II", "III", "IV"))  # numbered as they come: without a self-assessment, no gap
+    doc.paragraph(f"{next(sections)}. Thành viên hội đồng", "B")
     for number, member in enumerate(project.acceptance_members.select_related("expert__user"), start=1):
         doc.paragraph(f"{number}. {member.expert.user.display_name}")
     if hasattr(project, "self_assessment"):
-        doc.paragraph("II. Tự đánh giá của đơn vị chủ trì", "B")
+        doc.paragraph(f"{next(sections)}. Tự đánh giá của đơn vị chủ trì", "B")
         doc.paragraph(project.self_assessment.summary)
-    doc.paragraph("III. Đánh giá sản phẩm", "B")
+    doc.paragraph(f"{next(sections)}. Đánh giá sản phẩm", "B")
     rows = [[m.title, _label(result.deliverables[m.pk][0]), _label(result.deliverables[m.pk][1])]
             for m in project.milestones.all()]
     rows.append(["Báo cáo tổng kết", "", _label(result.report)])
     doc.data_table(["Sản phẩm", "Khối lượng", "Chất lượng"], rows, [90, 35, 35])
-    doc.paragraph("IV. Kết luận", "B")
+    doc.paragraph(f"{next(sections)}. Kết luận", "B")
     doc.paragraph(f"Kết quả nghiệm thu: {_label(result.overall)}." if result.overall
                   else "Chưa đủ đánh giá để kết luận.")
     return doc.render()

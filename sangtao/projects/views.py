@@ -17,7 +17,7 @@ from sangtao.core.confirm import ask_first
 from sangtao.core.errors import InvalidInput, ServiceError
 from sangtao.core.feedback import form_refused, run_service, section_or_top
 from sangtao.core.forms import chosen
-from sangtao.core.text import clean
+from sangtao.core.text import clean, sort_key
 from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.projects import services
 from sangtao.projects.acceptance import acceptance_result
@@ -73,7 +73,7 @@ def portfolio(request):
 
 
 def _matrix(counter: Counter) -> list[tuple[str, list[int]]]:
-    names = sorted({name for name, _health in counter})
+    names = sorted({name for name, _health in counter}, key=sort_key)
     return [(name, [counter.get((name, key), 0) for key in HEALTH_LABELS]) for name in names]
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -323,8 +324,9 @@ def challenge_applications(request, challenge_pk):
         raise Http404
     challenge = get_challenge_for(request.user, challenge_pk)
     proposals = visible_proposals(request.user).filter(challenge=challenge).exclude(status=ProposalStatus.DRAFT)
+    page = Paginator(proposals, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "proposals/applications.html", {
-        "challenge": challenge, "proposals": proposals, "drafts": challenge.proposals.filter(
+        "challenge": challenge, "page": page, "proposals": page.object_list, "drafts": challenge.proposals.filter(
             status=ProposalStatus.DRAFT).count(),
         "decision": getattr(challenge, "decision", None),
     })

@@ -35,7 +35,7 @@ class Expert(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["user__full_name", "id"]
+        ordering = ["user__sort_name", "id"]
 
     def __str__(self) -> str:
         return self.user.display_name

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 
 from conftest import PASSWORD, client_for
-from sangtao.accounts.models import ApiToken
+from sangtao.accounts.models import ApiToken, User
 from sangtao.core.models import AuditEvent
 
 
@@ -87,3 +87,21 @@ def test_a_superuser_is_bound_by_the_programme_rules_but_keeps_the_admin(make_ch
     assert client_for(admin).get("/admin/review/councilrules/").status_code == 200
     assert dost.has_perm("challenges.view_challenge", draft) and not dost.has_perm("challenges.edit_challenge",
                                                                                    published)
+
+
+@pytest.mark.django_db
+def test_people_are_ordered_by_the_database_as_vietnamese_readers_look_for_them(dost):
+    from conftest import make_user
+    from sangtao.review.models import Expert
+
+    names = ["Zô Thị Inh", "Ánh Nguyễn", "Đặng Văn An", "Dương Minh", "Ông Văn Ba", "Oanh Lê"]
+    for number, name in enumerate(names):
+        Expert.objects.create(user=make_user(f"cg{number}", full_name=name))
+    expected = ["Ánh Nguyễn", "Dương Minh", "Đặng Văn An", "Oanh Lê", "Ông Văn Ba", "Zô Thị Inh"]
+    assert [e.user.full_name for e in Expert.objects.select_related("user")] == expected
+    renamed = User.objects.get(username="cg0")
+    renamed.full_name = "An Thị Inh"
+    renamed.save(update_fields=["full_name"])  # a name saved alone moves its place too
+    assert Expert.objects.select_related("user").first().user.full_name == "An Thị Inh"
+    page = client_for(dost).get("/experts/").content.decode()
+    assert page.index("An Thị Inh") < page.index("Dương Minh") < page.index("Đặng Văn An") < page.index("Ông Văn Ba")

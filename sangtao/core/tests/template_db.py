@@ -24,7 +24,7 @@ from django.db import connections
 ROOT = Path(__file__).resolve().parents[3]
 CACHE = Path(tempfile.gettempdir()) / "sangtao-test-templates"
 # Code that runs while migrating, beside the migration files themselves.
-MIGRATION_CODE = ["sangtao/core/chain.py", "sangtao/review/defaults.py", "sangtao/surveys/ingest.py"]
+MIGRATION_CODE = ["sangtao/core/chain.py", "sangtao/core/text.py", "sangtao/review/defaults.py", "sangtao/surveys/ingest.py"]
 
 
 def template_key(vendor: str) -> str:

@@ -161,3 +161,12 @@ def test_the_page_gives_the_authors_minimum_remuneration_from_the_yearly_benefit
     assert "VND 9,000,000 a year for the first 4 years of use (7.5% of the yearly benefit" in page
     Initiative.objects.filter(pk=draft.pk).update(benefit_vnd=None)
     assert "Thù lao tác giả tối thiểu" not in client_for(officer).get(draft.get_absolute_url()).content.decode()
+
+
+def test_ones_own_applications_come_in_pages(officer, health, settings):
+    settings.PAGE_SIZE = 3
+    for number in range(4):
+        services.create_draft(officer, initiative_data(health, officer, title=f"Sáng kiến số {number}"))
+    client = client_for(officer)
+    first, second = (client.get(f"/initiatives/mine/?page={n}").content.decode() for n in (1, 2))
+    assert "Trang 1 / 2" in first and first.count("Sáng kiến số") == 3 and second.count("Sáng kiến số") == 1

@@ -150,3 +150,14 @@ def test_a_user_search_longer_than_200_characters_is_told_beside_the_box_and_lis
     page = response.content.decode()
     assert response.status_code == 200 and 'id="uq-error"' in page and "201" in page.split('id="uq-error"')[1]
     assert officer.username in page and f">{dost.username}</a>" in page
+
+
+@pytest.mark.django_db
+def test_the_users_search_is_kept_from_one_page_to_the_next(dost):
+    from conftest import make_user
+
+    for n in range(55):
+        make_user(f"dang{n:02}", full_name=f"Đặng Văn {n:02}")
+    make_user("khac", full_name="Người Khác")
+    page = client_for(dost).get("/manage/users/?q=Đặng").content.decode()
+    assert "Trang 1 / 2" in page and 'href="?q=%C4%90%E1%BA%B7ng&amp;page=2"' in page

@@ -159,3 +159,18 @@ def test_english_catalogue_translates_every_string():
 def test_english_pages_use_the_catalogue():
     page = Client().get("/en/challenges/").content.decode()
     assert "Grand challenges" in page and "All fields" in page
+
+
+@pytest.mark.django_db
+def test_the_homes_fields_are_in_vietnamese_order(make_challenge):
+    from sangtao.challenges.models import Field
+
+    for number, name in enumerate(("Y tế", "Giao thông", "Đô thị", "Chống ngập", "Dịch vụ công")):
+        field = Field.objects.get_or_create(name=name, defaults={"slug": f"lv-{number}"})[0]
+        challenge = make_challenge(Status.PUBLISHED)
+        type(challenge).objects.filter(pk=challenge.pk).update(field=field)
+    page = Client().get("/").content.decode()
+    section = page.split("Theo lĩnh vực", 1)[1]
+    shown = [name for name in re.findall(r">([^<>]+?)</a>", section) if name in
+             {"Y tế", "Giao thông", "Đô thị", "Chống ngập", "Dịch vụ công"}]
+    assert shown == ["Chống ngập", "Dịch vụ công", "Đô thị", "Giao thông", "Y tế"]

@@ -429,3 +429,16 @@ def test_an_open_task_past_its_day_says_it_is_overdue_and_a_done_or_coming_one_d
 def test_a_project_without_warnings_says_so_in_a_sentence_not_a_bullet(project, dost):
     page = client_for(dost).get(project.get_absolute_url()).content.decode()
     assert '<p class="meta">Chưa có cảnh báo quá hạn nào.</p>' in page and "<li>Không có.</li>" not in page
+
+
+def test_the_acceptance_minutes_number_their_sections_without_a_gap_when_there_is_no_self_assessment(project):
+    import io
+
+    from pypdf import PdfReader
+
+    from sangtao.projects.minutes import acceptance_minutes_pdf
+
+    assert not hasattr(project, "self_assessment")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(acceptance_minutes_pdf(project))).pages)
+    assert "I. Thành viên hội đồng" in text and "II. Đánh giá sản phẩm" in text and "III. Kết luận" in text
+    assert "IV." not in text
