@@ -115,6 +115,7 @@ class ResponseForm(forms.Form):
             data = data.copy()
             data["t"] = link_token
         super().__init__(data, *args, initial={"t": link_token}, **kwargs)
+        self.survey = survey
         self.fields["unit"].queryset = survey.units.all()
         text_item = next((item for item in items if item.measure == Measure.TEXT), None)
         if text_item is not None:  # the box is the survey's own open question: its errors are named by it
@@ -136,16 +137,28 @@ class ResponseForm(forms.Form):
         return self.initial["t"]
 
     def clean(self):
+        """What the service would refuse one at a time (consent, the place, no answer), said all at once."""
         cleaned = super().clean()
+        if not cleaned.get("consent"):
+            self.add_error("consent", _("Cần đồng ý tham gia trước khi gửi."))
+        if not self.survey.uses_tokens and not cleaned.get("unit") and "unit" not in self.errors:
+            self.add_error("unit", _("Chọn nơi Ông/Bà đã sử dụng dịch vụ."))
+        if self.scale_items and not any(cleaned.get(f"q{item.pk}") is not None for item in self.scale_items):
+            self.add_error(f"q{self.scale_items[0].pk}", _("Hãy trả lời ít nhất một câu hỏi."))
         if cleaned.get("follow_up") and not cleaned.get("email") and "email" not in self.errors:
             self.add_error("email", _("Nhập email để được liên hệ lại, hoặc bỏ chọn ô liên hệ lại."))
         return cleaned
 
-    def first_error(self) -> str:
-        """The first error, after the name of its box where it has one."""
-        name, messages = next(iter(self.errors.items()))
-        label = self.fields[name].label if name in self.fields else None
-        return f"{label}: {messages[0]}" if label else str(messages[0])
+    def summary(self) -> list[tuple[str | None, str]]:
+        """Every error at once, each after the name of its box and with the box's id on the page to go to it."""
+        items = []
+        on_the_page = ["consent", "unit", *(f"q{item.pk}" for item in self.scale_items), "text", "email"]
+        for name, messages in sorted(self.errors.items(),
+                                     key=lambda error: on_the_page.index(error[0]) if error[0] in on_the_page else -1):
+            label = self.fields[name].label if name in self.fields else None
+            anchor = name if name in self.fields and name != "t" else None
+            items += [(anchor, f"{label}: {message}" if label else str(message)) for message in messages]
+        return items
 
     def typed(self) -> dict[str, Any]:
         """What the person typed or ticked, as posted, to show again on a refused page (a text too long has

@@ -293,7 +293,8 @@ def respond(request, slug):
     for value, label in Element.choices:
         groups.append((label, [i for i in items if i.element == value and i.measure != Measure.TEXT]))
     text_item = next((i for i in items if i.measure == Measure.TEXT), None)
-    error = None
+    summary: list[tuple[str | None, str]] = []
+    refused_field = {}  # a service's refusal, beside its box
     chosen = {}
     # An invitation link's ?t= is cleaned by the form, which carries it in the page's hidden field t.
     form = ResponseForm(request.POST if request.method == "POST" else None, survey=survey, items=items,
@@ -303,9 +304,9 @@ def respond(request, slug):
         chosen = form.answers()
         key = f"{survey.pk}:{client_address(request)}"
         if not valid:
-            error = form.first_error()
+            summary = form.summary()
         elif not survey.uses_tokens and RESPONSES_PER_ADDRESS.reached(key):
-            error = _("Đã nhận nhiều phiếu từ thiết bị này; vui lòng thử lại sau.")
+            summary = [(None, _("Đã nhận nhiều phiếu từ thiết bị này; vui lòng thử lại sau."))]
         else:
             data = form.cleaned_data
             try:
@@ -314,7 +315,9 @@ def respond(request, slug):
                                  follow_up_email=data["email"] if data["follow_up"] else "", token=data["t"],
                                  respondent=request.user)
             except ServiceError as refused:
-                error = str(refused.message)
+                anchor = refused.field if refused.field in form.fields else None
+                summary = [(anchor, str(refused.message))]
+                refused_field = {anchor: str(refused.message)} if anchor else {}
             else:
                 RESPONSES_PER_ADDRESS.count(key)
                 return redirect("surveys:thanks", survey.slug)
@@ -324,12 +327,13 @@ def respond(request, slug):
     consent = survey.version.consent_text_en if language == "en" and survey.version.consent_text_en else \
         survey.version.consent_text
     return render(request, "surveys/respond.html", {
-        "survey": survey, "groups": groups, "text_item": text_item, "error": error, "chosen": chosen,
+        "survey": survey, "groups": groups, "text_item": text_item, "summary": summary, "chosen": chosen,
         "token": form.token(), "units": survey.units.order_by("sort_name"), "consent": consent, "english": language == "en",
         "period": services.current_period(survey, timezone.localdate()), "scale": range(1, 6),
         "chosen_unit": form.cleaned_data["unit"].pk if form.is_bound and form.cleaned_data.get("unit") else None,
         "typed": form.typed() if form.is_bound else {},
-        "field_errors": {name: errors[0] for name, errors in form.errors.items()} if form.is_bound else {},
+        "field_errors": {**({name: errors[0] for name, errors in form.errors.items()} if form.is_bound else {}),
+                         **refused_field},
     })
 
 

@@ -1,5 +1,6 @@
 """The public response page: no login, consent, anonymous, one answer per token, rate-limited."""
 
+import re
 
 import pytest
 from django.core.cache import cache
@@ -124,8 +125,19 @@ def test_a_refused_page_keeps_every_answer_ticked_and_typed_and_names_the_box_in
     assert 'value="khong-phai-email"' in page and ("Góp ý dài " * 300).strip() in page
     assert 'value="4" checked' in page
     text_item = survey.version.items.get(measure="text")
-    assert f'<div class="alert error" role="alert">{text_item.text}:' in page  # the first error, named as on the page
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert f'<a href="#text">{text_item.text}:' in summary and '<a href="#email">Email:' in summary  # named as on the page
     assert 'id="text-error"' in page and 'id="email-error"' in page  # each beside its box
+
+
+def test_an_empty_page_sent_says_every_missing_answer_at_once_each_linked_to_its_box(survey):
+    page = client_for(None).post(survey.public_url(), {}).content.decode()
+    assert not Response.objects.exists()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([^"]+)">', summary)
+    assert links[:2] == ["consent", "unit"] and links[2].startswith("q") and len(links) == 3
+    assert "Cần đồng ý tham gia trước khi gửi." in summary and "Hãy trả lời ít nhất một câu hỏi." in summary
+    assert 'id="consent-error"' in page and 'id="unit-error"' in page and f'id="{links[2]}"' in page
 
 
 def test_asking_to_be_contacted_needs_an_email(survey):
