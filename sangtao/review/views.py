@@ -419,7 +419,6 @@ def score(request, assignment_id):
         general = form["general_comment"].value() or ""
         if not form.is_valid():
             errors = {name: str(field_errors[0]) for name, field_errors in form.errors.items()}
-            messages.error(request, next(iter(errors.values())))
         else:
             try:
                 services.save_scores(item, request.user, form.points(), form.comments(),
@@ -435,16 +434,18 @@ def score(request, assignment_id):
                 return redirect("review:score", item.pk)
             except ServiceError as error:
                 errors[error.field or ""] = str(error.message)
-                messages.error(request, str(error.message))
-    rows = [(c, values[c.pk][0], values[c.pk][1], errors.get(f"points_{c.pk}") or errors.get(f"comment_{c.pk}"))
+    rows = [(c, values[c.pk][0], values[c.pk][1], errors.get(f"points_{c.pk}"), errors.get(f"comment_{c.pk}"))
             for c in criteria]
+    # Every error at the top, linked to its box, as the other forms list theirs (the messages name the criterion).
+    boxes = {"general_comment", *(f"{kind}_{c.pk}" for c in criteria for kind in ("points", "comment"))}
+    summary = [(name if name in boxes else None, message) for name, message in errors.items()]
     locked = sheet is not None and sheet.status == SheetStatus.SUBMITTED
     # What the saved sheet still lacks before it can be submitted, each linked to its input.
     submit_choice = None if locked else workflow.choice_of(
         request.user, sheet or Scoresheet(assignment=item), SCORESHEET.moves["submit"])
     return render(request, "review/score.html", {
         "item": item, "proposal": proposal, "rows": rows, "general": general, "sheet": sheet,
-        "general_error": errors.get("general_comment"),
+        "general_error": errors.get("general_comment"), "summary": summary,
         "locked": locked, "blind": item.council.blind, "submit_choice": submit_choice,
     })
 

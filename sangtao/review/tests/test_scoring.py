@@ -116,6 +116,9 @@ def test_scoring_through_the_api(item):
 
 
 def _shown(response) -> list[str]:
+    """The errors the score sheet lists at its top (another page's: its messages)."""
+    if "summary" in response.context:
+        return [message for _anchor, message in response.context["summary"]]
     return [str(m) for m in response.context["messages"]]
 
 
@@ -160,6 +163,9 @@ def test_points_that_are_not_a_score_of_the_criterion_are_refused_with_a_message
         assert _shown(response)[0].endswith("nhập điểm bằng chữ số, ví dụ 12,5.")
     row = response.content.decode().split(f'name="points_{urgency}"')[1].split("</tr>")[0]
     assert 'class="error"' in row and f'value="{points}"' in response.content.decode()
+    # Beside the points box, not the comment, and linked from the list at the top.
+    assert f'aria-describedby="points_{urgency}-error"' in response.content.decode()
+    assert f'<a href="#points_{urgency}">' in response.content.decode()
     assert not Score.objects.filter(scoresheet__assignment=item).exists()
 
 
