@@ -32,7 +32,7 @@ class AuditFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError(_("Ngày bắt đầu không được sau ngày kết thúc."))
+            self.add_error("date_to", _("Ngày bắt đầu không được sau ngày kết thúc."))  # flagged on a box
         return data
 
     def clean_action(self) -> str:

@@ -51,7 +51,13 @@ def test_dost_filters_by_actor_action_object_and_date(dost, officer, health, eve
     assert client.get("/audit/", {"date_to": today - datetime.timedelta(days=1)}).context["total"] == 0
     refused = client.get("/audit/", {"date_from": today, "date_to": today - datetime.timedelta(days=1)})
     assert refused.status_code == 200 and refused.context["total"] == 0
-    assert "Ngày bắt đầu không được sau ngày kết thúc." in refused.content.decode()
+    page = refused.content.decode()
+    assert "Ngày bắt đầu không được sau ngày kết thúc." in page
+    # Listed at the top and flagged on the box, and the page does not pass the refusal off as an empty log.
+    assert 'class="error-summary"' in page and 'href="#id_date_to"' in page and 'id="id_date_to_error"' in page
+    assert "Chưa lọc được" in page and "Không có sự kiện nào phù hợp" not in page
+    impossible = client.get("/audit/", {"date_from": "31/02/2026"}).content.decode()
+    assert 'href="#id_date_from"' in impossible and "Không có sự kiện nào phù hợp" not in impossible
 
 
 def test_the_action_filter_takes_the_words_the_log_shows_in_either_language_and_offers_them(dost, officer, events):
