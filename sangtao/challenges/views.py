@@ -61,18 +61,21 @@ def filtered_challenges(request, base, statuses, default_order=("-published_at",
     queryset = base
     query = ""
     sort = "newest"
-    if form.is_valid():
+    if form.is_bound:
+        # A filter refused (a unit with nothing in this list, a value no box offers) is said beside its box;
+        # the others still apply: the search typed is not thrown away with it.
+        form.is_valid()
         data = form.cleaned_data
-        if data["field"]:
+        if data.get("field"):
             queryset = queryset.filter(field=data["field"])
-        if data["unit"]:
+        if data.get("unit"):
             queryset = queryset.filter(owner_unit=data["unit"])
-        if data["status"]:
+        if data.get("status"):
             queryset = queryset.filter(status=data["status"])
-        if data["facet"]:
+        if data.get("facet"):
             queryset = queryset.filter(facet=data["facet"])
-        query = data["q"].strip()
-        sort = data["sort"] or ("relevance" if query else "newest")
+        query = (data.get("q") or "").strip()
+        sort = data.get("sort") or ("relevance" if query else "newest")
     if query:
         queryset = search(queryset, query)
     if sort == "closing":

@@ -140,3 +140,12 @@ def test_field_and_owning_unit_names_are_searchable_and_follow_renames(make_chal
     field.name = "Sức khỏe cộng đồng"
     services.save_field(dost, field)
     assert list(search(Challenge.objects.all(), "suc khoe cong dong").values_list("pk", flat=True)) == [challenge.pk]
+
+
+@pytest.mark.django_db
+def test_a_refused_filter_is_said_beside_its_box_and_the_search_still_applies(make_challenge, ward):
+    make_challenge(Status.PUBLISHED, title="Giảm thời gian chờ khám bệnh")
+    make_challenge(Status.PUBLISHED, title="Chống ngập đường phố")
+    page = client_for(None).get("/challenges/", {"q": "khám bệnh", "unit": ward.pk}).content.decode()
+    assert 'id="id_unit_error"' in page  # the ward owns nothing public: not a choice of the list
+    assert "thời gian chờ" in page.lower() and "Chống ngập đường phố" not in page  # the search kept
