@@ -2,8 +2,11 @@ from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordFor
 from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.signals import social_account_removed
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -76,9 +79,39 @@ class DisconnectForm(AllauthDisconnectForm):
 
     @staticmethod
     def name_of(identity) -> str:
-        provider = identity.get_provider()
+        try:
+            provider = identity.get_provider()
+        except SocialApp.DoesNotExist:  # DoST removed the provider: the identity is still the person's to unlink
+            return identity.provider
         email = mapped_claims(provider.app, identity.extra_data)["email"]
         return f"{provider.name} · {email}" if email else provider.name
+
+    def clean(self):
+        """Our rule for the last identity, in place of allauth's (which asks for a confirmed e-mail row, which
+        accounts DoST made do not have): the account must still be able to sign in without it."""
+        cleaned = forms.Form.clean(self)
+        account = cleaned.get("account")
+        if account is None or self.accounts.exclude(pk=account.pk).exists():
+            return cleaned
+        user = account.user
+        if settings.SSO_REQUIRED_FOR_UNIT_ROLES and holds_unit_role(user):
+            raise ValidationError(_("Tài khoản có vai trò trong đơn vị chỉ đăng nhập bằng đăng nhập một lần: "
+                                    "không bỏ liên kết được danh tính cuối cùng."), code="sso_required")
+        if not user.has_usable_password() or not user.email:
+            raise ValidationError(_("Hãy đặt mật khẩu trước: không có danh tính này, tài khoản cần mật khẩu và "
+                                    "email để đăng nhập và để lấy lại mật khẩu."), code="no_password")
+        return cleaned
+
+    def save(self) -> None:
+        account = self.cleaned_data["account"]
+        try:
+            account.get_provider()
+        except SocialApp.DoesNotExist:  # allauth's unlinking reads the provider DoST removed: done here, as it would
+            account.delete()
+            social_account_removed.send(sender=type(account), request=self.request, socialaccount=account)
+            messages.info(self.request, _("Đã bỏ liên kết danh tính."))
+            return
+        super().save()
 
 
 class SignupForm(LabelsNotPlaceholders, AllauthSignupForm):

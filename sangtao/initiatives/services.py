@@ -204,9 +204,9 @@ def submit(initiative: Initiative, actor) -> Initiative:
                format_lazy(_("{unit} đã nhận đơn «{title}» và vào sổ số {code}. Đơn vị trả lời chậm nhất ngày {due}."),
                            unit=moved.unit.name, title=moved.title, code=moved.register_code, due=short_date(due)),
                moved.get_absolute_url())
-        from sangtao.initiatives.workflow import unit_leaders
+        from sangtao.initiatives.workflow import answering_leaders
 
-        notify(unit_leaders(moved), format_lazy(_("Đơn sáng kiến mới số {code}: «{title}»"), code=moved.register_code,
+        notify(answering_leaders(moved), format_lazy(_("Đơn sáng kiến mới số {code}: «{title}»"), code=moved.register_code,
                                                 title=moved.title), "", moved.get_absolute_url(), exclude=actor)
     return moved
 

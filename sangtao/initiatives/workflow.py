@@ -33,6 +33,12 @@ def unit_leaders(initiative):
     return unit_staff([initiative.unit_id], [Role.LEADER])
 
 
+def answering_leaders(initiative):
+    """The unit's leaders who answer the application: not its authors (rules.answers_for_unit)."""
+    authors = {author.user_id for author in initiative.authors.all()} | {initiative.created_by_id}
+    return [leader for leader in unit_leaders(initiative) if leader.pk not in authors]
+
+
 def _notice(initiative, move, reason):
     return (format_lazy(_("Sáng kiến «{title}»: {move}"), title=initiative.title, move=move.label), reason,
             initiative.get_absolute_url())
@@ -68,7 +74,7 @@ INITIATIVE = workflow("initiative", Initiative, [
     Move("submit", (S.DRAFT,), S.RECEIVED, is_author, _("Nộp đơn yêu cầu công nhận"),
          guards=(HAS_AUTHORS, SHARES_100, DESCRIBED, APPLIED)),
     Move("withdraw", (S.DRAFT, S.RECEIVED), S.WITHDRAWN, is_author, _("Rút đơn"), danger=True,
-         notify=unit_leaders),
+         notify=answering_leaders),
     Move("return", (S.RECEIVED,), S.DRAFT, answers_for_unit, _("Trả lại để bổ sung"), reason_required=True,
          notify=author_users),
     # Excluded from the start (against public order, already protected IP, not new): a written refusal.

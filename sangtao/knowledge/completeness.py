@@ -14,15 +14,16 @@ LINK = re.compile(r"(https?://\S+|www\.\S+|\b[\w.-]+\.(?:vn|com|org|net|gov)(?:/
 # cập nhật.") or a pointer to elsewhere ("Chi tiết xem tại https://…").
 MIN_WORDS = 5
 LISTS = {"partners", "materials"}  # a list of names or documents may be short ("Công an phường")
+MIN_WORDS_IN_LISTS = 3  # "Báo cáo tổng kết https://…" names the document it links to
 
 
 def word_count(text: str) -> int:
     return len(words(text or ""))
 
 
-def is_link_only(text: str) -> bool:
+def is_link_only(text: str, words_needed: int = MIN_WORDS) -> bool:
     text = (text or "").strip()
-    return bool(LINK.search(text)) and word_count(LINK.sub(" ", text)) < MIN_WORDS
+    return bool(LINK.search(text)) and word_count(LINK.sub(" ", text)) < words_needed
 
 
 def word_limits() -> dict[str, int]:
@@ -40,7 +41,7 @@ def section_problem(case, key: str, limits: dict[str, int] | None = None) -> str
             return _("Mục «%(section)s» chưa có nội dung (nếu chưa có kết quả, nêu kết quả dự kiến).") % {
                 "section": label}
         return _("Mục «%(section)s» chưa có nội dung.") % {"section": label}
-    if is_link_only(text):
+    if is_link_only(text, MIN_WORDS_IN_LISTS if key in LISTS else MIN_WORDS):
         return _("Mục «%(section)s» chỉ có đường dẫn: hãy viết nội dung, đường dẫn chỉ để tham khảo thêm.") % {
             "section": label}
     if key not in LISTS and word_count(text) < MIN_WORDS:

@@ -61,9 +61,11 @@ def search(queryset: QuerySet, q: str) -> QuerySet:
 # --- sources a case can be drafted from ----------------------------------------------------------
 
 def _finished_tasks():
-    from sangtao.annual.models import AnnualTask, PlanStatus
+    """Tasks of a plan done, or reported at 100 % in a report the unit's leader approved (not a draft's figure)."""
+    from sangtao.annual.models import AnnualTask, PlanStatus, ReportStatus
 
-    return AnnualTask.objects.filter(Q(plan__status=PlanStatus.DONE) | Q(progress__percent__gte=100)).distinct()
+    reported = Q(progress__percent__gte=100, progress__report__status__in=(ReportStatus.APPROVED, ReportStatus.ACCEPTED))
+    return AnnualTask.objects.filter(Q(plan__status=PlanStatus.DONE) | reported).distinct()
 
 
 def _recognised_initiatives():

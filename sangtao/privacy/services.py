@@ -23,7 +23,7 @@ from sangtao.core.csv import BOM, Writer
 from sangtao.core.errors import InvalidInput, NotAllowed, StaleState
 from sangtao.core.models import AuditEvent
 from sangtao.core.ratelimit import client_address
-from sangtao.core.text import clean
+from sangtao.core.text import clean, sort_key
 from sangtao.privacy.copies import erase_copies
 from sangtao.privacy.defaults import third_party_purpose
 from sangtao.privacy.models import (
@@ -374,6 +374,7 @@ def erase_account(user, actor) -> dict[str, int]:
         copies = erase_copies(user, pseudonym, actor=actor)  # found by the address and name the account still has
         get_user_model().objects.filter(pk=user.pk).update(
             username=pseudonym, email=f"{pseudonym}@deleted.invalid", full_name="", first_name="", last_name="",
+            sort_name=sort_key(pseudonym),  # the old one spells the name out, letter by letter
             is_active=False, password="!" + secrets.token_urlsafe(16))  # noqa: S106 -- an unusable password
         erased = {"exports": len(exports), "job_files": job_files, "copies": copies}
         record(actor, "account_erased", user, pseudonym=pseudonym, **erased)

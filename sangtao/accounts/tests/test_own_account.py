@@ -123,6 +123,35 @@ def test_an_identity_is_unlinked_from_the_profile_and_audited(outsider):
 
 
 @pytest.mark.django_db
+def test_an_account_dost_made_unlinks_its_last_identity_once_it_has_a_password_and_an_address(officer, settings):
+    identity = _identity(officer, "hong@vneid.example")  # no allauth e-mail row, as for every account DoST made
+    response = client_for(officer).post("/accounts/sso/", {"account": identity.pk})
+    assert response.status_code == 302 and not SocialAccount.objects.filter(user=officer).exists()
+    identity = _identity_again(officer)
+    settings.SSO_REQUIRED_FOR_UNIT_ROLES = True  # then the identity is its only way in: kept, with the reason
+    refused = client_for(officer).post("/accounts/sso/", {"account": identity.pk})
+    assert refused.status_code == 200 and "đăng nhập một lần" in refused.content.decode()
+    assert SocialAccount.objects.filter(pk=identity.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_identity_whose_provider_dost_removed_is_still_listed_and_unlinked(outsider):
+    EmailAddress.objects.create(user=outsider, email=outsider.email, verified=True, primary=True)
+    identity = _identity(outsider, "an@vneid.example")
+    SocialApp.objects.all().delete()
+    client = client_for(outsider)
+    assert client.get("/accounts/sso/").status_code == 200
+    assert client.post("/accounts/sso/", {"account": identity.pk}).status_code == 302
+    assert not SocialAccount.objects.filter(user=outsider).exists()
+    assert audited(outsider, "sso_identity_unlinked")
+
+
+def _identity_again(user) -> SocialAccount:
+    return SocialAccount.objects.create(user=user, provider="vneid", uid="079123456790",
+                                        extra_data={"id_token": {"sub": "079123456790"}})
+
+
+@pytest.mark.django_db
 def test_the_last_identity_of_an_account_no_address_can_recover_is_kept_with_a_reason(outsider):
     outsider.set_unusable_password()
     outsider.save()

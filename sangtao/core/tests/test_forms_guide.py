@@ -89,11 +89,18 @@ def test_the_error_summary_links_each_error_to_its_field(officer, health, field)
 
 @pytest.mark.django_db
 def test_each_fields_hint_and_error_are_the_ones_its_box_names_for_screen_readers(officer, health, field):
-    page = client_for(officer).post("/challenges/new/", {"title": "", "owner_unit": health.pk}).content.decode()
-    described = {name for names in re.findall(r'aria-describedby="([^"]+)"', page) for name in names.split()}
-    assert {"id_title_error", "id_field_error"} <= described
-    assert {name for name in described if f'id="{name}"' not in page} == set()
-    assert '<span class="visually-hidden">Lỗi: </span>' in page
+    client = client_for(officer)
+    refused = {
+        "/challenges/new/": {"title": "", "owner_unit": health.pk},
+        "/accounts/password/change/": {"oldpassword": "sai", "password1": "x", "password2": "y"},
+        "/accounts/reauthenticate/": {"password": "sai"},
+    }
+    for path, data in refused.items():
+        page = client.post(path, data).content.decode()
+        described = {name for names in re.findall(r'aria-describedby="([^"]+)"', page) for name in names.split()}
+        assert any(name.endswith("_error") for name in described), path
+        assert {name for name in described if f'id="{name}"' not in page} == set(), path
+        assert '<span class="visually-hidden">Lỗi: </span>' in page, path
 
 
 def _unlabelled(page: str) -> list[str]:

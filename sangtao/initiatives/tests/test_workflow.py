@@ -100,14 +100,18 @@ def test_in_every_state_the_page_offers_each_role_exactly_the_moves_it_may_make_
 
 
 def test_a_unit_head_who_is_an_author_neither_answers_the_application_nor_runs_its_council(leader, health, panel):
+    deputy = make_user("phogiamdoc", Role.LEADER, health, full_name="Phó Giám đốc")
     own = services.submit(services.create_draft(leader, initiative_data(health, leader)), leader)
     assert [item for item in work_for(leader) if item.kind == "initiatives.answer"] == []
+    from sangtao.notifications.models import Notification
+
+    told = set(Notification.objects.filter(title__startswith="Đơn sáng kiến mới").values_list("recipient", flat=True))
+    assert told == {deputy.pk}  # the leader who answers, not the author who leads the unit
     for name in ("return", "refuse"):
         with pytest.raises(NotAllowed):
             services.move(own, leader, name, reason="Tự trả lời đơn của mình.")
     with pytest.raises(NotAllowed):
         services.form_council(own, leader)
-    deputy = make_user("phogiamdoc", Role.LEADER, health, full_name="Phó Giám đốc")
     assert [item.count for item in work_for(deputy) if item.kind == "initiatives.answer"] == [1]
     council = services.form_council(own, deputy)
     with pytest.raises(NotAllowed):

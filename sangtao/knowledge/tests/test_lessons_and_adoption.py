@@ -157,6 +157,8 @@ def test_a_task_typed_at_100_percent_in_a_draft_report_asks_nothing_until_the_le
     annual.save_report(report, ward_officer, "", "", {task.pk: (100, "Xong")}, [])
     report = annual.move_report(report, ward_officer, "submit")
     assert not Lesson.objects.filter(annual_task=task).exists()
+    review = f"/knowledge/reviews/annual_task/{task.pk}/"
+    assert client_for(ward_officer).get(review).status_code == 404  # nor may it be answered, as a finished task
     report = annual.move_report(report, leader, "return", "Số liệu chưa đúng: mới xong 80%.")
     annual.save_report(report, ward_officer, "", "", {task.pk: (80, "Còn khâu ký số")}, [])
     annual.move_report(annual.move_report(report, ward_officer, "submit"), leader, "approve")

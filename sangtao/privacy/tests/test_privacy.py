@@ -102,6 +102,9 @@ def test_deletion_replaces_identifying_fields_with_a_pseudonym_and_keeps_the_aud
     erased = User.objects.get(pk=outsider.pk)
     assert erased.username.startswith("xoa-") and "citizen" not in erased.email and not erased.is_active
     assert erased.full_name == "" and not erased.has_usable_password()
+    from sangtao.core.text import sort_key
+
+    assert erased.sort_name == sort_key(erased.username)  # the name's sort key would spell the name out
     assert AuditEvent.objects.filter(actor=erased).count() >= 2 and Consent.objects.filter(user=erased).exists()
     assert broken_links() == []
     assert AuditEvent.objects.filter(action="account_erased", object_id=str(erased.pk)).exists()
