@@ -3,7 +3,7 @@
 import rules
 
 from sangtao.orgs.models import Role
-from sangtao.orgs.roles import staff_unit_ids, units_with_role
+from sangtao.orgs.roles import staff_unit_ids, unit_staff, units_with_role
 from sangtao.orgs.rules import is_dost_coordinator, is_unit_staff
 
 
@@ -21,11 +21,22 @@ def leads_unit_of(user, initiative) -> bool:
     return initiative is not None and initiative.unit_id in units_with_role(user, Role.LEADER)
 
 
+def leaders_who_answer(initiative) -> list:
+    """The unit's leaders who are not authors of the application."""
+    authors = {author.user_id for author in initiative.authors.all()} | {initiative.created_by_id}
+    return [leader for leader in unit_staff([initiative.unit_id], [Role.LEADER]) if leader.pk not in authors]
+
+
 @rules.predicate
 def answers_for_unit(user, initiative) -> bool:
     """A leader of the unit who is not one of its authors: a unit head who is an author may not sit on
-    its council (BRIEF §9), and so may neither answer the application nor form and close that council."""
-    return leads_unit_of.test(user, initiative) and not is_author.test(user, initiative)
+    its council (BRIEF §9), and so may neither answer the application nor form and close that council.
+    Where every leader of the unit is an author, DoST answers in its stead: someone must, in time."""
+    if initiative is None or is_author.test(user, initiative):
+        return False
+    if leads_unit_of.test(user, initiative):
+        return True
+    return is_dost_coordinator.test(user) and not leaders_who_answer(initiative)
 
 
 @rules.predicate

@@ -15,7 +15,7 @@ from sangtao.initiatives.models import (
     InitiativeTransition,
 )
 from sangtao.initiatives.models import InitiativeStatus as S
-from sangtao.initiatives.rules import answers_for_unit, is_author, manages_council
+from sangtao.initiatives.rules import answers_for_unit, is_author, leaders_who_answer, manages_council
 from sangtao.orgs.roles import unit_staff
 from sangtao.orgs.rules import is_dost_coordinator
 
@@ -34,9 +34,9 @@ def unit_leaders(initiative):
 
 
 def answering_leaders(initiative):
-    """The unit's leaders who answer the application: not its authors (rules.answers_for_unit)."""
-    authors = {author.user_id for author in initiative.authors.all()} | {initiative.created_by_id}
-    return [leader for leader in unit_leaders(initiative) if leader.pk not in authors]
+    """Who answers the application (rules.answers_for_unit): the unit's leaders who are not its authors, or
+    DoST's coordinators where every leader is one."""
+    return leaders_who_answer(initiative) or list(_dost())
 
 
 def _notice(initiative, move, reason):

@@ -118,3 +118,16 @@ def test_a_unit_head_who_is_an_author_neither_answers_the_application_nor_runs_i
         seat_council(council, leader, panel)
     seat_council(council, deputy, panel)
     assert Council.objects.get(pk=council.pk).status == CouncilStatus.VOTING
+
+
+def test_where_every_leader_of_the_unit_is_an_author_dost_answers_in_its_stead(leader, health, dost, officer):
+    from sangtao.notifications.models import Notification
+
+    authors = [{"user": leader, "name": leader.full_name, "share": 50}, {"user": officer, "share": 50}]
+    own = services.submit(services.create_draft(officer, initiative_data(health, officer, authors=authors)), officer)
+    told = set(Notification.objects.filter(title__startswith="Đơn sáng kiến mới").values_list("recipient", flat=True))
+    assert told == {dost.pk}
+    with pytest.raises(NotAllowed):
+        services.move(own, leader, "return", reason="Tự trả lại.")
+    returned = services.move(own, dost, "return", reason="Bổ sung minh chứng áp dụng.")
+    assert returned.status == InitiativeStatus.DRAFT

@@ -442,3 +442,11 @@ def test_the_acceptance_minutes_number_their_sections_without_a_gap_when_there_i
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(acceptance_minutes_pdf(project))).pages)
     assert "I. Thành viên hội đồng" in text and "II. Đánh giá sản phẩm" in text and "III. Kết luận" in text
     assert "IV." not in text
+
+
+def test_a_project_late_on_many_items_names_three_in_the_portfolio_and_links_to_the_rest(project, dost, monkeypatch):
+    reasons = [f"Mốc {n} quá hạn" for n in range(1, 6)]
+    monkeypatch.setattr(services, "health", lambda _project, _today: ("late", reasons))
+    page = client_for(dost).get("/projects/").content.decode()
+    assert "Mốc 1 quá hạn; Mốc 2 quá hạn; Mốc 3 quá hạn" in page and "Mốc 4 quá hạn" not in page
+    assert f'<a href="{project.get_absolute_url()}">và 2 việc khác</a>' in page
