@@ -35,6 +35,7 @@ from sangtao.challenges.models import (
     Facet,
     Field,
     Question,
+    QuestionStatus,
     Status,
 )
 from sangtao.challenges.search import search, snippet
@@ -422,12 +423,15 @@ def my_challenges(request):
     if not request.user.has_perm("challenges.view_worklist"):
         raise Http404
     base = worklist_challenges(request.user).annotate(arrived=deadlines.arrival())
+    questions = request.GET.get("questions") == "pending"  # the home's line of questions waiting for approval
+    if questions:
+        base = base.filter(pk__in=Question.objects.filter(status=QuestionStatus.PENDING).values("challenge_id"))
     form, queryset, query = filtered_challenges(request, base, [s for s, _label in Status.choices],
                                                 default_order=("-updated_at", "-id"))
     page = _page(request, queryset)
     deadlines.attach_deadlines(page.object_list)
     return render(request, "challenges/mine.html", {
-        "form": form, "page": page, "query": query,
+        "form": form, "page": page, "query": query, "questions": questions,
         "querystring": _querystring_without_page(request),
     })
 

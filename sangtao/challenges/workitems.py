@@ -62,7 +62,7 @@ def challenge_work(user) -> list[WorkItem]:
 
     def link(name: str, status: str, anchor: str = "") -> str:
         return one_or_list(counts, name, lambda pk: reverse("challenges:detail", args=[pk]) + anchor,
-                           _worklist(status) if status else reverse("challenges:mine"))
+                           _worklist(status) if status else reverse("challenges:mine") + "?questions=pending")
 
     return [
         WorkItem("challenges.returns", _("Bài toán bị trả lại, cần sửa"), counts["returns"],

@@ -148,3 +148,19 @@ def test_the_address_of_a_refused_question_opened_again_leads_to_the_questions(m
     challenge = make_challenge(Status.PUBLISHED)  # the language switch sends the browser to the page's address
     response = client_for(outsider).get(f"/en/challenges/{challenge.pk}/questions/")
     assert response.status_code == 302 and response.url == f"/en/challenges/{challenge.pk}/#hoi-dap"
+
+
+@pytest.mark.django_db
+def test_the_homes_line_of_questions_on_several_challenges_leads_to_those_challenges_only(make_challenge, outsider,
+                                                                                          officer):
+    from sangtao.core.workitems import work_for
+
+    asked = [make_challenge(Status.PUBLISHED, title=f"Bài toán có câu hỏi {n}") for n in range(2)]
+    quiet = make_challenge(Status.PUBLISHED, title="Bài toán chưa ai hỏi")
+    for challenge in asked:
+        services.ask_question(challenge, outsider, "Có cần hợp tác với bệnh viện không?")
+    [line] = [item for item in work_for(officer) if item.kind == "challenges.questions"]
+    assert line.count == 2 and line.url == "/challenges/mine/?questions=pending"
+    page = client_for(officer).get(line.url).content.decode()
+    assert all(challenge.title in page for challenge in asked) and quiet.title not in page
+    assert "Chỉ những bài toán có câu hỏi của công chúng chờ duyệt." in page
