@@ -251,16 +251,25 @@ class Similar:
     scores: list[UnitScore]  # the units ranked next to this one, best first, suppressed last
     position: int  # this unit's place (1-based) among all similar units
     total: int
+    # Its rank as the intervals allow (as the round's ranking gives it): units whose 95 % intervals overlap
+    # are not told apart, so the place is a range; None where the score is suppressed.
+    rank_best: int | None = None
+    rank_worst: int | None = None
 
 
 def similar_units(score: UnitScore, around: int | None = None) -> Similar:
     """Units of the same kind and size band in the same round: the `around` ranked just above and
     below this one (a band holds a thousand wards at the city's scale), with its place among them all."""
     around = SIMILAR_AROUND if around is None else around
-    ranked = list(UnitScore.objects.filter(round_id=score.round_id, kind=score.kind, size_band=score.size_band)
-                  .values_list("pk", "composite", "unit__sort_name"))
-    ranked.sort(key=lambda s: (s[1] is None, -(s[1] or 0), s[2]))
-    at = next(i for i, (pk, _c, _n) in enumerate(ranked) if pk == score.pk)
-    shown = [pk for pk, _c, _n in ranked[max(0, at - around):at + around + 1]]
+    rows = list(UnitScore.objects.filter(round_id=score.round_id, kind=score.kind, size_band=score.size_band)
+                .values_list("pk", "composite", "unit__sort_name", "composite_low", "composite_high"))
+    rows.sort(key=lambda s: (s[1] is None, -(s[1] or 0), s[2]))
+    at = next(i for i, row in enumerate(rows) if row[0] == score.pk)
+    shown = [row[0] for row in rows[max(0, at - around):at + around + 1]]
     found = UnitScore.objects.select_related("unit").in_bulk(shown)
-    return Similar([found[pk] for pk in shown], at + 1, len(ranked))
+    similar = Similar([found[pk] for pk in shown], at + 1, len(rows))
+    if score.composite is not None and score.composite_low is not None and score.composite_high is not None:
+        scored = [(low, high) for _pk, composite, _n, low, high in rows if composite is not None and low is not None]
+        similar.rank_best = 1 + sum(1 for low, _high in scored if low > score.composite_high)
+        similar.rank_worst = len(scored) - sum(1 for _low, high in scored if high < score.composite_low)
+    return similar

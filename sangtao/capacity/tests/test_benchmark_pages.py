@@ -60,3 +60,18 @@ def test_a_stale_kind_or_size_on_the_benchmark_is_dropped_and_the_other_filter_k
     assert set(_names(wards.content.decode())) < set(every)
     stale = client.get("/capacity/benchmark/", {"kind": "quan_huyen_cu", "size": "enormous"})
     assert stale.status_code == 200 and _names(stale.content.decode()) == every
+
+
+def test_a_unit_whose_interval_overlaps_its_neighbours_is_given_a_range_of_places_not_one(answered_round, dost,
+                                                                                           units):
+    from sangtao.capacity.models import UnitScore
+
+    small = [row.score for row in benchmark.rows_for(answered_round, kind="ward", size_band="small")
+             if row.score.composite is not None]
+    first, second = small[0], small[1]
+    # The two best small wards, their intervals made to overlap: neither is certainly ahead of the other.
+    UnitScore.objects.filter(pk=first.pk).update(composite_low=second.composite - 0.1)
+    UnitScore.objects.filter(pk=second.pk).update(composite_high=first.composite + 0.1)
+    page = client_for(dost).get(f"/capacity/units/{first.unit_id}/").content.decode()
+    assert f"xếp hạng từ 1 đến 2 trong {len(small) + 1} đơn vị tương tự" in page
+    assert "Đơn vị đứng thứ 1" not in page
