@@ -244,6 +244,20 @@ def table(round_: Round, rows: list[Row]) -> list[list]:
 
 
 SIMILAR_AROUND = 10
+AVERAGED = ("composite", "climate", "determinants", "barometer")
+
+
+def averages(score: UnitScore) -> dict[str, tuple[float | None, float | None]]:
+    """Each score's mean over the round's units, then over the similar ones (same kind and size band), the
+    suppressed left out: each agency is read beside the average and beside similar agencies (BRIEF §10,
+    as the APS census does). A mean of units, each unit counting once."""
+    from django.db.models import Avg
+
+    round_ = UnitScore.objects.filter(round_id=score.round_id)
+    city = round_.aggregate(**{name: Avg(name) for name in AVERAGED})
+    similar = round_.filter(kind=score.kind, size_band=score.size_band).aggregate(
+        **{name: Avg(name) for name in AVERAGED})
+    return {name: (city[name], similar[name]) for name in AVERAGED}
 
 
 @dataclass

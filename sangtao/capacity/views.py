@@ -211,6 +211,7 @@ def unit_detail(request, pk):
                      if key != "satisfaction"],
         "barometer": scores.unit_barometer(latest.round, unit.pk, english) if latest else [],
         "min_n": latest.round.rule.min_n if latest else 5,
+        "averages": bench.averages(latest) if latest else {},
     })
 
 

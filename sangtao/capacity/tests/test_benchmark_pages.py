@@ -75,3 +75,18 @@ def test_a_unit_whose_interval_overlaps_its_neighbours_is_given_a_range_of_place
     page = client_for(dost).get(f"/capacity/units/{first.unit_id}/").content.decode()
     assert f"xếp hạng từ 1 đến 2 trong {len(small) + 1} đơn vị tương tự" in page
     assert "Đơn vị đứng thứ 1" not in page
+
+
+def test_a_unit_is_read_beside_the_citys_average_and_the_average_of_similar_units(answered_round, dost, units):
+    from statistics import mean
+
+    from sangtao.capacity.models import UnitScore
+
+    scores = UnitScore.objects.filter(round=answered_round)
+    w4 = scores.get(unit=units["W4"])
+    city = mean(s.composite for s in scores if s.composite is not None)
+    similar = mean(s.composite for s in scores.filter(kind=w4.kind, size_band=w4.size_band) if s.composite is not None)
+    page = client_for(dost).get(f"/capacity/units/{units['W4'].pk}/").content.decode()
+    composite = page.split("Điểm tổng hợp (0-10)")[1].split('<div class="stat">')[0]
+    shown = f"Trung bình các đơn vị: toàn thành phố {city:.1f} · tương tự {similar:.1f}".replace(".", ",")
+    assert shown in composite  # W4 itself is suppressed: the averages are still there to read
