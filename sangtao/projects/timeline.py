@@ -8,6 +8,15 @@ from django.utils.safestring import SafeString, mark_safe
 from sangtao.core import formats
 
 WIDTH, ROW, LEFT = 760, 28, 10
+CHAR = 6.6  # px a character of the 12 px label takes at most on average (Vietnamese with its marks)
+
+
+def _fitted(title: str, day: str, room: float) -> str:
+    """The label in the room beside its dot: a long title is shortened (its whole text is the dot's tooltip
+    and the milestones' table), the date always kept."""
+    suffix = f" ({day})"
+    fits = max(int(room / CHAR) - len(suffix), 8)
+    return (title if len(title) <= fits else title[:fits - 1].rstrip() + "…") + suffix
 
 
 def timeline_svg(project, today: datetime.date) -> SafeString:
@@ -31,10 +40,11 @@ def timeline_svg(project, today: datetime.date) -> SafeString:
         cx = x(milestone.due_on)
         parts.append(f'<circle cx="{cx:.1f}" cy="{y}" r="6" fill="{colour}"><title>{escape(milestone.title)} — '
                      f'{formats.short_date(milestone.due_on)}</title></circle>')
-        anchor = "end" if cx > WIDTH * 0.6 else "start"
+        anchor = "end" if cx > WIDTH / 2 else "start"  # on the side with more room
         offset = -10 if anchor == "end" else 10
+        room = (cx - 10 - LEFT) if anchor == "end" else (WIDTH - LEFT - cx - 10)
         parts.append(f'<text x="{cx + offset:.1f}" y="{y + 4}" font-size="12" text-anchor="{anchor}">'
-                     f'{escape(milestone.title)} ({formats.day_month(milestone.due_on)})</text>')
+                     f'{escape(_fitted(milestone.title, formats.day_month(milestone.due_on), room))}</text>')
     tx = x(today)
     parts.append(f'<line x1="{tx:.1f}" y1="0" x2="{tx:.1f}" y2="{height}" stroke="#f9a825" stroke-dasharray="4 3"/>')
     parts.append("</svg>")

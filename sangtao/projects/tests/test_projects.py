@@ -450,3 +450,17 @@ def test_a_project_late_on_many_items_names_three_in_the_portfolio_and_links_to_
     page = client_for(dost).get("/projects/").content.decode()
     assert "Mốc 1 quá hạn; Mốc 2 quá hạn; Mốc 3 quá hạn" in page and "Mốc 4 quá hạn" not in page
     assert f'<a href="{project.get_absolute_url()}">và 2 việc khác</a>' in page
+
+
+def test_a_long_milestone_title_is_shortened_on_the_timeline_to_its_room_and_keeps_its_date(project):
+    import re
+
+    from sangtao.projects.timeline import CHAR, LEFT, WIDTH, timeline_svg
+
+    Milestone.objects.filter(project=project).update(title="Triển khai thí điểm tại mười phường " * 6)
+    svg = str(timeline_svg(project, TODAY()))
+    for x, anchor, label in re.findall(r'<text x="([\d.]+)" y="\d+" font-size="12" text-anchor="(\w+)">([^<]+)</text>',
+                                       svg):
+        room = float(x) - LEFT if anchor == "end" else WIDTH - LEFT - float(x)
+        assert len(label) * CHAR <= room + 1 and label.endswith(")") and "…" in label, (label, room)
+    assert "Triển khai thí điểm tại mười phường Triển khai" in svg  # whole in the dot's tooltip
