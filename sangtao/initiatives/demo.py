@@ -159,7 +159,7 @@ def load_initiatives(units) -> int:
                 services.move(initiative, manager, "propose_city", "Đã áp dụng tại 3 trạm y tế phường.")
             if end == "city":
                 for key in ("26740", "26809"):
-                    services.record_deployment(initiative, manager, units[key], today - datetime.timedelta(days=30),
+                    services.record_deployment(initiative, manager, units[key], today,  # after its recognition
                                                "Học tập mô hình tại trạm y tế phường")
                 initiative = services.move(initiative, manager, "propose_city",
                                            "Đã nhân rộng tại hai trạm y tế phường; đề nghị công nhận phạm vi thành phố.")
