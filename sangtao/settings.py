@@ -229,6 +229,8 @@ OPEN_DATA_LICENCE_URL = env_str(
 # consolidated annual innovation report ({year}, {seq}: the how-many-th report built that year).
 CITY_NAME = env_str("CITY_NAME", "Thành phố Hồ Chí Minh")
 CITY_DOST_NAME = env_str("CITY_DOST_NAME", "Sở Khoa học và Công nghệ")
+# The city's council recognising initiatives' scope, as its documents are numbered (HCMC: guidance 29/HD-HĐXCNSKCTP).
+CITY_INITIATIVE_COUNCIL_CODE = env_str("CITY_INITIATIVE_COUNCIL_CODE", "HĐXCNSKCTP")
 # A number below 10 takes a leading zero (Decree 30/2020, annex I: 01/BC-SKHCN), as the initiatives' papers.
 ANNUAL_REPORT_NUMBER = env_str("ANNUAL_REPORT_NUMBER", "{seq:02d}/BC-SKHCN")
 

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -350,7 +351,7 @@ def issuer_of(council: Council) -> OrgUnit:
 
 def issuer_code(issuer: OrgUnit, level: str) -> str:
     if level == Level.CITY:
-        return "HĐSKTP"
+        return settings.CITY_INITIATIVE_COUNCIL_CODE
     return (issuer.short_name or issuer.code or "ĐV").upper()
 
 

@@ -201,7 +201,7 @@ def test_a_recognised_initiative_raised_to_city_scope_counts_for_titles_for_thre
     today = timezone.localdate()
     assert initiative.status == InitiativeStatus.CITY_RECOGNISED and initiative.scope == "city"
     assert initiative.scope_valid_until == services.add_months(today, 36)
-    assert city.decision_number == "01/QĐ-HĐSKTP"
+    assert city.decision_number == "01/QĐ-HĐXCNSKCTP"  # numbered as HCMC's council numbers its documents
     champion = EmulationTitle.objects.get(code="cstd-thanh-pho")
     unit_title = EmulationTitle.objects.get(code="cstd-co-so")
     with pytest.raises(InvalidInput, match="3 năm liên tục"):
