@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.challenges.models import Challenge
+from sangtao.challenges.models import PUBLIC_STATUSES, Challenge, Status
 from sangtao.core import formats
 from sangtao.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from sangtao.orgs.models import SERVING_KINDS, OrgUnit
@@ -19,8 +19,10 @@ class SurveyForm(forms.Form):
                                      label=_("Bộ câu hỏi"), required=False,
                                      help_text=_("Để trống để tạo bộ câu hỏi mới theo mẫu SIPAS."))
     service = forms.CharField(label=_("Dịch vụ công được khảo sát"), max_length=300)
-    challenge = ModelChoiceField(queryset=Challenge.objects.all(), label=_("Bài toán liên quan"),
-                                       required=False)
+    # A survey measures the service a challenge set out to change, from its approval on (the baseline before
+    # a solution is deployed): drafts and challenges refused, withdrawn or cancelled have none to measure.
+    challenge = ModelChoiceField(queryset=Challenge.objects.filter(status__in=[Status.APPROVED, *PUBLIC_STATUSES]),
+                                 label=_("Bài toán liên quan"), required=False)
     units = ModelMultipleChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị khảo sát"),
                                            widget=forms.SelectMultiple(attrs={"size": 8}))
     periods = forms.CharField(

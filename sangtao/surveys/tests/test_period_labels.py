@@ -1,5 +1,5 @@
-"""A survey's periods carry their year: the form refuses a label without the year of its dates
-("Quý 4"), or with another year, and says how to write it."""
+"""The new-survey form: its periods carry their year (a label without the year of its dates, "Quý 4", or
+with another year, is refused with how to write it), and it offers only challenges with a service to measure."""
 
 import pytest
 
@@ -49,3 +49,13 @@ def test_every_way_of_making_a_survey_refuses_a_label_without_its_year_not_only_
     assert not Survey.objects.exists()
     services.create_survey(dost, name="S", version=version, service="Khám bệnh", units=[health],
                            periods=[("Quý 4/2026", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))])
+
+
+@pytest.mark.django_db
+def test_a_new_survey_offers_only_challenges_whose_service_there_is_to_measure(make_challenge):
+    from sangtao.challenges.models import Status
+
+    offered = {make_challenge(state).pk: state for state in (Status.DRAFT, Status.REJECTED, Status.APPROVED,
+                                                              Status.PUBLISHED, Status.CANCELLED)}
+    choices = set(SurveyForm().fields["challenge"].queryset.values_list("pk", flat=True))
+    assert {offered[pk] for pk in choices & set(offered)} == {Status.APPROVED, Status.PUBLISHED}

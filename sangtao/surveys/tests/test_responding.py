@@ -144,3 +144,4 @@ def test_asking_to_be_contacted_needs_an_email(survey):
     page = client_for(None).post(survey.public_url(), {"unit": survey.units.first().pk, "consent": "1",
                                                        "follow_up": "1", **answers(survey)}).content.decode()
     assert "Nhập email để được liên hệ lại" in page and not Response.objects.exists()
+
