@@ -282,8 +282,10 @@ def similar_units(score: UnitScore, around: int | None = None) -> Similar:
     shown = [row[0] for row in rows[max(0, at - around):at + around + 1]]
     found = UnitScore.objects.select_related("unit").in_bulk(shown)
     similar = Similar([found[pk] for pk in shown], at + 1, len(rows))
-    if score.composite is not None and score.composite_low is not None and score.composite_high is not None:
-        scored = [(low, high) for _pk, composite, _n, low, high in rows if composite is not None and low is not None]
-        similar.rank_best = 1 + sum(1 for low, _high in scored if low > score.composite_high)
-        similar.rank_worst = len(scored) - sum(1 for _low, high in scored if high < score.composite_low)
+    mine_low, mine_high = score.composite_low, score.composite_high
+    if score.composite is not None and mine_low is not None and mine_high is not None:
+        scored: list[tuple[float, float]] = [(low, high) for _pk, composite, _n, low, high in rows
+                                             if composite is not None and low is not None and high is not None]
+        similar.rank_best = 1 + len([low for low, _high in scored if low > mine_high])
+        similar.rank_worst = len(scored) - len([high for _low, high in scored if high < mine_low])
     return similar
