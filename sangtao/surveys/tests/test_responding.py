@@ -137,6 +137,7 @@ def test_an_empty_page_sent_says_every_missing_answer_at_once_each_linked_to_its
     links = re.findall(r'<a href="#([^"]+)">', summary)
     assert links[:2] == ["consent", "unit"] and links[2].startswith("q") and len(links) == 3
     assert "Cần đồng ý tham gia trước khi gửi." in summary and "Hãy trả lời ít nhất một câu hỏi." in summary
+    assert "Chưa gửi được" in summary  # an answer is sent, not saved
     assert 'id="consent-error"' in page and 'id="unit-error"' in page and f'id="{links[2]}"' in page
 
 
