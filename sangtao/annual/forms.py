@@ -9,7 +9,7 @@ from sangtao.capacity.models import round_surveys
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
 from sangtao.core.formats import DecimalField
-from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, UploadField
+from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, MoveReasonForm, UploadField
 from sangtao.initiatives.models import Initiative
 from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit
@@ -82,18 +82,8 @@ KpiFormSet = forms.formset_factory(KpiForm, extra=2, max_num=10)
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, max_num=20)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do / ghi chú"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                             max_length=4000)
-
-    def __init__(self, *args, reason_required: bool = False, **kwargs):
-        """A move that needs a reason marks the box as asked for, and says why beside it, before it is missed."""
-        super().__init__(*args, **kwargs)
-        if reason_required:
-            reason = self.fields["reason"]
-            reason.required, reason.label = True, _("Lý do")
-            reason.error_messages["required"] = _("Cần nêu lý do.")
-            reason.help_text = _("Thao tác này cần nêu lý do; lý do được lưu vào lịch sử và gửi tới những người liên quan.")
+class ReasonForm(MoveReasonForm):
+    why = _("Thao tác này cần nêu lý do; lý do được lưu vào lịch sử và gửi tới những người liên quan.")
 
 
 class ReportForm(forms.Form):

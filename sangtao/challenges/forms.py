@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from sangtao.challenges.access import ownable_units
 from sangtao.challenges.models import Challenge, Facet, Field, Indicator, SelectionMode, Status
 from sangtao.core import formats
-from sangtao.core.forms import ModelChoiceField, ModelForm, PhoneField, UploadField
+from sangtao.core.forms import ModelChoiceField, ModelForm, MoveReasonForm, PhoneField, UploadField
 from sangtao.core.text import clean
 from sangtao.orgs.models import GOVERNMENT_KINDS, OrgUnit
 
@@ -136,19 +136,9 @@ def indicator_data(formset) -> list[dict]:
     ]
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do / ghi chú"), widget=forms.Textarea(attrs={"rows": 3}),
-                             required=False, max_length=4000)
+class ReasonForm(MoveReasonForm):
+    why = _("Thao tác này cần nêu lý do; lý do được lưu vào lịch sử và gửi tới đơn vị.")
     expected_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
-
-    def __init__(self, *args, reason_required: bool = False, **kwargs):
-        """A move that needs a reason marks the box as asked for, and says why beside it, before it is missed."""
-        super().__init__(*args, **kwargs)
-        if reason_required:
-            reason = self.fields["reason"]
-            reason.required, reason.label = True, _("Lý do")
-            reason.error_messages["required"] = _("Cần nêu lý do.")
-            reason.help_text = _("Thao tác này cần nêu lý do; lý do được lưu vào lịch sử và gửi tới đơn vị.")
 
 
 class CommentForm(forms.Form):

@@ -13,6 +13,7 @@ on SQLite: a 500). The convention checker (core/conventions.py) flags Django's b
 import datetime
 import math
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -107,6 +108,22 @@ class DateTimeField(forms.DateTimeField):
     def _within_the_years(value: datetime.datetime) -> None:
         if not FIRST_DAY <= timezone.localtime(value).date() <= LAST_DAY:
             raise ValidationError(DAYS_MESSAGE, code="out_of_range")
+
+
+class MoveReasonForm(forms.Form):
+    """The reason box of a workflow move's confirmation page. A move that needs a reason marks the box as
+    asked for, and says why beside it (`why`, each context's words), before it is missed."""
+
+    why: Any = ""  # a lazy translation
+    reason = forms.CharField(label=_("Lý do / ghi chú"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                             max_length=4000)
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            reason = self.fields["reason"]
+            reason.required, reason.label, reason.help_text = True, _("Lý do"), self.why
+            reason.error_messages["required"] = _("Cần nêu lý do.")
 
 
 class PhoneField(forms.CharField):
