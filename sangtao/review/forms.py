@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +9,10 @@ from sangtao.core import formats
 from sangtao.core.api_input import SEARCH_MAX, TEXT_MAX
 from sangtao.core.formats import DecimalField
 from sangtao.core.forms import DateField, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from sangtao.core.text import clean
 from sangtao.core.workflow import REASON_MAX
 from sangtao.orgs.models import OrgUnit, UnitKind
+from sangtao.privacy.services import PSEUDONYM_PREFIX
 from sangtao.proposals.models import Proposal
 from sangtao.review.models import (
     AssignmentRun,
@@ -25,13 +28,64 @@ User = get_user_model()
 DATE_WIDGET = formats.DateInput()
 
 
+class AccountField(forms.CharField):
+    """An existing account, named by its e-mail address or its username (any case, spaces around either
+    ignored): DoST types it rather than picking it in a list of every account (thousands of them). The
+    cleaned value is the account's User; who may not become an expert is told beside the box."""
+
+    default_error_messages = {
+        "required": _("Nhập thư điện tử hoặc tên đăng nhập của tài khoản."),
+        "not_found": _("Không có tài khoản nào có thư điện tử hoặc tên đăng nhập này. Kiểm tra lại, hoặc đề nghị "
+                       "người này đăng ký tài khoản trước."),
+        "shared": _("Thư điện tử này thuộc về nhiều tài khoản. Nhập tên đăng nhập của tài khoản cần thêm."),
+        "erased": _("Tài khoản này đã bị xóa theo yêu cầu của chủ tài khoản, không thể thêm làm chuyên gia."),
+        "already_expert": _("Tài khoản này đã có hồ sơ chuyên gia: %(name)s. Mở hồ sơ đó trong danh sách chuyên "
+                            "gia để sửa."),
+        "inactive": _("Tài khoản này đang bị khóa, không thể thêm làm chuyên gia. Mở khóa tài khoản trước."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", User._meta.get_field("email").max_length)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none",
+                                                           "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        typed = clean(super().clean(value) or "")
+        if not typed:
+            raise ValidationError(self.error_messages["required"], code="required")
+        # The username first: usernames are unique, so it is what resolves an address two accounts share.
+        user = (User.objects.filter(username=typed).first()  # sign-in ignores the case of a username too
+                or User.objects.filter(username__iexact=typed).order_by("pk").first())
+        if user is None:
+            found = list(User.objects.filter(email__iexact=typed.lower()).order_by("pk")[:2])
+            if len(found) > 1:
+                raise ValidationError(self.error_messages["shared"], code="shared")
+            if not found:
+                raise ValidationError(self.error_messages["not_found"], code="not_found")
+            user = found[0]
+        if not user.is_active and user.username.startswith(PSEUDONYM_PREFIX):  # privacy.services.erase_account
+            raise ValidationError(self.error_messages["erased"], code="erased")
+        expert = Expert.objects.filter(user=user).select_related("user").first()
+        if expert is not None:
+            raise ValidationError(self.error_messages["already_expert"], code="already_expert",
+                                  params={"name": str(expert)})
+        if not user.is_active:
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        return user
+
+
 class ExpertForm(ModelForm):
+    # Typed, not chosen in a list: a province has thousands of accounts.
+    user = AccountField(label=_("Tài khoản người dùng"), help_text=_(
+        "Thư điện tử hoặc tên đăng nhập mà người này dùng để đăng nhập. Người này phải đã có tài khoản trên "
+        "hệ thống; nếu chưa có, đề nghị họ đăng ký trước."))
+
     class Meta:
         model = Expert
         fields = ["user", "title", "organisation", "organisation_name", "organisation_tax_code", "fields", "profile",
                   "active"]
         widgets = {"profile": forms.Textarea(attrs={"rows": 8}), "fields": forms.CheckboxSelectMultiple}
-        labels = {"user": _("Tài khoản người dùng")}
 
     def __init__(self, *args, own_profile=False, restricted=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,8 +95,6 @@ class ExpertForm(ModelForm):
             del self.fields["user"]
         if own_profile:
             del self.fields["active"]
-        if "user" in self.fields:
-            self.fields["user"].queryset = User.objects.filter(expert__isnull=True).order_by("username")
 
 
 class RelationshipForm(ModelForm):
