@@ -4,10 +4,10 @@ DoST sees a plan once its unit's leader has approved it (a draft or one awaiting
 unit's own), and a report once the leader has approved it.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from sangtao.annual.models import SENT_STATES, AnnualPlan, PlanReport, PlanStatus, PlanTransition
+from sangtao.annual.models import SENT_STATES, AnnualPlan, EvidenceFile, PlanReport, PlanStatus, PlanTransition
 from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -54,3 +54,19 @@ def get_report_for(user, plan_pk, pk) -> PlanReport:
     if report is None:
         raise Http404
     return report
+
+
+def _reports_of_year(user, year: int) -> QuerySet[PlanReport]:
+    """The reports of a year's plans this user may read: their own units', and for DoST every report a
+    leader has approved (as visible_reports says for one plan)."""
+    reports = PlanReport.objects.filter(plan__year=year)
+    mine = Q(plan__unit_id__in=staff_unit_ids(user))
+    return reports.filter(mine | Q(status__in=SENT_STATES)) if is_dost(user) else reports.filter(mine)
+
+
+def visible_evidence(user, year: int) -> QuerySet[EvidenceFile]:
+    """The evidence files cited in the reports of a year's plans that this user may read, each with
+    `plan_pk`: a plan whose report cites it, for its download address (evidence_file checks the same)."""
+    citing = _reports_of_year(user, year).filter(evidence=OuterRef("pk"))
+    return (EvidenceFile.objects.filter(Exists(citing))
+            .annotate(plan_pk=Subquery(citing.order_by("plan_id").values("plan_id")[:1])))

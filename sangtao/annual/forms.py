@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sangtao.annual.models import BudgetSource, ExternalIndicator, PlanStatus, ReportPeriod
+from sangtao.annual.models import AnnualPlan, BudgetSource, ExternalIndex, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.capacity.models import round_surveys
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
@@ -127,6 +127,20 @@ class FilterForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+
+
+class EvidenceFilterForm(forms.Form):
+    """The evidence register's filters: the plans' year (those with plans, and this year), one index."""
+
+    year = forms.TypedChoiceField(label=_("Năm"), coerce=int, required=False)
+    index = forms.ChoiceField(label=_("Bộ chỉ số"), choices=[("", _("Cả hai bộ chỉ số")), *ExternalIndex.choices],
+                              required=False)
+    missing = forms.BooleanField(label=_("Chỉ các chỉ số chưa có minh chứng"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = {timezone.localdate().year, *AnnualPlan.objects.order_by().values_list("year", flat=True).distinct()}
+        self.fields["year"].choices = [(year, str(year)) for year in sorted(years, reverse=True)]
 
 
 class ImportForm(forms.Form):

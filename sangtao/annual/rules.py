@@ -30,6 +30,8 @@ def is_plan_leader(user, obj) -> bool:
 is_plan_staff = is_plan_officer | is_plan_leader
 
 rules.add_perm("annual.view_rollup", is_dost_coordinator)
+# The evidence register by external indicator: DoST for the city, unit staff for their own units' files.
+rules.add_perm("annual.view_evidence", is_dost_coordinator | is_unit_staff)
 rules.add_perm("annual.create_plan", is_unit_staff)
 rules.add_perm("annual.edit_plan", is_plan_staff)  # in draft; the service checks the state
 rules.add_perm("annual.report", is_plan_staff)

@@ -13,10 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sangtao.annual import evidence as register
 from sangtao.annual import rollup as rollups
 from sangtao.annual import services
-from sangtao.annual.access import get_plan_for, get_report_for, plannable_units, visible_plans, visible_reports
+from sangtao.annual.access import (
+    get_plan_for,
+    get_report_for,
+    plannable_units,
+    visible_evidence,
+    visible_plans,
+    visible_reports,
+)
 from sangtao.annual.forms import (
+    EvidenceFilterForm,
     EvidenceForm,
     FilterForm,
     ImportForm,
@@ -34,6 +43,7 @@ from sangtao.annual.models import (
     AnnualTask,
     CityReport,
     EvidenceFile,
+    ExternalIndicator,
     PlanReport,
     PlanStatus,
     ReportPeriod,
@@ -44,6 +54,7 @@ from sangtao.annual.workflow import PLAN, REPORT
 from sangtao.challenges.access import visible_challenges
 from sangtao.core import formats, workflow
 from sangtao.core.confirm import ask_first
+from sangtao.core.csv import streamed_csv_response
 from sangtao.core.errors import ServiceError
 from sangtao.core.feedback import form_refused, run_service
 from sangtao.core.forms import chosen
@@ -295,6 +306,57 @@ def evidence_file(request, pk, evidence_pk):
     found = chosen(files, evidence_pk)
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
                         content_type=ALLOWED_KINDS[found.kind])
+
+
+# --- the evidence register by external indicator ---------------------------------------------------
+
+def _register_filters(request) -> tuple[EvidenceFilterForm, int, str, bool]:
+    """The register's filters as given (a refused one is flagged on its box and left out): the year,
+    this year by default, the index, and whether only indicators without evidence are listed."""
+    if not request.user.has_perm("annual.view_evidence"):
+        raise Http404
+    form = EvidenceFilterForm(request.GET or None)
+    form.is_valid()  # a refused filter is flagged on its box; the others apply
+    data = getattr(form, "cleaned_data", {})
+    return form, data.get("year") or timezone.localdate().year, data.get("index") or "", bool(data.get("missing"))
+
+
+@login_required
+def evidence_register(request):
+    form, year, index, missing = _register_filters(request)
+    files = visible_evidence(request.user, year)
+    lines = register.indicator_lines(files, index)
+    shown = lines.filter(file_count=0) if missing else lines
+    page = Paginator(shown, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "annual/evidence_register.html", {
+        "form": form, "year": year, "page": page, "lines": register.with_latest(page.object_list, files), "missing": missing, "indicators": lines.count(),
+        "with_evidence": lines.filter(file_count__gt=0).count(), "latest_shown": register.LATEST_SHOWN,
+        "is_dost": request.user.has_perm("annual.view_rollup"), "index": index})
+
+
+@login_required
+def evidence_indicator(request, indicator_pk):
+    form, year, _index, _missing = _register_filters(request)
+    indicator = chosen(ExternalIndicator.objects.all(), indicator_pk)
+    files = register.files_for(visible_evidence(request.user, year), indicator)
+    page = Paginator(files, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "annual/evidence_indicator.html", {
+        "indicator": indicator, "year": year, "page": page,
+        "is_dost": request.user.has_perm("annual.view_rollup")})
+
+
+@login_required
+def evidence_register_csv(request):
+    # Every file of the year and index: the indicators without evidence have no file to list.
+    _form, year, index, _missing = _register_filters(request)
+    files = visible_evidence(request.user, year)
+    lines = register.indicator_lines(files, index)
+
+    def link(plan_pk, file_pk):
+        return request.build_absolute_uri(reverse("annual:evidence_file", args=[plan_pk, file_pk]))
+
+    suffix = f"-{index}" if index else ""
+    return streamed_csv_response(register.rows(files, lines, link), f"minh-chung-{year}{suffix}.csv")
 
 
 # --- DoST ---------------------------------------------------------------------------------------

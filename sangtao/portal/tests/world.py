@@ -52,7 +52,7 @@ ARGS = {
     ("cases", "pk"): "case", ("cases", "case_id"): "case", ("lessons", "pk"): "lesson", ("lessons", "lesson_id"): "lesson",
     ("notices", "key"): "purpose", ("adoptions", "pk"): "adoption", ("library", "pk"): "resource", ("reviews", "kind"): "review_kind",
     ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
-    ("problemkind", "object_id"): "problemkind",
+    ("problemkind", "object_id"): "problemkind", ("evidence", "indicator_pk"): "externalindicator",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",

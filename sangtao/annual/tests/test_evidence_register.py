@@ -1,0 +1,146 @@
+"""The evidence register (brief §8): a file kept once and tagged with every PAR INDEX or PII indicator it
+supports is found under each of those indicators, from every unit, without asking the units again."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import client_for
+from sangtao.annual import services
+from sangtao.annual.evidence import LATEST_SHOWN
+from sangtao.annual.models import ExternalIndicator, PlanStatus
+from sangtao.annual.tests.conftest import consolidated_in_january, task_data
+
+REGISTER = "/annual/evidence/"
+
+
+def _in_progress_plan(unit, officer, leader, dost, year=2026):
+    plan = services.create_plan(officer, unit, year, f"Kế hoạch ĐMST {unit.name}")
+    services.save_task(plan, officer, task_data())
+    for move, actor in (("submit", officer), ("approve", leader), ("consolidate", dost), ("start", officer)):
+        plan = services.move_plan(plan, actor, move)
+    consolidated_in_january(plan)
+    return plan
+
+
+def _evidence(report, officer, title, *codes):
+    upload = SimpleUploadedFile(f"{title}.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    return services.add_evidence(report.plan.unit, officer, upload, title,
+                                 list(ExternalIndicator.objects.filter(code__in=codes)), [report])
+
+
+@pytest.fixture
+def two_units(make_plan, plan_roles, half_year, health, officer, leader, dost):
+    """A ward's report approved by its leader and the health department's still a draft, each with a file
+    tagged with PAR 1.5 and PII 6.1.1."""
+    ward_report = services.start_report(make_plan(PlanStatus.IN_PROGRESS), plan_roles["officer"], half_year)
+    ward_file = _evidence(ward_report, plan_roles["officer"], "Quyết định thành lập tổ công tác", "1.5", "6.1.1")
+    services.submit_report(ward_report, plan_roles["officer"])
+    services.approve_report(ward_report, plan_roles["leader"])
+    health_report = services.start_report(_in_progress_plan(health, officer, leader, dost), officer, half_year)
+    health_file = _evidence(health_report, officer, "Báo cáo thí điểm đặt lịch khám", "1.5")
+    return {"ward_report": ward_report, "ward_file": ward_file, "health_report": health_report,
+            "health_file": health_file}
+
+
+def _sections(page: str) -> dict[str, str]:
+    """Each indicator's section of the register, by the indicator's code."""
+    found = {}
+    for chunk in page.split('<section class="panel"')[1:]:
+        heading = chunk.split("<h2", 1)[1].split(">", 1)[1].split("</h2>", 1)[0]
+        found[heading.split(":", 1)[0].split()[-1]] = chunk.split("</section>", 1)[0]
+    return found
+
+
+def test_dost_finds_each_indicators_files_from_every_unit_once_the_units_leader_approved_the_report(
+        two_units, dost, officer, leader):
+    page = client_for(dost).get(REGISTER, {"year": 2026}).content.decode()
+    sections = _sections(page)
+    assert "Quyết định thành lập tổ công tác" in sections["1.5"] and "Quyết định thành lập tổ công tác" in sections["6.1.1"]
+    assert "Báo cáo thí điểm đặt lịch khám" not in page  # the health department's report is a draft
+    assert "1 tệp của 1 đơn vị" in sections["1.5"]
+    assert "Chưa có minh chứng" in sections["5.4"]
+    indicators = ExternalIndicator.objects.filter(active=True).count()
+    assert f"2/{indicators} chỉ số đã có minh chứng" in page
+
+    services.submit_report(two_units["health_report"], officer)
+    services.approve_report(two_units["health_report"], leader)
+    sections = _sections(client_for(dost).get(REGISTER, {"year": 2026}).content.decode())
+    assert "2 tệp của 2 đơn vị" in sections["1.5"] and "Báo cáo thí điểm đặt lịch khám" in sections["1.5"]
+    assert "1 tệp của 1 đơn vị" in sections["6.1.1"]
+
+
+def test_each_file_of_the_register_downloads_for_the_person_reading_it(two_units, dost, plan_roles):
+    for user in (dost, plan_roles["officer"]):
+        page = client_for(user).get(REGISTER, {"year": 2026}).content.decode()
+        links = set(re.findall(r'href="(/annual/\d+/evidence/\d+/)"', page))
+        assert links, f"no download link for {user}"
+        for address in links:
+            response = client_for(user).get(address)
+            assert response.status_code == 200 and b"%PDF" in b"".join(response.streaming_content)
+
+
+def test_unit_staff_see_their_own_units_files_and_nobody_else_opens_the_register(two_units, officer, plan_roles):
+    health_page = client_for(officer).get(REGISTER, {"year": 2026}).content.decode()
+    assert "Báo cáo thí điểm đặt lịch khám" in health_page  # its own draft's file
+    assert "Quyết định thành lập tổ công tác" not in health_page  # another unit's
+    ward_page = client_for(plan_roles["officer"]).get(REGISTER, {"year": 2026}).content.decode()
+    assert "Quyết định thành lập tổ công tác" in ward_page and "Báo cáo thí điểm đặt lịch khám" not in ward_page
+    indicator = ExternalIndicator.objects.get(code="1.5")
+    for name in ("expert", "outsider"):
+        for address in (REGISTER, reverse("annual:evidence_register_csv"),
+                        reverse("annual:evidence_indicator", args=[indicator.pk])):
+            assert client_for(plan_roles[name]).get(address).status_code == 404
+    assert client_for(None).get(REGISTER).status_code == 302  # to the sign-in
+
+
+def test_the_register_shows_one_year_one_index_or_only_the_indicators_still_without_evidence(
+        two_units, dost, health, officer, leader):
+    par = client_for(dost).get(REGISTER, {"year": 2026, "index": "par"}).content.decode()
+    assert set(_sections(par)) == set(ExternalIndicator.objects.filter(index="par").values_list("code", flat=True))
+    missing = client_for(dost).get(REGISTER, {"year": 2026, "missing": "on"}).content.decode()
+    assert "1.5" not in _sections(missing) and "6.1.1" not in _sections(missing) and "5.4" in _sections(missing)
+    _in_progress_plan(health, officer, leader, dost, year=2025)
+    another_year = client_for(dost).get(REGISTER, {"year": 2025}).content.decode()
+    assert "Minh chứng theo chỉ số năm 2025" in another_year and 'id="id_year_error"' not in another_year
+    assert "Quyết định thành lập tổ công tác" not in another_year
+
+
+def test_a_refused_filter_is_flagged_on_its_box_and_the_others_still_apply(two_units, dost):
+    response = client_for(dost).get(REGISTER, {"year": "abc", "index": "par"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_year_error"' in page
+    assert set(_sections(page)) == set(ExternalIndicator.objects.filter(index="par").values_list("code", flat=True))
+
+
+def test_an_indicator_with_more_files_than_the_register_shows_lists_them_all_on_its_own_page(two_units, dost, plan_roles):
+    for number in range(LATEST_SHOWN + 2):
+        _evidence(two_units["ward_report"], plan_roles["officer"], f"Biên bản họp số {number}", "6.1.1")
+    section = _sections(client_for(dost).get(REGISTER, {"year": 2026}).content.decode())["6.1.1"]
+    assert section.count("<li>") == LATEST_SHOWN
+    assert f"Biên bản họp số {LATEST_SHOWN + 1}" in section and "Biên bản họp số 0" not in section  # the newest
+    indicator = ExternalIndicator.objects.get(code="6.1.1")
+    assert f"Xem cả {LATEST_SHOWN + 3} tệp" in section
+    whole = client_for(dost).get(reverse("annual:evidence_indicator", args=[indicator.pk]), {"year": 2026})
+    text = whole.content.decode()
+    assert all(f"Biên bản họp số {number}" in text for number in range(LATEST_SHOWN + 2))
+    assert "Quyết định thành lập tổ công tác" in text
+
+
+def test_the_register_exports_one_row_per_indicator_and_file_with_its_download_address(two_units, dost):
+    response = client_for(dost).get(reverse("annual:evidence_register_csv"), {"year": 2026})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Bộ chỉ số", "Mã", "Chỉ số"]
+    body = [(row[0], row[1], row[4]) for row in rows[1:]]
+    assert body == [("PAR", "1.5", "Quyết định thành lập tổ công tác"), ("PII", "6.1.1", "Quyết định thành lập tổ công tác")]
+    address = rows[1][-1]
+    assert address.startswith("http://testserver/annual/")
+    assert client_for(dost).get(address.removeprefix("http://testserver")).status_code == 200
+    only_pii = client_for(dost).get(reverse("annual:evidence_register_csv"), {"year": 2026, "index": "pii"})
+    assert len(list(csv.reader(io.StringIO(b"".join(only_pii.streaming_content).decode("utf-8-sig"))))) == 2
