@@ -11,6 +11,7 @@ urlpatterns = [
     path("annual/import/", views.import_plans, name="import"),
     path("annual/evidence/", views.evidence_register, name="evidence_register"),
     path("annual/evidence.csv", views.evidence_register_csv, name="evidence_register_csv"),
+    path("annual/evidence.zip", views.evidence_register_zip, name="evidence_register_zip"),
     path("annual/evidence/<int:indicator_pk>/", views.evidence_indicator, name="evidence_indicator"),
     path("annual/import/template.xlsx", views.import_template, name="import_template"),
     path("annual/city-reports/new/", views.city_report_request, name="city_report_request"),

@@ -310,12 +310,12 @@ def evidence_file(request, pk, evidence_pk):
 
 # --- the evidence register by external indicator ---------------------------------------------------
 
-def _register_filters(request) -> tuple[EvidenceFilterForm, int, str, bool]:
+def _register_filters(request, given=None) -> tuple[EvidenceFilterForm, int, str, bool]:
     """The register's filters as given (a refused one is flagged on its box and left out): the year,
     this year by default, the index, and whether only indicators without evidence are listed."""
     if not request.user.has_perm("annual.view_evidence"):
         raise Http404
-    form = EvidenceFilterForm(request.GET or None)
+    form = EvidenceFilterForm((request.GET if given is None else given) or None)
     form.is_valid()  # a refused filter is flagged on its box; the others apply
     data = getattr(form, "cleaned_data", {})
     return form, data.get("year") or timezone.localdate().year, data.get("index") or "", bool(data.get("missing"))
@@ -357,6 +357,15 @@ def evidence_register_csv(request):
 
     suffix = f"-{index}" if index else ""
     return streamed_csv_response(register.rows(files, lines, link), f"minh-chung-{year}{suffix}.csv")
+
+
+@login_required
+@require_POST
+def evidence_register_zip(request):
+    """Every file of the year and index in one archive, built in the background (its page follows it)."""
+    form, year, index, _missing = _register_filters(request, request.POST)
+    run = None if form_refused(request, form) else run_service(request, register.export_zip, request.user, year, index)
+    return redirect(run.get_absolute_url()) if run else redirect(reverse("annual:evidence_register") + f"?year={year}")
 
 
 # --- DoST ---------------------------------------------------------------------------------------

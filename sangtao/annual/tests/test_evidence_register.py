@@ -4,8 +4,10 @@ supports is found under each of those indicators, from every unit, without askin
 import csv
 import io
 import re
+import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -14,6 +16,8 @@ from sangtao.annual import services
 from sangtao.annual.evidence import LATEST_SHOWN
 from sangtao.annual.models import ExternalIndicator, PlanStatus
 from sangtao.annual.tests.conftest import consolidated_in_january, task_data
+from sangtao.core.models import JobRun
+from sangtao.core.tasks import run_pending
 
 REGISTER = "/annual/evidence/"
 
@@ -144,3 +148,53 @@ def test_the_register_exports_one_row_per_indicator_and_file_with_its_download_a
     assert client_for(dost).get(address.removeprefix("http://testserver")).status_code == 200
     only_pii = client_for(dost).get(reverse("annual:evidence_register_csv"), {"year": 2026, "index": "pii"})
     assert len(list(csv.reader(io.StringIO(b"".join(only_pii.streaming_content).decode("utf-8-sig"))))) == 2
+
+
+def _zip_of(client, data) -> zipfile.ZipFile:
+    """Ask for the archive as the register's button does, let the worker build it, download it from the job."""
+    started = client.post(reverse("annual:evidence_register_zip"), data)
+    assert started.status_code == 302 and started.url.startswith("/jobs/"), started
+    run_pending()
+    result = client.get(f"{started.url}result/")
+    assert result.status_code == 200, result
+    return zipfile.ZipFile(io.BytesIO(b"".join(result.streaming_content)))
+
+
+def test_the_archive_holds_each_file_in_the_folder_of_each_of_its_indicators_with_the_list_on_top(
+        two_units, dost, officer, leader):
+    services.submit_report(two_units["health_report"], officer)
+    services.approve_report(two_units["health_report"], leader)
+    archive = _zip_of(client_for(dost), {"year": 2026})
+    names = archive.namelist()
+    folders = {name.split("/")[0] for name in names if "/" in name}
+    assert folders == {"PAR_1.5", "PII_6.1.1"}
+    ward = two_units["ward_file"]
+    in_par = [name for name in names if name.startswith("PAR_1.5/")]
+    assert len(in_par) == 2 and any(f"_{ward.pk}_Quyết_định_thành_lập" in name for name in in_par)
+    assert archive.read(in_par[0]).startswith(b"%PDF")
+    assert len([name for name in names if name.startswith("PII_6.1.1/")]) == 1
+    listing = list(csv.reader(io.StringIO(archive.read("danh-muc-minh-chung.csv").decode("utf-8-sig"))))
+    assert len(listing) == 4 and listing[1][-1].startswith(settings.SITE_URL + "/annual/")
+
+
+def test_the_archive_of_one_index_for_a_unit_holds_only_its_own_files_and_says_which_file_it_could_not_read(
+        two_units, officer):
+    two_units["health_file"].file.storage.delete(two_units["health_file"].file.name)
+    _evidence(two_units["health_report"], officer, "Kế hoạch triển khai", "6.1.1")
+    archive = _zip_of(client_for(officer), {"year": 2026, "index": "pii"})
+    assert [name.split("/")[0] for name in archive.namelist() if "/" in name] == ["PII_6.1.1"]
+    run = JobRun.objects.get()
+    assert run.state == "done" and run.error_count == 0 and run.created_by == officer
+    par = _zip_of(client_for(officer), {"year": 2026, "index": "par"})
+    assert par.namelist() == ["danh-muc-minh-chung.csv"]  # its one PAR file is lost from storage
+    lost = JobRun.objects.filter(created_by=officer).order_by("-created_at").first()
+    assert lost.error_count == 1 and lost.errors[0]["column"] == two_units["health_file"].original_name
+
+
+def test_nobody_outside_the_units_and_dost_may_ask_for_the_archive_and_a_bad_index_is_refused(two_units, plan_roles, dost):
+    for name in ("expert", "outsider"):
+        assert client_for(plan_roles[name]).post(reverse("annual:evidence_register_zip"), {"year": 2026}).status_code == 404
+    client = client_for(dost)
+    response = client.post(reverse("annual:evidence_register_zip"), {"year": 2026, "index": "xyz"})
+    assert response.status_code == 302 and not JobRun.objects.exists()
+    assert "Bộ chỉ số: " in client.get(response.url).content.decode()  # the refusal names the box

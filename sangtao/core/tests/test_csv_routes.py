@@ -368,10 +368,19 @@ def _privacy_export(world, visitor: Visitor) -> bytes:
     return visitor.download(visitor.ask("get", reverse("privacy:export_download", args=[export.pk])))
 
 
+def _evidence_zip(world, visitor: Visitor) -> bytes:
+    """The register's button posts the year it shows: the world's plans' year. Its ZIP lists the files in a CSV."""
+    from sangtao.annual.models import AnnualPlan
+
+    year = AnnualPlan.objects.get(pk=world["annual_plan"]).year
+    return visitor.download(visitor.ask("post", reverse("annual:evidence_register_zip"), lambda: {"year": year}))
+
+
 # Routes asked otherwise than by a plain GET (or POST) of their URL; one way may serve several routes.
 ASKED = {"surveys:import_upload": _survey_import, "surveys:import_errors": _survey_import,
          "surveys:import_retry": _survey_import,  # runs the same import again: the same error report
-         "surveys:tokens": _tokens, "annual:import": _annual_import, "privacy:export": _privacy_export}
+         "surveys:tokens": _tokens, "annual:import": _annual_import, "privacy:export": _privacy_export,
+         "annual:evidence_register_zip": _evidence_zip}
 
 
 # --- reading the files ------------------------------------------------------------------------------
