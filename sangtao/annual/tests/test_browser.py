@@ -6,6 +6,7 @@ import datetime
 import io
 import os
 import urllib.request
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -61,7 +62,7 @@ def _move(browser, base, plan, username, label):
 
 
 def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, ward, ward_officer, ward_leader,
-                                                          dost, settings):
+                                                          dost, settings, tmp_path):
     base = live_server.url
     year = timezone.localdate().year
     log_in(browser, base, "officer2")
@@ -95,6 +96,14 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     _fill(browser, {"id_narrative": "Hoàn thành hai nhiệm vụ.", f"id_kpi{kpis[0]}-value": "2",
                     f"id_kpi{kpis[0]}-source": "Phần mềm hộ tịch", f"id_kpi{kpis[1]}-value": "0"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    # One file kept for the report, tagged with a PAR INDEX and a PII indicator it supports.
+    evidence = tmp_path / "quyet-dinh-to-cong-tac.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n%test\n")
+    browser.find_element(By.ID, "id_title").send_keys("Quyết định thành lập tổ công tác")
+    browser.find_element(By.ID, "id_file").send_keys(str(evidence))
+    for code in ("1.5", "6.1.1"):
+        browser.find_element(By.XPATH, f"//label[contains(., '{code}:')]/input").click()
+    click_and_wait(browser, By.XPATH, "//section[@id='evidence']//button[contains(., 'Tải minh chứng lên')]")
     _confirm(browser, "Trình lãnh đạo đơn vị")
     report = plan.reports.get()
     log_in(browser, base, "leader2")
@@ -121,3 +130,17 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
     assert f"Số: {CityReport.objects.get().number}" in text and "Một cửa số hóa hồ sơ hộ tịch" in text
     assert "Phường Sài Gòn" in text and Notification.objects.filter(recipient=dost).exists()
+
+    # DoST gathers the year's evidence by indicator and takes every file at once, a folder per indicator.
+    visit(browser, base + f"/annual/rollup/?year={year}")
+    click_and_wait(browser, By.PARTIAL_LINK_TEXT, "Minh chứng theo chỉ số")
+    sections = browser.find_elements(By.CSS_SELECTOR, "main section.panel")
+    assert sum("Quyết định thành lập tổ công tác" in section.text for section in sections) == 2
+    click_and_wait(browser, By.XPATH, "//button[contains(., 'ZIP')]")
+    run_pending()
+    browser.refresh()
+    assert_accessible(browser, what="the evidence archive's job, done")
+    result = browser.find_element(By.LINK_TEXT, "Tải tệp kết quả").get_attribute("href")
+    with urllib.request.urlopen(urllib.request.Request(result, headers={"Cookie": cookie})) as response:  # noqa: S310
+        names = zipfile.ZipFile(io.BytesIO(response.read())).namelist()
+    assert {name.split("/")[0] for name in names if "/" in name} == {"PAR_1.5", "PII_6.1.1"}
