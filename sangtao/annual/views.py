@@ -386,6 +386,8 @@ def rollup(request):
     year = _year(request)
     today = timezone.localdate()
     late_count, late = services.late_reports(year, today)
+    # Last year's annual report falls due in this one: still owed, it is shown on this year's page too.
+    earlier_late = services.late_reports(year - 1, today, limit=0)[0] if year == today.year else 0
     units = rollups.units_page(year, OrgUnit.objects.current().order_by("sort_name"),
                                without_plan=request.GET.get("without") == "1")
     page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -394,7 +396,7 @@ def rollup(request):
         unit.plan_label = labels.get(unit.plan_status, "")
     return render(request, "annual/rollup.html", {
         "year": year, "years": range(today.year + 1, today.year - 5, -1), "summary": rollups.rollup(year),
-        "late": late, "late_count": late_count, "page": page, "without": request.GET.get("without") == "1",
+        "late": late, "late_count": late_count, "earlier_late": earlier_late, "page": page, "without": request.GET.get("without") == "1",
         "querystring": f"year={year}" + ("&without=1" if request.GET.get("without") == "1" else ""),
         "pending_reports": PlanReport.objects.filter(plan__year=year, status="approved").select_related(
             "plan__unit", "period"),

@@ -92,3 +92,15 @@ def test_an_amended_plan_consolidated_again_still_owes_the_reports_that_fell_due
     for move, role in (("amend", "officer"), ("submit", "officer"), ("approve", "leader"), ("consolidate", "dost")):
         plan = services.move_plan(plan, plan_roles[role], move, "Điều chỉnh")
     assert [p.pk for p, _period, _due in services.missing_reports(2026, after)] == [plan.pk]
+
+
+def test_this_years_rollup_points_to_last_years_reports_still_owed(make_plan, plan_roles, city):
+    this_year = timezone.localdate().year
+    late = _plan_of_another_ward(city, plan_roles["dost"], this_year - 1)  # both its reports are past due
+    client = client_for(plan_roles["dost"])
+    section = client.get(f"/annual/rollup/?year={this_year}").content.decode().split('id="late"')[1].split("</section>")[0]
+    assert f'href="?year={this_year - 1}#late"' in section
+    assert f"Năm {this_year - 1} còn 2 báo cáo quá hạn chưa nộp." in section
+    assert late.get_absolute_url() not in section  # listed on last year's page, which the line links to
+    earlier = client.get(f"/annual/rollup/?year={this_year - 1}").content.decode()
+    assert "báo cáo quá hạn chưa nộp" not in earlier  # only the current year's page looks back
