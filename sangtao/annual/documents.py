@@ -4,13 +4,14 @@ An administrative document is written in Vietnamese whatever the reader's interf
 city's name, DoST's name and the document number come from settings, never from code.
 """
 
+import datetime
 import io
 from collections import Counter
 
 from django.conf import settings
 from django.utils import timezone
 
-from sangtao.annual.models import CityReport
+from sangtao.annual.models import CityReport, ReportPeriod
 from sangtao.annual.rollup import CityRow
 from sangtao.core import formats
 from sangtao.core.csv import append_row
@@ -21,7 +22,38 @@ def _number(value) -> str:
     return "—" if value is None else formats.plain_number(value)
 
 
-def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:
+LATE_LISTED = 200  # late reports listed in the PDF; the workbook lists them all
+NORMS_LISTED = 10  # the spending norms applied most often
+
+
+Late = list[tuple[str, ReportPeriod, datetime.date]]  # (unit, period, due date), as services.missing_reports gives them
+
+
+def _norms_and_ip(doc: AdministrativeDocument, rows: list[CityRow]) -> None:
+    """Brief §8: units lacked a spending norm for contests and experts, and clear IP terms with firms."""
+    with_norm = [r.spending_norm.strip() for r in rows if r.spending_norm.strip()]
+    with_ip = sum(1 for r in rows if r.ip_terms.strip())
+    doc.paragraph(f"{len(with_norm)}/{len(rows)} nhiệm vụ ghi định mức chi áp dụng; {with_ip}/{len(rows)} nhiệm vụ "
+                  "ghi thỏa thuận về sở hữu trí tuệ. Danh sách nhiệm vụ chưa ghi có trong tệp Excel kèm theo.")
+    common = Counter(with_norm).most_common(NORMS_LISTED)
+    if common:
+        doc.data_table(["Định mức chi áp dụng", "Số nhiệm vụ"], [[norm, str(n)] for norm, n in common], [130, 35])
+
+
+def _late_reports(doc: AdministrativeDocument, late: Late) -> None:
+    today = formats.short_date(timezone.localdate())
+    if not late:
+        doc.paragraph(f"Đến ngày {today}, mọi đơn vị đã nộp các báo cáo đến hạn.")
+        return
+    first = f"; {LATE_LISTED} báo cáo đầu tiên dưới đây, đủ danh sách trong tệp Excel" if len(late) > LATE_LISTED else ""
+    doc.paragraph(f"Đến ngày {today}, {len(late)} báo cáo đã đến hạn mà đơn vị chưa gửi Sở Khoa học và Công nghệ "
+                  f"(chưa được lãnh đạo đơn vị duyệt{first}).")
+    doc.long_table(["Đơn vị", "Kỳ báo cáo", "Hạn nộp"],
+                   [[unit, period.name, formats.short_date(due)] for unit, period, due in late[:LATE_LISTED]],
+                   [80, 50, 35])
+
+
+def city_report_pdf(report: CityReport, rows: list[CityRow], late: Late) -> bytes:
     city = settings.CITY_NAME
     doc = AdministrativeDocument(f"Báo cáo kết quả thực hiện nhiệm vụ đổi mới sáng tạo năm {report.year}")
     doc.header_block([f"UBND {city.upper()}", settings.CITY_DOST_NAME.upper(), f"Số: {report.number}"],
@@ -50,13 +82,18 @@ def city_report_pdf(report: CityReport, rows: list[CityRow]) -> bytes:
     # Amounts in đồng in a column wide enough for 9.999.999.999 on one line (they broke before the last digit).
     doc.long_table(["Đơn vị", "Nhiệm vụ", "Loại", "Kinh phí (đồng)", "Chỉ số: nền → mục tiêu (kết quả)"], table,
                    [28, 42, 20, 29, 46])
+    doc.ln(2)
+    doc.paragraph("III. Định mức chi và sở hữu trí tuệ", "B")
+    _norms_and_ip(doc, rows)
+    doc.paragraph("IV. Báo cáo đến hạn chưa nộp", "B")
+    _late_reports(doc, late)
     doc.ln(4)
     doc.recipients_and_signer([f"UBND {city};", "Các sở, ban, ngành; UBND các phường, xã, đặc khu;", "Lưu: VT."],
                               "GIÁM ĐỐC")
     return doc.render()
 
 
-def city_workbook(report: CityReport, rows: list[CityRow]) -> bytes:
+def city_workbook(report: CityReport, rows: list[CityRow], late: Late) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)  # streamed: 34,000 lines took 35 s as an ordinary workbook
@@ -64,11 +101,15 @@ def city_workbook(report: CityReport, rows: list[CityRow]) -> bytes:
     append_row(sheet, [f"{settings.CITY_DOST_NAME} — {report.number}", f"{settings.CITY_NAME}", report.year])
     append_row(sheet, ["Đơn vị", "Loại đơn vị", "Trạng thái", "Nhiệm vụ", "Lĩnh vực", "Loại đổi mới (OPSI)",
                        "Kinh phí (đồng)", "Dịch vụ công", "Chỉ số", "Giá trị nền", "Mục tiêu", "Kết quả mới nhất",
-                       "Đơn vị tính"])
+                       "Đơn vị tính", "Định mức chi áp dụng", "Thỏa thuận sở hữu trí tuệ"])
     for r in rows:
         for name, base, target, latest, uom in r.kpis or [("", None, None, None, "")]:
             append_row(sheet, [r.unit, r.kind, r.status, r.title, r.field, r.facet, r.budget_vnd, r.public_service,
-                               name, base, target, latest, uom])
+                               name, base, target, latest, uom, r.spending_norm, r.ip_terms])
+    owed = book.create_sheet("Chưa nộp báo cáo")
+    append_row(owed, ["Đơn vị", "Kỳ báo cáo", "Hạn nộp"])
+    for unit, period, due in late:
+        append_row(owed, [unit, period.name, due])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -89,6 +89,8 @@ class CityRow:
     budget_vnd: int
     public_service: str
     kpis: list  # (name, baseline, target, latest, unit of measure)
+    spending_norm: str = ""  # the spending norm applied, and the IP terms agreed (brief §8: two blockers)
+    ip_terms: str = ""
 
 
 def city_rows(year: int, progress: Callable[[float], None] | None = None, chunk: int = 2000) -> list[CityRow]:
@@ -119,11 +121,12 @@ def city_rows(year: int, progress: Callable[[float], None] | None = None, chunk:
         # Plain tuples, not model instances: building 34,000 tasks as objects cost seconds.
         tasks = sorted(AnnualTask.objects.filter(plan_id__in=ids).values_list(
             "pk", "plan_id", "position", "plan__unit__name", "plan__unit__kind", "plan__status", "title",
-            "field__name", "facet", "budget_vnd", "public_service"), key=lambda t: (t[2], t[0]))
-        for pk, plan, _position, unit, kind, status, title, field_name, facet, budget, service in tasks:
+            "field__name", "facet", "budget_vnd", "public_service", "spending_norm", "ip_terms"),
+            key=lambda t: (t[2], t[0]))
+        for pk, plan, _position, unit, kind, status, title, field_name, facet, budget, service, norm, ip in tasks:
             by_plan.setdefault(plan, []).append(CityRow(
                 unit, str(kinds.get(kind, "")), str(statuses[status]), title, field_name or "",
-                str(facets.get(facet, facet)), budget, service, kpis.get(pk, [])))
+                str(facets.get(facet, facet)), budget, service, kpis.get(pk, []), norm, ip))
         if progress:
             progress(min(1.0, (start + chunk) / len(plan_ids)))
     return [row for pk in plan_ids for row in by_plan.get(pk, [])]
@@ -143,6 +146,7 @@ def _as_consolidated(plan_ids: set[int], kinds: dict, facets: dict) -> dict[int,
         rows[plan.pk] = [CityRow(plan.unit.name, str(kinds.get(plan.unit.kind, "")), status, task["title"],
                                  task.get("field", ""), str(facets.get(task["facet"], task["facet"])),
                                  task.get("budget_vnd") or 0, task.get("public_service", ""),
-                                 [(kpi, None, None, None, "") for kpi in task.get("kpis", [])])
+                                 [(kpi, None, None, None, "") for kpi in task.get("kpis", [])],
+                                 task.get("spending_norm", ""), task.get("ip_terms", ""))
                          for task in version["tasks"]]
     return rows

@@ -645,9 +645,11 @@ def build_city_report(run_id: str, report_id: int) -> None:
         tracker.advance(percent)
 
     rows = city_rows(report.year, progress=lambda share: progress(int(share * 60)))
-    pdf = city_report_pdf(report, rows)
+    late = sorted(((plan.unit.name, period, due) for plan, period, due in missing_reports(report.year)),
+                  key=lambda line: (line[2], line[0]))
+    pdf = city_report_pdf(report, rows, late)
     tracker.advance(80, force=True)
-    workbook = city_workbook(report, rows)
+    workbook = city_workbook(report, rows, late)
     report.pdf.save(f"bao-cao-dmst-{report.year}-{report.pk}.pdf", ContentFile(pdf), save=False)
     report.workbook.save(f"bao-cao-dmst-{report.year}-{report.pk}.xlsx", ContentFile(workbook), save=False)
     CityReport.objects.filter(pk=report_id).update(pdf=report.pdf.name, workbook=report.workbook.name,

@@ -259,7 +259,7 @@ def test_the_city_report_tells_its_progress_and_failure_to_its_requester_through
     from sangtao.core.models import JobRun
     from sangtao.core.workitems import work_for
 
-    def broken(report, rows):
+    def broken(report, rows, late):
         raise OSError("no fonts")
 
     monkeypatch.setattr(documents, "city_report_pdf", broken)
@@ -327,3 +327,25 @@ def test_a_plan_being_amended_stays_in_the_citys_report_of_its_year(city_plans, 
     amended = [row for row in rows if row.unit == ward.name]
     assert {row.status for row in amended} == {"Đang điều chỉnh (theo phiên bản đã tổng hợp)"}
     assert amended[0].kpis == [("Thời gian xử lý hồ sơ: 5 → 1 ngày", None, None, None, "")]
+
+
+def test_the_city_report_counts_spending_norms_and_ip_terms_and_lists_the_reports_still_owed(city, ward, health, dost):
+    from sangtao.annual.tests.conftest import consolidated_in_january
+
+    late = _consolidated_plan(ward, dost, 2026, ["Một cửa số hóa"])
+    consolidated_in_january(late)  # taken in before its 6-month report fell due, which it never sent
+    on_time = _consolidated_plan(health, dost, 2026, ["Đặt lịch khám trực tuyến"])
+    AnnualTask.objects.filter(plan=on_time).update(spending_norm="", ip_terms="Bên đặt hàng sở hữu mã nguồn")
+    report = services.request_city_report(dost, 2026)
+    run_pending()
+    report = CityReport.objects.get(pk=report.pk)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(report.pdf.open("rb")).pages).split())
+    assert "1/2 nhiệm vụ ghi định mức chi áp dụng; 1/2 nhiệm vụ ghi thỏa thuận về sở hữu trí tuệ" in text
+    assert "Thông tư 03/2023/TT-BTC 1" in text  # the norm applied, with its number of tasks
+    assert "1 báo cáo đã đến hạn mà đơn vị chưa gửi Sở Khoa học và Công nghệ" in text and "Báo cáo 6 tháng" in text
+    book = load_workbook(report.workbook.open("rb"))
+    tasks = {row[3]: row[-2:] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)}
+    assert tasks["Đặt lịch khám trực tuyến"] == (None, "Bên đặt hàng sở hữu mã nguồn")
+    assert tasks["Một cửa số hóa"][0] == "Thông tư 03/2023/TT-BTC"
+    owed = list(book["Chưa nộp báo cáo"].iter_rows(min_row=2, values_only=True))
+    assert [(unit, period) for unit, period, _due in owed] == [(ward.name, "Báo cáo 6 tháng")]
