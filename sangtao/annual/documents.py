@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sangtao.annual.models import CityReport, ReportPeriod
-from sangtao.annual.rollup import CityRow
+from sangtao.annual.rollup import CityRow, SatisfactionLine
 from sangtao.core import formats
 from sangtao.core.csv import append_row
 from sangtao.core.documents import AdministrativeDocument
@@ -53,7 +53,27 @@ def _late_reports(doc: AdministrativeDocument, late: Late) -> None:
                    [80, 50, 35])
 
 
-def city_report_pdf(report: CityReport, rows: list[CityRow], late: Late) -> bytes:
+def _points(share: float | None) -> str:
+    return "—" if share is None else formats.plain_number(round(share * 100, 1), 1)
+
+
+def _satisfaction(doc: AdministrativeDocument, lines: list[SatisfactionLine]) -> None:
+    """Computed from the platform's surveys around the day each task applied its solution, never typed."""
+    if not lines:
+        doc.paragraph("Chưa có nhiệm vụ nào gắn khảo sát hài lòng của dịch vụ và ngày đưa giải pháp vào áp dụng.")
+        return
+    measured = [line for line in lines if line.change is not None]
+    doc.paragraph(f"{len(lines)} nhiệm vụ gắn khảo sát hài lòng của dịch vụ; {len(measured)} nhiệm vụ đủ số phiếu trước "
+                  "và sau ngày áp dụng để tính thay đổi (tỷ lệ hài lòng, điểm phần trăm, khoảng tin cậy 95%).")
+    doc.long_table(["Đơn vị", "Nhiệm vụ", "Trước (%)", "Sau (%)", "Thay đổi (điểm %)"], [
+        [line.unit, line.title, _points(line.before), _points(line.after),
+         "—" if line.change is None else
+         f"{_points(line.change[0])} ({_points(line.change[1])}; {_points(line.change[2])})"]
+        for line in lines], [35, 55, 20, 20, 35])
+
+
+def city_report_pdf(report: CityReport, rows: list[CityRow], late: Late,
+                    satisfaction: list[SatisfactionLine]) -> bytes:
     city = settings.CITY_NAME
     doc = AdministrativeDocument(f"Báo cáo kết quả thực hiện nhiệm vụ đổi mới sáng tạo năm {report.year}")
     doc.header_block([f"UBND {city.upper()}", settings.CITY_DOST_NAME.upper(), f"Số: {report.number}"],
@@ -85,7 +105,9 @@ def city_report_pdf(report: CityReport, rows: list[CityRow], late: Late) -> byte
     doc.ln(2)
     doc.paragraph("III. Định mức chi và sở hữu trí tuệ", "B")
     _norms_and_ip(doc, rows)
-    doc.paragraph("IV. Báo cáo đến hạn chưa nộp", "B")
+    doc.paragraph("IV. Mức độ hài lòng trước và sau khi áp dụng", "B")
+    _satisfaction(doc, satisfaction)
+    doc.paragraph("V. Báo cáo đến hạn chưa nộp", "B")
     _late_reports(doc, late)
     doc.ln(4)
     doc.recipients_and_signer([f"UBND {city};", "Các sở, ban, ngành; UBND các phường, xã, đặc khu;", "Lưu: VT."],
@@ -93,7 +115,7 @@ def city_report_pdf(report: CityReport, rows: list[CityRow], late: Late) -> byte
     return doc.render()
 
 
-def city_workbook(report: CityReport, rows: list[CityRow], late: Late) -> bytes:
+def city_workbook(report: CityReport, rows: list[CityRow], late: Late, satisfaction: list[SatisfactionLine]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)  # streamed: 34,000 lines took 35 s as an ordinary workbook
@@ -106,6 +128,12 @@ def city_workbook(report: CityReport, rows: list[CityRow], late: Late) -> bytes:
         for name, base, target, latest, uom in r.kpis or [("", None, None, None, "")]:
             append_row(sheet, [r.unit, r.kind, r.status, r.title, r.field, r.facet, r.budget_vnd, r.public_service,
                                name, base, target, latest, uom, r.spending_norm, r.ip_terms])
+    surveyed = book.create_sheet("Hài lòng")
+    append_row(surveyed, ["Đơn vị", "Nhiệm vụ", "Dịch vụ công", "Tỷ lệ hài lòng trước", "Tỷ lệ hài lòng sau",
+                          "Thay đổi", "Cận dưới 95%", "Cận trên 95%"])
+    for line in satisfaction:
+        append_row(surveyed, [line.unit, line.title, line.service, line.before, line.after,
+                              *(line.change or (None, None, None))])
     owed = book.create_sheet("Chưa nộp báo cáo")
     append_row(owed, ["Đơn vị", "Kỳ báo cáo", "Hạn nộp"])
     for unit, period, due in late:

@@ -150,3 +150,38 @@ def _as_consolidated(plan_ids: set[int], kinds: dict, facets: dict) -> dict[int,
                                  task.get("spending_norm", ""), task.get("ip_terms", ""))
                          for task in version["tasks"]]
     return rows
+
+
+@dataclass
+class SatisfactionLine:
+    """A task whose service is surveyed on the platform: satisfied shares (0-1) before and after the day
+    it applied its solution, and the change with its 95 % interval (None: too few answers on a side)."""
+
+    unit: str
+    title: str
+    service: str
+    before: float | None
+    after: float | None
+    change: tuple[float, float, float] | None  # estimate, low, high
+
+
+def city_satisfaction(year: int) -> list[SatisfactionLine]:
+    """The city report's satisfaction section: the consolidated tasks that name a survey and a day applied."""
+    from sangtao.annual.results import task_results
+
+    tasks = list(AnnualTask.objects.filter(plan__in=AnnualPlan.objects.filter(IN_CITY_PLAN, year=year),
+                                           survey__isnull=False, applied_on__isnull=False)
+                 .select_related("plan__unit", "survey").order_by("plan__unit__sort_name", "position", "pk"))
+    lines = []
+    for result in task_results(tasks).values():
+        impact, task = result.impact, result.task
+        change = impact.change if impact is not None else None
+        lines.append(SatisfactionLine(
+            task.plan.unit.name, task.title, task.public_service, _satisfied(impact.before if impact else None),
+            _satisfied(impact.after if impact else None), (change.estimate, change.low, change.high) if change else None))
+    return lines
+
+
+def _satisfied(cell) -> float | None:
+    """A survey cell's satisfied share, None when it has none or it is suppressed (too few answers)."""
+    return cell.share.estimate if cell is not None and cell.share is not None else None

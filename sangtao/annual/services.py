@@ -634,7 +634,7 @@ def build_city_report(run_id: str, report_id: int) -> None:
     from django.core.files.base import ContentFile
 
     from sangtao.annual.documents import city_report_pdf, city_workbook
-    from sangtao.annual.rollup import city_rows
+    from sangtao.annual.rollup import city_rows, city_satisfaction
 
     tracker = Tracker(run_id)
     tracker.begin(total=100)
@@ -647,9 +647,10 @@ def build_city_report(run_id: str, report_id: int) -> None:
     rows = city_rows(report.year, progress=lambda share: progress(int(share * 60)))
     late = sorted(((plan.unit.name, period, due) for plan, period, due in missing_reports(report.year)),
                   key=lambda line: (line[2], line[0]))
-    pdf = city_report_pdf(report, rows, late)
+    satisfaction = city_satisfaction(report.year)
+    pdf = city_report_pdf(report, rows, late, satisfaction)
     tracker.advance(80, force=True)
-    workbook = city_workbook(report, rows, late)
+    workbook = city_workbook(report, rows, late, satisfaction)
     report.pdf.save(f"bao-cao-dmst-{report.year}-{report.pk}.pdf", ContentFile(pdf), save=False)
     report.workbook.save(f"bao-cao-dmst-{report.year}-{report.pk}.xlsx", ContentFile(workbook), save=False)
     CityReport.objects.filter(pk=report_id).update(pdf=report.pdf.name, workbook=report.workbook.name,

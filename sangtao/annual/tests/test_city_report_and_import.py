@@ -259,7 +259,7 @@ def test_the_city_report_tells_its_progress_and_failure_to_its_requester_through
     from sangtao.core.models import JobRun
     from sangtao.core.workitems import work_for
 
-    def broken(report, rows, late):
+    def broken(report, rows, late, satisfaction):
         raise OSError("no fonts")
 
     monkeypatch.setattr(documents, "city_report_pdf", broken)

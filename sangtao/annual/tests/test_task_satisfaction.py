@@ -123,3 +123,28 @@ def test_a_kpi_without_a_target_date_is_due_by_the_end_of_its_plans_year(make_pl
                                   recorded_by=plan.created_by)
     [result] = task_results([task])[task.pk].kpis
     assert result.status.code == "off_track"  # a twentieth of the way in eleven months of twelve
+
+
+def test_the_city_report_shows_each_surveyed_tasks_change_as_the_plan_computes_it(ward_plan, survey, ward, dost):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from sangtao.annual.models import CityReport
+    from sangtao.core.tasks import run_pending
+
+    _answer(survey, ward)
+    report = services.request_city_report(dost, 2026)
+    run_pending()
+    report = CityReport.objects.get(pk=report.pk)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(report.pdf.open("rb")).pages).split())
+    assert "3 nhiệm vụ gắn khảo sát hài lòng của dịch vụ; 3 nhiệm vụ đủ số phiếu trước và sau ngày áp dụng" in text
+    tasks = list(ward_plan.tasks.select_related("survey", "plan").order_by("position"))
+    results = task_results(tasks)
+    sheet = load_workbook(report.workbook.open("rb"))["Hài lòng"]
+    shown = {row[1]: row[3:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(shown) == {task.title for task in tasks[:3]}  # the task without a survey is not listed
+    for task in tasks[:3]:
+        impact = results[task.pk].impact
+        assert shown[task.title] == pytest.approx((impact.before.share.estimate, impact.after.share.estimate,
+                                                   impact.change.estimate, impact.change.low, impact.change.high))
+        assert task.title in text
