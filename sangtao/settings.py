@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "sangtao.core.middleware.api_language",  # after it: /api/ follows Accept-Language
     "django.middleware.common.CommonMiddleware",
     "sangtao.core.middleware.IdsThatFit",
+    "sangtao.core.middleware.error_in_title",  # inside CommonMiddleware, which then counts the changed page
     "django.middleware.csrf.CsrfViewMiddleware",
     "sangtao.core.middleware.forms_in_utf8",
     "sangtao.core.middleware.form_line_breaks",

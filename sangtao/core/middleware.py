@@ -5,6 +5,7 @@ from urllib.parse import parse_qsl
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sangtao.core.api_input import BIGINT_MAX
 
@@ -105,5 +106,24 @@ def api_language(get_response):
         response = get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Accept-Language",))
+        return response
+    return middleware
+
+
+# Put on the element of each template that shows a form's errors (the error summary, a field's errors).
+# With its quotes it cannot come from text people typed, which the templates escape.
+FORM_ERROR_MARK = b'data-form-error="true"'
+
+
+def error_in_title(get_response):
+    """A page sent back with errors in its form says so first in its title ("Lỗi: ..."), as GOV.UK's
+    pages do: the title is what a screen reader reads first, and the browser tab shows it. The head is
+    rendered before the form, so the templates mark the errors they show and the title is changed here."""
+    def middleware(request):
+        response = get_response(request)
+        if (not response.streaming and response.get("Content-Type", "").startswith("text/html")
+                and FORM_ERROR_MARK in response.content):
+            prefix = f"<title>{gettext('Lỗi:')} ".encode()
+            response.content = response.content.replace(b"<title>", prefix, 1)
         return response
     return middleware
