@@ -39,8 +39,7 @@ def _tags_of(files: QuerySet[EvidenceFile]):
     return TAGS.objects.filter(evidencefile__in=files.values("pk"))
 
 
-def indicator_lines(files: QuerySet[EvidenceFile], index: str = "", *, missing_only: bool = False
-                    ) -> QuerySet[ExternalIndicator]:
+def indicator_lines(files: QuerySet[EvidenceFile], index: str = "") -> QuerySet[ExternalIndicator]:
     """The indicators of one index (or both), each with `file_count` and `unit_count` among `files`.
     A retired indicator stays listed while files are tagged with it."""
     tags = _tags_of(files).filter(externalindicator=OuterRef("pk")).values("externalindicator")
@@ -50,8 +49,6 @@ def indicator_lines(files: QuerySet[EvidenceFile], index: str = "", *, missing_o
     ).filter(Q(active=True) | Q(file_count__gt=0))
     if index:
         lines = lines.filter(index=index)
-    if missing_only:
-        lines = lines.filter(file_count=0)
     return lines.order_by("index", "code", "pk")
 
 
@@ -100,9 +97,12 @@ def export_zip(actor, year: int, index: str = ""):
                      index=index, language=translation.get_language())
 
 
-def _member(*parts: str) -> str:
-    """A path inside the archive: each part a file name any system takes, Vietnamese letters kept."""
-    return "/".join(get_valid_filename(part)[:120] for part in parts)
+def _member(folder: str, name: str) -> str:
+    """A path inside the archive: names any system takes, Vietnamese letters kept; a long name is
+    shortened before its extension, which opens the file."""
+    stem, dot, extension = get_valid_filename(name).rpartition(".")
+    name = f"{stem[:100]}.{extension[:10]}" if dot and stem else get_valid_filename(name)[:110]
+    return f"{get_valid_filename(folder)[:60]}/{name}"
 
 
 def _download_link(plan_pk: int, file_pk: int) -> str:
@@ -115,7 +115,7 @@ def _fill(archive: zipfile.ZipFile, files: QuerySet[EvidenceFile], lines: QueryS
     listing = io.StringIO()
     listing.write(safe_csv.BOM)
     safe_csv.Writer(listing).writerows(rows(files, lines, _download_link))
-    archive.writestr(_member(_("danh-muc-minh-chung") + ".csv"), listing.getvalue().encode("utf-8"))
+    archive.writestr(get_valid_filename(_("danh-muc-minh-chung") + ".csv"), listing.getvalue().encode("utf-8"))
     storage = EvidenceFile.file.field.storage
     for done, (index, code, unit, original, stored, pk) in enumerate(tagged, start=1):
         member = _member(f"{index.upper()} {code}", f"{unit} {pk} {original}")

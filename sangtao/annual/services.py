@@ -446,6 +446,13 @@ def move_report(report: PlanReport, actor, move: str, reason: str = "") -> PlanR
     return action(report, actor)
 
 
+def _require_draft(reports) -> None:
+    """Evidence goes into a report while it is drafted: once sent, what its leader approved and DoST
+    received (its register of evidence included) stays as it was."""
+    if PlanReport.objects.filter(pk__in=[report.pk for report in reports]).exclude(status=ReportStatus.DRAFT).exists():
+        raise InvalidInput(_("Chỉ thêm minh chứng vào báo cáo đang soạn."))
+
+
 def add_evidence(unit: OrgUnit, actor, upload, title: str, indicators=(), reports=()) -> EvidenceFile:
     """Keep a file once, tagged with every external indicator it supports and cited by any reports."""
     probe = AnnualPlan(unit=unit)
@@ -453,6 +460,7 @@ def add_evidence(unit: OrgUnit, actor, upload, title: str, indicators=(), report
     checked = check_upload(upload)
     title = clean(title or "") or clean(upload.name)
     reports = [r for r in reports if r.plan.unit_id == unit.pk]
+    _require_draft(reports)
     with transaction.atomic():
         evidence = EvidenceFile(unit=unit, title=title[:300], original_name=clean(upload.name)[:255],
                                 kind=checked.kind, size=checked.size, uploaded_by=actor)
@@ -469,6 +477,7 @@ def cite_evidence(evidence: EvidenceFile, actor, report: PlanReport) -> None:
     _require(actor, "annual.report", report)
     if evidence.unit_id != report.plan.unit_id:
         raise NotAllowed()
+    _require_draft([report])
     evidence.reports.add(report)
 
 

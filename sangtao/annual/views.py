@@ -265,9 +265,9 @@ def report_detail(request, pk, report_pk):
         "measurement_forms": measurement_forms, "editable": editable,
         "moves": workflow.move_choices(request.user, report), "results": [results[t.pk] for t in tasks],
         "progress": report.progress.select_related("task"), "evidence": report.evidence.prefetch_related("indicators"),
-        "evidence_form": EvidenceForm() if request.user.has_perm("annual.report", report) else None,
-        "kept": plan.unit.annual_evidence.exclude(reports=report)[:50]
-        if request.user.has_perm("annual.report", report) else [],
+        # Evidence is added while the report is drafted: once sent, what DoST received stays as it was.
+        "evidence_form": EvidenceForm() if editable else None,
+        "kept": plan.unit.annual_evidence.exclude(reports=report)[:50] if editable else [],
         "transitions": report.transitions.select_related("actor"),
     })
 
@@ -312,7 +312,8 @@ def evidence_file(request, pk, evidence_pk):
 
 def _register_filters(request, given=None) -> tuple[EvidenceFilterForm, int, str, bool]:
     """The register's filters as given (a refused one is flagged on its box and left out): the year,
-    this year by default, the index, and whether only indicators without evidence are listed."""
+    this year by default, the index, and whether only indicators without evidence are listed. Who may
+    not read the register gets a 404 here, before any filter is read."""
     if not request.user.has_perm("annual.view_evidence"):
         raise Http404
     form = EvidenceFilterForm((request.GET if given is None else given) or None)
@@ -336,7 +337,7 @@ def evidence_register(request):
 
 @login_required
 def evidence_indicator(request, indicator_pk):
-    form, year, _index, _missing = _register_filters(request)
+    _form, year, _index, _missing = _register_filters(request)
     indicator = chosen(ExternalIndicator.objects.all(), indicator_pk)
     files = register.files_for(visible_evidence(request.user, year), indicator)
     page = Paginator(files, settings.PAGE_SIZE).get_page(request.GET.get("page"))

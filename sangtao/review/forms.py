@@ -37,7 +37,8 @@ class AccountField(forms.CharField):
         "required": _("Nhập thư điện tử hoặc tên đăng nhập của tài khoản."),
         "not_found": _("Không có tài khoản nào có thư điện tử hoặc tên đăng nhập này. Kiểm tra lại, hoặc đề nghị "
                        "người này đăng ký tài khoản trước."),
-        "shared": _("Thư điện tử này thuộc về nhiều tài khoản. Nhập tên đăng nhập của tài khoản cần thêm."),
+        "shared": _("Thư điện tử hoặc tên đăng nhập này thuộc về nhiều tài khoản (khác nhau ở chữ hoa, chữ thường). "
+                    "Nhập tên đăng nhập đúng như tài khoản cần thêm."),
         "erased": _("Tài khoản này đã bị xóa theo yêu cầu của chủ tài khoản, không thể thêm làm chuyên gia."),
         "already_expert": _("Tài khoản này đã có hồ sơ chuyên gia: %(name)s. Mở hồ sơ đó trong danh sách chuyên "
                             "gia để sửa."),
@@ -50,20 +51,25 @@ class AccountField(forms.CharField):
                                                            "spellcheck": "false"}))
         super().__init__(**kwargs)
 
+    def _account(self, typed: str):
+        """As the sign-in reads it: with "@" an e-mail address, else a username, in any case."""
+        if "@" in typed:
+            # Lowered here too: SQLite compares only ASCII letters regardless of case.
+            found = list(User.objects.filter(email__iexact=typed.lower()).order_by("pk")[:2])
+        else:
+            exact = User.objects.filter(username=typed).first()
+            found = [exact] if exact else list(User.objects.filter(username__iexact=typed).order_by("pk")[:2])
+        if len(found) > 1:  # older accounts may differ only in the case of their address or name
+            raise ValidationError(self.error_messages["shared"], code="shared")
+        if not found:
+            raise ValidationError(self.error_messages["not_found"], code="not_found")
+        return found[0]
+
     def clean(self, value):
         typed = clean(super().clean(value) or "")
         if not typed:
             raise ValidationError(self.error_messages["required"], code="required")
-        # The username first: usernames are unique, so it is what resolves an address two accounts share.
-        user = (User.objects.filter(username=typed).first()  # sign-in ignores the case of a username too
-                or User.objects.filter(username__iexact=typed).order_by("pk").first())
-        if user is None:
-            found = list(User.objects.filter(email__iexact=typed.lower()).order_by("pk")[:2])
-            if len(found) > 1:
-                raise ValidationError(self.error_messages["shared"], code="shared")
-            if not found:
-                raise ValidationError(self.error_messages["not_found"], code="not_found")
-            user = found[0]
+        user = self._account(typed)
         if not user.is_active and user.username.startswith(PSEUDONYM_PREFIX):  # privacy.services.erase_account
             raise ValidationError(self.error_messages["erased"], code="erased")
         expert = Expert.objects.filter(user=user).select_related("user").first()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from conftest import client_for
 from sangtao.annual import services
 from sangtao.annual.evidence import LATEST_SHOWN
-from sangtao.annual.models import ExternalIndicator, PlanStatus
+from sangtao.annual.models import EvidenceFile, ExternalIndicator, PlanStatus, ReportPeriod
 from sangtao.annual.tests.conftest import consolidated_in_january, task_data
 from sangtao.core.models import JobRun
 from sangtao.core.tasks import run_pending
@@ -123,8 +123,12 @@ def test_a_refused_filter_is_flagged_on_its_box_and_the_others_still_apply(two_u
 
 
 def test_an_indicator_with_more_files_than_the_register_shows_lists_them_all_on_its_own_page(two_units, dost, plan_roles):
+    annual = services.start_report(two_units["ward_report"].plan, plan_roles["officer"],
+                                   ReportPeriod.objects.get(code="nam"))
     for number in range(LATEST_SHOWN + 2):
-        _evidence(two_units["ward_report"], plan_roles["officer"], f"Biên bản họp số {number}", "6.1.1")
+        _evidence(annual, plan_roles["officer"], f"Biên bản họp số {number}", "6.1.1")
+    services.submit_report(annual, plan_roles["officer"])
+    services.approve_report(annual, plan_roles["leader"])
     section = _sections(client_for(dost).get(REGISTER, {"year": 2026}).content.decode())["6.1.1"]
     assert section.count("<li>") == LATEST_SHOWN
     assert f"Biên bản họp số {LATEST_SHOWN + 1}" in section and "Biên bản họp số 0" not in section  # the newest
@@ -198,3 +202,27 @@ def test_nobody_outside_the_units_and_dost_may_ask_for_the_archive_and_a_bad_ind
     response = client.post(reverse("annual:evidence_register_zip"), {"year": 2026, "index": "xyz"})
     assert response.status_code == 302 and not JobRun.objects.exists()
     assert "Bộ chỉ số: " in client.get(response.url).content.decode()  # the refusal names the box
+
+
+def test_a_report_once_sent_takes_no_more_evidence_so_dost_gets_only_what_the_leader_approved(two_units, plan_roles):
+    from sangtao.core.errors import InvalidInput
+
+    sent = two_units["ward_report"]
+    with pytest.raises(InvalidInput):
+        _evidence(sent, plan_roles["officer"], "Tệp thêm sau khi duyệt", "1.5")
+    with pytest.raises(InvalidInput):
+        services.cite_evidence(two_units["ward_file"], plan_roles["officer"], sent)
+    page = client_for(plan_roles["officer"]).get(sent.get_absolute_url()).content.decode()
+    assert 'name="file"' not in page and 'name="evidence"' not in page  # no upload or cite form on it
+    upload = SimpleUploadedFile("them.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+    client_for(plan_roles["officer"]).post(reverse("annual:evidence_add", args=[sent.plan_id, sent.pk]),
+                                           {"title": "Tệp thêm", "file": upload})
+    assert not EvidenceFile.objects.filter(title="Tệp thêm").exists()
+
+
+def test_a_long_name_in_the_archive_is_shortened_before_its_extension():
+    from sangtao.annual.evidence import _member
+
+    member = _member("PII 6.1.1", f"Phường Sài Gòn 12 {'Biên bản họp tổ công tác đổi mới sáng tạo ' * 6}.pdf")
+    assert member.startswith("PII_6.1.1/Phường_Sài_Gòn_12_Biên_bản") and member.endswith(".pdf")
+    assert len(member.split("/")[1]) <= 111

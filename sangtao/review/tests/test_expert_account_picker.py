@@ -142,3 +142,20 @@ def test_an_expert_editing_their_own_profile_sees_no_account_box(dost):
     assert response.status_code == 302
     expert.refresh_from_db()
     assert expert.organisation_name == "Trường Đại học Mở" and expert.user.username == "tu.sua"
+
+
+def test_a_name_with_an_at_sign_is_read_as_an_address_as_the_sign_in_reads_it(dost):
+    owner = make_user("binh")
+    User.objects.filter(pk=owner.pk).update(email="le.binh@example.vn")
+    make_user("le.binh@example.vn")  # an old account named like the address
+    _create(dost, "le.binh@example.vn")
+    assert Expert.objects.get().user == owner
+
+
+def test_usernames_that_differ_only_in_case_ask_for_the_exact_one(dost):
+    first, exact = make_user("tran.binh.1"), make_user("tran.binh")
+    User.objects.filter(pk=first.pk).update(username="Tran.Binh")
+    response = _create(dost, "TRAN.BINH")
+    assert "nhiều tài khoản" in _field_error(response) and not Expert.objects.exists()
+    _create(dost, "tran.binh")
+    assert Expert.objects.get().user == exact
