@@ -4,7 +4,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sangtao.annual.models import AnnualPlan, BudgetSource, ExternalIndex, ExternalIndicator, PlanStatus, ReportPeriod
+from sangtao.annual.models import (
+    AnnualPlan,
+    BudgetSource,
+    ExternalIndex,
+    ExternalIndicator,
+    GroupRole,
+    PlanStatus,
+    ReportPeriod,
+)
 from sangtao.capacity.models import round_surveys
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
@@ -141,6 +149,22 @@ class EvidenceFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         years = {timezone.localdate().year, *AnnualPlan.objects.order_by().values_list("year", flat=True).distinct()}
         self.fields["year"].choices = [(year, str(year)) for year in sorted(years, reverse=True)]
+
+
+class WorkingGroupForm(forms.Form):
+    decision_number = forms.CharField(label=_("Số quyết định thành lập"), max_length=60)
+    decided_on = DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET)
+    tasks = forms.CharField(label=_("Nhiệm vụ của tổ"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class GroupMemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    job_title = forms.CharField(label=_("Chức vụ, đơn vị công tác"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Vai trò trong tổ"), choices=GroupRole.choices, initial=GroupRole.MEMBER)
+
+
+GroupMemberFormSet = forms.formset_factory(GroupMemberForm, extra=3, max_num=40)
 
 
 class ImportForm(forms.Form):

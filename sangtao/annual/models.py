@@ -407,3 +407,41 @@ class CityReport(models.Model):
 def folded_plan_text(plan: AnnualPlan, tasks) -> str:
     parts = [plan.title, plan.summary, plan.unit.name] + [f"{t.title} {t.problem} {t.public_service}" for t in tasks]
     return fold(" ".join(parts))
+
+
+class WorkingGroup(models.Model):
+    """A unit's working group for public-sector innovation (tổ công tác đổi mới sáng tạo), which HCMC's
+    plan 2701 asks every department and local unit to set up (brief §8): the decision that established
+    it and its members. One per unit, kept up to date; each change is in the audit log as it was."""
+
+    unit = models.OneToOneField(OrgUnit, on_delete=models.PROTECT, related_name="working_group",
+                                verbose_name=_("Đơn vị"))
+    decision_number = models.CharField(_("Số quyết định thành lập"), max_length=60)
+    decided_on = models.DateField(_("Ngày quyết định"))
+    tasks = models.TextField(_("Nhiệm vụ của tổ"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.decision_number}"
+
+
+class GroupRole(models.TextChoices):
+    LEAD = "lead", _("Tổ trưởng")
+    DEPUTY = "deputy", _("Tổ phó")
+    SECRETARY = "secretary", _("Thư ký")
+    MEMBER = "member", _("Thành viên")
+
+
+class WorkingGroupMember(models.Model):
+    group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
+    position = models.PositiveSmallIntegerField(default=0)
+    full_name = models.CharField(_("Họ và tên"), max_length=150)
+    job_title = models.CharField(_("Chức vụ, đơn vị công tác"), max_length=200, blank=True)
+    role = models.CharField(_("Vai trò trong tổ"), max_length=12, choices=GroupRole.choices, default=GroupRole.MEMBER)
+
+    class Meta:
+        ordering = ["group", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.annual.models import IN_CITY_PLAN, REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus
+from sangtao.annual.models import IN_CITY_PLAN, REPORTING_STATES, AnnualPlan, AnnualTask, PlanStatus, WorkingGroup
 from sangtao.challenges.models import Facet, Field
 from sangtao.core.text import sort_key
 from sangtao.orgs.models import UnitKind
@@ -72,10 +72,17 @@ def units_page(year: int, query_units, *, without_plan: bool = False):
     units = query_units.filter(kind__in=PLANNING_UNITS).annotate(
         plan_id=Subquery(plan.values("id")[:1]), plan_status=Subquery(plan.values("status")[:1]),
         task_count=Coalesce(Subquery(tasks.annotate(n=Count("id")).values("n")), 0),
-        budget=Subquery(tasks.annotate(b=Sum("budget_vnd")).values("b")))
+        budget=Subquery(tasks.annotate(b=Sum("budget_vnd")).values("b")),
+        group_id=Subquery(WorkingGroup.objects.filter(unit=OuterRef("pk")).values("id")[:1]))
     if without_plan:
         units = units.filter(plan_id__isnull=True)
     return units.order_by(F("plan_id").asc(nulls_last=True), "sort_name")
+
+
+def working_groups(query_units) -> tuple[int, int]:
+    """(units with a working group, units asked to set one up): every department and local unit."""
+    units = query_units.filter(kind__in=PLANNING_UNITS)
+    return units.filter(working_group__isnull=False).count(), units.count()
 
 
 @dataclass

@@ -29,6 +29,12 @@ def is_plan_leader(user, obj) -> bool:
 
 is_plan_staff = is_plan_officer | is_plan_leader
 
+
+@rules.predicate
+def is_unit_staff_of(user, unit) -> bool:
+    """An officer or a leader of this unit."""
+    return unit is not None and unit.pk in units_with_role(user, Role.OFFICER, Role.LEADER)
+
 rules.add_perm("annual.view_rollup", is_dost_coordinator)
 # The evidence register by external indicator: DoST for the city, unit staff for their own units' files.
 rules.add_perm("annual.view_evidence", is_dost_coordinator | is_unit_staff)
@@ -37,3 +43,6 @@ rules.add_perm("annual.edit_plan", is_plan_staff)  # in draft; the service check
 rules.add_perm("annual.report", is_plan_staff)
 rules.add_perm("annual.import", is_dost_coordinator)
 rules.add_perm("annual.city_report", is_dost_coordinator)
+# A unit's working group: its staff keep it (the object is the unit); DoST reads every unit's.
+rules.add_perm("annual.edit_working_group", is_unit_staff_of)
+rules.add_perm("annual.view_working_group", is_unit_staff_of | is_dost_coordinator)

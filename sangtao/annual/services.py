@@ -23,6 +23,7 @@ from sangtao.annual.models import (
     CityReport,
     EvidenceFile,
     ExternalIndicator,
+    GroupRole,
     KpiMeasurement,
     PlanReport,
     PlanStatus,
@@ -33,6 +34,8 @@ from sangtao.annual.models import (
     TaskKpi,
     TaskMilestone,
     TaskProgress,
+    WorkingGroup,
+    WorkingGroupMember,
     folded_plan_text,
 )
 from sangtao.annual.workflow import PLAN, REPORT
@@ -369,6 +372,36 @@ def search_plans(queryset, query: str):
     for term in fold(query or "").split()[:10]:
         queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+# --- the unit's working group ------------------------------------------------------------------------
+
+def save_working_group(unit: OrgUnit, actor, decision_number: str, decided_on: datetime.date, tasks: str,
+                       members: list[dict[str, str]]) -> WorkingGroup:
+    """Declare or update the unit's working group (one per unit) with its members, in the order given;
+    the audit row keeps what it became, so each earlier composition can be read back."""
+    _require(actor, "annual.edit_working_group", unit)
+    decision_number = clean(decision_number or "")
+    members = [{"full_name": clean(m.get("full_name") or ""), "job_title": clean(m.get("job_title") or ""),
+                "role": m.get("role") or GroupRole.MEMBER} for m in members if clean(m.get("full_name") or "")]
+    if not decision_number:
+        raise InvalidInput(_("Cần nhập số quyết định thành lập tổ."), field="decision_number")
+    if any(m["role"] not in GroupRole.values for m in members):
+        raise InvalidInput(_("Vai trò trong tổ không hợp lệ."), field="members")
+    if decided_on is None or decided_on > timezone.localdate():
+        raise InvalidInput(_("Ngày quyết định không thể sau hôm nay."), field="decided_on")
+    if not any(m["role"] == GroupRole.LEAD for m in members):
+        raise InvalidInput(_("Tổ cần có tổ trưởng."), field="members")
+    with transaction.atomic():
+        group, _created = WorkingGroup.objects.update_or_create(unit=unit, defaults={
+            "decision_number": decision_number[:60], "decided_on": decided_on, "tasks": clean(tasks or ""),
+            "updated_by": actor, "updated_at": timezone.now()})
+        group.members.all().delete()
+        WorkingGroupMember.objects.bulk_create(
+            WorkingGroupMember(group=group, position=position, **member) for position, member in enumerate(members, 1))
+        record(actor, "annual_working_group.saved", group, decision_number=group.decision_number,
+               decided_on=decided_on.isoformat(), members=[[m["full_name"], m["job_title"], m["role"]] for m in members])
+    return group
 
 
 # --- reports ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +28,7 @@ from sangtao.annual.forms import (
     EvidenceFilterForm,
     EvidenceForm,
     FilterForm,
+    GroupMemberFormSet,
     ImportForm,
     KpiFormSet,
     MeasurementForm,
@@ -37,6 +38,7 @@ from sangtao.annual.forms import (
     ReasonForm,
     ReportForm,
     TaskForm,
+    WorkingGroupForm,
     YearForm,
 )
 from sangtao.annual.models import (
@@ -48,6 +50,7 @@ from sangtao.annual.models import (
     PlanStatus,
     ReportPeriod,
     TaskKpi,
+    WorkingGroup,
 )
 from sangtao.annual.results import task_results
 from sangtao.annual.workflow import PLAN, REPORT
@@ -120,6 +123,7 @@ def plan_detail(request, pk):
         "calendar": calendar, "can_edit": plan.is_editable and request.user.has_perm("annual.edit_plan", plan),
         "can_report": can_report, "today": timezone.localdate(),
         "transitions": plan.transitions.select_related("actor"),
+        "group": WorkingGroup.objects.filter(unit_id=plan.unit_id).annotate(member_count=Count("members")).first(),
     })
 
 
@@ -308,6 +312,47 @@ def evidence_file(request, pk, evidence_pk):
                         content_type=ALLOWED_KINDS[found.kind])
 
 
+# --- the unit's working group ---------------------------------------------------------------------------
+
+def _unit_for(request, unit_pk, perm: str) -> OrgUnit:
+    unit = chosen(OrgUnit.objects.all(), unit_pk)
+    if not request.user.has_perm(perm, unit):
+        raise Http404
+    return unit
+
+
+@login_required
+def working_group(request, unit_pk):
+    unit = _unit_for(request, unit_pk, "annual.view_working_group")
+    group = WorkingGroup.objects.filter(unit=unit).select_related("updated_by").first()
+    return render(request, "annual/working_group.html", {
+        "unit": unit, "group": group, "members": group.members.all() if group else [],
+        "can_edit": request.user.has_perm("annual.edit_working_group", unit)})
+
+
+@login_required
+def working_group_edit(request, unit_pk):
+    unit = _unit_for(request, unit_pk, "annual.edit_working_group")
+    group = WorkingGroup.objects.filter(unit=unit).first()
+    data = request.POST if request.method == "POST" else None
+    form = WorkingGroupForm(data, initial={"decision_number": group.decision_number, "decided_on": group.decided_on,
+                                           "tasks": group.tasks} if group else None)
+    members = GroupMemberFormSet(data, prefix="member", initial=[
+        {"full_name": m.full_name, "job_title": m.job_title, "role": m.role} for m in group.members.all()] if group else
+        [{"role": "lead"}])
+    if data is not None and form.is_valid() and members.is_valid():
+        try:
+            services.save_working_group(unit, request.user, form.cleaned_data["decision_number"],
+                                        form.cleaned_data["decided_on"], form.cleaned_data["tasks"],
+                                        [f.cleaned_data for f in members if f.cleaned_data])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã lưu tổ công tác đổi mới sáng tạo."))
+            return redirect("annual:working_group", unit.pk)
+    return render(request, "annual/working_group_form.html", {"unit": unit, "form": form, "members": members})
+
+
 # --- the evidence register by external indicator ---------------------------------------------------
 
 def _register_filters(request, given=None) -> tuple[EvidenceFilterForm, int, str, bool]:
@@ -387,6 +432,7 @@ def rollup(request):
     year = _year(request)
     today = timezone.localdate()
     late_count, late = services.late_reports(year, today)
+    with_group, asked_group = rollups.working_groups(OrgUnit.objects.current())
     # Last year's annual report falls due in this one: still owed, it is shown on this year's page too.
     earlier_late = services.late_reports(year - 1, today, limit=0)[0] if year == today.year else 0
     units = rollups.units_page(year, OrgUnit.objects.current().order_by("sort_name"),
@@ -397,7 +443,8 @@ def rollup(request):
         unit.plan_label = labels.get(unit.plan_status, "")
     return render(request, "annual/rollup.html", {
         "year": year, "years": range(today.year + 1, today.year - 5, -1), "summary": rollups.rollup(year),
-        "late": late, "late_count": late_count, "earlier_late": earlier_late, "page": page, "without": request.GET.get("without") == "1",
+        "late": late, "late_count": late_count, "earlier_late": earlier_late, "page": page,
+        "with_group": with_group, "asked_group": asked_group, "without": request.GET.get("without") == "1",
         "querystring": f"year={year}" + ("&without=1" if request.GET.get("without") == "1" else ""),
         "pending_reports": PlanReport.objects.filter(plan__year=year, status="approved").select_related(
             "plan__unit", "period"),

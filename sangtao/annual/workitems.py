@@ -3,15 +3,16 @@
 Each provider answers in a fixed number of queries whatever the number of plans.
 """
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, ReportPeriod, ReportStatus
+from sangtao.annual.rollup import PLANNING_UNITS
 from sangtao.core.workitems import WorkItem, one_or_list, provider, span
-from sangtao.orgs.models import Role
+from sangtao.orgs.models import OrgUnit, Role
 from sangtao.orgs.roles import is_dost, units_with_role
 
 GROUP = _("Kế hoạch ĐMST hằng năm")
@@ -31,6 +32,12 @@ def plan_work(user) -> list[WorkItem]:
         n, one = plans(AnnualPlan.objects.filter(unit_id__in=officer_units, status=PlanStatus.DRAFT))
         items.append(WorkItem("annual.submit", _("Kế hoạch ĐMST đang soạn, cần trình lãnh đạo"), n,
                               one or url + "?status=draft", group=GROUP))
+        # The city's plan asks every department and local unit for a working group (brief §8).
+        missing = OrgUnit.objects.filter(pk__in=officer_units, kind__in=PLANNING_UNITS,
+                                         working_group__isnull=True).aggregate(n=Count("pk"), first=Min("pk"))
+        items.append(WorkItem("annual.working_group", _("Đơn vị chưa khai báo tổ công tác đổi mới sáng tạo"), missing["n"],
+                              reverse("annual:working_group", args=[missing["first"]]) if missing["n"] else url,
+                              group=GROUP))
     if leader_units:
         n, one = plans(AnnualPlan.objects.filter(unit_id__in=leader_units, status=PlanStatus.SUBMITTED))
         items.append(WorkItem("annual.approve", _("Kế hoạch ĐMST chờ lãnh đạo duyệt"), n,

@@ -105,6 +105,7 @@ ACTION_LABELS = {
     "annual_task.saved": _("Lưu nhiệm vụ của kế hoạch năm"),
     "annual_task.deleted": _("Xoá nhiệm vụ của kế hoạch năm"),
     "annual_evidence.added": _("Thêm minh chứng"),
+    "annual_working_group.saved": _("Cập nhật tổ công tác đổi mới sáng tạo"),
     "annual_city_report.requested": _("Yêu cầu lập báo cáo năm của thành phố"),
     "initiative.created": _("Tạo đơn sáng kiến"),
     "initiative.edited": _("Sửa đơn sáng kiến"),

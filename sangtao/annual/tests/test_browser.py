@@ -73,6 +73,15 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     _add_task(browser, base, plan, "Một cửa số hóa hồ sơ hộ tịch", "Thời gian giải quyết", "5", "1")
     _add_task(browser, base, plan, "Trợ lý ảo trả lời thủ tục", "Thời gian chờ trả lời", "3", "0")
     assert "Trợ lý ảo trả lời thủ tục" in browser.page_source
+    # The ward declares its innovation working group from the plan's page.
+    click_and_wait(browser, By.XPATH, "//main//a[contains(@href, '/annual/working-groups/')]")
+    click_and_wait(browser, By.LINK_TEXT, "Khai báo tổ công tác")
+    _fill(browser, {"id_decision_number": "05/QĐ-UBND", "id_decided_on": f"10/01/{year}",
+                    "id_member-0-full_name": "Lê Văn Tám", "id_member-0-job_title": "Phó Chủ tịch UBND phường",
+                    "id_member-1-full_name": "Ngô Thị Hoa"})
+    click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
+    assert "Ngô Thị Hoa" in browser.page_source and "Tổ trưởng" in browser.page_source
+    visit(browser, base + plan.get_absolute_url())
     _confirm(browser, "Trình lãnh đạo đơn vị")
     _move(browser, base, plan, "leader2", "Duyệt, gửi Sở KH&CN")
     _move(browser, base, plan, "dost", "Tổng hợp vào kế hoạch thành phố")

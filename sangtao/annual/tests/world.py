@@ -36,6 +36,9 @@ def build_annual_world(n: int, dost, officer, leader, survey, parent) -> dict:
                               list(ExternalIndicator.objects.all()[:2]), [report])
     services.submit_report(report, officer)
     services.approve_report(report, leader)
+    services.save_working_group(unit, officer, "12/QĐ-SYT", datetime.date(year, 1, 5), "Đề xuất nhiệm vụ",
+                                [{"full_name": f"Thành viên {i}", "job_title": "Chuyên viên", "role": "lead" if i == 0
+                                  else "member"} for i in range(n + 2)])
     for i in range(n):  # more units, consolidated and late with their report
         other = OrgUnit.objects.create(kind=UnitKind.WARD, code=f"A{n}-{i}", name=f"Phường kế hoạch {n}.{i}",
                                        parent=parent)

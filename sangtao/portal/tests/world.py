@@ -53,6 +53,7 @@ ARGS = {
     ("notices", "key"): "purpose", ("adoptions", "pk"): "adoption", ("library", "pk"): "resource", ("reviews", "kind"): "review_kind",
     ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
     ("problemkind", "object_id"): "problemkind", ("evidence", "indicator_pk"): "externalindicator",
+    ("working-groups", "unit_pk"): "unit",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",

@@ -1,0 +1,91 @@
+"""A unit's working group for public-sector innovation (brief §8, HCMC's plan 2701): the unit's staff
+declare it with its founding decision and members, DoST follows which units have one."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import client_for
+from sangtao.annual import services
+from sangtao.annual.models import PlanStatus, WorkingGroup
+from sangtao.core.errors import InvalidInput
+from sangtao.core.models import AuditEvent
+
+
+def _post(client, unit, decision="05/QĐ-UBND", decided_on="10/01/2026", members=(("Lê Văn Tám", "Phó Chủ tịch", "lead"),)):
+    data = {"decision_number": decision, "decided_on": decided_on, "tasks": "Đề xuất nhiệm vụ đổi mới sáng tạo",
+            "member-TOTAL_FORMS": str(len(members) + 1), "member-INITIAL_FORMS": "0"}
+    for i, (name, title, role) in enumerate(members):
+        data.update({f"member-{i}-full_name": name, f"member-{i}-job_title": title, f"member-{i}-role": role})
+    data[f"member-{len(members)}-role"] = "member"  # a blank row, left as the page gives it
+    return client.post(reverse("annual:working_group_edit", args=[unit.pk]), data)
+
+
+def test_the_ward_declares_its_group_and_dost_sees_it_on_the_plan_and_in_the_rollup(ward, plan_roles, make_plan):
+    plan = make_plan(PlanStatus.CONSOLIDATED)
+    dost = client_for(plan_roles["dost"])
+    rollup = dost.get("/annual/rollup/?year=2026").content.decode()
+    assert "0/" in rollup.split("đã khai báo tổ công tác")[0].rsplit("<p>", 1)[1]
+    assert "Chưa khai báo tổ công tác đổi mới sáng tạo" in dost.get(plan.get_absolute_url()).content.decode()
+
+    response = _post(client_for(plan_roles["officer"]), ward, members=(
+        ("Lê Văn Tám", "Phó Chủ tịch UBND phường", "lead"), ("Ngô Thị Hoa", "Công chức Văn phòng", "secretary")))
+    assert response.status_code == 302 and response.url == reverse("annual:working_group", args=[ward.pk])
+    group = WorkingGroup.objects.get(unit=ward)
+    assert [(m.full_name, m.role) for m in group.members.all()] == [("Lê Văn Tám", "lead"), ("Ngô Thị Hoa", "secretary")]
+    page = dost.get(reverse("annual:working_group", args=[ward.pk])).content.decode()
+    assert "05/QĐ-UBND" in page and "Ngô Thị Hoa" in page and "Thư ký" in page
+    assert "quyết định số 05/QĐ-UBND, 2 thành viên" in dost.get(plan.get_absolute_url()).content.decode()
+    rollup = dost.get("/annual/rollup/?year=2026").content.decode()
+    assert "1/" in rollup.split("đã khai báo tổ công tác")[0].rsplit("<p>", 1)[1]
+    assert reverse("annual:working_group", args=[ward.pk]) in rollup
+
+
+def test_a_new_composition_replaces_the_members_and_the_audit_log_keeps_each(ward, plan_roles):
+    client = client_for(plan_roles["officer"])
+    _post(client, ward)
+    _post(client_for(plan_roles["leader"]), ward, decision="09/QĐ-UBND", members=(("Trần Minh", "Chủ tịch", "lead"),))
+    group = WorkingGroup.objects.get(unit=ward)
+    assert group.decision_number == "09/QĐ-UBND" and [m.full_name for m in group.members.all()] == ["Trần Minh"]
+    saved = AuditEvent.objects.filter(action="annual_working_group.saved", object_id=str(group.pk)).order_by("id")
+    assert [event.data["members"][0][0] for event in saved] == ["Lê Văn Tám", "Trần Minh"]
+    assert [event.actor for event in saved] == [plan_roles["officer"], plan_roles["leader"]]
+
+
+def test_a_group_without_a_leader_or_decided_in_the_future_is_refused_and_nothing_saved(ward, plan_roles):
+    client = client_for(plan_roles["officer"])
+    no_leader = _post(client, ward, members=(("Lê Văn Tám", "Phó Chủ tịch", "member"),))
+    assert no_leader.status_code == 200 and "Tổ cần có tổ trưởng." in no_leader.content.decode()
+    future = (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
+    assert "Ngày quyết định không thể sau hôm nay." in _post(client, ward, decided_on=future).content.decode()
+    assert not WorkingGroup.objects.exists()
+    with pytest.raises(InvalidInput):
+        services.save_working_group(ward, plan_roles["officer"], "01", datetime.date(2026, 1, 1), "",
+                                    [{"full_name": "A", "role": "chair-of-everything"}, {"full_name": "B", "role": "lead"}])
+
+
+@pytest.mark.parametrize("role", ["dost", "officer", "leader", "other_unit_officer", "expert", "outsider", "anonymous"])
+def test_every_role_reads_and_keeps_exactly_the_groups_the_rules_give_it(role, ward, plan_roles):
+    services.save_working_group(ward, plan_roles["officer"], "05/QĐ-UBND", datetime.date(2026, 1, 10), "",
+                                [{"full_name": "Lê Văn Tám", "role": "lead"}])
+    client = client_for(plan_roles[role])
+    reads, keeps = role in {"dost", "officer", "leader"}, role in {"officer", "leader"}
+    expected = {True: 200, False: 302 if role == "anonymous" else 404}
+    assert client.get(reverse("annual:working_group", args=[ward.pk])).status_code == expected[reads]
+    assert client.get(reverse("annual:working_group_edit", args=[ward.pk])).status_code == expected[keeps]
+    _post(client, ward, decision="99/QĐ")
+    assert (WorkingGroup.objects.get().decision_number == "99/QĐ") == keeps
+
+
+def test_the_officers_home_asks_for_the_group_until_it_is_declared(ward, plan_roles):
+    from sangtao.core.workitems import work_for
+
+    def asked():
+        return [item for item in work_for(plan_roles["officer"]) if item.kind == "annual.working_group"]
+
+    [item] = asked()
+    assert item.count == 1 and item.url == reverse("annual:working_group", args=[ward.pk])
+    _post(client_for(plan_roles["officer"]), ward)
+    assert asked() == []  # nothing left to do: not shown
