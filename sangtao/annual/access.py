@@ -7,7 +7,15 @@ unit's own), and a report once the leader has approved it.
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from sangtao.annual.models import SENT_STATES, AnnualPlan, EvidenceFile, PlanReport, PlanStatus, PlanTransition
+from sangtao.annual.models import (
+    SENT_STATES,
+    AdvisorySession,
+    AnnualPlan,
+    EvidenceFile,
+    PlanReport,
+    PlanStatus,
+    PlanTransition,
+)
 from sangtao.core.lookup import pk_or_404
 from sangtao.orgs.models import OrgUnit
 from sangtao.orgs.roles import is_dost, staff_unit_ids
@@ -70,3 +78,18 @@ def visible_evidence(user, year: int) -> QuerySet[EvidenceFile]:
     citing = _reports_of_year(user, year).filter(evidence=OuterRef("pk"))
     return (EvidenceFile.objects.filter(Exists(citing))
             .annotate(plan_pk=Subquery(citing.order_by("plan_id").values("plan_id")[:1])))
+
+
+def visible_sessions(user) -> QuerySet[AdvisorySession]:
+    """Expert advice sessions: DoST's every one, a unit's staff their units'; nobody else any."""
+    sessions = AdvisorySession.objects.select_related("unit", "task")
+    if is_dost(user):
+        return sessions
+    return sessions.filter(unit_id__in=staff_unit_ids(user)) if getattr(user, "is_authenticated", False) else sessions.none()
+
+
+def get_session_for(user, pk) -> AdvisorySession:
+    session = visible_sessions(user).filter(pk=pk_or_404(pk)).first()
+    if session is None:
+        raise Http404
+    return session

@@ -20,5 +20,7 @@ class AnnualConfig(AppConfig):
             prefixes=("/annual/",), order=50)
         add("programme", "annual:rollup", _("Tổng hợp kế hoạch ĐMST"), is_dost_coordinator,
             prefixes=("/annual/rollup/", "/annual/city-reports/", "/annual/import/"), order=51)
+        add("programme", "annual:advice_list", _("Tư vấn chuyên gia (Inno-Coffee)"),
+            is_dost_coordinator | is_unit_staff, prefixes=("/annual/advice/",), order=53)
         add("programme", "annual:evidence_register", _("Minh chứng theo chỉ số"), is_dost_coordinator | is_unit_staff,
             prefixes=("/annual/evidence",), order=52)

@@ -6,18 +6,27 @@ from django.utils.translation import pgettext_lazy
 
 from sangtao.annual.models import (
     AnnualPlan,
+    AnnualTask,
     BudgetSource,
     ExternalIndex,
     ExternalIndicator,
     GroupRole,
     PlanStatus,
     ReportPeriod,
+    SessionStatus,
 )
 from sangtao.capacity.models import round_surveys
 from sangtao.challenges.models import Challenge, Facet, Field
 from sangtao.core import formats
 from sangtao.core.formats import DecimalField
-from sangtao.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, MoveReasonForm, UploadField
+from sangtao.core.forms import (
+    DateField,
+    DateTimeField,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    MoveReasonForm,
+    UploadField,
+)
 from sangtao.initiatives.models import Initiative
 from sangtao.knowledge.models import Case
 from sangtao.orgs.models import OrgUnit
@@ -165,6 +174,41 @@ class GroupMemberForm(forms.Form):
 
 
 GroupMemberFormSet = forms.formset_factory(GroupMemberForm, extra=3, max_num=40)
+
+
+class AdviceRequestForm(forms.Form):
+    unit = ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Đơn vị"))
+    task = ModelChoiceField(queryset=AnnualTask.objects.none(), label=_("Nhiệm vụ liên quan"), required=False,
+                            help_text=_("Không bắt buộc: một nhiệm vụ trong kế hoạch năm của đơn vị."))
+    topic = forms.CharField(label=_("Chủ đề cần tư vấn"), max_length=300)
+    question = forms.CharField(label=_("Vấn đề, câu hỏi cụ thể"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
+                               help_text=_("Hiện trạng, điều đã thử, điều cần chuyên gia góp ý."))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["task"].queryset = AnnualTask.objects.filter(plan__unit__in=units).select_related("plan").order_by(
+            "-plan__year", "position")
+        if units.count() == 1:
+            self.fields["unit"].initial = units.first()
+
+
+class AdviceFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Tất cả")), *SessionStatus.choices],
+                               required=False)
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = DateTimeField(label=_("Thời gian"), widget=formats.DateTimeInput(),
+                                  help_text=_("Ngày và giờ, ví dụ 15/03/2026 09:00."))
+    place = forms.CharField(label=_("Địa điểm hoặc đường dẫn họp trực tuyến"), max_length=300)
+    advisers = forms.CharField(label=_("Chuyên gia tư vấn"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecordForm(forms.Form):
+    advice = forms.CharField(label=_("Nội dung tư vấn, khuyến nghị"), max_length=10000,
+                             widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class ImportForm(forms.Form):

@@ -445,3 +445,50 @@ class WorkingGroupMember(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class SessionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Chờ Sở KH&CN xếp lịch")
+    SCHEDULED = "scheduled", _("Đã xếp lịch")
+    HELD = "held", _("Đã tư vấn")
+    DECLINED = "declined", _("Sở KH&CN không nhận")
+    CANCELLED = "cancelled", _("Đơn vị đã hủy")
+
+
+class AdvisorySession(models.Model):
+    """A unit's request for expert advice on one of its problems, and the session DoST holds for it
+    (the "Inno-Coffee" sessions of brief §8): scheduled with a time, a place and the advisers, then
+    recorded with the advice given."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="advisory_sessions",
+                             verbose_name=_("Đơn vị"))
+    task = models.ForeignKey(AnnualTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("Nhiệm vụ liên quan"))
+    topic = models.CharField(_("Chủ đề cần tư vấn"), max_length=300)
+    question = models.TextField(_("Vấn đề, câu hỏi cụ thể"))
+    status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.REQUESTED,
+                              editable=False)
+    scheduled_for = models.DateTimeField(_("Thời gian"), null=True, blank=True, editable=False)
+    place = models.CharField(_("Địa điểm hoặc đường dẫn họp trực tuyến"), max_length=300, blank=True, editable=False)
+    advisers = models.TextField(_("Chuyên gia tư vấn"), blank=True, editable=False)
+    advice = models.TextField(_("Nội dung tư vấn, khuyến nghị"), blank=True, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    def get_absolute_url(self) -> str:
+        return reverse("annual:advice", args=[self.pk])
+
+
+class SessionTransition(WorkflowTransition):
+    chain_by = ("session_id",)
+
+    session = models.ForeignKey(AdvisorySession, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=SessionStatus.choices)
+    to_status = models.CharField(max_length=12, choices=SessionStatus.choices)

@@ -46,3 +46,7 @@ rules.add_perm("annual.city_report", is_dost_coordinator)
 # A unit's working group: its staff keep it (the object is the unit); DoST reads every unit's.
 rules.add_perm("annual.edit_working_group", is_unit_staff_of)
 rules.add_perm("annual.view_working_group", is_unit_staff_of | is_dost_coordinator)
+# Expert advice sessions (Inno-Coffee): the unit's staff ask for one (the object is the unit), and read
+# theirs (a session's unit is found as a plan's is: is_plan_staff); DoST reads and answers every one.
+rules.add_perm("annual.request_advice", is_unit_staff_of)
+rules.add_perm("annual.view_session", is_plan_staff | is_dost_coordinator)

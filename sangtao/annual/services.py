@@ -17,6 +17,7 @@ from sangtao.annual.models import (
     IN_CITY_PLAN,
     REPORTING_STATES,
     SENT_STATES,
+    AdvisorySession,
     AnnualPlan,
     AnnualTask,
     BudgetSource,
@@ -31,6 +32,8 @@ from sangtao.annual.models import (
     ReportNotice,
     ReportPeriod,
     ReportStatus,
+    SessionStatus,
+    SessionTransition,
     TaskKpi,
     TaskMilestone,
     TaskProgress,
@@ -48,7 +51,7 @@ from sangtao.core.progress import Tracker, job_text, run_failed, start_job
 from sangtao.core.tasks import FailureMessage, periodic, task
 from sangtao.core.text import clean, fold
 from sangtao.core.uploads import check_upload
-from sangtao.core.workflow import apply_move
+from sangtao.core.workflow import CREATED, apply_move
 from sangtao.knowledge.models import PUBLISHED_STATES
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
@@ -402,6 +405,57 @@ def save_working_group(unit: OrgUnit, actor, decision_number: str, decided_on: d
         record(actor, "annual_working_group.saved", group, decision_number=group.decision_number,
                decided_on=decided_on.isoformat(), members=[[m["full_name"], m["job_title"], m["role"]] for m in members])
     return group
+
+
+# --- expert advice sessions (Inno-Coffee) ---------------------------------------------------------------
+
+def request_advice(actor, unit: OrgUnit, topic: str, question: str, task: AnnualTask | None = None) -> AdvisorySession:
+    """A unit asks DoST for expert advice on a problem (one of its tasks, or any); DoST is told."""
+    _require(actor, "annual.request_advice", unit)
+    topic, question = clean(topic or ""), clean(question or "")
+    if not topic:
+        raise InvalidInput(_("Cần nêu chủ đề cần tư vấn."), field="topic")
+    if not question:
+        raise InvalidInput(_("Cần nêu vấn đề, câu hỏi cụ thể."), field="question")
+    if task is not None and task.plan.unit_id != unit.pk:
+        raise InvalidInput(_("Chọn một nhiệm vụ của chính đơn vị."), field="task")
+    with transaction.atomic():
+        session = AdvisorySession.objects.create(unit=unit, task=task, topic=topic[:300], question=question,
+                                                 requested_by=actor)
+        SessionTransition.objects.create(session=session, actor=actor, move=CREATED, from_status=SessionStatus.REQUESTED,
+                                         to_status=SessionStatus.REQUESTED)
+        notify(dost_coordinators(), format_lazy(_("{unit} đề nghị tư vấn: «{topic}»"), unit=unit.name, topic=session.topic),
+               session.question[:500], session.get_absolute_url(), exclude=actor, action_needed=True,
+               subject=f"advisory_session:{session.pk}")
+    return session
+
+
+def schedule_session(session: AdvisorySession, actor, when: datetime.datetime, place: str, advisers: str
+                     ) -> AdvisorySession:
+    """Set (or move) the session's time, place and advisers; the unit's staff are told."""
+    place, advisers = clean(place or ""), clean(advisers or "")
+    if when is None or when <= timezone.now():
+        raise InvalidInput(_("Thời gian tư vấn phải sau lúc này."), field="scheduled_for")
+    if not place:
+        raise InvalidInput(_("Cần nêu địa điểm hoặc đường dẫn họp trực tuyến."), field="place")
+    return apply_move(session, "schedule", actor=actor, changes={
+        "scheduled_for": when, "place": place[:300], "advisers": advisers})
+
+
+def record_session(session: AdvisorySession, actor, advice: str) -> AdvisorySession:
+    """The advice given, kept for the unit (and for the knowledge of other units)."""
+    advice = clean(advice or "")
+    if not advice:
+        raise InvalidInput(_("Cần ghi nội dung đã tư vấn."), field="advice")
+    return apply_move(session, "record", actor=actor, changes={"advice": advice})
+
+
+def decline_session(session: AdvisorySession, actor, reason: str) -> AdvisorySession:
+    return apply_move(session, "decline", actor=actor, reason=reason)
+
+
+def cancel_session(session: AdvisorySession, actor, reason: str) -> AdvisorySession:
+    return apply_move(session, "cancel", actor=actor, reason=reason)
 
 
 # --- reports ------------------------------------------------------------------------------------

@@ -19,12 +19,16 @@ from sangtao.annual import services
 from sangtao.annual.access import (
     get_plan_for,
     get_report_for,
+    get_session_for,
     plannable_units,
     visible_evidence,
     visible_plans,
     visible_reports,
+    visible_sessions,
 )
 from sangtao.annual.forms import (
+    AdviceFilterForm,
+    AdviceRequestForm,
     EvidenceFilterForm,
     EvidenceForm,
     FilterForm,
@@ -36,7 +40,9 @@ from sangtao.annual.forms import (
     PlanForm,
     ProgressForm,
     ReasonForm,
+    RecordForm,
     ReportForm,
+    ScheduleForm,
     TaskForm,
     WorkingGroupForm,
     YearForm,
@@ -53,7 +59,7 @@ from sangtao.annual.models import (
     WorkingGroup,
 )
 from sangtao.annual.results import task_results
-from sangtao.annual.workflow import PLAN, REPORT
+from sangtao.annual.workflow import PLAN, REPORT, SESSION
 from sangtao.challenges.access import visible_challenges
 from sangtao.core import formats, workflow
 from sangtao.core.confirm import ask_first
@@ -351,6 +357,89 @@ def working_group_edit(request, unit_pk):
             messages.success(request, _("Đã lưu tổ công tác đổi mới sáng tạo."))
             return redirect("annual:working_group", unit.pk)
     return render(request, "annual/working_group_form.html", {"unit": unit, "form": form, "members": members})
+
+
+# --- expert advice sessions (Inno-Coffee) ---------------------------------------------------------------
+
+@login_required
+def advice_list(request):
+    units = plannable_units(request.user)
+    is_dost = request.user.has_perm("annual.view_rollup")
+    if not is_dost and not units.exists():
+        raise Http404
+    form = AdviceFilterForm(request.GET or None)
+    sessions = visible_sessions(request.user).order_by("-created_at", "-id")
+    if form.is_valid() and form.cleaned_data["status"]:
+        sessions = sessions.filter(status=form.cleaned_data["status"])
+    page = Paginator(sessions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "annual/advice_list.html", {
+        "page": page, "form": form, "can_request": units.exists(), "is_dost": is_dost})
+
+
+@login_required
+def advice_new(request):
+    units = plannable_units(request.user)
+    if not units.exists():
+        raise Http404
+    form = AdviceRequestForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.request_advice(request.user, data["unit"], data["topic"], data["question"], data["task"])
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã gửi đề nghị tư vấn; Sở KH&CN sẽ xếp lịch và báo lại."))
+            return redirect(session)
+    return render(request, "annual/advice_form.html", {"form": form})
+
+
+@login_required
+def advice_detail(request, pk):
+    session = get_session_for(request.user, pk)
+    return render(request, "annual/advice_detail.html", {
+        "session": session, "moves": workflow.move_choices(request.user, session),
+        "transitions": session.transitions.select_related("actor")})
+
+
+def _advice_step(request, session, move, form_class, act, initial=None):
+    """A move that takes more than a reason (the time and place, the advice given) on a page of its own."""
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Đã thực hiện: %(move)s.") % {"move": move.label})
+            return redirect(session)
+    return render(request, "annual/advice_step.html", {"session": session, "form": form, "move": move})
+
+
+# The moves that take more than a reason, each on a page of its own: its form, the service it calls with
+# what the form gives, and what the form starts with.
+ADVICE_STEPS = {
+    "schedule": (ScheduleForm, lambda session, user, data: services.schedule_session(
+        session, user, data["scheduled_for"], data["place"], data["advisers"]),
+        lambda session: {"scheduled_for": session.scheduled_for, "place": session.place, "advisers": session.advisers}),
+    "record": (RecordForm, lambda session, user, data: services.record_session(session, user, data["advice"]),
+               lambda session: {}),
+}
+ADVICE_MOVES = {"decline": services.decline_session, "cancel": services.cancel_session}
+
+
+@login_required
+def advice_move(request, pk, move):
+    session = get_session_for(request.user, pk)
+    if move in ADVICE_STEPS:
+        spec = SESSION.moves[move]
+        if spec not in workflow.available_moves(request.user, session):
+            raise Http404
+        form_class, act, initial = ADVICE_STEPS[move]
+        return _advice_step(request, session, spec, form_class, lambda data: act(session, request.user, data),
+                            initial(session))
+    return _move_page(request, session, SESSION, move, session.get_absolute_url(),
+                      lambda reason: ADVICE_MOVES[move](session, request.user, reason), {"session": session})
 
 
 # --- the evidence register by external indicator ---------------------------------------------------

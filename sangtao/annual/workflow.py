@@ -12,7 +12,17 @@ returned) -> accepted by DoST (or returned with a note).
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, PlanTransition, ReportStatus, ReportTransition
+from sangtao.annual.models import (
+    AdvisorySession,
+    AnnualPlan,
+    PlanReport,
+    PlanStatus,
+    PlanTransition,
+    ReportStatus,
+    ReportTransition,
+    SessionStatus,
+    SessionTransition,
+)
 from sangtao.annual.rules import is_plan_leader, is_plan_officer, is_plan_staff
 from sangtao.core.workflow import Guard, Move, workflow
 from sangtao.orgs.models import Role
@@ -98,3 +108,25 @@ REPORT = workflow("annual_report", PlanReport, [
          _("Trả lại đơn vị kèm ghi chú"), reason_required=True, danger=True,
          notify=lambda report: _staff(report.plan)),
 ], _("Báo cáo"), transitions=ReportTransition, subject="report", notice=_report_notice)
+
+
+# --- expert advice sessions (Inno-Coffee) ---------------------------------------------------------------
+#
+# requested (unit staff) -> scheduled by DoST with a time, a place and the advisers (again to move it) ->
+# held, with the advice recorded; DoST may decline a request with a reason; the unit may cancel one not held.
+
+def _session_notice(session, move, reason):
+    return (format_lazy(_("Tư vấn «{topic}»: {move}"), topic=session.topic, move=move.label), reason,
+            session.get_absolute_url())
+
+
+S = SessionStatus
+SESSION = workflow("advisory_session", AdvisorySession, [
+    Move("schedule", (S.REQUESTED, S.SCHEDULED), S.SCHEDULED, is_dost_coordinator, _("Xếp lịch tư vấn"),
+         notify=_staff),
+    Move("record", (S.SCHEDULED,), S.HELD, is_dost_coordinator, _("Ghi nội dung đã tư vấn"), notify=_staff),
+    Move("decline", (S.REQUESTED,), S.DECLINED, is_dost_coordinator, _("Không nhận đề nghị"),
+         reason_required=True, danger=True, notify=_staff),
+    Move("cancel", (S.REQUESTED, S.SCHEDULED), S.CANCELLED, is_plan_staff, _("Hủy đề nghị"),
+         reason_required=True, danger=True, notify=lambda session: list(dost_coordinators())),
+], _("Phiên tư vấn"), transitions=SessionTransition, subject="session", notice=_session_notice, records_creation=True)

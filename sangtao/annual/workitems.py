@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sangtao.annual.models import AnnualPlan, PlanReport, PlanStatus, ReportPeriod, ReportStatus
+from sangtao.annual.models import (
+    AdvisorySession,
+    AnnualPlan,
+    PlanReport,
+    PlanStatus,
+    ReportPeriod,
+    ReportStatus,
+    SessionStatus,
+)
 from sangtao.annual.rollup import PLANNING_UNITS
 from sangtao.core.workitems import WorkItem, one_or_list, provider, span
 from sangtao.orgs.models import OrgUnit, Role
@@ -48,6 +56,9 @@ def plan_work(user) -> list[WorkItem]:
                               one_or_list(reports, "one", lambda pk: reverse("annual:report", args=[reports["plan"], pk]),
                                           url), group=GROUP))
     if is_dost(user):
+        items.append(WorkItem("annual.schedule_advice", _("Đề nghị tư vấn chờ xếp lịch"),
+                              AdvisorySession.objects.filter(status=SessionStatus.REQUESTED).count(),
+                              reverse("annual:advice_list") + "?status=requested", group=GROUP))
         items.append(WorkItem("annual.consolidate", _("Kế hoạch ĐMST chờ Sở KH&CN tổng hợp"),
                               AnnualPlan.objects.filter(status=PlanStatus.APPROVED).count(), url + "?status=approved",
                               group=GROUP))

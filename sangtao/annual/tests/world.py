@@ -48,5 +48,6 @@ def build_annual_world(n: int, dost, officer, leader, survey, parent) -> dict:
         for move, actor in (("submit", staff), ("approve", head), ("consolidate", dost)):
             extra = services.move_plan(extra, actor, move)
         consolidated_in_january(extra)
-    return {"annual_plan": plan.pk, "annual_report": report.pk, "reportperiod": half.pk,
+    sessions = [services.request_advice(officer, unit, f"Chủ đề {i}", "Câu hỏi", plan.tasks.first()) for i in range(n + 1)]
+    return {"advisory_session": sessions[0].pk, "annual_plan": plan.pk, "annual_report": report.pk, "reportperiod": half.pk,
             "externalindicator": ExternalIndicator.objects.first().pk}

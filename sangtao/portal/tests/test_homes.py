@@ -16,7 +16,7 @@ from sangtao.orgs.models import Role
 # Every query of the home, whatever the number of items: the session and user, the roles, each
 # provider's few aggregates, the notifications and follows shown, the header's menu and badge, and for
 # DoST the deadline rules and the holidays of the two national deadlines (challenges/deadlines.py).
-HOME_QUERIES = 33
+HOME_QUERIES = 34
 
 
 def kinds(user) -> dict[str, int]:

@@ -53,7 +53,7 @@ ARGS = {
     ("notices", "key"): "purpose", ("adoptions", "pk"): "adoption", ("library", "pk"): "resource", ("reviews", "kind"): "review_kind",
     ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
     ("problemkind", "object_id"): "problemkind", ("evidence", "indicator_pk"): "externalindicator",
-    ("working-groups", "unit_pk"): "unit",
+    ("working-groups", "unit_pk"): "unit", ("advice", "pk"): "advisory_session",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
@@ -98,7 +98,8 @@ NOT_CRAWLED = {
     "job": "one job run, keyed by a UUID", "job_progress": "one job run", "job_result": "one job run's file",
     "job_retry": "POST only",
     "annual:task_edit": "one task's form", "annual:task_delete": "POST only", "annual:move": "one move's form",
-    "annual:report_start": "POST only", "annual:report_move": "one move's form", "annual:evidence_file": "one file",
+    "annual:report_start": "POST only", "annual:report_move": "one move's form",
+    "annual:advice_move": "one move's form", "annual:evidence_file": "one file",
     "annual:city_report": "one background report", "annual:city_report_file": "one file",
     "api:move_annual_plan": "POST only",
     "knowledge:case_act": "POST only", "knowledge:adoption_act": "POST only", "knowledge:resource_file": "one file",
