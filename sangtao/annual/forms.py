@@ -172,8 +172,16 @@ class GroupMemberForm(forms.Form):
     job_title = forms.CharField(label=_("Chức vụ, đơn vị công tác"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Vai trò trong tổ"), choices=GroupRole.choices, initial=GroupRole.MEMBER)
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("full_name") and (data.get("job_title") or data.get("role") != GroupRole.MEMBER):
+            self.add_error("full_name", _("Cần nhập họ và tên."))  # a row begun: not dropped unnoticed
+        return data
 
-GroupMemberFormSet = forms.formset_factory(GroupMemberForm, extra=3, max_num=40)
+
+GROUP_MAX = 40
+GroupMemberFormSet = forms.formset_factory(GroupMemberForm, extra=3, max_num=GROUP_MAX, validate_max=True,
+                                           absolute_max=GROUP_MAX)
 
 
 class AdviceRequestForm(forms.Form):

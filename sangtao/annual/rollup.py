@@ -64,7 +64,7 @@ def rollup(year: int | None = None, *, unit_kind: str = "") -> dict:
             "plans": sum(by_status.values())}
 
 
-def units_page(year: int, query_units, *, without_plan: bool = False):
+def units_page(year: int, query_units, *, without_plan: bool = False, without_group: bool = False):
     """The units of one page with their plan of the year (state, tasks, budget): one query, each unit's
     numbers read through the (unit, year) index rather than by joining every year's tasks."""
     plan = AnnualPlan.objects.filter(unit=OuterRef("pk"), year=year).order_by()
@@ -76,6 +76,8 @@ def units_page(year: int, query_units, *, without_plan: bool = False):
         group_id=Subquery(WorkingGroup.objects.filter(unit=OuterRef("pk")).values("id")[:1]))
     if without_plan:
         units = units.filter(plan_id__isnull=True)
+    if without_group:
+        units = units.filter(working_group__isnull=True)
     return units.order_by(F("plan_id").asc(nulls_last=True), "sort_name")
 
 

@@ -35,6 +35,7 @@ def is_unit_staff_of(user, unit) -> bool:
     """An officer or a leader of this unit."""
     return unit is not None and unit.pk in units_with_role(user, Role.OFFICER, Role.LEADER)
 
+
 rules.add_perm("annual.view_rollup", is_dost_coordinator)
 # The evidence register by external indicator: DoST for the city, unit staff for their own units' files.
 rules.add_perm("annual.view_evidence", is_dost_coordinator | is_unit_staff)
@@ -46,7 +47,6 @@ rules.add_perm("annual.city_report", is_dost_coordinator)
 # A unit's working group: its staff keep it (the object is the unit); DoST reads every unit's.
 rules.add_perm("annual.edit_working_group", is_unit_staff_of)
 rules.add_perm("annual.view_working_group", is_unit_staff_of | is_dost_coordinator)
-# Expert advice sessions (Inno-Coffee): the unit's staff ask for one (the object is the unit), and read
-# theirs (a session's unit is found as a plan's is: is_plan_staff); DoST reads and answers every one.
+# Expert advice sessions (Inno-Coffee): the unit's staff ask for one (the object is the unit); who reads
+# which is access.visible_sessions, who answers is the move table (annual/workflow.py).
 rules.add_perm("annual.request_advice", is_unit_staff_of)
-rules.add_perm("annual.view_session", is_plan_staff | is_dost_coordinator)

@@ -393,8 +393,8 @@ def save_working_group(unit: OrgUnit, actor, decision_number: str, decided_on: d
         raise InvalidInput(_("Vai trò trong tổ không hợp lệ."), field="members")
     if decided_on is None or decided_on > timezone.localdate():
         raise InvalidInput(_("Ngày quyết định không thể sau hôm nay."), field="decided_on")
-    if not any(m["role"] == GroupRole.LEAD for m in members):
-        raise InvalidInput(_("Tổ cần có tổ trưởng."), field="members")
+    if sum(m["role"] == GroupRole.LEAD for m in members) != 1:
+        raise InvalidInput(_("Tổ cần có một tổ trưởng."), field="members")
     with transaction.atomic():
         group, _created = WorkingGroup.objects.update_or_create(unit=unit, defaults={
             "decision_number": decision_number[:60], "decided_on": decided_on, "tasks": clean(tasks or ""),
@@ -403,7 +403,7 @@ def save_working_group(unit: OrgUnit, actor, decision_number: str, decided_on: d
         WorkingGroupMember.objects.bulk_create(
             WorkingGroupMember(group=group, position=position, **member) for position, member in enumerate(members, 1))
         record(actor, "annual_working_group.saved", group, decision_number=group.decision_number,
-               decided_on=decided_on.isoformat(), members=[[m["full_name"], m["job_title"], m["role"]] for m in members])
+               decided_on=decided_on.isoformat(), tasks=group.tasks, members=[[m["full_name"], m["job_title"], m["role"]] for m in members])
     return group
 
 
@@ -438,8 +438,14 @@ def schedule_session(session: AdvisorySession, actor, when: datetime.datetime, p
         raise InvalidInput(_("Thời gian tư vấn phải sau lúc này."), field="scheduled_for")
     if not place:
         raise InvalidInput(_("Cần nêu địa điểm hoặc đường dẫn họp trực tuyến."), field="place")
-    return apply_move(session, "schedule", actor=actor, changes={
-        "scheduled_for": when, "place": place[:300], "advisers": advisers})
+    # A session moved keeps where it was before in its transition row.
+    before = f"{formats.short_datetime(session.scheduled_for)} · {session.place}" if session.scheduled_for else ""
+    after = f"{formats.short_datetime(when)} · {place[:300]}"
+    title = format_lazy(_("Tư vấn «{topic}»: {move}"), topic=session.topic,
+                        move=_("đổi lịch") if before else _("đã xếp lịch"))
+    return apply_move(session, "schedule", actor=actor, reason=f"{before} → {after}" if before else "",
+                      changes={"scheduled_for": when, "place": place[:300], "advisers": advisers},
+                      notice=(title, f"{after}\n{advisers}".strip()))
 
 
 def record_session(session: AdvisorySession, actor, advice: str) -> AdvisorySession:

@@ -55,6 +55,7 @@ from sangtao.annual.models import (
     PlanReport,
     PlanStatus,
     ReportPeriod,
+    SessionStatus,
     TaskKpi,
     WorkingGroup,
 )
@@ -364,16 +365,14 @@ def working_group_edit(request, unit_pk):
 @login_required
 def advice_list(request):
     units = plannable_units(request.user)
-    is_dost = request.user.has_perm("annual.view_rollup")
-    if not is_dost and not units.exists():
+    if not request.user.has_perm("annual.view_rollup") and not units.exists():
         raise Http404
     form = AdviceFilterForm(request.GET or None)
     sessions = visible_sessions(request.user).order_by("-created_at", "-id")
     if form.is_valid() and form.cleaned_data["status"]:
         sessions = sessions.filter(status=form.cleaned_data["status"])
     page = Paginator(sessions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "annual/advice_list.html", {
-        "page": page, "form": form, "can_request": units.exists(), "is_dost": is_dost})
+    return render(request, "annual/advice_list.html", {"page": page, "form": form, "can_request": units.exists()})
 
 
 @login_required
@@ -399,7 +398,12 @@ def advice_detail(request, pk):
     session = get_session_for(request.user, pk)
     return render(request, "annual/advice_detail.html", {
         "session": session, "moves": workflow.move_choices(request.user, session),
-        "transitions": session.transitions.select_related("actor")})
+        "transitions": session.transitions.select_related("actor"),
+        # The task's plan is linked only for whom it is visible (DoST does not see a unit's draft).
+        "task_plan_visible": session.task is not None and visible_plans(request.user).filter(
+            pk=session.task.plan_id).exists(),
+        "can_ask_again": session.status in (SessionStatus.DECLINED, SessionStatus.CANCELLED)
+        and request.user.has_perm("annual.request_advice", session.unit)})
 
 
 def _advice_step(request, session, move, form_class, act, initial=None):
@@ -524,8 +528,9 @@ def rollup(request):
     with_group, asked_group = rollups.working_groups(OrgUnit.objects.current())
     # Last year's annual report falls due in this one: still owed, it is shown on this year's page too.
     earlier_late = services.late_reports(year - 1, today, limit=0)[0] if year == today.year else 0
-    units = rollups.units_page(year, OrgUnit.objects.current().order_by("sort_name"),
-                               without_plan=request.GET.get("without") == "1")
+    without, nogroup = request.GET.get("without") == "1", request.GET.get("nogroup") == "1"
+    units = rollups.units_page(year, OrgUnit.objects.current().order_by("sort_name"), without_plan=without,
+                               without_group=nogroup)
     page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(PlanStatus.choices)
     for unit in page.object_list:
@@ -533,8 +538,8 @@ def rollup(request):
     return render(request, "annual/rollup.html", {
         "year": year, "years": range(today.year + 1, today.year - 5, -1), "summary": rollups.rollup(year),
         "late": late, "late_count": late_count, "earlier_late": earlier_late, "page": page,
-        "with_group": with_group, "asked_group": asked_group, "without": request.GET.get("without") == "1",
-        "querystring": f"year={year}" + ("&without=1" if request.GET.get("without") == "1" else ""),
+        "with_group": with_group, "asked_group": asked_group, "without": without, "nogroup": nogroup,
+        "querystring": f"year={year}" + ("&without=1" if without else "") + ("&nogroup=1" if nogroup else ""),
         "pending_reports": PlanReport.objects.filter(plan__year=year, status="approved").select_related(
             "plan__unit", "period"),
         "city_reports": CityReport.objects.filter(year=year).select_related("job")[:5], "import_form": ImportForm(),

@@ -9,6 +9,7 @@ Report: draft -> submitted (officer) -> approved by the leader (DoST sees it fro
 returned) -> accepted by DoST (or returned with a note).
 """
 
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -120,13 +121,24 @@ def _session_notice(session, move, reason):
             session.get_absolute_url())
 
 
+def _taken_place(session) -> bool:
+    return session.scheduled_for is not None and session.scheduled_for <= timezone.now()
+
+
+TAKEN_PLACE = Guard(_taken_place, _("Buổi tư vấn chưa diễn ra: ghi nội dung sau thời gian đã hẹn."),
+                    lambda session: session.get_absolute_url())
+NOT_YET_HELD = Guard(lambda session: not _taken_place(session),
+                     _("Đã qua thời gian tư vấn: Sở KH&CN ghi lại nội dung buổi tư vấn."),
+                     lambda session: session.get_absolute_url())
+
 S = SessionStatus
 SESSION = workflow("advisory_session", AdvisorySession, [
     Move("schedule", (S.REQUESTED, S.SCHEDULED), S.SCHEDULED, is_dost_coordinator, _("Xếp lịch tư vấn"),
          notify=_staff),
-    Move("record", (S.SCHEDULED,), S.HELD, is_dost_coordinator, _("Ghi nội dung đã tư vấn"), notify=_staff),
+    Move("record", (S.SCHEDULED,), S.HELD, is_dost_coordinator, _("Ghi nội dung đã tư vấn"), guards=(TAKEN_PLACE,),
+         notify=_staff),
     Move("decline", (S.REQUESTED,), S.DECLINED, is_dost_coordinator, _("Không nhận đề nghị"),
          reason_required=True, danger=True, notify=_staff),
-    Move("cancel", (S.REQUESTED, S.SCHEDULED), S.CANCELLED, is_plan_staff, _("Hủy đề nghị"),
+    Move("cancel", (S.REQUESTED, S.SCHEDULED), S.CANCELLED, is_plan_staff, _("Hủy đề nghị"), guards=(NOT_YET_HELD,),
          reason_required=True, danger=True, notify=lambda session: list(dost_coordinators())),
 ], _("Phiên tư vấn"), transitions=SessionTransition, subject="session", notice=_session_notice, records_creation=True)

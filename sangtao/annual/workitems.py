@@ -41,7 +41,7 @@ def plan_work(user) -> list[WorkItem]:
         items.append(WorkItem("annual.submit", _("Kế hoạch ĐMST đang soạn, cần trình lãnh đạo"), n,
                               one or url + "?status=draft", group=GROUP))
         # The city's plan asks every department and local unit for a working group (brief §8).
-        missing = OrgUnit.objects.filter(pk__in=officer_units, kind__in=PLANNING_UNITS,
+        missing = OrgUnit.objects.current().filter(pk__in=officer_units, kind__in=PLANNING_UNITS,
                                          working_group__isnull=True).aggregate(n=Count("pk"), first=Min("pk"))
         items.append(WorkItem("annual.working_group", _("Đơn vị chưa khai báo tổ công tác đổi mới sáng tạo"), missing["n"],
                               reverse("annual:working_group", args=[missing["first"]]) if missing["n"] else url,
@@ -56,9 +56,13 @@ def plan_work(user) -> list[WorkItem]:
                               one_or_list(reports, "one", lambda pk: reverse("annual:report", args=[reports["plan"], pk]),
                                           url), group=GROUP))
     if is_dost(user):
-        items.append(WorkItem("annual.schedule_advice", _("Đề nghị tư vấn chờ xếp lịch"),
-                              AdvisorySession.objects.filter(status=SessionStatus.REQUESTED).count(),
+        advice = AdvisorySession.objects.aggregate(
+            requested=Count("pk", filter=Q(status=SessionStatus.REQUESTED)),
+            unrecorded=Count("pk", filter=Q(status=SessionStatus.SCHEDULED, scheduled_for__lte=timezone.now())))
+        items.append(WorkItem("annual.schedule_advice", _("Đề nghị tư vấn chờ xếp lịch"), advice["requested"],
                               reverse("annual:advice_list") + "?status=requested", group=GROUP))
+        items.append(WorkItem("annual.record_advice", _("Phiên tư vấn đã qua thời gian hẹn, chưa ghi nội dung"),
+                              advice["unrecorded"], reverse("annual:advice_list") + "?status=scheduled", group=GROUP))
         items.append(WorkItem("annual.consolidate", _("Kế hoạch ĐMST chờ Sở KH&CN tổng hợp"),
                               AnnualPlan.objects.filter(status=PlanStatus.APPROVED).count(), url + "?status=approved",
                               group=GROUP))

@@ -28,13 +28,37 @@ def _later(days=3):
     return timezone.now() + datetime.timedelta(days=days)
 
 
-@pytest.mark.parametrize("state", [SessionStatus.REQUESTED, SessionStatus.SCHEDULED, SessionStatus.HELD])
+def _taken_place(session) -> AdvisorySession:
+    """The session's time has come and gone (the tests do not wait for the clock)."""
+    AdvisorySession.objects.filter(pk=session.pk).update(scheduled_for=timezone.now() - datetime.timedelta(hours=2))
+    return AdvisorySession.objects.get(pk=session.pk)
+
+
+@pytest.mark.parametrize("state", ["requested", "scheduled", "past_its_time", "held", "declined", "cancelled"])
 def test_every_role_may_make_exactly_the_session_moves_the_table_gives_it(state, asked, plan_roles):
-    if state != SessionStatus.REQUESTED:
-        asked = services.schedule_session(asked, plan_roles["dost"], _later(), "Phòng họp Sở KH&CN", "")
-    if state == SessionStatus.HELD:
-        asked = services.record_session(asked, plan_roles["dost"], "Ưu tiên hồ sơ được tra cứu nhiều.")
+    dost = plan_roles["dost"]
+    if state in ("scheduled", "past_its_time", "held"):
+        asked = services.schedule_session(asked, dost, _later(), "Phòng họp Sở KH&CN", "")
+    if state in ("past_its_time", "held"):
+        asked = _taken_place(asked)
+    if state == "held":
+        asked = services.record_session(asked, dost, "Ưu tiên hồ sơ được tra cứu nhiều.")
+    if state == "declined":
+        asked = services.decline_session(asked, dost, "Ngoài phạm vi")
+    if state == "cancelled":
+        asked = services.cancel_session(asked, plan_roles["officer"], "Đã tự giải quyết")
     assert_move_matrix(asked, plan_roles, ALLOWED)
+
+
+def test_advice_is_recorded_only_once_the_session_took_place_and_not_cancelled_after(asked, plan_roles):
+    dost = plan_roles["dost"]
+    scheduled = services.schedule_session(asked, dost, _later(), "Phòng họp", "")
+    with pytest.raises(InvalidInput, match="chưa diễn ra"):
+        services.record_session(scheduled, dost, "Nội dung")
+    past = _taken_place(scheduled)
+    with pytest.raises(InvalidInput, match="Đã qua thời gian tư vấn"):
+        services.cancel_session(past, plan_roles["officer"], "Không cần nữa")
+    assert services.record_session(past, dost, "Nội dung").status == SessionStatus.HELD
 
 
 def test_a_request_is_scheduled_held_and_recorded_each_side_told_in_turn(asked, plan_roles, ward):
@@ -48,13 +72,19 @@ def test_a_request_is_scheduled_held_and_recorded_each_side_told_in_turn(asked, 
     assert response.status_code == 302
     session = AdvisorySession.objects.get()
     assert session.status == SessionStatus.SCHEDULED and timezone.localtime(session.scheduled_for) == when
-    assert Notification.objects.filter(recipient=officer, url=session.get_absolute_url()).exists()
+    told = Notification.objects.get(recipient=officer, url=session.get_absolute_url())
+    assert when.strftime("%d/%m/%Y") in told.body and "https://meet.example.vn/inno-coffee" in told.body
     page = client_for(officer).get(session.get_absolute_url()).content.decode()
     assert 'href="https://meet.example.vn/inno-coffee"' in page and "TS. Nguyễn Văn Minh" in page
+    moved = when + datetime.timedelta(days=1)
+    client.post(reverse("annual:advice_move", args=[asked.pk, "schedule"]), {
+        "scheduled_for": moved.strftime("%d/%m/%Y %H:%M"), "place": "Phòng họp Sở KH&CN"})
+    assert session.transitions.last().reason.startswith(when.strftime("%H:%M %d/%m/%Y") + " · https://meet")
+    session = _taken_place(session)
     client.post(reverse("annual:advice_move", args=[session.pk, "record"]), {"advice": "Ưu tiên hồ sơ tra cứu nhiều."})
     session.refresh_from_db()
     assert session.status == SessionStatus.HELD and session.advice == "Ưu tiên hồ sơ tra cứu nhiều."
-    assert [t.move for t in session.transitions.all()] == ["create", "schedule", "record"]
+    assert [t.move for t in session.transitions.all()] == ["create", "schedule", "schedule", "record"]
     assert "Ưu tiên hồ sơ tra cứu nhiều." in client_for(plan_roles["leader"]).get(session.get_absolute_url()).content.decode()
 
 

@@ -45,6 +45,9 @@ def test_a_ward_asks_for_advice_dost_schedules_and_records_it(live_server, brows
                     "id_advisers": "TS. Nguyễn Văn Minh"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert AdvisorySession.objects.get().status == SessionStatus.SCHEDULED
+    # The session takes place (the journey does not wait for the clock); DoST then records the advice.
+    AdvisorySession.objects.update(scheduled_for=timezone.now() - datetime.timedelta(hours=2))
+    browser.refresh()
     click_and_wait(browser, By.LINK_TEXT, "Ghi nội dung đã tư vấn")
     _type(browser, {"id_advice": "Bắt đầu bằng kịch bản cho 30 câu hỏi thường gặp; đo tỷ lệ trả lời đúng."})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")

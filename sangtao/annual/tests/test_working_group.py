@@ -57,7 +57,7 @@ def test_a_new_composition_replaces_the_members_and_the_audit_log_keeps_each(war
 def test_a_group_without_a_leader_or_decided_in_the_future_is_refused_and_nothing_saved(ward, plan_roles):
     client = client_for(plan_roles["officer"])
     no_leader = _post(client, ward, members=(("Lê Văn Tám", "Phó Chủ tịch", "member"),))
-    assert no_leader.status_code == 200 and "Tổ cần có tổ trưởng." in no_leader.content.decode()
+    assert no_leader.status_code == 200 and "Tổ cần có một tổ trưởng." in no_leader.content.decode()
     future = (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
     assert "Ngày quyết định không thể sau hôm nay." in _post(client, ward, decided_on=future).content.decode()
     assert not WorkingGroup.objects.exists()
@@ -89,3 +89,23 @@ def test_the_officers_home_asks_for_the_group_until_it_is_declared(ward, plan_ro
     assert item.count == 1 and item.url == reverse("annual:working_group", args=[ward.pk])
     _post(client_for(plan_roles["officer"]), ward)
     assert asked() == []  # nothing left to do: not shown
+
+
+def test_two_leaders_too_many_rows_or_a_row_without_a_name_are_refused(ward, plan_roles):
+    from sangtao.annual.forms import GROUP_MAX
+
+    client = client_for(plan_roles["officer"])
+    two = _post(client, ward, members=(("Lê Văn Tám", "", "lead"), ("Ngô Thị Hoa", "", "lead")))
+    assert "Tổ cần có một tổ trưởng." in two.content.decode()
+    crowd = _post(client, ward, members=[(f"Người {i}", "", "lead" if i == 0 else "member") for i in range(GROUP_MAX + 5)])
+    assert crowd.status_code == 200 and 'data-form-error="true"' in crowd.content.decode()
+    nameless = _post(client, ward, members=(("Lê Văn Tám", "", "lead"), ("", "Công chức Văn phòng", "member")))
+    assert "Cần nhập họ và tên." in nameless.content.decode()
+    assert not WorkingGroup.objects.exists()
+
+
+def test_dost_lists_only_the_units_still_without_a_group(ward, health, plan_roles):
+    _post(client_for(plan_roles["officer"]), ward)
+    page = client_for(plan_roles["dost"]).get("/annual/rollup/", {"nogroup": "1"}).content.decode()
+    units = page.split('id="units"')[1]
+    assert health.name in units and ward.name not in units
