@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from sangtao.annual import services
-from sangtao.annual.models import AnnualPlan, ExternalIndicator, ReportPeriod
+from sangtao.annual.models import AdvisorySession, AnnualPlan, AnnualTask, ExternalIndicator, ReportPeriod
 
 User = get_user_model()
 
@@ -148,7 +148,32 @@ def load_annual(units) -> int:
     _last_years_plan_under_way(units["26740"], officer, leader, dost, PLANS[1][2][0], fields, year)
     # The late reports of Phường Sài Gòn: the reminders and the escalations they brought.
     services.remind_and_escalate_reports()
+    _working_group_and_advice(units, dost, year)
     return AnnualPlan.objects.count()
+
+
+def _working_group_and_advice(units, dost, year: int) -> None:
+    """The Department of Health's working group, and its expert advice: one session held (its advice
+    recorded), one asked and still waiting for DoST, so each state shows on the pages and homes."""
+    officer, _leader = _staff("soyte")
+    health = units["soyte"]
+    services.save_working_group(health, officer, "125/QĐ-SYT", datetime.date(year, 1, 20),
+                                "Đề xuất, theo dõi và báo cáo các nhiệm vụ đổi mới sáng tạo của ngành y tế.", [
+                                    {"full_name": "Nguyễn Văn An", "job_title": "Phó Giám đốc Sở Y tế", "role": "lead"},
+                                    {"full_name": "Lê Thị Thu", "job_title": "Trưởng phòng Kế hoạch - Tài chính",
+                                     "role": "deputy"},
+                                    {"full_name": officer.display_name, "job_title": "Chuyên viên", "role": "secretary"}])
+    task = AnnualTask.objects.filter(plan__unit=health, plan__year=year).order_by("position").first()
+    held = services.request_advice(officer, health, "Số hóa hồ sơ bệnh án giấy",
+                                   "Các bệnh viện còn khoảng 200.000 hồ sơ giấy; nên ưu tiên số hóa loại nào trước?", task)
+    held = services.schedule_session(held, dost, timezone.now() + datetime.timedelta(hours=1),
+                                     "Phòng họp Sở KH&CN, 244 Điện Biên Phủ", "TS. Nguyễn Văn Minh (lưu trữ số)")
+    AdvisorySession.objects.filter(pk=held.pk).update(scheduled_for=timezone.now() - datetime.timedelta(days=3))
+    held.refresh_from_db()
+    services.record_session(held, dost, "Ưu tiên hồ sơ của bệnh nhân đang điều trị ngoại trú dài hạn; số hóa theo "
+                                        "lượt khám, không theo kho; đo thời gian tra cứu trước và sau.")
+    services.request_advice(officer, health, "Trợ lý ảo đặt lịch khám",
+                            "Nên dùng kịch bản cố định hay mô hình ngôn ngữ cho 30 câu hỏi thường gặp?")
 
 
 def _last_years_plan_under_way(unit, officer, leader, dost, task, fields, year: int) -> AnnualPlan:
