@@ -141,5 +141,5 @@ def write_zip(run_id: str, actor_id: int, year: int, index: str, language: str =
             with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
                 _fill(archive, files, lines, tagged, tracker)
             spool.seek(0)
-            tracker.finish(job_text(gettext_lazy("Đã gom các tệp theo chỉ số: %(n)s."), n=len(tagged)), File(spool),
+            tracker.finish(job_text(gettext_lazy("Số tệp đã gom vào các thư mục chỉ số: %(n)s."), n=len(tagged)), File(spool),
                            f"minh-chung-{year}{'-' + index if index else ''}.zip")

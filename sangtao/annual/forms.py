@@ -180,7 +180,7 @@ class GroupMemberForm(forms.Form):
 
 
 GROUP_MAX = 40
-GroupMemberFormSet = forms.formset_factory(GroupMemberForm, extra=3, max_num=GROUP_MAX, validate_max=True,
+GroupMemberFormSet = forms.formset_factory(GroupMemberForm, extra=5, max_num=GROUP_MAX, validate_max=True,
                                            absolute_max=GROUP_MAX)
 
 
@@ -197,6 +197,7 @@ class AdviceRequestForm(forms.Form):
         self.fields["unit"].queryset = units
         self.fields["task"].queryset = AnnualTask.objects.filter(plan__unit__in=units).select_related("plan").order_by(
             "-plan__year", "position")
+        self.fields["task"].label_from_instance = lambda task: f"{task.title} ({task.plan.year})"
         if units.count() == 1:
             self.fields["unit"].initial = units.first()
 
@@ -207,7 +208,8 @@ class AdviceFilterForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    scheduled_for = DateTimeField(label=_("Thời gian"), widget=formats.DateTimeInput(),
+    scheduled_for = DateTimeField(label=_("Thời gian tư vấn"), widget=formats.DateTimeInput(),
+                                  input_formats=[formats.INPUT_DATETIME],  # a date alone would mean midnight
                                   help_text=_("Ngày và giờ, ví dụ 15/03/2026 09:00."))
     place = forms.CharField(label=_("Địa điểm hoặc đường dẫn họp trực tuyến"), max_length=300)
     advisers = forms.CharField(label=_("Chuyên gia tư vấn"), max_length=2000, required=False,

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.challenges.models import Facet, KpiDefinition
@@ -430,7 +430,7 @@ class GroupRole(models.TextChoices):
     LEAD = "lead", _("Tổ trưởng")
     DEPUTY = "deputy", _("Tổ phó")
     SECRETARY = "secretary", _("Thư ký")
-    MEMBER = "member", _("Thành viên")
+    MEMBER = "member", pgettext_lazy("working group role", "Thành viên")
 
 
 class WorkingGroupMember(models.Model):
@@ -452,7 +452,7 @@ class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Đã xếp lịch")
     HELD = "held", _("Đã tư vấn")
     DECLINED = "declined", _("Sở KH&CN không nhận")
-    CANCELLED = "cancelled", _("Đơn vị đã hủy")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 class AdvisorySession(models.Model):
@@ -468,7 +468,7 @@ class AdvisorySession(models.Model):
     question = models.TextField(_("Vấn đề, câu hỏi cụ thể"))
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.REQUESTED,
                               editable=False)
-    scheduled_for = models.DateTimeField(_("Thời gian"), null=True, blank=True, editable=False)
+    scheduled_for = models.DateTimeField(_("Thời gian tư vấn"), null=True, blank=True, editable=False)
     place = models.CharField(_("Địa điểm hoặc đường dẫn họp trực tuyến"), max_length=300, blank=True, editable=False)
     advisers = models.TextField(_("Chuyên gia tư vấn"), blank=True, editable=False)
     advice = models.TextField(_("Nội dung tư vấn, khuyến nghị"), blank=True, editable=False)

@@ -394,7 +394,7 @@ def save_working_group(unit: OrgUnit, actor, decision_number: str, decided_on: d
     if decided_on is None or decided_on > timezone.localdate():
         raise InvalidInput(_("Ngày quyết định không thể sau hôm nay."), field="decided_on")
     if sum(m["role"] == GroupRole.LEAD for m in members) != 1:
-        raise InvalidInput(_("Tổ cần có một tổ trưởng."), field="members")
+        raise InvalidInput(_("Tổ cần có đúng một tổ trưởng."), field="members")
     with transaction.atomic():
         group, _created = WorkingGroup.objects.update_or_create(unit=unit, defaults={
             "decision_number": decision_number[:60], "decided_on": decided_on, "tasks": clean(tasks or ""),
@@ -462,6 +462,11 @@ def decline_session(session: AdvisorySession, actor, reason: str) -> AdvisorySes
 
 def cancel_session(session: AdvisorySession, actor, reason: str) -> AdvisorySession:
     return apply_move(session, "cancel", actor=actor, reason=reason)
+
+
+def call_off_session(session: AdvisorySession, actor, reason: str) -> AdvisorySession:
+    """DoST calls off a session, or records that it did not take place."""
+    return apply_move(session, "call_off", actor=actor, reason=reason)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -747,8 +752,9 @@ def build_city_report(run_id: str, report_id: int) -> None:
         tracker.advance(percent)
 
     rows = city_rows(report.year, progress=lambda share: progress(int(share * 60)))
-    late = sorted(((plan.unit.name, period, due) for plan, period, due in missing_reports(report.year)),
-                  key=lambda line: (line[2], line[0]))
+    # Last year's reports still owed too (its annual report falls due in this year), as the roll-up says.
+    late = sorted(((plan.unit.name, period, due) for year in (report.year - 1, report.year)
+                   for plan, period, due in missing_reports(year)), key=lambda line: (line[2], line[0]))
     satisfaction = city_satisfaction(report.year)
     pdf = city_report_pdf(report, rows, late, satisfaction)
     tracker.advance(80, force=True)

@@ -429,7 +429,8 @@ ADVICE_STEPS = {
     "record": (RecordForm, lambda session, user, data: services.record_session(session, user, data["advice"]),
                lambda session: {}),
 }
-ADVICE_MOVES = {"decline": services.decline_session, "cancel": services.cancel_session}
+ADVICE_MOVES = {"decline": services.decline_session, "cancel": services.cancel_session,
+                "call_off": services.call_off_session}
 
 
 @login_required

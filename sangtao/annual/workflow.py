@@ -114,7 +114,8 @@ REPORT = workflow("annual_report", PlanReport, [
 # --- expert advice sessions (Inno-Coffee) ---------------------------------------------------------------
 #
 # requested (unit staff) -> scheduled by DoST with a time, a place and the advisers (again to move it) ->
-# held, with the advice recorded; DoST may decline a request with a reason; the unit may cancel one not held.
+# held, with the advice recorded once its time has passed; DoST may decline a request, or call off a session
+# (also one that did not take place), with a reason; the unit may cancel before the session's time.
 
 def _session_notice(session, move, reason):
     return (format_lazy(_("Tư vấn «{topic}»: {move}"), topic=session.topic, move=move.label), reason,
@@ -125,15 +126,14 @@ def _taken_place(session) -> bool:
     return session.scheduled_for is not None and session.scheduled_for <= timezone.now()
 
 
-TAKEN_PLACE = Guard(_taken_place, _("Buổi tư vấn chưa diễn ra: ghi nội dung sau thời gian đã hẹn."),
-                    lambda session: session.get_absolute_url())
+# Nothing to put right on another page: the time has to come (or has passed).
+TAKEN_PLACE = Guard(_taken_place, _("Buổi tư vấn chưa diễn ra: ghi nội dung sau thời gian đã hẹn."))
 NOT_YET_HELD = Guard(lambda session: not _taken_place(session),
-                     _("Đã qua thời gian tư vấn: Sở KH&CN ghi lại nội dung buổi tư vấn."),
-                     lambda session: session.get_absolute_url())
+                     _("Đã qua thời gian tư vấn: Sở KH&CN ghi lại nội dung buổi tư vấn, hoặc ghi là không diễn ra."))
 
 S = SessionStatus
 SESSION = workflow("advisory_session", AdvisorySession, [
-    Move("schedule", (S.REQUESTED, S.SCHEDULED), S.SCHEDULED, is_dost_coordinator, _("Xếp lịch tư vấn"),
+    Move("schedule", (S.REQUESTED, S.SCHEDULED), S.SCHEDULED, is_dost_coordinator, _("Xếp lịch / đổi lịch tư vấn"),
          notify=_staff),
     Move("record", (S.SCHEDULED,), S.HELD, is_dost_coordinator, _("Ghi nội dung đã tư vấn"), guards=(TAKEN_PLACE,),
          notify=_staff),
@@ -141,4 +141,6 @@ SESSION = workflow("advisory_session", AdvisorySession, [
          reason_required=True, danger=True, notify=_staff),
     Move("cancel", (S.REQUESTED, S.SCHEDULED), S.CANCELLED, is_plan_staff, _("Hủy đề nghị"), guards=(NOT_YET_HELD,),
          reason_required=True, danger=True, notify=lambda session: list(dost_coordinators())),
+    Move("call_off", (S.SCHEDULED,), S.CANCELLED, is_dost_coordinator, _("Hủy buổi tư vấn / ghi là không diễn ra"),
+         reason_required=True, danger=True, notify=_staff),
 ], _("Phiên tư vấn"), transitions=SessionTransition, subject="session", notice=_session_notice, records_creation=True)

@@ -14,7 +14,7 @@ from sangtao.core.errors import InvalidInput, NotAllowed
 from sangtao.notifications.models import Notification
 
 ALLOWED = move_table_test("advisory_session", {"schedule": {"dost"}, "record": {"dost"}, "decline": {"dost"},
-                                               "cancel": {"officer", "leader"}})
+                                               "cancel": {"officer", "leader"}, "call_off": {"dost"}})
 
 
 @pytest.fixture
@@ -59,6 +59,24 @@ def test_advice_is_recorded_only_once_the_session_took_place_and_not_cancelled_a
     with pytest.raises(InvalidInput, match="Đã qua thời gian tư vấn"):
         services.cancel_session(past, plan_roles["officer"], "Không cần nữa")
     assert services.record_session(past, dost, "Nội dung").status == SessionStatus.HELD
+
+
+def test_dost_records_that_a_session_past_its_time_did_not_take_place_and_the_unit_is_told(asked, plan_roles):
+    dost = plan_roles["dost"]
+    past = _taken_place(services.schedule_session(asked, dost, _later(), "Phòng họp", ""))
+    services.call_off_session(past, dost, "Chuyên gia ốm, đơn vị sẽ đề nghị lại")
+    session = AdvisorySession.objects.get()
+    assert session.status == SessionStatus.CANCELLED
+    assert Notification.objects.filter(recipient=plan_roles["officer"], body__contains="Chuyên gia ốm").exists()
+    page = client_for(plan_roles["officer"]).get(session.get_absolute_url()).content.decode()
+    assert reverse("annual:advice_new") in page  # ask again
+
+
+def test_a_session_is_scheduled_with_a_time_not_a_date_alone(asked, plan_roles):
+    day = (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d/%m/%Y")
+    refused = client_for(plan_roles["dost"]).post(reverse("annual:advice_move", args=[asked.pk, "schedule"]),
+                                                  {"scheduled_for": day, "place": "Phòng họp"})
+    assert refused.status_code == 200 and AdvisorySession.objects.get().status == SessionStatus.REQUESTED
 
 
 def test_a_request_is_scheduled_held_and_recorded_each_side_told_in_turn(asked, plan_roles, ward):

@@ -39,7 +39,7 @@ def test_a_ward_asks_for_advice_dost_schedules_and_records_it(live_server, brows
 
     log_in(browser, base, "dost")
     visit(browser, base + session.get_absolute_url())
-    click_and_wait(browser, By.LINK_TEXT, "Xếp lịch tư vấn")
+    click_and_wait(browser, By.LINK_TEXT, "Xếp lịch / đổi lịch tư vấn")
     when = (timezone.localtime() + datetime.timedelta(days=5)).strftime("%d/%m/%Y") + " 09:00"
     _type(browser, {"id_scheduled_for": when, "id_place": "https://meet.example.vn/inno-coffee",
                     "id_advisers": "TS. Nguyễn Văn Minh"})

@@ -74,7 +74,6 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     _add_task(browser, base, plan, "Trợ lý ảo trả lời thủ tục", "Thời gian chờ trả lời", "3", "0")
     assert "Trợ lý ảo trả lời thủ tục" in browser.page_source
     # The ward declares its innovation working group from the plan's page.
-    click_and_wait(browser, By.XPATH, "//main//a[contains(@href, '/annual/working-groups/')]")
     click_and_wait(browser, By.LINK_TEXT, "Khai báo tổ công tác")
     _fill(browser, {"id_decision_number": "05/QĐ-UBND", "id_decided_on": f"10/01/{year}",
                     "id_member-0-full_name": "Lê Văn Tám", "id_member-0-job_title": "Phó Chủ tịch UBND phường",

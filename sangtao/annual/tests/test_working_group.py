@@ -57,7 +57,7 @@ def test_a_new_composition_replaces_the_members_and_the_audit_log_keeps_each(war
 def test_a_group_without_a_leader_or_decided_in_the_future_is_refused_and_nothing_saved(ward, plan_roles):
     client = client_for(plan_roles["officer"])
     no_leader = _post(client, ward, members=(("Lê Văn Tám", "Phó Chủ tịch", "member"),))
-    assert no_leader.status_code == 200 and "Tổ cần có một tổ trưởng." in no_leader.content.decode()
+    assert no_leader.status_code == 200 and "Tổ cần có đúng một tổ trưởng." in no_leader.content.decode()
     future = (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
     assert "Ngày quyết định không thể sau hôm nay." in _post(client, ward, decided_on=future).content.decode()
     assert not WorkingGroup.objects.exists()
@@ -96,7 +96,7 @@ def test_two_leaders_too_many_rows_or_a_row_without_a_name_are_refused(ward, pla
 
     client = client_for(plan_roles["officer"])
     two = _post(client, ward, members=(("Lê Văn Tám", "", "lead"), ("Ngô Thị Hoa", "", "lead")))
-    assert "Tổ cần có một tổ trưởng." in two.content.decode()
+    assert "Tổ cần có đúng một tổ trưởng." in two.content.decode()
     crowd = _post(client, ward, members=[(f"Người {i}", "", "lead" if i == 0 else "member") for i in range(GROUP_MAX + 5)])
     assert crowd.status_code == 200 and 'data-form-error="true"' in crowd.content.decode()
     nameless = _post(client, ward, members=(("Lê Văn Tám", "", "lead"), ("", "Công chức Văn phòng", "member")))
