@@ -76,7 +76,8 @@ def city_report_pdf(report: CityReport, rows: list[CityRow], late: Late,
                     satisfaction: list[SatisfactionLine]) -> bytes:
     city = settings.CITY_NAME
     doc = AdministrativeDocument(f"Báo cáo kết quả thực hiện nhiệm vụ đổi mới sáng tạo năm {report.year}")
-    doc.header_block([f"UBND {city.upper()}", settings.CITY_DOST_NAME.upper(), f"Số: {report.number}"],
+    # The city's council on two lines: a city's name alone fits the heading's column, "UBND " before it may not.
+    doc.header_block(["ỦY BAN NHÂN DÂN", city.upper(), settings.CITY_DOST_NAME.upper(), f"Số: {report.number}"],
                      ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
     doc.set_font("Serif", "I", 13)
     doc.cell(0, 7, f"{city}, {formats.long_date(timezone.localdate())}", align="R", new_x="LMARGIN", new_y="NEXT")

@@ -119,10 +119,12 @@ class AdministrativeDocument(FPDF):
         width = self.w - self.l_margin - self.r_margin
         top = self.get_y()
         self.set_font("Serif", "B", 10.5)
-        self.multi_cell(width * 0.4 - 2, 6, "\n".join(left), align="C")
+        # The motto takes 92 mm on its one line (57 %); the rest holds "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
+        # (at 40 % it broke before its last word).
+        self.multi_cell(width * 0.43 - 2, 6, "\n".join(left), align="C")
         bottom = self.get_y()
-        self.set_xy(self.l_margin + width * 0.4, top)
-        self.multi_cell(width * 0.6, 6, "\n".join(right), align="C")
+        self.set_xy(self.l_margin + width * 0.43, top)
+        self.multi_cell(width * 0.57, 6, "\n".join(right), align="C")
         self.set_y(max(bottom, self.get_y()))
         self.ln(6)
         self.set_font("Serif", size=BODY_SIZE)

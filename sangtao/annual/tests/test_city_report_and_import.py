@@ -111,7 +111,7 @@ def test_dost_builds_the_city_report_in_the_background_pdf_and_workbook(city_pla
     assert (round(float(page.mediabox.width) / MM), round(float(page.mediabox.height) / MM)) == (210, 297)
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "Số: 01/BC-SKHCN-2026" in text and "Thành phố Đà Nẵng, ngày" in text
-    assert "UBND THÀNH PHỐ ĐÀ NẴNG" in text and "Hồ Chí Minh" not in text
+    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ ĐÀ NẴNG" in text and "Hồ Chí Minh" not in text
     for title in ("Một cửa số hóa", "Trợ lý ảo hộ tịch", "Đặt lịch khám trực tuyến"):
         assert title in text
     assert "Bản đồ ngập" not in text  # another year
