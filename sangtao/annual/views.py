@@ -131,6 +131,8 @@ def plan_detail(request, pk):
         "can_report": can_report, "today": timezone.localdate(),
         "transitions": plan.transitions.select_related("actor"),
         "group": WorkingGroup.objects.filter(unit_id=plan.unit_id).annotate(member_count=Count("members")).first(),
+        "sessions": visible_sessions(request.user).filter(task__plan=plan).order_by("-created_at"),
+        "can_ask_advice": request.user.has_perm("annual.request_advice", plan.unit),
     })
 
 

@@ -40,6 +40,12 @@ def plan_work(user) -> list[WorkItem]:
         n, one = plans(AnnualPlan.objects.filter(unit_id__in=officer_units, status=PlanStatus.DRAFT))
         items.append(WorkItem("annual.submit", _("Kế hoạch ĐMST đang soạn, cần trình lãnh đạo"), n,
                               one or url + "?status=draft", group=GROUP))
+        upcoming = AdvisorySession.objects.filter(unit_id__in=officer_units, status=SessionStatus.SCHEDULED,
+                                                  scheduled_for__gte=timezone.now()).aggregate(
+            n=Count("pk"), next=Min("scheduled_for"))
+        items.append(WorkItem("annual.advice_upcoming", _("Phiên tư vấn chuyên gia sắp tới"), upcoming["n"],
+                              reverse("annual:advice_list") + "?status=scheduled", due=upcoming["next"],
+                              action_needed=False, group=GROUP))
         # The city's plan asks every department and local unit for a working group (brief §8).
         missing = OrgUnit.objects.current().filter(pk__in=officer_units, kind__in=PLANNING_UNITS,
                                          working_group__isnull=True).aggregate(n=Count("pk"), first=Min("pk"))

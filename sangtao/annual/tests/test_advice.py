@@ -158,3 +158,14 @@ def test_the_unit_asks_through_its_page_and_dost_finds_it_on_its_home(ward, plan
     assert item.count == 1 and item.url.endswith("?status=requested")
     empty = client_for(plan_roles["officer"]).post(reverse("annual:advice_new"), {"unit": ward.pk, "topic": ""})
     assert empty.status_code == 200 and AdvisorySession.objects.count() == 1
+
+
+def test_the_plan_lists_its_tasks_sessions_and_the_officer_is_told_of_the_next_one(asked, plan_roles):
+    from sangtao.core.workitems import work_for
+
+    plan_page = client_for(plan_roles["leader"]).get(asked.task.plan.get_absolute_url()).content.decode()
+    assert asked.get_absolute_url() in plan_page.split('id="advice"')[1]
+    when = _later(2)
+    services.schedule_session(asked, plan_roles["dost"], when, "Phòng họp", "")
+    [item] = [item for item in work_for(plan_roles["officer"]) if item.kind == "annual.advice_upcoming"]
+    assert item.count == 1 and item.due == when and not item.action_needed
