@@ -1111,10 +1111,10 @@ def move_table_test(workflow_name: str, allowed: dict[str, set[str]]) -> dict[st
     return allowed
 
 
-def moves_through_api(url_of, roles: dict, offered=None):
+def moves_through_api(url_of, roles: dict, offered=None, body=None):
     """An `apply` for assert_move_matrix that makes each move through the API (a POST to url_of(object,
-    move)), its refusals mapped back to the service's errors; a move the API does not offer (not in
-    `offered`) and an anonymous caller are refused as the service would.
+    move) of `body`, a reason by default), its refusals mapped back to the service's errors; a move the
+    API does not offer (not in `offered`) and an anonymous caller are refused as the service would.
 
     Each of the roles is signed in once, here: a sign-in inside a try would be rolled back with it
     (and signing in again for each of the hundreds of tries was a third of the matrix's time)."""
@@ -1125,7 +1125,7 @@ def moves_through_api(url_of, roles: dict, offered=None):
     def apply(target, move, user):
         if offered is not None and move not in offered or not getattr(user, "is_authenticated", False):
             raise NotAllowed()
-        response = clients[user.pk].post(url_of(target, move), {"reason": "lý do thử nghiệm"})
+        response = clients[user.pk].post(url_of(target, move), body or {"reason": "lý do thử nghiệm"})
         errors = {403: NotAllowed, 404: NotAllowed, 409: StaleState, 422: InvalidInput}
         if response.status_code in errors:
             raise errors[response.status_code]()

@@ -1,6 +1,7 @@
-"""Annual plans in the API: list (with Vietnamese-folded search), one plan, create, moves, reports."""
+"""Annual plans in the API: list (with Vietnamese-folded search), one plan, create, moves, reports; and the
+units' requests for expert advice (Inno-Coffee sessions): list, one, ask, moves."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -11,8 +12,8 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
 from sangtao.annual import services
-from sangtao.annual.access import get_plan_for, plannable_units, visible_plans
-from sangtao.annual.models import BudgetSource, PlanStatus, ReportPeriod
+from sangtao.annual.access import get_plan_for, get_session_for, plannable_units, visible_plans, visible_sessions
+from sangtao.annual.models import AnnualTask, BudgetSource, PlanStatus, ReportPeriod, SessionStatus
 from sangtao.annual.results import task_results
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.models import Facet
@@ -237,3 +238,133 @@ def report_annual_plan(request, plan_id: Id, payload: AnnualReportIn):
             found = services.submit_report(found, request.user)
     return 201, {"id": found.pk, "plan_id": plan.pk, "period": period.code, "status": found.status,
                  "due_on": period.due_on(plan.year)}
+
+
+# --- expert advice sessions ----------------------------------------------------------------------
+
+class AdviceIn(Input):
+    unit_id: Id
+    task_id: Id | None = None
+    topic: str = SchemaField(min_length=1, max_length=300)
+    question: str = SchemaField(min_length=1, max_length=4000)
+
+
+class AdviceMoveIn(Input):
+    """What a move takes: schedule a time, a place and the advisers; record the advice given; the
+    others a reason."""
+
+    reason: str = SchemaField("", max_length=4000)
+    scheduled_for: datetime | None = None
+    place: str = SchemaField("", max_length=300)
+    advisers: str = SchemaField("", max_length=2000)
+    advice: str = SchemaField("", max_length=10000)
+
+
+class AdviceParams(Input):
+    status: SessionStatus | None = None
+    page: Page = 1
+
+
+class AdviceOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    task_id: int | None
+    topic: str
+    status: str
+    scheduled_for: datetime | None
+    place: str
+    url: str
+
+
+class AdviceStepOut(Schema):
+    move: str
+    from_status: str
+    to_status: str
+    at: datetime
+    reason: str
+
+
+class AdviceDetailOut(AdviceOut):
+    question: str
+    advisers: str
+    advice: str
+    moves: list[str]
+    history: list[AdviceStepOut]
+
+
+class AdvicePage(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[AdviceOut]
+
+
+def _session_out(session) -> dict:
+    return {"id": session.pk, "unit_id": session.unit_id, "unit": session.unit.name, "task_id": session.task_id,
+            "topic": session.topic, "status": session.status, "scheduled_for": session.scheduled_for,
+            "place": session.place, "url": session.get_absolute_url()}
+
+
+def _session_detail(session, user) -> dict:
+    from sangtao.core.workflow import available_moves
+
+    return {**_session_out(session), "question": session.question, "advisers": session.advisers,
+            "advice": session.advice, "moves": [m.name for m in available_moves(user, session)],
+            "history": [{"move": t.move, "from_status": t.from_status, "to_status": t.to_status, "at": t.at,
+                         "reason": t.reason} for t in session.transitions.order_by("at", "id")]}
+
+
+@router.get("/annual/advice", response={200: AdvicePage, **LIST})
+def list_advice(request, params: Query[AdviceParams]):
+    """Expert advice sessions the caller may see (DoST: every one; a unit's staff: their units'), newest first."""
+    queryset = visible_sessions(request_user(request))
+    if params.status:
+        queryset = queryset.filter(status=params.status)
+    page = Paginator(queryset.order_by("-created_at", "-id"), 20).get_page(params.page)
+    return {"count": page.paginator.count, "page": page.number, "num_pages": page.paginator.num_pages,
+            "results": [_session_out(session) for session in page.object_list]}
+
+
+@router.get("/annual/advice/{session_id}", response={200: AdviceDetailOut, **READ})
+def advice(request, session_id: Id):
+    """One session: the question, its time, place and advisers, the advice given, the moves open to the
+    caller and its history."""
+    user = request_user(request)
+    return _session_detail(get_session_for(user, session_id), user)
+
+
+@router.post("/annual/advice", response={201: AdviceDetailOut, **ERRORS}, auth=WRITE_AUTH)
+def ask_for_advice(request, payload: AdviceIn):
+    """A unit's officer or leader asks DoST for expert advice, on one of the unit's tasks or on any problem."""
+    unit = plannable_units(request.user).filter(pk=payload.unit_id).first()
+    if unit is None:
+        raise Http404
+    task = None
+    if payload.task_id is not None:
+        task = AnnualTask.objects.filter(pk=payload.task_id, plan__unit=unit).first()
+        if task is None:
+            raise Http404
+    session = services.request_advice(request.user, unit, payload.topic, payload.question, task)
+    return 201, _session_detail(session, request.user)
+
+
+# Each move, with what it takes from the body.
+ADVICE_MOVES = {
+    "schedule": lambda session, user, data: services.schedule_session(session, user, data.scheduled_for, data.place,
+                                                                      data.advisers),
+    "record": lambda session, user, data: services.record_session(session, user, data.advice),
+    "decline": lambda session, user, data: services.decline_session(session, user, data.reason),
+    "cancel": lambda session, user, data: services.cancel_session(session, user, data.reason),
+    "call_off": lambda session, user, data: services.call_off_session(session, user, data.reason),
+}
+
+
+@router.post("/annual/advice/{session_id}/moves/{move}", response={200: AdviceDetailOut, **ERRORS},
+             auth=WRITE_AUTH)
+def move_advice(request, session_id: Id, move: Literal["schedule", "record", "decline", "cancel", "call_off"],
+                payload: AdviceMoveIn):
+    """Make one move: DoST schedules (or moves) the session with scheduled_for, place and advisers, records
+    the advice once it took place, declines or calls it off with a reason; the unit cancels with a reason."""
+    session = ADVICE_MOVES[move](get_session_for(request.user, session_id), request.user, payload)
+    return _session_detail(session, request.user)

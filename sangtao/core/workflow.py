@@ -164,6 +164,13 @@ def _refuse_unmet(obj, move: Move) -> None:
                            unmet=[guard.text(obj) for guard in unmet])
 
 
+def require_allowed(obj, move_name: str, *, actor) -> None:
+    """Refuse at once a move the actor may not make, for a service that checks what the move takes
+    (a time, a text) before apply_move: a caller refused the move hears that, not what its input lacks."""
+    if actor is not SYSTEM and not workflow_of(obj).moves[move_name].allowed.test(actor, obj):
+        raise NotAllowed()
+
+
 REASON_MAX = TEXT_MAX  # characters of a move's reason, as the API's schemas take it
 
 

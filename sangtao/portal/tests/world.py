@@ -53,7 +53,7 @@ ARGS = {
     ("notices", "key"): "purpose", ("adoptions", "pk"): "adoption", ("library", "pk"): "resource", ("reviews", "kind"): "review_kind",
     ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
     ("problemkind", "object_id"): "problemkind", ("evidence", "indicator_pk"): "externalindicator",
-    ("working-groups", "unit_pk"): "unit", ("advice", "pk"): "advisory_session",
+    ("working-groups", "unit_pk"): "unit", ("advice", "pk"): "advisory_session", ("advice", "session_id"): "advisory_session",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
@@ -101,7 +101,7 @@ NOT_CRAWLED = {
     "annual:report_start": "POST only", "annual:report_move": "one move's form",
     "annual:advice_move": "one move's form", "annual:evidence_file": "one file",
     "annual:city_report": "one background report", "annual:city_report_file": "one file",
-    "api:move_annual_plan": "POST only",
+    "api:move_annual_plan": "POST only", "api:move_advice": "POST only",
     "knowledge:case_act": "POST only", "knowledge:adoption_act": "POST only", "knowledge:resource_file": "one file",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
