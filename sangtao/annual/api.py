@@ -1,5 +1,6 @@
 """Annual plans in the API: list (with Vietnamese-folded search), one plan, create, moves, reports; and the
-units' requests for expert advice (Inno-Coffee sessions): list, one, ask, moves."""
+units' requests for expert advice (Inno-Coffee sessions): list, one, ask, moves; and the evidence register
+by external indicator (PAR INDEX, PII): the indicators with their counts, one indicator's files."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,13 +8,33 @@ from typing import Literal
 
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 
+from sangtao.annual import evidence as register
 from sangtao.annual import services
-from sangtao.annual.access import get_plan_for, get_session_for, plannable_units, visible_plans, visible_sessions
-from sangtao.annual.models import AnnualTask, BudgetSource, PlanStatus, ReportPeriod, SessionStatus
+from sangtao.annual.access import (
+    get_plan_for,
+    get_session_for,
+    plannable_units,
+    visible_evidence,
+    visible_plans,
+    visible_sessions,
+)
+from sangtao.annual.models import (
+    AnnualTask,
+    BudgetSource,
+    ExternalIndex,
+    ExternalIndicator,
+    PlanStatus,
+    ReportPeriod,
+    SessionStatus,
+)
 from sangtao.annual.results import task_results
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.models import Facet
@@ -368,3 +389,101 @@ def move_advice(request, session_id: Id, move: Literal["schedule", "record", "de
     the advice once it took place, declines or calls it off with a reason; the unit cancels with a reason."""
     session = ADVICE_MOVES[move](get_session_for(request.user, session_id), request.user, payload)
     return _session_detail(session, request.user)
+
+
+# --- the evidence register ------------------------------------------------------------------------
+
+class EvidenceParams(Input):
+    year: int | None = SchemaField(None, ge=2000, le=2100)
+    index: ExternalIndex | None = None
+    missing: bool = False
+    page: Page = 1
+
+
+class EvidenceLineOut(Schema):
+    id: int
+    index: str
+    code: str
+    name: str
+    active: bool
+    file_count: int
+    unit_count: int
+    url: str
+
+
+class EvidencePage(Schema):
+    year: int
+    count: int
+    page: int
+    num_pages: int
+    results: list[EvidenceLineOut]
+
+
+class EvidenceFileOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    title: str
+    original_name: str
+    size: int
+    uploaded_at: datetime
+    url: str
+
+
+class EvidenceIndicatorOut(Schema):
+    id: int
+    index: str
+    code: str
+    name: str
+    year: int
+    count: int
+    page: int
+    num_pages: int
+    files: list[EvidenceFileOut]
+
+
+def _evidence_files(request, year: int | None):
+    """Who may not read the register gets a 404; the year is this one unless asked."""
+    user = request_user(request)
+    if not user.has_perm("annual.view_evidence"):
+        raise Http404
+    year = year or timezone.localdate().year
+    return year, visible_evidence(user, year)
+
+
+def _indicator_name(indicator: ExternalIndicator) -> str:
+    return indicator.name_en if (get_language() or "").startswith("en") and indicator.name_en else indicator.name
+
+
+@router.get("/annual/evidence", response={200: EvidencePage, **READ})
+def evidence_register(request, params: Query[EvidenceParams]):
+    """Each external indicator of the index (or both) with how many evidence files, from how many units, the
+    reports of the year cite for it; `missing` lists only those without any. DoST sees every unit's files,
+    a unit's staff their own units' (404 for whoever may not read the register)."""
+    year, files = _evidence_files(request, params.year)
+    lines = register.indicator_lines(files, params.index or "")
+    if params.missing:
+        lines = lines.filter(Q(file_count=0))  # an annotation: Q, which the type checker does not read
+    page = Paginator(lines, 50).get_page(params.page)
+    return {"year": year, "count": page.paginator.count, "page": page.number, "num_pages": page.paginator.num_pages,
+            "results": [{"id": line.pk, "index": line.index, "code": line.code, "name": _indicator_name(line),
+                         "active": line.active, "file_count": line.file_count, "unit_count": line.unit_count,
+                         "url": f"{reverse('annual:evidence_indicator', args=[line.pk])}?year={year}"}
+                        for line in page.object_list]}
+
+
+@router.get("/annual/evidence/{indicator_id}", response={200: EvidenceIndicatorOut, **READ})
+def evidence_of_indicator(request, indicator_id: Id, year: int | None = Query(None, ge=2000, le=2100),
+                          page: Page = 1):
+    """Every evidence file the reports of the year cite for one indicator, by unit then newest first, each with
+    its download address on the site."""
+    year, files = _evidence_files(request, year)
+    indicator = ExternalIndicator.objects.filter(pk=indicator_id).first()
+    if indicator is None:
+        raise Http404
+    found = Paginator(register.files_for(files, indicator), 50).get_page(page)
+    return {"id": indicator.pk, "index": indicator.index, "code": indicator.code, "name": _indicator_name(indicator),
+            "year": year, "count": found.paginator.count, "page": found.number, "num_pages": found.paginator.num_pages,
+            "files": [{"id": f.pk, "unit_id": f.unit_id, "unit": f.unit.name, "title": f.title,
+                       "original_name": f.original_name, "size": f.size, "uploaded_at": f.uploaded_at,
+                       "url": reverse("annual:evidence_file", args=[f.plan_pk, f.pk])} for f in found.object_list]}

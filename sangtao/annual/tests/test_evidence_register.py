@@ -226,3 +226,27 @@ def test_a_long_name_in_the_archive_is_shortened_before_its_extension():
     member = _member("PII 6.1.1", f"Phường Sài Gòn 12 {'Biên bản họp tổ công tác đổi mới sáng tạo ' * 6}.pdf")
     assert member.startswith("PII_6.1.1/Phường_Sài_Gòn_12_Biên_bản") and member.endswith(".pdf")
     assert len(member.split("/")[1]) <= 111
+
+
+def test_the_api_gives_the_register_by_indicator_and_each_indicators_files_to_whom_the_pages_do(
+        two_units, dost, officer, plan_roles, api_client):
+    register = api_client(dost).get("/annual/evidence?year=2026&index=pii").json()
+    lines = {line["code"]: line for line in register["results"]}
+    assert register["year"] == 2026 and set(lines) == set(
+        ExternalIndicator.objects.filter(index="pii", active=True).values_list("code", flat=True))
+    assert (lines["6.1.1"]["file_count"], lines["6.1.1"]["unit_count"]) == (1, 1)
+    missing = api_client(dost).get("/annual/evidence?year=2026&missing=true").json()["results"]
+    assert "6.1.1" not in {line["code"] for line in missing} and all(line["file_count"] == 0 for line in missing)
+
+    indicator = ExternalIndicator.objects.get(code="1.5")
+    address = f"/annual/evidence/{indicator.pk}"
+    files = api_client(dost).get(f"{address}?year=2026").json()
+    assert [f["title"] for f in files["files"]] == ["Quyết định thành lập tổ công tác"]  # the draft's file is not
+    download = client_for(dost).get(files["files"][0]["url"])
+    assert download.status_code == 200 and b"%PDF" in b"".join(download.streaming_content)
+    own = api_client(officer).get(f"{address}?year=2026").json()["files"]
+    assert [f["title"] for f in own] == ["Báo cáo thí điểm đặt lịch khám"]  # the health department's own draft
+    for name in ("expert", "outsider", "anonymous"):
+        assert api_client(plan_roles[name]).get("/annual/evidence").status_code == 404
+        assert api_client(plan_roles[name]).get(address).status_code == 404
+    assert api_client(dost).get("/annual/evidence/999999").status_code == 404

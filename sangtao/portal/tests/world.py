@@ -54,6 +54,7 @@ ARGS = {
     ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
     ("problemkind", "object_id"): "problemkind", ("evidence", "indicator_pk"): "externalindicator",
     ("working-groups", "unit_pk"): "unit", ("advice", "pk"): "advisory_session", ("advice", "session_id"): "advisory_session",
+    ("evidence", "indicator_id"): "externalindicator",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
