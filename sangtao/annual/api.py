@@ -1,6 +1,7 @@
 """Annual plans in the API: list (with Vietnamese-folded search), one plan, create, moves, reports; and the
 units' requests for expert advice (Inno-Coffee sessions): list, one, ask, moves; and the evidence register
-by external indicator (PAR INDEX, PII): the indicators with their counts, one indicator's files."""
+by external indicator (PAR INDEX, PII): the indicators with their counts, one indicator's files; and each unit's
+innovation working group, read and replaced whole."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,20 +27,24 @@ from sangtao.annual.access import (
     visible_plans,
     visible_sessions,
 )
+from sangtao.annual.forms import GROUP_MAX
 from sangtao.annual.models import (
     AnnualTask,
     BudgetSource,
     ExternalIndex,
     ExternalIndicator,
+    GroupRole,
     PlanStatus,
     ReportPeriod,
     SessionStatus,
+    WorkingGroup,
 )
 from sangtao.annual.results import task_results
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.models import Facet
 from sangtao.core.api_errors import ERRORS, LIST, READ
 from sangtao.core.api_input import Id, Input, Money, Page, Quantity
+from sangtao.orgs.models import OrgUnit
 
 router = Router(tags=["annual"])
 
@@ -487,3 +492,68 @@ def evidence_of_indicator(request, indicator_id: Id, year: int | None = Query(No
             "files": [{"id": f.pk, "unit_id": f.unit_id, "unit": f.unit.name, "title": f.title,
                        "original_name": f.original_name, "size": f.size, "uploaded_at": f.uploaded_at,
                        "url": reverse("annual:evidence_file", args=[f.plan_pk, f.pk])} for f in found.object_list]}
+
+
+# --- a unit's working group ------------------------------------------------------------------------
+
+class GroupMemberIn(Input):
+    full_name: str = SchemaField(min_length=1, max_length=150)
+    job_title: str = SchemaField("", max_length=200)
+    role: GroupRole = GroupRole.MEMBER
+
+
+class WorkingGroupIn(Input):
+    decision_number: str = SchemaField(min_length=1, max_length=60)
+    decided_on: date
+    tasks: str = SchemaField("", max_length=20000)
+    members: list[GroupMemberIn] = SchemaField(min_length=1, max_length=GROUP_MAX)
+
+
+class GroupMemberOut(Schema):
+    full_name: str
+    job_title: str
+    role: str
+
+
+class WorkingGroupOut(Schema):
+    unit_id: int
+    unit: str
+    declared: bool
+    decision_number: str
+    decided_on: date | None
+    tasks: str
+    updated_at: datetime | None
+    members: list[GroupMemberOut]
+
+
+def _unit_for(user, unit_id: int, perm: str) -> OrgUnit:
+    unit = OrgUnit.objects.filter(pk=unit_id).first()
+    if unit is None or not user.has_perm(perm, unit):
+        raise Http404
+    return unit
+
+
+def _group_out(unit: OrgUnit) -> dict:
+    group = WorkingGroup.objects.filter(unit=unit).first()
+    members = group.members.all() if group else []
+    return {"unit_id": unit.pk, "unit": unit.name, "declared": group is not None,
+            "decision_number": group.decision_number if group else "", "decided_on": group.decided_on if group else None,
+            "tasks": group.tasks if group else "", "updated_at": group.updated_at if group else None,
+            "members": [{"full_name": m.full_name, "job_title": m.job_title, "role": m.role} for m in members]}
+
+
+@router.get("/annual/working-groups/{unit_id}", response={200: WorkingGroupOut, **READ})
+def working_group(request, unit_id: Id):
+    """The unit's innovation working group (the decision that set it up, its tasks, its members in order), or
+    `declared: false` while it has none: to the unit's staff and DoST."""
+    return _group_out(_unit_for(request_user(request), unit_id, "annual.view_working_group"))
+
+
+@router.put("/annual/working-groups/{unit_id}", response={200: WorkingGroupOut, **ERRORS}, auth=WRITE_AUTH)
+def save_working_group(request, unit_id: Id, payload: WorkingGroupIn):
+    """Declare the unit's working group or replace it whole (exactly one lead among the members); the audit log
+    keeps each composition. The unit's officers and leaders."""
+    unit = _unit_for(request.user, unit_id, "annual.view_working_group")
+    services.save_working_group(unit, request.user, payload.decision_number, payload.decided_on, payload.tasks,
+                                [member.model_dump(mode="json") for member in payload.members])
+    return _group_out(unit)

@@ -109,3 +109,30 @@ def test_dost_lists_only_the_units_still_without_a_group(ward, health, plan_role
     page = client_for(plan_roles["dost"]).get("/annual/rollup/", {"nogroup": "1"}).content.decode()
     units = page.split('id="units"')[1]
     assert health.name in units and ward.name not in units
+
+
+def test_the_api_reads_and_replaces_the_group_whole_for_whom_the_pages_let(ward, plan_roles, api_client):
+    address = f"/annual/working-groups/{ward.pk}"
+    assert api_client(plan_roles["dost"]).get(address).json()["declared"] is False
+    body = {"decision_number": "05/QĐ-UBND", "decided_on": "2026-01-10", "tasks": "Tham mưu kế hoạch ĐMST",
+            "members": [{"full_name": "Lê Văn Tám", "job_title": "Phó Chủ tịch UBND phường", "role": "lead"},
+                        {"full_name": "Ngô Thị Hoa", "role": "secretary"}]}
+    saved = api_client(plan_roles["officer"]).put(address, body)
+    assert saved.status_code == 200, saved.content
+    assert [(m["full_name"], m["role"]) for m in saved.json()["members"]] == [("Lê Văn Tám", "lead"),
+                                                                            ("Ngô Thị Hoa", "secretary")]
+    read = api_client(plan_roles["dost"]).get(address).json()
+    assert read["declared"] and read["decision_number"] == "05/QĐ-UBND" and read["decided_on"] == "2026-01-10"
+    group = WorkingGroup.objects.get(unit=ward)
+    assert AuditEvent.objects.get(action="annual_working_group.saved", object_id=str(group.pk)).data["members"][1] == [
+        "Ngô Thị Hoa", "", "secretary"]
+
+    two_leads = {**body, "members": [{"full_name": "A", "role": "lead"}, {"full_name": "B", "role": "lead"}]}
+    refused = api_client(plan_roles["leader"]).put(address, two_leads)
+    assert refused.status_code == 422 and refused.json()["field"] == "members"
+    assert api_client(plan_roles["dost"]).put(address, body).status_code == 403  # reads it, does not keep it
+    for role in ("other_unit_officer", "expert", "outsider"):
+        assert api_client(plan_roles[role]).get(address).status_code == 404
+        assert api_client(plan_roles[role]).put(address, body).status_code == 404
+    assert api_client(None).get(address).status_code == 404
+    assert [m.full_name for m in WorkingGroup.objects.get(unit=ward).members.all()] == ["Lê Văn Tám", "Ngô Thị Hoa"]

@@ -54,7 +54,7 @@ ARGS = {
     ("reviews", "pk"): "review_subject", ("sectionrule", "object_id"): "sectionrule",
     ("problemkind", "object_id"): "problemkind", ("evidence", "indicator_pk"): "externalindicator",
     ("working-groups", "unit_pk"): "unit", ("advice", "pk"): "advisory_session", ("advice", "session_id"): "advisory_session",
-    ("evidence", "indicator_id"): "externalindicator",
+    ("evidence", "indicator_id"): "externalindicator", ("working-groups", "unit_id"): "unit",
 }
 NOT_CRAWLED = {
     "token_revoke": "POST only", "password_reset_confirm": "needs a reset token",
