@@ -3,9 +3,9 @@ units' requests for expert advice (Inno-Coffee sessions): list, one, ask, moves;
 by external indicator (PAR INDEX, PII): the indicators with their counts, one indicator's files; and each unit's
 innovation working group, read and replaced whole."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
+from pydantic import StringConstraints
 
 from sangtao.annual import evidence as register
 from sangtao.annual import services
@@ -328,7 +329,9 @@ class AdvicePage(Schema):
 
 def _session_out(session) -> dict:
     return {"id": session.pk, "unit_id": session.unit_id, "unit": session.unit.name, "task_id": session.task_id,
-            "topic": session.topic, "status": session.status, "scheduled_for": session.scheduled_for,
+            "topic": session.topic, "status": session.status,
+            # In UTC as every read gives it, also in the answer to the move that set it (still as it was sent).
+            "scheduled_for": session.scheduled_for and session.scheduled_for.astimezone(UTC),
             "place": session.place, "url": session.get_absolute_url()}
 
 
@@ -497,7 +500,7 @@ def evidence_of_indicator(request, indicator_id: Id, year: int | None = Query(No
 # --- a unit's working group ------------------------------------------------------------------------
 
 class GroupMemberIn(Input):
-    full_name: str = SchemaField(min_length=1, max_length=150)
+    full_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
     job_title: str = SchemaField("", max_length=200)
     role: GroupRole = GroupRole.MEMBER
 
@@ -505,7 +508,7 @@ class GroupMemberIn(Input):
 class WorkingGroupIn(Input):
     decision_number: str = SchemaField(min_length=1, max_length=60)
     decided_on: date
-    tasks: str = SchemaField("", max_length=20000)
+    tasks: str = SchemaField("", max_length=4000)  # as the page's box
     members: list[GroupMemberIn] = SchemaField(min_length=1, max_length=GROUP_MAX)
 
 

@@ -51,7 +51,7 @@ from sangtao.core.progress import Tracker, job_text, run_failed, start_job
 from sangtao.core.tasks import FailureMessage, periodic, task
 from sangtao.core.text import clean, fold
 from sangtao.core.uploads import check_upload
-from sangtao.core.workflow import CREATED, apply_move, require_allowed
+from sangtao.core.workflow import CREATED, apply_move, require_open_move
 from sangtao.knowledge.models import PUBLISHED_STATES
 from sangtao.notifications.services import notify
 from sangtao.orgs.models import OrgUnit, Role
@@ -433,7 +433,7 @@ def request_advice(actor, unit: OrgUnit, topic: str, question: str, task: Annual
 def schedule_session(session: AdvisorySession, actor, when: datetime.datetime, place: str, advisers: str
                      ) -> AdvisorySession:
     """Set (or move) the session's time, place and advisers; the unit's staff are told."""
-    require_allowed(session, "schedule", actor=actor)
+    require_open_move(session, "schedule", actor=actor)
     place, advisers = clean(place or ""), clean(advisers or "")
     if when is None or when <= timezone.now():
         raise InvalidInput(_("Thời gian tư vấn phải sau lúc này."), field="scheduled_for")
@@ -451,7 +451,7 @@ def schedule_session(session: AdvisorySession, actor, when: datetime.datetime, p
 
 def record_session(session: AdvisorySession, actor, advice: str) -> AdvisorySession:
     """The advice given, kept for the unit (and for the knowledge of other units)."""
-    require_allowed(session, "record", actor=actor)
+    require_open_move(session, "record", actor=actor)
     advice = clean(advice or "")
     if not advice:
         raise InvalidInput(_("Cần ghi nội dung đã tư vấn."), field="advice")

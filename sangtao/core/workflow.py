@@ -164,11 +164,24 @@ def _refuse_unmet(obj, move: Move) -> None:
                            unmet=[guard.text(obj) for guard in unmet])
 
 
-def require_allowed(obj, move_name: str, *, actor) -> None:
-    """Refuse at once a move the actor may not make, for a service that checks what the move takes
-    (a time, a text) before apply_move: a caller refused the move hears that, not what its input lacks."""
-    if actor is not SYSTEM and not workflow_of(obj).moves[move_name].allowed.test(actor, obj):
+def require_open_move(obj, move_name: str, *, actor) -> None:
+    """Refuse at once a move the actor may not make, or that the object's state does not open, for a service
+    that checks what the move takes (a time, a text) before apply_move: the caller hears that the move is
+    refused or no longer applies, not what its input lacks. apply_move checks both again under its lock."""
+    flow = workflow_of(obj)
+    move = flow.moves[move_name]
+    if actor is not SYSTEM and not move.allowed.test(actor, obj):
         raise NotAllowed()
+    if flow.state_of(obj) not in move.sources:
+        raise _no_longer_applies(flow, obj, move)
+
+
+def _no_longer_applies(flow: Workflow, obj, move: Move) -> StaleState:
+    return StaleState(
+        _("%(noun)s đang ở trạng thái «%(state)s»; thao tác «%(move)s» không còn áp dụng được.")
+        % {"noun": flow.noun, "state": getattr(obj, f"get_{flow.state_field}_display")(), "move": move.label},
+        current_status=flow.state_of(obj),
+    )
 
 
 REASON_MAX = TEXT_MAX  # characters of a move's reason, as the API's schemas take it
@@ -190,12 +203,7 @@ def apply_move(obj, move_name: str, *, actor, reason: str = "", expected_state: 
         if actor is not SYSTEM and not move.allowed.test(actor, locked):
             raise NotAllowed()
         if (expected_state and current != expected_state) or current not in move.sources:
-            raise StaleState(
-                _("%(noun)s đang ở trạng thái «%(state)s»; thao tác «%(move)s» không còn áp dụng được.")
-                % {"noun": flow.noun, "state": getattr(locked, f"get_{flow.state_field}_display")(),
-                   "move": move.label},
-                current_status=current,
-            )
+            raise _no_longer_applies(flow, locked, move)
         if move.reason_required and not reason:
             raise InvalidInput(_("Cần nêu lý do."), field="reason")
         if actor is not SYSTEM and len(reason) > REASON_MAX:  # every page and endpoint that sends one

@@ -43,6 +43,8 @@ def test_a_ward_asks_through_the_api_dost_schedules_on_the_citys_clock_and_recor
     assert scheduled.status_code == 200, scheduled.content
     stored = AdvisorySession.objects.get()
     assert timezone.localtime(stored.scheduled_for).strftime("%H:%M") == "09:00"
+    # Written as every read writes it (UTC), not as it was sent.
+    assert scheduled.json()["scheduled_for"] == officer.get(f"/annual/advice/{session['id']}").json()["scheduled_for"]
     assert scheduled.json()["place"] == "Phòng họp Sở KH&CN" and "record" in scheduled.json()["moves"]
     early = dost.post(f"{url}/record", {"advice": "Ưu tiên hồ sơ tra cứu nhiều."})
     assert early.status_code == 422 and AdvisorySession.objects.get().status == SessionStatus.SCHEDULED
@@ -74,3 +76,11 @@ def test_each_role_lists_and_opens_exactly_the_sessions_it_may_and_asks_only_for
     assert api_client(plan_roles["dost"]).post("/annual/advice", {
         "unit_id": ward.pk, "topic": "Chủ đề", "question": "?"}).status_code == 404
     assert AdvisorySession.objects.count() == 2
+
+
+def test_a_move_the_session_no_longer_opens_is_a_conflict_before_its_input_is_read(asked, plan_roles, api_client):  # noqa: F811
+    dost = api_client(plan_roles["dost"])
+    assert dost.post(f"/annual/advice/{asked.pk}/moves/decline", {"reason": "Ngoài phạm vi"}).status_code == 200
+    for move, body in (("record", {}), ("schedule", {"scheduled_for": "2020-01-05T10:00:00"})):
+        refused = dost.post(f"/annual/advice/{asked.pk}/moves/{move}", body)
+        assert refused.status_code == 409 and refused.json()["current_status"] == "declined", move

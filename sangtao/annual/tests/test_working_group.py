@@ -130,6 +130,11 @@ def test_the_api_reads_and_replaces_the_group_whole_for_whom_the_pages_let(ward,
     two_leads = {**body, "members": [{"full_name": "A", "role": "lead"}, {"full_name": "B", "role": "lead"}]}
     refused = api_client(plan_roles["leader"]).put(address, two_leads)
     assert refused.status_code == 422 and refused.json()["field"] == "members"
+    blank_name = {**body, "members": [{"full_name": "  ", "role": "lead"}, {"full_name": "B"}]}
+    refused = api_client(plan_roles["leader"]).put(address, blank_name)
+    assert refused.status_code == 422 and "full_name" in refused.json()["field"]  # not "no lead"
+    too_long = api_client(plan_roles["leader"]).put(address, {**body, "tasks": "x" * 4001})  # the page's limit
+    assert too_long.status_code == 422 and too_long.json()["field"] == "tasks"
     assert api_client(plan_roles["dost"]).put(address, body).status_code == 403  # reads it, does not keep it
     for role in ("other_unit_officer", "expert", "outsider"):
         assert api_client(plan_roles[role]).get(address).status_code == 404
