@@ -45,6 +45,19 @@ WRITE = errors(400, 401, 403, 404, 409, 422)  # a change, with or without a body
 ERRORS = WRITE
 
 
+# What the API answers when Django answers before an endpoint is reached: an address no endpoint has,
+# a method the endpoint does not take (core.middleware.api_errors_in_json).
+BEFORE_ENDPOINT = {
+    404: ("not_found", _lazy("Không tìm thấy.")),
+    405: ("method_not_allowed", _lazy("Địa chỉ này không nhận phương thức %(method)s.")),
+}
+
+
+def before_endpoint(status: int, method: str) -> dict:
+    code, message = BEFORE_ENDPOINT[status]
+    return {"code": code, "message": str(message) % {"method": method}, "field": None}
+
+
 # Where ninja says a value came from, and the names our endpoints give a schema argument.
 LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file")
 ARGUMENTS = ("payload", "params")
@@ -134,7 +147,7 @@ def install(api: NinjaAPI) -> None:
             if location[:1] and location[0] in LOCATIONS:  # ("body", "payload", "title") names field "title"
                 location = location[2:] if location[1:2] and location[1] in ARGUMENTS else location[1:]
             items.append({"field": ".".join(location), "message": field_message(item)})
-        first = items[0]["field"] if items else None
+        first = (items[0]["field"] or None) if items else None  # the body as a whole names no field
         return _error(api, request, 422, "validation_error", _("Dữ liệu không hợp lệ."), field=first, errors=items)
 
     @api.exception_handler(Http404)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from sangtao.core.text import storable
+from sangtao.core.text import nfc, storable
 
 BIGINT_MAX = 2**63 - 1  # BigIntegerField, and every id (BigAutoField)
 INT_MAX = 2**31 - 1  # IntegerField, PositiveIntegerField
@@ -42,6 +42,17 @@ def _storable(value: Any) -> bool:
 
 class Input(Schema):
     """The base of every schema the API reads (bodies and query parameters)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_in_nfc(cls, value: Any) -> Any:
+        """Text in NFC before its length is checked: as it is stored, so that a decomposed "ộ" (three code
+        points) counts as the one character it is."""
+        if isinstance(value, str):
+            return nfc(value)
+        if isinstance(value, list):
+            return [nfc(item) if isinstance(item, str) else item for item in value]
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

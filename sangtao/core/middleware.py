@@ -110,6 +110,26 @@ def api_language(get_response):
     return middleware
 
 
+def api_errors_in_json(get_response):
+    """Under /api/, the errors Django gives before an endpoint is reached also come as the API's JSON
+    error (core/api_errors.py), in the client's language: an address no endpoint has (a trailing slash
+    too), and a method the endpoint does not take (405, its Allow header kept). They were HTML pages."""
+    from django.http import JsonResponse
+
+    from sangtao.core.api_errors import BEFORE_ENDPOINT, before_endpoint
+
+    def middleware(request):
+        response = get_response(request)
+        if (request.path_info.startswith("/api/") and response.status_code in BEFORE_ENDPOINT
+                and not response.get("Content-Type", "").startswith("application/json")):
+            answer = JsonResponse(before_endpoint(response.status_code, request.method), status=response.status_code)
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
+        return response
+    return middleware
+
+
 # Put on the element of each template that shows a form's errors (the error summary, a field's errors).
 # With its quotes it cannot come from text people typed, which the templates escape.
 FORM_ERROR_MARK = b'data-form-error="true"'

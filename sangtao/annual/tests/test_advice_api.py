@@ -84,3 +84,13 @@ def test_a_move_the_session_no_longer_opens_is_a_conflict_before_its_input_is_re
     for move, body in (("record", {}), ("schedule", {"scheduled_for": "2020-01-05T10:00:00"})):
         refused = dost.post(f"/annual/advice/{asked.pk}/moves/{move}", body)
         assert refused.status_code == 409 and refused.json()["current_status"] == "declined", move
+
+
+def test_a_topic_typed_in_decomposed_letters_counts_them_as_stored(ward, plan_roles, api_client):
+    import unicodedata
+
+    topic = unicodedata.normalize("NFD", "ộ" * 300)  # 900 code points, 300 letters: the column's length
+    response = api_client(plan_roles["officer"]).post("/annual/advice", {"unit_id": ward.pk, "topic": topic,
+                                                                         "question": "Câu hỏi"})
+    assert response.status_code == 201, response.content
+    assert AdvisorySession.objects.get().topic == "ộ" * 300

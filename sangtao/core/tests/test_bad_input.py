@@ -328,3 +328,17 @@ def test_json_a_database_stores_is_saved_from_the_admin(dost):
         "settings": '{"server_url": "https://id.example.vn", "timeout": 1.5e3, "n": ' + "[" * 99 + "]" * 99 + "}"})
     assert response.status_code == 302
     assert SocialApp.objects.get().settings["timeout"] == 1500.0
+
+
+@pytest.mark.parametrize(("language", "said"), [("vi", "không nhận phương thức DELETE"), ("en", "does not take DELETE")])
+def test_an_api_address_without_an_endpoint_or_a_method_it_does_not_take_is_a_json_error(db, language, said):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for address in ("/api/v1/no-such-thing", "/api/v1/challenges/"):  # a trailing slash names no endpoint
+        missing = client.get(address)
+        assert missing.status_code == 404 and missing.json()["code"] == "not_found", address
+    refused = client.delete("/api/v1/challenges")
+    assert refused.status_code == 405 and refused["Content-Type"] == "application/json"
+    assert refused.json()["code"] == "method_not_allowed" and said in refused.json()["message"]
+    assert "GET" in refused["Allow"]
+    assert client.get("/no-such-page/").status_code == 404  # the site's own 404 page is left as it is
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
