@@ -194,6 +194,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds: a mail server that does not answer ends the job, for its retry
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sáng Tạo <no-reply@sangtao.local>")
 
 # Uploads: refused above this size with a message saying why.

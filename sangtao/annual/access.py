@@ -80,6 +80,14 @@ def visible_evidence(user, year: int) -> QuerySet[EvidenceFile]:
             .annotate(plan_pk=Subquery(citing.order_by("plan_id").values("plan_id")[:1])))
 
 
+def unit_for(user, pk, perm: str) -> OrgUnit:
+    """A unit whose record `perm` lets the user open (its working group); 404 for any other."""
+    unit = OrgUnit.objects.filter(pk=pk_or_404(pk)).first()
+    if unit is None or not user.has_perm(perm, unit):
+        raise Http404
+    return unit
+
+
 def visible_sessions(user) -> QuerySet[AdvisorySession]:
     """Expert advice sessions: DoST's every one, a unit's staff their units'; nobody else any."""
     sessions = AdvisorySession.objects.select_related("unit", "task")

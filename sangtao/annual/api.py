@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema
 from pydantic import StringConstraints
@@ -24,6 +23,7 @@ from sangtao.annual.access import (
     get_plan_for,
     get_session_for,
     plannable_units,
+    unit_for,
     visible_evidence,
     visible_plans,
     visible_sessions,
@@ -44,7 +44,7 @@ from sangtao.annual.results import task_results
 from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.models import Facet
 from sangtao.core.api_errors import ERRORS, LIST, READ
-from sangtao.core.api_input import Id, Input, Money, Page, Quantity
+from sangtao.core.api_input import TEXT_MAX, Id, Input, Money, Page, Quantity
 from sangtao.orgs.models import OrgUnit
 
 router = Router(tags=["annual"])
@@ -273,14 +273,14 @@ class AdviceIn(Input):
     unit_id: Id
     task_id: Id | None = None
     topic: str = SchemaField(min_length=1, max_length=300)
-    question: str = SchemaField(min_length=1, max_length=4000)
+    question: str = SchemaField(min_length=1, max_length=TEXT_MAX)
 
 
 class AdviceMoveIn(Input):
     """What a move takes: schedule a time, a place and the advisers; record the advice given; the
     others a reason."""
 
-    reason: str = SchemaField("", max_length=4000)
+    reason: str = SchemaField("", max_length=TEXT_MAX)
     scheduled_for: datetime | None = None
     place: str = SchemaField("", max_length=300)
     advisers: str = SchemaField("", max_length=2000)
@@ -459,10 +459,6 @@ def _evidence_files(request, year: int | None):
     return year, visible_evidence(user, year)
 
 
-def _indicator_name(indicator: ExternalIndicator) -> str:
-    return indicator.name_en if (get_language() or "").startswith("en") and indicator.name_en else indicator.name
-
-
 @router.get("/annual/evidence", response={200: EvidencePage, **READ})
 def evidence_register(request, params: Query[EvidenceParams]):
     """Each external indicator of the index (or both) with how many evidence files, from how many units, the
@@ -474,7 +470,7 @@ def evidence_register(request, params: Query[EvidenceParams]):
         lines = lines.filter(Q(file_count=0))  # an annotation: Q, which the type checker does not read
     page = Paginator(lines, 50).get_page(params.page)
     return {"year": year, "count": page.paginator.count, "page": page.number, "num_pages": page.paginator.num_pages,
-            "results": [{"id": line.pk, "index": line.index, "code": line.code, "name": _indicator_name(line),
+            "results": [{"id": line.pk, "index": line.index, "code": line.code, "name": line.local_name,
                          "active": line.active, "file_count": line.file_count, "unit_count": line.unit_count,
                          "url": f"{reverse('annual:evidence_indicator', args=[line.pk])}?year={year}"}
                         for line in page.object_list]}
@@ -484,13 +480,13 @@ def evidence_register(request, params: Query[EvidenceParams]):
 def evidence_of_indicator(request, indicator_id: Id, year: int | None = Query(None, ge=2000, le=2100),
                           page: Page = 1):
     """Every evidence file the reports of the year cite for one indicator, by unit then newest first, each with
-    its download address on the site."""
+    its download address on the site (for a signed-in session, as the register's page gives it)."""
     year, files = _evidence_files(request, year)
     indicator = ExternalIndicator.objects.filter(pk=indicator_id).first()
     if indicator is None:
         raise Http404
     found = Paginator(register.files_for(files, indicator), 50).get_page(page)
-    return {"id": indicator.pk, "index": indicator.index, "code": indicator.code, "name": _indicator_name(indicator),
+    return {"id": indicator.pk, "index": indicator.index, "code": indicator.code, "name": indicator.local_name,
             "year": year, "count": found.paginator.count, "page": found.number, "num_pages": found.paginator.num_pages,
             "files": [{"id": f.pk, "unit_id": f.unit_id, "unit": f.unit.name, "title": f.title,
                        "original_name": f.original_name, "size": f.size, "uploaded_at": f.uploaded_at,
@@ -508,7 +504,7 @@ class GroupMemberIn(Input):
 class WorkingGroupIn(Input):
     decision_number: str = SchemaField(min_length=1, max_length=60)
     decided_on: date
-    tasks: str = SchemaField("", max_length=4000)  # as the page's box
+    tasks: str = SchemaField("", max_length=TEXT_MAX)  # as the page's box
     members: list[GroupMemberIn] = SchemaField(min_length=1, max_length=GROUP_MAX)
 
 
@@ -529,13 +525,6 @@ class WorkingGroupOut(Schema):
     members: list[GroupMemberOut]
 
 
-def _unit_for(user, unit_id: int, perm: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(pk=unit_id).first()
-    if unit is None or not user.has_perm(perm, unit):
-        raise Http404
-    return unit
-
-
 def _group_out(unit: OrgUnit) -> dict:
     group = WorkingGroup.objects.filter(unit=unit).first()
     members = group.members.all() if group else []
@@ -549,14 +538,14 @@ def _group_out(unit: OrgUnit) -> dict:
 def working_group(request, unit_id: Id):
     """The unit's innovation working group (the decision that set it up, its tasks, its members in order), or
     `declared: false` while it has none: to the unit's staff and DoST."""
-    return _group_out(_unit_for(request_user(request), unit_id, "annual.view_working_group"))
+    return _group_out(unit_for(request_user(request), unit_id, "annual.view_working_group"))
 
 
 @router.put("/annual/working-groups/{unit_id}", response={200: WorkingGroupOut, **ERRORS}, auth=WRITE_AUTH)
 def save_working_group(request, unit_id: Id, payload: WorkingGroupIn):
     """Declare the unit's working group or replace it whole (exactly one lead among the members); the audit log
     keeps each composition. The unit's officers and leaders."""
-    unit = _unit_for(request.user, unit_id, "annual.view_working_group")
+    unit = unit_for(request.user, unit_id, "annual.view_working_group")
     services.save_working_group(unit, request.user, payload.decision_number, payload.decided_on, payload.tasks,
                                 [member.model_dump(mode="json") for member in payload.members])
     return _group_out(unit)

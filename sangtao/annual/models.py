@@ -83,9 +83,12 @@ class ExternalIndicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["index", "code"], name="one_external_indicator_code")]
 
     def __str__(self) -> str:
-        english = (get_language() or "").startswith("en")
-        name = self.name_en if english and self.name_en else self.name
-        return f"{self.get_index_display().split('(')[-1].rstrip(')')} {self.code}: {name}"
+        return f"{self.get_index_display().split('(')[-1].rstrip(')')} {self.code}: {self.local_name}"
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (the Vietnamese one where no English is given)."""
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name
 
     def clean(self) -> None:
         self.name = clean(self.name)

@@ -21,6 +21,7 @@ from sangtao.annual.access import (
     get_report_for,
     get_session_for,
     plannable_units,
+    unit_for,
     visible_evidence,
     visible_plans,
     visible_reports,
@@ -323,16 +324,9 @@ def evidence_file(request, pk, evidence_pk):
 
 # --- the unit's working group ---------------------------------------------------------------------------
 
-def _unit_for(request, unit_pk, perm: str) -> OrgUnit:
-    unit = chosen(OrgUnit.objects.all(), unit_pk)
-    if not request.user.has_perm(perm, unit):
-        raise Http404
-    return unit
-
-
 @login_required
 def working_group(request, unit_pk):
-    unit = _unit_for(request, unit_pk, "annual.view_working_group")
+    unit = unit_for(request.user, unit_pk, "annual.view_working_group")
     group = WorkingGroup.objects.filter(unit=unit).select_related("updated_by").first()
     return render(request, "annual/working_group.html", {
         "unit": unit, "group": group, "members": group.members.all() if group else [],
@@ -341,7 +335,7 @@ def working_group(request, unit_pk):
 
 @login_required
 def working_group_edit(request, unit_pk):
-    unit = _unit_for(request, unit_pk, "annual.edit_working_group")
+    unit = unit_for(request.user, unit_pk, "annual.edit_working_group")
     group = WorkingGroup.objects.filter(unit=unit).first()
     data = request.POST if request.method == "POST" else None
     form = WorkingGroupForm(data, initial={"decision_number": group.decision_number, "decided_on": group.decided_on,

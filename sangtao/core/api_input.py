@@ -40,6 +40,17 @@ def _storable(value: Any) -> bool:
     return True
 
 
+def _in_nfc(value: Any) -> Any:
+    """Text in NFC, walked as _storable walks it (lists, and dicts' keys and values)."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {_in_nfc(key): _in_nfc(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_in_nfc(item) for item in value]
+    return value
+
+
 class Input(Schema):
     """The base of every schema the API reads (bodies and query parameters)."""
 
@@ -48,11 +59,7 @@ class Input(Schema):
     def _text_in_nfc(cls, value: Any) -> Any:
         """Text in NFC before its length is checked: as it is stored, so that a decomposed "ộ" (three code
         points) counts as the one character it is."""
-        if isinstance(value, str):
-            return nfc(value)
-        if isinstance(value, list):
-            return [nfc(item) if isinstance(item, str) else item for item in value]
-        return value
+        return _in_nfc(value)
 
     @field_validator("*", mode="after")
     @classmethod

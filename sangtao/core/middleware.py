@@ -122,7 +122,8 @@ def api_errors_in_json(get_response):
         response = get_response(request)
         if (request.path_info.startswith("/api/") and response.status_code in BEFORE_ENDPOINT
                 and not response.get("Content-Type", "").startswith("application/json")):
-            answer = JsonResponse(before_endpoint(response.status_code, request.method), status=response.status_code)
+            answer = JsonResponse(before_endpoint(response.status_code, request.method), status=response.status_code,
+                                  content_type="application/json; charset=utf-8")  # as the API's own errors
             if response.has_header("Allow"):
                 answer["Allow"] = response["Allow"]
             return answer

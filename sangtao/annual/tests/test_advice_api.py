@@ -94,3 +94,24 @@ def test_a_topic_typed_in_decomposed_letters_counts_them_as_stored(ward, plan_ro
                                                                          "question": "Câu hỏi"})
     assert response.status_code == 201, response.content
     assert AdvisorySession.objects.get().topic == "ộ" * 300
+
+
+def test_the_api_offers_exactly_the_moves_of_the_sessions_table():
+    from typing import get_args
+
+    from sangtao.annual.api import ADVICE_MOVES, move_advice
+    from sangtao.annual.workflow import SESSION
+
+    offered = get_args(move_advice.__annotations__["move"])
+    assert set(offered) == set(ADVICE_MOVES) == set(SESSION.moves)
+
+
+@pytest.mark.parametrize(("move", "by"), [("decline", "dost"), ("cancel", "officer"), ("call_off", "dost")])
+def test_a_move_with_a_reason_keeps_the_reason_sent_and_nothing_else(move, by, asked, plan_roles, api_client):  # noqa: F811
+    if move == "call_off":
+        asked = in_state("scheduled", asked, plan_roles)
+    moved = api_client(plan_roles[by]).post(f"/annual/advice/{asked.pk}/moves/{move}", {
+        "reason": f"Lý do {move}", "advice": "không phải lý do", "place": "không phải lý do"})
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["history"][-1]["reason"] == f"Lý do {move}"
+    assert AdvisorySession.objects.get().advice == ""

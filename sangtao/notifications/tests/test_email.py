@@ -27,6 +27,16 @@ class RefusingBackend(EmailBackend):
         return super().send_messages(messages)
 
 
+class AwayBackend(EmailBackend):
+    """A mail server that does not answer."""
+
+    tried = 0
+
+    def send_messages(self, messages):
+        AwayBackend.tried += 1
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
 @pytest.fixture
 def people():
     return [make_user(name) for name in ("a", "b", "c")]
@@ -61,3 +71,19 @@ def test_a_job_queued_for_one_notification_before_batches_still_sends_it(people)
     services.send_notification_email.enqueue(notification_id=note.pk)
     run_pending()
     assert [message.to for message in mail.outbox] == [["a@example.vn"]]
+
+
+def test_a_mail_server_that_is_away_ends_the_job_at_once_for_its_retry(people, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.AwayBackend"
+    notes = Notification.objects.bulk_create([Notification(recipient=person, title="Nhắc hạn") for person in people])
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.send_notification_emails(notification_ids=[note.pk for note in notes])
+    assert AwayBackend.tried == 1 and not Notification.objects.filter(emailed_at__isnull=False).exists()
+
+
+def test_a_change_telling_more_people_than_a_batch_queues_a_job_for_each_batch(people, monkeypatch):
+    monkeypatch.setattr(services, "EMAIL_BATCH", 2)
+    services.notify(people, "Bài toán đã công bố", "Nội dung")
+    assert TaskResultRow.objects.filter(task_path=services.send_notification_emails.module_path).count() == 2
+    run_pending()
+    assert len(mail.outbox) == 3
