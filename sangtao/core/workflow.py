@@ -165,15 +165,17 @@ def _refuse_unmet(obj, move: Move) -> None:
 
 
 def require_open_move(obj, move_name: str, *, actor) -> None:
-    """Refuse at once a move the actor may not make, or that the object's state does not open, for a service
-    that checks what the move takes (a time, a text) before apply_move: the caller hears that the move is
-    refused or no longer applies, not what its input lacks. apply_move checks both again under its lock."""
+    """Refuse at once a move the actor may not make, that the object's state does not open or whose
+    preconditions are unmet, for a service that checks what the move takes (a time, a text) before
+    apply_move: the caller hears why the move cannot be made now, not what its input lacks. apply_move
+    checks all three again under its lock."""
     flow = workflow_of(obj)
     move = flow.moves[move_name]
     if actor is not SYSTEM and not move.allowed.test(actor, obj):
         raise NotAllowed()
     if flow.state_of(obj) not in move.sources:
         raise _no_longer_applies(flow, obj, move)
+    _refuse_unmet(obj, move)
 
 
 def _no_longer_applies(flow: Workflow, obj, move: Move) -> StaleState:

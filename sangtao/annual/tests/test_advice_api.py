@@ -48,6 +48,8 @@ def test_a_ward_asks_through_the_api_dost_schedules_on_the_citys_clock_and_recor
     assert scheduled.json()["place"] == "Phòng họp Sở KH&CN" and "record" in scheduled.json()["moves"]
     early = dost.post(f"{url}/record", {"advice": "Ưu tiên hồ sơ tra cứu nhiều."})
     assert early.status_code == 422 and AdvisorySession.objects.get().status == SessionStatus.SCHEDULED
+    # Without the advice too, the answer is that the session has not taken place, not the missing text.
+    assert "chưa diễn ra" in dost.post(f"{url}/record", {}).json()["message"]
 
     AdvisorySession.objects.filter(pk=stored.pk).update(scheduled_for=timezone.now() - datetime.timedelta(hours=1))
     recorded = dost.post(f"{url}/record", {"advice": "Ưu tiên hồ sơ tra cứu nhiều."})
