@@ -25,6 +25,7 @@ from conftest import (
     assert_accessible,
     challenge_data,
     click_and_wait,
+    fill_in,
     log_in,
     proposal_data,
     set_viewport,
@@ -81,13 +82,6 @@ def totp(secret, step=0):
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step))
 
 
-def fill(browser, values):
-    for element_id, value in values.items():
-        element = browser.find_element(By.ID, element_id)
-        element.clear()
-        element.send_keys(value)
-
-
 def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_through_sso(
         live_server, browser, field, health, officer, leader, dost, solver, solver_org, tmp_path, settings,
         monkeypatch):
@@ -100,8 +94,8 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
 
     browser.get(base + "/accounts/signup/")
     look(browser, "signup")
-    fill(browser, {"id_email": "lan.nguyen@example.vn", "id_full_name": "Nguyễn Thị Lan",
-                   "id_password1": "Hoa-sen-nở-2026", "id_password2": "Hoa-sen-nở-2026"})
+    fill_in(browser, {"id_email": "lan.nguyen@example.vn", "id_full_name": "Nguyễn Thị Lan",
+                      "id_password1": "Hoa-sen-nở-2026", "id_password2": "Hoa-sen-nở-2026"})
     browser.find_element(By.ID, "id_consent_account").click()
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert browser.current_url.endswith("/accounts/confirm-email/")
@@ -124,7 +118,7 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
         assert hint["y"] >= max(box["y"] + box["height"], label["y"] + label["height"]) - 1, (width, label, hint)
     set_viewport(browser, *DESKTOP)
     click_and_wait(browser, By.CSS_SELECTOR, "main button[name=action][value=follow]")
-    browser.find_element(By.ID, "id_body").send_keys("Bệnh viện nào sẽ thí điểm trước?")
+    fill_in(browser, {"id_body": "Bệnh viện nào sẽ thí điểm trước?"})
     click_and_wait(browser, By.XPATH, "//main//button[contains(., 'Gửi câu hỏi')]")
     assert Follow.objects.filter(user__email="lan.nguyen@example.vn").exists()
     assert Question.objects.filter(asker__email="lan.nguyen@example.vn").exists()
@@ -142,17 +136,17 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
     browser.get(base + "/accounts/2fa/totp/activate/")
     assert "/accounts/reauthenticate/" in browser.current_url  # a sensitive change: the password again first
     look(browser, "reauthenticate")
-    fill(browser, {"id_password": "Hoa-sen-nở-2026"})
+    fill_in(browser, {"id_password": "Hoa-sen-nở-2026"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert browser.current_url.endswith("/accounts/2fa/totp/activate/"), browser.current_url
     look(browser, "totp-activate")
     pages = {path: english(browser, path) for path in ("/accounts/2fa/totp/activate/", "/privacy/mine/",
                                                        "/accounts/2fa/", "/accounts/reauthenticate/")}
-    fill(browser, {"id_code": "000000"})
+    fill_in(browser, {"id_code": "000000"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     look(browser, "totp-activate-refused")
     secret = browser.find_element(By.ID, "totp-secret").text.strip()  # the session's (each GET makes a new one)
-    fill(browser, {"id_code": totp(secret)})
+    fill_in(browser, {"id_code": totp(secret)})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert lan.authenticator_set.filter(type="totp").exists()
     look(browser, "recovery-codes")
@@ -164,7 +158,7 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
         # Signed in with her password, she starts linking an identity, reads what would be linked, declines.
         browser.get(base + "/accounts/profile/")
         click_and_wait(browser, By.XPATH, "//main//button[contains(., 'VNeID')]", check=False)  # the provider's page
-        fill(browser, {"op-username": "hung", "op-password": OP_PASSWORD})
+        fill_in(browser, {"op-username": "hung", "op-password": OP_PASSWORD})
         click_and_wait(browser, By.ID, "op-submit")
         assert browser.current_url.endswith("/accounts/sso/link/"), browser.current_url
         look(browser, "sso-link")
@@ -178,14 +172,14 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
         # Her password, then her second factor (a wrong code first), in English.
         browser.get(base + "/en/accounts/login/")
         look(browser, "login-en")
-        fill(browser, {"id_username": "lan.nguyen@example.vn", "id_password": "Hoa-sen-nở-2026"})
+        fill_in(browser, {"id_username": "lan.nguyen@example.vn", "id_password": "Hoa-sen-nở-2026"})
         click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
         assert "/en/accounts/2fa/authenticate/" in browser.current_url, browser.current_url
-        fill(browser, {"id_code": "000000"})
+        fill_in(browser, {"id_code": "000000"})
         click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
         look(browser, "two-factor-authenticate-refused-en")
         pages["/accounts/2fa/authenticate/"] = english(browser, "/accounts/2fa/authenticate/")
-        fill(browser, {"id_code": totp(secret, step=1)})  # not the code that turned it on
+        fill_in(browser, {"id_code": totp(secret, step=1)})  # not the code that turned it on
         click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
         assert "/2fa/" not in browser.current_url and "/login/" not in browser.current_url, browser.current_url
 
@@ -196,13 +190,13 @@ def test_a_citizen_signs_up_confirms_follows_and_asks_and_a_firm_comes_in_throug
         assert browser.current_url.endswith("/accounts/welcome/"), browser.current_url
     browser.get(base + "/solvers/register/")
     look(browser, "register-organisation")
-    fill(browser, {"id_name": "Công ty Hùng Phát", "id_tax_code": "0312345679", "id_address": "Quận 3",
-                   "id_legal_representative": "Phạm Văn Hùng"})
+    fill_in(browser, {"id_name": "Công ty Hùng Phát", "id_tax_code": "0312345679", "id_address": "Quận 3",
+                      "id_legal_representative": "Phạm Văn Hùng"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Đã đăng ký tổ chức" in browser.find_element(By.CSS_SELECTOR, ".messages").text
     browser.get(base + f"/challenges/{challenge.pk}/apply/")
     look(browser, "proposal-form")
-    fill(browser, {"id_title": "Đặt lịch khám qua Zalo"})
+    fill_in(browser, {"id_title": "Đặt lịch khám qua Zalo"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert challenge.proposals.filter(title="Đặt lịch khám qua Zalo").exists()
     browser.get(base + "/en/accounts/profile/")

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from django.utils import timezone
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, visit
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, fill_in, log_in, visit
 from sangtao.annual import services
 from sangtao.annual.models import AnnualPlan, CityReport, PlanStatus, ReportNotice
 from sangtao.annual.tests.conftest import consolidated_in_january
@@ -28,23 +28,13 @@ if not (CHROMIUM and CHROMEDRIVER):
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
-def _fill(browser, values: dict) -> None:
-    for element_id, value in values.items():
-        element = browser.find_element(By.ID, element_id)
-        if element.tag_name == "select":
-            browser.execute_script("arguments[0].value = arguments[1]", element, value)
-        else:
-            element.clear()
-            element.send_keys(value)
-
-
 def _add_task(browser, base, plan, title, kpi, baseline, target):
     visit(browser, base + f"/annual/{plan.pk}/tasks/new/")
-    _fill(browser, {"id_title": title, "id_problem": "Người dân phải đi lại nhiều lần.",
-                    "id_public_service": "Đăng ký hộ tịch", "id_facet": "enhancement", "id_budget_vnd": "0",
-                    "id_budget_source": "none", "id_person_in_charge": "Phạm Thu Hà", "id_kpi-0-name": kpi,
-                    "id_kpi-0-unit_of_measure": "ngày", "id_kpi-0-baseline_value": baseline,
-                    "id_kpi-0-target_value": target})
+    fill_in(browser, {"id_title": title, "id_problem": "Người dân phải đi lại nhiều lần.",
+                     "id_public_service": "Đăng ký hộ tịch", "id_facet": "enhancement", "id_budget_vnd": "0",
+                     "id_budget_source": "none", "id_person_in_charge": "Phạm Thu Hà", "id_kpi-0-name": kpi,
+                     "id_kpi-0-unit_of_measure": "ngày", "id_kpi-0-baseline_value": baseline,
+                     "id_kpi-0-target_value": target})
     click_and_wait(browser, By.CSS_SELECTOR, "#task-form button.primary")
 
 
@@ -67,7 +57,7 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     year = timezone.localdate().year
     log_in(browser, base, "officer2")
     visit(browser, base + "/annual/new/")
-    _fill(browser, {"id_year": str(year), "id_title": "Kế hoạch đổi mới sáng tạo của Phường Sài Gòn"})
+    fill_in(browser, {"id_year": str(year), "id_title": "Kế hoạch đổi mới sáng tạo của Phường Sài Gòn"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     plan = AnnualPlan.objects.get()
     _add_task(browser, base, plan, "Một cửa số hóa hồ sơ hộ tịch", "Thời gian giải quyết", "5", "1")
@@ -75,9 +65,9 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     assert "Trợ lý ảo trả lời thủ tục" in browser.page_source
     # The ward declares its innovation working group from the plan's page.
     click_and_wait(browser, By.LINK_TEXT, "Khai báo tổ công tác")
-    _fill(browser, {"id_decision_number": "05/QĐ-UBND", "id_decided_on": f"10/01/{year}",
-                    "id_member-0-full_name": "Lê Văn Tám", "id_member-0-job_title": "Phó Chủ tịch UBND phường",
-                    "id_member-1-full_name": "Ngô Thị Hoa"})
+    fill_in(browser, {"id_decision_number": "05/QĐ-UBND", "id_decided_on": f"10/01/{year}",
+                     "id_member-0-full_name": "Lê Văn Tám", "id_member-0-job_title": "Phó Chủ tịch UBND phường",
+                     "id_member-1-full_name": "Ngô Thị Hoa"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Ngô Thị Hoa" in browser.page_source and "Tổ trưởng" in browser.page_source
     visit(browser, base + plan.get_absolute_url())
@@ -101,13 +91,13 @@ def test_a_ward_plan_from_registration_to_the_city_report(live_server, browser, 
     click_and_wait(browser, By.XPATH, "(//section[@id='reports']//form/button)[last()]")
     assert len(buttons) == 2
     kpis = list(plan.tasks.order_by("position").values_list("kpis__pk", flat=True))
-    _fill(browser, {"id_narrative": "Hoàn thành hai nhiệm vụ.", f"id_kpi{kpis[0]}-value": "2",
-                    f"id_kpi{kpis[0]}-source": "Phần mềm hộ tịch", f"id_kpi{kpis[1]}-value": "0"})
+    fill_in(browser, {"id_narrative": "Hoàn thành hai nhiệm vụ.", f"id_kpi{kpis[0]}-value": "2",
+                     f"id_kpi{kpis[0]}-source": "Phần mềm hộ tịch", f"id_kpi{kpis[1]}-value": "0"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     # One file kept for the report, tagged with a PAR INDEX and a PII indicator it supports.
     evidence = tmp_path / "quyet-dinh-to-cong-tac.pdf"
     evidence.write_bytes(b"%PDF-1.4\n%test\n")
-    browser.find_element(By.ID, "id_title").send_keys("Quyết định thành lập tổ công tác")
+    fill_in(browser, {"id_title": "Quyết định thành lập tổ công tác"})
     browser.find_element(By.ID, "id_file").send_keys(str(evidence))
     for code in ("1.5", "6.1.1"):
         browser.find_element(By.XPATH, f"//label[contains(., '{code}:')]/input").click()

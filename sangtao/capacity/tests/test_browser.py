@@ -15,6 +15,7 @@ from conftest import (
     PHONE,
     assert_accessible,
     click_and_wait,
+    fill_in,
     log_in,
     make_user,
     set_viewport,
@@ -47,14 +48,10 @@ def test_dost_launches_a_head_answers_on_a_phone_and_dost_sees_the_score_among_s
     # DoST creates the round and launches it.
     log_in(browser, base, "dost")
     visit(browser, base + "/capacity/", what="new round form")
-    browser.find_element(By.ID, "id_year").send_keys(str(today.year))
-    for element_id, day in (("id_opens_on", today - datetime.timedelta(days=1)),
-                            ("id_closes_on", today + datetime.timedelta(days=20))):
-        browser.find_element(By.ID, element_id).send_keys(day.strftime("%d/%m/%Y"))  # typed as people write dates
-    browser.find_element(By.ID, "id_managers_per_unit").clear()
-    browser.find_element(By.ID, "id_managers_per_unit").send_keys("1")
-    browser.find_element(By.ID, "id_staff_per_unit").clear()
-    browser.find_element(By.ID, "id_staff_per_unit").send_keys("6")
+    fill_in(browser, {"id_year": str(today.year),  # dates as people write them
+                      "id_opens_on": (today - datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+                      "id_closes_on": (today + datetime.timedelta(days=20)).strftime("%d/%m/%Y"),
+                      "id_managers_per_unit": "1", "id_staff_per_unit": "6"})
     for ward in wards:
         browser.find_element(By.CSS_SELECTOR, f"input[name=units][value='{ward.pk}']").click()
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, log_in, visit
+from conftest import CHROMEDRIVER, CHROMIUM, assert_accessible, click_and_wait, fill_in, log_in, visit
 from sangtao.initiatives import services
 from sangtao.initiatives.models import Council, Initiative, InitiativeStatus
 from sangtao.initiatives.tests.conftest import seat_council, vote_all
@@ -45,17 +45,12 @@ def test_staff_submit_a_council_of_five_recognises_four_to_one_and_the_city_rais
     # A staff member of the Department of Health writes the application with a colleague, then submits it.
     log_in(browser, base, "officer")
     visit(browser, base + "/initiatives/new/")
-    browser.find_element(By.ID, "id_title").send_keys("Phân luồng người bệnh bằng mã QR tại khoa khám bệnh")
-    Select(browser.find_element(By.ID, "id_kind")).select_by_value("management")
-    browser.find_element(By.ID, "id_description").send_keys("Người bệnh quét mã QR tại cổng để xếp hàng theo chuyên khoa.")
-    browser.find_element(By.ID, "id_novelty").send_keys("Xếp hàng theo chuyên khoa ngay từ cổng.")
-    browser.find_element(By.ID, "id_confidential").send_keys("Bảng trọng số ưu tiên của khoa Cấp cứu.")
-    browser.find_element(By.ID, "id_first_applied_on").send_keys("01/09/2026")  # typed as people write dates
-    share = browser.find_element(By.ID, "id_author-0-share")
-    share.clear()
-    share.send_keys("80")
-    browser.find_element(By.ID, "id_author-1-name").send_keys("Trần Văn Bình")
-    browser.find_element(By.ID, "id_author-1-share").send_keys("20")
+    fill_in(browser, {"id_title": "Phân luồng người bệnh bằng mã QR tại khoa khám bệnh", "id_kind": "management",
+                      "id_description": "Người bệnh quét mã QR tại cổng để xếp hàng theo chuyên khoa.",
+                      "id_novelty": "Xếp hàng theo chuyên khoa ngay từ cổng.",
+                      "id_confidential": "Bảng trọng số ưu tiên của khoa Cấp cứu.",
+                      "id_first_applied_on": "01/09/2026",  # as people write dates
+                      "id_author-0-share": "80", "id_author-1-name": "Trần Văn Bình", "id_author-1-share": "20"})
     click_and_wait(browser, By.CSS_SELECTOR, "#initiative-form button.primary")
     assert "Đã lưu bản nháp" in message(browser)
     click_and_wait(browser, By.ID, "submit-initiative", what="the page that asks before submitting")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, POLL, absent, assert_accessible, click_and_wait, log_in, visit
+from conftest import CHROMEDRIVER, CHROMIUM, POLL, absent, assert_accessible, click_and_wait, fill_in, log_in, visit
 from sangtao.evaluation.outcome import challenge_outcome
 from sangtao.knowledge.models import Adoption, Case, CaseStatus, Lesson
 
@@ -30,12 +30,6 @@ ADDED = {  # what the unit writes in the sections the platform cannot draft
 }
 
 
-def fill(browser, element_id, value) -> None:
-    element = browser.find_element(By.ID, element_id)
-    element.clear()
-    element.send_keys(value)
-
-
 def test_acceptance_review_case_editing_publication_and_adoption(live_server, browser, graded, dost, officer,
                                                                   ward_officer, ward):
     base = live_server.url
@@ -50,9 +44,8 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     log_in(browser, base, "officer")
     visit(browser, f"{base}/knowledge/lessons/")
     click_and_wait(browser, By.ID, f"review-challenge-{challenge.pk}")
-    for name, text in (("expected", "Thời gian chờ giảm còn 60 phút."), ("actual", "Còn 72,5 phút sau sáu tháng."),
-                       ("went_well", "Lịch bác sĩ cập nhật hằng ngày."), ("to_change", "Hỗ trợ người cao tuổi từ đầu.")):
-        fill(browser, f"id_{name}", text)
+    fill_in(browser, {"id_expected": "Thời gian chờ giảm còn 60 phút.", "id_actual": "Còn 72,5 phút sau sáu tháng.",
+                      "id_went_well": "Lịch bác sĩ cập nhật hằng ngày.", "id_to_change": "Hỗ trợ người cao tuổi từ đầu."})
     click_and_wait(browser, By.ID, "send-review")
     assert Lesson.objects.filter(challenge=challenge, status="answered").exists()
     # The case is drafted from the platform's records: the outcome's numbers, the lesson.
@@ -67,8 +60,7 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     click_and_wait(browser, By.ID, "send-case")  # sections still empty: the summary names each
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary").text
     assert "Điểm mới" in summary and "Điều kiện thành công" in summary
-    for element_id, text in ADDED.items():
-        fill(browser, element_id, text)
+    fill_in(browser, ADDED)
     click_and_wait(browser, By.ID, "send-case")
     assert absent(browser, By.CSS_SELECTOR, ".error-summary"), browser.find_element(By.TAG_NAME, "main").text
     case = Case.objects.get(challenge=challenge)
@@ -76,12 +68,12 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     # DoST asks for a change, the unit makes it and sends again, DoST publishes for everyone.
     log_in(browser, base, "dost")
     visit(browser, f"{base}/cases/{case.pk}/")
-    fill(browser, "reason-request_changes", "Nêu rõ số người bệnh được hưởng lợi mỗi năm.")
+    fill_in(browser, {"reason-request_changes": "Nêu rõ số người bệnh được hưởng lợi mỗi năm."})
     click_and_wait(browser, By.ID, "move-request_changes")
     log_in(browser, base, "officer")
     visit(browser, f"{base}/cases/{case.pk}/edit/")
     assert "số người bệnh" in browser.find_element(By.CSS_SELECTOR, ".alert.pending").text
-    fill(browser, "id_beneficiaries", "Khoảng 400.000 lượt người bệnh ngoại trú mỗi năm và người nhà của họ.")
+    fill_in(browser, {"id_beneficiaries": "Khoảng 400.000 lượt người bệnh ngoại trú mỗi năm và người nhà của họ."})
     click_and_wait(browser, By.ID, "send-case")
     log_in(browser, base, "dost")
     visit(browser, f"{base}/cases/{case.pk}/")
@@ -98,8 +90,7 @@ def test_acceptance_review_case_editing_publication_and_adoption(live_server, br
     click_and_wait(browser, By.CSS_SELECTOR, suggested)
     assert browser.current_url.endswith(case.get_absolute_url())
     Select(browser.find_element(By.ID, "id_form")).select_by_value("deployment")
-    fill(browser, "id_service", "Khám bệnh tại trạm y tế phường")
-    fill(browser, "id_go_live_on", "15/01/2027")
+    fill_in(browser, {"id_service": "Khám bệnh tại trạm y tế phường", "id_go_live_on": "15/01/2027"})
     click_and_wait(browser, By.ID, "adopt-case")
     adoption = Adoption.objects.get(case=case)
     assert (adoption.unit, adoption.status) == (ward, "requested")

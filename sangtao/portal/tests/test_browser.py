@@ -7,7 +7,17 @@ import os
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM, POLL, assert_accessible, challenge_data, click_and_wait, log_in, visit
+from conftest import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    POLL,
+    assert_accessible,
+    challenge_data,
+    click_and_wait,
+    fill_in,
+    log_in,
+    visit,
+)
 from sangtao.challenges import services
 from sangtao.challenges.models import Challenge, Status
 
@@ -57,15 +67,11 @@ def test_officer_drafts_leader_and_dost_approve_and_publish(live_server, browser
     log_in(browser, base, "officer")
     browser.get(base + "/challenges/new/")
     assert_accessible(browser, what="the challenge form")
-    values = {"id_title": "Số hóa sổ khám bệnh", "id_summary": "Sổ giấy hay thất lạc.",
-              "id_problem_statement": "Người bệnh mang sổ giấy mỗi lần khám.",
-              "id_ind-0-name": "Tỷ lệ sổ khám điện tử", "id_ind-0-unit_of_measure": "%"}
-    for element_id, value in values.items():
-        browser.find_element(By.ID, element_id).send_keys(value)
-    browser.find_element(By.CSS_SELECTOR, f"#id_field option[value='{field.pk}']").click()
-    browser.find_element(By.CSS_SELECTOR, f"#id_owner_unit option[value='{health.pk}']").click()
-    for element_id, value in (("id_call_opens_at", "2030-01-01T08:00"), ("id_call_closes_at", "2030-02-01T17:00")):
-        browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
+    fill_in(browser, {"id_title": "Số hóa sổ khám bệnh", "id_summary": "Sổ giấy hay thất lạc.",
+                      "id_problem_statement": "Người bệnh mang sổ giấy mỗi lần khám.",
+                      "id_ind-0-name": "Tỷ lệ sổ khám điện tử", "id_ind-0-unit_of_measure": "%",
+                      "id_field": str(field.pk), "id_owner_unit": str(health.pk),
+                      "id_call_opens_at": "2030-01-01T08:00", "id_call_closes_at": "2030-02-01T17:00"})
     browser.find_element(By.CSS_SELECTOR, "main form button.primary").click()
     assert "Đã lưu bản nháp" in browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
     assert_accessible(browser, what="the new draft challenge")

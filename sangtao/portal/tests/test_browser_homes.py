@@ -14,6 +14,7 @@ from conftest import (
     PASSWORD,
     assert_accessible,
     click_and_wait,
+    fill_in,
     proposal_data,
     set_viewport,
     visit,
@@ -35,8 +36,7 @@ def log_in_to_home(browser, base, username):
     """Log in through the form and land, with no `next`, on the person's home."""
     browser.delete_all_cookies()
     browser.get(base + "/accounts/login/")
-    browser.find_element(By.ID, "id_username").send_keys(username)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    fill_in(browser, {"id_username": username, "id_password": PASSWORD})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary", what=f"{username}'s home")
     assert browser.current_url == base + "/my-work/"
     assert browser.find_element(By.TAG_NAME, "h1").text == "Việc của tôi"
@@ -52,7 +52,7 @@ def open_item(browser, title, count=1):
 def make_move(browser, move, reason=""):
     click_and_wait(browser, By.CSS_SELECTOR, f"main a.button[href$='/move/{move}/']")
     if reason:
-        browser.find_element(By.ID, "id_reason").send_keys(reason)
+        fill_in(browser, {"id_reason": reason})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button")
     assert "Đã thực hiện" in browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
 

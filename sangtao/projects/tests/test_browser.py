@@ -13,6 +13,7 @@ from conftest import (
     CHROMIUM,
     assert_accessible,
     click_and_wait,
+    fill_in,
     log_in,
     make_expert,
     score_all,
@@ -30,10 +31,6 @@ if not (CHROMIUM and CHROMEDRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 from selenium.webdriver.common.by import By  # noqa: E402
-
-
-def set_value(browser, element_id, value) -> None:
-    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
 
 
 def message(browser) -> str:
@@ -58,11 +55,11 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     log_in(browser, base, "dost")
     visit(browser, base + challenge.get_absolute_url())
     click_and_wait(browser, By.LINK_TEXT, "Lập dự án", what="the project form")
-    set_value(browser, "id_starts_on", (today - datetime.timedelta(days=40)).isoformat())
-    set_value(browser, "id_ends_on", (today + datetime.timedelta(days=300)).isoformat())
-    browser.find_element(By.ID, "id_ms-0-title").send_keys("Thiết kế hệ thống")
-    set_value(browser, "id_ms-0-due_on", (today + datetime.timedelta(days=20)).isoformat())
-    browser.find_element(By.ID, "id_ms-0-tranche_vnd").send_keys("300000000")
+    fill_in(browser, {"id_starts_on": (today - datetime.timedelta(days=40)).isoformat(),
+                      "id_ends_on": (today + datetime.timedelta(days=300)).isoformat(),
+                      "id_ms-0-title": "Thiết kế hệ thống",
+                      "id_ms-0-due_on": (today + datetime.timedelta(days=20)).isoformat(),
+                      "id_ms-0-tranche_vnd": "300000000"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Đã lập dự án" in message(browser)
     assert_accessible(browser, what="the new project, as DoST")
@@ -71,7 +68,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     # The lead organisation reports progress; the owning unit accepts the report.
     log_in(browser, base, "solver")
     visit(browser, base + project.get_absolute_url())
-    browser.find_element(By.ID, "narrative").send_keys("Đã hoàn thành khảo sát hiện trạng.")
+    fill_in(browser, {"narrative": "Đã hoàn thành khảo sát hiện trạng."})
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi báo cáo')]")
     assert "Đã gửi báo cáo" in message(browser)
     assert_accessible(browser, what="the project, as the lead after reporting")
@@ -92,7 +89,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     Milestone.objects.filter(project=project).update(completed_on=today)
     log_in(browser, base, "solver")
     visit(browser, base + project.get_absolute_url())
-    browser.find_element(By.ID, "summary").send_keys("Hoàn thành đủ sản phẩm theo hợp đồng.")
+    fill_in(browser, {"summary": "Hoàn thành đủ sản phẩm theo hợp đồng."})
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Gửi tự đánh giá')]")
     member = make_expert("nghiemthu", "Chuyên gia Nghiệm Thu")
     log_in(browser, base, "dost")
@@ -115,9 +112,7 @@ def test_project_to_deployment_then_a_citizen_answers_and_the_outcome_is_public(
     # The owning unit records where the result went into service.
     log_in(browser, base, "officer")
     visit(browser, base + project.get_absolute_url())
-    browser.find_element(By.CSS_SELECTOR, f"#deploy select[name=unit] option[value='{ward.pk}']").click()
-    browser.find_element(By.CSS_SELECTOR, "#deploy input[name=service]").send_keys("Đặt lịch khám")
-    set_value(browser, "id_go_live_on", today.isoformat())
+    fill_in(browser, {"id_unit": str(ward.pk), "id_service": "Đặt lịch khám", "id_go_live_on": today.isoformat()})
     click_and_wait(browser, By.XPATH, "//button[contains(., 'Ghi nhận nơi áp dụng')]")
     assert "Đã ghi nhận nơi áp dụng" in message(browser)
     assert_accessible(browser, what="the accepted project with a deployment")

@@ -12,6 +12,7 @@ from conftest import (
     assert_accessible,
     click_and_wait,
     close_call,
+    fill_in,
     log_in,
     make_expert,
     visit,
@@ -29,13 +30,6 @@ if not (CHROMIUM and CHROMEDRIVER):
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
-def fill(browser, values: dict[str, str]) -> None:
-    for element_id, value in values.items():
-        element = browser.find_element(By.ID, element_id)
-        element.clear()
-        element.send_keys(value)
-
-
 def success_message(browser) -> str:
     return browser.find_element(By.CSS_SELECTOR, ".messages li.success").text
 
@@ -48,21 +42,21 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     # A citizen registers an organisation, then applies to the open challenge.
     log_in(browser, base, "citizen")
     visit(browser, base + "/solvers/register/")
-    fill(browser, {"id_name": "Công ty TNHH Đổi Mới Sài Gòn", "id_tax_code": "0315556667",
-                   "id_address": "Phường Bến Thành", "id_legal_representative": "Ngô Thị Hạnh"})
+    fill_in(browser, {"id_name": "Công ty TNHH Đổi Mới Sài Gòn", "id_tax_code": "0315556667",
+                      "id_address": "Phường Bến Thành", "id_legal_representative": "Ngô Thị Hạnh"})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Đã đăng ký tổ chức" in success_message(browser)
     assert "Chưa xác minh" in browser.find_element(By.TAG_NAME, "h1").text
     visit(browser, base + challenge.get_absolute_url())
     click_and_wait(browser, By.LINK_TEXT, "Đăng ký hồ sơ", what="the proposal form")
     indicator = challenge.indicators.get()
-    fill(browser, {"id_title": "Phân luồng khám bằng trí tuệ nhân tạo", "id_summary": "Dự báo lượng khám theo giờ.",
-                   "id_approach": "Mô hình dự báo và đặt lịch theo khung giờ.", "id_experience": "Ba dự án y tế.",
-                   "id_team-0-name": "Ngô Thị Hạnh", "id_team-0-role": "Chủ nhiệm",
-                   "id_plan-0-milestone": "Thí điểm", "id_plan-0-deliverable": "Báo cáo",
-                   "id_budget-0-item": "Phần mềm", "id_budget-0-amount_vnd": "600000000",
-                   "id_budget-1-item": "Đào tạo", "id_budget-1-amount_vnd": "150000000",
-                   f"id_result_{indicator.pk}": "Còn 50 phút"})
+    fill_in(browser, {"id_title": "Phân luồng khám bằng trí tuệ nhân tạo", "id_summary": "Dự báo lượng khám theo giờ.",
+                      "id_approach": "Mô hình dự báo và đặt lịch theo khung giờ.", "id_experience": "Ba dự án y tế.",
+                      "id_team-0-name": "Ngô Thị Hạnh", "id_team-0-role": "Chủ nhiệm",
+                      "id_plan-0-milestone": "Thí điểm", "id_plan-0-deliverable": "Báo cáo",
+                      "id_budget-0-item": "Phần mềm", "id_budget-0-amount_vnd": "600000000",
+                      "id_budget-1-item": "Đào tạo", "id_budget-1-amount_vnd": "150000000",
+                      f"id_result_{indicator.pk}": "Còn 50 phút"})
     # The total is computed as the lines are typed, grouped the Vietnamese way.
     assert browser.find_element(By.ID, "id_budget_total_vnd").get_attribute("value") == "750.000.000"
     browser.find_element(By.ID, "id_team_informed").click()  # the applicant told the team member
@@ -109,7 +103,7 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
         browser.find_element(By.CSS_SELECTOR, "input[name=has_conflict][value='0']").click()
         click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary", check=number == 0, what="the scoresheet")
         assert "Đã ký bản khai" in success_message(browser)
-        fill(browser, {f"points_{pk}": value for pk, value in zip(leaves, points, strict=True)})
+        fill_in(browser, {f"points_{pk}": value for pk, value in zip(leaves, points, strict=True)})
         click_and_wait(browser, By.CSS_SELECTOR, "button[name=submit]", check=number == 0, what="asked before locking")
         assert "Phiếu đã nộp bị khóa" in browser.find_element(By.TAG_NAME, "main").text
         click_and_wait(browser, By.ID, "confirm-action", check=False)
@@ -125,7 +119,7 @@ def test_solver_registers_and_submits_then_council_scores_and_dost_decides(live_
     assert "Đạt" in browser.find_element(By.TAG_NAME, "main").text
     click_and_wait(browser, By.PARTIAL_LINK_TEXT, "Quyết định cho")
     browser.find_element(By.CSS_SELECTOR, f"#id_proposal option[value='{proposal.pk}']").click()
-    fill(browser, {"id_decision_number": "12/QĐ-SKHCN", "id_rationale": "Hồ sơ duy nhất đạt yêu cầu."})
+    fill_in(browser, {"id_decision_number": "12/QĐ-SKHCN", "id_rationale": "Hồ sơ duy nhất đạt yêu cầu."})
     click_and_wait(browser, By.CSS_SELECTOR, "main form button.primary")
     assert "Đã ghi nhận quyết định" in success_message(browser)
     browser.delete_all_cookies()
