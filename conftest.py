@@ -482,8 +482,11 @@ def validate_response(method: str, path: str, response) -> None:
     operation = _operation(method, path.split("?")[0])
     documented = operation["responses"].get(str(response.status_code))
     assert documented is not None, f"{method.upper()} {path} returned undocumented {response.status_code}"
-    content = documented.get("content", {}).get("application/json")
-    if content is None:
+    media = documented.get("content", {})
+    content = media.get("application/json")
+    if content is None:  # a file: of a type the schema names
+        given = response.get("Content-Type", "").split(";")[0]
+        assert not media or given in media, f"{method.upper()} {path} returned {given}, not one of {sorted(media)}"
         return
     body_schema = dict(content["schema"])
     body_schema["components"] = openapi_schema().get("components", {})

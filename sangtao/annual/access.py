@@ -64,12 +64,15 @@ def get_report_for(user, plan_pk, pk) -> PlanReport:
     return report
 
 
-def _reports_of_year(user, year: int) -> QuerySet[PlanReport]:
-    """The reports of a year's plans this user may read: their own units', and for DoST every report a
-    leader has approved (as visible_reports says for one plan)."""
-    reports = PlanReport.objects.filter(plan__year=year)
+def _readable_reports(user) -> QuerySet[PlanReport]:
+    """The reports this user may read: their own units', and for DoST every report a leader has approved
+    (as visible_reports says for one plan)."""
     mine = Q(plan__unit_id__in=staff_unit_ids(user))
-    return reports.filter(mine | Q(status__in=SENT_STATES)) if is_dost(user) else reports.filter(mine)
+    return PlanReport.objects.filter(mine | Q(status__in=SENT_STATES) if is_dost(user) else mine)
+
+
+def _reports_of_year(user, year: int) -> QuerySet[PlanReport]:
+    return _readable_reports(user).filter(plan__year=year)
 
 
 def visible_evidence(user, year: int) -> QuerySet[EvidenceFile]:
@@ -78,6 +81,16 @@ def visible_evidence(user, year: int) -> QuerySet[EvidenceFile]:
     citing = _reports_of_year(user, year).filter(evidence=OuterRef("pk"))
     return (EvidenceFile.objects.filter(Exists(citing))
             .annotate(plan_pk=Subquery(citing.order_by("plan_id").values("plan_id")[:1])))
+
+
+def get_evidence_for(user, pk) -> EvidenceFile:
+    """An evidence file this user may download: any of their own units' files, or one cited in a report
+    they may read (as the site's download of a plan's file allows); 404 for any other."""
+    cited = Exists(_readable_reports(user).filter(evidence=OuterRef("pk")))
+    found = EvidenceFile.objects.filter(Q(unit_id__in=staff_unit_ids(user)) | cited, pk=pk_or_404(pk)).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def unit_for(user, pk, perm: str) -> OrgUnit:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field as SchemaField
@@ -20,6 +20,7 @@ from pydantic import StringConstraints
 from sangtao.annual import evidence as register
 from sangtao.annual import services
 from sangtao.annual.access import (
+    get_evidence_for,
     get_plan_for,
     get_session_for,
     plannable_units,
@@ -45,6 +46,7 @@ from sangtao.api import WRITE_AUTH, request_user
 from sangtao.challenges.models import Facet
 from sangtao.core.api_errors import ERRORS, LIST, READ
 from sangtao.core.api_input import TEXT_MAX, Id, Input, Money, Page, Quantity
+from sangtao.core.uploads import ALLOWED_KINDS
 from sangtao.orgs.models import OrgUnit
 
 router = Router(tags=["annual"])
@@ -435,7 +437,8 @@ class EvidenceFileOut(Schema):
     original_name: str
     size: int
     uploaded_at: datetime
-    url: str
+    url: str  # the site's download, for a signed-in session
+    download: str  # the API's, for a token (evidence_download)
 
 
 class EvidenceIndicatorOut(Schema):
@@ -480,7 +483,8 @@ def evidence_register(request, params: Query[EvidenceParams]):
 def evidence_of_indicator(request, indicator_id: Id, year: int | None = Query(None, ge=2000, le=2100),
                           page: Page = 1):
     """Every evidence file the reports of the year cite for one indicator, by unit then newest first, each with
-    its download address on the site (for a signed-in session, as the register's page gives it)."""
+    its download address on the site (`url`, for a signed-in session, as the register's page gives it) and in
+    the API (`download`, for a token)."""
     year, files = _evidence_files(request, year)
     indicator = ExternalIndicator.objects.filter(pk=indicator_id).first()
     if indicator is None:
@@ -490,7 +494,27 @@ def evidence_of_indicator(request, indicator_id: Id, year: int | None = Query(No
             "year": year, "count": found.paginator.count, "page": found.number, "num_pages": found.paginator.num_pages,
             "files": [{"id": f.pk, "unit_id": f.unit_id, "unit": f.unit.name, "title": f.title,
                        "original_name": f.original_name, "size": f.size, "uploaded_at": f.uploaded_at,
-                       "url": reverse("annual:evidence_file", args=[f.plan_pk, f.pk])} for f in found.object_list]}
+                       "url": reverse("annual:evidence_file", args=[f.plan_pk, f.pk]),
+                       "download": reverse("api:evidence_download", args=[f.pk])} for f in found.object_list]}
+
+
+# The file as it was uploaded, in the type its kind has: the schema names each (no JSON body).
+DOWNLOAD = {200: {"description": "The file, as an attachment under the name it was uploaded with.",
+                  "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                              for media in sorted(set(ALLOWED_KINDS.values()))}}}
+
+
+@router.get("/annual/evidence/files/{file_id}", response=READ, url_name="evidence_download",
+            openapi_extra={"responses": DOWNLOAD})
+def evidence_download(request, file_id: Id):
+    """One evidence file: any of the caller's own units' files, or one cited in a report the caller may read
+    (DoST: once the unit's leader approved it). The `id` of a file the register lists; 404 for any other."""
+    user = request_user(request)
+    if not user.has_perm("annual.view_evidence"):
+        raise Http404
+    found = get_evidence_for(user, file_id)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
+                        content_type=ALLOWED_KINDS[found.kind])
 
 
 # --- a unit's working group ------------------------------------------------------------------------

@@ -250,3 +250,34 @@ def test_the_api_gives_the_register_by_indicator_and_each_indicators_files_to_wh
         assert api_client(plan_roles[name]).get("/annual/evidence").status_code == 404
         assert api_client(plan_roles[name]).get(address).status_code == 404
     assert api_client(dost).get("/annual/evidence/999999").status_code == 404
+
+
+def test_a_token_downloads_each_file_the_api_lists_with_its_name_and_type_and_no_file_it_may_not_read(
+        two_units, dost, officer, leader, plan_roles, api_client):
+    from sangtao.accounts.models import ApiToken
+
+    def with_token(user):
+        return api_client(token=ApiToken.issue(user, "tệp minh chứng")[1])
+
+    indicator = ExternalIndicator.objects.get(code="1.5")
+    listed = with_token(dost).get(f"/annual/evidence/{indicator.pk}?year=2026").json()["files"]
+    ward_file, health_file = two_units["ward_file"], two_units["health_file"]
+    assert [f["download"] for f in listed] == [f"/api/v1/annual/evidence/files/{ward_file.pk}"]
+    response = with_token(dost).get(listed[0]["download"].removeprefix("/api/v1"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"] and ward_file.original_name.endswith(".pdf")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%test\n"
+
+    def status(user, evidence):
+        return with_token(user).get(f"/annual/evidence/files/{evidence.pk}").status_code
+
+    assert status(officer, health_file) == 200  # the health department's own draft's file
+    assert status(dost, health_file) == 404  # not until its leader approves the report
+    assert status(officer, ward_file) == 404  # another unit's
+    for name in ("expert", "outsider"):
+        assert status(plan_roles[name], ward_file) == 404
+    assert api_client().get(f"/annual/evidence/files/{ward_file.pk}").status_code == 404
+    assert with_token(dost).get("/annual/evidence/files/999999").status_code == 404
+    services.submit_report(two_units["health_report"], officer)
+    services.approve_report(two_units["health_report"], leader)
+    assert status(dost, health_file) == 200

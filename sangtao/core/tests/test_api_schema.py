@@ -55,12 +55,16 @@ def _one_connection():
 def known(roles, field, ward):
     """Objects for the generated requests to find: a small programme (sangtao/portal/tests/world.py, size 1:
     a challenge with its proposals, council, reviews and project, a survey, initiatives and their council,
-    an annual plan, cases and lessons) and a launched capacity round, by each path parameter (the segment
-    before it and its name: a council of review and one of initiatives are both `council_id`)."""
+    an annual plan, cases and lessons), an evidence file and a launched capacity round, by each path parameter
+    (the segment before it and its name: a council of review and one of initiatives are both `council_id`)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from sangtao.annual import services as annual
+    from sangtao.annual.models import AnnualPlan
     from sangtao.capacity import services as capacity
     from sangtao.challenges.models import Question
+    from sangtao.orgs.roles import unit_staff
     from sangtao.portal.tests.test_query_budget import USERNAMES
     from sangtao.portal.tests.world import ARGS, build_world
 
@@ -69,10 +73,14 @@ def known(roles, field, ward):
     dost = roles["dost"]
     round_ = capacity.launch_round(dost, capacity.create_round(
         dost, year=today.year, name="", units=[ward], opens_on=today, closes_on=today))
+    plan = AnnualPlan.objects.get(pk=world["annual_plan"])
+    evidence = annual.add_evidence(plan.unit, unit_staff([plan.unit_id]).first(),
+                                   SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n%test\n"), "Quyết định thành lập tổ")
     world |= {"question": Question.objects.filter(challenge_id=world["challenge"]).values_list("pk", flat=True)[0],
-              "year": round_.year}
+              "year": round_.year, "evidence": evidence.pk}
     by_path = {**{key: world[name] for key, name in ARGS.items() if name in world},
-               ("questions", "question_id"): world["question"], ("capacity", "year"): world["year"]}
+               ("questions", "question_id"): world["question"], ("capacity", "year"): world["year"],
+               ("files", "file_id"): world["evidence"]}
     in_body = {"challenge_id": world["challenge"], "indicator_id": world["indicator"],
                "question_id": world["question"], "unit_id": world["unit"], "owner_unit_id": world["unit"],
                "survey_id": world["survey"], "field_id": world["field"]}

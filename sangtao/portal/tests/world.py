@@ -102,7 +102,7 @@ NOT_CRAWLED = {
     "annual:report_start": "POST only", "annual:report_move": "one move's form",
     "annual:advice_move": "one move's form", "annual:evidence_file": "one file",
     "annual:city_report": "one background report", "annual:city_report_file": "one file",
-    "api:move_annual_plan": "POST only", "api:move_advice": "POST only",
+    "api:move_annual_plan": "POST only", "api:move_advice": "POST only", "api:evidence_download": "one file",
     "knowledge:case_act": "POST only", "knowledge:adoption_act": "POST only", "knowledge:resource_file": "one file",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
