@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "sangtao.core.middleware.api_language",  # after it: /api/ follows Accept-Language
     "sangtao.core.middleware.api_errors_in_json",  # inside it: its messages in the client's language
+    "sangtao.core.middleware.api_head_as_get",
     "django.middleware.common.CommonMiddleware",
     "sangtao.core.middleware.IdsThatFit",
     "sangtao.core.middleware.error_in_title",  # inside CommonMiddleware, which then counts the changed page

@@ -131,6 +131,20 @@ def api_errors_in_json(get_response):
     return middleware
 
 
+def api_head_as_get(get_response):
+    """Under /api/, HEAD is answered as GET is (HTTP asks it of every address that takes GET; the API routes
+    by method and answered 405), as Django's own views do: the server sends the headers without the body."""
+    def middleware(request):
+        if request.method != "HEAD" or not request.path_info.startswith("/api/"):
+            return get_response(request)
+        request.method = "GET"
+        try:
+            return get_response(request)
+        finally:
+            request.method = "HEAD"  # an address that takes no GET says so for HEAD (api_errors_in_json)
+    return middleware
+
+
 # Put on the element of each template that shows a form's errors (the error summary, a field's errors).
 # With its quotes it cannot come from text people typed, which the templates escape.
 FORM_ERROR_MARK = b'data-form-error="true"'

@@ -342,3 +342,14 @@ def test_an_api_address_without_an_endpoint_or_a_method_it_does_not_take_is_a_js
     assert "GET" in refused["Allow"]
     assert client.get("/no-such-page/").status_code == 404  # the site's own 404 page is left as it is
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_head_is_answered_as_get_is_under_the_api_and_an_address_that_takes_no_get_refuses_it(db):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    listed, head = client.get("/api/v1/challenges"), client.head("/api/v1/challenges")
+    assert (head.status_code, head.content) == (200, b"")  # the body is the server's to drop (and the client's here)
+    assert [head[name] for name in ("Content-Type", "Content-Length")] == [
+        listed[name] for name in ("Content-Type", "Content-Length")]
+    assert client.head("/api/v1/challenges/999999").status_code == 404
+    refused = client.head(reverse("api:move_challenge", args=[1, "submit"]))  # POST only
+    assert refused.status_code == 405 and refused["Allow"] == "POST"
