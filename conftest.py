@@ -806,13 +806,20 @@ def click_and_wait(browser, by, selector, *, check: bool = True, what: str = "")
 
 
 # Each value in its field, then the field's input and change events, as typing ends: what Playwright's
-# fill() does. Returns the ids with no such field, or whose field did not take the value (a select
-# without that option, a number field given letters).
+# fill() does. Returns the ids of the fields a person could not have typed it in, as send_keys refused
+# them: no such field or more than one, not shown, disabled or read-only, not a box one types in (a
+# hidden input, a tick box, a file), longer than the field takes, a select without that option enabled,
+# or a field that did not take the value (a number field given letters).
 _FILL_IN = """
 const refused = [];
 for (const [id, value] of Object.entries(arguments[0])) {
-  const field = document.getElementById(id);
-  if (!field) { refused.push(id); continue; }
+  const found = document.querySelectorAll('#' + CSS.escape(id));
+  const field = found[0];
+  const usable = found.length === 1 && field.checkVisibility() && !field.disabled && !field.readOnly
+    && !['hidden', 'checkbox', 'radio', 'file'].includes(field.type)
+    && (field.maxLength === undefined || field.maxLength < 0 || value.length <= field.maxLength)
+    && (field.tagName !== 'SELECT' || [...field.options].some(o => o.value === value && !o.disabled));
+  if (!usable) { refused.push(id); continue; }
   field.value = value;
   if (field.value !== value) refused.push(id);  // before the page's own script reformats it (amounts)
   field.dispatchEvent(new Event('input', {bubbles: true}));
@@ -828,7 +835,7 @@ def fill_in(browser, values: dict[str, str]) -> None:
     time; the server gets the same form either way. A journey about typing itself (suggestions as one
     types, the keyboard's way through the menu) and a file field still send keys."""
     refused = browser.execute_script(_FILL_IN, values)
-    assert refused == [], f"fields missing or refusing their value on {browser.current_url}: {refused}"
+    assert refused == [], f"fields no one could type these values in on {browser.current_url}: {refused}"
 
 
 def visit(browser, url: str, *, what: str = "") -> None:

@@ -513,8 +513,9 @@ def evidence_download(request, file_id: Id):
     if not user.has_perm("annual.view_evidence"):
         raise Http404
     found = get_evidence_for(user, file_id)
+    content_type = ALLOWED_KINDS[found.kind]  # before the file is opened: nothing left open if it failed
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
-                        content_type=ALLOWED_KINDS[found.kind])
+                        content_type=content_type)
 
 
 # --- a unit's working group ------------------------------------------------------------------------

@@ -318,8 +318,9 @@ def evidence_file(request, pk, evidence_pk):
     else:  # DoST: the files cited in reports it may see
         files = EvidenceFile.objects.filter(reports__in=visible_reports(request.user, plan)).distinct()
     found = chosen(files, evidence_pk)
+    content_type = ALLOWED_KINDS[found.kind]  # before the file is opened: nothing left open if it failed
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
-                        content_type=ALLOWED_KINDS[found.kind])
+                        content_type=content_type)
 
 
 # --- the unit's working group ---------------------------------------------------------------------------

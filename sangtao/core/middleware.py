@@ -125,7 +125,9 @@ def api_errors_in_json(get_response):
             answer = JsonResponse(before_endpoint(response.status_code, request.method), status=response.status_code,
                                   content_type="application/json; charset=utf-8")  # as the API's own errors
             if response.has_header("Allow"):
-                answer["Allow"] = response["Allow"]
+                allowed = [method.strip() for method in response["Allow"].split(",")]
+                # HEAD too wherever GET is (api_head_as_get)
+                answer["Allow"] = ", ".join(allowed + ["HEAD"] if "GET" in allowed else allowed)
             return answer
         return response
     return middleware

@@ -267,9 +267,12 @@ def test_a_token_downloads_each_file_the_api_lists_with_its_name_and_type_and_no
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"] and ward_file.original_name.endswith(".pdf")
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%test\n"
+    response.close()
 
     def status(user, evidence):
-        return with_token(user).get(f"/annual/evidence/files/{evidence.pk}").status_code
+        response = with_token(user).get(f"/annual/evidence/files/{evidence.pk}")
+        response.close()  # the file, when given
+        return response.status_code
 
     assert status(officer, health_file) == 200  # the health department's own draft's file
     assert status(dost, health_file) == 404  # not until its leader approves the report
