@@ -98,6 +98,14 @@ def vnd(value) -> str:
     return f"VND {number(value)}" if _english() else f"{number(value)} đ"
 
 
+def millions(value) -> str:
+    """An amount in millions of đồng, as a summary table headed "triệu đồng" gives it: 2.050 for
+    2,050,000,000, 150,5 for 150,500,000, 0,08 for 80,000 (to the thousand đồng, no zero decimals)."""
+    if value is None or value == "":
+        return ""
+    return plain_number(Decimal(value) / 1_000_000, 3)
+
+
 def vnd_range(low, high) -> str:
     """800.000.000 – 2.500.000.000 đ in Vietnamese; VND 800,000,000 – 2,500,000,000 in English; one end
     alone as the amount it is."""

@@ -10,6 +10,11 @@ def vnd(value) -> str:
     return formats.vnd(value)
 
 
+@register.filter
+def millions(value) -> str:
+    return formats.millions(value)
+
+
 @register.simple_tag
 def vnd_range(low, high) -> str:
     return formats.vnd_range(low, high)

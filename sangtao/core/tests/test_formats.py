@@ -24,6 +24,18 @@ def test_numbers_are_rounded_half_up_as_people_round_and_a_float_as_it_prints():
         assert number(Decimal("1234.565"), 2) == "1,234.57"
 
 
+def test_an_amount_in_millions_keeps_the_thousands_and_drops_the_zero_decimals():
+    from django.utils import translation
+
+    from sangtao.core.formats import millions
+
+    amounts = (2_050_000_000, 150_500_000, 80_000, 1_234_567, 0, None)
+    with translation.override("vi"):
+        assert [millions(a) for a in amounts] == ["2.050", "150,5", "0,08", "1,235", "0", ""]
+    with translation.override("en"):
+        assert [millions(a) for a in amounts] == ["2,050", "150.5", "0.08", "1.235", "0", ""]
+
+
 def test_a_plain_number_drops_the_zero_decimals_in_either_language():
     from decimal import Decimal
 
