@@ -349,3 +349,8 @@ def test_the_city_report_counts_spending_norms_and_ip_terms_and_lists_the_report
     assert tasks["Một cửa số hóa"][0] == "Thông tư 03/2023/TT-BTC"
     owed = list(book["Chưa nộp báo cáo"].iter_rows(min_row=2, values_only=True))
     assert [(unit, period) for unit, period, _due in owed] == [(ward.name, "Báo cáo 6 tháng")]
+
+
+def test_the_roll_up_of_a_year_without_plans_says_it_has_no_tasks_instead_of_empty_tables(dost):
+    page = client_for(dost).get("/annual/rollup/", {"year": 2031}).content.decode()
+    assert page.count("Chưa có nhiệm vụ nào.") == 2  # by field and by kind of innovation
