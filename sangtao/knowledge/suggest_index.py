@@ -7,6 +7,7 @@ Each term's document count is changed in term order under row locks, so two writ
 SQLite), reporting its progress.
 """
 
+import hashlib
 import math
 import time
 from collections import Counter
@@ -40,6 +41,12 @@ class Entry:
     title: str
     problem: str
     url: str
+
+    def digest(self) -> str:
+        """What the index holds for the record, hashed: the same digest, the same document and postings."""
+        fields = (self.kind, self.object_id, self.unit_id, self.audience, self.link_audience, self.title,
+                  self.problem, self.url)
+        return hashlib.sha256("\x1f".join(map(str, fields)).encode()).hexdigest()
 
     def excerpt(self) -> str:
         text = " ".join((self.problem or "").split())
@@ -88,8 +95,12 @@ def drop(kind: str, object_id: int) -> None:
 
 
 def put(entry: Entry) -> None:
-    """Index a record, replacing what the index held for it."""
+    """Index a record, replacing what the index held for it; nothing is written when it held this already
+    (most moves change a record's state, not its text or its audience)."""
+    digest = entry.digest()
     with transaction.atomic():
+        if IndexedDocument.objects.filter(kind=entry.kind, object_id=entry.object_id, digest=digest).exists():
+            return
         drop(entry.kind, entry.object_id)
         counts = term_counts(entry.title, entry.problem)
         length = sum(counts.values())
@@ -98,7 +109,7 @@ def put(entry: Entry) -> None:
         document = IndexedDocument.objects.create(
             kind=entry.kind, object_id=entry.object_id, unit_id=entry.unit_id, audience=entry.audience,
             link_audience=entry.link_audience, title=entry.title[:300], excerpt=entry.excerpt(), url=entry.url[:300],
-            length=length)
+            length=length, digest=digest)
         Posting.objects.bulk_create([Posting(term=term, document=document, weight=weight(tf, length, average))
                                      for term, tf in counts.items()])
         _count_terms(counts, +1)
@@ -160,7 +171,7 @@ def load(entries: Iterable[Entry], *, total: int | None = None,
             created = IndexedDocument.objects.bulk_create([
                 IndexedDocument(kind=e.kind, object_id=e.object_id, unit_id=e.unit_id, audience=e.audience,
                                 link_audience=e.link_audience, title=e.title[:300], excerpt=e.excerpt(),
-                                url=e.url[:300], length=n, indexed_at=now)
+                                url=e.url[:300], length=n, digest=e.digest(), indexed_at=now)
                 for (e, _counts), n in zip(counted, lengths, strict=True)])
             _write_postings([(term, document.pk, weight(tf, n, average))
                              for document, (_e, counts), n in zip(created, counted, lengths, strict=True)

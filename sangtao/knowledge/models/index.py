@@ -42,6 +42,9 @@ class IndexedDocument(models.Model):
     excerpt = models.TextField(blank=True)  # the start of the problem, as the panel shows it
     url = models.CharField(max_length=300, blank=True)
     length = models.PositiveIntegerField(default=0)  # terms counted, for BM25's length normalisation
+    # A hash of what the record put in the index (suggest_index.Entry.digest): putting the same again
+    # changes nothing, so a move that leaves the record's text and audience as they were costs one lookup.
+    digest = models.CharField(max_length=64, blank=True, editable=False)
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

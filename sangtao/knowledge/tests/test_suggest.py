@@ -69,6 +69,25 @@ def test_putting_again_replaces_and_dropping_removes_with_the_counts(ward):
     assert (Posting.objects.count(), IndexTotals.objects.get().documents, IndexTotals.objects.get().length) == (0, 0, 0)
 
 
+@pytest.mark.django_db
+def test_putting_what_the_index_holds_already_writes_nothing_and_a_new_audience_is_written(ward):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    put(entry(1, "Số hóa hồ sơ hộ tịch", "Người dân phải đi lại nhiều lần", unit=ward))
+    document = IndexedDocument.objects.get()
+    postings = list(Posting.objects.order_by("term").values_list("term", "weight"))
+    with CaptureQueriesContext(connection) as queries:
+        put(entry(1, "Số hóa hồ sơ hộ tịch", "Người dân phải đi lại nhiều lần", unit=ward))
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+    assert IndexedDocument.objects.get().pk == document.pk
+    assert list(Posting.objects.order_by("term").values_list("term", "weight")) == postings
+    put(entry(1, "Số hóa hồ sơ hộ tịch", "Người dân phải đi lại nhiều lần", unit=ward, audience=Audience.STAFF))
+    assert IndexedDocument.objects.get().audience == Audience.STAFF
+    assert IndexTotals.objects.get().documents == 1
+
+
 # --- the index follows the records ----------------------------------------------------------------
 
 @pytest.mark.django_db
