@@ -51,7 +51,10 @@ class AppendOnlyModel(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError(f"{type(self).__name__} rows are append-only")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
+        # The lock on the chain and the insert in one transaction; inside a caller's transaction (a
+        # move's, a service's) no savepoint of its own: a failure here fails the caller's change, and
+        # every caller that recovers from one (an IntegrityError) holds its own savepoint around it.
+        with transaction.atomic(using=using, savepoint=False):
             chain.append(type(self), [self], using)
             super().save(*args, **kwargs)
 

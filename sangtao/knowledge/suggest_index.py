@@ -82,10 +82,10 @@ def _count_terms(terms: Iterable[str], delta: int) -> None:
 
 def drop(kind: str, object_id: int) -> None:
     """Take a record out of the index (nothing happens if it is not there)."""
-    with transaction.atomic():
-        document = IndexedDocument.objects.filter(kind=kind, object_id=object_id).first()
-        if document is None:
-            return
+    document = IndexedDocument.objects.filter(kind=kind, object_id=object_id).first()
+    if document is None:  # a draft, never indexed: most moves of most records
+        return
+    with transaction.atomic(savepoint=False):  # see put
         totals_row = _totals(lock=True)
         _count_terms(Posting.objects.filter(document=document).values_list("term", flat=True), -1)
         Posting.objects.filter(document=document).delete()
@@ -98,7 +98,8 @@ def put(entry: Entry) -> None:
     """Index a record, replacing what the index held for it; nothing is written when it held this already
     (most moves change a record's state, not its text or its audience)."""
     digest = entry.digest()
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (a move's, a save's): if indexing fails, the change fails.
+    with transaction.atomic(savepoint=False):
         if IndexedDocument.objects.filter(kind=entry.kind, object_id=entry.object_id, digest=digest).exists():
             return
         drop(entry.kind, entry.object_id)
