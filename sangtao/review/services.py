@@ -516,9 +516,12 @@ def save_scores(item: Assignment, actor, points: dict[int, Any], comments: dict[
         if sheet.status == SheetStatus.SUBMITTED:
             raise StaleState(_("Phiếu đã nộp và bị khóa; chỉ thư ký hội đồng mở lại được."))
         Score.objects.filter(scoresheet=sheet, criterion_id__in=cleared).delete()
-        for criterion_id, value in parsed.items():
-            Score.objects.update_or_create(scoresheet=sheet, criterion_id=criterion_id, defaults={
-                "points": value, "comment": clean(comments.get(criterion_id, "") or "")})
+        # Every criterion in one statement (an insert that updates the sheet's existing score), not four
+        # round trips each: the sheet is locked (_cleared_sheet), so no other save races this one.
+        Score.objects.bulk_create(
+            [Score(scoresheet=sheet, criterion_id=criterion_id, points=value,
+                   comment=clean(comments.get(criterion_id, "") or "")) for criterion_id, value in parsed.items()],
+            update_conflicts=True, unique_fields=["scoresheet", "criterion"], update_fields=["points", "comment"])
         sheet.general_comment = clean(general_comment or "")
         sheet.updated_at = timezone.now()
         sheet.save(update_fields=["general_comment", "updated_at"])

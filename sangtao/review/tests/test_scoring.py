@@ -1,5 +1,7 @@
 """Declarations before content, scoresheet rules, locking and the secretary's reopening."""
 
+from decimal import Decimal
+
 import pytest
 
 from conftest import SELECTION_WORLD, ApiClient, client_for, module_world, selection_world
@@ -167,6 +169,24 @@ def test_points_that_are_not_a_score_of_the_criterion_are_refused_with_a_message
     assert f'aria-describedby="points_{urgency}-error"' in response.content.decode()
     assert f'<a href="#points_{urgency}">' in response.content.decode()
     assert not Score.objects.filter(scoresheet__assignment=item).exists()
+
+
+def test_saving_a_sheet_asks_the_database_as_often_for_one_criterion_as_for_all_and_updates_in_place(item):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user, leaves = item.expert.user, leaf_ids(item)
+    services.declare(item, user, has_conflict=False)
+    services.save_scores(item, user, {leaves[0]: 5}, {leaves[0]: "nhận xét"})
+    with CaptureQueriesContext(connection) as one:
+        services.save_scores(item, user, {leaves[0]: 6}, {leaves[0]: "nhận xét"})
+    with CaptureQueriesContext(connection) as every:
+        services.save_scores(item, user, dict.fromkeys(leaves, 7), dict.fromkeys(leaves, "nhận xét"))
+    assert len(leaves) == 3 and len(every) == len(one)
+    scores = Score.objects.filter(scoresheet__assignment=item)
+    assert sorted(scores.values_list("criterion_id", "points")) == [(leaf, 7) for leaf in sorted(leaves)]
+    services.save_scores(item, user, {leaves[0]: "8,5"}, {leaves[0]: "sửa lại"})
+    assert scores.get(criterion_id=leaves[0]).points == Decimal("8.5") and scores.count() == len(leaves)
 
 
 def test_a_partly_filled_draft_is_saved_with_blank_points_and_a_decimal_comma(item):
