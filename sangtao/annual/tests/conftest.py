@@ -42,15 +42,6 @@ def consolidated_in_january(plan: AnnualPlan) -> None:
     AnnualPlan.objects.filter(pk=plan.pk, consolidated_at__isnull=False).update(consolidated_at=january)
 
 
-@pytest.fixture(autouse=True)
-def _annual_defaults(db):
-    """The migration seeds the calendar and indicators; a transactional test elsewhere may have flushed them."""
-    from sangtao.annual.defaults import seed_defaults
-    from sangtao.annual.models import ExternalIndicator
-
-    seed_defaults(ReportPeriod, ExternalIndicator)
-
-
 @pytest.fixture
 def ward_leader(ward):
     return make_user("leader2", Role.LEADER, ward, full_name="Võ Thị Lan")
@@ -78,5 +69,6 @@ def make_plan(ward, plan_roles):
 
 
 @pytest.fixture
-def half_year():
+def half_year(db):
+    """The six-month report of the calendar the migration seeds."""
     return ReportPeriod.objects.get(code="6-thang")
