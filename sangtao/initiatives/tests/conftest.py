@@ -30,15 +30,6 @@ def initiative_data(unit, officer, **overrides):
     return data
 
 
-@pytest.fixture(autouse=True)
-def _ladder(db):
-    """The ladder the migration seeds, again after a test that flushed the database."""
-    from sangtao.initiatives.defaults import seed_ladder
-    from sangtao.initiatives.models import EmulationTitle
-
-    seed_ladder(EmulationTitle)
-
-
 @pytest.fixture
 def draft(officer, health):
     return services.create_draft(officer, initiative_data(health, officer))
