@@ -21,3 +21,9 @@ class EmailOrUsernameBackend(AuthenticationBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The user of a signed-in request, with their expert profile (or its absence) in the same query:
+        every page's menu asks whether the user is an expert."""
+        user = User._default_manager.select_related("expert").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from conftest import PASSWORD, client_for
+from conftest import PASSWORD, client_for, make_expert
 from sangtao.accounts.models import ApiToken, User
 from sangtao.core.models import AuditEvent
 
@@ -105,3 +105,18 @@ def test_people_are_ordered_by_the_database_as_vietnamese_readers_look_for_them(
     assert Expert.objects.select_related("user").first().user.full_name == "An Thị Inh"
     page = client_for(dost).get("/experts/").content.decode()
     assert page.index("An Thị Inh") < page.index("Dương Minh") < page.index("Đặng Văn An") < page.index("Ông Văn Ba")
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_knows_whether_its_user_is_an_expert_without_asking_again(officer,
+                                                                                       django_assert_num_queries):
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+
+    expert = make_expert("expert9", "Phạm Văn Chuyên")
+    for user, is_expert in ((expert.user, True), (officer, False)):
+        request = RequestFactory().get("/")
+        request.session = client_for(user).session
+        loaded = get_user(request)  # the session, then the user with the profile joined
+        with django_assert_num_queries(0):
+            assert loaded.pk == user.pk and hasattr(loaded, "expert") is is_expert
