@@ -5,10 +5,12 @@ Ratios compare against a trivial view measured in the same run, so they hold acr
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -16,6 +18,12 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/sang
 
 
 SEARCH_SIZES = (500, 3000, 10000)
+# The whole suite's wall time on 2 cores (issue 10): SQLite, PostgreSQL.
+SUITE_BUDGET_S = {"SQLite": 120, "PostgreSQL": 180}
+TICK = os.sysconf("SC_CLK_TCK")
+# A fixed piece of pure Python: its CPU time says how fast this machine runs Python, so that a suite that
+# got slower can be told from a machine that is slower (the suite's CPU is also given in these loops).
+REFERENCE_LOOP = "import time\nt = time.process_time()\ns = 0\nfor i in range(20_000_000): s += i\nprint(time.process_time() - t)"
 
 
 def run(database_url: str, challenges: int = 10000, script: str = "challenges_bench.py") -> dict:
@@ -193,6 +201,56 @@ def audit(database_url: str) -> None:
               f"  {page['url']}")
 
 
+def host_cpu_seconds() -> tuple[float, float]:
+    """(busy, stolen) CPU seconds of the whole machine since it booted, from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq) / TICK, steal / TICK
+
+
+def process_cpu_seconds() -> dict[str, float]:
+    """CPU seconds of each running process, by pid and start time (a pid can be used again)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it ended meanwhile
+        found[f"{stat.parent.name}:{fields[19]}"] = (int(fields[11]) + int(fields[12])) / TICK
+    return found
+
+
+def suite() -> None:
+    """The test suite as CI runs it (`make test`, browsers and Redis required), on SQLite and PostgreSQL:
+    its wall time against the budget, and where the machine's CPU went meanwhile: the suite's own
+    processes (test workers, Chromium, the servers and workers the tests start, the database server's
+    sessions), the services that were running before it started (the database server's own, Redis and
+    the machine's others), and what the host took from this virtual machine."""
+    reference = min(float(subprocess.run([sys.executable, "-c", REFERENCE_LOOP], check=True, capture_output=True,
+                                         text=True).stdout) for _ in range(3))
+    cores = os.cpu_count() or 1
+    print(f"\n== the test suite (`make test`, {cores} cores); this machine runs a fixed loop of 20,000,000 additions "
+          f"in {reference:.2f} s of CPU (best of 3: a slower machine takes longer) ==")
+    databases = [("SQLite", "")] + ([("PostgreSQL", fresh_postgres("sangtao_bench_suite"))] if postgres_available()
+                                    else [])
+    for label, url in databases:
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        env.update({"REQUIRE_BROWSER": "1", "REQUIRE_REDIS": "1"}, **({"DATABASE_URL": url} if url else {}))
+        services, (busy, stolen), start = process_cpu_seconds(), host_cpu_seconds(), time.monotonic()
+        result = subprocess.run(["make", "-s", "test"], cwd=HERE.parent, env=env, capture_output=True, text=True)
+        wall = time.monotonic() - start
+        busy, stolen = (now - then for now, then in zip(host_cpu_seconds(), (busy, stolen), strict=True))
+        now = process_cpu_seconds()
+        background = sum(now[key] - before for key, before in services.items() if key in now)
+        ours = busy - background
+        summary = re.findall(r"^=*\s*(\d+ \w+.*?) in [\d.]+s", result.stdout, re.MULTILINE)
+        budget = SUITE_BUDGET_S[label]
+        print(f"{label:10s} {wall:6.1f} s wall ({'within' if wall <= budget else 'OVER'} its budget of {budget} s), "
+              f"{(summary or ['no summary'])[-1]}{'' if result.returncode == 0 else ' (FAILED: run make test)'}")
+        print(f"{'':10s} CPU: the suite {ours:.0f} s ({ours / wall / cores:.0%} of the cores; {ours / reference:.0f} "
+              f"loops), the services running before it {background:.0f} s, taken by the host {stolen:.0f} s")
+
+
 def main() -> None:
     assignment()
     with tempfile.TemporaryDirectory() as tmp:
@@ -215,6 +273,7 @@ def main() -> None:
         audit(fresh_postgres("sangtao_bench_au"))
     else:
         print("\nPostgreSQL not reachable at BENCH_PG_URL; skipped.")
+    suite()
 
 
 if __name__ == "__main__":
