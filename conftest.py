@@ -681,8 +681,9 @@ HEADLESS_SHELL = CHROMIUM is not None and "headless-shell" in CHROMIUM
 CHROMEDRIVER = shutil.which("chromedriver")
 BROWSER_WINDOW = (1366, 900)  # the desktop width of the accessibility gate: no resize to check there
 # How often a wait looks again (WebDriverWait's default is every half second: each page a journey
-# loads would wait up to that long after it had loaded).
-POLL = 0.05
+# loads would wait up to that long after it had loaded). A look costs a round trip of a few ms, and
+# the citizen's journey still slept 1 s in all between its looks at 0.05 s.
+POLL = 0.01
 IMPLICIT_WAIT = 20  # seconds a find waits for its element: generous, CI runs the browser beside the rest of the suite
 
 

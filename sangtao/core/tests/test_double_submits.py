@@ -1,10 +1,10 @@
 """Two writes that meet on PostgreSQL (real row locks), as a second probe of the demo sent them: both go
 through, in turn, with no 500 (IntegrityError, deadlock). Each test holds the first writer at the
-point where the two used to collide until the second has arrived too, or for three seconds when the
-second is (rightly) kept waiting for the first."""
+point where the two used to collide until the second has arrived too, or until PostgreSQL shows the
+second (rightly) waiting on a lock the first holds."""
 
-import contextlib
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -44,9 +44,33 @@ def _together(*calls):
         return [future.result(timeout=60) for future in [pool.submit(run, call) for call in calls]]
 
 
-def _meet(barrier: threading.Barrier) -> None:
-    with contextlib.suppress(threading.BrokenBarrierError):  # the other is held by a lock: go on alone
-        barrier.wait()
+class Meeting:
+    """The point where two writers used to collide. Each waits there until the other has arrived too, or
+    until the other is seen waiting on a lock in PostgreSQL: it cannot arrive before this one commits, so
+    this one goes on alone. (Waiting a fixed three seconds for it instead cost each test three seconds.)"""
+
+    def __init__(self):
+        self._arrived = 0
+        self._count = threading.Lock()
+        self._all_here = threading.Event()
+
+    def meet(self) -> None:
+        with self._count:
+            self._arrived += 1
+            if self._arrived == 2:
+                self._all_here.set()
+        give_up = time.monotonic() + 30
+        while not self._all_here.wait(0.02):
+            if _another_session_waits_on_a_lock() or time.monotonic() > give_up:
+                return
+
+
+def _another_session_waits_on_a_lock() -> bool:
+    """Asked on this thread's own connection, in its transaction: the test database is this test's alone."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+                       " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock')")
+        return cursor.fetchone()[0]
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -56,11 +80,11 @@ def _pdf(name: str) -> SimpleUploadedFile:
 def test_two_new_versions_of_a_library_file_at_once_take_the_next_two_numbers(officer, health, monkeypatch):
     resource = knowledge_services.do_add_resource(actor=officer, unit=health, upload=_pdf("v1.pdf"), data={
         "kind": "form", "title": "Biểu mẫu khảo sát", "description": "Phiếu khảo sát.", "is_public": True})
-    both = threading.Barrier(2, timeout=3)
+    both = Meeting()
     create = ResourceVersion.objects.create
 
     def create_once_both_have_counted(**fields):
-        _meet(both)
+        both.meet()
         return create(**fields)
 
     monkeypatch.setattr(ResourceVersion.objects, "create", create_once_both_have_counted)
@@ -74,17 +98,17 @@ def test_a_consent_given_on_the_privacy_page_while_a_question_with_the_name_is_a
     """The question locks its asker, then the consents' chain; the privacy page took the chain first,
     then (inserting) the asker's row: each waited for the other (a deadlock, a 500)."""
     challenge = make_challenge(Status.PUBLISHED)
-    both = threading.Barrier(2, timeout=3)
+    both = Meeting()
     hold = chain.hold
     create = Question.objects.create
 
     def hold_then_meet(model, subjects, using):
         hold(model, subjects, using)
         if model is Consent and threading.current_thread().name == "privacy page":
-            _meet(both)
+            both.meet()
 
     def create_once_both_have_locked(**fields):
-        _meet(both)
+        both.meet()
         return create(**fields)
 
     def privacy_page():
@@ -103,11 +127,11 @@ def test_a_consent_given_on_the_privacy_page_while_a_question_with_the_name_is_a
 def test_an_organisation_starting_its_proposal_twice_at_once_gets_one_and_is_told_of_it(
         make_challenge, solver, solver_org, monkeypatch):
     challenge = make_challenge(Status.PUBLISHED)
-    both = threading.Barrier(2, timeout=3)
+    both = Meeting()
     apply_content = proposal_services._apply_content
 
     def apply_once_both_have_checked(proposal, content):
-        _meet(both)
+        both.meet()
         apply_content(proposal, content)
 
     def start():
