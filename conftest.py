@@ -703,6 +703,10 @@ def _chromium(tmp_path_factory, django_db_setup, live_server):
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage",
+                 # The shell runs Blink, the network service and the compositor in its own process: no page
+                 # is untrusted here, and passing each navigation, request and frame between four processes
+                 # cost a sixth of Chromium's CPU (the journeys: 70 -> 58 s, measured side by side).
+                 *(["--single-process"] if HEADLESS_SHELL else []),
                  # Each navigation would otherwise keep the page it leaves alive in the back-forward
                  # cache and build the next in a new document host: a tenth of Chromium's CPU per page
                  # (no journey goes back).
