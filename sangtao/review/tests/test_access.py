@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.http import Http404
 
-from conftest import client_for, score_all
+from conftest import SELECTION_WORLD, client_for, module_world, score_all, selection_world
 from sangtao.review import services
 from sangtao.review.access import get_complaint_for, get_expert_for
 
 pytestmark = pytest.mark.django_db
+
+globals().update(module_world(selection_world, SELECTION_WORLD))  # built once: a council with its proposals
 
 
 def test_an_expert_opens_only_their_own_profile_and_dost_opens_every_one(selection, dost):

@@ -3,13 +3,15 @@
 import pytest
 from django.utils.html import escape
 
-from conftest import assert_move_matrix, client_for, move_table_test
+from conftest import SELECTION_WORLD, assert_move_matrix, client_for, module_world, move_table_test, selection_world
 from sangtao.core.models import AuditEvent, JobRun
 from sangtao.core.workitems import work_for
 from sangtao.review import services
 from sangtao.review.models import AssignmentRun, Council
 
 pytestmark = pytest.mark.django_db
+
+globals().update(module_world(selection_world, SELECTION_WORLD))  # built once: a council with its proposals
 
 NOBODY = move_table_test("assignment_run", {"start": set(), "finish": set(), "find_infeasible": set(), "fail": set()})
 
