@@ -2,10 +2,13 @@
 
 import pytest
 
+from conftest import PROJECT_WORLD, module_world, project_world
 from sangtao.evaluation.outcome import challenge_outcome
 from sangtao.knowledge import services
 from sangtao.knowledge.drafting import results_text
 from sangtao.knowledge.models import SourceKind
+
+globals().update(module_world(project_world, PROJECT_WORLD))  # a project under way, built once for the module
 
 
 def test_a_case_drafted_from_an_accepted_challenge_holds_the_numbers_of_its_outcome(accepted, officer):

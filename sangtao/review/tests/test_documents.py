@@ -8,11 +8,13 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conftest import score_all
+from conftest import SELECTION_WORLD, module_world, score_all, selection_world
 from sangtao.core.formats import long_date, number, vnd
 from sangtao.review.export import scores_workbook
 from sangtao.review.minutes import minutes_pdf
 from sangtao.review.models import Council
+
+globals().update(module_world(selection_world, SELECTION_WORLD))  # a council with its proposals, built once
 
 MM = 72 / 25.4
 

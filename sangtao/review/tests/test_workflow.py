@@ -2,12 +2,14 @@
 
 import pytest
 
-from conftest import assert_move_matrix, move_table_test
+from conftest import SELECTION_WORLD, assert_move_matrix, module_world, move_table_test, selection_world
 from sangtao.core.models import AuditEvent
 from sangtao.review import services
 from sangtao.review.models import Council, CouncilStatus, Scoresheet, SheetStatus
 
 pytestmark = pytest.mark.django_db
+
+globals().update(module_world(selection_world, SELECTION_WORLD))  # a council with its proposals, built once
 
 COUNCIL_ALLOWED = move_table_test("council", {"release": {"dost"}, "decide": {"dost"}})
 SHEET_ALLOWED = move_table_test("scoresheet", {"submit": {"reviewer"}, "reopen": {"secretary"}})
