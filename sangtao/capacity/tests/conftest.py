@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import STANDARD, make_user, standard_world
 from sangtao.capacity import scores, services
 from sangtao.capacity.instruments import YES
 from sangtao.capacity.models import Module, SizeBand, StratumPopulation, UnitProfile
@@ -51,6 +51,10 @@ def answer_all(round_, rng, plan=PLAN, tilt=None):
 
 @pytest.fixture
 def units(city):
+    return make_units(city)
+
+
+def make_units(city) -> dict:
     found = {}
     for code, (kind, band, *_counts) in PLAN.items():
         unit = OrgUnit.objects.create(kind=kind, code=code, name=f"Đơn vị {code}", parent=city)
@@ -61,6 +65,10 @@ def units(city):
 
 @pytest.fixture
 def open_round(dost, units):
+    return make_open_round(dost, units)
+
+
+def make_open_round(dost, units):
     today = timezone.localdate()
     year = today.year
     for (kind, band), n in POPULATION.items():
@@ -78,6 +86,27 @@ def answered_round(open_round):
     answer_all(open_round, np.random.default_rng(3))
     open_round.refresh_from_db()
     return open_round
+
+
+OPEN_ROUND_WORLD = (*STANDARD, "units", "open_round")
+ANSWERED_ROUND_WORLD = (*OPEN_ROUND_WORLD, "answered_round")
+
+
+def open_round_world() -> dict:
+    """The standard world, the units of PLAN and their round launched, as the fixtures make them: for a
+    module whose tests start from the launched round (module_world)."""
+    world = standard_world()
+    world["units"] = make_units(world["city"])
+    world["open_round"] = make_open_round(world["dost"], world["units"])
+    return world
+
+
+def answered_round_world() -> dict:
+    """The open round's world, with the round answered (answered_round)."""
+    world = open_round_world()
+    world["answered_round"] = world["open_round"]
+    answer_all(world["answered_round"], np.random.default_rng(3))
+    return world
 
 
 def exported(client, url: str) -> bytes:

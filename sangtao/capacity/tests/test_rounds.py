@@ -8,13 +8,15 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import assert_move_matrix, client_for, move_table_test
+from conftest import assert_move_matrix, client_for, module_world, move_table_test
 from sangtao.capacity import services
 from sangtao.capacity.models import Module, Round, RoundInvitation, UnitScore
-from sangtao.capacity.tests.conftest import exported
+from sangtao.capacity.tests.conftest import OPEN_ROUND_WORLD, exported, open_round_world
 from sangtao.core.errors import StaleState
 from sangtao.notifications.models import Notification
 from sangtao.surveys.models import Response
+
+globals().update(module_world(open_round_world, OPEN_ROUND_WORLD))  # launched once for the module
 
 ROUND_ALLOWED = move_table_test("capacity_round", {"launch": {"dost"}, "close": {"dost"}, "reopen": {"dost"}})
 

@@ -7,13 +7,16 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
+from conftest import module_world
 from sangtao.capacity import scores
 from sangtao.capacity.models import SizeBand, StratumPopulation, UnitProfile, UnitScore
-from sangtao.capacity.tests.conftest import PLAN
+from sangtao.capacity.tests.conftest import ANSWERED_ROUND_WORLD, PLAN, answered_round_world
 from sangtao.surveys.ingest import decode_scores, scale_items
 from sangtao.surveys.models import Item, Response
 
 Z = 1.959963984540054
+
+globals().update(module_world(answered_round_world, ANSWERED_ROUND_WORLD))  # answered once for the module
 
 
 def raw(survey) -> pd.DataFrame:
