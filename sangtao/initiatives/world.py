@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from sangtao.initiatives import services
+from sangtao.initiatives.models import InitiativeRules
 from sangtao.orgs.models import Membership, Role
 
 
@@ -14,12 +15,13 @@ def build_initiatives(n: int, officer, leader, dost, ward) -> dict:
 
     health = officer.memberships.get().unit
     people = []
-    for i in range(5 + n):
+    # The council grows with the register, up to the most members the rules allow (the bench's n is 27).
+    for i in range(min(5 + n, InitiativeRules.current().council_max_members)):
         user = get_user_model().objects.create_user(username=f"hdsk{n}.{i}", email=f"hdsk{n}.{i}@example.vn",
                                                     full_name=f"Thành viên hội đồng {n}.{i}")
         Membership.objects.create(user=user, role=Role.OFFICER, unit=health)
         people.append(user)
-    roles = ["chair", "vice_chair", "secretary"] + ["expert"] * (2 + n)
+    roles = ["chair", "vice_chair", "secretary"] + ["expert"] * (len(people) - 3)
 
     def application(title: str):
         return services.submit(services.create_draft(officer, {
