@@ -89,13 +89,14 @@ def streamed_csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Strea
 def append_row(sheet, row: Iterable[Any]) -> None:
     """sheet.append for openpyxl, which would store text starting with = as a formula: text stays text.
     Only such a value becomes a cell of its own; the row is never looked up again after the append
-    (reading `max_row` scans every cell: a sheet of 30,000 rows took minutes)."""
-    from openpyxl.cell.cell import Cell
+    (reading `max_row` scans every cell: a sheet of 30,000 rows took minutes). For ordinary and
+    write-only (streamed) workbooks alike: a write-only sheet takes only a cell that has a place."""
+    from openpyxl.cell import WriteOnlyCell
 
     values = []
     for value in row:
         if isinstance(value, str) and value.startswith("="):
-            cell = Cell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
             value = cell
         values.append(value)

@@ -66,13 +66,15 @@ def test_no_module_writes_spreadsheet_rows_around_the_safe_writer():
     assert offenders == []
 
 
-def test_a_spreadsheet_row_keeps_formula_like_text_as_text():
-    sheet = Workbook().active
-    safe_csv.append_row(sheet, ["=1+1", 3, "@x"])
+@pytest.mark.parametrize("write_only", [False, True], ids=["ordinary", "streamed"])
+def test_a_spreadsheet_row_keeps_formula_like_text_as_text(write_only):
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("Trang") if write_only else book.active
+    safe_csv.append_row(sheet, ["=1+1", 3, "@x", "=A1"])
     buffer = BytesIO()
-    sheet.parent.save(buffer)
+    book.save(buffer)
     cells = list(load_workbook(BytesIO(buffer.getvalue())).active.iter_rows())[0]
-    assert [(c.value, c.data_type) for c in cells] == [("=1+1", "s"), (3, "n"), ("@x", "s")]
+    assert [(c.value, c.data_type) for c in cells] == [("=1+1", "s"), (3, "n"), ("@x", "s"), ("=A1", "s")]
 
 
 @pytest.fixture
