@@ -115,17 +115,17 @@ def challenge_lines(filters: dict) -> list[Line]:
     results = challenge_results(found)
     capacity = _capacity(c.owner_unit_id for c in found)
     lines = []
-    for c in found:
+    for c in found:  # str(Status(...).label): get_status_display() translates every choice's label on each call
         kpi, change = results[c.pk]
         lines.append(Line("challenge", c.title, c.get_absolute_url(), c.facet, c.field.name, c.owner_unit.name,
-                          c.owner_unit_id, c.get_status_display(), c.status, c.created_at.year, kpi, change,
+                          c.owner_unit_id, str(Status(c.status).label), c.status, c.created_at.year, kpi, change,
                           capacity.get(c.owner_unit_id)))
     return lines
 
 
 def task_lines(filters: dict) -> list[Line]:
     """The annual tasks of plans DoST consolidated, with their KPI status and computed satisfaction change."""
-    from sangtao.annual.models import REPORTING_STATES, AnnualTask
+    from sangtao.annual.models import REPORTING_STATES, AnnualTask, PlanStatus
     from sangtao.annual.results import task_results
 
     tasks = AnnualTask.objects.filter(plan__status__in=REPORTING_STATES).select_related("plan__unit", "field", "survey")
@@ -147,14 +147,14 @@ def task_lines(filters: dict) -> list[Line]:
         result = results[t.pk]
         change = result.impact.change if result.impact else None
         lines.append(Line("annual_task", t.title, t.plan.get_absolute_url(), t.facet, t.field.name if t.field else "",
-                          t.plan.unit.name, t.plan.unit_id, t.plan.get_status_display(), t.plan.status, t.plan.year,
+                          t.plan.unit.name, t.plan.unit_id, str(PlanStatus(t.plan.status).label), t.plan.status, t.plan.year,
                           kpi_summary({k.status.code for k in result.kpis}), change, capacity.get(t.plan.unit_id)))
     return lines
 
 
 def initiative_lines(filters: dict) -> list[Line]:
     """Recognised initiatives: they carry no OPSI facet and no KPI, so a facet filter leaves them out."""
-    from sangtao.initiatives.models import RECOGNISED_STATES, Initiative
+    from sangtao.initiatives.models import RECOGNISED_STATES, Initiative, InitiativeStatus
 
     if filters.get("facet"):
         return []
@@ -170,7 +170,7 @@ def initiative_lines(filters: dict) -> list[Line]:
     found = list(items.order_by("-recognised_on", "-id")[:LIMIT])
     capacity = _capacity(i.unit_id for i in found)
     return [Line("initiative", i.title, i.get_absolute_url(), "", i.field.name if i.field else "", i.unit.name,
-                 i.unit_id, i.get_status_display(), i.status, (i.recognised_on or i.created_at).year, "none", None,
+                 i.unit_id, str(InitiativeStatus(i.status).label), i.status, (i.recognised_on or i.created_at).year, "none", None,
                  capacity.get(i.unit_id)) for i in found]
 
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import F
 from django.utils import timezone
@@ -20,7 +21,11 @@ class KpiView:
     indicator: Indicator
     measurements: list
     status: KpiStatus
-    chart: Chart
+
+    @cached_property
+    def chart(self) -> Chart:
+        """Drawn when a page shows it: the portfolio and the dashboards read only the status."""
+        return kpi_chart(self.indicator, self.measurements)
 
 
 @dataclass
@@ -47,8 +52,7 @@ def outcomes(challenges: list[Challenge]) -> dict[int, Outcome]:
     kpis: dict[int, list[KpiView]] = defaultdict(list)
     for indicator in Indicator.objects.filter(challenge_id__in=ids):
         measurements = measured[indicator.pk]
-        kpis[indicator.challenge_id].append(KpiView(indicator, measurements, kpi_status(indicator, measurements, today),
-                                                    kpi_chart(indicator, measurements)))
+        kpis[indicator.challenge_id].append(KpiView(indicator, measurements, kpi_status(indicator, measurements, today)))
     deployed: dict[int | None, list] = defaultdict(list)
     for deployment in Deployment.objects.filter(project__challenge_id__in=ids).annotate(
             challenge_pk=F("project__challenge_id")):
