@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from sangtao.capacity.models import Round, SizeBand, UnitScore
-from sangtao.challenges.models import Challenge
+from sangtao.challenges.models import Challenge, Status
 from sangtao.core import formats
 from sangtao.surveys.stats import Difference
 
@@ -69,6 +69,11 @@ class Owned:
     challenge: Challenge
     kpi_status: str  # portfolio.kpi_summary's code
     change: Difference | None
+
+    @property
+    def status_label(self):
+        """From the enum: get_status_display translates every choice's label on each call (a few hundred lines)."""
+        return Status(self.challenge.status).label
 
     @property
     def kpi_label(self):
@@ -192,7 +197,6 @@ def activity(round_: Round) -> dict[str, dict[int, int]]:
     two kinds of challenge in one)."""
     from sangtao.annual.models import AnnualTask, PlanStatus
     from sangtao.capacity.portfolio import EXCLUDED
-    from sangtao.challenges.models import Status
     from sangtao.initiatives.models import RECOGNISED_STATES, Initiative
 
     years = [round_.year - 1, round_.year]
