@@ -43,7 +43,7 @@ BUDGET_MS = {"page": 50, "export": 200, "document": 250}
 def kind(route: str) -> str:
     if route.endswith(".pdf"):
         return "document"
-    return "export" if route.rsplit(".", 1)[-1] in ("csv", "xlsx", "json", "atom") else "page"
+    return "export" if route.rsplit(".", 1)[-1] in ("csv", "xlsx", "json", "atom", "zip") else "page"
 
 
 def populate() -> dict:

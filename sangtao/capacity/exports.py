@@ -14,7 +14,6 @@ from sangtao.capacity import benchmark as bench
 from sangtao.capacity import portfolio as folio
 from sangtao.capacity.models import Round
 from sangtao.capacity.scores import COMPOSITE_FORMULA
-from sangtao.challenges.models import Facet
 from sangtao.core import csv as safe_csv
 from sangtao.core.errors import NotAllowed
 from sangtao.core.formats import file_stamp
@@ -107,7 +106,7 @@ def portfolio_rows(lines, counts, years) -> tuple[list[list], list[list], list[l
              _("Chỉ số thành công"), _("Thay đổi hài lòng (điểm %)"), _("Cận dưới"), _("Cận trên"),
              _("Năng lực đơn vị (0-10)")]]
     for line in lines:
-        rows.append([str(line.kind_label), line.title, str(Facet(line.facet).label) if line.facet else "", line.field,
+        rows.append([str(line.kind_label), line.title, str(line.facet_label), line.field,
                      line.unit, line.stage, line.year, str(line.kpi_label),
                      *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
                         round(100 * line.change.high, 1)] if line.change else ["", "", ""]),

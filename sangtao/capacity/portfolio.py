@@ -4,6 +4,7 @@ counter, used by the page and the export alike."""
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,7 @@ EXCLUDED = [Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.REJECTE
 class Line:
     kind: str  # a key of KINDS
     title: str
-    url: str
+    page: Any  # the object whose page the line links to: its address is made only for the lines shown
     facet: str
     field: str
     unit: str
@@ -61,6 +62,14 @@ class Line:
     kpi_status: str
     change: Difference | None
     capacity: float | None
+
+    @property
+    def url(self) -> str:
+        return self.page.get_absolute_url()
+
+    @property
+    def facet_label(self):
+        return Facet(self.facet).label if self.facet else ""
 
     @property
     def kpi_label(self):
@@ -101,7 +110,9 @@ def challenge_results(challenges: list[Challenge]) -> dict[int, tuple[str, Diffe
 
 
 def challenge_lines(filters: dict) -> list[Line]:
-    challenges = Challenge.objects.exclude(status__in=EXCLUDED).select_related("field", "owner_unit")
+    # Only what a line shows: a challenge's row holds its whole text and search columns, read 500 times here.
+    challenges = Challenge.objects.exclude(status__in=EXCLUDED).select_related("field", "owner_unit").only(
+        "title", "facet", "status", "created_at", "field__name", "owner_unit__name")
     for key in ("facet", "status"):
         if filters.get(key):
             challenges = challenges.filter(**{key: filters[key]})
@@ -117,7 +128,7 @@ def challenge_lines(filters: dict) -> list[Line]:
     lines = []
     for c in found:  # str(Status(...).label): get_status_display() translates every choice's label on each call
         kpi, change = results[c.pk]
-        lines.append(Line("challenge", c.title, c.get_absolute_url(), c.facet, c.field.name, c.owner_unit.name,
+        lines.append(Line("challenge", c.title, c, c.facet, c.field.name, c.owner_unit.name,
                           c.owner_unit_id, str(Status(c.status).label), c.status, c.created_at.year, kpi, change,
                           capacity.get(c.owner_unit_id)))
     return lines
@@ -146,7 +157,7 @@ def task_lines(filters: dict) -> list[Line]:
     for t in found:
         result = results[t.pk]
         change = result.impact.change if result.impact else None
-        lines.append(Line("annual_task", t.title, t.plan.get_absolute_url(), t.facet, t.field.name if t.field else "",
+        lines.append(Line("annual_task", t.title, t.plan, t.facet, t.field.name if t.field else "",
                           t.plan.unit.name, t.plan.unit_id, str(PlanStatus(t.plan.status).label), t.plan.status, t.plan.year,
                           kpi_summary({k.status.code for k in result.kpis}), change, capacity.get(t.plan.unit_id)))
     return lines
@@ -169,7 +180,7 @@ def initiative_lines(filters: dict) -> list[Line]:
         items = items.filter(recognised_on__year=filters["year"])
     found = list(items.order_by("-recognised_on", "-id")[:LIMIT])
     capacity = _capacity(i.unit_id for i in found)
-    return [Line("initiative", i.title, i.get_absolute_url(), "", i.field.name if i.field else "", i.unit.name,
+    return [Line("initiative", i.title, i, "", i.field.name if i.field else "", i.unit.name,
                  i.unit_id, str(InitiativeStatus(i.status).label), i.status, (i.recognised_on or i.created_at).year, "none", None,
                  capacity.get(i.unit_id)) for i in found]
 
