@@ -185,12 +185,13 @@ def tokens_issue(request, pk):
 def _index_table(survey: Survey) -> list[list]:
     header = ["unit_code", "unit", "period", "element", "n", "index", "ci_low", "ci_high", "mean", "suppressed"]
     table = [header]
+    labels = [str(label) for _key, label in ELEMENTS]  # translated once, not on each of thousands of rows
     for unit, period, cells in index_rows(survey):
-        for (_key, label), cell in zip(ELEMENTS, cells, strict=True):
+        for label, cell in zip(labels, cells, strict=True):
             if cell is None:
                 continue
             share = cell.share
-            table.append([unit.code, unit.name, period.label, str(label), cell.n,
+            table.append([unit.code, unit.name, period.label, label, cell.n,
                           round(share.estimate, 4) if share else "", round(share.low, 4) if share else "",
                           round(share.high, 4) if share else "", round(cell.mean.estimate, 3) if cell.mean else "",
                           "yes" if cell.suppressed else "no"])
