@@ -184,23 +184,16 @@ class FieldForm(ModelForm):
         return clean(self.cleaned_data["name"])
 
 
-class FastSelect(forms.Select):
-    """Renders options inline: Django's default renders a sub-template per option, which
-    dominated the list page's time."""
-
-    template_name = "widgets/select.html"
-
-
 class ListFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label=_("Tìm kiếm"))
     field = ModelChoiceField(queryset=Field.objects.all(), required=False, to_field_name="slug",
-                                   label=_("Lĩnh vực"), empty_label=_("Tất cả lĩnh vực"), widget=FastSelect)
-    unit = ModelChoiceField(queryset=OrgUnit.objects.all(), required=False,
-                                  label=_("Đơn vị"), empty_label=_("Tất cả đơn vị"), widget=FastSelect)
-    status = forms.ChoiceField(required=False, label=_("Trạng thái"), widget=FastSelect)
-    facet = forms.ChoiceField(required=False, label=_("Loại đổi mới"), widget=FastSelect,
+                             label=_("Lĩnh vực"), empty_label=_("Tất cả lĩnh vực"))
+    unit = ModelChoiceField(queryset=OrgUnit.objects.all(), required=False, label=_("Đơn vị"),
+                            empty_label=_("Tất cả đơn vị"))
+    status = forms.ChoiceField(required=False, label=_("Trạng thái"))
+    facet = forms.ChoiceField(required=False, label=_("Loại đổi mới"),
                               choices=[("", _("Tất cả loại"))] + list(Facet.choices))
-    sort = forms.ChoiceField(required=False, label=_("Sắp xếp"), widget=FastSelect, choices=[
+    sort = forms.ChoiceField(required=False, label=_("Sắp xếp"), choices=[
         ("", _("Phù hợp nhất")), ("closing", _("Sắp hết hạn")), ("newest", _("Mới nhất")),
     ])
 
