@@ -106,7 +106,7 @@ def portfolio_rows(lines, counts, years) -> tuple[list[list], list[list], list[l
              _("Chỉ số thành công"), _("Thay đổi hài lòng (điểm %)"), _("Cận dưới"), _("Cận trên"),
              _("Năng lực đơn vị (0-10)")]]
     for line in lines:
-        rows.append([str(line.kind_label), line.title, str(line.facet_label), line.field,
+        rows.append([str(line.kind_label), line.title, line.facet_label, line.field,
                      line.unit, line.stage, line.year, str(line.kpi_label),
                      *([round(100 * line.change.estimate, 1), round(100 * line.change.low, 1),
                         round(100 * line.change.high, 1)] if line.change else ["", "", ""]),

@@ -4,7 +4,7 @@ counter, used by the page and the export alike."""
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,10 @@ from sangtao.capacity.models import UnitScore
 from sangtao.challenges.models import Challenge, Facet, Status
 from sangtao.evaluation.outcome import outcomes
 from sangtao.surveys.stats import Difference
+
+if TYPE_CHECKING:
+    from sangtao.annual.models import AnnualPlan
+    from sangtao.initiatives.models import Initiative
 
 # The facet map: directionality (top-down <-> bottom-up) and certainty (known <-> uncertain).
 FACET_MAP: dict[str, tuple] = {
@@ -51,7 +55,9 @@ EXCLUDED = [Status.DRAFT, Status.UNIT_REVIEW, Status.DOST_REVIEW, Status.REJECTE
 class Line:
     kind: str  # a key of KINDS
     title: str
-    page: Any  # the object whose page the line links to: its address is made only for the lines shown
+    # The object whose page the line links to (its address is made only for the lines shown). A challenge's
+    # holds only the columns challenge_lines reads: another column would cost a query a line.
+    page: "Challenge | AnnualPlan | Initiative"
     facet: str
     field: str
     unit: str
@@ -68,8 +74,8 @@ class Line:
         return self.page.get_absolute_url()
 
     @property
-    def facet_label(self):
-        return Facet(self.facet).label if self.facet else ""
+    def facet_label(self) -> str:
+        return str(Facet(self.facet).label) if self.facet else ""
 
     @property
     def kpi_label(self):

@@ -71,10 +71,12 @@ def test_a_spreadsheet_row_keeps_formula_like_text_as_text(write_only):
     book = Workbook(write_only=write_only)
     sheet = book.create_sheet("Trang") if write_only else book.active
     safe_csv.append_row(sheet, ["=1+1", 3, "@x", "=A1"])
+    safe_csv.append_row(sheet, ["=B2", None, "=C2"])
     buffer = BytesIO()
     book.save(buffer)
-    cells = list(load_workbook(BytesIO(buffer.getvalue())).active.iter_rows())[0]
-    assert [(c.value, c.data_type) for c in cells] == [("=1+1", "s"), (3, "n"), ("@x", "s"), ("=A1", "s")]
+    rows = list(load_workbook(BytesIO(buffer.getvalue())).active.iter_rows())
+    assert [[(c.value, c.data_type) for c in row] for row in rows] == [
+        [("=1+1", "s"), (3, "n"), ("@x", "s"), ("=A1", "s")], [("=B2", "s"), (None, "n"), ("=C2", "s"), (None, "n")]]
 
 
 @pytest.fixture
