@@ -19,10 +19,13 @@ from sangtao.core.models import Holiday
 
 class _NestedObjectsWithNames(NestedObjects):
     """Fetches each related row with the rows its name reads (a project's is its challenge's title):
-    the delete page names every row, and would otherwise ask once per row."""
+    the delete page names every row, and would otherwise ask once per row. One step only: every row
+    a required key points to, not theirs in turn (a rubric's 650 scores joined 17 tables each, for
+    names that read none of them)."""
 
     def related_objects(self, related_model, related_fields, objs):
-        return super().related_objects(related_model, related_fields, objs).select_related()
+        required = [f.name for f in related_model._meta.concrete_fields if f.is_relation and not f.null]
+        return super().related_objects(related_model, related_fields, objs).select_related(*required)
 
 
 class BoundedModelFormSet(BaseModelFormSet):
